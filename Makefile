@@ -1,0 +1,79 @@
+#   huishang - labour-dispute consultation daemon and its client.
+#   Plain make, in LMDB's manner. Debian 12 packages: see README.md.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu99 -Wall -Wextra -MMD -MP -D_GNU_SOURCE
+LDLIBS   = -lczmq -lzmq -llmdb -lmsgpackc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+
+PROTO    = protocol/hs_proto.c
+CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_rules.c daemon/hs_config.c \
+           daemon/hs_store.c daemon/hs_cases.c daemon/hs_reject.c daemon/hs_bus.c \
+           daemon/hs_engine.c
+CONFIGS  = config/huishang.cfg config/units.cfg config/rules.cfg
+
+LIB_OBJ  = $(PROTO:%.c=$(BUILD)/%.o) $(CORE:%.c=$(BUILD)/%.o) $(BUILD)/hs_defaults.o
+LIB      = $(BUILD)/libhuishang.a
+
+all: $(BUILD)/huishangd $(BUILD)/huishang $(BUILD)/hs_selftest
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/hs_defaults.c: $(CONFIGS) tools/embed.sh
+	@mkdir -p $(BUILD)
+	sh tools/embed.sh $(CONFIGS) > $@
+
+$(BUILD)/hs_defaults.o: $(BUILD)/hs_defaults.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/huishangd: $(BUILD)/daemon/huishangd.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/huishang: $(BUILD)/clients/huishang.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
+
+$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+#   Build and start the daemon on its defaults, in the foreground.
+run: deps all
+	$(BUILD)/huishangd --foreground
+
+#   Install the Debian packages that building and testing need, when we
+#   are allowed to (root) and something is missing.
+deps:
+	@sh tools/deps.sh
+
+check: all
+	@sh tests/run.sh
+
+memcheck: all
+	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+	    $(BUILD)/hs_selftest
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)/etc/huishang
+	install -m 755 $(BUILD)/huishang $(DESTDIR)$(PREFIX)/bin/huishang
+	install -m 755 $(BUILD)/huishangd $(DESTDIR)$(PREFIX)/sbin/huishangd
+	install -m 644 $(CONFIGS) $(DESTDIR)/etc/huishang/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/huishang $(DESTDIR)$(PREFIX)/sbin/huishangd
+	rm -f $(CONFIGS:config/%=$(DESTDIR)/etc/huishang/%)
+	-rmdir $(DESTDIR)/etc/huishang
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all run deps check memcheck install uninstall clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

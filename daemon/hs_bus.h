@@ -1,0 +1,45 @@
+/*  =========================================================================
+    hs_bus - huishangd's three ZeroMQ sockets
+
+    Owns the sockets and their options:
+        ingest   SUB, bound, subscribed to everything (so that unknown
+                 topics are seen and rejected, not silently filtered),
+                 with a deep receive HWM and ZMQ_MAXMSGSIZE;
+        publish  XPUB, bound: alerts out. A subscriber that cannot keep up
+                 loses messages alone, and each such message is counted;
+                 publishing never blocks the daemon;
+        api      ROUTER, bound: requests from REQ or DEALER clients.
+    =========================================================================
+*/
+
+#ifndef HS_BUS_H_INCLUDED
+#define HS_BUS_H_INCLUDED
+
+#include "hs_config.h"
+
+typedef struct _hs_bus_t hs_bus_t;
+
+//  Create and bind the sockets. Returns a new bus (caller owns it), or
+//  NULL with a message naming the endpoint in `error`.
+hs_bus_t *hs_bus_new (hs_config_t *config, char *error, size_t error_size);
+void hs_bus_destroy (hs_bus_t **self_p);
+
+//  The sockets, borrowed: valid while the bus lives.
+zsock_t *hs_bus_ingest (hs_bus_t *self);
+zsock_t *hs_bus_publish_socket (hs_bus_t *self);
+zsock_t *hs_bus_api (hs_bus_t *self);
+
+//  Publish a message (topic frame, body frame) without ever blocking.
+//  Takes ownership of *msg_p and nulls it. If some subscriber's queue is
+//  full the message still goes to every other subscriber, and the drop is
+//  counted. Returns 0, or -1 if the message could not be sent at all.
+int hs_bus_publish (hs_bus_t *self, zmsg_t **msg_p);
+
+//  Read pending subscribe / unsubscribe notices from the publish socket.
+void hs_bus_subscriptions (hs_bus_t *self);
+
+uint64_t hs_bus_published (hs_bus_t *self);     //  messages sent
+uint64_t hs_bus_dropped (hs_bus_t *self);       //  messages a subscriber missed
+int64_t hs_bus_subscriptions_count (hs_bus_t *self);
+
+#endif

@@ -1,0 +1,274 @@
+/*  =========================================================================
+    hs_config - huishangd's settings: huishang.cfg, its units and its rules
+    =========================================================================
+*/
+
+#include "hs_config.h"
+#include <libgen.h>
+
+//  Generated at build time from config/*.cfg (see the Makefile).
+extern const char hs_default_huishang_cfg [];
+extern const char hs_default_units_cfg [];
+extern const char hs_default_rules_cfg [];
+
+const char *hs_config_default_main (void)  { return hs_default_huishang_cfg; }
+const char *hs_config_default_units (void) { return hs_default_units_cfg; }
+const char *hs_config_default_rules (void) { return hs_default_rules_cfg; }
+
+//  The keys each section may hold; anything else is a typo.
+static const char *s_server_keys [] = { "district", "ingest", "publish", "api", "units", "rules", NULL };
+static const char *s_store_keys [] = { "path", "map_size", "map_size_max", NULL };
+static const char *s_limits_keys [] = {
+    "max_message", "max_body", "max_depth", "max_items", "max_objects", "max_str",
+    "max_workers", "max_amount", "max_future", "ingest_hwm", "publish_hwm", "batch_max", NULL
+};
+static const char *s_log_keys [] = { "reject_interval", NULL };
+
+static int
+s_check_keys (hs_zpl_t *zpl, char *error, size_t error_size)
+{
+    static const char *sections [] = { "server", "store", "limits", "log", NULL };
+    static const char **keys [] = { s_server_keys, s_store_keys, s_limits_keys, s_log_keys };
+    for (zconfig_t *section = zconfig_child (hs_zpl_root (zpl)); section; section = zconfig_next (section)) {
+        int found = -1;
+        for (int index = 0; sections [index]; index++)
+            if (streq (zconfig_name (section), sections [index]))
+                found = index;
+        if (found < 0)
+            return hs_zpl_error (zpl, section, error, error_size,
+                                 "unknown section '%s'", zconfig_name (section));
+        for (zconfig_t *node = zconfig_child (section); node; node = zconfig_next (node)) {
+            bool known = false;
+            for (const char **key = keys [found]; *key; key++)
+                known |= streq (*key, zconfig_name (node));
+            if (!known)
+                return hs_zpl_error (zpl, node, error, error_size, "unknown setting '%s/%s'",
+                                     zconfig_name (section), zconfig_name (node));
+            if (zconfig_child (node))
+                return hs_zpl_error (zpl, node, error, error_size, "'%s' takes a value, not children",
+                                     zconfig_name (node));
+        }
+    }
+    return 0;
+}
+
+static int
+s_get_text (hs_zpl_t *zpl, const char *path, char **setting, char *error, size_t error_size)
+{
+    zconfig_t *node = zconfig_locate (hs_zpl_root (zpl), path);
+    if (!node)
+        return hs_zpl_error (zpl, NULL, error, error_size, "missing setting '%s'", path);
+    const char *value = zconfig_value (node);
+    if (!value || !*value)
+        return hs_zpl_error (zpl, node, error, error_size, "'%s' is empty", path);
+    hs_config_set (setting, value);
+    return 0;
+}
+
+//  Read a number (with a size or duration unit) within [min, max].
+static int
+s_get_number (hs_zpl_t *zpl, const char *path, bool duration, int64_t min, int64_t max,
+              int64_t *setting, char *error, size_t error_size)
+{
+    zconfig_t *node = zconfig_locate (hs_zpl_root (zpl), path);
+    if (!node)
+        return hs_zpl_error (zpl, NULL, error, error_size, "missing setting '%s'", path);
+    const char *value = zconfig_value (node);
+    int64_t number;
+    int rc = duration? hs_zpl_duration (value, &number): hs_zpl_size (value, &number);
+    if (rc || number < min || number > max)
+        return hs_zpl_error (zpl, node, error, error_size,
+                             "'%s' = '%s' must be %s between %lld and %lld", path, value,
+                             duration? "a duration": "a number", (long long) min, (long long) max);
+    *setting = number;
+    return 0;
+}
+
+static int
+s_endpoint_check (hs_zpl_t *zpl, const char *path, const char *endpoint, char *error, size_t error_size)
+{
+    if (strncmp (endpoint, "tcp://", 6) && strncmp (endpoint, "ipc://", 6)
+    &&  strncmp (endpoint, "inproc://", 9))
+        return hs_zpl_error (zpl, zconfig_locate (hs_zpl_root (zpl), path), error, error_size,
+                             "'%s' must be a tcp://, ipc:// or inproc:// endpoint", path);
+    return 0;
+}
+
+//  Load the units or rules file named by a setting, relative to `folder`,
+//  or the compiled-in default when the main config is the built-in one.
+static hs_zpl_t *
+s_load_part (const char *folder, const char *name, const char *builtin, char **file,
+             char *error, size_t error_size)
+{
+    if (!folder) {
+        hs_config_set (file, name);
+        return hs_zpl_load_text (builtin, name, error, error_size);
+    }
+    char path [4096];
+    if (*name == '/')
+        snprintf (path, sizeof (path), "%s", name);
+    else
+        snprintf (path, sizeof (path), "%s/%s", folder, name);
+    hs_config_set (file, path);
+    return hs_zpl_load_file (path, error, error_size);
+}
+
+hs_config_t *
+hs_config_load (const char *path, char *error, size_t error_size)
+{
+    hs_zpl_t *zpl = path? hs_zpl_load_file (path, error, error_size):
+                          hs_zpl_load_text (hs_default_huishang_cfg, "huishang.cfg (built-in)",
+                                            error, error_size);
+    if (!zpl)
+        return NULL;
+    hs_config_t *self = (hs_config_t *) zmalloc (sizeof (hs_config_t));
+    hs_config_set (&self->source, path? path: "(built-in)");
+    hs_limits_default (&self->limits);
+    int64_t number;
+    char *units_name = NULL, *rules_name = NULL;
+    int rc = s_check_keys (zpl, error, error_size);
+#define TEXT(p, s) if (!rc) rc = s_get_text (zpl, p, s, error, error_size)
+#define NUMBER(p, d, lo, hi, s) \
+    if (!rc) rc = s_get_number (zpl, p, d, lo, hi, &number, error, error_size); \
+    if (!rc) s = number
+    TEXT ("server/district", &self->district);
+    TEXT ("server/ingest", &self->ingest);
+    TEXT ("server/publish", &self->publish);
+    TEXT ("server/api", &self->api);
+    TEXT ("server/units", &units_name);
+    TEXT ("server/rules", &rules_name);
+    TEXT ("store/path", &self->store_path);
+    NUMBER ("store/map_size", false, 1 << 20, 1LL << 40, self->map_size);
+    NUMBER ("store/map_size_max", false, 1 << 20, 1LL << 44, self->map_size_max);
+    NUMBER ("limits/max_message", false, 1024, 1 << 30, self->max_message);
+    NUMBER ("limits/max_body", false, 256, 1 << 30, self->limits.max_body);
+    NUMBER ("limits/max_depth", false, 2, 64, self->limits.max_depth);
+    NUMBER ("limits/max_items", false, 16, 1 << 20, self->limits.max_items);
+    NUMBER ("limits/max_objects", false, 64, 1 << 24, self->limits.max_objects);
+    NUMBER ("limits/max_str", false, HS_SUMMARY_MAX, 1 << 30, self->limits.max_str);
+    NUMBER ("limits/max_workers", false, 1, INT32_MAX, self->limits.max_workers);
+    NUMBER ("limits/max_amount", false, 1, INT64_MAX / 2, self->limits.max_amount);
+    NUMBER ("limits/max_future", true, 0, 365LL * 86400000, self->limits.max_future_ms);
+    NUMBER ("limits/ingest_hwm", false, 0, INT32_MAX, self->ingest_hwm);
+    NUMBER ("limits/publish_hwm", false, 0, INT32_MAX, self->publish_hwm);
+    NUMBER ("limits/batch_max", false, 1, 1 << 20, self->batch_max);
+    NUMBER ("log/reject_interval", true, 0, 86400000, self->reject_interval_ms);
+#undef TEXT
+#undef NUMBER
+    if (!rc && self->map_size_max < self->map_size)
+        rc = hs_zpl_error (zpl, zconfig_locate (hs_zpl_root (zpl), "store/map_size_max"),
+                           error, error_size, "map_size_max is smaller than map_size");
+    if (!rc && self->max_message < (int64_t) self->limits.max_body)
+        rc = hs_zpl_error (zpl, zconfig_locate (hs_zpl_root (zpl), "limits/max_message"),
+                           error, error_size, "max_message is smaller than max_body");
+    if (!rc)
+        rc = s_endpoint_check (zpl, "server/ingest", self->ingest, error, error_size);
+    if (!rc)
+        rc = s_endpoint_check (zpl, "server/publish", self->publish, error, error_size);
+    if (!rc)
+        rc = s_endpoint_check (zpl, "server/api", self->api, error, error_size);
+
+    char *folder = NULL;
+    if (path) {
+        char *copy = strdup (path);
+        folder = strdup (dirname (copy));
+        free (copy);
+    }
+    if (!rc) {
+        hs_zpl_t *part = s_load_part (folder, units_name, hs_default_units_cfg,
+                                      &self->units_file, error, error_size);
+        self->units = part? hs_units_load (part, error, error_size): NULL;
+        hs_zpl_destroy (&part);
+        rc = self->units? 0: -1;
+    }
+    if (!rc) {
+        hs_zpl_t *part = s_load_part (folder, rules_name, hs_default_rules_cfg,
+                                      &self->rules_file, error, error_size);
+        self->rules = part? hs_rules_load (part, self->units, error, error_size): NULL;
+        hs_zpl_destroy (&part);
+        rc = self->rules? 0: -1;
+    }
+    free (folder);
+    free (units_name);
+    free (rules_name);
+    hs_zpl_destroy (&zpl);
+    if (rc)
+        hs_config_destroy (&self);
+    return self;
+}
+
+void
+hs_config_destroy (hs_config_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        hs_config_t *self = *self_p;
+        free (self->source);
+        free (self->district);
+        free (self->ingest);
+        free (self->publish);
+        free (self->api);
+        free (self->store_path);
+        free (self->units_file);
+        free (self->rules_file);
+        hs_rules_destroy (&self->rules);
+        hs_units_destroy (&self->units);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+void
+hs_config_set (char **setting, const char *value)
+{
+    free (*setting);
+    *setting = value? strdup (value): NULL;
+}
+
+void
+hs_config_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_config: ");
+    char error [256];
+    hs_config_t *config = hs_config_load (NULL, error, sizeof (error));
+    if (!config)
+        printf ("%s\n", error);
+    assert (config);
+    assert (streq (config->ingest, "tcp://127.0.0.1:5570"));
+    assert (streq (config->district, "putuo"));
+    assert (config->limits.max_body == 65536);
+    assert (config->reject_interval_ms == 10000);
+    assert (config->batch_max == 4096);
+    assert (hs_units_find (config->units, "street.taopu"));
+    hs_config_set (&config->ingest, "ipc://x");
+    assert (streq (config->ingest, "ipc://x"));
+    hs_config_destroy (&config);
+    assert (!config);
+
+    //  A typo in a key is an error with its line.
+    char *folder = zsys_sprintf ("/tmp/hs_config_test.%d", getpid ());
+    zsys_dir_create (folder);
+    char *file = zsys_sprintf ("%s/bad.cfg", folder);
+    FILE *handle = fopen (file, "w");
+    assert (handle);
+    fprintf (handle, "%s", hs_default_huishang_cfg);
+    fprintf (handle, "store\n    map_sise = 1G\n");
+    fclose (handle);
+    config = hs_config_load (file, error, sizeof (error));
+    assert (!config);
+    assert (strstr (error, "bad.cfg:") && strstr (error, "map_sise"));
+    //  A missing units file is named.
+    handle = fopen (file, "w");
+    fprintf (handle, "%s", hs_default_huishang_cfg);
+    fclose (handle);
+    config = hs_config_load (file, error, sizeof (error));
+    assert (!config);
+    assert (strstr (error, "units.cfg"));
+    zsys_file_delete (file);
+    zsys_dir_delete (folder);
+    zstr_free (&file);
+    zstr_free (&folder);
+    if (verbose)
+        printf ("OK\n");
+}

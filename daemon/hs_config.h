@@ -1,0 +1,58 @@
+/*  =========================================================================
+    hs_config - huishangd's settings: huishang.cfg, its units and its rules
+
+    Owns the loaded configuration: endpoints, store, limits, logging, and
+    the unit table and rule set the config file names. With no file, the
+    shipped config/ files compiled into the binary are used, so built-in
+    defaults and shipped files cannot drift apart. Unknown keys are errors
+    (a typo must not silently fall back to a default).
+    =========================================================================
+*/
+
+#ifndef HS_CONFIG_H_INCLUDED
+#define HS_CONFIG_H_INCLUDED
+
+#include "hs_zpl.h"
+#include "hs_units.h"
+#include "hs_rules.h"
+#include "../protocol/hs_proto.h"
+
+typedef struct {
+    char *source;               //  the config file, or "(built-in)"
+    char *district;             //  our name: case-id prefix, `from` upward
+    char *ingest;               //  SUB endpoint (bound)
+    char *publish;              //  PUB endpoint (bound)
+    char *api;                  //  ROUTER endpoint (bound)
+    char *store_path;           //  LMDB environment folder
+    int64_t map_size;           //  initial LMDB map size, bytes
+    int64_t map_size_max;       //  the map grows up to this
+    hs_limits_t limits;         //  inbound body limits
+    int64_t max_message;        //  ZMQ_MAXMSGSIZE
+    int ingest_hwm;             //  ZMQ_RCVHWM on ingest
+    int publish_hwm;            //  ZMQ_SNDHWM on publish
+    int batch_max;              //  most messages per LMDB transaction
+    int64_t reject_interval_ms; //  log each rejection reason at most this often
+    char *units_file;           //  where the units came from
+    char *rules_file;           //  where the rules came from
+    hs_units_t *units;          //  the member units
+    hs_rules_t *rules;          //  the rule set
+} hs_config_t;
+
+//  Load a config file, or the built-in defaults when `path` is NULL.
+//  Returns a new config (caller owns it), or NULL with a line-numbered
+//  message in `error`.
+hs_config_t *hs_config_load (const char *path, char *error, size_t error_size);
+
+void hs_config_destroy (hs_config_t **self_p);
+
+//  Replace a string setting (command-line overrides).
+void hs_config_set (char **setting, const char *value);
+
+//  The shipped config files as compiled in. Static strings.
+const char *hs_config_default_main (void);
+const char *hs_config_default_units (void);
+const char *hs_config_default_rules (void);
+
+void hs_config_test (bool verbose);
+
+#endif

@@ -1,0 +1,43 @@
+/*  =========================================================================
+    hs_engine - the pipeline: ingest -> validate -> correlate -> classify
+                -> route -> escalate -> commit -> publish
+
+    Owns the store, the bus and the rejection accounting, and runs the
+    daemon's one loop. Whatever is waiting on the ingest socket (up to
+    batch_max messages) is handled in one LMDB write transaction, committed
+    durably, and only then are that batch's alerts, meeting requests and
+    upward reports published: an alert never names an event that a crash
+    could take back. One thread does all of it; nothing is shared.
+    =========================================================================
+*/
+
+#ifndef HS_ENGINE_H_INCLUDED
+#define HS_ENGINE_H_INCLUDED
+
+#include "hs_config.h"
+
+typedef struct _hs_engine_t hs_engine_t;
+
+//  Open the store and bind the sockets. The config is borrowed and must
+//  outlive the engine. Returns a new engine, or NULL with `error` set.
+hs_engine_t *hs_engine_new (hs_config_t *config, char *error, size_t error_size);
+
+//  Commit nothing further, close the store and the sockets.
+void hs_engine_destroy (hs_engine_t **self_p);
+
+//  Run until SIGINT / SIGTERM: every batch read is committed before this
+//  returns. Returns 0.
+int hs_engine_run (hs_engine_t *self);
+
+//  Handle one batch of inbound messages now (the loop's unit of work).
+//  Takes ownership of the messages in the list. Returns the number of
+//  messages handled, or -1 if the store could not take them (logged and
+//  counted as lost: they were never acknowledged).
+int hs_engine_batch (hs_engine_t *self, zlist_t *batch);
+
+//  Answer pending api requests.
+void hs_engine_api (hs_engine_t *self);
+
+void hs_engine_test (bool verbose);
+
+#endif

@@ -1,0 +1,478 @@
+/*  =========================================================================
+    hs_store - the durable store: one LMDB environment, one writer
+
+    LMDB return codes stop at this boundary: each failure is logged with
+    the operation's name and mdb_strerror, and callers see 0 / -1. A full
+    map is remembered so the engine can grow it and redo the batch; the
+    batch is still in the engine's hands, so nothing is lost.
+    =========================================================================
+*/
+
+#include "hs_store.h"
+#include <lmdb.h>
+
+struct _hs_store_t {
+    char *path;                 //  the environment's folder
+    MDB_env *env;               //  the environment
+    MDB_txn *txn;               //  the open write transaction, or NULL
+    MDB_dbi events;             //  seq -> event
+    MDB_dbi dedup;              //  idempotency key -> seq
+    MDB_dbi cases;              //  case id -> case record
+    MDB_dbi caseindex;          //  correlation key -> case id
+    MDB_dbi deadletter;         //  number -> rejected message
+    MDB_dbi meta;               //  counters
+    uint64_t next_seq;          //  committed value
+    uint64_t next_dead;         //  committed value
+    uint64_t txn_next_seq;      //  value inside the open transaction
+    uint64_t txn_next_dead;
+    int64_t map_size;           //  current map size
+    int64_t map_size_max;       //  growth stops here
+    bool map_full;              //  the last failure was MDB_MAP_FULL
+};
+
+static int
+s_fail (hs_store_t *self, const char *operation, int rc)
+{
+    if (rc == MDB_MAP_FULL)
+        self->map_full = true;
+    zsys_error ("hs_store: %s failed: %s", operation, mdb_strerror (rc));
+    return -1;
+}
+
+static void
+s_put_be64 (uint8_t *bytes, uint64_t value)
+{
+    for (int index = 7; index >= 0; index--, value >>= 8)
+        bytes [index] = (uint8_t) value;
+}
+
+static uint64_t
+s_get_be64 (const uint8_t *bytes)
+{
+    uint64_t value = 0;
+    for (int index = 0; index < 8; index++)
+        value = (value << 8) | bytes [index];
+    return value;
+}
+
+static int
+s_meta_read (hs_store_t *self, MDB_txn *txn, const char *name, uint64_t *value)
+{
+    MDB_val key = { strlen (name), (void *) name }, data;
+    int rc = mdb_get (txn, self->meta, &key, &data);
+    if (rc == MDB_NOTFOUND) {
+        *value = 1;
+        return 0;
+    }
+    if (rc)
+        return s_fail (self, "mdb_get (meta)", rc);
+    if (data.mv_size != 8) {
+        zsys_error ("hs_store: meta '%s' is corrupt (%zu bytes)", name, data.mv_size);
+        return -1;
+    }
+    *value = s_get_be64 ((const uint8_t *) data.mv_data);
+    return 0;
+}
+
+static int
+s_meta_write (hs_store_t *self, const char *name, uint64_t value)
+{
+    uint8_t bytes [8];
+    s_put_be64 (bytes, value);
+    MDB_val key = { strlen (name), (void *) name }, data = { 8, bytes };
+    int rc = mdb_put (self->txn, self->meta, &key, &data, 0);
+    return rc? s_fail (self, "mdb_put (meta)", rc): 0;
+}
+
+hs_store_t *
+hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
+              char *error, size_t error_size)
+{
+    if (zsys_dir_create ("%s", path)) {
+        snprintf (error, error_size, "cannot create store folder %s: %s", path, strerror (errno));
+        return NULL;
+    }
+    hs_store_t *self = (hs_store_t *) zmalloc (sizeof (hs_store_t));
+    self->path = strdup (path);
+    self->map_size = map_size;
+    self->map_size_max = map_size_max;
+    int rc = mdb_env_create (&self->env);
+    if (!rc)
+        rc = mdb_env_set_maxdbs (self->env, 8);
+    if (!rc)
+        rc = mdb_env_set_mapsize (self->env, (size_t) map_size);
+    if (!rc)
+        rc = mdb_env_open (self->env, path, MDB_NOTLS, 0640);
+    if (rc) {
+        snprintf (error, error_size, "cannot open store %s: %s", path, mdb_strerror (rc));
+        hs_store_destroy (&self);
+        return NULL;
+    }
+    //  A map that an earlier run grew is bigger than the configured size.
+    MDB_envinfo info;
+    mdb_env_info (self->env, &info);
+    if ((int64_t) info.me_mapsize > self->map_size)
+        self->map_size = (int64_t) info.me_mapsize;
+    int dead = 0;
+    mdb_reader_check (self->env, &dead);
+    if (dead)
+        zsys_notice ("hs_store: cleared %d stale reader slots", dead);
+
+    MDB_txn *txn;
+    rc = mdb_txn_begin (self->env, NULL, 0, &txn);
+    if (!rc) rc = mdb_dbi_open (txn, "events", MDB_CREATE, &self->events);
+    if (!rc) rc = mdb_dbi_open (txn, "dedup", MDB_CREATE, &self->dedup);
+    if (!rc) rc = mdb_dbi_open (txn, "cases", MDB_CREATE, &self->cases);
+    if (!rc) rc = mdb_dbi_open (txn, "caseindex", MDB_CREATE, &self->caseindex);
+    if (!rc) rc = mdb_dbi_open (txn, "deadletter", MDB_CREATE, &self->deadletter);
+    if (!rc) rc = mdb_dbi_open (txn, "meta", MDB_CREATE, &self->meta);
+    if (rc) {
+        snprintf (error, error_size, "cannot open store databases in %s: %s", path, mdb_strerror (rc));
+        if (txn)
+            mdb_txn_abort (txn);
+        hs_store_destroy (&self);
+        return NULL;
+    }
+    if (s_meta_read (self, txn, "next_seq", &self->next_seq)
+    ||  s_meta_read (self, txn, "next_dead", &self->next_dead)) {
+        snprintf (error, error_size, "store %s: cannot read its counters", path);
+        mdb_txn_abort (txn);
+        hs_store_destroy (&self);
+        return NULL;
+    }
+    //  Never trust the counter alone: the highest stored seq wins.
+    MDB_cursor *cursor;
+    MDB_val key, data;
+    if (mdb_cursor_open (txn, self->events, &cursor) == 0) {
+        if (mdb_cursor_get (cursor, &key, &data, MDB_LAST) == 0 && key.mv_size == 8) {
+            uint64_t last = s_get_be64 ((const uint8_t *) key.mv_data);
+            if (last >= self->next_seq)
+                self->next_seq = last + 1;
+        }
+        mdb_cursor_close (cursor);
+    }
+    rc = mdb_txn_commit (txn);
+    if (rc) {
+        snprintf (error, error_size, "store %s: %s", path, mdb_strerror (rc));
+        hs_store_destroy (&self);
+        return NULL;
+    }
+    return self;
+}
+
+void
+hs_store_destroy (hs_store_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        hs_store_t *self = *self_p;
+        if (self->txn)
+            hs_store_abort (self);
+        if (self->env)
+            mdb_env_close (self->env);
+        free (self->path);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+int
+hs_store_begin (hs_store_t *self)
+{
+    assert (!self->txn);
+    self->map_full = false;
+    int rc = mdb_txn_begin (self->env, NULL, 0, &self->txn);
+    if (rc) {
+        self->txn = NULL;
+        return s_fail (self, "mdb_txn_begin", rc);
+    }
+    self->txn_next_seq = self->next_seq;
+    self->txn_next_dead = self->next_dead;
+    return 0;
+}
+
+int
+hs_store_commit (hs_store_t *self)
+{
+    assert (self->txn);
+    if (s_meta_write (self, "next_seq", self->txn_next_seq)
+    ||  s_meta_write (self, "next_dead", self->txn_next_dead)) {
+        hs_store_abort (self);
+        return -1;
+    }
+    int rc = mdb_txn_commit (self->txn);
+    self->txn = NULL;
+    if (rc)
+        return s_fail (self, "mdb_txn_commit", rc);
+    self->next_seq = self->txn_next_seq;
+    self->next_dead = self->txn_next_dead;
+    return 0;
+}
+
+void
+hs_store_abort (hs_store_t *self)
+{
+    if (self->txn) {
+        mdb_txn_abort (self->txn);
+        self->txn = NULL;
+    }
+}
+
+bool hs_store_map_full (hs_store_t *self) { return self->map_full; }
+
+int
+hs_store_grow (hs_store_t *self)
+{
+    assert (!self->txn);
+    if (self->map_size >= self->map_size_max)
+        return -1;
+    int64_t size = self->map_size * 2;
+    if (size > self->map_size_max)
+        size = self->map_size_max;
+    int rc = mdb_env_set_mapsize (self->env, (size_t) size);
+    if (rc)
+        return s_fail (self, "mdb_env_set_mapsize", rc);
+    zsys_notice ("hs_store: map grown from %lld to %lld bytes",
+                 (long long) self->map_size, (long long) size);
+    self->map_size = size;
+    self->map_full = false;
+    return 0;
+}
+
+uint64_t
+hs_store_next_seq (hs_store_t *self)
+{
+    assert (self->txn);
+    return self->txn_next_seq++;
+}
+
+static int
+s_put (hs_store_t *self, MDB_dbi dbi, const char *name, const void *key_data, size_t key_size,
+       const void *data, size_t size)
+{
+    assert (self->txn);
+    MDB_val key = { key_size, (void *) key_data }, value = { size, (void *) data };
+    int rc = mdb_put (self->txn, dbi, &key, &value, 0);
+    return rc? s_fail (self, name, rc): 0;
+}
+
+static int
+s_get (hs_store_t *self, MDB_dbi dbi, const char *name, const void *key_data, size_t key_size,
+       const void **data, size_t *size)
+{
+    assert (self->txn);
+    MDB_val key = { key_size, (void *) key_data }, value;
+    int rc = mdb_get (self->txn, dbi, &key, &value);
+    if (rc == MDB_NOTFOUND)
+        return 1;
+    if (rc)
+        return s_fail (self, name, rc);
+    *data = value.mv_data;
+    *size = value.mv_size;
+    return 0;
+}
+
+//  LMDB refuses keys above 511 bytes; ours are bounded well below that.
+static bool
+s_key_ok (const char *key)
+{
+    size_t size = strlen (key);
+    return size > 0 && size <= 500;
+}
+
+int
+hs_store_event_put (hs_store_t *self, uint64_t seq, const void *data, size_t size)
+{
+    uint8_t key [8];
+    s_put_be64 (key, seq);
+    return s_put (self, self->events, "mdb_put (events)", key, 8, data, size);
+}
+
+int
+hs_store_dedup_get (hs_store_t *self, const char *key, uint64_t *seq)
+{
+    const void *data;
+    size_t size;
+    if (!s_key_ok (key))
+        return -1;
+    int rc = s_get (self, self->dedup, "mdb_get (dedup)", key, strlen (key), &data, &size);
+    if (rc == 0) {
+        if (size != 8)
+            return -1;
+        *seq = s_get_be64 ((const uint8_t *) data);
+    }
+    return rc;
+}
+
+int
+hs_store_dedup_put (hs_store_t *self, const char *key, uint64_t seq)
+{
+    uint8_t bytes [8];
+    s_put_be64 (bytes, seq);
+    if (!s_key_ok (key))
+        return -1;
+    return s_put (self, self->dedup, "mdb_put (dedup)", key, strlen (key), bytes, 8);
+}
+
+int
+hs_store_case_get (hs_store_t *self, const char *case_id, const void **data, size_t *size)
+{
+    if (!s_key_ok (case_id))
+        return 1;
+    return s_get (self, self->cases, "mdb_get (cases)", case_id, strlen (case_id), data, size);
+}
+
+int
+hs_store_case_put (hs_store_t *self, const char *case_id, const void *data, size_t size)
+{
+    if (!s_key_ok (case_id))
+        return -1;
+    return s_put (self, self->cases, "mdb_put (cases)", case_id, strlen (case_id), data, size);
+}
+
+int
+hs_store_index_get (hs_store_t *self, const char *key, char *case_id, size_t size)
+{
+    const void *data;
+    size_t length;
+    if (!s_key_ok (key))
+        return 1;
+    int rc = s_get (self, self->caseindex, "mdb_get (caseindex)", key, strlen (key), &data, &length);
+    if (rc == 0) {
+        if (length >= size)
+            return -1;
+        memcpy (case_id, data, length);
+        case_id [length] = 0;
+    }
+    return rc;
+}
+
+int
+hs_store_index_put (hs_store_t *self, const char *key, const char *case_id)
+{
+    if (!s_key_ok (key))
+        return -1;
+    return s_put (self, self->caseindex, "mdb_put (caseindex)", key, strlen (key),
+                  case_id, strlen (case_id));
+}
+
+int
+hs_store_index_del (hs_store_t *self, const char *key)
+{
+    assert (self->txn);
+    if (!s_key_ok (key))
+        return 0;
+    MDB_val mkey = { strlen (key), (void *) key };
+    int rc = mdb_del (self->txn, self->caseindex, &mkey, NULL);
+    return rc && rc != MDB_NOTFOUND? s_fail (self, "mdb_del (caseindex)", rc): 0;
+}
+
+int
+hs_store_deadletter_put (hs_store_t *self, const void *data, size_t size)
+{
+    uint8_t key [8];
+    s_put_be64 (key, self->txn_next_dead++);
+    return s_put (self, self->deadletter, "mdb_put (deadletter)", key, 8, data, size);
+}
+
+int
+hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
+{
+    memset (stats, 0, sizeof (*stats));
+    stats->next_seq = self->next_seq;
+    MDB_txn *txn;
+    int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
+    if (rc)
+        return s_fail (self, "mdb_txn_begin (stats)", rc);
+    MDB_stat stat;
+    struct { MDB_dbi dbi; uint64_t *count; } dbs [] = {
+        { self->events, &stats->events }, { self->dedup, &stats->dedup },
+        { self->cases, &stats->cases }, { self->caseindex, &stats->open_cases },
+        { self->deadletter, &stats->deadletters }
+    };
+    for (size_t index = 0; index < sizeof (dbs) / sizeof (dbs [0]); index++)
+        if (mdb_stat (txn, dbs [index].dbi, &stat) == 0)
+            *dbs [index].count = stat.ms_entries;
+    MDB_envinfo info;
+    mdb_env_info (self->env, &info);
+    mdb_env_stat (self->env, &stat);
+    stats->map_size = (int64_t) info.me_mapsize;
+    stats->map_used = (int64_t) (info.me_last_pgno + 1) * stat.ms_psize;
+    mdb_txn_abort (txn);
+    return 0;
+}
+
+void
+hs_store_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_store: ");
+    char error [256];
+    char *path = zsys_sprintf ("/tmp/hs_store_test.%d", getpid ());
+    hs_store_t *store = hs_store_new (path, 1 << 20, 1 << 24, error, sizeof (error));
+    assert (store);
+    assert (hs_store_begin (store) == 0);
+    uint64_t first = hs_store_next_seq (store);
+    assert (first == 1);
+    assert (hs_store_event_put (store, first, "hello", 5) == 0);
+    assert (hs_store_dedup_put (store, "r/hrss/1", first) == 0);
+    assert (hs_store_index_put (store, "cc/x", "putuo-1") == 0);
+    assert (hs_store_commit (store) == 0);
+
+    //  An aborted transaction leaves no trace and reuses no seq.
+    assert (hs_store_begin (store) == 0);
+    assert (hs_store_next_seq (store) == 2);
+    assert (hs_store_dedup_put (store, "r/hrss/2", 2) == 0);
+    hs_store_abort (store);
+    assert (hs_store_begin (store) == 0);
+    uint64_t seq;
+    assert (hs_store_dedup_get (store, "r/hrss/2", &seq) == 1);
+    assert (hs_store_dedup_get (store, "r/hrss/1", &seq) == 0 && seq == 1);
+    char case_id [64];
+    assert (hs_store_index_get (store, "cc/x", case_id, sizeof (case_id)) == 0);
+    assert (streq (case_id, "putuo-1"));
+    assert (hs_store_index_del (store, "cc/x") == 0);
+    assert (hs_store_index_get (store, "cc/x", case_id, sizeof (case_id)) == 1);
+    assert (hs_store_deadletter_put (store, "bad", 3) == 0);
+    assert (hs_store_commit (store) == 0);
+    hs_store_destroy (&store);
+    assert (!store);
+
+    //  Reopened: the counter continues.
+    store = hs_store_new (path, 1 << 20, 1 << 24, error, sizeof (error));
+    assert (store);
+    hs_store_stats_t stats;
+    assert (hs_store_stats (store, &stats) == 0);
+    assert (stats.next_seq == 2 && stats.events == 1 && stats.deadletters == 1);
+    assert (stats.open_cases == 0);
+
+    //  A full map is reported, grows, and the batch can be redone.
+    assert (hs_store_begin (store) == 0);
+    char blob [4096];
+    memset (blob, 'x', sizeof (blob));
+    int rc = 0;
+    for (int index = 0; rc == 0 && index < 1000; index++)
+        rc = hs_store_event_put (store, hs_store_next_seq (store), blob, sizeof (blob));
+    assert (rc == -1 && hs_store_map_full (store));
+    hs_store_abort (store);
+    assert (hs_store_grow (store) == 0);
+    assert (hs_store_grow (store) == 0);
+    assert (hs_store_begin (store) == 0);
+    for (int index = 0; index < 500; index++)
+        assert (hs_store_event_put (store, hs_store_next_seq (store), blob, sizeof (blob)) == 0);
+    assert (hs_store_commit (store) == 0);
+    assert (hs_store_stats (store, &stats) == 0);
+    assert (stats.events == 501 && stats.next_seq == 502);
+    hs_store_destroy (&store);
+
+    char *file = zsys_sprintf ("%s/data.mdb", path);
+    zsys_file_delete (file);
+    zstr_free (&file);
+    file = zsys_sprintf ("%s/lock.mdb", path);
+    zsys_file_delete (file);
+    zstr_free (&file);
+    zsys_dir_delete ("%s", path);
+    zstr_free (&path);
+    if (verbose)
+        printf ("OK\n");
+}

@@ -1,0 +1,90 @@
+/*  =========================================================================
+    hs_store - the durable store: one LMDB environment, one writer
+
+    Owns the LMDB environment and every transaction on it. Sub-databases:
+        events      seq (u64, big-endian) -> event record (msgpack map)
+        dedup       "r|u/<source>/<id>"  -> seq of the stored report/update
+        cases       case id              -> case record (msgpack map)
+        caseindex   correlation key      -> case id (open cases only)
+        deadletter  number (u64, BE)     -> rejected message (msgpack map)
+        meta        "next_seq", "next_dead" -> u64 (BE), "schema" -> u64
+    Everything a batch writes goes into one write transaction, committed
+    durably (fsync) by hs_store_commit: group commit. Sequence numbers are
+    allocated inside the transaction and stored with it, so a crash before
+    commit leaves no trace and a seq is never reused.
+    Bytes handed out by getters are borrowed from LMDB and valid only until
+    the transaction ends; nothing outside this class sees an MDB_val.
+    =========================================================================
+*/
+
+#ifndef HS_STORE_H_INCLUDED
+#define HS_STORE_H_INCLUDED
+
+#include <czmq.h>
+
+typedef struct _hs_store_t hs_store_t;
+
+typedef struct {
+    uint64_t next_seq;          //  the seq the next event will get
+    uint64_t events;            //  entries per sub-database
+    uint64_t dedup;
+    uint64_t cases;
+    uint64_t open_cases;        //  entries in caseindex
+    uint64_t deadletters;
+    int64_t map_size;           //  current map size, bytes
+    int64_t map_used;           //  bytes in use (pages * page size)
+} hs_store_stats_t;
+
+//  Open (creating if needed) the store in folder `path`. Clears stale
+//  reader slots. Returns a new store (caller owns it), or NULL with a
+//  message in `error`.
+hs_store_t *hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
+                          char *error, size_t error_size);
+
+//  Close the store. Aborts a transaction left open.
+void hs_store_destroy (hs_store_t **self_p);
+
+//  Begin the write transaction. Returns 0 or -1 (logged).
+int hs_store_begin (hs_store_t *self);
+
+//  Commit the write transaction durably. Returns 0, or -1 (logged) with
+//  the transaction gone and nothing of it stored.
+int hs_store_commit (hs_store_t *self);
+
+//  Abandon the write transaction; nothing of it is stored.
+void hs_store_abort (hs_store_t *self);
+
+//  True if the last failure was the map being full. hs_store_grow then
+//  doubles the map (up to the maximum): returns 0 if it grew, -1 if it is
+//  at the maximum. Call only with no transaction open.
+bool hs_store_map_full (hs_store_t *self);
+int hs_store_grow (hs_store_t *self);
+
+//  Allocate the next event seq inside the transaction.
+uint64_t hs_store_next_seq (hs_store_t *self);
+
+//  Store an event under its seq. Returns 0 or -1.
+int hs_store_event_put (hs_store_t *self, uint64_t seq, const void *data, size_t size);
+
+//  Idempotency keys. get: 0 found (seq set), 1 absent, -1 error.
+int hs_store_dedup_get (hs_store_t *self, const char *key, uint64_t *seq);
+int hs_store_dedup_put (hs_store_t *self, const char *key, uint64_t seq);
+
+//  Case records. get: 0 found (bytes borrowed), 1 absent, -1 error.
+int hs_store_case_get (hs_store_t *self, const char *case_id, const void **data, size_t *size);
+int hs_store_case_put (hs_store_t *self, const char *case_id, const void *data, size_t size);
+
+//  The correlation index of open cases. get: 0 found, 1 absent, -1 error.
+int hs_store_index_get (hs_store_t *self, const char *key, char *case_id, size_t size);
+int hs_store_index_put (hs_store_t *self, const char *key, const char *case_id);
+int hs_store_index_del (hs_store_t *self, const char *key);
+
+//  Keep a rejected message. Returns 0 or -1.
+int hs_store_deadletter_put (hs_store_t *self, const void *data, size_t size);
+
+//  Counts and sizes, from committed state. Returns 0 or -1.
+int hs_store_stats (hs_store_t *self, hs_store_stats_t *stats);
+
+void hs_store_test (bool verbose);
+
+#endif

@@ -1,0 +1,128 @@
+/*  =========================================================================
+    huishangd - the labour-dispute consultation daemon
+
+    Parse options, load the config, start the engine, run until SIGTERM or
+    SIGINT, tear down. Everything else lives in the classes.
+    =========================================================================
+*/
+
+#include "hs_config.h"
+#include "hs_engine.h"
+#include <getopt.h>
+
+#define HS_VERSION "0.1.0"
+
+static void
+s_usage (FILE *out)
+{
+    fprintf (out,
+        "usage: huishangd [options]\n"
+        "\n"
+        "  -c, --config FILE    read settings from FILE (default: the built-in copy\n"
+        "                       of config/huishang.cfg, units.cfg and rules.cfg)\n"
+        "  -f, --foreground     stay in the foreground, log to stderr (the default)\n"
+        "  -d, --daemon         detach from the terminal and log to syslog\n"
+        "      --ingest EP      bind the ingest (SUB) socket to EP\n"
+        "      --publish EP     bind the publish (PUB) socket to EP\n"
+        "      --api EP         bind the api (ROUTER) socket to EP\n"
+        "      --store DIR      keep the LMDB store in DIR\n"
+        "      --check-config   validate the config, units and rules, then exit\n"
+        "                       (status 0 if valid, 1 with file:line: reason if not)\n"
+        "  -v, --verbose        log more\n"
+        "  -h, --help           show this help\n"
+        "  -V, --version        show the version\n"
+        "\n"
+        "Options given here override the config file. SIGTERM or SIGINT: stop\n"
+        "reading, commit what is in hand, exit 0.\n");
+}
+
+int
+main (int argc, char *argv [])
+{
+    enum { OPT_INGEST = 256, OPT_PUBLISH, OPT_API, OPT_STORE, OPT_CHECK };
+    static struct option options [] = {
+        { "config", required_argument, NULL, 'c' },
+        { "foreground", no_argument, NULL, 'f' },
+        { "daemon", no_argument, NULL, 'd' },
+        { "ingest", required_argument, NULL, OPT_INGEST },
+        { "publish", required_argument, NULL, OPT_PUBLISH },
+        { "api", required_argument, NULL, OPT_API },
+        { "store", required_argument, NULL, OPT_STORE },
+        { "check-config", no_argument, NULL, OPT_CHECK },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *config_file = NULL;
+    const char *ingest = NULL, *publish = NULL, *api = NULL, *store = NULL;
+    bool detach = false, check_only = false;
+    int option;
+    while ((option = getopt_long (argc, argv, "c:fdvhV", options, NULL)) != -1) {
+        switch (option) {
+            case 'c': config_file = optarg; break;
+            case 'f': detach = false; break;
+            case 'd': detach = true; break;
+            case OPT_INGEST: ingest = optarg; break;
+            case OPT_PUBLISH: publish = optarg; break;
+            case OPT_API: api = optarg; break;
+            case OPT_STORE: store = optarg; break;
+            case OPT_CHECK: check_only = true; break;
+            case 'v': break;
+            case 'h': s_usage (stdout); return 0;
+            case 'V': printf ("huishangd %s\n", HS_VERSION); return 0;
+            default: s_usage (stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf (stderr, "huishangd: unexpected argument '%s'\n", argv [optind]);
+        s_usage (stderr);
+        return 2;
+    }
+    zsys_set_logident ("huishangd");
+    zsys_set_logstream (stderr);
+
+    char error [512];
+    hs_config_t *config = hs_config_load (config_file, error, sizeof (error));
+    if (!config) {
+        fprintf (stderr, "huishangd: %s\n", error);
+        return 1;
+    }
+    if (ingest) hs_config_set (&config->ingest, ingest);
+    if (publish) hs_config_set (&config->publish, publish);
+    if (api) hs_config_set (&config->api, api);
+    if (store) hs_config_set (&config->store_path, store);
+    if (check_only) {
+        printf ("huishangd: %s: valid (units %s, rules %s, version %.12s)\n", config->source,
+                config->units_file, config->rules_file, hs_rules_version (config->rules));
+        hs_config_destroy (&config);
+        return 0;
+    }
+    if (detach) {
+        //  Resolve the store before leaving the working folder behind.
+        char *absolute = realpath (config->store_path, NULL);
+        if (!absolute && zsys_dir_create ("%s", config->store_path) == 0)
+            absolute = realpath (config->store_path, NULL);
+        if (absolute) {
+            hs_config_set (&config->store_path, absolute);
+            free (absolute);
+        }
+        if (daemon (0, 0)) {
+            fprintf (stderr, "huishangd: cannot detach: %s\n", strerror (errno));
+            hs_config_destroy (&config);
+            return 1;
+        }
+        zsys_set_logstream (NULL);
+        zsys_set_logsystem (true);
+    }
+    hs_engine_t *engine = hs_engine_new (config, error, sizeof (error));
+    if (!engine) {
+        zsys_error ("huishangd: %s", error);
+        hs_config_destroy (&config);
+        return 1;
+    }
+    hs_engine_run (engine);
+    hs_engine_destroy (&engine);
+    hs_config_destroy (&config);
+    return 0;
+}

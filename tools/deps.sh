@@ -1,0 +1,20 @@
+#!/bin/sh
+#   Install the Debian 12 packages huishang needs, if any are missing.
+#   Used by `make run` and .ci/run. Needs root (or sudo) to install.
+PACKAGES="build-essential pkg-config libzmq3-dev libczmq-dev liblmdb-dev libmsgpack-dev
+libjansson-dev lmdb-utils python3 python3-zmq python3-msgpack python3-lmdb"
+missing=""
+for package in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing="$missing $package"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+if [ "$(id -u)" = 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "deps: not root and no sudo: please install:$missing" >&2
+    exit 1
+fi
+$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
