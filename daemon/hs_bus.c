@@ -1,11 +1,14 @@
 /*  =========================================================================
     hs_bus - huishangd's three ZeroMQ sockets
 
-    How drops are counted: the publish socket runs with ZMQ_XPUB_NODROP, so
-    a send that would overflow any matching subscriber's queue fails with
+    How overflows are counted: the publish socket runs with ZMQ_XPUB_NODROP,
+    so a send that would overflow a matching subscriber's queue fails with
     EAGAIN instead of being silently dropped. We count that, switch the
     socket to lossy for one send (libzmq then delivers to every subscriber
-    with room and drops only for the full ones), and switch back.
+    with room and drops only for the full ones), and switch back. libzmq
+    sets a full subscriber aside until it drains to its low-water mark; the
+    messages it misses meanwhile are not seen here, so the counter counts
+    overflows, not messages (see hs_bus_overflows).
     =========================================================================
 */
 
@@ -16,7 +19,7 @@ struct _hs_bus_t {
     zsock_t *publish;           //  XPUB, bound
     zsock_t *api;               //  ROUTER, bound
     uint64_t published;         //  messages sent
-    uint64_t dropped;           //  messages some subscriber missed
+    uint64_t overflows;         //  times a subscriber's queue overflowed
     int64_t subscriptions;      //  active subscriptions
 };
 
@@ -85,7 +88,7 @@ zsock_t *hs_bus_ingest (hs_bus_t *self) { return self->ingest; }
 zsock_t *hs_bus_publish_socket (hs_bus_t *self) { return self->publish; }
 zsock_t *hs_bus_api (hs_bus_t *self) { return self->api; }
 uint64_t hs_bus_published (hs_bus_t *self) { return self->published; }
-uint64_t hs_bus_dropped (hs_bus_t *self) { return self->dropped; }
+uint64_t hs_bus_overflows (hs_bus_t *self) { return self->overflows; }
 int64_t hs_bus_subscriptions_count (hs_bus_t *self) { return self->subscriptions; }
 
 static int
@@ -110,7 +113,7 @@ hs_bus_publish (hs_bus_t *self, zmsg_t **msg_p)
     void *handle = zsock_resolve (self->publish);
     int rc = s_send_frames (handle, msg);
     if (rc == -1 && zmq_errno () == EAGAIN) {
-        self->dropped++;
+        self->overflows++;
         zsock_set_xpub_nodrop (self->publish, 0);
         rc = s_send_frames (handle, msg);
         zsock_set_xpub_nodrop (self->publish, 1);

@@ -6,8 +6,8 @@
                  topics are seen and rejected, not silently filtered),
                  with a deep receive HWM and ZMQ_MAXMSGSIZE;
         publish  XPUB, bound: alerts out. A subscriber that cannot keep up
-                 loses messages alone, and each such message is counted;
-                 publishing never blocks the daemon;
+                 loses messages alone, and each time one overflows it is
+                 counted; publishing never blocks the daemon;
         api      ROUTER, bound: requests from REQ or DEALER clients.
     =========================================================================
 */
@@ -31,15 +31,19 @@ zsock_t *hs_bus_api (hs_bus_t *self);
 
 //  Publish a message (topic frame, body frame) without ever blocking.
 //  Takes ownership of *msg_p and nulls it. If some subscriber's queue is
-//  full the message still goes to every other subscriber, and the drop is
-//  counted. Returns 0, or -1 if the message could not be sent at all.
+//  full the message still goes to every other subscriber, and the overflow
+//  is counted. Returns 0, or -1 if the message could not be sent at all.
 int hs_bus_publish (hs_bus_t *self, zmsg_t **msg_p);
 
 //  Read pending subscribe / unsubscribe notices from the publish socket.
 void hs_bus_subscriptions (hs_bus_t *self);
 
 uint64_t hs_bus_published (hs_bus_t *self);     //  messages sent
-uint64_t hs_bus_dropped (hs_bus_t *self);       //  messages a subscriber missed
+//  Times a subscriber's queue overflowed. libzmq then drops for that
+//  subscriber, silently, until it has drained to its low-water mark, so
+//  one overflow can cost it several messages: subscribers see the loss as
+//  a gap in `seq`.
+uint64_t hs_bus_overflows (hs_bus_t *self);
 int64_t hs_bus_subscriptions_count (hs_bus_t *self);
 
 #endif

@@ -142,7 +142,7 @@ s_emit (hs_engine_t *self, uint64_t seq, const char *type, const char *topic,
 
 static int
 s_alert (hs_engine_t *self, hs_case_t *kase, const char *kind, int previous_level,
-         const char *source, const char *report_id, int64_t now)
+         const char *source, const char *message_id, int64_t now)
 {
     const char *units [HS_CASE_MAX_UNITS + 1];
     const char *reasons [HS_CASE_MAX_REASONS + 1];
@@ -153,7 +153,8 @@ s_alert (hs_engine_t *self, hs_case_t *kase, const char *kind, int previous_leve
         .level = kase->level, .previous_level = previous_level, .category = kase->category,
         .street = kase->street, .enterprise = kase->enterprise, .workers = kase->workers,
         .amount = kase->amount, .flags = kase->flags, .units = units, .reasons = reasons,
-        .report_source = source, .report_id = report_id, .at = now
+        .report_source = source, .report_id = message_id,
+        .from_update = streq (kind, "resolved"), .at = now
     };
     hs_pack_reset (self->body);
     hs_alert_encode (&alert, self->body);
@@ -552,7 +553,7 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_int (&counters, "meetings", (int64_t) self->counts.meetings);
     hs_map_int (&counters, "escalations", (int64_t) self->counts.escalations);
     hs_map_int (&counters, "published", (int64_t) hs_bus_published (self->bus));
-    hs_map_int (&counters, "publish_dropped", (int64_t) hs_bus_dropped (self->bus));
+    hs_map_int (&counters, "publish_overflows", (int64_t) hs_bus_overflows (self->bus));
     hs_map_int (&counters, "subscriptions", hs_bus_subscriptions_count (self->bus));
     hs_map_int (&counters, "batches", (int64_t) self->batches);
     hs_map_int (&counters, "batch_last", (int64_t) self->batch_last);

@@ -7,7 +7,7 @@
         cases       case id              -> case record (msgpack map)
         caseindex   correlation key      -> case id (open cases only)
         deadletter  number (u64, BE)     -> rejected message (msgpack map)
-        meta        "next_seq", "next_dead" -> u64 (BE), "schema" -> u64
+        meta        "next_seq", "next_dead" -> u64 (BE)
     Everything a batch writes goes into one write transaction, committed
     durably (fsync) by hs_store_commit: group commit. Sequence numbers are
     allocated inside the transaction and stored with it, so a crash before

@@ -23,7 +23,7 @@ s_usage (FILE *out)
         "  -f, --foreground     stay in the foreground, log to stderr (the default)\n"
         "  -d, --daemon         detach from the terminal and log to syslog\n"
         "      --ingest EP      bind the ingest (SUB) socket to EP\n"
-        "      --publish EP     bind the publish (PUB) socket to EP\n"
+        "      --publish EP     bind the publish (PUB, as XPUB) socket to EP\n"
         "      --api EP         bind the api (ROUTER) socket to EP\n"
         "      --store DIR      keep the LMDB store in DIR\n"
         "      --check-config   validate the config, units and rules, then exit\n"

@@ -217,10 +217,12 @@ hs_proto_guard (const uint8_t *data, size_t size,
         }
         else
         if (container && items > 0) {
-            if (items > 2 * (uint64_t) limits->max_items)
+            bool is_map = (type >= 0x80 && type <= 0x8f) || type == 0xde || type == 0xdf;
+            uint64_t entries = is_map? items / 2: items;
+            if (entries > (uint64_t) limits->max_items)
                 return hs_why (why, "too_large",
-                               "container declares %llu items (limit %zu)",
-                               (unsigned long long) items, limits->max_items);
+                               "container declares %llu entries (limit %zu)",
+                               (unsigned long long) entries, limits->max_items);
             if (items > size - pos)
                 return hs_why (why, "malformed",
                                "container declares %llu items, %zu bytes left",
@@ -332,10 +334,10 @@ s_get_str (const msgpack_object *map, const char *key, bool required,
            char *dest, size_t size, hs_why_t *why)
 {
     const msgpack_object *obj = hs_proto_get (map, key);
-    if (!obj) {
+    *dest = 0;
+    if (!obj || obj->type == MSGPACK_OBJECT_NIL) {
         if (required)
             return hs_why (why, "missing_field", "required field '%s' is missing", key);
-        *dest = 0;
         return 1;
     }
     if (obj->type != MSGPACK_OBJECT_STR)
@@ -373,7 +375,7 @@ s_get_int (const msgpack_object *map, const char *key, bool required,
            int64_t min, int64_t max, int64_t *value, hs_why_t *why)
 {
     const msgpack_object *obj = hs_proto_get (map, key);
-    if (!obj) {
+    if (!obj || obj->type == MSGPACK_OBJECT_NIL) {
         if (required)
             return hs_why (why, "missing_field", "required field '%s' is missing", key);
         return 1;
@@ -408,8 +410,9 @@ s_get_text (const msgpack_object *map, const char *key, size_t max,
         return hs_why (why, "bad_type", "field '%s' must be a string", key);
     if (obj->via.str.size > max)
         return hs_why (why, "bad_value", "field '%s' is longer than %zu bytes", key, max);
-    if (!s_utf8_valid ((const uint8_t *) obj->via.str.ptr, obj->via.str.size))
-        return hs_why (why, "bad_value", "field '%s' is not valid UTF-8", key);
+    if (!s_utf8_valid ((const uint8_t *) obj->via.str.ptr, obj->via.str.size)
+    ||  memchr (obj->via.str.ptr, 0, obj->via.str.size))
+        return hs_why (why, "bad_value", "field '%s' is not valid UTF-8 text", key);
     *text = obj->via.str.ptr;
     *size = obj->via.str.size;
     return 0;
@@ -454,14 +457,14 @@ hs_report_decode (const msgpack_object *map, const hs_limits_t *limits,
         return hs_why (why, "bad_value", "field 'street' is not a unit code");
 
     const msgpack_object *enterprise = hs_proto_get (map, "enterprise");
-    if (!enterprise)
+    if (!enterprise || enterprise->type == MSGPACK_OBJECT_NIL)
         return hs_why (why, "missing_field", "required field 'enterprise' is missing");
     if (enterprise->type != MSGPACK_OBJECT_MAP)
         return hs_why (why, "bad_type", "field 'enterprise' must be a map");
     if (s_get_str (enterprise, "name", true, report->enterprise, sizeof (report->enterprise), why))
         return -1;
     const msgpack_object *code = hs_proto_get (enterprise, "credit_code");
-    if (code) {
+    if (code && code->type != MSGPACK_OBJECT_NIL) {
         if (code->type != MSGPACK_OBJECT_STR)
             return hs_why (why, "bad_type", "field 'enterprise.credit_code' must be a string");
         if (code->via.str.size != HS_CREDIT_CODE_LEN
@@ -485,13 +488,16 @@ hs_report_decode (const msgpack_object *map, const hs_limits_t *limits,
         return -1;
 
     const msgpack_object *flags = hs_proto_get (map, "flags");
-    if (flags) {
+    if (flags && flags->type != MSGPACK_OBJECT_NIL) {
         if (flags->type != MSGPACK_OBJECT_ARRAY)
             return hs_why (why, "bad_type", "field 'flags' must be an array of strings");
         for (uint32_t index = 0; index < flags->via.array.size; index++) {
+            const msgpack_object *item = &flags->via.array.ptr [index];
             char name [32];
-            if (hs_proto_strcpy (&flags->via.array.ptr [index], name, sizeof (name)))
+            if (item->type != MSGPACK_OBJECT_STR)
                 return hs_why (why, "bad_type", "field 'flags' must be an array of flag names");
+            if (hs_proto_strcpy (item, name, sizeof (name)))
+                return hs_why (why, "bad_value", "unknown flag of %u bytes", item->via.str.size);
             int flag = hs_flag_parse (name);
             if (flag < 0)
                 return hs_why (why, "bad_value", "unknown flag '%s'", name);
@@ -512,6 +518,8 @@ hs_update_decode (const msgpack_object *map, const hs_limits_t *limits,
         return -1;
     if (s_get_str (map, "case", true, update->case_id, sizeof (update->case_id), why))
         return -1;
+    if (!s_token_valid (update->case_id))
+        return hs_why (why, "bad_value", "field 'case' is not a case id");
     if (s_get_enum (map, "status", true, hs_status_parse, &update->status, why))
         return -1;
     if (s_get_text (map, "note", HS_NOTE_MAX, &update->note, &update->note_size, why))
@@ -783,7 +791,7 @@ hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack)
         hs_map_str (&map, "previous_level", hs_level_name (alert->previous_level));
     if (alert->report_source) {
         hs_map_str (&map, "source", alert->report_source);
-        hs_map_str (&map, "report", alert->report_id);
+        hs_map_str (&map, alert->from_update? "update": "report", alert->report_id);
     }
     hs_map_end (&map);
     return 0;
@@ -900,6 +908,15 @@ hs_proto_test (bool verbose)
     deep [100] = 0x01;
     assert (s_guard_bytes (deep, sizeof (deep), &why) == -1);
     assert (s_streq (why.code, "too_deep"));
+    //  Arrays count items, maps count entries, both against max_items.
+    uint8_t array [3 + 300];
+    array [0] = 0xdc;
+    array [1] = 0x01;
+    array [2] = 0x2c;                   //  300 items
+    memset (array + 3, 0x01, 300);
+    assert (s_guard_bytes (array, sizeof (array), &why) == -1);
+    array [2] = 0x00;                   //  256 items
+    assert (s_guard_bytes (array, 3 + 256, &why) == 0);
     //  Truncated, trailing bytes, the never-used byte.
     const uint8_t truncated [] = { 0x82, 0xa1, 'a' };
     assert (s_guard_bytes (truncated, sizeof (truncated), &why) == -1);

@@ -249,7 +249,7 @@ int hs_update_encode (const hs_update_t *update, hs_pack_t *pack);
 //  What an outbound alert says. Arrays are NULL-terminated and borrowed.
 typedef struct {
     uint64_t seq;
-    const char *kind;           //  new|escalated|overdue|warning|resolved
+    const char *kind;           //  new|escalated|resolved (overdue, warning: later)
     const char *case_id;
     int level;
     int previous_level;         //  -1 unless kind is "escalated"
@@ -261,8 +261,9 @@ typedef struct {
     uint32_t flags;
     const char *const *units;
     const char *const *reasons;
-    const char *report_source;  //  the report that caused it
-    const char *report_id;
+    const char *report_source;  //  the unit whose message caused it
+    const char *report_id;      //  that message's id
+    bool from_update;           //  it was an update, not a report
     int64_t at;
 } hs_alert_t;
 

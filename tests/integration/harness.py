@@ -1,0 +1,222 @@
+"""Test harness: start the real huishangd on ipc endpoints in a temporary
+folder and talk to it with python3-zmq and python3-msgpack, as any feeder
+or dashboard would.
+
+Run with Debian's /usr/bin/python3 (it has zmq, msgpack and lmdb).
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import msgpack
+import zmq
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DAEMON = os.path.join(ROOT, "build", "huishangd")
+CLIENT = os.path.join(ROOT, "build", "huishang")
+
+# A valid unified social credit code (GB 32100-2015 example) and more, made
+# with credit_code() below so each test can have its own enterprises.
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def credit_code(body17):
+    """Complete 17 characters into a code with the right check character."""
+    weights = [pow(3, i, 31) for i in range(17)]
+    total = sum(ALPHABET.index(c) * w for c, w in zip(body17, weights))
+    return body17 + ALPHABET[(31 - total % 31) % 31]
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def report(source="street.caoyang", rid="r1", street=None, name="上海测试制衣有限公司",
+           code=None, ownership=None, sector=None, category="wage_arrears",
+           workers=5, amount=None, flags=None, summary=None, **extra):
+    """A report body as a feeder would build it (a dict, to be packed)."""
+    body = {"v": 1, "id": rid, "source": source, "at": now_ms(),
+            "enterprise": {"name": name}, "category": category, "workers": workers}
+    if street is not None:
+        body["street"] = street
+    if code is not None:
+        body["enterprise"]["credit_code"] = code
+    if ownership is not None:
+        body["enterprise"]["ownership"] = ownership
+    if sector is not None:
+        body["enterprise"]["sector"] = sector
+    if amount is not None:
+        body["amount"] = amount
+    if flags is not None:
+        body["flags"] = flags
+    if summary is not None:
+        body["summary"] = summary
+    body.update(extra)
+    return body
+
+
+class Daemon:
+    """One huishangd in its own temporary folder, on ipc endpoints."""
+
+    def __init__(self, folder=None, config=None, extra_args=()):
+        self.owned = folder is None
+        self.folder = folder or tempfile.mkdtemp(prefix="hs-test-")
+        self.ingest = "ipc://%s/ingest" % self.folder
+        self.publish = "ipc://%s/publish" % self.folder
+        self.api = "ipc://%s/api" % self.folder
+        self.store = os.path.join(self.folder, "store")
+        self.config = config
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.ctx = zmq.Context.instance()
+        self.log_path = os.path.join(self.folder, "huishangd.log")
+
+    def args(self):
+        args = [DAEMON, "--foreground", "--ingest", self.ingest, "--publish", self.publish,
+                "--api", self.api, "--store", self.store]
+        if self.config:
+            args += ["--config", self.config]
+        return args + self.extra_args
+
+    def start(self, timeout=10.0):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.args(), stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("huishangd exited at start (%s): %s"
+                                   % (self.proc.returncode, self.read_log()))
+            try:
+                self.health(timeout_ms=300)
+                return self
+            except TimeoutError:
+                pass
+        raise RuntimeError("huishangd did not answer health within %ss" % timeout)
+
+    def read_log(self):
+        with open(self.log_path, "rb") as handle:
+            return handle.read().decode("utf-8", "replace")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+        self.log.close()
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Stop it with a signal; returns its exit status."""
+        if not self.alive():
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(sig)
+        code = self.proc.wait(timeout)
+        self.log.close()
+        return code
+
+    def cleanup(self):
+        if self.alive():
+            self.stop(signal.SIGKILL)
+        if self.owned:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def request(self, command, timeout_ms=3000):
+        """Send an api request from a REQ socket; returns (status, body)."""
+        sock = self.ctx.socket(zmq.REQ)
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.setsockopt(zmq.RCVTIMEO, timeout_ms)
+        sock.connect(self.api)
+        try:
+            sock.send(command.encode())
+            try:
+                frames = sock.recv_multipart()
+            except zmq.Again:
+                raise TimeoutError("no api answer")
+            return frames[0].decode(), msgpack.unpackb(frames[1], raw=False)
+        finally:
+            sock.close()
+
+    def health(self, timeout_ms=3000):
+        status, body = self.request("health", timeout_ms)
+        assert status == "ok", (status, body)
+        return body
+
+    def counters(self):
+        return self.health()["counters"]
+
+    def wait_counter(self, name, value, timeout=20.0):
+        """Wait until a counter reaches at least `value`; returns the counters."""
+        deadline = time.time() + timeout
+        while True:
+            counters = self.counters()
+            if counters[name] >= value or time.time() > deadline:
+                return counters
+            time.sleep(0.02)
+
+    def feeder(self):
+        return Feeder(self.ctx, self.ingest)
+
+    def watcher(self, prefixes=("",), hwm=0):
+        return Watcher(self, prefixes, hwm)
+
+
+class Feeder:
+    """A feeder: an XPUB socket that waits for the daemon's subscription
+    before it sends, so nothing is lost to the slow-joiner problem."""
+
+    def __init__(self, ctx, endpoint):
+        self.sock = ctx.socket(zmq.XPUB)
+        self.sock.setsockopt(zmq.SNDHWM, 0)
+        self.sock.setsockopt(zmq.LINGER, 5000)
+        self.sock.setsockopt(zmq.RCVTIMEO, 5000)
+        self.sock.connect(endpoint)
+        self.sock.recv()                       # the daemon's subscription
+
+    def send_raw(self, frames):
+        self.sock.send_multipart(frames)
+
+    def send(self, body, topic=None):
+        topic = topic or "report." + body["source"]
+        self.sock.send_multipart([topic.encode(), msgpack.packb(body, use_bin_type=True)])
+
+    def close(self):
+        self.sock.close()
+
+
+class Watcher:
+    """A dashboard: a SUB socket, connected and known to be subscribed."""
+
+    def __init__(self, daemon, prefixes, hwm):
+        before = daemon.counters()["subscriptions"]
+        self.sock = daemon.ctx.socket(zmq.SUB)
+        self.sock.setsockopt(zmq.RCVHWM, hwm)
+        self.sock.setsockopt(zmq.LINGER, 0)
+        for prefix in prefixes:
+            self.sock.setsockopt(zmq.SUBSCRIBE, prefix.encode())
+        self.sock.connect(daemon.publish)
+        counters = daemon.wait_counter("subscriptions", before + len(prefixes), timeout=5)
+        assert counters["subscriptions"] >= before + len(prefixes), "subscription never arrived"
+
+    def recv(self, timeout_ms=5000):
+        """Next (topic, body), or None after the timeout."""
+        if not self.sock.poll(timeout_ms):
+            return None
+        frames = self.sock.recv_multipart()
+        return frames[0].decode(), msgpack.unpackb(frames[1], raw=False)
+
+    def recv_all(self, quiet_ms=300, limit=100000):
+        """Everything that arrives until `quiet_ms` pass with nothing."""
+        out = []
+        while len(out) < limit:
+            message = self.recv(quiet_ms)
+            if message is None:
+                break
+            out.append(message)
+        return out
+
+    def close(self):
+        self.sock.close()
