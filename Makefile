@@ -53,12 +53,30 @@ run: deps all
 deps:
 	@sh tools/deps.sh
 
-check: all
+check: deps all
 	@sh tests/run.sh
 
-memcheck: all
+memcheck: deps all
 	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	    $(BUILD)/hs_selftest
+
+#   Coverage-guided fuzzing with clang's libFuzzer (ASan + UBSan): the codec,
+#   then whole messages through the engine. FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
+fuzz:
+	$(MAKE) BUILD=$(BUILD)/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
+	    $(BUILD)/fuzz/libhuishang.a
+	for target in proto engine; do \
+	    clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $(BUILD)/fuzz/hs_fuzz_$$target \
+	        tests/fuzz/hs_fuzz_$$target.c $(BUILD)/fuzz/libhuishang.a $(LDLIBS) || exit 1; \
+	done
+	/usr/bin/python3 tests/fuzz/seeds.py $(BUILD)/fuzz/corpus-proto $(BUILD)/fuzz/corpus-engine
+	$(BUILD)/fuzz/hs_fuzz_proto -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+	    -rss_limit_mb=512 -print_final_stats=1 $(BUILD)/fuzz/corpus-proto
+	$(BUILD)/fuzz/hs_fuzz_engine -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+	    -rss_limit_mb=1024 -print_final_stats=1 $(BUILD)/fuzz/corpus-engine
+	rm -rf /tmp/hs_fuzz_engine.*
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)/etc/huishang
@@ -74,6 +92,6 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run deps check memcheck install uninstall clean
+.PHONY: all run deps check memcheck fuzz install uninstall clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

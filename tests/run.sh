@@ -3,31 +3,33 @@
 #   real daemon; ends with one line "N passed, N failed" for both.
 cd "$(dirname "$0")/.." || exit 1
 PYTHON=/usr/bin/python3
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+unit_log=$(mktemp)
+unit_err=$(mktemp)
+integration_log=$(mktemp)
+trap 'rm -f "$unit_log" "$unit_err" "$integration_log"' EXIT
 
 echo "== self tests (build/hs_selftest)"
-build/hs_selftest 2>"$log.err" | tee "$log.unit"
-unit=$(tail -n 1 "$log.unit")
-[ -s "$log.err" ] && grep -v '^[WN]: ' "$log.err" | grep -v 'hs_store: mdb_put (events) failed: MDB_MAP_FULL' | grep -v '^E: .*hs_store: mdb_put' >&2
-rm -f "$log.err" "$log.unit"
+build/hs_selftest 2>"$unit_err" | tee "$unit_log"
+if grep -q '^FAIL' "$unit_log"; then
+    echo "-- what the failing self tests logged:"
+    cat "$unit_err"
+fi
 
-echo "== integration tests (tests/integration, real huishangd + python3-zmq)"
-$PYTHON tests/integration/run.py "$@" | tee "$log"
-integration=$(tail -n 1 "$log")
+echo "== integration tests (tests/integration: the real huishangd, python3-zmq, mdb_stat)"
+$PYTHON tests/integration/run.py "$@" | tee "$integration_log"
 
 passed=0
 failed=0
-for line in "$unit" "$integration"; do
-    p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
-    f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-    if [ -z "$p" ]; then
+for line in "$(tail -n 1 "$unit_log")" "$(tail -n 1 "$integration_log")"; do
+    counts=$(echo "$line" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p')
+    if [ -z "$counts" ]; then
         echo "a test runner did not finish: '$line'"
         failed=$((failed + 1))
         continue
     fi
-    passed=$((passed + p))
-    failed=$((failed + f))
+    set -- $counts
+    passed=$((passed + $1))
+    failed=$((failed + $2))
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,46 @@
+/*  =========================================================================
+    hs_fuzz_proto - libFuzzer target: the codec on arbitrary bytes
+
+    Every input goes through the guard, msgpack-c, and both decoders, as
+    an inbound body would. Any crash, sanitizer report, or allocation past
+    libFuzzer's -rss_limit_mb is a defect. Run with `make fuzz`.
+    =========================================================================
+*/
+
+#include "../../protocol/hs_proto.h"
+#include <string.h>
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    hs_limits_t limits;
+    hs_limits_default (&limits);
+    hs_why_t why;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    if (hs_proto_unpack_map (data, size, &limits, &unpacked, &why) == 0) {
+        hs_report_t report;
+        if (hs_report_decode (&unpacked.data, &limits, 1800000000000LL, &report, &why) == 0) {
+            //  What decodes must encode and decode to the same report.
+            hs_pack_t *pack = hs_pack_new ();
+            hs_report_encode (&report, pack);
+            msgpack_unpacked again;
+            msgpack_unpacked_init (&again);
+            hs_report_t copy;
+            if (hs_proto_unpack_map (hs_pack_data (pack), hs_pack_size (pack), &limits, &again, &why)
+            ||  hs_report_decode (&again.data, &limits, 1800000000000LL, &copy, &why)
+            ||  copy.workers != report.workers || copy.flags != report.flags
+            ||  strcmp (copy.enterprise, report.enterprise))
+                __builtin_trap ();
+            msgpack_unpacked_destroy (&again);
+            hs_pack_destroy (&pack);
+        }
+        hs_update_t update;
+        hs_update_decode (&unpacked.data, &limits, 1800000000000LL, &update, &why);
+    }
+    else
+    if (!why.code || !*why.detail)
+        __builtin_trap ();          //  every rejection names its reason
+    msgpack_unpacked_destroy (&unpacked);
+    return 0;
+}
