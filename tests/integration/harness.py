@@ -157,8 +157,8 @@ class Daemon:
                 return counters
             time.sleep(0.02)
 
-    def feeder(self):
-        return Feeder(self.ctx, self.ingest)
+    def feeder(self, hwm=0):
+        return Feeder(self.ctx, self.ingest, hwm)
 
     def watcher(self, prefixes=("",), hwm=0):
         return Watcher(self, prefixes, hwm)
@@ -168,9 +168,9 @@ class Feeder:
     """A feeder: an XPUB socket that waits for the daemon's subscription
     before it sends, so nothing is lost to the slow-joiner problem."""
 
-    def __init__(self, ctx, endpoint):
+    def __init__(self, ctx, endpoint, hwm=0):
         self.sock = ctx.socket(zmq.XPUB)
-        self.sock.setsockopt(zmq.SNDHWM, 0)
+        self.sock.setsockopt(zmq.SNDHWM, hwm)
         self.sock.setsockopt(zmq.LINGER, 5000)
         self.sock.setsockopt(zmq.RCVTIMEO, 5000)
         self.sock.connect(endpoint)
