@@ -462,13 +462,7 @@ hs_cases_test (bool verbose)
     free (found);
     hs_pack_destroy (&pack);
     hs_store_destroy (&store);
-    char *file = zsys_sprintf ("%s/data.mdb", path);
-    zsys_file_delete (file);
-    zstr_free (&file);
-    file = zsys_sprintf ("%s/lock.mdb", path);
-    zsys_file_delete (file);
-    zstr_free (&file);
-    zsys_dir_delete ("%s", path);
+    hs_store_remove (path);
     zstr_free (&path);
     if (verbose)
         printf ("OK\n");

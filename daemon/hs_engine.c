@@ -765,13 +765,7 @@ hs_engine_test (bool verbose)
     hs_engine_destroy (&engine);
     assert (!engine);
     hs_config_destroy (&config);
-    char *file = zsys_sprintf ("%s/data.mdb", path);
-    zsys_file_delete (file);
-    zstr_free (&file);
-    file = zsys_sprintf ("%s/lock.mdb", path);
-    zsys_file_delete (file);
-    zstr_free (&file);
-    zsys_dir_delete ("%s", path);
+    hs_store_remove (path);
     zstr_free (&path);
     if (verbose)
         printf ("OK\n");

@@ -402,6 +402,18 @@ hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
     return 0;
 }
 
+int
+hs_store_remove (const char *path)
+{
+    const char *files [] = { "data.mdb", "lock.mdb", NULL };
+    for (int index = 0; files [index]; index++) {
+        char *file = zsys_sprintf ("%s/%s", path, files [index]);
+        zsys_file_delete (file);
+        zstr_free (&file);
+    }
+    return zsys_dir_delete ("%s", path);
+}
+
 void
 hs_store_test (bool verbose)
 {
@@ -465,13 +477,7 @@ hs_store_test (bool verbose)
     assert (stats.events == 501 && stats.next_seq == 502);
     hs_store_destroy (&store);
 
-    char *file = zsys_sprintf ("%s/data.mdb", path);
-    zsys_file_delete (file);
-    zstr_free (&file);
-    file = zsys_sprintf ("%s/lock.mdb", path);
-    zsys_file_delete (file);
-    zstr_free (&file);
-    zsys_dir_delete ("%s", path);
+    hs_store_remove (path);
     zstr_free (&path);
     if (verbose)
         printf ("OK\n");

@@ -85,6 +85,10 @@ int hs_store_deadletter_put (hs_store_t *self, const void *data, size_t size);
 //  Counts and sizes, from committed state. Returns 0 or -1.
 int hs_store_stats (hs_store_t *self, hs_store_stats_t *stats);
 
+//  Delete a store's files and its folder (tests and tools; never while
+//  a store is open on it). Returns 0 or -1.
+int hs_store_remove (const char *path);
+
 void hs_store_test (bool verbose);
 
 #endif

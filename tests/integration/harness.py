@@ -5,6 +5,7 @@ or dashboard would.
 Run with Debian's /usr/bin/python3 (it has zmq, msgpack and lmdb).
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -220,3 +221,13 @@ class Watcher:
 
     def close(self):
         self.sock.close()
+
+
+@contextlib.contextmanager
+def running(**kwargs):
+    """A started daemon for the duration of a with-block, then cleaned up."""
+    daemon = Daemon(**kwargs).start()
+    try:
+        yield daemon
+    finally:
+        daemon.cleanup()

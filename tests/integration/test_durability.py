@@ -3,6 +3,7 @@ a subscriber that never reads, and the store as mdb_stat / mdb_dump see it."""
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -215,3 +216,4 @@ def test_slow_subscriber_never_blocks():
         stuck.close()
     finally:
         daemon.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)

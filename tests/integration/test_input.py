@@ -2,23 +2,14 @@
 letter, and the daemon goes on: a valid report after it still works.
 Dedup and updates too."""
 
-import contextlib
 import os
 import struct
 
 import lmdb
 import msgpack
 
-from harness import Daemon, credit_code, now_ms, report
+from harness import credit_code, now_ms, report, running
 
-
-@contextlib.contextmanager
-def running():
-    daemon = Daemon().start()
-    try:
-        yield daemon
-    finally:
-        daemon.cleanup()
 
 
 def dead_letters(daemon):

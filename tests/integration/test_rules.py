@@ -1,23 +1,14 @@
 """Severity levels, the routing table and the escalation ladder (SPEC §3),
 as a dashboard sees them: alerts, meeting requests and reports upward."""
 
-import contextlib
 
-from harness import Daemon, credit_code, report
+from harness import credit_code, report, running
 
 MEMBERS = ["hrss", "legal", "petition", "news", "commerce", "police", "justice", "sasac",
            "court", "union", "fic", "street.caoyang", "street.changfeng", "street.changshou",
            "street.ganquan", "street.shiquan", "street.yichuan", "street.wanli",
            "street.zhenru", "street.changzheng", "street.taopu"]
 
-
-@contextlib.contextmanager
-def running():
-    daemon = Daemon().start()
-    try:
-        yield daemon
-    finally:
-        daemon.cleanup()
 
 
 def publish_one(daemon, watcher, body, topic=None):
