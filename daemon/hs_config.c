@@ -10,6 +10,15 @@
 extern const char hs_default_huishang_cfg [];
 extern const char hs_default_units_cfg [];
 extern const char hs_default_rules_cfg [];
+extern const char hs_default_holidays_cn_2026_txt [];
+
+//  Files the built-in config can name, by name.
+static struct { const char *name; const char *text; } s_builtin [] = {
+    { "units.cfg", hs_default_units_cfg },
+    { "rules.cfg", hs_default_rules_cfg },
+    { "holidays-cn-2026.txt", hs_default_holidays_cn_2026_txt },
+    { NULL, NULL }
+};
 
 const char *hs_config_default_main (void)  { return hs_default_huishang_cfg; }
 const char *hs_config_default_units (void) { return hs_default_units_cfg; }
@@ -23,12 +32,14 @@ static const char *s_limits_keys [] = {
     "max_workers", "max_amount", "max_future", "ingest_hwm", "publish_hwm", "batch_max", NULL
 };
 static const char *s_log_keys [] = { "reject_interval", NULL };
+static const char *s_calendar_keys [] = { "utc_offset", "holidays", NULL };
 
 static int
 s_check_keys (hs_zpl_t *zpl, char *error, size_t error_size)
 {
-    static const char *sections [] = { "server", "store", "limits", "log", NULL };
-    static const char **keys [] = { s_server_keys, s_store_keys, s_limits_keys, s_log_keys };
+    static const char *sections [] = { "server", "store", "limits", "log", "calendar", NULL };
+    static const char **keys [] = { s_server_keys, s_store_keys, s_limits_keys, s_log_keys,
+                                    s_calendar_keys };
     for (zconfig_t *section = zconfig_child (hs_zpl_root (zpl)); section; section = zconfig_next (section)) {
         int found = -1;
         for (int index = 0; sections [index]; index++)
@@ -96,13 +107,19 @@ s_endpoint_check (hs_zpl_t *zpl, const char *path, const char *endpoint, char *e
 
 //  Load the units or rules file named by a setting, relative to `folder`,
 //  or the compiled-in default when the main config is the built-in one.
-static hs_zpl_t *
-s_load_part (const char *folder, const char *name, const char *builtin, char **file,
-             char *error, size_t error_size)
+//  The text of a file the config names: relative to the config's folder,
+//  or one of the built-in files when the config is the built-in one.
+//  Caller owns the returned text; NULL with `error` set if unreadable.
+static char *
+s_read_part (const char *folder, const char *name, char **file, char *error, size_t error_size)
 {
     if (!folder) {
         hs_config_set (file, name);
-        return hs_zpl_load_text (builtin, name, error, error_size);
+        for (int index = 0; s_builtin [index].name; index++)
+            if (streq (s_builtin [index].name, name))
+                return strdup (s_builtin [index].text);
+        snprintf (error, error_size, "%s: no such built-in file", name);
+        return NULL;
     }
     char path [4096];
     if (*name == '/')
@@ -110,7 +127,24 @@ s_load_part (const char *folder, const char *name, const char *builtin, char **f
     else
         snprintf (path, sizeof (path), "%s/%s", folder, name);
     hs_config_set (file, path);
-    return hs_zpl_load_file (path, error, error_size);
+    FILE *handle = fopen (path, "rb");
+    zchunk_t *chunk = handle? zchunk_read (handle, 4 * 1024 * 1024): NULL;
+    if (handle)
+        fclose (handle);
+    char *text = chunk? zchunk_strdup (chunk): NULL;
+    zchunk_destroy (&chunk);
+    if (!text)
+        snprintf (error, error_size, "%s: cannot read: %s", path, strerror (errno));
+    return text;
+}
+
+static hs_zpl_t *
+s_load_part (const char *folder, const char *name, char **file, char *error, size_t error_size)
+{
+    char *text = s_read_part (folder, name, file, error, error_size);
+    hs_zpl_t *zpl = text? hs_zpl_load_text (text, *file, error, error_size): NULL;
+    free (text);
+    return zpl;
 }
 
 hs_config_t *
@@ -153,6 +187,7 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("limits/publish_hwm", false, 0, INT32_MAX, self->publish_hwm);
     NUMBER ("limits/batch_max", false, 1, 1 << 20, self->batch_max);
     NUMBER ("log/reject_interval", true, 0, 86400000, self->reject_interval_ms);
+    NUMBER ("calendar/utc_offset", true, 0, 14 * 3600000LL, self->utc_offset_ms);
 #undef TEXT
 #undef NUMBER
     if (!rc && self->map_size_max < self->map_size)
@@ -175,19 +210,34 @@ hs_config_load (const char *path, char *error, size_t error_size)
         free (copy);
     }
     if (!rc) {
-        hs_zpl_t *part = s_load_part (folder, units_name, hs_default_units_cfg,
-                                      &self->units_file, error, error_size);
+        hs_zpl_t *part = s_load_part (folder, units_name, &self->units_file, error, error_size);
         self->units = part? hs_units_load (part, error, error_size): NULL;
         hs_zpl_destroy (&part);
         rc = self->units? 0: -1;
     }
     if (!rc) {
-        hs_zpl_t *part = s_load_part (folder, rules_name, hs_default_rules_cfg,
-                                      &self->rules_file, error, error_size);
+        hs_zpl_t *part = s_load_part (folder, rules_name, &self->rules_file, error, error_size);
         self->rules = part? hs_rules_load (part, self->units, error, error_size): NULL;
         hs_zpl_destroy (&part);
         rc = self->rules? 0: -1;
     }
+    char *holidays = NULL;
+    if (!rc)
+        rc = s_get_text (zpl, "calendar/holidays", &holidays, error, error_size);
+    if (!rc) {
+        self->calendar = hs_calendar_new (self->utc_offset_ms);
+        char *names = strdup (holidays);
+        for (char *name = strtok (names, " "); name && !rc; name = strtok (NULL, " ")) {
+            char *file = NULL;
+            char *text = s_read_part (folder, name, &file, error, error_size);
+            rc = text? hs_calendar_load (self->calendar, text, file, error, error_size): -1;
+            free (text);
+            free (file);
+        }
+        free (names);
+    }
+    free (holidays);
+    self->time_scale = 1;
     free (folder);
     free (units_name);
     free (rules_name);
@@ -213,6 +263,7 @@ hs_config_destroy (hs_config_t **self_p)
         free (self->rules_file);
         hs_rules_destroy (&self->rules);
         hs_units_destroy (&self->units);
+        hs_calendar_destroy (&self->calendar);
         free (self);
         *self_p = NULL;
     }
@@ -223,6 +274,24 @@ hs_config_set (char **setting, const char *value)
 {
     free (*setting);
     *setting = value? strdup (value): NULL;
+}
+
+int64_t
+hs_config_parse_local (hs_config_t *self, const char *text)
+{
+    char date [11];
+    int hours, minutes;
+    char separator, tail;
+    if (!text || strlen (text) != 16
+    ||  sscanf (text, "%10s", date) != 1
+    ||  sscanf (text + 10, "%c%2d:%2d%c", &separator, &hours, &minutes, &tail) != 3
+    ||  (separator != 'T' && separator != ' ')
+    ||  hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+        return -1;
+    int64_t day = hs_calendar_parse_date (date);
+    if (day < 0)
+        return -1;
+    return hs_calendar_at (self->calendar, day, hours * 60 + minutes);
 }
 
 void
@@ -241,6 +310,12 @@ hs_config_test (bool verbose)
     assert (config->reject_interval_ms == 10000);
     assert (config->batch_max == 4096);
     assert (hs_units_find (config->units, "street.taopu"));
+    assert (config->utc_offset_ms == 8 * 3600000LL);
+    //  The built-in holiday list is loaded: 2026-02-17 is Spring Festival.
+    assert (!hs_calendar_is_workday (config->calendar, hs_calendar_parse_date ("2026-02-17")));
+    assert (hs_config_parse_local (config, "2026-02-13T15:00") == 1770966000000LL);
+    assert (hs_config_parse_local (config, "2026-02-13 15:00") == 1770966000000LL);
+    assert (hs_config_parse_local (config, "2026-02-13T25:00") == -1);
     hs_config_set (&config->ingest, "ipc://x");
     assert (streq (config->ingest, "ipc://x"));
     hs_config_destroy (&config);

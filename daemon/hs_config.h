@@ -15,6 +15,7 @@
 #include "hs_zpl.h"
 #include "hs_units.h"
 #include "hs_rules.h"
+#include "hs_calendar.h"
 #include "../protocol/hs_proto.h"
 
 typedef struct {
@@ -36,6 +37,10 @@ typedef struct {
     char *rules_file;           //  where the rules came from
     hs_units_t *units;          //  the member units
     hs_rules_t *rules;          //  the rule set
+    int64_t utc_offset_ms;      //  local wall time = UTC + this
+    hs_calendar_t *calendar;    //  working days, from the holiday lists
+    double time_scale;          //  daemon clock speed (--time-scale), 1 normally
+    int64_t time_start;         //  daemon clock start (--time-start), 0: now
 } hs_config_t;
 
 //  Load a config file, or the built-in defaults when `path` is NULL.
@@ -52,6 +57,10 @@ void hs_config_set (char **setting, const char *value);
 const char *hs_config_default_main (void);
 const char *hs_config_default_units (void);
 const char *hs_config_default_rules (void);
+
+//  Parse a local time "YYYY-MM-DDTHH:MM" (or "YYYY-MM-DD HH:MM") under the
+//  config's UTC offset into Unix ms; -1 if invalid.
+int64_t hs_config_parse_local (hs_config_t *self, const char *text);
 
 void hs_config_test (bool verbose);
 

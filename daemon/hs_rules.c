@@ -58,6 +58,9 @@ struct _hs_rules_t {
     s_rule_t *routing;          //  routing rules, document order
     size_t routing_size;
     s_step_t ladder [HS_LEVEL_COUNT];
+    hs_policy_t policy;         //  supervision, warnings, meetings, briefs
+    char **chairs;              //  owns policy.chairs' strings
+    char *lead;                 //  owns policy.lead
 };
 
 //  ---------------------------------------------------------------------
@@ -459,6 +462,111 @@ s_load_ladder (hs_rules_t *self, hs_zpl_t *zpl, zconfig_t *section, hs_units_t *
     return 0;
 }
 
+//  Read a duration / a whole number at path under `section`.
+static int
+s_policy_duration (hs_zpl_t *zpl, zconfig_t *section, const char *path, int64_t *value,
+                   char *error, size_t error_size)
+{
+    zconfig_t *node = section? zconfig_locate (section, path): NULL;
+    if (!node || hs_zpl_duration (zconfig_value (node), value) || *value <= 0)
+        return hs_zpl_error (zpl, node? node: section, error, error_size,
+                             "'%s' must be a duration such as 24h", path);
+    return 0;
+}
+
+static int
+s_policy_number (hs_zpl_t *zpl, zconfig_t *section, const char *path, int min, int max,
+                 int *value, char *error, size_t error_size)
+{
+    zconfig_t *node = section? zconfig_locate (section, path): NULL;
+    char *end = NULL;
+    long number = node? strtol (zconfig_value (node), &end, 10): 0;
+    if (!node || !end || *end || !*zconfig_value (node) || number < min || number > max)
+        return hs_zpl_error (zpl, node? node: section, error, error_size,
+                             "'%s' must be a whole number from %d to %d", path, min, max);
+    *value = (int) number;
+    return 0;
+}
+
+//  "HH:MM" -> minute of day, or -1.
+static int
+s_minute_of_day (const char *text)
+{
+    int hours, minutes;
+    char tail;
+    if (sscanf (text, "%2d:%2d%c", &hours, &minutes, &tail) != 2
+    ||  hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+        return -1;
+    return hours * 60 + minutes;
+}
+
+static int
+s_load_policy (hs_rules_t *self, hs_zpl_t *zpl, zconfig_t *root, hs_units_t *units,
+               char *error, size_t error_size)
+{
+    hs_policy_t *policy = &self->policy;
+    zconfig_t *supervision = zconfig_locate (root, "supervision");
+    for (int level = 0; level < HS_LEVEL_COUNT; level++)
+        if (s_policy_duration (zpl, supervision? supervision: root, hs_level_name (level),
+                               &policy->due_ms [level], error, error_size))
+            return -1;
+    zconfig_t *warnings = zconfig_locate (root, "warnings");
+    if (!warnings)
+        return hs_zpl_error (zpl, root, error, error_size, "rules need a 'warnings' section");
+    if (s_policy_duration (zpl, warnings, "enterprise/window", &policy->enterprise_window_ms, error, error_size)
+    ||  s_policy_number (zpl, warnings, "enterprise/threshold", 2, 1000, &policy->enterprise_threshold, error, error_size)
+    ||  s_policy_number (zpl, warnings, "enterprise/raise", 0, 3, &policy->enterprise_raise, error, error_size)
+    ||  s_policy_duration (zpl, warnings, "street/window", &policy->street_window_ms, error, error_size)
+    ||  s_policy_number (zpl, warnings, "street/threshold", 2, 100000, &policy->street_threshold, error, error_size)
+    ||  s_policy_duration (zpl, warnings, "prompt/window", &policy->prompt_window_ms, error, error_size)
+    ||  s_policy_number (zpl, warnings, "prompt/streets", 2, 1000, &policy->prompt_streets, error, error_size))
+        return -1;
+    zconfig_t *meetings = zconfig_locate (root, "meetings");
+    if (!meetings)
+        return hs_zpl_error (zpl, root, error, error_size, "rules need a 'meetings' section");
+    self->chairs = s_split (zconfig_get (meetings, "chairs", ""), NULL);
+    size_t count = 0;
+    for (char **chair = self->chairs; *chair; chair++, count++) {
+        if (!hs_units_find (units, *chair) || count >= 3)
+            return hs_zpl_error (zpl, zconfig_locate (meetings, "chairs"), error, error_size,
+                                 "chairs: '%s' is not a unit (at most 3 chairs)", *chair);
+        policy->chairs [count] = *chair;
+    }
+    if (count == 0)
+        return hs_zpl_error (zpl, meetings, error, error_size, "meetings need chairs");
+    const char *lead = zconfig_get (meetings, "lead", "");
+    if (!hs_units_find (units, lead))
+        return hs_zpl_error (zpl, zconfig_locate (meetings, "lead"), error, error_size,
+                             "lead: '%s' is not a unit", lead);
+    self->lead = strdup (lead);
+    policy->lead = self->lead;
+    if (s_policy_number (zpl, meetings, "quorum", 1, 100, &policy->quorum_percent, error, error_size)
+    ||  s_policy_duration (zpl, meetings, "plenary_deadline", &policy->plenary_deadline_ms, error, error_size))
+        return -1;
+    zconfig_t *briefs = zconfig_locate (root, "briefs");
+    if (!briefs)
+        return hs_zpl_error (zpl, root, error, error_size, "rules need a 'briefs' section");
+    policy->brief_daily_minute = s_minute_of_day (zconfig_get (briefs, "daily", ""));
+    if (policy->brief_daily_minute < 0)
+        return hs_zpl_error (zpl, zconfig_locate (briefs, "daily"), error, error_size,
+                             "daily must be a local time HH:MM");
+    static const char *days [] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
+    char day [8] = "";
+    char clock [8] = "";
+    sscanf (zconfig_get (briefs, "weekly", ""), "%7s %7s", day, clock);
+    policy->brief_weekly_weekday = -1;
+    for (int index = 0; days [index]; index++)
+        if (streq (days [index], day))
+            policy->brief_weekly_weekday = index;
+    policy->brief_weekly_minute = s_minute_of_day (clock);
+    if (policy->brief_weekly_weekday < 0 || policy->brief_weekly_minute < 0)
+        return hs_zpl_error (zpl, zconfig_locate (briefs, "weekly"), error, error_size,
+                             "weekly must be a day and a local time, such as \"mon 09:00\"");
+    return 0;
+}
+
+const hs_policy_t *hs_rules_policy (hs_rules_t *self) { return &self->policy; }
+
 hs_rules_t *
 hs_rules_load (hs_zpl_t *zpl, hs_units_t *units, char *error, size_t error_size)
 {
@@ -484,6 +592,8 @@ hs_rules_load (hs_zpl_t *zpl, hs_units_t *units, char *error, size_t error_size)
                            error, error_size);
     if (!rc)
         rc = s_load_ladder (self, zpl, ladder, units, error, error_size);
+    if (!rc)
+        rc = s_load_policy (self, zpl, root, units, error, error_size);
     if (rc)
         hs_rules_destroy (&self);
     return self;
@@ -513,6 +623,8 @@ hs_rules_destroy (hs_rules_t **self_p)
             s_strv_free (&self->ladder [level].escalate);
             free (self->ladder [level].meeting);
         }
+        s_strv_free (&self->chairs);
+        free (self->lead);
         free (self);
         *self_p = NULL;
     }
@@ -658,6 +770,14 @@ hs_rules_test (bool verbose)
     assert (!actions.meeting && !actions.escalate [0]);
     hs_rules_actions (rules, -1, HS_LEVEL_SIGNIFICANT, &actions);
     assert (!actions.meeting);
+    const hs_policy_t *policy = hs_rules_policy (rules);
+    assert (policy->due_ms [HS_LEVEL_CRITICAL] == 2 * 3600 * 1000LL);
+    assert (policy->due_ms [HS_LEVEL_GENERAL] == 7 * 86400 * 1000LL);
+    assert (policy->enterprise_threshold == 3 && policy->street_threshold == 10);
+    assert (policy->prompt_streets == 3 && policy->quorum_percent == 50);
+    assert (streq (policy->chairs [0], "convener") && streq (policy->chairs [1], "vice_convener"));
+    assert (policy->brief_daily_minute == 8 * 60 + 30);
+    assert (policy->brief_weekly_weekday == 0 && policy->brief_weekly_minute == 9 * 60);
     hs_rules_destroy (&rules);
     hs_zpl_destroy (&zpl);
 

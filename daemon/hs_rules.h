@@ -51,6 +51,26 @@ typedef struct {
     const char *escalate [8];   //  upward reports (district, city), NULL-terminated
 } hs_ladder_actions_t;
 
+//  The mechanism's other work rules, from the same file: supervision due
+//  times, early-warning windows, meeting quorum, briefing schedule.
+typedef struct {
+    int64_t due_ms [HS_LEVEL_COUNT];    //  supervision: first update due within
+    int64_t enterprise_window_ms;       //  warning.enterprise
+    int enterprise_threshold;
+    int enterprise_raise;               //  levels the case rises
+    int64_t street_window_ms;           //  warning.street
+    int street_threshold;
+    int64_t prompt_window_ms;           //  warning.prompt
+    int prompt_streets;
+    const char *chairs [4];             //  one must attend; NULL-terminated
+    const char *lead;                   //  must attend
+    int quorum_percent;                 //  of the invited
+    int64_t plenary_deadline_ms;
+    int brief_daily_minute;             //  local minute of day
+    int brief_weekly_weekday;           //  0 = Monday
+    int brief_weekly_minute;
+} hs_policy_t;
+
 typedef struct _hs_rules_t hs_rules_t;
 
 //  Load the rules from the "rules" section of a parsed file, checking
@@ -72,6 +92,9 @@ int hs_rules_classify (hs_rules_t *self, const hs_facts_t *facts, hs_decision_t 
 //  every upward report of those levels.
 void hs_rules_actions (hs_rules_t *self, int from_level, int to_level,
                        hs_ladder_actions_t *actions);
+
+//  The work rules other than classification. Borrowed.
+const hs_policy_t *hs_rules_policy (hs_rules_t *self);
 
 void hs_rules_test (bool verbose);
 

@@ -15,6 +15,8 @@ struct _hs_store_t {
     char *path;                 //  the environment's folder
     MDB_env *env;               //  the environment
     MDB_txn *txn;               //  the open write transaction, or NULL
+    MDB_txn *view;              //  the open read view, or NULL
+    MDB_dbi dbis [HS_TABLE_COUNT];  //  one per hs_table_t
     MDB_dbi events;             //  seq -> event
     MDB_dbi dedup;              //  idempotency key -> seq
     MDB_dbi cases;              //  case id -> case record
@@ -98,7 +100,7 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
     self->map_size_max = map_size_max;
     int rc = mdb_env_create (&self->env);
     if (!rc)
-        rc = mdb_env_set_maxdbs (self->env, 8);
+        rc = mdb_env_set_maxdbs (self->env, 16);
     if (!rc)
         rc = mdb_env_set_mapsize (self->env, (size_t) map_size);
     if (!rc)
@@ -126,6 +128,15 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
     if (!rc) rc = mdb_dbi_open (txn, "caseindex", MDB_CREATE, &self->caseindex);
     if (!rc) rc = mdb_dbi_open (txn, "deadletter", MDB_CREATE, &self->deadletter);
     if (!rc) rc = mdb_dbi_open (txn, "meta", MDB_CREATE, &self->meta);
+    if (!rc) rc = mdb_dbi_open (txn, "history", MDB_CREATE, &self->dbis [HS_TABLE_HISTORY]);
+    if (!rc) rc = mdb_dbi_open (txn, "timers", MDB_CREATE, &self->dbis [HS_TABLE_TIMERS]);
+    if (!rc) rc = mdb_dbi_open (txn, "meetings", MDB_CREATE, &self->dbis [HS_TABLE_MEETINGS]);
+    self->dbis [HS_TABLE_EVENTS] = self->events;
+    self->dbis [HS_TABLE_DEDUP] = self->dedup;
+    self->dbis [HS_TABLE_CASES] = self->cases;
+    self->dbis [HS_TABLE_CASEINDEX] = self->caseindex;
+    self->dbis [HS_TABLE_DEADLETTER] = self->deadletter;
+    self->dbis [HS_TABLE_META] = self->meta;
     if (rc) {
         snprintf (error, error_size, "cannot open store databases in %s: %s", path, mdb_strerror (rc));
         if (txn)
@@ -168,6 +179,7 @@ hs_store_destroy (hs_store_t **self_p)
         hs_store_t *self = *self_p;
         if (self->txn)
             hs_store_abort (self);
+        hs_store_view_end (self);
         if (self->env)
             mdb_env_close (self->env);
         free (self->path);
@@ -180,6 +192,7 @@ int
 hs_store_begin (hs_store_t *self)
 {
     assert (!self->txn);
+    assert (!self->view);
     self->map_full = false;
     int rc = mdb_txn_begin (self->env, NULL, 0, &self->txn);
     if (rc) {
@@ -260,9 +273,10 @@ static int
 s_get (hs_store_t *self, MDB_dbi dbi, const char *name, const void *key_data, size_t key_size,
        const void **data, size_t *size)
 {
-    assert (self->txn);
+    MDB_txn *txn = self->txn? self->txn: self->view;
+    assert (txn);
     MDB_val key = { key_size, (void *) key_data }, value;
-    int rc = mdb_get (self->txn, dbi, &key, &value);
+    int rc = mdb_get (txn, dbi, &key, &value);
     if (rc == MDB_NOTFOUND)
         return 1;
     if (rc)
@@ -401,6 +415,111 @@ hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
     mdb_txn_abort (txn);
     return 0;
 }
+
+static const char *s_table_names [HS_TABLE_COUNT] = {
+    "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings", "meta"
+};
+
+int
+hs_store_get (hs_store_t *self, hs_table_t table, const void *key, size_t key_size,
+              const void **data, size_t *size)
+{
+    if (key_size == 0 || key_size > 511)
+        return 1;
+    return s_get (self, self->dbis [table], s_table_names [table], key, key_size, data, size);
+}
+
+int
+hs_store_put (hs_store_t *self, hs_table_t table, const void *key, size_t key_size,
+              const void *data, size_t size)
+{
+    if (key_size == 0 || key_size > 511)
+        return -1;
+    return s_put (self, self->dbis [table], s_table_names [table], key, key_size, data, size);
+}
+
+int
+hs_store_del (hs_store_t *self, hs_table_t table, const void *key, size_t key_size)
+{
+    assert (self->txn);
+    if (key_size == 0 || key_size > 511)
+        return 0;
+    MDB_val mkey = { key_size, (void *) key };
+    int rc = mdb_del (self->txn, self->dbis [table], &mkey, NULL);
+    return rc && rc != MDB_NOTFOUND? s_fail (self, s_table_names [table], rc): 0;
+}
+
+int
+hs_store_walk (hs_store_t *self, hs_table_t table, const void *from, size_t from_size,
+               bool reverse, hs_store_walk_fn *visit, void *arg)
+{
+    MDB_txn *txn = self->txn? self->txn: self->view;
+    assert (txn);
+    MDB_cursor *cursor;
+    int rc = mdb_cursor_open (txn, self->dbis [table], &cursor);
+    if (rc)
+        return s_fail (self, "mdb_cursor_open", rc);
+    MDB_val key = { from_size, (void *) from }, data;
+    MDB_cursor_op op = reverse? MDB_LAST: from? MDB_SET_RANGE: MDB_FIRST;
+    rc = mdb_cursor_get (cursor, &key, &data, op);
+    while (rc == 0) {
+        if (visit (key.mv_data, key.mv_size, data.mv_data, data.mv_size, arg))
+            break;
+        rc = mdb_cursor_get (cursor, &key, &data, reverse? MDB_PREV: MDB_NEXT);
+    }
+    mdb_cursor_close (cursor);
+    return rc && rc != MDB_NOTFOUND? s_fail (self, "mdb_cursor_get", rc): 0;
+}
+
+int
+hs_store_view_begin (hs_store_t *self)
+{
+    assert (!self->txn);
+    if (self->view)
+        return 0;
+    int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &self->view);
+    if (rc) {
+        self->view = NULL;
+        return s_fail (self, "mdb_txn_begin (view)", rc);
+    }
+    return 0;
+}
+
+void
+hs_store_view_end (hs_store_t *self)
+{
+    if (self->view) {
+        mdb_txn_abort (self->view);
+        self->view = NULL;
+    }
+}
+
+int
+hs_store_meta_get (hs_store_t *self, const char *name, uint64_t fallback, uint64_t *value)
+{
+    const void *data;
+    size_t size;
+    int rc = hs_store_get (self, HS_TABLE_META, name, strlen (name), &data, &size);
+    if (rc == 1)
+        *value = fallback;
+    else
+    if (rc == 0 && size == 8)
+        *value = s_get_be64 ((const uint8_t *) data);
+    else
+        return -1;
+    return 0;
+}
+
+int
+hs_store_meta_put (hs_store_t *self, const char *name, uint64_t value)
+{
+    uint8_t bytes [8];
+    s_put_be64 (bytes, value);
+    return hs_store_put (self, HS_TABLE_META, name, strlen (name), bytes, 8);
+}
+
+void hs_store_be64_put (uint8_t *bytes, uint64_t value) { s_put_be64 (bytes, value); }
+uint64_t hs_store_be64_get (const uint8_t *bytes) { return s_get_be64 (bytes); }
 
 int
 hs_store_remove (const char *path)

@@ -7,7 +7,10 @@
         cases       case id              -> case record (msgpack map)
         caseindex   correlation key      -> case id (open cases only)
         deadletter  number (u64, BE)     -> rejected message (msgpack map)
-        meta        "next_seq", "next_dead" -> u64 (BE)
+        history     case id, NUL, seq (u64, BE) -> event type: a case's events in order
+        timers      due (u64, BE), kind, id  -> nothing: what fires when
+        meetings    meeting id           -> meeting record (msgpack map)
+        meta        name                 -> u64 (BE): next_seq, next_dead, clock, ...
     Everything a batch writes goes into one write transaction, committed
     durably (fsync) by hs_store_commit: group commit. Sequence numbers are
     allocated inside the transaction and stored with it, so a crash before
@@ -23,6 +26,25 @@
 #include <czmq.h>
 
 typedef struct _hs_store_t hs_store_t;
+
+//  The sub-databases, for the generic accessors below.
+typedef enum {
+    HS_TABLE_EVENTS = 0,
+    HS_TABLE_DEDUP,
+    HS_TABLE_CASES,
+    HS_TABLE_CASEINDEX,
+    HS_TABLE_DEADLETTER,
+    HS_TABLE_HISTORY,
+    HS_TABLE_TIMERS,
+    HS_TABLE_MEETINGS,
+    HS_TABLE_META,
+    HS_TABLE_COUNT
+} hs_table_t;
+
+//  A walk's visitor: return 0 to go on, anything else to stop. Key and
+//  data are borrowed until the visitor returns.
+typedef int (hs_store_walk_fn) (const void *key, size_t key_size,
+                                const void *data, size_t size, void *arg);
 
 typedef struct {
     uint64_t next_seq;          //  the seq the next event will get
@@ -84,6 +106,34 @@ int hs_store_deadletter_put (hs_store_t *self, const void *data, size_t size);
 
 //  Counts and sizes, from committed state. Returns 0 or -1.
 int hs_store_stats (hs_store_t *self, hs_store_stats_t *stats);
+
+//  Generic access to a table, inside the write transaction or a read view.
+//  get: 0 found (bytes borrowed until the transaction ends), 1 absent,
+//  -1 error. put, del: 0 or -1 (del of an absent key is 0).
+int hs_store_get (hs_store_t *self, hs_table_t table, const void *key, size_t key_size,
+                  const void **data, size_t *size);
+int hs_store_put (hs_store_t *self, hs_table_t table, const void *key, size_t key_size,
+                  const void *data, size_t size);
+int hs_store_del (hs_store_t *self, hs_table_t table, const void *key, size_t key_size);
+
+//  Visit entries in key order from the first key >= `from` (NULL: the
+//  start), or backwards from the last entry when `reverse`. Returns 0 when
+//  the walk ended or the visitor stopped it, -1 on error.
+int hs_store_walk (hs_store_t *self, hs_table_t table, const void *from, size_t from_size,
+                   bool reverse, hs_store_walk_fn *visit, void *arg);
+
+//  A read-only view of committed state for queries, when no write
+//  transaction is open. Returns 0 or -1. End it before the next batch.
+int hs_store_view_begin (hs_store_t *self);
+void hs_store_view_end (hs_store_t *self);
+
+//  Named counters in the meta table. get gives `fallback` when absent.
+int hs_store_meta_get (hs_store_t *self, const char *name, uint64_t fallback, uint64_t *value);
+int hs_store_meta_put (hs_store_t *self, const char *name, uint64_t value);
+
+//  Big-endian u64 keys, as every numeric key in the store is written.
+void hs_store_be64_put (uint8_t *bytes, uint64_t value);
+uint64_t hs_store_be64_get (const uint8_t *bytes);
 
 //  Delete a store's files and its folder (tests and tools; never while
 //  a store is open on it). Returns 0 or -1.

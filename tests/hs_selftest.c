@@ -12,6 +12,7 @@
 #include "../daemon/hs_cases.h"
 #include "../daemon/hs_reject.h"
 #include "../daemon/hs_engine.h"
+#include "../daemon/hs_clock.h"
 #include <sys/wait.h>
 
 typedef struct {
@@ -24,6 +25,8 @@ static s_test_t s_tests [] = {
     { "hs_zpl", hs_zpl_test },
     { "hs_units", hs_units_test },
     { "hs_rules", hs_rules_test },
+    { "hs_calendar", hs_calendar_test },
+    { "hs_clock", hs_clock_test },
     { "hs_config", hs_config_test },
     { "hs_store", hs_store_test },
     { "hs_cases", hs_cases_test },

@@ -103,7 +103,7 @@ def test_kill9_under_load_loses_nothing_committed():
         feeder.close()
         seen = [m[1] for m in watcher.recv_all(quiet_ms=300)]
         watcher.close()
-        env = lmdb.open(daemon.store, max_dbs=8, readonly=True, lock=False)
+        env = lmdb.open(daemon.store, max_dbs=16, readonly=True, lock=False)
         events = env.open_db(b"events", create=False)
         with env.begin(db=events) as txn:
             stored = {}
@@ -162,7 +162,7 @@ def test_store_readable_with_mdb_dump():
         assert mdb_entries(daemon.store, "cases") == 1
         assert mdb_entries(daemon.store, "caseindex") == 1
         # each published body is exactly the stored event's body
-        env = lmdb.open(daemon.store, max_dbs=8, readonly=True, lock=False)
+        env = lmdb.open(daemon.store, max_dbs=16, readonly=True, lock=False)
         with env.begin(db=env.open_db(b"events", create=False)) as txn:
             for topic, body in messages:
                 event = msgpack.unpackb(txn.get(body["seq"].to_bytes(8, "big")), raw=False)

@@ -15,7 +15,7 @@ from harness import credit_code, now_ms, report, running
 def dead_letters(daemon):
     """The dead-letter table, read with python3-lmdb (read-only, as an
     operator would on a live store)."""
-    env = lmdb.open(daemon.store, max_dbs=8, readonly=True, lock=False)
+    env = lmdb.open(daemon.store, max_dbs=16, readonly=True, lock=False)
     try:
         db = env.open_db(b"deadletter", create=False)
         with env.begin(db=db) as txn:

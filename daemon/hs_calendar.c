@@ -1,0 +1,251 @@
+/*  =========================================================================
+    hs_calendar - working days and local wall time for supervision clocks
+
+    Days are counted as integers since 1970-01-01 in local time, which makes
+    the arithmetic exact; the civil-date conversion is Howard Hinnant's
+    well-known days-from-civil algorithm.
+    =========================================================================
+*/
+
+#include "hs_calendar.h"
+
+#define MAX_YEARS 64
+#define MAX_DAYS  512
+
+typedef struct {
+    int64_t day;                //  local day number
+    bool workday;               //  true: a make-up working day; false: a holiday
+} s_special_t;
+
+struct _hs_calendar_t {
+    int64_t utc_offset_ms;      //  local = UTC + this
+    s_special_t specials [MAX_DAYS];    //  holidays and make-up days
+    size_t special_count;
+    int years [MAX_YEARS];      //  years the files cover
+    size_t year_count;
+    int warned [MAX_YEARS];     //  years we warned about
+    size_t warned_count;
+};
+
+static int64_t
+s_days_from_civil (int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0? y: y - 399) / 400;
+    const unsigned yoe = (unsigned) (y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2? -3: 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t) doe - 719468;
+}
+
+static int
+s_year_of (int64_t day)
+{
+    day += 719468;
+    const int64_t era = (day >= 0? day: day - 146096) / 146097;
+    const unsigned doe = (unsigned) (day - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned m = mp < 10? mp + 3: mp - 9;
+    return (int) (yoe + era * 400 + (m <= 2));
+}
+
+int64_t
+hs_calendar_parse_date (const char *text)
+{
+    int y, m, d;
+    char tail;
+    if (!text || sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        return -1;
+    if (strlen (text) != 10 || m < 1 || m > 12 || d < 1 || d > 31 || y < 1970)
+        return -1;
+    int64_t day = s_days_from_civil (y, (unsigned) m, (unsigned) d);
+    //  Reject 2026-02-30 and the like: it must map back to the same month.
+    if (s_days_from_civil (y, (unsigned) m, 1) + d - 1 != day
+    ||  (m < 12 && day >= s_days_from_civil (y, (unsigned) m + 1, 1))
+    ||  (m == 12 && day >= s_days_from_civil (y + 1, 1, 1)))
+        return -1;
+    return day;
+}
+
+hs_calendar_t *
+hs_calendar_new (int64_t utc_offset_ms)
+{
+    hs_calendar_t *self = (hs_calendar_t *) zmalloc (sizeof (hs_calendar_t));
+    self->utc_offset_ms = utc_offset_ms;
+    return self;
+}
+
+void
+hs_calendar_destroy (hs_calendar_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+int
+hs_calendar_load (hs_calendar_t *self, const char *text, const char *name,
+                  char *error, size_t error_size)
+{
+    int line_number = 0;
+    const char *line = text;
+    while (line && *line) {
+        line_number++;
+        const char *end = strchr (line, '\n');
+        size_t length = end? (size_t) (end - line): strlen (line);
+        char row [256];
+        snprintf (row, sizeof (row), "%.*s", (int) (length < 255? length: 255), line);
+        line = end? end + 1: NULL;
+        char *hash = strchr (row, '#');
+        if (hash)
+            *hash = 0;
+        char date [32], kind [32];
+        if (sscanf (row, "%31s %31s", date, kind) < 1)
+            continue;               //  blank or comment
+        int64_t day = hs_calendar_parse_date (date);
+        bool workday = streq (kind, "workday");
+        if (day < 0 || !(workday || streq (kind, "holiday"))) {
+            snprintf (error, error_size, "%s:%d: expected 'YYYY-MM-DD holiday|workday NAME'",
+                      name, line_number);
+            return -1;
+        }
+        if (self->special_count == MAX_DAYS) {
+            snprintf (error, error_size, "%s:%d: too many special days", name, line_number);
+            return -1;
+        }
+        self->specials [self->special_count].day = day;
+        self->specials [self->special_count].workday = workday;
+        self->special_count++;
+        int year = s_year_of (day);
+        bool known = false;
+        for (size_t index = 0; index < self->year_count; index++)
+            known |= self->years [index] == year;
+        if (!known && self->year_count < MAX_YEARS)
+            self->years [self->year_count++] = year;
+    }
+    return 0;
+}
+
+int
+hs_calendar_weekday (int64_t day)
+{
+    //  1970-01-01 was a Thursday (3 when Monday is 0).
+    int64_t weekday = (day + 3) % 7;
+    return (int) (weekday < 0? weekday + 7: weekday);
+}
+
+bool
+hs_calendar_is_workday (hs_calendar_t *self, int64_t day)
+{
+    for (size_t index = 0; index < self->special_count; index++)
+        if (self->specials [index].day == day)
+            return self->specials [index].workday;
+    int year = s_year_of (day);
+    bool covered = false;
+    for (size_t index = 0; index < self->year_count; index++)
+        covered |= self->years [index] == year;
+    if (!covered) {
+        bool warned = false;
+        for (size_t index = 0; index < self->warned_count; index++)
+            warned |= self->warned [index] == year;
+        if (!warned && self->warned_count < MAX_YEARS) {
+            self->warned [self->warned_count++] = year;
+            zsys_warning ("hs_calendar: no holiday list for %d: counting plain weekends", year);
+        }
+    }
+    return hs_calendar_weekday (day) < 5;
+}
+
+int64_t
+hs_calendar_day (hs_calendar_t *self, int64_t ms)
+{
+    int64_t local = ms + self->utc_offset_ms;
+    return local >= 0? local / HS_DAY_MS: (local - HS_DAY_MS + 1) / HS_DAY_MS;
+}
+
+int
+hs_calendar_minute (hs_calendar_t *self, int64_t ms)
+{
+    int64_t local = ms + self->utc_offset_ms;
+    return (int) ((local - hs_calendar_day (self, ms) * HS_DAY_MS) / 60000);
+}
+
+int64_t
+hs_calendar_at (hs_calendar_t *self, int64_t day, int minute)
+{
+    return day * HS_DAY_MS + (int64_t) minute * 60000 - self->utc_offset_ms;
+}
+
+int64_t
+hs_calendar_due (hs_calendar_t *self, int64_t start_ms, int64_t duration_ms)
+{
+    if (duration_ms < HS_DAY_MS)
+        return start_ms + duration_ms;
+    int64_t days = duration_ms / HS_DAY_MS;
+    int64_t rest = duration_ms % HS_DAY_MS;
+    int64_t day = hs_calendar_day (self, start_ms);
+    int64_t time_of_day = start_ms + self->utc_offset_ms - day * HS_DAY_MS;
+    //  A clock that starts on a rest day starts at the next working day's
+    //  beginning.
+    if (!hs_calendar_is_workday (self, day)) {
+        while (!hs_calendar_is_workday (self, day))
+            day++;
+        time_of_day = 0;
+    }
+    for (int64_t step = 0; step < days; step++) {
+        day++;
+        while (!hs_calendar_is_workday (self, day))
+            day++;
+    }
+    return day * HS_DAY_MS + time_of_day - self->utc_offset_ms + rest;
+}
+
+void
+hs_calendar_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_calendar: ");
+    hs_calendar_t *calendar = hs_calendar_new (8 * 3600 * 1000LL);
+    char error [256];
+    const char *text =
+        "# test\n"
+        "2026-02-14 workday 春节调休\n"
+        "2026-02-15 holiday 春节\n2026-02-16 holiday\n2026-02-17 holiday\n2026-02-18 holiday\n"
+        "2026-02-19 holiday\n2026-02-20 holiday\n2026-02-21 holiday\n2026-02-22 holiday\n"
+        "2026-02-23 holiday\n2026-02-28 workday\n";
+    assert (hs_calendar_load (calendar, text, "h.txt", error, sizeof (error)) == 0);
+    assert (hs_calendar_load (calendar, "2026-13-01 holiday\n", "bad.txt", error, sizeof (error)) == -1);
+    assert (streq (error, "bad.txt:1: expected 'YYYY-MM-DD holiday|workday NAME'"));
+    assert (hs_calendar_parse_date ("2026-02-30") == -1);
+    int64_t friday = hs_calendar_parse_date ("2026-02-13");
+    assert (hs_calendar_weekday (friday) == 4);
+    assert (hs_calendar_is_workday (calendar, friday));
+    assert (hs_calendar_is_workday (calendar, friday + 1));         //  make-up Saturday
+    assert (!hs_calendar_is_workday (calendar, friday + 2));        //  holiday
+    assert (!hs_calendar_is_workday (calendar, friday + 10));       //  2026-02-23
+
+    //  Friday 2026-02-13 15:00 Shanghai + 1 working day = the make-up
+    //  Saturday 14th; + 2 = Tuesday 24th, across the Spring Festival.
+    int64_t start = hs_calendar_at (calendar, friday, 15 * 60);
+    assert (hs_calendar_minute (calendar, start) == 15 * 60);
+    assert (hs_calendar_due (calendar, start, HS_DAY_MS) == hs_calendar_at (calendar, friday + 1, 15 * 60));
+    assert (hs_calendar_due (calendar, start, 2 * HS_DAY_MS) == hs_calendar_at (calendar, friday + 11, 15 * 60));
+    //  Under a day: plain hours, holiday or not.
+    assert (hs_calendar_due (calendar, start, 2 * 3600 * 1000LL) == start + 2 * 3600 * 1000LL);
+    //  Starting on a holiday: counted from the next working day's start.
+    int64_t holiday = hs_calendar_at (calendar, friday + 3, 10 * 60);
+    assert (hs_calendar_due (calendar, holiday, HS_DAY_MS) == hs_calendar_at (calendar, friday + 12, 0));
+    //  A year without a list: plain weekends. 2027-01-01 is a Friday.
+    int64_t new_year = hs_calendar_parse_date ("2027-01-01");
+    assert (hs_calendar_weekday (new_year) == 4);
+    int64_t at = hs_calendar_at (calendar, new_year, 9 * 60);
+    assert (hs_calendar_due (calendar, at, 3 * HS_DAY_MS) == hs_calendar_at (calendar, new_year + 5, 9 * 60));
+    hs_calendar_destroy (&calendar);
+    assert (!calendar);
+    if (verbose)
+        printf ("OK\n");
+}

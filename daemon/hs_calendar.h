@@ -1,0 +1,56 @@
+/*  =========================================================================
+    hs_calendar - working days and local wall time for supervision clocks
+
+    Owns the calendar that due times are counted in: the local time zone
+    (a fixed UTC offset: Asia/Shanghai is UTC+8 all year, no DST), weekends,
+    and per-year lists of public holidays and make-up working days (调休)
+    loaded from files such as config/holidays-cn-2026.txt. A year with no
+    list falls back to plain weekends, with a warning logged once.
+    =========================================================================
+*/
+
+#ifndef HS_CALENDAR_H_INCLUDED
+#define HS_CALENDAR_H_INCLUDED
+
+#include <czmq.h>
+
+#define HS_DAY_MS (24LL * 3600 * 1000)
+
+typedef struct _hs_calendar_t hs_calendar_t;
+
+//  Create a calendar for a time zone `utc_offset_ms` east of UTC.
+hs_calendar_t *hs_calendar_new (int64_t utc_offset_ms);
+void hs_calendar_destroy (hs_calendar_t **self_p);
+
+//  Add the rows of a holiday file ("YYYY-MM-DD holiday|workday NAME",
+//  '#' comments). `name` labels errors. Returns 0, or -1 with a
+//  line-numbered message in `error`.
+int hs_calendar_load (hs_calendar_t *self, const char *text, const char *name,
+                      char *error, size_t error_size);
+
+//  True if the local day `day` (days since 1970-01-01) is a working day.
+bool hs_calendar_is_workday (hs_calendar_t *self, int64_t day);
+
+//  The due time `duration_ms` after `start_ms`. Under a day it is plain
+//  elapsed time. A day or more counts whole working days (the remainder
+//  as plain time): the clock moves forward one working day at a time and
+//  keeps the local time of day, so 72h from Friday 15:00 is Wednesday
+//  15:00, and a clock that starts on a rest day counts from the next
+//  working day.
+int64_t hs_calendar_due (hs_calendar_t *self, int64_t start_ms, int64_t duration_ms);
+
+//  The local day number and minute of day of an instant; and the instant
+//  of a local day at a minute of day.
+int64_t hs_calendar_day (hs_calendar_t *self, int64_t ms);
+int hs_calendar_minute (hs_calendar_t *self, int64_t ms);
+int64_t hs_calendar_at (hs_calendar_t *self, int64_t day, int minute);
+
+//  Day of the week of a local day: 0 = Monday ... 6 = Sunday.
+int hs_calendar_weekday (int64_t day);
+
+//  Parse "YYYY-MM-DD" into a day number; -1 if invalid.
+int64_t hs_calendar_parse_date (const char *text);
+
+void hs_calendar_test (bool verbose);
+
+#endif
