@@ -305,6 +305,11 @@ hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
     hs_map_int (&map, "first_seq", (int64_t) kase->first_seq);
     hs_map_int (&map, "last_seq", (int64_t) kase->last_seq);
     hs_map_int (&map, "reports", (int64_t) kase->reports);
+    hs_map_int (&map, "clock_start", kase->clock_start);
+    hs_map_int (&map, "due_at", kase->due_at);
+    hs_map_int (&map, "escalate_at", kase->escalate_at);
+    hs_map_key (&map, "overdue");
+    hs_pack_bool (pack, kase->overdue_sent);
     hs_map_end (&map);
 }
 
@@ -389,6 +394,11 @@ hs_case_decode (const void *data, size_t size, hs_case_t *kase)
     kase->first_seq = (uint64_t) s_get_int (map, "first_seq");
     kase->last_seq = (uint64_t) s_get_int (map, "last_seq");
     kase->reports = (uint64_t) s_get_int (map, "reports");
+    kase->clock_start = s_get_int (map, "clock_start");
+    kase->due_at = s_get_int (map, "due_at");
+    kase->escalate_at = s_get_int (map, "escalate_at");
+    const msgpack_object *overdue = hs_proto_get (map, "overdue");
+    kase->overdue_sent = overdue && overdue->type == MSGPACK_OBJECT_BOOLEAN && overdue->via.boolean;
     msgpack_unpacked_destroy (&unpacked);
     return *kase->id && kase->level >= 0 && kase->category >= 0? 0: -1;
 }

@@ -48,6 +48,10 @@ typedef struct {
     uint64_t first_seq;                     //  seq of the first report
     uint64_t last_seq;                      //  seq of the latest event about it
     uint64_t reports;                       //  reports joined
+    int64_t clock_start;                    //  supervision: current period began
+    int64_t due_at;                         //  an update is due by (0: not supervised)
+    int64_t escalate_at;                    //  past this the case rises a level
+    bool overdue_sent;                      //  the overdue alert went out this period
 } hs_case_t;
 
 //  Find the open case a report belongs to (inside the store's write

@@ -1,14 +1,22 @@
 /*  =========================================================================
     hs_engine - the pipeline: ingest -> validate -> correlate -> classify
-                -> route -> escalate -> commit -> publish
+                -> route -> escalate -> commit -> publish, and the clocks
 
-    A batch is handled inside one write transaction. Every outbound message
-    the batch causes is stored as an event under its own seq and queued in
-    the outbox; the outbox goes out only after the commit succeeds. If the
-    commit fails because the map is full, the map grows and the same batch
-    is handled again from the start (it is still in hand, and handling is
-    deterministic given the store), so nothing is lost and no seq repeats.
+    Every unit of work runs inside one LMDB write transaction: a batch of
+    inbound messages, the timers that have come due, a briefing, a plenary
+    called through the api. Every outbound message the work causes is
+    stored as an event under its own seq and queued in the outbox; the
+    outbox goes out only after the commit succeeds. If the commit fails
+    because the map is full, the map grows and the same work is done again
+    from the start (it is still in hand, and handling is deterministic given
+    the store and the clock reading), so nothing is lost and no seq repeats.
     Counters are staged the same way and become visible at commit.
+
+    Time is the daemon's clock (hs_clock), read once per unit of work: due
+    times, windows and briefings never depend on what a reporter says.
+    Timers (supervision, meeting quorum) are rows in the store, deleted in
+    the same transaction that acts on them: each fires exactly once, across
+    restarts and crashes.
     =========================================================================
 */
 
@@ -17,19 +25,36 @@
 #include "hs_cases.h"
 #include "hs_reject.h"
 #include "hs_bus.h"
+#include "hs_clock.h"
+#include "hs_warnings.h"
+#include "hs_meetings.h"
+#include "hs_query.h"
 
-#define HS_VERSION "0.1.0"
+#define HS_VERSION "0.2.0"
+
+//  Timer kinds: the byte after the due time in a timer key.
+#define TIMER_OVERDUE   'o'     //  a case's update is due
+#define TIMER_ESCALATE  'e'     //  twice the due time: the case rises
+#define TIMER_QUORUM    'q'     //  half a meeting's deadline: quorum check
+#define TIMERS_PER_WORK 256     //  timers handled in one transaction
 
 typedef struct {
     uint64_t reports;           //  reports accepted and stored
     uint64_t updates;           //  updates accepted and stored
+    uint64_t rsvps;             //  meeting answers accepted
+    uint64_t minutes;           //  meetings recorded as held
     uint64_t duplicates;        //  repeats of a seen source+id
     uint64_t cases_opened;
-    uint64_t escalated;         //  level rises through correlation
+    uint64_t escalated;         //  level rises, for any reason
     uint64_t resolved;          //  cases resolved or closed
     uint64_t alerts;
-    uint64_t meetings;
+    uint64_t overdue;           //  overdue alerts
+    uint64_t meetings;          //  meeting requests
+    uint64_t reminders;         //  meeting reminders (no quorum)
     uint64_t escalations;       //  escalate.district / escalate.city
+    uint64_t warnings;          //  warning.* messages
+    uint64_t briefs;            //  brief.* messages
+    uint64_t timers;            //  timers handled
 } s_counts_t;
 
 struct _hs_engine_t {
@@ -37,21 +62,34 @@ struct _hs_engine_t {
     hs_store_t *store;          //  the LMDB environment
     hs_bus_t *bus;              //  the sockets
     hs_reject_t *reject;        //  rejection accounting
+    hs_clock_t *clock;          //  the daemon's clock
+    hs_warnings_t *warnings;    //  early-warning windows
     hs_pack_t *body;            //  scratch: an outbound body
     hs_pack_t *record;          //  scratch: an event or case record
     hs_case_t *kase;            //  scratch: the case in hand
+    hs_meeting_rec_t *meeting;  //  scratch: the meeting in hand
+    hs_decision_t decision;     //  scratch: the last classification
     zlist_t *outbox;            //  messages to publish after commit
+    int64_t now;                //  the clock, read once per unit of work
     s_counts_t counts;          //  committed
-    s_counts_t staged;          //  in the open batch
+    s_counts_t staged;          //  in the open transaction
     uint64_t received;          //  inbound messages read
     uint64_t lost;              //  messages the store could not take
-    uint64_t batches;           //  transactions committed
+    uint64_t batches;           //  ingest transactions committed
     uint64_t batch_last;        //  messages in the last batch
     uint64_t batch_largest;     //  most messages in one batch
     int64_t commit_us_last;     //  duration of the last commit
     int64_t commit_us_max;      //  longest commit
-    int64_t started;            //  when we started, Unix ms
+    int64_t started;            //  when we started, daemon clock
+    int64_t pruned_at;          //  when the warning windows were last pruned
 };
+
+//  A unit of work inside a transaction; returns 0, or -1 if the store failed.
+typedef int (s_work_fn) (hs_engine_t *self, void *arg);
+
+static int s_rebuild_warnings (hs_engine_t *self);
+static int s_schedule_briefs (hs_engine_t *self, void *arg);
+static int s_transact (hs_engine_t *self, s_work_fn *work, void *arg);
 
 hs_engine_t *
 hs_engine_new (hs_config_t *config, char *error, size_t error_size)
@@ -64,17 +102,35 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
         hs_engine_destroy (&self);
         return NULL;
     }
+    //  The clock resumes from its last committed reading if that is later.
+    uint64_t last_clock = 0;
+    if (hs_store_view_begin (self->store) == 0) {
+        hs_store_meta_get (self->store, "clock", 0, &last_clock);
+        hs_store_view_end (self->store);
+    }
+    int64_t start = config->time_start? config->time_start: zclock_time ();
+    if ((int64_t) last_clock > start)
+        start = (int64_t) last_clock;
+    self->clock = hs_clock_new (start, config->time_scale);
+    self->started = start;
+
     self->bus = hs_bus_new (config, error, error_size);
     if (!self->bus) {
         hs_engine_destroy (&self);
         return NULL;
     }
     self->reject = hs_reject_new (config->reject_interval_ms);
+    self->warnings = hs_warnings_new (hs_rules_policy (config->rules));
     self->body = hs_pack_new ();
     self->record = hs_pack_new ();
     self->kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    self->meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
     self->outbox = zlist_new ();
-    self->started = zclock_time ();
+    if (s_rebuild_warnings (self) || s_transact (self, s_schedule_briefs, NULL)) {
+        snprintf (error, error_size, "cannot read the store's recent history in %s",
+                  config->store_path);
+        hs_engine_destroy (&self);
+    }
     return self;
 }
 
@@ -99,39 +155,60 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_bus_destroy (&self->bus);
         hs_store_destroy (&self->store);
         hs_reject_destroy (&self->reject);
+        hs_warnings_destroy (&self->warnings);
+        hs_clock_destroy (&self->clock);
         hs_pack_destroy (&self->body);
         hs_pack_destroy (&self->record);
         free (self->kase);
+        free (self->meeting);
         free (self);
         *self_p = NULL;
     }
 }
 
 //  ---------------------------------------------------------------------
-//  Events and outbound messages
+//  Events, history, timers
 
-//  Store an event record around a body.
+//  Note that an event concerns a case, for the case's history.
+static int
+s_history (hs_engine_t *self, const char *case_id, uint64_t seq, const char *type)
+{
+    uint8_t key [HS_ID_MAX + 10];
+    size_t size = strlen (case_id) + 1;
+    memcpy (key, case_id, size);
+    hs_store_be64_put (key + size, seq);
+    return hs_store_put (self->store, HS_TABLE_HISTORY, key, size + 8, type, strlen (type));
+}
+
+//  Store an event record around a body, with the classification that
+//  went with it when there was one.
 static int
 s_record (hs_engine_t *self, uint64_t seq, const char *type, const char *topic,
-          const char *case_id, const uint8_t *body, size_t body_size, int64_t now)
+          const char *case_id, const uint8_t *body, size_t body_size,
+          const hs_decision_t *decision)
 {
     hs_event_t event = {
-        .seq = seq, .at = now, .type = type, .topic = topic, .case_id = case_id,
-        .body = body, .body_size = body_size
+        .seq = seq, .at = self->now, .type = type, .topic = topic, .case_id = case_id,
+        .body = body, .body_size = body_size, .level = -1
     };
+    if (decision) {
+        event.level = decision->level;
+        event.reasons = decision->reasons;
+        event.rules_version = hs_rules_version (self->config->rules);
+    }
     hs_pack_reset (self->record);
     hs_event_encode (&event, self->record);
-    return hs_store_event_put (self->store, seq, hs_pack_data (self->record),
-                               hs_pack_size (self->record));
+    if (hs_store_event_put (self->store, seq, hs_pack_data (self->record), hs_pack_size (self->record)))
+        return -1;
+    return case_id? s_history (self, case_id, seq, type): 0;
 }
 
 //  Store the body in self->body as an event and queue it for publishing.
 static int
-s_emit (hs_engine_t *self, uint64_t seq, const char *type, const char *topic,
-        const char *case_id, int64_t now)
+s_emit (hs_engine_t *self, uint64_t seq, const char *type, const char *topic, const char *case_id)
 {
     if (s_record (self, seq, type, topic, case_id, hs_pack_data (self->body),
-                  hs_pack_size (self->body), now))
+                  hs_pack_size (self->body), NULL))
         return -1;
     zmsg_t *msg = zmsg_new ();
     zmsg_addstr (msg, topic);
@@ -141,20 +218,38 @@ s_emit (hs_engine_t *self, uint64_t seq, const char *type, const char *topic,
 }
 
 static int
-s_alert (hs_engine_t *self, hs_case_t *kase, const char *kind, int previous_level,
-         const char *source, const char *message_id, int64_t now)
+s_timer_add (hs_engine_t *self, int64_t due, char kind, const char *id)
 {
-    const char *units [HS_CASE_MAX_UNITS + 1];
-    const char *reasons [HS_CASE_MAX_REASONS + 1];
-    hs_case_units (kase, units);
-    hs_case_reasons (kase, reasons);
+    uint8_t key [HS_ID_MAX + 10];
+    hs_store_be64_put (key, (uint64_t) due);
+    key [8] = (uint8_t) kind;
+    size_t size = strlen (id);
+    memcpy (key + 9, id, size);
+    return hs_store_put (self->store, HS_TABLE_TIMERS, key, 9 + size, "", 0);
+}
+
+//  ---------------------------------------------------------------------
+//  Alerts and the ladder
+
+//  Publish an alert about a case. `units` and `reasons` default to the
+//  case's own when NULL.
+static int
+s_alert (hs_engine_t *self, hs_case_t *kase, const char *kind, int previous_level,
+         const char *source, const char *message_id, bool from_update,
+         const char *const *units, const char *const *reasons)
+{
+    const char *case_units [HS_CASE_MAX_UNITS + 1];
+    const char *case_reasons [HS_CASE_MAX_REASONS + 1];
+    hs_case_units (kase, case_units);
+    hs_case_reasons (kase, case_reasons);
     hs_alert_t alert = {
         .seq = hs_store_next_seq (self->store), .kind = kind, .case_id = kase->id,
         .level = kase->level, .previous_level = previous_level, .category = kase->category,
         .street = kase->street, .enterprise = kase->enterprise, .workers = kase->workers,
-        .amount = kase->amount, .flags = kase->flags, .units = units, .reasons = reasons,
-        .report_source = source, .report_id = message_id,
-        .from_update = streq (kind, "resolved"), .at = now
+        .amount = kase->amount, .flags = kase->flags,
+        .units = units? units: case_units, .reasons = reasons? reasons: case_reasons,
+        .report_source = source, .report_id = message_id, .from_update = from_update,
+        .at = self->now
     };
     hs_pack_reset (self->body);
     hs_alert_encode (&alert, self->body);
@@ -163,37 +258,56 @@ s_alert (hs_engine_t *self, hs_case_t *kase, const char *kind, int previous_leve
               hs_units_street_short (kase->street));
     self->staged.alerts++;
     kase->last_seq = alert.seq;
-    return s_emit (self, alert.seq, "alert", topic, kase->id, now);
+    return s_emit (self, alert.seq, "alert", topic, kase->id);
+}
+
+//  Request a meeting: store its record, publish the request, and set the
+//  quorum check at half the deadline. `case_id` is NULL for a plenary.
+static int
+s_meeting_request (hs_engine_t *self, const char *kind, hs_case_t *kase,
+                   const char *const *participants, const char *urgency, int64_t deadline_ms,
+                   const char *const *reasons)
+{
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    uint64_t seq = hs_store_next_seq (self->store);
+    char meeting_id [HS_ID_MAX + 1];
+    snprintf (meeting_id, sizeof (meeting_id), "%s-m%llu", self->config->district,
+              (unsigned long long) seq);
+    int64_t deadline = self->now + deadline_ms;
+    hs_meeting_t request = {
+        .seq = seq, .meeting_id = meeting_id, .case_id = kase? kase->id: NULL, .kind = kind,
+        .level = kase? kase->level: -1, .participants = participants, .chairs = policy->chairs,
+        .urgency = urgency, .deadline = deadline, .reasons = reasons, .at = self->now
+    };
+    hs_pack_reset (self->body);
+    hs_meeting_encode (&request, self->body);
+    self->staged.meetings++;
+    if (kase)
+        kase->last_seq = seq;
+    if (s_emit (self, seq, "meeting", "meeting.request", kase? kase->id: NULL))
+        return -1;
+    hs_meeting_init (self->meeting, meeting_id, kind, kase? kase->level: -1,
+                     kase? kase->id: NULL, kase? kase->street: "", participants, policy->chairs,
+                     urgency, self->now, deadline);
+    if (hs_meetings_save (self->store, self->meeting, self->record))
+        return -1;
+    return s_timer_add (self, self->now + deadline_ms / 2, TIMER_QUORUM, meeting_id);
 }
 
 //  What the ladder sets off when a case reaches a new level.
 static int
-s_ladder (hs_engine_t *self, hs_case_t *kase, int from_level, const hs_decision_t *decision,
-          int64_t now)
+s_ladder (hs_engine_t *self, hs_case_t *kase, int from_level)
 {
     hs_ladder_actions_t actions;
     hs_rules_actions (self->config->rules, from_level, kase->level, &actions);
     const char *reasons [HS_CASE_MAX_REASONS + 1];
     hs_case_reasons (kase, reasons);
-    if (actions.meeting) {
-        uint64_t seq = hs_store_next_seq (self->store);
-        char meeting_id [HS_ID_MAX + 1];
-        snprintf (meeting_id, sizeof (meeting_id), "%s-m%llu", self->config->district,
-                  (unsigned long long) seq);
-        hs_meeting_t meeting = {
-            .seq = seq, .meeting_id = meeting_id, .case_id = kase->id, .level = kase->level,
-            .participants = actions.meeting_members? hs_units_members (self->config->units):
-                                                     decision->routed,
-            .urgency = actions.meeting, .deadline = now + actions.deadline_ms,
-            .reasons = reasons, .at = now
-        };
-        hs_pack_reset (self->body);
-        hs_meeting_encode (&meeting, self->body);
-        self->staged.meetings++;
-        kase->last_seq = seq;
-        if (s_emit (self, seq, "meeting", "meeting.request", kase->id, now))
-            return -1;
-    }
+    if (actions.meeting
+    &&  s_meeting_request (self, "special", kase,
+                           actions.meeting_members? hs_units_members (self->config->units):
+                                                    self->decision.routed,
+                           actions.meeting, actions.deadline_ms, reasons))
+        return -1;
     const char *units [HS_CASE_MAX_UNITS + 1];
     hs_case_units (kase, units);
     for (size_t index = 0; actions.escalate [index]; index++) {
@@ -203,7 +317,7 @@ s_ladder (hs_engine_t *self, hs_case_t *kase, int from_level, const hs_decision_
             .case_id = kase->id, .level = kase->level, .category = kase->category,
             .street = kase->street, .enterprise = kase->enterprise, .workers = kase->workers,
             .amount = kase->amount, .flags = kase->flags, .units = units, .reasons = reasons,
-            .at = now
+            .at = self->now
         };
         hs_pack_reset (self->body);
         hs_escalation_encode (&escalation, self->body);
@@ -211,10 +325,253 @@ s_ladder (hs_engine_t *self, hs_case_t *kase, int from_level, const hs_decision_
         snprintf (topic, sizeof (topic), "escalate.%s", actions.escalate [index]);
         self->staged.escalations++;
         kase->last_seq = seq;
-        if (s_emit (self, seq, "escalate", topic, kase->id, now))
+        if (s_emit (self, seq, "escalate", topic, kase->id))
             return -1;
     }
     return 0;
+}
+
+//  Classify the case under the rules, never below its level. The result
+//  stays in self->decision.
+static void
+s_classify (hs_engine_t *self, hs_case_t *kase)
+{
+    const char *sources [HS_CASE_MAX_SOURCES + 1];
+    hs_facts_t facts;
+    hs_case_facts (kase, &facts, sources);
+    hs_rules_classify (self->config->rules, &facts, kase->level, &self->decision);
+    hs_case_classified (kase, &self->decision, hs_rules_version (self->config->rules));
+}
+
+//  (Re)start the case's supervision clock at its level: the overdue alert
+//  at the due time, the rise at twice it (below critical).
+static int
+s_supervise (hs_engine_t *self, hs_case_t *kase)
+{
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    int64_t due = policy->due_ms [kase->level];
+    kase->clock_start = self->now;
+    kase->due_at = hs_calendar_due (self->config->calendar, self->now, due);
+    kase->escalate_at = kase->level < HS_LEVEL_CRITICAL?
+                        hs_calendar_due (self->config->calendar, self->now, 2 * due): 0;
+    kase->overdue_sent = false;
+    if (s_timer_add (self, kase->due_at, TIMER_OVERDUE, kase->id))
+        return -1;
+    return kase->escalate_at? s_timer_add (self, kase->escalate_at, TIMER_ESCALATE, kase->id): 0;
+}
+
+//  Add a reason to the case's current reasons (why it rose).
+static void
+s_case_reason (hs_case_t *kase, const char *reason)
+{
+    for (size_t index = 0; index < kase->reason_count; index++)
+        if (streq (kase->reasons [index], reason))
+            return;
+    if (kase->reason_count < HS_CASE_MAX_REASONS)
+        snprintf (kase->reasons [kase->reason_count++], HS_CODE_MAX + 1, "%s", reason);
+}
+
+//  Raise a case by `levels` (at most to critical) for a reason beyond
+//  severity: re-route at the new level, alert, climb the ladder, restart
+//  supervision. A case already at the top only restarts its clock.
+static int
+s_raise (hs_engine_t *self, hs_case_t *kase, int levels, const char *reason,
+         const char *source, const char *message_id, bool from_update)
+{
+    int previous = kase->level;
+    int target = previous + levels;
+    if (target >= HS_LEVEL_COUNT)
+        target = HS_LEVEL_CRITICAL;
+    kase->level = target;
+    s_classify (self, kase);
+    s_case_reason (kase, reason);
+    if (kase->level > previous) {
+        self->staged.escalated++;
+        if (s_alert (self, kase, "escalated", previous, source, message_id, from_update, NULL, NULL)
+        ||  s_ladder (self, kase, previous))
+            return -1;
+    }
+    return s_supervise (self, kase);
+}
+
+//  ---------------------------------------------------------------------
+//  Early warnings
+
+static const char *s_office [] = { "office", NULL };
+
+static int
+s_warning (hs_engine_t *self, hs_warning_t *warning)
+{
+    char topic [HS_TOPIC_MAX + 1];
+    snprintf (topic, sizeof (topic), "warning.%s", warning->kind);
+    warning->seq = hs_store_next_seq (self->store);
+    warning->at = self->now;
+    hs_pack_reset (self->body);
+    hs_warning_encode (warning, self->body);
+    self->staged.warnings++;
+    return s_emit (self, warning->seq, "warning", topic, warning->case_id);
+}
+
+//  The key the enterprise window counts under: the credit code, else the
+//  normalised name in its street (any category).
+static void
+s_enterprise_key (const hs_report_t *report, const char *street, char *key, size_t size)
+{
+    if (*report->credit_code)
+        snprintf (key, size, "cc/%s", report->credit_code);
+    else {
+        char normal [HS_NAME_MAX + 1];
+        hs_cases_normalise (report->enterprise, normal, sizeof (normal));
+        snprintf (key, size, "nm/%s/%s", street, normal);
+    }
+}
+
+//  Count a stored report in the windows and act on what it made cross.
+static int
+s_warn (hs_engine_t *self, hs_case_t *kase, const hs_report_t *report)
+{
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    char key [HS_NAME_MAX + HS_CODE_MAX + 8];
+    s_enterprise_key (report, kase->street, key, sizeof (key));
+    hs_crossings_t crossed;
+    hs_warnings_add (self->warnings, key, kase->street, report->category, self->now, &crossed);
+    if (crossed.enterprise) {
+        const char *reasons [] = { "warning.enterprise", NULL };
+        hs_warning_t warning = {
+            .kind = "enterprise", .case_id = kase->id, .enterprise = kase->enterprise,
+            .credit_code = kase->credit_code, .street = kase->street, .category = -1,
+            .count = crossed.enterprise_count, .window_ms = policy->enterprise_window_ms,
+            .units = s_office, .reasons = reasons
+        };
+        if (s_warning (self, &warning))
+            return -1;
+        if (policy->enterprise_raise > 0
+        &&  s_raise (self, kase, policy->enterprise_raise, "warning.enterprise",
+                     report->source, report->id, false))
+            return -1;
+    }
+    if (crossed.street) {
+        const char *reasons [] = { "warning.street", NULL };
+        hs_warning_t warning = {
+            .kind = "street", .street = kase->street, .category = -1,
+            .count = crossed.street_count, .window_ms = policy->street_window_ms,
+            .units = s_office, .reasons = reasons
+        };
+        if (s_warning (self, &warning))
+            return -1;
+    }
+    if (crossed.prompt) {
+        //  A work prompt (工作提示) goes to every street.
+        const char *streets [HS_CASE_MAX_UNITS + 1];
+        size_t count = 0;
+        for (size_t index = 0; index < hs_units_size (self->config->units) && count < HS_CASE_MAX_UNITS; index++)
+            if (hs_units_at (self->config->units, index)->kind == HS_UNIT_STREET)
+                streets [count++] = hs_units_at (self->config->units, index)->code;
+        streets [count] = NULL;
+        const char *reasons [] = { "warning.prompt", NULL };
+        hs_warning_t warning = {
+            .kind = "prompt", .category = report->category, .count = crossed.street_total,
+            .window_ms = policy->prompt_window_ms, .streets = crossed.streets,
+            .units = streets, .reasons = reasons
+        };
+        if (s_warning (self, &warning))
+            return -1;
+    }
+    return 0;
+}
+
+//  Rebuild the windows from the stored reports the longest window can
+//  still see: read events backwards to the horizon, then replay them in
+//  order. Crossings already announced stay announced.
+typedef struct {
+    hs_engine_t *self;
+    int64_t horizon;            //  oldest daemon time the windows see
+    zlistx_t *reports;          //  event records (zchunk_t), newest first
+    size_t scanned;
+} s_rebuild_t;
+
+static int
+s_rebuild_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) key;
+    (void) key_size;
+    s_rebuild_t *rebuild = (s_rebuild_t *) arg;
+    if (++rebuild->scanned > 5000000)
+        return 1;
+    hs_limits_t limits;
+    hs_limits_default (&limits);
+    limits.max_body = 1 << 24;
+    hs_why_t why;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    int stop = 0;
+    if (hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0) {
+        const msgpack_object *at = hs_proto_get (&unpacked.data, "at");
+        if (at && at->type == MSGPACK_OBJECT_POSITIVE_INTEGER
+        &&  (int64_t) at->via.u64 < rebuild->horizon)
+            stop = 1;
+        char type [16];
+        if (!stop && hs_proto_strcpy (hs_proto_get (&unpacked.data, "type"), type, sizeof (type)) == 0
+        &&  streq (type, "report"))
+            zlistx_add_start (rebuild->reports, zchunk_new (data, size));
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    return stop;
+}
+
+static void
+s_chunk_free (void **item)
+{
+    zchunk_t *chunk = (zchunk_t *) *item;
+    zchunk_destroy (&chunk);
+    *item = NULL;
+}
+
+static int
+s_rebuild_warnings (hs_engine_t *self)
+{
+    hs_warnings_clear (self->warnings);
+    int64_t now = hs_clock_now (self->clock);
+    s_rebuild_t rebuild = { self, now - hs_warnings_horizon (self->warnings), zlistx_new (), 0 };
+    zlistx_set_destructor (rebuild.reports, s_chunk_free);
+    if (hs_store_view_begin (self->store)) {
+        zlistx_destroy (&rebuild.reports);
+        return -1;
+    }
+    int rc = hs_store_walk (self->store, HS_TABLE_EVENTS, NULL, 0, true, s_rebuild_visit, &rebuild);
+    hs_store_view_end (self->store);
+    hs_limits_t limits;
+    hs_limits_default (&limits);
+    limits.max_body = 1 << 24;
+    for (zchunk_t *chunk = (zchunk_t *) zlistx_first (rebuild.reports); chunk;
+         chunk = (zchunk_t *) zlistx_next (rebuild.reports)) {
+        hs_why_t why;
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        if (hs_proto_unpack_map (zchunk_data (chunk), zchunk_size (chunk), &limits, &unpacked, &why) == 0) {
+            const msgpack_object *at = hs_proto_get (&unpacked.data, "at");
+            const msgpack_object *body = hs_proto_get (&unpacked.data, "body");
+            hs_report_t report;
+            if (at && at->type == MSGPACK_OBJECT_POSITIVE_INTEGER && body
+            &&  hs_report_decode (body, &self->config->limits, INT64_MAX / 4, &report, &why) == 0) {
+                const hs_unit_t *street = hs_units_street (self->config->units,
+                                                           *report.street? report.street: report.source);
+                if (street) {
+                    char key [HS_NAME_MAX + HS_CODE_MAX + 8];
+                    s_enterprise_key (&report, street->code, key, sizeof (key));
+                    hs_crossings_t crossed;
+                    hs_warnings_add (self->warnings, key, street->code, report.category,
+                                     (int64_t) at->via.u64, &crossed);
+                }
+            }
+        }
+        msgpack_unpacked_destroy (&unpacked);
+    }
+    size_t count = zlistx_size (rebuild.reports);
+    zlistx_destroy (&rebuild.reports);
+    if (count)
+        zsys_info ("hs_engine: early-warning windows rebuilt from %zu recent reports", count);
+    return rc;
 }
 
 //  ---------------------------------------------------------------------
@@ -223,33 +580,47 @@ s_ladder (hs_engine_t *self, hs_case_t *kase, int from_level, const hs_decision_
 //  Reject a message: count, log, keep a dead letter. Returns 0, or -1 if
 //  the store failed.
 static int
-s_reject (hs_engine_t *self, const hs_why_t *why, zmsg_t *msg, int64_t now)
+s_reject (hs_engine_t *self, const hs_why_t *why, zmsg_t *msg)
 {
-    hs_reject_note (self->reject, why, msg, now, self->record);
+    hs_reject_note (self->reject, why, msg, self->now, self->record);
     return hs_store_deadletter_put (self->store, hs_pack_data (self->record),
                                     hs_pack_size (self->record));
 }
 
+//  Idempotency: 0 new, 1 seen before (counted), -1 store failure.
+static int
+s_seen (hs_engine_t *self, char kind, const char *source, const char *id, char *key, size_t size)
+{
+    snprintf (key, size, "%c/%s/%s", kind, source, id);
+    uint64_t seen;
+    int rc = hs_store_dedup_get (self->store, key, &seen);
+    if (rc == 0) {
+        self->staged.duplicates++;
+        return 1;
+    }
+    return rc < 0? -1: 0;
+}
+
 static int
 s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
-                 const char *unit, const uint8_t *body, size_t body_size, int64_t now)
+                 const char *unit, const uint8_t *body, size_t body_size)
 {
     hs_why_t why;
     hs_report_t report;
     hs_units_t *units = self->config->units;
-    if (hs_report_decode (map, &self->config->limits, now, &report, &why))
-        return s_reject (self, &why, msg, now);
+    if (hs_report_decode (map, &self->config->limits, self->now, &report, &why))
+        return s_reject (self, &why, msg);
     if (!streq (report.source, unit)) {
         hs_why (&why, "source_mismatch", "source '%s' does not match topic unit '%s'",
                 report.source, unit);
-        return s_reject (self, &why, msg, now);
+        return s_reject (self, &why, msg);
     }
     const hs_unit_t *street = NULL;
     if (*report.street) {
         street = hs_units_street (units, report.street);
         if (!street) {
             hs_why (&why, "unknown_street", "'%s' is not a street or town of ours", report.street);
-            return s_reject (self, &why, msg, now);
+            return s_reject (self, &why, msg);
         }
     }
     else {
@@ -257,19 +628,13 @@ s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
         if (!street) {
             hs_why (&why, "missing_field", "required field 'street' is missing "
                     "(only a street's own reports may leave it out)");
-            return s_reject (self, &why, msg, now);
+            return s_reject (self, &why, msg);
         }
     }
     char key [HS_ID_MAX + HS_CODE_MAX + 8];
-    snprintf (key, sizeof (key), "r/%s/%s", report.source, report.id);
-    uint64_t seen;
-    int rc = hs_store_dedup_get (self->store, key, &seen);
-    if (rc < 0)
-        return -1;
-    if (rc == 0) {
-        self->staged.duplicates++;
-        return 0;
-    }
+    int rc = s_seen (self, 'r', report.source, report.id, key, sizeof (key));
+    if (rc)
+        return rc < 0? -1: 0;
     uint64_t seq = hs_store_next_seq (self->store);
     hs_case_t *kase = self->kase;
     rc = hs_cases_find (self->store, &report, street->code, kase);
@@ -288,28 +653,28 @@ s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
         previous_level = kase->level;
         hs_case_merge (kase, seq, &report);
     }
-    const char *sources [HS_CASE_MAX_SOURCES + 1];
-    hs_facts_t facts;
-    hs_case_facts (kase, &facts, sources);
-    hs_decision_t decision;
-    hs_rules_classify (self->config->rules, &facts, &decision);
-    hs_case_classified (kase, &decision, hs_rules_version (self->config->rules));
+    s_classify (self, kase);
 
     char topic [HS_TOPIC_MAX + 1];
     snprintf (topic, sizeof (topic), "report.%s", unit);
-    if (s_record (self, seq, "report", topic, kase->id, body, body_size, now)
+    if (s_record (self, seq, "report", topic, kase->id, body, body_size, &self->decision)
     ||  hs_store_dedup_put (self->store, key, seq))
         return -1;
     self->staged.reports++;
     if (is_new)
-        rc = s_alert (self, kase, "new", -1, report.source, report.id, now);
+        rc = s_alert (self, kase, "new", -1, report.source, report.id, false, NULL, NULL);
     else
     if (kase->level > previous_level) {
         self->staged.escalated++;
-        rc = s_alert (self, kase, "escalated", previous_level, report.source, report.id, now);
+        rc = s_alert (self, kase, "escalated", previous_level, report.source, report.id, false,
+                      NULL, NULL);
     }
     if (rc == 0 && kase->level > previous_level)
-        rc = s_ladder (self, kase, previous_level, &decision, now);
+        rc = s_ladder (self, kase, previous_level);
+    if (rc == 0 && kase->level > previous_level)
+        rc = s_supervise (self, kase);
+    if (rc == 0)
+        rc = s_warn (self, kase, &report);
     if (rc == 0)
         rc = hs_cases_save (self->store, kase, self->record);
     return rc;
@@ -317,44 +682,40 @@ s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
 
 static int
 s_handle_update (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
-                 const char *unit, const uint8_t *body, size_t body_size, int64_t now)
+                 const char *unit, const uint8_t *body, size_t body_size)
 {
     hs_why_t why;
     hs_update_t update;
-    if (hs_update_decode (map, &self->config->limits, now, &update, &why))
-        return s_reject (self, &why, msg, now);
+    if (hs_update_decode (map, &self->config->limits, self->now, &update, &why))
+        return s_reject (self, &why, msg);
     if (!streq (update.source, unit)) {
         hs_why (&why, "source_mismatch", "source '%s' does not match topic unit '%s'",
                 update.source, unit);
-        return s_reject (self, &why, msg, now);
+        return s_reject (self, &why, msg);
     }
     char key [HS_ID_MAX + HS_CODE_MAX + 8];
-    snprintf (key, sizeof (key), "u/%s/%s", update.source, update.id);
-    uint64_t seen;
-    int rc = hs_store_dedup_get (self->store, key, &seen);
-    if (rc < 0)
-        return -1;
-    if (rc == 0) {
-        self->staged.duplicates++;
-        return 0;
-    }
+    int rc = s_seen (self, 'u', update.source, update.id, key, sizeof (key));
+    if (rc)
+        return rc < 0? -1: 0;
     hs_case_t *kase = self->kase;
     rc = hs_cases_load (self->store, update.case_id, kase);
     if (rc < 0)
         return -1;
     if (rc == 1) {
         hs_why (&why, "unknown_case", "no case '%s'", update.case_id);
-        return s_reject (self, &why, msg, now);
+        return s_reject (self, &why, msg);
     }
-    if (!streq (update.source, "office") && !hs_case_has_unit (kase, update.source)) {
+    bool routed = hs_case_has_unit (kase, update.source)
+               && hs_units_find (self->config->units, update.source)->kind != HS_UNIT_ROLE;
+    if (!streq (update.source, "office") && !routed) {
         hs_why (&why, "not_routed", "unit '%s' is not routed on case '%s'",
                 update.source, update.case_id);
-        return s_reject (self, &why, msg, now);
+        return s_reject (self, &why, msg);
     }
     uint64_t seq = hs_store_next_seq (self->store);
     char topic [HS_TOPIC_MAX + 1];
     snprintf (topic, sizeof (topic), "update.%s", unit);
-    if (s_record (self, seq, "update", topic, kase->id, body, body_size, now)
+    if (s_record (self, seq, "update", topic, kase->id, body, body_size, NULL)
     ||  hs_store_dedup_put (self->store, key, seq))
         return -1;
     self->staged.updates++;
@@ -362,27 +723,145 @@ s_handle_update (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     kase->last_seq = seq;
     if (update.at > kase->updated)
         kase->updated = update.at;
-    bool closing = update.status == HS_STATUS_RESOLVED || update.status == HS_STATUS_CLOSED;
     rc = 0;
-    if (closing && !kase->closed) {
-        kase->closed = true;
-        self->staged.resolved++;
-        rc = s_alert (self, kase, "resolved", -1, update.source, update.id, now);
+    if (update.status == HS_STATUS_RESOLVED || update.status == HS_STATUS_CLOSED) {
+        //  Out of supervision; its timers find it closed and do nothing.
+        kase->due_at = 0;
+        kase->escalate_at = 0;
+        if (!kase->closed) {
+            kase->closed = true;
+            self->staged.resolved++;
+            rc = s_alert (self, kase, "resolved", -1, update.source, update.id, true, NULL, NULL);
+        }
     }
+    else
+    if (update.status == HS_STATUS_FAILED) {
+        //  Mediation failed: supervision re-opens one level higher.
+        kase->closed = false;
+        rc = s_raise (self, kase, 1, "update.failed", update.source, update.id, true);
+    }
+    else
+    if (routed && !kase->closed)
+        rc = s_supervise (self, kase);          //  progress: the clock starts again
     if (rc == 0)
         rc = hs_cases_save (self->store, kase, self->record);
     return rc;
 }
 
+static int
+s_handle_rsvp (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
+               const char *unit, const uint8_t *body, size_t body_size)
+{
+    hs_why_t why;
+    hs_rsvp_t rsvp;
+    if (hs_rsvp_decode (map, &self->config->limits, self->now, &rsvp, &why))
+        return s_reject (self, &why, msg);
+    if (!streq (rsvp.source, unit)) {
+        hs_why (&why, "source_mismatch", "source '%s' does not match topic unit '%s'", rsvp.source, unit);
+        return s_reject (self, &why, msg);
+    }
+    char key [HS_ID_MAX + HS_CODE_MAX + 8];
+    int rc = s_seen (self, 'v', rsvp.source, rsvp.id, key, sizeof (key));
+    if (rc)
+        return rc < 0? -1: 0;
+    hs_meeting_rec_t *meeting = self->meeting;
+    rc = hs_meetings_load (self->store, rsvp.meeting_id, meeting);
+    if (rc < 0)
+        return -1;
+    if (rc == 1) {
+        hs_why (&why, "unknown_meeting", "no meeting '%s'", rsvp.meeting_id);
+        return s_reject (self, &why, msg);
+    }
+    if (hs_meeting_answer (meeting, rsvp.source, rsvp.attend)) {
+        hs_why (&why, "not_invited", "unit '%s' is not invited to '%s'", rsvp.source, rsvp.meeting_id);
+        return s_reject (self, &why, msg);
+    }
+    uint64_t seq = hs_store_next_seq (self->store);
+    char topic [HS_TOPIC_MAX + 1];
+    snprintf (topic, sizeof (topic), "rsvp.%s", unit);
+    if (s_record (self, seq, "rsvp", topic, meeting->case_count? meeting->cases [0]: NULL,
+                  body, body_size, NULL)
+    ||  hs_store_dedup_put (self->store, key, seq)
+    ||  hs_meetings_save (self->store, meeting, self->record))
+        return -1;
+    self->staged.rsvps++;
+    return 0;
+}
+
+static int
+s_handle_minutes (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
+                  const char *unit, const uint8_t *body, size_t body_size)
+{
+    hs_why_t why;
+    hs_minutes_t minutes;
+    if (hs_minutes_decode (map, &self->config->limits, self->now, &minutes, &why))
+        return s_reject (self, &why, msg);
+    if (!streq (minutes.source, unit)) {
+        hs_why (&why, "source_mismatch", "source '%s' does not match topic unit '%s'",
+                minutes.source, unit);
+        return s_reject (self, &why, msg);
+    }
+    if (!streq (unit, "office")) {
+        hs_why (&why, "not_authorized", "only the office records minutes, not '%s'", unit);
+        return s_reject (self, &why, msg);
+    }
+    char key [HS_ID_MAX + HS_CODE_MAX + 8];
+    int rc = s_seen (self, 'm', minutes.source, minutes.id, key, sizeof (key));
+    if (rc)
+        return rc < 0? -1: 0;
+    hs_meeting_rec_t *meeting = self->meeting;
+    rc = hs_meetings_load (self->store, minutes.meeting_id, meeting);
+    if (rc < 0)
+        return -1;
+    if (rc == 1) {
+        hs_why (&why, "unknown_meeting", "no meeting '%s'", minutes.meeting_id);
+        return s_reject (self, &why, msg);
+    }
+    for (uint32_t index = 0; minutes.followup && index < minutes.followup->via.array.size; index++) {
+        char code [HS_CODE_MAX + 1];
+        if (hs_proto_strcpy (&minutes.followup->via.array.ptr [index], code, sizeof (code))
+        ||  !hs_units_find (self->config->units, code)) {
+            hs_why (&why, "unknown_unit", "follow-up unit is not a unit of ours");
+            return s_reject (self, &why, msg);
+        }
+    }
+    //  Every case the minutes cover must exist; they join the meeting's.
+    for (uint32_t index = 0; minutes.cases && index < minutes.cases->via.array.size; index++) {
+        char case_id [HS_ID_MAX + 1];
+        hs_proto_strcpy (&minutes.cases->via.array.ptr [index], case_id, sizeof (case_id));
+        const void *data;
+        size_t size;
+        rc = hs_store_case_get (self->store, case_id, &data, &size);
+        if (rc < 0)
+            return -1;
+        if (rc == 1) {
+            hs_why (&why, "unknown_case", "the minutes name no case '%s'", case_id);
+            return s_reject (self, &why, msg);
+        }
+        hs_meeting_add_case (meeting, case_id);
+    }
+    uint64_t seq = hs_store_next_seq (self->store);
+    if (s_record (self, seq, "minutes", "minutes.office", NULL, body, body_size, NULL)
+    ||  hs_store_dedup_put (self->store, key, seq))
+        return -1;
+    //  The minutes go into each covered case's history (会议纪要).
+    for (size_t index = 0; index < meeting->case_count; index++)
+        if (s_history (self, meeting->cases [index], seq, "minutes"))
+            return -1;
+    meeting->held = true;
+    self->staged.minutes++;
+    return hs_meetings_save (self->store, meeting, self->record);
+}
+
 //  Handle one inbound message inside the open transaction. Returns 0 (it
 //  was accepted, a duplicate or rejected), or -1 if the store failed.
 static int
-s_handle (hs_engine_t *self, zmsg_t *msg, int64_t now)
+s_handle (hs_engine_t *self, zmsg_t *msg)
 {
     hs_why_t why;
     if (zmsg_size (msg) != 2) {
         hs_why (&why, "frames", "%zu frames, expected 2 (topic, body)", zmsg_size (msg));
-        return s_reject (self, &why, msg, now);
+        return s_reject (self, &why, msg);
     }
     zframe_t *topic_frame = zmsg_first (msg);
     zframe_t *body_frame = zmsg_next (msg);
@@ -395,21 +874,23 @@ s_handle (hs_engine_t *self, zmsg_t *msg, int64_t now)
     }
     if (!printable) {
         hs_why (&why, "bad_topic", "topic must be 1..%d printable ASCII bytes", HS_TOPIC_MAX);
-        return s_reject (self, &why, msg, now);
+        return s_reject (self, &why, msg);
     }
     memcpy (topic, zframe_data (topic_frame), topic_size);
     topic [topic_size] = 0;
-    bool is_report = strncmp (topic, "report.", 7) == 0;
-    bool is_update = strncmp (topic, "update.", 7) == 0;
-    if (!is_report && !is_update) {
-        hs_why (&why, "unknown_topic", "topic '%s' is neither report.<unit> nor update.<unit>", topic);
-        return s_reject (self, &why, msg, now);
+    static const char *kinds [] = { "report.", "update.", "rsvp.", "minutes.", NULL };
+    int kind = -1;
+    for (int index = 0; kinds [index]; index++)
+        if (strncmp (topic, kinds [index], strlen (kinds [index])) == 0)
+            kind = index;
+    if (kind < 0) {
+        hs_why (&why, "unknown_topic", "topic '%s' is not report., update., rsvp. or minutes.<unit>", topic);
+        return s_reject (self, &why, msg);
     }
-    const char *unit = topic + 7;
-    const hs_unit_t *known = hs_units_find (self->config->units, unit);
-    if (!known) {
+    const char *unit = topic + strlen (kinds [kind]);
+    if (!hs_units_find (self->config->units, unit)) {
         hs_why (&why, "unknown_unit", "'%s' is not a unit of ours", unit);
-        return s_reject (self, &why, msg, now);
+        return s_reject (self, &why, msg);
     }
     const uint8_t *body = zframe_data (body_frame);
     size_t body_size = zframe_size (body_frame);
@@ -417,42 +898,45 @@ s_handle (hs_engine_t *self, zmsg_t *msg, int64_t now)
     msgpack_unpacked_init (&unpacked);
     int rc;
     if (hs_proto_unpack_map (body, body_size, &self->config->limits, &unpacked, &why))
-        rc = s_reject (self, &why, msg, now);
+        rc = s_reject (self, &why, msg);
     else
-    if (is_report)
-        rc = s_handle_report (self, msg, &unpacked.data, unit, body, body_size, now);
+    if (kind == 0)
+        rc = s_handle_report (self, msg, &unpacked.data, unit, body, body_size);
     else
-        rc = s_handle_update (self, msg, &unpacked.data, unit, body, body_size, now);
+    if (kind == 1)
+        rc = s_handle_update (self, msg, &unpacked.data, unit, body, body_size);
+    else
+    if (kind == 2)
+        rc = s_handle_rsvp (self, msg, &unpacked.data, unit, body, body_size);
+    else
+        rc = s_handle_minutes (self, msg, &unpacked.data, unit, body, body_size);
     msgpack_unpacked_destroy (&unpacked);
     return rc;
 }
 
+//  ---------------------------------------------------------------------
+//  Transactions
+
 static void
 s_counts_add (s_counts_t *total, const s_counts_t *staged)
 {
-    total->reports += staged->reports;
-    total->updates += staged->updates;
-    total->duplicates += staged->duplicates;
-    total->cases_opened += staged->cases_opened;
-    total->escalated += staged->escalated;
-    total->resolved += staged->resolved;
-    total->alerts += staged->alerts;
-    total->meetings += staged->meetings;
-    total->escalations += staged->escalations;
+    uint64_t *to = (uint64_t *) total;
+    const uint64_t *from = (const uint64_t *) staged;
+    for (size_t index = 0; index < sizeof (s_counts_t) / sizeof (uint64_t); index++)
+        to [index] += from [index];
 }
 
-//  One attempt at the whole batch in one transaction. Returns 0 if it
+//  One attempt at a unit of work in one transaction. Returns 0 if it
 //  committed, -1 if not (everything staged is dropped).
 static int
-s_attempt (hs_engine_t *self, zlist_t *batch, int64_t now)
+s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
 {
     memset (&self->staged, 0, sizeof (self->staged));
     if (hs_store_begin (self->store))
         return -1;
-    int rc = 0;
-    for (zmsg_t *msg = (zmsg_t *) zlist_first (batch); msg && rc == 0;
-         msg = (zmsg_t *) zlist_next (batch))
-        rc = s_handle (self, msg, now);
+    int rc = work (self, arg);
+    if (rc == 0)
+        rc = hs_store_meta_put (self->store, "clock", (uint64_t) self->now);
     if (rc) {
         hs_store_abort (self->store);
     }
@@ -473,16 +957,45 @@ s_attempt (hs_engine_t *self, zlist_t *batch, int64_t now)
     return 0;
 }
 
+//  Do a unit of work durably, then publish what it caused. Returns 0, or
+//  -1 if the store could not take it (logged).
+static int
+s_transact (hs_engine_t *self, s_work_fn *work, void *arg)
+{
+    self->now = hs_clock_now (self->clock);
+    int rc = s_attempt (self, work, arg);
+    while (rc && hs_store_map_full (self->store) && hs_store_grow (self->store) == 0) {
+        s_rebuild_warnings (self);          //  the failed attempt may have counted
+        rc = s_attempt (self, work, arg);
+    }
+    if (rc) {
+        s_rebuild_warnings (self);
+        return -1;
+    }
+    //  Committed: now, and only now, tell the world.
+    zmsg_t *msg;
+    while ((msg = (zmsg_t *) zlist_pop (self->outbox)))
+        hs_bus_publish (self->bus, &msg);
+    return 0;
+}
+
+static int
+s_batch_work (hs_engine_t *self, void *arg)
+{
+    zlist_t *batch = (zlist_t *) arg;
+    for (zmsg_t *msg = (zmsg_t *) zlist_first (batch); msg; msg = (zmsg_t *) zlist_next (batch))
+        if (s_handle (self, msg))
+            return -1;
+    return 0;
+}
+
 int
 hs_engine_batch (hs_engine_t *self, zlist_t *batch)
 {
     int size = (int) zlist_size (batch);
     if (size == 0)
         return 0;
-    int64_t now = zclock_time ();
-    int rc = s_attempt (self, batch, now);
-    while (rc && hs_store_map_full (self->store) && hs_store_grow (self->store) == 0)
-        rc = s_attempt (self, batch, now);
+    int rc = s_transact (self, s_batch_work, batch);
     zmsg_t *msg;
     while ((msg = (zmsg_t *) zlist_pop (batch)))
         zmsg_destroy (&msg);
@@ -496,9 +1009,6 @@ hs_engine_batch (hs_engine_t *self, zlist_t *batch)
     self->batch_last = size;
     if ((uint64_t) size > self->batch_largest)
         self->batch_largest = size;
-    //  Committed: now, and only now, tell the world.
-    while ((msg = (zmsg_t *) zlist_pop (self->outbox)))
-        hs_bus_publish (self->bus, &msg);
     return size;
 }
 
@@ -520,6 +1030,444 @@ s_ingest (hs_engine_t *self)
 }
 
 //  ---------------------------------------------------------------------
+//  Timers
+
+typedef struct {
+    int64_t now;
+    uint8_t keys [TIMERS_PER_WORK][HS_ID_MAX + 10];
+    size_t sizes [TIMERS_PER_WORK];
+    size_t count;
+    int64_t next;               //  the first timer not yet due, or 0
+} s_due_t;
+
+static int
+s_due_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) data;
+    (void) size;
+    s_due_t *due = (s_due_t *) arg;
+    if (key_size < 10 || key_size > HS_ID_MAX + 9)
+        return 0;
+    int64_t when = (int64_t) hs_store_be64_get ((const uint8_t *) key);
+    if (when > due->now || due->count == TIMERS_PER_WORK) {
+        due->next = when;
+        return 1;
+    }
+    memcpy (due->keys [due->count], key, key_size);
+    due->sizes [due->count++] = key_size;
+    return 0;
+}
+
+//  A case timer: overdue alert, or the rise at twice the due time. Stale
+//  timers (the clock restarted, the case closed) do nothing.
+static int
+s_case_timer (hs_engine_t *self, char kind, int64_t due, const char *case_id)
+{
+    hs_case_t *kase = self->kase;
+    int rc = hs_cases_load (self->store, case_id, kase);
+    if (rc)
+        return rc < 0? -1: 0;
+    if (kase->closed)
+        return 0;
+    if (kind == TIMER_OVERDUE && kase->due_at == due && !kase->overdue_sent) {
+        kase->overdue_sent = true;
+        self->staged.overdue++;
+        const char *reasons [] = { "supervision.overdue", NULL };
+        rc = s_alert (self, kase, "overdue", -1, NULL, NULL, false, s_office, reasons);
+    }
+    else
+    if (kind == TIMER_ESCALATE && kase->escalate_at == due)
+        rc = s_raise (self, kase, 1, "supervision.escalated", NULL, NULL, false);
+    else
+        return 0;
+    return rc? -1: hs_cases_save (self->store, kase, self->record);
+}
+
+//  Half a meeting's deadline: without a quorum, remind those who have not
+//  answered and alert the convener.
+static int
+s_quorum_timer (hs_engine_t *self, const char *meeting_id)
+{
+    hs_meeting_rec_t *meeting = self->meeting;
+    int rc = hs_meetings_load (self->store, meeting_id, meeting);
+    if (rc)
+        return rc < 0? -1: 0;
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    if (meeting->held || meeting->reminded || hs_meeting_quorum (meeting, policy))
+        return 0;
+    meeting->reminded = true;
+    const char *missing [HS_MEETING_MAX_INVITED + HS_MEETING_MAX_CHAIRS + 1];
+    hs_meeting_unanswered (meeting, missing);
+    const char *case_id = meeting->case_count? meeting->cases [0]: NULL;
+    hs_reminder_t reminder = {
+        .seq = hs_store_next_seq (self->store), .meeting_id = meeting->id, .case_id = case_id,
+        .to = missing, .deadline = meeting->deadline, .at = self->now
+    };
+    hs_pack_reset (self->body);
+    hs_reminder_encode (&reminder, self->body);
+    self->staged.reminders++;
+    if (s_emit (self, reminder.seq, "reminder", "meeting.reminder", case_id))
+        return -1;
+    const char *convener [] = { "convener", NULL };
+    const char *reasons [] = { "meeting.no_quorum", NULL };
+    if (case_id) {
+        hs_case_t *kase = self->kase;
+        rc = hs_cases_load (self->store, case_id, kase);
+        if (rc < 0)
+            return -1;
+        if (rc == 0 && (s_alert (self, kase, "warning", -1, NULL, NULL, false, convener, reasons)
+                    ||  hs_cases_save (self->store, kase, self->record)))
+            return -1;
+    }
+    else {
+        hs_warning_t warning = {
+            .kind = "quorum", .meeting_id = meeting->id, .category = -1, .count = -1,
+            .units = convener, .reasons = reasons
+        };
+        if (s_warning (self, &warning))
+            return -1;
+    }
+    return hs_meetings_save (self->store, self->meeting, self->record);
+}
+
+static int
+s_timers_work (hs_engine_t *self, void *arg)
+{
+    s_due_t *due = (s_due_t *) arg;
+    due->now = self->now;
+    due->count = 0;
+    due->next = 0;
+    if (hs_store_walk (self->store, HS_TABLE_TIMERS, NULL, 0, false, s_due_visit, due))
+        return -1;
+    for (size_t index = 0; index < due->count; index++) {
+        const uint8_t *key = due->keys [index];
+        char id [HS_ID_MAX + 1];
+        size_t id_size = due->sizes [index] - 9;
+        memcpy (id, key + 9, id_size);
+        id [id_size] = 0;
+        int64_t when = (int64_t) hs_store_be64_get (key);
+        char kind = (char) key [8];
+        if (hs_store_del (self->store, HS_TABLE_TIMERS, key, due->sizes [index]))
+            return -1;
+        self->staged.timers++;
+        int rc = kind == TIMER_QUORUM? s_quorum_timer (self, id): s_case_timer (self, kind, when, id);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+//  ---------------------------------------------------------------------
+//  Briefings (通报)
+
+typedef struct {
+    const char *period;         //  daily | weekly
+    int64_t from;               //  the period began (daemon clock)
+    uint64_t from_seq;          //  the first seq of the period
+    //  counted from the period's events:
+    int64_t new_cases;
+    int64_t by_level [HS_LEVEL_COUNT];
+    zhashx_t *by_street;        //  street -> count (as pointer-sized integers)
+    zhashx_t *by_category;
+    int64_t resolved, overdue_alerts, escalated, meetings_requested, meetings_held, warnings;
+    //  counted from the cases:
+    int64_t open, open_by_level [HS_LEVEL_COUNT], overdue_open;
+} s_brief_t;
+
+static void
+s_tally (zhashx_t *hash, const char *key)
+{
+    size_t count = (size_t) zhashx_lookup (hash, key);
+    if (count)
+        zhashx_update (hash, key, (void *) (count + 1));
+    else
+        zhashx_insert (hash, key, (void *) (size_t) 1);
+}
+
+static int
+s_brief_event (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) key;
+    (void) key_size;
+    s_brief_t *brief = (s_brief_t *) arg;
+    hs_limits_t limits;
+    hs_limits_default (&limits);
+    limits.max_body = 1 << 24;
+    hs_why_t why;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    if (hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0) {
+        const msgpack_object *event = &unpacked.data;
+        const msgpack_object *body = hs_proto_get (event, "body");
+        char type [16] = "", kind [16] = "", text [HS_CODE_MAX + 1] = "";
+        hs_proto_strcpy (hs_proto_get (event, "type"), type, sizeof (type));
+        hs_proto_strcpy (hs_proto_get (body, "kind"), kind, sizeof (kind));
+        if (streq (type, "alert") && streq (kind, "new")) {
+            brief->new_cases++;
+            hs_proto_strcpy (hs_proto_get (body, "level"), text, sizeof (text));
+            int level = hs_level_parse (text);
+            if (level >= 0)
+                brief->by_level [level]++;
+            if (hs_proto_strcpy (hs_proto_get (body, "street"), text, sizeof (text)) == 0)
+                s_tally (brief->by_street, text);
+            if (hs_proto_strcpy (hs_proto_get (body, "category"), text, sizeof (text)) == 0)
+                s_tally (brief->by_category, text);
+        }
+        else
+        if (streq (type, "alert") && streq (kind, "resolved"))
+            brief->resolved++;
+        else
+        if (streq (type, "alert") && streq (kind, "overdue"))
+            brief->overdue_alerts++;
+        else
+        if (streq (type, "alert") && streq (kind, "escalated"))
+            brief->escalated++;
+        else
+        if (streq (type, "meeting"))
+            brief->meetings_requested++;
+        else
+        if (streq (type, "minutes"))
+            brief->meetings_held++;
+        else
+        if (streq (type, "warning"))
+            brief->warnings++;
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    return 0;
+}
+
+static int
+s_brief_case (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) key;
+    (void) key_size;
+    s_brief_t *brief = (s_brief_t *) arg;
+    hs_case_t kase;
+    if (hs_case_decode (data, size, &kase) == 0 && !kase.closed) {
+        brief->open++;
+        brief->open_by_level [kase.level]++;
+        brief->overdue_open += kase.overdue_sent;
+    }
+    return 0;
+}
+
+static void
+s_pack_tally (hs_pack_t *pack, zhashx_t *hash)
+{
+    hs_pack_map (pack, zhashx_size (hash));
+    for (void *count = zhashx_first (hash); count; count = zhashx_next (hash)) {
+        hs_pack_str (pack, (const char *) zhashx_cursor (hash));
+        hs_pack_int (pack, (int64_t) (size_t) count);
+    }
+}
+
+static void
+s_pack_levels (hs_pack_t *pack, const int64_t *counts)
+{
+    hs_pack_map (pack, HS_LEVEL_COUNT);
+    for (int level = 0; level < HS_LEVEL_COUNT; level++) {
+        hs_pack_str (pack, hs_level_name (level));
+        hs_pack_int (pack, counts [level]);
+    }
+}
+
+//  The next local time a briefing is due after `now`.
+static int64_t
+s_brief_next (hs_engine_t *self, bool weekly, int64_t now)
+{
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    hs_calendar_t *calendar = self->config->calendar;
+    int minute = weekly? policy->brief_weekly_minute: policy->brief_daily_minute;
+    for (int64_t day = hs_calendar_day (calendar, now); ; day++) {
+        if (weekly && hs_calendar_weekday (day) != policy->brief_weekly_weekday)
+            continue;
+        int64_t at = hs_calendar_at (calendar, day, minute);
+        if (at > now)
+            return at;
+    }
+}
+
+//  Publish one briefing for the period that ends now, and schedule the
+//  next. The weekly one also goes to the city (汇报).
+static int
+s_brief (hs_engine_t *self, bool weekly)
+{
+    const char *period = weekly? "weekly": "daily";
+    char name [64];
+    s_brief_t brief = { .period = period };
+    uint64_t value;
+    snprintf (name, sizeof (name), "brief.%s.from", period);
+    if (hs_store_meta_get (self->store, name, (uint64_t) self->now, &value))
+        return -1;
+    brief.from = (int64_t) value;
+    snprintf (name, sizeof (name), "brief.%s.seq", period);
+    if (hs_store_meta_get (self->store, name, 1, &brief.from_seq))
+        return -1;
+    brief.by_street = zhashx_new ();
+    brief.by_category = zhashx_new ();
+    uint8_t from [8];
+    hs_store_be64_put (from, brief.from_seq);
+    int rc = hs_store_walk (self->store, HS_TABLE_EVENTS, from, 8, false, s_brief_event, &brief);
+    if (rc == 0)
+        rc = hs_store_walk (self->store, HS_TABLE_CASES, NULL, 0, false, s_brief_case, &brief);
+    if (rc == 0) {
+        uint64_t seq = hs_store_next_seq (self->store);
+        hs_pack_reset (self->body);
+        hs_map_t map, news;
+        hs_map_begin (&map, self->body);
+        hs_map_int (&map, "v", HS_PROTO_VERSION);
+        hs_map_int (&map, "seq", (int64_t) seq);
+        hs_map_str (&map, "period", period);
+        hs_map_str (&map, "district", self->config->district);
+        hs_map_int (&map, "from", brief.from);
+        hs_map_int (&map, "to", self->now);
+        hs_map_key (&map, "new");
+        hs_map_begin (&news, self->body);
+        hs_map_int (&news, "total", brief.new_cases);
+        hs_map_key (&news, "by_level");
+        s_pack_levels (self->body, brief.by_level);
+        hs_map_key (&news, "by_street");
+        s_pack_tally (self->body, brief.by_street);
+        hs_map_key (&news, "by_category");
+        s_pack_tally (self->body, brief.by_category);
+        hs_map_end (&news);
+        hs_map_int (&map, "open", brief.open);
+        hs_map_key (&map, "open_by_level");
+        s_pack_levels (self->body, brief.open_by_level);
+        hs_map_int (&map, "overdue", brief.overdue_open);
+        hs_map_int (&map, "overdue_alerts", brief.overdue_alerts);
+        hs_map_int (&map, "escalated", brief.escalated);
+        hs_map_int (&map, "resolved", brief.resolved);
+        hs_map_int (&map, "meetings_requested", brief.meetings_requested);
+        hs_map_int (&map, "meetings_held", brief.meetings_held);
+        hs_map_int (&map, "warnings", brief.warnings);
+        hs_map_int (&map, "at", self->now);
+        hs_map_end (&map);
+        char topic [32];
+        snprintf (topic, sizeof (topic), "brief.%s", period);
+        self->staged.briefs++;
+        rc = s_emit (self, seq, "brief", topic, NULL);
+        if (rc == 0 && weekly) {
+            //  The same briefing, reported upward to the city.
+            uint64_t up = hs_store_next_seq (self->store);
+            zmsg_t *last = (zmsg_t *) zlist_tail (self->outbox);
+            zframe_t *body = zmsg_last (last);
+            hs_pack_reset (self->record);
+            hs_pack_raw (self->record, zframe_data (body), zframe_size (body));
+            //  Re-stamp the seq: the copy is an event of its own.
+            hs_pack_reset (self->body);
+            msgpack_unpacked unpacked;
+            msgpack_unpacked_init (&unpacked);
+            hs_limits_t limits;
+            hs_limits_default (&limits);
+            limits.max_body = 1 << 24;
+            hs_why_t why;
+            if (hs_proto_unpack_map (hs_pack_data (self->record), hs_pack_size (self->record),
+                                     &limits, &unpacked, &why) == 0) {
+                hs_map_t copy;
+                hs_map_begin (&copy, self->body);
+                const msgpack_object *original = &unpacked.data;
+                for (uint32_t index = 0; index < original->via.map.size; index++) {
+                    const msgpack_object_kv *kv = &original->via.map.ptr [index];
+                    char key [32] = "";
+                    hs_proto_strcpy (&kv->key, key, sizeof (key));
+                    hs_map_key (&copy, key);
+                    if (streq (key, "seq"))
+                        hs_pack_int (self->body, (int64_t) up);
+                    else
+                        hs_pack_object (self->body, &kv->val);
+                }
+                hs_map_str (&copy, "to", "city");
+                hs_map_end (&copy);
+                self->staged.escalations++;
+                rc = s_emit (self, up, "escalate", "escalate.city", NULL);
+            }
+            msgpack_unpacked_destroy (&unpacked);
+        }
+    }
+    zhashx_destroy (&brief.by_street);
+    zhashx_destroy (&brief.by_category);
+    if (rc == 0) {
+        snprintf (name, sizeof (name), "brief.%s.from", period);
+        rc = hs_store_meta_put (self->store, name, (uint64_t) self->now);
+    }
+    if (rc == 0) {
+        snprintf (name, sizeof (name), "brief.%s.seq", period);
+        uint64_t next_seq = hs_store_next_seq (self->store);      //  skips one seq: harmless
+        rc = hs_store_meta_put (self->store, name, next_seq);
+    }
+    if (rc == 0) {
+        snprintf (name, sizeof (name), "brief.%s.next", period);
+        rc = hs_store_meta_put (self->store, name, (uint64_t) s_brief_next (self, weekly, self->now));
+    }
+    return rc;
+}
+
+//  Make sure both briefings have a next time (the first start, or a
+//  schedule change), and publish those that are due.
+static int
+s_schedule_briefs (hs_engine_t *self, void *arg)
+{
+    bool fire = arg != NULL;
+    for (int weekly = 0; weekly < 2; weekly++) {
+        char name [64];
+        snprintf (name, sizeof (name), "brief.%s.next", weekly? "weekly": "daily");
+        uint64_t next;
+        if (hs_store_meta_get (self->store, name, 0, &next))
+            return -1;
+        if (next == 0) {
+            if (hs_store_meta_put (self->store, name, (uint64_t) s_brief_next (self, weekly, self->now)))
+                return -1;
+        }
+        else
+        if (fire && (int64_t) next <= self->now && s_brief (self, weekly))
+            return -1;
+    }
+    return 0;
+}
+
+//  When the next timer or briefing is due (daemon clock), or 0 for none.
+static int64_t
+s_next_due (hs_engine_t *self)
+{
+    int64_t next = 0;
+    if (hs_store_view_begin (self->store))
+        return 0;
+    s_due_t *probe = (s_due_t *) zmalloc (sizeof (s_due_t));
+    probe->now = INT64_MIN;
+    hs_store_walk (self->store, HS_TABLE_TIMERS, NULL, 0, false, s_due_visit, probe);
+    next = probe->next;
+    free (probe);
+    const char *names [] = { "brief.daily.next", "brief.weekly.next" };
+    for (int index = 0; index < 2; index++) {
+        uint64_t at;
+        if (hs_store_meta_get (self->store, names [index], 0, &at) == 0 && at
+        &&  (next == 0 || (int64_t) at < next))
+            next = (int64_t) at;
+    }
+    hs_store_view_end (self->store);
+    return next;
+}
+
+//  Fire what has come due: timers, then briefings.
+static void
+s_clockwork (hs_engine_t *self)
+{
+    s_due_t *due = (s_due_t *) zmalloc (sizeof (s_due_t));
+    //  Each round takes up to TIMERS_PER_WORK timers; go on while full.
+    for (int round = 0; round < 64; round++) {
+        if (s_transact (self, s_timers_work, due) || due->count < TIMERS_PER_WORK)
+            break;
+    }
+    free (due);
+    s_transact (self, s_schedule_briefs, (void *) 1);
+    if (self->now - self->pruned_at > 60000) {
+        hs_warnings_prune (self->warnings, self->now);
+        self->pruned_at = self->now;
+    }
+}
+
+//  ---------------------------------------------------------------------
 //  The api
 
 //  The health / stats reply body.
@@ -528,7 +1476,7 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
 {
     hs_store_stats_t store;
     bool store_ok = hs_store_stats (self->store, &store) == 0;
-    int64_t now = zclock_time ();
+    int64_t now = hs_clock_now (self->clock);
     hs_map_t map, counters, store_map;
     hs_map_begin (&map, pack);
     hs_map_int (&map, "v", HS_PROTO_VERSION);
@@ -538,11 +1486,16 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_str (&map, "rules_version", hs_rules_version (self->config->rules));
     hs_map_int (&map, "uptime_ms", now - self->started);
     hs_map_int (&map, "at", now);
+    hs_map_key (&map, "time_scale");
+    msgpack_object scale = { .type = MSGPACK_OBJECT_FLOAT64, .via.f64 = hs_clock_scale (self->clock) };
+    hs_pack_object (pack, &scale);
     hs_map_key (&map, "counters");
     hs_map_begin (&counters, pack);
     hs_map_int (&counters, "received", (int64_t) self->received);
     hs_map_int (&counters, "reports", (int64_t) self->counts.reports);
     hs_map_int (&counters, "updates", (int64_t) self->counts.updates);
+    hs_map_int (&counters, "rsvps", (int64_t) self->counts.rsvps);
+    hs_map_int (&counters, "minutes", (int64_t) self->counts.minutes);
     hs_map_int (&counters, "duplicates", (int64_t) self->counts.duplicates);
     hs_map_int (&counters, "rejected", (int64_t) hs_reject_total (self->reject));
     hs_map_int (&counters, "lost", (int64_t) self->lost);
@@ -550,8 +1503,13 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_int (&counters, "escalated", (int64_t) self->counts.escalated);
     hs_map_int (&counters, "resolved", (int64_t) self->counts.resolved);
     hs_map_int (&counters, "alerts", (int64_t) self->counts.alerts);
+    hs_map_int (&counters, "overdue", (int64_t) self->counts.overdue);
     hs_map_int (&counters, "meetings", (int64_t) self->counts.meetings);
+    hs_map_int (&counters, "reminders", (int64_t) self->counts.reminders);
     hs_map_int (&counters, "escalations", (int64_t) self->counts.escalations);
+    hs_map_int (&counters, "warnings", (int64_t) self->counts.warnings);
+    hs_map_int (&counters, "briefs", (int64_t) self->counts.briefs);
+    hs_map_int (&counters, "timers", (int64_t) self->counts.timers);
     hs_map_int (&counters, "published", (int64_t) hs_bus_published (self->bus));
     hs_map_int (&counters, "publish_overflows", (int64_t) hs_bus_overflows (self->bus));
     hs_map_int (&counters, "subscriptions", hs_bus_subscriptions_count (self->bus));
@@ -578,10 +1536,121 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_end (&map);
 }
 
+static void
+s_pack_rules (hs_engine_t *self, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_str (&map, "version", hs_rules_version (self->config->rules));
+    hs_map_str (&map, "rules_file", self->config->rules_file);
+    hs_map_str (&map, "units_file", self->config->units_file);
+    hs_map_str (&map, "config", self->config->source);
+    hs_map_end (&map);
+}
+
+typedef struct {
+    const char *note;
+} s_plenary_t;
+
+static int
+s_plenary_work (hs_engine_t *self, void *arg)
+{
+    (void) arg;
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    const char *reasons [] = { "plenary.called", NULL };
+    return s_meeting_request (self, "plenary", NULL, hs_units_members (self->config->units),
+                              "normal", policy->plenary_deadline_ms, reasons);
+}
+
+//  Answer one request: `command` with optional `args`. Packs the reply
+//  body into `reply`; returns 0 for "ok", -1 for "error" (body says why).
+static int
+s_request (hs_engine_t *self, const char *command, const msgpack_object *args, hs_pack_t *reply)
+{
+    hs_why_t why = { .code = NULL };
+    int rc = 0;
+    if (streq (command, "health") || streq (command, "stats"))
+        s_pack_health (self, reply);
+    else
+    if (streq (command, "rules"))
+        s_pack_rules (self, reply);
+    else
+    if (streq (command, "case") || streq (command, "cases") || streq (command, "replay")) {
+        if (hs_store_view_begin (self->store))
+            rc = hs_why (&why, "store", "the store could not be read");
+        else {
+            if (streq (command, "case"))
+                rc = hs_query_case (self->store, args, reply, &why);
+            else
+            if (streq (command, "cases"))
+                rc = hs_query_cases (self->store, self->config, args, reply, &why);
+            else
+                rc = hs_query_replay (self->store, args, reply, &why);
+            hs_store_view_end (self->store);
+        }
+    }
+    else
+    if (streq (command, "plenary")) {
+        char source [HS_CODE_MAX + 1] = "";
+        hs_proto_strcpy (args? hs_proto_get (args, "source"): NULL, source, sizeof (source));
+        if (!streq (source, "convener"))
+            rc = hs_why (&why, "not_authorized", "only the convener calls a plenary "
+                         "(send source = convener)");
+        else
+        if (s_transact (self, s_plenary_work, NULL))
+            rc = hs_why (&why, "store", "the store could not take the request");
+        else {
+            hs_map_t map;
+            hs_map_begin (&map, reply);
+            hs_map_int (&map, "v", HS_PROTO_VERSION);
+            hs_map_str (&map, "meeting", self->meeting->id);
+            hs_map_int (&map, "deadline", self->meeting->deadline);
+            hs_map_end (&map);
+        }
+    }
+    else
+    if (streq (command, "hello")) {
+        //  Publish a marker a subscriber can wait for: once it arrives,
+        //  its subscription is live (used by replay to join without a gap).
+        char token [HS_ID_MAX + 1] = "";
+        hs_proto_strcpy (args? hs_proto_get (args, "token"): NULL, token, sizeof (token));
+        hs_pack_t *hello = hs_pack_new ();
+        hs_map_t map;
+        hs_map_begin (&map, hello);
+        hs_map_int (&map, "v", HS_PROTO_VERSION);
+        hs_map_str (&map, "token", token);
+        hs_map_end (&map);
+        zmsg_t *msg = zmsg_new ();
+        zmsg_addstr (msg, "hs.hello");
+        zmsg_addmem (msg, hs_pack_data (hello), hs_pack_size (hello));
+        hs_bus_publish (self->bus, &msg);
+        hs_pack_destroy (&hello);
+        hs_map_begin (&map, reply);
+        hs_map_int (&map, "v", HS_PROTO_VERSION);
+        hs_map_str (&map, "token", token);
+        hs_map_end (&map);
+    }
+    else
+        rc = hs_why (&why, "unknown_command", "unknown command '%.40s': expected health, stats, "
+                     "rules, case, cases, replay, plenary or hello", command);
+    if (rc) {
+        hs_pack_reset (reply);
+        hs_map_t map;
+        hs_map_begin (&map, reply);
+        hs_map_int (&map, "v", HS_PROTO_VERSION);
+        hs_map_str (&map, "error", why.detail);
+        hs_map_str (&map, "code", why.code? why.code: "error");
+        hs_map_end (&map);
+    }
+    return rc;
+}
+
 void
 hs_engine_api (hs_engine_t *self)
 {
     zsock_t *api = hs_bus_api (self->bus);
+    hs_pack_t *reply_body = hs_pack_new ();
     for (int count = 0; count < 1000; count++) {
         zmsg_t *request = zmsg_recv (api);
         if (!request)
@@ -594,29 +1663,38 @@ hs_engine_api (hs_engine_t *self)
         if (first && zframe_size (first) == 0)
             delimiter = zmsg_pop (request);
         char *command = zmsg_popstr (request);
+        zframe_t *args_frame = zmsg_pop (request);
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        hs_pack_reset (reply_body);
+        int rc;
+        hs_why_t why;
+        if (args_frame && hs_proto_unpack_map (zframe_data (args_frame), zframe_size (args_frame),
+                                               &self->config->limits, &unpacked, &why)) {
+            hs_map_t map;
+            hs_map_begin (&map, reply_body);
+            hs_map_int (&map, "v", HS_PROTO_VERSION);
+            hs_map_str (&map, "error", why.detail);
+            hs_map_str (&map, "code", why.code);
+            hs_map_end (&map);
+            rc = -1;
+        }
+        else
+            rc = s_request (self, command? command: "", args_frame? &unpacked.data: NULL, reply_body);
         zmsg_t *reply = zmsg_new ();
         zmsg_append (reply, &identity);
         if (delimiter)
             zmsg_append (reply, &delimiter);
-        hs_pack_reset (self->body);
-        if (command && (streq (command, "health") || streq (command, "stats"))) {
-            zmsg_addstr (reply, "ok");
-            s_pack_health (self, self->body);
-        }
-        else {
-            zmsg_addstr (reply, "error");
-            hs_map_t map;
-            hs_map_begin (&map, self->body);
-            hs_map_int (&map, "v", HS_PROTO_VERSION);
-            hs_map_str (&map, "error", "unknown command: expected 'health' or 'stats'");
-            hs_map_end (&map);
-        }
-        zmsg_addmem (reply, hs_pack_data (self->body), hs_pack_size (self->body));
+        zmsg_addstr (reply, rc? "error": "ok");
+        zmsg_addmem (reply, hs_pack_data (reply_body), hs_pack_size (reply_body));
         zmsg_send (&reply, api);
         zmsg_destroy (&reply);
+        msgpack_unpacked_destroy (&unpacked);
+        zframe_destroy (&args_frame);
         zstr_free (&command);
         zmsg_destroy (&request);
     }
+    hs_pack_destroy (&reply_body);
 }
 
 //  ---------------------------------------------------------------------
@@ -628,12 +1706,15 @@ hs_engine_run (hs_engine_t *self)
     zpoller_t *poller = zpoller_new (hs_bus_ingest (self->bus), hs_bus_api (self->bus),
                                      hs_bus_publish_socket (self->bus), NULL);
     assert (poller);
-    zsys_notice ("huishangd: district %s, rules %.12s, ingest %s, publish %s, api %s, store %s",
+    zsys_notice ("huishangd: district %s, rules %.12s, ingest %s, publish %s, api %s, store %s%s",
                  self->config->district, hs_rules_version (self->config->rules),
                  self->config->ingest, self->config->publish, self->config->api,
-                 self->config->store_path);
+                 self->config->store_path, hs_clock_scale (self->clock) != 1? " (clock accelerated)": "");
+    s_clockwork (self);             //  whatever fell due while we were down
+    int64_t next_due = s_next_due (self);
     while (!zsys_interrupted) {
-        void *which = zpoller_wait (poller, 1000);
+        int64_t wait = next_due? hs_clock_real_wait (self->clock, next_due): 1000;
+        void *which = zpoller_wait (poller, (int) (wait < 1000? wait: 1000));
         if (which == hs_bus_ingest (self->bus))
             s_ingest (self);
         else
@@ -645,7 +1726,16 @@ hs_engine_run (hs_engine_t *self)
         else
         if (zpoller_terminated (poller))
             break;
-        hs_reject_tick (self->reject, zclock_time ());
+        if (which != hs_bus_publish_socket (self->bus)) {
+            //  Work may have added timers (always in the future), and
+            //  time has moved on: fire only what is due.
+            next_due = s_next_due (self);
+            if (next_due && hs_clock_now (self->clock) >= next_due) {
+                s_clockwork (self);
+                next_due = s_next_due (self);
+            }
+        }
+        hs_reject_tick (self->reject, hs_clock_now (self->clock));
     }
     zpoller_destroy (&poller);
     hs_store_stats_t store;
@@ -685,6 +1775,17 @@ s_report_msg (const char *source, const char *id, const char *street, int64_t wo
     return msg;
 }
 
+static char *
+s_recv_topic (zsock_t *watcher)
+{
+    zmsg_t *msg = zmsg_recv (watcher);
+    if (!msg)
+        return NULL;
+    char *topic = zmsg_popstr (msg);
+    zmsg_destroy (&msg);
+    return topic;
+}
+
 void
 hs_engine_test (bool verbose)
 {
@@ -700,7 +1801,8 @@ hs_engine_test (bool verbose)
     hs_config_set (&config->api, "inproc://hs_engine_test_api");
     hs_engine_t *engine = hs_engine_new (config, error, sizeof (error));
     assert (engine);
-    zsock_t *watcher = zsock_new_sub ("inproc://hs_engine_test_publish", "");
+    zsock_t *watcher = zsock_new_sub ("inproc://hs_engine_test_publish", "alert.");
+    zsock_set_subscribe (watcher, "meeting.");
     assert (watcher);
     zsock_set_rcvtimeo (watcher, 2000);
     //  Let the subscription reach the publisher before anything goes out.
@@ -747,18 +1849,57 @@ hs_engine_test (bool verbose)
     zlist_append (batch, s_report_msg ("union", "u1", "caoyang", 35, 1u << HS_FLAG_GATHERING));
     assert (hs_engine_batch (engine, batch) == 1);
     assert (engine->counts.escalated == 1 && engine->counts.meetings == 1);
-    zmsg_t *alert = zmsg_recv (watcher);
-    assert (alert);
-    char *topic = zmsg_popstr (alert);
-    assert (streq (topic, "alert.major.caoyang"));
+    char *topic = s_recv_topic (watcher);
+    assert (topic && streq (topic, "alert.major.caoyang"));
     zstr_free (&topic);
-    zmsg_destroy (&alert);
-    zmsg_t *meeting = zmsg_recv (watcher);
-    assert (meeting);
-    topic = zmsg_popstr (meeting);
-    assert (streq (topic, "meeting.request"));
+    topic = s_recv_topic (watcher);
+    assert (topic && streq (topic, "meeting.request"));
     zstr_free (&topic);
-    zmsg_destroy (&meeting);
+
+    //  The third report about the enterprise within a week: an early
+    //  warning, and the case rises one more level, to critical.
+    zlist_append (batch, s_report_msg ("petition", "p1", "caoyang", 3, 0));
+    assert (hs_engine_batch (engine, batch) == 1);
+    assert (engine->counts.warnings == 1 && engine->counts.escalated == 2);
+    topic = s_recv_topic (watcher);
+    assert (topic && streq (topic, "alert.critical.caoyang"));
+    zstr_free (&topic);
+
+    //  Queries see it all: the case, its history in order, its reasons.
+    hs_pack_t *reply = hs_pack_new ();
+    hs_pack_t *args = hs_pack_new ();
+    hs_map_t map;
+    hs_map_begin (&map, args);
+    hs_map_str (&map, "id", "putuo-1");
+    hs_map_end (&map);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    hs_why_t why;
+    assert (hs_proto_unpack_map (hs_pack_data (args), hs_pack_size (args), &config->limits,
+                                 &unpacked, &why) == 0);
+    assert (s_request (engine, "case", &unpacked.data, reply) == 0);
+    msgpack_unpacked_destroy (&unpacked);
+    hs_limits_t big;
+    hs_limits_default (&big);
+    big.max_body = 1 << 24;
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_map (hs_pack_data (reply), hs_pack_size (reply), &big, &unpacked, &why) == 0);
+    const msgpack_object *history = hs_proto_get (&unpacked.data, "history");
+    assert (history && history->type == MSGPACK_OBJECT_ARRAY && history->via.array.size >= 6);
+    const msgpack_object *first_event = &history->via.array.ptr [0];
+    char type [16];
+    assert (hs_proto_strcpy (hs_proto_get (first_event, "type"), type, sizeof (type)) == 0);
+    assert (streq (type, "report"));
+    assert (hs_proto_get (first_event, "rules_version"));
+    msgpack_unpacked_destroy (&unpacked);
+    hs_pack_reset (reply);
+    assert (s_request (engine, "case", NULL, reply) == -1);          //  no id
+    hs_pack_reset (reply);
+    assert (s_request (engine, "cases", NULL, reply) == 0);
+    hs_pack_reset (reply);
+    assert (s_request (engine, "plenary", NULL, reply) == -1);       //  not the convener
+    hs_pack_destroy (&reply);
+    hs_pack_destroy (&args);
 
     zlist_destroy (&batch);
     zsock_destroy (&watcher);

@@ -633,10 +633,12 @@ hs_rules_destroy (hs_rules_t **self_p)
 const char *hs_rules_version (hs_rules_t *self) { return self->version; }
 
 int
-hs_rules_classify (hs_rules_t *self, const hs_facts_t *facts, hs_decision_t *decision)
+hs_rules_classify (hs_rules_t *self, const hs_facts_t *facts, int floor_level,
+                   hs_decision_t *decision)
 {
     memset (decision, 0, sizeof (*decision));
-    decision->level = HS_LEVEL_GENERAL;
+    decision->level = floor_level > HS_LEVEL_GENERAL && floor_level < HS_LEVEL_COUNT?
+                      floor_level: HS_LEVEL_GENERAL;
     for (size_t index = 0; index < self->severity_size; index++) {
         const s_rule_t *rule = &self->severity [index];
         if (s_condition_holds (&rule->when, facts, HS_LEVEL_GENERAL)) {
@@ -697,7 +699,7 @@ s_classify (hs_rules_t *rules, int64_t workers, int64_t amount, uint32_t flags,
         .ownership = ownership, .sector = sector, .street = "street.caoyang", .sources = sources
     };
     hs_decision_t decision;
-    hs_rules_classify (rules, &facts, &decision);
+    hs_rules_classify (rules, &facts, -1, &decision);
     return decision;
 }
 
@@ -770,6 +772,15 @@ hs_rules_test (bool verbose)
     assert (!actions.meeting && !actions.escalate [0]);
     hs_rules_actions (rules, -1, HS_LEVEL_SIGNIFICANT, &actions);
     assert (!actions.meeting);
+    //  A floor: a general report on a case already raised to major routes
+    //  as a major case.
+    const char *sources [] = { "hrss", NULL };
+    hs_facts_t facts = { .workers = 2, .amount = -1, .category = other, .ownership = -1,
+                         .sector = "", .street = "street.caoyang", .sources = sources };
+    hs_decision_t floored;
+    hs_rules_classify (rules, &facts, HS_LEVEL_MAJOR, &floored);
+    assert (floored.level == HS_LEVEL_MAJOR && ROUTED (floored, "legal"));
+    assert (s_strv_has (floored.units, "convener"));
     const hs_policy_t *policy = hs_rules_policy (rules);
     assert (policy->due_ms [HS_LEVEL_CRITICAL] == 2 * 3600 * 1000LL);
     assert (policy->due_ms [HS_LEVEL_GENERAL] == 7 * 86400 * 1000LL);

@@ -84,8 +84,12 @@ void hs_rules_destroy (hs_rules_t **self_p);
 const char *hs_rules_version (hs_rules_t *self);
 
 //  Classify: the level, the rules that fired, the routed units and every
-//  unit the ladder adds up to that level. Returns 0.
-int hs_rules_classify (hs_rules_t *self, const hs_facts_t *facts, hs_decision_t *decision);
+//  unit the ladder adds up to that level. The level is at least
+//  `floor_level` (a case's level never falls, and may have risen for
+//  reasons beyond severity: warnings, supervision); routing sees the final
+//  level. Returns 0.
+int hs_rules_classify (hs_rules_t *self, const hs_facts_t *facts, int floor_level,
+                       hs_decision_t *decision);
 
 //  What a case moving from `from_level` (-1 for a new case) up to
 //  `to_level` sets off: the highest meeting among the levels passed and

@@ -509,6 +509,77 @@ hs_report_decode (const msgpack_object *map, const hs_limits_t *limits,
     return 0;
 }
 
+//  A msgpack array of at most `max` strings, each a token if `tokens`,
+//  else valid text of at most HS_NOTE_MAX bytes. Absent or nil: NULL.
+static int
+s_get_strings (const msgpack_object *map, const char *key, bool tokens, size_t max,
+               const msgpack_object **list, hs_why_t *why)
+{
+    const msgpack_object *obj = hs_proto_get (map, key);
+    *list = NULL;
+    if (!obj || obj->type == MSGPACK_OBJECT_NIL)
+        return 0;
+    if (obj->type != MSGPACK_OBJECT_ARRAY)
+        return hs_why (why, "bad_type", "field '%s' must be an array of strings", key);
+    if (obj->via.array.size > max)
+        return hs_why (why, "bad_value", "field '%s' has more than %zu items", key, max);
+    for (uint32_t index = 0; index < obj->via.array.size; index++) {
+        const msgpack_object *item = &obj->via.array.ptr [index];
+        if (item->type != MSGPACK_OBJECT_STR)
+            return hs_why (why, "bad_type", "field '%s' must be an array of strings", key);
+        char token [HS_ID_MAX + 1];
+        if (tokens && (hs_proto_strcpy (item, token, sizeof (token)) || !s_token_valid (token)))
+            return hs_why (why, "bad_value", "field '%s' holds something that is not a code", key);
+        if (!tokens && (item->via.str.size > HS_NOTE_MAX
+                    ||  !s_utf8_valid ((const uint8_t *) item->via.str.ptr, item->via.str.size)
+                    ||  memchr (item->via.str.ptr, 0, item->via.str.size)))
+            return hs_why (why, "bad_value", "field '%s' holds invalid or overlong text", key);
+    }
+    *list = obj;
+    return 0;
+}
+
+static int
+s_get_meeting_id (const msgpack_object *map, char *meeting_id, hs_why_t *why)
+{
+    if (s_get_str (map, "meeting", true, meeting_id, HS_ID_MAX + 1, why))
+        return -1;
+    if (!s_token_valid (meeting_id))
+        return hs_why (why, "bad_value", "field 'meeting' is not a meeting id");
+    return 0;
+}
+
+int
+hs_rsvp_decode (const msgpack_object *map, const hs_limits_t *limits,
+                int64_t now_ms, hs_rsvp_t *rsvp, hs_why_t *why)
+{
+    memset (rsvp, 0, sizeof (*rsvp));
+    if (s_get_common (map, limits, now_ms, rsvp->id, rsvp->source, &rsvp->at, why)
+    ||  s_get_meeting_id (map, rsvp->meeting_id, why))
+        return -1;
+    char answer [16];
+    if (s_get_str (map, "answer", true, answer, sizeof (answer), why))
+        return -1;
+    if (strcmp (answer, "attend") && strcmp (answer, "decline"))
+        return hs_why (why, "bad_value", "field 'answer' must be attend or decline");
+    rsvp->attend = strcmp (answer, "attend") == 0;
+    return s_get_text (map, "note", HS_NOTE_MAX, &rsvp->note, &rsvp->note_size, why);
+}
+
+int
+hs_minutes_decode (const msgpack_object *map, const hs_limits_t *limits,
+                   int64_t now_ms, hs_minutes_t *minutes, hs_why_t *why)
+{
+    memset (minutes, 0, sizeof (*minutes));
+    if (s_get_common (map, limits, now_ms, minutes->id, minutes->source, &minutes->at, why)
+    ||  s_get_meeting_id (map, minutes->meeting_id, why)
+    ||  s_get_strings (map, "decisions", false, HS_MINUTES_MAX_ITEMS, &minutes->decisions, why)
+    ||  s_get_strings (map, "followup", true, HS_MINUTES_MAX_ITEMS, &minutes->followup, why)
+    ||  s_get_strings (map, "cases", true, HS_MINUTES_MAX_ITEMS, &minutes->cases, why))
+        return -1;
+    return s_get_text (map, "note", HS_NOTE_MAX, &minutes->note, &minutes->note_size, why);
+}
+
 int
 hs_update_decode (const msgpack_object *map, const hs_limits_t *limits,
                   int64_t now_ms, hs_update_t *update, hs_why_t *why)
@@ -805,10 +876,15 @@ hs_meeting_encode (const hs_meeting_t *meeting, hs_pack_t *pack)
     hs_map_int (&map, "v", HS_PROTO_VERSION);
     hs_map_int (&map, "seq", (int64_t) meeting->seq);
     hs_map_str (&map, "meeting", meeting->meeting_id);
-    hs_map_str (&map, "case", meeting->case_id);
-    hs_map_str (&map, "level", hs_level_name (meeting->level));
+    hs_map_str (&map, "kind", meeting->kind);
+    if (meeting->case_id)
+        hs_map_str (&map, "case", meeting->case_id);
+    if (meeting->level >= 0)
+        hs_map_str (&map, "level", hs_level_name (meeting->level));
     hs_map_key (&map, "participants");
     hs_pack_strv (pack, meeting->participants);
+    hs_map_key (&map, "chairs");
+    hs_pack_strv (pack, meeting->chairs);
     hs_map_str (&map, "urgency", meeting->urgency);
     hs_map_int (&map, "deadline", meeting->deadline);
     hs_map_key (&map, "reasons");
@@ -836,6 +912,61 @@ hs_escalation_encode (const hs_escalation_t *escalation, hs_pack_t *pack)
 }
 
 int
+hs_warning_encode (const hs_warning_t *warning, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) warning->seq);
+    hs_map_str (&map, "kind", warning->kind);
+    if (warning->case_id)
+        hs_map_str (&map, "case", warning->case_id);
+    if (warning->meeting_id)
+        hs_map_str (&map, "meeting", warning->meeting_id);
+    if (warning->enterprise)
+        hs_map_str (&map, "enterprise", warning->enterprise);
+    if (warning->credit_code && *warning->credit_code)
+        hs_map_str (&map, "credit_code", warning->credit_code);
+    if (warning->street)
+        hs_map_str (&map, "street", warning->street);
+    if (warning->category >= 0)
+        hs_map_str (&map, "category", hs_category_name (warning->category));
+    if (warning->count >= 0)
+        hs_map_int (&map, "count", warning->count);
+    if (warning->window_ms > 0)
+        hs_map_int (&map, "window_ms", warning->window_ms);
+    if (warning->streets) {
+        hs_map_key (&map, "streets");
+        hs_pack_strv (pack, warning->streets);
+    }
+    hs_map_key (&map, "units");
+    hs_pack_strv (pack, warning->units);
+    hs_map_key (&map, "reasons");
+    hs_pack_strv (pack, warning->reasons);
+    hs_map_int (&map, "at", warning->at);
+    hs_map_end (&map);
+    return 0;
+}
+
+int
+hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) reminder->seq);
+    hs_map_str (&map, "meeting", reminder->meeting_id);
+    if (reminder->case_id)
+        hs_map_str (&map, "case", reminder->case_id);
+    hs_map_key (&map, "to");
+    hs_pack_strv (pack, reminder->to);
+    hs_map_int (&map, "deadline", reminder->deadline);
+    hs_map_int (&map, "at", reminder->at);
+    hs_map_end (&map);
+    return 0;
+}
+
+int
 hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
 {
     hs_map_t map;
@@ -847,6 +978,12 @@ hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
     hs_map_str (&map, "topic", event->topic);
     if (event->case_id)
         hs_map_str (&map, "case", event->case_id);
+    if (event->level >= 0) {
+        hs_map_str (&map, "level", hs_level_name (event->level));
+        hs_map_key (&map, "reasons");
+        hs_pack_strv (pack, event->reasons);
+        hs_map_str (&map, "rules_version", event->rules_version);
+    }
     hs_map_key (&map, "body");
     hs_pack_raw (pack, event->body, event->body_size);
     hs_map_end (&map);

@@ -181,6 +181,37 @@ typedef struct {
     size_t note_size;
 } hs_update_t;
 
+//  An answer to a meeting request, from an `rsvp.<unit>` body.
+typedef struct {
+    char id [HS_ID_MAX + 1];
+    char source [HS_CODE_MAX + 1];
+    int64_t at;
+    char meeting_id [HS_ID_MAX + 1];
+    bool attend;                            //  attend, or decline
+    const char *note;                       //  NULL when absent; borrowed
+    size_t note_size;
+} hs_rsvp_t;
+
+//  The record of a meeting held, from a `minutes.office` body. The lists
+//  are borrowed msgpack arrays of strings (checked), NULL when absent.
+#define HS_MINUTES_MAX_ITEMS 64
+typedef struct {
+    char id [HS_ID_MAX + 1];
+    char source [HS_CODE_MAX + 1];
+    int64_t at;
+    char meeting_id [HS_ID_MAX + 1];
+    const msgpack_object *decisions;        //  free text, each <= HS_NOTE_MAX
+    const msgpack_object *followup;         //  unit codes
+    const msgpack_object *cases;            //  case ids
+    const char *note;
+    size_t note_size;
+} hs_minutes_t;
+
+int hs_rsvp_decode (const msgpack_object *map, const hs_limits_t *limits,
+                    int64_t now_ms, hs_rsvp_t *rsvp, hs_why_t *why);
+int hs_minutes_decode (const msgpack_object *map, const hs_limits_t *limits,
+                       int64_t now_ms, hs_minutes_t *minutes, hs_why_t *why);
+
 //  Decode and validate a report body (a map from hs_proto_unpack_map).
 //  `now_ms` bounds `at` from above. Returns 0, or -1 with `why` set.
 int hs_report_decode (const msgpack_object *map, const hs_limits_t *limits,
@@ -273,9 +304,11 @@ int hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack);
 typedef struct {
     uint64_t seq;
     const char *meeting_id;
-    const char *case_id;
-    int level;
+    const char *case_id;        //  NULL for a plenary
+    const char *kind;           //  special (专题会议) | plenary (全体会议)
+    int level;                  //  -1 for a plenary
     const char *const *participants;
+    const char *const *chairs;  //  one of them must attend
     const char *urgency;        //  normal|urgent
     int64_t deadline;           //  meet before, Unix ms
     const char *const *reasons;
@@ -305,6 +338,39 @@ typedef struct {
 //  Encode an `escalate.<to>` body. Returns 0.
 int hs_escalation_encode (const hs_escalation_t *escalation, hs_pack_t *pack);
 
+//  An early warning or work prompt (`warning.<kind>`). Absent fields are
+//  NULL / -1 and are left out.
+typedef struct {
+    uint64_t seq;
+    const char *kind;           //  enterprise|street|prompt|quorum
+    const char *case_id;
+    const char *meeting_id;
+    const char *enterprise;
+    const char *credit_code;
+    const char *street;
+    int category;
+    int64_t count;              //  reports (or streets) in the window
+    int64_t window_ms;
+    const char *const *streets; //  prompt: the streets it came from
+    const char *const *units;   //  to whom
+    const char *const *reasons;
+    int64_t at;
+} hs_warning_t;
+
+int hs_warning_encode (const hs_warning_t *warning, hs_pack_t *pack);
+
+//  A reminder to invited units that have not answered (`meeting.reminder`).
+typedef struct {
+    uint64_t seq;
+    const char *meeting_id;
+    const char *case_id;        //  NULL for a plenary
+    const char *const *to;
+    int64_t deadline;
+    int64_t at;
+} hs_reminder_t;
+
+int hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack);
+
 //  A stored event (the `events` table): what happened, under which seq.
 //  For a published event, topic and body are exactly what went out.
 typedef struct {
@@ -315,6 +381,9 @@ typedef struct {
     const char *case_id;        //  NULL when it concerns no case
     const uint8_t *body;        //  one packed msgpack map
     size_t body_size;
+    int level;                  //  a classification's result, -1 if none
+    const char *const *reasons; //  the rules that fired (with level)
+    const char *rules_version;  //  the rule set that decided (with level)
 } hs_event_t;
 
 //  Encode an event record. Returns 0.

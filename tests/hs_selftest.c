@@ -13,6 +13,9 @@
 #include "../daemon/hs_reject.h"
 #include "../daemon/hs_engine.h"
 #include "../daemon/hs_clock.h"
+#include "../daemon/hs_warnings.h"
+#include "../daemon/hs_meetings.h"
+#include "../daemon/hs_query.h"
 #include <sys/wait.h>
 
 typedef struct {
@@ -31,6 +34,9 @@ static s_test_t s_tests [] = {
     { "hs_store", hs_store_test },
     { "hs_cases", hs_cases_test },
     { "hs_reject", hs_reject_test },
+    { "hs_warnings", hs_warnings_test },
+    { "hs_meetings", hs_meetings_test },
+    { "hs_query", hs_query_test },
     { "hs_engine", hs_engine_test },
     { NULL, NULL }
 };

@@ -16,7 +16,7 @@ def run(args, **kwargs):
 
 
 def copy_config(folder):
-    for name in ("huishang.cfg", "units.cfg", "rules.cfg"):
+    for name in ("huishang.cfg", "units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
         shutil.copy(os.path.join(ROOT, "config", name), folder)
     return os.path.join(folder, "huishang.cfg")
 

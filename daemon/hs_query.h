@@ -1,0 +1,36 @@
+/*  =========================================================================
+    hs_query - the read-only api requests: case, cases, replay
+
+    Owns the reply layouts of the queries the api answers from committed
+    state (protocol/PROTOCOL.md §6). Each runs inside a read view of the
+    store that the caller opens and closes, reads its arguments from the
+    request's msgpack map (which may be NULL: all defaults), and packs one
+    reply map. Stored records go into replies as they are stored.
+    =========================================================================
+*/
+
+#ifndef HS_QUERY_H_INCLUDED
+#define HS_QUERY_H_INCLUDED
+
+#include "hs_store.h"
+#include "hs_config.h"
+
+//  One case with its full history, in order. Returns 0, or -1 with `why`
+//  set (unknown_case, bad_value).
+int hs_query_case (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply, hs_why_t *why);
+
+//  Cases filtered by level, street, unit, status, overdue, and a range of
+//  their opening time; newest first, at most `limit`. Returns 0 or -1.
+int hs_query_cases (hs_store_t *store, hs_config_t *config, const msgpack_object *args,
+                    hs_pack_t *reply, hs_why_t *why);
+
+//  Published events from seq `since` on, at most `limit`, with `next` (the
+//  seq to ask for next) and `last` (the last seq committed). Returns 0 or -1.
+int hs_query_replay (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply, hs_why_t *why);
+
+//  True for the event types that are published (and so replayed).
+bool hs_query_published (const char *type);
+
+void hs_query_test (bool verbose);
+
+#endif
