@@ -14,11 +14,12 @@
 */
 
 #include "../daemon/hs_config.h"
+#include "../daemon/hs_query.h"
 #include <jansson.h>
 #include <getopt.h>
 #include <time.h>
 
-#define HS_VERSION "0.1.0"
+#define HS_VERSION "0.2.0"
 
 //  ---------------------------------------------------------------------
 //  JSON <-> msgpack
@@ -585,67 +586,588 @@ s_watch (hs_config_t *config, int argc, char *argv [])
 }
 
 //  ---------------------------------------------------------------------
-//  Health
+//  The api: health, case, cases, why, replay, plenary
+
+static hs_limits_t
+s_reply_limits (hs_config_t *config)
+{
+    hs_limits_t limits = config->limits;
+    limits.max_body = 1 << 28;
+    limits.max_items = 1 << 20;
+    limits.max_objects = 1 << 26;
+    limits.max_depth = 16;
+    limits.max_str = 1 << 24;
+    return limits;
+}
+
+//  Send one request (command + optional args) from a REQ socket. Returns 0
+//  with *reply set (caller destroys it and its body) if the daemon said
+//  "ok", 1 if it said "error" (the reason is printed), -1 if no answer.
+typedef struct {
+    zframe_t *frame;            //  the reply body
+    msgpack_unpacked unpacked;  //  ... unpacked
+    const msgpack_object *body; //  the map
+} s_reply_t;
+
+static void
+s_reply_destroy (s_reply_t *reply)
+{
+    msgpack_unpacked_destroy (&reply->unpacked);
+    zframe_destroy (&reply->frame);
+}
+
+static int
+s_api (hs_config_t *config, zsock_t *req, const char *command, json_t *args, s_reply_t *reply)
+{
+    memset (reply, 0, sizeof (*reply));
+    msgpack_unpacked_init (&reply->unpacked);
+    zmsg_t *request = zmsg_new ();
+    zmsg_addstr (request, command);
+    if (args) {
+        hs_pack_t *pack = hs_pack_new ();
+        s_json_to_pack (args, pack);
+        zmsg_addmem (request, hs_pack_data (pack), hs_pack_size (pack));
+        hs_pack_destroy (&pack);
+    }
+    zmsg_send (&request, req);
+    zmsg_t *answer = zmsg_recv (req);
+    if (!answer) {
+        fprintf (stderr, "huishang: no answer from the daemon's api\n");
+        return -1;
+    }
+    char *status = zmsg_popstr (answer);
+    reply->frame = zmsg_pop (answer);
+    zmsg_destroy (&answer);
+    hs_limits_t limits = s_reply_limits (config);
+    hs_why_t why;
+    int rc = -1;
+    if (reply->frame
+    &&  hs_proto_unpack_map (zframe_data (reply->frame), zframe_size (reply->frame), &limits,
+                             &reply->unpacked, &why) == 0) {
+        reply->body = &reply->unpacked.data;
+        rc = status && streq (status, "ok")? 0: 1;
+        if (rc) {
+            char text [256];
+            fprintf (stderr, "huishang: %s\n", s_str (reply->body, "error", text, sizeof (text)));
+        }
+    }
+    else
+        fprintf (stderr, "huishang: unreadable answer from the daemon\n");
+    zstr_free (&status);
+    return rc;
+}
+
+static zsock_t *
+s_api_connect (const char *endpoint, int timeout)
+{
+    zsock_t *req = zsock_new (ZMQ_REQ);
+    assert (req);
+    zsock_set_rcvtimeo (req, timeout);
+    zsock_set_linger (req, 0);
+    if (zsock_connect (req, "%s", endpoint)) {
+        fprintf (stderr, "huishang: cannot connect to %s\n", endpoint);
+        zsock_destroy (&req);
+    }
+    return req;
+}
+
+static void
+s_print_json (const msgpack_object *obj, bool indent)
+{
+    json_t *json = s_pack_to_json (obj);
+    char *text = json_dumps (json, indent? JSON_INDENT (2): JSON_COMPACT);
+    printf ("%s\n", text? text: "null");
+    free (text);
+    json_decref (json);
+}
+
+//  Common options of the api commands.
+typedef struct {
+    const char *endpoint;
+    int timeout;
+    bool json;
+} s_api_options_t;
+
+//  Parse --api/-a, --timeout/-t, --json/-j, --config/-c from argv, and the
+//  command's own long options; returns the index of the first operand.
+static int
+s_parse_api_options (hs_config_t *config, int argc, char *argv [], s_api_options_t *options,
+                     const struct option *extra, void (*on_extra) (int, const char *, void *),
+                     void *arg)
+{
+    struct option all [32];
+    static const struct option common [] = {
+        { "api", required_argument, NULL, 'a' }, { "config", required_argument, NULL, 'c' },
+        { "timeout", required_argument, NULL, 't' }, { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' }
+    };
+    size_t count = 0;
+    for (size_t index = 0; index < sizeof (common) / sizeof (common [0]); index++)
+        all [count++] = common [index];
+    for (size_t index = 0; extra && extra [index].name && count < 31; index++)
+        all [count++] = extra [index];
+    memset (&all [count], 0, sizeof (all [count]));
+    options->endpoint = config->api;
+    options->timeout = 5000;
+    options->json = false;
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "a:c:t:jh", all, NULL)) != -1) {
+        switch (option) {
+            case 'a': options->endpoint = optarg; break;
+            case 'c': break;
+            case 't': options->timeout = atoi (optarg); break;
+            case 'j': options->json = true; break;
+            case 'h': return -1;
+            case '?': return -2;
+            default:
+                if (on_extra)
+                    on_extra (option, optarg, arg);
+        }
+    }
+    return optind;
+}
 
 static int
 s_health (hs_config_t *config, int argc, char *argv [])
 {
-    static struct option options [] = {
-        { "api", required_argument, NULL, 'a' }, { "config", required_argument, NULL, 'c' },
-        { "timeout", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    const char *endpoint = config->api;
-    int timeout = 5000;
-    int option;
-    optind = 1;
-    while ((option = getopt_long (argc, argv, "a:c:t:h", options, NULL)) != -1) {
-        switch (option) {
-            case 'a': endpoint = optarg; break;
-            case 'c': break;
-            case 't': timeout = atoi (optarg); break;
-            case 'h': printf ("usage: huishang health [--api EP] [--timeout MS]\n"); return 0;
-            default: return 2;
+    s_api_options_t options;
+    int first = s_parse_api_options (config, argc, argv, &options, NULL, NULL, NULL);
+    if (first < 0) {
+        printf ("usage: huishang health|stats [--api EP] [--timeout MS]\n");
+        return first == -1? 0: 2;
+    }
+    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    if (!req)
+        return 1;
+    s_reply_t reply;
+    int rc = s_api (config, req, "health", NULL, &reply);
+    if (rc >= 0) {
+        s_print_json (reply.body, true);
+        char status [16];
+        if (rc == 0 && !streq (s_str (reply.body, "status", status, sizeof (status)), "ok"))
+            rc = 1;
+    }
+    s_reply_destroy (&reply);
+    zsock_destroy (&req);
+    return rc == 0? 0: 1;
+}
+
+//  One line about a stored event (a case's history, a replay).
+static void
+s_print_event (hs_units_t *units, const msgpack_object *event)
+{
+    char type [16], topic [HS_TOPIC_MAX + 1], when [32], text [HS_NOTE_MAX + 1];
+    s_str (event, "type", type, sizeof (type));
+    s_str (event, "topic", topic, sizeof (topic));
+    const msgpack_object *body = hs_proto_get (event, "body");
+    if (hs_query_published (type)) {
+        s_print_line (units, topic, body);
+        return;
+    }
+    s_time (s_int (event, "at"), when, sizeof (when));
+    char source [HS_CODE_MAX + 1];
+    printf ("%s #%lld %s: %s", when, (long long) s_int (event, "seq"), type,
+            hs_units_zh (units, s_str (body, "source", source, sizeof (source))));
+    if (streq (type, "report")) {
+        char level [HS_CODE_MAX + 1];
+        int parsed = hs_level_parse (s_str (event, "level", level, sizeof (level)));
+        printf (" reports %lld人", (long long) s_int (body, "workers"));
+        if (s_int (body, "amount") >= 0)
+            printf (" ¥%lld", (long long) s_int (body, "amount"));
+        printf (" → %s(%s) by ", parsed >= 0? hs_level_zh (parsed): "", level);
+        s_print_strings (hs_proto_get (event, "reasons"));
+    }
+    else
+    if (streq (type, "update"))
+        printf (" %s%s%s", s_str (body, "status", text, sizeof (text)),
+                hs_proto_get (body, "note")? ": ": "",
+                hs_proto_get (body, "note")? s_str (body, "note", text, sizeof (text)): "");
+    else
+    if (streq (type, "rsvp"))
+        printf (" %s %s", s_str (body, "answer", text, sizeof (text)),
+                s_str (body, "meeting", source, sizeof (source)));
+    else
+    if (streq (type, "minutes")) {
+        printf (" minutes of %s: ", s_str (body, "meeting", source, sizeof (source)));
+        s_print_strings (hs_proto_get (body, "decisions"));
+    }
+    printf ("\n");
+}
+
+//  The readable header of a case record.
+static void
+s_print_case (hs_units_t *units, const msgpack_object *kase, bool long_form)
+{
+    char id [HS_ID_MAX + 1], level [HS_CODE_MAX + 1], street [HS_CODE_MAX + 1];
+    char category [HS_CODE_MAX + 1], status [HS_CODE_MAX + 1], enterprise [HS_NAME_MAX + 1];
+    int parsed = hs_level_parse (s_str (kase, "level", level, sizeof (level)));
+    const msgpack_object *closed = hs_proto_get (kase, "closed");
+    const msgpack_object *overdue = hs_proto_get (kase, "overdue");
+    bool is_closed = closed && closed->type == MSGPACK_OBJECT_BOOLEAN && closed->via.boolean;
+    bool is_overdue = !is_closed && overdue && overdue->type == MSGPACK_OBJECT_BOOLEAN
+                    && overdue->via.boolean;
+    printf ("%s %s(%s) %s %s %lld人 %s%s%s %s\n", s_str (kase, "id", id, sizeof (id)),
+            parsed >= 0? hs_level_zh (parsed): "", level,
+            hs_units_zh (units, s_str (kase, "street", street, sizeof (street))),
+            s_str (kase, "category", category, sizeof (category)), (long long) s_int (kase, "workers"),
+            is_closed? "closed/": "open/", s_str (kase, "status", status, sizeof (status)),
+            is_overdue? " OVERDUE": "", s_str (kase, "enterprise", enterprise, sizeof (enterprise)));
+    if (!long_form)
+        return;
+    printf ("  units:   ");
+    s_print_units (units, hs_proto_get (kase, "units"));
+    printf ("\n  reasons: ");
+    s_print_strings (hs_proto_get (kase, "reasons"));
+    char version [48], when [32];
+    printf ("\n  rules:   %.12s\n", s_str (kase, "rules_version", version, sizeof (version)));
+    if (!is_closed && s_int (kase, "due_at") > 0) {
+        s_time (s_int (kase, "due_at"), when, sizeof (when));
+        printf ("  due:     an update by %s%s\n", when, is_overdue? " (overdue)": "");
+    }
+}
+
+static void
+s_case_options (int option, const char *value, void *arg)
+{
+    (void) option;
+    (void) value;
+    (void) arg;
+}
+
+//  huishang case ID / huishang why ID
+static int
+s_case (hs_config_t *config, int argc, char *argv [], bool why)
+{
+    s_api_options_t options;
+    int first = s_parse_api_options (config, argc, argv, &options, NULL, s_case_options, NULL);
+    if (first < 0 || first >= argc) {
+        printf ("usage: huishang %s CASE [--json] [--api EP]\n", why? "why": "case");
+        return first == -1? 0: 2;
+    }
+    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    if (!req)
+        return 1;
+    json_t *args = json_pack ("{s:s}", "id", argv [first]);
+    s_reply_t reply;
+    int rc = s_api (config, req, "case", args, &reply);
+    json_decref (args);
+    if (rc == 0 && options.json)
+        s_print_json (reply.body, true);
+    else
+    if (rc == 0) {
+        const msgpack_object *kase = hs_proto_get (reply.body, "case");
+        const msgpack_object *history = hs_proto_get (reply.body, "history");
+        s_print_case (config->units, kase, true);
+        if (history && history->type == MSGPACK_OBJECT_ARRAY) {
+            printf (why? "decisions:\n": "history:\n");
+            for (uint32_t index = 0; index < history->via.array.size; index++) {
+                const msgpack_object *event = &history->via.array.ptr [index];
+                char type [16], kind [16];
+                s_str (event, "type", type, sizeof (type));
+                s_str (hs_proto_get (event, "body"), "kind", kind, sizeof (kind));
+                //  why: only what decided something
+                if (why && !streq (type, "report") && !streq (type, "minutes")
+                &&  !(streq (type, "alert") && (streq (kind, "escalated") || streq (kind, "overdue"))))
+                    continue;
+                printf ("  ");
+                s_print_event (config->units, event);
+            }
+        }
+        if (why) {
+            //  For each unit: the rule that put it on the case.
+            const msgpack_object *units = hs_proto_get (kase, "units");
+            const msgpack_object *reasons = hs_proto_get (kase, "reasons");
+            printf ("units and the rules that routed them:\n");
+            for (uint32_t index = 0; units && index < units->via.array.size; index++) {
+                char code [HS_CODE_MAX + 1], rule [HS_CODE_MAX + 8] = "";
+                hs_proto_strcpy (&units->via.array.ptr [index], code, sizeof (code));
+                const hs_unit_t *unit = hs_units_find (config->units, code);
+                char wanted [HS_CODE_MAX + 8];
+                snprintf (wanted, sizeof (wanted), "route.%s",
+                          unit && unit->kind == HS_UNIT_STREET? "street": code);
+                for (uint32_t r = 0; reasons && r < reasons->via.array.size; r++) {
+                    char name [HS_CODE_MAX + 8];
+                    if (hs_proto_strcpy (&reasons->via.array.ptr [r], name, sizeof (name)) == 0
+                    &&  streq (name, wanted))
+                        snprintf (rule, sizeof (rule), "%s", name);
+                }
+                printf ("  %-16s %s: %s\n", code, hs_units_zh (config->units, code),
+                        *rule? rule: unit && unit->kind == HS_UNIT_ROLE? "the escalation ladder":
+                        "an earlier classification");
+            }
         }
     }
-    zsock_t *req = zsock_new (ZMQ_REQ);
-    assert (req);
-    zsock_set_rcvtimeo (req, timeout);
-    if (zsock_connect (req, "%s", endpoint)) {
-        fprintf (stderr, "huishang: cannot connect to %s\n", endpoint);
-        zsock_destroy (&req);
+    if (rc >= 0)
+        s_reply_destroy (&reply);
+    zsock_destroy (&req);
+    return rc == 0? 0: 1;
+}
+
+typedef struct {
+    json_t *args;
+    hs_config_t *config;
+    bool bad;
+} s_cases_args_t;
+
+static void
+s_cases_option (int option, const char *value, void *arg)
+{
+    s_cases_args_t *cases = (s_cases_args_t *) arg;
+    static const char *names [] = { "level", "street", "unit", "status" };
+    if (option >= 400 && option <= 403)
+        json_object_set_new (cases->args, names [option - 400], json_string (value));
+    else
+    if (option == 404)
+        json_object_set_new (cases->args, "overdue", json_true ());
+    else
+    if (option == 405 || option == 406) {
+        int64_t ms = hs_config_parse_local (cases->config, value);
+        if (ms < 0) {
+            fprintf (stderr, "huishang: --since/--until take a local time YYYY-MM-DDTHH:MM\n");
+            cases->bad = true;
+        }
+        else
+            json_object_set_new (cases->args, option == 405? "since": "until", json_integer (ms));
+    }
+    else
+    if (option == 407)
+        json_object_set_new (cases->args, "limit", json_integer (atoi (value)));
+}
+
+static int
+s_cases (hs_config_t *config, int argc, char *argv [])
+{
+    static const struct option extra [] = {
+        { "level", required_argument, NULL, 400 }, { "street", required_argument, NULL, 401 },
+        { "unit", required_argument, NULL, 402 }, { "status", required_argument, NULL, 403 },
+        { "overdue", no_argument, NULL, 404 }, { "since", required_argument, NULL, 405 },
+        { "until", required_argument, NULL, 406 }, { "limit", required_argument, NULL, 407 },
+        { NULL, 0, NULL, 0 }
+    };
+    s_cases_args_t cases = { json_object (), config, false };
+    s_api_options_t options;
+    int first = s_parse_api_options (config, argc, argv, &options, extra, s_cases_option, &cases);
+    if (first < 0 || cases.bad) {
+        printf ("usage: huishang cases [--level L] [--street S] [--unit U] [--status open|closed|STATUS]\n"
+                "                      [--overdue] [--since T] [--until T] [--limit N] [--json]\n");
+        json_decref (cases.args);
+        return first == -1? 0: 2;
+    }
+    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    if (!req) {
+        json_decref (cases.args);
         return 1;
     }
-    zstr_send (req, "health");
-    zmsg_t *reply = zmsg_recv (req);
-    int rc = 1;
-    if (!reply)
-        fprintf (stderr, "huishang: no answer from %s within %d ms\n", endpoint, timeout);
-    else {
-        char *status = zmsg_popstr (reply);
-        zframe_t *body = zmsg_pop (reply);
-        hs_limits_t limits = config->limits;
-        limits.max_body = 1 << 24;
+    s_reply_t reply;
+    int rc = s_api (config, req, "cases", cases.args, &reply);
+    json_decref (cases.args);
+    if (rc == 0 && options.json)
+        s_print_json (reply.body, false);
+    else
+    if (rc == 0) {
+        const msgpack_object *list = hs_proto_get (reply.body, "cases");
+        for (uint32_t index = 0; list && index < list->via.array.size; index++)
+            s_print_case (config->units, &list->via.array.ptr [index], false);
+        printf ("%lld cases\n", (long long) s_int (reply.body, "count"));
+    }
+    if (rc >= 0)
+        s_reply_destroy (&reply);
+    zsock_destroy (&req);
+    return rc == 0? 0: 1;
+}
+
+//  huishang replay --since N: the Clone pattern. Subscribe first; prove
+//  the subscription is live (the daemon echoes a token on hs.hello); then
+//  page through the stored events from N; then follow the live stream,
+//  skipping what the pages already gave. No gap, no duplicate.
+typedef struct {
+    int64_t since;
+    long count;
+    bool follow;
+} s_replay_args_t;
+
+static void
+s_replay_option (int option, const char *value, void *arg)
+{
+    s_replay_args_t *replay = (s_replay_args_t *) arg;
+    if (option == 410)
+        replay->since = atoll (value);
+    else
+    if (option == 411)
+        replay->count = atol (value);
+    else
+    if (option == 412)
+        replay->follow = false;
+}
+
+static void
+s_emit_replayed (hs_config_t *config, const char *topic, const msgpack_object *body, bool json)
+{
+    if (json) {
+        json_t *object = json_object ();
+        json_object_set_new (object, "topic", json_string (topic));
+        json_object_set_new (object, "body", s_pack_to_json (body));
+        char *text = json_dumps (object, JSON_COMPACT);
+        printf ("%s\n", text);
+        free (text);
+        json_decref (object);
+    }
+    else
+        s_print_line (config->units, topic, body);
+    fflush (stdout);
+}
+
+static int
+s_replay (hs_config_t *config, int argc, char *argv [])
+{
+    static const struct option extra [] = {
+        { "since", required_argument, NULL, 410 }, { "count", required_argument, NULL, 411 },
+        { "no-follow", no_argument, NULL, 412 }, { "endpoint", required_argument, NULL, 413 },
+        { NULL, 0, NULL, 0 }
+    };
+    s_replay_args_t replay = { 1, -1, true };
+    s_api_options_t options;
+    int first = s_parse_api_options (config, argc, argv, &options, extra, s_replay_option, &replay);
+    const char *publish = config->publish;
+    for (int index = 1; index < argc - 1; index++)
+        if (streq (argv [index], "--endpoint") || streq (argv [index], "-e"))
+            publish = argv [index + 1];
+    if (first < 0) {
+        printf ("usage: huishang replay [--since SEQ] [--count N] [--no-follow] [--json]\n"
+                "                       [--api EP] [--endpoint PUBLISH-EP] [TOPIC-PREFIX ...]\n");
+        return first == -1? 0: 2;
+    }
+    zsock_t *sub = zsock_new (ZMQ_SUB);
+    zsock_set_rcvhwm (sub, 0);
+    zsock_set_subscribe (sub, "hs.hello");
+    if (first < argc)
+        for (int index = first; index < argc; index++)
+            zsock_set_subscribe (sub, argv [index]);
+    else
+        zsock_set_subscribe (sub, "");
+    zsock_connect (sub, "%s", publish);
+    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    if (!req) {
+        zsock_destroy (&sub);
+        return 1;
+    }
+    //  1. Until our own token comes back, the subscription is not live.
+    char token [32];
+    snprintf (token, sizeof (token), "%d-%lld", getpid (), (long long) zclock_time ());
+    bool live = false;
+    zsock_set_rcvtimeo (sub, 100);
+    for (int attempt = 0; attempt < 100 && !live && !zsys_interrupted; attempt++) {
+        json_t *args = json_pack ("{s:s}", "token", token);
+        s_reply_t reply;
+        int rc = s_api (config, req, "hello", args, &reply);
+        json_decref (args);
+        if (rc >= 0)
+            s_reply_destroy (&reply);
+        if (rc < 0)
+            break;
+        zmsg_t *msg;
+        while (!live && (msg = zmsg_recv (sub))) {
+            char *topic = zmsg_popstr (msg);
+            zframe_t *body = zmsg_first (msg);
+            live = topic && streq (topic, "hs.hello") && body
+                && memmem (zframe_data (body), zframe_size (body), token, strlen (token)) != NULL;
+            zstr_free (&topic);
+            zmsg_destroy (&msg);
+        }
+    }
+    if (!live) {
+        fprintf (stderr, "huishang: could not join the live stream at %s\n", publish);
+        zsock_destroy (&req);
+        zsock_destroy (&sub);
+        return 1;
+    }
+    //  2. The stored events from `since`, page by page.
+    int64_t next = replay.since, last = 0, delivered = 0;
+    int rc = 0;
+    do {
+        json_t *args = json_pack ("{s:I,s:i}", "since", (json_int_t) next, "limit", 1000);
+        s_reply_t reply;
+        rc = s_api (config, req, "replay", args, &reply);
+        json_decref (args);
+        if (rc)
+            break;
+        const msgpack_object *events = hs_proto_get (reply.body, "events");
+        for (uint32_t index = 0; events && index < events->via.array.size && replay.count != 0; index++) {
+            const msgpack_object *entry = &events->via.array.ptr [index];
+            char topic [HS_TOPIC_MAX + 1];
+            s_str (entry, "topic", topic, sizeof (topic));
+            bool wanted = first >= argc;
+            for (int arg = first; arg < argc; arg++)
+                wanted |= strncmp (topic, argv [arg], strlen (argv [arg])) == 0;
+            if (wanted) {
+                s_emit_replayed (config, topic, hs_proto_get (entry, "body"), options.json);
+                if (replay.count > 0)
+                    replay.count--;
+            }
+            delivered = s_int (entry, "seq");
+        }
+        next = s_int (reply.body, "next");
+        last = s_int (reply.body, "last");
+        s_reply_destroy (&reply);
+    } while (next <= last && replay.count != 0 && !zsys_interrupted);
+    //  3. Live, from where the pages ended.
+    zsock_set_rcvtimeo (sub, -1);
+    hs_limits_t limits = s_reply_limits (config);
+    while (rc == 0 && replay.follow && replay.count != 0 && !zsys_interrupted) {
+        zmsg_t *msg = zmsg_recv (sub);
+        if (!msg)
+            break;
+        char *topic = zmsg_popstr (msg);
+        zframe_t *body = zmsg_pop (msg);
         msgpack_unpacked unpacked;
         msgpack_unpacked_init (&unpacked);
         hs_why_t why;
-        if (body && hs_proto_unpack_map (zframe_data (body), zframe_size (body), &limits, &unpacked, &why) == 0) {
-            json_t *json = s_pack_to_json (&unpacked.data);
-            char *text = json_dumps (json, JSON_INDENT (2));
-            printf ("%s\n", text);
-            free (text);
-            json_decref (json);
-            rc = status && streq (status, "ok")? 0: 1;
+        if (topic && body && !streq (topic, "hs.hello")
+        &&  hs_proto_unpack_map (zframe_data (body), zframe_size (body), &limits, &unpacked, &why) == 0
+        &&  s_int (&unpacked.data, "seq") > delivered) {
+            delivered = s_int (&unpacked.data, "seq");
+            s_emit_replayed (config, topic, &unpacked.data, options.json);
+            if (replay.count > 0)
+                replay.count--;
         }
-        else
-            fprintf (stderr, "huishang: unreadable answer from %s\n", endpoint);
         msgpack_unpacked_destroy (&unpacked);
         zframe_destroy (&body);
-        zstr_free (&status);
-        zmsg_destroy (&reply);
+        zstr_free (&topic);
+        zmsg_destroy (&msg);
     }
     zsock_destroy (&req);
-    return rc;
+    zsock_destroy (&sub);
+    return rc == 0? 0: 1;
+}
+
+//  huishang plenary: the convener calls a plenary (全体会议).
+static int
+s_plenary (hs_config_t *config, int argc, char *argv [])
+{
+    s_api_options_t options;
+    int first = s_parse_api_options (config, argc, argv, &options, NULL, NULL, NULL);
+    if (first < 0) {
+        printf ("usage: huishang plenary [--api EP]   (as the convener)\n");
+        return first == -1? 0: 2;
+    }
+    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    if (!req)
+        return 1;
+    json_t *args = json_pack ("{s:s}", "source", "convener");
+    s_reply_t reply;
+    int rc = s_api (config, req, "plenary", args, &reply);
+    json_decref (args);
+    if (rc == 0) {
+        char meeting [HS_ID_MAX + 1], when [32];
+        s_time (s_int (reply.body, "deadline"), when, sizeof (when));
+        printf ("plenary %s requested, to meet before %s\n",
+                s_str (reply.body, "meeting", meeting, sizeof (meeting)), when);
+    }
+    if (rc >= 0)
+        s_reply_destroy (&reply);
+    zsock_destroy (&req);
+    return rc == 0? 0: 1;
 }
 
 static void
@@ -655,8 +1177,13 @@ s_usage (FILE *out)
         "usage: huishang [--config FILE] COMMAND [options]\n"
         "\n"
         "  pub      publish a report or update (flags, or JSON lines with -)\n"
+        "  update   publish a unit's progress on a case: update CASE --status S --source UNIT\n"
         "  watch    print alerts, meeting requests, warnings and reports upward\n"
-        "  health   the daemon's health and counters, as JSON\n"
+        "  replay   every published event from a seq on, then the live stream\n"
+        "  case     one case with its history       why   why a case went where it did\n"
+        "  cases    cases filtered by level, street, unit, status, overdue, time\n"
+        "  plenary  the convener calls a plenary meeting of all members\n"
+        "  health   the daemon's health and counters, as JSON (also: stats)\n"
         "\n"
         "  huishang COMMAND --help for each command's options.\n");
 }
@@ -697,6 +1224,34 @@ main (int argc, char *argv [])
     else
     if (streq (command, "health") || streq (command, "stats"))
         rc = s_health (config, argc - first, argv + first);
+    else
+    if (streq (command, "case") || streq (command, "why"))
+        rc = s_case (config, argc - first, argv + first, streq (command, "why"));
+    else
+    if (streq (command, "cases"))
+        rc = s_cases (config, argc - first, argv + first);
+    else
+    if (streq (command, "replay"))
+        rc = s_replay (config, argc - first, argv + first);
+    else
+    if (streq (command, "plenary"))
+        rc = s_plenary (config, argc - first, argv + first);
+    else
+    if (streq (command, "update")) {
+        //  "update CASE --status ..." is "pub --update --case CASE --status ..."
+        char **args = (char **) calloc ((size_t) (argc - first) + 4, sizeof (char *));
+        int count = 0;
+        args [count++] = (char *) "pub";
+        args [count++] = (char *) "--update";
+        for (int index = first + 1; index < argc; index++) {
+            if (index == first + 1 && argv [index][0] != '-') {
+                args [count++] = (char *) "--case";
+            }
+            args [count++] = argv [index];
+        }
+        rc = s_pub (config, count, args);
+        free (args);
+    }
     else {
         fprintf (stderr, "huishang: unknown command '%s'\n", command);
         s_usage (stderr);

@@ -10,7 +10,7 @@
 #include "hs_engine.h"
 #include <getopt.h>
 
-#define HS_VERSION "0.1.0"
+#define HS_VERSION "0.2.0"
 
 static void
 s_usage (FILE *out)
@@ -27,6 +27,9 @@ s_usage (FILE *out)
         "      --api EP         bind the api (ROUTER) socket to EP\n"
         "      --store DIR      keep the LMDB store in DIR\n"
         "      --check-config   validate the config, units and rules, then exit\n"
+        "      --time-scale N   run the daemon's clock N times faster (drills, tests)\n"
+        "      --time-start T   start the daemon's clock at local time T\n"
+        "                       (YYYY-MM-DDTHH:MM; drills, tests)\n"
         "                       (status 0 if valid, 1 with file:line: reason if not)\n"
         "  -v, --verbose        log more\n"
         "  -h, --help           show this help\n"
@@ -39,7 +42,7 @@ s_usage (FILE *out)
 int
 main (int argc, char *argv [])
 {
-    enum { OPT_INGEST = 256, OPT_PUBLISH, OPT_API, OPT_STORE, OPT_CHECK };
+    enum { OPT_INGEST = 256, OPT_PUBLISH, OPT_API, OPT_STORE, OPT_CHECK, OPT_SCALE, OPT_START };
     static struct option options [] = {
         { "config", required_argument, NULL, 'c' },
         { "foreground", no_argument, NULL, 'f' },
@@ -49,6 +52,8 @@ main (int argc, char *argv [])
         { "api", required_argument, NULL, OPT_API },
         { "store", required_argument, NULL, OPT_STORE },
         { "check-config", no_argument, NULL, OPT_CHECK },
+        { "time-scale", required_argument, NULL, OPT_SCALE },
+        { "time-start", required_argument, NULL, OPT_START },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -56,6 +61,7 @@ main (int argc, char *argv [])
     };
     const char *config_file = NULL;
     const char *ingest = NULL, *publish = NULL, *api = NULL, *store = NULL;
+    const char *time_scale = NULL, *time_start = NULL;
     bool detach = false, check_only = false;
     int option;
     while ((option = getopt_long (argc, argv, "c:fdvhV", options, NULL)) != -1) {
@@ -68,6 +74,8 @@ main (int argc, char *argv [])
             case OPT_API: api = optarg; break;
             case OPT_STORE: store = optarg; break;
             case OPT_CHECK: check_only = true; break;
+            case OPT_SCALE: time_scale = optarg; break;
+            case OPT_START: time_start = optarg; break;
             case 'v': break;
             case 'h': s_usage (stdout); return 0;
             case 'V': printf ("huishangd %s\n", HS_VERSION); return 0;
@@ -92,6 +100,23 @@ main (int argc, char *argv [])
     if (publish) hs_config_set (&config->publish, publish);
     if (api) hs_config_set (&config->api, api);
     if (store) hs_config_set (&config->store_path, store);
+    if (time_scale) {
+        char *end;
+        config->time_scale = strtod (time_scale, &end);
+        if (*end || !(config->time_scale >= 1 && config->time_scale <= 1e7)) {
+            fprintf (stderr, "huishangd: --time-scale takes a number from 1 to 10000000\n");
+            hs_config_destroy (&config);
+            return 2;
+        }
+    }
+    if (time_start) {
+        config->time_start = hs_config_parse_local (config, time_start);
+        if (config->time_start < 0) {
+            fprintf (stderr, "huishangd: --time-start takes a local time YYYY-MM-DDTHH:MM\n");
+            hs_config_destroy (&config);
+            return 2;
+        }
+    }
     if (check_only) {
         printf ("huishangd: %s: valid (units %s, rules %s, version %.12s)\n", config->source,
                 config->units_file, config->rules_file, hs_rules_version (config->rules));

@@ -141,6 +141,24 @@ class Daemon:
         finally:
             sock.close()
 
+    def request_args(self, command, args, timeout_ms=5000):
+        """An api request with a msgpack map of arguments; (status, body)."""
+        sock = self.ctx.socket(zmq.REQ)
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.setsockopt(zmq.RCVTIMEO, timeout_ms)
+        sock.connect(self.api)
+        try:
+            sock.send_multipart([command.encode(), msgpack.packb(args, use_bin_type=True)])
+            frames = sock.recv_multipart()
+            return frames[0].decode(), msgpack.unpackb(frames[1], raw=False)
+        finally:
+            sock.close()
+
+    def case(self, case_id):
+        status, body = self.request_args("case", {"id": case_id})
+        assert status == "ok", body
+        return body
+
     def health(self, timeout_ms=3000):
         status, body = self.request("health", timeout_ms)
         assert status == "ok", (status, body)
@@ -231,3 +249,77 @@ def running(**kwargs):
         yield daemon
     finally:
         daemon.cleanup()
+
+
+# The calendar, re-implemented here from config/holidays-cn-2026.txt so the
+# tests check the daemon's due times against an independent computation.
+SHANGHAI_MS = 8 * 3600 * 1000
+DAY_MS = 24 * 3600 * 1000
+
+
+def _special_days():
+    import datetime
+    special = {}
+    with open(os.path.join(ROOT, "config", "holidays-cn-2026.txt"), encoding="utf-8") as handle:
+        for line in handle:
+            line = line.split("#")[0].split()
+            if len(line) >= 2:
+                day = datetime.date.fromisoformat(line[0])
+                special[day.toordinal()] = line[1] == "workday"
+    return special
+
+
+SPECIAL_DAYS = _special_days()
+
+
+def local_ms(text):
+    """'2026-02-13T15:00' in Shanghai time -> Unix ms."""
+    import datetime
+    moment = datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.timezone.utc)
+    return int(moment.timestamp() * 1000) - SHANGHAI_MS
+
+
+def is_workday(ordinal):
+    import datetime
+    if ordinal in SPECIAL_DAYS:
+        return SPECIAL_DAYS[ordinal]
+    return datetime.date.fromordinal(ordinal).weekday() < 5
+
+
+def due_after(start_ms, duration_ms):
+    """Working-day arithmetic as SPEC §3 and issue 3 define it: under a day,
+    plain time; a day or more, whole working days keeping the local time of
+    day (from the next working day's start if it starts on a rest day)."""
+    import datetime
+    if duration_ms < DAY_MS:
+        return start_ms + duration_ms
+    local = start_ms + SHANGHAI_MS
+    epoch = datetime.date(1970, 1, 1).toordinal()
+    ordinal = epoch + local // DAY_MS
+    time_of_day = local % DAY_MS
+    if not is_workday(ordinal):
+        while not is_workday(ordinal):
+            ordinal += 1
+        time_of_day = 0
+    for _ in range(duration_ms // DAY_MS):
+        ordinal += 1
+        while not is_workday(ordinal):
+            ordinal += 1
+    return (ordinal - epoch) * DAY_MS + time_of_day - SHANGHAI_MS + duration_ms % DAY_MS
+
+
+def local_date(ms):
+    import datetime
+    return datetime.datetime.utcfromtimestamp((ms + SHANGHAI_MS) / 1000).strftime("%Y-%m-%d")
+
+
+def replay_all(daemon, since=1):
+    """Every published event from `since`, through the api's replay pages."""
+    out = []
+    while True:
+        status, body = daemon.request_args("replay", {"since": since, "limit": 1000})
+        assert status == "ok", body
+        out += body["events"]
+        since = body["next"]
+        if since > body["last"]:
+            return out

@@ -1,0 +1,357 @@
+"""Cases over time (issue 3), driven through the real daemon on an
+accelerated clock: supervision clocks on working days (across the Spring
+Festival, onto a make-up Saturday), kill -9 in the middle of a supervised
+fortnight, early-warning windows rebuilt after a restart, briefings,
+meetings with and without quorum, a plenary, history and replay."""
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+
+
+from harness import (CLIENT, DAY_MS, Daemon, due_after, local_date, local_ms, now_ms,
+                     replay_all, report, running)
+
+HOUR_MS = 3600 * 1000
+
+
+def wait_for(predicate, timeout=30.0, interval=0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("timed out waiting")
+
+
+def send(daemon, *bodies, topic=None):
+    feeder = daemon.feeder()
+    for body in bodies:
+        feeder.send(body, topic)
+    feeder.close()
+
+
+def alerts_of(daemon, case_id, kind=None):
+    return [e for e in replay_all(daemon)
+            if e["topic"].startswith("alert.") and e["body"]["case"] == case_id
+            and (kind is None or e["body"]["kind"] == kind)]
+
+
+def test_supervision_clocks_on_working_days_survive_kill9():
+    start = local_ms("2026-02-13T20:00")         # a Friday evening before the Spring Festival
+    daemon = Daemon(extra_args=["--time-start", "2026-02-13T20:00", "--time-scale", "20000"])
+    daemon.start()
+    try:
+        send(daemon,
+             report(rid="A", name="Major Garments", workers=40, at=start),
+             report(rid="B", name="Significant Foods", street="wanli", source="hrss", workers=12, at=start),
+             report(rid="C", name="General Prints", workers=2, at=start))
+        daemon.wait_counter("reports", 3)
+        cases = {c["enterprise"]: c for c in daemon.request_args("cases", {})[1]["cases"]}
+        a, b, c = cases["Major Garments"], cases["Significant Foods"], cases["General Prints"]
+        # every due time is the working-day computation from the clock's start
+        for kase, days in ((a, 1), (b, 3), (c, 7)):
+            assert local_date(kase["clock_start"]) == "2026-02-13", kase
+            assert kase["due_at"] == due_after(kase["clock_start"], days * DAY_MS), kase
+            assert kase["escalate_at"] == due_after(kase["clock_start"], 2 * days * DAY_MS)
+        assert local_date(a["due_at"]) == "2026-02-14"          # the make-up Saturday
+        assert local_date(a["escalate_at"]) == "2026-02-24"     # across the Spring Festival
+        assert local_date(b["due_at"]) == "2026-02-25"
+        assert local_date(b["escalate_at"]) == "2026-02-28"     # a make-up Saturday again
+        assert local_date(c["due_at"]) == "2026-03-02"
+
+        # A's update is overdue on the make-up Saturday: an alert to the office
+        overdue = wait_for(lambda: alerts_of(daemon, a["id"], "overdue"), timeout=20)
+        assert len(overdue) == 1
+        body = overdue[0]["body"]
+        assert body["units"] == ["office"] and body["reasons"] == ["supervision.overdue"]
+        assert a["due_at"] <= body["at"] < a["due_at"] + 2 * HOUR_MS
+        assert daemon.case(a["id"])["case"]["overdue"] is True
+
+        # kill -9 in the middle of the supervised fortnight; come back faster
+        daemon.kill9()
+        # (the clock resumes from the later of --time-start and its last
+        # committed reading: the drill goes on where the crash left it)
+        daemon.extra_args = ["--time-start", "2026-02-13T20:00", "--time-scale", "1000000"]
+        daemon.start()
+        # everything due while it was down, and after, fires: A rises to
+        # critical (and gets a new 2h clock), B and C go overdue and rise
+        wait_for(lambda: daemon.case(c["id"])["case"]["level"] == "significant", timeout=30)
+        wait_for(lambda: len(alerts_of(daemon, a["id"], "overdue")) == 2, timeout=30)
+        events = replay_all(daemon)
+        supervision = ("new", "overdue", "escalated")     # meeting quorum warnings aside
+        for case, first_level in ((a, "major"), (b, "significant"), (c, "general")):
+            mine = [e["body"] for e in events
+                    if e["topic"].startswith("alert.") and e["body"].get("case") == case["id"]
+                    and e["body"]["kind"] in supervision]
+            kinds = [m["kind"] for m in mine]
+            # exactly once each, in order: new, overdue, escalated (...)
+            assert kinds[:3] == ["new", "overdue", "escalated"], (case["id"], kinds)
+            rise = mine[2]
+            assert rise["previous_level"] == first_level
+            assert "supervision.escalated" in rise["reasons"]
+            # at 10^6 times real speed a millisecond of scheduling is 17 minutes
+            assert case["escalate_at"] <= rise["at"] < case["escalate_at"] + 12 * HOUR_MS, (case["id"], local_date(case["escalate_at"]), rise["at"] - case["escalate_at"])
+        a_alerts = [e["body"] for e in events if e["topic"].startswith("alert.")
+                    and e["body"].get("case") == a["id"] and e["body"]["kind"] in supervision]
+        assert [m["kind"] for m in a_alerts] == ["new", "overdue", "escalated", "overdue"]
+        # the rise to critical climbs the ladder: urgent meeting, reports upward
+        topics = [e["topic"] for e in events if e["body"].get("case") == a["id"]]
+        assert "escalate.city" in topics and "escalate.district" in topics
+        after = daemon.case(a["id"])["case"]
+        assert after["level"] == "critical"
+        assert after["due_at"] - after["clock_start"] == 2 * HOUR_MS     # under a day: plain hours
+    finally:
+        daemon.cleanup()
+
+
+def test_updates_restart_leave_and_reopen_supervision():
+    # a Wednesday morning: a working day, so each clock restart moves the due time
+    start = local_ms("2026-03-04T10:00")
+    with running(extra_args=["--time-start", "2026-03-04T10:00"]) as daemon:
+        send(daemon, report(rid="s1", workers=12, at=start))
+        case = wait_for(lambda: daemon.request_args("cases", {})[1]["cases"])[0]
+        first_due = case["due_at"]
+
+        def update(source, uid, status):
+            send(daemon, {"v": 1, "id": uid, "source": source, "at": start, "case": case["id"],
+                          "status": status}, topic="update." + source)
+
+        time.sleep(0.05)
+        update("justice", "u1", "mediating")            # progress: the clock starts again
+        wait_for(lambda: daemon.case(case["id"])["case"]["due_at"] > first_due)
+        update("convener", "u2", "accepted")            # a role, not a routed unit
+        update("police", "u3", "accepted")              # not routed on this case
+        update("justice", "u4", "failed")               # mediation failed: one level up
+        wait_for(lambda: daemon.counters()["escalated"] == 1)
+        after = daemon.case(case["id"])
+        assert after["case"]["level"] == "major" and "update.failed" in after["case"]["reasons"]
+        assert after["case"]["due_at"] == due_after(after["case"]["clock_start"], DAY_MS)
+        assert daemon.health()["rejections"] == {"not_routed": 2}
+        update("office", "u5", "closed")
+        wait_for(lambda: daemon.case(case["id"])["case"]["closed"])
+        history = [e["type"] for e in daemon.case(case["id"])["history"]]
+        assert history[:2] == ["report", "alert"]
+        assert history.count("update") == 3 and history[-1] == "alert"
+        # every update is in the history with who, when, the note and the state
+        updates = [e for e in daemon.case(case["id"])["history"] if e["type"] == "update"]
+        assert [u["body"]["status"] for u in updates] == ["mediating", "failed", "closed"]
+        assert [u["body"]["source"] for u in updates] == ["justice", "justice", "office"]
+
+
+def test_early_warning_windows_rebuild_after_kill9():
+    daemon = Daemon().start()
+    try:
+        watcher = daemon.watcher(("warning.",))
+        send(daemon, *[report(rid="w%d" % i, name="Street Co %d" % i, street="wanli",
+                              source="hrss") for i in range(9)])
+        daemon.wait_counter("reports", 9)
+        assert watcher.recv_all(quiet_ms=300) == []
+        watcher.close()
+        daemon.kill9()
+        daemon.start()
+        watcher = daemon.watcher(("warning.",))
+        send(daemon, report(rid="w9", name="Street Co 9", street="wanli", source="hrss"))
+        message = watcher.recv(5000)
+        assert message, (daemon.counters(), daemon.read_log())
+        topic, body = message
+        assert topic == "warning.street" and body["street"] == "street.wanli"
+        assert body["count"] == 10 and body["units"] == ["office"]
+        watcher.close()
+        daemon.kill9()
+        daemon.start()
+        watcher = daemon.watcher(("warning.",))
+        # the window already crossed: an 11th report is no new crossing
+        send(daemon, report(rid="w10", name="Street Co 10", street="wanli", source="hrss"))
+        daemon.wait_counter("reports", 1)
+        assert watcher.recv_all(quiet_ms=400) == []
+        # a work prompt: one category from three streets, to every street
+        send(daemon, report(rid="p1", name="P1", category="layoff", street="taopu", source="hrss"),
+             report(rid="p2", name="P2", category="layoff", street="zhenru", source="hrss"))
+        assert watcher.recv_all(quiet_ms=400) == []          # two streets: not yet
+        send(daemon, report(rid="p3", name="P3", category="layoff", street="ganquan", source="hrss"))
+        topic, body = watcher.recv(5000)
+        assert topic == "warning.prompt" and body["category"] == "layoff"
+        assert sorted(body["streets"]) == ["street.ganquan", "street.taopu", "street.zhenru"]
+        assert len(body["units"]) == 10 and all(u.startswith("street.") for u in body["units"])
+        send(daemon, report(rid="p4", name="P4", category="layoff", street="changfeng", source="hrss"))
+        assert watcher.recv_all(quiet_ms=400) == []          # once per crossing
+    finally:
+        daemon.cleanup()
+
+
+def test_daily_and_weekly_briefings():
+    start = local_ms("2026-03-01T20:00")          # Sunday evening
+    daemon = Daemon(extra_args=["--time-start", "2026-03-01T20:00", "--time-scale", "20000"])
+    daemon.start()
+    try:
+        watcher = daemon.watcher(("brief.", "escalate.city"))
+        send(daemon, report(rid="b1", name="Brief One", workers=3, at=start),
+             report(rid="b2", name="Brief Two", workers=40, at=start),
+             report(rid="b3", name="Brief Three", workers=12, street="taopu", source="hrss",
+                    category="layoff", at=start))
+        messages = []
+        wait_for(lambda: messages.extend(watcher.recv_all(quiet_ms=200)) or
+                 {"brief.daily", "brief.weekly"} <= {m[0] for m in messages}, timeout=20)
+        by_topic = {}
+        for topic, body in messages:
+            by_topic.setdefault(topic, []).append(body)
+        daily = by_topic["brief.daily"][0]
+        assert daily["period"] == "daily" and daily["new"]["total"] == 3
+        assert daily["new"]["by_level"] == {"general": 1, "significant": 1, "major": 1, "critical": 0}
+        assert daily["new"]["by_street"] == {"street.caoyang": 2, "street.taopu": 1}
+        assert daily["new"]["by_category"] == {"wage_arrears": 2, "layoff": 1}
+        assert daily["open"] == 3 and daily["meetings_requested"] == 1
+        assert local_date(daily["at"]) == "2026-03-02"            # Monday 08:30
+        weekly = by_topic["brief.weekly"][0]
+        assert weekly["period"] == "weekly" and weekly["new"]["total"] == 3
+        # the weekly brief is also reported to the city (汇报)
+        city = [b for b in by_topic.get("escalate.city", []) if b.get("period") == "weekly"]
+        assert len(city) == 1 and city[0]["to"] == "city" and city[0]["new"] == weekly["new"]
+        assert city[0]["seq"] != weekly["seq"]
+    finally:
+        daemon.cleanup()
+
+
+def test_meetings_quorum_reminders_minutes_plenary():
+    daemon = Daemon(extra_args=["--time-scale", "10000"]).start()
+    try:
+        watcher = daemon.watcher(("meeting.", "alert.", "warning."))
+        send(daemon, report(rid="q1", name="Quorum Co", workers=40, ownership="private"),
+             report(rid="q2", name="No Quorum Co", workers=40, ownership="private"))
+        requests = []
+        wait_for(lambda: requests.extend(m for m in watcher.recv_all(quiet_ms=100)
+                                         if m[0] == "meeting.request") or len(requests) == 2)
+        (_, m1), (_, m2) = requests
+        assert m1["kind"] == "special" and m1["chairs"] == ["convener", "vice_convener"]
+        invited = m1["participants"]
+        assert len(invited) == 6 and "hrss" in invited
+
+        def rsvp(source, rid, meeting, answer):
+            return {"v": 1, "id": rid, "source": source, "at": now_ms(), "meeting": meeting,
+                    "answer": answer}
+
+        feeder = daemon.feeder()
+        # M1: the vice-convener, the lead unit and half of the invited attend
+        for unit in ("vice_convener", "hrss", "legal", "justice"):
+            feeder.send(rsvp(unit, "r-" + unit, m1["meeting"], "attend"), topic="rsvp." + unit)
+        # M2: the lead unit only; legal declines
+        feeder.send(rsvp("hrss", "r2-hrss", m2["meeting"], "attend"), topic="rsvp.hrss")
+        feeder.send(rsvp("legal", "r2-legal", m2["meeting"], "decline"), topic="rsvp.legal")
+        feeder.send(rsvp("police", "r-police", m1["meeting"], "attend"), topic="rsvp.police")
+        feeder.send(rsvp("hrss", "r-ghost", "putuo-m999", "attend"), topic="rsvp.hrss")
+        feeder.close()
+        daemon.wait_counter("rsvps", 6)
+        assert daemon.health()["rejections"] == {"not_invited": 1, "unknown_meeting": 1}
+
+        # half the 24h deadline later (4.3 s at 10000x): M2 has no quorum
+        reminders = []
+        wait_for(lambda: reminders.extend(m for m in watcher.recv_all(quiet_ms=100)
+                                          if m[0] == "meeting.reminder" or
+                                          m[1].get("kind") == "warning") or len(reminders) >= 2,
+                 timeout=20)
+        reminder = [b for t, b in reminders if t == "meeting.reminder"]
+        warning = [b for t, b in reminders if t.startswith("alert.")]
+        assert len(reminder) == 1 and reminder[0]["meeting"] == m2["meeting"]
+        assert "hrss" not in reminder[0]["to"] and "legal" not in reminder[0]["to"]
+        assert {"convener", "vice_convener", "justice", "union"} <= set(reminder[0]["to"])
+        assert len(warning) == 1 and warning[0]["units"] == ["convener"]
+        assert warning[0]["reasons"] == ["meeting.no_quorum"] and warning[0]["case"] == m2["case"]
+
+        # the office records M1 as held; the case's history shows the minutes
+        feeder = daemon.feeder()
+        minutes = {"v": 1, "id": "min-1", "source": "office", "at": now_ms(), "meeting": m1["meeting"],
+                   "decisions": ["由区总工会牵头协商", "街道三日内回访"], "followup": ["union"],
+                   "cases": [m1["case"]]}
+        feeder.send(minutes, topic="minutes.office")
+        feeder.send(dict(minutes, id="min-2", source="hrss"), topic="minutes.hrss")
+        feeder.close()
+        daemon.wait_counter("minutes", 1)
+        history = daemon.case(m1["case"])["history"]
+        held = [e for e in history if e["type"] == "minutes"]
+        assert len(held) == 1 and held[0]["body"]["decisions"][0] == "由区总工会牵头协商"
+        assert daemon.health()["rejections"]["not_authorized"] == 1
+
+        # a plenary, called by the convener through the api
+        status, body = daemon.request_args("plenary", {"source": "hrss"})
+        assert status == "error" and "convener" in body["error"]
+        status, body = daemon.request_args("plenary", {"source": "convener"})
+        assert status == "ok"
+        plenary = wait_for(lambda: [b for t, b in watcher.recv_all(quiet_ms=100)
+                                    if t == "meeting.request"])[0]
+        assert plenary["kind"] == "plenary" and plenary["meeting"] == body["meeting"]
+        assert len(plenary["participants"]) == 21 and "case" not in plenary
+    finally:
+        daemon.cleanup()
+
+
+def test_replay_joins_live_stream_without_gap_or_duplicate():
+    with running() as daemon:
+        send(daemon, *[report(rid="early%d" % i, name="Early %d" % i) for i in range(50)])
+        daemon.wait_counter("reports", 50)
+        out = open(os.path.join(daemon.folder, "replay.out"), "w")
+        replay = subprocess.Popen([CLIENT, "replay", "--since", "1", "--json", "--api", daemon.api,
+                                   "--endpoint", daemon.publish], stdout=out, stderr=subprocess.PIPE)
+        stop = threading.Event()
+
+        def feed():
+            feeder = daemon.feeder()
+            for i in range(1500):
+                feeder.send(report(rid="live%d" % i, name="Live %d" % i,
+                                   street=["wanli", "taopu", "zhenru"][i % 3], source="hrss"))
+                if i % 50 == 0:
+                    time.sleep(0.01)
+            feeder.close()
+            stop.set()
+
+        thread = threading.Thread(target=feed)
+        thread.start()
+        thread.join(60)
+        daemon.wait_counter("reports", 1550)
+        time.sleep(1.0)
+        replay.send_signal(signal.SIGTERM)
+        replay.wait(10)
+        out.close()
+        with open(os.path.join(daemon.folder, "replay.out")) as handle:
+            seen = [json.loads(line)["body"]["seq"] for line in handle if line.strip()]
+        stored = [e["seq"] for e in replay_all(daemon)]
+        assert len(stored) >= 1550
+        assert seen == stored, (len(seen), len(stored), sorted(set(stored) - set(seen))[:5])
+
+
+def test_case_why_and_cases_commands():
+    with running() as daemon:
+        send(daemon, report(rid="x1", name="Why Ltd", workers=12, flags=["litigation"]),
+             report(rid="x2", name="Why Ltd", workers=35, flags=["gathering"], source="union",
+                    street="caoyang"))
+        daemon.wait_counter("reports", 2)
+        case = daemon.request_args("cases", {"level": "major"})[1]["cases"][0]["id"]
+        result = subprocess.run([CLIENT, "why", case, "--api", daemon.api], capture_output=True,
+                                text=True, timeout=20)
+        assert result.returncode == 0, result.stderr
+        assert "route.police" in result.stdout and "区公安分局" in result.stdout
+        assert "route.court" in result.stdout and "major.flags" in result.stdout
+        result = subprocess.run([CLIENT, "case", case, "--api", daemon.api], capture_output=True,
+                                text=True, timeout=20)
+        assert result.returncode == 0 and "history:" in result.stdout
+        assert result.stdout.count("report") >= 2 and "meeting.request" in result.stdout
+        result = subprocess.run([CLIENT, "cases", "--level", "major", "--json", "--api", daemon.api],
+                                capture_output=True, text=True, timeout=20)
+        listed = json.loads(result.stdout)
+        assert listed["count"] == 1 and listed["cases"][0]["id"] == case
+        result = subprocess.run([CLIENT, "cases", "--street", "wanli", "--api", daemon.api],
+                                capture_output=True, text=True, timeout=20)
+        assert result.stdout.strip().endswith("0 cases")
+        result = subprocess.run([CLIENT, "case", "putuo-404", "--api", daemon.api],
+                                capture_output=True, text=True, timeout=20)
+        assert result.returncode == 1 and "no case" in result.stderr
+        result = subprocess.run([CLIENT, "update", case, "--status", "mediating", "--source", "union",
+                                 "--note", "协商中", "-e", daemon.ingest], capture_output=True,
+                                text=True, timeout=20)
+        assert result.returncode == 0, result.stderr
+        daemon.wait_counter("updates", 1)
+        assert daemon.case(case)["case"]["status"] == "mediating"
