@@ -408,12 +408,7 @@ s_str (const msgpack_object *map, const char *key, char *buffer, size_t size)
 static int64_t
 s_int (const msgpack_object *map, const char *key)
 {
-    const msgpack_object *obj = hs_proto_get (map, key);
-    if (obj && obj->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
-        return (int64_t) obj->via.u64;
-    if (obj && obj->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
-        return obj->via.i64;
-    return -1;
+    return hs_proto_int (map, key, -1);
 }
 
 static void
@@ -544,10 +539,8 @@ s_watch (hs_config_t *config, int argc, char *argv [])
         zsock_destroy (&sub);
         return 1;
     }
-    hs_limits_t limits = config->limits;
-    limits.max_body = 1 << 24;
-    limits.max_items = 1 << 16;
-    limits.max_objects = 1 << 20;
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
     while (count != 0 && !zsys_interrupted) {
         zmsg_t *msg = zmsg_recv (sub);
         if (!msg)
@@ -588,18 +581,6 @@ s_watch (hs_config_t *config, int argc, char *argv [])
 //  ---------------------------------------------------------------------
 //  The api: health, case, cases, why, replay, plenary
 
-static hs_limits_t
-s_reply_limits (hs_config_t *config)
-{
-    hs_limits_t limits = config->limits;
-    limits.max_body = 1 << 28;
-    limits.max_items = 1 << 20;
-    limits.max_objects = 1 << 26;
-    limits.max_depth = 16;
-    limits.max_str = 1 << 24;
-    return limits;
-}
-
 //  Send one request (command + optional args) from a REQ socket. Returns 0
 //  with *reply set (caller destroys it and its body) if the daemon said
 //  "ok", 1 if it said "error" (the reason is printed), -1 if no answer.
@@ -617,7 +598,7 @@ s_reply_destroy (s_reply_t *reply)
 }
 
 static int
-s_api (hs_config_t *config, zsock_t *req, const char *command, json_t *args, s_reply_t *reply)
+s_api (zsock_t *req, const char *command, json_t *args, s_reply_t *reply)
 {
     memset (reply, 0, sizeof (*reply));
     msgpack_unpacked_init (&reply->unpacked);
@@ -638,7 +619,8 @@ s_api (hs_config_t *config, zsock_t *req, const char *command, json_t *args, s_r
     char *status = zmsg_popstr (answer);
     reply->frame = zmsg_pop (answer);
     zmsg_destroy (&answer);
-    hs_limits_t limits = s_reply_limits (config);
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
     hs_why_t why;
     int rc = -1;
     if (reply->frame
@@ -741,7 +723,7 @@ s_health (hs_config_t *config, int argc, char *argv [])
     if (!req)
         return 1;
     s_reply_t reply;
-    int rc = s_api (config, req, "health", NULL, &reply);
+    int rc = s_api (req, "health", NULL, &reply);
     if (rc >= 0) {
         s_print_json (reply.body, true);
         char status [16];
@@ -850,7 +832,7 @@ s_case (hs_config_t *config, int argc, char *argv [], bool why)
         return 1;
     json_t *args = json_pack ("{s:s}", "id", argv [first]);
     s_reply_t reply;
-    int rc = s_api (config, req, "case", args, &reply);
+    int rc = s_api (req, "case", args, &reply);
     json_decref (args);
     if (rc == 0 && options.json)
         s_print_json (reply.body, true);
@@ -960,7 +942,7 @@ s_cases (hs_config_t *config, int argc, char *argv [])
         return 1;
     }
     s_reply_t reply;
-    int rc = s_api (config, req, "cases", cases.args, &reply);
+    int rc = s_api (req, "cases", cases.args, &reply);
     json_decref (cases.args);
     if (rc == 0 && options.json)
         s_print_json (reply.body, false);
@@ -1060,7 +1042,7 @@ s_replay (hs_config_t *config, int argc, char *argv [])
     for (int attempt = 0; attempt < 100 && !live && !zsys_interrupted; attempt++) {
         json_t *args = json_pack ("{s:s}", "token", token);
         s_reply_t reply;
-        int rc = s_api (config, req, "hello", args, &reply);
+        int rc = s_api (req, "hello", args, &reply);
         json_decref (args);
         if (rc >= 0)
             s_reply_destroy (&reply);
@@ -1088,7 +1070,7 @@ s_replay (hs_config_t *config, int argc, char *argv [])
     do {
         json_t *args = json_pack ("{s:I,s:i}", "since", (json_int_t) next, "limit", 1000);
         s_reply_t reply;
-        rc = s_api (config, req, "replay", args, &reply);
+        rc = s_api (req, "replay", args, &reply);
         json_decref (args);
         if (rc)
             break;
@@ -1113,7 +1095,8 @@ s_replay (hs_config_t *config, int argc, char *argv [])
     } while (next <= last && replay.count != 0 && !zsys_interrupted);
     //  3. Live, from where the pages ended.
     zsock_set_rcvtimeo (sub, -1);
-    hs_limits_t limits = s_reply_limits (config);
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
     while (rc == 0 && replay.follow && replay.count != 0 && !zsys_interrupted) {
         zmsg_t *msg = zmsg_recv (sub);
         if (!msg)
@@ -1156,7 +1139,7 @@ s_plenary (hs_config_t *config, int argc, char *argv [])
         return 1;
     json_t *args = json_pack ("{s:s}", "source", "convener");
     s_reply_t reply;
-    int rc = s_api (config, req, "plenary", args, &reply);
+    int rc = s_api (req, "plenary", args, &reply);
     json_decref (args);
     if (rc == 0) {
         char meeting [HS_ID_MAX + 1], when [32];

@@ -320,17 +320,6 @@ s_get_str (const msgpack_object *map, const char *key, char *dest, size_t size)
         *dest = 0;
 }
 
-static int64_t
-s_get_int (const msgpack_object *map, const char *key)
-{
-    const msgpack_object *obj = hs_proto_get (map, key);
-    if (obj && obj->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
-        return (int64_t) obj->via.u64;
-    if (obj && obj->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
-        return obj->via.i64;
-    return 0;
-}
-
 static size_t
 s_get_list (const msgpack_object *map, const char *key, char (*list)[HS_CODE_MAX + 1], size_t max)
 {
@@ -347,8 +336,7 @@ int
 hs_case_decode (const void *data, size_t size, hs_case_t *kase)
 {
     hs_limits_t limits;
-    hs_limits_default (&limits);
-    limits.max_body = 1 << 20;
+    hs_limits_stored (&limits);
     hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
@@ -370,8 +358,8 @@ hs_case_decode (const void *data, size_t size, hs_case_t *kase)
     s_get_str (map, "ownership", text, sizeof (text));
     kase->ownership = hs_ownership_parse (text);
     s_get_str (map, "sector", kase->sector, sizeof (kase->sector));
-    kase->workers = s_get_int (map, "workers");
-    kase->amount = s_get_int (map, "amount");
+    kase->workers = hs_proto_int (map, "workers", 0);
+    kase->amount = hs_proto_int (map, "amount", 0);
     const msgpack_object *flags = hs_proto_get (map, "flags");
     if (flags && flags->type == MSGPACK_OBJECT_ARRAY)
         for (uint32_t index = 0; index < flags->via.array.size; index++) {
@@ -387,18 +375,16 @@ hs_case_decode (const void *data, size_t size, hs_case_t *kase)
     s_get_str (map, "rules_version", kase->rules_version, sizeof (kase->rules_version));
     s_get_str (map, "status", text, sizeof (text));
     kase->status = streq (text, "open")? HS_CASE_OPEN: hs_status_parse (text);
-    const msgpack_object *closed = hs_proto_get (map, "closed");
-    kase->closed = closed && closed->type == MSGPACK_OBJECT_BOOLEAN && closed->via.boolean;
-    kase->opened = s_get_int (map, "opened");
-    kase->updated = s_get_int (map, "updated");
-    kase->first_seq = (uint64_t) s_get_int (map, "first_seq");
-    kase->last_seq = (uint64_t) s_get_int (map, "last_seq");
-    kase->reports = (uint64_t) s_get_int (map, "reports");
-    kase->clock_start = s_get_int (map, "clock_start");
-    kase->due_at = s_get_int (map, "due_at");
-    kase->escalate_at = s_get_int (map, "escalate_at");
-    const msgpack_object *overdue = hs_proto_get (map, "overdue");
-    kase->overdue_sent = overdue && overdue->type == MSGPACK_OBJECT_BOOLEAN && overdue->via.boolean;
+    kase->closed = hs_proto_bool (map, "closed");
+    kase->opened = hs_proto_int (map, "opened", 0);
+    kase->updated = hs_proto_int (map, "updated", 0);
+    kase->first_seq = (uint64_t) hs_proto_int (map, "first_seq", 0);
+    kase->last_seq = (uint64_t) hs_proto_int (map, "last_seq", 0);
+    kase->reports = (uint64_t) hs_proto_int (map, "reports", 0);
+    kase->clock_start = hs_proto_int (map, "clock_start", 0);
+    kase->due_at = hs_proto_int (map, "due_at", 0);
+    kase->escalate_at = hs_proto_int (map, "escalate_at", 0);
+    kase->overdue_sent = hs_proto_bool (map, "overdue");
     msgpack_unpacked_destroy (&unpacked);
     return *kase->id && kase->level >= 0 && kase->category >= 0? 0: -1;
 }

@@ -499,8 +499,7 @@ s_rebuild_visit (const void *key, size_t key_size, const void *data, size_t size
     if (++rebuild->scanned > 5000000)
         return 1;
     hs_limits_t limits;
-    hs_limits_default (&limits);
-    limits.max_body = 1 << 24;
+    hs_limits_stored (&limits);
     hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
@@ -541,8 +540,7 @@ s_rebuild_warnings (hs_engine_t *self)
     int rc = hs_store_walk (self->store, HS_TABLE_EVENTS, NULL, 0, true, s_rebuild_visit, &rebuild);
     hs_store_view_end (self->store);
     hs_limits_t limits;
-    hs_limits_default (&limits);
-    limits.max_body = 1 << 24;
+    hs_limits_stored (&limits);
     for (zchunk_t *chunk = (zchunk_t *) zlistx_first (rebuild.reports); chunk;
          chunk = (zchunk_t *) zlistx_next (rebuild.reports)) {
         hs_why_t why;
@@ -587,6 +585,18 @@ s_reject (hs_engine_t *self, const hs_why_t *why, zmsg_t *msg)
                                     hs_pack_size (self->record));
 }
 
+//  A message's `source` must be the unit its topic names. Returns 0, or
+//  the result of rejecting it (1 if rejected, -1 if the store failed).
+static int
+s_source_matches (hs_engine_t *self, zmsg_t *msg, const char *source, const char *unit)
+{
+    if (streq (source, unit))
+        return 0;
+    hs_why_t why;
+    hs_why (&why, "source_mismatch", "source '%s' does not match topic unit '%s'", source, unit);
+    return s_reject (self, &why, msg)? -1: 1;
+}
+
 //  Idempotency: 0 new, 1 seen before (counted), -1 store failure.
 static int
 s_seen (hs_engine_t *self, char kind, const char *source, const char *id, char *key, size_t size)
@@ -610,11 +620,9 @@ s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     hs_units_t *units = self->config->units;
     if (hs_report_decode (map, &self->config->limits, self->now, &report, &why))
         return s_reject (self, &why, msg);
-    if (!streq (report.source, unit)) {
-        hs_why (&why, "source_mismatch", "source '%s' does not match topic unit '%s'",
-                report.source, unit);
-        return s_reject (self, &why, msg);
-    }
+    int matches = s_source_matches (self, msg, report.source, unit);
+    if (matches)
+        return matches < 0? -1: 0;
     const hs_unit_t *street = NULL;
     if (*report.street) {
         street = hs_units_street (units, report.street);
@@ -688,11 +696,9 @@ s_handle_update (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     hs_update_t update;
     if (hs_update_decode (map, &self->config->limits, self->now, &update, &why))
         return s_reject (self, &why, msg);
-    if (!streq (update.source, unit)) {
-        hs_why (&why, "source_mismatch", "source '%s' does not match topic unit '%s'",
-                update.source, unit);
-        return s_reject (self, &why, msg);
-    }
+    int matches = s_source_matches (self, msg, update.source, unit);
+    if (matches)
+        return matches < 0? -1: 0;
     char key [HS_ID_MAX + HS_CODE_MAX + 8];
     int rc = s_seen (self, 'u', update.source, update.id, key, sizeof (key));
     if (rc)
@@ -756,10 +762,9 @@ s_handle_rsvp (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     hs_rsvp_t rsvp;
     if (hs_rsvp_decode (map, &self->config->limits, self->now, &rsvp, &why))
         return s_reject (self, &why, msg);
-    if (!streq (rsvp.source, unit)) {
-        hs_why (&why, "source_mismatch", "source '%s' does not match topic unit '%s'", rsvp.source, unit);
-        return s_reject (self, &why, msg);
-    }
+    int matches = s_source_matches (self, msg, rsvp.source, unit);
+    if (matches)
+        return matches < 0? -1: 0;
     char key [HS_ID_MAX + HS_CODE_MAX + 8];
     int rc = s_seen (self, 'v', rsvp.source, rsvp.id, key, sizeof (key));
     if (rc)
@@ -796,11 +801,9 @@ s_handle_minutes (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     hs_minutes_t minutes;
     if (hs_minutes_decode (map, &self->config->limits, self->now, &minutes, &why))
         return s_reject (self, &why, msg);
-    if (!streq (minutes.source, unit)) {
-        hs_why (&why, "source_mismatch", "source '%s' does not match topic unit '%s'",
-                minutes.source, unit);
-        return s_reject (self, &why, msg);
-    }
+    int matches = s_source_matches (self, msg, minutes.source, unit);
+    if (matches)
+        return matches < 0? -1: 0;
     if (!streq (unit, "office")) {
         hs_why (&why, "not_authorized", "only the office records minutes, not '%s'", unit);
         return s_reject (self, &why, msg);
@@ -1191,8 +1194,7 @@ s_brief_event (const void *key, size_t key_size, const void *data, size_t size, 
     (void) key_size;
     s_brief_t *brief = (s_brief_t *) arg;
     hs_limits_t limits;
-    hs_limits_default (&limits);
-    limits.max_body = 1 << 24;
+    hs_limits_stored (&limits);
     hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
@@ -1271,6 +1273,46 @@ s_pack_levels (hs_pack_t *pack, const int64_t *counts)
     }
 }
 
+//  Pack a briefing's body into self->body; `to` names the level it is
+//  reported to (a copy upward), or NULL.
+static void
+s_brief_pack (hs_engine_t *self, s_brief_t *brief, uint64_t seq, const char *to)
+{
+    hs_pack_reset (self->body);
+    hs_map_t map, news;
+    hs_map_begin (&map, self->body);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) seq);
+    hs_map_str (&map, "period", brief->period);
+    hs_map_str (&map, "district", self->config->district);
+    if (to)
+        hs_map_str (&map, "to", to);
+    hs_map_int (&map, "from", brief->from);
+    hs_map_int (&map, "until", self->now);
+    hs_map_key (&map, "new");
+    hs_map_begin (&news, self->body);
+    hs_map_int (&news, "total", brief->new_cases);
+    hs_map_key (&news, "by_level");
+    s_pack_levels (self->body, brief->by_level);
+    hs_map_key (&news, "by_street");
+    s_pack_tally (self->body, brief->by_street);
+    hs_map_key (&news, "by_category");
+    s_pack_tally (self->body, brief->by_category);
+    hs_map_end (&news);
+    hs_map_int (&map, "open", brief->open);
+    hs_map_key (&map, "open_by_level");
+    s_pack_levels (self->body, brief->open_by_level);
+    hs_map_int (&map, "overdue", brief->overdue_open);
+    hs_map_int (&map, "overdue_alerts", brief->overdue_alerts);
+    hs_map_int (&map, "escalated", brief->escalated);
+    hs_map_int (&map, "resolved", brief->resolved);
+    hs_map_int (&map, "meetings_requested", brief->meetings_requested);
+    hs_map_int (&map, "meetings_held", brief->meetings_held);
+    hs_map_int (&map, "warnings", brief->warnings);
+    hs_map_int (&map, "at", self->now);
+    hs_map_end (&map);
+}
+
 //  The next local time a briefing is due after `now`.
 static int64_t
 s_brief_next (hs_engine_t *self, bool weekly, int64_t now)
@@ -1312,77 +1354,17 @@ s_brief (hs_engine_t *self, bool weekly)
         rc = hs_store_walk (self->store, HS_TABLE_CASES, NULL, 0, false, s_brief_case, &brief);
     if (rc == 0) {
         uint64_t seq = hs_store_next_seq (self->store);
-        hs_pack_reset (self->body);
-        hs_map_t map, news;
-        hs_map_begin (&map, self->body);
-        hs_map_int (&map, "v", HS_PROTO_VERSION);
-        hs_map_int (&map, "seq", (int64_t) seq);
-        hs_map_str (&map, "period", period);
-        hs_map_str (&map, "district", self->config->district);
-        hs_map_int (&map, "from", brief.from);
-        hs_map_int (&map, "to", self->now);
-        hs_map_key (&map, "new");
-        hs_map_begin (&news, self->body);
-        hs_map_int (&news, "total", brief.new_cases);
-        hs_map_key (&news, "by_level");
-        s_pack_levels (self->body, brief.by_level);
-        hs_map_key (&news, "by_street");
-        s_pack_tally (self->body, brief.by_street);
-        hs_map_key (&news, "by_category");
-        s_pack_tally (self->body, brief.by_category);
-        hs_map_end (&news);
-        hs_map_int (&map, "open", brief.open);
-        hs_map_key (&map, "open_by_level");
-        s_pack_levels (self->body, brief.open_by_level);
-        hs_map_int (&map, "overdue", brief.overdue_open);
-        hs_map_int (&map, "overdue_alerts", brief.overdue_alerts);
-        hs_map_int (&map, "escalated", brief.escalated);
-        hs_map_int (&map, "resolved", brief.resolved);
-        hs_map_int (&map, "meetings_requested", brief.meetings_requested);
-        hs_map_int (&map, "meetings_held", brief.meetings_held);
-        hs_map_int (&map, "warnings", brief.warnings);
-        hs_map_int (&map, "at", self->now);
-        hs_map_end (&map);
+        s_brief_pack (self, &brief, seq, NULL);
         char topic [32];
         snprintf (topic, sizeof (topic), "brief.%s", period);
         self->staged.briefs++;
         rc = s_emit (self, seq, "brief", topic, NULL);
         if (rc == 0 && weekly) {
-            //  The same briefing, reported upward to the city.
-            uint64_t up = hs_store_next_seq (self->store);
-            zmsg_t *last = (zmsg_t *) zlist_tail (self->outbox);
-            zframe_t *body = zmsg_last (last);
-            hs_pack_reset (self->record);
-            hs_pack_raw (self->record, zframe_data (body), zframe_size (body));
-            //  Re-stamp the seq: the copy is an event of its own.
-            hs_pack_reset (self->body);
-            msgpack_unpacked unpacked;
-            msgpack_unpacked_init (&unpacked);
-            hs_limits_t limits;
-            hs_limits_default (&limits);
-            limits.max_body = 1 << 24;
-            hs_why_t why;
-            if (hs_proto_unpack_map (hs_pack_data (self->record), hs_pack_size (self->record),
-                                     &limits, &unpacked, &why) == 0) {
-                hs_map_t copy;
-                hs_map_begin (&copy, self->body);
-                const msgpack_object *original = &unpacked.data;
-                for (uint32_t index = 0; index < original->via.map.size; index++) {
-                    const msgpack_object_kv *kv = &original->via.map.ptr [index];
-                    char key [32] = "";
-                    hs_proto_strcpy (&kv->key, key, sizeof (key));
-                    hs_map_key (&copy, key);
-                    if (streq (key, "seq"))
-                        hs_pack_int (self->body, (int64_t) up);
-                    else
-                        hs_pack_object (self->body, &kv->val);
-                }
-                hs_map_str (&copy, "to", "city");
-                hs_map_end (&copy);
-                self->staged.escalations++;
-                rc = s_emit (self, up, "escalate", "escalate.city", NULL);
-            }
-            msgpack_unpacked_destroy (&unpacked);
+            //  The same briefing, reported upward to the city (汇报).
+            seq = hs_store_next_seq (self->store);
+            s_brief_pack (self, &brief, seq, "city");
+            self->staged.escalations++;
+            rc = s_emit (self, seq, "escalate", "escalate.city", NULL);
         }
     }
     zhashx_destroy (&brief.by_street);
@@ -1393,8 +1375,7 @@ s_brief (hs_engine_t *self, bool weekly)
     }
     if (rc == 0) {
         snprintf (name, sizeof (name), "brief.%s.seq", period);
-        uint64_t next_seq = hs_store_next_seq (self->store);      //  skips one seq: harmless
-        rc = hs_store_meta_put (self->store, name, next_seq);
+        rc = hs_store_meta_put (self->store, name, hs_store_peek_seq (self->store));
     }
     if (rc == 0) {
         snprintf (name, sizeof (name), "brief.%s.next", period);

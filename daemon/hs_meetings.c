@@ -164,24 +164,6 @@ hs_meeting_rec_encode (const hs_meeting_rec_t *meeting, hs_pack_t *pack)
     hs_map_end (&map);
 }
 
-static int64_t
-s_int (const msgpack_object *map, const char *key)
-{
-    const msgpack_object *obj = hs_proto_get (map, key);
-    if (obj && obj->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
-        return (int64_t) obj->via.u64;
-    if (obj && obj->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
-        return obj->via.i64;
-    return 0;
-}
-
-static bool
-s_bool (const msgpack_object *map, const char *key)
-{
-    const msgpack_object *obj = hs_proto_get (map, key);
-    return obj && obj->type == MSGPACK_OBJECT_BOOLEAN && obj->via.boolean;
-}
-
 static size_t
 s_unpack_answers (const msgpack_object *obj, char (*units)[HS_CODE_MAX + 1], char *answers, size_t max)
 {
@@ -204,8 +186,7 @@ int
 hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
 {
     hs_limits_t limits;
-    hs_limits_default (&limits);
-    limits.max_body = 1 << 20;
+    hs_limits_stored (&limits);
     hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
@@ -215,7 +196,7 @@ hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
         const msgpack_object *map = &unpacked.data;
         hs_proto_strcpy (hs_proto_get (map, "id"), meeting->id, sizeof (meeting->id));
         hs_proto_strcpy (hs_proto_get (map, "kind"), meeting->kind, sizeof (meeting->kind));
-        meeting->level = (int) s_int (map, "level");
+        meeting->level = (int) hs_proto_int (map, "level", 0);
         const msgpack_object *cases = hs_proto_get (map, "cases");
         if (cases && cases->type == MSGPACK_OBJECT_ARRAY)
             for (uint32_t index = 0; index < cases->via.array.size
@@ -229,10 +210,10 @@ hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
         meeting->chair_count = s_unpack_answers (hs_proto_get (map, "chairs"), meeting->chairs,
                                                  meeting->chair_answers, HS_MEETING_MAX_CHAIRS);
         hs_proto_strcpy (hs_proto_get (map, "urgency"), meeting->urgency, sizeof (meeting->urgency));
-        meeting->requested = s_int (map, "requested");
-        meeting->deadline = s_int (map, "deadline");
-        meeting->held = s_bool (map, "held");
-        meeting->reminded = s_bool (map, "reminded");
+        meeting->requested = hs_proto_int (map, "requested", 0);
+        meeting->deadline = hs_proto_int (map, "deadline", 0);
+        meeting->held = hs_proto_bool (map, "held");
+        meeting->reminded = hs_proto_bool (map, "reminded");
         rc = *meeting->id? 0: -1;
     }
     msgpack_unpacked_destroy (&unpacked);

@@ -275,9 +275,7 @@ s_replay_event (const void *key, size_t key_size, const void *data, size_t size,
         return 1;
     walk->next = hs_store_be64_get ((const uint8_t *) key) + 1;
     hs_limits_t limits;
-    hs_limits_default (&limits);
-    limits.max_body = 1 << 24;
-    limits.max_objects = 1 << 20;
+    hs_limits_stored (&limits);
     hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);

@@ -259,6 +259,12 @@ hs_store_next_seq (hs_store_t *self)
     return self->txn_next_seq++;
 }
 
+uint64_t
+hs_store_peek_seq (hs_store_t *self)
+{
+    return self->txn? self->txn_next_seq: self->next_seq;
+}
+
 static int
 s_put (hs_store_t *self, MDB_dbi dbi, const char *name, const void *key_data, size_t key_size,
        const void *data, size_t size)

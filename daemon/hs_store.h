@@ -85,6 +85,9 @@ int hs_store_grow (hs_store_t *self);
 //  Allocate the next event seq inside the transaction.
 uint64_t hs_store_next_seq (hs_store_t *self);
 
+//  The seq the next allocation would give, without taking it.
+uint64_t hs_store_peek_seq (hs_store_t *self);
+
 //  Store an event under its seq. Returns 0 or -1.
 int hs_store_event_put (hs_store_t *self, uint64_t seq, const void *data, size_t size);
 

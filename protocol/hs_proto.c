@@ -81,6 +81,17 @@ hs_limits_default (hs_limits_t *limits)
     limits->max_future_ms = 24LL * 3600 * 1000;
 }
 
+void
+hs_limits_stored (hs_limits_t *limits)
+{
+    hs_limits_default (limits);
+    limits->max_body = 1 << 28;
+    limits->max_depth = 16;
+    limits->max_items = 1 << 20;
+    limits->max_objects = 1 << 26;
+    limits->max_str = 1 << 24;
+}
+
 int
 hs_why (hs_why_t *why, const char *code, const char *format, ...)
 {
@@ -267,6 +278,24 @@ hs_proto_get (const msgpack_object *map, const char *key)
             return &kv->val;
     }
     return NULL;
+}
+
+int64_t
+hs_proto_int (const msgpack_object *map, const char *key, int64_t fallback)
+{
+    const msgpack_object *obj = hs_proto_get (map, key);
+    if (obj && obj->type == MSGPACK_OBJECT_POSITIVE_INTEGER && obj->via.u64 <= (uint64_t) INT64_MAX)
+        return (int64_t) obj->via.u64;
+    if (obj && obj->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+        return obj->via.i64;
+    return fallback;
+}
+
+bool
+hs_proto_bool (const msgpack_object *map, const char *key)
+{
+    const msgpack_object *obj = hs_proto_get (map, key);
+    return obj && obj->type == MSGPACK_OBJECT_BOOLEAN && obj->via.boolean;
 }
 
 int

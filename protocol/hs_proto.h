@@ -116,6 +116,10 @@ typedef struct {
 
 void hs_limits_default (hs_limits_t *limits);
 
+//  Generous limits for what we wrote ourselves (stored records, replies):
+//  still bounded, but sized for a year of history rather than one report.
+void hs_limits_stored (hs_limits_t *limits);
+
 //  Why a message was rejected: a short fixed code (counted, used as the
 //  counter's key) and a line of detail (logged and kept with the dead
 //  letter). `code` always points to a static string.
@@ -146,6 +150,11 @@ int hs_proto_unpack_map (const uint8_t *data, size_t size,
 //  Look up a string key in a msgpack map. Returns the value, borrowed from
 //  the map (valid until the unpacked result is destroyed), or NULL.
 const msgpack_object *hs_proto_get (const msgpack_object *map, const char *key);
+
+//  An integer value of a map (`fallback` if absent or not an integer), and
+//  a boolean one (false unless it is true).
+int64_t hs_proto_int (const msgpack_object *map, const char *key, int64_t fallback);
+bool hs_proto_bool (const msgpack_object *map, const char *key);
 
 //  Copy a msgpack string object into a NUL-terminated buffer; returns 0, or
 //  -1 if it is not a string, does not fit, or contains a NUL byte.
