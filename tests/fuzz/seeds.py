@@ -19,11 +19,16 @@ bodies = [
      "enterprise": {"name": "x"}, "category": "other", "workers": 1},
     {"v": 1, "id": "u1", "source": "office", "at": now, "case": "putuo-1", "status": "resolved",
      "note": "ok"},
+    {"v": 1, "id": "v1", "source": "hrss", "at": now, "meeting": "putuo-m3", "answer": "attend"},
+    {"v": 1, "id": "m1", "source": "office", "at": now, "meeting": "putuo-m3",
+     "decisions": ["协商"], "followup": ["union"], "cases": ["putuo-1"]},
 ]
+topics = [b"report.street.caoyang", b"report.hrss", b"update.office", b"rsvp.hrss",
+          b"minutes.office"]
 for index, body in enumerate(bodies):
     packed = msgpack.packb(body, use_bin_type=True)
     with open(os.path.join(proto, "seed%d" % index), "wb") as handle:
         handle.write(packed)
-    topic = b"update.office" if "case" in body else ("report." + body["source"]).encode()
+    topic = topics[index]
     with open(os.path.join(engine, "seed%d" % index), "wb") as handle:
         handle.write(topic + b"\n--\n" + packed)
