@@ -77,13 +77,15 @@ class Daemon:
         self.log_path = os.path.join(self.folder, "huishangd.log")
 
     def args(self):
-        args = [DAEMON, "--foreground", "--ingest", self.ingest, "--publish", self.publish,
+        # HS_DAEMON_WRAP runs the daemon under a tool, e.g. valgrind (make memcheck)
+        wrap = os.environ.get("HS_DAEMON_WRAP", "").split()
+        args = wrap + [DAEMON, "--foreground", "--ingest", self.ingest, "--publish", self.publish,
                 "--api", self.api, "--store", self.store]
         if self.config:
             args += ["--config", self.config]
         return args + self.extra_args
 
-    def start(self, timeout=10.0):
+    def start(self, timeout=60.0 if os.environ.get("HS_DAEMON_WRAP") else 10.0):
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.args(), stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + timeout
@@ -121,7 +123,11 @@ class Daemon:
 
     def cleanup(self):
         if self.alive():
-            self.stop(signal.SIGKILL)
+            # a clean stop, so that a wrapping tool (valgrind) can report
+            code = self.stop(signal.SIGTERM, timeout=60)
+            if os.environ.get("HS_DAEMON_WRAP") and code != 0:
+                raise AssertionError("huishangd under %s exited %s: %s"
+                                     % (os.environ["HS_DAEMON_WRAP"], code, self.read_log()[-3000:]))
         if self.owned:
             shutil.rmtree(self.folder, ignore_errors=True)
 
