@@ -1693,8 +1693,9 @@ hs_engine_run (hs_engine_t *self)
                  self->config->store_path, hs_clock_scale (self->clock) != 1? " (clock accelerated)": "");
     s_clockwork (self);             //  whatever fell due while we were down
     int64_t next_due = s_next_due (self);
+    bool stalled = false;           //  due work that the store would not take
     while (!zsys_interrupted) {
-        int64_t wait = next_due? hs_clock_real_wait (self->clock, next_due): 1000;
+        int64_t wait = next_due && !stalled? hs_clock_real_wait (self->clock, next_due): 1000;
         void *which = zpoller_wait (poller, (int) (wait < 1000? wait: 1000));
         if (which == hs_bus_ingest (self->bus))
             s_ingest (self);
@@ -1713,8 +1714,14 @@ hs_engine_run (hs_engine_t *self)
             next_due = s_next_due (self);
             if (next_due && hs_clock_now (self->clock) >= next_due) {
                 s_clockwork (self);
+                int64_t before = next_due;
                 next_due = s_next_due (self);
+                //  Nothing moved: the store refused; try again in a second
+                //  rather than spin.
+                stalled = next_due == before;
             }
+            else
+                stalled = false;
         }
         hs_reject_tick (self->reject, hs_clock_now (self->clock));
     }
