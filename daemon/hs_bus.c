@@ -104,8 +104,8 @@ s_send_frames (void *handle, zmsg_t *msg)
     return 0;
 }
 
-int
-hs_bus_publish (hs_bus_t *self, zmsg_t **msg_p)
+static int
+s_publish (hs_bus_t *self, zmsg_t **msg_p, bool counted)
 {
     assert (msg_p && *msg_p);
     zmsg_t *msg = *msg_p;
@@ -119,11 +119,23 @@ hs_bus_publish (hs_bus_t *self, zmsg_t **msg_p)
         zsock_set_xpub_nodrop (self->publish, 1);
     }
     if (rc == 0)
-        self->published++;
+        self->published += counted;
     else
         zsys_error ("hs_bus: publish failed: %s", zmq_strerror (zmq_errno ()));
     zmsg_destroy (msg_p);
     return rc;
+}
+
+int
+hs_bus_publish (hs_bus_t *self, zmsg_t **msg_p)
+{
+    return s_publish (self, msg_p, true);
+}
+
+int
+hs_bus_announce (hs_bus_t *self, zmsg_t **msg_p)
+{
+    return s_publish (self, msg_p, false);
 }
 
 void

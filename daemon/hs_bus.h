@@ -35,6 +35,10 @@ zsock_t *hs_bus_api (hs_bus_t *self);
 //  is counted. Returns 0, or -1 if the message could not be sent at all.
 int hs_bus_publish (hs_bus_t *self, zmsg_t **msg_p);
 
+//  Send a marker that is not an event (hs.hello): as hs_bus_publish, but
+//  not counted as published.
+int hs_bus_announce (hs_bus_t *self, zmsg_t **msg_p);
+
 //  Read pending subscribe / unsubscribe notices from the publish socket.
 void hs_bus_subscriptions (hs_bus_t *self);
 

@@ -111,17 +111,31 @@ hs_cases_find (hs_store_t *store, const hs_report_t *report, const char *street,
     return 0;
 }
 
-//  Put or delete an index key; a key that now points elsewhere is left.
+//  Put or delete an index key. A key that points to another case is left
+//  alone when that case is open: a re-opened case (mediation failed after
+//  all) must not take the key of a newer open case about the same
+//  enterprise.
 static int
 s_index (hs_store_t *store, const char *key, const hs_case_t *kase)
 {
-    if (!kase->closed)
-        return hs_store_index_put (store, key, kase->id);
     char current [HS_ID_MAX + 1];
     int rc = hs_store_index_get (store, key, current, sizeof (current));
-    if (rc == 0 && streq (current, kase->id))
-        return hs_store_index_del (store, key);
-    return rc < 0? -1: 0;
+    if (rc < 0)
+        return -1;
+    bool ours = rc == 0 && streq (current, kase->id);
+    if (kase->closed)
+        return ours? hs_store_index_del (store, key): 0;
+    if (rc == 0 && !ours) {
+        hs_case_t *other = (hs_case_t *) malloc (sizeof (hs_case_t));
+        int found = hs_cases_load (store, current, other);
+        bool other_open = found == 0 && !other->closed;
+        free (other);
+        if (found < 0)
+            return -1;
+        if (other_open)
+            return 0;
+    }
+    return ours? 0: hs_store_index_put (store, key, kase->id);
 }
 
 int

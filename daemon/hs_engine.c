@@ -81,6 +81,7 @@ struct _hs_engine_t {
     int64_t commit_us_last;     //  duration of the last commit
     int64_t commit_us_max;      //  longest commit
     int64_t started;            //  when we started, daemon clock
+    int64_t started_mono;       //  when we started, real monotonic ms
     int64_t pruned_at;          //  when the warning windows were last pruned
 };
 
@@ -113,6 +114,7 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
         start = (int64_t) last_clock;
     self->clock = hs_clock_new (start, config->time_scale);
     self->started = start;
+    self->started_mono = zclock_mono ();
 
     self->bus = hs_bus_new (config, error, error_size);
     if (!self->bus) {
@@ -289,6 +291,8 @@ s_meeting_request (hs_engine_t *self, const char *kind, hs_case_t *kase,
     hs_meeting_init (self->meeting, meeting_id, kind, kase? kase->level: -1,
                      kase? kase->id: NULL, kase? kase->street: "", participants, policy->chairs,
                      urgency, self->now, deadline);
+    //  The lead unit must attend for a quorum, so it is always invited.
+    hs_meeting_invite (self->meeting, policy->lead);
     if (hs_meetings_save (self->store, self->meeting, self->record))
         return -1;
     return s_timer_add (self, self->now + deadline_ms / 2, TIMER_QUORUM, meeting_id);
@@ -427,14 +431,16 @@ s_enterprise_key (const hs_report_t *report, const char *street, char *key, size
 }
 
 //  Count a stored report in the windows and act on what it made cross.
+//  The windows count each report in the report's own street (as the
+//  rebuild at start does), whatever case it joined.
 static int
-s_warn (hs_engine_t *self, hs_case_t *kase, const hs_report_t *report)
+s_warn (hs_engine_t *self, hs_case_t *kase, const hs_report_t *report, const char *street)
 {
     const hs_policy_t *policy = hs_rules_policy (self->config->rules);
     char key [HS_NAME_MAX + HS_CODE_MAX + 8];
-    s_enterprise_key (report, kase->street, key, sizeof (key));
+    s_enterprise_key (report, street, key, sizeof (key));
     hs_crossings_t crossed;
-    hs_warnings_add (self->warnings, key, kase->street, report->category, self->now, &crossed);
+    hs_warnings_add (self->warnings, key, street, report->category, self->now, &crossed);
     if (crossed.enterprise) {
         const char *reasons [] = { "warning.enterprise", NULL };
         hs_warning_t warning = {
@@ -453,7 +459,7 @@ s_warn (hs_engine_t *self, hs_case_t *kase, const hs_report_t *report)
     if (crossed.street) {
         const char *reasons [] = { "warning.street", NULL };
         hs_warning_t warning = {
-            .kind = "street", .street = kase->street, .category = -1,
+            .kind = "street", .street = street, .category = -1,
             .count = crossed.street_count, .window_ms = policy->street_window_ms,
             .units = s_office, .reasons = reasons
         };
@@ -611,6 +617,17 @@ s_seen (hs_engine_t *self, char kind, const char *source, const char *id, char *
     return rc < 0? -1: 0;
 }
 
+//  Keep the count of open cases (meta "open_cases") in step.
+static int
+s_open_cases_add (hs_engine_t *self, int delta)
+{
+    uint64_t count;
+    if (hs_store_meta_get (self->store, "open_cases", 0, &count))
+        return -1;
+    count = delta < 0 && count == 0? 0: count + delta;
+    return hs_store_meta_put (self->store, "open_cases", count);
+}
+
 static int
 s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
                  const char *unit, const uint8_t *body, size_t body_size)
@@ -656,6 +673,8 @@ s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
                   (unsigned long long) seq);
         hs_case_open (kase, case_id, seq, &report, street->code);
         self->staged.cases_opened++;
+        if (s_open_cases_add (self, 1))
+            return -1;
     }
     else {
         previous_level = kase->level;
@@ -682,7 +701,7 @@ s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     if (rc == 0 && kase->level > previous_level)
         rc = s_supervise (self, kase);
     if (rc == 0)
-        rc = s_warn (self, kase, &report);
+        rc = s_warn (self, kase, &report, street->code);
     if (rc == 0)
         rc = hs_cases_save (self->store, kase, self->record);
     return rc;
@@ -737,12 +756,16 @@ s_handle_update (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
         if (!kase->closed) {
             kase->closed = true;
             self->staged.resolved++;
+            if (s_open_cases_add (self, -1))
+                return -1;
             rc = s_alert (self, kase, "resolved", -1, update.source, update.id, true, NULL, NULL);
         }
     }
     else
     if (update.status == HS_STATUS_FAILED) {
         //  Mediation failed: supervision re-opens one level higher.
+        if (kase->closed && s_open_cases_add (self, 1))
+            return -1;
         kase->closed = false;
         rc = s_raise (self, kase, 1, "update.failed", update.source, update.id, true);
     }
@@ -1285,9 +1308,12 @@ s_brief_pack (hs_engine_t *self, s_brief_t *brief, uint64_t seq, const char *to)
     hs_map_int (&map, "seq", (int64_t) seq);
     hs_map_str (&map, "period", brief->period);
     hs_map_str (&map, "district", self->config->district);
-    if (to)
+    if (to) {
+        //  As every report upward: to whom, from which district.
         hs_map_str (&map, "to", to);
-    hs_map_int (&map, "from", brief->from);
+        hs_map_str (&map, "from", self->config->district);
+    }
+    hs_map_int (&map, "since", brief->from);
     hs_map_int (&map, "until", self->now);
     hs_map_key (&map, "new");
     hs_map_begin (&news, self->body);
@@ -1397,7 +1423,13 @@ s_schedule_briefs (hs_engine_t *self, void *arg)
         if (hs_store_meta_get (self->store, name, 0, &next))
             return -1;
         if (next == 0) {
-            if (hs_store_meta_put (self->store, name, (uint64_t) s_brief_next (self, weekly, self->now)))
+            //  The first period starts now, with the next event.
+            char from [64], seq [64];
+            snprintf (from, sizeof (from), "brief.%s.from", weekly? "weekly": "daily");
+            snprintf (seq, sizeof (seq), "brief.%s.seq", weekly? "weekly": "daily");
+            if (hs_store_meta_put (self->store, name, (uint64_t) s_brief_next (self, weekly, self->now))
+            ||  hs_store_meta_put (self->store, from, (uint64_t) self->now)
+            ||  hs_store_meta_put (self->store, seq, hs_store_peek_seq (self->store)))
                 return -1;
         }
         else
@@ -1465,7 +1497,7 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_str (&map, "version", HS_VERSION);
     hs_map_str (&map, "district", self->config->district);
     hs_map_str (&map, "rules_version", hs_rules_version (self->config->rules));
-    hs_map_int (&map, "uptime_ms", now - self->started);
+    hs_map_int (&map, "uptime_ms", zclock_mono () - self->started_mono);
     hs_map_int (&map, "at", now);
     hs_map_key (&map, "time_scale");
     msgpack_object scale = { .type = MSGPACK_OBJECT_FLOAT64, .via.f64 = hs_clock_scale (self->clock) };
@@ -1510,6 +1542,7 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_int (&store_map, "dedup", (int64_t) store.dedup);
     hs_map_int (&store_map, "cases", (int64_t) store.cases);
     hs_map_int (&store_map, "open_cases", (int64_t) store.open_cases);
+    hs_map_int (&store_map, "index_keys", (int64_t) store.index_keys);
     hs_map_int (&store_map, "deadletters", (int64_t) store.deadletters);
     hs_map_int (&store_map, "map_size", store.map_size);
     hs_map_int (&store_map, "map_used", store.map_used);
@@ -1605,7 +1638,7 @@ s_request (hs_engine_t *self, const char *command, const msgpack_object *args, h
         zmsg_t *msg = zmsg_new ();
         zmsg_addstr (msg, "hs.hello");
         zmsg_addmem (msg, hs_pack_data (hello), hs_pack_size (hello));
-        hs_bus_publish (self->bus, &msg);
+        hs_bus_announce (self->bus, &msg);
         hs_pack_destroy (&hello);
         hs_map_begin (&map, reply);
         hs_map_int (&map, "v", HS_PROTO_VERSION);

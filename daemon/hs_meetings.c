@@ -33,6 +33,16 @@ hs_meeting_init (hs_meeting_rec_t *meeting, const char *id, const char *kind, in
     meeting->deadline = deadline;
 }
 
+void
+hs_meeting_invite (hs_meeting_rec_t *meeting, const char *unit)
+{
+    for (size_t index = 0; index < meeting->invited_count; index++)
+        if (streq (meeting->invited [index], unit))
+            return;
+    if (meeting->invited_count < HS_MEETING_MAX_INVITED)
+        s_copy (meeting->invited [meeting->invited_count++], HS_CODE_MAX + 1, unit);
+}
+
 int
 hs_meeting_answer (hs_meeting_rec_t *meeting, const char *unit, bool attend)
 {
@@ -142,7 +152,11 @@ hs_meeting_rec_encode (const hs_meeting_rec_t *meeting, hs_pack_t *pack)
     hs_map_int (&map, "v", HS_PROTO_VERSION);
     hs_map_str (&map, "id", meeting->id);
     hs_map_str (&map, "kind", meeting->kind);
-    hs_map_int (&map, "level", meeting->level);
+    hs_map_key (&map, "level");
+    if (meeting->level >= 0)
+        hs_pack_str (pack, hs_level_name (meeting->level));
+    else
+        hs_pack_nil (pack);
     hs_map_key (&map, "cases");
     hs_pack_array (pack, meeting->case_count);
     for (size_t index = 0; index < meeting->case_count; index++)
@@ -196,7 +210,9 @@ hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
         const msgpack_object *map = &unpacked.data;
         hs_proto_strcpy (hs_proto_get (map, "id"), meeting->id, sizeof (meeting->id));
         hs_proto_strcpy (hs_proto_get (map, "kind"), meeting->kind, sizeof (meeting->kind));
-        meeting->level = (int) hs_proto_int (map, "level", 0);
+        char level [16] = "";
+        hs_proto_strcpy (hs_proto_get (map, "level"), level, sizeof (level));
+        meeting->level = hs_level_parse (level);
         const msgpack_object *cases = hs_proto_get (map, "cases");
         if (cases && cases->type == MSGPACK_OBJECT_ARRAY)
             for (uint32_t index = 0; index < cases->via.array.size

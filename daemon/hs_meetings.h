@@ -46,6 +46,9 @@ void hs_meeting_init (hs_meeting_rec_t *meeting, const char *id, const char *kin
                       const char *const *chairs, const char *urgency, int64_t requested,
                       int64_t deadline);
 
+//  Invite one more unit (if not invited yet and there is room).
+void hs_meeting_invite (hs_meeting_rec_t *meeting, const char *unit);
+
 //  Record an answer. Returns 0, or -1 if the unit was not invited.
 int hs_meeting_answer (hs_meeting_rec_t *meeting, const char *unit, bool attend);
 

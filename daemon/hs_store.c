@@ -407,12 +407,15 @@ hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
     MDB_stat stat;
     struct { MDB_dbi dbi; uint64_t *count; } dbs [] = {
         { self->events, &stats->events }, { self->dedup, &stats->dedup },
-        { self->cases, &stats->cases }, { self->caseindex, &stats->open_cases },
+        { self->cases, &stats->cases }, { self->caseindex, &stats->index_keys },
         { self->deadletter, &stats->deadletters }
     };
     for (size_t index = 0; index < sizeof (dbs) / sizeof (dbs [0]); index++)
         if (mdb_stat (txn, dbs [index].dbi, &stat) == 0)
             *dbs [index].count = stat.ms_entries;
+    MDB_val key = { 10, (void *) "open_cases" }, data;
+    if (mdb_get (txn, self->meta, &key, &data) == 0 && data.mv_size == 8)
+        stats->open_cases = s_get_be64 ((const uint8_t *) data.mv_data);
     MDB_envinfo info;
     mdb_env_info (self->env, &info);
     mdb_env_stat (self->env, &stat);

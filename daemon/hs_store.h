@@ -3,7 +3,8 @@
 
     Owns the LMDB environment and every transaction on it. Sub-databases:
         events      seq (u64, big-endian) -> event record (msgpack map)
-        dedup       "r|u/<source>/<id>"  -> seq of the stored report/update
+        dedup       "<r|u|v|m>/<source>/<id>" -> seq of the stored report, update,
+                                            rsvp (v) or minutes (m)
         cases       case id              -> case record (msgpack map)
         caseindex   correlation key      -> case id (open cases only)
         deadletter  number (u64, BE)     -> rejected message (msgpack map)
@@ -51,7 +52,8 @@ typedef struct {
     uint64_t events;            //  entries per sub-database
     uint64_t dedup;
     uint64_t cases;
-    uint64_t open_cases;        //  entries in caseindex
+    uint64_t open_cases;        //  the meta counter kept by the engine
+    uint64_t index_keys;        //  entries in caseindex
     uint64_t deadletters;
     int64_t map_size;           //  current map size, bytes
     int64_t map_used;           //  bytes in use (pages * page size)

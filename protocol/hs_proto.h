@@ -289,7 +289,7 @@ int hs_update_encode (const hs_update_t *update, hs_pack_t *pack);
 //  What an outbound alert says. Arrays are NULL-terminated and borrowed.
 typedef struct {
     uint64_t seq;
-    const char *kind;           //  new|escalated|resolved (overdue, warning: later)
+    const char *kind;           //  new|escalated|overdue|warning|resolved
     const char *case_id;
     int level;
     int previous_level;         //  -1 unless kind is "escalated"
@@ -385,7 +385,8 @@ int hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack);
 typedef struct {
     uint64_t seq;
     int64_t at;                 //  when the daemon handled it, Unix ms
-    const char *type;           //  report|update|alert|meeting|escalate
+    const char *type;           //  report|update|rsvp|minutes (inbound), alert|meeting|
+                                //  reminder|warning|brief|escalate (published)
     const char *topic;
     const char *case_id;        //  NULL when it concerns no case
     const uint8_t *body;        //  one packed msgpack map

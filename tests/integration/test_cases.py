@@ -141,6 +141,23 @@ def test_updates_restart_leave_and_reopen_supervision():
         updates = [e for e in daemon.case(case["id"])["history"] if e["type"] == "update"]
         assert [u["body"]["status"] for u in updates] == ["mediating", "failed", "closed"]
         assert [u["body"]["source"] for u in updates] == ["justice", "justice", "office"]
+        assert daemon.health()["store"]["open_cases"] == 0
+
+        # a new report about the enterprise opens a new case B; then mediation
+        # of the old case turns out to have failed after all: it re-opens
+        # one level higher, without taking over B's matching
+        send(daemon, report(rid="s2", workers=3, at=start))
+        daemon.wait_counter("cases_opened", 2)
+        newer = daemon.request_args("cases", {"status": "open"})[1]["cases"][0]["id"]
+        assert newer != case["id"]
+        update("justice", "u6", "failed")
+        wait_for(lambda: not daemon.case(case["id"])["case"]["closed"])
+        assert daemon.case(case["id"])["case"]["level"] == "critical"
+        assert daemon.health()["store"]["open_cases"] == 2
+        send(daemon, report(rid="s3", workers=4, at=start))
+        daemon.wait_counter("reports", 3)
+        assert daemon.case(newer)["case"]["reports"] == 2
+        assert daemon.case(case["id"])["case"]["reports"] == 1
 
 
 def test_early_warning_windows_rebuild_after_kill9():
@@ -212,6 +229,9 @@ def test_daily_and_weekly_briefings():
         # the weekly brief is also reported to the city (汇报)
         city = [b for b in by_topic.get("escalate.city", []) if b.get("period") == "weekly"]
         assert len(city) == 1 and city[0]["to"] == "city" and city[0]["new"] == weekly["new"]
+        assert city[0]["from"] == "putuo"
+        # the first period began when the daemon first ran: the clock's start
+        assert start <= daily["since"] < start + HOUR_MS and daily["until"] == daily["at"]
         assert city[0]["seq"] != weekly["seq"]
     finally:
         daemon.cleanup()
