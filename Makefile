@@ -61,6 +61,13 @@ memcheck: deps all
 	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	    $(BUILD)/hs_selftest
 
+#   The crash test for as long as SOAK_SECONDS: acknowledged load from two
+#   clients while huishangd is SIGKILLed at random moments, then every
+#   acknowledged report, seq, alert and clock checked in the store.
+SOAK_SECONDS ?= 300
+soak: all
+	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_crash_cycles
+
 #   Coverage-guided fuzzing with clang's libFuzzer (ASan + UBSan): the codec,
 #   then whole messages through the engine. FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
@@ -93,6 +100,6 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run deps check memcheck fuzz install uninstall clean
+.PHONY: all run deps check memcheck soak fuzz install uninstall clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

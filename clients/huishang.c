@@ -113,7 +113,11 @@ s_pack_to_json (const msgpack_object *obj)
 //  Publishing
 
 typedef struct {
-    zsock_t *sock;              //  XPUB, connected to the daemon's ingest
+    zsock_t *sock;              //  XPUB to the ingest, or REQ to submit (--ack)
+    bool ack;                   //  acknowledged submit (Lazy Pirate)
+    char *endpoint;             //  where sock connects
+    int timeout_ms;             //  --ack: how long to wait for an answer
+    int retries;                //  --ack: resends before giving up (0: forever)
     hs_pack_t *pack;            //  scratch
     hs_limits_t limits;         //  for the local check
     bool check;                 //  check bodies with the codec before sending
@@ -146,6 +150,87 @@ s_publisher_open (s_publisher_t *self, const char *endpoint, int timeout_ms)
     return 0;
 }
 
+//  --ack: a fresh REQ socket to the submit endpoint.
+static void
+s_publisher_connect_req (s_publisher_t *self)
+{
+    zsock_destroy (&self->sock);
+    self->sock = zsock_new (ZMQ_REQ);
+    assert (self->sock);
+    zsock_set_linger (self->sock, 0);
+    zsock_connect (self->sock, "%s", self->endpoint);
+}
+
+//  --ack: send one message and wait for the daemon's answer, resending the
+//  same bytes (same id: the daemon deduplicates) on a fresh socket when no
+//  answer comes in time: the Lazy Pirate pattern of the ZeroMQ guide.
+//  Prints "<status> <seq|reason> <topic>" on stdout. Returns 0 if it was
+//  stored (ok or duplicate), -1 if rejected or never answered.
+static int
+s_publisher_submit (s_publisher_t *self, const char *topic, const uint8_t *body, size_t size,
+                    const char *where)
+{
+    for (int attempt = 0; self->retries == 0 || attempt <= self->retries; attempt++) {
+        if (zsys_interrupted)
+            break;
+        zmsg_t *msg = zmsg_new ();
+        zmsg_addstr (msg, topic);
+        zmsg_addmem (msg, body, size);
+        zmsg_send (&msg, self->sock);
+        zpoller_t *poller = zpoller_new (self->sock, NULL);
+        void *which = zpoller_wait (poller, self->timeout_ms);
+        zpoller_destroy (&poller);
+        zmsg_t *reply = which? zmsg_recv (self->sock): NULL;
+        if (!reply) {
+            fprintf (stderr, "huishang: %s: no answer from %s in %d ms, sending again\n",
+                     where, self->endpoint, self->timeout_ms);
+            s_publisher_connect_req (self);
+            continue;
+        }
+        char *status = zmsg_popstr (reply);
+        zframe_t *frame = zmsg_pop (reply);
+        zmsg_destroy (&reply);
+        hs_limits_t limits;
+        hs_limits_stored (&limits);
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        hs_why_t why;
+        int rc = -1;
+        bool again = false;
+        char reason [64] = "", detail [200] = "";
+        if (status && frame
+        &&  hs_proto_unpack_map (zframe_data (frame), zframe_size (frame), &limits, &unpacked, &why) == 0) {
+            hs_proto_strcpy (hs_proto_get (&unpacked.data, "reason"), reason, sizeof (reason));
+            hs_proto_strcpy (hs_proto_get (&unpacked.data, "detail"), detail, sizeof (detail));
+            int64_t seq = hs_proto_int (&unpacked.data, "seq", 0);
+            if (streq (status, "ok") || streq (status, "duplicate")) {
+                printf ("%s %lld %s\n", status, (long long) seq, topic);
+                rc = 0;
+            }
+            else
+            if (streq (status, "rejected")) {
+                printf ("rejected %s %s\n", reason, topic);
+                fprintf (stderr, "huishang: %s: rejected: %s: %s\n", where, reason, detail);
+            }
+            else
+                again = true;           //  the store could not take it: retry
+        }
+        else
+            again = true;
+        fflush (stdout);
+        msgpack_unpacked_destroy (&unpacked);
+        zframe_destroy (&frame);
+        zstr_free (&status);
+        if (!again)
+            return rc;
+        fprintf (stderr, "huishang: %s: the daemon could not store it (%s), sending again\n",
+                 where, detail);
+        zclock_sleep (self->timeout_ms / 4);
+    }
+    fprintf (stderr, "huishang: %s: gave up after %d tries\n", where, self->retries + 1);
+    return -1;
+}
+
 //  Check (optionally) and send one body under a topic. Returns 0 or -1.
 static int
 s_publisher_send (s_publisher_t *self, const char *topic, const uint8_t *body, size_t size,
@@ -173,6 +258,14 @@ s_publisher_send (s_publisher_t *self, const char *topic, const uint8_t *body, s
             self->refused++;
             return -1;
         }
+    }
+    if (self->ack) {
+        if (s_publisher_submit (self, topic, body, size, where)) {
+            self->refused++;
+            return -1;
+        }
+        self->sent++;
+        return 0;
     }
     zmsg_t *msg = zmsg_new ();
     zmsg_addstr (msg, topic);
@@ -242,7 +335,12 @@ s_pub_usage (FILE *out)
         "    -e, --endpoint EP   the daemon's ingest (default: from the config)\n"
         "    -c, --config FILE   read endpoints from this huishang.cfg\n"
         "    --no-check          send bodies the codec would refuse (for testing)\n"
-        "    --timeout MS        how long to wait for the daemon (default 5000)\n");
+        "    --timeout MS        how long to wait for the daemon (default 5000; --ack: 2500)\n"
+        "    --ack               acknowledged submit: each message is answered only after the\n"
+        "                        daemon has stored it (ok SEQ / duplicate SEQ / rejected REASON\n"
+        "                        on stdout), and sent again with the same id until answered\n"
+        "    --submit EP         the daemon's submit endpoint for --ack (default: the config)\n"
+        "    --retries N         --ack: resends before giving up (default 20; 0: forever)\n");
 }
 
 static int
@@ -250,7 +348,7 @@ s_pub (hs_config_t *config, int argc, char *argv [])
 {
     enum { O_SOURCE = 300, O_ID, O_STREET, O_ENTERPRISE, O_CREDIT, O_OWNERSHIP, O_SECTOR,
            O_CATEGORY, O_WORKERS, O_AMOUNT, O_FLAGS, O_SUMMARY, O_AT, O_UPDATE, O_CASE,
-           O_STATUS, O_NOTE, O_NOCHECK, O_TIMEOUT };
+           O_STATUS, O_NOTE, O_NOCHECK, O_TIMEOUT, O_ACK, O_SUBMIT, O_RETRIES };
     static struct option options [] = {
         { "endpoint", required_argument, NULL, 'e' }, { "config", required_argument, NULL, 'c' },
         { "source", required_argument, NULL, O_SOURCE }, { "id", required_argument, NULL, O_ID },
@@ -268,12 +366,15 @@ s_pub (hs_config_t *config, int argc, char *argv [])
         { "status", required_argument, NULL, O_STATUS }, { "note", required_argument, NULL, O_NOTE },
         { "no-check", no_argument, NULL, O_NOCHECK },
         { "timeout", required_argument, NULL, O_TIMEOUT },
+        { "ack", no_argument, NULL, O_ACK }, { "submit", required_argument, NULL, O_SUBMIT },
+        { "retries", required_argument, NULL, O_RETRIES },
         { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
     };
     const char *endpoint = config->ingest;
     json_t *object = json_object ();
-    bool update = false, check = true;
-    int timeout = 5000;
+    bool update = false, check = true, ack = false;
+    int timeout = -1, retries = 20;
+    const char *submit = config->submit;
     int option;
     optind = 1;
     while ((option = getopt_long (argc, argv, "e:c:h", options, NULL)) != -1) {
@@ -297,6 +398,9 @@ s_pub (hs_config_t *config, int argc, char *argv [])
             case O_UPDATE: update = true; break;
             case O_NOCHECK: check = false; break;
             case O_TIMEOUT: timeout = atoi (optarg); break;
+            case O_ACK: ack = true; break;
+            case O_SUBMIT: submit = optarg; break;
+            case O_RETRIES: retries = atoi (optarg); break;
             case O_ENTERPRISE: case O_CREDIT: case O_OWNERSHIP: case O_SECTOR: {
                 json_t *enterprise = json_object_get (object, "enterprise");
                 if (!enterprise) {
@@ -340,12 +444,16 @@ s_pub (hs_config_t *config, int argc, char *argv [])
         json_decref (object);
         return 2;
     }
-    s_publisher_t publisher = { .check = check };
-    hs_limits_default (&publisher.limits);
+    s_publisher_t publisher = { .check = check, .ack = ack, .retries = retries };
     publisher.limits = config->limits;
     publisher.pack = hs_pack_new ();
     int rc = 0;
-    if (s_publisher_open (&publisher, endpoint, timeout))
+    if (ack) {
+        publisher.endpoint = strdup (submit);
+        publisher.timeout_ms = timeout > 0? timeout: 2500;
+        s_publisher_connect_req (&publisher);
+    }
+    if (!ack && s_publisher_open (&publisher, endpoint, timeout > 0? timeout: 5000))
         rc = 1;
     else
     if (from_stdin) {
@@ -390,6 +498,7 @@ s_pub (hs_config_t *config, int argc, char *argv [])
         rc = 1;
     zsock_destroy (&publisher.sock);        //  lingers until everything is out
     hs_pack_destroy (&publisher.pack);
+    free (publisher.endpoint);
     json_decref (object);
     return rc;
 }

@@ -18,6 +18,7 @@ struct _hs_bus_t {
     zsock_t *ingest;            //  SUB, bound
     zsock_t *publish;           //  XPUB, bound
     zsock_t *api;               //  ROUTER, bound
+    zsock_t *submit;            //  ROUTER, bound: acknowledged submits
     uint64_t published;         //  messages sent
     uint64_t overflows;         //  times a subscriber's queue overflowed
     int64_t subscriptions;      //  active subscriptions
@@ -46,7 +47,8 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     self->ingest = zsock_new (ZMQ_SUB);
     self->publish = zsock_new (ZMQ_XPUB);
     self->api = zsock_new (ZMQ_ROUTER);
-    assert (self->ingest && self->publish && self->api);
+    self->submit = zsock_new (ZMQ_ROUTER);
+    assert (self->ingest && self->publish && self->api && self->submit);
 
     zsock_set_rcvhwm (self->ingest, config->ingest_hwm);
     zsock_set_maxmsgsize (self->ingest, (int) config->max_message);
@@ -59,13 +61,19 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     zsock_set_xpub_verboser (self->publish, 1);
     zsock_set_xpub_nodrop (self->publish, 1);
 
+    zsock_set_maxmsgsize (self->submit, (int) config->max_message);
+    zsock_set_rcvhwm (self->submit, config->ingest_hwm);
+    zsock_set_sndtimeo (self->submit, 0);
+    zsock_set_rcvtimeo (self->submit, 0);
+
     zsock_set_maxmsgsize (self->api, (int) config->limits.max_body);
     zsock_set_sndtimeo (self->api, 0);
     zsock_set_rcvtimeo (self->api, 0);
 
     if (s_bind (self->ingest, "ingest", config->ingest, error, error_size)
     ||  s_bind (self->publish, "publish", config->publish, error, error_size)
-    ||  s_bind (self->api, "api", config->api, error, error_size))
+    ||  s_bind (self->api, "api", config->api, error, error_size)
+    ||  s_bind (self->submit, "submit", config->submit, error, error_size))
         hs_bus_destroy (&self);
     return self;
 }
@@ -79,6 +87,7 @@ hs_bus_destroy (hs_bus_t **self_p)
         zsock_destroy (&self->ingest);
         zsock_destroy (&self->publish);
         zsock_destroy (&self->api);
+        zsock_destroy (&self->submit);
         free (self);
         *self_p = NULL;
     }
@@ -87,6 +96,7 @@ hs_bus_destroy (hs_bus_t **self_p)
 zsock_t *hs_bus_ingest (hs_bus_t *self) { return self->ingest; }
 zsock_t *hs_bus_publish_socket (hs_bus_t *self) { return self->publish; }
 zsock_t *hs_bus_api (hs_bus_t *self) { return self->api; }
+zsock_t *hs_bus_submit (hs_bus_t *self) { return self->submit; }
 uint64_t hs_bus_published (hs_bus_t *self) { return self->published; }
 uint64_t hs_bus_overflows (hs_bus_t *self) { return self->overflows; }
 int64_t hs_bus_subscriptions_count (hs_bus_t *self) { return self->subscriptions; }

@@ -8,6 +8,8 @@
         publish  XPUB, bound: alerts out. A subscriber that cannot keep up
                  loses messages alone, and each time one overflows it is
                  counted; publishing never blocks the daemon;
+        submit   ROUTER, bound: acknowledged submits from REQ or DEALER
+                 clients, answered after the commit;
         api      ROUTER, bound: requests from REQ or DEALER clients.
     =========================================================================
 */
@@ -28,6 +30,7 @@ void hs_bus_destroy (hs_bus_t **self_p);
 zsock_t *hs_bus_ingest (hs_bus_t *self);
 zsock_t *hs_bus_publish_socket (hs_bus_t *self);
 zsock_t *hs_bus_api (hs_bus_t *self);
+zsock_t *hs_bus_submit (hs_bus_t *self);
 
 //  Publish a message (topic frame, body frame) without ever blocking.
 //  Takes ownership of *msg_p and nulls it. If some subscriber's queue is

@@ -25,7 +25,9 @@ const char *hs_config_default_units (void) { return hs_default_units_cfg; }
 const char *hs_config_default_rules (void) { return hs_default_rules_cfg; }
 
 //  The keys each section may hold; anything else is a typo.
-static const char *s_server_keys [] = { "district", "ingest", "publish", "api", "units", "rules", NULL };
+static const char *s_server_keys [] = {
+    "district", "ingest", "submit", "publish", "api", "units", "rules", NULL
+};
 static const char *s_store_keys [] = { "path", "map_size", "map_size_max", NULL };
 static const char *s_limits_keys [] = {
     "max_message", "max_body", "max_depth", "max_items", "max_objects", "max_str",
@@ -169,6 +171,7 @@ hs_config_load (const char *path, char *error, size_t error_size)
     TEXT ("server/ingest", &self->ingest);
     TEXT ("server/publish", &self->publish);
     TEXT ("server/api", &self->api);
+    TEXT ("server/submit", &self->submit);
     TEXT ("server/units", &units_name);
     TEXT ("server/rules", &rules_name);
     TEXT ("store/path", &self->store_path);
@@ -202,6 +205,8 @@ hs_config_load (const char *path, char *error, size_t error_size)
         rc = s_endpoint_check (zpl, "server/publish", self->publish, error, error_size);
     if (!rc)
         rc = s_endpoint_check (zpl, "server/api", self->api, error, error_size);
+    if (!rc)
+        rc = s_endpoint_check (zpl, "server/submit", self->submit, error, error_size);
 
     char *folder = NULL;
     if (path) {
@@ -258,6 +263,7 @@ hs_config_destroy (hs_config_t **self_p)
         free (self->ingest);
         free (self->publish);
         free (self->api);
+        free (self->submit);
         free (self->store_path);
         free (self->units_file);
         free (self->rules_file);

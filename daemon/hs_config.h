@@ -24,6 +24,7 @@ typedef struct {
     char *ingest;               //  SUB endpoint (bound)
     char *publish;              //  PUB endpoint (bound)
     char *api;                  //  ROUTER endpoint (bound)
+    char *submit;               //  ROUTER endpoint for acknowledged submit (bound)
     char *store_path;           //  LMDB environment folder
     int64_t map_size;           //  initial LMDB map size, bytes
     int64_t map_size_max;       //  the map grows up to this

@@ -57,6 +57,17 @@ typedef struct {
     uint64_t timers;            //  timers handled
 } s_counts_t;
 
+//  What became of one inbound message: what an acknowledged submitter is
+//  told once the batch is committed.
+typedef enum { OUTCOME_NONE = 0, OUTCOME_OK, OUTCOME_DUPLICATE, OUTCOME_REJECTED } s_outcome_kind_t;
+
+typedef struct {
+    s_outcome_kind_t kind;
+    uint64_t seq;               //  ok: its seq; duplicate: the original's
+    const char *code;           //  rejected: the reason code
+    char detail [160];          //  rejected: the reason
+} s_outcome_t;
+
 struct _hs_engine_t {
     hs_config_t *config;        //  borrowed
     hs_store_t *store;          //  the LMDB environment
@@ -70,6 +81,12 @@ struct _hs_engine_t {
     hs_meeting_rec_t *meeting;  //  scratch: the meeting in hand
     hs_decision_t decision;     //  scratch: the last classification
     zlist_t *outbox;            //  messages to publish after commit
+    uint64_t outbox_seq;        //  the highest seq in the outbox
+    uint64_t published_through; //  every event up to this seq has been sent
+    int64_t republish_at;       //  real ms: resend what a crash held back
+    bool fault_after_commit;    //  fault injection: die between commit and publish
+    s_outcome_t *outcome;       //  where the message in hand records its fate
+    s_outcome_t no_outcome;     //  ... when nobody waits for it
     int64_t now;                //  the clock, read once per unit of work
     s_counts_t counts;          //  committed
     s_counts_t staged;          //  in the open transaction
@@ -107,6 +124,8 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     uint64_t last_clock = 0;
     if (hs_store_view_begin (self->store) == 0) {
         hs_store_meta_get (self->store, "clock", 0, &last_clock);
+        //  Until the resend at start, the mark stays where the last run left it.
+        hs_store_meta_get (self->store, "published_through", 0, &self->published_through);
         hs_store_view_end (self->store);
     }
     int64_t start = config->time_start? config->time_start: zclock_time ();
@@ -128,6 +147,12 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     self->kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
     self->meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
     self->outbox = zlist_new ();
+    self->outcome = &self->no_outcome;
+    //  What the last run committed but may not have sent goes out again a
+    //  second after start, once subscribers have had time to reconnect.
+    self->republish_at = zclock_mono () + 1000;
+    self->fault_after_commit = getenv ("HUISHANGD_FAULT")
+                            && streq (getenv ("HUISHANGD_FAULT"), "after-commit");
     if (s_rebuild_warnings (self) || s_transact (self, s_schedule_briefs, NULL)) {
         snprintf (error, error_size, "cannot read the store's recent history in %s",
                   config->store_path);
@@ -216,6 +241,8 @@ s_emit (hs_engine_t *self, uint64_t seq, const char *type, const char *topic, co
     zmsg_addstr (msg, topic);
     zmsg_addmem (msg, hs_pack_data (self->body), hs_pack_size (self->body));
     zlist_append (self->outbox, msg);
+    if (seq > self->outbox_seq)
+        self->outbox_seq = seq;
     return 0;
 }
 
@@ -586,6 +613,9 @@ s_rebuild_warnings (hs_engine_t *self)
 static int
 s_reject (hs_engine_t *self, const hs_why_t *why, zmsg_t *msg)
 {
+    self->outcome->kind = OUTCOME_REJECTED;
+    self->outcome->code = why->code;
+    snprintf (self->outcome->detail, sizeof (self->outcome->detail), "%s", why->detail);
     hs_reject_note (self->reject, why, msg, self->now, self->record);
     return hs_store_deadletter_put (self->store, hs_pack_data (self->record),
                                     hs_pack_size (self->record));
@@ -603,6 +633,14 @@ s_source_matches (hs_engine_t *self, zmsg_t *msg, const char *source, const char
     return s_reject (self, &why, msg)? -1: 1;
 }
 
+//  Record that the message in hand was accepted under `seq`.
+static void
+s_accepted (hs_engine_t *self, uint64_t seq)
+{
+    self->outcome->kind = OUTCOME_OK;
+    self->outcome->seq = seq;
+}
+
 //  Idempotency: 0 new, 1 seen before (counted), -1 store failure.
 static int
 s_seen (hs_engine_t *self, char kind, const char *source, const char *id, char *key, size_t size)
@@ -612,6 +650,8 @@ s_seen (hs_engine_t *self, char kind, const char *source, const char *id, char *
     int rc = hs_store_dedup_get (self->store, key, &seen);
     if (rc == 0) {
         self->staged.duplicates++;
+        self->outcome->kind = OUTCOME_DUPLICATE;
+        self->outcome->seq = seen;
         return 1;
     }
     return rc < 0? -1: 0;
@@ -688,6 +728,7 @@ s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     ||  hs_store_dedup_put (self->store, key, seq))
         return -1;
     self->staged.reports++;
+    s_accepted (self, seq);
     if (is_new)
         rc = s_alert (self, kase, "new", -1, report.source, report.id, false, NULL, NULL);
     else
@@ -744,6 +785,7 @@ s_handle_update (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     ||  hs_store_dedup_put (self->store, key, seq))
         return -1;
     self->staged.updates++;
+    s_accepted (self, seq);
     kase->status = update.status;
     kase->last_seq = seq;
     if (update.at > kase->updated)
@@ -813,6 +855,7 @@ s_handle_rsvp (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     ||  hs_meetings_save (self->store, meeting, self->record))
         return -1;
     self->staged.rsvps++;
+    s_accepted (self, seq);
     return 0;
 }
 
@@ -876,6 +919,7 @@ s_handle_minutes (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
             return -1;
     meeting->held = true;
     self->staged.minutes++;
+    s_accepted (self, seq);
     return hs_meetings_save (self->store, meeting, self->record);
 }
 
@@ -958,9 +1002,15 @@ static int
 s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
 {
     memset (&self->staged, 0, sizeof (self->staged));
+    self->outbox_seq = 0;
     if (hs_store_begin (self->store))
         return -1;
-    int rc = work (self, arg);
+    //  Note how far publishing had got: what a crash between a commit and
+    //  its publishing held back is sent again at the next start. (Written
+    //  with the next commit, so no transaction of its own is needed.)
+    int rc = hs_store_meta_put (self->store, "published_through", self->published_through);
+    if (rc == 0)
+        rc = work (self, arg);
     if (rc == 0)
         rc = hs_store_meta_put (self->store, "clock", (uint64_t) self->now);
     if (rc) {
@@ -998,32 +1048,120 @@ s_transact (hs_engine_t *self, s_work_fn *work, void *arg)
         s_rebuild_warnings (self);
         return -1;
     }
+    if (self->fault_after_commit && zlist_size (self->outbox)) {
+        zsys_error ("hs_engine: HUISHANGD_FAULT=after-commit: dying between commit and publish");
+        _exit (3);
+    }
     //  Committed: now, and only now, tell the world.
     zmsg_t *msg;
     while ((msg = (zmsg_t *) zlist_pop (self->outbox)))
         hs_bus_publish (self->bus, &msg);
+    if (self->outbox_seq > self->published_through && self->republish_at == 0)
+        self->published_through = self->outbox_seq;
+    return 0;
+}
+
+//  Send again every published-type event after the last noted
+//  published_through: at least once, subscribers deduplicate by seq.
+typedef struct {
+    hs_engine_t *self;
+    uint64_t count;
+    uint64_t last;
+} s_republish_t;
+
+static int
+s_republish_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_republish_t *republish = (s_republish_t *) arg;
+    if (key_size != 8)
+        return 0;
+    republish->last = hs_store_be64_get ((const uint8_t *) key);
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
+    hs_why_t why;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    if (hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0) {
+        char type [16], topic [HS_TOPIC_MAX + 1];
+        const msgpack_object *body = hs_proto_get (&unpacked.data, "body");
+        if (hs_proto_strcpy (hs_proto_get (&unpacked.data, "type"), type, sizeof (type)) == 0
+        &&  hs_query_published (type) && body
+        &&  hs_proto_strcpy (hs_proto_get (&unpacked.data, "topic"), topic, sizeof (topic)) == 0) {
+            hs_pack_t *pack = hs_pack_new ();
+            hs_pack_object (pack, body);
+            zmsg_t *msg = zmsg_new ();
+            zmsg_addstr (msg, topic);
+            zmsg_addmem (msg, hs_pack_data (pack), hs_pack_size (pack));
+            hs_pack_destroy (&pack);
+            hs_bus_publish (republish->self->bus, &msg);
+            republish->count++;
+        }
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    return 0;
+}
+
+static void
+s_republish (hs_engine_t *self)
+{
+    self->republish_at = 0;
+    uint64_t through = 0;
+    if (hs_store_view_begin (self->store))
+        return;
+    hs_store_meta_get (self->store, "published_through", 0, &through);
+    uint8_t from [8];
+    hs_store_be64_put (from, through + 1);
+    s_republish_t republish = { self, 0, through };
+    hs_store_walk (self->store, HS_TABLE_EVENTS, from, 8, false, s_republish_visit, &republish);
+    hs_store_view_end (self->store);
+    if (republish.last > self->published_through)
+        self->published_through = republish.last;
+    if (republish.count)
+        zsys_notice ("hs_engine: sent again %llu events committed by the last run after seq %llu",
+                     (unsigned long long) republish.count, (unsigned long long) through);
+}
+
+typedef struct {
+    zlist_t *messages;          //  the inbound messages
+    s_outcome_t *outcomes;      //  one per message, or NULL: nobody waits
+} s_batch_t;
+
+static int
+s_noop_work (hs_engine_t *self, void *arg)
+{
+    (void) self;
+    (void) arg;
     return 0;
 }
 
 static int
 s_batch_work (hs_engine_t *self, void *arg)
 {
-    zlist_t *batch = (zlist_t *) arg;
-    for (zmsg_t *msg = (zmsg_t *) zlist_first (batch); msg; msg = (zmsg_t *) zlist_next (batch))
-        if (s_handle (self, msg))
-            return -1;
-    return 0;
+    s_batch_t *batch = (s_batch_t *) arg;
+    size_t index = 0;
+    int rc = 0;
+    for (zmsg_t *msg = (zmsg_t *) zlist_first (batch->messages); msg && rc == 0;
+         msg = (zmsg_t *) zlist_next (batch->messages), index++) {
+        self->outcome = batch->outcomes? &batch->outcomes [index]: &self->no_outcome;
+        memset (self->outcome, 0, sizeof (s_outcome_t));
+        rc = s_handle (self, msg);
+    }
+    self->outcome = &self->no_outcome;
+    return rc;
 }
 
-int
-hs_engine_batch (hs_engine_t *self, zlist_t *batch)
+//  Handle a batch in one transaction; outcomes (if any) are filled in.
+//  Takes the messages. Returns the number handled, or -1 (lost, logged).
+static int
+s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
 {
-    int size = (int) zlist_size (batch);
+    int size = (int) zlist_size (messages);
     if (size == 0)
         return 0;
-    int rc = s_transact (self, s_batch_work, batch);
+    s_batch_t batch = { messages, outcomes };
+    int rc = s_transact (self, s_batch_work, &batch);
     zmsg_t *msg;
-    while ((msg = (zmsg_t *) zlist_pop (batch)))
+    while ((msg = (zmsg_t *) zlist_pop (messages)))
         zmsg_destroy (&msg);
     if (rc) {
         self->lost += size;
@@ -1036,6 +1174,76 @@ hs_engine_batch (hs_engine_t *self, zlist_t *batch)
     if ((uint64_t) size > self->batch_largest)
         self->batch_largest = size;
     return size;
+}
+
+int
+hs_engine_batch (hs_engine_t *self, zlist_t *batch)
+{
+    return s_batch (self, batch, NULL);
+}
+
+//  Acknowledged submit: read what is waiting on the submit socket (up to
+//  batch_max), handle it as one batch, and answer each submitter only
+//  after the commit: ok + seq, duplicate + the original seq, rejected +
+//  the reason, or error if the store could not take it (retry).
+static void
+s_submit (hs_engine_t *self)
+{
+    zsock_t *submit = hs_bus_submit (self->bus);
+    zlist_t *messages = zlist_new ();
+    zlist_t *envelopes = zlist_new ();
+    while ((int) zlist_size (messages) < self->config->batch_max) {
+        zmsg_t *msg = zmsg_recv (submit);
+        if (!msg)
+            break;
+        self->received++;
+        //  The envelope: identity, and the empty delimiter if there is one.
+        zmsg_t *envelope = zmsg_new ();
+        zframe_t *identity = zmsg_pop (msg);
+        zmsg_append (envelope, &identity);
+        zframe_t *first = zmsg_first (msg);
+        if (first && zframe_size (first) == 0) {
+            zframe_t *delimiter = zmsg_pop (msg);
+            zmsg_append (envelope, &delimiter);
+        }
+        zlist_append (messages, msg);
+        zlist_append (envelopes, envelope);
+    }
+    size_t count = zlist_size (messages);
+    s_outcome_t *outcomes = (s_outcome_t *) zmalloc ((count + 1) * sizeof (s_outcome_t));
+    int rc = s_batch (self, messages, outcomes);
+    hs_pack_t *pack = hs_pack_new ();
+    size_t index = 0;
+    zmsg_t *envelope;
+    while ((envelope = (zmsg_t *) zlist_pop (envelopes))) {
+        s_outcome_t *outcome = &outcomes [index++];
+        static const char *status [] = { "error", "ok", "duplicate", "rejected" };
+        hs_pack_reset (pack);
+        hs_map_t map;
+        hs_map_begin (&map, pack);
+        hs_map_int (&map, "v", HS_PROTO_VERSION);
+        if (rc < 0)
+            outcome->kind = OUTCOME_NONE;
+        if (outcome->kind == OUTCOME_OK || outcome->kind == OUTCOME_DUPLICATE)
+            hs_map_int (&map, "seq", (int64_t) outcome->seq);
+        if (outcome->kind == OUTCOME_REJECTED) {
+            hs_map_str (&map, "reason", outcome->code);
+            hs_map_str (&map, "detail", outcome->detail);
+        }
+        if (outcome->kind == OUTCOME_NONE) {
+            hs_map_str (&map, "reason", "store");
+            hs_map_str (&map, "detail", "the store could not take it now: send it again");
+        }
+        hs_map_end (&map);
+        zmsg_addstr (envelope, status [outcome->kind]);
+        zmsg_addmem (envelope, hs_pack_data (pack), hs_pack_size (pack));
+        zmsg_send (&envelope, submit);
+        zmsg_destroy (&envelope);
+    }
+    hs_pack_destroy (&pack);
+    free (outcomes);
+    zlist_destroy (&messages);
+    zlist_destroy (&envelopes);
 }
 
 //  Read what is waiting on the ingest socket, up to batch_max, and handle it.
@@ -1718,20 +1926,30 @@ int
 hs_engine_run (hs_engine_t *self)
 {
     zpoller_t *poller = zpoller_new (hs_bus_ingest (self->bus), hs_bus_api (self->bus),
-                                     hs_bus_publish_socket (self->bus), NULL);
+                                     hs_bus_publish_socket (self->bus), hs_bus_submit (self->bus),
+                                     NULL);
     assert (poller);
-    zsys_notice ("huishangd: district %s, rules %.12s, ingest %s, publish %s, api %s, store %s%s",
-                 self->config->district, hs_rules_version (self->config->rules),
-                 self->config->ingest, self->config->publish, self->config->api,
+    zsys_notice ("huishangd: district %s, rules %.12s, ingest %s, submit %s, publish %s, api %s, "
+                 "store %s%s", self->config->district, hs_rules_version (self->config->rules),
+                 self->config->ingest, self->config->submit, self->config->publish, self->config->api,
                  self->config->store_path, hs_clock_scale (self->clock) != 1? " (clock accelerated)": "");
     s_clockwork (self);             //  whatever fell due while we were down
     int64_t next_due = s_next_due (self);
     bool stalled = false;           //  due work that the store would not take
     while (!zsys_interrupted) {
+        if (self->republish_at && zclock_mono () >= self->republish_at)
+            s_republish (self);
         int64_t wait = next_due && !stalled? hs_clock_real_wait (self->clock, next_due): 1000;
+        if (self->republish_at) {
+            int64_t until_republish = self->republish_at - zclock_mono ();
+            wait = until_republish < 0? 0: until_republish < wait? until_republish: wait;
+        }
         void *which = zpoller_wait (poller, (int) (wait < 1000? wait: 1000));
         if (which == hs_bus_ingest (self->bus))
             s_ingest (self);
+        else
+        if (which == hs_bus_submit (self->bus))
+            s_submit (self);
         else
         if (which == hs_bus_api (self->bus))
             hs_engine_api (self);
@@ -1759,6 +1977,9 @@ hs_engine_run (hs_engine_t *self)
         hs_reject_tick (self->reject, hs_clock_now (self->clock));
     }
     zpoller_destroy (&poller);
+    //  Note that everything went out, so the next start resends nothing.
+    if (!self->republish_at)
+        s_transact (self, s_noop_work, NULL);
     hs_store_stats_t store;
     hs_store_stats (self->store, &store);
     zsys_notice ("huishangd: stopping: %llu reports stored, %llu rejected, next seq %llu",
@@ -1820,6 +2041,7 @@ hs_engine_test (bool verbose)
     hs_config_set (&config->ingest, "inproc://hs_engine_test_ingest");
     hs_config_set (&config->publish, "inproc://hs_engine_test_publish");
     hs_config_set (&config->api, "inproc://hs_engine_test_api");
+    hs_config_set (&config->submit, "inproc://hs_engine_test_submit");
     hs_engine_t *engine = hs_engine_new (config, error, sizeof (error));
     assert (engine);
     zsock_t *watcher = zsock_new_sub ("inproc://hs_engine_test_publish", "alert.");

@@ -25,6 +25,7 @@ s_usage (FILE *out)
         "      --ingest EP      bind the ingest (SUB) socket to EP\n"
         "      --publish EP     bind the publish (PUB, as XPUB) socket to EP\n"
         "      --api EP         bind the api (ROUTER) socket to EP\n"
+        "      --submit EP      bind the acknowledged-submit (ROUTER) socket to EP\n"
         "      --store DIR      keep the LMDB store in DIR\n"
         "      --check-config   validate the config, units and rules, then exit\n"
         "      --time-scale N   run the daemon's clock N times faster (drills, tests)\n"
@@ -42,7 +43,8 @@ s_usage (FILE *out)
 int
 main (int argc, char *argv [])
 {
-    enum { OPT_INGEST = 256, OPT_PUBLISH, OPT_API, OPT_STORE, OPT_CHECK, OPT_SCALE, OPT_START };
+    enum { OPT_INGEST = 256, OPT_PUBLISH, OPT_API, OPT_STORE, OPT_CHECK, OPT_SCALE, OPT_START,
+           OPT_SUBMIT };
     static struct option options [] = {
         { "config", required_argument, NULL, 'c' },
         { "foreground", no_argument, NULL, 'f' },
@@ -50,6 +52,7 @@ main (int argc, char *argv [])
         { "ingest", required_argument, NULL, OPT_INGEST },
         { "publish", required_argument, NULL, OPT_PUBLISH },
         { "api", required_argument, NULL, OPT_API },
+        { "submit", required_argument, NULL, OPT_SUBMIT },
         { "store", required_argument, NULL, OPT_STORE },
         { "check-config", no_argument, NULL, OPT_CHECK },
         { "time-scale", required_argument, NULL, OPT_SCALE },
@@ -60,7 +63,7 @@ main (int argc, char *argv [])
         { NULL, 0, NULL, 0 }
     };
     const char *config_file = NULL;
-    const char *ingest = NULL, *publish = NULL, *api = NULL, *store = NULL;
+    const char *ingest = NULL, *publish = NULL, *api = NULL, *store = NULL, *submit = NULL;
     const char *time_scale = NULL, *time_start = NULL;
     bool detach = false, check_only = false;
     int option;
@@ -72,6 +75,7 @@ main (int argc, char *argv [])
             case OPT_INGEST: ingest = optarg; break;
             case OPT_PUBLISH: publish = optarg; break;
             case OPT_API: api = optarg; break;
+            case OPT_SUBMIT: submit = optarg; break;
             case OPT_STORE: store = optarg; break;
             case OPT_CHECK: check_only = true; break;
             case OPT_SCALE: time_scale = optarg; break;
@@ -99,6 +103,7 @@ main (int argc, char *argv [])
     if (ingest) hs_config_set (&config->ingest, ingest);
     if (publish) hs_config_set (&config->publish, publish);
     if (api) hs_config_set (&config->api, api);
+    if (submit) hs_config_set (&config->submit, submit);
     if (store) hs_config_set (&config->store_path, store);
     if (time_scale) {
         char *end;

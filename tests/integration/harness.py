@@ -69,6 +69,7 @@ class Daemon:
         self.ingest = "ipc://%s/ingest" % self.folder
         self.publish = "ipc://%s/publish" % self.folder
         self.api = "ipc://%s/api" % self.folder
+        self.submit = "ipc://%s/submit" % self.folder
         self.store = os.path.join(self.folder, "store")
         self.config = config
         self.extra_args = list(extra_args)
@@ -80,7 +81,7 @@ class Daemon:
         # HS_DAEMON_WRAP runs the daemon under a tool, e.g. valgrind (make memcheck)
         wrap = os.environ.get("HS_DAEMON_WRAP", "").split()
         args = wrap + [DAEMON, "--foreground", "--ingest", self.ingest, "--publish", self.publish,
-                "--api", self.api, "--store", self.store]
+                "--api", self.api, "--submit", self.submit, "--store", self.store]
         if self.config:
             args += ["--config", self.config]
         return args + self.extra_args
@@ -182,6 +183,9 @@ class Daemon:
                 return counters
             time.sleep(0.02)
 
+    def submitter(self):
+        return Submitter(self.ctx, self.submit)
+
     def feeder(self, hwm=0):
         return Feeder(self.ctx, self.ingest, hwm)
 
@@ -210,6 +214,43 @@ class Feeder:
 
     def close(self):
         self.sock.close()
+
+
+class Submitter:
+    """An acknowledged-submit client: REQ, with the Lazy Pirate pattern
+    (resend on a fresh socket when no answer comes in time)."""
+
+    def __init__(self, ctx, endpoint, timeout_ms=1000):
+        self.ctx, self.endpoint, self.timeout_ms = ctx, endpoint, timeout_ms
+        self.sock = None
+        self._connect()
+
+    def _connect(self):
+        if self.sock is not None:
+            self.sock.close(linger=0)
+        self.sock = self.ctx.socket(zmq.REQ)
+        self.sock.setsockopt(zmq.LINGER, 0)
+        self.sock.connect(self.endpoint)
+
+    def submit(self, body, topic=None, deadline_s=60.0):
+        """(status, reply) once the daemon answers; resends until then."""
+        topic = topic or "report." + body["source"]
+        frames = [topic.encode(), msgpack.packb(body, use_bin_type=True)]
+        deadline = time.time() + deadline_s
+        while time.time() < deadline:
+            self.sock.send_multipart(frames)
+            if self.sock.poll(self.timeout_ms):
+                status, reply = self.sock.recv_multipart()
+                status, reply = status.decode(), msgpack.unpackb(reply, raw=False)
+                if status != "error":
+                    return status, reply
+                time.sleep(0.1)
+                continue
+            self._connect()
+        raise TimeoutError("no answer for %r" % (body.get("id"),))
+
+    def close(self):
+        self.sock.close(linger=0)
 
 
 class Watcher:

@@ -1,0 +1,187 @@
+"""Delivery guarantees (issue 4): acknowledged submit, the Lazy Pirate
+client, alerts that a crash held back sent again at restart, and the crash
+test: continuous acknowledged load while huishangd is killed with SIGKILL
+at random moments. HS_SOAK_SECONDS makes the crash test run that long
+(make soak); by default it runs a few cycles."""
+
+import os
+import random
+import subprocess
+import threading
+import time
+
+import lmdb
+import msgpack
+
+from harness import CLIENT, Daemon, report, running
+
+
+def test_ack_submit_answers_after_commit():
+    with running() as daemon:
+        submitter = daemon.submitter()
+        status, reply = submitter.submit(report(rid="ack-1", workers=12))
+        assert status == "ok" and reply["seq"] == 1
+        # it is in the store already: the api sees it
+        assert daemon.health()["store"]["dedup"] == 1
+        status, again = submitter.submit(report(rid="ack-1", workers=12))
+        assert status == "duplicate" and again["seq"] == reply["seq"]
+        status, bad = submitter.submit(report(rid="ack-2", code="91350100M000100Y44"))
+        assert status == "rejected" and bad["reason"] == "bad_credit_code"
+        assert "GB 32100" in bad["detail"]
+        status, bad = submitter.submit(report(rid="ack-3", source="union", street="caoyang"),
+                                       topic="report.hrss")
+        assert status == "rejected" and bad["reason"] == "source_mismatch"
+        submitter.close()
+        counters = daemon.counters()
+        assert counters["reports"] == 1 and counters["duplicates"] == 1
+
+
+def test_pub_ack_retries_until_the_daemon_is_back():
+    daemon = Daemon()
+    try:
+        lines = "".join('{"source":"hrss","id":"lp-%d","street":"caoyang","enterprise":{"name":"LP %d"},'
+                        '"category":"other","workers":2}\n' % (i, i) for i in range(5))
+        pub = subprocess.Popen([CLIENT, "pub", "--ack", "--submit", daemon.submit, "--timeout", "300",
+                                "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+        pub.stdin.write(lines)
+        pub.stdin.close()
+        time.sleep(1.0)                     # nobody answers yet: it keeps resending
+        assert pub.poll() is None
+        daemon.start()
+        pub.wait(30)
+        out, err = pub.stdout.read(), pub.stderr.read()
+        assert pub.returncode == 0, err
+        answers = out.strip().split("\n")
+        assert [a.split()[0] for a in answers] == ["ok"] * 5, out
+        assert "sending again" in err
+        assert daemon.counters()["reports"] == 5
+        # the same lines again: every one a duplicate with its original seq
+        again = subprocess.run([CLIENT, "pub", "--ack", "--submit", daemon.submit, "-"],
+                               input=lines, capture_output=True, text=True, timeout=30)
+        assert [a.split()[0] for a in again.stdout.split("\n") if a] == ["duplicate"] * 5
+        assert [a.split()[1] for a in again.stdout.split("\n") if a] == \
+            [a.split()[1] for a in answers]
+    finally:
+        daemon.cleanup()
+
+
+def test_alerts_held_back_by_a_crash_are_sent_at_restart():
+    daemon = Daemon()
+    try:
+        os.environ["HUISHANGD_FAULT"] = "after-commit"
+        try:
+            daemon.start()
+        finally:
+            del os.environ["HUISHANGD_FAULT"]
+        feeder = daemon.feeder()
+        feeder.send(report(rid="held", workers=150))
+        feeder.close()
+        daemon.proc.wait(10)                    # it died between commit and publish
+        assert daemon.proc.returncode == 3
+        daemon.log.close()
+        daemon.start()
+        watcher = daemon.watcher(("",))
+        messages = watcher.recv_all(quiet_ms=2500)
+        topics = [t for t, _ in messages]
+        assert topics == ["alert.critical.caoyang", "meeting.request", "escalate.district",
+                          "escalate.city"], topics
+        assert "sent again 4 events" in daemon.read_log()
+        # a clean stop notes that everything went out: nothing is sent twice
+        assert daemon.stop() == 0
+        daemon.start()
+        watcher = daemon.watcher(("",))
+        assert watcher.recv_all(quiet_ms=2000) == []
+    finally:
+        daemon.cleanup()
+
+
+def _crash_cycles(seconds, cycles):
+    """Acknowledged load from two clients while the daemon is SIGKILLed at
+    random moments; returns what was checked."""
+    daemon = Daemon()
+    acked = {}                                  # id -> seq
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(name):
+        submitter = daemon.submitter()
+        index = 0
+        while not stop.is_set():
+            rid = "%s-%d" % (name, index)
+            body = report(rid=rid, name="Crash %s" % rid, workers=random.choice([3, 12, 40]),
+                          street=random.choice(["wanli", "taopu", "zhenru", "caoyang"]),
+                          source="hrss")
+            status, reply = submitter.submit(body, deadline_s=120)
+            assert status in ("ok", "duplicate"), (status, reply)
+            with lock:
+                assert acked.get(rid, reply["seq"]) == reply["seq"], "seq changed for %s" % rid
+                acked[rid] = reply["seq"]
+            index += 1
+        submitter.close()
+
+    daemon.start()
+    threads = [threading.Thread(target=client, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    kills = 0
+    deadline = time.time() + seconds
+    try:
+        while kills < cycles or time.time() < deadline:
+            time.sleep(random.uniform(0.2, 0.7))
+            daemon.kill9()
+            kills += 1
+            time.sleep(random.uniform(0.0, 0.3))
+            daemon.start()
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(120)
+    daemon.stop()
+    try:
+        env = lmdb.open(daemon.store, max_dbs=16, readonly=True, lock=False)
+        events = env.open_db(b"events", create=False)
+        dedup = env.open_db(b"dedup", create=False)
+        cases = env.open_db(b"cases", create=False)
+        timers = env.open_db(b"timers", create=False)
+        meta = env.open_db(b"meta", create=False)
+        with env.begin() as txn:
+            stored = {}
+            for key, value in txn.cursor(db=events):
+                stored[int.from_bytes(key, "big")] = msgpack.unpackb(value, raw=False)
+            # every acknowledged report is in the store, under the seq it was acked with
+            for rid, seq in acked.items():
+                assert txn.get(("r/hrss/" + rid).encode(), db=dedup) == seq.to_bytes(8, "big"), rid
+                event = stored[seq]
+                assert event["type"] == "report" and event["body"]["id"] == rid
+            # no seq reused: one event per seq, and the counter is past them all
+            next_seq = int.from_bytes(txn.get(b"next_seq", db=meta), "big")
+            assert max(stored) < next_seq
+            # no acknowledged report alerted twice as new
+            news = [e["body"]["report"] for e in stored.values()
+                    if e["type"] == "alert" and e["body"]["kind"] == "new"]
+            assert len(news) == len(set(news))
+            assert set(news) == set(acked)
+            # supervision clocks intact: every open case has its due timer
+            due = set()
+            for key, _ in txn.cursor(db=timers):
+                due.add((int.from_bytes(key[:8], "big"), key[8:9], key[9:].decode()))
+            open_cases = 0
+            for _, value in txn.cursor(db=cases):
+                kase = msgpack.unpackb(value, raw=False)
+                if not kase["closed"] and not kase["overdue"]:
+                    open_cases += 1
+                    assert (kase["due_at"], b"o", kase["id"]) in due, kase["id"]
+        env.close()
+        return kills, len(acked), open_cases
+    finally:
+        daemon.cleanup()
+
+
+def test_crash_cycles_lose_nothing_acknowledged():
+    seconds = float(os.environ.get("HS_SOAK_SECONDS", "0"))
+    kills, acked, open_cases = _crash_cycles(seconds, cycles=6)
+    print("    crash test: %d SIGKILL cycles, %d acknowledged reports checked, %d clocks"
+          % (kills, acked, open_cases))
+    assert kills >= 6 and acked > 0
