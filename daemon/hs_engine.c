@@ -83,7 +83,9 @@ struct _hs_engine_t {
     zlist_t *outbox;            //  messages to publish after commit
     uint64_t outbox_seq;        //  the highest seq in the outbox
     uint64_t published_through; //  every event up to this seq has been sent
-    int64_t republish_at;       //  real ms: resend what a crash held back
+    uint64_t republish_upto;    //  the last run's last seq: resend up to it
+    uint64_t last_sent;         //  the highest seq this run has published
+    int64_t republish_at;       //  real ms: resend what a crash held back, or 0
     bool fault_after_commit;    //  fault injection: die between commit and publish
     s_outcome_t *outcome;       //  where the message in hand records its fate
     s_outcome_t no_outcome;     //  ... when nobody waits for it
@@ -126,6 +128,9 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
         hs_store_meta_get (self->store, "clock", 0, &last_clock);
         //  Until the resend at start, the mark stays where the last run left it.
         hs_store_meta_get (self->store, "published_through", 0, &self->published_through);
+        uint64_t next_seq;
+        hs_store_meta_get (self->store, "next_seq", 1, &next_seq);
+        self->republish_upto = next_seq - 1;
         hs_store_view_end (self->store);
     }
     int64_t start = config->time_start? config->time_start: zclock_time ();
@@ -150,7 +155,10 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     self->outcome = &self->no_outcome;
     //  What the last run committed but may not have sent goes out again a
     //  second after start, once subscribers have had time to reconnect.
-    self->republish_at = zclock_mono () + 1000;
+    if (self->republish_upto > self->published_through)
+        self->republish_at = zclock_mono () + 1000;
+    else
+        self->published_through = self->republish_upto;
     self->fault_after_commit = getenv ("HUISHANGD_FAULT")
                             && streq (getenv ("HUISHANGD_FAULT"), "after-commit");
     if (s_rebuild_warnings (self) || s_transact (self, s_schedule_briefs, NULL)) {
@@ -1056,8 +1064,10 @@ s_transact (hs_engine_t *self, s_work_fn *work, void *arg)
     zmsg_t *msg;
     while ((msg = (zmsg_t *) zlist_pop (self->outbox)))
         hs_bus_publish (self->bus, &msg);
-    if (self->outbox_seq > self->published_through && self->republish_at == 0)
-        self->published_through = self->outbox_seq;
+    if (self->outbox_seq > self->last_sent)
+        self->last_sent = self->outbox_seq;
+    if (self->republish_at == 0 && self->last_sent > self->published_through)
+        self->published_through = self->last_sent;
     return 0;
 }
 
@@ -1075,7 +1085,10 @@ s_republish_visit (const void *key, size_t key_size, const void *data, size_t si
     s_republish_t *republish = (s_republish_t *) arg;
     if (key_size != 8)
         return 0;
-    republish->last = hs_store_be64_get ((const uint8_t *) key);
+    uint64_t seq = hs_store_be64_get ((const uint8_t *) key);
+    if (seq > republish->self->republish_upto)
+        return 1;                       //  this run's own: already sent live
+    republish->last = seq;
     hs_limits_t limits;
     hs_limits_stored (&limits);
     hs_why_t why;
@@ -1114,8 +1127,11 @@ s_republish (hs_engine_t *self)
     s_republish_t republish = { self, 0, through };
     hs_store_walk (self->store, HS_TABLE_EVENTS, from, 8, false, s_republish_visit, &republish);
     hs_store_view_end (self->store);
-    if (republish.last > self->published_through)
-        self->published_through = republish.last;
+    //  Everything up to the last run's end, and all this run sent, is out.
+    if (self->republish_upto > self->published_through)
+        self->published_through = self->republish_upto;
+    if (self->last_sent > self->published_through)
+        self->published_through = self->last_sent;
     if (republish.count)
         zsys_notice ("hs_engine: sent again %llu events committed by the last run after seq %llu",
                      (unsigned long long) republish.count, (unsigned long long) through);
