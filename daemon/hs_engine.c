@@ -69,7 +69,10 @@ typedef struct {
 } s_outcome_t;
 
 struct _hs_engine_t {
-    hs_config_t *config;        //  borrowed
+    hs_config_t *config;        //  the configuration in force (borrowed or owned)
+    hs_config_t *owned;         //  a configuration loaded by a reload, or NULL
+    hs_engine_reload_fn *reload;    //  how to load the configuration again
+    void *reload_arg;
     hs_store_t *store;          //  the LMDB environment
     hs_bus_t *bus;              //  the sockets
     hs_reject_t *reject;        //  rejection accounting
@@ -194,6 +197,7 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_clock_destroy (&self->clock);
         hs_pack_destroy (&self->body);
         hs_pack_destroy (&self->record);
+        hs_config_destroy (&self->owned);
         free (self->kase);
         free (self->meeting);
         free (self);
@@ -1936,6 +1940,111 @@ hs_engine_api (hs_engine_t *self)
 }
 
 //  ---------------------------------------------------------------------
+//  Reloading the configuration
+
+void
+hs_engine_set_reload (hs_engine_t *self, hs_engine_reload_fn *reload, void *arg)
+{
+    self->reload = reload;
+    self->reload_arg = arg;
+}
+
+typedef struct {
+    const char *from;           //  the rules version before
+    const char *to;             //  ... and after
+    const char *file;
+} s_rules_change_t;
+
+//  The change of rules version, as an event in the store.
+static int
+s_rules_event_work (hs_engine_t *self, void *arg)
+{
+    s_rules_change_t *change = (s_rules_change_t *) arg;
+    hs_pack_reset (self->body);
+    hs_map_t map;
+    hs_map_begin (&map, self->body);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_str (&map, "from", change->from);
+    hs_map_str (&map, "to", change->to);
+    hs_map_str (&map, "rules_file", change->file);
+    hs_map_end (&map);
+    return s_record (self, hs_store_next_seq (self->store), "rules", "rules.reload", NULL,
+                     hs_pack_data (self->body), hs_pack_size (self->body), NULL);
+}
+
+static void
+s_restart_needed (const char *what, const char *old, const char *fresh)
+{
+    if (strcmp (old, fresh))
+        zsys_warning ("huishangd: reload: %s changed from %s to %s; it takes a restart", what, old, fresh);
+}
+
+int
+hs_engine_reload (hs_engine_t *self, hs_config_t **fresh_p)
+{
+    hs_config_t *fresh = *fresh_p;
+    *fresh_p = NULL;
+    hs_config_t *old = self->config;
+    s_restart_needed ("ingest", old->ingest, fresh->ingest);
+    s_restart_needed ("submit", old->submit, fresh->submit);
+    s_restart_needed ("publish", old->publish, fresh->publish);
+    s_restart_needed ("api", old->api, fresh->api);
+    s_restart_needed ("store", old->store_path, fresh->store_path);
+    //  What lives on the sockets and the store stays as it is.
+    hs_config_set (&fresh->ingest, old->ingest);
+    hs_config_set (&fresh->submit, old->submit);
+    hs_config_set (&fresh->publish, old->publish);
+    hs_config_set (&fresh->api, old->api);
+    hs_config_set (&fresh->store_path, old->store_path);
+    fresh->max_message = old->max_message;
+    fresh->ingest_hwm = old->ingest_hwm;
+    fresh->publish_hwm = old->publish_hwm;
+    fresh->time_scale = old->time_scale;
+    fresh->time_start = old->time_start;
+    char from [41];
+    snprintf (from, sizeof (from), "%s", hs_rules_version (old->rules));
+    //  The swap: between two units of work, so atomic for every message.
+    self->config = fresh;
+    hs_warnings_t *warnings = hs_warnings_new (hs_rules_policy (fresh->rules));
+    hs_warnings_destroy (&self->warnings);
+    self->warnings = warnings;
+    s_rebuild_warnings (self);
+    hs_config_destroy (&self->owned);
+    self->owned = fresh;
+    s_rules_change_t change = { from, hs_rules_version (fresh->rules), fresh->rules_file };
+    s_transact (self, s_rules_event_work, &change);
+    zsys_notice ("huishangd: configuration reloaded from %s: rules %.12s -> %.12s",
+                 fresh->source, from, hs_rules_version (fresh->rules));
+    return 0;
+}
+
+static volatile sig_atomic_t s_hangup = 0;
+
+static void
+s_on_hangup (int signal_number)
+{
+    (void) signal_number;
+    s_hangup = 1;
+}
+
+static void
+s_reload_now (hs_engine_t *self)
+{
+    s_hangup = 0;
+    if (!self->reload) {
+        zsys_warning ("huishangd: SIGHUP, but there is no configuration file to read again");
+        return;
+    }
+    char error [512];
+    hs_config_t *fresh = self->reload (self->reload_arg, error, sizeof (error));
+    if (!fresh) {
+        zsys_error ("huishangd: reload refused, the running configuration stays: %s", error);
+        return;
+    }
+    hs_engine_reload (self, &fresh);
+}
+
+//  ---------------------------------------------------------------------
 //  The loop
 
 int
@@ -1949,10 +2058,17 @@ hs_engine_run (hs_engine_t *self)
                  "store %s%s", self->config->district, hs_rules_version (self->config->rules),
                  self->config->ingest, self->config->submit, self->config->publish, self->config->api,
                  self->config->store_path, hs_clock_scale (self->clock) != 1? " (clock accelerated)": "");
+    struct sigaction action;
+    memset (&action, 0, sizeof (action));
+    action.sa_handler = s_on_hangup;
+    sigemptyset (&action.sa_mask);
+    sigaction (SIGHUP, &action, NULL);
     s_clockwork (self);             //  whatever fell due while we were down
     int64_t next_due = s_next_due (self);
     bool stalled = false;           //  due work that the store would not take
     while (!zsys_interrupted) {
+        if (s_hangup)
+            s_reload_now (self);
         if (self->republish_at && zclock_mono () >= self->republish_at)
             s_republish (self);
         int64_t wait = next_due && !stalled? hs_clock_real_wait (self->clock, next_due): 1000;
@@ -1973,7 +2089,7 @@ hs_engine_run (hs_engine_t *self)
         if (which == hs_bus_publish_socket (self->bus))
             hs_bus_subscriptions (self->bus);
         else
-        if (zpoller_terminated (poller))
+        if (zpoller_terminated (poller) && zsys_interrupted)
             break;
         if (which != hs_bus_publish_socket (self->bus)) {
             //  Work may have added timers (always in the future), and

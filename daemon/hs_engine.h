@@ -25,8 +25,22 @@ hs_engine_t *hs_engine_new (hs_config_t *config, char *error, size_t error_size)
 //  Commit nothing further, close the store and the sockets.
 void hs_engine_destroy (hs_engine_t **self_p);
 
+//  How to load the configuration again (SIGHUP): a function that returns a
+//  fresh config (the caller's overrides applied; the engine owns it), or
+//  NULL with a line-numbered reason in `error`.
+typedef hs_config_t *(hs_engine_reload_fn) (void *arg, char *error, size_t error_size);
+void hs_engine_set_reload (hs_engine_t *self, hs_engine_reload_fn *reload, void *arg);
+
+//  Swap in a new configuration now: units, rules, calendar and limits take
+//  effect at once, atomically between two batches; endpoints and the store
+//  need a restart (a change to them is logged and ignored). Takes
+//  ownership of *fresh_p. The change of rules version is stored as an
+//  event. Returns 0, or -1 (the old configuration stays; logged).
+int hs_engine_reload (hs_engine_t *self, hs_config_t **fresh_p);
+
 //  Run until SIGINT / SIGTERM: every batch read is committed before this
-//  returns. Returns 0.
+//  returns. SIGHUP reloads the configuration (hs_engine_set_reload).
+//  Returns 0.
 int hs_engine_run (hs_engine_t *self);
 
 //  Handle one batch of inbound messages now (the loop's unit of work).

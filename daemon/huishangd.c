@@ -37,7 +37,35 @@ s_usage (FILE *out)
         "  -V, --version        show the version\n"
         "\n"
         "Options given here override the config file. SIGTERM or SIGINT: stop\n"
-        "reading, commit what is in hand, exit 0.\n");
+        "reading, commit what is in hand, exit 0. SIGHUP: read the config file\n"
+        "again; a file with an error is refused and the running rules stay.\n");
+}
+
+//  What the command line said, applied again to each configuration read.
+typedef struct {
+    const char *config_file;
+    const char *ingest, *publish, *api, *store, *submit;
+} s_options_t;
+
+static void
+s_apply (const s_options_t *options, hs_config_t *config)
+{
+    if (options->ingest) hs_config_set (&config->ingest, options->ingest);
+    if (options->publish) hs_config_set (&config->publish, options->publish);
+    if (options->api) hs_config_set (&config->api, options->api);
+    if (options->submit) hs_config_set (&config->submit, options->submit);
+    if (options->store) hs_config_set (&config->store_path, options->store);
+}
+
+//  SIGHUP: read the same file again, with the same overrides.
+static hs_config_t *
+s_reload (void *arg, char *error, size_t error_size)
+{
+    s_options_t *options = (s_options_t *) arg;
+    hs_config_t *config = hs_config_load (options->config_file, error, error_size);
+    if (config)
+        s_apply (options, config);
+    return config;
 }
 
 int
@@ -100,11 +128,11 @@ main (int argc, char *argv [])
         fprintf (stderr, "huishangd: %s\n", error);
         return 1;
     }
-    if (ingest) hs_config_set (&config->ingest, ingest);
-    if (publish) hs_config_set (&config->publish, publish);
-    if (api) hs_config_set (&config->api, api);
-    if (submit) hs_config_set (&config->submit, submit);
-    if (store) hs_config_set (&config->store_path, store);
+    s_options_t overrides = {
+        .config_file = config_file, .ingest = ingest, .publish = publish, .api = api,
+        .store = store, .submit = submit
+    };
+    s_apply (&overrides, config);
     if (time_scale) {
         char *end;
         config->time_scale = strtod (time_scale, &end);
@@ -151,6 +179,8 @@ main (int argc, char *argv [])
         hs_config_destroy (&config);
         return 1;
     }
+    if (config_file)
+        hs_engine_set_reload (engine, s_reload, &overrides);
     hs_engine_run (engine);
     hs_engine_destroy (&engine);
     hs_config_destroy (&config);
