@@ -15,6 +15,7 @@
 
 #include "../daemon/hs_config.h"
 #include "../daemon/hs_query.h"
+#include "../daemon/hs_verify.h"
 #include <jansson.h>
 #include <getopt.h>
 #include <time.h>
@@ -1262,6 +1263,63 @@ s_plenary (hs_config_t *config, int argc, char *argv [])
     return rc == 0? 0: 1;
 }
 
+//  huishang verify / backup: work on the store directly (read-only, safe
+//  beside a running daemon).
+static int
+s_store_command (hs_config_t *config, int argc, char *argv [], bool backup)
+{
+    const char *store_path = config->store_path;
+    const char *dest = NULL;
+    for (int index = 1; index < argc; index++) {
+        if ((streq (argv [index], "--store") || streq (argv [index], "-s")) && index + 1 < argc)
+            store_path = argv [++index];
+        else
+        if ((streq (argv [index], "--config") || streq (argv [index], "-c")) && index + 1 < argc)
+            index++;
+        else
+        if (streq (argv [index], "--help") || streq (argv [index], "-h")) {
+            printf (backup? "usage: huishang backup [--store DIR] DEST\n"
+                            "  a consistent, compacted copy of a (running) store into DEST;\n"
+                            "  restore: stop huishangd, replace the store's data.mdb with DEST/data.mdb\n"
+                          : "usage: huishang verify [--store DIR]\n");
+            return 0;
+        }
+        else
+        if (argv [index][0] != '-' && !dest)
+            dest = argv [index];
+        else {
+            fprintf (stderr, "huishang: unexpected argument '%s'\n", argv [index]);
+            return 2;
+        }
+    }
+    if (backup && !dest) {
+        fprintf (stderr, "usage: huishang backup [--store DIR] DEST\n");
+        return 2;
+    }
+    char error [512];
+    hs_store_t *store = hs_store_open_readonly (store_path, error, sizeof (error));
+    if (!store) {
+        fprintf (stderr, "huishang: %s\n", error);
+        return 1;
+    }
+    int rc;
+    if (backup) {
+        rc = hs_store_backup (store, dest, error, sizeof (error));
+        if (rc)
+            fprintf (stderr, "huishang: %s\n", error);
+        else
+            printf ("backup of %s written to %s/data.mdb\n", store_path, dest);
+    }
+    else {
+        int problems = hs_verify_run (store, stdout);
+        if (problems < 0)
+            fprintf (stderr, "huishang: the store %s could not be read\n", store_path);
+        rc = problems == 0? 0: 1;
+    }
+    hs_store_destroy (&store);
+    return rc == 0? 0: 1;
+}
+
 static void
 s_usage (FILE *out)
 {
@@ -1276,6 +1334,8 @@ s_usage (FILE *out)
         "  cases    cases filtered by level, street, unit, status, overdue, time\n"
         "  plenary  the convener calls a plenary meeting of all members\n"
         "  health   the daemon's health and counters, as JSON (also: stats)\n"
+        "  verify   check a store's invariants (safe on a running daemon's store)\n"
+        "  backup   a consistent, compacted hot copy of a store\n"
         "\n"
         "  huishang COMMAND --help for each command's options.\n");
 }
@@ -1322,6 +1382,9 @@ main (int argc, char *argv [])
     else
     if (streq (command, "cases"))
         rc = s_cases (config, argc - first, argv + first);
+    else
+    if (streq (command, "verify") || streq (command, "backup"))
+        rc = s_store_command (config, argc - first, argv + first, streq (command, "backup"));
     else
     if (streq (command, "replay"))
         rc = s_replay (config, argc - first, argv + first);

@@ -104,6 +104,8 @@ struct _hs_engine_t {
     int64_t commit_us_max;      //  longest commit
     int64_t started;            //  when we started, daemon clock
     int64_t started_mono;       //  when we started, real monotonic ms
+    bool no_room;               //  the store is full: new messages are rejected
+    bool windows_dirty;         //  the open transaction counted in the windows
     int64_t pruned_at;          //  when the warning windows were last pruned
 };
 
@@ -479,6 +481,7 @@ s_warn (hs_engine_t *self, hs_case_t *kase, const hs_report_t *report, const cha
     char key [HS_NAME_MAX + HS_CODE_MAX + 8];
     s_enterprise_key (report, street, key, sizeof (key));
     hs_crossings_t crossed;
+    self->windows_dirty = true;
     hs_warnings_add (self->warnings, key, street, report->category, self->now, &crossed);
     if (crossed.enterprise) {
         const char *reasons [] = { "warning.enterprise", NULL };
@@ -1015,6 +1018,7 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
 {
     memset (&self->staged, 0, sizeof (self->staged));
     self->outbox_seq = 0;
+    self->windows_dirty = false;
     if (hs_store_begin (self->store))
         return -1;
     //  Note how far publishing had got: what a crash between a commit and
@@ -1053,11 +1057,13 @@ s_transact (hs_engine_t *self, s_work_fn *work, void *arg)
     self->now = hs_clock_now (self->clock);
     int rc = s_attempt (self, work, arg);
     while (rc && hs_store_map_full (self->store) && hs_store_grow (self->store) == 0) {
-        s_rebuild_warnings (self);          //  the failed attempt may have counted
+        if (self->windows_dirty)
+            s_rebuild_warnings (self);      //  the failed attempt counted
         rc = s_attempt (self, work, arg);
     }
     if (rc) {
-        s_rebuild_warnings (self);
+        if (self->windows_dirty)
+            s_rebuild_warnings (self);
         return -1;
     }
     if (self->fault_after_commit && zlist_size (self->outbox)) {
@@ -1181,13 +1187,53 @@ s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
     s_batch_t batch = { messages, outcomes };
     int rc = s_transact (self, s_batch_work, &batch);
     zmsg_t *msg;
-    while ((msg = (zmsg_t *) zlist_pop (messages)))
-        zmsg_destroy (&msg);
+    if (rc == 0)
+        while ((msg = (zmsg_t *) zlist_pop (messages)))
+            zmsg_destroy (&msg);
     if (rc) {
+        //  Nothing of the batch is stored: each message is rejected, with
+        //  the reason, counted (no dead letter: there is no room for one).
+        hs_why_t why;
+        if (hs_store_no_room (self->store))
+            hs_why (&why, "store_full", "the store is full (disk, or map at store/map_size_max): "
+                    "nothing new can be stored until there is room");
+        else
+            hs_why (&why, "store_error", "the store could not commit the batch (see the log)");
+        size_t index = 0;
+        for (zmsg_t *msg = (zmsg_t *) zlist_first (messages); msg; msg = (zmsg_t *) zlist_next (messages)) {
+            hs_reject_note (self->reject, &why, msg, self->now, self->record);
+            if (outcomes) {
+                outcomes [index].kind = OUTCOME_REJECTED;
+                outcomes [index].code = why.code;
+                snprintf (outcomes [index].detail, sizeof (outcomes [index].detail), "%s", why.detail);
+            }
+            index++;
+        }
+        hs_reject_commit (self->reject);
+        while ((msg = (zmsg_t *) zlist_pop (messages)))
+            zmsg_destroy (&msg);
         self->lost += size;
-        zsys_error ("hs_engine: the store could not take a batch of %d messages; they are lost "
-                    "(%llu so far)", size, (unsigned long long) self->lost);
+        if (!self->no_room && streq (why.code, "store_full")) {
+            //  Once, on entering the state: an unstored warning (seq 0).
+            self->no_room = true;
+            zsys_error ("hs_engine: the store is full: new messages are rejected until there is room");
+            const char *reasons [] = { "store.full", NULL };
+            hs_warning_t warning = {
+                .kind = "store", .category = -1, .count = size, .units = s_office,
+                .reasons = reasons, .at = self->now
+            };
+            hs_pack_reset (self->body);
+            hs_warning_encode (&warning, self->body);
+            zmsg_t *notice = zmsg_new ();
+            zmsg_addstr (notice, "warning.store");
+            zmsg_addmem (notice, hs_pack_data (self->body), hs_pack_size (self->body));
+            hs_bus_publish (self->bus, &notice);
+        }
         return -1;
+    }
+    if (self->no_room) {
+        self->no_room = false;
+        zsys_notice ("hs_engine: the store has room again: ingest resumed");
     }
     self->batches++;
     self->batch_last = size;
@@ -1231,7 +1277,7 @@ s_submit (hs_engine_t *self)
     }
     size_t count = zlist_size (messages);
     s_outcome_t *outcomes = (s_outcome_t *) zmalloc ((count + 1) * sizeof (s_outcome_t));
-    int rc = s_batch (self, messages, outcomes);
+    s_batch (self, messages, outcomes);
     hs_pack_t *pack = hs_pack_new ();
     size_t index = 0;
     zmsg_t *envelope;
@@ -1242,8 +1288,6 @@ s_submit (hs_engine_t *self)
         hs_map_t map;
         hs_map_begin (&map, pack);
         hs_map_int (&map, "v", HS_PROTO_VERSION);
-        if (rc < 0)
-            outcome->kind = OUTCOME_NONE;
         if (outcome->kind == OUTCOME_OK || outcome->kind == OUTCOME_DUPLICATE)
             hs_map_int (&map, "seq", (int64_t) outcome->seq);
         if (outcome->kind == OUTCOME_REJECTED) {
@@ -1721,7 +1765,7 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_t map, counters, store_map;
     hs_map_begin (&map, pack);
     hs_map_int (&map, "v", HS_PROTO_VERSION);
-    hs_map_str (&map, "status", store_ok && !self->lost? "ok": "degraded");
+    hs_map_str (&map, "status", store_ok && !self->no_room? "ok": "degraded");
     hs_map_str (&map, "version", HS_VERSION);
     hs_map_str (&map, "district", self->config->district);
     hs_map_str (&map, "rules_version", hs_rules_version (self->config->rules));
@@ -1774,6 +1818,8 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_int (&store_map, "deadletters", (int64_t) store.deadletters);
     hs_map_int (&store_map, "map_size", store.map_size);
     hs_map_int (&store_map, "map_used", store.map_used);
+    hs_map_key (&store_map, "full");
+    hs_pack_bool (pack, self->no_room);
     hs_map_end (&store_map);
     hs_map_end (&map);
 }
@@ -1996,6 +2042,7 @@ hs_engine_reload (hs_engine_t *self, hs_config_t **fresh_p)
     hs_config_set (&fresh->publish, old->publish);
     hs_config_set (&fresh->api, old->api);
     hs_config_set (&fresh->store_path, old->store_path);
+    hs_store_set_max (self->store, fresh->map_size_max);
     fresh->max_message = old->max_message;
     fresh->ingest_hwm = old->ingest_hwm;
     fresh->publish_hwm = old->publish_hwm;

@@ -30,6 +30,7 @@ struct _hs_store_t {
     int64_t map_size;           //  current map size
     int64_t map_size_max;       //  growth stops here
     bool map_full;              //  the last failure was MDB_MAP_FULL
+    bool disk_full;             //  the last failure was the disk (ENOSPC, EDQUOT)
 };
 
 static int
@@ -37,6 +38,8 @@ s_fail (hs_store_t *self, const char *operation, int rc)
 {
     if (rc == MDB_MAP_FULL)
         self->map_full = true;
+    if (rc == ENOSPC || rc == EDQUOT)
+        self->disk_full = true;
     zsys_error ("hs_store: %s failed: %s", operation, mdb_strerror (rc));
     return -1;
 }
@@ -84,6 +87,62 @@ s_meta_write (hs_store_t *self, const char *name, uint64_t value)
     MDB_val key = { strlen (name), (void *) name }, data = { 8, bytes };
     int rc = mdb_put (self->txn, self->meta, &key, &data, 0);
     return rc? s_fail (self, "mdb_put (meta)", rc): 0;
+}
+
+//  Open the environment read-only (tools on a live daemon's store).
+static hs_store_t *
+s_open_readonly (const char *path, char *error, size_t error_size)
+{
+    hs_store_t *self = (hs_store_t *) zmalloc (sizeof (hs_store_t));
+    self->path = strdup (path);
+    int rc = mdb_env_create (&self->env);
+    if (!rc)
+        rc = mdb_env_set_maxdbs (self->env, 16);
+    if (!rc)
+        rc = mdb_env_open (self->env, path, MDB_RDONLY | MDB_NOTLS, 0640);
+    MDB_txn *txn = NULL;
+    if (!rc)
+        rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
+    static const char *names [HS_TABLE_COUNT] = {
+        "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings", "meta"
+    };
+    for (int table = 0; !rc && table < HS_TABLE_COUNT; table++)
+        rc = mdb_dbi_open (txn, names [table], 0, &self->dbis [table]);
+    if (txn)
+        mdb_txn_commit (txn);       //  keeps the handles open for later transactions
+    if (rc) {
+        snprintf (error, error_size, "cannot open store %s: %s", path, mdb_strerror (rc));
+        hs_store_destroy (&self);
+        return NULL;
+    }
+    self->events = self->dbis [HS_TABLE_EVENTS];
+    self->dedup = self->dbis [HS_TABLE_DEDUP];
+    self->cases = self->dbis [HS_TABLE_CASES];
+    self->caseindex = self->dbis [HS_TABLE_CASEINDEX];
+    self->deadletter = self->dbis [HS_TABLE_DEADLETTER];
+    self->meta = self->dbis [HS_TABLE_META];
+    return self;
+}
+
+hs_store_t *
+hs_store_open_readonly (const char *path, char *error, size_t error_size)
+{
+    return s_open_readonly (path, error, error_size);
+}
+
+int
+hs_store_backup (hs_store_t *self, const char *folder, char *error, size_t error_size)
+{
+    if (zsys_dir_create ("%s", folder)) {
+        snprintf (error, error_size, "cannot create %s: %s", folder, strerror (errno));
+        return -1;
+    }
+    int rc = mdb_env_copy2 (self->env, folder, MDB_CP_COMPACT);
+    if (rc) {
+        snprintf (error, error_size, "cannot copy the store to %s: %s", folder, mdb_strerror (rc));
+        return -1;
+    }
+    return 0;
 }
 
 hs_store_t *
@@ -194,6 +253,7 @@ hs_store_begin (hs_store_t *self)
     assert (!self->txn);
     assert (!self->view);
     self->map_full = false;
+    self->disk_full = false;
     int rc = mdb_txn_begin (self->env, NULL, 0, &self->txn);
     if (rc) {
         self->txn = NULL;
@@ -232,6 +292,15 @@ hs_store_abort (hs_store_t *self)
 }
 
 bool hs_store_map_full (hs_store_t *self) { return self->map_full; }
+bool hs_store_no_room (hs_store_t *self) { return self->disk_full || (self->map_full && self->map_size >= self->map_size_max); }
+
+void
+hs_store_set_max (hs_store_t *self, int64_t map_size_max)
+{
+    if (map_size_max != self->map_size_max)
+        zsys_notice ("hs_store: map may now grow to %lld bytes", (long long) map_size_max);
+    self->map_size_max = map_size_max;
+}
 
 int
 hs_store_grow (hs_store_t *self)

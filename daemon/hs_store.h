@@ -65,6 +65,15 @@ typedef struct {
 hs_store_t *hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
                           char *error, size_t error_size);
 
+//  Open an existing store read-only, for tools (verify, backup), safely
+//  beside a running daemon. Only views can be used on it.
+hs_store_t *hs_store_open_readonly (const char *path, char *error, size_t error_size);
+
+//  A consistent, compacted copy of the store into `folder` (created; it
+//  must hold no data.mdb yet), taken while the store may be in use.
+//  Returns 0, or -1 with `error` set.
+int hs_store_backup (hs_store_t *self, const char *folder, char *error, size_t error_size);
+
 //  Close the store. Aborts a transaction left open.
 void hs_store_destroy (hs_store_t **self_p);
 
@@ -83,6 +92,13 @@ void hs_store_abort (hs_store_t *self);
 //  at the maximum. Call only with no transaction open.
 bool hs_store_map_full (hs_store_t *self);
 int hs_store_grow (hs_store_t *self);
+
+//  True if the last failure was lack of room that growing cannot fix: the
+//  disk is full, or the map is full at its maximum.
+bool hs_store_no_room (hs_store_t *self);
+
+//  Change how far the map may grow (a reloaded configuration).
+void hs_store_set_max (hs_store_t *self, int64_t map_size_max);
 
 //  Allocate the next event seq inside the transaction.
 uint64_t hs_store_next_seq (hs_store_t *self);

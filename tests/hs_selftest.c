@@ -16,6 +16,7 @@
 #include "../daemon/hs_warnings.h"
 #include "../daemon/hs_meetings.h"
 #include "../daemon/hs_query.h"
+#include "../daemon/hs_verify.h"
 #include <sys/wait.h>
 
 typedef struct {
@@ -37,6 +38,7 @@ static s_test_t s_tests [] = {
     { "hs_warnings", hs_warnings_test },
     { "hs_meetings", hs_meetings_test },
     { "hs_query", hs_query_test },
+    { "hs_verify", hs_verify_test },
     { "hs_engine", hs_engine_test },
     { NULL, NULL }
 };

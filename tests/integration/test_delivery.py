@@ -174,6 +174,10 @@ def _crash_cycles(seconds, cycles):
                     open_cases += 1
                     assert (kase["due_at"], b"o", kase["id"]) in due, kase["id"]
         env.close()
+        # and the store's own invariants hold
+        result = subprocess.run([CLIENT, "verify", "--store", daemon.store], capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0 and "sound" in result.stdout, result.stdout
         return kills, len(acked), open_cases
     finally:
         daemon.cleanup()

@@ -1,0 +1,262 @@
+/*  =========================================================================
+    hs_verify - checks a store's invariants (huishang verify)
+    =========================================================================
+*/
+
+#include "hs_verify.h"
+#include "hs_cases.h"
+#include "hs_meetings.h"
+
+typedef struct {
+    hs_store_t *store;
+    FILE *out;
+    int problems;
+    uint64_t next_seq;
+    uint64_t events, dedup, cases, open, index, history, timers, meetings;
+} s_verify_t;
+
+static void
+s_problem (s_verify_t *verify, const char *format, ...)
+{
+    if (verify->problems++ < 100) {
+        va_list args;
+        va_start (args, format);
+        fprintf (verify->out, "problem: ");
+        vfprintf (verify->out, format, args);
+        fprintf (verify->out, "\n");
+        va_end (args);
+    }
+}
+
+//  The type and case of a stored event; false if absent or unreadable.
+static bool
+s_event (s_verify_t *verify, uint64_t seq, char *type, size_t type_size, char *case_id, size_t case_size)
+{
+    uint8_t key [8];
+    hs_store_be64_put (key, seq);
+    const void *data;
+    size_t size;
+    if (hs_store_get (verify->store, HS_TABLE_EVENTS, key, 8, &data, &size))
+        return false;
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
+    hs_why_t why;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    bool ok = hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0
+           && hs_proto_strcpy (hs_proto_get (&unpacked.data, "type"), type, type_size) == 0;
+    if (ok && hs_proto_strcpy (hs_proto_get (&unpacked.data, "case"), case_id, case_size))
+        *case_id = 0;
+    msgpack_unpacked_destroy (&unpacked);
+    return ok;
+}
+
+static int
+s_check_event (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) data;
+    (void) size;
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->events++;
+    if (key_size != 8)
+        s_problem (verify, "an event key of %zu bytes", key_size);
+    else
+    if (hs_store_be64_get ((const uint8_t *) key) >= verify->next_seq)
+        s_problem (verify, "event %llu lies beyond next_seq %llu",
+                   (unsigned long long) hs_store_be64_get ((const uint8_t *) key),
+                   (unsigned long long) verify->next_seq);
+    return 0;
+}
+
+static int
+s_check_dedup (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->dedup++;
+    static const char *types [] = { "r", "report", "u", "update", "v", "rsvp", "m", "minutes", NULL };
+    const char *expected = NULL;
+    for (int index = 0; types [index]; index += 2)
+        if (key_size > 2 && ((const char *) key) [0] == types [index][0] && ((const char *) key) [1] == '/')
+            expected = types [index + 1];
+    char type [16], case_id [HS_ID_MAX + 1];
+    if (size != 8 || !expected)
+        s_problem (verify, "dedup key '%.*s' is malformed", (int) key_size, (const char *) key);
+    else
+    if (!s_event (verify, hs_store_be64_get ((const uint8_t *) data), type, sizeof (type),
+                  case_id, sizeof (case_id)))
+        s_problem (verify, "dedup key '%.*s' names a missing event", (int) key_size, (const char *) key);
+    else
+    if (!streq (type, expected))
+        s_problem (verify, "dedup key '%.*s' names a %s event", (int) key_size, (const char *) key, type);
+    return 0;
+}
+
+static int
+s_check_case (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->cases++;
+    hs_case_t *kase = (hs_case_t *) malloc (sizeof (hs_case_t));
+    char type [16], case_id [HS_ID_MAX + 1];
+    if (hs_case_decode (data, size, kase))
+        s_problem (verify, "case '%.*s' cannot be decoded", (int) key_size, (const char *) key);
+    else {
+        if (strlen (kase->id) != key_size || memcmp (kase->id, key, key_size))
+            s_problem (verify, "case '%.*s' is stored under another id", (int) key_size, (const char *) key);
+        if (!s_event (verify, kase->first_seq, type, sizeof (type), case_id, sizeof (case_id))
+        ||  !streq (type, "report") || !streq (case_id, kase->id))
+            s_problem (verify, "case '%s' does not begin with its report (seq %llu)",
+                       kase->id, (unsigned long long) kase->first_seq);
+        if (!kase->closed)
+            verify->open++;
+    }
+    free (kase);
+    return 0;
+}
+
+static int
+s_check_index (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->index++;
+    char case_id [HS_ID_MAX + 1];
+    snprintf (case_id, sizeof (case_id), "%.*s", (int) size, (const char *) data);
+    hs_case_t *kase = (hs_case_t *) malloc (sizeof (hs_case_t));
+    int rc = hs_cases_load (verify->store, case_id, kase);
+    if (rc)
+        s_problem (verify, "correlation key '%.*s' names a missing case '%s'",
+                   (int) key_size, (const char *) key, case_id);
+    else
+    if (kase->closed)
+        s_problem (verify, "correlation key '%.*s' names closed case '%s'",
+                   (int) key_size, (const char *) key, case_id);
+    free (kase);
+    return 0;
+}
+
+static int
+s_check_history (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) data;
+    (void) size;
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->history++;
+    const char *nul = memchr (key, 0, key_size);
+    if (!nul || (size_t) (nul - (const char *) key) + 9 != key_size) {
+        s_problem (verify, "a history key is malformed");
+        return 0;
+    }
+    const char *case_id = (const char *) key;
+    uint64_t seq = hs_store_be64_get ((const uint8_t *) nul + 1);
+    char type [16], event_case [HS_ID_MAX + 1];
+    if (!s_event (verify, seq, type, sizeof (type), event_case, sizeof (event_case)))
+        s_problem (verify, "case '%s' history names missing event %llu", case_id, (unsigned long long) seq);
+    else
+    if (!streq (type, "minutes") && !streq (event_case, case_id))
+        s_problem (verify, "case '%s' history names event %llu of case '%s'", case_id,
+                   (unsigned long long) seq, event_case);
+    return 0;
+}
+
+static int
+s_check_timer (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) data;
+    (void) size;
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->timers++;
+    if (key_size < 10) {
+        s_problem (verify, "a timer key is malformed");
+        return 0;
+    }
+    char id [HS_ID_MAX + 1];
+    snprintf (id, sizeof (id), "%.*s", (int) (key_size - 9), (const char *) key + 9);
+    char kind = ((const char *) key) [8];
+    const void *record;
+    size_t record_size;
+    hs_table_t table = kind == 'q'? HS_TABLE_MEETINGS: HS_TABLE_CASES;
+    if (!strchr ("oeq", kind))
+        s_problem (verify, "timer of unknown kind '%c' for '%s'", kind, id);
+    else
+    if (hs_store_get (verify->store, table, id, strlen (id), &record, &record_size))
+        s_problem (verify, "timer '%c' names missing %s '%s'", kind, kind == 'q'? "meeting": "case", id);
+    return 0;
+}
+
+static int
+s_check_meeting (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->meetings++;
+    hs_meeting_rec_t *meeting = (hs_meeting_rec_t *) malloc (sizeof (hs_meeting_rec_t));
+    if (hs_meeting_rec_decode (data, size, meeting))
+        s_problem (verify, "meeting '%.*s' cannot be decoded", (int) key_size, (const char *) key);
+    free (meeting);
+    return 0;
+}
+
+int
+hs_verify_run (hs_store_t *store, FILE *out)
+{
+    if (hs_store_view_begin (store))
+        return -1;
+    s_verify_t verify = { .store = store, .out = out };
+    uint64_t open_count, published;
+    int rc = hs_store_meta_get (store, "next_seq", 1, &verify.next_seq);
+    rc |= hs_store_meta_get (store, "open_cases", 0, &open_count);
+    rc |= hs_store_meta_get (store, "published_through", 0, &published);
+    rc |= hs_store_walk (store, HS_TABLE_EVENTS, NULL, 0, false, s_check_event, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_DEDUP, NULL, 0, false, s_check_dedup, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_CASES, NULL, 0, false, s_check_case, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_CASEINDEX, NULL, 0, false, s_check_index, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_HISTORY, NULL, 0, false, s_check_history, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_TIMERS, NULL, 0, false, s_check_timer, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_MEETINGS, NULL, 0, false, s_check_meeting, &verify);
+    hs_store_view_end (store);
+    if (rc)
+        return -1;
+    if (open_count != verify.open)
+        s_problem (&verify, "the open-case count says %llu, the cases say %llu",
+                   (unsigned long long) open_count, (unsigned long long) verify.open);
+    if (published >= verify.next_seq)
+        s_problem (&verify, "published_through %llu lies beyond next_seq %llu",
+                   (unsigned long long) published, (unsigned long long) verify.next_seq);
+    fprintf (out, "verify: %llu events (next seq %llu), %llu dedup keys, %llu cases (%llu open), "
+             "%llu correlation keys, %llu history entries, %llu timers, %llu meetings: %s\n",
+             (unsigned long long) verify.events, (unsigned long long) verify.next_seq,
+             (unsigned long long) verify.dedup, (unsigned long long) verify.cases,
+             (unsigned long long) verify.open, (unsigned long long) verify.index,
+             (unsigned long long) verify.history, (unsigned long long) verify.timers,
+             (unsigned long long) verify.meetings,
+             verify.problems? "PROBLEMS FOUND": "sound");
+    return verify.problems;
+}
+
+void
+hs_verify_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_verify: ");
+    char error [256];
+    char *path = zsys_sprintf ("/tmp/hs_verify_test.%d", getpid ());
+    hs_store_t *store = hs_store_new (path, 1 << 20, 1 << 24, error, sizeof (error));
+    assert (store);
+    FILE *out = fopen ("/dev/null", "w");
+    assert (hs_verify_run (store, out) == 0);       //  empty and sound
+    //  A dedup key naming a missing event, and a timer naming no case.
+    assert (hs_store_begin (store) == 0);
+    assert (hs_store_dedup_put (store, "r/hrss/x", 42) == 0);
+    uint8_t key [16];
+    hs_store_be64_put (key, 1000);
+    key [8] = 'o';
+    memcpy (key + 9, "putuo-9", 7);
+    assert (hs_store_put (store, HS_TABLE_TIMERS, key, 16, "", 0) == 0);
+    assert (hs_store_commit (store) == 0);
+    assert (hs_verify_run (store, out) == 2);
+    fclose (out);
+    hs_store_destroy (&store);
+    hs_store_remove (path);
+    zstr_free (&path);
+    if (verbose)
+        printf ("OK\n");
+}
