@@ -31,7 +31,8 @@ static const char *s_server_keys [] = {
 static const char *s_store_keys [] = { "path", "map_size", "map_size_max", NULL };
 static const char *s_limits_keys [] = {
     "max_message", "max_body", "max_depth", "max_items", "max_objects", "max_str",
-    "max_workers", "max_amount", "max_future", "ingest_hwm", "publish_hwm", "batch_max", NULL
+    "max_workers", "max_amount", "max_future", "ingest_hwm", "publish_hwm", "batch_max",
+    "source_rate", "source_burst", NULL
 };
 static const char *s_log_keys [] = { "reject_interval", NULL };
 static const char *s_calendar_keys [] = { "utc_offset", "holidays", NULL };
@@ -189,6 +190,8 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("limits/ingest_hwm", false, 0, INT32_MAX, self->ingest_hwm);
     NUMBER ("limits/publish_hwm", false, 0, INT32_MAX, self->publish_hwm);
     NUMBER ("limits/batch_max", false, 1, 1 << 20, self->batch_max);
+    NUMBER ("limits/source_rate", false, 1, 1 << 30, self->source_rate);
+    NUMBER ("limits/source_burst", false, 1, 1 << 30, self->source_burst);
     NUMBER ("log/reject_interval", true, 0, 86400000, self->reject_interval_ms);
     NUMBER ("calendar/utc_offset", true, 0, 14 * 3600000LL, self->utc_offset_ms);
 #undef TEXT

@@ -33,6 +33,8 @@ typedef struct {
     int ingest_hwm;             //  ZMQ_RCVHWM on ingest
     int publish_hwm;            //  ZMQ_SNDHWM on publish
     int batch_max;              //  most messages per LMDB transaction
+    int64_t source_rate;        //  messages per second per source unit
+    int64_t source_burst;       //  bucket size per source unit
     int64_t reject_interval_ms; //  log each rejection reason at most this often
     char *units_file;           //  where the units came from
     char *rules_file;           //  where the rules came from

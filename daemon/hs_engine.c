@@ -106,8 +106,23 @@ struct _hs_engine_t {
     int64_t started_mono;       //  when we started, real monotonic ms
     bool no_room;               //  the store is full: new messages are rejected
     bool windows_dirty;         //  the open transaction counted in the windows
+    zhashx_t *buckets;          //  source unit -> s_bucket_t: the flood limit
     int64_t pruned_at;          //  when the warning windows were last pruned
 };
+
+//  A token bucket per source unit (real time): at most `source_rate`
+//  messages a second after a burst of `source_burst`.
+typedef struct {
+    double tokens;
+    int64_t refilled;           //  zclock_mono () of the last refill
+} s_bucket_t;
+
+static void
+s_bucket_free (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
 
 //  A unit of work inside a transaction; returns 0, or -1 if the store failed.
 typedef int (s_work_fn) (hs_engine_t *self, void *arg);
@@ -158,6 +173,8 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     self->meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
     self->outbox = zlist_new ();
     self->outcome = &self->no_outcome;
+    self->buckets = zhashx_new ();
+    zhashx_set_destructor (self->buckets, s_bucket_free);
     //  What the last run committed but may not have sent goes out again a
     //  second after start, once subscribers have had time to reconnect.
     if (self->republish_upto > self->published_through)
@@ -200,6 +217,7 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_pack_destroy (&self->body);
         hs_pack_destroy (&self->record);
         hs_config_destroy (&self->owned);
+        zhashx_destroy (&self->buckets);
         free (self->kase);
         free (self->meeting);
         free (self);
@@ -938,6 +956,29 @@ s_handle_minutes (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     return hs_meetings_save (self->store, meeting, self->record);
 }
 
+//  True if the unit has used up its bucket (the message is refused).
+static bool
+s_flooding (hs_engine_t *self, const char *unit)
+{
+    int64_t now = zclock_mono ();
+    s_bucket_t *bucket = (s_bucket_t *) zhashx_lookup (self->buckets, unit);
+    if (!bucket) {
+        bucket = (s_bucket_t *) zmalloc (sizeof (s_bucket_t));
+        bucket->tokens = (double) self->config->source_burst;
+        bucket->refilled = now;
+        zhashx_insert (self->buckets, unit, bucket);
+    }
+    bucket->tokens += (double) (now - bucket->refilled) * (double) self->config->source_rate / 1000.0;
+    if (bucket->tokens > (double) self->config->source_burst)
+        bucket->tokens = (double) self->config->source_burst;
+    bucket->refilled = now;
+    if (bucket->tokens >= 1) {
+        bucket->tokens -= 1;
+        return false;
+    }
+    return true;
+}
+
 //  Handle one inbound message inside the open transaction. Returns 0 (it
 //  was accepted, a duplicate or rejected), or -1 if the store failed.
 static int
@@ -976,6 +1017,17 @@ s_handle (hs_engine_t *self, zmsg_t *msg)
     if (!hs_units_find (self->config->units, unit)) {
         hs_why (&why, "unknown_unit", "'%s' is not a unit of ours", unit);
         return s_reject (self, &why, msg);
+    }
+    if (s_flooding (self, unit)) {
+        //  Counted and logged, but no dead letter: a flood must not fill
+        //  the store either.
+        hs_why (&why, "rate_limited", "unit '%s' sends more than %lld messages a second",
+                unit, (long long) self->config->source_rate);
+        self->outcome->kind = OUTCOME_REJECTED;
+        self->outcome->code = why.code;
+        snprintf (self->outcome->detail, sizeof (self->outcome->detail), "%s", why.detail);
+        hs_reject_note (self->reject, &why, msg, self->now, self->record);
+        return 0;
     }
     const uint8_t *body = zframe_data (body_frame);
     size_t body_size = zframe_size (body_frame);

@@ -182,3 +182,30 @@ def test_hot_backup_verify_and_restore():
         if restored:
             restored.cleanup()
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def test_a_flooding_source_is_limited_and_starves_no_one():
+    folder = tempfile.mkdtemp(prefix="hs-flood-")
+    try:
+        config = config_copy(folder, source_rate="200", source_burst="300")
+        daemon = Daemon(folder=folder, config=config).start()
+        watcher = daemon.watcher(("alert.",))
+        feeder = daemon.feeder()
+        for index in range(3000):
+            feeder.send(report(source="hrss", street="wanli", rid="flood%d" % index,
+                               name="Flood %d" % index))
+            if index % 100 == 0:            # an honest street office, in the middle of it
+                feeder.send(report(rid="honest%d" % index, name="Honest %d" % index))
+        feeder.close()
+        counters = daemon.wait_counter("received", 3030)
+        rejections = daemon.health()["rejections"]
+        assert rejections.get("rate_limited", 0) >= 2000, rejections
+        honest = [b for _, b in watcher.recv_all(quiet_ms=500) if b["source"] == "street.caoyang"]
+        assert len(honest) == 30                    # every one of them
+        # the flood is counted, not stored: no dead letters for it
+        assert daemon.health()["store"]["deadletters"] == 0
+        assert daemon.read_log().count("rejected (rate_limited)") <= 2
+        assert counters["reports"] == 3030 - rejections["rate_limited"]
+    finally:
+        daemon.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
