@@ -3,7 +3,8 @@
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu99 -Wall -Wextra -MMD -MP -D_GNU_SOURCE
+#   What every object needs, whatever CFLAGS the caller gives.
+ALL_CFLAGS = $(CFLAGS) -std=gnu99 -Wall -Wextra -MMD -MP -D_GNU_SOURCE
 LDLIBS   = -lczmq -lzmq -llmdb -lmsgpackc
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -23,14 +24,14 @@ all: $(BUILD)/huishangd $(BUILD)/huishang $(BUILD)/hs_selftest
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/hs_defaults.c: $(CONFIGS) tools/embed.sh
 	@mkdir -p $(BUILD)
 	sh tools/embed.sh $(CONFIGS) > $@
 
 $(BUILD)/hs_defaults.o: $(BUILD)/hs_defaults.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@
@@ -57,7 +58,16 @@ deps:
 check: deps all
 	@sh tests/run.sh
 
-memcheck: deps all
+#   Everything built with AddressSanitizer + UndefinedBehaviorSanitizer, and
+#   the self tests and integration tests run on that build (the daemon must
+#   stop cleanly: any sanitizer report fails it).
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+check-asan: deps
+	$(MAKE) BUILD=$(BUILD)/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
+	    $(BUILD)/asan/huishangd $(BUILD)/asan/huishang $(BUILD)/asan/hs_selftest
+	HS_BUILD=$(BUILD)/asan HS_STRICT_EXIT=1 HS_NO_FUZZ=1 sh tests/run.sh
+
+memcheck: all
 	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	    $(BUILD)/hs_selftest
 
@@ -68,23 +78,24 @@ SOAK_SECONDS ?= 300
 soak: all
 	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_crash_cycles
 
-#   Coverage-guided fuzzing with clang's libFuzzer (ASan + UBSan): the codec,
-#   then whole messages through the engine. FUZZ_SECONDS per target.
+#   Coverage-guided fuzzing with clang's libFuzzer (ASan + UBSan) on the
+#   codec, whole messages through the engine, rules files, and api
+#   requests; seeds in tests/fuzz/corpus/. FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = proto engine rules api
 FUZZ_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
-fuzz:
-	$(MAKE) BUILD=$(BUILD)/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
-	    $(BUILD)/fuzz/libhuishang.a
-	for target in proto engine; do \
-	    clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $(BUILD)/fuzz/hs_fuzz_$$target \
-	        tests/fuzz/hs_fuzz_$$target.c $(BUILD)/fuzz/libhuishang.a $(LDLIBS) || exit 1; \
+FUZZ_BUILD = $(BUILD)/fuzz
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
+	    $(FUZZ_BUILD)/libhuishang.a
+	for target in $(FUZZ_TARGETS); do \
+	    clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $(FUZZ_BUILD)/hs_fuzz_$$target \
+	        tests/fuzz/hs_fuzz_$$target.c $(FUZZ_BUILD)/libhuishang.a $(LDLIBS) || exit 1; \
 	done
-	/usr/bin/python3 tests/fuzz/seeds.py $(BUILD)/fuzz/corpus-proto $(BUILD)/fuzz/corpus-engine
-	$(BUILD)/fuzz/hs_fuzz_proto -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
-	    -rss_limit_mb=512 -print_final_stats=1 $(BUILD)/fuzz/corpus-proto
-	$(BUILD)/fuzz/hs_fuzz_engine -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
-	    -rss_limit_mb=1024 -print_final_stats=1 $(BUILD)/fuzz/corpus-engine
-	rm -rf /tmp/hs_fuzz_engine.*
+
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)/etc/huishang
@@ -100,6 +111,6 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run deps check memcheck soak fuzz install uninstall clean
+.PHONY: all run deps check check-asan memcheck soak fuzz fuzz-build install uninstall clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

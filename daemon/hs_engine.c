@@ -1986,6 +1986,30 @@ s_request (hs_engine_t *self, const char *command, const msgpack_object *args, h
     return rc;
 }
 
+int
+hs_engine_request (hs_engine_t *self, const char *command, const uint8_t *args, size_t args_size,
+                   hs_pack_t *reply)
+{
+    hs_pack_reset (reply);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    hs_why_t why;
+    int rc;
+    if (args && hs_proto_unpack_map (args, args_size, &self->config->limits, &unpacked, &why)) {
+        hs_map_t map;
+        hs_map_begin (&map, reply);
+        hs_map_int (&map, "v", HS_PROTO_VERSION);
+        hs_map_str (&map, "error", why.detail);
+        hs_map_str (&map, "code", why.code);
+        hs_map_end (&map);
+        rc = -1;
+    }
+    else
+        rc = s_request (self, command, args? &unpacked.data: NULL, reply);
+    msgpack_unpacked_destroy (&unpacked);
+    return rc;
+}
+
 void
 hs_engine_api (hs_engine_t *self)
 {
@@ -2004,23 +2028,9 @@ hs_engine_api (hs_engine_t *self)
             delimiter = zmsg_pop (request);
         char *command = zmsg_popstr (request);
         zframe_t *args_frame = zmsg_pop (request);
-        msgpack_unpacked unpacked;
-        msgpack_unpacked_init (&unpacked);
-        hs_pack_reset (reply_body);
-        int rc;
-        hs_why_t why;
-        if (args_frame && hs_proto_unpack_map (zframe_data (args_frame), zframe_size (args_frame),
-                                               &self->config->limits, &unpacked, &why)) {
-            hs_map_t map;
-            hs_map_begin (&map, reply_body);
-            hs_map_int (&map, "v", HS_PROTO_VERSION);
-            hs_map_str (&map, "error", why.detail);
-            hs_map_str (&map, "code", why.code);
-            hs_map_end (&map);
-            rc = -1;
-        }
-        else
-            rc = s_request (self, command? command: "", args_frame? &unpacked.data: NULL, reply_body);
+        int rc = hs_engine_request (self, command? command: "",
+                                    args_frame? zframe_data (args_frame): NULL,
+                                    args_frame? zframe_size (args_frame): 0, reply_body);
         zmsg_t *reply = zmsg_new ();
         zmsg_append (reply, &identity);
         if (delimiter)
@@ -2029,7 +2039,6 @@ hs_engine_api (hs_engine_t *self)
         zmsg_addmem (reply, hs_pack_data (reply_body), hs_pack_size (reply_body));
         zmsg_send (&reply, api);
         zmsg_destroy (&reply);
-        msgpack_unpacked_destroy (&unpacked);
         zframe_destroy (&args_frame);
         zstr_free (&command);
         zmsg_destroy (&request);

@@ -52,6 +52,12 @@ int hs_engine_batch (hs_engine_t *self, zlist_t *batch);
 //  Answer pending api requests.
 void hs_engine_api (hs_engine_t *self);
 
+//  Answer one api request: a command and its msgpack arguments (NULL: none)
+//  as they came off the wire. Packs the reply body; returns 0 ("ok") or
+//  -1 ("error": the body says why).
+int hs_engine_request (hs_engine_t *self, const char *command, const uint8_t *args,
+                       size_t args_size, hs_pack_t *reply);
+
 void hs_engine_test (bool verbose);
 
 #endif

@@ -27,6 +27,7 @@ s_setup (void)
     hs_config_set (&s_config->store_path, path);
     zstr_free (&path);
     hs_config_set (&s_config->ingest, "inproc://fuzz-ingest");
+    hs_config_set (&s_config->submit, "inproc://fuzz-submit");
     hs_config_set (&s_config->publish, "inproc://fuzz-publish");
     hs_config_set (&s_config->api, "inproc://fuzz-api");
     s_engine = hs_engine_new (s_config, error, sizeof (error));

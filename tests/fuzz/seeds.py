@@ -1,34 +1,58 @@
-"""Write seed inputs for the fuzzers: valid and near-valid bodies.
-Usage: /usr/bin/python3 seeds.py PROTO-DIR ENGINE-DIR"""
+"""Write the fuzzers' seed corpora: valid and near-valid inputs for each
+target. Usage: /usr/bin/python3 seeds.py CORPUS-DIR   (makes proto/,
+engine/, rules/ and api/ under it). The committed tests/fuzz/corpus/ was
+made with it; crashes found go there too, as regression inputs."""
 import os
 import sys
-import time
 
 import msgpack
 
-proto, engine = sys.argv[1], sys.argv[2]
-os.makedirs(proto, exist_ok=True)
-os.makedirs(engine, exist_ok=True)
-now = int(time.time() * 1000)
+root = sys.argv[1]
+now = 1780000000000
 bodies = [
-    {"v": 1, "id": "s1", "source": "street.caoyang", "at": now, "enterprise": {"name": "某公司",
-     "credit_code": "91350100M000100Y43", "ownership": "private", "sector": "commerce"},
-     "category": "wage_arrears", "workers": 35, "amount": 600000, "flags": ["gathering", "media"],
-     "summary": "拖欠工资"},
-    {"v": 1, "id": "s2", "source": "hrss", "street": "caoyang", "at": now,
-     "enterprise": {"name": "x"}, "category": "other", "workers": 1},
-    {"v": 1, "id": "u1", "source": "office", "at": now, "case": "putuo-1", "status": "resolved",
-     "note": "ok"},
-    {"v": 1, "id": "v1", "source": "hrss", "at": now, "meeting": "putuo-m3", "answer": "attend"},
-    {"v": 1, "id": "m1", "source": "office", "at": now, "meeting": "putuo-m3",
-     "decisions": ["协商"], "followup": ["union"], "cases": ["putuo-1"]},
+    ("report.street.caoyang",
+     {"v": 1, "id": "s1", "source": "street.caoyang", "at": now,
+      "enterprise": {"name": "某公司", "credit_code": "91350100M000100Y43", "ownership": "private",
+                     "sector": "commerce"},
+      "category": "wage_arrears", "workers": 35, "amount": 600000, "flags": ["gathering", "media"],
+      "summary": "拖欠工资"}),
+    ("report.hrss", {"v": 1, "id": "s2", "source": "hrss", "street": "caoyang", "at": now,
+                     "enterprise": {"name": "x"}, "category": "other", "workers": 1}),
+    ("update.office", {"v": 1, "id": "u1", "source": "office", "at": now, "case": "putuo-1",
+                       "status": "resolved", "note": "ok"}),
+    ("rsvp.hrss", {"v": 1, "id": "v1", "source": "hrss", "at": now, "meeting": "putuo-m3",
+                   "answer": "attend"}),
+    ("minutes.office", {"v": 1, "id": "m1", "source": "office", "at": now, "meeting": "putuo-m3",
+                        "decisions": ["协商"], "followup": ["union"], "cases": ["putuo-1"]}),
 ]
-topics = [b"report.street.caoyang", b"report.hrss", b"update.office", b"rsvp.hrss",
-          b"minutes.office"]
-for index, body in enumerate(bodies):
+
+
+def write(folder, name, data):
+    os.makedirs(os.path.join(root, folder), exist_ok=True)
+    with open(os.path.join(root, folder, name), "wb") as handle:
+        handle.write(data)
+
+
+for index, (topic, body) in enumerate(bodies):
     packed = msgpack.packb(body, use_bin_type=True)
-    with open(os.path.join(proto, "seed%d" % index), "wb") as handle:
-        handle.write(packed)
-    topic = topics[index]
-    with open(os.path.join(engine, "seed%d" % index), "wb") as handle:
-        handle.write(topic + b"\n--\n" + packed)
+    write("proto", "seed%d" % index, packed)
+    write("engine", "seed%d" % index, topic.encode() + b"\n--\n" + packed)
+write("proto", "issue1013", b"\xdd\xff\xff\xff\xff")
+
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(here, "..", "..", "config", "rules.cfg"), "rb") as handle:
+    write("rules", "shipped", handle.read())
+write("rules", "small", b"rules\n    severity\n        a\n            level = major\n"
+      b"            when = \"workers >= 3 and flags has media or category = layoff\"\n"
+      b"    routing\n        street\n            when = always\n    ladder\n        major\n"
+      b"            meeting = urgent\n            participants = members\n            deadline = 2h\n")
+
+requests = [
+    ("health", None), ("rules", None), ("case", {"id": "putuo-1"}),
+    ("cases", {"level": "major", "street": "caoyang", "status": "open", "overdue": False,
+               "since": 0, "until": now * 2, "limit": 10}),
+    ("replay", {"since": 1, "limit": 5}), ("hello", {"token": "t"}),
+]
+for index, (command, args) in enumerate(requests):
+    data = command.encode() + b"\0" + (msgpack.packb(args, use_bin_type=True) if args else b"")
+    write("api", "seed%d" % index, data)
