@@ -36,13 +36,14 @@ static const char *s_limits_keys [] = {
 };
 static const char *s_log_keys [] = { "reject_interval", NULL };
 static const char *s_calendar_keys [] = { "utc_offset", "holidays", NULL };
+static const char *s_feeds_keys [] = { "silence", NULL };
 
 static int
 s_check_keys (hs_zpl_t *zpl, char *error, size_t error_size)
 {
-    static const char *sections [] = { "server", "store", "limits", "log", "calendar", NULL };
+    static const char *sections [] = { "server", "store", "limits", "log", "calendar", "feeds", NULL };
     static const char **keys [] = { s_server_keys, s_store_keys, s_limits_keys, s_log_keys,
-                                    s_calendar_keys };
+                                    s_calendar_keys, s_feeds_keys };
     for (zconfig_t *section = zconfig_child (hs_zpl_root (zpl)); section; section = zconfig_next (section)) {
         int found = -1;
         for (int index = 0; sections [index]; index++)
@@ -194,6 +195,7 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("limits/source_burst", false, 1, 1 << 30, self->source_burst);
     NUMBER ("log/reject_interval", true, 0, 86400000, self->reject_interval_ms);
     NUMBER ("calendar/utc_offset", true, 0, 14 * 3600000LL, self->utc_offset_ms);
+    NUMBER ("feeds/silence", true, 1000, 365LL * 86400000, self->silence_ms);
 #undef TEXT
 #undef NUMBER
     if (!rc && self->map_size_max < self->map_size)

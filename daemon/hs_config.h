@@ -36,6 +36,7 @@ typedef struct {
     int64_t source_rate;        //  messages per second per source unit
     int64_t source_burst;       //  bucket size per source unit
     int64_t reject_interval_ms; //  log each rejection reason at most this often
+    int64_t silence_ms;         //  a feeder silent this long is a warning
     char *units_file;           //  where the units came from
     char *rules_file;           //  where the rules came from
     hs_units_t *units;          //  the member units

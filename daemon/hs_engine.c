@@ -55,6 +55,7 @@ typedef struct {
     uint64_t warnings;          //  warning.* messages
     uint64_t briefs;            //  brief.* messages
     uint64_t timers;            //  timers handled
+    uint64_t heartbeats;        //  feeders' heartbeats
 } s_counts_t;
 
 //  What became of one inbound message: what an acknowledged submitter is
@@ -107,6 +108,8 @@ struct _hs_engine_t {
     bool no_room;               //  the store is full: new messages are rejected
     bool windows_dirty;         //  the open transaction counted in the windows
     zhashx_t *buckets;          //  source unit -> s_bucket_t: the flood limit
+    zhashx_t *feeds;            //  source unit -> s_feed_t: fseq and silence
+    bool feeds_dirty;           //  the open transaction changed a feed
     int64_t pruned_at;          //  when the warning windows were last pruned
 };
 
@@ -124,10 +127,19 @@ s_bucket_free (void **item)
     *item = NULL;
 }
 
+//  What we know of a feeder: its last fseq, when it was last heard, and
+//  whether it has been reported silent. Kept in the store (feeds).
+typedef struct {
+    int64_t fseq;
+    int64_t heard;
+    bool silent;
+} s_feed_t;
+
 //  A unit of work inside a transaction; returns 0, or -1 if the store failed.
 typedef int (s_work_fn) (hs_engine_t *self, void *arg);
 
 static int s_rebuild_warnings (hs_engine_t *self);
+static int s_load_feeds (hs_engine_t *self);
 static int s_schedule_briefs (hs_engine_t *self, void *arg);
 static int s_transact (hs_engine_t *self, s_work_fn *work, void *arg);
 
@@ -175,6 +187,13 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     self->outcome = &self->no_outcome;
     self->buckets = zhashx_new ();
     zhashx_set_destructor (self->buckets, s_bucket_free);
+    self->feeds = zhashx_new ();
+    zhashx_set_destructor (self->feeds, s_bucket_free);
+    if (s_load_feeds (self)) {
+        snprintf (error, error_size, "cannot read the feeders' state in %s", config->store_path);
+        hs_engine_destroy (&self);
+        return NULL;
+    }
     //  What the last run committed but may not have sent goes out again a
     //  second after start, once subscribers have had time to reconnect.
     if (self->republish_upto > self->published_through)
@@ -218,6 +237,7 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_pack_destroy (&self->record);
         hs_config_destroy (&self->owned);
         zhashx_destroy (&self->buckets);
+        zhashx_destroy (&self->feeds);
         free (self->kase);
         free (self->meeting);
         free (self);
@@ -466,7 +486,9 @@ static int
 s_warning (hs_engine_t *self, hs_warning_t *warning)
 {
     char topic [HS_TOPIC_MAX + 1];
-    snprintf (topic, sizeof (topic), "warning.%s", warning->kind);
+    snprintf (topic, sizeof (topic), "%s", warning->topic? warning->topic: "");
+    if (!warning->topic)
+        snprintf (topic, sizeof (topic), "warning.%s", warning->kind);
     warning->seq = hs_store_next_seq (self->store);
     warning->at = self->now;
     hs_pack_reset (self->body);
@@ -639,6 +661,142 @@ s_rebuild_warnings (hs_engine_t *self)
 }
 
 //  ---------------------------------------------------------------------
+//  Feeders: gaps in their fseq, and silence
+
+static int
+s_feed_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    hs_engine_t *self = (hs_engine_t *) arg;
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
+    hs_why_t why;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    if (key_size <= HS_CODE_MAX
+    &&  hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0) {
+        char source [HS_CODE_MAX + 1];
+        snprintf (source, sizeof (source), "%.*s", (int) key_size, (const char *) key);
+        s_feed_t *feed = (s_feed_t *) zmalloc (sizeof (s_feed_t));
+        feed->fseq = hs_proto_int (&unpacked.data, "fseq", 0);
+        feed->heard = hs_proto_int (&unpacked.data, "heard", 0);
+        feed->silent = hs_proto_bool (&unpacked.data, "silent");
+        zhashx_update (self->feeds, source, feed);
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    return 0;
+}
+
+//  (Re)load the feeders' state from the store.
+static int
+s_load_feeds (hs_engine_t *self)
+{
+    zhashx_purge (self->feeds);
+    if (hs_store_view_begin (self->store))
+        return -1;
+    int rc = hs_store_walk (self->store, HS_TABLE_FEEDS, NULL, 0, false, s_feed_visit, self);
+    hs_store_view_end (self->store);
+    return rc;
+}
+
+static int
+s_feed_save (hs_engine_t *self, const char *source, s_feed_t *feed)
+{
+    self->feeds_dirty = true;
+    hs_pack_t *pack = hs_pack_new ();
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "fseq", feed->fseq);
+    hs_map_int (&map, "heard", feed->heard);
+    hs_map_key (&map, "silent");
+    hs_pack_bool (pack, feed->silent);
+    hs_map_end (&map);
+    int rc = hs_store_put (self->store, HS_TABLE_FEEDS, source, strlen (source),
+                           hs_pack_data (pack), hs_pack_size (pack));
+    hs_pack_destroy (&pack);
+    return rc;
+}
+
+static int s_warning (hs_engine_t *self, hs_warning_t *warning);
+
+//  A feeder was heard from, perhaps with its fseq (0: none). A number
+//  beyond the next expected one means messages were lost on the way (a
+//  PUB socket drops silently): warning.feed names the missing range. A
+//  heartbeat's fseq is the last it sent, so it is itself expected.
+static int
+s_feed_heard (hs_engine_t *self, const char *source, int64_t fseq, bool heartbeat)
+{
+    s_feed_t *feed = (s_feed_t *) zhashx_lookup (self->feeds, source);
+    if (!feed) {
+        feed = (s_feed_t *) zmalloc (sizeof (s_feed_t));
+        zhashx_insert (self->feeds, source, feed);
+    }
+    const char *reasons [] = { "feed", NULL };
+    if (feed->silent) {
+        feed->silent = false;
+        hs_warning_t warning = {
+            .topic = "warning.feed", .kind = "resumed", .source = source, .category = -1,
+            .count = -1, .last_heard = feed->heard, .units = s_office, .reasons = reasons
+        };
+        if (s_warning (self, &warning))
+            return -1;
+    }
+    feed->heard = self->now;
+    if (fseq > 0) {
+        int64_t expected = feed->fseq + 1;
+        int64_t last_missing = heartbeat? fseq: fseq - 1;
+        if (fseq == 1 && feed->fseq > 1)
+            zsys_notice ("hs_engine: feeder %s started counting again at 1", source);
+        else
+        if (last_missing >= expected) {
+            hs_warning_t warning = {
+                .topic = "warning.feed", .kind = "gap", .source = source, .category = -1,
+                .from = expected, .to = last_missing, .count = last_missing - expected + 1,
+                .units = s_office, .reasons = reasons
+            };
+            if (s_warning (self, &warning))
+                return -1;
+        }
+        if (fseq > feed->fseq || fseq == 1)
+            feed->fseq = fseq;
+    }
+    return s_feed_save (self, source, feed);
+}
+
+//  Feeders silent past feeds/silence: one warning each, until heard again.
+static int
+s_feeds_silence (hs_engine_t *self)
+{
+    const char *reasons [] = { "feed", NULL };
+    for (s_feed_t *feed = (s_feed_t *) zhashx_first (self->feeds); feed;
+         feed = (s_feed_t *) zhashx_next (self->feeds)) {
+        if (feed->silent || feed->heard + self->config->silence_ms > self->now)
+            continue;
+        const char *source = (const char *) zhashx_cursor (self->feeds);
+        feed->silent = true;
+        hs_warning_t warning = {
+            .topic = "warning.feed", .kind = "silent", .source = source, .category = -1,
+            .count = -1, .window_ms = self->config->silence_ms, .last_heard = feed->heard,
+            .units = s_office, .reasons = reasons
+        };
+        if (s_warning (self, &warning) || s_feed_save (self, source, feed))
+            return -1;
+    }
+    return 0;
+}
+
+//  When the next feeder falls silent (0: none is being watched).
+static int64_t
+s_feeds_next_silence (hs_engine_t *self)
+{
+    int64_t next = 0;
+    for (s_feed_t *feed = (s_feed_t *) zhashx_first (self->feeds); feed;
+         feed = (s_feed_t *) zhashx_next (self->feeds))
+        if (!feed->silent && (next == 0 || feed->heard + self->config->silence_ms < next))
+            next = feed->heard + self->config->silence_ms;
+    return next;
+}
+
+//  ---------------------------------------------------------------------
 //  Inbound messages
 
 //  Reject a message: count, log, keep a dead letter. Returns 0, or -1 if
@@ -729,6 +887,8 @@ s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
             return s_reject (self, &why, msg);
         }
     }
+    if (s_feed_heard (self, report.source, report.fseq, false))
+        return -1;
     char key [HS_ID_MAX + HS_CODE_MAX + 8];
     int rc = s_seen (self, 'r', report.source, report.id, key, sizeof (key));
     if (rc)
@@ -792,6 +952,8 @@ s_handle_update (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     int matches = s_source_matches (self, msg, update.source, unit);
     if (matches)
         return matches < 0? -1: 0;
+    if (s_feed_heard (self, update.source, update.fseq, false))
+        return -1;
     char key [HS_ID_MAX + HS_CODE_MAX + 8];
     int rc = s_seen (self, 'u', update.source, update.id, key, sizeof (key));
     if (rc)
@@ -979,6 +1141,23 @@ s_flooding (hs_engine_t *self, const char *unit)
     return true;
 }
 
+//  A heartbeat: the feeder is alive; its fseq says what it has sent.
+//  Nothing is stored but the feeder's state.
+static int
+s_handle_heartbeat (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map, const char *unit)
+{
+    hs_why_t why;
+    hs_heartbeat_t heartbeat;
+    if (hs_heartbeat_decode (map, &self->config->limits, self->now, &heartbeat, &why))
+        return s_reject (self, &why, msg);
+    int matches = s_source_matches (self, msg, heartbeat.source, unit);
+    if (matches)
+        return matches < 0? -1: 0;
+    self->staged.heartbeats++;
+    self->outcome->kind = OUTCOME_OK;
+    return s_feed_heard (self, heartbeat.source, heartbeat.fseq, true);
+}
+
 //  Handle one inbound message inside the open transaction. Returns 0 (it
 //  was accepted, a duplicate or rejected), or -1 if the store failed.
 static int
@@ -1004,7 +1183,7 @@ s_handle (hs_engine_t *self, zmsg_t *msg)
     }
     memcpy (topic, zframe_data (topic_frame), topic_size);
     topic [topic_size] = 0;
-    static const char *kinds [] = { "report.", "update.", "rsvp.", "minutes.", NULL };
+    static const char *kinds [] = { "report.", "update.", "rsvp.", "minutes.", "heartbeat.", NULL };
     int kind = -1;
     for (int index = 0; kinds [index]; index++)
         if (strncmp (topic, kinds [index], strlen (kinds [index])) == 0)
@@ -1046,7 +1225,10 @@ s_handle (hs_engine_t *self, zmsg_t *msg)
     if (kind == 2)
         rc = s_handle_rsvp (self, msg, &unpacked.data, unit, body, body_size);
     else
+    if (kind == 3)
         rc = s_handle_minutes (self, msg, &unpacked.data, unit, body, body_size);
+    else
+        rc = s_handle_heartbeat (self, msg, &unpacked.data, unit);
     msgpack_unpacked_destroy (&unpacked);
     return rc;
 }
@@ -1071,6 +1253,7 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
     memset (&self->staged, 0, sizeof (self->staged));
     self->outbox_seq = 0;
     self->windows_dirty = false;
+    self->feeds_dirty = false;
     if (hs_store_begin (self->store))
         return -1;
     //  Note how far publishing had got: what a crash between a commit and
@@ -1111,11 +1294,15 @@ s_transact (hs_engine_t *self, s_work_fn *work, void *arg)
     while (rc && hs_store_map_full (self->store) && hs_store_grow (self->store) == 0) {
         if (self->windows_dirty)
             s_rebuild_warnings (self);      //  the failed attempt counted
+        if (self->feeds_dirty)
+            s_load_feeds (self);
         rc = s_attempt (self, work, arg);
     }
     if (rc) {
         if (self->windows_dirty)
             s_rebuild_warnings (self);
+        if (self->feeds_dirty)
+            s_load_feeds (self);
         return -1;
     }
     if (self->fault_after_commit && zlist_size (self->outbox)) {
@@ -1740,6 +1927,8 @@ static int
 s_schedule_briefs (hs_engine_t *self, void *arg)
 {
     bool fire = arg != NULL;
+    if (fire && s_feeds_silence (self))
+        return -1;
     for (int weekly = 0; weekly < 2; weekly++) {
         char name [64];
         snprintf (name, sizeof (name), "brief.%s.next", weekly? "weekly": "daily");
@@ -1775,6 +1964,9 @@ s_next_due (hs_engine_t *self)
     hs_store_walk (self->store, HS_TABLE_TIMERS, NULL, 0, false, s_due_visit, probe);
     next = probe->next;
     free (probe);
+    int64_t silence = s_feeds_next_silence (self);
+    if (silence && (next == 0 || silence < next))
+        next = silence;
     const char *names [] = { "brief.daily.next", "brief.weekly.next" };
     for (int index = 0; index < 2; index++) {
         uint64_t at;
@@ -1847,6 +2039,7 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_int (&counters, "warnings", (int64_t) self->counts.warnings);
     hs_map_int (&counters, "briefs", (int64_t) self->counts.briefs);
     hs_map_int (&counters, "timers", (int64_t) self->counts.timers);
+    hs_map_int (&counters, "heartbeats", (int64_t) self->counts.heartbeats);
     hs_map_int (&counters, "published", (int64_t) hs_bus_published (self->bus));
     hs_map_int (&counters, "publish_overflows", (int64_t) hs_bus_overflows (self->bus));
     hs_map_int (&counters, "subscriptions", hs_bus_subscriptions_count (self->bus));

@@ -104,7 +104,8 @@ s_open_readonly (const char *path, char *error, size_t error_size)
     if (!rc)
         rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
     static const char *names [HS_TABLE_COUNT] = {
-        "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings", "meta"
+        "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
+        "feeds", "meta"
     };
     for (int table = 0; !rc && table < HS_TABLE_COUNT; table++)
         rc = mdb_dbi_open (txn, names [table], 0, &self->dbis [table]);
@@ -190,6 +191,7 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
     if (!rc) rc = mdb_dbi_open (txn, "history", MDB_CREATE, &self->dbis [HS_TABLE_HISTORY]);
     if (!rc) rc = mdb_dbi_open (txn, "timers", MDB_CREATE, &self->dbis [HS_TABLE_TIMERS]);
     if (!rc) rc = mdb_dbi_open (txn, "meetings", MDB_CREATE, &self->dbis [HS_TABLE_MEETINGS]);
+    if (!rc) rc = mdb_dbi_open (txn, "feeds", MDB_CREATE, &self->dbis [HS_TABLE_FEEDS]);
     self->dbis [HS_TABLE_EVENTS] = self->events;
     self->dbis [HS_TABLE_DEDUP] = self->dedup;
     self->dbis [HS_TABLE_CASES] = self->cases;
@@ -495,7 +497,8 @@ hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
 }
 
 static const char *s_table_names [HS_TABLE_COUNT] = {
-    "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings", "meta"
+    "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
+    "feeds", "meta"
 };
 
 int

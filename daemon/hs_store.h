@@ -11,6 +11,7 @@
         history     case id, NUL, seq (u64, BE) -> event type: a case's events in order
         timers      due (u64, BE), kind, id  -> nothing: what fires when
         meetings    meeting id           -> meeting record (msgpack map)
+        feeds       source unit          -> feeder state: last fseq, last heard, silent
         meta        name                 -> u64 (BE): next_seq, next_dead, clock, ...
     Everything a batch writes goes into one write transaction, committed
     durably (fsync) by hs_store_commit: group commit. Sequence numbers are
@@ -38,6 +39,7 @@ typedef enum {
     HS_TABLE_HISTORY,
     HS_TABLE_TIMERS,
     HS_TABLE_MEETINGS,
+    HS_TABLE_FEEDS,
     HS_TABLE_META,
     HS_TABLE_COUNT
 } hs_table_t;

@@ -535,6 +535,8 @@ hs_report_decode (const msgpack_object *map, const hs_limits_t *limits,
     }
     if (s_get_text (map, "summary", HS_SUMMARY_MAX, &report->summary, &report->summary_size, why))
         return -1;
+    if (s_get_int (map, "fseq", false, 1, INT64_MAX / 2, &report->fseq, why) < 0)
+        return -1;
     return 0;
 }
 
@@ -623,6 +625,28 @@ hs_update_decode (const msgpack_object *map, const hs_limits_t *limits,
     if (s_get_enum (map, "status", true, hs_status_parse, &update->status, why))
         return -1;
     if (s_get_text (map, "note", HS_NOTE_MAX, &update->note, &update->note_size, why))
+        return -1;
+    if (s_get_int (map, "fseq", false, 1, INT64_MAX / 2, &update->fseq, why) < 0)
+        return -1;
+    return 0;
+}
+
+int
+hs_heartbeat_decode (const msgpack_object *map, const hs_limits_t *limits,
+                     int64_t now_ms, hs_heartbeat_t *heartbeat, hs_why_t *why)
+{
+    memset (heartbeat, 0, sizeof (*heartbeat));
+    int64_t version;
+    if (s_get_int (map, "v", true, 0, INT32_MAX, &version, why))
+        return -1;
+    if (version != HS_PROTO_VERSION)
+        return hs_why (why, "bad_version", "protocol version %lld is not %d",
+                       (long long) version, HS_PROTO_VERSION);
+    if (s_get_str (map, "source", true, heartbeat->source, sizeof (heartbeat->source), why))
+        return -1;
+    if (s_get_int (map, "at", true, limits->min_at, now_ms + limits->max_future_ms, &heartbeat->at, why))
+        return -1;
+    if (s_get_int (map, "fseq", false, 1, INT64_MAX / 2, &heartbeat->fseq, why) < 0)
         return -1;
     return 0;
 }
@@ -952,6 +976,14 @@ hs_warning_encode (const hs_warning_t *warning, hs_pack_t *pack)
         hs_map_str (&map, "case", warning->case_id);
     if (warning->meeting_id)
         hs_map_str (&map, "meeting", warning->meeting_id);
+    if (warning->source)
+        hs_map_str (&map, "source", warning->source);
+    if (warning->from > 0) {
+        hs_map_int (&map, "from", warning->from);
+        hs_map_int (&map, "to", warning->to);
+    }
+    if (warning->last_heard > 0)
+        hs_map_int (&map, "last_heard", warning->last_heard);
     if (warning->enterprise)
         hs_map_str (&map, "enterprise", warning->enterprise);
     if (warning->credit_code && *warning->credit_code)

@@ -177,6 +177,7 @@ typedef struct {
     uint32_t flags;                         //  bit (1 << hs_flag_t)
     const char *summary;                    //  NULL when absent; not NUL-terminated
     size_t summary_size;
+    int64_t fseq;                           //  the feeder's own sequence number, 0 if absent
 } hs_report_t;
 
 //  A unit's progress on a case, from an `update.<unit>` body.
@@ -188,7 +189,19 @@ typedef struct {
     int status;
     const char *note;                       //  NULL when absent; borrowed
     size_t note_size;
+    int64_t fseq;                           //  the feeder's own sequence number, 0 if absent
 } hs_update_t;
+
+//  A feeder's sign of life, from a `heartbeat.<unit>` body: it is there,
+//  and (optionally) the last `fseq` it sent.
+typedef struct {
+    char source [HS_CODE_MAX + 1];
+    int64_t at;
+    int64_t fseq;                           //  0 if absent
+} hs_heartbeat_t;
+
+int hs_heartbeat_decode (const msgpack_object *map, const hs_limits_t *limits,
+                         int64_t now_ms, hs_heartbeat_t *heartbeat, hs_why_t *why);
 
 //  An answer to a meeting request, from an `rsvp.<unit>` body.
 typedef struct {
@@ -351,7 +364,11 @@ int hs_escalation_encode (const hs_escalation_t *escalation, hs_pack_t *pack);
 //  NULL / -1 and are left out.
 typedef struct {
     uint64_t seq;
-    const char *kind;           //  enterprise|street|prompt|quorum
+    const char *topic;          //  NULL: warning.<kind>
+    const char *kind;           //  enterprise|street|prompt|quorum|store|gap|silent|resumed
+    const char *source;         //  feed warnings: the feeder
+    int64_t from, to;           //  gap: the missing fseq range (0: none)
+    int64_t last_heard;         //  silent: when it was last heard (0: none)
     const char *case_id;
     const char *meeting_id;
     const char *enterprise;

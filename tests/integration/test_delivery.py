@@ -189,3 +189,57 @@ def test_crash_cycles_lose_nothing_acknowledged():
     print("    crash test: %d SIGKILL cycles, %d acknowledged reports checked, %d clocks"
           % (kills, acked, open_cases))
     assert kills >= 6 and acked > 0
+
+
+def test_feed_gaps_and_silence_are_warnings():
+    import re
+    import shutil
+    import tempfile
+    from harness import ROOT, now_ms
+    folder = tempfile.mkdtemp(prefix="hs-feeds-")
+    try:
+        for name in ("huishang.cfg", "units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
+            shutil.copy(os.path.join(ROOT, "config", name), folder)
+        config = os.path.join(folder, "huishang.cfg")
+        with open(config) as handle:
+            text = re.sub(r"silence = \S+", "silence = 1500ms", handle.read())
+        with open(config, "w") as handle:
+            handle.write(text)
+        daemon = Daemon(folder=folder, config=config).start()
+        watcher = daemon.watcher(("warning.feed",))
+        feeder = daemon.feeder()
+        for fseq in (1, 2, 3, 6):                          # 4 and 5 never arrive
+            feeder.send(report(source="hrss", street="wanli", rid="g%d" % fseq,
+                               name="Gap %d" % fseq, fseq=fseq))
+        topic, gap = watcher.recv(5000)
+        assert topic == "warning.feed" and gap["kind"] == "gap"
+        assert (gap["source"], gap["from"], gap["to"], gap["count"]) == ("hrss", 4, 5, 2)
+        assert gap["units"] == ["office"] and gap["seq"] > 0
+        # a heartbeat says it has sent up to 8: 7 and 8 are missing
+        feeder.send({"v": 1, "source": "hrss", "at": now_ms(), "fseq": 8}, topic="heartbeat.hrss")
+        topic, gap = watcher.recv(5000)
+        assert gap["kind"] == "gap" and (gap["from"], gap["to"]) == (7, 8)
+        # a heartbeat that claims another unit is refused
+        feeder.send({"v": 1, "source": "police", "at": now_ms()}, topic="heartbeat.hrss")
+        # then nothing from hrss: after the silence interval, a warning, once
+        topic, silent = watcher.recv(5000)
+        assert silent["kind"] == "silent" and silent["source"] == "hrss"
+        assert silent["window_ms"] == 1500 and silent["last_heard"] > 0
+        assert watcher.recv_all(quiet_ms=500) == []
+        assert daemon.health()["rejections"] == {"source_mismatch": 1}
+        assert daemon.counters()["heartbeats"] == 1
+        # the state survives kill -9: the next number after 8 is 9
+        watcher.close()
+        daemon.kill9()
+        daemon.start()
+        watcher = daemon.watcher(("warning.feed",))
+        feeder.close()
+        feeder = daemon.feeder()
+        feeder.send(report(source="hrss", street="wanli", rid="g10", name="Gap 10", fseq=10))
+        feeder.close()
+        kinds = [(b["kind"], b.get("from")) for _, b in watcher.recv_all(quiet_ms=800)
+                 if b["seq"] > silent["seq"]]
+        assert kinds == [("resumed", None), ("gap", 9)], kinds
+    finally:
+        daemon.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
