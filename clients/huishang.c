@@ -19,8 +19,27 @@
 #include <jansson.h>
 #include <getopt.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #define HS_VERSION "0.2.0"
+
+//  ---------------------------------------------------------------------
+//  CurveZMQ: the client's certificate and the server's public key, when
+//  the daemon runs with security (--cert, --server-key or --server-cert).
+
+static zcert_t *s_client_cert;          //  ours, with its secret
+static char s_server_key [41];          //  the daemon's public key, Z85
+
+//  Make a socket a CurveZMQ client if we have keys. Returns the socket.
+static zsock_t *
+s_client_secure (zsock_t *sock)
+{
+    if (sock && s_client_cert && *s_server_key) {
+        zcert_apply (s_client_cert, sock);
+        zsock_set_curve_serverkey (sock, s_server_key);
+    }
+    return sock;
+}
 
 //  ---------------------------------------------------------------------
 //  JSON <-> msgpack
@@ -132,7 +151,7 @@ typedef struct {
 static int
 s_publisher_open (s_publisher_t *self, const char *endpoint, int timeout_ms)
 {
-    self->sock = zsock_new (ZMQ_XPUB);
+    self->sock = s_client_secure (zsock_new (ZMQ_XPUB));
     assert (self->sock);
     zsock_set_sndhwm (self->sock, 0);
     zsock_set_linger (self->sock, 10000);
@@ -156,7 +175,7 @@ static void
 s_publisher_connect_req (s_publisher_t *self)
 {
     zsock_destroy (&self->sock);
-    self->sock = zsock_new (ZMQ_REQ);
+    self->sock = s_client_secure (zsock_new (ZMQ_REQ));
     assert (self->sock);
     zsock_set_linger (self->sock, 0);
     zsock_connect (self->sock, "%s", self->endpoint);
@@ -633,7 +652,7 @@ s_watch (hs_config_t *config, int argc, char *argv [])
             default: return 2;
         }
     }
-    zsock_t *sub = zsock_new (ZMQ_SUB);
+    zsock_t *sub = s_client_secure (zsock_new (ZMQ_SUB));
     assert (sub);
     zsock_set_rcvhwm (sub, 100000);
     if (optind < argc)
@@ -752,7 +771,7 @@ s_api (zsock_t *req, const char *command, json_t *args, s_reply_t *reply)
 static zsock_t *
 s_api_connect (const char *endpoint, int timeout)
 {
-    zsock_t *req = zsock_new (ZMQ_REQ);
+    zsock_t *req = s_client_secure (zsock_new (ZMQ_REQ));
     assert (req);
     zsock_set_rcvtimeo (req, timeout);
     zsock_set_linger (req, 0);
@@ -1130,7 +1149,7 @@ s_replay (hs_config_t *config, int argc, char *argv [])
                 "                       [--api EP] [--endpoint PUBLISH-EP] [TOPIC-PREFIX ...]\n");
         return first == -1? 0: 2;
     }
-    zsock_t *sub = zsock_new (ZMQ_SUB);
+    zsock_t *sub = s_client_secure (zsock_new (ZMQ_SUB));
     zsock_set_rcvhwm (sub, 0);
     zsock_set_subscribe (sub, "hs.hello");
     if (first < argc)
@@ -1263,6 +1282,57 @@ s_plenary (hs_config_t *config, int argc, char *argv [])
     return rc == 0? 0: 1;
 }
 
+//  huishang keygen UNIT: a CurveZMQ certificate pair for a unit (or for the
+//  daemon, "server"), its metadata naming the unit.
+static int
+s_keygen (int argc, char *argv [])
+{
+    const char *unit = NULL, *folder = "certs";
+    for (int index = 1; index < argc; index++) {
+        if ((streq (argv [index], "--dir") || streq (argv [index], "-d")) && index + 1 < argc)
+            folder = argv [++index];
+        else
+        if (streq (argv [index], "--help") || streq (argv [index], "-h")) {
+            printf ("usage: huishang keygen UNIT [--dir DIR]\n"
+                    "  writes DIR/UNIT.cert (public: copy it into the daemon's clients folder)\n"
+                    "  and DIR/UNIT.cert_secret (keep it with the unit's feeder); UNIT 'server'\n"
+                    "  makes the daemon's own pair\n");
+            return 0;
+        }
+        else
+        if (!unit && argv [index][0] != '-')
+            unit = argv [index];
+        else {
+            fprintf (stderr, "huishang: unexpected argument '%s'\n", argv [index]);
+            return 2;
+        }
+    }
+    if (!unit) {
+        fprintf (stderr, "usage: huishang keygen UNIT [--dir DIR]\n");
+        return 2;
+    }
+    if (zsys_dir_create ("%s", folder)) {
+        fprintf (stderr, "huishang: cannot create %s\n", folder);
+        return 1;
+    }
+    zcert_t *cert = zcert_new ();
+    zcert_set_meta (cert, "unit", "%s", unit);
+    zcert_set_meta (cert, "created-by", "huishang keygen");
+    char *path = zsys_sprintf ("%s/%s.cert", folder, unit);
+    int rc = zcert_save (cert, path);
+    if (rc)
+        fprintf (stderr, "huishang: cannot write %s\n", path);
+    else {
+        char *secret = zsys_sprintf ("%s_secret", path);
+        chmod (secret, 0600);
+        zstr_free (&secret);
+        printf ("%s (public key %s) and %s_secret written\n", path, zcert_public_txt (cert), path);
+    }
+    zstr_free (&path);
+    zcert_destroy (&cert);
+    return rc? 1: 0;
+}
+
 //  huishang verify / backup: work on the store directly (read-only, safe
 //  beside a running daemon).
 static int
@@ -1335,9 +1405,14 @@ s_usage (FILE *out)
         "  plenary  the convener calls a plenary meeting of all members\n"
         "  health   the daemon's health and counters, as JSON (also: stats)\n"
         "  verify   check a store's invariants (safe on a running daemon's store)\n"
+        "  keygen   a CurveZMQ certificate pair for a unit (huishang keygen UNIT)\n"
         "  backup   a consistent, compacted hot copy of a store\n"
         "\n"
-        "  huishang COMMAND --help for each command's options.\n");
+        "  huishang COMMAND --help for each command's options.\n"
+        "\n"
+        "  With security on: --cert FILE (this unit's certificate, from keygen) and\n"
+        "  --server-key KEY or --server-cert FILE (the daemon's public key; by\n"
+        "  default the config's security/server_cert).\n");
 }
 
 int
@@ -1353,15 +1428,49 @@ main (int argc, char *argv [])
         return 0;
     }
     //  --config may come anywhere; find it first so endpoints default right.
-    const char *config_file = NULL;
-    for (int index = 1; index < argc - 1; index++)
-        if (streq (argv [index], "--config") || streq (argv [index], "-c"))
+    //  The CurveZMQ options too, and take them out of the arguments.
+    const char *config_file = NULL, *cert_file = NULL, *server_key = NULL, *server_cert = NULL;
+    int kept = 1;
+    for (int index = 1; index < argc; index++) {
+        bool has_value = index + 1 < argc;
+        if ((streq (argv [index], "--config") || streq (argv [index], "-c")) && has_value)
             config_file = argv [index + 1];
+        if (streq (argv [index], "--cert") && has_value)
+            cert_file = argv [++index];
+        else
+        if (streq (argv [index], "--server-key") && has_value)
+            server_key = argv [++index];
+        else
+        if (streq (argv [index], "--server-cert") && has_value)
+            server_cert = argv [++index];
+        else
+            argv [kept++] = argv [index];
+    }
+    argc = kept;
     char error [512];
     hs_config_t *config = hs_config_load (config_file, error, sizeof (error));
     if (!config) {
         fprintf (stderr, "huishang: %s\n", error);
         return 1;
+    }
+    if (cert_file) {
+        s_client_cert = zcert_load (cert_file);
+        if (!s_client_cert) {
+            fprintf (stderr, "huishang: cannot load the certificate %s\n", cert_file);
+            hs_config_destroy (&config);
+            return 1;
+        }
+        zcert_t *server = server_key? NULL: zcert_load (server_cert? server_cert: config->server_cert);
+        snprintf (s_server_key, sizeof (s_server_key), "%s",
+                  server_key? server_key: server? zcert_public_txt (server): "");
+        zcert_destroy (&server);
+        if (strlen (s_server_key) != 40) {
+            fprintf (stderr, "huishang: --cert needs the daemon's public key "
+                     "(--server-key KEY or --server-cert FILE)\n");
+            zcert_destroy (&s_client_cert);
+            hs_config_destroy (&config);
+            return 1;
+        }
     }
     int first = 1;
     while (first < argc - 1 && (streq (argv [first], "--config") || streq (argv [first], "-c")))
@@ -1382,6 +1491,9 @@ main (int argc, char *argv [])
     else
     if (streq (command, "cases"))
         rc = s_cases (config, argc - first, argv + first);
+    else
+    if (streq (command, "keygen"))
+        rc = s_keygen (argc - first, argv + first);
     else
     if (streq (command, "verify") || streq (command, "backup"))
         rc = s_store_command (config, argc - first, argv + first, streq (command, "backup"));
@@ -1413,5 +1525,6 @@ main (int argc, char *argv [])
         rc = 2;
     }
     hs_config_destroy (&config);
+    zcert_destroy (&s_client_cert);
     return rc;
 }

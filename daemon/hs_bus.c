@@ -13,6 +13,8 @@
 */
 
 #include "hs_bus.h"
+#include <sys/stat.h>
+#include <dirent.h>
 
 struct _hs_bus_t {
     zsock_t *ingest;            //  SUB, bound
@@ -22,17 +24,64 @@ struct _hs_bus_t {
     uint64_t published;         //  messages sent
     uint64_t overflows;         //  times a subscriber's queue overflowed
     int64_t subscriptions;      //  active subscriptions
+    zactor_t *auth;             //  zauth, with security on
+    char *clients_dir;          //  the allowed certificates
+    zhashx_t *units;            //  public key (Z85) -> unit code
+    time_t clients_mtime;       //  the folder's mtime when units was read
+    int64_t clients_checked;    //  zclock_mono () of the last look
+    char unit [HS_CODE_MAX + 1];    //  the last answer of hs_bus_sender_unit
 };
 
+//  (Re)read the allowed certificates into the key -> unit map.
+static void
+s_load_units (hs_bus_t *self)
+{
+    zhashx_purge (self->units);
+    DIR *folder = opendir (self->clients_dir);
+    if (!folder)
+        return;
+    struct dirent *entry;
+    while ((entry = readdir (folder))) {
+        size_t length = strlen (entry->d_name);
+        if (entry->d_name [0] == '.' || (length > 7 && streq (entry->d_name + length - 7, "_secret")))
+            continue;
+        char *path = zsys_sprintf ("%s/%s", self->clients_dir, entry->d_name);
+        zcert_t *cert = zcert_load (path);
+        const char *unit = cert? zcert_meta (cert, "unit"): NULL;
+        if (unit)
+            zhashx_update (self->units, zcert_public_txt (cert), strdup (unit));
+        zcert_destroy (&cert);
+        zstr_free (&path);
+    }
+    closedir (folder);
+}
+
+static void
+s_free_string (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
+
 static int
-s_bind (zsock_t *sock, const char *name, const char *endpoint, char *error, size_t error_size)
+s_secure (zsock_t *sock, zcert_t *cert)
+{
+    zcert_apply (cert, sock);
+    zsock_set_curve_server (sock, 1);
+    zsock_set_zap_domain (sock, "huishang");
+    return 0;
+}
+
+static int
+s_bind (zsock_t *sock, const char *name, const char *endpoint, char *error, size_t error_size,
+        bool secure)
 {
     if (zsock_bind (sock, "%s", endpoint) == -1) {
         snprintf (error, error_size, "cannot bind %s endpoint %s: %s",
                   name, endpoint, zmq_strerror (zmq_errno ()));
         return -1;
     }
-    if (strncmp (endpoint, "tcp://", 6) == 0
+    if (!secure && strncmp (endpoint, "tcp://", 6) == 0
     &&  strncmp (endpoint, "tcp://127.", 10) && strncmp (endpoint, "tcp://[::1]", 11)
     &&  strncmp (endpoint, "tcp://localhost", 15))
         zsys_warning ("hs_bus: %s endpoint %s is not on loopback and has no security: "
@@ -70,10 +119,45 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     zsock_set_sndtimeo (self->api, 0);
     zsock_set_rcvtimeo (self->api, 0);
 
-    if (s_bind (self->ingest, "ingest", config->ingest, error, error_size)
-    ||  s_bind (self->publish, "publish", config->publish, error, error_size)
-    ||  s_bind (self->api, "api", config->api, error, error_size)
-    ||  s_bind (self->submit, "submit", config->submit, error, error_size))
+    if (config->security) {
+        zcert_t *cert = zcert_load (config->server_cert);
+        if (!cert || !*zcert_secret_txt (cert) || streq (zcert_secret_txt (cert),
+                                                           "0000000000000000000000000000000000000000")) {
+            snprintf (error, error_size, "security: cannot load the server certificate %s "
+                      "(and its _secret file)", config->server_cert);
+            zcert_destroy (&cert);
+            hs_bus_destroy (&self);
+            return NULL;
+        }
+        if (!zsys_file_exists (config->clients_dir)) {
+            snprintf (error, error_size, "security: no clients folder %s", config->clients_dir);
+            zcert_destroy (&cert);
+            hs_bus_destroy (&self);
+            return NULL;
+        }
+        self->auth = zactor_new (zauth, NULL);
+        zstr_sendx (self->auth, "CURVE", config->clients_dir, NULL);
+        zsock_wait (self->auth);
+        self->clients_dir = strdup (config->clients_dir);
+        self->units = zhashx_new ();
+        zhashx_set_destructor (self->units, s_free_string);
+        s_load_units (self);
+        s_secure (self->ingest, cert);
+        s_secure (self->submit, cert);
+        if (config->secure_dashboards) {
+            s_secure (self->publish, cert);
+            s_secure (self->api, cert);
+        }
+        zsys_notice ("hs_bus: CurveZMQ on, server key %s, %zu client certificates in %s",
+                     zcert_public_txt (cert), zhashx_size (self->units), config->clients_dir);
+        zcert_destroy (&cert);
+    }
+    if (s_bind (self->ingest, "ingest", config->ingest, error, error_size, config->security)
+    ||  s_bind (self->publish, "publish", config->publish, error, error_size,
+                config->security && config->secure_dashboards)
+    ||  s_bind (self->api, "api", config->api, error, error_size,
+                config->security && config->secure_dashboards)
+    ||  s_bind (self->submit, "submit", config->submit, error, error_size, config->security))
         hs_bus_destroy (&self);
     return self;
 }
@@ -88,6 +172,9 @@ hs_bus_destroy (hs_bus_t **self_p)
         zsock_destroy (&self->publish);
         zsock_destroy (&self->api);
         zsock_destroy (&self->submit);
+        zactor_destroy (&self->auth);
+        zhashx_destroy (&self->units);
+        free (self->clients_dir);
         free (self);
         *self_p = NULL;
     }
@@ -98,6 +185,30 @@ zsock_t *hs_bus_publish_socket (hs_bus_t *self) { return self->publish; }
 zsock_t *hs_bus_api (hs_bus_t *self) { return self->api; }
 zsock_t *hs_bus_submit (hs_bus_t *self) { return self->submit; }
 uint64_t hs_bus_published (hs_bus_t *self) { return self->published; }
+bool hs_bus_secure (hs_bus_t *self) { return self->auth != NULL; }
+
+const char *
+hs_bus_sender_unit (hs_bus_t *self, zframe_t *frame)
+{
+    if (!self->auth)
+        return NULL;
+    //  Look at the folder at most once a second; re-read it when it changed.
+    int64_t now = zclock_mono ();
+    if (now - self->clients_checked >= 1000) {
+        self->clients_checked = now;
+        struct stat info;
+        if (stat (self->clients_dir, &info) == 0 && info.st_mtime != self->clients_mtime) {
+            self->clients_mtime = info.st_mtime;
+            s_load_units (self);
+        }
+    }
+    const char *key = zframe_meta (frame, "User-Id");
+    const char *unit = key? (const char *) zhashx_lookup (self->units, key): NULL;
+    if (!unit)
+        return NULL;
+    snprintf (self->unit, sizeof (self->unit), "%s", unit);
+    return self->unit;
+}
 uint64_t hs_bus_overflows (hs_bus_t *self) { return self->overflows; }
 int64_t hs_bus_subscriptions_count (hs_bus_t *self) { return self->subscriptions; }
 

@@ -11,6 +11,11 @@
         submit   ROUTER, bound: acknowledged submits from REQ or DEALER
                  clients, answered after the commit;
         api      ROUTER, bound: requests from REQ or DEALER clients.
+    With security on, every socket is a CurveZMQ server (publish and api
+    when dashboards must hold keys too); czmq's zauth admits the keys of
+    the certificates in the clients folder, and the bus tells which unit a
+    message's key belongs to (the certificate's `unit` metadata), re-read
+    when the folder changes: removing a certificate revokes it at once.
     =========================================================================
 */
 
@@ -44,6 +49,14 @@ int hs_bus_announce (hs_bus_t *self, zmsg_t **msg_p);
 
 //  Read pending subscribe / unsubscribe notices from the publish socket.
 void hs_bus_subscriptions (hs_bus_t *self);
+
+//  With security on: the unit whose certificate signed this frame's
+//  connection, or NULL if its key is not (or no longer) allowed. Borrowed
+//  until the next call. Without security: NULL.
+const char *hs_bus_sender_unit (hs_bus_t *self, zframe_t *frame);
+
+//  True if the sockets use CurveZMQ.
+bool hs_bus_secure (hs_bus_t *self);
 
 uint64_t hs_bus_published (hs_bus_t *self);     //  messages sent
 //  Times a subscriber's queue overflowed. libzmq then drops for that

@@ -37,13 +37,16 @@ static const char *s_limits_keys [] = {
 static const char *s_log_keys [] = { "reject_interval", NULL };
 static const char *s_calendar_keys [] = { "utc_offset", "holidays", NULL };
 static const char *s_feeds_keys [] = { "silence", NULL };
+static const char *s_security_keys [] = { "enabled", "server_cert", "clients", "dashboards", NULL };
 
 static int
 s_check_keys (hs_zpl_t *zpl, char *error, size_t error_size)
 {
-    static const char *sections [] = { "server", "store", "limits", "log", "calendar", "feeds", NULL };
+    static const char *sections [] = {
+        "server", "store", "limits", "log", "calendar", "feeds", "security", NULL
+    };
     static const char **keys [] = { s_server_keys, s_store_keys, s_limits_keys, s_log_keys,
-                                    s_calendar_keys, s_feeds_keys };
+                                    s_calendar_keys, s_feeds_keys, s_security_keys };
     for (zconfig_t *section = zconfig_child (hs_zpl_root (zpl)); section; section = zconfig_next (section)) {
         int found = -1;
         for (int index = 0; sections [index]; index++)
@@ -196,6 +199,10 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("log/reject_interval", true, 0, 86400000, self->reject_interval_ms);
     NUMBER ("calendar/utc_offset", true, 0, 14 * 3600000LL, self->utc_offset_ms);
     NUMBER ("feeds/silence", true, 1000, 365LL * 86400000, self->silence_ms);
+    NUMBER ("security/enabled", false, 0, 1, self->security);
+    NUMBER ("security/dashboards", false, 0, 1, self->secure_dashboards);
+    TEXT ("security/server_cert", &self->server_cert);
+    TEXT ("security/clients", &self->clients_dir);
 #undef TEXT
 #undef NUMBER
     if (!rc && self->map_size_max < self->map_size)
@@ -230,6 +237,16 @@ hs_config_load (const char *path, char *error, size_t error_size)
         self->rules = part? hs_rules_load (part, self->units, error, error_size): NULL;
         hs_zpl_destroy (&part);
         rc = self->rules? 0: -1;
+    }
+    //  Certificate paths are relative to the config file's folder.
+    if (!rc && folder) {
+        char **paths [] = { &self->server_cert, &self->clients_dir };
+        for (int index = 0; index < 2; index++)
+            if (**paths [index] != '/') {
+                char *absolute = zsys_sprintf ("%s/%s", folder, *paths [index]);
+                hs_config_set (paths [index], absolute);
+                zstr_free (&absolute);
+            }
     }
     char *holidays = NULL;
     if (!rc)
@@ -269,6 +286,8 @@ hs_config_destroy (hs_config_t **self_p)
         free (self->publish);
         free (self->api);
         free (self->submit);
+        free (self->server_cert);
+        free (self->clients_dir);
         free (self->store_path);
         free (self->units_file);
         free (self->rules_file);

@@ -37,6 +37,10 @@ typedef struct {
     int64_t source_burst;       //  bucket size per source unit
     int64_t reject_interval_ms; //  log each rejection reason at most this often
     int64_t silence_ms;         //  a feeder silent this long is a warning
+    bool security;              //  CurveZMQ on
+    char *server_cert;          //  the daemon's certificate file (zcert; its _secret beside it)
+    char *clients_dir;          //  allowed client certificates
+    bool secure_dashboards;     //  publish and api need keys too
     char *units_file;           //  where the units came from
     char *rules_file;           //  where the rules came from
     hs_units_t *units;          //  the member units

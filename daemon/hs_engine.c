@@ -56,6 +56,7 @@ typedef struct {
     uint64_t briefs;            //  brief.* messages
     uint64_t timers;            //  timers handled
     uint64_t heartbeats;        //  feeders' heartbeats
+    uint64_t spoofing;          //  messages whose key was not their unit's
 } s_counts_t;
 
 //  What became of one inbound message: what an acknowledged submitter is
@@ -1197,6 +1198,20 @@ s_handle (hs_engine_t *self, zmsg_t *msg)
         hs_why (&why, "unknown_unit", "'%s' is not a unit of ours", unit);
         return s_reject (self, &why, msg);
     }
+    if (hs_bus_secure (self->bus)) {
+        //  The key that sent it must belong to the unit it speaks for.
+        const char *signer = hs_bus_sender_unit (self->bus, topic_frame);
+        if (!signer || !streq (signer, unit)) {
+            if (signer)
+                hs_why (&why, "spoofing", "a message for unit '%s' came with the key of '%s'",
+                        unit, signer);
+            else
+                hs_why (&why, "spoofing", "a message for unit '%s' came with a key that is not "
+                        "(or no longer) allowed", unit);
+            self->staged.spoofing++;
+            return s_reject (self, &why, msg);
+        }
+    }
     if (s_flooding (self, unit)) {
         //  Counted and logged, but no dead letter: a flood must not fill
         //  the store either.
@@ -2040,6 +2055,7 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_int (&counters, "briefs", (int64_t) self->counts.briefs);
     hs_map_int (&counters, "timers", (int64_t) self->counts.timers);
     hs_map_int (&counters, "heartbeats", (int64_t) self->counts.heartbeats);
+    hs_map_int (&counters, "spoofing", (int64_t) self->counts.spoofing);
     hs_map_int (&counters, "published", (int64_t) hs_bus_published (self->bus));
     hs_map_int (&counters, "publish_overflows", (int64_t) hs_bus_overflows (self->bus));
     hs_map_int (&counters, "subscriptions", hs_bus_subscriptions_count (self->bus));
