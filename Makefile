@@ -67,9 +67,14 @@ check-asan: deps
 	    $(BUILD)/asan/huishangd $(BUILD)/asan/huishang $(BUILD)/asan/hs_selftest
 	HS_BUILD=$(BUILD)/asan HS_STRICT_EXIT=1 HS_NO_FUZZ=1 sh tests/run.sh
 
+#   The self tests, then the real daemon through integration tests, under
+#   valgrind: any memory error or definite leak fails.
 memcheck: all
 	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	    $(BUILD)/hs_selftest
+	HS_DAEMON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	    /usr/bin/python3 tests/integration/run.py test_hostile test_updates test_meetings \
+	    test_correlation test_ladder_critical test_ack_submit test_feed_gaps test_curve test_sighup
 
 #   The crash test for as long as SOAK_SECONDS: acknowledged load from two
 #   clients while huishangd is SIGKILLed at random moments, then every
