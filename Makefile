@@ -76,6 +76,15 @@ memcheck: all
 	    /usr/bin/python3 tests/integration/run.py test_hostile test_updates test_meetings \
 	    test_correlation test_ladder_critical test_ack_submit test_feed_gaps test_curve test_sighup
 
+#   The benchmark (tests/bench/hs_bench.c): raw libzmq, raw LMDB and the
+#   daemon end to end in one run; SIZE=quick (about a minute) or full.
+SIZE ?= quick
+$(BUILD)/hs_bench: $(BUILD)/tests/bench/hs_bench.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+
+bench: all $(BUILD)/hs_bench
+	$(BUILD)/hs_bench --size $(SIZE) --daemon $(BUILD)/huishangd
+
 #   The crash test for as long as SOAK_SECONDS: acknowledged load from two
 #   clients while huishangd is SIGKILLed at random moments, then every
 #   acknowledged report, seq, alert and clock checked in the store.
@@ -116,6 +125,6 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run deps check check-asan memcheck soak fuzz fuzz-build install uninstall clean
+.PHONY: all run deps check check-asan memcheck bench soak fuzz fuzz-build install uninstall clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -109,6 +109,8 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     zsock_set_rcvtimeo (self->publish, 0);
     zsock_set_xpub_verboser (self->publish, 1);
     zsock_set_xpub_nodrop (self->publish, 1);
+    //  What subscribers send us is subscriptions: short prefixes.
+    zsock_set_maxmsgsize (self->publish, 1024);
 
     zsock_set_maxmsgsize (self->submit, (int) config->max_message);
     zsock_set_rcvhwm (self->submit, config->ingest_hwm);
@@ -238,6 +240,8 @@ s_publish (hs_bus_t *self, zmsg_t **msg_p, bool counted)
         zsock_set_xpub_nodrop (self->publish, 0);
         rc = s_send_frames (handle, msg);
         zsock_set_xpub_nodrop (self->publish, 1);
+    //  What subscribers send us is subscriptions: short prefixes.
+    zsock_set_maxmsgsize (self->publish, 1024);
     }
     if (rc == 0)
         self->published += counted;

@@ -1,0 +1,591 @@
+/*  =========================================================================
+    hs_bench - huishangd against the physical cost of its two dependencies
+
+    One run, one machine, the same messages (realistic reports, packed by
+    the project's codec) throughout:
+      1. raw libzmq PUB -> SUB over ipc and tcp loopback, no processing;
+      2. raw LMDB: durable puts of the same bodies, one commit per batch;
+      3. huishangd end to end: a feeder at full speed, every report
+         validated, correlated, classified, routed, committed and its alert
+         published; counted at a subscriber of the alerts, every report
+         accounted for through the daemon's own counters;
+      4. latency report -> alert (p50, p99, p99.9) at fixed rates;
+      5. resident memory after N1 and N2 reports; store bytes per report;
+      6. restart-to-ready time with N2 reports stored;
+      7. acknowledged submit with 1 and with 8 concurrent feeders.
+    Usage: hs_bench [--size quick|full] [--daemon PATH] [--keep]
+    =========================================================================
+*/
+
+#include "../../protocol/hs_proto.h"
+#include <czmq.h>
+#include <lmdb.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <math.h>
+
+typedef struct {
+    const char *name;
+    int64_t n_throughput;       //  messages for the throughput runs
+    int64_t n1, n2;             //  memory checkpoints (reports stored)
+    double latency_seconds;     //  per rate
+    int64_t n_ack;              //  acknowledged submits per feeder count
+} s_size_t;
+
+static s_size_t s_sizes [] = {
+    { "quick", 100000, 100000, 300000, 2.0, 5000 },
+    { "full", 500000, 1000000, 3000000, 5.0, 20000 },
+    { NULL, 0, 0, 0, 0, 0 }
+};
+
+static const char *s_streets [] = {
+    "caoyang", "changfeng", "changshou", "ganquan", "shiquan",
+    "yichuan", "wanli", "zhenru", "changzheng", "taopu"
+};
+
+//  A realistic report body: every field of SPEC §2, a summary, ~450 bytes.
+//  Its id is "<prefix>-<index>-<send time, µs>": the alert carries it back.
+static void
+s_report (hs_pack_t *pack, int64_t index, int64_t at, const char *prefix)
+{
+    hs_report_t report;
+    memset (&report, 0, sizeof (report));
+    snprintf (report.id, sizeof (report.id), "%s-%lld-%lld", prefix, (long long) index,
+              (long long) zclock_usecs ());
+    snprintf (report.source, sizeof (report.source), "hrss");
+    snprintf (report.street, sizeof (report.street), "%s", s_streets [index % 10]);
+    snprintf (report.enterprise, sizeof (report.enterprise), "上海第%lld号服装制造有限公司",
+              (long long) index);
+    report.ownership = (int) (index % HS_OWNERSHIP_COUNT);
+    snprintf (report.sector, sizeof (report.sector), "manufacturing");
+    report.category = (int) (index % HS_CATEGORY_COUNT);
+    report.workers = 3 + index % 40;
+    report.amount = 100000 + (index % 17) * 50000;
+    report.flags = index % 7 == 0? (1u << HS_FLAG_MEDIA): 0;
+    report.at = at;
+    static const char summary [] =
+        "该企业自今年三月起拖欠职工工资，涉及一线生产工人，街道已多次约谈企业负责人，"
+        "企业称资金周转困难，职工情绪较为激动，请求相关部门协调处理。";
+    report.summary = summary;
+    report.summary_size = strlen (summary);
+    hs_report_encode (&report, pack);
+}
+
+static double
+s_seconds (int64_t start_us)
+{
+    return (double) (zclock_usecs () - start_us) / 1e6;
+}
+
+//  ---------------------------------------------------------------------
+//  1. raw libzmq
+
+typedef struct {
+    const char *endpoint;
+    int64_t count;
+} s_raw_args_t;
+
+static void
+s_raw_subscriber (zsock_t *pipe, void *arg)
+{
+    s_raw_args_t *args = (s_raw_args_t *) arg;
+    zsock_t *sub = zsock_new (ZMQ_SUB);
+    zsock_set_rcvhwm (sub, 0);
+    zsock_set_subscribe (sub, "");
+    zsock_bind (sub, "%s", args->endpoint);
+    zsock_signal (pipe, 0);
+    for (int64_t index = 0; index < args->count; index++) {
+        zmsg_t *msg = zmsg_recv (sub);
+        if (!msg)
+            break;
+        zmsg_destroy (&msg);
+    }
+    zsock_signal (pipe, 0);
+    zsock_wait (pipe);
+    zsock_destroy (&sub);
+}
+
+//  Messages per second, PUB -> SUB, same frames as a report.
+static double
+s_raw_zmq (const char *endpoint, int64_t count, hs_pack_t *body)
+{
+    s_raw_args_t args = { endpoint, count };
+    zactor_t *subscriber = zactor_new (s_raw_subscriber, &args);
+    zsock_t *pub = zsock_new (ZMQ_XPUB);
+    zsock_set_sndhwm (pub, 0);
+    zsock_connect (pub, "%s", endpoint);
+    zsock_set_rcvtimeo (pub, 5000);
+    zframe_t *subscription = zframe_recv (pub);        //  wait until connected
+    zframe_destroy (&subscription);
+    int64_t start = zclock_usecs ();
+    for (int64_t index = 0; index < count; index++) {
+        zmsg_t *msg = zmsg_new ();
+        zmsg_addstr (msg, "report.hrss");
+        zmsg_addmem (msg, hs_pack_data (body), hs_pack_size (body));
+        zmsg_send (&msg, pub);
+    }
+    zsock_wait (subscriber);
+    double rate = (double) count / s_seconds (start);
+    zsock_signal (subscriber, 0);
+    zactor_destroy (&subscriber);
+    zsock_destroy (&pub);
+    return rate;
+}
+
+//  ---------------------------------------------------------------------
+//  2. raw LMDB
+
+static double
+s_raw_lmdb (const char *folder, int64_t count, int batch, hs_pack_t *body, int64_t *bytes)
+{
+    zsys_dir_create ("%s", folder);
+    MDB_env *env;
+    mdb_env_create (&env);
+    mdb_env_set_mapsize (env, (size_t) 64 << 30);
+    mdb_env_open (env, folder, 0, 0640);
+    MDB_dbi dbi;
+    MDB_txn *txn;
+    mdb_txn_begin (env, NULL, 0, &txn);
+    mdb_dbi_open (txn, NULL, 0, &dbi);
+    mdb_txn_commit (txn);
+    int64_t start = zclock_usecs ();
+    for (int64_t index = 0; index < count; ) {
+        mdb_txn_begin (env, NULL, 0, &txn);
+        for (int in_batch = 0; in_batch < batch && index < count; in_batch++, index++) {
+            uint8_t key [8];
+            for (int byte = 0; byte < 8; byte++)
+                key [byte] = (uint8_t) (index >> (56 - 8 * byte));
+            MDB_val mkey = { 8, key }, value = { hs_pack_size (body), (void *) hs_pack_data (body) };
+            mdb_put (txn, dbi, &mkey, &value, MDB_APPEND);
+        }
+        mdb_txn_commit (txn);
+    }
+    double rate = (double) count / s_seconds (start);
+    MDB_envinfo info;
+    MDB_stat stat;
+    mdb_env_info (env, &info);
+    mdb_env_stat (env, &stat);
+    *bytes = (int64_t) (info.me_last_pgno + 1) * stat.ms_psize;
+    mdb_env_close (env);
+    return rate;
+}
+
+//  ---------------------------------------------------------------------
+//  The daemon under test
+
+typedef struct {
+    char folder [256];
+    char ingest [300], publish [300], api [300], submit [300], store [300];
+    const char *binary;
+    pid_t pid;
+} s_daemon_t;
+
+static int64_t
+s_health_counter (s_daemon_t *daemon, const char *section, const char *name)
+{
+    zsock_t *req = zsock_new (ZMQ_REQ);
+    zsock_set_rcvtimeo (req, 2000);
+    zsock_set_linger (req, 0);
+    zsock_connect (req, "%s", daemon->api);
+    zstr_send (req, "health");
+    zmsg_t *reply = zmsg_recv (req);
+    int64_t value = -1;
+    if (reply) {
+        char *status = zmsg_popstr (reply);
+        zframe_t *body = zmsg_pop (reply);
+        hs_limits_t limits;
+        hs_limits_stored (&limits);
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        hs_why_t why;
+        if (body && hs_proto_unpack_map (zframe_data (body), zframe_size (body), &limits, &unpacked, &why) == 0)
+            value = hs_proto_int (hs_proto_get (&unpacked.data, section), name, -1);
+        msgpack_unpacked_destroy (&unpacked);
+        zframe_destroy (&body);
+        zstr_free (&status);
+        zmsg_destroy (&reply);
+    }
+    zsock_destroy (&req);
+    return value;
+}
+
+//  Start the daemon; returns the real seconds until it answers health.
+static double
+s_daemon_start (s_daemon_t *daemon)
+{
+    int64_t start = zclock_usecs ();
+    daemon->pid = fork ();
+    if (daemon->pid == 0) {
+        char log [320];
+        snprintf (log, sizeof (log), "%s/huishangd.log", daemon->folder);
+        FILE *out = freopen (log, "a", stderr);
+        (void) out;
+        execl (daemon->binary, daemon->binary, "--foreground", "--ingest", daemon->ingest,
+               "--publish", daemon->publish, "--api", daemon->api, "--submit", daemon->submit,
+               "--store", daemon->store, NULL);
+        _exit (127);
+    }
+    while (s_health_counter (daemon, "counters", "reports") < 0)
+        if (s_seconds (start) > 60) {
+            fprintf (stderr, "hs_bench: huishangd did not start\n");
+            exit (1);
+        }
+    return s_seconds (start);
+}
+
+static void
+s_daemon_stop (s_daemon_t *daemon)
+{
+    kill (daemon->pid, SIGTERM);
+    waitpid (daemon->pid, NULL, 0);
+}
+
+static int64_t
+s_rss_kb (pid_t pid)
+{
+    char path [64], line [256];
+    snprintf (path, sizeof (path), "/proc/%d/status", (int) pid);
+    FILE *file = fopen (path, "r");
+    int64_t kb = -1;
+    while (file && fgets (line, sizeof (line), file))
+        if (strncmp (line, "VmRSS:", 6) == 0)
+            kb = atoll (line + 6);
+    if (file)
+        fclose (file);
+    return kb;
+}
+
+static int64_t
+s_file_size (const char *path)
+{
+    FILE *file = fopen (path, "rb");
+    if (!file)
+        return -1;
+    fseek (file, 0, SEEK_END);
+    int64_t size = ftell (file);
+    fclose (file);
+    return size;
+}
+
+//  ---------------------------------------------------------------------
+//  3. end to end: a feeder thread at full speed, alerts counted here
+
+typedef struct {
+    s_daemon_t *daemon;
+    int64_t first, count;       //  report indexes to send
+    double rate;                //  reports per second, 0: full speed
+    const char *prefix;
+} s_feed_args_t;
+
+static void
+s_feeder (zsock_t *pipe, void *arg)
+{
+    s_feed_args_t *args = (s_feed_args_t *) arg;
+    zsock_t *pub = zsock_new (ZMQ_XPUB);
+    zsock_set_sndhwm (pub, 0);
+    zsock_set_linger (pub, -1);
+    zsock_connect (pub, "%s", args->daemon->ingest);
+    zsock_set_rcvtimeo (pub, 5000);
+    zframe_t *subscription = zframe_recv (pub);
+    zframe_destroy (&subscription);
+    zsock_signal (pipe, 0);
+    zsock_wait (pipe);
+    hs_pack_t *pack = hs_pack_new ();
+    int64_t start = zclock_usecs ();
+    for (int64_t index = 0; index < args->count; index++) {
+        if (args->rate > 0) {
+            int64_t due = start + (int64_t) ((double) index * 1e6 / args->rate);
+            while (zclock_usecs () < due)
+                ;
+        }
+        hs_pack_reset (pack);
+        s_report (pack, args->first + index, zclock_time (), args->prefix);
+        zmsg_t *msg = zmsg_new ();
+        zmsg_addstr (msg, "report.hrss");
+        zmsg_addmem (msg, hs_pack_data (pack), hs_pack_size (pack));
+        zmsg_send (&msg, pub);
+    }
+    hs_pack_destroy (&pack);
+    zsock_signal (pipe, 0);
+    zsock_wait (pipe);
+    zsock_destroy (&pub);
+}
+
+//  Send `count` reports at `rate` (0: full speed) and count alerts for
+//  them. Returns reports per second, measured from the first send to the
+//  last alert; fills latencies (µs) when given (one per report).
+static double
+s_drive (s_daemon_t *daemon, int64_t first, int64_t count, double rate, const char *prefix,
+         int64_t *latencies)
+{
+    zsock_t *sub = zsock_new (ZMQ_SUB);
+    zsock_set_rcvhwm (sub, 0);
+    zsock_set_subscribe (sub, "alert.");
+    zsock_connect (sub, "%s", daemon->publish);
+    //  Wait for the subscription to be live: the daemon counts it.
+    for (int attempt = 0; attempt < 100; attempt++) {
+        if (s_health_counter (daemon, "counters", "subscriptions") > 0)
+            break;
+        zclock_sleep (20);
+    }
+    s_feed_args_t args = { daemon, first, count, rate, prefix };
+    zactor_t *feeder = zactor_new (s_feeder, &args);
+    zsock_wait (feeder);
+    int64_t start = zclock_usecs ();
+    zsock_signal (feeder, 0);
+    int64_t received = 0;
+    zsock_set_rcvtimeo (sub, 20000);
+    while (received < count) {
+        zmsg_t *msg = zmsg_recv (sub);
+        if (!msg) {
+            fprintf (stderr, "hs_bench: only %lld of %lld alerts arrived\n",
+                     (long long) received, (long long) count);
+            break;
+        }
+        if (latencies) {
+            //  The report's id carries its index and its send time.
+            zframe_t *body = zmsg_last (msg);
+            hs_limits_t limits;
+            hs_limits_stored (&limits);
+            msgpack_unpacked unpacked;
+            msgpack_unpacked_init (&unpacked);
+            hs_why_t why;
+            if (hs_proto_unpack_map (zframe_data (body), zframe_size (body), &limits, &unpacked, &why) == 0) {
+                char id [HS_ID_MAX + 1];
+                long long index = -1, sent = 0;
+                if (hs_proto_strcpy (hs_proto_get (&unpacked.data, "report"), id, sizeof (id)) == 0
+                &&  sscanf (id, "%*[a-z]-%lld-%lld", &index, &sent) == 2) {
+                    index -= first;
+                    if (index >= 0 && index < count)
+                        latencies [index] = zclock_usecs () - sent;
+                }
+            }
+            msgpack_unpacked_destroy (&unpacked);
+        }
+        zmsg_destroy (&msg);
+        received++;
+    }
+    double seconds = s_seconds (start);
+    zsock_wait (feeder);
+    zsock_signal (feeder, 0);
+    zactor_destroy (&feeder);
+    zsock_destroy (&sub);
+    return (double) received / seconds;
+}
+
+static int
+s_compare (const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+    return x < y? -1: x > y;
+}
+
+static double
+s_percentile (int64_t *values, int64_t count, double percent)
+{
+    if (count == 0)
+        return 0;
+    int64_t index = (int64_t) ceil (percent / 100.0 * (double) count) - 1;
+    if (index < 0)
+        index = 0;
+    return (double) values [index] / 1000.0;
+}
+
+//  ---------------------------------------------------------------------
+//  7. acknowledged submit
+
+typedef struct {
+    s_daemon_t *daemon;
+    int64_t first, count;
+} s_ack_args_t;
+
+static void
+s_ack_feeder (zsock_t *pipe, void *arg)
+{
+    s_ack_args_t *args = (s_ack_args_t *) arg;
+    zsock_t *req = zsock_new (ZMQ_REQ);
+    zsock_connect (req, "%s", args->daemon->submit);
+    zsock_set_rcvtimeo (req, 20000);
+    hs_pack_t *pack = hs_pack_new ();
+    zsock_signal (pipe, 0);
+    zsock_wait (pipe);
+    for (int64_t index = 0; index < args->count; index++) {
+        hs_pack_reset (pack);
+        s_report (pack, args->first + index, zclock_time (), "ack");
+        zmsg_t *msg = zmsg_new ();
+        zmsg_addstr (msg, "report.hrss");
+        zmsg_addmem (msg, hs_pack_data (pack), hs_pack_size (pack));
+        zmsg_send (&msg, req);
+        zmsg_t *reply = zmsg_recv (req);
+        char *status = reply? zmsg_popstr (reply): NULL;
+        if (!status || strcmp (status, "ok"))
+            fprintf (stderr, "hs_bench: submit answered %s\n", status? status: "nothing");
+        zstr_free (&status);
+        zmsg_destroy (&reply);
+    }
+    hs_pack_destroy (&pack);
+    zsock_signal (pipe, 0);
+    zsock_destroy (&req);
+}
+
+static double
+s_ack (s_daemon_t *daemon, int feeders, int64_t per_feeder, int64_t first)
+{
+    zactor_t *actors [16];
+    s_ack_args_t args [16];
+    for (int index = 0; index < feeders; index++) {
+        args [index] = (s_ack_args_t) { daemon, first + index * per_feeder, per_feeder };
+        actors [index] = zactor_new (s_ack_feeder, &args [index]);
+        zsock_wait (actors [index]);
+    }
+    int64_t start = zclock_usecs ();
+    for (int index = 0; index < feeders; index++)
+        zsock_signal (actors [index], 0);
+    for (int index = 0; index < feeders; index++)
+        zsock_wait (actors [index]);
+    double rate = (double) (feeders * per_feeder) / s_seconds (start);
+    for (int index = 0; index < feeders; index++)
+        zactor_destroy (&actors [index]);
+    return rate;
+}
+
+//  ---------------------------------------------------------------------
+
+int
+main (int argc, char *argv [])
+{
+    const char *size_name = "quick";
+    s_daemon_t daemon = { .binary = "build/huishangd" };
+    bool keep = false;
+    for (int index = 1; index < argc; index++) {
+        if (streq (argv [index], "--size") && index + 1 < argc)
+            size_name = argv [++index];
+        else
+        if (streq (argv [index], "--daemon") && index + 1 < argc)
+            daemon.binary = argv [++index];
+        else
+        if (streq (argv [index], "--keep"))
+            keep = true;
+        else {
+            fprintf (stderr, "usage: hs_bench [--size quick|full] [--daemon PATH] [--keep]\n");
+            return 2;
+        }
+    }
+    s_size_t *size = NULL;
+    for (s_size_t *candidate = s_sizes; candidate->name; candidate++)
+        if (streq (candidate->name, size_name))
+            size = candidate;
+    if (!size) {
+        fprintf (stderr, "hs_bench: size is quick or full\n");
+        return 2;
+    }
+    zsys_init ();
+    zsys_set_logstream (stderr);
+    snprintf (daemon.folder, sizeof (daemon.folder), "/tmp/hs_bench.%d", getpid ());
+    zsys_dir_create ("%s", daemon.folder);
+    snprintf (daemon.ingest, sizeof (daemon.ingest), "ipc://%s/ingest", daemon.folder);
+    snprintf (daemon.publish, sizeof (daemon.publish), "ipc://%s/publish", daemon.folder);
+    snprintf (daemon.api, sizeof (daemon.api), "ipc://%s/api", daemon.folder);
+    snprintf (daemon.submit, sizeof (daemon.submit), "ipc://%s/submit", daemon.folder);
+    snprintf (daemon.store, sizeof (daemon.store), "%s/store", daemon.folder);
+
+    hs_pack_t *body = hs_pack_new ();
+    s_report (body, 1, zclock_time (), "raw");
+    size_t body_size = hs_pack_size (body);
+    printf ("huishang benchmark, size %s: %lld messages per throughput run, report bodies ~%zu bytes\n",
+            size->name, (long long) size->n_throughput, body_size);
+    fflush (stdout);
+
+    //  1, 2: the physical costs
+    char endpoint [320];
+    snprintf (endpoint, sizeof (endpoint), "ipc://%s/raw", daemon.folder);
+    double zmq_ipc = s_raw_zmq (endpoint, size->n_throughput, body);
+    double zmq_tcp = s_raw_zmq ("tcp://127.0.0.1:57999", size->n_throughput, body);
+    char lmdb_folder [320];
+    snprintf (lmdb_folder, sizeof (lmdb_folder), "%s/raw-lmdb", daemon.folder);
+    int64_t lmdb_bytes;
+    double lmdb_rate = s_raw_lmdb (lmdb_folder, size->n_throughput, 1000, body, &lmdb_bytes);
+
+    //  3: end to end at full speed
+    s_daemon_start (&daemon);
+    double e2e = s_drive (&daemon, 0, size->n_throughput, 0, "e2e", NULL);
+    int64_t reports = s_health_counter (&daemon, "counters", "reports");
+    int64_t rejected = s_health_counter (&daemon, "counters", "rejected");
+    int64_t lost = s_health_counter (&daemon, "counters", "lost");
+
+    //  4: latency at fixed rates
+    double rates [] = { 1000, 10000, 50000 };
+    double p50 [3], p99 [3], p999 [3], achieved [3];
+    int64_t next = size->n_throughput;
+    for (int index = 0; index < 3; index++) {
+        int64_t count = (int64_t) (rates [index] * size->latency_seconds);
+        int64_t *latencies = (int64_t *) calloc ((size_t) count, sizeof (int64_t));
+        achieved [index] = s_drive (&daemon, next, count, rates [index], "lat", latencies);
+        next += count;
+        qsort (latencies, (size_t) count, sizeof (int64_t), s_compare);
+        p50 [index] = s_percentile (latencies, count, 50);
+        p99 [index] = s_percentile (latencies, count, 99);
+        p999 [index] = s_percentile (latencies, count, 99.9);
+        free (latencies);
+    }
+
+    //  5: memory after N1 and N2 reports stored; store bytes per report
+    int64_t stored = s_health_counter (&daemon, "counters", "reports");
+    if (stored < size->n1)
+        s_drive (&daemon, next, size->n1 - stored, 0, "mem", NULL), next += size->n1 - stored;
+    int64_t rss1 = s_rss_kb (daemon.pid);
+    stored = s_health_counter (&daemon, "counters", "reports");
+    int64_t n1 = stored;
+    if (stored < size->n2)
+        s_drive (&daemon, next, size->n2 - stored, 0, "mem", NULL), next += size->n2 - stored;
+    int64_t rss2 = s_rss_kb (daemon.pid);
+    int64_t n2 = s_health_counter (&daemon, "counters", "reports");
+    int64_t map_used = s_health_counter (&daemon, "store", "map_used");
+
+    //  7: acknowledged submit
+    double ack1 = s_ack (&daemon, 1, size->n_ack, next);
+    next += size->n_ack;
+    double ack8 = s_ack (&daemon, 8, size->n_ack / 8, next);
+    next += size->n_ack;
+
+    //  6: restart to ready with N2 stored
+    s_daemon_stop (&daemon);
+    char data [340];
+    snprintf (data, sizeof (data), "%s/data.mdb", daemon.store);
+    int64_t store_file = s_file_size (data);
+    double restart = s_daemon_start (&daemon);
+    s_daemon_stop (&daemon);
+
+    double body_total = (double) body_size * (double) n2;
+    printf ("\n| measure | figure | note |\n|---|---|---|\n");
+    printf ("| raw libzmq PUB->SUB, ipc | %.0f msg/s | same frames, no processing |\n", zmq_ipc);
+    printf ("| raw libzmq PUB->SUB, tcp loopback | %.0f msg/s | |\n", zmq_tcp);
+    printf ("| raw LMDB durable puts, batches of 1000 | %.0f puts/s | %.1f bytes/record on disk |\n",
+            lmdb_rate, (double) lmdb_bytes / (double) size->n_throughput);
+    printf ("| huishangd end to end (ipc) | %.0f reports/s | %lld stored, %lld rejected, %lld lost |\n",
+            e2e, (long long) reports, (long long) rejected, (long long) lost);
+    printf ("| ratio e2e / raw libzmq ipc | %.0f%% | target >= 50%% |\n", 100 * e2e / zmq_ipc);
+    printf ("| ratio e2e / raw LMDB | %.0f%% | |\n", 100 * e2e / lmdb_rate);
+    for (int index = 0; index < 3; index++)
+        printf ("| latency at %.0f/s (achieved %.0f/s) | p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms | %s |\n",
+                rates [index], achieved [index], p50 [index], p99 [index], p999 [index],
+                index == 1? "target p99 <= 2 ms": "");
+    printf ("| resident memory after %lld reports | %.1f MiB | |\n", (long long) n1, rss1 / 1024.0);
+    printf ("| resident memory after %lld reports | %.1f MiB | ratio %.2f (target <= 2) |\n",
+            (long long) n2, rss2 / 1024.0, (double) rss2 / (double) rss1);
+    printf ("| store: map used / data.mdb | %.0f / %.0f bytes per report | %.2f x the msgpack bodies (target <= 2) |\n",
+            (double) map_used / (double) n2, (double) store_file / (double) n2,
+            (double) map_used / body_total);
+    printf ("| restart to ready, %lld reports stored | %.3f s | target <= 1 s |\n", (long long) n2, restart);
+    printf ("| acknowledged submit, 1 feeder | %.0f reports/s | REQ, one at a time |\n", ack1);
+    printf ("| acknowledged submit, 8 feeders | %.0f reports/s | |\n", ack8);
+    fflush (stdout);
+    hs_pack_destroy (&body);
+    if (!keep) {
+        char command [400];
+        snprintf (command, sizeof (command), "rm -rf '%s'", daemon.folder);
+        if (system (command) != 0)
+            fprintf (stderr, "hs_bench: could not remove %s\n", daemon.folder);
+    }
+    return 0;
+}
