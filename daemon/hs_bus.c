@@ -27,7 +27,8 @@ struct _hs_bus_t {
     zactor_t *auth;             //  zauth, with security on
     char *clients_dir;          //  the allowed certificates
     zhashx_t *units;            //  public key (Z85) -> unit code
-    time_t clients_mtime;       //  the folder's mtime when units was read
+    struct timespec clients_mtime;  //  the folder's mtime when units was read
+    int64_t clients_loaded;     //  zclock_mono () of the last read
     int64_t clients_checked;    //  zclock_mono () of the last look
     char unit [HS_CODE_MAX + 1];    //  the last answer of hs_bus_sender_unit
 };
@@ -198,9 +199,15 @@ hs_bus_sender_unit (hs_bus_t *self, zframe_t *frame)
     int64_t now = zclock_mono ();
     if (now - self->clients_checked >= 1000) {
         self->clients_checked = now;
+        //  A changed folder (a certificate added or removed) at once; an
+        //  edited certificate within ten seconds.
         struct stat info;
-        if (stat (self->clients_dir, &info) == 0 && info.st_mtime != self->clients_mtime) {
-            self->clients_mtime = info.st_mtime;
+        if (stat (self->clients_dir, &info) == 0
+        &&  (info.st_mtim.tv_sec != self->clients_mtime.tv_sec
+          || info.st_mtim.tv_nsec != self->clients_mtime.tv_nsec
+          || now - self->clients_loaded >= 10000)) {
+            self->clients_mtime = info.st_mtim;
+            self->clients_loaded = now;
             s_load_units (self);
         }
     }
@@ -240,8 +247,6 @@ s_publish (hs_bus_t *self, zmsg_t **msg_p, bool counted)
         zsock_set_xpub_nodrop (self->publish, 0);
         rc = s_send_frames (handle, msg);
         zsock_set_xpub_nodrop (self->publish, 1);
-    //  What subscribers send us is subscriptions: short prefixes.
-    zsock_set_maxmsgsize (self->publish, 1024);
     }
     if (rc == 0)
         self->published += counted;

@@ -107,6 +107,8 @@ struct _hs_engine_t {
     int64_t started;            //  when we started, daemon clock
     int64_t started_mono;       //  when we started, real monotonic ms
     bool no_room;               //  the store is full: new messages are rejected
+    bool store_trouble;         //  the last batch could not be committed
+    const char *api_signer;     //  with security: the unit of the api request's key
     bool windows_dirty;         //  the open transaction counted in the windows
     zhashx_t *buckets;          //  source unit -> s_bucket_t: the flood limit
     zhashx_t *feeds;            //  source unit -> s_feed_t: fseq and silence
@@ -888,10 +890,11 @@ s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
             return s_reject (self, &why, msg);
         }
     }
-    if (s_feed_heard (self, report.source, report.fseq, false))
-        return -1;
     char key [HS_ID_MAX + HS_CODE_MAX + 8];
     int rc = s_seen (self, 'r', report.source, report.id, key, sizeof (key));
+    //  A repeat (a resend) says the feeder is alive, nothing about its fseq.
+    if (rc >= 0 && s_feed_heard (self, report.source, rc? 0: report.fseq, false))
+        return -1;
     if (rc)
         return rc < 0? -1: 0;
     uint64_t seq = hs_store_next_seq (self->store);
@@ -953,10 +956,10 @@ s_handle_update (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     int matches = s_source_matches (self, msg, update.source, unit);
     if (matches)
         return matches < 0? -1: 0;
-    if (s_feed_heard (self, update.source, update.fseq, false))
-        return -1;
     char key [HS_ID_MAX + HS_CODE_MAX + 8];
     int rc = s_seen (self, 'u', update.source, update.id, key, sizeof (key));
+    if (rc >= 0 && s_feed_heard (self, update.source, rc? 0: update.fseq, false))
+        return -1;
     if (rc)
         return rc < 0? -1: 0;
     hs_case_t *kase = self->kase;
@@ -1190,7 +1193,7 @@ s_handle (hs_engine_t *self, zmsg_t *msg)
         if (strncmp (topic, kinds [index], strlen (kinds [index])) == 0)
             kind = index;
     if (kind < 0) {
-        hs_why (&why, "unknown_topic", "topic '%s' is not report., update., rsvp. or minutes.<unit>", topic);
+        hs_why (&why, "unknown_topic", "topic '%s' is not report., update., rsvp., minutes. or heartbeat.<unit>", topic);
         return s_reject (self, &why, msg);
     }
     const char *unit = topic + strlen (kinds [kind]);
@@ -1454,8 +1457,15 @@ s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
         else
             hs_why (&why, "store_error", "the store could not commit the batch (see the log)");
         size_t index = 0;
+        bool full = streq (why.code, "store_full");
+        self->store_trouble = true;
         for (zmsg_t *msg = (zmsg_t *) zlist_first (messages); msg; msg = (zmsg_t *) zlist_next (messages)) {
             hs_reject_note (self->reject, &why, msg, self->now, self->record);
+            //  Full: a clear, final answer. Any other trouble: "error",
+            //  and an acknowledged submitter sends it again.
+            if (outcomes && !full)
+                outcomes [index].kind = OUTCOME_NONE;
+            else
             if (outcomes) {
                 outcomes [index].kind = OUTCOME_REJECTED;
                 outcomes [index].code = why.code;
@@ -1485,6 +1495,7 @@ s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
         }
         return -1;
     }
+    self->store_trouble = false;
     if (self->no_room) {
         self->no_room = false;
         zsys_notice ("hs_engine: the store has room again: ingest resumed");
@@ -2024,7 +2035,7 @@ s_pack_health (hs_engine_t *self, hs_pack_t *pack)
     hs_map_t map, counters, store_map;
     hs_map_begin (&map, pack);
     hs_map_int (&map, "v", HS_PROTO_VERSION);
-    hs_map_str (&map, "status", store_ok && !self->no_room? "ok": "degraded");
+    hs_map_str (&map, "status", store_ok && !self->no_room && !self->store_trouble? "ok": "degraded");
     hs_map_str (&map, "version", HS_VERSION);
     hs_map_str (&map, "district", self->config->district);
     hs_map_str (&map, "rules_version", hs_rules_version (self->config->rules));
@@ -2143,6 +2154,9 @@ s_request (hs_engine_t *self, const char *command, const msgpack_object *args, h
     if (streq (command, "plenary")) {
         char source [HS_CODE_MAX + 1] = "";
         hs_proto_strcpy (args? hs_proto_get (args, "source"): NULL, source, sizeof (source));
+        if (hs_bus_secure (self->bus) && !(self->api_signer && streq (self->api_signer, "convener")))
+            rc = hs_why (&why, "not_authorized", "only the convener's key calls a plenary");
+        else
         if (!streq (source, "convener"))
             rc = hs_why (&why, "not_authorized", "only the convener calls a plenary "
                          "(send source = convener)");
@@ -2235,6 +2249,8 @@ hs_engine_api (hs_engine_t *self)
         zframe_t *first = zmsg_first (request);
         if (first && zframe_size (first) == 0)
             delimiter = zmsg_pop (request);
+        zframe_t *command_frame = zmsg_first (request);
+        self->api_signer = command_frame? hs_bus_sender_unit (self->bus, command_frame): NULL;
         char *command = zmsg_popstr (request);
         zframe_t *args_frame = zmsg_pop (request);
         int rc = hs_engine_request (self, command? command: "",
@@ -2306,12 +2322,20 @@ hs_engine_reload (hs_engine_t *self, hs_config_t **fresh_p)
     s_restart_needed ("publish", old->publish, fresh->publish);
     s_restart_needed ("api", old->api, fresh->api);
     s_restart_needed ("store", old->store_path, fresh->store_path);
+    s_restart_needed ("district", old->district, fresh->district);
+    if (fresh->security != old->security
+    ||  strcmp (fresh->server_cert, old->server_cert) || strcmp (fresh->clients_dir, old->clients_dir)
+    ||  fresh->secure_dashboards != old->secure_dashboards)
+        zsys_warning ("huishangd: reload: security settings changed; they take a restart");
+    if (fresh->reject_interval_ms != old->reject_interval_ms)
+        zsys_warning ("huishangd: reload: log/reject_interval changed; it takes a restart");
     //  What lives on the sockets and the store stays as it is.
     hs_config_set (&fresh->ingest, old->ingest);
     hs_config_set (&fresh->submit, old->submit);
     hs_config_set (&fresh->publish, old->publish);
     hs_config_set (&fresh->api, old->api);
     hs_config_set (&fresh->store_path, old->store_path);
+    hs_config_set (&fresh->district, old->district);
     hs_store_set_max (self->store, fresh->map_size_max);
     fresh->max_message = old->max_message;
     fresh->ingest_hwm = old->ingest_hwm;
@@ -2329,7 +2353,8 @@ hs_engine_reload (hs_engine_t *self, hs_config_t **fresh_p)
     hs_config_destroy (&self->owned);
     self->owned = fresh;
     s_rules_change_t change = { from, hs_rules_version (fresh->rules), fresh->rules_file };
-    s_transact (self, s_rules_event_work, &change);
+    if (strcmp (from, change.to))
+        s_transact (self, s_rules_event_work, &change);
     zsys_notice ("huishangd: configuration reloaded from %s: rules %.12s -> %.12s",
                  fresh->source, from, hs_rules_version (fresh->rules));
     return 0;

@@ -17,6 +17,7 @@ struct _hs_store_t {
     MDB_txn *txn;               //  the open write transaction, or NULL
     MDB_txn *view;              //  the open read view, or NULL
     MDB_dbi dbis [HS_TABLE_COUNT];  //  one per hs_table_t
+    bool absent [HS_TABLE_COUNT];   //  read-only: a table this store never had
     MDB_dbi events;             //  seq -> event
     MDB_dbi dedup;              //  idempotency key -> seq
     MDB_dbi cases;              //  case id -> case record
@@ -107,8 +108,13 @@ s_open_readonly (const char *path, char *error, size_t error_size)
         "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
         "feeds", "meta"
     };
-    for (int table = 0; !rc && table < HS_TABLE_COUNT; table++)
+    for (int table = 0; !rc && table < HS_TABLE_COUNT; table++) {
         rc = mdb_dbi_open (txn, names [table], 0, &self->dbis [table]);
+        if (rc == MDB_NOTFOUND && table != HS_TABLE_EVENTS && table != HS_TABLE_META) {
+            self->absent [table] = true;        //  made by a later version: empty
+            rc = 0;
+        }
+    }
     if (txn)
         mdb_txn_commit (txn);       //  keeps the handles open for later transactions
     if (rc) {
@@ -505,7 +511,7 @@ int
 hs_store_get (hs_store_t *self, hs_table_t table, const void *key, size_t key_size,
               const void **data, size_t *size)
 {
-    if (key_size == 0 || key_size > 511)
+    if (key_size == 0 || key_size > 511 || self->absent [table])
         return 1;
     return s_get (self, self->dbis [table], s_table_names [table], key, key_size, data, size);
 }
@@ -536,6 +542,8 @@ hs_store_walk (hs_store_t *self, hs_table_t table, const void *from, size_t from
 {
     MDB_txn *txn = self->txn? self->txn: self->view;
     assert (txn);
+    if (self->absent [table])
+        return 0;
     MDB_cursor *cursor;
     int rc = mdb_cursor_open (txn, self->dbis [table], &cursor);
     if (rc)

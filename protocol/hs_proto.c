@@ -644,6 +644,8 @@ hs_heartbeat_decode (const msgpack_object *map, const hs_limits_t *limits,
                        (long long) version, HS_PROTO_VERSION);
     if (s_get_str (map, "source", true, heartbeat->source, sizeof (heartbeat->source), why))
         return -1;
+    if (!s_token_valid (heartbeat->source))
+        return hs_why (why, "bad_value", "field 'source' is not a unit code");
     if (s_get_int (map, "at", true, limits->min_at, now_ms + limits->max_future_ms, &heartbeat->at, why))
         return -1;
     if (s_get_int (map, "fseq", false, 1, INT64_MAX / 2, &heartbeat->fseq, why) < 0)
