@@ -239,7 +239,9 @@ def test_feed_gaps_and_silence_are_warnings():
         feeder.close()
         kinds = [(b["kind"], b.get("from")) for _, b in watcher.recv_all(quiet_ms=800)
                  if b["seq"] > silent["seq"]]
-        assert kinds == [("resumed", None), ("gap", 9)], kinds
+        # (and, 1.5 s later, it may already be silent again)
+        assert kinds[:2] == [("resumed", None), ("gap", 9)], kinds
+        assert all(kind == "silent" for kind, _ in kinds[2:]), kinds
     finally:
         daemon.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
