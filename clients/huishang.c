@@ -21,7 +21,6 @@
 #include <time.h>
 #include <sys/stat.h>
 
-#define HS_VERSION "0.2.0"
 
 //  ---------------------------------------------------------------------
 //  CurveZMQ: the client's certificate and the server's public key, when

@@ -30,7 +30,6 @@
 #include "hs_meetings.h"
 #include "hs_query.h"
 
-#define HS_VERSION "0.2.0"
 
 //  Timer kinds: the byte after the due time in a timer key.
 #define TIMER_OVERDUE   'o'     //  a case's update is due

@@ -10,7 +10,6 @@
 #include "hs_engine.h"
 #include <getopt.h>
 
-#define HS_VERSION "0.2.0"
 
 static void
 s_usage (FILE *out)
