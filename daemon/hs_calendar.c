@@ -25,7 +25,17 @@ struct _hs_calendar_t {
     size_t year_count;
     int warned [MAX_YEARS];     //  years we warned about
     size_t warned_count;
+    int64_t year_from;          //  the last year looked up: its first day ...
+    int64_t year_to;            //  ... and the first day of the next
+    bool year_covered;          //  ... and whether a list covers it
 };
+
+static int
+s_compare_days (const void *a, const void *b)
+{
+    int64_t x = ((const s_special_t *) a)->day, y = ((const s_special_t *) b)->day;
+    return x < y? -1: x > y;
+}
 
 static int64_t
 s_days_from_civil (int64_t y, unsigned m, unsigned d)
@@ -127,6 +137,9 @@ hs_calendar_load (hs_calendar_t *self, const char *text, const char *name,
         if (!known && self->year_count < MAX_YEARS)
             self->years [self->year_count++] = year;
     }
+    //  Sorted, for a binary search per day; and no year is cached yet.
+    qsort (self->specials, self->special_count, sizeof (s_special_t), s_compare_days);
+    self->year_from = self->year_to = 0;
     return 0;
 }
 
@@ -141,13 +154,20 @@ hs_calendar_weekday (int64_t day)
 bool
 hs_calendar_is_workday (hs_calendar_t *self, int64_t day)
 {
-    for (size_t index = 0; index < self->special_count; index++)
-        if (self->specials [index].day == day)
-            return self->specials [index].workday;
+    s_special_t probe = { .day = day };
+    const s_special_t *special = (const s_special_t *) bsearch (&probe, self->specials,
+        self->special_count, sizeof (s_special_t), s_compare_days);
+    if (special)
+        return special->workday;
+    if (day >= self->year_from && day < self->year_to)
+        return hs_calendar_weekday (day) < 5;      //  this year was looked up already
     int year = s_year_of (day);
     bool covered = false;
     for (size_t index = 0; index < self->year_count; index++)
         covered |= self->years [index] == year;
+    self->year_from = s_days_from_civil (year, 1, 1);
+    self->year_to = s_days_from_civil (year + 1, 1, 1);
+    self->year_covered = covered;
     if (!covered) {
         bool warned = false;
         for (size_t index = 0; index < self->warned_count; index++)

@@ -135,6 +135,7 @@ typedef struct {
     int64_t fseq;
     int64_t heard;
     bool silent;
+    int64_t saved_heard;        //  `heard` as last written to the store
 } s_feed_t;
 
 //  A unit of work inside a transaction; returns 0, or -1 if the store failed.
@@ -704,6 +705,7 @@ static int
 s_feed_save (hs_engine_t *self, const char *source, s_feed_t *feed)
 {
     self->feeds_dirty = true;
+    feed->saved_heard = feed->heard;
     hs_pack_t *pack = hs_pack_new ();
     hs_map_t map;
     hs_map_begin (&map, pack);
@@ -733,8 +735,10 @@ s_feed_heard (hs_engine_t *self, const char *source, int64_t fseq, bool heartbea
         zhashx_insert (self->feeds, source, feed);
     }
     const char *reasons [] = { "feed", NULL };
+    bool changed = false;
     if (feed->silent) {
         feed->silent = false;
+        changed = true;
         hs_warning_t warning = {
             .topic = "warning.feed", .kind = "resumed", .source = source, .category = -1,
             .count = -1, .last_heard = feed->heard, .units = s_office, .reasons = reasons
@@ -758,9 +762,15 @@ s_feed_heard (hs_engine_t *self, const char *source, int64_t fseq, bool heartbea
             if (s_warning (self, &warning))
                 return -1;
         }
-        if (fseq > feed->fseq || fseq == 1)
+        if (fseq > feed->fseq || fseq == 1) {
+            changed |= feed->fseq != fseq;
             feed->fseq = fseq;
+        }
     }
+    //  Only "heard again": written at most once a second per feeder (a
+    //  restart may then see it up to a second earlier than it was).
+    if (!changed && feed->saved_heard && feed->heard - feed->saved_heard < 1000)
+        return 0;
     return s_feed_save (self, source, feed);
 }
 
