@@ -180,11 +180,24 @@ typedef struct {
     pid_t pid;
 } s_daemon_t;
 
+static int64_t s_health_once (s_daemon_t *daemon, const char *section, const char *name, int timeout);
+
+//  A counter from the daemon's health reply; the daemon is one thread and
+//  may be deep in a big batch, so ask patiently (-1 if it never answers).
 static int64_t
 s_health_counter (s_daemon_t *daemon, const char *section, const char *name)
 {
+    int64_t value = -1;
+    for (int attempt = 0; attempt < 6 && value < 0; attempt++)
+        value = s_health_once (daemon, section, name, 10000);
+    return value;
+}
+
+static int64_t
+s_health_once (s_daemon_t *daemon, const char *section, const char *name, int timeout)
+{
     zsock_t *req = zsock_new (ZMQ_REQ);
-    zsock_set_rcvtimeo (req, 2000);
+    zsock_set_rcvtimeo (req, timeout);
     zsock_set_linger (req, 0);
     zsock_connect (req, "%s", daemon->api);
     zstr_send (req, "health");
@@ -225,7 +238,7 @@ s_daemon_start (s_daemon_t *daemon)
                "--submit", daemon->submit, "--store", daemon->store, NULL);
         _exit (127);
     }
-    while (s_health_counter (daemon, "counters", "reports") < 0)
+    while (s_health_once (daemon, "counters", "reports", 200) < 0)
         if (s_seconds (start) > 60) {
             fprintf (stderr, "hs_bench: huishangd did not start\n");
             exit (1);
@@ -326,7 +339,7 @@ s_drive (s_daemon_t *daemon, int64_t first, int64_t count, double rate, const ch
     zsock_connect (sub, "%s", daemon->publish);
     //  Wait for the subscription to be live: the daemon counts it.
     for (int attempt = 0; attempt < 100; attempt++) {
-        if (s_health_counter (daemon, "counters", "subscriptions") > 0)
+        if (s_health_once (daemon, "counters", "subscriptions", 2000) > 0)
             break;
         zclock_sleep (20);
     }
