@@ -181,6 +181,7 @@ def test_hot_backup_verify_and_restore():
         daemon.cleanup()
         if restored:
             restored.cleanup()
+            shutil.rmtree(restored.folder, ignore_errors=True)
         shutil.rmtree(backup, ignore_errors=True)
 
 
