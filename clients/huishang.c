@@ -209,16 +209,13 @@ s_publisher_submit (s_publisher_t *self, const char *topic, const uint8_t *body,
         char *status = zmsg_popstr (reply);
         zframe_t *frame = zmsg_pop (reply);
         zmsg_destroy (&reply);
-        hs_limits_t limits;
-        hs_limits_stored (&limits);
         msgpack_unpacked unpacked;
         msgpack_unpacked_init (&unpacked);
-        hs_why_t why;
         int rc = -1;
         bool again = false;
         char reason [64] = "", detail [200] = "";
         if (status && frame
-        &&  hs_proto_unpack_map (zframe_data (frame), zframe_size (frame), &limits, &unpacked, &why) == 0) {
+        &&  hs_proto_unpack_stored (zframe_data (frame), zframe_size (frame), &unpacked) == 0) {
             hs_proto_strcpy (hs_proto_get (&unpacked.data, "reason"), reason, sizeof (reason));
             hs_proto_strcpy (hs_proto_get (&unpacked.data, "detail"), detail, sizeof (detail));
             int64_t seq = hs_proto_int (&unpacked.data, "seq", 0);
@@ -667,8 +664,6 @@ s_watch (hs_config_t *config, int argc, char *argv [])
         zsock_destroy (&sub);
         return 1;
     }
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
     while (count != 0 && !zsys_interrupted) {
         zmsg_t *msg = zmsg_recv (sub);
         if (!msg)
@@ -677,9 +672,8 @@ s_watch (hs_config_t *config, int argc, char *argv [])
         zframe_t *body = zmsg_pop (msg);
         msgpack_unpacked unpacked;
         msgpack_unpacked_init (&unpacked);
-        hs_why_t why;
         if (topic && body
-        &&  hs_proto_unpack_map (zframe_data (body), zframe_size (body), &limits, &unpacked, &why) == 0) {
+        &&  hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0) {
             if (as_json) {
                 json_t *json = json_object ();
                 json_object_set_new (json, "topic", json_string (topic));
@@ -747,13 +741,10 @@ s_api (zsock_t *req, const char *command, json_t *args, s_reply_t *reply)
     char *status = zmsg_popstr (answer);
     reply->frame = zmsg_pop (answer);
     zmsg_destroy (&answer);
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    hs_why_t why;
     int rc = -1;
     if (reply->frame
-    &&  hs_proto_unpack_map (zframe_data (reply->frame), zframe_size (reply->frame), &limits,
-                             &reply->unpacked, &why) == 0) {
+    &&  hs_proto_unpack_stored (zframe_data (reply->frame), zframe_size (reply->frame),
+                                &reply->unpacked) == 0) {
         reply->body = &reply->unpacked.data;
         rc = status && streq (status, "ok")? 0: 1;
         if (rc) {
@@ -1223,8 +1214,6 @@ s_replay (hs_config_t *config, int argc, char *argv [])
     } while (next <= last && replay.count != 0 && !zsys_interrupted);
     //  3. Live, from where the pages ended.
     zsock_set_rcvtimeo (sub, -1);
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
     while (rc == 0 && replay.follow && replay.count != 0 && !zsys_interrupted) {
         zmsg_t *msg = zmsg_recv (sub);
         if (!msg)
@@ -1233,9 +1222,8 @@ s_replay (hs_config_t *config, int argc, char *argv [])
         zframe_t *body = zmsg_pop (msg);
         msgpack_unpacked unpacked;
         msgpack_unpacked_init (&unpacked);
-        hs_why_t why;
         if (topic && body && !streq (topic, "hs.hello")
-        &&  hs_proto_unpack_map (zframe_data (body), zframe_size (body), &limits, &unpacked, &why) == 0
+        &&  hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0
         &&  s_int (&unpacked.data, "seq") > delivered) {
             delivered = s_int (&unpacked.data, "seq");
             s_emit_replayed (config, topic, &unpacked.data, options.json);

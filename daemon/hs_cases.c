@@ -349,12 +349,9 @@ s_get_list (const msgpack_object *map, const char *key, char (*list)[HS_CODE_MAX
 int
 hs_case_decode (const void *data, size_t size, hs_case_t *kase)
 {
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
-    if (hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why)) {
+    if (hs_proto_unpack_stored ((const uint8_t *) data, size, &unpacked)) {
         msgpack_unpacked_destroy (&unpacked);
         return -1;
     }

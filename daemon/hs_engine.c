@@ -589,13 +589,10 @@ s_rebuild_visit (const void *key, size_t key_size, const void *data, size_t size
     s_rebuild_t *rebuild = (s_rebuild_t *) arg;
     if (++rebuild->scanned > 5000000)
         return 1;
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
     int stop = 0;
-    if (hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0) {
+    if (hs_proto_unpack_stored (data, size, &unpacked) == 0) {
         const msgpack_object *at = hs_proto_get (&unpacked.data, "at");
         if (at && at->type == MSGPACK_OBJECT_POSITIVE_INTEGER
         &&  (int64_t) at->via.u64 < rebuild->horizon)
@@ -630,14 +627,12 @@ s_rebuild_warnings (hs_engine_t *self)
     }
     int rc = hs_store_walk (self->store, HS_TABLE_EVENTS, NULL, 0, true, s_rebuild_visit, &rebuild);
     hs_store_view_end (self->store);
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
     for (zchunk_t *chunk = (zchunk_t *) zlistx_first (rebuild.reports); chunk;
          chunk = (zchunk_t *) zlistx_next (rebuild.reports)) {
         hs_why_t why;
         msgpack_unpacked unpacked;
         msgpack_unpacked_init (&unpacked);
-        if (hs_proto_unpack_map (zchunk_data (chunk), zchunk_size (chunk), &limits, &unpacked, &why) == 0) {
+        if (hs_proto_unpack_stored (zchunk_data (chunk), zchunk_size (chunk), &unpacked) == 0) {
             const msgpack_object *at = hs_proto_get (&unpacked.data, "at");
             const msgpack_object *body = hs_proto_get (&unpacked.data, "body");
             hs_report_t report;
@@ -670,13 +665,9 @@ static int
 s_feed_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
 {
     hs_engine_t *self = (hs_engine_t *) arg;
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
-    if (key_size <= HS_CODE_MAX
-    &&  hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0) {
+    if (key_size <= HS_CODE_MAX && hs_proto_unpack_stored (data, size, &unpacked) == 0) {
         char source [HS_CODE_MAX + 1];
         snprintf (source, sizeof (source), "%.*s", (int) key_size, (const char *) key);
         s_feed_t *feed = (s_feed_t *) zmalloc (sizeof (s_feed_t));
@@ -1027,6 +1018,19 @@ s_handle_update (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     return rc;
 }
 
+//  Load the meeting a message names into self->meeting. Returns 0, 1 if
+//  there is none (the message is rejected), or -1 if the store failed.
+static int
+s_meeting_named (hs_engine_t *self, zmsg_t *msg, const char *meeting_id)
+{
+    int rc = hs_meetings_load (self->store, meeting_id, self->meeting);
+    if (rc != 1)
+        return rc;
+    hs_why_t why;
+    hs_why (&why, "unknown_meeting", "no meeting '%s'", meeting_id);
+    return s_reject (self, &why, msg)? -1: 1;
+}
+
 static int
 s_handle_rsvp (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
                const char *unit, const uint8_t *body, size_t body_size)
@@ -1043,13 +1047,9 @@ s_handle_rsvp (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     if (rc)
         return rc < 0? -1: 0;
     hs_meeting_rec_t *meeting = self->meeting;
-    rc = hs_meetings_load (self->store, rsvp.meeting_id, meeting);
-    if (rc < 0)
-        return -1;
-    if (rc == 1) {
-        hs_why (&why, "unknown_meeting", "no meeting '%s'", rsvp.meeting_id);
-        return s_reject (self, &why, msg);
-    }
+    rc = s_meeting_named (self, msg, rsvp.meeting_id);
+    if (rc)
+        return rc < 0? -1: 0;
     if (hs_meeting_answer (meeting, rsvp.source, rsvp.attend)) {
         hs_why (&why, "not_invited", "unit '%s' is not invited to '%s'", rsvp.source, rsvp.meeting_id);
         return s_reject (self, &why, msg);
@@ -1087,13 +1087,9 @@ s_handle_minutes (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     if (rc)
         return rc < 0? -1: 0;
     hs_meeting_rec_t *meeting = self->meeting;
-    rc = hs_meetings_load (self->store, minutes.meeting_id, meeting);
-    if (rc < 0)
-        return -1;
-    if (rc == 1) {
-        hs_why (&why, "unknown_meeting", "no meeting '%s'", minutes.meeting_id);
-        return s_reject (self, &why, msg);
-    }
+    rc = s_meeting_named (self, msg, minutes.meeting_id);
+    if (rc)
+        return rc < 0? -1: 0;
     for (uint32_t index = 0; minutes.followup && index < minutes.followup->via.array.size; index++) {
         char code [HS_CODE_MAX + 1];
         if (hs_proto_strcpy (&minutes.followup->via.array.ptr [index], code, sizeof (code))
@@ -1365,12 +1361,9 @@ s_republish_visit (const void *key, size_t key_size, const void *data, size_t si
     if (seq > republish->self->republish_upto)
         return 1;                       //  this run's own: already sent live
     republish->last = seq;
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
-    if (hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0) {
+    if (hs_proto_unpack_stored ((const uint8_t *) data, size, &unpacked) == 0) {
         char type [16], topic [HS_TOPIC_MAX + 1];
         const msgpack_object *body = hs_proto_get (&unpacked.data, "body");
         if (hs_proto_strcpy (hs_proto_get (&unpacked.data, "type"), type, sizeof (type)) == 0
@@ -1762,12 +1755,9 @@ s_brief_event (const void *key, size_t key_size, const void *data, size_t size, 
     (void) key;
     (void) key_size;
     s_brief_t *brief = (s_brief_t *) arg;
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
-    if (hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0) {
+    if (hs_proto_unpack_stored ((const uint8_t *) data, size, &unpacked) == 0) {
         const msgpack_object *event = &unpacked.data;
         const msgpack_object *body = hs_proto_get (event, "body");
         char type [16] = "", kind [16] = "", text [HS_CODE_MAX + 1] = "";

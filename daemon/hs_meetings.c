@@ -199,13 +199,10 @@ s_unpack_answers (const msgpack_object *obj, char (*units)[HS_CODE_MAX + 1], cha
 int
 hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
 {
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
     memset (meeting, 0, sizeof (*meeting));
-    int rc = hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why);
+    int rc = hs_proto_unpack_stored ((const uint8_t *) data, size, &unpacked);
     if (rc == 0) {
         const msgpack_object *map = &unpacked.data;
         hs_proto_strcpy (hs_proto_get (map, "id"), meeting->id, sizeof (meeting->id));

@@ -274,12 +274,9 @@ s_replay_event (const void *key, size_t key_size, const void *data, size_t size,
     if (walk->count >= walk->limit || ++walk->scanned > (size_t) walk->limit * 50)
         return 1;
     walk->next = hs_store_be64_get ((const uint8_t *) key) + 1;
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
-    if (hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0) {
+    if (hs_proto_unpack_stored ((const uint8_t *) data, size, &unpacked) == 0) {
         char type [32];
         if (hs_proto_strcpy (hs_proto_get (&unpacked.data, "type"), type, sizeof (type)) == 0
         &&  hs_query_published (type)) {

@@ -38,12 +38,9 @@ s_event (s_verify_t *verify, uint64_t seq, char *type, size_t type_size, char *c
     size_t size;
     if (hs_store_get (verify->store, HS_TABLE_EVENTS, key, 8, &data, &size))
         return false;
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    hs_why_t why;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
-    bool ok = hs_proto_unpack_map ((const uint8_t *) data, size, &limits, &unpacked, &why) == 0
+    bool ok = hs_proto_unpack_stored ((const uint8_t *) data, size, &unpacked) == 0
            && hs_proto_strcpy (hs_proto_get (&unpacked.data, "type"), type, type_size) == 0;
     if (ok && hs_proto_strcpy (hs_proto_get (&unpacked.data, "case"), case_id, case_size))
         *case_id = 0;

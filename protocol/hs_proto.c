@@ -264,6 +264,15 @@ hs_proto_unpack_map (const uint8_t *data, size_t size,
     return 0;
 }
 
+int
+hs_proto_unpack_stored (const void *data, size_t size, msgpack_unpacked *result)
+{
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
+    hs_why_t why;
+    return hs_proto_unpack_map ((const uint8_t *) data, size, &limits, result, &why);
+}
+
 const msgpack_object *
 hs_proto_get (const msgpack_object *map, const char *key)
 {

@@ -148,6 +148,11 @@ int hs_proto_unpack_map (const uint8_t *data, size_t size,
                          const hs_limits_t *limits,
                          msgpack_unpacked *result, hs_why_t *why);
 
+//  Unpack a record we wrote ourselves (a stored event, case or meeting, an
+//  api reply) into `result`, under hs_limits_stored. Returns 0 with
+//  result->data a map, or -1.
+int hs_proto_unpack_stored (const void *data, size_t size, msgpack_unpacked *result);
+
 //  Look up a string key in a msgpack map. Returns the value, borrowed from
 //  the map (valid until the unpacked result is destroyed), or NULL.
 const msgpack_object *hs_proto_get (const msgpack_object *map, const char *key);

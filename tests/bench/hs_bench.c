@@ -206,12 +206,9 @@ s_health_once (s_daemon_t *daemon, const char *section, const char *name, int ti
     if (reply) {
         char *status = zmsg_popstr (reply);
         zframe_t *body = zmsg_pop (reply);
-        hs_limits_t limits;
-        hs_limits_stored (&limits);
         msgpack_unpacked unpacked;
         msgpack_unpacked_init (&unpacked);
-        hs_why_t why;
-        if (body && hs_proto_unpack_map (zframe_data (body), zframe_size (body), &limits, &unpacked, &why) == 0)
+        if (body && hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0)
             value = hs_proto_int (hs_proto_get (&unpacked.data, section), name, -1);
         msgpack_unpacked_destroy (&unpacked);
         zframe_destroy (&body);
@@ -359,12 +356,9 @@ s_drive (s_daemon_t *daemon, int64_t first, int64_t count, double rate, const ch
         if (latencies) {
             //  The report's id carries its index and its send time.
             zframe_t *body = zmsg_last (msg);
-            hs_limits_t limits;
-            hs_limits_stored (&limits);
             msgpack_unpacked unpacked;
             msgpack_unpacked_init (&unpacked);
-            hs_why_t why;
-            if (hs_proto_unpack_map (zframe_data (body), zframe_size (body), &limits, &unpacked, &why) == 0) {
+            if (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0) {
                 char id [HS_ID_MAX + 1];
                 long long index = -1, sent = 0;
                 if (hs_proto_strcpy (hs_proto_get (&unpacked.data, "report"), id, sizeof (id)) == 0

@@ -7,55 +7,19 @@
     =========================================================================
 */
 
-#include "../../daemon/hs_config.h"
-#include "../../daemon/hs_engine.h"
+#include "hs_fuzz_daemon.h"
 
-static hs_config_t *s_config;
 static hs_engine_t *s_engine;
 static hs_pack_t *s_reply;
-
-static zmsg_t *
-s_report (const char *id, int64_t workers)
-{
-    hs_report_t report;
-    memset (&report, 0, sizeof (report));
-    snprintf (report.id, sizeof (report.id), "%s", id);
-    strcpy (report.source, "street.caoyang");
-    snprintf (report.enterprise, sizeof (report.enterprise), "Fuzz %s", id);
-    report.at = zclock_time ();
-    report.ownership = -1;
-    report.amount = -1;
-    report.workers = workers;
-    hs_pack_t *pack = hs_pack_new ();
-    hs_report_encode (&report, pack);
-    zmsg_t *msg = zmsg_new ();
-    zmsg_addstr (msg, "report.street.caoyang");
-    zmsg_addmem (msg, hs_pack_data (pack), hs_pack_size (pack));
-    hs_pack_destroy (&pack);
-    return msg;
-}
 
 static void
 s_setup (void)
 {
-    char error [256];
-    zsys_init ();
-    zsys_set_logstream (NULL);
-    s_config = hs_config_load (NULL, error, sizeof (error));
-    assert (s_config);
-    char *path = zsys_sprintf ("/tmp/hs_fuzz_api.%d", getpid ());
-    hs_config_set (&s_config->store_path, path);
-    zstr_free (&path);
-    hs_config_set (&s_config->ingest, "inproc://fuzz-api-ingest");
-    hs_config_set (&s_config->submit, "inproc://fuzz-api-submit");
-    hs_config_set (&s_config->publish, "inproc://fuzz-api-publish");
-    hs_config_set (&s_config->api, "inproc://fuzz-api-api");
-    s_engine = hs_engine_new (s_config, error, sizeof (error));
-    assert (s_engine);
+    s_engine = s_fuzz_engine ("api");
     zlist_t *batch = zlist_new ();
-    zlist_append (batch, s_report ("a", 3));
-    zlist_append (batch, s_report ("b", 40));
-    zlist_append (batch, s_report ("c", 150));
+    zlist_append (batch, s_fuzz_report ("a", 3));
+    zlist_append (batch, s_fuzz_report ("b", 40));
+    zlist_append (batch, s_fuzz_report ("c", 150));
     hs_engine_batch (s_engine, batch);
     zlist_destroy (&batch);
     s_reply = hs_pack_new ();

@@ -7,6 +7,7 @@ Run with Debian's /usr/bin/python3 (it has zmq, msgpack and lmdb).
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -62,6 +63,22 @@ def report(source="street.caoyang", rid="r1", street=None, name="上海测试制
         body["summary"] = summary
     body.update(extra)
     return body
+
+
+def config_copy(folder, **settings):
+    """The shipped config files in `folder`, with settings of huishang.cfg
+    replaced (config_copy(f, publish_hwm=1000)); returns its path."""
+    for name in ("huishang.cfg", "units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
+        shutil.copy(os.path.join(ROOT, "config", name), folder)
+    path = os.path.join(folder, "huishang.cfg")
+    with open(path) as handle:
+        text = handle.read()
+    for key, value in settings.items():
+        text, count = re.subn(r"(\n    %s = )\S+" % key, r"\g<1>%s" % value, text)
+        assert count == 1, key
+    with open(path, "w") as handle:
+        handle.write(text)
+    return path
 
 
 class Daemon:

@@ -8,17 +8,11 @@ import subprocess
 import tempfile
 import time
 
-from harness import CLIENT, DAEMON, ROOT, Daemon, credit_code
+from harness import CLIENT, DAEMON, ROOT, Daemon, config_copy, credit_code
 
 
 def run(args, **kwargs):
     return subprocess.run(args, capture_output=True, text=True, timeout=30, **kwargs)
-
-
-def copy_config(folder):
-    for name in ("huishang.cfg", "units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
-        shutil.copy(os.path.join(ROOT, "config", name), folder)
-    return os.path.join(folder, "huishang.cfg")
 
 
 def test_help_and_version():
@@ -45,7 +39,7 @@ def test_check_config_shipped_and_builtin_agree():
 def test_check_config_reports_line_numbers():
     folder = tempfile.mkdtemp(prefix="hs-cfg-")
     try:
-        config = copy_config(folder)
+        config = config_copy(folder)
         rules = os.path.join(folder, "rules.cfg")
         with open(rules) as handle:
             lines = handle.read().split("\n")
@@ -59,14 +53,14 @@ def test_check_config_reports_line_numbers():
         assert "rules.cfg:%d:" % (number + 1) in result.stderr, result.stderr
         assert "thirty" in result.stderr
 
-        copy_config(folder)
+        config_copy(folder)
         with open(config, "a") as handle:
             handle.write("limits\n    max_bodyy = 12\n")
         result = run([DAEMON, "--check-config", "--config", config])
         assert result.returncode != 0 and "huishang.cfg:" in result.stderr
         assert "max_bodyy" in result.stderr
 
-        copy_config(folder)
+        config_copy(folder)
         with open(os.path.join(folder, "units.cfg"), "a") as handle:
             handle.write("    street.nowhere\n       zh = 无\n")
         result = run([DAEMON, "--check-config", "--config", config])

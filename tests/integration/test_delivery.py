@@ -192,19 +192,12 @@ def test_crash_cycles_lose_nothing_acknowledged():
 
 
 def test_feed_gaps_and_silence_are_warnings():
-    import re
     import shutil
     import tempfile
-    from harness import ROOT, now_ms
+    from harness import config_copy, now_ms
     folder = tempfile.mkdtemp(prefix="hs-feeds-")
     try:
-        for name in ("huishang.cfg", "units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
-            shutil.copy(os.path.join(ROOT, "config", name), folder)
-        config = os.path.join(folder, "huishang.cfg")
-        with open(config) as handle:
-            text = re.sub(r"silence = \S+", "silence = 1500ms", handle.read())
-        with open(config, "w") as handle:
-            handle.write(text)
+        config = config_copy(folder, silence="1500ms")
         daemon = Daemon(folder=folder, config=config).start()
         watcher = daemon.watcher(("warning.feed",))
         feeder = daemon.feeder()

@@ -1,7 +1,6 @@
 """Durability and load: a 20,000-report burst, kill -9 and restart, SIGTERM,
 a subscriber that never reads, and the store as mdb_stat / mdb_dump see it."""
 
-import os
 import re
 import shutil
 import signal
@@ -13,7 +12,7 @@ import lmdb
 import msgpack
 import zmq
 
-from harness import ROOT, Daemon, report
+from harness import Daemon, config_copy, report
 
 
 def mdb_entries(store, db):
@@ -179,16 +178,7 @@ def test_store_readable_with_mdb_dump():
 
 def test_slow_subscriber_never_blocks():
     folder = tempfile.mkdtemp(prefix="hs-slow-")
-    config = os.path.join(folder, "huishang.cfg")
-    with open(os.path.join(ROOT, "config", "huishang.cfg")) as source:
-        text = source.read()
-    text = re.sub(r"publish_hwm = \d+", "publish_hwm = 1000", text)
-    with open(config, "w") as handle:
-        handle.write(text)
-    for name in ("units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
-        with open(os.path.join(ROOT, "config", name)) as source, \
-             open(os.path.join(folder, name), "w") as dest:
-            dest.write(source.read())
+    config = config_copy(folder, publish_hwm="1000")
     daemon = Daemon(folder=folder, config=config).start()
     try:
         # a dashboard that subscribes and then never reads

@@ -12,22 +12,7 @@ import time
 import lmdb
 import msgpack
 
-from harness import CLIENT, ROOT, Daemon, report
-
-
-def config_copy(folder, **settings):
-    """The shipped config files in `folder`, with settings replaced."""
-    for name in ("huishang.cfg", "units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
-        shutil.copy(os.path.join(ROOT, "config", name), folder)
-    path = os.path.join(folder, "huishang.cfg")
-    with open(path) as handle:
-        text = handle.read()
-    for key, value in settings.items():
-        text, count = re.subn(r"(\n    %s = )\S+" % key, r"\g<1>%s" % value, text)
-        assert count == 1, key
-    with open(path, "w") as handle:
-        handle.write(text)
-    return path
+from harness import CLIENT, Daemon, config_copy, report
 
 
 def wait_log(daemon, text, timeout=10):

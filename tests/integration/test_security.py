@@ -4,7 +4,6 @@ the key of the unit it speaks for, and removing a certificate revokes it
 without a restart. Clients: pyzmq with the same certificate files."""
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -14,7 +13,7 @@ import msgpack
 import zmq
 import zmq.auth
 
-from harness import CLIENT, ROOT, Daemon, report
+from harness import CLIENT, Daemon, config_copy, report
 
 
 def _setup(folder):
@@ -27,14 +26,7 @@ def _setup(folder):
     os.makedirs(clients)
     for unit in ("street.caoyang", "hrss", "dashboard"):          # not the stranger
         shutil.copy(os.path.join(certs, unit + ".cert"), clients)
-    for name in ("huishang.cfg", "units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
-        shutil.copy(os.path.join(ROOT, "config", name), folder)
-    config = os.path.join(folder, "huishang.cfg")
-    with open(config) as handle:
-        text = re.sub(r"\n    enabled = 0", "\n    enabled = 1", handle.read())
-    with open(config, "w") as handle:
-        handle.write(text)
-    return config, certs
+    return config_copy(folder, enabled="1"), certs
 
 
 def _socket(ctx, kind, certs, unit):
