@@ -36,6 +36,8 @@
 #define TIMER_ESCALATE  'e'     //  twice the due time: the case rises
 #define TIMER_QUORUM    'q'     //  half a meeting's deadline: quorum check
 #define TIMERS_PER_WORK 256     //  timers handled in one transaction
+#define WINDOWS_PRUNE_STEP 4096 //  window states looked at in one pruning step
+#define WINDOWS_PRUNE_EVERY 5000    //  ms between pruning steps
 
 typedef struct {
     uint64_t reports;           //  reports accepted and stored
@@ -108,7 +110,11 @@ struct _hs_engine_t {
     bool no_room;               //  the store is full: new messages are rejected
     bool store_trouble;         //  the last batch could not be committed
     const char *api_signer;     //  with security: the unit of the api request's key
-    bool windows_dirty;         //  the open transaction counted in the windows
+    uint8_t prune_from [HS_WARNINGS_KEY_MAX + 2];   //  where the windows' pruning goes on
+    size_t prune_from_size;
+    uint64_t windows_pruned;    //  stale enterprise windows forgotten
+    int64_t store_due;          //  the first timer or briefing due in the store, or 0
+    int64_t staged_due;         //  the first timer the open transaction added, or 0
     zhashx_t *buckets;          //  source unit -> s_bucket_t: the flood limit
     zhashx_t *feeds;            //  source unit -> s_feed_t: fseq and silence
     bool feeds_dirty;           //  the open transaction changed a feed
@@ -141,7 +147,8 @@ typedef struct {
 //  A unit of work inside a transaction; returns 0, or -1 if the store failed.
 typedef int (s_work_fn) (hs_engine_t *self, void *arg);
 
-static int s_rebuild_warnings (hs_engine_t *self);
+static int s_rebuild_warnings (hs_engine_t *self, void *arg);
+static hs_warnings_t *s_warnings_new (hs_engine_t *self, hs_config_t *config);
 static int s_load_feeds (hs_engine_t *self);
 static int s_schedule_briefs (hs_engine_t *self, void *arg);
 static int s_transact (hs_engine_t *self, s_work_fn *work, void *arg);
@@ -181,7 +188,7 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
         return NULL;
     }
     self->reject = hs_reject_new (config->reject_interval_ms);
-    self->warnings = hs_warnings_new (hs_rules_policy (config->rules));
+    self->warnings = s_warnings_new (self, config);
     self->body = hs_pack_new ();
     self->record = hs_pack_new ();
     self->kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
@@ -205,7 +212,13 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
         self->published_through = self->republish_upto;
     self->fault_after_commit = getenv ("HUISHANGD_FAULT")
                             && streq (getenv ("HUISHANGD_FAULT"), "after-commit");
-    if (s_rebuild_warnings (self) || s_transact (self, s_schedule_briefs, NULL)) {
+    uint64_t windows = 0;
+    if (hs_store_view_begin (self->store) == 0) {
+        hs_store_meta_get (self->store, "windows", 0, &windows);
+        hs_store_view_end (self->store);
+    }
+    if ((!windows && s_transact (self, s_rebuild_warnings, NULL))
+    ||  s_transact (self, s_schedule_briefs, NULL)) {
         snprintf (error, error_size, "cannot read the store's recent history in %s",
                   config->store_path);
         hs_engine_destroy (&self);
@@ -309,6 +322,8 @@ s_timer_add (hs_engine_t *self, int64_t due, char kind, const char *id)
     key [8] = (uint8_t) kind;
     size_t size = strlen (id);
     memcpy (key + 9, id, size);
+    if (self->staged_due == 0 || due < self->staged_due)
+        self->staged_due = due;
     return hs_store_put (self->store, HS_TABLE_TIMERS, key, 9 + size, "", 0);
 }
 
@@ -524,8 +539,8 @@ s_warn (hs_engine_t *self, hs_case_t *kase, const hs_report_t *report, const cha
     char key [HS_NAME_MAX + HS_CODE_MAX + 8];
     s_enterprise_key (report, street, key, sizeof (key));
     hs_crossings_t crossed;
-    self->windows_dirty = true;
-    hs_warnings_add (self->warnings, key, street, report->category, self->now, &crossed);
+    if (hs_warnings_add (self->warnings, key, street, report->category, self->now, &crossed))
+        return -1;
     if (crossed.enterprise) {
         const char *reasons [] = { "warning.enterprise", NULL };
         hs_warning_t warning = {
@@ -571,14 +586,34 @@ s_warn (hs_engine_t *self, hs_case_t *kase, const hs_report_t *report, const cha
     return 0;
 }
 
-//  Rebuild the windows from the stored reports the longest window can
-//  still see: read events backwards to the horizon, then replay them in
-//  order. Crossings already announced stay announced.
+//  The windows keep their state in the store, in the open transaction.
+static int
+s_windows_get (void *arg, const char *key, const void **data, size_t *size)
+{
+    return hs_store_get ((hs_store_t *) arg, HS_TABLE_WINDOWS, key, strlen (key), data, size);
+}
+
+static int
+s_windows_put (void *arg, const char *key, const void *data, size_t size)
+{
+    return hs_store_put ((hs_store_t *) arg, HS_TABLE_WINDOWS, key, strlen (key), data, size);
+}
+
+static hs_warnings_t *
+s_warnings_new (hs_engine_t *self, hs_config_t *config)
+{
+    hs_windows_io_t io = { s_windows_get, s_windows_put, self->store };
+    return hs_warnings_new (hs_rules_policy (config->rules), &io);
+}
+
+//  A store written before the windows were kept in it (0.3): build them
+//  once from the stored reports the longest window can still see, by
+//  reading events backwards to the horizon and counting them in order.
+//  Crossings already announced stay announced. Marks the store as done.
 typedef struct {
     hs_engine_t *self;
     int64_t horizon;            //  oldest daemon time the windows see
     zlistx_t *reports;          //  event records (zchunk_t), newest first
-    size_t scanned;
 } s_rebuild_t;
 
 static int
@@ -587,8 +622,6 @@ s_rebuild_visit (const void *key, size_t key_size, const void *data, size_t size
     (void) key;
     (void) key_size;
     s_rebuild_t *rebuild = (s_rebuild_t *) arg;
-    if (++rebuild->scanned > 5000000)
-        return 1;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
     int stop = 0;
@@ -615,19 +648,13 @@ s_chunk_free (void **item)
 }
 
 static int
-s_rebuild_warnings (hs_engine_t *self)
+s_rebuild_warnings (hs_engine_t *self, void *arg)
 {
-    hs_warnings_clear (self->warnings);
-    int64_t now = hs_clock_now (self->clock);
-    s_rebuild_t rebuild = { self, now - hs_warnings_horizon (self->warnings), zlistx_new (), 0 };
+    (void) arg;
+    s_rebuild_t rebuild = { self, self->now - hs_warnings_horizon (self->warnings), zlistx_new () };
     zlistx_set_destructor (rebuild.reports, s_chunk_free);
-    if (hs_store_view_begin (self->store)) {
-        zlistx_destroy (&rebuild.reports);
-        return -1;
-    }
     int rc = hs_store_walk (self->store, HS_TABLE_EVENTS, NULL, 0, true, s_rebuild_visit, &rebuild);
-    hs_store_view_end (self->store);
-    for (zchunk_t *chunk = (zchunk_t *) zlistx_first (rebuild.reports); chunk;
+    for (zchunk_t *chunk = (zchunk_t *) zlistx_first (rebuild.reports); chunk && rc == 0;
          chunk = (zchunk_t *) zlistx_next (rebuild.reports)) {
         hs_why_t why;
         msgpack_unpacked unpacked;
@@ -644,8 +671,8 @@ s_rebuild_warnings (hs_engine_t *self)
                     char key [HS_NAME_MAX + HS_CODE_MAX + 8];
                     s_enterprise_key (&report, street->code, key, sizeof (key));
                     hs_crossings_t crossed;
-                    hs_warnings_add (self->warnings, key, street->code, report.category,
-                                     (int64_t) at->via.u64, &crossed);
+                    rc = hs_warnings_add (self->warnings, key, street->code, report.category,
+                                          (int64_t) at->via.u64, &crossed);
                 }
             }
         }
@@ -653,9 +680,77 @@ s_rebuild_warnings (hs_engine_t *self)
     }
     size_t count = zlistx_size (rebuild.reports);
     zlistx_destroy (&rebuild.reports);
-    if (count)
-        zsys_info ("hs_engine: early-warning windows rebuilt from %zu recent reports", count);
+    if (rc == 0)
+        rc = hs_store_meta_put (self->store, "windows", 1);
+    if (rc == 0 && count)
+        zsys_notice ("hs_engine: early-warning windows built from %zu recent reports "
+                     "(a store from before they were kept in it)", count);
     return rc;
+}
+
+//  Forget the windows of enterprises nobody has reported for a window:
+//  a bounded step each time, going round the table.
+typedef struct {
+    hs_engine_t *self;
+    size_t visited;
+    size_t count;
+    uint8_t keys [WINDOWS_PRUNE_STEP][HS_WARNINGS_KEY_MAX + 1];
+    size_t sizes [WINDOWS_PRUNE_STEP];
+    uint8_t last [HS_WARNINGS_KEY_MAX + 1];
+    size_t last_size;
+} s_prune_t;
+
+static int
+s_prune_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_prune_t *prune = (s_prune_t *) arg;
+    if (key_size > HS_WARNINGS_KEY_MAX)
+        return 0;
+    memcpy (prune->last, key, key_size);
+    prune->last_size = key_size;
+    if (hs_warnings_stale (prune->self->warnings, (const char *) key, key_size, data, size,
+                           prune->self->now)) {
+        memcpy (prune->keys [prune->count], key, key_size);
+        prune->sizes [prune->count++] = key_size;
+    }
+    return ++prune->visited == WINDOWS_PRUNE_STEP || prune->count == WINDOWS_PRUNE_STEP;
+}
+
+static int
+s_prune_work (hs_engine_t *self, void *arg)
+{
+    s_prune_t *prune = (s_prune_t *) arg;
+    int rc = 0;
+    for (size_t index = 0; index < prune->count && rc == 0; index++)
+        rc = hs_store_del (self->store, HS_TABLE_WINDOWS, prune->keys [index], prune->sizes [index]);
+    return rc;
+}
+
+//  Look in a read view; only if something is stale, a transaction.
+static void
+s_prune_windows (hs_engine_t *self)
+{
+    s_prune_t *prune = (s_prune_t *) zmalloc (sizeof (s_prune_t));
+    prune->self = self;
+    self->now = hs_clock_now (self->clock);
+    if (hs_store_view_begin (self->store) == 0) {
+        int rc = hs_store_walk (self->store, HS_TABLE_WINDOWS,
+                                self->prune_from_size? self->prune_from: NULL,
+                                self->prune_from_size, false, s_prune_visit, prune);
+        hs_store_view_end (self->store);
+        if (rc == 0 && (prune->count == 0 || s_transact (self, s_prune_work, prune) == 0)) {
+            //  Next time on from just past the last key seen; at the end, round again.
+            if (prune->visited == WINDOWS_PRUNE_STEP || prune->count == WINDOWS_PRUNE_STEP) {
+                memcpy (self->prune_from, prune->last, prune->last_size);
+                self->prune_from [prune->last_size] = 0;        //  the next key up
+                self->prune_from_size = prune->last_size + 1;
+            }
+            else
+                self->prune_from_size = 0;
+            self->windows_pruned += prune->count;
+        }
+    }
+    free (prune);
 }
 
 //  ---------------------------------------------------------------------
@@ -1275,7 +1370,7 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
 {
     memset (&self->staged, 0, sizeof (self->staged));
     self->outbox_seq = 0;
-    self->windows_dirty = false;
+    self->staged_due = 0;
     self->feeds_dirty = false;
     if (hs_store_begin (self->store))
         return -1;
@@ -1304,6 +1399,8 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
     }
     hs_reject_commit (self->reject);
     s_counts_add (&self->counts, &self->staged);
+    if (self->staged_due && (self->store_due == 0 || self->staged_due < self->store_due))
+        self->store_due = self->staged_due;
     return 0;
 }
 
@@ -1315,15 +1412,11 @@ s_transact (hs_engine_t *self, s_work_fn *work, void *arg)
     self->now = hs_clock_now (self->clock);
     int rc = s_attempt (self, work, arg);
     while (rc && hs_store_map_full (self->store) && hs_store_grow (self->store) == 0) {
-        if (self->windows_dirty)
-            s_rebuild_warnings (self);      //  the failed attempt counted
         if (self->feeds_dirty)
             s_load_feeds (self);
         rc = s_attempt (self, work, arg);
     }
     if (rc) {
-        if (self->windows_dirty)
-            s_rebuild_warnings (self);
         if (self->feeds_dirty)
             s_load_feeds (self);
         return -1;
@@ -1977,21 +2070,19 @@ s_schedule_briefs (hs_engine_t *self, void *arg)
     return 0;
 }
 
-//  When the next timer or briefing is due (daemon clock), or 0 for none.
-static int64_t
-s_next_due (hs_engine_t *self)
+//  Read when the store's next timer or briefing is due (daemon clock;
+//  0 for none).
+static void
+s_store_due_read (hs_engine_t *self)
 {
     int64_t next = 0;
     if (hs_store_view_begin (self->store))
-        return 0;
+        return;
     s_due_t *probe = (s_due_t *) zmalloc (sizeof (s_due_t));
     probe->now = INT64_MIN;
     hs_store_walk (self->store, HS_TABLE_TIMERS, NULL, 0, false, s_due_visit, probe);
     next = probe->next;
     free (probe);
-    int64_t silence = s_feeds_next_silence (self);
-    if (silence && (next == 0 || silence < next))
-        next = silence;
     const char *names [] = { "brief.daily.next", "brief.weekly.next" };
     for (int index = 0; index < 2; index++) {
         uint64_t at;
@@ -2000,6 +2091,19 @@ s_next_due (hs_engine_t *self)
             next = (int64_t) at;
     }
     hs_store_view_end (self->store);
+    self->store_due = next;
+}
+
+//  The next time anything is due: the store's part is kept up to date
+//  as timers are added (always in the future), and read again after
+//  the clockwork has fired what was due; the feeders' silence is memory.
+static int64_t
+s_next_due (hs_engine_t *self)
+{
+    int64_t next = self->store_due;
+    int64_t silence = s_feeds_next_silence (self);
+    if (silence && (next == 0 || silence < next))
+        next = silence;
     return next;
 }
 
@@ -2015,10 +2119,7 @@ s_clockwork (hs_engine_t *self)
     }
     free (due);
     s_transact (self, s_schedule_briefs, (void *) 1);
-    if (self->now - self->pruned_at > 60000) {
-        hs_warnings_prune (self->warnings, self->now);
-        self->pruned_at = self->now;
-    }
+    s_store_due_read (self);
 }
 
 //  ---------------------------------------------------------------------
@@ -2345,10 +2446,9 @@ hs_engine_reload (hs_engine_t *self, hs_config_t **fresh_p)
     snprintf (from, sizeof (from), "%s", hs_rules_version (old->rules));
     //  The swap: between two units of work, so atomic for every message.
     self->config = fresh;
-    hs_warnings_t *warnings = hs_warnings_new (hs_rules_policy (fresh->rules));
+    hs_warnings_t *warnings = s_warnings_new (self, fresh);
     hs_warnings_destroy (&self->warnings);
     self->warnings = warnings;
-    s_rebuild_warnings (self);
     hs_config_destroy (&self->owned);
     self->owned = fresh;
     s_rules_change_t change = { from, hs_rules_version (fresh->rules), fresh->rules_file };
@@ -2405,6 +2505,7 @@ hs_engine_run (hs_engine_t *self)
     sigemptyset (&action.sa_mask);
     sigaction (SIGHUP, &action, NULL);
     s_clockwork (self);             //  whatever fell due while we were down
+    self->pruned_at = zclock_mono ();
     int64_t next_due = s_next_due (self);
     bool stalled = false;           //  due work that the store would not take
     while (!zsys_interrupted) {
@@ -2448,6 +2549,10 @@ hs_engine_run (hs_engine_t *self)
                 stalled = false;
         }
         hs_reject_tick (self->reject, hs_clock_now (self->clock));
+        if (zclock_mono () - self->pruned_at >= WINDOWS_PRUNE_EVERY) {
+            s_prune_windows (self);
+            self->pruned_at = zclock_mono ();
+        }
     }
     zpoller_destroy (&poller);
     //  Note that everything went out, so the next start resends nothing.

@@ -34,6 +34,12 @@ struct _hs_store_t {
     bool disk_full;             //  the last failure was the disk (ENOSPC, EDQUOT)
 };
 
+//  The sub-databases' names, by hs_table_t.
+static const char *s_table_names [HS_TABLE_COUNT] = {
+    "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
+    "feeds", "meta", "windows"
+};
+
 static int
 s_fail (hs_store_t *self, const char *operation, int rc)
 {
@@ -104,12 +110,8 @@ s_open_readonly (const char *path, char *error, size_t error_size)
     MDB_txn *txn = NULL;
     if (!rc)
         rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
-    static const char *names [HS_TABLE_COUNT] = {
-        "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
-        "feeds", "meta"
-    };
     for (int table = 0; !rc && table < HS_TABLE_COUNT; table++) {
-        rc = mdb_dbi_open (txn, names [table], 0, &self->dbis [table]);
+        rc = mdb_dbi_open (txn, s_table_names [table], 0, &self->dbis [table]);
         if (rc == MDB_NOTFOUND && table != HS_TABLE_EVENTS && table != HS_TABLE_META) {
             self->absent [table] = true;        //  made by a later version: empty
             rc = 0;
@@ -198,6 +200,7 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
     if (!rc) rc = mdb_dbi_open (txn, "timers", MDB_CREATE, &self->dbis [HS_TABLE_TIMERS]);
     if (!rc) rc = mdb_dbi_open (txn, "meetings", MDB_CREATE, &self->dbis [HS_TABLE_MEETINGS]);
     if (!rc) rc = mdb_dbi_open (txn, "feeds", MDB_CREATE, &self->dbis [HS_TABLE_FEEDS]);
+    if (!rc) rc = mdb_dbi_open (txn, "windows", MDB_CREATE, &self->dbis [HS_TABLE_WINDOWS]);
     self->dbis [HS_TABLE_EVENTS] = self->events;
     self->dbis [HS_TABLE_DEDUP] = self->dedup;
     self->dbis [HS_TABLE_CASES] = self->cases;
@@ -348,7 +351,13 @@ s_put (hs_store_t *self, MDB_dbi dbi, const char *name, const void *key_data, si
 {
     assert (self->txn);
     MDB_val key = { key_size, (void *) key_data }, value = { size, (void *) data };
-    int rc = mdb_put (self->txn, dbi, &key, &value, 0);
+    //  Most of our keys grow (seqs, case ids, due times): a key past the
+    //  table's last goes in with MDB_APPEND, which packs pages full where
+    //  a plain put would leave them half empty; any other key, a plain put.
+    int rc = dbi == self->caseindex? MDB_KEYEXIST:
+             mdb_put (self->txn, dbi, &key, &value, MDB_APPEND);
+    if (rc == MDB_KEYEXIST)
+        rc = mdb_put (self->txn, dbi, &key, &value, 0);
     return rc? s_fail (self, name, rc): 0;
 }
 
@@ -501,11 +510,6 @@ hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
     mdb_txn_abort (txn);
     return 0;
 }
-
-static const char *s_table_names [HS_TABLE_COUNT] = {
-    "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
-    "feeds", "meta"
-};
 
 int
 hs_store_get (hs_store_t *self, hs_table_t table, const void *key, size_t key_size,

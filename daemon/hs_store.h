@@ -41,6 +41,7 @@ typedef enum {
     HS_TABLE_MEETINGS,
     HS_TABLE_FEEDS,
     HS_TABLE_META,
+    HS_TABLE_WINDOWS,
     HS_TABLE_COUNT
 } hs_table_t;
 

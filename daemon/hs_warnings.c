@@ -10,57 +10,25 @@
 
 #include "hs_warnings.h"
 
-typedef struct {
-    int64_t *times;             //  ring of the last `size` times
-    size_t size;                //  ring capacity: the threshold
-    size_t next;                //  slot the next time goes into
-    size_t count;               //  times held (<= size)
-    bool fired;                 //  crossed and not yet fallen below
-} s_ring_t;
-
-typedef struct {
-    char streets [HS_WARNINGS_MAX_STREETS][64];     //  streets seen
-    int64_t last [HS_WARNINGS_MAX_STREETS];         //  last report from each
-    size_t size;
-    bool fired;
-} s_spread_t;
+//  A window's state, as stored: byte 0 is 1 if it fired and has not yet
+//  fallen below, byte 1 the number of entries, then the entries.
+//    enterprise and street: the last `threshold` times, oldest first, 8
+//    bytes each, big-endian.
+//    category (the prompt): per street, its last time (8 bytes), the
+//    name's length (1 byte) and the name.
+#define S_RING_MAX      255         //  a threshold above is held at this
 
 struct _hs_warnings_t {
     const hs_policy_t *policy;  //  windows and thresholds
-    zhashx_t *enterprises;      //  enterprise key -> s_ring_t
-    zhashx_t *streets;          //  street -> s_ring_t
-    zhashx_t *categories;       //  category name -> s_spread_t
+    hs_windows_io_t io;         //  where the state lives
 };
 
-static void
-s_ring_free (void **item)
-{
-    s_ring_t *ring = (s_ring_t *) *item;
-    if (ring) {
-        free (ring->times);
-        free (ring);
-        *item = NULL;
-    }
-}
-
-static void
-s_spread_free (void **item)
-{
-    free (*item);
-    *item = NULL;
-}
-
 hs_warnings_t *
-hs_warnings_new (const hs_policy_t *policy)
+hs_warnings_new (const hs_policy_t *policy, const hs_windows_io_t *io)
 {
     hs_warnings_t *self = (hs_warnings_t *) zmalloc (sizeof (hs_warnings_t));
     self->policy = policy;
-    self->enterprises = zhashx_new ();
-    self->streets = zhashx_new ();
-    self->categories = zhashx_new ();
-    zhashx_set_destructor (self->enterprises, s_ring_free);
-    zhashx_set_destructor (self->streets, s_ring_free);
-    zhashx_set_destructor (self->categories, s_spread_free);
+    self->io = *io;
     return self;
 }
 
@@ -69,138 +37,192 @@ hs_warnings_destroy (hs_warnings_t **self_p)
 {
     assert (self_p);
     if (*self_p) {
-        hs_warnings_t *self = *self_p;
-        zhashx_destroy (&self->enterprises);
-        zhashx_destroy (&self->streets);
-        zhashx_destroy (&self->categories);
-        free (self);
+        free (*self_p);
         *self_p = NULL;
     }
 }
 
-void
-hs_warnings_clear (hs_warnings_t *self)
+static void
+s_be64_put (uint8_t *bytes, int64_t value)
 {
-    zhashx_purge (self->enterprises);
-    zhashx_purge (self->streets);
-    zhashx_purge (self->categories);
+    for (int index = 7; index >= 0; index--, value = (int64_t) ((uint64_t) value >> 8))
+        bytes [index] = (uint8_t) value;
 }
 
-//  The number of held times at or after `since`.
 static int64_t
-s_ring_count (s_ring_t *ring, int64_t since)
+s_be64_get (const uint8_t *bytes)
 {
-    int64_t count = 0;
-    for (size_t index = 0; index < ring->count; index++)
-        count += ring->times [index] >= since;
-    return count;
+    uint64_t value = 0;
+    for (int index = 0; index < 8; index++)
+        value = (value << 8) | bytes [index];
+    return (int64_t) value;
 }
 
-//  Add a time to a key's ring; true if this made the window cross.
-static bool
-s_ring_add (zhashx_t *hash, const char *key, size_t threshold, int64_t window, int64_t at,
-            int64_t *count)
+//  Add a time to a count window's ring; sets *crossed if this made the
+//  window cross. Returns 0, or -1 if the state could not be read or
+//  written.
+static int
+s_ring_add (hs_warnings_t *self, const char *key, int64_t threshold, int64_t window,
+            int64_t at, int64_t *count, bool *crossed)
 {
-    s_ring_t *ring = (s_ring_t *) zhashx_lookup (hash, key);
-    if (!ring) {
-        ring = (s_ring_t *) zmalloc (sizeof (s_ring_t));
-        ring->size = threshold;
-        ring->times = (int64_t *) zmalloc (threshold * sizeof (int64_t));
-        zhashx_insert (hash, key, ring);
+    size_t size = threshold < 1? 1: threshold > S_RING_MAX? S_RING_MAX: (size_t) threshold;
+    int64_t times [S_RING_MAX + 1];
+    size_t held = 0;
+    bool fired = false;
+    const uint8_t *data;
+    size_t data_size;
+    int rc = self->io.get (self->io.arg, key, (const void **) &data, &data_size);
+    if (rc < 0)
+        return -1;
+    if (rc == 0 && data_size >= 2 && data_size == 2 + 8 * (size_t) data [1]) {
+        fired = data [0] & 1;
+        size_t stored = data [1];
+        //  Keep the newest `size` (the threshold may have changed).
+        for (size_t index = stored > size? stored - size: 0; index < stored; index++)
+            times [held++] = s_be64_get (data + 2 + 8 * index);
     }
     int64_t since = at - window;
-    if (s_ring_count (ring, since) < (int64_t) threshold)
-        ring->fired = false;            //  fell below: armed again
-    ring->times [ring->next] = at;
-    ring->next = (ring->next + 1) % ring->size;
-    if (ring->count < ring->size)
-        ring->count++;
-    *count = s_ring_count (ring, since);
-    if (*count >= (int64_t) threshold && !ring->fired) {
-        ring->fired = true;
-        return true;
+    int64_t within = 0;
+    for (size_t index = 0; index < held; index++)
+        within += times [index] >= since;
+    if (within < (int64_t) size)
+        fired = false;                  //  fell below: armed again
+    if (held == size) {
+        memmove (times, times + 1, (held - 1) * sizeof (int64_t));
+        held--;
     }
-    return false;
+    times [held++] = at;
+    *count = 0;
+    for (size_t index = 0; index < held; index++)
+        *count += times [index] >= since;
+    *crossed = *count >= (int64_t) size && !fired;
+    if (*crossed)
+        fired = true;
+    uint8_t record [2 + 8 * (S_RING_MAX + 1)];
+    record [0] = fired;
+    record [1] = (uint8_t) held;
+    for (size_t index = 0; index < held; index++)
+        s_be64_put (record + 2 + 8 * index, times [index]);
+    return self->io.put (self->io.arg, key, record, 2 + 8 * held);
 }
 
-static int64_t
-s_spread_count (s_spread_t *spread, int64_t since)
+typedef struct {
+    char name [HS_WARNINGS_NAME_MAX + 1];
+    int64_t last;
+} s_spot_t;
+
+//  The prompt: one category reported from `prompt_streets` streets within
+//  its window.
+static int
+s_spread_add (hs_warnings_t *self, const char *key, const char *street, int64_t at,
+              hs_crossings_t *crossed)
 {
-    int64_t count = 0;
-    for (size_t index = 0; index < spread->size; index++)
-        count += spread->last [index] >= since;
-    return count;
+    const hs_policy_t *policy = self->policy;
+    s_spot_t spots [HS_WARNINGS_MAX_STREETS];
+    size_t held = 0;
+    bool fired = false;
+    const uint8_t *data;
+    size_t data_size;
+    int rc = self->io.get (self->io.arg, key, (const void **) &data, &data_size);
+    if (rc < 0)
+        return -1;
+    if (rc == 0 && data_size >= 2) {
+        fired = data [0] & 1;
+        size_t offset = 2;
+        for (size_t index = 0; index < data [1] && held < HS_WARNINGS_MAX_STREETS; index++) {
+            if (offset + 9 > data_size || offset + 9 + data [offset + 8] > data_size
+            ||  data [offset + 8] > HS_WARNINGS_NAME_MAX)
+                break;                  //  not ours: start afresh from what was sound
+            spots [held].last = s_be64_get (data + offset);
+            memcpy (spots [held].name, data + offset + 9, data [offset + 8]);
+            spots [held].name [data [offset + 8]] = 0;
+            offset += 9 + data [offset + 8];
+            held++;
+        }
+    }
+    int64_t since = at - policy->prompt_window_ms;
+    int64_t within = 0;
+    for (size_t index = 0; index < held; index++)
+        within += spots [index].last >= since;
+    if (within < policy->prompt_streets)
+        fired = false;
+    size_t slot = held;
+    for (size_t index = 0; index < held; index++)
+        if (streq (spots [index].name, street))
+            slot = index;
+    if (slot == held) {
+        if (held == HS_WARNINGS_MAX_STREETS) {
+            //  Reuse the stalest slot; a district has far fewer streets.
+            slot = 0;
+            for (size_t index = 1; index < held; index++)
+                if (spots [index].last < spots [slot].last)
+                    slot = index;
+        }
+        else
+            held++;
+        snprintf (spots [slot].name, sizeof (spots [slot].name), "%s", street);
+    }
+    spots [slot].last = at;
+    crossed->street_total = 0;
+    for (size_t index = 0; index < held; index++)
+        crossed->street_total += spots [index].last >= since;
+    if (crossed->street_total >= policy->prompt_streets && !fired) {
+        fired = true;
+        crossed->prompt = true;
+        size_t out = 0;
+        for (size_t index = 0; index < held; index++)
+            if (spots [index].last >= since)
+                memcpy (crossed->names [out++], spots [index].name, sizeof (spots [index].name));
+        for (size_t index = 0; index < out; index++)
+            crossed->streets [index] = crossed->names [index];
+        crossed->streets [out] = NULL;
+    }
+    uint8_t record [2 + HS_WARNINGS_MAX_STREETS * (9 + HS_WARNINGS_NAME_MAX)];
+    record [0] = fired;
+    record [1] = (uint8_t) held;
+    size_t offset = 2;
+    for (size_t index = 0; index < held; index++) {
+        size_t length = strlen (spots [index].name);
+        s_be64_put (record + offset, spots [index].last);
+        record [offset + 8] = (uint8_t) length;
+        memcpy (record + offset + 9, spots [index].name, length);
+        offset += 9 + length;
+    }
+    return self->io.put (self->io.arg, key, record, offset);
 }
 
-void
+int
 hs_warnings_add (hs_warnings_t *self, const char *enterprise_key, const char *street,
                  int category, int64_t at, hs_crossings_t *crossed)
 {
     const hs_policy_t *policy = self->policy;
     memset (crossed, 0, sizeof (*crossed));
-    crossed->enterprise = s_ring_add (self->enterprises, enterprise_key,
-                                      (size_t) policy->enterprise_threshold,
-                                      policy->enterprise_window_ms, at, &crossed->enterprise_count);
-    crossed->street = s_ring_add (self->streets, street, (size_t) policy->street_threshold,
-                                  policy->street_window_ms, at, &crossed->street_count);
-
-    const char *name = hs_category_name (category);
-    s_spread_t *spread = (s_spread_t *) zhashx_lookup (self->categories, name);
-    if (!spread) {
-        spread = (s_spread_t *) zmalloc (sizeof (s_spread_t));
-        zhashx_insert (self->categories, name, spread);
-    }
-    int64_t since = at - policy->prompt_window_ms;
-    if (s_spread_count (spread, since) < policy->prompt_streets)
-        spread->fired = false;
-    size_t slot = spread->size;
-    for (size_t index = 0; index < spread->size; index++)
-        if (streq (spread->streets [index], street))
-            slot = index;
-    if (slot == spread->size) {
-        if (spread->size == HS_WARNINGS_MAX_STREETS) {
-            //  Reuse the stalest slot; a district has far fewer streets.
-            slot = 0;
-            for (size_t index = 1; index < spread->size; index++)
-                if (spread->last [index] < spread->last [slot])
-                    slot = index;
-        }
-        else
-            spread->size++;
-        snprintf (spread->streets [slot], sizeof (spread->streets [slot]), "%s", street);
-    }
-    spread->last [slot] = at;
-    crossed->street_total = s_spread_count (spread, since);
-    if (crossed->street_total >= policy->prompt_streets && !spread->fired) {
-        spread->fired = true;
-        crossed->prompt = true;
-        size_t out = 0;
-        for (size_t index = 0; index < spread->size; index++)
-            if (spread->last [index] >= since)
-                crossed->streets [out++] = spread->streets [index];
-        crossed->streets [out] = NULL;
-    }
+    char key [HS_WARNINGS_KEY_MAX + 1];
+    snprintf (key, sizeof (key), "e/%s", enterprise_key);
+    if (s_ring_add (self, key, policy->enterprise_threshold, policy->enterprise_window_ms, at,
+                    &crossed->enterprise_count, &crossed->enterprise))
+        return -1;
+    snprintf (key, sizeof (key), "s/%s", street);
+    if (s_ring_add (self, key, policy->street_threshold, policy->street_window_ms, at,
+                    &crossed->street_count, &crossed->street))
+        return -1;
+    snprintf (key, sizeof (key), "c/%s", hs_category_name (category));
+    return s_spread_add (self, key, street, at, crossed);
 }
 
-static size_t
-s_prune_rings (zhashx_t *hash, int64_t since)
+bool
+hs_warnings_stale (hs_warnings_t *self, const char *key, size_t key_size,
+                   const void *data, size_t size, int64_t now)
 {
-    zlistx_t *stale = zlistx_new ();
-    for (s_ring_t *ring = (s_ring_t *) zhashx_first (hash); ring; ring = (s_ring_t *) zhashx_next (hash))
-        if (s_ring_count (ring, since) == 0)
-            zlistx_add_end (stale, (void *) zhashx_cursor (hash));
-    size_t count = zlistx_size (stale);
-    for (const char *key = (const char *) zlistx_first (stale); key; key = (const char *) zlistx_next (stale))
-        zhashx_delete (hash, key);
-    zlistx_destroy (&stale);
-    return count;
-}
-
-size_t
-hs_warnings_prune (hs_warnings_t *self, int64_t now)
-{
-    return s_prune_rings (self->enterprises, now - self->policy->enterprise_window_ms)
-         + s_prune_rings (self->streets, now - self->policy->street_window_ms);
+    //  Only an enterprise's window is worth forgetting: streets and
+    //  categories are few, and kept.
+    if (key_size < 2 || memcmp (key, "e/", 2) != 0 || size < 2)
+        return false;
+    const uint8_t *bytes = (const uint8_t *) data;
+    if (size != 2 + 8 * (size_t) bytes [1] || bytes [1] == 0)
+        return true;
+    //  Stale when its newest time is out of the window.
+    return s_be64_get (bytes + size - 8) < now - self->policy->enterprise_window_ms;
 }
 
 int64_t
@@ -212,6 +234,33 @@ hs_warnings_horizon (hs_warnings_t *self)
     if (self->policy->prompt_window_ms > horizon)
         horizon = self->policy->prompt_window_ms;
     return horizon;
+}
+
+//  For the self test: the windows' state in a hash.
+static int
+s_test_get (void *arg, const char *key, const void **data, size_t *size)
+{
+    zchunk_t *chunk = (zchunk_t *) zhashx_lookup ((zhashx_t *) arg, key);
+    if (!chunk)
+        return 1;
+    *data = zchunk_data (chunk);
+    *size = zchunk_size (chunk);
+    return 0;
+}
+
+static int
+s_test_put (void *arg, const char *key, const void *data, size_t size)
+{
+    zhashx_update ((zhashx_t *) arg, key, zchunk_new (data, size));
+    return 0;
+}
+
+static void
+s_test_chunk_free (void **item)
+{
+    zchunk_t *chunk = (zchunk_t *) *item;
+    zchunk_destroy (&chunk);
+    *item = NULL;
 }
 
 void
@@ -227,44 +276,63 @@ hs_warnings_test (bool verbose)
     policy.street_threshold = 4;
     policy.prompt_window_ms = 86400000LL;
     policy.prompt_streets = 3;
-    hs_warnings_t *warnings = hs_warnings_new (&policy);
+    zhashx_t *state = zhashx_new ();
+    zhashx_set_destructor (state, s_test_chunk_free);
+    hs_windows_io_t io = { s_test_get, s_test_put, state };
+    hs_warnings_t *warnings = hs_warnings_new (&policy, &io);
     hs_crossings_t crossed;
     int64_t hour = 3600000LL;
     int64_t t = 1000 * hour;
     //  Enterprise: the third report within 7 days crosses, once.
-    hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t, &crossed);
+    (void) hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t, &crossed);
     assert (!crossed.enterprise);
-    hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t + 24 * hour, &crossed);
+    (void) hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t + 24 * hour, &crossed);
     assert (!crossed.enterprise);
-    hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t + 48 * hour, &crossed);
+    (void) hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t + 48 * hour, &crossed);
     assert (crossed.enterprise && crossed.enterprise_count == 3);
-    hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t + 49 * hour, &crossed);
+    (void) hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t + 49 * hour, &crossed);
     assert (!crossed.enterprise);       //  once per crossing
     //  Street: the fourth report in a day crosses (reports 1-4 above were
     //  over two days: only two within 24h of the 4th).
     assert (!crossed.street && crossed.street_count == 2);
-    hs_warnings_add (warnings, "cc/B", "street.a", HS_CATEGORY_OTHER, t + 50 * hour, &crossed);
-    hs_warnings_add (warnings, "cc/C", "street.a", HS_CATEGORY_OTHER, t + 51 * hour, &crossed);
+    (void) hs_warnings_add (warnings, "cc/B", "street.a", HS_CATEGORY_OTHER, t + 50 * hour, &crossed);
+    (void) hs_warnings_add (warnings, "cc/C", "street.a", HS_CATEGORY_OTHER, t + 51 * hour, &crossed);
     assert (crossed.street && crossed.street_count == 4);
     //  After the window empties, the enterprise window re-arms and fires again.
     int64_t later = t + 30 * 24 * hour;
-    hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later, &crossed);
-    hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 1, &crossed);
-    hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 2, &crossed);
+    (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later, &crossed);
+    (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 1, &crossed);
+    (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 2, &crossed);
     assert (crossed.enterprise);
     //  Prompt: one category from three streets within a day.
     assert (!crossed.prompt);
-    hs_warnings_add (warnings, "cc/D", "street.c", HS_CATEGORY_LAYOFF, later + 3, &crossed);
+    (void) hs_warnings_add (warnings, "cc/D", "street.c", HS_CATEGORY_LAYOFF, later + 3, &crossed);
     assert (!crossed.prompt);
-    hs_warnings_add (warnings, "cc/E", "street.d", HS_CATEGORY_LAYOFF, later + 4, &crossed);
+    (void) hs_warnings_add (warnings, "cc/E", "street.d", HS_CATEGORY_LAYOFF, later + 4, &crossed);
     assert (crossed.prompt && crossed.street_total == 3);
     assert (streq (crossed.streets [0], "street.b") && crossed.streets [3] == NULL);
-    hs_warnings_add (warnings, "cc/F", "street.e", HS_CATEGORY_LAYOFF, later + 5, &crossed);
+    (void) hs_warnings_add (warnings, "cc/F", "street.e", HS_CATEGORY_LAYOFF, later + 5, &crossed);
     assert (!crossed.prompt);
-    //  Pruning forgets windows nobody can see.
-    assert (hs_warnings_prune (warnings, later + 100 * 24 * hour) > 0);
+    //  An enterprise nobody reported for a window is stale; streets never.
+    zchunk_t *chunk = (zchunk_t *) zhashx_lookup (state, "e/cc/A");
+    assert (chunk);
+    assert (!hs_warnings_stale (warnings, "e/cc/A", 6, zchunk_data (chunk), zchunk_size (chunk), later + 6 * 24 * hour));
+    assert (hs_warnings_stale (warnings, "e/cc/A", 6, zchunk_data (chunk), zchunk_size (chunk), later + 8 * 24 * hour));
+    chunk = (zchunk_t *) zhashx_lookup (state, "s/street.a");
+    assert (chunk);
+    assert (!hs_warnings_stale (warnings, "s/street.a", 10, zchunk_data (chunk), zchunk_size (chunk), later + 99 * 24 * hour));
+    //  A threshold raised by a reload: the stored ring is read as it is.
+    policy.enterprise_threshold = 4;
+    (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 6, &crossed);
+    assert (crossed.enterprise && crossed.enterprise_count == 4);
+    //  The state is all in the store: a fresh instance carries on.
+    hs_warnings_destroy (&warnings);
+    warnings = hs_warnings_new (&policy, &io);
+    (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 7, &crossed);
+    assert (!crossed.enterprise && crossed.enterprise_count == 4);
     assert (hs_warnings_horizon (warnings) == 7 * 86400000LL);
     hs_warnings_destroy (&warnings);
+    zhashx_destroy (&state);
     assert (!warnings);
     if (verbose)
         printf ("OK\n");

@@ -6,9 +6,15 @@
     street with `threshold` new reports within its window, and one category
     reported from `streets` streets within its window. Each window reports
     a crossing once, when it first reaches its threshold, and re-arms only
-    after it has fallen below it again. The state is memory only: the
-    engine rebuilds it from the stored reports at start (and after a batch
-    that could not be committed), by feeding them through in order.
+    after it has fallen below it again.
+
+    A count window only needs the last `threshold` times: the window holds
+    at least `threshold` reports exactly when the threshold-th most recent
+    one is inside it. The state lives where the caller keeps it (the
+    engine: the store's `windows` table, in the batch's transaction), one
+    small record per key, so memory stays flat however many enterprises
+    report, a restart reads nothing back, and a batch that is not
+    committed leaves the windows as they were.
     =========================================================================
 */
 
@@ -18,6 +24,16 @@
 #include "hs_rules.h"
 
 #define HS_WARNINGS_MAX_STREETS 64
+#define HS_WARNINGS_NAME_MAX    63
+#define HS_WARNINGS_KEY_MAX     320
+
+//  Where the windows' state is kept. get: 0 found (data valid until the
+//  next put), 1 none, -1 failed; put: 0 or -1.
+typedef struct {
+    int (*get) (void *arg, const char *key, const void **data, size_t *size);
+    int (*put) (void *arg, const char *key, const void *data, size_t size);
+    void *arg;
+} hs_windows_io_t;
 
 //  What one report made cross. Strings are borrowed until the next call.
 typedef struct {
@@ -28,23 +44,25 @@ typedef struct {
     bool prompt;
     const char *streets [HS_WARNINGS_MAX_STREETS + 1];  //  NULL-terminated
     int64_t street_total;
+    char names [HS_WARNINGS_MAX_STREETS][HS_WARNINGS_NAME_MAX + 1];
 } hs_crossings_t;
 
 typedef struct _hs_warnings_t hs_warnings_t;
 
-//  Create empty windows under a policy (borrowed; must outlive them).
-hs_warnings_t *hs_warnings_new (const hs_policy_t *policy);
+//  Windows under a policy (borrowed; must outlive them), their state kept
+//  through `io`.
+hs_warnings_t *hs_warnings_new (const hs_policy_t *policy, const hs_windows_io_t *io);
 void hs_warnings_destroy (hs_warnings_t **self_p);
 
-//  Forget everything (before a rebuild).
-void hs_warnings_clear (hs_warnings_t *self);
-
 //  Count one report at daemon time `at`, and say what it made cross.
-void hs_warnings_add (hs_warnings_t *self, const char *enterprise_key, const char *street,
-                      int category, int64_t at, hs_crossings_t *crossed);
+//  Returns 0, or -1 if the state could not be read or written.
+int hs_warnings_add (hs_warnings_t *self, const char *enterprise_key, const char *street,
+                     int category, int64_t at, hs_crossings_t *crossed);
 
-//  Drop state that no window can see any more. Returns entries dropped.
-size_t hs_warnings_prune (hs_warnings_t *self, int64_t now);
+//  True if a stored window state (key, data) is one no window can see at
+//  `now` any more, and may be deleted.
+bool hs_warnings_stale (hs_warnings_t *self, const char *key, size_t key_size,
+                        const void *data, size_t size, int64_t now);
 
 //  The longest window: how far back a rebuild must read.
 int64_t hs_warnings_horizon (hs_warnings_t *self);

@@ -6,6 +6,8 @@ meetings with and without quorum, a plenary, history and replay."""
 
 import json
 import os
+
+import lmdb
 import signal
 import subprocess
 import threading
@@ -211,6 +213,60 @@ def test_early_warning_windows_rebuild_after_kill9():
         assert len(body["units"]) == 10 and all(u.startswith("street.") for u in body["units"])
         send(daemon, report(rid="p4", name="P4", category="layoff", street="changfeng", source="hrss"))
         assert fresh(watcher, 400) == []                     # once per crossing
+    finally:
+        daemon.cleanup()
+
+
+def _windows(store):
+    """The windows table as the daemon left it: key -> value."""
+    env = lmdb.open(store, max_dbs=16, readonly=True, lock=False)
+    try:
+        with env.begin() as txn:
+            try:
+                db = env.open_db(b"windows", txn=txn, create=False)
+            except lmdb.NotFoundError:
+                return {}
+            return dict(txn.cursor(db=db))
+    finally:
+        env.close()
+
+
+def test_windows_live_in_the_store_old_stores_get_them_stale_ones_go():
+    daemon = Daemon().start()
+    try:
+        same = dict(name="同一家制衣有限公司", street="wanli", source="hrss")
+        send(daemon, report(rid="e1", **same), report(rid="e2", **same))
+        daemon.wait_counter("reports", 2)
+        daemon.stop()
+        windows = _windows(daemon.store)
+        enterprise = [k for k in windows if k.startswith(b"e/")]
+        assert len(enterprise) == 1, windows
+        assert windows[enterprise[0]][1] == 2                # two times held
+        assert b"s/street.wanli" in windows and any(k.startswith(b"c/") for k in windows)
+        # A store written by 0.3 had no windows: take them away, as if.
+        env = lmdb.open(daemon.store, max_dbs=16)
+        with env.begin(write=True) as txn:
+            txn.drop(env.open_db(b"windows", txn=txn), delete=True)
+            txn.delete(b"windows", db=env.open_db(b"meta", txn=txn))
+        env.close()
+        daemon.start()
+        assert "windows built from 2 recent reports" in daemon.read_log()
+        watcher = daemon.watcher(("warning.enterprise",))
+        send(daemon, report(rid="e3", **same))
+        crossings = watcher.recv_all(quiet_ms=800)
+        assert len(crossings) == 1 and crossings[0][1]["count"] == 3, crossings
+        watcher.close()
+    finally:
+        daemon.cleanup()
+    # An enterprise nobody reports for longer than its window is forgotten
+    # (7 days pass in about 3 s here; a pruning step runs every 5 s).
+    daemon = Daemon(extra_args=["--time-scale", "200000"]).start()
+    try:
+        send(daemon, report(rid="x1", name="一次性企业", street="taopu", source="hrss"))
+        daemon.wait_counter("reports", 1)
+        wait_for(lambda: any(k.startswith(b"e/") for k in _windows(daemon.store)), 10)
+        wait_for(lambda: not any(k.startswith(b"e/") for k in _windows(daemon.store)), 20)
+        assert b"s/street.taopu" in _windows(daemon.store)   # streets are kept
     finally:
         daemon.cleanup()
 
