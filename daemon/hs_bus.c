@@ -215,43 +215,52 @@ hs_bus_sender_unit (hs_bus_t *self, zframe_t *frame)
     const char *unit = key? (const char *) zhashx_lookup (self->units, key): NULL;
     if (!unit)
         return NULL;
-    snprintf (self->unit, sizeof (self->unit), "%s", unit);
+    hs_strcpy (self->unit, sizeof (self->unit), unit);
     return self->unit;
 }
 uint64_t hs_bus_overflows (hs_bus_t *self) { return self->overflows; }
 int64_t hs_bus_subscriptions_count (hs_bus_t *self) { return self->subscriptions; }
 
 static int
-s_send_frames (void *handle, zmsg_t *msg)
+s_send_frames (void *handle, const void *topic, size_t topic_size, const void *body, size_t body_size)
 {
-    zframe_t *topic = zmsg_first (msg);
-    zframe_t *body = zmsg_next (msg);
-    if (zmq_send (handle, zframe_data (topic), zframe_size (topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1)
+    if (zmq_send (handle, topic, topic_size, ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1)
         return -1;
     //  Once the first frame is in, the rest of the message always follows.
-    int rc = zmq_send (handle, zframe_data (body), zframe_size (body), ZMQ_DONTWAIT);
+    int rc = zmq_send (handle, body, body_size, ZMQ_DONTWAIT);
     assert (rc != -1);
     return 0;
 }
 
 static int
-s_publish (hs_bus_t *self, zmsg_t **msg_p, bool counted)
+s_publish (hs_bus_t *self, const void *topic, size_t topic_size, const void *body,
+           size_t body_size, bool counted)
 {
-    assert (msg_p && *msg_p);
-    zmsg_t *msg = *msg_p;
-    assert (zmsg_size (msg) == 2);
     void *handle = zsock_resolve (self->publish);
-    int rc = s_send_frames (handle, msg);
+    int rc = s_send_frames (handle, topic, topic_size, body, body_size);
     if (rc == -1 && zmq_errno () == EAGAIN) {
         self->overflows++;
         zsock_set_xpub_nodrop (self->publish, 0);
-        rc = s_send_frames (handle, msg);
+        rc = s_send_frames (handle, topic, topic_size, body, body_size);
         zsock_set_xpub_nodrop (self->publish, 1);
     }
     if (rc == 0)
         self->published += counted;
     else
         zsys_error ("hs_bus: publish failed: %s", zmq_strerror (zmq_errno ()));
+    return rc;
+}
+
+static int
+s_publish_msg (hs_bus_t *self, zmsg_t **msg_p, bool counted)
+{
+    assert (msg_p && *msg_p);
+    zmsg_t *msg = *msg_p;
+    assert (zmsg_size (msg) == 2);
+    zframe_t *topic = zmsg_first (msg);
+    zframe_t *body = zmsg_next (msg);
+    int rc = s_publish (self, zframe_data (topic), zframe_size (topic), zframe_data (body),
+                        zframe_size (body), counted);
     zmsg_destroy (msg_p);
     return rc;
 }
@@ -259,13 +268,20 @@ s_publish (hs_bus_t *self, zmsg_t **msg_p, bool counted)
 int
 hs_bus_publish (hs_bus_t *self, zmsg_t **msg_p)
 {
-    return s_publish (self, msg_p, true);
+    return s_publish_msg (self, msg_p, true);
+}
+
+int
+hs_bus_publish_mem (hs_bus_t *self, const void *topic, size_t topic_size, const void *body,
+                    size_t body_size)
+{
+    return s_publish (self, topic, topic_size, body, body_size, true);
 }
 
 int
 hs_bus_announce (hs_bus_t *self, zmsg_t **msg_p)
 {
-    return s_publish (self, msg_p, false);
+    return s_publish_msg (self, msg_p, false);
 }
 
 void

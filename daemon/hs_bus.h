@@ -43,6 +43,10 @@ zsock_t *hs_bus_submit (hs_bus_t *self);
 //  is counted. Returns 0, or -1 if the message could not be sent at all.
 int hs_bus_publish (hs_bus_t *self, zmsg_t **msg_p);
 
+//  The same, for a message that is a topic and a body in memory (copied).
+int hs_bus_publish_mem (hs_bus_t *self, const void *topic, size_t topic_size, const void *body,
+                        size_t body_size);
+
 //  Send a marker that is not an event (hs.hello): as hs_bus_publish, but
 //  not counted as published.
 int hs_bus_announce (hs_bus_t *self, zmsg_t **msg_p);

@@ -130,7 +130,7 @@ s_read_part (const char *folder, const char *name, char **file, char *error, siz
     }
     char path [4096];
     if (*name == '/')
-        snprintf (path, sizeof (path), "%s", name);
+        hs_strcpy (path, sizeof (path), name);
     else
         snprintf (path, sizeof (path), "%s/%s", folder, name);
     hs_config_set (file, path);

@@ -86,7 +86,8 @@ struct _hs_engine_t {
     hs_case_t *kase;            //  scratch: the case in hand
     hs_meeting_rec_t *meeting;  //  scratch: the meeting in hand
     hs_decision_t decision;     //  scratch: the last classification
-    zlist_t *outbox;            //  messages to publish after commit
+    zchunk_t *outbox;           //  messages to publish after commit, end to end:
+                                //  topic size (1 byte), topic, body size (4), body
     uint64_t outbox_seq;        //  the highest seq in the outbox
     uint64_t published_through; //  every event up to this seq has been sent
     uint64_t republish_upto;    //  the last run's last seq: resend up to it
@@ -115,6 +116,7 @@ struct _hs_engine_t {
     uint64_t windows_pruned;    //  stale enterprise windows forgotten
     int64_t store_due;          //  the first timer or briefing due in the store, or 0
     int64_t staged_due;         //  the first timer the open transaction added, or 0
+    int64_t open_delta;         //  open cases the open transaction added (or closed)
     zhashx_t *buckets;          //  source unit -> s_bucket_t: the flood limit
     zhashx_t *feeds;            //  source unit -> s_feed_t: fseq and silence
     bool feeds_dirty;           //  the open transaction changed a feed
@@ -193,7 +195,7 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     self->record = hs_pack_new ();
     self->kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
     self->meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
-    self->outbox = zlist_new ();
+    self->outbox = zchunk_new (NULL, 64 * 1024);
     self->outcome = &self->no_outcome;
     self->buckets = zhashx_new ();
     zhashx_set_destructor (self->buckets, s_bucket_free);
@@ -229,9 +231,7 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
 static void
 s_outbox_clear (hs_engine_t *self)
 {
-    zmsg_t *msg;
-    while ((msg = (zmsg_t *) zlist_pop (self->outbox)))
-        zmsg_destroy (&msg);
+    zchunk_set (self->outbox, NULL, 0);
 }
 
 void
@@ -241,8 +241,7 @@ hs_engine_destroy (hs_engine_t **self_p)
     if (*self_p) {
         hs_engine_t *self = *self_p;
         if (self->outbox) {
-            s_outbox_clear (self);
-            zlist_destroy (&self->outbox);
+            zchunk_destroy (&self->outbox);
         }
         hs_bus_destroy (&self->bus);
         hs_store_destroy (&self->store);
@@ -305,10 +304,12 @@ s_emit (hs_engine_t *self, uint64_t seq, const char *type, const char *topic, co
     if (s_record (self, seq, type, topic, case_id, hs_pack_data (self->body),
                   hs_pack_size (self->body), NULL))
         return -1;
-    zmsg_t *msg = zmsg_new ();
-    zmsg_addstr (msg, topic);
-    zmsg_addmem (msg, hs_pack_data (self->body), hs_pack_size (self->body));
-    zlist_append (self->outbox, msg);
+    uint8_t topic_size = (uint8_t) strlen (topic);
+    uint32_t body_size = (uint32_t) hs_pack_size (self->body);
+    zchunk_extend (self->outbox, &topic_size, 1);
+    zchunk_extend (self->outbox, topic, topic_size);
+    zchunk_extend (self->outbox, &body_size, 4);
+    zchunk_extend (self->outbox, hs_pack_data (self->body), body_size);
     if (seq > self->outbox_seq)
         self->outbox_seq = seq;
     return 0;
@@ -469,7 +470,7 @@ s_case_reason (hs_case_t *kase, const char *reason)
         if (streq (kase->reasons [index], reason))
             return;
     if (kase->reason_count < HS_CASE_MAX_REASONS)
-        snprintf (kase->reasons [kase->reason_count++], HS_CODE_MAX + 1, "%s", reason);
+        hs_strcpy (kase->reasons [kase->reason_count++], HS_CODE_MAX + 1, reason);
 }
 
 //  Raise a case by `levels` (at most to critical) for a reason beyond
@@ -504,7 +505,7 @@ static int
 s_warning (hs_engine_t *self, hs_warning_t *warning)
 {
     char topic [HS_TOPIC_MAX + 1];
-    snprintf (topic, sizeof (topic), "%s", warning->topic? warning->topic: "");
+    hs_strcpy (topic, sizeof (topic), warning->topic? warning->topic: "");
     if (!warning->topic)
         snprintf (topic, sizeof (topic), "warning.%s", warning->kind);
     warning->seq = hs_store_next_seq (self->store);
@@ -904,7 +905,7 @@ s_reject (hs_engine_t *self, const hs_why_t *why, zmsg_t *msg)
 {
     self->outcome->kind = OUTCOME_REJECTED;
     self->outcome->code = why->code;
-    snprintf (self->outcome->detail, sizeof (self->outcome->detail), "%s", why->detail);
+    hs_strcpy (self->outcome->detail, sizeof (self->outcome->detail), why->detail);
     hs_reject_note (self->reject, why, msg, self->now, self->record);
     return hs_store_deadletter_put (self->store, hs_pack_data (self->record),
                                     hs_pack_size (self->record));
@@ -946,14 +947,24 @@ s_seen (hs_engine_t *self, char kind, const char *source, const char *id, char *
     return rc < 0? -1: 0;
 }
 
-//  Keep the count of open cases (meta "open_cases") in step.
+//  Keep the count of open cases (meta "open_cases") in step: the change
+//  is written once, at the end of the transaction.
 static int
 s_open_cases_add (hs_engine_t *self, int delta)
 {
+    self->open_delta += delta;
+    return 0;
+}
+
+static int
+s_open_cases_write (hs_engine_t *self)
+{
     uint64_t count;
+    if (self->open_delta == 0)
+        return 0;
     if (hs_store_meta_get (self->store, "open_cases", 0, &count))
         return -1;
-    count = delta < 0 && count == 0? 0: count + delta;
+    count = self->open_delta < 0 && count < (uint64_t) -self->open_delta? 0: count + self->open_delta;
     return hs_store_meta_put (self->store, "open_cases", count);
 }
 
@@ -1322,7 +1333,7 @@ s_handle (hs_engine_t *self, zmsg_t *msg)
                 unit, (long long) self->config->source_rate);
         self->outcome->kind = OUTCOME_REJECTED;
         self->outcome->code = why.code;
-        snprintf (self->outcome->detail, sizeof (self->outcome->detail), "%s", why.detail);
+        hs_strcpy (self->outcome->detail, sizeof (self->outcome->detail), why.detail);
         hs_reject_note (self->reject, &why, msg, self->now, self->record);
         return 0;
     }
@@ -1371,6 +1382,7 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
     memset (&self->staged, 0, sizeof (self->staged));
     self->outbox_seq = 0;
     self->staged_due = 0;
+    self->open_delta = 0;
     self->feeds_dirty = false;
     if (hs_store_begin (self->store))
         return -1;
@@ -1380,6 +1392,10 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
     int rc = hs_store_meta_put (self->store, "published_through", self->published_through);
     if (rc == 0)
         rc = work (self, arg);
+    if (rc == 0)
+        rc = s_open_cases_write (self);
+    if (rc == 0)
+        rc = hs_warnings_flush (self->warnings);
     if (rc == 0)
         rc = hs_store_meta_put (self->store, "clock", (uint64_t) self->now);
     if (rc) {
@@ -1394,6 +1410,7 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
     }
     if (rc) {
         hs_reject_abort (self->reject);
+        hs_warnings_forget (self->warnings);
         s_outbox_clear (self);
         return -1;
     }
@@ -1421,14 +1438,21 @@ s_transact (hs_engine_t *self, s_work_fn *work, void *arg)
             s_load_feeds (self);
         return -1;
     }
-    if (self->fault_after_commit && zlist_size (self->outbox)) {
+    if (self->fault_after_commit && zchunk_size (self->outbox)) {
         zsys_error ("hs_engine: HUISHANGD_FAULT=after-commit: dying between commit and publish");
         _exit (3);
     }
     //  Committed: now, and only now, tell the world.
-    zmsg_t *msg;
-    while ((msg = (zmsg_t *) zlist_pop (self->outbox)))
-        hs_bus_publish (self->bus, &msg);
+    const uint8_t *next = zchunk_data (self->outbox);
+    const uint8_t *end = next + zchunk_size (self->outbox);
+    while (next < end) {
+        const uint8_t *topic = next + 1;
+        uint32_t body_size;
+        memcpy (&body_size, topic + next [0], 4);
+        hs_bus_publish_mem (self->bus, topic, next [0], topic + next [0] + 4, body_size);
+        next = topic + next [0] + 4 + body_size;
+    }
+    s_outbox_clear (self);
     if (self->outbox_seq > self->last_sent)
         self->last_sent = self->outbox_seq;
     if (self->republish_at == 0 && self->last_sent > self->published_through)
@@ -1564,7 +1588,7 @@ s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
             if (outcomes) {
                 outcomes [index].kind = OUTCOME_REJECTED;
                 outcomes [index].code = why.code;
-                snprintf (outcomes [index].detail, sizeof (outcomes [index].detail), "%s", why.detail);
+                hs_strcpy (outcomes [index].detail, sizeof (outcomes [index].detail), why.detail);
             }
             index++;
         }
@@ -2443,7 +2467,7 @@ hs_engine_reload (hs_engine_t *self, hs_config_t **fresh_p)
     fresh->time_scale = old->time_scale;
     fresh->time_start = old->time_start;
     char from [41];
-    snprintf (from, sizeof (from), "%s", hs_rules_version (old->rules));
+    hs_strcpy (from, sizeof (from), hs_rules_version (old->rules));
     //  The swap: between two units of work, so atomic for every message.
     self->config = fresh;
     hs_warnings_t *warnings = s_warnings_new (self, fresh);
@@ -2576,9 +2600,9 @@ s_report_msg (const char *source, const char *id, const char *street, int64_t wo
 {
     hs_report_t report;
     memset (&report, 0, sizeof (report));
-    snprintf (report.id, sizeof (report.id), "%s", id);
-    snprintf (report.source, sizeof (report.source), "%s", source);
-    snprintf (report.street, sizeof (report.street), "%s", street);
+    hs_strcpy (report.id, sizeof (report.id), id);
+    hs_strcpy (report.source, sizeof (report.source), source);
+    hs_strcpy (report.street, sizeof (report.street), street);
     snprintf (report.enterprise, sizeof (report.enterprise), "Test Garments Ltd");
     report.at = zclock_time ();
     report.ownership = -1;

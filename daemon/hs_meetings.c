@@ -8,7 +8,7 @@
 static void
 s_copy (char *dest, size_t size, const char *src)
 {
-    snprintf (dest, size, "%s", src? src: "");
+    hs_strcpy (dest, size, src? src: "");
 }
 
 void

@@ -224,7 +224,7 @@ hs_query_cases (hs_store_t *store, hs_config_t *config, const msgpack_object *ar
         const hs_unit_t *unit = hs_units_street (config->units, street);
         if (!unit)
             return hs_why (why, "unknown_street", "'%s' is not a street of ours", street);
-        snprintf (walk.street, sizeof (walk.street), "%s", unit->code);
+        hs_strcpy (walk.street, sizeof (walk.street), unit->code);
     }
     if (*walk.status && !streq (walk.status, "open") && !streq (walk.status, "closed")
     &&  hs_status_parse (walk.status) < 0)

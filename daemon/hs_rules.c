@@ -290,7 +290,7 @@ s_condition_compile (const char *text, bool allow_level, hs_units_t *units,
     s_strv_free (&words);
     if (problem) {
         if (problem != why)
-            snprintf (why, why_size, "%s", problem);
+            hs_strcpy (why, why_size, problem);
         s_condition_free (condition);
         return -1;
     }
@@ -576,7 +576,7 @@ hs_rules_load (hs_zpl_t *zpl, hs_units_t *units, char *error, size_t error_size)
         return NULL;
     }
     hs_rules_t *self = (hs_rules_t *) zmalloc (sizeof (hs_rules_t));
-    snprintf (self->version, sizeof (self->version), "%s", hs_zpl_digest (zpl));
+    hs_strcpy (self->version, sizeof (self->version), hs_zpl_digest (zpl));
     zconfig_t *severity = zconfig_locate (root, "severity");
     zconfig_t *routing = zconfig_locate (root, "routing");
     zconfig_t *ladder = zconfig_locate (root, "ladder");

@@ -18,10 +18,29 @@
 //    name's length (1 byte) and the name.
 #define S_RING_MAX      255         //  a threshold above is held at this
 
+//  Streets' and categories' states are few and touched by every report:
+//  they are held here and written through at the end of the transaction.
+typedef struct {
+    zchunk_t *data;             //  the state, or NULL: none stored
+    bool dirty;                 //  changed since the last flush
+} s_held_t;
+
 struct _hs_warnings_t {
     const hs_policy_t *policy;  //  windows and thresholds
     hs_windows_io_t io;         //  where the state lives
+    zhashx_t *held;             //  key -> s_held_t, for "s/" and "c/" keys
 };
+
+static void
+s_held_free (void **item)
+{
+    s_held_t *held = (s_held_t *) *item;
+    if (held) {
+        zchunk_destroy (&held->data);
+        free (held);
+        *item = NULL;
+    }
+}
 
 hs_warnings_t *
 hs_warnings_new (const hs_policy_t *policy, const hs_windows_io_t *io)
@@ -29,6 +48,8 @@ hs_warnings_new (const hs_policy_t *policy, const hs_windows_io_t *io)
     hs_warnings_t *self = (hs_warnings_t *) zmalloc (sizeof (hs_warnings_t));
     self->policy = policy;
     self->io = *io;
+    self->held = zhashx_new ();
+    zhashx_set_destructor (self->held, s_held_free);
     return self;
 }
 
@@ -37,9 +58,66 @@ hs_warnings_destroy (hs_warnings_t **self_p)
 {
     assert (self_p);
     if (*self_p) {
-        free (*self_p);
+        hs_warnings_t *self = *self_p;
+        zhashx_destroy (&self->held);
+        free (self);
         *self_p = NULL;
     }
+}
+
+static int
+s_get (hs_warnings_t *self, const char *key, const uint8_t **data, size_t *size)
+{
+    if (key [0] == 'e')
+        return self->io.get (self->io.arg, key, (const void **) data, size);
+    s_held_t *held = (s_held_t *) zhashx_lookup (self->held, key);
+    if (!held) {
+        const void *stored;
+        int rc = self->io.get (self->io.arg, key, &stored, size);
+        if (rc < 0)
+            return -1;
+        held = (s_held_t *) zmalloc (sizeof (s_held_t));
+        held->data = rc == 0? zchunk_new (stored, *size): NULL;
+        zhashx_insert (self->held, key, held);
+    }
+    if (!held->data)
+        return 1;
+    *data = zchunk_data (held->data);
+    *size = zchunk_size (held->data);
+    return 0;
+}
+
+static int
+s_put (hs_warnings_t *self, const char *key, const void *data, size_t size)
+{
+    if (key [0] == 'e')
+        return self->io.put (self->io.arg, key, data, size);
+    s_held_t *held = (s_held_t *) zhashx_lookup (self->held, key);
+    assert (held);                      //  always read before written
+    zchunk_destroy (&held->data);
+    held->data = zchunk_new (data, size);
+    held->dirty = true;
+    return 0;
+}
+
+int
+hs_warnings_flush (hs_warnings_t *self)
+{
+    for (s_held_t *held = (s_held_t *) zhashx_first (self->held); held;
+         held = (s_held_t *) zhashx_next (self->held))
+        if (held->dirty) {
+            const char *key = (const char *) zhashx_cursor (self->held);
+            if (self->io.put (self->io.arg, key, zchunk_data (held->data), zchunk_size (held->data)))
+                return -1;
+            held->dirty = false;
+        }
+    return 0;
+}
+
+void
+hs_warnings_forget (hs_warnings_t *self)
+{
+    zhashx_purge (self->held);
 }
 
 static void
@@ -71,7 +149,7 @@ s_ring_add (hs_warnings_t *self, const char *key, int64_t threshold, int64_t win
     bool fired = false;
     const uint8_t *data;
     size_t data_size;
-    int rc = self->io.get (self->io.arg, key, (const void **) &data, &data_size);
+    int rc = s_get (self, key, &data, &data_size);
     if (rc < 0)
         return -1;
     if (rc == 0 && data_size >= 2 && data_size == 2 + 8 * (size_t) data [1]) {
@@ -103,7 +181,7 @@ s_ring_add (hs_warnings_t *self, const char *key, int64_t threshold, int64_t win
     record [1] = (uint8_t) held;
     for (size_t index = 0; index < held; index++)
         s_be64_put (record + 2 + 8 * index, times [index]);
-    return self->io.put (self->io.arg, key, record, 2 + 8 * held);
+    return s_put (self, key, record, 2 + 8 * held);
 }
 
 typedef struct {
@@ -123,7 +201,7 @@ s_spread_add (hs_warnings_t *self, const char *key, const char *street, int64_t 
     bool fired = false;
     const uint8_t *data;
     size_t data_size;
-    int rc = self->io.get (self->io.arg, key, (const void **) &data, &data_size);
+    int rc = s_get (self, key, &data, &data_size);
     if (rc < 0)
         return -1;
     if (rc == 0 && data_size >= 2) {
@@ -160,7 +238,7 @@ s_spread_add (hs_warnings_t *self, const char *key, const char *street, int64_t 
         }
         else
             held++;
-        snprintf (spots [slot].name, sizeof (spots [slot].name), "%s", street);
+        hs_strcpy (spots [slot].name, sizeof (spots [slot].name), street);
     }
     spots [slot].last = at;
     crossed->street_total = 0;
@@ -188,7 +266,7 @@ s_spread_add (hs_warnings_t *self, const char *key, const char *street, int64_t 
         memcpy (record + offset + 9, spots [index].name, length);
         offset += 9 + length;
     }
-    return self->io.put (self->io.arg, key, record, offset);
+    return s_put (self, key, record, offset);
 }
 
 int
@@ -313,6 +391,9 @@ hs_warnings_test (bool verbose)
     assert (streq (crossed.streets [0], "street.b") && crossed.streets [3] == NULL);
     (void) hs_warnings_add (warnings, "cc/F", "street.e", HS_CATEGORY_LAYOFF, later + 5, &crossed);
     assert (!crossed.prompt);
+    //  Streets' and categories' states reach the store at a flush.
+    assert (!zhashx_lookup (state, "s/street.a"));
+    assert (hs_warnings_flush (warnings) == 0);
     //  An enterprise nobody reported for a window is stale; streets never.
     zchunk_t *chunk = (zchunk_t *) zhashx_lookup (state, "e/cc/A");
     assert (chunk);
@@ -326,6 +407,7 @@ hs_warnings_test (bool verbose)
     (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 6, &crossed);
     assert (crossed.enterprise && crossed.enterprise_count == 4);
     //  The state is all in the store: a fresh instance carries on.
+    assert (hs_warnings_flush (warnings) == 0);
     hs_warnings_destroy (&warnings);
     warnings = hs_warnings_new (&policy, &io);
     (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 7, &crossed);

@@ -14,7 +14,9 @@
     engine: the store's `windows` table, in the batch's transaction), one
     small record per key, so memory stays flat however many enterprises
     report, a restart reads nothing back, and a batch that is not
-    committed leaves the windows as they were.
+    committed leaves the windows as they were. The few street and
+    category states are held in memory between a read and the flush at
+    the end of the transaction.
     =========================================================================
 */
 
@@ -58,6 +60,14 @@ void hs_warnings_destroy (hs_warnings_t **self_p);
 //  Returns 0, or -1 if the state could not be read or written.
 int hs_warnings_add (hs_warnings_t *self, const char *enterprise_key, const char *street,
                      int category, int64_t at, hs_crossings_t *crossed);
+
+//  Write the streets' and categories' states, held since they were last
+//  read, through to the store: at the end of each transaction. Returns 0
+//  or -1.
+int hs_warnings_flush (hs_warnings_t *self);
+
+//  Drop what is held (the transaction was not committed): read afresh.
+void hs_warnings_forget (hs_warnings_t *self);
 
 //  True if a stored window state (key, data) is one no window can see at
 //  `now` any more, and may be deleted.

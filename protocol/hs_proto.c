@@ -307,6 +307,14 @@ hs_proto_bool (const msgpack_object *map, const char *key)
     return obj && obj->type == MSGPACK_OBJECT_BOOLEAN && obj->via.boolean;
 }
 
+void
+hs_strcpy (char *dest, size_t size, const char *src)
+{
+    size_t length = strnlen (src, size - 1);
+    memmove (dest, src, length);
+    dest [length] = 0;
+}
+
 int
 hs_proto_strcpy (const msgpack_object *obj, char *dest, size_t size)
 {

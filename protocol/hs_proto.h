@@ -166,6 +166,10 @@ bool hs_proto_bool (const msgpack_object *map, const char *key);
 //  -1 if it is not a string, does not fit, or contains a NUL byte.
 int hs_proto_strcpy (const msgpack_object *obj, char *dest, size_t size);
 
+//  Copy a C string into dest (size bytes, > 0), cut short if it must be,
+//  always terminated: snprintf's "%s" without the format machinery.
+void hs_strcpy (char *dest, size_t size, const char *src);
+
 //  A dispute report, as decoded and validated from a `report.<unit>` body.
 //  Text fields are copies; `summary` is borrowed from the unpacked body.
 typedef struct {
