@@ -1561,7 +1561,11 @@ s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
     if (size == 0)
         return 0;
     s_batch_t batch = { messages, outcomes };
+    int64_t trace_start = zclock_usecs ();
     int rc = s_transact (self, s_batch_work, &batch);
+    if (getenv ("HS_TRACE"))
+        fprintf (stderr, "TRACE batch %d total %lld us commit %lld us\n", size,
+                 (long long) (zclock_usecs () - trace_start), (long long) self->commit_us_last);
     zmsg_t *msg;
     if (rc == 0)
         while ((msg = (zmsg_t *) zlist_pop (messages)))

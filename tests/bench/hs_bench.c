@@ -34,7 +34,7 @@ typedef struct {
 
 static s_size_t s_sizes [] = {
     { "quick", 100000, 100000, 300000, 2.0, 5000 },
-    { "full", 500000, 1000000, 3000000, 5.0, 20000 },
+    { "full", 500000, 1000000, 10000000, 5.0, 20000 },
     { NULL, 0, 0, 0, 0, 0 }
 };
 
@@ -171,6 +171,85 @@ s_raw_lmdb (const char *folder, int64_t count, int batch, hs_pack_t *body, int64
 }
 
 //  ---------------------------------------------------------------------
+//  2b. the minimal durable pipeline: SUB -> unpack -> LMDB put, one
+//  commit per batch -> PUB after the commit, one message out per message
+//  in. What any daemon that stores before it tells must pay; the issue's
+//  "quick prototype". Runs in a thread of the bench, on the same sockets'
+//  kinds and the same batching rule as huishangd (read what is waiting,
+//  up to 4096, then commit).
+
+typedef struct {
+    const char *ingest, *publish, *folder;
+} s_floor_args_t;
+
+static void
+s_floor_pipeline (zsock_t *pipe, void *arg)
+{
+    s_floor_args_t *args = (s_floor_args_t *) arg;
+    zsys_dir_create ("%s", args->folder);
+    MDB_env *env;
+    mdb_env_create (&env);
+    mdb_env_set_mapsize (env, (size_t) 64 << 30);
+    mdb_env_open (env, args->folder, MDB_NOTLS, 0640);
+    MDB_dbi dbi;
+    MDB_txn *txn;
+    mdb_txn_begin (env, NULL, 0, &txn);
+    mdb_dbi_open (txn, NULL, 0, &dbi);
+    mdb_txn_commit (txn);
+    zsock_t *sub = zsock_new (ZMQ_SUB);
+    zsock_set_rcvhwm (sub, 0);
+    zsock_set_subscribe (sub, "");
+    zsock_set_rcvtimeo (sub, 0);
+    zsock_bind (sub, "%s", args->ingest);
+    zsock_t *pub = zsock_new (ZMQ_XPUB);
+    zsock_set_sndhwm (pub, 0);
+    zsock_bind (pub, "%s", args->publish);
+    zsock_signal (pipe, 0);
+    zframe_t *subscription = zframe_recv (pub);         //  the bench's subscriber
+    zframe_destroy (&subscription);
+    zsock_signal (pipe, 0);
+    zpoller_t *poller = zpoller_new (pipe, sub, NULL);
+    uint64_t seq = 0;
+    zlist_t *outbox = zlist_new ();
+    while (true) {
+        void *which = zpoller_wait (poller, -1);
+        if (which != sub)
+            break;
+        mdb_txn_begin (env, NULL, 0, &txn);
+        for (int count = 0; count < 4096; count++) {
+            zmsg_t *msg = zmsg_recv (sub);
+            if (!msg)
+                break;
+            zframe_t *body = zmsg_last (msg);
+            msgpack_unpacked unpacked;
+            msgpack_unpacked_init (&unpacked);
+            if (msgpack_unpack_next (&unpacked, (const char *) zframe_data (body), zframe_size (body),
+                                     NULL) == MSGPACK_UNPACK_SUCCESS) {
+                uint8_t key [8];
+                seq++;
+                for (int byte = 0; byte < 8; byte++)
+                    key [byte] = (uint8_t) (seq >> (56 - 8 * byte));
+                MDB_val mkey = { 8, key }, value = { zframe_size (body), zframe_data (body) };
+                mdb_put (txn, dbi, &mkey, &value, MDB_APPEND);
+                zlist_append (outbox, msg);
+            }
+            else
+                zmsg_destroy (&msg);
+            msgpack_unpacked_destroy (&unpacked);
+        }
+        mdb_txn_commit (txn);
+        zmsg_t *msg;
+        while ((msg = (zmsg_t *) zlist_pop (outbox)))
+            zmsg_send (&msg, pub);
+    }
+    zlist_destroy (&outbox);
+    zpoller_destroy (&poller);
+    zsock_destroy (&sub);
+    zsock_destroy (&pub);
+    mdb_env_close (env);
+}
+
+//  ---------------------------------------------------------------------
 //  The daemon under test
 
 typedef struct {
@@ -178,6 +257,7 @@ typedef struct {
     char ingest [300], publish [300], api [300], submit [300], store [300], config [300];
     const char *binary;
     pid_t pid;
+    zactor_t *floor;            //  instead of a daemon, the floor pipeline
 } s_daemon_t;
 
 static int64_t s_health_once (s_daemon_t *daemon, const char *section, const char *name, int timeout);
@@ -287,6 +367,7 @@ typedef struct {
     int64_t first, count;       //  report indexes to send
     double rate;                //  reports per second, 0: full speed
     const char *prefix;
+    bool prebuilt;              //  at full speed: made before the clock starts
 } s_feed_args_t;
 
 static void
@@ -313,7 +394,7 @@ s_feeder (zsock_t *pipe, void *arg)
     hs_pack_t *pack = hs_pack_new ();
     zlistx_t *made = zlistx_new ();
     zlistx_set_destructor (made, s_chunk_free);
-    for (int64_t index = 0; args->rate == 0 && index < args->count; index++) {
+    for (int64_t index = 0; args->prebuilt && args->rate == 0 && index < args->count; index++) {
         hs_pack_reset (pack);
         s_report (pack, args->first + index, zclock_time (), args->prefix);
         zlistx_add_end (made, zchunk_new (hs_pack_data (pack), hs_pack_size (pack)));
@@ -323,12 +404,12 @@ s_feeder (zsock_t *pipe, void *arg)
     int64_t start = zclock_usecs ();
     zchunk_t *chunk = (zchunk_t *) zlistx_first (made);
     for (int64_t index = 0; index < args->count; index++) {
-        if (args->rate > 0) {
+        if (args->rate > 0 || !chunk) {
             //  Paced by sleeping, not spinning: a spinning feeder takes a
             //  whole core of two from the daemon it measures.
-            int64_t due = start + (int64_t) ((double) index * 1e6 / args->rate);
+            int64_t due = args->rate > 0? start + (int64_t) ((double) index * 1e6 / args->rate): 0;
             int64_t ahead = due - zclock_usecs ();
-            if (ahead > 0) {
+            if (args->rate > 0 && ahead > 0) {
                 struct timespec pause = { ahead / 1000000, (ahead % 1000000) * 1000 };
                 nanosleep (&pause, NULL);
             }
@@ -357,19 +438,22 @@ s_feeder (zsock_t *pipe, void *arg)
 //  last alert; fills latencies (µs) when given (one per report).
 static double
 s_drive (s_daemon_t *daemon, int64_t first, int64_t count, double rate, const char *prefix,
-         int64_t *latencies)
+         bool prebuilt, int64_t *latencies)
 {
     zsock_t *sub = zsock_new (ZMQ_SUB);
     zsock_set_rcvhwm (sub, 0);
-    zsock_set_subscribe (sub, "alert.");
+    zsock_set_subscribe (sub, daemon->pid? "alert.": "");
     zsock_connect (sub, "%s", daemon->publish);
-    //  Wait for the subscription to be live: the daemon counts it.
-    for (int attempt = 0; attempt < 100; attempt++) {
+    //  Wait for the subscription to be live: the daemon counts it (the
+    //  floor pipeline waits for it itself).
+    for (int attempt = 0; daemon->pid && attempt < 100; attempt++) {
         if (s_health_once (daemon, "counters", "subscriptions", 2000) > 0)
             break;
         zclock_sleep (20);
     }
-    s_feed_args_t args = { daemon, first, count, rate, prefix };
+    if (daemon->floor)
+        zsock_wait (daemon->floor);
+    s_feed_args_t args = { daemon, first, count, rate, prefix, prebuilt };
     zactor_t *feeder = zactor_new (s_feeder, &args);      //  returns once it is connected
     int64_t start = zclock_usecs ();
     zsock_signal (feeder, 0);
@@ -485,6 +569,36 @@ s_ack (s_daemon_t *daemon, int feeders, int64_t per_feeder, int64_t first)
     return rate;
 }
 
+//  Where the store's bytes go: pages per table, per report stored.
+static void
+s_table_bytes (const char *store, int64_t reports)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi main_dbi;
+    if (mdb_env_create (&env) || mdb_env_set_maxdbs (env, 32)
+    ||  mdb_env_open (env, store, MDB_RDONLY, 0640) || mdb_txn_begin (env, NULL, MDB_RDONLY, &txn))
+        return;
+    MDB_cursor *cursor;
+    mdb_dbi_open (txn, NULL, 0, &main_dbi);
+    mdb_cursor_open (txn, main_dbi, &cursor);
+    MDB_val key, data;
+    printf ("\n| table | entries | bytes per report (pages) |\n|---|---|---|\n");
+    while (mdb_cursor_get (cursor, &key, &data, MDB_NEXT) == 0) {
+        char name [64];
+        snprintf (name, sizeof (name), "%.*s", (int) key.mv_size, (const char *) key.mv_data);
+        MDB_dbi dbi;
+        MDB_stat stat;
+        if (mdb_dbi_open (txn, name, 0, &dbi) == 0 && mdb_stat (txn, dbi, &stat) == 0)
+            printf ("| %s | %zu | %.0f |\n", name, stat.ms_entries,
+                    (double) (stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages)
+                    * stat.ms_psize / (double) reports);
+    }
+    mdb_cursor_close (cursor);
+    mdb_txn_abort (txn);
+    mdb_env_close (env);
+}
+
 //  ---------------------------------------------------------------------
 
 int
@@ -555,9 +669,20 @@ main (int argc, char *argv [])
     int64_t lmdb_bytes;
     double lmdb_rate = s_raw_lmdb (lmdb_folder, size->n_throughput, 1000, body, &lmdb_bytes);
 
+    //  2b: the minimal durable pipeline, end to end like the daemon
+    s_daemon_t floor_pipeline = { .binary = NULL };
+    snprintf (floor_pipeline.ingest, sizeof (floor_pipeline.ingest), "ipc://%s/floor-in", daemon.folder);
+    snprintf (floor_pipeline.publish, sizeof (floor_pipeline.publish), "ipc://%s/floor-out", daemon.folder);
+    char floor_folder [320];
+    snprintf (floor_folder, sizeof (floor_folder), "%s/floor-lmdb", daemon.folder);
+    s_floor_args_t floor_args = { floor_pipeline.ingest, floor_pipeline.publish, floor_folder };
+    floor_pipeline.floor = zactor_new (s_floor_pipeline, &floor_args);
+    double floor_rate = s_drive (&floor_pipeline, 0, size->n_throughput, 0, "floor", true, NULL);
+    zactor_destroy (&floor_pipeline.floor);
+
     //  3: end to end at full speed
     s_daemon_start (&daemon);
-    double e2e = s_drive (&daemon, 0, size->n_throughput, 0, "e2e", NULL);
+    double e2e = s_drive (&daemon, 0, size->n_throughput, 0, "e2e", true, NULL);
     int64_t reports = s_health_counter (&daemon, "counters", "reports");
     int64_t rejected = s_health_counter (&daemon, "counters", "rejected");
     int64_t lost = s_health_counter (&daemon, "counters", "lost");
@@ -569,7 +694,7 @@ main (int argc, char *argv [])
     for (int index = 0; index < 3; index++) {
         int64_t count = (int64_t) (rates [index] * size->latency_seconds);
         int64_t *latencies = (int64_t *) calloc ((size_t) count, sizeof (int64_t));
-        achieved [index] = s_drive (&daemon, next, count, rates [index], "lat", latencies);
+        achieved [index] = s_drive (&daemon, next, count, rates [index], "lat", false, latencies);
         next += count;
         qsort (latencies, (size_t) count, sizeof (int64_t), s_compare);
         p50 [index] = s_percentile (latencies, count, 50);
@@ -581,12 +706,12 @@ main (int argc, char *argv [])
     //  5: memory after N1 and N2 reports stored; store bytes per report
     int64_t stored = s_health_counter (&daemon, "counters", "reports");
     if (stored < size->n1)
-        s_drive (&daemon, next, size->n1 - stored, 0, "mem", NULL), next += size->n1 - stored;
+        s_drive (&daemon, next, size->n1 - stored, 0, "mem", false, NULL), next += size->n1 - stored;
     int64_t rss1 = s_rss_kb (daemon.pid);
     stored = s_health_counter (&daemon, "counters", "reports");
     int64_t n1 = stored;
     if (stored < size->n2)
-        s_drive (&daemon, next, size->n2 - stored, 0, "mem", NULL), next += size->n2 - stored;
+        s_drive (&daemon, next, size->n2 - stored, 0, "mem", false, NULL), next += size->n2 - stored;
     int64_t rss2 = s_rss_kb (daemon.pid);
     int64_t n2 = s_health_counter (&daemon, "counters", "reports");
     int64_t map_used = s_health_counter (&daemon, "store", "map_used");
@@ -611,10 +736,13 @@ main (int argc, char *argv [])
     printf ("| raw libzmq PUB->SUB, tcp loopback | %.0f msg/s | |\n", zmq_tcp);
     printf ("| raw LMDB durable puts, batches of 1000 | %.0f puts/s | %.1f bytes/record on disk |\n",
             lmdb_rate, (double) lmdb_bytes / (double) size->n_throughput);
+    printf ("| minimal durable pipeline (ipc): SUB, unpack, LMDB put + commit per batch, PUB | %.0f msg/s | %.0f%% of raw libzmq ipc |\n",
+            floor_rate, 100 * floor_rate / zmq_ipc);
     printf ("| huishangd end to end (ipc) | %.0f reports/s | %lld stored, %lld rejected, %lld lost |\n",
             e2e, (long long) reports, (long long) rejected, (long long) lost);
-    printf ("| ratio e2e / raw libzmq ipc | %.0f%% | target >= 50%% |\n", 100 * e2e / zmq_ipc);
-    printf ("| ratio e2e / raw LMDB | %.0f%% | |\n", 100 * e2e / lmdb_rate);
+    printf ("| ratio e2e / raw libzmq ipc | %.1f%% | target >= 50%% |\n", 100 * e2e / zmq_ipc);
+    printf ("| ratio e2e / raw LMDB | %.1f%% | |\n", 100 * e2e / lmdb_rate);
+    printf ("| ratio e2e / minimal durable pipeline | %.1f%% | |\n", 100 * e2e / floor_rate);
     for (int index = 0; index < 3; index++)
         printf ("| latency at %.0f/s (achieved %.0f/s) | p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms | %s |\n",
                 rates [index], achieved [index], p50 [index], p99 [index], p999 [index],
@@ -628,6 +756,7 @@ main (int argc, char *argv [])
     printf ("| restart to ready, %lld reports stored | %.3f s | target <= 1 s |\n", (long long) n2, restart);
     printf ("| acknowledged submit, 1 feeder | %.0f reports/s | REQ, one at a time |\n", ack1);
     printf ("| acknowledged submit, 8 feeders | %.0f reports/s | |\n", ack8);
+    s_table_bytes (daemon.store, n2);
     fflush (stdout);
     hs_pack_destroy (&body);
     if (!keep) {
