@@ -57,7 +57,7 @@ hs_cases_normalise (const char *name, char *dest, size_t size)
 static void
 s_key_credit (char *key, const char *credit_code, int category)
 {
-    snprintf (key, KEY_MAX, "cc/%s/%s", credit_code, hs_category_name (category));
+    hs_strjoin (key, KEY_MAX, "cc/", credit_code, "/", hs_category_name (category), NULL);
 }
 
 static void
@@ -65,7 +65,7 @@ s_key_name (char *key, const char *street, int category, const char *enterprise)
 {
     char normal [HS_NAME_MAX + 1];
     hs_cases_normalise (enterprise, normal, sizeof (normal));
-    snprintf (key, KEY_MAX, "nm/%s/%s/%s", street, hs_category_name (category), normal);
+    hs_strjoin (key, KEY_MAX, "nm/", street, "/", hs_category_name (category), "/", normal, NULL);
 }
 
 int

@@ -354,8 +354,8 @@ s_alert (hs_engine_t *self, hs_case_t *kase, const char *kind, int previous_leve
     hs_pack_reset (self->body);
     hs_alert_encode (&alert, self->body);
     char topic [HS_TOPIC_MAX + 1];
-    snprintf (topic, sizeof (topic), "alert.%s.%s", hs_level_name (kase->level),
-              hs_units_street_short (kase->street));
+    hs_strjoin (topic, sizeof (topic), "alert.", hs_level_name (kase->level), ".",
+                hs_units_street_short (kase->street), NULL);
     self->staged.alerts++;
     kase->last_seq = alert.seq;
     return s_emit (self, alert.seq, "alert", topic, kase->id);
@@ -457,9 +457,8 @@ s_supervise (hs_engine_t *self, hs_case_t *kase)
     kase->escalate_at = kase->level < HS_LEVEL_CRITICAL?
                         hs_calendar_due (self->config->calendar, self->now, 2 * due): 0;
     kase->overdue_sent = false;
-    if (s_timer_add (self, kase->due_at, TIMER_OVERDUE, kase->id))
-        return -1;
-    return kase->escalate_at? s_timer_add (self, kase->escalate_at, TIMER_ESCALATE, kase->id): 0;
+    //  One timer at a time: the overdue one sets the escalation's.
+    return s_timer_add (self, kase->due_at, TIMER_OVERDUE, kase->id);
 }
 
 //  Add a reason to the case's current reasons (why it rose).
@@ -522,11 +521,11 @@ static void
 s_enterprise_key (const hs_report_t *report, const char *street, char *key, size_t size)
 {
     if (*report->credit_code)
-        snprintf (key, size, "cc/%s", report->credit_code);
+        hs_strjoin (key, size, "cc/", report->credit_code, NULL);
     else {
         char normal [HS_NAME_MAX + 1];
         hs_cases_normalise (report->enterprise, normal, sizeof (normal));
-        snprintf (key, size, "nm/%s/%s", street, normal);
+        hs_strjoin (key, size, "nm/", street, "/", normal, NULL);
     }
 }
 
@@ -935,7 +934,8 @@ s_accepted (hs_engine_t *self, uint64_t seq)
 static int
 s_seen (hs_engine_t *self, char kind, const char *source, const char *id, char *key, size_t size)
 {
-    snprintf (key, size, "%c/%s/%s", kind, source, id);
+    char prefix [3] = { kind, '/', 0 };
+    hs_strjoin (key, size, prefix, source, "/", id, NULL);
     uint64_t seen;
     int rc = hs_store_dedup_get (self->store, key, &seen);
     if (rc == 0) {
@@ -1026,7 +1026,7 @@ s_handle_report (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     s_classify (self, kase);
 
     char topic [HS_TOPIC_MAX + 1];
-    snprintf (topic, sizeof (topic), "report.%s", unit);
+    hs_strjoin (topic, sizeof (topic), "report.", unit, NULL);
     if (s_record (self, seq, "report", topic, kase->id, body, body_size, &self->decision)
     ||  hs_store_dedup_put (self->store, key, seq))
         return -1;
@@ -1561,11 +1561,7 @@ s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
     if (size == 0)
         return 0;
     s_batch_t batch = { messages, outcomes };
-    int64_t trace_start = zclock_usecs ();
     int rc = s_transact (self, s_batch_work, &batch);
-    if (getenv ("HS_TRACE"))
-        fprintf (stderr, "TRACE batch %d total %lld us commit %lld us\n", size,
-                 (long long) (zclock_usecs () - trace_start), (long long) self->commit_us_last);
     zmsg_t *msg;
     if (rc == 0)
         while ((msg = (zmsg_t *) zlist_pop (messages)))
@@ -1760,6 +1756,8 @@ s_case_timer (hs_engine_t *self, char kind, int64_t due, const char *case_id)
         self->staged.overdue++;
         const char *reasons [] = { "supervision.overdue", NULL };
         rc = s_alert (self, kase, "overdue", -1, NULL, NULL, false, s_office, reasons);
+        if (rc == 0 && kase->escalate_at)
+            rc = s_timer_add (self, kase->escalate_at, TIMER_ESCALATE, kase->id);
     }
     else
     if (kind == TIMER_ESCALATE && kase->escalate_at == due)

@@ -276,15 +276,15 @@ hs_warnings_add (hs_warnings_t *self, const char *enterprise_key, const char *st
     const hs_policy_t *policy = self->policy;
     memset (crossed, 0, sizeof (*crossed));
     char key [HS_WARNINGS_KEY_MAX + 1];
-    snprintf (key, sizeof (key), "e/%s", enterprise_key);
+    hs_strjoin (key, sizeof (key), "e/", enterprise_key, NULL);
     if (s_ring_add (self, key, policy->enterprise_threshold, policy->enterprise_window_ms, at,
                     &crossed->enterprise_count, &crossed->enterprise))
         return -1;
-    snprintf (key, sizeof (key), "s/%s", street);
+    hs_strjoin (key, sizeof (key), "s/", street, NULL);
     if (s_ring_add (self, key, policy->street_threshold, policy->street_window_ms, at,
                     &crossed->street_count, &crossed->street))
         return -1;
-    snprintf (key, sizeof (key), "c/%s", hs_category_name (category));
+    hs_strjoin (key, sizeof (key), "c/", hs_category_name (category), NULL);
     return s_spread_add (self, key, street, at, crossed);
 }
 

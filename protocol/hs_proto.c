@@ -307,6 +307,23 @@ hs_proto_bool (const msgpack_object *map, const char *key)
     return obj && obj->type == MSGPACK_OBJECT_BOOLEAN && obj->via.boolean;
 }
 
+size_t
+hs_strjoin (char *dest, size_t size, ...)
+{
+    va_list args;
+    va_start (args, size);
+    size_t length = 0;
+    const char *part;
+    while ((part = va_arg (args, const char *))) {
+        size_t part_size = strnlen (part, size - 1 - length);
+        memcpy (dest + length, part, part_size);
+        length += part_size;
+    }
+    va_end (args);
+    dest [length] = 0;
+    return length;
+}
+
 void
 hs_strcpy (char *dest, size_t size, const char *src)
 {

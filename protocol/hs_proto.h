@@ -170,6 +170,10 @@ int hs_proto_strcpy (const msgpack_object *obj, char *dest, size_t size);
 //  always terminated: snprintf's "%s" without the format machinery.
 void hs_strcpy (char *dest, size_t size, const char *src);
 
+//  Join C strings (the list ends with NULL) into dest (size bytes, > 0),
+//  cut short if they must be, always terminated. Returns the length.
+size_t hs_strjoin (char *dest, size_t size, ...);
+
 //  A dispute report, as decoded and validated from a `report.<unit>` body.
 //  Text fields are copies; `summary` is borrowed from the unpacked body.
 typedef struct {
