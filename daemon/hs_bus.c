@@ -13,6 +13,7 @@
 */
 
 #include "hs_bus.h"
+#include "hs_log.h"
 #include <sys/stat.h>
 #include <dirent.h>
 
@@ -85,7 +86,7 @@ s_bind (zsock_t *sock, const char *name, const char *endpoint, char *error, size
     if (!secure && strncmp (endpoint, "tcp://", 6) == 0
     &&  strncmp (endpoint, "tcp://127.", 10) && strncmp (endpoint, "tcp://[::1]", 11)
     &&  strncmp (endpoint, "tcp://localhost", 15))
-        zsys_warning ("hs_bus: %s endpoint %s is not on loopback and has no security: "
+        hs_log_warning ("hs_bus: %s endpoint %s is not on loopback and has no security: "
                       "anyone who can reach it can use it", name, endpoint);
     return 0;
 }
@@ -151,7 +152,7 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
             s_secure (self->publish, cert);
             s_secure (self->api, cert);
         }
-        zsys_notice ("hs_bus: CurveZMQ on, server key %s, %zu client certificates in %s",
+        hs_log_notice ("hs_bus: CurveZMQ on, server key %s, %zu client certificates in %s",
                      zcert_public_txt (cert), zhashx_size (self->units), config->clients_dir);
         zcert_destroy (&cert);
     }
@@ -247,7 +248,7 @@ s_publish (hs_bus_t *self, const void *topic, size_t topic_size, const void *bod
     if (rc == 0)
         self->published += counted;
     else
-        zsys_error ("hs_bus: publish failed: %s", zmq_strerror (zmq_errno ()));
+        hs_log_error ("hs_bus: publish failed: %s", zmq_strerror (zmq_errno ()));
     return rc;
 }
 

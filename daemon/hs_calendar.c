@@ -8,6 +8,7 @@
 */
 
 #include "hs_calendar.h"
+#include "hs_log.h"
 
 #define MAX_YEARS 64
 #define MAX_DAYS  512
@@ -174,7 +175,7 @@ hs_calendar_is_workday (hs_calendar_t *self, int64_t day)
             warned |= self->warned [index] == year;
         if (!warned && self->warned_count < MAX_YEARS) {
             self->warned [self->warned_count++] = year;
-            zsys_warning ("hs_calendar: no holiday list for %d: counting plain weekends", year);
+            hs_log_warning ("hs_calendar: no holiday list for %d: counting plain weekends", year);
         }
     }
     return hs_calendar_weekday (day) < 5;

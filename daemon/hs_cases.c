@@ -11,6 +11,7 @@
 */
 
 #include "hs_cases.h"
+#include "hs_log.h"
 
 #define KEY_MAX 480
 
@@ -77,7 +78,7 @@ hs_cases_load (hs_store_t *store, const char *case_id, hs_case_t *kase)
     if (rc)
         return rc;
     if (hs_case_decode (data, size, kase)) {
-        zsys_error ("hs_cases: stored case %s cannot be decoded", case_id);
+        hs_log_error ("hs_cases: stored case %s cannot be decoded", case_id);
         return -1;
     }
     return 0;

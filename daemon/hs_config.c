@@ -4,6 +4,7 @@
 */
 
 #include "hs_config.h"
+#include "hs_log.h"
 #include <libgen.h>
 
 //  Generated at build time from config/*.cfg (see the Makefile).
@@ -34,7 +35,7 @@ static const char *s_limits_keys [] = {
     "max_workers", "max_amount", "max_future", "ingest_hwm", "publish_hwm", "batch_max",
     "source_rate", "source_burst", NULL
 };
-static const char *s_log_keys [] = { "reject_interval", NULL };
+static const char *s_log_keys [] = { "level", "reject_interval", NULL };
 static const char *s_calendar_keys [] = { "utc_offset", "holidays", NULL };
 static const char *s_feeds_keys [] = { "silence", NULL };
 static const char *s_security_keys [] = { "enabled", "server_cert", "clients", "dashboards", NULL };
@@ -197,6 +198,10 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("limits/source_rate", false, 1, 1 << 30, self->source_rate);
     NUMBER ("limits/source_burst", false, 1, 1 << 30, self->source_burst);
     NUMBER ("log/reject_interval", true, 0, 86400000, self->reject_interval_ms);
+    //  Optional, as later settings are: a file from 0.3 has none.
+    hs_config_set (&self->log_level_name, "info");
+    if (zconfig_locate (hs_zpl_root (zpl), "log/level"))
+        TEXT ("log/level", &self->log_level_name);
     NUMBER ("calendar/utc_offset", true, 0, 14 * 3600000LL, self->utc_offset_ms);
     NUMBER ("feeds/silence", true, 1000, 365LL * 86400000, self->silence_ms);
     NUMBER ("security/enabled", false, 0, 1, self->security);
@@ -205,6 +210,9 @@ hs_config_load (const char *path, char *error, size_t error_size)
     TEXT ("security/clients", &self->clients_dir);
 #undef TEXT
 #undef NUMBER
+    if (!rc && (self->log_level = hs_log_level_parse (self->log_level_name)) < 0)
+        rc = hs_zpl_error (zpl, zconfig_locate (hs_zpl_root (zpl), "log/level"), error, error_size,
+                           "level is one of error, warning, notice, info, debug");
     if (!rc && self->map_size_max < self->map_size)
         rc = hs_zpl_error (zpl, zconfig_locate (hs_zpl_root (zpl), "store/map_size_max"),
                            error, error_size, "map_size_max is smaller than map_size");
@@ -288,6 +296,7 @@ hs_config_destroy (hs_config_t **self_p)
         free (self->submit);
         free (self->server_cert);
         free (self->clients_dir);
+        free (self->log_level_name);
         free (self->store_path);
         free (self->units_file);
         free (self->rules_file);

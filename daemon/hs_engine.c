@@ -21,6 +21,8 @@
 */
 
 #include "hs_engine.h"
+#include "hs_log.h"
+#include "hs_service.h"
 #include "hs_store.h"
 #include "hs_cases.h"
 #include "hs_reject.h"
@@ -683,7 +685,7 @@ s_rebuild_warnings (hs_engine_t *self, void *arg)
     if (rc == 0)
         rc = hs_store_meta_put (self->store, "windows", 1);
     if (rc == 0 && count)
-        zsys_notice ("hs_engine: early-warning windows built from %zu recent reports "
+        hs_log_notice ("hs_engine: early-warning windows built from %zu recent reports "
                      "(a store from before they were kept in it)", count);
     return rc;
 }
@@ -837,7 +839,7 @@ s_feed_heard (hs_engine_t *self, const char *source, int64_t fseq, bool heartbea
         int64_t expected = feed->fseq + 1;
         int64_t last_missing = heartbeat? fseq: fseq - 1;
         if (fseq == 1 && feed->fseq > 1)
-            zsys_notice ("hs_engine: feeder %s started counting again at 1", source);
+            hs_log_notice ("hs_engine: feeder %s started counting again at 1", source);
         else
         if (last_missing >= expected) {
             hs_warning_t warning = {
@@ -1439,7 +1441,7 @@ s_transact (hs_engine_t *self, s_work_fn *work, void *arg)
         return -1;
     }
     if (self->fault_after_commit && zchunk_size (self->outbox)) {
-        zsys_error ("hs_engine: HUISHANGD_FAULT=after-commit: dying between commit and publish");
+        hs_log_error ("hs_engine: HUISHANGD_FAULT=after-commit: dying between commit and publish");
         _exit (3);
     }
     //  Committed: now, and only now, tell the world.
@@ -1519,7 +1521,7 @@ s_republish (hs_engine_t *self)
     if (self->last_sent > self->published_through)
         self->published_through = self->last_sent;
     if (republish.count)
-        zsys_notice ("hs_engine: sent again %llu events committed by the last run after seq %llu",
+        hs_log_notice ("hs_engine: sent again %llu events committed by the last run after seq %llu",
                      (unsigned long long) republish.count, (unsigned long long) through);
 }
 
@@ -1599,7 +1601,7 @@ s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
         if (!self->no_room && streq (why.code, "store_full")) {
             //  Once, on entering the state: an unstored warning (seq 0).
             self->no_room = true;
-            zsys_error ("hs_engine: the store is full: new messages are rejected until there is room");
+            hs_log_error ("hs_engine: the store is full: new messages are rejected until there is room");
             const char *reasons [] = { "store.full", NULL };
             hs_warning_t warning = {
                 .kind = "store", .category = -1, .count = size, .units = s_office,
@@ -1617,7 +1619,7 @@ s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
     self->store_trouble = false;
     if (self->no_room) {
         self->no_room = false;
-        zsys_notice ("hs_engine: the store has room again: ingest resumed");
+        hs_log_notice ("hs_engine: the store has room again: ingest resumed");
     }
     self->batches++;
     self->batch_last = size;
@@ -2434,7 +2436,7 @@ static void
 s_restart_needed (const char *what, const char *old, const char *fresh)
 {
     if (strcmp (old, fresh))
-        zsys_warning ("huishangd: reload: %s changed from %s to %s; it takes a restart", what, old, fresh);
+        hs_log_warning ("huishangd: reload: %s changed from %s to %s; it takes a restart", what, old, fresh);
 }
 
 int
@@ -2452,9 +2454,9 @@ hs_engine_reload (hs_engine_t *self, hs_config_t **fresh_p)
     if (fresh->security != old->security
     ||  strcmp (fresh->server_cert, old->server_cert) || strcmp (fresh->clients_dir, old->clients_dir)
     ||  fresh->secure_dashboards != old->secure_dashboards)
-        zsys_warning ("huishangd: reload: security settings changed; they take a restart");
+        hs_log_warning ("huishangd: reload: security settings changed; they take a restart");
     if (fresh->reject_interval_ms != old->reject_interval_ms)
-        zsys_warning ("huishangd: reload: log/reject_interval changed; it takes a restart");
+        hs_log_warning ("huishangd: reload: log/reject_interval changed; it takes a restart");
     //  What lives on the sockets and the store stays as it is.
     hs_config_set (&fresh->ingest, old->ingest);
     hs_config_set (&fresh->submit, old->submit);
@@ -2480,7 +2482,7 @@ hs_engine_reload (hs_engine_t *self, hs_config_t **fresh_p)
     s_rules_change_t change = { from, hs_rules_version (fresh->rules), fresh->rules_file };
     if (strcmp (from, change.to))
         s_transact (self, s_rules_event_work, &change);
-    zsys_notice ("huishangd: configuration reloaded from %s: rules %.12s -> %.12s",
+    hs_log_notice ("huishangd: configuration reloaded from %s: rules %.12s -> %.12s",
                  fresh->source, from, hs_rules_version (fresh->rules));
     return 0;
 }
@@ -2494,21 +2496,41 @@ s_on_hangup (int signal_number)
     s_hangup = 1;
 }
 
+//  The one line systemd shows for us (STATUS=).
+static void
+s_status_line (void *arg, char *line, size_t size)
+{
+    hs_engine_t *self = (hs_engine_t *) arg;
+    hs_store_stats_t store;
+    if (hs_store_stats (self->store, &store))
+        store.open_cases = 0;
+    snprintf (line, size, "%s: %llu reports, %llu rejected, %llu lost, %llu alerts, "
+              "%llu open cases, %lld subscriptions%s",
+              self->config->district, (unsigned long long) self->counts.reports,
+              (unsigned long long) hs_reject_total (self->reject), (unsigned long long) self->lost,
+              (unsigned long long) self->counts.alerts, (unsigned long long) store.open_cases,
+              (long long) hs_bus_subscriptions_count (self->bus),
+              self->no_room? ", STORE FULL": self->store_trouble? ", STORE TROUBLE": "");
+}
+
 static void
 s_reload_now (hs_engine_t *self)
 {
     s_hangup = 0;
     if (!self->reload) {
-        zsys_warning ("huishangd: SIGHUP, but there is no configuration file to read again");
+        hs_log_warning ("huishangd: SIGHUP, but there is no configuration file to read again");
         return;
     }
+    hs_service_reloading ();
     char error [512];
     hs_config_t *fresh = self->reload (self->reload_arg, error, sizeof (error));
-    if (!fresh) {
-        zsys_error ("huishangd: reload refused, the running configuration stays: %s", error);
-        return;
-    }
-    hs_engine_reload (self, &fresh);
+    if (!fresh)
+        hs_log_error ("huishangd: reload refused, the running configuration stays: %s", error);
+    else
+        hs_engine_reload (self, &fresh);
+    char line [256];
+    s_status_line (self, line, sizeof (line));
+    hs_service_ready (line);
 }
 
 //  ---------------------------------------------------------------------
@@ -2521,7 +2543,7 @@ hs_engine_run (hs_engine_t *self)
                                      hs_bus_publish_socket (self->bus), hs_bus_submit (self->bus),
                                      NULL);
     assert (poller);
-    zsys_notice ("huishangd: district %s, rules %.12s, ingest %s, submit %s, publish %s, api %s, "
+    hs_log_notice ("huishangd: district %s, rules %.12s, ingest %s, submit %s, publish %s, api %s, "
                  "store %s%s", self->config->district, hs_rules_version (self->config->rules),
                  self->config->ingest, self->config->submit, self->config->publish, self->config->api,
                  self->config->store_path, hs_clock_scale (self->clock) != 1? " (clock accelerated)": "");
@@ -2532,6 +2554,12 @@ hs_engine_run (hs_engine_t *self)
     sigaction (SIGHUP, &action, NULL);
     s_clockwork (self);             //  whatever fell due while we were down
     self->pruned_at = zclock_mono ();
+    //  Sockets bound, store open, what was due done: ready.
+    hs_service_init ();
+    char line [256];
+    s_status_line (self, line, sizeof (line));
+    hs_service_ready (line);
+    int64_t watchdog_ms = hs_service_watchdog_ms ();
     int64_t next_due = s_next_due (self);
     bool stalled = false;           //  due work that the store would not take
     while (!zsys_interrupted) {
@@ -2544,6 +2572,8 @@ hs_engine_run (hs_engine_t *self)
             int64_t until_republish = self->republish_at - zclock_mono ();
             wait = until_republish < 0? 0: until_republish < wait? until_republish: wait;
         }
+        if (watchdog_ms && wait > watchdog_ms)
+            wait = watchdog_ms;
         void *which = zpoller_wait (poller, (int) (wait < 1000? wait: 1000));
         if (which == hs_bus_ingest (self->bus))
             s_ingest (self);
@@ -2579,14 +2609,16 @@ hs_engine_run (hs_engine_t *self)
             s_prune_windows (self);
             self->pruned_at = zclock_mono ();
         }
+        hs_service_tick (s_status_line, self);
     }
+    hs_service_stopping ();
     zpoller_destroy (&poller);
     //  Note that everything went out, so the next start resends nothing.
     if (!self->republish_at)
         s_transact (self, s_noop_work, NULL);
     hs_store_stats_t store;
     hs_store_stats (self->store, &store);
-    zsys_notice ("huishangd: stopping: %llu reports stored, %llu rejected, next seq %llu",
+    hs_log_notice ("huishangd: stopping: %llu reports stored, %llu rejected, next seq %llu",
                  (unsigned long long) self->counts.reports,
                  (unsigned long long) hs_reject_total (self->reject),
                  (unsigned long long) store.next_seq);

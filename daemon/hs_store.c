@@ -9,6 +9,7 @@
 */
 
 #include "hs_store.h"
+#include "hs_log.h"
 #include <lmdb.h>
 
 struct _hs_store_t {
@@ -47,7 +48,7 @@ s_fail (hs_store_t *self, const char *operation, int rc)
         self->map_full = true;
     if (rc == ENOSPC || rc == EDQUOT)
         self->disk_full = true;
-    zsys_error ("hs_store: %s failed: %s", operation, mdb_strerror (rc));
+    hs_log_error ("hs_store: %s failed: %s", operation, mdb_strerror (rc));
     return -1;
 }
 
@@ -79,7 +80,7 @@ s_meta_read (hs_store_t *self, MDB_txn *txn, const char *name, uint64_t *value)
     if (rc)
         return s_fail (self, "mdb_get (meta)", rc);
     if (data.mv_size != 8) {
-        zsys_error ("hs_store: meta '%s' is corrupt (%zu bytes)", name, data.mv_size);
+        hs_log_error ("hs_store: meta '%s' is corrupt (%zu bytes)", name, data.mv_size);
         return -1;
     }
     *value = s_get_be64 ((const uint8_t *) data.mv_data);
@@ -186,7 +187,7 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
     int dead = 0;
     mdb_reader_check (self->env, &dead);
     if (dead)
-        zsys_notice ("hs_store: cleared %d stale reader slots", dead);
+        hs_log_notice ("hs_store: cleared %d stale reader slots", dead);
 
     MDB_txn *txn;
     rc = mdb_txn_begin (self->env, NULL, 0, &txn);
@@ -309,7 +310,7 @@ void
 hs_store_set_max (hs_store_t *self, int64_t map_size_max)
 {
     if (map_size_max != self->map_size_max)
-        zsys_notice ("hs_store: map may now grow to %lld bytes", (long long) map_size_max);
+        hs_log_notice ("hs_store: map may now grow to %lld bytes", (long long) map_size_max);
     self->map_size_max = map_size_max;
 }
 
@@ -325,7 +326,7 @@ hs_store_grow (hs_store_t *self)
     int rc = mdb_env_set_mapsize (self->env, (size_t) size);
     if (rc)
         return s_fail (self, "mdb_env_set_mapsize", rc);
-    zsys_notice ("hs_store: map grown from %lld to %lld bytes",
+    hs_log_notice ("hs_store: map grown from %lld to %lld bytes",
                  (long long) self->map_size, (long long) size);
     self->map_size = size;
     self->map_full = false;

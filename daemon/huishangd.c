@@ -7,6 +7,7 @@
 */
 
 #include "hs_config.h"
+#include "hs_log.h"
 #include "hs_engine.h"
 #include <getopt.h>
 
@@ -21,6 +22,7 @@ s_usage (FILE *out)
         "                       of config/huishang.cfg, units.cfg and rules.cfg)\n"
         "  -f, --foreground     stay in the foreground, log to stderr (the default)\n"
         "  -d, --daemon         detach from the terminal and log to syslog\n"
+        "                       (under systemd, Type=notify: neither; stderr is the journal)\n"
         "      --ingest EP      bind the ingest (SUB) socket to EP\n"
         "      --publish EP     bind the publish (PUB, as XPUB) socket to EP\n"
         "      --api EP         bind the api (ROUTER) socket to EP\n"
@@ -31,7 +33,8 @@ s_usage (FILE *out)
         "      --time-start T   start the daemon's clock at local time T\n"
         "                       (YYYY-MM-DDTHH:MM; drills, tests)\n"
         "                       (status 0 if valid, 1 with file:line: reason if not)\n"
-        "  -v, --verbose        log more\n"
+        "      --log-level L    error, warning, notice, info or debug (log/level; info)\n"
+        "  -v, --verbose        log everything (--log-level debug)\n"
         "  -h, --help           show this help\n"
         "  -V, --version        show the version\n"
         "\n"
@@ -71,7 +74,7 @@ int
 main (int argc, char *argv [])
 {
     enum { OPT_INGEST = 256, OPT_PUBLISH, OPT_API, OPT_STORE, OPT_CHECK, OPT_SCALE, OPT_START,
-           OPT_SUBMIT };
+           OPT_SUBMIT, OPT_LOG_LEVEL };
     static struct option options [] = {
         { "config", required_argument, NULL, 'c' },
         { "foreground", no_argument, NULL, 'f' },
@@ -85,6 +88,7 @@ main (int argc, char *argv [])
         { "time-scale", required_argument, NULL, OPT_SCALE },
         { "time-start", required_argument, NULL, OPT_START },
         { "verbose", no_argument, NULL, 'v' },
+        { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
@@ -93,6 +97,7 @@ main (int argc, char *argv [])
     const char *ingest = NULL, *publish = NULL, *api = NULL, *store = NULL, *submit = NULL;
     const char *time_scale = NULL, *time_start = NULL;
     bool detach = false, check_only = false;
+    int log_level = -1;
     int option;
     while ((option = getopt_long (argc, argv, "c:fdvhV", options, NULL)) != -1) {
         switch (option) {
@@ -107,7 +112,14 @@ main (int argc, char *argv [])
             case OPT_CHECK: check_only = true; break;
             case OPT_SCALE: time_scale = optarg; break;
             case OPT_START: time_start = optarg; break;
-            case 'v': break;
+            case 'v': log_level = HS_LOG_DEBUG; break;
+            case OPT_LOG_LEVEL:
+                log_level = hs_log_level_parse (optarg);
+                if (log_level < 0) {
+                    fprintf (stderr, "huishangd: --log-level is error, warning, notice, info or debug\n");
+                    return 2;
+                }
+                break;
             case 'h': s_usage (stdout); return 0;
             case 'V': printf ("huishangd %s\n", HS_VERSION); return 0;
             default: s_usage (stderr); return 2;
@@ -118,8 +130,8 @@ main (int argc, char *argv [])
         s_usage (stderr);
         return 2;
     }
-    zsys_set_logident ("huishangd");
-    zsys_set_logstream (stderr);
+    //  Under systemd, stderr is the journal: lines carry their priority.
+    hs_log_open (hs_log_stderr_is_journal ()? HS_LOG_TO_JOURNAL: HS_LOG_TO_STDERR, "huishangd");
 
     char error [512];
     hs_config_t *config = hs_config_load (config_file, error, sizeof (error));
@@ -132,6 +144,7 @@ main (int argc, char *argv [])
         .store = store, .submit = submit
     };
     s_apply (&overrides, config);
+    hs_log_set_level (log_level >= 0? log_level: config->log_level);
     if (time_scale) {
         char *end;
         config->time_scale = strtod (time_scale, &end);
@@ -169,12 +182,11 @@ main (int argc, char *argv [])
             hs_config_destroy (&config);
             return 1;
         }
-        zsys_set_logstream (NULL);
-        zsys_set_logsystem (true);
+        hs_log_open (HS_LOG_TO_SYSLOG, "huishangd");
     }
     hs_engine_t *engine = hs_engine_new (config, error, sizeof (error));
     if (!engine) {
-        zsys_error ("huishangd: %s", error);
+        hs_log_error ("huishangd: %s", error);
         hs_config_destroy (&config);
         return 1;
     }

@@ -14,6 +14,7 @@
 #include "../daemon/hs_engine.h"
 #include "../daemon/hs_clock.h"
 #include "../daemon/hs_warnings.h"
+#include "../daemon/hs_log.h"
 #include "../daemon/hs_meetings.h"
 #include "../daemon/hs_query.h"
 #include "../daemon/hs_verify.h"
@@ -36,6 +37,7 @@ static s_test_t s_tests [] = {
     { "hs_cases", hs_cases_test },
     { "hs_reject", hs_reject_test },
     { "hs_warnings", hs_warnings_test },
+    { "hs_log", hs_log_test },
     { "hs_meetings", hs_meetings_test },
     { "hs_query", hs_query_test },
     { "hs_verify", hs_verify_test },

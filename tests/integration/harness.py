@@ -84,7 +84,7 @@ def config_copy(folder, **settings):
 class Daemon:
     """One huishangd in its own temporary folder, on ipc endpoints."""
 
-    def __init__(self, folder=None, config=None, extra_args=()):
+    def __init__(self, folder=None, config=None, extra_args=(), env=None):
         self.owned = folder is None
         self.folder = folder or tempfile.mkdtemp(prefix="hs-test-")
         self.ingest = "ipc://%s/ingest" % self.folder
@@ -94,6 +94,7 @@ class Daemon:
         self.store = os.path.join(self.folder, "store")
         self.config = config
         self.extra_args = list(extra_args)
+        self.env = dict(env or {})
         self.proc = None
         self.ctx = zmq.Context.instance()
         self.log_path = os.path.join(self.folder, "huishangd.log")
@@ -109,7 +110,9 @@ class Daemon:
 
     def start(self, timeout=60.0 if os.environ.get("HS_DAEMON_WRAP") else 10.0):
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.args(), stdout=self.log, stderr=subprocess.STDOUT)
+        env = dict(os.environ)
+        env.update(self.env)
+        self.proc = subprocess.Popen(self.args(), stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:

@@ -1,0 +1,127 @@
+/*  =========================================================================
+    hs_log - the daemon's log: priorities, a level, and where lines go
+    =========================================================================
+*/
+
+#include "hs_log.h"
+#include <syslog.h>
+#include <sys/stat.h>
+
+static hs_log_to_t s_where = HS_LOG_TO_STDERR;
+static int s_level = HS_LOG_INFO;
+static FILE *s_stream = NULL;           //  NULL: stderr (tests may divert it)
+
+static const char *s_names [] = {
+    NULL, NULL, NULL, "error", "warning", "notice", "info", "debug"
+};
+
+void
+hs_log_open (hs_log_to_t where, const char *ident)
+{
+    s_where = where;
+    if (where == HS_LOG_TO_SYSLOG)
+        openlog (ident, LOG_PID, LOG_DAEMON);
+    //  czmq's own few lines go the same way.
+    zsys_set_logident (ident);
+    zsys_set_logstream (where == HS_LOG_TO_SYSLOG? NULL: stderr);
+    zsys_set_logsystem (where == HS_LOG_TO_SYSLOG);
+}
+
+bool
+hs_log_stderr_is_journal (void)
+{
+    const char *stream = getenv ("JOURNAL_STREAM");
+    unsigned long long device, inode;
+    struct stat info;
+    if (!stream || sscanf (stream, "%llu:%llu", &device, &inode) != 2
+    ||  fstat (STDERR_FILENO, &info))
+        return false;
+    return (unsigned long long) info.st_dev == device && (unsigned long long) info.st_ino == inode;
+}
+
+void
+hs_log_set_level (int level)
+{
+    s_level = level < HS_LOG_ERROR? HS_LOG_ERROR: level > HS_LOG_DEBUG? HS_LOG_DEBUG: level;
+}
+
+int
+hs_log_level (void)
+{
+    return s_level;
+}
+
+int
+hs_log_level_parse (const char *name)
+{
+    for (int level = HS_LOG_ERROR; level <= HS_LOG_DEBUG; level++)
+        if (streq (name, s_names [level]))
+            return level;
+    return -1;
+}
+
+void
+hs_log (int priority, const char *format, ...)
+{
+    if (priority > s_level)
+        return;
+    char line [1024];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (line, sizeof (line), format, args);
+    va_end (args);
+    FILE *stream = s_stream? s_stream: stderr;
+    if (s_where == HS_LOG_TO_SYSLOG)
+        syslog (priority, "%s", line);
+    else
+    if (s_where == HS_LOG_TO_JOURNAL) {
+        //  One line per record: journald splits on newlines.
+        for (char *cursor = line; *cursor; cursor++)
+            if (*cursor == '\n')
+                *cursor = ' ';
+        fprintf (stream, "<%d>%s\n", priority, line);
+        fflush (stream);
+    }
+    else {
+        static const char letters [] = "   EWNID";
+        time_t now = time (NULL);
+        struct tm local;
+        localtime_r (&now, &local);
+        char when [32];
+        strftime (when, sizeof (when), "%Y-%m-%d %H:%M:%S", &local);
+        fprintf (stream, "%c: %s %s\n", letters [priority], when, line);
+        fflush (stream);
+    }
+}
+
+void
+hs_log_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_log: ");
+    assert (hs_log_level_parse ("warning") == HS_LOG_WARNING);
+    assert (hs_log_level_parse ("debug") == HS_LOG_DEBUG);
+    assert (hs_log_level_parse ("loud") == -1);
+    char *text = NULL;
+    size_t size = 0;
+    s_stream = open_memstream (&text, &size);
+    assert (s_stream);
+    hs_log_set_level (HS_LOG_NOTICE);
+    hs_log_info ("not written");
+    hs_log_error ("written %d", 1);
+    hs_log_open (HS_LOG_TO_JOURNAL, "hs_log_test");
+    hs_log_warning ("two\nlines");
+    hs_log_debug ("not written either");
+    fclose (s_stream);
+    s_stream = NULL;
+    assert (strstr (text, "E: ") == text && strstr (text, " written 1\n"));
+    assert (strstr (text, "<4>two lines\n"));
+    assert (!strstr (text, "not written"));
+    free (text);
+    hs_log_open (HS_LOG_TO_STDERR, "hs_selftest");
+    hs_log_set_level (HS_LOG_INFO);
+    unsetenv ("JOURNAL_STREAM");
+    assert (!hs_log_stderr_is_journal ());
+    if (verbose)
+        printf ("OK\n");
+}
