@@ -5,6 +5,7 @@
         huishang pub -              publish JSON lines from stdin
         huishang watch [PREFIX ...] print alerts, meetings, warnings as they come
         huishang health             ask the daemon's api for its health and counters
+        huishang metrics            the same and more, in Prometheus's text format
 
     Endpoints come from the same config as the daemon's (built-in defaults,
     or --config FILE), and can be overridden with --endpoint / --api.
@@ -854,6 +855,33 @@ s_health (hs_config_t *config, int argc, char *argv [])
     return rc == 0? 0: 1;
 }
 
+//  The daemon's metrics, in Prometheus's text format, as they are now.
+static int
+s_metrics (hs_config_t *config, int argc, char *argv [])
+{
+    s_api_options_t options;
+    int first = s_parse_api_options (config, argc, argv, &options, NULL, NULL, NULL);
+    if (first < 0) {
+        printf ("usage: huishang metrics [--api EP] [--timeout MS]\n");
+        return first == -1? 0: 2;
+    }
+    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    if (!req)
+        return 1;
+    s_reply_t reply;
+    int rc = s_api (req, "metrics", NULL, &reply);
+    if (rc == 0) {
+        const msgpack_object *text = hs_proto_get (reply.body, "text");
+        if (text && text->type == MSGPACK_OBJECT_STR)
+            fwrite (text->via.str.ptr, 1, text->via.str.size, stdout);
+        else
+            rc = 1;
+    }
+    s_reply_destroy (&reply);
+    zsock_destroy (&req);
+    return rc == 0? 0: 1;
+}
+
 //  One line about a stored event (a case's history, a replay).
 static void
 s_print_event (hs_units_t *units, const msgpack_object *event)
@@ -1391,6 +1419,7 @@ s_usage (FILE *out)
         "  cases    cases filtered by level, street, unit, status, overdue, time\n"
         "  plenary  the convener calls a plenary meeting of all members\n"
         "  health   the daemon's health and counters, as JSON (also: stats)\n"
+        "  metrics  the same and more in Prometheus's text format\n"
         "  verify   check a store's invariants (safe on a running daemon's store)\n"
         "  keygen   a CurveZMQ certificate pair for a unit (huishang keygen UNIT)\n"
         "  backup   a consistent, compacted hot copy of a store\n"
@@ -1472,6 +1501,9 @@ main (int argc, char *argv [])
     else
     if (streq (command, "health") || streq (command, "stats"))
         rc = s_health (config, argc - first, argv + first);
+    else
+    if (streq (command, "metrics"))
+        rc = s_metrics (config, argc - first, argv + first);
     else
     if (streq (command, "case") || streq (command, "why"))
         rc = s_case (config, argc - first, argv + first, streq (command, "why"));

@@ -39,15 +39,16 @@ static const char *s_log_keys [] = { "level", "reject_interval", NULL };
 static const char *s_calendar_keys [] = { "utc_offset", "holidays", NULL };
 static const char *s_feeds_keys [] = { "silence", NULL };
 static const char *s_security_keys [] = { "enabled", "server_cert", "clients", "dashboards", NULL };
+static const char *s_metrics_keys [] = { "file", "interval", NULL };
 
 static int
 s_check_keys (hs_zpl_t *zpl, char *error, size_t error_size)
 {
     static const char *sections [] = {
-        "server", "store", "limits", "log", "calendar", "feeds", "security", NULL
+        "server", "store", "limits", "log", "calendar", "feeds", "security", "metrics", NULL
     };
     static const char **keys [] = { s_server_keys, s_store_keys, s_limits_keys, s_log_keys,
-                                    s_calendar_keys, s_feeds_keys, s_security_keys };
+                                    s_calendar_keys, s_feeds_keys, s_security_keys, s_metrics_keys };
     for (zconfig_t *section = zconfig_child (hs_zpl_root (zpl)); section; section = zconfig_next (section)) {
         int found = -1;
         for (int index = 0; sections [index]; index++)
@@ -199,6 +200,12 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("limits/source_burst", false, 1, 1 << 30, self->source_burst);
     NUMBER ("log/reject_interval", true, 0, 86400000, self->reject_interval_ms);
     //  Optional, as later settings are: a file from 0.3 has none.
+    self->metrics_interval_ms = 15000;
+    if (zconfig_locate (hs_zpl_root (zpl), "metrics/interval")) {
+        NUMBER ("metrics/interval", true, 1000, 86400000, self->metrics_interval_ms);
+    }
+    if (zconfig_locate (hs_zpl_root (zpl), "metrics/file"))
+        TEXT ("metrics/file", &self->metrics_file);
     hs_config_set (&self->log_level_name, "info");
     if (zconfig_locate (hs_zpl_root (zpl), "log/level"))
         TEXT ("log/level", &self->log_level_name);
@@ -297,6 +304,7 @@ hs_config_destroy (hs_config_t **self_p)
         free (self->server_cert);
         free (self->clients_dir);
         free (self->log_level_name);
+        free (self->metrics_file);
         free (self->store_path);
         free (self->units_file);
         free (self->rules_file);

@@ -38,6 +38,8 @@ typedef struct {
     int64_t reject_interval_ms; //  log each rejection reason at most this often
     char *log_level_name;       //  log/level
     int log_level;              //  HS_LOG_*: lines below it are not written
+    char *metrics_file;         //  Prometheus text file, or NULL: none
+    int64_t metrics_interval_ms;    //  how often it is written
     int64_t silence_ms;         //  a feeder silent this long is a warning
     bool security;              //  CurveZMQ on
     char *server_cert;          //  the daemon's certificate file (zcert; its _secret beside it)

@@ -23,6 +23,7 @@
 #include "hs_engine.h"
 #include "hs_log.h"
 #include "hs_service.h"
+#include "hs_metrics.h"
 #include "hs_store.h"
 #include "hs_cases.h"
 #include "hs_reject.h"
@@ -60,7 +61,14 @@ typedef struct {
     uint64_t timers;            //  timers handled
     uint64_t heartbeats;        //  feeders' heartbeats
     uint64_t spoofing;          //  messages whose key was not their unit's
+    uint64_t alerts_by_level [HS_LEVEL_COUNT];
 } s_counts_t;
+
+//  What became of the messages of one source unit (by topic), for metrics.
+typedef struct {
+    uint64_t results [4];       //  by s_outcome_kind_t: committed
+    uint64_t staged [4];        //  in the open transaction
+} s_source_t;
 
 //  What became of one inbound message: what an acknowledged submitter is
 //  told once the batch is committed.
@@ -119,6 +127,14 @@ struct _hs_engine_t {
     int64_t store_due;          //  the first timer or briefing due in the store, or 0
     int64_t staged_due;         //  the first timer the open transaction added, or 0
     int64_t open_delta;         //  open cases the open transaction added (or closed)
+    int64_t overdue_delta;      //  overdue open cases it added (or took away)
+    zhashx_t *sources;          //  unit -> s_source_t
+    char unit_seen [HS_CODE_MAX + 1];   //  the unit of the message in hand ("-": none)
+    hs_histogram_t batch_sizes;     //  messages per committed batch
+    hs_histogram_t commit_seconds;  //  time in mdb_txn_commit
+    hs_metrics_t *metrics;      //  the metrics page
+    int64_t metrics_at;         //  zclock_mono () of the next write
+    bool metrics_failing;       //  the last write failed (logged once)
     zhashx_t *buckets;          //  source unit -> s_bucket_t: the flood limit
     zhashx_t *feeds;            //  source unit -> s_feed_t: fseq and silence
     bool feeds_dirty;           //  the open transaction changed a feed
@@ -156,6 +172,9 @@ static hs_warnings_t *s_warnings_new (hs_engine_t *self, hs_config_t *config);
 static int s_load_feeds (hs_engine_t *self);
 static int s_schedule_briefs (hs_engine_t *self, void *arg);
 static int s_transact (hs_engine_t *self, s_work_fn *work, void *arg);
+static void s_case_flags (hs_engine_t *self, hs_case_t *kase, bool overdue_sent, bool closed);
+static void s_metrics_page (hs_engine_t *self);
+static int s_count_overdue (hs_engine_t *self, void *arg);
 
 hs_engine_t *
 hs_engine_new (hs_config_t *config, char *error, size_t error_size)
@@ -203,6 +222,13 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     zhashx_set_destructor (self->buckets, s_bucket_free);
     self->feeds = zhashx_new ();
     zhashx_set_destructor (self->feeds, s_bucket_free);
+    self->sources = zhashx_new ();
+    zhashx_set_destructor (self->sources, s_bucket_free);
+    self->metrics = hs_metrics_new ();
+    const double batch_bounds [] = { 1, 4, 16, 64, 256, 1024, 4096, 16384 };
+    hs_histogram_init (&self->batch_sizes, batch_bounds, 8);
+    const double commit_bounds [] = { 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1 };
+    hs_histogram_init (&self->commit_seconds, commit_bounds, 10);
     if (s_load_feeds (self)) {
         snprintf (error, error_size, "cannot read the feeders' state in %s", config->store_path);
         hs_engine_destroy (&self);
@@ -216,12 +242,14 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
         self->published_through = self->republish_upto;
     self->fault_after_commit = getenv ("HUISHANGD_FAULT")
                             && streq (getenv ("HUISHANGD_FAULT"), "after-commit");
-    uint64_t windows = 0;
+    uint64_t windows = 0, overdue = 0;
     if (hs_store_view_begin (self->store) == 0) {
         hs_store_meta_get (self->store, "windows", 0, &windows);
+        hs_store_meta_get (self->store, "overdue_cases", UINT64_MAX, &overdue);
         hs_store_view_end (self->store);
     }
     if ((!windows && s_transact (self, s_rebuild_warnings, NULL))
+    ||  (overdue == UINT64_MAX && s_transact (self, s_count_overdue, NULL))
     ||  s_transact (self, s_schedule_briefs, NULL)) {
         snprintf (error, error_size, "cannot read the store's recent history in %s",
                   config->store_path);
@@ -255,6 +283,8 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_config_destroy (&self->owned);
         zhashx_destroy (&self->buckets);
         zhashx_destroy (&self->feeds);
+        zhashx_destroy (&self->sources);
+        hs_metrics_destroy (&self->metrics);
         free (self->kase);
         free (self->meeting);
         free (self);
@@ -359,6 +389,8 @@ s_alert (hs_engine_t *self, hs_case_t *kase, const char *kind, int previous_leve
     hs_strjoin (topic, sizeof (topic), "alert.", hs_level_name (kase->level), ".",
                 hs_units_street_short (kase->street), NULL);
     self->staged.alerts++;
+    if (kase->level >= 0 && kase->level < HS_LEVEL_COUNT)
+        self->staged.alerts_by_level [kase->level]++;
     kase->last_seq = alert.seq;
     return s_emit (self, alert.seq, "alert", topic, kase->id);
 }
@@ -458,7 +490,7 @@ s_supervise (hs_engine_t *self, hs_case_t *kase)
     kase->due_at = hs_calendar_due (self->config->calendar, self->now, due);
     kase->escalate_at = kase->level < HS_LEVEL_CRITICAL?
                         hs_calendar_due (self->config->calendar, self->now, 2 * due): 0;
-    kase->overdue_sent = false;
+    s_case_flags (self, kase, false, kase->closed);
     //  One timer at a time: the overdue one sets the escalation's.
     return s_timer_add (self, kase->due_at, TIMER_OVERDUE, kase->id);
 }
@@ -959,15 +991,58 @@ s_open_cases_add (hs_engine_t *self, int delta)
 }
 
 static int
-s_open_cases_write (hs_engine_t *self)
+s_meta_add (hs_engine_t *self, const char *name, int64_t delta)
 {
     uint64_t count;
-    if (self->open_delta == 0)
+    if (delta == 0)
         return 0;
-    if (hs_store_meta_get (self->store, "open_cases", 0, &count))
+    if (hs_store_meta_get (self->store, name, 0, &count))
         return -1;
-    count = self->open_delta < 0 && count < (uint64_t) -self->open_delta? 0: count + self->open_delta;
-    return hs_store_meta_put (self->store, "open_cases", count);
+    count = delta < 0 && count < (uint64_t) -delta? 0: count + delta;
+    return hs_store_meta_put (self->store, name, count);
+}
+
+static int
+s_open_cases_write (hs_engine_t *self)
+{
+    return s_meta_add (self, "open_cases", self->open_delta)
+        || s_meta_add (self, "overdue_cases", self->overdue_delta)? -1: 0;
+}
+
+//  A store from before the count of overdue cases was kept: count them
+//  once, at start.
+static int
+s_overdue_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) key;
+    (void) key_size;
+    hs_engine_t *self = (hs_engine_t *) arg;
+    if (hs_case_decode (data, size, self->kase) == 0)
+        self->overdue_delta += self->kase->overdue_sent && !self->kase->closed;
+    return 0;
+}
+
+static int
+s_count_overdue (hs_engine_t *self, void *arg)
+{
+    (void) arg;
+    int rc = hs_store_walk (self->store, HS_TABLE_CASES, NULL, 0, false, s_overdue_visit, self);
+    if (rc == 0)
+        rc = hs_store_meta_put (self->store, "overdue_cases", (uint64_t) self->overdue_delta);
+    self->overdue_delta = 0;        //  written whole, not added
+    return rc;
+}
+
+//  Set a case's overdue and closed flags, keeping the count of open
+//  overdue cases (meta "overdue_cases", for metrics) in step.
+static void
+s_case_flags (hs_engine_t *self, hs_case_t *kase, bool overdue_sent, bool closed)
+{
+    bool before = kase->overdue_sent && !kase->closed;
+    bool after = overdue_sent && !closed;
+    self->overdue_delta += (int) after - (int) before;
+    kase->overdue_sent = overdue_sent;
+    kase->closed = closed;
 }
 
 static int
@@ -1103,7 +1178,7 @@ s_handle_update (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
         kase->due_at = 0;
         kase->escalate_at = 0;
         if (!kase->closed) {
-            kase->closed = true;
+            s_case_flags (self, kase, kase->overdue_sent, true);
             self->staged.resolved++;
             if (s_open_cases_add (self, -1))
                 return -1;
@@ -1115,7 +1190,7 @@ s_handle_update (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
         //  Mediation failed: supervision re-opens one level higher.
         if (kase->closed && s_open_cases_add (self, 1))
             return -1;
-        kase->closed = false;
+        s_case_flags (self, kase, kase->overdue_sent, false);
         rc = s_raise (self, kase, 1, "update.failed", update.source, update.id, true);
     }
     else
@@ -1314,6 +1389,7 @@ s_handle (hs_engine_t *self, zmsg_t *msg)
         hs_why (&why, "unknown_unit", "'%s' is not a unit of ours", unit);
         return s_reject (self, &why, msg);
     }
+    hs_strcpy (self->unit_seen, sizeof (self->unit_seen), unit);
     if (hs_bus_secure (self->bus)) {
         //  The key that sent it must belong to the unit it speaks for.
         const char *signer = hs_bus_sender_unit (self->bus, topic_frame);
@@ -1385,6 +1461,10 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
     self->outbox_seq = 0;
     self->staged_due = 0;
     self->open_delta = 0;
+    self->overdue_delta = 0;
+    for (s_source_t *source = (s_source_t *) zhashx_first (self->sources); source;
+         source = (s_source_t *) zhashx_next (self->sources))
+        memset (source->staged, 0, sizeof (source->staged));
     self->feeds_dirty = false;
     if (hs_store_begin (self->store))
         return -1;
@@ -1407,6 +1487,8 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
         int64_t start = zclock_usecs ();
         rc = hs_store_commit (self->store);
         self->commit_us_last = zclock_usecs () - start;
+        if (rc == 0)
+            hs_histogram_observe (&self->commit_seconds, (double) self->commit_us_last / 1e6);
         if (self->commit_us_last > self->commit_us_max)
             self->commit_us_max = self->commit_us_last;
     }
@@ -1418,6 +1500,10 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
     }
     hs_reject_commit (self->reject);
     s_counts_add (&self->counts, &self->staged);
+    for (s_source_t *source = (s_source_t *) zhashx_first (self->sources); source;
+         source = (s_source_t *) zhashx_next (self->sources))
+        for (int kind = 0; kind < 4; kind++)
+            source->results [kind] += source->staged [kind];
     if (self->staged_due && (self->store_due == 0 || self->staged_due < self->store_due))
         self->store_due = self->staged_due;
     return 0;
@@ -1538,6 +1624,22 @@ s_noop_work (hs_engine_t *self, void *arg)
     return 0;
 }
 
+//  Count what became of a message, by its topic's unit ("-": none of
+//  ours); staged until the commit unless `committed`.
+static void
+s_source_result (hs_engine_t *self, const char *unit, int kind, bool committed)
+{
+    s_source_t *source = (s_source_t *) zhashx_lookup (self->sources, unit);
+    if (!source) {
+        source = (s_source_t *) zmalloc (sizeof (s_source_t));
+        zhashx_insert (self->sources, unit, source);
+    }
+    if (committed)
+        source->results [kind]++;
+    else
+        source->staged [kind]++;
+}
+
 static int
 s_batch_work (hs_engine_t *self, void *arg)
 {
@@ -1548,10 +1650,28 @@ s_batch_work (hs_engine_t *self, void *arg)
          msg = (zmsg_t *) zlist_next (batch->messages), index++) {
         self->outcome = batch->outcomes? &batch->outcomes [index]: &self->no_outcome;
         memset (self->outcome, 0, sizeof (s_outcome_t));
+        strcpy (self->unit_seen, "-");
         rc = s_handle (self, msg);
+        s_source_result (self, self->unit_seen, self->outcome->kind, false);
     }
     self->outcome = &self->no_outcome;
     return rc;
+}
+
+//  The unit a message's topic names, if it is one of ours, else "-".
+static const char *
+s_topic_unit (hs_engine_t *self, zmsg_t *msg)
+{
+    zframe_t *frame = zmsg_first (msg);
+    if (!frame)
+        return "-";
+    char topic [HS_TOPIC_MAX + 1];
+    size_t size = zframe_size (frame) < HS_TOPIC_MAX? zframe_size (frame): HS_TOPIC_MAX;
+    memcpy (topic, zframe_data (frame), size);
+    topic [size] = 0;
+    const char *dot = strchr (topic, '.');
+    const hs_unit_t *unit = dot? hs_units_find (self->config->units, dot + 1): NULL;
+    return unit? unit->code: "-";
 }
 
 //  Handle a batch in one transaction; outcomes (if any) are filled in.
@@ -1582,6 +1702,7 @@ s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
         self->store_trouble = true;
         for (zmsg_t *msg = (zmsg_t *) zlist_first (messages); msg; msg = (zmsg_t *) zlist_next (messages)) {
             hs_reject_note (self->reject, &why, msg, self->now, self->record);
+            s_source_result (self, s_topic_unit (self, msg), OUTCOME_REJECTED, true);
             //  Full: a clear, final answer. Any other trouble: "error",
             //  and an acknowledged submitter sends it again.
             if (outcomes && !full)
@@ -1622,6 +1743,7 @@ s_batch (hs_engine_t *self, zlist_t *messages, s_outcome_t *outcomes)
         hs_log_notice ("hs_engine: the store has room again: ingest resumed");
     }
     self->batches++;
+    hs_histogram_observe (&self->batch_sizes, size);
     self->batch_last = size;
     if ((uint64_t) size > self->batch_largest)
         self->batch_largest = size;
@@ -1754,7 +1876,7 @@ s_case_timer (hs_engine_t *self, char kind, int64_t due, const char *case_id)
     if (kase->closed)
         return 0;
     if (kind == TIMER_OVERDUE && kase->due_at == due && !kase->overdue_sent) {
-        kase->overdue_sent = true;
+        s_case_flags (self, kase, true, kase->closed);
         self->staged.overdue++;
         const char *reasons [] = { "supervision.overdue", NULL };
         rc = s_alert (self, kase, "overdue", -1, NULL, NULL, false, s_office, reasons);
@@ -2264,6 +2386,15 @@ s_request (hs_engine_t *self, const char *command, const msgpack_object *args, h
     if (streq (command, "rules"))
         s_pack_rules (self, reply);
     else
+    if (streq (command, "metrics")) {
+        s_metrics_page (self);
+        hs_map_t map;
+        hs_map_begin (&map, reply);
+        hs_map_int (&map, "v", HS_PROTO_VERSION);
+        hs_map_str (&map, "text", hs_metrics_text (self->metrics));
+        hs_map_end (&map);
+    }
+    else
     if (streq (command, "case") || streq (command, "cases") || streq (command, "replay")) {
         if (hs_store_view_begin (self->store))
             rc = hs_why (&why, "store", "the store could not be read");
@@ -2496,6 +2627,117 @@ s_on_hangup (int signal_number)
     s_hangup = 1;
 }
 
+//  ---------------------------------------------------------------------
+//  Metrics (Prometheus text format)
+
+static void
+s_metrics_page (hs_engine_t *self)
+{
+    hs_metrics_t *page = self->metrics;
+    hs_metrics_reset (page);
+    hs_store_stats_t store;
+    uint64_t overdue = 0;
+    bool store_ok = hs_store_stats (self->store, &store) == 0;
+    if (store_ok && hs_store_view_begin (self->store) == 0) {
+        hs_store_meta_get (self->store, "overdue_cases", 0, &overdue);
+        hs_store_view_end (self->store);
+    }
+    hs_metrics_family (page, "huishang_info", "gauge", "The running daemon: version, district, rules.");
+    hs_metrics_sample (page, 1, "version", HS_VERSION, "district", self->config->district,
+                       "rules_version", hs_rules_version (self->config->rules), NULL);
+    hs_metrics_family (page, "huishang_uptime_seconds", "gauge", "Seconds since the daemon started.");
+    hs_metrics_sample (page, (double) (zclock_mono () - self->started_mono) / 1000.0, NULL);
+    hs_metrics_family (page, "huishang_messages_total", "counter",
+                       "Inbound messages by the unit their topic names (- none of ours) and result.");
+    static const char *results [] = { "other", "accepted", "duplicate", "rejected" };
+    for (s_source_t *source = (s_source_t *) zhashx_first (self->sources); source;
+         source = (s_source_t *) zhashx_next (self->sources))
+        for (int kind = 0; kind < 4; kind++)
+            if (source->results [kind])
+                hs_metrics_sample (page, (double) source->results [kind],
+                                   "source", (const char *) zhashx_cursor (self->sources),
+                                   "result", results [kind], NULL);
+    struct { const char *name, *help; uint64_t value; } counters [] = {
+        { "huishang_reports_total", "Reports accepted and stored.", self->counts.reports },
+        { "huishang_updates_total", "Case updates accepted and stored.", self->counts.updates },
+        { "huishang_duplicates_total", "Messages seen before (source and id), answered with the first seq.", self->counts.duplicates },
+        { "huishang_lost_total", "Messages the store could not take (rejected as store_full or store_error).", self->lost },
+        { "huishang_cases_opened_total", "Cases opened.", self->counts.cases_opened },
+        { "huishang_meetings_total", "Meeting requests.", self->counts.meetings },
+        { "huishang_warnings_total", "Early warnings and work prompts (warning.*).", self->counts.warnings },
+        { "huishang_escalations_total", "escalate.district and escalate.city messages.", self->counts.escalations },
+        { "huishang_published_total", "Messages published.", hs_bus_published (self->bus) },
+        { "huishang_publish_overflows_total", "Times a subscriber's queue was full (messages dropped for it).", hs_bus_overflows (self->bus) },
+        { NULL, NULL, 0 }
+    };
+    for (int index = 0; counters [index].name; index++) {
+        hs_metrics_family (page, counters [index].name, "counter", counters [index].help);
+        hs_metrics_sample (page, (double) counters [index].value, NULL);
+    }
+    hs_metrics_family (page, "huishang_rejections_total", "counter", "Rejected messages by reason.");
+    for (size_t index = 0; index < hs_reject_size (self->reject); index++) {
+        uint64_t count;
+        const char *code = hs_reject_at (self->reject, index, &count);
+        if (count)
+            hs_metrics_sample (page, (double) count, "reason", code, NULL);
+    }
+    hs_metrics_family (page, "huishang_alerts_total", "counter", "Alerts by the case's level.");
+    for (int level = 0; level < HS_LEVEL_COUNT; level++)
+        hs_metrics_sample (page, (double) self->counts.alerts_by_level [level],
+                           "level", hs_level_name (level), NULL);
+    hs_metrics_family (page, "huishang_cases_open", "gauge", "Cases not closed.");
+    hs_metrics_sample (page, (double) store.open_cases, NULL);
+    hs_metrics_family (page, "huishang_cases_overdue", "gauge", "Open cases whose update is overdue.");
+    hs_metrics_sample (page, (double) overdue, NULL);
+    hs_metrics_histogram (page, "huishang_commit_batch_size", "Messages per committed batch.",
+                          &self->batch_sizes);
+    hs_metrics_histogram (page, "huishang_commit_seconds", "Time to commit a transaction (fsync included).",
+                          &self->commit_seconds);
+    hs_metrics_family (page, "huishang_store_map_bytes", "gauge", "The LMDB map's current size.");
+    hs_metrics_sample (page, (double) store.map_size, NULL);
+    hs_metrics_family (page, "huishang_store_used_bytes", "gauge", "Bytes of the map in use.");
+    hs_metrics_sample (page, (double) store.map_used, NULL);
+    hs_metrics_family (page, "huishang_store_map_max_bytes", "gauge", "How far the map may grow (store/map_size_max).");
+    hs_metrics_sample (page, (double) self->config->map_size_max, NULL);
+    hs_metrics_family (page, "huishang_store_events", "gauge", "Events stored.");
+    hs_metrics_sample (page, (double) store.events, NULL);
+    hs_metrics_family (page, "huishang_deadletters", "gauge", "Rejected messages kept as dead letters.");
+    hs_metrics_sample (page, (double) store.deadletters, NULL);
+    size_t silent = 0;
+    for (s_feed_t *feed = (s_feed_t *) zhashx_first (self->feeds); feed;
+         feed = (s_feed_t *) zhashx_next (self->feeds))
+        silent += feed->silent;
+    hs_metrics_family (page, "huishang_feeders", "gauge", "Feeders heard from (by their fseq or heartbeats).");
+    hs_metrics_sample (page, (double) zhashx_size (self->feeds), NULL);
+    hs_metrics_family (page, "huishang_feeders_silent", "gauge", "Feeders silent for feeds/silence or longer.");
+    hs_metrics_sample (page, (double) silent, NULL);
+    hs_metrics_family (page, "huishang_subscriptions", "gauge", "Live subscriptions on the publish socket.");
+    hs_metrics_sample (page, (double) hs_bus_subscriptions_count (self->bus), NULL);
+    hs_metrics_family (page, "huishang_store_ok", "gauge", "1 if the store takes what comes, 0 if full or failing.");
+    hs_metrics_sample (page, store_ok && !self->no_room && !self->store_trouble? 1: 0, NULL);
+}
+
+//  Write the page to metrics/file when it is due.
+static void
+s_metrics_tick (hs_engine_t *self)
+{
+    if (!self->config->metrics_file || zclock_mono () < self->metrics_at)
+        return;
+    self->metrics_at = zclock_mono () + self->config->metrics_interval_ms;
+    s_metrics_page (self);
+    if (hs_metrics_write (self->metrics, self->config->metrics_file)) {
+        if (!self->metrics_failing)
+            hs_log_error ("huishangd: cannot write metrics to %s: %s", self->config->metrics_file,
+                          strerror (errno));
+        self->metrics_failing = true;
+    }
+    else
+    if (self->metrics_failing) {
+        hs_log_notice ("huishangd: metrics written to %s again", self->config->metrics_file);
+        self->metrics_failing = false;
+    }
+}
+
 //  The one line systemd shows for us (STATUS=).
 static void
 s_status_line (void *arg, char *line, size_t size)
@@ -2610,6 +2852,7 @@ hs_engine_run (hs_engine_t *self)
             self->pruned_at = zclock_mono ();
         }
         hs_service_tick (s_status_line, self);
+        s_metrics_tick (self);
     }
     hs_service_stopping ();
     zpoller_destroy (&poller);

@@ -141,6 +141,20 @@ hs_reject_count (hs_reject_t *self, const char *code)
     return 0;
 }
 
+size_t
+hs_reject_size (hs_reject_t *self)
+{
+    return self->size;
+}
+
+const char *
+hs_reject_at (hs_reject_t *self, size_t index, uint64_t *count)
+{
+    assert (index < self->size);
+    *count = self->reasons [index].count;
+    return self->reasons [index].code;
+}
+
 void
 hs_reject_pack (hs_reject_t *self, hs_pack_t *pack)
 {

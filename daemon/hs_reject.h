@@ -38,6 +38,11 @@ uint64_t hs_reject_total (hs_reject_t *self);
 uint64_t hs_reject_count (hs_reject_t *self, const char *code);
 
 //  Pack the committed counts as a map of reason code -> count.
+//  The reasons seen so far: how many, and each one's code and committed
+//  count.
+size_t hs_reject_size (hs_reject_t *self);
+const char *hs_reject_at (hs_reject_t *self, size_t index, uint64_t *count);
+
 void hs_reject_pack (hs_reject_t *self, hs_pack_t *pack);
 
 //  Log what the interval held back for reasons whose interval has ended.

@@ -15,6 +15,7 @@
 #include "../daemon/hs_clock.h"
 #include "../daemon/hs_warnings.h"
 #include "../daemon/hs_log.h"
+#include "../daemon/hs_metrics.h"
 #include "../daemon/hs_meetings.h"
 #include "../daemon/hs_query.h"
 #include "../daemon/hs_verify.h"
@@ -38,6 +39,7 @@ static s_test_t s_tests [] = {
     { "hs_reject", hs_reject_test },
     { "hs_warnings", hs_warnings_test },
     { "hs_log", hs_log_test },
+    { "hs_metrics", hs_metrics_test },
     { "hs_meetings", hs_meetings_test },
     { "hs_query", hs_query_test },
     { "hs_verify", hs_verify_test },

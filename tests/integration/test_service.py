@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import DAEMON, Daemon, report
+from harness import CLIENT, DAEMON, Daemon, now_ms, report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -157,4 +157,110 @@ def test_unit_file_verifies():
                              capture_output=True, text=True)
         assert "Overall exposure level for huishangd.service: 1.1 OK" in out.stdout, out.stdout[-800:]
     finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _parse_prometheus(text):
+    """Samples of a Prometheus text page: {(name, frozenset(labels)): value};
+    every line must be a comment or a well-formed sample."""
+    import re
+    sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (-?[0-9.e+]+|\+Inf|-Inf|NaN)$')
+    label = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+    samples = {}
+    types = {}
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ", 3)
+            types[name] = kind
+            continue
+        if line.startswith("# HELP ") or not line:
+            continue
+        match = sample.match(line)
+        assert match, "not a sample: %r" % line
+        labels = frozenset(label.findall(match.group(3) or ""))
+        samples[(match.group(1), labels)] = float(match.group(4))
+    return samples, types
+
+
+def test_metrics_file_and_api():
+    folder = tempfile.mkdtemp(prefix="hs-metrics-")
+    try:
+        for name in ("units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
+            shutil.copy(os.path.join(ROOT, "config", name), folder)
+        prom = os.path.join(folder, "textfile", "huishang.prom")
+        os.mkdir(os.path.dirname(prom))
+        text = open(os.path.join(ROOT, "config", "huishang.cfg")).read()
+        text = text.replace("    #file = /var/lib/prometheus/node-exporter/huishang.prom",
+                            "    file = " + prom).replace("interval = 15s", "interval = 1s")
+        config = os.path.join(folder, "huishang.cfg")
+        open(config, "w").write(text)
+        # a critical case is overdue after 2 hours: 2 s at 3600 times
+        daemon = Daemon(folder=folder, config=config, extra_args=["--time-scale", "3600"]).start()
+        watcher = daemon.watcher(("alert.",))
+        feeder = daemon.feeder()
+        feeder.send(report(rid="m1", street="wanli", source="hrss", workers=150))
+        feeder.send(report(rid="m1", street="wanli", source="hrss", workers=150))    # duplicate
+        feeder.send(report(rid="m2", street="wanli", source="hrss", workers=5, name="另一家公司"))
+        feeder.send(report(rid="m3", street="nowhere", source="hrss"))               # rejected
+        feeder.send({"v": 1}, topic="report.nobody")                                # not a unit
+        feeder.close()
+        daemon.wait_counter("reports", 2)
+        alerts = {}
+        kinds = []
+        deadline = time.time() + 20
+        while time.time() < deadline and "overdue" not in alerts:
+            topic, body = watcher.recv(timeout_ms=20000)
+            alerts[body["kind"]] = body
+            kinds.append((topic, body["kind"]))
+        watcher.close()
+        assert "overdue" in alerts, alerts
+        time.sleep(1.5)                                  # a write after the overdue alert
+        samples, types = _parse_prometheus(open(prom).read())
+
+        def value(name, **labels):
+            return samples.get((name, frozenset(labels.items())))
+
+        assert value("huishang_messages_total", source="hrss", result="accepted") == 2
+        assert value("huishang_messages_total", source="hrss", result="duplicate") == 1
+        assert value("huishang_messages_total", source="hrss", result="rejected") == 1
+        assert value("huishang_messages_total", source="-", result="rejected") == 1
+        assert value("huishang_rejections_total", reason="unknown_street") == 1
+        assert value("huishang_rejections_total", reason="unknown_unit") == 1
+        assert value("huishang_alerts_total", level="critical") == 3, kinds   # new, no quorum at 1 h, overdue at 2 h
+        assert value("huishang_alerts_total", level="general") == 1
+        assert value("huishang_cases_open") == 2
+        assert value("huishang_cases_overdue") == 1
+        assert value("huishang_reports_total") == 2
+        assert value("huishang_deadletters") == 2
+        assert value("huishang_store_used_bytes") > 0 and value("huishang_store_ok") == 1
+        assert value("huishang_commit_batch_size_count") >= 1
+        assert value("huishang_commit_seconds_bucket", le="+Inf") == value("huishang_commit_seconds_count")
+        assert types["huishang_commit_seconds"] == "histogram"
+        assert types["huishang_messages_total"] == "counter" and types["huishang_cases_open"] == "gauge"
+        assert value("huishang_info", version=daemon.health()["version"], district="putuo",
+                     rules_version=daemon.health()["rules_version"]) == 1
+        # written atomically: nothing half-written is left beside it
+        assert os.listdir(os.path.dirname(prom)) == ["huishang.prom"]
+        # closing the case takes it off the overdue gauge
+        case_id = alerts["overdue"]["case"]
+        feeder = daemon.feeder()
+        feeder.send({"v": 1, "id": "u1", "source": "office", "at": now_ms(), "case": case_id,
+                     "status": "closed"}, topic="update.office")
+        feeder.close()
+        daemon.wait_counter("updates", 1)
+        # the same page through the api
+        out = subprocess.run([CLIENT, "metrics", "--api", daemon.api], capture_output=True,
+                             text=True, timeout=10)
+        assert out.returncode == 0, out.stderr
+        samples, _ = _parse_prometheus(out.stdout)
+        assert value("huishang_cases_overdue") == 0 and value("huishang_cases_open") == 1
+        daemon.cleanup()
+        # a metrics file that cannot be written: logged once, the daemon goes on
+        os.rename(os.path.dirname(prom), os.path.dirname(prom) + ".gone")
+        daemon.start()
+        time.sleep(2.5)
+        assert daemon.read_log().count("cannot write metrics") == 1, daemon.read_log()
+        assert daemon.health()["status"] == "ok"
+    finally:
+        daemon.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
