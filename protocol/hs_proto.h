@@ -19,7 +19,7 @@
 #include <msgpack.h>
 
 #define HS_PROTO_VERSION        1
-#define HS_VERSION              "0.3.0"     //  of huishangd and huishang
+#define HS_VERSION              "0.4.0"     //  of huishangd and huishang
 
 //  Lengths of the fixed-size text fields of a decoded message, in bytes
 //  (the wire limit; the buffers hold one more for the terminating NUL).
