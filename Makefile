@@ -112,16 +112,63 @@ fuzz-build:
 fuzz: fuzz-build
 	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+#   make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc]: the two
+#   programs, the systemd unit (its paths set to these), the default
+#   configuration and holiday list under SYSCONFDIR/huishang (a file already
+#   there and changed is kept; the new one goes beside it as FILE.dist), the
+#   man pages and the protocol document. make uninstall takes them away again
+#   (configuration files only where they are still as shipped).
+SYSCONFDIR ?= /etc
+BINDIR   = $(PREFIX)/bin
+SBINDIR  = $(PREFIX)/sbin
+MANDIR   = $(PREFIX)/share/man
+DOCDIR   = $(PREFIX)/share/doc/huishang
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+CONFDIR  = $(SYSCONFDIR)/huishang
+MANPAGES = man/huishang.1 man/huishang.cfg.5 man/huishang-protocol.7 man/huishangd.8
+#   The installed unit and protocol page name where things went.
+PLACES   = sed -e 's|/usr/local/sbin/huishangd|$(SBINDIR)/huishangd|g' \
+               -e 's|/etc/huishang|$(CONFDIR)|g' -e 's|/usr/local/share/doc/huishang|$(DOCDIR)|g'
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)/etc/huishang
-	install -m 755 $(BUILD)/huishang $(DESTDIR)$(PREFIX)/bin/huishang
-	install -m 755 $(BUILD)/huishangd $(DESTDIR)$(PREFIX)/sbin/huishangd
-	install -m 644 $(CONFIGS) $(DESTDIR)/etc/huishang/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(CONFDIR) \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(BUILD)/huishang $(DESTDIR)$(BINDIR)/huishang
+	install -m 755 $(BUILD)/huishangd $(DESTDIR)$(SBINDIR)/huishangd
+	$(PLACES) config/huishangd.service > $(DESTDIR)$(UNITDIR)/huishangd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/huishangd.service
+	@for file in $(CONFIGS); do \
+	    target=$(DESTDIR)$(CONFDIR)/$$(basename $$file); \
+	    if [ -e $$target ] && ! cmp -s $$file $$target; then \
+	        install -m 644 $$file $$target.dist; \
+	        echo "install: kept $$target (changed); the shipped one is $$target.dist"; \
+	    else \
+	        install -m 644 $$file $$target; \
+	    fi; \
+	done
+	for page in $(MANPAGES); do \
+	    section=$${page##*.}; \
+	    $(PLACES) $$page > $(DESTDIR)$(MANDIR)/man$$section/$$(basename $$page); \
+	    chmod 644 $(DESTDIR)$(MANDIR)/man$$section/$$(basename $$page); \
+	done
+	install -m 644 protocol/PROTOCOL.md README.md $(DESTDIR)$(DOCDIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/huishang $(DESTDIR)$(PREFIX)/sbin/huishangd
-	rm -f $(CONFIGS:config/%=$(DESTDIR)/etc/huishang/%)
-	-rmdir $(DESTDIR)/etc/huishang
+	rm -f $(DESTDIR)$(BINDIR)/huishang $(DESTDIR)$(SBINDIR)/huishangd
+	rm -f $(DESTDIR)$(UNITDIR)/huishangd.service
+	for page in $(MANPAGES); do \
+	    rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$$(basename $$page); \
+	done
+	rm -f $(DESTDIR)$(DOCDIR)/PROTOCOL.md $(DESTDIR)$(DOCDIR)/README.md
+	-rmdir $(DESTDIR)$(DOCDIR)
+	@for file in $(CONFIGS); do \
+	    target=$(DESTDIR)$(CONFDIR)/$$(basename $$file); \
+	    rm -f $$target.dist; \
+	    if cmp -s $$file $$target; then rm -f $$target; \
+	    elif [ -e $$target ]; then echo "uninstall: kept $$target (changed)"; fi; \
+	done
+	-@rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || echo "uninstall: kept $(DESTDIR)$(CONFDIR) (not empty)"
 
 clean:
 	rm -rf $(BUILD)

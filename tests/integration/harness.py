@@ -84,7 +84,7 @@ def config_copy(folder, **settings):
 class Daemon:
     """One huishangd in its own temporary folder, on ipc endpoints."""
 
-    def __init__(self, folder=None, config=None, extra_args=(), env=None):
+    def __init__(self, folder=None, config=None, extra_args=(), env=None, binary=None):
         self.owned = folder is None
         self.folder = folder or tempfile.mkdtemp(prefix="hs-test-")
         self.ingest = "ipc://%s/ingest" % self.folder
@@ -95,6 +95,7 @@ class Daemon:
         self.config = config
         self.extra_args = list(extra_args)
         self.env = dict(env or {})
+        self.binary = binary or DAEMON
         self.proc = None
         self.ctx = zmq.Context.instance()
         self.log_path = os.path.join(self.folder, "huishangd.log")
@@ -102,7 +103,7 @@ class Daemon:
     def args(self):
         # HS_DAEMON_WRAP runs the daemon under a tool, e.g. valgrind (make memcheck)
         wrap = os.environ.get("HS_DAEMON_WRAP", "").split()
-        args = wrap + [DAEMON, "--foreground", "--ingest", self.ingest, "--publish", self.publish,
+        args = wrap + [self.binary, "--foreground", "--ingest", self.ingest, "--publish", self.publish,
                 "--api", self.api, "--submit", self.submit, "--store", self.store]
         if self.config:
             args += ["--config", self.config]
