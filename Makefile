@@ -14,7 +14,7 @@ PROTO    = protocol/hs_proto.c
 CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_rules.c daemon/hs_config.c \
            daemon/hs_store.c daemon/hs_cases.c daemon/hs_reject.c daemon/hs_bus.c \
            daemon/hs_calendar.c daemon/hs_clock.c daemon/hs_warnings.c daemon/hs_meetings.c \
-           daemon/hs_query.c daemon/hs_verify.c daemon/hs_log.c daemon/hs_service.c daemon/hs_metrics.c \
+           daemon/hs_query.c daemon/hs_verify.c daemon/hs_log.c daemon/hs_service.c daemon/hs_metrics.c daemon/hs_upstream.c \
            daemon/hs_engine.c
 CONFIGS  = config/huishang.cfg config/units.cfg config/rules.cfg config/holidays-cn-2026.txt
 

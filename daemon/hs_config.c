@@ -40,15 +40,19 @@ static const char *s_calendar_keys [] = { "utc_offset", "holidays", NULL };
 static const char *s_feeds_keys [] = { "silence", NULL };
 static const char *s_security_keys [] = { "enabled", "server_cert", "clients", "dashboards", NULL };
 static const char *s_metrics_keys [] = { "file", "interval", NULL };
+static const char *s_upstream_keys [] = {
+    "submit", "unit", "topics", "timeout", "cert", "server_cert", NULL
+};
 
 static int
 s_check_keys (hs_zpl_t *zpl, char *error, size_t error_size)
 {
     static const char *sections [] = {
-        "server", "store", "limits", "log", "calendar", "feeds", "security", "metrics", NULL
+        "server", "store", "limits", "log", "calendar", "feeds", "security", "metrics", "upstream", NULL
     };
     static const char **keys [] = { s_server_keys, s_store_keys, s_limits_keys, s_log_keys,
-                                    s_calendar_keys, s_feeds_keys, s_security_keys, s_metrics_keys };
+                                    s_calendar_keys, s_feeds_keys, s_security_keys, s_metrics_keys,
+                                    s_upstream_keys };
     for (zconfig_t *section = zconfig_child (hs_zpl_root (zpl)); section; section = zconfig_next (section)) {
         int found = -1;
         for (int index = 0; sections [index]; index++)
@@ -206,6 +210,24 @@ hs_config_load (const char *path, char *error, size_t error_size)
     }
     if (zconfig_locate (hs_zpl_root (zpl), "metrics/file"))
         TEXT ("metrics/file", &self->metrics_file);
+    //  Forwarding to the level above: only with upstream/submit.
+    self->upstream_timeout_ms = 3000;
+    if (!rc && self->district)
+        self->upstream_unit = zsys_sprintf ("street.%s", self->district);
+    hs_config_set (&self->upstream_topics, "escalate.city brief.weekly");
+    if (zconfig_locate (hs_zpl_root (zpl), "upstream/submit"))
+        TEXT ("upstream/submit", &self->upstream_submit);
+    if (zconfig_locate (hs_zpl_root (zpl), "upstream/unit"))
+        TEXT ("upstream/unit", &self->upstream_unit);
+    if (zconfig_locate (hs_zpl_root (zpl), "upstream/topics"))
+        TEXT ("upstream/topics", &self->upstream_topics);
+    if (zconfig_locate (hs_zpl_root (zpl), "upstream/timeout")) {
+        NUMBER ("upstream/timeout", true, 100, 3600000, self->upstream_timeout_ms);
+    }
+    if (zconfig_locate (hs_zpl_root (zpl), "upstream/cert"))
+        TEXT ("upstream/cert", &self->upstream_cert);
+    if (zconfig_locate (hs_zpl_root (zpl), "upstream/server_cert"))
+        TEXT ("upstream/server_cert", &self->upstream_server_cert);
     hs_config_set (&self->log_level_name, "info");
     if (zconfig_locate (hs_zpl_root (zpl), "log/level"))
         TEXT ("log/level", &self->log_level_name);
@@ -255,9 +277,10 @@ hs_config_load (const char *path, char *error, size_t error_size)
     }
     //  Certificate paths are relative to the config file's folder.
     if (!rc && folder) {
-        char **paths [] = { &self->server_cert, &self->clients_dir };
-        for (int index = 0; index < 2; index++)
-            if (**paths [index] != '/') {
+        char **paths [] = { &self->server_cert, &self->clients_dir, &self->upstream_cert,
+                            &self->upstream_server_cert };
+        for (int index = 0; index < 4; index++)
+            if (*paths [index] && **paths [index] != '/') {
                 char *absolute = zsys_sprintf ("%s/%s", folder, *paths [index]);
                 hs_config_set (paths [index], absolute);
                 zstr_free (&absolute);
@@ -305,6 +328,11 @@ hs_config_destroy (hs_config_t **self_p)
         free (self->clients_dir);
         free (self->log_level_name);
         free (self->metrics_file);
+        free (self->upstream_submit);
+        free (self->upstream_unit);
+        free (self->upstream_topics);
+        free (self->upstream_cert);
+        free (self->upstream_server_cert);
         free (self->store_path);
         free (self->units_file);
         free (self->rules_file);

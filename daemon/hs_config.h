@@ -40,6 +40,12 @@ typedef struct {
     int log_level;              //  HS_LOG_*: lines below it are not written
     char *metrics_file;         //  Prometheus text file, or NULL: none
     int64_t metrics_interval_ms;    //  how often it is written
+    char *upstream_submit;      //  the upper daemon's submit endpoint, or NULL: none
+    char *upstream_unit;        //  our unit code there (street.<district>)
+    char *upstream_topics;      //  topic prefixes forwarded, space-separated
+    int64_t upstream_timeout_ms;    //  no answer in this long: send again
+    char *upstream_cert;        //  our certificate there (security on), or NULL
+    char *upstream_server_cert; //  the upper daemon's public certificate, or NULL
     int64_t silence_ms;         //  a feeder silent this long is a warning
     bool security;              //  CurveZMQ on
     char *server_cert;          //  the daemon's certificate file (zcert; its _secret beside it)

@@ -24,6 +24,7 @@
 #include "hs_log.h"
 #include "hs_service.h"
 #include "hs_metrics.h"
+#include "hs_upstream.h"
 #include "hs_store.h"
 #include "hs_cases.h"
 #include "hs_reject.h"
@@ -135,6 +136,16 @@ struct _hs_engine_t {
     hs_metrics_t *metrics;      //  the metrics page
     int64_t metrics_at;         //  zclock_mono () of the next write
     bool metrics_failing;       //  the last write failed (logged once)
+    //  Forwarding to the level above (upstream/*), or upstream NULL
+    hs_upstream_t *upstream;
+    zcert_t *upstream_cert;     //  ours there, with security on
+    zlistx_t *forward_topics;   //  topic prefixes forwarded (char *)
+    uint64_t *forward_queue;    //  seqs of committed events still to forward
+    size_t forward_head, forward_tail, forward_max;
+    size_t forward_staged;      //  forward_tail when the transaction began
+    uint64_t forwarded_through; //  every forwardable event up to it is upstream
+    uint64_t forward_fseq;      //  messages stored upstream so far (their fseq)
+    uint64_t forwarded, forward_refused;
     zhashx_t *buckets;          //  source unit -> s_bucket_t: the flood limit
     zhashx_t *feeds;            //  source unit -> s_feed_t: fseq and silence
     bool feeds_dirty;           //  the open transaction changed a feed
@@ -175,6 +186,10 @@ static int s_transact (hs_engine_t *self, s_work_fn *work, void *arg);
 static void s_case_flags (hs_engine_t *self, hs_case_t *kase, bool overdue_sent, bool closed);
 static void s_metrics_page (hs_engine_t *self);
 static int s_count_overdue (hs_engine_t *self, void *arg);
+static int s_forward_start (hs_engine_t *self, char *error, size_t error_size);
+static void s_forward_push (hs_engine_t *self, uint64_t seq, const char *topic);
+static int s_handle_brief (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
+                           const char *unit, const uint8_t *body, size_t body_size);
 
 hs_engine_t *
 hs_engine_new (hs_config_t *config, char *error, size_t error_size)
@@ -242,6 +257,10 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
         self->published_through = self->republish_upto;
     self->fault_after_commit = getenv ("HUISHANGD_FAULT")
                             && streq (getenv ("HUISHANGD_FAULT"), "after-commit");
+    if (config->upstream_submit && s_forward_start (self, error, error_size)) {
+        hs_engine_destroy (&self);
+        return NULL;
+    }
     uint64_t windows = 0, overdue = 0;
     if (hs_store_view_begin (self->store) == 0) {
         hs_store_meta_get (self->store, "windows", 0, &windows);
@@ -284,6 +303,10 @@ hs_engine_destroy (hs_engine_t **self_p)
         zhashx_destroy (&self->buckets);
         zhashx_destroy (&self->feeds);
         zhashx_destroy (&self->sources);
+        hs_upstream_destroy (&self->upstream);
+        zcert_destroy (&self->upstream_cert);
+        zlistx_destroy (&self->forward_topics);
+        free (self->forward_queue);
         hs_metrics_destroy (&self->metrics);
         free (self->kase);
         free (self->meeting);
@@ -342,6 +365,8 @@ s_emit (hs_engine_t *self, uint64_t seq, const char *type, const char *topic, co
     zchunk_extend (self->outbox, topic, topic_size);
     zchunk_extend (self->outbox, &body_size, 4);
     zchunk_extend (self->outbox, hs_pack_data (self->body), body_size);
+    if (self->upstream)
+        s_forward_push (self, seq, topic);
     if (seq > self->outbox_seq)
         self->outbox_seq = seq;
     return 0;
@@ -1334,6 +1359,52 @@ s_flooding (hs_engine_t *self, const char *unit)
 }
 
 //  A heartbeat: the feeder is alive; its fseq says what it has sent.
+//  A lower daemon's briefing (a district's, at the city): stored once, and
+//  published to our subscribers as brief.district with the district named.
+static int
+s_handle_brief (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
+                const char *unit, const uint8_t *body, size_t body_size)
+{
+    (void) body;
+    (void) body_size;
+    hs_why_t why;
+    hs_brief_in_t brief;
+    if (hs_brief_in_decode (map, &self->config->limits, self->now, &brief, &why))
+        return s_reject (self, &why, msg);
+    int matches = s_source_matches (self, msg, brief.source, unit);
+    if (matches)
+        return matches < 0? -1: 0;
+    if (!hs_units_street (self->config->units, unit)) {
+        hs_why (&why, "not_authorized", "only a lower level (a street or district unit) "
+                "sends its briefings up, not '%s'", unit);
+        return s_reject (self, &why, msg);
+    }
+    char key [HS_ID_MAX + HS_CODE_MAX + 8];
+    int rc = s_seen (self, 'b', brief.source, brief.id, key, sizeof (key));
+    if (rc >= 0 && s_feed_heard (self, brief.source, 0, false))
+        return -1;
+    if (rc)
+        return rc < 0? -1: 0;
+    uint64_t seq = hs_store_next_seq (self->store);
+    hs_pack_reset (self->body);
+    hs_map_t out;
+    hs_map_begin (&out, self->body);
+    hs_map_int (&out, "v", HS_PROTO_VERSION);
+    hs_map_int (&out, "seq", (int64_t) seq);
+    hs_map_str (&out, "from", brief.source);
+    hs_map_str (&out, "id", brief.id);
+    hs_map_int (&out, "at", self->now);
+    hs_map_key (&out, "brief");
+    hs_pack_object (self->body, brief.brief);
+    hs_map_end (&out);
+    if (s_emit (self, seq, "brief", "brief.district", NULL)
+    ||  hs_store_dedup_put (self->store, key, seq))
+        return -1;
+    self->staged.briefs++;
+    s_accepted (self, seq);
+    return 0;
+}
+
 //  Nothing is stored but the feeder's state.
 static int
 s_handle_heartbeat (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map, const char *unit)
@@ -1375,13 +1446,15 @@ s_handle (hs_engine_t *self, zmsg_t *msg)
     }
     memcpy (topic, zframe_data (topic_frame), topic_size);
     topic [topic_size] = 0;
-    static const char *kinds [] = { "report.", "update.", "rsvp.", "minutes.", "heartbeat.", NULL };
+    static const char *kinds [] = { "report.", "update.", "rsvp.", "minutes.", "heartbeat.",
+                                    "brief.", NULL };
     int kind = -1;
     for (int index = 0; kinds [index]; index++)
         if (strncmp (topic, kinds [index], strlen (kinds [index])) == 0)
             kind = index;
     if (kind < 0) {
-        hs_why (&why, "unknown_topic", "topic '%s' is not report., update., rsvp., minutes. or heartbeat.<unit>", topic);
+        hs_why (&why, "unknown_topic", "topic '%s' is not report., update., rsvp., minutes., "
+                "heartbeat. or brief.<unit>", topic);
         return s_reject (self, &why, msg);
     }
     const char *unit = topic + strlen (kinds [kind]);
@@ -1435,7 +1508,10 @@ s_handle (hs_engine_t *self, zmsg_t *msg)
     if (kind == 3)
         rc = s_handle_minutes (self, msg, &unpacked.data, unit, body, body_size);
     else
+    if (kind == 4)
         rc = s_handle_heartbeat (self, msg, &unpacked.data, unit);
+    else
+        rc = s_handle_brief (self, msg, &unpacked.data, unit, body, body_size);
     msgpack_unpacked_destroy (&unpacked);
     return rc;
 }
@@ -1462,6 +1538,7 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
     self->staged_due = 0;
     self->open_delta = 0;
     self->overdue_delta = 0;
+    self->forward_staged = self->forward_tail;
     for (s_source_t *source = (s_source_t *) zhashx_first (self->sources); source;
          source = (s_source_t *) zhashx_next (self->sources))
         memset (source->staged, 0, sizeof (source->staged));
@@ -1476,6 +1553,13 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
         rc = work (self, arg);
     if (rc == 0)
         rc = s_open_cases_write (self);
+    if (rc == 0 && self->upstream) {
+        //  Nothing waits to go up: everything committed so far is up.
+        if (self->forward_head == self->forward_tail && !hs_upstream_busy (self->upstream))
+            self->forwarded_through = hs_store_peek_seq (self->store) - 1;
+        rc = hs_store_meta_put (self->store, "forwarded_through", self->forwarded_through)
+          || hs_store_meta_put (self->store, "forward_fseq", self->forward_fseq)? -1: 0;
+    }
     if (rc == 0)
         rc = hs_warnings_flush (self->warnings);
     if (rc == 0)
@@ -1495,6 +1579,7 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
     if (rc) {
         hs_reject_abort (self->reject);
         hs_warnings_forget (self->warnings);
+        self->forward_tail = self->forward_staged;
         s_outbox_clear (self);
         return -1;
     }
@@ -2738,6 +2823,216 @@ s_metrics_tick (hs_engine_t *self)
     }
 }
 
+//  ---------------------------------------------------------------------
+//  Forwarding to the level above (a district to its city)
+
+static bool
+s_forwardable (hs_engine_t *self, const char *topic)
+{
+    for (const char *prefix = (const char *) zlistx_first (self->forward_topics); prefix;
+         prefix = (const char *) zlistx_next (self->forward_topics))
+        if (strncmp (topic, prefix, strlen (prefix)) == 0)
+            return true;
+    return false;
+}
+
+static void
+s_forward_push (hs_engine_t *self, uint64_t seq, const char *topic)
+{
+    if (!s_forwardable (self, topic))
+        return;
+    if (self->forward_head > 0 && self->forward_head == self->forward_tail)
+        self->forward_head = self->forward_tail = self->forward_staged = 0;
+    if (self->forward_tail == self->forward_max) {
+        self->forward_max = self->forward_max? self->forward_max * 2: 64;
+        self->forward_queue = (uint64_t *) realloc (self->forward_queue,
+                                                    self->forward_max * sizeof (uint64_t));
+        assert (self->forward_queue);
+    }
+    self->forward_queue [self->forward_tail++] = seq;
+}
+
+//  Events after forwarded_through that are to go up: into the queue.
+static int
+s_forward_scan_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    hs_engine_t *self = (hs_engine_t *) arg;
+    if (key_size != 8)
+        return 0;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    char topic [HS_TOPIC_MAX + 1];
+    if (hs_proto_unpack_stored ((const uint8_t *) data, size, &unpacked) == 0
+    &&  hs_proto_strcpy (hs_proto_get (&unpacked.data, "topic"), topic, sizeof (topic)) == 0)
+        s_forward_push (self, hs_store_be64_get ((const uint8_t *) key), topic);
+    msgpack_unpacked_destroy (&unpacked);
+    return 0;
+}
+
+static int
+s_forward_start (hs_engine_t *self, char *error, size_t error_size)
+{
+    hs_config_t *config = self->config;
+    self->forward_topics = zlistx_new ();
+    zlistx_set_destructor (self->forward_topics, (zlistx_destructor_fn *) zstr_free);
+    zlistx_set_duplicator (self->forward_topics, (zlistx_duplicator_fn *) strdup);
+    char *topics = strdup (config->upstream_topics);
+    for (char *topic = strtok (topics, " "); topic; topic = strtok (NULL, " "))
+        zlistx_add_end (self->forward_topics, topic);
+    free (topics);
+    const char *server_key = NULL;
+    zcert_t *server = NULL;
+    if (config->security) {
+        self->upstream_cert = config->upstream_cert? zcert_load (config->upstream_cert): NULL;
+        server = config->upstream_server_cert? zcert_load (config->upstream_server_cert): NULL;
+        if (!self->upstream_cert || !server) {
+            snprintf (error, error_size, "with security on, upstream/cert and upstream/server_cert "
+                      "must name our certificate and the upper daemon's (%s, %s)",
+                      config->upstream_cert? config->upstream_cert: "unset",
+                      config->upstream_server_cert? config->upstream_server_cert: "unset");
+            zcert_destroy (&server);
+            return -1;
+        }
+        server_key = zcert_public_txt (server);
+    }
+    self->upstream = hs_upstream_new (config->upstream_submit, config->upstream_timeout_ms,
+                                      self->upstream_cert, server_key);
+    zcert_destroy (&server);
+    if (hs_store_view_begin (self->store))
+        return -1;
+    hs_store_meta_get (self->store, "forwarded_through", 0, &self->forwarded_through);
+    hs_store_meta_get (self->store, "forward_fseq", 0, &self->forward_fseq);
+    uint8_t from [8];
+    hs_store_be64_put (from, self->forwarded_through + 1);
+    int rc = hs_store_walk (self->store, HS_TABLE_EVENTS, from, 8, false, s_forward_scan_visit, self);
+    hs_store_view_end (self->store);
+    if (self->forward_tail)
+        hs_log_notice ("huishangd: %zu events wait to go up to %s", self->forward_tail,
+                       config->upstream_submit);
+    return rc;
+}
+
+//  The message that carries a stored event up: an escalation becomes a
+//  report from our unit (the upper level's "street"), a briefing a
+//  brief.<unit>. Returns 0, 1 if there is nothing to send, -1 if the
+//  store failed.
+static int
+s_forward_build (hs_engine_t *self, uint64_t seq, char *topic, size_t topic_size, hs_pack_t *pack)
+{
+    uint8_t key [8];
+    hs_store_be64_put (key, seq);
+    const void *data;
+    size_t size;
+    if (hs_store_view_begin (self->store))
+        return -1;
+    int rc = hs_store_get (self->store, HS_TABLE_EVENTS, key, 8, &data, &size);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    const char *unit = self->config->upstream_unit;
+    char id [HS_ID_MAX + 1];
+    snprintf (id, sizeof (id), "%s-%llu", self->config->district, (unsigned long long) seq);
+    char event_topic [HS_TOPIC_MAX + 1] = "";
+    const msgpack_object *body = NULL;
+    if (rc == 0 && hs_proto_unpack_stored (data, size, &unpacked) == 0) {
+        hs_proto_strcpy (hs_proto_get (&unpacked.data, "topic"), event_topic, sizeof (event_topic));
+        body = hs_proto_get (&unpacked.data, "body");
+    }
+    rc = rc < 0? -1: 1;
+    hs_pack_reset (pack);
+    if (body && body->type == MSGPACK_OBJECT_MAP && strncmp (event_topic, "escalate.", 9) == 0) {
+        char text [HS_NAME_MAX + 1], level [32], case_id [HS_ID_MAX + 1];
+        hs_map_t map, enterprise;
+        hs_map_begin (&map, pack);
+        hs_map_int (&map, "v", HS_PROTO_VERSION);
+        hs_map_str (&map, "id", id);
+        hs_map_str (&map, "source", unit);
+        hs_map_int (&map, "at", hs_proto_int (body, "at", self->now));
+        hs_map_key (&map, "enterprise");
+        hs_map_begin (&enterprise, pack);
+        hs_proto_strcpy (hs_proto_get (body, "enterprise"), text, sizeof (text));
+        hs_map_str (&enterprise, "name", text);
+        hs_map_end (&enterprise);
+        hs_proto_strcpy (hs_proto_get (body, "category"), text, sizeof (text));
+        hs_map_str (&map, "category", text);
+        hs_map_int (&map, "workers", hs_proto_int (body, "workers", 0));
+        if (hs_proto_int (body, "amount", -1) >= 0)
+            hs_map_int (&map, "amount", hs_proto_int (body, "amount", 0));
+        const msgpack_object *flags = hs_proto_get (body, "flags");
+        if (flags && flags->type == MSGPACK_OBJECT_ARRAY) {
+            hs_map_key (&map, "flags");
+            hs_pack_object (pack, flags);
+        }
+        hs_proto_strcpy (hs_proto_get (body, "level"), level, sizeof (level));
+        hs_proto_strcpy (hs_proto_get (body, "case"), case_id, sizeof (case_id));
+        char summary [256];
+        snprintf (summary, sizeof (summary), "%s case %s, %s, sent up as %s", self->config->district,
+                  case_id, level, event_topic);
+        hs_map_str (&map, "summary", summary);
+        hs_map_int (&map, "fseq", (int64_t) self->forward_fseq + 1);
+        hs_map_str (&map, "district_case", case_id);
+        hs_map_str (&map, "district_level", level);
+        hs_map_end (&map);
+        snprintf (topic, topic_size, "report.%s", unit);
+        rc = 0;
+    }
+    else
+    if (body && body->type == MSGPACK_OBJECT_MAP && strncmp (event_topic, "brief.", 6) == 0) {
+        hs_map_t map;
+        hs_map_begin (&map, pack);
+        hs_map_int (&map, "v", HS_PROTO_VERSION);
+        hs_map_str (&map, "id", id);
+        hs_map_str (&map, "source", unit);
+        hs_map_int (&map, "at", hs_proto_int (body, "at", self->now));
+        hs_map_key (&map, "brief");
+        hs_pack_object (pack, body);
+        hs_map_end (&map);
+        snprintf (topic, topic_size, "brief.%s", unit);
+        rc = 0;
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    hs_store_view_end (self->store);
+    return rc;
+}
+
+//  Each turn of the loop: take an answer, or send the next event up.
+static void
+s_forward_tick (hs_engine_t *self)
+{
+    if (!self->upstream)
+        return;
+    uint64_t seq;
+    char reason [300];
+    bool reopened;
+    hs_upstream_result_t result = hs_upstream_poll (self->upstream, &seq, reason, sizeof (reason),
+                                                    &reopened);
+    if (result != HS_UPSTREAM_NOTHING) {
+        assert (self->forward_head < self->forward_tail && self->forward_queue [self->forward_head] == seq);
+        self->forward_head++;
+        self->forward_fseq++;
+        self->forwarded_through = seq;
+        if (result == HS_UPSTREAM_STORED)
+            self->forwarded++;
+        else {
+            self->forward_refused++;
+            hs_log_error ("huishangd: %s refused event %llu, which will not go up: %s",
+                          self->config->upstream_submit, (unsigned long long) seq, reason);
+        }
+    }
+    //  Between transactions, everything in the queue is committed.
+    while (!hs_upstream_busy (self->upstream) && self->forward_head < self->forward_tail) {
+        char topic [HS_TOPIC_MAX + 1];
+        seq = self->forward_queue [self->forward_head];
+        int rc = s_forward_build (self, seq, topic, sizeof (topic), self->record);
+        if (rc < 0)
+            break;                      //  the store: try again next turn
+        if (rc == 0)
+            hs_upstream_send (self->upstream, topic, hs_pack_data (self->record),
+                              hs_pack_size (self->record), seq);
+        else
+            self->forward_head++;       //  nothing to send for it
+    }
+}
+
 //  The one line systemd shows for us (STATUS=).
 static void
 s_status_line (void *arg, char *line, size_t size)
@@ -2816,6 +3111,8 @@ hs_engine_run (hs_engine_t *self)
         }
         if (watchdog_ms && wait > watchdog_ms)
             wait = watchdog_ms;
+        if (self->upstream && hs_upstream_busy (self->upstream) && wait > 10)
+            wait = 10;                  //  its socket changes: looked at, not polled
         void *which = zpoller_wait (poller, (int) (wait < 1000? wait: 1000));
         if (which == hs_bus_ingest (self->bus))
             s_ingest (self);
@@ -2853,6 +3150,7 @@ hs_engine_run (hs_engine_t *self)
         }
         hs_service_tick (s_status_line, self);
         s_metrics_tick (self);
+        s_forward_tick (self);
     }
     hs_service_stopping ();
     zpoller_destroy (&poller);

@@ -666,6 +666,21 @@ hs_update_decode (const msgpack_object *map, const hs_limits_t *limits,
 }
 
 int
+hs_brief_in_decode (const msgpack_object *map, const hs_limits_t *limits,
+                    int64_t now_ms, hs_brief_in_t *brief, hs_why_t *why)
+{
+    memset (brief, 0, sizeof (*brief));
+    if (s_get_common (map, limits, now_ms, brief->id, brief->source, &brief->at, why))
+        return -1;
+    brief->brief = hs_proto_get (map, "brief");
+    if (!brief->brief)
+        return hs_why (why, "missing_field", "required field 'brief' is missing");
+    if (brief->brief->type != MSGPACK_OBJECT_MAP)
+        return hs_why (why, "bad_type", "field 'brief' must be a map");
+    return 0;
+}
+
+int
 hs_heartbeat_decode (const msgpack_object *map, const hs_limits_t *limits,
                      int64_t now_ms, hs_heartbeat_t *heartbeat, hs_why_t *why)
 {

@@ -217,6 +217,18 @@ typedef struct {
 int hs_heartbeat_decode (const msgpack_object *map, const hs_limits_t *limits,
                          int64_t now_ms, hs_heartbeat_t *heartbeat, hs_why_t *why);
 
+//  A lower daemon's briefing, forwarded (brief.<unit>): v, id, source, at,
+//  and `brief`, the briefing's body as the lower daemon published it.
+typedef struct {
+    char id [HS_ID_MAX + 1];
+    char source [HS_CODE_MAX + 1];
+    int64_t at;
+    const msgpack_object *brief;            //  a map, borrowed
+} hs_brief_in_t;
+
+int hs_brief_in_decode (const msgpack_object *map, const hs_limits_t *limits,
+                        int64_t now_ms, hs_brief_in_t *brief, hs_why_t *why);
+
 //  An answer to a meeting request, from an `rsvp.<unit>` body.
 typedef struct {
     char id [HS_ID_MAX + 1];
