@@ -214,7 +214,7 @@ hs_config_load (const char *path, char *error, size_t error_size)
     self->upstream_timeout_ms = 3000;
     if (!rc && self->district)
         self->upstream_unit = zsys_sprintf ("street.%s", self->district);
-    hs_config_set (&self->upstream_topics, "escalate.city brief.weekly");
+    hs_config_set (&self->upstream_topics, "escalate.city");
     if (zconfig_locate (hs_zpl_root (zpl), "upstream/submit"))
         TEXT ("upstream/submit", &self->upstream_submit);
     if (zconfig_locate (hs_zpl_root (zpl), "upstream/unit"))

@@ -2882,13 +2882,17 @@ s_forward_start (hs_engine_t *self, char *error, size_t error_size)
     free (topics);
     const char *server_key = NULL;
     zcert_t *server = NULL;
-    if (config->security) {
+    //  CURVE up there whenever we have a certificate for it, whatever our
+    //  own sockets do.
+    if (config->upstream_cert || config->upstream_server_cert) {
         self->upstream_cert = config->upstream_cert? zcert_load (config->upstream_cert): NULL;
         server = config->upstream_server_cert? zcert_load (config->upstream_server_cert): NULL;
-        if (!self->upstream_cert || !server) {
-            snprintf (error, error_size, "with security on, upstream/cert and upstream/server_cert "
-                      "must name our certificate and the upper daemon's (%s, %s)",
-                      config->upstream_cert? config->upstream_cert: "unset",
+        if (!self->upstream_cert || !*zcert_secret_txt (self->upstream_cert)
+        ||  streq (zcert_secret_txt (self->upstream_cert), "0000000000000000000000000000000000000000")
+        ||  !server) {
+            snprintf (error, error_size, "upstream/cert and upstream/server_cert must name our "
+                      "certificate (with its _secret file) and the upper daemon's public one "
+                      "(%s, %s)", config->upstream_cert? config->upstream_cert: "unset",
                       config->upstream_server_cert? config->upstream_server_cert: "unset");
             zcert_destroy (&server);
             return -1;
@@ -2939,7 +2943,9 @@ s_forward_build (hs_engine_t *self, uint64_t seq, char *topic, size_t topic_size
     }
     rc = rc < 0? -1: 1;
     hs_pack_reset (pack);
-    if (body && body->type == MSGPACK_OBJECT_MAP && strncmp (event_topic, "escalate.", 9) == 0) {
+    //  escalate.city carries the weekly briefing too (汇报): it has a period.
+    bool briefing = body && body->type == MSGPACK_OBJECT_MAP && hs_proto_get (body, "period");
+    if (body && body->type == MSGPACK_OBJECT_MAP && !briefing && strncmp (event_topic, "escalate.", 9) == 0) {
         char text [HS_NAME_MAX + 1], level [32], case_id [HS_ID_MAX + 1];
         hs_map_t map, enterprise;
         hs_map_begin (&map, pack);
@@ -2976,7 +2982,7 @@ s_forward_build (hs_engine_t *self, uint64_t seq, char *topic, size_t topic_size
         rc = 0;
     }
     else
-    if (body && body->type == MSGPACK_OBJECT_MAP && strncmp (event_topic, "brief.", 6) == 0) {
+    if (briefing) {
         hs_map_t map;
         hs_map_begin (&map, pack);
         hs_map_int (&map, "v", HS_PROTO_VERSION);

@@ -11,7 +11,7 @@ import time
 import lmdb
 import msgpack
 
-from harness import ROOT, Daemon, config_copy, replay_all, report
+from harness import ROOT, Daemon, config_copy, local_ms, replay_all, report
 
 DISTRICTS = ("putuo", "jingan", "xuhui")
 
@@ -114,5 +114,99 @@ def test_three_districts_one_city_kill9_exactly_once():
             assert "no answer from" in log and "answers again" in log, log[-1500:]
     finally:
         for daemon in list(districts.values()) + [city]:
+            daemon.cleanup()
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_curve_identity_of_each_district_at_the_city():
+    """With security on at the city, a district's reports go up under its
+    own key; a district using another's key is refused (spoofing), logged,
+    and nothing of it is stored."""
+    import subprocess
+    from harness import CLIENT
+    top = tempfile.mkdtemp(prefix="hs-fleet-curve-")
+    daemons = []
+    try:
+        city_folder = os.path.join(top, "city")
+        certs = os.path.join(top, "certs")
+        for unit in ("server", "street.putuo", "street.jingan"):
+            out = subprocess.run([CLIENT, "keygen", unit, "--dir", certs], capture_output=True,
+                                 text=True, timeout=20)
+            assert out.returncode == 0, out.stderr
+        os.makedirs(os.path.join(city_folder, "certs", "clients"))
+        for unit in ("street.putuo", "street.jingan"):
+            shutil.copy(os.path.join(certs, unit + ".cert"), os.path.join(city_folder, "certs", "clients"))
+        shutil.copy(os.path.join(certs, "server.cert"), os.path.join(city_folder, "certs"))
+        shutil.copy(os.path.join(certs, "server.cert_secret"), os.path.join(city_folder, "certs"))
+        text = open(os.path.join(ROOT, "config", "city", "huishang.cfg")).read()
+        text = text.replace("    rules = ../rules.cfg", "    rules = " + os.path.join(ROOT, "config", "rules.cfg"))
+        text = text.replace("holidays = ../holidays-cn-2026.txt",
+                            "holidays = " + os.path.join(ROOT, "config", "holidays-cn-2026.txt"))
+        text = re.sub(r"\n    enabled = 0", "\n    enabled = 1", text)
+        text = re.sub(r"\n    dashboards = 1", "\n    dashboards = 0", text)
+        shutil.copy(os.path.join(ROOT, "config", "city", "units.cfg"), city_folder)
+        open(os.path.join(city_folder, "huishang.cfg"), "w").write(text)
+        city = Daemon(folder=city_folder, config=os.path.join(city_folder, "huishang.cfg")).start()
+        daemons.append(city)
+        for district, key in (("putuo", "street.putuo"), ("jingan", "street.putuo")):
+            folder = os.path.join(top, district)
+            os.mkdir(folder)
+            path = district_config(folder, district, city)
+            text = open(path).read()
+            text = text.replace("    #cert = certs/upstream.cert", "    cert = " + os.path.join(certs, key + ".cert"))
+            text = text.replace("    #server_cert = certs/city.cert", "    server_cert = " + os.path.join(certs, "server.cert"))
+            open(path, "w").write(text)
+            daemon = Daemon(folder=folder, config=path).start()
+            daemons.append(daemon)
+            feeder = daemon.feeder()
+            feeder.send(report(rid="k1", street="wanli", source="hrss", name=district + "企业", workers=150))
+            feeder.close()
+        putuo, jingan = daemons[1], daemons[2]
+        wait_until(lambda: city.counters()["reports"] == 1, 20, "putuo's report at the city")
+        wait_until(lambda: "refused event" in jingan.read_log(), 20, "jingan refused")
+        assert "spoofing" in jingan.read_log()
+        time.sleep(0.5)
+        stored = city_reports(city)
+        assert [e["body"]["source"] for e in stored] == ["street.putuo"]
+        assert city.health()["rejections"].get("spoofing") == 1
+    finally:
+        for daemon in daemons:
+            daemon.cleanup()
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_weekly_briefing_goes_up_as_a_district_briefing():
+    top = tempfile.mkdtemp(prefix="hs-fleet-brief-")
+    city = Daemon(folder=os.path.join(top, "city"),
+                  config=os.path.join(ROOT, "config", "city", "huishang.cfg"))
+    os.mkdir(city.folder)
+    daemons = [city]
+    try:
+        city.start()
+        watcher = city.watcher(("brief.district", "alert."))
+        folder = os.path.join(top, "putuo")
+        os.mkdir(folder)
+        # Sunday evening, 20,000 times faster: Monday 08:30 comes in 2 s
+        district = Daemon(folder=folder, config=district_config(folder, "putuo", city),
+                          extra_args=["--time-start", "2026-03-01T20:00", "--time-scale", "20000"])
+        daemons.append(district.start())
+        feeder = district.feeder()
+        feeder.send(report(rid="w1", name="一周企业", workers=40, at=local_ms("2026-03-01T20:00")))
+        feeder.close()
+        got = {}
+        deadline = time.time() + 30
+        while time.time() < deadline and "brief.district" not in got:
+            for topic, body in watcher.recv_all(quiet_ms=300):
+                got.setdefault(topic, body)
+        assert "brief.district" in got, got
+        brief = got["brief.district"]
+        assert brief["from"] == "street.putuo" and brief["brief"]["period"] == "weekly"
+        assert brief["brief"]["from"] == "putuo" and brief["brief"]["new"]["total"] == 1, brief
+        # a major case is no escalate.city: nothing of it went up as a report
+        assert not any(topic.startswith("alert.") for topic in got), got
+        assert not city_reports(city)
+        watcher.close()
+    finally:
+        for daemon in daemons:
             daemon.cleanup()
         shutil.rmtree(top, ignore_errors=True)
