@@ -830,51 +830,34 @@ s_parse_api_options (hs_config_t *config, int argc, char *argv [], s_api_options
     return optind;
 }
 
+//  health (also stats): the daemon's health and counters as JSON, exit 1
+//  unless its status is ok; metrics: its metrics in Prometheus's text format.
 static int
-s_health (hs_config_t *config, int argc, char *argv [])
+s_health (hs_config_t *config, int argc, char *argv [], bool metrics)
 {
     s_api_options_t options;
     int first = s_parse_api_options (config, argc, argv, &options, NULL, NULL, NULL);
     if (first < 0) {
-        printf ("usage: huishang health|stats [--api EP] [--timeout MS]\n");
+        printf ("usage: huishang %s [--api EP] [--timeout MS]\n", metrics? "metrics": "health|stats");
         return first == -1? 0: 2;
     }
     zsock_t *req = s_api_connect (options.endpoint, options.timeout);
     if (!req)
         return 1;
     s_reply_t reply;
-    int rc = s_api (req, "health", NULL, &reply);
-    if (rc >= 0) {
-        s_print_json (reply.body, true);
-        char status [16];
-        if (rc == 0 && !streq (s_str (reply.body, "status", status, sizeof (status)), "ok"))
-            rc = 1;
-    }
-    s_reply_destroy (&reply);
-    zsock_destroy (&req);
-    return rc == 0? 0: 1;
-}
-
-//  The daemon's metrics, in Prometheus's text format, as they are now.
-static int
-s_metrics (hs_config_t *config, int argc, char *argv [])
-{
-    s_api_options_t options;
-    int first = s_parse_api_options (config, argc, argv, &options, NULL, NULL, NULL);
-    if (first < 0) {
-        printf ("usage: huishang metrics [--api EP] [--timeout MS]\n");
-        return first == -1? 0: 2;
-    }
-    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
-    if (!req)
-        return 1;
-    s_reply_t reply;
-    int rc = s_api (req, "metrics", NULL, &reply);
-    if (rc == 0) {
+    int rc = s_api (req, metrics? "metrics": "health", NULL, &reply);
+    if (rc == 0 && metrics) {
         const msgpack_object *text = hs_proto_get (reply.body, "text");
         if (text && text->type == MSGPACK_OBJECT_STR)
             fwrite (text->via.str.ptr, 1, text->via.str.size, stdout);
         else
+            rc = 1;
+    }
+    else
+    if (rc >= 0 && !metrics) {
+        s_print_json (reply.body, true);
+        char status [16];
+        if (rc == 0 && !streq (s_str (reply.body, "status", status, sizeof (status)), "ok"))
             rc = 1;
     }
     s_reply_destroy (&reply);
@@ -1500,10 +1483,10 @@ main (int argc, char *argv [])
         rc = s_watch (config, argc - first, argv + first);
     else
     if (streq (command, "health") || streq (command, "stats"))
-        rc = s_health (config, argc - first, argv + first);
+        rc = s_health (config, argc - first, argv + first, false);
     else
     if (streq (command, "metrics"))
-        rc = s_metrics (config, argc - first, argv + first);
+        rc = s_health (config, argc - first, argv + first, true);
     else
     if (streq (command, "case") || streq (command, "why"))
         rc = s_case (config, argc - first, argv + first, streq (command, "why"));
