@@ -41,7 +41,7 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/huishangd: $(BUILD)/daemon/huishangd.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/huishang: $(BUILD)/clients/huishang.o $(LIB)
+$(BUILD)/huishang: $(BUILD)/clients/huishang.o $(BUILD)/clients/huishang_rules.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
 
 $(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(LIB)

@@ -14,7 +14,7 @@
     =========================================================================
 */
 
-#include "../daemon/hs_config.h"
+#include "huishang.h"
 #include "../daemon/hs_query.h"
 #include "../daemon/hs_verify.h"
 #include <jansson.h>
@@ -44,8 +44,8 @@ s_client_secure (zsock_t *sock)
 //  ---------------------------------------------------------------------
 //  JSON <-> msgpack
 
-static void
-s_json_to_pack (json_t *json, hs_pack_t *pack)
+void
+huishang_json_to_pack (json_t *json, hs_pack_t *pack)
 {
     switch (json_typeof (json)) {
         case JSON_OBJECT: {
@@ -54,7 +54,7 @@ s_json_to_pack (json_t *json, hs_pack_t *pack)
             json_t *value;
             json_object_foreach (json, key, value) {
                 hs_pack_str (pack, key);
-                s_json_to_pack (value, pack);
+                huishang_json_to_pack (value, pack);
             }
             break;
         }
@@ -63,7 +63,7 @@ s_json_to_pack (json_t *json, hs_pack_t *pack)
             size_t index;
             json_t *value;
             json_array_foreach (json, index, value)
-                s_json_to_pack (value, pack);
+                huishang_json_to_pack (value, pack);
             break;
         }
         case JSON_STRING:
@@ -328,7 +328,7 @@ s_publish_json (s_publisher_t *self, json_t *object, const char *where)
     if (!json_object_get (object, "at"))
         json_object_set_new (object, "at", json_integer (zclock_time ()));
     hs_pack_reset (self->pack);
-    s_json_to_pack (object, self->pack);
+    huishang_json_to_pack (object, self->pack);
     return s_publisher_send (self, topic, hs_pack_data (self->pack), hs_pack_size (self->pack), where);
 }
 
@@ -729,7 +729,7 @@ s_api (zsock_t *req, const char *command, json_t *args, s_reply_t *reply)
     zmsg_addstr (request, command);
     if (args) {
         hs_pack_t *pack = hs_pack_new ();
-        s_json_to_pack (args, pack);
+        huishang_json_to_pack (args, pack);
         zmsg_addmem (request, hs_pack_data (pack), hs_pack_size (pack));
         hs_pack_destroy (&pack);
     }
@@ -1403,6 +1403,7 @@ s_usage (FILE *out)
         "  plenary  the convener calls a plenary meeting of all members\n"
         "  health   the daemon's health and counters, as JSON (also: stats)\n"
         "  metrics  the same and more in Prometheus's text format\n"
+        "  rules    check, test or backtest a rules file, without a daemon\n"
         "  verify   check a store's invariants (safe on a running daemon's store)\n"
         "  keygen   a CurveZMQ certificate pair for a unit (huishang keygen UNIT)\n"
         "  backup   a consistent, compacted hot copy of a store\n"
@@ -1487,6 +1488,9 @@ main (int argc, char *argv [])
     else
     if (streq (command, "metrics"))
         rc = s_health (config, argc - first, argv + first, true);
+    else
+    if (streq (command, "rules"))
+        rc = huishang_rules (config, argc - first, argv + first);
     else
     if (streq (command, "case") || streq (command, "why"))
         rc = s_case (config, argc - first, argv + first, streq (command, "why"));

@@ -369,6 +369,28 @@ s_condition_holds (const s_condition_t *condition, const hs_facts_t *facts, int 
 //  ---------------------------------------------------------------------
 //  Loading
 
+//  Every key under `node` must be one of `keys` (NULL-terminated): a typo
+//  is an error at its line, never a setting silently ignored.
+static int
+s_only_keys (hs_zpl_t *zpl, zconfig_t *node, const char *const *keys, char *error,
+             size_t error_size)
+{
+    for (zconfig_t *child = node? zconfig_child (node): NULL; child; child = zconfig_next (child)) {
+        bool known = false;
+        for (size_t index = 0; keys [index] && !known; index++)
+            known = streq (zconfig_name (child), keys [index]);
+        if (!known) {
+            char expected [200] = "";
+            for (size_t index = 0; keys [index]; index++)
+                snprintf (expected + strlen (expected), sizeof (expected) - strlen (expected),
+                          "%s%s", index? ", ": "", keys [index]);
+            return hs_zpl_error (zpl, child, error, error_size, "unknown key '%s' in '%s' "
+                                 "(expected %s)", zconfig_name (child), zconfig_name (node), expected);
+        }
+    }
+    return 0;
+}
+
 static int
 s_load_rules (hs_zpl_t *zpl, zconfig_t *section, bool routing, hs_units_t *units,
               s_rule_t **rules_p, size_t *size_p, char *error, size_t error_size)
@@ -379,9 +401,13 @@ s_load_rules (hs_zpl_t *zpl, zconfig_t *section, bool routing, hs_units_t *units
     s_rule_t *rules = (s_rule_t *) zmalloc ((capacity + 1) * sizeof (s_rule_t));
     *rules_p = rules;
     *size_p = 0;
+    static const char *severity_keys [] = { "level", "when", NULL };
+    static const char *routing_keys [] = { "when", NULL };
     for (zconfig_t *node = zconfig_child (section); node; node = zconfig_next (node)) {
         s_rule_t *rule = &rules [*size_p];
         const char *name = zconfig_name (node);
+        if (s_only_keys (zpl, node, routing? routing_keys: severity_keys, error, error_size))
+            return -1;
         zconfig_t *when = zconfig_locate (node, "when");
         if (!when)
             return hs_zpl_error (zpl, node, error, error_size, "rule '%s' has no 'when'", name);
@@ -416,7 +442,10 @@ static int
 s_load_ladder (hs_rules_t *self, hs_zpl_t *zpl, zconfig_t *section, hs_units_t *units,
                char *error, size_t error_size)
 {
+    static const char *keys [] = { "notify", "escalate", "meeting", "participants", "deadline", NULL };
     for (zconfig_t *node = zconfig_child (section); node; node = zconfig_next (node)) {
+        if (s_only_keys (zpl, node, keys, error, error_size))
+            return -1;
         int level = hs_level_parse (zconfig_name (node));
         if (level < 0)
             return hs_zpl_error (zpl, node, error, error_size, "'%s' is not a level", zconfig_name (node));
@@ -505,6 +534,25 @@ s_load_policy (hs_rules_t *self, hs_zpl_t *zpl, zconfig_t *root, hs_units_t *uni
                char *error, size_t error_size)
 {
     hs_policy_t *policy = &self->policy;
+    static const char *supervision_keys [] = { "general", "significant", "major", "critical", NULL };
+    static const char *warnings_keys [] = { "enterprise", "street", "prompt", NULL };
+    static const char *enterprise_keys [] = { "window", "threshold", "raise", NULL };
+    static const char *street_keys [] = { "window", "threshold", NULL };
+    static const char *prompt_keys [] = { "window", "streets", NULL };
+    static const char *meetings_keys [] = { "chairs", "lead", "quorum", "plenary_deadline", NULL };
+    static const char *briefs_keys [] = { "daily", "weekly", NULL };
+    zconfig_t *warnings_node = zconfig_locate (root, "warnings");
+    if (s_only_keys (zpl, zconfig_locate (root, "supervision"), supervision_keys, error, error_size)
+    ||  s_only_keys (zpl, warnings_node, warnings_keys, error, error_size)
+    ||  s_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "enterprise"): NULL,
+                     enterprise_keys, error, error_size)
+    ||  s_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "street"): NULL,
+                     street_keys, error, error_size)
+    ||  s_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "prompt"): NULL,
+                     prompt_keys, error, error_size)
+    ||  s_only_keys (zpl, zconfig_locate (root, "meetings"), meetings_keys, error, error_size)
+    ||  s_only_keys (zpl, zconfig_locate (root, "briefs"), briefs_keys, error, error_size))
+        return -1;
     zconfig_t *supervision = zconfig_locate (root, "supervision");
     for (int level = 0; level < HS_LEVEL_COUNT; level++)
         if (s_policy_duration (zpl, supervision? supervision: root, hs_level_name (level),
@@ -580,8 +628,11 @@ hs_rules_load (hs_zpl_t *zpl, hs_units_t *units, char *error, size_t error_size)
     zconfig_t *severity = zconfig_locate (root, "severity");
     zconfig_t *routing = zconfig_locate (root, "routing");
     zconfig_t *ladder = zconfig_locate (root, "ladder");
-    int rc = 0;
-    if (!severity || !routing || !ladder)
+    static const char *sections [] = {
+        "severity", "routing", "ladder", "supervision", "warnings", "meetings", "briefs", NULL
+    };
+    int rc = s_only_keys (zpl, root, sections, error, error_size);
+    if (!rc && (!severity || !routing || !ladder))
         rc = hs_zpl_error (zpl, root, error, error_size,
                            "rules need 'severity', 'routing' and 'ladder' sections");
     if (!rc)

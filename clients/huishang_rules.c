@@ -1,0 +1,460 @@
+/*  =========================================================================
+    huishang rules - rules you can test before you trust them
+
+        huishang rules check FILE
+        huishang rules test FILE [REPORT.json ...]
+        huishang rules backtest FILE --store DIR [--since T] [--limit N]
+
+    check validates a rules file against the units (line-numbered errors,
+    like amtool's check-config); test classifies reports given as JSON
+    (the wire's field names) without a daemon: level, routed units, every
+    unit, the ladder's actions and every rule that fired; backtest
+    replays the stored reports, case by case, through a candidate rule
+    set and says how decisions would change. The store is opened read-only:
+    safe on a live daemon's store.
+    =========================================================================
+*/
+
+#include "huishang.h"
+#include "../daemon/hs_cases.h"
+#include "../daemon/hs_store.h"
+
+//  The units the rules are checked against: --units FILE, else the
+//  configuration's (built-in defaults without --config).
+static hs_units_t *
+s_units (hs_config_t *config, const char *units_file, bool *owned)
+{
+    *owned = false;
+    if (!units_file)
+        return config->units;
+    char error [512];
+    hs_zpl_t *zpl = hs_zpl_load_file (units_file, error, sizeof (error));
+    hs_units_t *units = zpl? hs_units_load (zpl, error, sizeof (error)): NULL;
+    hs_zpl_destroy (&zpl);
+    if (!units)
+        fprintf (stderr, "huishang: %s\n", error);
+    *owned = units != NULL;
+    return units;
+}
+
+static hs_rules_t *
+s_rules_load (const char *file, hs_units_t *units, char *error, size_t error_size)
+{
+    hs_zpl_t *zpl = hs_zpl_load_file (file, error, error_size);
+    hs_rules_t *rules = zpl? hs_rules_load (zpl, units, error, error_size): NULL;
+    hs_zpl_destroy (&zpl);
+    return rules;
+}
+
+static void
+s_print_list (const char *label, const char *const *list)
+{
+    printf ("  %-9s", label);
+    if (!list [0])
+        printf (" -");
+    for (size_t index = 0; list [index]; index++)
+        printf ("%s%s", index? ", ": " ", list [index]);
+    printf ("\n");
+}
+
+//  Classify one report as a new case would be: returns 0, or 1 if the
+//  report is not one the daemon would accept (the reason printed).
+static int
+s_test_one (hs_config_t *config, hs_units_t *units, hs_rules_t *rules, const char *label,
+            json_t *json)
+{
+    hs_pack_t *pack = hs_pack_new ();
+    huishang_json_to_pack (json, pack);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    hs_why_t why;
+    hs_report_t report;
+    int rc = 1;
+    //  Fill in what a feeder's client would: v, and a time if there is none.
+    if (hs_proto_unpack_map (hs_pack_data (pack), hs_pack_size (pack), &config->limits,
+                             &unpacked, &why) == 0
+    &&  hs_report_decode (&unpacked.data, &config->limits, INT64_MAX / 4, &report, &why) == 0) {
+        const hs_unit_t *street = hs_units_street (units, *report.street? report.street: report.source);
+        if (!street && *report.street)
+            printf ("%s: not accepted: unknown_street ('%s' is not a street or town of ours)\n",
+                    label, report.street);
+        else
+        if (!street)
+            printf ("%s: not accepted: missing_field (required field 'street' is missing; "
+                    "only a street's own reports may leave it out)\n", label);
+        else {
+            hs_case_t *kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+            hs_case_open (kase, "test", 1, &report, street->code);
+            const char *sources [HS_CASE_MAX_SOURCES + 1];
+            hs_facts_t facts;
+            hs_case_facts (kase, &facts, sources);
+            hs_decision_t decision;
+            hs_rules_classify (rules, &facts, -1, &decision);
+            hs_ladder_actions_t actions;
+            hs_rules_actions (rules, -1, decision.level, &actions);
+            printf ("%s: %s (%s)  %s, %s, %lld workers\n", label, hs_level_name (decision.level),
+                    hs_level_zh (decision.level), report.enterprise,
+                    hs_category_name (report.category), (long long) report.workers);
+            s_print_list ("routed", decision.routed);
+            s_print_list ("units", decision.units);
+            s_print_list ("fired", decision.reasons);
+            printf ("  %-9s", "ladder");
+            if (actions.meeting)
+                printf (" meeting (%s, %s, within %lld h)", actions.meeting,
+                        actions.meeting_members? "all members": "the routed units",
+                        (long long) (actions.deadline_ms / 3600000));
+            for (size_t index = 0; actions.escalate [index]; index++)
+                printf (" escalate.%s", actions.escalate [index]);
+            if (!actions.meeting && !actions.escalate [0])
+                printf (" -");
+            printf ("\n");
+            free (kase);
+            rc = 0;
+        }
+    }
+    else
+        printf ("%s: not accepted: %s (%s)\n", label, why.code, why.detail);
+    msgpack_unpacked_destroy (&unpacked);
+    hs_pack_destroy (&pack);
+    return rc;
+}
+
+//  A report file: one JSON object, or JSON lines (one object per line).
+static int
+s_test_file (hs_config_t *config, hs_units_t *units, hs_rules_t *rules, const char *path)
+{
+    FILE *file = streq (path, "-")? stdin: fopen (path, "r");
+    if (!file) {
+        fprintf (stderr, "huishang: cannot read %s: %s\n", path, strerror (errno));
+        return 2;
+    }
+    json_error_t error;
+    int rc = 0;
+    json_t *json = json_loadf (file, JSON_DISABLE_EOF_CHECK, &error);
+    if (json && json_is_object (json)) {
+        //  One object, or the first of several lines.
+        int line = 1;
+        while (json) {
+            char label [512];
+            const char *id = json_string_value (json_object_get (json, "id"));
+            snprintf (label, sizeof (label), "%s:%d%s%s", path, line, id? " ": "", id? id: "");
+            rc |= s_test_one (config, units, rules, label, json);
+            json_decref (json);
+            line++;
+            json = json_loadf (file, JSON_DISABLE_EOF_CHECK, &error);
+            if (!json && !feof (file) && error.position > 0 && !strstr (error.text, "end of file")) {
+                fprintf (stderr, "huishang: %s:%d: %s\n", path, error.line, error.text);
+                rc = 2;
+            }
+        }
+    }
+    else {
+        fprintf (stderr, "huishang: %s:%d: %s\n", path, error.line,
+                 json? "a report is a JSON object": error.text);
+        json_decref (json);
+        rc = 2;
+    }
+    if (file != stdin)
+        fclose (file);
+    return rc;
+}
+
+//  ---------------------------------------------------------------------
+//  backtest
+
+typedef struct {
+    hs_store_t *store;
+    hs_config_t *config;
+    hs_units_t *units;
+    hs_rules_t *rules;
+    int64_t since;
+    int64_t limit;              //  cases listed at most
+    const char *case_id;        //  the case being replayed (history walk)
+    hs_case_t *fresh;           //  it, rebuilt under the candidate rules
+    int old_level;              //  its level by the recorded classifications
+    const char *old_reasons [HS_RULES_MAX_OUT + 1];
+    char old_reason_text [HS_RULES_MAX_OUT][HS_CODE_MAX + 1];
+    hs_decision_t decision;     //  the candidate's last decision
+    size_t reports;             //  in this case
+    int64_t before [HS_LEVEL_COUNT], after [HS_LEVEL_COUNT];
+    int64_t cases, changed, listed, reports_total;
+} s_backtest_t;
+
+//  One history entry of the case: a report's event, merged and classified.
+static int
+s_backtest_report (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_backtest_t *test = (s_backtest_t *) arg;
+    size_t id_size = strlen (test->case_id) + 1;
+    if (key_size != id_size + 8 || memcmp (key, test->case_id, id_size))
+        return 1;                       //  past this case's entries
+    if (size != 6 || memcmp (data, "report", 6))
+        return 0;
+    uint64_t seq = hs_store_be64_get ((const uint8_t *) key + id_size);
+    uint8_t event_key [8];
+    hs_store_be64_put (event_key, seq);
+    const void *event;
+    size_t event_size;
+    if (hs_store_get (test->store, HS_TABLE_EVENTS, event_key, 8, &event, &event_size))
+        return 0;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    hs_report_t report;
+    hs_why_t why;
+    if (hs_proto_unpack_stored (event, event_size, &unpacked) == 0) {
+        const msgpack_object *body = hs_proto_get (&unpacked.data, "body");
+        char level [32];
+        if (hs_proto_strcpy (hs_proto_get (&unpacked.data, "level"), level, sizeof (level)) == 0
+        &&  hs_level_parse (level) > test->old_level)
+            test->old_level = hs_level_parse (level);
+        const msgpack_object *reasons = hs_proto_get (&unpacked.data, "reasons");
+        if (reasons && reasons->type == MSGPACK_OBJECT_ARRAY) {
+            size_t count = 0;
+            for (uint32_t index = 0; index < reasons->via.array.size && count < HS_RULES_MAX_OUT; index++)
+                if (hs_proto_strcpy (&reasons->via.array.ptr [index], test->old_reason_text [count],
+                                     HS_CODE_MAX + 1) == 0) {
+                    test->old_reasons [count] = test->old_reason_text [count];
+                    count++;
+                }
+            test->old_reasons [count] = NULL;
+        }
+        if (body && hs_report_decode (body, &test->config->limits, INT64_MAX / 4, &report, &why) == 0) {
+            const hs_unit_t *street = hs_units_street (test->units,
+                                                       *report.street? report.street: report.source);
+            if (test->reports == 0)
+                hs_case_open (test->fresh, test->case_id, seq, &report,
+                              street? street->code: report.street);
+            else
+                hs_case_merge (test->fresh, seq, &report);
+            const char *sources [HS_CASE_MAX_SOURCES + 1];
+            hs_facts_t facts;
+            hs_case_facts (test->fresh, &facts, sources);
+            hs_rules_classify (test->rules, &facts, test->fresh->level, &test->decision);
+            hs_case_classified (test->fresh, &test->decision, hs_rules_version (test->rules));
+            test->reports++;
+        }
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    return 0;
+}
+
+//  The routed units of a decision or a case, as one sorted line.
+static void
+s_sorted_line (const char *const *list, char *line, size_t size)
+{
+    const char *sorted [HS_RULES_MAX_OUT + 1];
+    size_t count = 0;
+    for (; list [count] && count < HS_RULES_MAX_OUT; count++)
+        sorted [count] = list [count];
+    for (size_t i = 1; i < count; i++)
+        for (size_t j = i; j > 0 && strcmp (sorted [j - 1], sorted [j]) > 0; j--) {
+            const char *swap = sorted [j];
+            sorted [j] = sorted [j - 1];
+            sorted [j - 1] = swap;
+        }
+    size_t used = 0;
+    line [0] = 0;
+    for (size_t index = 0; index < count && used + 1 < size; index++)
+        used += (size_t) snprintf (line + used, size - used, "%s%s", index? " ": "", sorted [index]);
+}
+
+static int
+s_backtest_case (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_backtest_t *test = (s_backtest_t *) arg;
+    (void) key;
+    (void) key_size;
+    hs_case_t *stored = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    if (hs_case_decode (data, size, stored) || stored->opened < test->since) {
+        free (stored);
+        return 0;
+    }
+    test->case_id = stored->id;
+    test->reports = 0;
+    test->old_level = -1;
+    test->old_reasons [0] = NULL;
+    memset (test->fresh, 0, sizeof (hs_case_t));
+    hs_store_walk (test->store, HS_TABLE_HISTORY, stored->id, strlen (stored->id) + 1, false,
+                   s_backtest_report, test);
+    if (test->reports && test->old_level >= 0) {
+        test->cases++;
+        test->reports_total += (int64_t) test->reports;
+        int new_level = test->decision.level;
+        test->before [test->old_level]++;
+        test->after [new_level]++;
+        //  Routes: what the candidate routes to against what the case went to.
+        const char *old_units [HS_CASE_MAX_UNITS + 1];
+        hs_case_units (stored, old_units);
+        char old_line [2048], new_line [2048];
+        s_sorted_line (old_units, old_line, sizeof (old_line));
+        s_sorted_line (test->decision.units, new_line, sizeof (new_line));
+        bool level_differs = new_level != test->old_level;
+        bool routes_differ = strcmp (old_line, new_line) != 0;
+        if (level_differs || routes_differ) {
+            test->changed++;
+            if (test->listed < test->limit) {
+                test->listed++;
+                printf ("%s  %s, %zu report%s\n", stored->id, stored->enterprise, test->reports,
+                        test->reports == 1? "": "s");
+                printf ("  level     %s -> %s%s\n", hs_level_name (test->old_level),
+                        hs_level_name (new_level), level_differs? "": " (same)");
+                if (routes_differ) {
+                    printf ("  units was %s\n", old_line);
+                    printf ("  units now %s\n", new_line);
+                }
+                s_print_list ("fired was", test->old_reasons);
+                s_print_list ("fired now", test->decision.reasons);
+            }
+        }
+    }
+    free (stored);
+    return 0;
+}
+
+static int
+s_backtest (hs_config_t *config, hs_units_t *units, hs_rules_t *rules, const char *store_path,
+            int64_t since, int64_t limit)
+{
+    char error [512];
+    hs_store_t *store = hs_store_open_readonly (store_path, error, sizeof (error));
+    if (!store) {
+        fprintf (stderr, "huishang: %s\n", error);
+        return 1;
+    }
+    s_backtest_t test = {
+        .store = store, .config = config, .units = units, .rules = rules, .since = since,
+        .limit = limit, .fresh = (hs_case_t *) zmalloc (sizeof (hs_case_t))
+    };
+    //  One read transaction: a consistent view, and the daemon goes on.
+    int rc = hs_store_view_begin (store);
+    if (rc == 0) {
+        rc = hs_store_walk (store, HS_TABLE_CASES, NULL, 0, false, s_backtest_case, &test);
+        hs_store_view_end (store);
+    }
+    if (rc == 0) {
+        if (test.changed > test.listed)
+            printf ("... and %lld more changed cases (--limit)\n",
+                    (long long) (test.changed - test.listed));
+        printf ("\n%lld cases (%lld reports) replayed under %.12s; %lld would change\n",
+                (long long) test.cases, (long long) test.reports_total, hs_rules_version (rules),
+                (long long) test.changed);
+        printf ("%-12s %8s %8s\n", "level", "before", "after");
+        for (int level = 0; level < HS_LEVEL_COUNT; level++)
+            printf ("%-12s %8lld %8lld\n", hs_level_name (level), (long long) test.before [level],
+                    (long long) test.after [level]);
+    }
+    else
+        fprintf (stderr, "huishang: the store could not be read\n");
+    free (test.fresh);
+    hs_store_destroy (&store);
+    return rc == 0? 0: 1;
+}
+
+static void
+s_usage (FILE *out)
+{
+    fprintf (out,
+        "usage: huishang rules check FILE [--units FILE]\n"
+        "       huishang rules test FILE [--units FILE] [REPORT.json ...]   (none or -: stdin)\n"
+        "       huishang rules backtest FILE [--units FILE] [--store DIR] [--since T] [--limit N]\n"
+        "  check: is the rules file valid against the units (file:line: reason if not)\n"
+        "  test: each report's level, routed units, every unit, ladder actions, rules fired\n"
+        "  backtest: the stored cases replayed under FILE: what would change, and counts\n"
+        "            by level before and after (read-only; safe on a live store)\n"
+        "  T is a Unix time in ms or a local time YYYY-MM-DDTHH:MM; units default to the\n"
+        "  configuration's (--config)\n");
+}
+
+int
+huishang_rules (hs_config_t *config, int argc, char *argv [])
+{
+    if (argc == 2 && (streq (argv [1], "--help") || streq (argv [1], "-h"))) {
+        s_usage (stdout);
+        return 0;
+    }
+    if (argc < 3) {
+        s_usage (stderr);
+        return 2;
+    }
+    const char *action = argv [1];
+    const char *file = argv [2];
+    const char *units_file = NULL, *store_path = config->store_path;
+    int64_t since = 0, limit = 100;
+    zlist_t *reports = zlist_new ();
+    for (int index = 3; index < argc; index++) {
+        if (streq (argv [index], "--units") && index + 1 < argc)
+            units_file = argv [++index];
+        else
+        if ((streq (argv [index], "--store") || streq (argv [index], "-s")) && index + 1 < argc)
+            store_path = argv [++index];
+        else
+        if (streq (argv [index], "--since") && index + 1 < argc) {
+            const char *text = argv [++index];
+            char *end;
+            since = strtoll (text, &end, 10);
+            if (*end)
+                since = hs_config_parse_local (config, text);
+            if (since < 0) {
+                fprintf (stderr, "huishang: --since takes ms or YYYY-MM-DDTHH:MM\n");
+                zlist_destroy (&reports);
+                return 2;
+            }
+        }
+        else
+        if (streq (argv [index], "--limit") && index + 1 < argc)
+            limit = atoll (argv [++index]);
+        else
+        if ((streq (argv [index], "--config") || streq (argv [index], "-c")) && index + 1 < argc)
+            index++;
+        else
+        if (argv [index][0] != '-' || streq (argv [index], "-"))
+            zlist_append (reports, argv [index]);
+        else {
+            fprintf (stderr, "huishang: rules: unexpected argument '%s'\n", argv [index]);
+            s_usage (stderr);
+            zlist_destroy (&reports);
+            return 2;
+        }
+    }
+    bool owned;
+    hs_units_t *units = s_units (config, units_file, &owned);
+    if (!units) {
+        zlist_destroy (&reports);
+        return 1;
+    }
+    char error [512];
+    hs_rules_t *rules = s_rules_load (file, units, error, sizeof (error));
+    int rc;
+    if (!rules) {
+        fprintf (stderr, "%s\n", error);
+        rc = 1;
+    }
+    else
+    if (streq (action, "check")) {
+        printf ("%s: valid (version %.12s)\n", file, hs_rules_version (rules));
+        rc = 0;
+    }
+    else
+    if (streq (action, "test")) {
+        if (zlist_size (reports) == 0)
+            zlist_append (reports, (void *) "-");
+        rc = 0;
+        for (const char *path = (const char *) zlist_first (reports); path;
+             path = (const char *) zlist_next (reports)) {
+            int one = s_test_file (config, units, rules, path);
+            rc = one > rc? one: rc;
+        }
+    }
+    else
+    if (streq (action, "backtest"))
+        rc = s_backtest (config, units, rules, store_path, since, limit);
+    else {
+        s_usage (stderr);
+        rc = 2;
+    }
+    hs_rules_destroy (&rules);
+    if (owned)
+        hs_units_destroy (&units);
+    zlist_destroy (&reports);
+    return rc;
+}
