@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""A street office's feeder: each row of a CSV file becomes a report,
+submitted and acknowledged (sent again until the daemon has stored it).
+
+    /usr/bin/python3 csv_feeder.py reports.csv [--submit tcp://127.0.0.1:5573]
+
+Columns: id, street, enterprise, credit_code, ownership, category, workers,
+amount, flags (separated by ;), summary. Each report comes from the street's
+own office (source street.<street>). Prints "ok SEQ ID" per row, or
+"rejected REASON ID" (and goes on)."""
+
+import argparse
+import csv
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import huishang  # noqa: E402
+
+
+def row_to_report(row):
+    enterprise = {"name": row["enterprise"]}
+    if row.get("credit_code"):
+        enterprise["credit_code"] = row["credit_code"]
+    if row.get("ownership"):
+        enterprise["ownership"] = row["ownership"]
+    report = {"id": row["id"], "source": "street." + row["street"], "enterprise": enterprise,
+              "category": row["category"], "workers": int(row["workers"])}
+    if row.get("amount"):
+        report["amount"] = int(row["amount"])
+    if row.get("flags"):
+        report["flags"] = row["flags"].split(";")
+    if row.get("summary"):
+        report["summary"] = row["summary"]
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("csv")
+    parser.add_argument("--submit", default=huishang.DEFAULTS["submit"])
+    args = parser.parse_args()
+    client = huishang.Client(submit=args.submit)
+    failed = 0
+    with open(args.csv, newline="", encoding="utf-8") as handle:
+        for number, row in enumerate(csv.DictReader(handle), 2):
+            try:
+                seq = client.submit_report(row_to_report(row))
+                print("ok %d %s" % (seq, row["id"]))
+            except ValueError as error:                 # the row itself is wrong
+                print("%s:%d: %s" % (args.csv, number, error), file=sys.stderr)
+                failed += 1
+            except huishang.Rejected as error:
+                print("rejected %s %s" % (error.reason, row["id"]))
+                print("  %s" % error.detail, file=sys.stderr)
+                failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

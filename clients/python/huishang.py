@@ -1,0 +1,392 @@
+"""huishang - a Python client for huishangd, for feeder scripts and dashboards.
+
+One module, Debian's python3-zmq and python3-msgpack only. It speaks the
+daemon's wire protocol (protocol/PROTOCOL.md, HSWP/1):
+
+    import huishang
+    client = huishang.Client()                       # the daemon's default endpoints
+    seq = client.submit_report(id="r-17", source="street.caoyang",
+                               enterprise={"name": "上海某某制衣有限公司"},
+                               category="wage_arrears", workers=35)
+    for topic, body in client.subscribe(["alert."], since=1):
+        print(topic, body["case"], body["level"])
+
+Reports and updates are checked here, field by field, before they are sent,
+so a mistake is a clear ValueError naming the field, not a rejection counted
+at the daemon. publish_*() is fire and forget (the ingest socket); submit_*()
+waits until the daemon has stored the message and returns its seq, sending
+the same bytes again until it is answered (the ZeroMQ guide's Lazy Pirate):
+the daemon stores a message once by its (source, id).
+"""
+
+import os
+import re
+import time
+
+import msgpack
+import zmq
+import zmq.auth
+
+__all__ = ["Client", "HuishangError", "Rejected", "Unavailable", "check_report",
+           "check_update", "LEVELS", "CATEGORIES", "OWNERSHIPS", "FLAGS", "STATUSES"]
+
+PROTOCOL_VERSION = 1
+LEVELS = ("general", "significant", "major", "critical")
+CATEGORIES = ("wage_arrears", "layoff", "social_insurance", "work_stoppage", "negotiation",
+              "contract", "injury", "other")
+OWNERSHIPS = ("private", "state", "foreign", "collective", "other")
+FLAGS = ("gathering", "petition_visit", "road_blocking", "extreme", "media", "litigation",
+         "repeat", "cross_district", "epidemic")
+STATUSES = ("accepted", "mediating", "resolved", "closed", "failed")
+
+DEFAULTS = {
+    "ingest": "tcp://127.0.0.1:5570",
+    "publish": "tcp://127.0.0.1:5571",
+    "api": "tcp://127.0.0.1:5572",
+    "submit": "tcp://127.0.0.1:5573",
+}
+
+_TOKEN = re.compile(r"^[\x21-\x7e]{1,64}$")
+
+
+class HuishangError(Exception):
+    """Anything the daemon answered that was not success."""
+
+
+class Rejected(HuishangError):
+    """The daemon refused the message for good: `reason` is its code."""
+
+    def __init__(self, reason, detail):
+        super().__init__("%s: %s" % (reason, detail))
+        self.reason = reason
+        self.detail = detail
+
+
+class Unavailable(HuishangError):
+    """No answer from the daemon within the time allowed."""
+
+
+# ---------------------------------------------------------------------------
+# Checks: the same rules as the daemon's (PROTOCOL.md §3.2, §3.5)
+
+def _fail(field, why):
+    raise ValueError("field %r %s" % (field, why))
+
+
+def _token(body, field, required=True):
+    value = body.get(field)
+    if value is None:
+        if required:
+            _fail(field, "is required")
+        return
+    if not isinstance(value, str) or not _TOKEN.match(value):
+        _fail(field, "must be 1-64 printable ASCII characters without spaces, not %r" % (value,))
+
+
+def _text(value, field, limit, empty=False):
+    if not isinstance(value, str):
+        _fail(field, "must be a string, not %s" % type(value).__name__)
+    if not value and not empty:
+        _fail(field, "must not be empty")
+    if len(value.encode("utf-8")) > limit:
+        _fail(field, "is longer than %d bytes" % limit)
+
+
+def _integer(body, field, low, high, required=True):
+    value = body.get(field)
+    if value is None:
+        if required:
+            _fail(field, "is required")
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        _fail(field, "must be an integer, not %r" % (value,))
+    if not low <= value <= high:
+        _fail(field, "must be from %d to %d, not %d" % (low, high, value))
+
+
+def _one_of(value, field, names):
+    if value not in names:
+        _fail(field, "must be one of %s, not %r" % (", ".join(names), value))
+
+
+def _common(body, known):
+    if not isinstance(body, dict):
+        raise ValueError("a message body is a dict, not %s" % type(body).__name__)
+    for field in body:
+        if field not in known:
+            _fail(field, "is not a field of this message (known: %s)" % ", ".join(sorted(known)))
+    if body.get("v", PROTOCOL_VERSION) != PROTOCOL_VERSION:
+        _fail("v", "must be %d" % PROTOCOL_VERSION)
+    _token(body, "id")
+    _token(body, "source")
+    _integer(body, "at", 946684800000, 2 ** 62)
+    _integer(body, "fseq", 1, 2 ** 62 - 1, required=False)
+
+
+REPORT_FIELDS = {"v", "id", "source", "at", "street", "enterprise", "category", "workers",
+                 "amount", "flags", "summary", "fseq"}
+UPDATE_FIELDS = {"v", "id", "source", "at", "case", "status", "note", "fseq"}
+
+
+def check_report(body):
+    """Raise ValueError, naming the field, unless `body` is a report the
+    daemon's checks would let through (units and streets aside: those only
+    the daemon knows)."""
+    _common(body, REPORT_FIELDS)
+    _token(body, "street", required=False)
+    enterprise = body.get("enterprise")
+    if not isinstance(enterprise, dict):
+        _fail("enterprise", "is required, a dict with at least 'name'")
+    for field in enterprise:
+        if field not in ("name", "credit_code", "ownership", "sector"):
+            _fail("enterprise." + field, "is not a field of an enterprise")
+    if "name" not in enterprise:
+        _fail("enterprise.name", "is required")
+    _text(enterprise["name"], "enterprise.name", 256)
+    if "credit_code" in enterprise and (not isinstance(enterprise["credit_code"], str)
+                                        or len(enterprise["credit_code"]) != 18):
+        _fail("enterprise.credit_code", "must be the 18 characters of a unified credit code")
+    if "ownership" in enterprise:
+        _one_of(enterprise["ownership"], "enterprise.ownership", OWNERSHIPS)
+    if "sector" in enterprise:
+        _text(enterprise["sector"], "enterprise.sector", 64)
+    if "category" not in body:
+        _fail("category", "is required")
+    _one_of(body["category"], "category", CATEGORIES)
+    _integer(body, "workers", 1, 1000000)
+    _integer(body, "amount", 0, 10 ** 12, required=False)
+    flags = body.get("flags", [])
+    if not isinstance(flags, (list, tuple)):
+        _fail("flags", "must be a list of flag names")
+    for flag in flags:
+        _one_of(flag, "flags", FLAGS)
+    if body.get("summary") is not None:
+        _text(body["summary"], "summary", 4096, empty=True)
+
+
+def check_update(body):
+    """Raise ValueError, naming the field, unless `body` is a well-formed update."""
+    _common(body, UPDATE_FIELDS)
+    _token(body, "case")
+    if "status" not in body:
+        _fail("status", "is required")
+    _one_of(body["status"], "status", STATUSES)
+    if body.get("note") is not None:
+        _text(body["note"], "note", 4096, empty=True)
+
+
+def _now_ms():
+    return int(time.time() * 1000)
+
+
+def _complete(body):
+    body = dict(body)
+    body.setdefault("v", PROTOCOL_VERSION)
+    body.setdefault("at", _now_ms())
+    return body
+
+
+# ---------------------------------------------------------------------------
+# The client
+
+class Client:
+    """One daemon's four endpoints. `curve`, when given, is a dict with the
+    paths of this unit's secret certificate (`cert`, from `huishang keygen`)
+    and of the daemon's public one (`server_cert`): every socket then uses
+    CurveZMQ."""
+
+    def __init__(self, ingest=None, submit=None, publish=None, api=None, timeout=2.5,
+                 retries=20, curve=None, context=None):
+        self.endpoints = dict(DEFAULTS)
+        for name, value in (("ingest", ingest), ("submit", submit), ("publish", publish),
+                            ("api", api)):
+            if value:
+                self.endpoints[name] = value
+        self.timeout = timeout
+        self.retries = retries
+        self.ctx = context or zmq.Context.instance()
+        self._curve = None
+        if curve:
+            public, secret = zmq.auth.load_certificate(curve["cert"])
+            server, _ = zmq.auth.load_certificate(curve["server_cert"])
+            self._curve = (public, secret, server)
+        self._pub = None
+
+    # sockets ---------------------------------------------------------------
+
+    def _socket(self, kind):
+        sock = self.ctx.socket(kind)
+        sock.setsockopt(zmq.LINGER, 0)
+        if self._curve:
+            sock.curve_publickey, sock.curve_secretkey, sock.curve_serverkey = self._curve
+        return sock
+
+    def close(self):
+        if self._pub is not None:
+            self._pub.setsockopt(zmq.LINGER, int(self.timeout * 1000))
+            self._pub.close()
+            self._pub = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # sending ---------------------------------------------------------------
+
+    def _publish(self, topic, body):
+        if self._pub is None:
+            # an XPUB, so that we can wait until the daemon has subscribed:
+            # a PUB drops what it sends before that.
+            self._pub = self._socket(zmq.XPUB)
+            self._pub.connect(self.endpoints["ingest"])
+            if not self._pub.poll(int(self.timeout * 1000)):
+                raise Unavailable("no daemon at %s" % self.endpoints["ingest"])
+            self._pub.recv()
+        self._pub.send_multipart([topic.encode(), msgpack.packb(body, use_bin_type=True)])
+
+    def _submit(self, topic, body):
+        data = [topic.encode(), msgpack.packb(body, use_bin_type=True)]
+        for attempt in range(self.retries + 1):
+            sock = self._socket(zmq.REQ)
+            sock.connect(self.endpoints["submit"])
+            try:
+                sock.send_multipart(data)
+                if not sock.poll(int(self.timeout * 1000)):
+                    continue                        # Lazy Pirate: a fresh socket, again
+                status, reply = sock.recv_multipart()
+            finally:
+                sock.close()
+            status = status.decode()
+            reply = msgpack.unpackb(reply, raw=False)
+            if status in ("ok", "duplicate"):
+                return reply["seq"]
+            if status == "rejected":
+                raise Rejected(reply.get("reason"), reply.get("detail"))
+            time.sleep(self.timeout / 4)            # "error": its store, for now
+        raise Unavailable("no answer from %s after %d tries" % (self.endpoints["submit"],
+                                                                  self.retries + 1))
+
+    def publish_report(self, body=None, **fields):
+        """Send a report, fire and forget. `v` and `at` are filled in."""
+        body = _complete(dict(body or {}, **fields))
+        check_report(body)
+        self._publish("report." + body["source"], body)
+
+    def publish_update(self, body=None, **fields):
+        body = _complete(dict(body or {}, **fields))
+        check_update(body)
+        self._publish("update." + body["source"], body)
+
+    def submit_report(self, body=None, **fields):
+        """Send a report and wait until it is stored; returns its seq (the
+        original seq if it had been sent before). Raises Rejected."""
+        body = _complete(dict(body or {}, **fields))
+        check_report(body)
+        return self._submit("report." + body["source"], body)
+
+    def submit_update(self, body=None, **fields):
+        body = _complete(dict(body or {}, **fields))
+        check_update(body)
+        return self._submit("update." + body["source"], body)
+
+    # the api ---------------------------------------------------------------
+
+    def request(self, command, args=None):
+        """One api request; returns the reply's body, raises HuishangError."""
+        sock = self._socket(zmq.REQ)
+        sock.connect(self.endpoints["api"])
+        try:
+            frames = [command.encode()]
+            if args is not None:
+                frames.append(msgpack.packb(args, use_bin_type=True))
+            sock.send_multipart(frames)
+            if not sock.poll(int(self.timeout * 1000)):
+                raise Unavailable("no answer from %s" % self.endpoints["api"])
+            status, body = sock.recv_multipart()
+        finally:
+            sock.close()
+        body = msgpack.unpackb(body, raw=False)
+        if status != b"ok":
+            raise HuishangError("%s: %s" % (body.get("reason"), body.get("detail")))
+        return body
+
+    def health(self):
+        return self.request("health")
+
+    def metrics(self):
+        return self.request("metrics")["text"]
+
+    def case(self, case_id):
+        """{case, history} of one case."""
+        return self.request("case", {"id": case_id})
+
+    def cases(self, **filters):
+        """Cases matching level, street, unit, status, overdue, since, until
+        (limit: at most 1000); newest first."""
+        return self.request("cases", filters)["cases"]
+
+    def replay(self, since=1):
+        """Every published (seq, topic, body) from `since` on, page by page."""
+        while True:
+            page = self.request("replay", {"since": since, "limit": 1000})
+            for event in page["events"]:
+                yield event["seq"], event["topic"], event["body"]
+            since = page["next"]
+            if since > page["last"]:
+                return
+
+    # subscribing -----------------------------------------------------------
+
+    def subscribe(self, prefixes=("",), since=None, timeout=None):
+        """Yield (topic, body) as the daemon publishes, for topics starting
+        with one of `prefixes`. With `since`, first every stored event from
+        that seq on, then the live stream: no gap, no duplicate (the guide's
+        Clone pattern, PROTOCOL.md §6.4). `timeout` (seconds): stop after
+        that long without a message; None: never."""
+        sub = self._socket(zmq.SUB)
+        sub.setsockopt(zmq.RCVHWM, 0)
+        for prefix in prefixes:
+            sub.setsockopt(zmq.SUBSCRIBE, prefix.encode())
+        sub.setsockopt(zmq.SUBSCRIBE, b"hs.hello")
+        sub.connect(self.endpoints["publish"])
+        last = 0
+        try:
+            if since is not None:
+                token = "py-%d-%d" % (os.getpid(), time.monotonic_ns())
+                for attempt in range(100):
+                    self.request("hello", {"token": token})
+                    if self._hello_seen(sub, token):
+                        break
+                else:
+                    raise Unavailable("the subscription never became live")
+                last = since - 1
+                for seq, topic, body in self.replay(since):
+                    last = seq
+                    if topic.startswith(tuple(prefixes)):
+                        yield topic, body
+            while True:
+                if not sub.poll(None if timeout is None else int(timeout * 1000)):
+                    return
+                topic, data = sub.recv_multipart()
+                topic = topic.decode()
+                if topic == "hs.hello":
+                    continue
+                body = msgpack.unpackb(data, raw=False)
+                seq = body.get("seq", 0)
+                if seq and seq <= last:
+                    continue                        # the replay gave it already
+                last = max(last, seq)
+                yield topic, body
+        finally:
+            sub.close()
+
+    @staticmethod
+    def _hello_seen(sub, token):
+        deadline = time.monotonic() + 0.1
+        while sub.poll(max(0, int((deadline - time.monotonic()) * 1000))):
+            topic, data = sub.recv_multipart()
+            if topic == b"hs.hello" and msgpack.unpackb(data, raw=False).get("token") == token:
+                return True
+        return False
