@@ -41,8 +41,9 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/huishangd: $(BUILD)/daemon/huishangd.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/huishang: $(BUILD)/clients/huishang.o $(BUILD)/clients/huishang_rules.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
+$(BUILD)/huishang: $(BUILD)/clients/huishang.o $(BUILD)/clients/huishang_rules.o \
+                  $(BUILD)/clients/huishang_top.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 
 $(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -31,8 +31,8 @@ static zcert_t *s_client_cert;          //  ours, with its secret
 static char s_server_key [41];          //  the daemon's public key, Z85
 
 //  Make a socket a CurveZMQ client if we have keys. Returns the socket.
-static zsock_t *
-s_client_secure (zsock_t *sock)
+zsock_t *
+huishang_secure (zsock_t *sock)
 {
     if (sock && s_client_cert && *s_server_key) {
         zcert_apply (s_client_cert, sock);
@@ -151,7 +151,7 @@ typedef struct {
 static int
 s_publisher_open (s_publisher_t *self, const char *endpoint, int timeout_ms)
 {
-    self->sock = s_client_secure (zsock_new (ZMQ_XPUB));
+    self->sock = huishang_secure (zsock_new (ZMQ_XPUB));
     assert (self->sock);
     zsock_set_sndhwm (self->sock, 0);
     zsock_set_linger (self->sock, 10000);
@@ -175,7 +175,7 @@ static void
 s_publisher_connect_req (s_publisher_t *self)
 {
     zsock_destroy (&self->sock);
-    self->sock = s_client_secure (zsock_new (ZMQ_REQ));
+    self->sock = huishang_secure (zsock_new (ZMQ_REQ));
     assert (self->sock);
     zsock_set_linger (self->sock, 0);
     zsock_connect (self->sock, "%s", self->endpoint);
@@ -523,22 +523,22 @@ s_pub (hs_config_t *config, int argc, char *argv [])
 //  ---------------------------------------------------------------------
 //  Watching
 
-static const char *
-s_str (const msgpack_object *map, const char *key, char *buffer, size_t size)
+const char *
+huishang_str (const msgpack_object *map, const char *key, char *buffer, size_t size)
 {
     if (hs_proto_strcpy (hs_proto_get (map, key), buffer, size))
         snprintf (buffer, size, "-");
     return buffer;
 }
 
-static int64_t
-s_int (const msgpack_object *map, const char *key)
+int64_t
+huishang_int (const msgpack_object *map, const char *key)
 {
     return hs_proto_int (map, key, -1);
 }
 
-static void
-s_time (int64_t ms, char *buffer, size_t size)
+void
+huishang_time (int64_t ms, char *buffer, size_t size)
 {
     time_t seconds = (time_t) (ms / 1000);
     struct tm local;
@@ -576,21 +576,21 @@ s_print_line (hs_units_t *units, const char *topic, const msgpack_object *map)
 {
     char when [32], level_text [96], kind [HS_CODE_MAX + 1], case_id [HS_ID_MAX + 1];
     char street [HS_CODE_MAX + 1], category [HS_CODE_MAX + 1], enterprise [HS_NAME_MAX + 1];
-    s_time (s_int (map, "at") > 0? s_int (map, "at"): zclock_time (), when, sizeof (when));
+    huishang_time (huishang_int (map, "at") > 0? huishang_int (map, "at"): zclock_time (), when, sizeof (when));
     char level_name [HS_CODE_MAX + 1];
-    int level = hs_level_parse (s_str (map, "level", level_name, sizeof (level_name)));
+    int level = hs_level_parse (huishang_str (map, "level", level_name, sizeof (level_name)));
     snprintf (level_text, sizeof (level_text), "%s(%s)", level >= 0? hs_level_zh (level): "", level_name);
-    s_str (map, "case", case_id, sizeof (case_id));
-    s_str (map, "street", street, sizeof (street));
-    s_str (map, "category", category, sizeof (category));
-    s_str (map, "enterprise", enterprise, sizeof (enterprise));
-    printf ("%s #%lld %s", when, (long long) s_int (map, "seq"), topic);
+    huishang_str (map, "case", case_id, sizeof (case_id));
+    huishang_str (map, "street", street, sizeof (street));
+    huishang_str (map, "category", category, sizeof (category));
+    huishang_str (map, "enterprise", enterprise, sizeof (enterprise));
+    printf ("%s #%lld %s", when, (long long) huishang_int (map, "seq"), topic);
     if (strncmp (topic, "alert.", 6) == 0) {
-        printf (" [%s] %s case %s %s %s %lld人", s_str (map, "kind", kind, sizeof (kind)),
+        printf (" [%s] %s case %s %s %s %lld人", huishang_str (map, "kind", kind, sizeof (kind)),
                 level_text, case_id, hs_units_zh (units, street), category,
-                (long long) s_int (map, "workers"));
-        if (s_int (map, "amount") >= 0)
-            printf (" ¥%lld", (long long) s_int (map, "amount"));
+                (long long) huishang_int (map, "workers"));
+        if (huishang_int (map, "amount") >= 0)
+            printf (" ¥%lld", (long long) huishang_int (map, "amount"));
         printf (" %s → ", enterprise);
         s_print_units (units, hs_proto_get (map, "units"));
         printf (" (");
@@ -600,18 +600,18 @@ s_print_line (hs_units_t *units, const char *topic, const msgpack_object *map)
     else
     if (streq (topic, "meeting.request")) {
         char deadline [32];
-        s_time (s_int (map, "deadline"), deadline, sizeof (deadline));
+        huishang_time (huishang_int (map, "deadline"), deadline, sizeof (deadline));
         char urgency [HS_CODE_MAX + 1], meeting [HS_ID_MAX + 1];
-        printf (" [%s] %s %s case %s, meet before %s: ", s_str (map, "urgency", urgency, sizeof (urgency)),
-                s_str (map, "meeting", meeting, sizeof (meeting)), level_text, case_id, deadline);
+        printf (" [%s] %s %s case %s, meet before %s: ", huishang_str (map, "urgency", urgency, sizeof (urgency)),
+                huishang_str (map, "meeting", meeting, sizeof (meeting)), level_text, case_id, deadline);
         s_print_units (units, hs_proto_get (map, "participants"));
     }
     else
     if (strncmp (topic, "escalate.", 9) == 0) {
         char to [HS_CODE_MAX + 1];
-        printf (" → %s: %s case %s %s %s %lld人 %s", hs_units_zh (units, s_str (map, "to", to, sizeof (to))),
+        printf (" → %s: %s case %s %s %s %lld人 %s", hs_units_zh (units, huishang_str (map, "to", to, sizeof (to))),
                 level_text, case_id, hs_units_zh (units, street), category,
-                (long long) s_int (map, "workers"), enterprise);
+                (long long) huishang_int (map, "workers"), enterprise);
     }
     else {
         json_t *json = s_pack_to_json (map);
@@ -649,7 +649,7 @@ s_watch (hs_config_t *config, int argc, char *argv [])
             default: return 2;
         }
     }
-    zsock_t *sub = s_client_secure (zsock_new (ZMQ_SUB));
+    zsock_t *sub = huishang_secure (zsock_new (ZMQ_SUB));
     assert (sub);
     zsock_set_rcvhwm (sub, 100000);
     if (optind < argc)
@@ -707,21 +707,15 @@ s_watch (hs_config_t *config, int argc, char *argv [])
 //  Send one request (command + optional args) from a REQ socket. Returns 0
 //  with *reply set (caller destroys it and its body) if the daemon said
 //  "ok", 1 if it said "error" (the reason is printed), -1 if no answer.
-typedef struct {
-    zframe_t *frame;            //  the reply body
-    msgpack_unpacked unpacked;  //  ... unpacked
-    const msgpack_object *body; //  the map
-} s_reply_t;
-
-static void
-s_reply_destroy (s_reply_t *reply)
+void
+huishang_reply_destroy (huishang_reply_t *reply)
 {
     msgpack_unpacked_destroy (&reply->unpacked);
     zframe_destroy (&reply->frame);
 }
 
-static int
-s_api (zsock_t *req, const char *command, json_t *args, s_reply_t *reply)
+int
+huishang_api (zsock_t *req, const char *command, json_t *args, huishang_reply_t *reply)
 {
     memset (reply, 0, sizeof (*reply));
     msgpack_unpacked_init (&reply->unpacked);
@@ -750,7 +744,7 @@ s_api (zsock_t *req, const char *command, json_t *args, s_reply_t *reply)
         rc = status && streq (status, "ok")? 0: 1;
         if (rc) {
             char text [256];
-            fprintf (stderr, "huishang: %s\n", s_str (reply->body, "error", text, sizeof (text)));
+            fprintf (stderr, "huishang: %s\n", huishang_str (reply->body, "error", text, sizeof (text)));
         }
     }
     else
@@ -759,10 +753,10 @@ s_api (zsock_t *req, const char *command, json_t *args, s_reply_t *reply)
     return rc;
 }
 
-static zsock_t *
-s_api_connect (const char *endpoint, int timeout)
+zsock_t *
+huishang_api_connect (const char *endpoint, int timeout)
 {
-    zsock_t *req = s_client_secure (zsock_new (ZMQ_REQ));
+    zsock_t *req = huishang_secure (zsock_new (ZMQ_REQ));
     assert (req);
     zsock_set_rcvtimeo (req, timeout);
     zsock_set_linger (req, 0);
@@ -781,6 +775,38 @@ s_print_json (const msgpack_object *obj, bool indent)
     printf ("%s\n", text? text: "null");
     free (text);
     json_decref (json);
+}
+
+//  Join the live stream (PROTOCOL.md §6.4): ask the api to say hello with
+//  our token until the token comes back on `sub` (which must subscribe to
+//  hs.hello): from then on every message published reaches `sub`.
+bool
+huishang_join (zsock_t *sub, zsock_t *req)
+{
+    char token [32];
+    snprintf (token, sizeof (token), "%d-%lld", getpid (), (long long) zclock_time ());
+    bool live = false;
+    zsock_set_rcvtimeo (sub, 100);
+    for (int attempt = 0; attempt < 100 && !live && !zsys_interrupted; attempt++) {
+        json_t *args = json_pack ("{s:s}", "token", token);
+        huishang_reply_t reply;
+        int rc = huishang_api (req, "hello", args, &reply);
+        json_decref (args);
+        if (rc >= 0)
+            huishang_reply_destroy (&reply);
+        if (rc < 0)
+            break;
+        zmsg_t *msg;
+        while (!live && (msg = zmsg_recv (sub))) {
+            char *topic = zmsg_popstr (msg);
+            zframe_t *body = zmsg_first (msg);
+            live = topic && streq (topic, "hs.hello") && body
+                && memmem (zframe_data (body), zframe_size (body), token, strlen (token)) != NULL;
+            zstr_free (&topic);
+            zmsg_destroy (&msg);
+        }
+    }
+    return live;
 }
 
 //  Common options of the api commands.
@@ -841,11 +867,11 @@ s_health (hs_config_t *config, int argc, char *argv [], bool metrics)
         printf ("usage: huishang %s [--api EP] [--timeout MS]\n", metrics? "metrics": "health|stats");
         return first == -1? 0: 2;
     }
-    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    zsock_t *req = huishang_api_connect (options.endpoint, options.timeout);
     if (!req)
         return 1;
-    s_reply_t reply;
-    int rc = s_api (req, metrics? "metrics": "health", NULL, &reply);
+    huishang_reply_t reply;
+    int rc = huishang_api (req, metrics? "metrics": "health", NULL, &reply);
     if (rc == 0 && metrics) {
         const msgpack_object *text = hs_proto_get (reply.body, "text");
         if (text && text->type == MSGPACK_OBJECT_STR)
@@ -857,10 +883,10 @@ s_health (hs_config_t *config, int argc, char *argv [], bool metrics)
     if (rc >= 0 && !metrics) {
         s_print_json (reply.body, true);
         char status [16];
-        if (rc == 0 && !streq (s_str (reply.body, "status", status, sizeof (status)), "ok"))
+        if (rc == 0 && !streq (huishang_str (reply.body, "status", status, sizeof (status)), "ok"))
             rc = 1;
     }
-    s_reply_destroy (&reply);
+    huishang_reply_destroy (&reply);
     zsock_destroy (&req);
     return rc == 0? 0: 1;
 }
@@ -870,38 +896,38 @@ static void
 s_print_event (hs_units_t *units, const msgpack_object *event)
 {
     char type [16], topic [HS_TOPIC_MAX + 1], when [32], text [HS_NOTE_MAX + 1];
-    s_str (event, "type", type, sizeof (type));
-    s_str (event, "topic", topic, sizeof (topic));
+    huishang_str (event, "type", type, sizeof (type));
+    huishang_str (event, "topic", topic, sizeof (topic));
     const msgpack_object *body = hs_proto_get (event, "body");
     if (hs_query_published (type)) {
         s_print_line (units, topic, body);
         return;
     }
-    s_time (s_int (event, "at"), when, sizeof (when));
+    huishang_time (huishang_int (event, "at"), when, sizeof (when));
     char source [HS_CODE_MAX + 1];
-    printf ("%s #%lld %s: %s", when, (long long) s_int (event, "seq"), type,
-            hs_units_zh (units, s_str (body, "source", source, sizeof (source))));
+    printf ("%s #%lld %s: %s", when, (long long) huishang_int (event, "seq"), type,
+            hs_units_zh (units, huishang_str (body, "source", source, sizeof (source))));
     if (streq (type, "report")) {
         char level [HS_CODE_MAX + 1];
-        int parsed = hs_level_parse (s_str (event, "level", level, sizeof (level)));
-        printf (" reports %lld人", (long long) s_int (body, "workers"));
-        if (s_int (body, "amount") >= 0)
-            printf (" ¥%lld", (long long) s_int (body, "amount"));
+        int parsed = hs_level_parse (huishang_str (event, "level", level, sizeof (level)));
+        printf (" reports %lld人", (long long) huishang_int (body, "workers"));
+        if (huishang_int (body, "amount") >= 0)
+            printf (" ¥%lld", (long long) huishang_int (body, "amount"));
         printf (" → %s(%s) by ", parsed >= 0? hs_level_zh (parsed): "", level);
         s_print_strings (hs_proto_get (event, "reasons"));
     }
     else
     if (streq (type, "update"))
-        printf (" %s%s%s", s_str (body, "status", text, sizeof (text)),
+        printf (" %s%s%s", huishang_str (body, "status", text, sizeof (text)),
                 hs_proto_get (body, "note")? ": ": "",
-                hs_proto_get (body, "note")? s_str (body, "note", text, sizeof (text)): "");
+                hs_proto_get (body, "note")? huishang_str (body, "note", text, sizeof (text)): "");
     else
     if (streq (type, "rsvp"))
-        printf (" %s %s", s_str (body, "answer", text, sizeof (text)),
-                s_str (body, "meeting", source, sizeof (source)));
+        printf (" %s %s", huishang_str (body, "answer", text, sizeof (text)),
+                huishang_str (body, "meeting", source, sizeof (source)));
     else
     if (streq (type, "minutes")) {
-        printf (" minutes of %s: ", s_str (body, "meeting", source, sizeof (source)));
+        printf (" minutes of %s: ", huishang_str (body, "meeting", source, sizeof (source)));
         s_print_strings (hs_proto_get (body, "decisions"));
     }
     printf ("\n");
@@ -913,18 +939,18 @@ s_print_case (hs_units_t *units, const msgpack_object *kase, bool long_form)
 {
     char id [HS_ID_MAX + 1], level [HS_CODE_MAX + 1], street [HS_CODE_MAX + 1];
     char category [HS_CODE_MAX + 1], status [HS_CODE_MAX + 1], enterprise [HS_NAME_MAX + 1];
-    int parsed = hs_level_parse (s_str (kase, "level", level, sizeof (level)));
+    int parsed = hs_level_parse (huishang_str (kase, "level", level, sizeof (level)));
     const msgpack_object *closed = hs_proto_get (kase, "closed");
     const msgpack_object *overdue = hs_proto_get (kase, "overdue");
     bool is_closed = closed && closed->type == MSGPACK_OBJECT_BOOLEAN && closed->via.boolean;
     bool is_overdue = !is_closed && overdue && overdue->type == MSGPACK_OBJECT_BOOLEAN
                     && overdue->via.boolean;
-    printf ("%s %s(%s) %s %s %lld人 %s%s%s %s\n", s_str (kase, "id", id, sizeof (id)),
+    printf ("%s %s(%s) %s %s %lld人 %s%s%s %s\n", huishang_str (kase, "id", id, sizeof (id)),
             parsed >= 0? hs_level_zh (parsed): "", level,
-            hs_units_zh (units, s_str (kase, "street", street, sizeof (street))),
-            s_str (kase, "category", category, sizeof (category)), (long long) s_int (kase, "workers"),
-            is_closed? "closed/": "open/", s_str (kase, "status", status, sizeof (status)),
-            is_overdue? " OVERDUE": "", s_str (kase, "enterprise", enterprise, sizeof (enterprise)));
+            hs_units_zh (units, huishang_str (kase, "street", street, sizeof (street))),
+            huishang_str (kase, "category", category, sizeof (category)), (long long) huishang_int (kase, "workers"),
+            is_closed? "closed/": "open/", huishang_str (kase, "status", status, sizeof (status)),
+            is_overdue? " OVERDUE": "", huishang_str (kase, "enterprise", enterprise, sizeof (enterprise)));
     if (!long_form)
         return;
     printf ("  units:   ");
@@ -932,9 +958,9 @@ s_print_case (hs_units_t *units, const msgpack_object *kase, bool long_form)
     printf ("\n  reasons: ");
     s_print_strings (hs_proto_get (kase, "reasons"));
     char version [48], when [32];
-    printf ("\n  rules:   %.12s\n", s_str (kase, "rules_version", version, sizeof (version)));
-    if (!is_closed && s_int (kase, "due_at") > 0) {
-        s_time (s_int (kase, "due_at"), when, sizeof (when));
+    printf ("\n  rules:   %.12s\n", huishang_str (kase, "rules_version", version, sizeof (version)));
+    if (!is_closed && huishang_int (kase, "due_at") > 0) {
+        huishang_time (huishang_int (kase, "due_at"), when, sizeof (when));
         printf ("  due:     an update by %s%s\n", when, is_overdue? " (overdue)": "");
     }
 }
@@ -957,12 +983,12 @@ s_case (hs_config_t *config, int argc, char *argv [], bool why)
         printf ("usage: huishang %s CASE [--json] [--api EP]\n", why? "why": "case");
         return first == -1? 0: 2;
     }
-    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    zsock_t *req = huishang_api_connect (options.endpoint, options.timeout);
     if (!req)
         return 1;
     json_t *args = json_pack ("{s:s}", "id", argv [first]);
-    s_reply_t reply;
-    int rc = s_api (req, "case", args, &reply);
+    huishang_reply_t reply;
+    int rc = huishang_api (req, "case", args, &reply);
     json_decref (args);
     if (rc == 0 && options.json)
         s_print_json (reply.body, true);
@@ -976,8 +1002,8 @@ s_case (hs_config_t *config, int argc, char *argv [], bool why)
             for (uint32_t index = 0; index < history->via.array.size; index++) {
                 const msgpack_object *event = &history->via.array.ptr [index];
                 char type [16], kind [16];
-                s_str (event, "type", type, sizeof (type));
-                s_str (hs_proto_get (event, "body"), "kind", kind, sizeof (kind));
+                huishang_str (event, "type", type, sizeof (type));
+                huishang_str (hs_proto_get (event, "body"), "kind", kind, sizeof (kind));
                 //  why: only what decided something
                 if (why && !streq (type, "report") && !streq (type, "minutes")
                 &&  !(streq (type, "alert") && (streq (kind, "escalated") || streq (kind, "overdue"))))
@@ -1011,7 +1037,7 @@ s_case (hs_config_t *config, int argc, char *argv [], bool why)
         }
     }
     if (rc >= 0)
-        s_reply_destroy (&reply);
+        huishang_reply_destroy (&reply);
     zsock_destroy (&req);
     return rc == 0? 0: 1;
 }
@@ -1066,13 +1092,13 @@ s_cases (hs_config_t *config, int argc, char *argv [])
         json_decref (cases.args);
         return first == -1? 0: 2;
     }
-    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    zsock_t *req = huishang_api_connect (options.endpoint, options.timeout);
     if (!req) {
         json_decref (cases.args);
         return 1;
     }
-    s_reply_t reply;
-    int rc = s_api (req, "cases", cases.args, &reply);
+    huishang_reply_t reply;
+    int rc = huishang_api (req, "cases", cases.args, &reply);
     json_decref (cases.args);
     if (rc == 0 && options.json)
         s_print_json (reply.body, false);
@@ -1081,10 +1107,10 @@ s_cases (hs_config_t *config, int argc, char *argv [])
         const msgpack_object *list = hs_proto_get (reply.body, "cases");
         for (uint32_t index = 0; list && index < list->via.array.size; index++)
             s_print_case (config->units, &list->via.array.ptr [index], false);
-        printf ("%lld cases\n", (long long) s_int (reply.body, "count"));
+        printf ("%lld cases\n", (long long) huishang_int (reply.body, "count"));
     }
     if (rc >= 0)
-        s_reply_destroy (&reply);
+        huishang_reply_destroy (&reply);
     zsock_destroy (&req);
     return rc == 0? 0: 1;
 }
@@ -1150,7 +1176,7 @@ s_replay (hs_config_t *config, int argc, char *argv [])
                 "                       [--api EP] [--endpoint PUBLISH-EP] [TOPIC-PREFIX ...]\n");
         return first == -1? 0: 2;
     }
-    zsock_t *sub = s_client_secure (zsock_new (ZMQ_SUB));
+    zsock_t *sub = huishang_secure (zsock_new (ZMQ_SUB));
     zsock_set_rcvhwm (sub, 0);
     zsock_set_subscribe (sub, "hs.hello");
     if (first < argc)
@@ -1159,35 +1185,13 @@ s_replay (hs_config_t *config, int argc, char *argv [])
     else
         zsock_set_subscribe (sub, "");
     zsock_connect (sub, "%s", publish);
-    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    zsock_t *req = huishang_api_connect (options.endpoint, options.timeout);
     if (!req) {
         zsock_destroy (&sub);
         return 1;
     }
     //  1. Until our own token comes back, the subscription is not live.
-    char token [32];
-    snprintf (token, sizeof (token), "%d-%lld", getpid (), (long long) zclock_time ());
-    bool live = false;
-    zsock_set_rcvtimeo (sub, 100);
-    for (int attempt = 0; attempt < 100 && !live && !zsys_interrupted; attempt++) {
-        json_t *args = json_pack ("{s:s}", "token", token);
-        s_reply_t reply;
-        int rc = s_api (req, "hello", args, &reply);
-        json_decref (args);
-        if (rc >= 0)
-            s_reply_destroy (&reply);
-        if (rc < 0)
-            break;
-        zmsg_t *msg;
-        while (!live && (msg = zmsg_recv (sub))) {
-            char *topic = zmsg_popstr (msg);
-            zframe_t *body = zmsg_first (msg);
-            live = topic && streq (topic, "hs.hello") && body
-                && memmem (zframe_data (body), zframe_size (body), token, strlen (token)) != NULL;
-            zstr_free (&topic);
-            zmsg_destroy (&msg);
-        }
-    }
+    bool live = huishang_join (sub, req);
     if (!live) {
         fprintf (stderr, "huishang: could not join the live stream at %s\n", publish);
         zsock_destroy (&req);
@@ -1199,8 +1203,8 @@ s_replay (hs_config_t *config, int argc, char *argv [])
     int rc = 0;
     do {
         json_t *args = json_pack ("{s:I,s:i}", "since", (json_int_t) next, "limit", 1000);
-        s_reply_t reply;
-        rc = s_api (req, "replay", args, &reply);
+        huishang_reply_t reply;
+        rc = huishang_api (req, "replay", args, &reply);
         json_decref (args);
         if (rc)
             break;
@@ -1208,7 +1212,7 @@ s_replay (hs_config_t *config, int argc, char *argv [])
         for (uint32_t index = 0; events && index < events->via.array.size && replay.count != 0; index++) {
             const msgpack_object *entry = &events->via.array.ptr [index];
             char topic [HS_TOPIC_MAX + 1];
-            s_str (entry, "topic", topic, sizeof (topic));
+            huishang_str (entry, "topic", topic, sizeof (topic));
             bool wanted = first >= argc;
             for (int arg = first; arg < argc; arg++)
                 wanted |= strncmp (topic, argv [arg], strlen (argv [arg])) == 0;
@@ -1217,11 +1221,11 @@ s_replay (hs_config_t *config, int argc, char *argv [])
                 if (replay.count > 0)
                     replay.count--;
             }
-            delivered = s_int (entry, "seq");
+            delivered = huishang_int (entry, "seq");
         }
-        next = s_int (reply.body, "next");
-        last = s_int (reply.body, "last");
-        s_reply_destroy (&reply);
+        next = huishang_int (reply.body, "next");
+        last = huishang_int (reply.body, "last");
+        huishang_reply_destroy (&reply);
     } while (next <= last && replay.count != 0 && !zsys_interrupted);
     //  3. Live, from where the pages ended.
     zsock_set_rcvtimeo (sub, -1);
@@ -1235,8 +1239,8 @@ s_replay (hs_config_t *config, int argc, char *argv [])
         msgpack_unpacked_init (&unpacked);
         if (topic && body && !streq (topic, "hs.hello")
         &&  hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0
-        &&  s_int (&unpacked.data, "seq") > delivered) {
-            delivered = s_int (&unpacked.data, "seq");
+        &&  huishang_int (&unpacked.data, "seq") > delivered) {
+            delivered = huishang_int (&unpacked.data, "seq");
             s_emit_replayed (config, topic, &unpacked.data, options.json);
             if (replay.count > 0)
                 replay.count--;
@@ -1261,21 +1265,21 @@ s_plenary (hs_config_t *config, int argc, char *argv [])
         printf ("usage: huishang plenary [--api EP]   (as the convener)\n");
         return first == -1? 0: 2;
     }
-    zsock_t *req = s_api_connect (options.endpoint, options.timeout);
+    zsock_t *req = huishang_api_connect (options.endpoint, options.timeout);
     if (!req)
         return 1;
     json_t *args = json_pack ("{s:s}", "source", "convener");
-    s_reply_t reply;
-    int rc = s_api (req, "plenary", args, &reply);
+    huishang_reply_t reply;
+    int rc = huishang_api (req, "plenary", args, &reply);
     json_decref (args);
     if (rc == 0) {
         char meeting [HS_ID_MAX + 1], when [32];
-        s_time (s_int (reply.body, "deadline"), when, sizeof (when));
+        huishang_time (huishang_int (reply.body, "deadline"), when, sizeof (when));
         printf ("plenary %s requested, to meet before %s\n",
-                s_str (reply.body, "meeting", meeting, sizeof (meeting)), when);
+                huishang_str (reply.body, "meeting", meeting, sizeof (meeting)), when);
     }
     if (rc >= 0)
-        s_reply_destroy (&reply);
+        huishang_reply_destroy (&reply);
     zsock_destroy (&req);
     return rc == 0? 0: 1;
 }
@@ -1404,6 +1408,7 @@ s_usage (FILE *out)
         "  health   the daemon's health and counters, as JSON (also: stats)\n"
         "  metrics  the same and more in Prometheus's text format\n"
         "  rules    check, test or backtest a rules file, without a daemon\n"
+        "  top      a live full-screen board of open cases, alerts, meetings\n"
         "  verify   check a store's invariants (safe on a running daemon's store)\n"
         "  keygen   a CurveZMQ certificate pair for a unit (huishang keygen UNIT)\n"
         "  backup   a consistent, compacted hot copy of a store\n"
@@ -1491,6 +1496,9 @@ main (int argc, char *argv [])
     else
     if (streq (command, "rules"))
         rc = huishang_rules (config, argc - first, argv + first);
+    else
+    if (streq (command, "top"))
+        rc = huishang_top (config, argc - first, argv + first);
     else
     if (streq (command, "case") || streq (command, "why"))
         rc = s_case (config, argc - first, argv + first, streq (command, "why"));
