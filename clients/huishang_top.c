@@ -199,6 +199,8 @@ s_read_cases (s_board_t *board, zsock_t *req)
     huishang_reply_t reply;
     int rc = huishang_api (req, "cases", args, &reply);
     json_decref (args);
+    if (rc > 0)
+        huishang_reply_destroy (&reply);
     if (rc)
         return rc < 0? -1: 0;
     zhashx_purge (board->cases);
@@ -216,6 +218,8 @@ s_read_counters (s_board_t *board, zsock_t *req)
 {
     huishang_reply_t reply;
     int rc = huishang_api (req, "health", NULL, &reply);
+    if (rc > 0)
+        huishang_reply_destroy (&reply);
     if (rc)
         return rc < 0? -1: 0;
     const msgpack_object *counters = hs_proto_get (reply.body, "counters");
@@ -438,7 +442,10 @@ huishang_top (hs_config_t *config, int argc, char *argv [])
     }
     huishang_reply_t reply;
     json_t *args = json_pack ("{s:i}", "limit", 1);
-    if (huishang_api (req, "replay", args, &reply) == 0) {
+    int answered = huishang_api (req, "replay", args, &reply);
+    if (answered > 0)
+        huishang_reply_destroy (&reply);
+    if (answered == 0) {
         int64_t last = huishang_int (reply.body, "last");
         huishang_reply_destroy (&reply);
         int64_t since = last > 5000? last - 5000: 1;
@@ -446,7 +453,10 @@ huishang_top (hs_config_t *config, int argc, char *argv [])
         args = NULL;
         while (since <= last) {
             args = json_pack ("{s:I,s:i}", "since", (json_int_t) since, "limit", 1000);
-            if (huishang_api (req, "replay", args, &reply))
+            answered = huishang_api (req, "replay", args, &reply);
+            if (answered > 0)
+                huishang_reply_destroy (&reply);
+            if (answered)
                 break;
             const msgpack_object *events = hs_proto_get (reply.body, "events");
             for (uint32_t index = 0; events && index < events->via.array.size; index++) {

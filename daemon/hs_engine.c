@@ -1381,7 +1381,7 @@ s_handle_brief (hs_engine_t *self, zmsg_t *msg, const msgpack_object *map,
     }
     char key [HS_ID_MAX + HS_CODE_MAX + 8];
     int rc = s_seen (self, 'b', brief.source, brief.id, key, sizeof (key));
-    if (rc >= 0 && s_feed_heard (self, brief.source, 0, false))
+    if (rc >= 0 && s_feed_heard (self, brief.source, rc? 0: brief.fseq, false))
         return -1;
     if (rc)
         return rc < 0? -1: 0;
@@ -1553,11 +1553,13 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
         rc = work (self, arg);
     if (rc == 0)
         rc = s_open_cases_write (self);
+    uint64_t forwarded_through = self->forwarded_through;
     if (rc == 0 && self->upstream) {
-        //  Nothing waits to go up: everything committed so far is up.
+        //  Nothing waits to go up: everything committed so far is up (once
+        //  this commits: an aborted transaction's seqs are given again).
         if (self->forward_head == self->forward_tail && !hs_upstream_busy (self->upstream))
-            self->forwarded_through = hs_store_peek_seq (self->store) - 1;
-        rc = hs_store_meta_put (self->store, "forwarded_through", self->forwarded_through)
+            forwarded_through = hs_store_peek_seq (self->store) - 1;
+        rc = hs_store_meta_put (self->store, "forwarded_through", forwarded_through)
           || hs_store_meta_put (self->store, "forward_fseq", self->forward_fseq)? -1: 0;
     }
     if (rc == 0)
@@ -1591,6 +1593,7 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
             source->results [kind] += source->staged [kind];
     if (self->staged_due && (self->store_due == 0 || self->staged_due < self->store_due))
         self->store_due = self->staged_due;
+    self->forwarded_through = forwarded_through;
     return 0;
 }
 
@@ -2989,6 +2992,7 @@ s_forward_build (hs_engine_t *self, uint64_t seq, char *topic, size_t topic_size
         hs_map_str (&map, "id", id);
         hs_map_str (&map, "source", unit);
         hs_map_int (&map, "at", hs_proto_int (body, "at", self->now));
+        hs_map_int (&map, "fseq", (int64_t) self->forward_fseq + 1);
         hs_map_key (&map, "brief");
         hs_pack_object (pack, body);
         hs_map_end (&map);

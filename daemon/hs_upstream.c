@@ -125,6 +125,7 @@ hs_upstream_poll (hs_upstream_t *self, uint64_t *tag, char *reason, size_t reaso
         return HS_UPSTREAM_NOTHING;
     }
     hs_upstream_result_t result = HS_UPSTREAM_NOTHING;
+    bool for_now = false;               //  refused for now: later it will be taken
     zframe_t *delimiter = zmsg_pop (reply);
     char *status = zmsg_popstr (reply);
     zframe_t *body = zmsg_pop (reply);
@@ -141,8 +142,18 @@ hs_upstream_poll (hs_upstream_t *self, uint64_t *tag, char *reason, size_t reaso
             hs_proto_strcpy (hs_proto_get (&unpacked.data, "reason"), code, sizeof (code));
             hs_proto_strcpy (hs_proto_get (&unpacked.data, "detail"), detail, sizeof (detail));
             snprintf (reason, reason_size, "%s: %s", code, detail);
+            //  A full store or a flood limit passes: the same message, later.
+            for_now = streq (code, "store_full") || streq (code, "rate_limited");
         }
         msgpack_unpacked_destroy (&unpacked);
+        if (for_now) {
+            result = HS_UPSTREAM_NOTHING;
+            if (!self->down_logged)
+                hs_log_warning ("hs_upstream: %s cannot take it now (%s): sending again every "
+                                "%lld ms", self->endpoint, reason, (long long) self->timeout_ms);
+            self->down_logged = true;
+            self->sent_at = zclock_mono ();     //  the timeout sends it again
+        }
     }
     //  "error" (its store could not take it now): the timeout sends it again.
     zframe_destroy (&delimiter);

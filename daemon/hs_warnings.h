@@ -26,7 +26,7 @@
 #include "hs_rules.h"
 
 #define HS_WARNINGS_MAX_STREETS 64
-#define HS_WARNINGS_NAME_MAX    63
+#define HS_WARNINGS_NAME_MAX    64      //  a unit code (HS_CODE_MAX)
 #define HS_WARNINGS_KEY_MAX     320
 
 //  Where the windows' state is kept. get: 0 found (data valid until the

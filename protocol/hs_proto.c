@@ -672,6 +672,8 @@ hs_brief_in_decode (const msgpack_object *map, const hs_limits_t *limits,
     memset (brief, 0, sizeof (*brief));
     if (s_get_common (map, limits, now_ms, brief->id, brief->source, &brief->at, why))
         return -1;
+    if (s_get_int (map, "fseq", false, 1, INT64_MAX / 2, &brief->fseq, why) < 0)
+        return -1;
     brief->brief = hs_proto_get (map, "brief");
     if (!brief->brief)
         return hs_why (why, "missing_field", "required field 'brief' is missing");

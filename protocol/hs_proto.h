@@ -224,6 +224,7 @@ typedef struct {
     char source [HS_CODE_MAX + 1];
     int64_t at;
     const msgpack_object *brief;            //  a map, borrowed
+    int64_t fseq;                           //  0 if absent
 } hs_brief_in_t;
 
 int hs_brief_in_decode (const msgpack_object *map, const hs_limits_t *limits,

@@ -205,7 +205,55 @@ def test_weekly_briefing_goes_up_as_a_district_briefing():
         # a major case is no escalate.city: nothing of it went up as a report
         assert not any(topic.startswith("alert.") for topic in got), got
         assert not city_reports(city)
+        # the briefing counted in the district's fseq: a critical case after
+        # it goes up with the next number, and the city sees no gap
+        feeder = district.feeder()
+        feeder.send(report(rid="w2", name="危急企业", workers=200, at=local_ms("2026-03-02T09:00")))
+        feeder.close()
+        wait_until(lambda: len(city_reports(city)) == 1, 20, "the critical case at the city")
+        assert city_reports(city)[0]["body"]["fseq"] == 2          # the briefing was 1
+        time.sleep(0.5)
+        assert not any(e["topic"] == "warning.feed" for e in replay_all(city)), replay_all(city)
         watcher.close()
+    finally:
+        for daemon in daemons:
+            daemon.cleanup()
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_a_city_that_cannot_take_it_now_gets_it_later():
+    """rate_limited (and store_full) are answers for now: the district sends
+    the same message again until the city takes it."""
+    top = tempfile.mkdtemp(prefix="hs-fleet-later-")
+    daemons = []
+    try:
+        city_folder = os.path.join(top, "city")
+        os.mkdir(city_folder)
+        text = open(os.path.join(ROOT, "config", "city", "huishang.cfg")).read()
+        text = text.replace("    rules = ../rules.cfg", "    rules = " + os.path.join(ROOT, "config", "rules.cfg"))
+        text = text.replace("holidays = ../holidays-cn-2026.txt",
+                            "holidays = " + os.path.join(ROOT, "config", "holidays-cn-2026.txt"))
+        text = re.sub(r"\n    source_rate = \d+", "\n    source_rate = 1", text)
+        text = re.sub(r"\n    source_burst = \d+", "\n    source_burst = 1", text)
+        shutil.copy(os.path.join(ROOT, "config", "city", "units.cfg"), city_folder)
+        open(os.path.join(city_folder, "huishang.cfg"), "w").write(text)
+        city = Daemon(folder=city_folder, config=os.path.join(city_folder, "huishang.cfg")).start()
+        daemons.append(city)
+        folder = os.path.join(top, "putuo")
+        os.mkdir(folder)
+        district = Daemon(folder=folder, config=district_config(folder, "putuo", city)).start()
+        daemons.append(district)
+        feeder = district.feeder()
+        for index in range(3):
+            feeder.send(report(rid="r%d" % index, name="限流企业%d" % index, workers=150))
+        feeder.close()
+        # one a second at the city: the three arrive, each once, in order
+        wait_until(lambda: len(city_reports(city)) == 3, 30, "three reports at the city")
+        bodies = [e["body"] for e in city_reports(city)]
+        assert [b["fseq"] for b in bodies] == [1, 2, 3]
+        assert city.health()["rejections"].get("rate_limited", 0) >= 1
+        log = district.read_log()
+        assert "cannot take it now (rate_limited" in log and "refused" not in log, log[-1500:]
     finally:
         for daemon in daemons:
             daemon.cleanup()
