@@ -24,6 +24,9 @@ bodies = [
                    "answer": "attend"}),
     ("minutes.office", {"v": 1, "id": "m1", "source": "office", "at": now, "meeting": "putuo-m3",
                         "decisions": ["协商"], "followup": ["union"], "cases": ["putuo-1"]}),
+    ("brief.street.caoyang", {"v": 1, "id": "putuo-9", "source": "street.caoyang", "at": now,
+                              "fseq": 3, "brief": {"v": 1, "period": "weekly", "new": {"total": 2}}}),
+    ("heartbeat.hrss", {"v": 1, "source": "hrss", "at": now, "fseq": 7}),
 ]
 
 
@@ -51,7 +54,7 @@ requests = [
     ("health", None), ("rules", None), ("case", {"id": "putuo-1"}),
     ("cases", {"level": "major", "street": "caoyang", "status": "open", "overdue": False,
                "since": 0, "until": now * 2, "limit": 10}),
-    ("replay", {"since": 1, "limit": 5}), ("hello", {"token": "t"}),
+    ("replay", {"since": 1, "limit": 5}), ("hello", {"token": "t"}), ("metrics", None),
 ]
 for index, (command, args) in enumerate(requests):
     data = command.encode() + b"\0" + (msgpack.packb(args, use_bin_type=True) if args else b"")
