@@ -172,9 +172,13 @@ uninstall:
 	done
 	-@rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || echo "uninstall: kept $(DESTDIR)$(CONFDIR) (not empty)"
 
+#   A binary Debian package (tools/deb.sh): $(BUILD)/huishang_VERSION_ARCH.deb
+deb: all
+	@sh tools/deb.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run deps check check-asan memcheck bench soak fuzz fuzz-build install uninstall clean
+.PHONY: all run deps check check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -332,3 +332,39 @@ def test_make_install_into_destdir_runs_and_uninstalls():
         assert left == ["check.service", "etc/huishang/huishang.cfg"], left
     finally:
         shutil.rmtree(dest, ignore_errors=True)
+
+
+def test_make_deb_builds_a_package_that_runs():
+    build = os.path.relpath(os.path.dirname(DAEMON), ROOT)
+    out = subprocess.run(["make", "-s", "-C", ROOT, "BUILD=" + build, "deb"], capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    deb = os.path.join(ROOT, out.stdout.strip().splitlines()[-1])
+    assert deb.endswith(".deb") and os.path.exists(deb), out.stdout
+    field = lambda name: subprocess.run(["dpkg-deb", "-f", deb, name], capture_output=True,
+                                        text=True).stdout.strip()
+    assert field("Package") == "huishang"
+    version = subprocess.run([DAEMON, "--version"], capture_output=True, text=True).stdout.split()[1]
+    assert field("Version") == version
+    depends = field("Depends")
+    for library in ("libczmq4", "libzmq5", "liblmdb0", "libmsgpackc2", "libsystemd0", "libjansson4"):
+        assert library in depends, depends
+    contents = subprocess.run(["dpkg-deb", "-c", deb], capture_output=True, text=True).stdout
+    for path in ("./usr/sbin/huishangd", "./usr/bin/huishang", "./lib/systemd/system/huishangd.service",
+                 "./etc/huishang/huishang.cfg", "./usr/share/man/man8/huishangd.8.gz",
+                 "./usr/share/doc/huishang/PROTOCOL.md"):
+        assert path in contents, path
+    folder = tempfile.mkdtemp(prefix="hs-deb-")
+    try:
+        subprocess.run(["dpkg-deb", "-e", deb, os.path.join(folder, "DEBIAN")], check=True)
+        conffiles = open(os.path.join(folder, "DEBIAN", "conffiles")).read().split()
+        assert "/etc/huishang/huishang.cfg" in conffiles and "/etc/huishang/rules.cfg" in conffiles
+        subprocess.run(["dpkg-deb", "-x", deb, folder], check=True)
+        unit = open(os.path.join(folder, "lib/systemd/system/huishangd.service")).read()
+        assert "ExecStart=/usr/sbin/huishangd --config /etc/huishang/huishang.cfg" in unit
+        out = subprocess.run([os.path.join(folder, "usr/sbin/huishangd"), "--check-config",
+                              "--config", os.path.join(folder, "etc/huishang/huishang.cfg")],
+                             capture_output=True, text=True)
+        assert out.returncode == 0 and "valid" in out.stdout, out.stdout + out.stderr
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
