@@ -121,3 +121,56 @@ def test_examples_run_as_they_are():
         assert any("meeting.request" in line for line in lines)
     finally:
         daemon.cleanup()
+
+
+def test_curve_with_the_units_certificates():
+    """With security on, the client speaks with a unit's certificate (from
+    huishang keygen): accepted as that unit; another unit's report refused."""
+    import shutil
+    import tempfile
+    from harness import CLIENT, config_copy
+    folder = tempfile.mkdtemp(prefix="hs-py-curve-")
+    daemon = None
+    try:
+        certs = os.path.join(folder, "certs")
+        for unit in ("server", "street.caoyang", "dashboard"):
+            out = subprocess.run([CLIENT, "keygen", unit, "--dir", certs], capture_output=True,
+                                 text=True, timeout=20)
+            assert out.returncode == 0, out.stderr
+        os.makedirs(os.path.join(certs, "clients"))
+        for unit in ("street.caoyang", "dashboard"):
+            shutil.copy(os.path.join(certs, unit + ".cert"), os.path.join(certs, "clients"))
+        daemon = Daemon(folder=folder, config=config_copy(folder, enabled="1"))
+        daemon.log = open(daemon.log_path, "ab")
+        daemon.proc = subprocess.Popen(daemon.args(), stdout=daemon.log, stderr=subprocess.STDOUT)
+
+        def unit_client(unit):
+            return huishang.Client(ingest=daemon.ingest, submit=daemon.submit, publish=daemon.publish,
+                                   api=daemon.api, timeout=2.0, retries=10,
+                                   curve={"cert": os.path.join(certs, unit + ".cert_secret"),
+                                          "server_cert": os.path.join(certs, "server.cert")})
+        street = unit_client("street.caoyang")
+        seq = street.submit_report(report(rid="c1", workers=40))
+        assert seq > 0
+        try:
+            street.submit_report(report(rid="c2", source="hrss", street="caoyang"))
+        except huishang.Rejected as error:
+            assert error.reason == "spoofing", error
+        else:
+            raise AssertionError("a report for hrss under street.caoyang's key was accepted")
+        dashboard = unit_client("dashboard")
+        assert dashboard.health()["counters"]["reports"] == 1
+        got = list(dashboard.subscribe(["alert."], since=1, timeout=1.0))
+        assert [t for t, _ in got] == ["alert.major.caoyang"]
+        # without a certificate the api does not answer at all
+        plain = huishang.Client(api=daemon.api, timeout=1.0)
+        try:
+            plain.health()
+        except huishang.Unavailable:
+            pass
+        else:
+            raise AssertionError("the api answered a client without a key")
+    finally:
+        if daemon:
+            daemon.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
