@@ -145,6 +145,7 @@ struct _hs_engine_t {
     size_t forward_staged;      //  forward_tail when the transaction began
     uint64_t forwarded_through; //  every forwardable event up to it is upstream
     uint64_t forward_fseq;      //  messages stored upstream so far (their fseq)
+    uint64_t forward_saved_through, forward_saved_fseq;     //  as last committed
     uint64_t forwarded, forward_refused;
     zhashx_t *buckets;          //  source unit -> s_bucket_t: the flood limit
     zhashx_t *feeds;            //  source unit -> s_feed_t: fseq and silence
@@ -1559,8 +1560,11 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
         //  this commits: an aborted transaction's seqs are given again).
         if (self->forward_head == self->forward_tail && !hs_upstream_busy (self->upstream))
             forwarded_through = hs_store_peek_seq (self->store) - 1;
-        rc = hs_store_meta_put (self->store, "forwarded_through", forwarded_through)
-          || hs_store_meta_put (self->store, "forward_fseq", self->forward_fseq)? -1: 0;
+        //  Written when they moved, not with every batch.
+        if (forwarded_through != self->forward_saved_through
+        ||  self->forward_fseq != self->forward_saved_fseq)
+            rc = hs_store_meta_put (self->store, "forwarded_through", forwarded_through)
+              || hs_store_meta_put (self->store, "forward_fseq", self->forward_fseq)? -1: 0;
     }
     if (rc == 0)
         rc = hs_warnings_flush (self->warnings);
@@ -1594,6 +1598,8 @@ s_attempt (hs_engine_t *self, s_work_fn *work, void *arg)
     if (self->staged_due && (self->store_due == 0 || self->staged_due < self->store_due))
         self->store_due = self->staged_due;
     self->forwarded_through = forwarded_through;
+    self->forward_saved_through = forwarded_through;
+    self->forward_saved_fseq = self->forward_fseq;
     return 0;
 }
 
@@ -2803,6 +2809,27 @@ s_metrics_page (hs_engine_t *self)
     hs_metrics_sample (page, (double) hs_bus_subscriptions_count (self->bus), NULL);
     hs_metrics_family (page, "huishang_store_ok", "gauge", "1 if the store takes what comes, 0 if full or failing.");
     hs_metrics_sample (page, store_ok && !self->no_room && !self->store_trouble? 1: 0, NULL);
+    hs_metrics_family (page, "huishang_windows_pruned_total", "counter",
+                       "Early-warning windows of enterprises forgotten (a whole window without a report).");
+    hs_metrics_sample (page, (double) self->windows_pruned, NULL);
+    if (self->upstream) {
+        struct { const char *name, *type, *help; double value; } forwarding [] = {
+            { "huishang_forwarded_total", "counter", "Events stored by the level above (upstream).",
+              (double) self->forwarded },
+            { "huishang_forward_refused_total", "counter", "Events the level above refused for good.",
+              (double) self->forward_refused },
+            { "huishang_forward_retries_total", "counter", "Times a forwarded event was sent again "
+              "(no answer in upstream/timeout, or not now).", (double) hs_upstream_retries (self->upstream) },
+            { "huishang_forward_backlog", "gauge", "Committed events still to go up.",
+              (double) (self->forward_tail - self->forward_head) },
+            { NULL, NULL, NULL, 0 }
+        };
+        for (int index = 0; forwarding [index].name; index++) {
+            hs_metrics_family (page, forwarding [index].name, forwarding [index].type,
+                               forwarding [index].help);
+            hs_metrics_sample (page, forwarding [index].value, NULL);
+        }
+    }
 }
 
 //  Write the page to metrics/file when it is due.
@@ -2909,6 +2936,8 @@ s_forward_start (hs_engine_t *self, char *error, size_t error_size)
         return -1;
     hs_store_meta_get (self->store, "forwarded_through", 0, &self->forwarded_through);
     hs_store_meta_get (self->store, "forward_fseq", 0, &self->forward_fseq);
+    self->forward_saved_through = self->forwarded_through;
+    self->forward_saved_fseq = self->forward_fseq;
     uint8_t from [8];
     hs_store_be64_put (from, self->forwarded_through + 1);
     int rc = hs_store_walk (self->store, HS_TABLE_EVENTS, from, 8, false, s_forward_scan_visit, self);

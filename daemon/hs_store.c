@@ -346,20 +346,31 @@ hs_store_peek_seq (hs_store_t *self)
     return self->txn? self->txn_next_seq: self->next_seq;
 }
 
+//  Tables whose keys mostly grow (seqs, case and meeting ids, due times):
+//  a key past the table's last goes in with MDB_APPEND, which packs pages
+//  full where a plain put would leave them half empty. The others' keys
+//  (names, feeders' ids) land anywhere: a plain put.
+static const bool s_keys_grow [HS_TABLE_COUNT] = {
+    [HS_TABLE_EVENTS] = true, [HS_TABLE_CASES] = true, [HS_TABLE_DEADLETTER] = true,
+    [HS_TABLE_HISTORY] = true, [HS_TABLE_TIMERS] = true, [HS_TABLE_MEETINGS] = true
+};
+
 static int
-s_put (hs_store_t *self, MDB_dbi dbi, const char *name, const void *key_data, size_t key_size,
+s_put (hs_store_t *self, hs_table_t table, const void *key_data, size_t key_size,
        const void *data, size_t size)
 {
     assert (self->txn);
     MDB_val key = { key_size, (void *) key_data }, value = { size, (void *) data };
-    //  Most of our keys grow (seqs, case ids, due times): a key past the
-    //  table's last goes in with MDB_APPEND, which packs pages full where
-    //  a plain put would leave them half empty; any other key, a plain put.
-    int rc = dbi == self->caseindex? MDB_KEYEXIST:
-             mdb_put (self->txn, dbi, &key, &value, MDB_APPEND);
+    int rc = s_keys_grow [table]? mdb_put (self->txn, self->dbis [table], &key, &value, MDB_APPEND):
+                                  MDB_KEYEXIST;
     if (rc == MDB_KEYEXIST)
-        rc = mdb_put (self->txn, dbi, &key, &value, 0);
-    return rc? s_fail (self, name, rc): 0;
+        rc = mdb_put (self->txn, self->dbis [table], &key, &value, 0);
+    if (rc) {
+        char operation [64];
+        snprintf (operation, sizeof (operation), "mdb_put (%s)", s_table_names [table]);
+        return s_fail (self, operation, rc);
+    }
+    return 0;
 }
 
 static int
@@ -392,7 +403,7 @@ hs_store_event_put (hs_store_t *self, uint64_t seq, const void *data, size_t siz
 {
     uint8_t key [8];
     s_put_be64 (key, seq);
-    return s_put (self, self->events, "mdb_put (events)", key, 8, data, size);
+    return s_put (self, HS_TABLE_EVENTS, key, 8, data, size);
 }
 
 int
@@ -418,7 +429,7 @@ hs_store_dedup_put (hs_store_t *self, const char *key, uint64_t seq)
     s_put_be64 (bytes, seq);
     if (!s_key_ok (key))
         return -1;
-    return s_put (self, self->dedup, "mdb_put (dedup)", key, strlen (key), bytes, 8);
+    return s_put (self, HS_TABLE_DEDUP, key, strlen (key), bytes, 8);
 }
 
 int
@@ -434,7 +445,7 @@ hs_store_case_put (hs_store_t *self, const char *case_id, const void *data, size
 {
     if (!s_key_ok (case_id))
         return -1;
-    return s_put (self, self->cases, "mdb_put (cases)", case_id, strlen (case_id), data, size);
+    return s_put (self, HS_TABLE_CASES, case_id, strlen (case_id), data, size);
 }
 
 int
@@ -459,8 +470,7 @@ hs_store_index_put (hs_store_t *self, const char *key, const char *case_id)
 {
     if (!s_key_ok (key))
         return -1;
-    return s_put (self, self->caseindex, "mdb_put (caseindex)", key, strlen (key),
-                  case_id, strlen (case_id));
+    return s_put (self, HS_TABLE_CASEINDEX, key, strlen (key), case_id, strlen (case_id));
 }
 
 int
@@ -479,7 +489,7 @@ hs_store_deadletter_put (hs_store_t *self, const void *data, size_t size)
 {
     uint8_t key [8];
     s_put_be64 (key, self->txn_next_dead++);
-    return s_put (self, self->deadletter, "mdb_put (deadletter)", key, 8, data, size);
+    return s_put (self, HS_TABLE_DEADLETTER, key, 8, data, size);
 }
 
 int
@@ -527,7 +537,7 @@ hs_store_put (hs_store_t *self, hs_table_t table, const void *key, size_t key_si
 {
     if (key_size == 0 || key_size > 511)
         return -1;
-    return s_put (self, self->dbis [table], s_table_names [table], key, key_size, data, size);
+    return s_put (self, table, key, key_size, data, size);
 }
 
 int

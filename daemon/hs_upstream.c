@@ -152,6 +152,7 @@ hs_upstream_poll (hs_upstream_t *self, uint64_t *tag, char *reason, size_t reaso
                 hs_log_warning ("hs_upstream: %s cannot take it now (%s): sending again every "
                                 "%lld ms", self->endpoint, reason, (long long) self->timeout_ms);
             self->down_logged = true;
+            self->retries++;
             self->sent_at = zclock_mono ();     //  the timeout sends it again
         }
     }

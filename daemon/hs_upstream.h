@@ -49,7 +49,7 @@ hs_upstream_result_t hs_upstream_poll (hs_upstream_t *self, uint64_t *tag, char 
 //  Milliseconds until the outstanding message is sent again (-1: none).
 int64_t hs_upstream_wait_ms (hs_upstream_t *self);
 
-//  Messages sent again after a timeout, so far.
+//  Times a message was sent again (no answer, or "not now"), so far.
 uint64_t hs_upstream_retries (hs_upstream_t *self);
 
 #endif

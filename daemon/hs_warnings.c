@@ -9,6 +9,7 @@
 */
 
 #include "hs_warnings.h"
+#include "hs_store.h"
 
 //  A window's state, as stored: byte 0 is 1 if it fired and has not yet
 //  fallen below, byte 1 the number of entries, then the entries.
@@ -120,20 +121,24 @@ hs_warnings_forget (hs_warnings_t *self)
     zhashx_purge (self->held);
 }
 
-static void
-s_be64_put (uint8_t *bytes, int64_t value)
+//  A window's stored state: its fired flag, its number of entries and
+//  the bytes after the two-byte header. None stored: nothing fired, no
+//  entries. Returns 0, or -1 if it could not be read.
+static int
+s_state (hs_warnings_t *self, const char *key, bool *fired, size_t *entries,
+         const uint8_t **body, size_t *body_size)
 {
-    for (int index = 7; index >= 0; index--, value = (int64_t) ((uint64_t) value >> 8))
-        bytes [index] = (uint8_t) value;
-}
-
-static int64_t
-s_be64_get (const uint8_t *bytes)
-{
-    uint64_t value = 0;
-    for (int index = 0; index < 8; index++)
-        value = (value << 8) | bytes [index];
-    return (int64_t) value;
+    const uint8_t *data;
+    size_t size;
+    int rc = s_get (self, key, &data, &size);
+    if (rc < 0)
+        return -1;
+    bool found = rc == 0 && size >= 2;
+    *fired = found && (data [0] & 1);
+    *entries = found? data [1]: 0;
+    *body = found? data + 2: NULL;
+    *body_size = found? size - 2: 0;
+    return 0;
 }
 
 //  Add a time to a count window's ring; sets *crossed if this made the
@@ -146,19 +151,16 @@ s_ring_add (hs_warnings_t *self, const char *key, int64_t threshold, int64_t win
     size_t size = threshold < 1? 1: threshold > S_RING_MAX? S_RING_MAX: (size_t) threshold;
     int64_t times [S_RING_MAX + 1];
     size_t held = 0;
-    bool fired = false;
-    const uint8_t *data;
-    size_t data_size;
-    int rc = s_get (self, key, &data, &data_size);
-    if (rc < 0)
+    bool fired;
+    size_t stored, body_size;
+    const uint8_t *body;
+    if (s_state (self, key, &fired, &stored, &body, &body_size))
         return -1;
-    if (rc == 0 && data_size >= 2 && data_size == 2 + 8 * (size_t) data [1]) {
-        fired = data [0] & 1;
-        size_t stored = data [1];
-        //  Keep the newest `size` (the threshold may have changed).
-        for (size_t index = stored > size? stored - size: 0; index < stored; index++)
-            times [held++] = s_be64_get (data + 2 + 8 * index);
-    }
+    if (body_size != 8 * stored)
+        stored = 0;                     //  not ours: start afresh
+    //  Keep the newest `size` (the threshold may have changed).
+    for (size_t index = stored > size? stored - size: 0; index < stored; index++)
+        times [held++] = (int64_t) hs_store_be64_get (body + 8 * index);
     int64_t since = at - window;
     int64_t within = 0;
     for (size_t index = 0; index < held; index++)
@@ -180,7 +182,7 @@ s_ring_add (hs_warnings_t *self, const char *key, int64_t threshold, int64_t win
     record [0] = fired;
     record [1] = (uint8_t) held;
     for (size_t index = 0; index < held; index++)
-        s_be64_put (record + 2 + 8 * index, times [index]);
+        hs_store_be64_put (record + 2 + 8 * index, (uint64_t) times [index]);
     return s_put (self, key, record, 2 + 8 * held);
 }
 
@@ -198,25 +200,21 @@ s_spread_add (hs_warnings_t *self, const char *key, const char *street, int64_t 
     const hs_policy_t *policy = self->policy;
     s_spot_t spots [HS_WARNINGS_MAX_STREETS];
     size_t held = 0;
-    bool fired = false;
-    const uint8_t *data;
-    size_t data_size;
-    int rc = s_get (self, key, &data, &data_size);
-    if (rc < 0)
+    bool fired;
+    size_t stored, body_size;
+    const uint8_t *body;
+    if (s_state (self, key, &fired, &stored, &body, &body_size))
         return -1;
-    if (rc == 0 && data_size >= 2) {
-        fired = data [0] & 1;
-        size_t offset = 2;
-        for (size_t index = 0; index < data [1] && held < HS_WARNINGS_MAX_STREETS; index++) {
-            if (offset + 9 > data_size || offset + 9 + data [offset + 8] > data_size
-            ||  data [offset + 8] > HS_WARNINGS_NAME_MAX)
-                break;                  //  not ours: start afresh from what was sound
-            spots [held].last = s_be64_get (data + offset);
-            memcpy (spots [held].name, data + offset + 9, data [offset + 8]);
-            spots [held].name [data [offset + 8]] = 0;
-            offset += 9 + data [offset + 8];
-            held++;
-        }
+    size_t offset = 0;
+    for (size_t index = 0; index < stored && held < HS_WARNINGS_MAX_STREETS; index++) {
+        if (offset + 9 > body_size || offset + 9 + body [offset + 8] > body_size
+        ||  body [offset + 8] > HS_WARNINGS_NAME_MAX)
+            break;                      //  not ours: keep what was sound
+        spots [held].last = (int64_t) hs_store_be64_get (body + offset);
+        memcpy (spots [held].name, body + offset + 9, body [offset + 8]);
+        spots [held].name [body [offset + 8]] = 0;
+        offset += 9 + body [offset + 8];
+        held++;
     }
     int64_t since = at - policy->prompt_window_ms;
     int64_t within = 0;
@@ -258,10 +256,10 @@ s_spread_add (hs_warnings_t *self, const char *key, const char *street, int64_t 
     uint8_t record [2 + HS_WARNINGS_MAX_STREETS * (9 + HS_WARNINGS_NAME_MAX)];
     record [0] = fired;
     record [1] = (uint8_t) held;
-    size_t offset = 2;
+    offset = 2;
     for (size_t index = 0; index < held; index++) {
         size_t length = strlen (spots [index].name);
-        s_be64_put (record + offset, spots [index].last);
+        hs_store_be64_put (record + offset, (uint64_t) spots [index].last);
         record [offset + 8] = (uint8_t) length;
         memcpy (record + offset + 9, spots [index].name, length);
         offset += 9 + length;
@@ -300,7 +298,7 @@ hs_warnings_stale (hs_warnings_t *self, const char *key, size_t key_size,
     if (size != 2 + 8 * (size_t) bytes [1] || bytes [1] == 0)
         return true;
     //  Stale when its newest time is out of the window.
-    return s_be64_get (bytes + size - 8) < now - self->policy->enterprise_window_ms;
+    return (int64_t) hs_store_be64_get (bytes + size - 8) < now - self->policy->enterprise_window_ms;
 }
 
 int64_t

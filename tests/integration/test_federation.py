@@ -25,6 +25,22 @@ def district_config(folder, district, city):
     return path
 
 
+def city_config(folder, **settings):
+    """config/city/ copied into `folder` (the district's rules and holidays
+    named where they are), with settings of huishang.cfg replaced."""
+    text = open(os.path.join(ROOT, "config", "city", "huishang.cfg")).read()
+    text = text.replace("    rules = ../rules.cfg", "    rules = " + os.path.join(ROOT, "config", "rules.cfg"))
+    text = text.replace("holidays = ../holidays-cn-2026.txt",
+                        "holidays = " + os.path.join(ROOT, "config", "holidays-cn-2026.txt"))
+    for key, value in settings.items():
+        text, count = re.subn(r"(\n    %s = )\S+" % key, r"\g<1>%s" % value, text)
+        assert count == 1, key
+    shutil.copy(os.path.join(ROOT, "config", "city", "units.cfg"), folder)
+    path = os.path.join(folder, "huishang.cfg")
+    open(path, "w").write(text)
+    return path
+
+
 def wait_until(predicate, timeout, what):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -112,6 +128,12 @@ def test_three_districts_one_city_kill9_exactly_once():
             log = districts[name].read_log()
             assert "refused" not in log
             assert "no answer from" in log and "answers again" in log, log[-1500:]
+            status, body = districts[name].request_args("metrics", {})
+            metrics = dict(line.rsplit(" ", 1) for line in body["text"].splitlines()
+                           if line.startswith("huishang_forward"))
+            assert metrics["huishang_forwarded_total"] == "9", metrics
+            assert metrics["huishang_forward_backlog"] == "0" and metrics["huishang_forward_refused_total"] == "0"
+            assert int(metrics["huishang_forward_retries_total"]) >= 1, metrics
     finally:
         for daemon in list(districts.values()) + [city]:
             daemon.cleanup()
@@ -138,15 +160,8 @@ def test_curve_identity_of_each_district_at_the_city():
             shutil.copy(os.path.join(certs, unit + ".cert"), os.path.join(city_folder, "certs", "clients"))
         shutil.copy(os.path.join(certs, "server.cert"), os.path.join(city_folder, "certs"))
         shutil.copy(os.path.join(certs, "server.cert_secret"), os.path.join(city_folder, "certs"))
-        text = open(os.path.join(ROOT, "config", "city", "huishang.cfg")).read()
-        text = text.replace("    rules = ../rules.cfg", "    rules = " + os.path.join(ROOT, "config", "rules.cfg"))
-        text = text.replace("holidays = ../holidays-cn-2026.txt",
-                            "holidays = " + os.path.join(ROOT, "config", "holidays-cn-2026.txt"))
-        text = re.sub(r"\n    enabled = 0", "\n    enabled = 1", text)
-        text = re.sub(r"\n    dashboards = 1", "\n    dashboards = 0", text)
-        shutil.copy(os.path.join(ROOT, "config", "city", "units.cfg"), city_folder)
-        open(os.path.join(city_folder, "huishang.cfg"), "w").write(text)
-        city = Daemon(folder=city_folder, config=os.path.join(city_folder, "huishang.cfg")).start()
+        city = Daemon(folder=city_folder,
+                      config=city_config(city_folder, enabled="1", dashboards="0")).start()
         daemons.append(city)
         for district, key in (("putuo", "street.putuo"), ("jingan", "street.putuo")):
             folder = os.path.join(top, district)
@@ -229,15 +244,8 @@ def test_a_city_that_cannot_take_it_now_gets_it_later():
     try:
         city_folder = os.path.join(top, "city")
         os.mkdir(city_folder)
-        text = open(os.path.join(ROOT, "config", "city", "huishang.cfg")).read()
-        text = text.replace("    rules = ../rules.cfg", "    rules = " + os.path.join(ROOT, "config", "rules.cfg"))
-        text = text.replace("holidays = ../holidays-cn-2026.txt",
-                            "holidays = " + os.path.join(ROOT, "config", "holidays-cn-2026.txt"))
-        text = re.sub(r"\n    source_rate = \d+", "\n    source_rate = 1", text)
-        text = re.sub(r"\n    source_burst = \d+", "\n    source_burst = 1", text)
-        shutil.copy(os.path.join(ROOT, "config", "city", "units.cfg"), city_folder)
-        open(os.path.join(city_folder, "huishang.cfg"), "w").write(text)
-        city = Daemon(folder=city_folder, config=os.path.join(city_folder, "huishang.cfg")).start()
+        city = Daemon(folder=city_folder,
+                      config=city_config(city_folder, source_rate="1", source_burst="1")).start()
         daemons.append(city)
         folder = os.path.join(top, "putuo")
         os.mkdir(folder)
