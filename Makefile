@@ -10,16 +10,29 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 
-PROTO    = protocol/hs_proto.c
-CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_rules.c daemon/hs_config.c \
-           daemon/hs_store.c daemon/hs_cases.c daemon/hs_reject.c daemon/hs_bus.c \
-           daemon/hs_calendar.c daemon/hs_clock.c daemon/hs_warnings.c daemon/hs_meetings.c \
-           daemon/hs_query.c daemon/hs_verify.c daemon/hs_log.c daemon/hs_service.c daemon/hs_metrics.c daemon/hs_upstream.c \
+#   Three layers, three libraries: the wire and record layouts (protocol/),
+#   the configuration and the read side of the store that the clients use
+#   too (core), and the rest of the daemon. Clients never link the daemon's.
+PROTO    = protocol/hs_proto.c protocol/hs_pack.c protocol/hs_inbound.c protocol/hs_outbound.c \
+           protocol/hs_event.c protocol/hs_case.c protocol/hs_meeting_rec.c protocol/hs_record.c \
+           protocol/hs_reply.c protocol/hs_json.c
+CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_condition.c daemon/hs_policy.c \
+           daemon/hs_rules.c daemon/hs_calendar.c daemon/hs_config.c daemon/hs_log.c \
+           daemon/hs_store.c daemon/hs_ledger.c daemon/hs_timers.c daemon/hs_cases.c \
+           daemon/hs_intake.c daemon/hs_query.c daemon/hs_verify.c
+DAEMON   = daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_service.c daemon/hs_keys.c \
+           daemon/hs_bus.c daemon/hs_upstream.c daemon/hs_txn.c daemon/hs_stats.c \
+           daemon/hs_reject.c daemon/hs_flood.c daemon/hs_notices.c daemon/hs_windows.c \
+           daemon/hs_warnings.c daemon/hs_feeds.c daemon/hs_ingest.c daemon/hs_meetings.c \
+           daemon/hs_casework.c daemon/hs_briefs.c daemon/hs_forward.c daemon/hs_api.c \
            daemon/hs_engine.c
 CONFIGS  = config/huishang.cfg config/units.cfg config/rules.cfg config/holidays-cn-2026.txt
 
-LIB_OBJ  = $(PROTO:%.c=$(BUILD)/%.o) $(CORE:%.c=$(BUILD)/%.o) $(BUILD)/hs_defaults.o
-LIB      = $(BUILD)/libhuishang.a
+PROTO_LIB  = $(BUILD)/libhs_proto.a
+CORE_LIB   = $(BUILD)/libhs_core.a
+DAEMON_LIB = $(BUILD)/libhs_daemon.a
+#   What a daemon-side program links, in order.
+LIBS     = $(DAEMON_LIB) $(CORE_LIB) $(PROTO_LIB)
 
 all: $(BUILD)/huishangd $(BUILD)/huishang $(BUILD)/hs_selftest
 
@@ -34,19 +47,28 @@ $(BUILD)/hs_defaults.c: $(CONFIGS) tools/embed.sh
 $(BUILD)/hs_defaults.o: $(BUILD)/hs_defaults.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(LIB): $(LIB_OBJ)
+$(PROTO_LIB): $(PROTO:%.c=$(BUILD)/%.o)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/huishangd: $(BUILD)/daemon/huishangd.o $(LIB)
+$(CORE_LIB): $(CORE:%.c=$(BUILD)/%.o) $(BUILD)/hs_defaults.o
+	rm -f $@
+	ar rcs $@ $^
+
+$(DAEMON_LIB): $(DAEMON:%.c=$(BUILD)/%.o)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/huishangd: $(BUILD)/daemon/huishangd.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/huishang: $(BUILD)/clients/huishang.o $(BUILD)/clients/huishang_rules.o \
-                  $(BUILD)/clients/huishang_top.o $(LIB)
+CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/huishang_rules.o \
+             $(BUILD)/clients/huishang_top.o
+$(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 
-$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
 
 #   Build and start the daemon on its defaults, in the foreground.
 run: deps all
@@ -82,7 +104,7 @@ memcheck: all
 #   The benchmark (tests/bench/hs_bench.c): raw libzmq, raw LMDB and the
 #   daemon end to end in one run; SIZE=quick (about a minute) or full.
 SIZE ?= quick
-$(BUILD)/hs_bench: $(BUILD)/tests/bench/hs_bench.o $(LIB)
+$(BUILD)/hs_bench: $(BUILD)/tests/bench/hs_bench.o $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 bench: all $(BUILD)/hs_bench
@@ -105,10 +127,11 @@ FUZZ_BUILD = $(BUILD)/fuzz
 
 fuzz-build:
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
-	    $(FUZZ_BUILD)/libhuishang.a
+	    $(FUZZ_BUILD)/libhs_daemon.a $(FUZZ_BUILD)/libhs_core.a $(FUZZ_BUILD)/libhs_proto.a
 	for target in $(FUZZ_TARGETS); do \
 	    clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $(FUZZ_BUILD)/hs_fuzz_$$target \
-	        tests/fuzz/hs_fuzz_$$target.c $(FUZZ_BUILD)/libhuishang.a $(LDLIBS) || exit 1; \
+	        tests/fuzz/hs_fuzz_$$target.c $(FUZZ_BUILD)/libhs_daemon.a $(FUZZ_BUILD)/libhs_core.a \
+	        $(FUZZ_BUILD)/libhs_proto.a $(LDLIBS) || exit 1; \
 	done
 
 fuzz: fuzz-build

@@ -42,94 +42,6 @@ huishang_secure (zsock_t *sock)
 }
 
 //  ---------------------------------------------------------------------
-//  JSON <-> msgpack
-
-void
-huishang_json_to_pack (json_t *json, hs_pack_t *pack)
-{
-    switch (json_typeof (json)) {
-        case JSON_OBJECT: {
-            hs_pack_map (pack, json_object_size (json));
-            const char *key;
-            json_t *value;
-            json_object_foreach (json, key, value) {
-                hs_pack_str (pack, key);
-                huishang_json_to_pack (value, pack);
-            }
-            break;
-        }
-        case JSON_ARRAY: {
-            hs_pack_array (pack, json_array_size (json));
-            size_t index;
-            json_t *value;
-            json_array_foreach (json, index, value)
-                huishang_json_to_pack (value, pack);
-            break;
-        }
-        case JSON_STRING:
-            hs_pack_strn (pack, json_string_value (json), json_string_length (json));
-            break;
-        case JSON_INTEGER:
-            hs_pack_int (pack, json_integer_value (json));
-            break;
-        case JSON_REAL: {
-            //  msgpack floats are not part of our protocol; a whole number
-            //  written as 3.0 is sent as an integer, anything else as is.
-            double value = json_real_value (json);
-            if (value == (double) (int64_t) value)
-                hs_pack_int (pack, (int64_t) value);
-            else
-                hs_pack_str (pack, "(not an integer)");
-            break;
-        }
-        case JSON_TRUE:
-            hs_pack_bool (pack, true);
-            break;
-        case JSON_FALSE:
-            hs_pack_bool (pack, false);
-            break;
-        default:
-            hs_pack_nil (pack);
-    }
-}
-
-static json_t *
-s_pack_to_json (const msgpack_object *obj)
-{
-    switch (obj->type) {
-        case MSGPACK_OBJECT_MAP: {
-            json_t *json = json_object ();
-            for (uint32_t index = 0; index < obj->via.map.size; index++) {
-                const msgpack_object_kv *kv = &obj->via.map.ptr [index];
-                char key [256];
-                if (hs_proto_strcpy (&kv->key, key, sizeof (key)) == 0)
-                    json_object_set_new (json, key, s_pack_to_json (&kv->val));
-            }
-            return json;
-        }
-        case MSGPACK_OBJECT_ARRAY: {
-            json_t *json = json_array ();
-            for (uint32_t index = 0; index < obj->via.array.size; index++)
-                json_array_append_new (json, s_pack_to_json (&obj->via.array.ptr [index]));
-            return json;
-        }
-        case MSGPACK_OBJECT_STR:
-            return json_stringn (obj->via.str.ptr, obj->via.str.size);
-        case MSGPACK_OBJECT_POSITIVE_INTEGER:
-            return json_integer ((json_int_t) obj->via.u64);
-        case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-            return json_integer ((json_int_t) obj->via.i64);
-        case MSGPACK_OBJECT_FLOAT32:
-        case MSGPACK_OBJECT_FLOAT64:
-            return json_real (obj->via.f64);
-        case MSGPACK_OBJECT_BOOLEAN:
-            return json_boolean (obj->via.boolean);
-        default:
-            return json_null ();
-    }
-}
-
-//  ---------------------------------------------------------------------
 //  Publishing
 
 typedef struct {
@@ -328,7 +240,7 @@ s_publish_json (s_publisher_t *self, json_t *object, const char *where)
     if (!json_object_get (object, "at"))
         json_object_set_new (object, "at", json_integer (zclock_time ()));
     hs_pack_reset (self->pack);
-    huishang_json_to_pack (object, self->pack);
+    hs_json_to_pack (object, self->pack);
     return s_publisher_send (self, topic, hs_pack_data (self->pack), hs_pack_size (self->pack), where);
 }
 
@@ -614,7 +526,7 @@ s_print_line (hs_units_t *units, const char *topic, const msgpack_object *map)
                 (long long) huishang_int (map, "workers"), enterprise);
     }
     else {
-        json_t *json = s_pack_to_json (map);
+        json_t *json = hs_json_from_object (map);
         char *text = json_dumps (json, JSON_COMPACT);
         printf (" %s", text? text: "");
         free (text);
@@ -678,7 +590,7 @@ s_watch (hs_config_t *config, int argc, char *argv [])
             if (as_json) {
                 json_t *json = json_object ();
                 json_object_set_new (json, "topic", json_string (topic));
-                json_object_set_new (json, "body", s_pack_to_json (&unpacked.data));
+                json_object_set_new (json, "body", hs_json_from_object (&unpacked.data));
                 char *text = json_dumps (json, JSON_COMPACT);
                 printf ("%s\n", text);
                 free (text);
@@ -723,7 +635,7 @@ huishang_api (zsock_t *req, const char *command, json_t *args, huishang_reply_t 
     zmsg_addstr (request, command);
     if (args) {
         hs_pack_t *pack = hs_pack_new ();
-        huishang_json_to_pack (args, pack);
+        hs_json_to_pack (args, pack);
         zmsg_addmem (request, hs_pack_data (pack), hs_pack_size (pack));
         hs_pack_destroy (&pack);
     }
@@ -770,7 +682,7 @@ huishang_api_connect (const char *endpoint, int timeout)
 static void
 s_print_json (const msgpack_object *obj, bool indent)
 {
-    json_t *json = s_pack_to_json (obj);
+    json_t *json = hs_json_from_object (obj);
     char *text = json_dumps (json, indent? JSON_INDENT (2): JSON_COMPACT);
     printf ("%s\n", text? text: "null");
     free (text);
@@ -899,7 +811,7 @@ s_print_event (hs_units_t *units, const msgpack_object *event)
     huishang_str (event, "type", type, sizeof (type));
     huishang_str (event, "topic", topic, sizeof (topic));
     const msgpack_object *body = hs_proto_get (event, "body");
-    if (hs_query_published (type)) {
+    if (hs_event_published (type)) {
         s_print_line (units, topic, body);
         return;
     }
@@ -1145,7 +1057,7 @@ s_emit_replayed (hs_config_t *config, const char *topic, const msgpack_object *b
     if (json) {
         json_t *object = json_object ();
         json_object_set_new (object, "topic", json_string (topic));
-        json_object_set_new (object, "body", s_pack_to_json (body));
+        json_object_set_new (object, "body", hs_json_from_object (body));
         char *text = json_dumps (object, JSON_COMPACT);
         printf ("%s\n", text);
         free (text);

@@ -7,10 +7,8 @@
 #define HUISHANG_H_INCLUDED
 
 #include "../daemon/hs_config.h"
-#include <jansson.h>
+#include "../protocol/hs_json.h"
 
-//  A JSON value as msgpack, the wire's way (whole reals as integers).
-void huishang_json_to_pack (json_t *json, hs_pack_t *pack);
 
 //  An api reply: the body frame, unpacked.
 typedef struct {

@@ -17,6 +17,8 @@
 
 #include "huishang.h"
 #include "../daemon/hs_cases.h"
+#include "../daemon/hs_intake.h"
+#include "../daemon/hs_ledger.h"
 #include "../daemon/hs_store.h"
 
 //  The units the rules are checked against: --units FILE, else the
@@ -64,53 +66,42 @@ s_test_one (hs_config_t *config, hs_units_t *units, hs_rules_t *rules, const cha
             json_t *json)
 {
     hs_pack_t *pack = hs_pack_new ();
-    huishang_json_to_pack (json, pack);
+    hs_json_to_pack (json, pack);
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
     hs_why_t why;
     hs_report_t report;
     int rc = 1;
-    //  Fill in what a feeder's client would: v, and a time if there is none.
-    if (hs_proto_unpack_map (hs_pack_data (pack), hs_pack_size (pack), &config->limits,
-                             &unpacked, &why) == 0
-    &&  hs_report_decode (&unpacked.data, &config->limits, INT64_MAX / 4, &report, &why) == 0) {
-        const hs_unit_t *street = hs_units_street (units, *report.street? report.street: report.source);
-        if (!street && *report.street)
-            printf ("%s: not accepted: unknown_street ('%s' is not a street or town of ours)\n",
-                    label, report.street);
-        else
-        if (!street)
-            printf ("%s: not accepted: missing_field (required field 'street' is missing; "
-                    "only a street's own reports may leave it out)\n", label);
-        else {
-            hs_case_t *kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
-            hs_case_open (kase, "test", 1, &report, street->code);
-            const char *sources [HS_CASE_MAX_SOURCES + 1];
-            hs_facts_t facts;
-            hs_case_facts (kase, &facts, sources);
-            hs_decision_t decision;
-            hs_rules_classify (rules, &facts, -1, &decision);
-            hs_ladder_actions_t actions;
-            hs_rules_actions (rules, -1, decision.level, &actions);
-            printf ("%s: %s (%s)  %s, %s, %lld workers\n", label, hs_level_name (decision.level),
-                    hs_level_zh (decision.level), report.enterprise,
-                    hs_category_name (report.category), (long long) report.workers);
-            s_print_list ("routed", decision.routed);
-            s_print_list ("units", decision.units);
-            s_print_list ("fired", decision.reasons);
-            printf ("  %-9s", "ladder");
-            if (actions.meeting)
-                printf (" meeting (%s, %s, within %lld h)", actions.meeting,
-                        actions.meeting_members? "all members": "the routed units",
-                        (long long) (actions.deadline_ms / 3600000));
-            for (size_t index = 0; actions.escalate [index]; index++)
-                printf (" escalate.%s", actions.escalate [index]);
-            if (!actions.meeting && !actions.escalate [0])
-                printf (" -");
-            printf ("\n");
-            free (kase);
-            rc = 0;
-        }
+    //  The daemon's own intake: the same reading, street and classification.
+    const hs_unit_t *street;
+    hs_config_t candidate = *config;
+    candidate.units = units;
+    if (hs_intake_report (&candidate, hs_pack_data (pack), hs_pack_size (pack), INT64_MAX / 4,
+                          &unpacked, &report, &street, &why) == 0) {
+        hs_case_t *kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+        hs_case_open (kase, "test", 1, &report, street->code);
+        hs_decision_t decision;
+        hs_intake_classify (rules, kase, &decision);
+        hs_ladder_actions_t actions;
+        hs_rules_actions (rules, -1, decision.level, &actions);
+        printf ("%s: %s (%s)  %s, %s, %lld workers\n", label, hs_level_name (decision.level),
+                hs_level_zh (decision.level), report.enterprise,
+                hs_category_name (report.category), (long long) report.workers);
+        s_print_list ("routed", decision.routed);
+        s_print_list ("units", decision.units);
+        s_print_list ("fired", decision.reasons);
+        printf ("  %-9s", "ladder");
+        if (actions.meeting)
+            printf (" meeting (%s, %s, within %lld h)", actions.meeting,
+                    actions.meeting_members? "all members": "the routed units",
+                    (long long) (actions.deadline_ms / 3600000));
+        for (size_t index = 0; actions.escalate [index]; index++)
+            printf (" escalate.%s", actions.escalate [index]);
+        if (!actions.meeting && !actions.escalate [0])
+            printf (" -");
+        printf ("\n");
+        free (kase);
+        rc = 0;
     }
     else
         printf ("%s: not accepted: %s (%s)\n", label, why.code, why.detail);
@@ -180,59 +171,43 @@ typedef struct {
     int64_t cases, changed, listed, reports_total;
 } s_backtest_t;
 
-//  One history entry of the case: a report's event, merged and classified.
+//  One history entry of the case: a report's event, merged and classified
+//  the daemon's way (hs_intake).
 static int
-s_backtest_report (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+s_backtest_report (uint64_t seq, const char *type, void *arg)
 {
     s_backtest_t *test = (s_backtest_t *) arg;
-    size_t id_size = strlen (test->case_id) + 1;
-    if (key_size != id_size + 8 || memcmp (key, test->case_id, id_size))
-        return 1;                       //  past this case's entries
-    if (size != 6 || memcmp (data, "report", 6))
+    if (!streq (type, "report"))
         return 0;
-    uint64_t seq = hs_store_be64_get ((const uint8_t *) key + id_size);
-    uint8_t event_key [8];
-    hs_store_be64_put (event_key, seq);
-    const void *event;
-    size_t event_size;
-    if (hs_store_get (test->store, HS_TABLE_EVENTS, event_key, 8, &event, &event_size))
+    hs_event_read_t event;
+    if (hs_ledger_event (test->store, seq, &event))
         return 0;
+    if (event.level > test->old_level)
+        test->old_level = event.level;
+    if (event.reasons) {
+        size_t count = hs_event_reasons (&event, test->old_reason_text, HS_RULES_MAX_OUT);
+        for (size_t index = 0; index < count; index++)
+            test->old_reasons [index] = test->old_reason_text [index];
+        test->old_reasons [count] = NULL;
+    }
     msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
+    hs_config_t candidate = *test->config;
+    candidate.units = test->units;
     hs_report_t report;
-    hs_why_t why;
-    if (hs_proto_unpack_stored (event, event_size, &unpacked) == 0) {
-        const msgpack_object *body = hs_proto_get (&unpacked.data, "body");
-        char level [32];
-        if (hs_proto_strcpy (hs_proto_get (&unpacked.data, "level"), level, sizeof (level)) == 0
-        &&  hs_level_parse (level) > test->old_level)
-            test->old_level = hs_level_parse (level);
-        const msgpack_object *reasons = hs_proto_get (&unpacked.data, "reasons");
-        if (reasons && reasons->type == MSGPACK_OBJECT_ARRAY) {
-            size_t count = 0;
-            for (uint32_t index = 0; index < reasons->via.array.size && count < HS_RULES_MAX_OUT; index++)
-                if (hs_proto_strcpy (&reasons->via.array.ptr [index], test->old_reason_text [count],
-                                     HS_CODE_MAX + 1) == 0) {
-                    test->old_reasons [count] = test->old_reason_text [count];
-                    count++;
-                }
-            test->old_reasons [count] = NULL;
-        }
-        if (body && hs_report_decode (body, &test->config->limits, INT64_MAX / 4, &report, &why) == 0) {
-            const hs_unit_t *street = hs_units_street (test->units,
-                                                       *report.street? report.street: report.source);
-            if (test->reports == 0)
-                hs_case_open (test->fresh, test->case_id, seq, &report,
-                              street? street->code: report.street);
-            else
-                hs_case_merge (test->fresh, seq, &report);
-            const char *sources [HS_CASE_MAX_SOURCES + 1];
-            hs_facts_t facts;
-            hs_case_facts (test->fresh, &facts, sources);
-            hs_rules_classify (test->rules, &facts, test->fresh->level, &test->decision);
-            hs_case_classified (test->fresh, &test->decision, hs_rules_version (test->rules));
-            test->reports++;
-        }
+    const hs_unit_t *street;
+    hs_why_t why = { .code = NULL };
+    msgpack_unpacked_init (&unpacked);
+    int rc = hs_intake_report (&candidate, event.body, event.body_size, INT64_MAX / 4, &unpacked,
+                               &report, &street, &why);
+    if (rc == 0 || (why.code && streq (why.code, "unknown_street"))) {
+        //  A street the candidate units do not know keeps its code.
+        const char *code = rc == 0? street->code: report.street;
+        if (test->reports == 0)
+            hs_case_open (test->fresh, test->case_id, seq, &report, code);
+        else
+            hs_case_merge (test->fresh, seq, &report);
+        hs_intake_classify (test->rules, test->fresh, &test->decision);
+        test->reports++;
     }
     msgpack_unpacked_destroy (&unpacked);
     return 0;
@@ -274,8 +249,7 @@ s_backtest_case (const void *key, size_t key_size, const void *data, size_t size
     test->old_level = -1;
     test->old_reasons [0] = NULL;
     memset (test->fresh, 0, sizeof (hs_case_t));
-    hs_store_walk (test->store, HS_TABLE_HISTORY, stored->id, strlen (stored->id) + 1, false,
-                   s_backtest_report, test);
+    hs_ledger_history_walk (test->store, stored->id, s_backtest_report, test);
     if (test->reports && test->old_level >= 0) {
         test->cases++;
         test->reports_total += (int64_t) test->reports;

@@ -14,56 +14,16 @@
 
 #include "hs_bus.h"
 #include "hs_log.h"
-#include <sys/stat.h>
-#include <dirent.h>
 
 struct _hs_bus_t {
     zsock_t *ingest;            //  SUB, bound
     zsock_t *publish;           //  XPUB, bound
-    zsock_t *api;               //  ROUTER, bound
     zsock_t *submit;            //  ROUTER, bound: acknowledged submits
     uint64_t published;         //  messages sent
     uint64_t overflows;         //  times a subscriber's queue overflowed
     int64_t subscriptions;      //  active subscriptions
     zactor_t *auth;             //  zauth, with security on
-    char *clients_dir;          //  the allowed certificates
-    zhashx_t *units;            //  public key (Z85) -> unit code
-    struct timespec clients_mtime;  //  the folder's mtime when units was read
-    int64_t clients_loaded;     //  zclock_mono () of the last read
-    int64_t clients_checked;    //  zclock_mono () of the last look
-    char unit [HS_CODE_MAX + 1];    //  the last answer of hs_bus_sender_unit
 };
-
-//  (Re)read the allowed certificates into the key -> unit map.
-static void
-s_load_units (hs_bus_t *self)
-{
-    zhashx_purge (self->units);
-    DIR *folder = opendir (self->clients_dir);
-    if (!folder)
-        return;
-    struct dirent *entry;
-    while ((entry = readdir (folder))) {
-        size_t length = strlen (entry->d_name);
-        if (entry->d_name [0] == '.' || (length > 7 && streq (entry->d_name + length - 7, "_secret")))
-            continue;
-        char *path = zsys_sprintf ("%s/%s", self->clients_dir, entry->d_name);
-        zcert_t *cert = zcert_load (path);
-        const char *unit = cert? zcert_meta (cert, "unit"): NULL;
-        if (unit)
-            zhashx_update (self->units, zcert_public_txt (cert), strdup (unit));
-        zcert_destroy (&cert);
-        zstr_free (&path);
-    }
-    closedir (folder);
-}
-
-static void
-s_free_string (void **item)
-{
-    free (*item);
-    *item = NULL;
-}
 
 static int
 s_secure (zsock_t *sock, zcert_t *cert)
@@ -97,9 +57,8 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     hs_bus_t *self = (hs_bus_t *) zmalloc (sizeof (hs_bus_t));
     self->ingest = zsock_new (ZMQ_SUB);
     self->publish = zsock_new (ZMQ_XPUB);
-    self->api = zsock_new (ZMQ_ROUTER);
     self->submit = zsock_new (ZMQ_ROUTER);
-    assert (self->ingest && self->publish && self->api && self->submit);
+    assert (self->ingest && self->publish && self->submit);
 
     zsock_set_rcvhwm (self->ingest, config->ingest_hwm);
     zsock_set_maxmsgsize (self->ingest, (int) config->max_message);
@@ -118,10 +77,6 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     zsock_set_rcvhwm (self->submit, config->ingest_hwm);
     zsock_set_sndtimeo (self->submit, 0);
     zsock_set_rcvtimeo (self->submit, 0);
-
-    zsock_set_maxmsgsize (self->api, (int) config->limits.max_body);
-    zsock_set_sndtimeo (self->api, 0);
-    zsock_set_rcvtimeo (self->api, 0);
 
     if (config->security) {
         zcert_t *cert = zcert_load (config->server_cert);
@@ -142,24 +97,16 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
         self->auth = zactor_new (zauth, NULL);
         zstr_sendx (self->auth, "CURVE", config->clients_dir, NULL);
         zsock_wait (self->auth);
-        self->clients_dir = strdup (config->clients_dir);
-        self->units = zhashx_new ();
-        zhashx_set_destructor (self->units, s_free_string);
-        s_load_units (self);
         s_secure (self->ingest, cert);
         s_secure (self->submit, cert);
-        if (config->secure_dashboards) {
+        if (config->secure_dashboards)
             s_secure (self->publish, cert);
-            s_secure (self->api, cert);
-        }
-        hs_log_notice ("hs_bus: CurveZMQ on, server key %s, %zu client certificates in %s",
-                     zcert_public_txt (cert), zhashx_size (self->units), config->clients_dir);
+        hs_log_notice ("hs_bus: CurveZMQ on, server key %s, client certificates in %s",
+                       zcert_public_txt (cert), config->clients_dir);
         zcert_destroy (&cert);
     }
     if (s_bind (self->ingest, "ingest", config->ingest, error, error_size, config->security)
     ||  s_bind (self->publish, "publish", config->publish, error, error_size,
-                config->security && config->secure_dashboards)
-    ||  s_bind (self->api, "api", config->api, error, error_size,
                 config->security && config->secure_dashboards)
     ||  s_bind (self->submit, "submit", config->submit, error, error_size, config->security))
         hs_bus_destroy (&self);
@@ -174,11 +121,8 @@ hs_bus_destroy (hs_bus_t **self_p)
         hs_bus_t *self = *self_p;
         zsock_destroy (&self->ingest);
         zsock_destroy (&self->publish);
-        zsock_destroy (&self->api);
         zsock_destroy (&self->submit);
         zactor_destroy (&self->auth);
-        zhashx_destroy (&self->units);
-        free (self->clients_dir);
         free (self);
         *self_p = NULL;
     }
@@ -186,39 +130,10 @@ hs_bus_destroy (hs_bus_t **self_p)
 
 zsock_t *hs_bus_ingest (hs_bus_t *self) { return self->ingest; }
 zsock_t *hs_bus_publish_socket (hs_bus_t *self) { return self->publish; }
-zsock_t *hs_bus_api (hs_bus_t *self) { return self->api; }
 zsock_t *hs_bus_submit (hs_bus_t *self) { return self->submit; }
 uint64_t hs_bus_published (hs_bus_t *self) { return self->published; }
 bool hs_bus_secure (hs_bus_t *self) { return self->auth != NULL; }
 
-const char *
-hs_bus_sender_unit (hs_bus_t *self, zframe_t *frame)
-{
-    if (!self->auth)
-        return NULL;
-    //  Look at the folder at most once a second; re-read it when it changed.
-    int64_t now = zclock_mono ();
-    if (now - self->clients_checked >= 1000) {
-        self->clients_checked = now;
-        //  A changed folder (a certificate added or removed) at once; an
-        //  edited certificate within ten seconds.
-        struct stat info;
-        if (stat (self->clients_dir, &info) == 0
-        &&  (info.st_mtim.tv_sec != self->clients_mtime.tv_sec
-          || info.st_mtim.tv_nsec != self->clients_mtime.tv_nsec
-          || now - self->clients_loaded >= 10000)) {
-            self->clients_mtime = info.st_mtim;
-            self->clients_loaded = now;
-            s_load_units (self);
-        }
-    }
-    const char *key = zframe_meta (frame, "User-Id");
-    const char *unit = key? (const char *) zhashx_lookup (self->units, key): NULL;
-    if (!unit)
-        return NULL;
-    hs_strcpy (self->unit, sizeof (self->unit), unit);
-    return self->unit;
-}
 uint64_t hs_bus_overflows (hs_bus_t *self) { return self->overflows; }
 int64_t hs_bus_subscriptions_count (hs_bus_t *self) { return self->subscriptions; }
 

@@ -1,5 +1,5 @@
 /*  =========================================================================
-    hs_bus - huishangd's three ZeroMQ sockets
+    hs_bus - huishangd's sockets for messages: ingest, publish, submit
 
     Owns the sockets and their options:
         ingest   SUB, bound, subscribed to everything (so that unknown
@@ -9,13 +9,12 @@
                  loses messages alone, and each time one overflows it is
                  counted; publishing never blocks the daemon;
         submit   ROUTER, bound: acknowledged submits from REQ or DEALER
-                 clients, answered after the commit;
-        api      ROUTER, bound: requests from REQ or DEALER clients.
-    With security on, every socket is a CurveZMQ server (publish and api
-    when dashboards must hold keys too); czmq's zauth admits the keys of
-    the certificates in the clients folder, and the bus tells which unit a
-    message's key belongs to (the certificate's `unit` metadata), re-read
-    when the folder changes: removing a certificate revokes it at once.
+                 clients, answered after the commit.
+    (The api's ROUTER belongs to hs_api, on its own thread.) With security
+    on, every socket is a CurveZMQ server (publish, and the api, when
+    dashboards must hold keys too); czmq's zauth admits the keys of the
+    certificates in the clients folder, and hs_keys tells which unit a
+    message's key belongs to.
     =========================================================================
 */
 
@@ -34,7 +33,6 @@ void hs_bus_destroy (hs_bus_t **self_p);
 //  The sockets, borrowed: valid while the bus lives.
 zsock_t *hs_bus_ingest (hs_bus_t *self);
 zsock_t *hs_bus_publish_socket (hs_bus_t *self);
-zsock_t *hs_bus_api (hs_bus_t *self);
 zsock_t *hs_bus_submit (hs_bus_t *self);
 
 //  Publish a message (topic frame, body frame) without ever blocking.
@@ -53,11 +51,6 @@ int hs_bus_announce (hs_bus_t *self, zmsg_t **msg_p);
 
 //  Read pending subscribe / unsubscribe notices from the publish socket.
 void hs_bus_subscriptions (hs_bus_t *self);
-
-//  With security on: the unit whose certificate signed this frame's
-//  connection, or NULL if its key is not (or no longer) allowed. Borrowed
-//  until the next call. Without security: NULL.
-const char *hs_bus_sender_unit (hs_bus_t *self, zframe_t *frame);
 
 //  True if the sockets use CurveZMQ.
 bool hs_bus_secure (hs_bus_t *self);

@@ -15,12 +15,6 @@
 
 #define KEY_MAX 480
 
-static void
-s_copy (char *dest, size_t size, const char *src)
-{
-    hs_strcpy (dest, size, src? src: "");
-}
-
 void
 hs_cases_normalise (const char *name, char *dest, size_t size)
 {
@@ -69,12 +63,34 @@ s_key_name (char *key, const char *street, int category, const char *enterprise)
     hs_strjoin (key, KEY_MAX, "nm/", street, "/", hs_category_name (category), "/", normal, NULL);
 }
 
+//  The case id an index key names. Returns 0, 1 if none, -1 on error.
+static int
+s_index_get (hs_store_t *store, const char *key, char *case_id, size_t size)
+{
+    const void *data;
+    size_t length;
+    size_t key_size = strlen (key);
+    if (key_size == 0 || key_size > KEY_MAX)
+        return 1;
+    int rc = hs_store_get (store, HS_TABLE_CASEINDEX, key, key_size, &data, &length);
+    if (rc == 0) {
+        if (length >= size)
+            return -1;
+        memcpy (case_id, data, length);
+        case_id [length] = 0;
+    }
+    return rc;
+}
+
 int
 hs_cases_load (hs_store_t *store, const char *case_id, hs_case_t *kase)
 {
     const void *data;
     size_t size;
-    int rc = hs_store_case_get (store, case_id, &data, &size);
+    size_t id_size = strlen (case_id);
+    if (id_size == 0 || id_size > HS_ID_MAX)
+        return 1;
+    int rc = hs_store_get (store, HS_TABLE_CASES, case_id, id_size, &data, &size);
     if (rc)
         return rc;
     if (hs_case_decode (data, size, kase)) {
@@ -92,13 +108,13 @@ hs_cases_find (hs_store_t *store, const hs_report_t *report, const char *street,
     int rc = 1;
     if (*report->credit_code) {
         s_key_credit (key, report->credit_code, report->category);
-        rc = hs_store_index_get (store, key, case_id, sizeof (case_id));
+        rc = s_index_get (store, key, case_id, sizeof (case_id));
         if (rc < 0)
             return -1;
     }
     if (rc == 1) {
         s_key_name (key, street, report->category, report->enterprise);
-        rc = hs_store_index_get (store, key, case_id, sizeof (case_id));
+        rc = s_index_get (store, key, case_id, sizeof (case_id));
         if (rc)
             return rc;
     }
@@ -120,12 +136,12 @@ static int
 s_index (hs_store_t *store, const char *key, const hs_case_t *kase)
 {
     char current [HS_ID_MAX + 1];
-    int rc = hs_store_index_get (store, key, current, sizeof (current));
+    int rc = s_index_get (store, key, current, sizeof (current));
     if (rc < 0)
         return -1;
     bool ours = rc == 0 && streq (current, kase->id);
     if (kase->closed)
-        return ours? hs_store_index_del (store, key): 0;
+        return ours? hs_store_del (store, HS_TABLE_CASEINDEX, key, strlen (key)): 0;
     if (rc == 0 && !ours) {
         hs_case_t *other = (hs_case_t *) malloc (sizeof (hs_case_t));
         int found = hs_cases_load (store, current, other);
@@ -136,7 +152,72 @@ s_index (hs_store_t *store, const char *key, const hs_case_t *kase)
         if (other_open)
             return 0;
     }
-    return ours? 0: hs_store_index_put (store, key, kase->id);
+    return ours? 0: hs_store_put (store, HS_TABLE_CASEINDEX, key, strlen (key), kase->id,
+                                  strlen (kase->id));
+}
+
+//  ---------------------------------------------------------------------
+//  The order of cases: caseorder (every case) and opencases (the open
+//  ones), both keyed by the seq of the case's first report, so that the
+//  newest come last; each value is the case's summary, what the api's
+//  filters look at, so a query never decodes a case it does not show:
+//      level (1), overdue (1), status (1, HS_CASE_OPEN as 0xff),
+//      closed (1), opened (8, BE), street length (1), street, id
+
+#define SUMMARY_MAX (13 + HS_CODE_MAX + HS_ID_MAX)
+
+static size_t
+s_summary (const hs_case_t *kase, uint8_t *summary)
+{
+    size_t street = strlen (kase->street), id = strlen (kase->id);
+    summary [0] = (uint8_t) kase->level;
+    summary [1] = kase->overdue_sent;
+    summary [2] = kase->status == HS_CASE_OPEN? 0xff: (uint8_t) kase->status;
+    summary [3] = kase->closed;
+    hs_store_be64_put (summary + 4, (uint64_t) kase->opened);
+    summary [12] = (uint8_t) street;
+    memcpy (summary + 13, kase->street, street);
+    memcpy (summary + 13 + street, kase->id, id);
+    return 13 + street + id;
+}
+
+int
+hs_cases_summary_decode (const void *data, size_t size, hs_case_summary_t *summary)
+{
+    const uint8_t *bytes = (const uint8_t *) data;
+    if (size < 14 || size > SUMMARY_MAX || 13 + (size_t) bytes [12] >= size
+    ||  bytes [12] > HS_CODE_MAX || size - 13 - bytes [12] > HS_ID_MAX)
+        return -1;
+    summary->level = bytes [0];
+    summary->overdue = bytes [1] != 0;
+    summary->status = bytes [2] == 0xff? HS_CASE_OPEN: bytes [2];
+    summary->closed = bytes [3] != 0;
+    summary->opened = (int64_t) hs_store_be64_get (bytes + 4);
+    memcpy (summary->street, bytes + 13, bytes [12]);
+    summary->street [bytes [12]] = 0;
+    size_t id = size - 13 - bytes [12];
+    memcpy (summary->id, bytes + 13 + bytes [12], id);
+    summary->id [id] = 0;
+    return 0;
+}
+
+//  Keep one order table's entry for the case as its summary says.
+static int
+s_order (hs_store_t *store, hs_table_t table, const hs_case_t *kase, bool present,
+         const uint8_t *summary, size_t size)
+{
+    uint8_t key [8];
+    hs_store_be64_put (key, kase->first_seq);
+    const void *data;
+    size_t length;
+    int rc = hs_store_get (store, table, key, 8, &data, &length);
+    if (rc < 0)
+        return -1;
+    if (!present)
+        return rc == 0? hs_store_del (store, table, key, 8): 0;
+    if (rc == 0 && length == size && memcmp (data, summary, size) == 0)
+        return 0;                       //  as it was: nothing to write
+    return hs_store_put (store, table, key, 8, summary, size);
 }
 
 int
@@ -144,7 +225,10 @@ hs_cases_save (hs_store_t *store, const hs_case_t *kase, hs_pack_t *pack)
 {
     hs_pack_reset (pack);
     hs_case_encode (kase, pack);
-    if (hs_store_case_put (store, kase->id, hs_pack_data (pack), hs_pack_size (pack)))
+    size_t id_size = strlen (kase->id);
+    if (id_size == 0 || id_size > HS_ID_MAX
+    ||  hs_store_put (store, HS_TABLE_CASES, kase->id, id_size, hs_pack_data (pack),
+                      hs_pack_size (pack)))
         return -1;
     char key [KEY_MAX];
     s_key_name (key, kase->street, kase->category, kase->enterprise);
@@ -155,89 +239,90 @@ hs_cases_save (hs_store_t *store, const hs_case_t *kase, hs_pack_t *pack)
         if (s_index (store, key, kase))
             return -1;
     }
-    return 0;
+    uint8_t summary [SUMMARY_MAX];
+    size_t size = s_summary (kase, summary);
+    return s_order (store, HS_TABLE_CASEORDER, kase, true, summary, size)
+        || s_order (store, HS_TABLE_OPENCASES, kase, !kase->closed, summary, size)? -1: 0;
 }
 
-static void
-s_add_source (hs_case_t *kase, const char *source)
+typedef struct {
+    hs_store_t *store;
+    hs_case_t *kase;
+    size_t count;
+    int rc;
+} s_build_t;
+
+static int
+s_build_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
 {
-    for (size_t index = 0; index < kase->source_count; index++)
-        if (streq (kase->sources [index], source))
-            return;
-    if (kase->source_count < HS_CASE_MAX_SOURCES)
-        s_copy (kase->sources [kase->source_count++], HS_CODE_MAX + 1, source);
+    (void) key;
+    (void) key_size;
+    s_build_t *build = (s_build_t *) arg;
+    if (hs_case_decode (data, size, build->kase))
+        return 0;                       //  verify reports it
+    uint8_t summary [SUMMARY_MAX];
+    size_t length = s_summary (build->kase, summary);
+    build->rc = s_order (build->store, HS_TABLE_CASEORDER, build->kase, true, summary, length)
+             || s_order (build->store, HS_TABLE_OPENCASES, build->kase, !build->kase->closed,
+                         summary, length);
+    build->count++;
+    return build->rc;
 }
 
-static void
-s_add_unit (hs_case_t *kase, const char *unit)
+int
+hs_cases_order (hs_store_t *store, size_t *count)
 {
-    if (!hs_case_has_unit (kase, unit) && kase->unit_count < HS_CASE_MAX_UNITS)
-        s_copy (kase->units [kase->unit_count++], HS_CODE_MAX + 1, unit);
+    uint64_t built = 0;
+    if (hs_store_meta_get (store, HS_META_CASE_ORDER, 0, &built))
+        return -1;
+    *count = 0;
+    if (built)
+        return 0;
+    s_build_t build = { store, (hs_case_t *) zmalloc (sizeof (hs_case_t)), 0, 0 };
+    int rc = hs_store_walk (store, HS_TABLE_CASES, NULL, 0, false, s_build_visit, &build);
+    free (build.kase);
+    *count = build.count;
+    if (rc || build.rc)
+        return -1;
+    return hs_store_meta_put (store, HS_META_CASE_ORDER, 1);
+}
+
+typedef struct {
+    hs_cases_order_fn *visit;
+    void *arg;
+} s_walk_t;
+
+static int
+s_walk_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_walk_t *walk = (s_walk_t *) arg;
+    hs_case_summary_t summary;
+    if (key_size != 8 || hs_cases_summary_decode (data, size, &summary))
+        return 0;
+    return walk->visit (hs_store_be64_get ((const uint8_t *) key), &summary, walk->arg);
+}
+
+int
+hs_cases_walk (hs_store_t *store, bool open_only, uint64_t before, hs_cases_order_fn *visit,
+               void *arg)
+{
+    s_walk_t walk = { visit, arg };
+    hs_table_t table = open_only? HS_TABLE_OPENCASES: HS_TABLE_CASEORDER;
+    if (before == 0)
+        return hs_store_walk (store, table, NULL, 0, true, s_walk_visit, &walk);
+    uint8_t key [8];
+    hs_store_be64_put (key, before);
+    return hs_store_walk_before (store, table, key, 8, s_walk_visit, &walk);
 }
 
 void
-hs_case_open (hs_case_t *kase, const char *case_id, uint64_t seq,
-              const hs_report_t *report, const char *street)
+hs_cases_classified (hs_case_t *kase, const hs_decision_t *decision, const char *version)
 {
-    memset (kase, 0, sizeof (*kase));
-    s_copy (kase->id, sizeof (kase->id), case_id);
-    kase->level = -1;
-    kase->category = report->category;
-    s_copy (kase->street, sizeof (kase->street), street);
-    s_copy (kase->enterprise, sizeof (kase->enterprise), report->enterprise);
-    kase->ownership = -1;
-    kase->amount = -1;
-    kase->status = HS_CASE_OPEN;
-    kase->opened = report->at;
-    kase->first_seq = seq;
-    hs_case_merge (kase, seq, report);
+    hs_case_classified (kase, decision->level, decision->units, decision->reasons, version);
 }
 
 void
-hs_case_merge (hs_case_t *kase, uint64_t seq, const hs_report_t *report)
-{
-    if (report->workers > kase->workers)
-        kase->workers = report->workers;
-    if (report->amount > kase->amount)
-        kase->amount = report->amount;
-    kase->flags |= report->flags;
-    if (!*kase->credit_code)
-        s_copy (kase->credit_code, sizeof (kase->credit_code), report->credit_code);
-    if (kase->ownership < 0)
-        kase->ownership = report->ownership;
-    if (!*kase->sector)
-        s_copy (kase->sector, sizeof (kase->sector), report->sector);
-    s_add_source (kase, report->source);
-    if (report->at > kase->updated)
-        kase->updated = report->at;
-    kase->last_seq = seq;
-    kase->reports++;
-}
-
-void
-hs_case_classified (hs_case_t *kase, const hs_decision_t *decision, const char *version)
-{
-    if (decision->level > kase->level)
-        kase->level = decision->level;
-    for (size_t index = 0; decision->units [index]; index++)
-        s_add_unit (kase, decision->units [index]);
-    kase->reason_count = 0;
-    for (size_t index = 0; decision->reasons [index] && index < HS_CASE_MAX_REASONS; index++)
-        s_copy (kase->reasons [kase->reason_count++], HS_CODE_MAX + 1, decision->reasons [index]);
-    s_copy (kase->rules_version, sizeof (kase->rules_version), version);
-}
-
-bool
-hs_case_has_unit (const hs_case_t *kase, const char *unit)
-{
-    for (size_t index = 0; index < kase->unit_count; index++)
-        if (streq (kase->units [index], unit))
-            return true;
-    return false;
-}
-
-void
-hs_case_facts (const hs_case_t *kase, hs_facts_t *facts, const char **sources)
+hs_cases_facts (const hs_case_t *kase, hs_facts_t *facts, const char **sources)
 {
     for (size_t index = 0; index < kase->source_count; index++)
         sources [index] = kase->sources [index];
@@ -250,155 +335,6 @@ hs_case_facts (const hs_case_t *kase, hs_facts_t *facts, const char **sources)
     facts->sector = kase->sector;
     facts->street = kase->street;
     facts->sources = sources;
-}
-
-void
-hs_case_units (const hs_case_t *kase, const char **list)
-{
-    for (size_t index = 0; index < kase->unit_count; index++)
-        list [index] = kase->units [index];
-    list [kase->unit_count] = NULL;
-}
-
-void
-hs_case_reasons (const hs_case_t *kase, const char **list)
-{
-    for (size_t index = 0; index < kase->reason_count; index++)
-        list [index] = kase->reasons [index];
-    list [kase->reason_count] = NULL;
-}
-
-//  ---------------------------------------------------------------------
-//  The stored record: a msgpack map.
-
-//  A text field; absent values are stored as nil.
-static void
-s_pack_kv (hs_map_t *map, const char *key, const char *value)
-{
-    hs_map_key (map, key);
-    if (value && *value)
-        hs_pack_str (map->pack, value);
-    else
-        hs_pack_nil (map->pack);
-}
-
-static void
-s_pack_list (hs_map_t *map, const char *key, char (*list)[HS_CODE_MAX + 1], size_t count)
-{
-    hs_map_key (map, key);
-    hs_pack_array (map->pack, count);
-    for (size_t index = 0; index < count; index++)
-        hs_pack_str (map->pack, list [index]);
-}
-
-void
-hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
-{
-    hs_map_t map;
-    hs_map_begin (&map, pack);
-    s_pack_kv (&map, "id", kase->id);
-    s_pack_kv (&map, "level", hs_level_name (kase->level));
-    s_pack_kv (&map, "category", hs_category_name (kase->category));
-    s_pack_kv (&map, "street", kase->street);
-    s_pack_kv (&map, "enterprise", kase->enterprise);
-    s_pack_kv (&map, "credit_code", kase->credit_code);
-    s_pack_kv (&map, "ownership", hs_ownership_name (kase->ownership));
-    s_pack_kv (&map, "sector", kase->sector);
-    hs_map_int (&map, "workers", kase->workers);
-    hs_map_int (&map, "amount", kase->amount);
-    hs_map_key (&map, "flags");
-    hs_pack_flags (pack, kase->flags);
-    s_pack_list (&map, "sources", (char (*)[HS_CODE_MAX + 1]) kase->sources, kase->source_count);
-    s_pack_list (&map, "units", (char (*)[HS_CODE_MAX + 1]) kase->units, kase->unit_count);
-    s_pack_list (&map, "reasons", (char (*)[HS_CODE_MAX + 1]) kase->reasons, kase->reason_count);
-    s_pack_kv (&map, "rules_version", kase->rules_version);
-    s_pack_kv (&map, "status", kase->status == HS_CASE_OPEN? "open": hs_status_name (kase->status));
-    hs_map_key (&map, "closed");
-    hs_pack_bool (pack, kase->closed);
-    hs_map_int (&map, "opened", kase->opened);
-    hs_map_int (&map, "updated", kase->updated);
-    hs_map_int (&map, "first_seq", (int64_t) kase->first_seq);
-    hs_map_int (&map, "last_seq", (int64_t) kase->last_seq);
-    hs_map_int (&map, "reports", (int64_t) kase->reports);
-    hs_map_int (&map, "clock_start", kase->clock_start);
-    hs_map_int (&map, "due_at", kase->due_at);
-    hs_map_int (&map, "escalate_at", kase->escalate_at);
-    hs_map_key (&map, "overdue");
-    hs_pack_bool (pack, kase->overdue_sent);
-    hs_map_end (&map);
-}
-
-static void
-s_get_str (const msgpack_object *map, const char *key, char *dest, size_t size)
-{
-    if (hs_proto_strcpy (hs_proto_get (map, key), dest, size))
-        *dest = 0;
-}
-
-static size_t
-s_get_list (const msgpack_object *map, const char *key, char (*list)[HS_CODE_MAX + 1], size_t max)
-{
-    const msgpack_object *array = hs_proto_get (map, key);
-    size_t count = 0;
-    if (array && array->type == MSGPACK_OBJECT_ARRAY)
-        for (uint32_t index = 0; index < array->via.array.size && count < max; index++)
-            if (hs_proto_strcpy (&array->via.array.ptr [index], list [count], HS_CODE_MAX + 1) == 0)
-                count++;
-    return count;
-}
-
-int
-hs_case_decode (const void *data, size_t size, hs_case_t *kase)
-{
-    msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
-    if (hs_proto_unpack_stored ((const uint8_t *) data, size, &unpacked)) {
-        msgpack_unpacked_destroy (&unpacked);
-        return -1;
-    }
-    const msgpack_object *map = &unpacked.data;
-    memset (kase, 0, sizeof (*kase));
-    char text [HS_CODE_MAX + 1];
-    s_get_str (map, "id", kase->id, sizeof (kase->id));
-    s_get_str (map, "level", text, sizeof (text));
-    kase->level = hs_level_parse (text);
-    s_get_str (map, "category", text, sizeof (text));
-    kase->category = hs_category_parse (text);
-    s_get_str (map, "street", kase->street, sizeof (kase->street));
-    s_get_str (map, "enterprise", kase->enterprise, sizeof (kase->enterprise));
-    s_get_str (map, "credit_code", kase->credit_code, sizeof (kase->credit_code));
-    s_get_str (map, "ownership", text, sizeof (text));
-    kase->ownership = hs_ownership_parse (text);
-    s_get_str (map, "sector", kase->sector, sizeof (kase->sector));
-    kase->workers = hs_proto_int (map, "workers", 0);
-    kase->amount = hs_proto_int (map, "amount", 0);
-    const msgpack_object *flags = hs_proto_get (map, "flags");
-    if (flags && flags->type == MSGPACK_OBJECT_ARRAY)
-        for (uint32_t index = 0; index < flags->via.array.size; index++) {
-            char name [32];
-            int flag = hs_proto_strcpy (&flags->via.array.ptr [index], name, sizeof (name))?
-                       -1: hs_flag_parse (name);
-            if (flag >= 0)
-                kase->flags |= 1u << flag;
-        }
-    kase->source_count = s_get_list (map, "sources", kase->sources, HS_CASE_MAX_SOURCES);
-    kase->unit_count = s_get_list (map, "units", kase->units, HS_CASE_MAX_UNITS);
-    kase->reason_count = s_get_list (map, "reasons", kase->reasons, HS_CASE_MAX_REASONS);
-    s_get_str (map, "rules_version", kase->rules_version, sizeof (kase->rules_version));
-    s_get_str (map, "status", text, sizeof (text));
-    kase->status = streq (text, "open")? HS_CASE_OPEN: hs_status_parse (text);
-    kase->closed = hs_proto_bool (map, "closed");
-    kase->opened = hs_proto_int (map, "opened", 0);
-    kase->updated = hs_proto_int (map, "updated", 0);
-    kase->first_seq = (uint64_t) hs_proto_int (map, "first_seq", 0);
-    kase->last_seq = (uint64_t) hs_proto_int (map, "last_seq", 0);
-    kase->reports = (uint64_t) hs_proto_int (map, "reports", 0);
-    kase->clock_start = hs_proto_int (map, "clock_start", 0);
-    kase->due_at = hs_proto_int (map, "due_at", 0);
-    kase->escalate_at = hs_proto_int (map, "escalate_at", 0);
-    kase->overdue_sent = hs_proto_bool (map, "overdue");
-    msgpack_unpacked_destroy (&unpacked);
-    return *kase->id && kase->level >= 0 && kase->category >= 0? 0: -1;
 }
 
 void
@@ -438,7 +374,7 @@ hs_cases_test (bool verbose)
     hs_decision_t decision = { .level = HS_LEVEL_SIGNIFICANT,
                                .reasons = { "significant.workers", NULL },
                                .routed = { "hrss", NULL }, .units = { "hrss", "office", NULL } };
-    hs_case_classified (kase, &decision, "abc");
+    hs_cases_classified (kase, &decision, "abc");
     assert (hs_cases_save (store, kase, pack) == 0);
 
     //  Same name, other spacing and case: same case. Merge keeps maxima.

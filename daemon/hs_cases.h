@@ -1,12 +1,15 @@
 /*  =========================================================================
-    hs_cases - dispute cases: correlation of reports, and the case record
+    hs_cases - dispute cases in the store: correlation and the case tables
 
-    A case gathers the reports about one enterprise's dispute of one
-    category while it is open (SPEC §3): matched by unified social credit
-    code, else by normalised enterprise name + street. It keeps the largest
-    head count and amount seen, the union of flags, reporting units and
-    routed units, and its level, which never falls. Case records live in
-    the store (cases + caseindex); this class owns their layout.
+    Owns how cases are found and kept: the `cases` table (case id -> the
+    record of protocol/hs_case); `caseindex`, the correlation keys of
+    open cases (SPEC §3): a report joins the open case of the same
+    enterprise and category, matched by unified social credit code, else
+    by normalised enterprise name + street; and the order tables
+    `caseorder` and `opencases` (newest first, with what the api filters
+    on), so that a query reads about as many cases as it shows. And what
+    the rules see of a case (its facts) and what a classification changes
+    in it.
     =========================================================================
 */
 
@@ -15,44 +18,7 @@
 
 #include "hs_store.h"
 #include "hs_rules.h"
-#include "../protocol/hs_proto.h"
-
-#define HS_CASE_MAX_SOURCES 16
-#define HS_CASE_MAX_UNITS   48
-#define HS_CASE_MAX_REASONS 32
-#define HS_CASE_OPEN        -1  //  status before any update
-
-typedef struct {
-    char id [HS_ID_MAX + 1];                //  "<district>-<seq of first report>"
-    int level;                              //  current level; never falls
-    int category;
-    char street [HS_CODE_MAX + 1];          //  street unit code
-    char enterprise [HS_NAME_MAX + 1];      //  name as first reported
-    char credit_code [HS_CREDIT_CODE_LEN + 1];
-    int ownership;                          //  -1 unknown
-    char sector [HS_SECTOR_MAX + 1];
-    int64_t workers;                        //  largest reported
-    int64_t amount;                         //  largest reported, -1 unknown
-    uint32_t flags;                         //  union
-    char sources [HS_CASE_MAX_SOURCES][HS_CODE_MAX + 1];
-    size_t source_count;
-    char units [HS_CASE_MAX_UNITS][HS_CODE_MAX + 1];    //  everyone it went to
-    size_t unit_count;
-    char reasons [HS_CASE_MAX_REASONS][HS_CODE_MAX + 1]; //  rules that fired last
-    size_t reason_count;
-    char rules_version [41];                //  rule set of the last classification
-    int status;                             //  HS_CASE_OPEN or an hs_status_t
-    bool closed;                            //  resolved or closed: out of correlation
-    int64_t opened;                         //  `at` of the first report
-    int64_t updated;                        //  `at` of the latest report or update
-    uint64_t first_seq;                     //  seq of the first report
-    uint64_t last_seq;                      //  seq of the latest event about it
-    uint64_t reports;                       //  reports joined
-    int64_t clock_start;                    //  supervision: current period began
-    int64_t due_at;                         //  an update is due by (0: not supervised)
-    int64_t escalate_at;                    //  past this the case rises a level
-    bool overdue_sent;                      //  the overdue alert went out this period
-} hs_case_t;
+#include "../protocol/hs_protocol.h"
 
 //  Find the open case a report belongs to (inside the store's write
 //  transaction). Returns 0 with `kase` loaded, 1 if there is none, -1 on
@@ -68,33 +34,39 @@ int hs_cases_load (hs_store_t *store, const char *case_id, hs_case_t *kase);
 //  Returns 0 or -1.
 int hs_cases_save (hs_store_t *store, const hs_case_t *kase, hs_pack_t *pack);
 
-//  Start a new case from its first report.
-void hs_case_open (hs_case_t *kase, const char *case_id, uint64_t seq,
-                   const hs_report_t *report, const char *street);
+//  What the order tables keep of a case: what the api's filters look at.
+typedef struct {
+    int level;
+    bool overdue;               //  its overdue alert went out (this period)
+    int status;                 //  HS_CASE_OPEN or an hs_status_t
+    bool closed;
+    int64_t opened;
+    char street [HS_CODE_MAX + 1];
+    char id [HS_ID_MAX + 1];
+} hs_case_summary_t;
 
-//  Join a report to the case: max of workers and amount, union of flags
-//  and sources; the first known ownership, sector and credit code stay.
-void hs_case_merge (hs_case_t *kase, uint64_t seq, const hs_report_t *report);
+//  Read a summary from the order tables' bytes. Returns 0 or -1.
+int hs_cases_summary_decode (const void *data, size_t size, hs_case_summary_t *summary);
 
-//  Record a classification: level (never lowered), units (union), the
-//  rules that fired and the rule set's version.
-void hs_case_classified (hs_case_t *kase, const hs_decision_t *decision, const char *version);
+//  Visit cases newest first (by the seq of their first report): the open
+//  ones only, or all; from the newest, or from the one just older than
+//  `before` (a first-report seq; 0: from the newest). The visitor gets
+//  each case's first seq and summary (borrowed) and returns 0 to go on.
+//  Returns 0, or -1 if the store failed.
+typedef int (hs_cases_order_fn) (uint64_t first_seq, const hs_case_summary_t *summary, void *arg);
+int hs_cases_walk (hs_store_t *store, bool open_only, uint64_t before, hs_cases_order_fn *visit,
+                   void *arg);
 
-//  True if the unit has been routed to or notified about the case.
-bool hs_case_has_unit (const hs_case_t *kase, const char *unit);
+//  A store from before the order tables: build them (inside the write
+//  transaction), once; *count says how many cases it took. Returns 0 or -1.
+int hs_cases_order (hs_store_t *store, size_t *count);
 
 //  The facts the rules look at. `sources` must hold HS_CASE_MAX_SOURCES+1
 //  pointers; everything stays borrowed from the case.
-void hs_case_facts (const hs_case_t *kase, hs_facts_t *facts, const char **sources);
+void hs_cases_facts (const hs_case_t *kase, hs_facts_t *facts, const char **sources);
 
-//  The case's units or reasons as a NULL-terminated list; `list` must hold
-//  HS_CASE_MAX_UNITS+1 (or HS_CASE_MAX_REASONS+1) pointers.
-void hs_case_units (const hs_case_t *kase, const char **list);
-void hs_case_reasons (const hs_case_t *kase, const char **list);
-
-//  Encode / decode the stored record. decode returns 0 or -1.
-void hs_case_encode (const hs_case_t *kase, hs_pack_t *pack);
-int hs_case_decode (const void *data, size_t size, hs_case_t *kase);
+//  Record a classification in the case (see hs_case_classified).
+void hs_cases_classified (hs_case_t *kase, const hs_decision_t *decision, const char *version);
 
 //  Normalise an enterprise name for matching: case, spaces, punctuation
 //  and full-width forms folded. Writes at most `size` bytes.

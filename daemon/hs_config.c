@@ -4,14 +4,11 @@
 */
 
 #include "hs_config.h"
+#include "hs_defaults.h"
 #include "hs_log.h"
 #include <libgen.h>
 
 //  Generated at build time from config/*.cfg (see the Makefile).
-extern const char hs_default_huishang_cfg [];
-extern const char hs_default_units_cfg [];
-extern const char hs_default_rules_cfg [];
-extern const char hs_default_holidays_cn_2026_txt [];
 
 //  Files the built-in config can name, by name.
 static struct { const char *name; const char *text; } s_builtin [] = {
@@ -342,6 +339,43 @@ hs_config_destroy (hs_config_t **self_p)
         free (self);
         *self_p = NULL;
     }
+}
+
+static void
+s_restart_needed (const char *what, const char *running, const char *fresh)
+{
+    if (strcmp (running, fresh))
+        hs_log_warning ("hs_config: reload: %s changed from %s to %s; it takes a restart",
+                        what, running, fresh);
+}
+
+void
+hs_config_keep (hs_config_t *fresh, const hs_config_t *running)
+{
+    struct { const char *what; char **fresh; char *running; } texts [] = {
+        { "ingest", &fresh->ingest, running->ingest }, { "submit", &fresh->submit, running->submit },
+        { "publish", &fresh->publish, running->publish }, { "api", &fresh->api, running->api },
+        { "store", &fresh->store_path, running->store_path },
+        { "district", &fresh->district, running->district },
+        { "security/server_cert", &fresh->server_cert, running->server_cert },
+        { "security/clients", &fresh->clients_dir, running->clients_dir }
+    };
+    for (size_t index = 0; index < sizeof (texts) / sizeof (texts [0]); index++) {
+        s_restart_needed (texts [index].what, texts [index].running, *texts [index].fresh);
+        hs_config_set (texts [index].fresh, texts [index].running);
+    }
+    if (fresh->security != running->security || fresh->secure_dashboards != running->secure_dashboards)
+        hs_log_warning ("hs_config: reload: security settings changed; they take a restart");
+    if (fresh->reject_interval_ms != running->reject_interval_ms)
+        hs_log_warning ("hs_config: reload: log/reject_interval changed; it takes a restart");
+    fresh->security = running->security;
+    fresh->secure_dashboards = running->secure_dashboards;
+    fresh->reject_interval_ms = running->reject_interval_ms;
+    fresh->max_message = running->max_message;
+    fresh->ingest_hwm = running->ingest_hwm;
+    fresh->publish_hwm = running->publish_hwm;
+    fresh->time_scale = running->time_scale;
+    fresh->time_start = running->time_start;
 }
 
 void

@@ -68,6 +68,12 @@ hs_config_t *hs_config_load (const char *path, char *error, size_t error_size);
 
 void hs_config_destroy (hs_config_t **self_p);
 
+//  A configuration loaded to replace `running` (a reload) keeps what only
+//  a restart changes: endpoints, the store, the district, security, the
+//  sockets' limits, the clock. A change to one of them is logged as
+//  needing a restart.
+void hs_config_keep (hs_config_t *fresh, const hs_config_t *running);
+
 //  Replace a string setting (command-line overrides).
 void hs_config_set (char **setting, const char *value);
 

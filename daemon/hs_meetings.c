@@ -1,114 +1,26 @@
 /*  =========================================================================
-    hs_meetings - meeting records: requests, answers, quorum, minutes
+    hs_meetings - meetings: requests, answers, quorum, minutes
+
+    A meeting's id is "<district>-m<seq of its request>". The lead unit
+    must attend for a quorum, so it is always invited.
     =========================================================================
 */
 
 #include "hs_meetings.h"
+#include "hs_cases.h"
+#include "hs_ledger.h"
 
-static void
-s_copy (char *dest, size_t size, const char *src)
-{
-    hs_strcpy (dest, size, src? src: "");
-}
-
-void
-hs_meeting_init (hs_meeting_rec_t *meeting, const char *id, const char *kind, int level,
-                 const char *case_id, const char *street, const char *const *invited,
-                 const char *const *chairs, const char *urgency, int64_t requested,
-                 int64_t deadline)
-{
-    memset (meeting, 0, sizeof (*meeting));
-    s_copy (meeting->id, sizeof (meeting->id), id);
-    s_copy (meeting->kind, sizeof (meeting->kind), kind);
-    meeting->level = level;
-    if (case_id)
-        hs_meeting_add_case (meeting, case_id);
-    s_copy (meeting->street, sizeof (meeting->street), street);
-    for (size_t index = 0; invited && invited [index] && index < HS_MEETING_MAX_INVITED; index++)
-        s_copy (meeting->invited [meeting->invited_count++], HS_CODE_MAX + 1, invited [index]);
-    for (size_t index = 0; chairs && chairs [index] && index < HS_MEETING_MAX_CHAIRS; index++)
-        s_copy (meeting->chairs [meeting->chair_count++], HS_CODE_MAX + 1, chairs [index]);
-    s_copy (meeting->urgency, sizeof (meeting->urgency), urgency);
-    meeting->requested = requested;
-    meeting->deadline = deadline;
-}
-
-void
-hs_meeting_invite (hs_meeting_rec_t *meeting, const char *unit)
-{
-    for (size_t index = 0; index < meeting->invited_count; index++)
-        if (streq (meeting->invited [index], unit))
-            return;
-    if (meeting->invited_count < HS_MEETING_MAX_INVITED)
-        s_copy (meeting->invited [meeting->invited_count++], HS_CODE_MAX + 1, unit);
-}
-
-int
-hs_meeting_answer (hs_meeting_rec_t *meeting, const char *unit, bool attend)
-{
-    int found = -1;
-    for (size_t index = 0; index < meeting->invited_count; index++)
-        if (streq (meeting->invited [index], unit)) {
-            meeting->answers [index] = attend? 'a': 'd';
-            found = 0;
-        }
-    for (size_t index = 0; index < meeting->chair_count; index++)
-        if (streq (meeting->chairs [index], unit)) {
-            meeting->chair_answers [index] = attend? 'a': 'd';
-            found = 0;
-        }
-    return found;
-}
-
-static bool
-s_attends (const hs_meeting_rec_t *meeting, const char *unit)
-{
-    for (size_t index = 0; index < meeting->invited_count; index++)
-        if (streq (meeting->invited [index], unit) && meeting->answers [index] == 'a')
-            return true;
-    for (size_t index = 0; index < meeting->chair_count; index++)
-        if (streq (meeting->chairs [index], unit) && meeting->chair_answers [index] == 'a')
-            return true;
-    return false;
-}
-
-bool
-hs_meeting_quorum (const hs_meeting_rec_t *meeting, const hs_policy_t *policy)
-{
-    bool chair = false;
-    for (size_t index = 0; index < meeting->chair_count; index++)
-        chair |= meeting->chair_answers [index] == 'a';
-    if (!chair || !s_attends (meeting, policy->lead))
-        return false;
-    size_t attending = 0;
-    for (size_t index = 0; index < meeting->invited_count; index++)
-        attending += meeting->answers [index] == 'a';
-    //  "at least half": attending / invited >= percent / 100, in integers.
-    return attending * 100 >= meeting->invited_count * (size_t) policy->quorum_percent;
-}
-
-void
-hs_meeting_unanswered (const hs_meeting_rec_t *meeting, const char **list)
-{
-    size_t out = 0;
-    for (size_t index = 0; index < meeting->chair_count; index++)
-        if (!meeting->chair_answers [index])
-            list [out++] = meeting->chairs [index];
-    for (size_t index = 0; index < meeting->invited_count; index++)
-        if (!meeting->answers [index])
-            list [out++] = meeting->invited [index];
-    list [out] = NULL;
-}
-
-void
-hs_meeting_add_case (hs_meeting_rec_t *meeting, const char *case_id)
-{
-    for (size_t index = 0; index < meeting->case_count; index++)
-        if (streq (meeting->cases [index], case_id))
-            return;
-    if (meeting->case_count < HS_MEETING_MAX_CASES)
-        s_copy (meeting->cases [meeting->case_count++], HS_ID_MAX + 1, case_id);
-}
+struct _hs_meetings_t {
+    hs_txn_t *txn;              //  borrowed
+    hs_stats_t *stats;          //  borrowed
+    hs_notices_t *notices;      //  borrowed
+    hs_timers_t *timers;        //  borrowed
+    hs_config_t *config;        //  borrowed
+    hs_meeting_rec_t *meeting;  //  the meeting in hand
+    hs_case_t *kase;            //  a case in hand
+    hs_pack_t *body;            //  a body being packed
+    hs_pack_t *record;          //  a record being packed
+};
 
 int
 hs_meetings_load (hs_store_t *store, const char *id, hs_meeting_rec_t *meeting)
@@ -130,107 +42,287 @@ hs_meetings_save (hs_store_t *store, const hs_meeting_rec_t *meeting, hs_pack_t 
                          hs_pack_data (pack), hs_pack_size (pack));
 }
 
-//  A list of codes with their answers, as a map code -> attend|decline|nil.
-static void
-s_pack_answers (hs_pack_t *pack, char (*units)[HS_CODE_MAX + 1], const char *answers, size_t count)
+bool
+hs_meetings_quorum (const hs_meeting_rec_t *meeting, const hs_policy_t *policy)
 {
-    hs_pack_map (pack, count);
-    for (size_t index = 0; index < count; index++) {
-        hs_pack_str (pack, units [index]);
-        if (answers [index])
-            hs_pack_str (pack, answers [index] == 'a'? "attend": "decline");
-        else
-            hs_pack_nil (pack);
-    }
+    return hs_meeting_rec_quorum (meeting, policy->lead, policy->quorum_percent);
+}
+
+hs_meetings_t *
+hs_meetings_new (hs_txn_t *txn, hs_stats_t *stats, hs_notices_t *notices, hs_timers_t *timers,
+                 hs_config_t *config)
+{
+    hs_meetings_t *self = (hs_meetings_t *) zmalloc (sizeof (hs_meetings_t));
+    self->txn = txn;
+    self->stats = stats;
+    self->notices = notices;
+    self->timers = timers;
+    self->config = config;
+    self->meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
+    self->kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    self->body = hs_pack_new ();
+    self->record = hs_pack_new ();
+    return self;
 }
 
 void
-hs_meeting_rec_encode (const hs_meeting_rec_t *meeting, hs_pack_t *pack)
+hs_meetings_destroy (hs_meetings_t **self_p)
 {
-    hs_map_t map;
-    hs_map_begin (&map, pack);
-    hs_map_int (&map, "v", HS_PROTO_VERSION);
-    hs_map_str (&map, "id", meeting->id);
-    hs_map_str (&map, "kind", meeting->kind);
-    hs_map_key (&map, "level");
-    if (meeting->level >= 0)
-        hs_pack_str (pack, hs_level_name (meeting->level));
-    else
-        hs_pack_nil (pack);
-    hs_map_key (&map, "cases");
-    hs_pack_array (pack, meeting->case_count);
-    for (size_t index = 0; index < meeting->case_count; index++)
-        hs_pack_str (pack, meeting->cases [index]);
-    hs_map_str (&map, "street", meeting->street);
-    hs_map_key (&map, "invited");
-    s_pack_answers (pack, (char (*)[HS_CODE_MAX + 1]) meeting->invited, meeting->answers,
-                    meeting->invited_count);
-    hs_map_key (&map, "chairs");
-    s_pack_answers (pack, (char (*)[HS_CODE_MAX + 1]) meeting->chairs, meeting->chair_answers,
-                    meeting->chair_count);
-    hs_map_str (&map, "urgency", meeting->urgency);
-    hs_map_int (&map, "requested", meeting->requested);
-    hs_map_int (&map, "deadline", meeting->deadline);
-    hs_map_key (&map, "held");
-    hs_pack_bool (pack, meeting->held);
-    hs_map_key (&map, "reminded");
-    hs_pack_bool (pack, meeting->reminded);
-    hs_map_end (&map);
+    assert (self_p);
+    if (*self_p) {
+        hs_meetings_t *self = *self_p;
+        free (self->meeting);
+        free (self->kase);
+        hs_pack_destroy (&self->body);
+        hs_pack_destroy (&self->record);
+        free (self);
+        *self_p = NULL;
+    }
 }
 
-static size_t
-s_unpack_answers (const msgpack_object *obj, char (*units)[HS_CODE_MAX + 1], char *answers, size_t max)
+void hs_meetings_set_config (hs_meetings_t *self, hs_config_t *config) { self->config = config; }
+const hs_meeting_rec_t *hs_meetings_last (hs_meetings_t *self) { return self->meeting; }
+
+int
+hs_meetings_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
+                     const char *const *participants, const char *urgency, int64_t deadline_ms,
+                     const char *const *reasons)
 {
-    size_t count = 0;
-    if (!obj || obj->type != MSGPACK_OBJECT_MAP)
-        return 0;
-    for (uint32_t index = 0; index < obj->via.map.size && count < max; index++) {
-        const msgpack_object_kv *kv = &obj->via.map.ptr [index];
-        if (hs_proto_strcpy (&kv->key, units [count], HS_CODE_MAX + 1))
-            continue;
-        char answer [16] = "";
-        hs_proto_strcpy (&kv->val, answer, sizeof (answer));
-        answers [count] = streq (answer, "attend")? 'a': streq (answer, "decline")? 'd': 0;
-        count++;
-    }
-    return count;
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    int64_t now = hs_txn_now (self->txn);
+    uint64_t seq = hs_txn_next_seq (self->txn);
+    char meeting_id [HS_ID_MAX + 1];
+    snprintf (meeting_id, sizeof (meeting_id), "%s-m%llu", self->config->district,
+              (unsigned long long) seq);
+    int64_t deadline = now + deadline_ms;
+    hs_meeting_t request = {
+        .seq = seq, .meeting_id = meeting_id, .case_id = kase? kase->id: NULL, .kind = kind,
+        .level = kase? kase->level: -1, .participants = participants, .chairs = policy->chairs,
+        .urgency = urgency, .deadline = deadline, .reasons = reasons, .at = now
+    };
+    hs_pack_reset (self->body);
+    hs_meeting_encode (&request, self->body);
+    hs_stats_count (self->stats, HS_STAT_MEETINGS, 1);
+    if (kase)
+        kase->last_seq = seq;
+    hs_event_t event = {
+        .seq = seq, .type = "meeting", .topic = "meeting.request", .case_id = kase? kase->id: NULL,
+        .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
+    };
+    if (hs_txn_emit (self->txn, &event))
+        return -1;
+    hs_meeting_rec_init (self->meeting, meeting_id, kind, kase? kase->level: -1,
+                         kase? kase->id: NULL, kase? kase->street: "", participants,
+                         policy->chairs, urgency, now, deadline);
+    hs_meeting_rec_invite (self->meeting, policy->lead);
+    if (hs_meetings_save (hs_txn_store (self->txn), self->meeting, self->record))
+        return -1;
+    return hs_timers_add (self->timers, now + deadline_ms / 2, HS_TIMER_QUORUM, meeting_id);
+}
+
+static int
+s_plenary_work (void *arg)
+{
+    hs_meetings_t *self = (hs_meetings_t *) arg;
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    const char *reasons [] = { "plenary.called", NULL };
+    return hs_meetings_request (self, "plenary", NULL, hs_units_members (self->config->units),
+                                "normal", policy->plenary_deadline_ms, reasons);
 }
 
 int
-hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
+hs_meetings_plenary (hs_meetings_t *self, const char *source, const char *signer, hs_why_t *why)
 {
-    msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
-    memset (meeting, 0, sizeof (*meeting));
-    int rc = hs_proto_unpack_stored ((const uint8_t *) data, size, &unpacked);
-    if (rc == 0) {
-        const msgpack_object *map = &unpacked.data;
-        hs_proto_strcpy (hs_proto_get (map, "id"), meeting->id, sizeof (meeting->id));
-        hs_proto_strcpy (hs_proto_get (map, "kind"), meeting->kind, sizeof (meeting->kind));
-        char level [16] = "";
-        hs_proto_strcpy (hs_proto_get (map, "level"), level, sizeof (level));
-        meeting->level = hs_level_parse (level);
-        const msgpack_object *cases = hs_proto_get (map, "cases");
-        if (cases && cases->type == MSGPACK_OBJECT_ARRAY)
-            for (uint32_t index = 0; index < cases->via.array.size
-                 && meeting->case_count < HS_MEETING_MAX_CASES; index++)
-                if (hs_proto_strcpy (&cases->via.array.ptr [index],
-                                     meeting->cases [meeting->case_count], HS_ID_MAX + 1) == 0)
-                    meeting->case_count++;
-        hs_proto_strcpy (hs_proto_get (map, "street"), meeting->street, sizeof (meeting->street));
-        meeting->invited_count = s_unpack_answers (hs_proto_get (map, "invited"), meeting->invited,
-                                                   meeting->answers, HS_MEETING_MAX_INVITED);
-        meeting->chair_count = s_unpack_answers (hs_proto_get (map, "chairs"), meeting->chairs,
-                                                 meeting->chair_answers, HS_MEETING_MAX_CHAIRS);
-        hs_proto_strcpy (hs_proto_get (map, "urgency"), meeting->urgency, sizeof (meeting->urgency));
-        meeting->requested = hs_proto_int (map, "requested", 0);
-        meeting->deadline = hs_proto_int (map, "deadline", 0);
-        meeting->held = hs_proto_bool (map, "held");
-        meeting->reminded = hs_proto_bool (map, "reminded");
-        rc = *meeting->id? 0: -1;
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    char who [256];
+    hs_policy_who (policy, HS_ACT_PLENARY, who, sizeof (who));
+    if (!*source || !hs_policy_may (policy, HS_ACT_PLENARY, source, false)) {
+        hs_why (why, "not_authorized", "only %s calls a plenary (send source = one of them)", who);
+        return 1;
     }
-    msgpack_unpacked_destroy (&unpacked);
+    if (signer && !streq (signer, source)) {
+        hs_why (why, "not_authorized", "a plenary for '%s' came with the key of '%s'", source, signer);
+        return 1;
+    }
+    return hs_txn_run (self->txn, s_plenary_work, self)? -1: 0;
+}
+
+//  Load the meeting a message names. Returns 0, 1 if there is none (the
+//  message is refused), or -1 if the store failed.
+static int
+s_named (hs_meetings_t *self, hs_msg_t *msg, const char *meeting_id)
+{
+    int rc = hs_meetings_load (hs_txn_store (self->txn), meeting_id, self->meeting);
+    if (rc == 1)
+        hs_why (&msg->why, "unknown_meeting", "no meeting '%s'", meeting_id);
     return rc;
+}
+
+int
+hs_meetings_rsvp (void *arg, hs_msg_t *msg)
+{
+    hs_meetings_t *self = (hs_meetings_t *) arg;
+    hs_rsvp_t *rsvp = &msg->as.rsvp;
+    hs_meeting_rec_t *meeting = self->meeting;
+    int rc = s_named (self, msg, rsvp->meeting_id);
+    if (rc)
+        return rc;
+    if (hs_meeting_rec_answer (meeting, rsvp->source, rsvp->attend)) {
+        hs_why (&msg->why, "not_invited", "unit '%s' is not invited to '%s'",
+                rsvp->source, rsvp->meeting_id);
+        return 1;
+    }
+    msg->seq = hs_txn_next_seq (self->txn);
+    hs_event_t event = {
+        .seq = msg->seq, .type = "rsvp", .topic = msg->topic,
+        .case_id = meeting->case_count? meeting->cases [0]: NULL,
+        .body = msg->body, .body_size = msg->body_size, .level = -1
+    };
+    if (hs_txn_record (self->txn, &event)
+    ||  hs_meetings_save (hs_txn_store (self->txn), meeting, self->record))
+        return -1;
+    hs_stats_count (self->stats, HS_STAT_RSVPS, 1);
+    return 0;
+}
+
+int
+hs_meetings_minutes (void *arg, hs_msg_t *msg)
+{
+    hs_meetings_t *self = (hs_meetings_t *) arg;
+    hs_minutes_t *minutes = &msg->as.minutes;
+    hs_store_t *store = hs_txn_store (self->txn);
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    if (!hs_policy_may (policy, HS_ACT_MINUTES, msg->unit, false)) {
+        char who [256];
+        hs_policy_who (policy, HS_ACT_MINUTES, who, sizeof (who));
+        hs_why (&msg->why, "not_authorized", "only %s records minutes, not '%s'", who, msg->unit);
+        return 1;
+    }
+    hs_meeting_rec_t *meeting = self->meeting;
+    int rc = s_named (self, msg, minutes->meeting_id);
+    if (rc)
+        return rc;
+    for (uint32_t index = 0; minutes->followup && index < minutes->followup->via.array.size; index++) {
+        char code [HS_CODE_MAX + 1];
+        if (hs_proto_strcpy (&minutes->followup->via.array.ptr [index], code, sizeof (code))
+        ||  !hs_units_find (self->config->units, code)) {
+            hs_why (&msg->why, "unknown_unit", "follow-up unit is not a unit of ours");
+            return 1;
+        }
+    }
+    //  Every case the minutes cover must exist; they join the meeting's.
+    for (uint32_t index = 0; minutes->cases && index < minutes->cases->via.array.size; index++) {
+        char case_id [HS_ID_MAX + 1];
+        hs_proto_strcpy (&minutes->cases->via.array.ptr [index], case_id, sizeof (case_id));
+        rc = hs_cases_load (store, case_id, self->kase);
+        if (rc < 0)
+            return -1;
+        if (rc == 1) {
+            hs_why (&msg->why, "unknown_case", "the minutes name no case '%s'", case_id);
+            return 1;
+        }
+        hs_meeting_rec_add_case (meeting, case_id);
+    }
+    msg->seq = hs_txn_next_seq (self->txn);
+    hs_event_t event = {
+        .seq = msg->seq, .type = "minutes", .topic = msg->topic, .body = msg->body,
+        .body_size = msg->body_size, .level = -1
+    };
+    if (hs_txn_record (self->txn, &event))
+        return -1;
+    //  The minutes go into each covered case's history (会议纪要).
+    for (size_t index = 0; index < meeting->case_count; index++)
+        if (hs_ledger_history_add (store, meeting->cases [index], msg->seq, "minutes"))
+            return -1;
+    meeting->held = true;
+    hs_stats_count (self->stats, HS_STAT_MINUTES, 1);
+    return hs_meetings_save (store, meeting, self->record);
+}
+
+int
+hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer)
+{
+    hs_store_t *store = hs_txn_store (self->txn);
+    hs_meeting_rec_t *meeting = self->meeting;
+    int rc = hs_meetings_load (store, timer->id, meeting);
+    if (rc)
+        return rc < 0? -1: 0;
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    if (meeting->held || meeting->reminded || hs_meetings_quorum (meeting, policy))
+        return 0;
+    meeting->reminded = true;
+    const char *missing [HS_MEETING_MAX_INVITED + HS_MEETING_MAX_CHAIRS + 1];
+    hs_meeting_rec_unanswered (meeting, missing);
+    const char *case_id = meeting->case_count? meeting->cases [0]: NULL;
+    hs_reminder_t reminder = {
+        .seq = hs_txn_next_seq (self->txn), .meeting_id = meeting->id, .case_id = case_id,
+        .to = missing, .deadline = meeting->deadline, .at = hs_txn_now (self->txn)
+    };
+    hs_pack_reset (self->body);
+    hs_reminder_encode (&reminder, self->body);
+    hs_stats_count (self->stats, HS_STAT_REMINDERS, 1);
+    hs_event_t event = {
+        .seq = reminder.seq, .type = "reminder", .topic = "meeting.reminder", .case_id = case_id,
+        .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
+    };
+    if (hs_txn_emit (self->txn, &event))
+        return -1;
+    const char *const *recipients = hs_policy_recipients (policy, HS_NOTICE_NO_QUORUM);
+    const char *reasons [] = { "meeting.no_quorum", NULL };
+    if (case_id) {
+        rc = hs_cases_load (store, case_id, self->kase);
+        if (rc < 0)
+            return -1;
+        if (rc == 0 && (hs_notices_alert (self->notices, self->kase, "warning", -1, NULL, NULL,
+                                          false, recipients, reasons)
+                    ||  hs_cases_save (store, self->kase, self->record)))
+            return -1;
+    }
+    else {
+        hs_warning_t warning = {
+            .kind = "quorum", .meeting_id = meeting->id, .category = -1, .count = -1,
+            .units = recipients, .reasons = reasons
+        };
+        if (hs_notices_warning (self->notices, &warning))
+            return -1;
+    }
+    return hs_meetings_save (store, meeting, self->record);
+}
+
+//  ---------------------------------------------------------------------
+//  Self test
+
+typedef struct {
+    hs_meetings_t *meetings;
+    hs_msg_t *msg;
+    int rc;
+} s_test_t;
+
+static int
+s_test_request (void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    const char *participants [] = { "hrss", "legal", "street.caoyang", NULL };
+    const char *reasons [] = { "major.workers", NULL };
+    return hs_meetings_request (test->meetings, "special", NULL, participants, "normal",
+                                24 * 3600 * 1000LL, reasons);
+}
+
+static int
+s_test_rsvp (void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    test->rc = hs_meetings_rsvp (test->meetings, test->msg);
+    return test->rc < 0? -1: 0;
+}
+
+static int
+s_test_quorum (void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    hs_timer_t timer = { 0, HS_TIMER_QUORUM, "" };
+    hs_strcpy (timer.id, sizeof (timer.id), hs_meetings_last (test->meetings)->id);
+    return hs_meetings_timer (test->meetings, &timer);
 }
 
 void
@@ -238,42 +330,76 @@ hs_meetings_test (bool verbose)
 {
     if (verbose)
         printf (" * hs_meetings: ");
-    hs_policy_t policy;
-    memset (&policy, 0, sizeof (policy));
-    policy.chairs [0] = "convener";
-    policy.chairs [1] = "vice_convener";
-    policy.lead = "hrss";
-    policy.quorum_percent = 50;
-    const char *invited [] = { "hrss", "legal", "union", "street.caoyang", NULL };
-    const char *chairs [] = { "convener", "vice_convener", NULL };
-    hs_meeting_rec_t *meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
-    hs_meeting_init (meeting, "putuo-m3", "special", HS_LEVEL_MAJOR, "putuo-1", "street.caoyang",
-                     invited, chairs, "normal", 1000, 2000);
-    assert (!hs_meeting_quorum (meeting, &policy));
-    assert (hs_meeting_answer (meeting, "police", true) == -1);     //  not invited
-    assert (hs_meeting_answer (meeting, "hrss", true) == 0);
-    assert (hs_meeting_answer (meeting, "legal", true) == 0);
-    assert (!hs_meeting_quorum (meeting, &policy));                 //  no chair yet
-    assert (hs_meeting_answer (meeting, "vice_convener", true) == 0);
-    assert (hs_meeting_quorum (meeting, &policy));                  //  2 of 4 invited
-    assert (hs_meeting_answer (meeting, "legal", false) == 0);      //  changed its mind
-    assert (!hs_meeting_quorum (meeting, &policy));
-    const char *list [HS_MEETING_MAX_INVITED + HS_MEETING_MAX_CHAIRS + 1];
-    hs_meeting_unanswered (meeting, list);
-    assert (streq (list [0], "convener") && streq (list [1], "union")
-         && streq (list [2], "street.caoyang") && !list [3]);
+    hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_meetings", 1780000000000LL, 1);
+    hs_config_t *config = fixture->config;
+    hs_txn_t *txn = fixture->txn;
+    zsock_t *watcher = zsock_new_sub ("inproc://hs_meetings_test_publish", "");
+    zsock_set_rcvtimeo (watcher, 2000);
+    zclock_sleep (50);
+    hs_bus_subscriptions (fixture->bus);
+    hs_stats_t *stats = hs_stats_new (txn);
+    hs_notices_t *notices = hs_notices_new (txn, stats);
+    hs_timers_t *timers = hs_timers_new (fixture->store);
+    hs_meetings_t *meetings = hs_meetings_new (txn, stats, notices, timers, config);
+    hs_msg_t *msg = (hs_msg_t *) zmalloc (sizeof (hs_msg_t));
+    s_test_t test = { meetings, msg, 0 };
 
-    hs_pack_t *pack = hs_pack_new ();
-    hs_meeting_rec_encode (meeting, pack);
-    hs_meeting_rec_t *copy = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
-    assert (hs_meeting_rec_decode (hs_pack_data (pack), hs_pack_size (pack), copy) == 0);
-    assert (streq (copy->id, "putuo-m3") && copy->level == HS_LEVEL_MAJOR);
-    assert (copy->invited_count == 4 && copy->answers [0] == 'a' && copy->answers [1] == 'd');
-    assert (copy->chair_count == 2 && copy->chair_answers [1] == 'a' && !copy->chair_answers [0]);
-    assert (copy->case_count == 1 && copy->deadline == 2000);
-    hs_pack_destroy (&pack);
-    free (copy);
-    free (meeting);
+    //  A request: stored, published, the lead always invited.
+    assert (hs_txn_run (txn, s_test_request, &test) == 0);
+    const hs_meeting_rec_t *meeting = hs_meetings_last (meetings);
+    assert (streq (meeting->id, "putuo-m1") && meeting->invited_count == 3);
+    char *topic = zstr_recv (watcher);
+    assert (topic && streq (topic, "meeting.request"));
+    zstr_free (&topic);
+    zsock_flush (watcher);
+
+    //  An answer from an invited unit counts; one from another is refused.
+    msg->kind = HS_MSG_RSVP;
+    msg->topic = "rsvp.legal";
+    msg->body = (const uint8_t *) "\x80";
+    msg->body_size = 1;
+    strcpy (msg->as.rsvp.source, "legal");
+    strcpy (msg->as.rsvp.meeting_id, "putuo-m1");
+    msg->as.rsvp.attend = true;
+    assert (hs_txn_run (txn, s_test_rsvp, &test) == 0 && test.rc == 0 && msg->seq > 1);
+    strcpy (msg->as.rsvp.source, "court");
+    assert (hs_txn_run (txn, s_test_rsvp, &test) == 0 && test.rc == 1);
+    assert (streq (msg->why.code, "not_invited"));
+    strcpy (msg->as.rsvp.meeting_id, "putuo-m99");
+    assert (hs_txn_run (txn, s_test_rsvp, &test) == 0 && test.rc == 1);
+    assert (streq (msg->why.code, "unknown_meeting"));
+
+    //  At half the deadline, no quorum: those who have not answered are
+    //  reminded, and the no-quorum recipients warned (a plenary: no case).
+    assert (hs_txn_run (txn, s_test_quorum, &test) == 0);
+    topic = zstr_recv (watcher);
+    assert (topic && streq (topic, "meeting.reminder"));
+    zstr_free (&topic);
+    zsock_flush (watcher);
+    topic = zstr_recv (watcher);
+    assert (topic && streq (topic, "warning.quorum"));
+    zstr_free (&topic);
+    zsock_flush (watcher);
+    assert (hs_stats_get (stats, HS_STAT_REMINDERS) == 1);
+    //  Once only.
+    assert (hs_txn_run (txn, s_test_quorum, &test) == 0);
+    assert (hs_stats_get (stats, HS_STAT_REMINDERS) == 1);
+
+    //  A plenary is the convener's to call.
+    hs_why_t why;
+    assert (hs_meetings_plenary (meetings, "hrss", NULL, &why) == 1);
+    assert (streq (why.code, "not_authorized") && strstr (why.detail, "convener"));
+    assert (hs_meetings_plenary (meetings, "convener", "hrss", &why) == 1);
+    assert (hs_meetings_plenary (meetings, "convener", NULL, &why) == 0);
+    assert (streq (hs_meetings_last (meetings)->kind, "plenary"));
+
+    free (msg);
+    hs_meetings_destroy (&meetings);
+    hs_timers_destroy (&timers);
+    hs_notices_destroy (&notices);
+    hs_stats_destroy (&stats);
+    zsock_destroy (&watcher);
+    hs_txn_fixture_destroy (&fixture);
     if (verbose)
         printf ("OK\n");
 }

@@ -1,76 +1,66 @@
 /*  =========================================================================
-    hs_meetings - meeting records: requests, answers, quorum, minutes
+    hs_meetings - meetings: requests, answers, quorum, minutes
 
-    Owns the layout of a meeting in the store's `meetings` table: who was
-    invited (participants and chairs), who answered what, the deadline,
-    and whether it was held. A special meeting (专题会议) comes from the
-    ladder for a case; a plenary (全体会议) is called by the convener.
-    Quorum (SPEC/issue 3): one of the chairs (convener or vice-convener),
-    the lead unit, and at least the configured share of the invited.
+    A special meeting (专题会议) comes from the ladder for a case; a plenary
+    (全体会议) is called by those the authority table allows (the
+    convener). A request is stored (the `meetings` table: the record of
+    protocol/hs_meeting_rec), published as meeting.request, and checked at
+    half its deadline: short of a quorum, those who have not answered are
+    reminded and the no-quorum recipients alerted. Answers (rsvp.<unit>)
+    and minutes (minutes.office: the meeting held, the cases it covered,
+    each case's history noting it) come in through hs_ingest.
     =========================================================================
 */
 
 #ifndef HS_MEETINGS_H_INCLUDED
 #define HS_MEETINGS_H_INCLUDED
 
-#include "hs_store.h"
-#include "hs_rules.h"
+#include "hs_ingest.h"
+#include "hs_notices.h"
+#include "hs_timers.h"
 
-#define HS_MEETING_MAX_INVITED  64
-#define HS_MEETING_MAX_CHAIRS   4
-#define HS_MEETING_MAX_CASES    16
+typedef struct _hs_meetings_t hs_meetings_t;
 
-typedef struct {
-    char id [HS_ID_MAX + 1];
-    char kind [16];                             //  special | plenary
-    int level;                                  //  -1 for a plenary
-    char cases [HS_MEETING_MAX_CASES][HS_ID_MAX + 1];
-    size_t case_count;
-    char street [HS_CODE_MAX + 1];              //  the first case's street, or ""
-    char invited [HS_MEETING_MAX_INVITED][HS_CODE_MAX + 1];
-    char answers [HS_MEETING_MAX_INVITED];      //  0 none, 'a' attend, 'd' decline
-    size_t invited_count;
-    char chairs [HS_MEETING_MAX_CHAIRS][HS_CODE_MAX + 1];
-    char chair_answers [HS_MEETING_MAX_CHAIRS];
-    size_t chair_count;
-    char urgency [16];
-    int64_t requested;                          //  when it was requested
-    int64_t deadline;                           //  meet before
-    bool held;                                  //  minutes recorded
-    bool reminded;                              //  the quorum check has run
-} hs_meeting_rec_t;
+//  Meetings in the work `txn` runs (all borrowed; `config` until
+//  hs_meetings_set_config). Caller owns the result.
+hs_meetings_t *hs_meetings_new (hs_txn_t *txn, hs_stats_t *stats, hs_notices_t *notices,
+                                hs_timers_t *timers, hs_config_t *config);
+void hs_meetings_destroy (hs_meetings_t **self_p);
 
-//  Start a record. Lists are NULL-terminated and copied.
-void hs_meeting_init (hs_meeting_rec_t *meeting, const char *id, const char *kind, int level,
-                      const char *case_id, const char *street, const char *const *invited,
-                      const char *const *chairs, const char *urgency, int64_t requested,
-                      int64_t deadline);
+void hs_meetings_set_config (hs_meetings_t *self, hs_config_t *config);
 
-//  Invite one more unit (if not invited yet and there is room).
-void hs_meeting_invite (hs_meeting_rec_t *meeting, const char *unit);
+//  Request a meeting, inside the transaction: `kase` is NULL for a
+//  plenary. Lists are NULL-terminated. Returns 0 or -1; the request is
+//  then hs_meetings_last's.
+int hs_meetings_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
+                         const char *const *participants, const char *urgency,
+                         int64_t deadline_ms, const char *const *reasons);
 
-//  Record an answer. Returns 0, or -1 if the unit was not invited.
-int hs_meeting_answer (hs_meeting_rec_t *meeting, const char *unit, bool attend);
+//  The meeting last requested (borrowed until the next request).
+const hs_meeting_rec_t *hs_meetings_last (hs_meetings_t *self);
 
-//  True if the answers so far make a quorum under the policy.
-bool hs_meeting_quorum (const hs_meeting_rec_t *meeting, const hs_policy_t *policy);
+//  Call a plenary for `source` (its own unit; `signer`, with security,
+//  the unit of the key it came with), as a unit of work of its own.
+//  Returns 0, 1 if it is not allowed (`why` set), -1 if the store failed.
+int hs_meetings_plenary (hs_meetings_t *self, const char *source, const char *signer,
+                         hs_why_t *why);
 
-//  Invited units and chairs that have not answered, NULL-terminated into
-//  `list` (HS_MEETING_MAX_INVITED + HS_MEETING_MAX_CHAIRS + 1 pointers,
-//  borrowed from the record).
-void hs_meeting_unanswered (const hs_meeting_rec_t *meeting, const char **list);
+//  Handlers of rsvp.<unit> and minutes.<unit> (hs_ingest_handler_fn).
+int hs_meetings_rsvp (void *self, hs_msg_t *msg);
+int hs_meetings_minutes (void *self, hs_msg_t *msg);
 
-//  Add a case the meeting covered (from its minutes), once.
-void hs_meeting_add_case (hs_meeting_rec_t *meeting, const char *case_id);
+//  The quorum check at half a meeting's deadline (an HS_TIMER_QUORUM).
+//  Returns 0 or -1.
+int hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer);
 
-//  Load / save in the store (inside a transaction or view). load returns
-//  0, 1 if there is no such meeting, -1 on error.
+//  Load / save a meeting in the store (inside a transaction or a view).
+//  load returns 0, 1 if there is no such meeting, -1 on error.
 int hs_meetings_load (hs_store_t *store, const char *id, hs_meeting_rec_t *meeting);
 int hs_meetings_save (hs_store_t *store, const hs_meeting_rec_t *meeting, hs_pack_t *pack);
 
-//  Encode / decode the stored record. decode returns 0 or -1.
-void hs_meeting_rec_encode (const hs_meeting_rec_t *meeting, hs_pack_t *pack);
-int hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting);
+//  True if the answers so far make a quorum under the policy: one of its
+//  chairs, its lead unit and its share of the invited attend.
+bool hs_meetings_quorum (const hs_meeting_rec_t *meeting, const hs_policy_t *policy);
 
 void hs_meetings_test (bool verbose);
 

@@ -14,7 +14,7 @@ struct _hs_metrics_t {
 };
 
 void
-hs_histogram_init (hs_histogram_t *self, const double *bounds, size_t size)
+hs_metrics_histogram_init (hs_histogram_t *self, const double *bounds, size_t size)
 {
     memset (self, 0, sizeof (*self));
     self->size = size < HS_HISTOGRAM_MAX? size: HS_HISTOGRAM_MAX;
@@ -22,7 +22,7 @@ hs_histogram_init (hs_histogram_t *self, const double *bounds, size_t size)
 }
 
 void
-hs_histogram_observe (hs_histogram_t *self, double value)
+hs_metrics_observe (hs_histogram_t *self, double value)
 {
     for (size_t index = 0; index < self->size; index++)
         if (value <= self->bounds [index])
@@ -197,10 +197,10 @@ hs_metrics_test (bool verbose)
     hs_metrics_sample (metrics, 7, NULL);
     const double bounds [] = { 0.001, 0.01 };
     hs_histogram_t histogram;
-    hs_histogram_init (&histogram, bounds, 2);
-    hs_histogram_observe (&histogram, 0.0005);
-    hs_histogram_observe (&histogram, 0.005);
-    hs_histogram_observe (&histogram, 2);
+    hs_metrics_histogram_init (&histogram, bounds, 2);
+    hs_metrics_observe (&histogram, 0.0005);
+    hs_metrics_observe (&histogram, 0.005);
+    hs_metrics_observe (&histogram, 2);
     hs_metrics_histogram (metrics, "hs_test_seconds", "Durations.", &histogram);
     const char *text = hs_metrics_text (metrics);
     assert (strstr (text, "# HELP hs_test_total Things counted.\n# TYPE hs_test_total counter\n"));

@@ -25,8 +25,8 @@ typedef struct {
 } hs_histogram_t;
 
 //  Set a histogram's bounds (up to HS_HISTOGRAM_MAX), zeroing it.
-void hs_histogram_init (hs_histogram_t *self, const double *bounds, size_t size);
-void hs_histogram_observe (hs_histogram_t *self, double value);
+void hs_metrics_histogram_init (hs_histogram_t *self, const double *bounds, size_t size);
+void hs_metrics_observe (hs_histogram_t *self, double value);
 
 typedef struct _hs_metrics_t hs_metrics_t;
 

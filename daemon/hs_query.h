@@ -14,6 +14,7 @@
 
 #include "hs_store.h"
 #include "hs_config.h"
+#include "../protocol/hs_protocol.h"
 
 //  One case with its full history, in order. Returns 0, or -1 with `why`
 //  set (unknown_case, bad_value).
@@ -28,8 +29,6 @@ int hs_query_cases (hs_store_t *store, hs_config_t *config, const msgpack_object
 //  seq to ask for next) and `last` (the last seq committed). Returns 0 or -1.
 int hs_query_replay (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply, hs_why_t *why);
 
-//  True for the event types that are published (and so replayed).
-bool hs_query_published (const char *type);
 
 void hs_query_test (bool verbose);
 

@@ -81,10 +81,10 @@ hs_reject_note (hs_reject_t *self, const hs_why_t *why, zmsg_t *msg,
     s_topic_text (msg, topic, sizeof (topic));
     if (now_ms - reason->logged_at >= self->interval_ms) {
         if (reason->held_back)
-            hs_log_warning ("hs_engine: rejected (%s) topic '%s': %s (and %llu more '%s' since the last report)",
+            hs_log_warning ("hs_ingest: rejected (%s) topic '%s': %s (and %llu more '%s' since the last report)",
                           why->code, topic, why->detail, (unsigned long long) reason->held_back, why->code);
         else
-            hs_log_warning ("hs_engine: rejected (%s) topic '%s': %s", why->code, topic, why->detail);
+            hs_log_warning ("hs_ingest: rejected (%s) topic '%s': %s", why->code, topic, why->detail);
         reason->logged_at = now_ms;
         reason->held_back = 0;
     }
@@ -93,24 +93,16 @@ hs_reject_note (hs_reject_t *self, const hs_why_t *why, zmsg_t *msg,
 
     size_t frames = msg? zmsg_size (msg): 0;
     size_t total = msg? zmsg_content_size (msg): 0;
-    hs_pack_reset (pack);
-    hs_map_t map;
-    hs_map_begin (&map, pack);
-    hs_map_int (&map, "v", HS_PROTO_VERSION);
-    hs_map_int (&map, "at", now_ms);
-    hs_map_str (&map, "reason", why->code);
-    hs_map_str (&map, "detail", why->detail);
-    hs_map_int (&map, "frames", (int64_t) frames);
-    hs_map_int (&map, "size", (int64_t) total);
-    hs_map_key (&map, "data");
-    size_t kept = frames < KEEP_FRAMES? frames: KEEP_FRAMES;
-    hs_pack_array (pack, kept);
+    hs_bytes_t kept [KEEP_FRAMES];
+    size_t kept_count = frames < KEEP_FRAMES? frames: KEEP_FRAMES;
     zframe_t *frame = msg? zmsg_first (msg): NULL;
-    for (size_t index = 0; index < kept; index++, frame = zmsg_next (msg)) {
+    for (size_t index = 0; index < kept_count; index++, frame = zmsg_next (msg)) {
         size_t size = zframe_size (frame);
-        hs_pack_bin (pack, zframe_data (frame), size < KEEP_BYTES? size: KEEP_BYTES);
+        kept [index].data = zframe_data (frame);
+        kept [index].size = size < KEEP_BYTES? size: KEEP_BYTES;
     }
-    hs_map_end (&map);
+    hs_pack_reset (pack);
+    hs_deadletter_encode (now_ms, why->code, why->detail, frames, total, kept, kept_count, pack);
 }
 
 void
@@ -155,18 +147,15 @@ hs_reject_at (hs_reject_t *self, size_t index, uint64_t *count)
     return self->reasons [index].code;
 }
 
-void
-hs_reject_pack (hs_reject_t *self, hs_pack_t *pack)
+size_t
+hs_reject_tally (hs_reject_t *self, hs_tally_t *tally, size_t max)
 {
     size_t count = 0;
-    for (size_t index = 0; index < self->size; index++)
-        count += self->reasons [index].count > 0;
-    hs_pack_map (pack, count);
-    for (size_t index = 0; index < self->size; index++)
-        if (self->reasons [index].count) {
-            hs_pack_str (pack, self->reasons [index].code);
-            hs_pack_int (pack, (int64_t) self->reasons [index].count);
-        }
+    for (size_t index = 0; index < self->size && count < max; index++) {
+        tally [count].name = self->reasons [index].code;
+        tally [count++].count = (int64_t) self->reasons [index].count;
+    }
+    return count;
 }
 
 void

@@ -13,7 +13,7 @@
 #define HS_REJECT_H_INCLUDED
 
 #include <czmq.h>
-#include "../protocol/hs_proto.h"
+#include "../protocol/hs_protocol.h"
 
 typedef struct _hs_reject_t hs_reject_t;
 
@@ -37,16 +37,17 @@ uint64_t hs_reject_total (hs_reject_t *self);
 //  Committed count for one reason code (0 if never seen).
 uint64_t hs_reject_count (hs_reject_t *self, const char *code);
 
-//  Pack the committed counts as a map of reason code -> count.
 //  The reasons seen so far: how many, and each one's code and committed
 //  count.
 size_t hs_reject_size (hs_reject_t *self);
 const char *hs_reject_at (hs_reject_t *self, size_t index, uint64_t *count);
 
-void hs_reject_pack (hs_reject_t *self, hs_pack_t *pack);
-
 //  Log what the interval held back for reasons whose interval has ended.
 void hs_reject_tick (hs_reject_t *self, int64_t now_ms);
+
+//  The committed counts by reason into `tally` (at most `max`; names are
+//  the static reason codes). Returns how many.
+size_t hs_reject_tally (hs_reject_t *self, hs_tally_t *tally, size_t max);
 
 void hs_reject_test (bool verbose);
 

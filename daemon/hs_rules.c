@@ -1,46 +1,22 @@
 /*  =========================================================================
     hs_rules - severity, routing and the escalation ladder, as data
 
-    A condition compiles to a disjunction of conjunctions of terms; each
-    term tests one field of the facts. Everything is checked at load time
-    (fields, operators, values, unit codes) so that classification cannot
-    fail and a bad rules file is refused with its line.
+    Every rule is a name, what it does, and a condition (hs_condition),
+    checked at load time so that classification cannot fail and a bad
+    rules file is refused with its line. The work rules in the same file
+    (supervision, warnings, meetings, briefings, notices, authority) are
+    hs_policy's.
     =========================================================================
 */
 
 #include "hs_rules.h"
-#include "hs_config.h"
-
-typedef enum {
-    FIELD_ALWAYS, FIELD_WORKERS, FIELD_AMOUNT, FIELD_LEVEL, FIELD_FLAGS,
-    FIELD_CATEGORY, FIELD_OWNERSHIP, FIELD_SOURCE, FIELD_SECTOR, FIELD_STREET
-} s_field_t;
-
-typedef enum { OP_GE, OP_GT, OP_LE, OP_LT, OP_EQ, OP_NE, OP_HAS, OP_IN } s_op_t;
-
-typedef struct {
-    s_field_t field;
-    s_op_t op;
-    int64_t number;             //  for numeric and level comparisons
-    uint32_t set;               //  bit set of flags / categories / ownerships
-    char **strings;             //  NULL-terminated, for source / sector / street
-} s_term_t;
-
-typedef struct {
-    s_term_t *terms;            //  all must hold
-    size_t size;
-} s_conjunction_t;
-
-typedef struct {
-    s_conjunction_t *any;       //  one must hold
-    size_t size;
-} s_condition_t;
+#include "hs_defaults.h"
 
 typedef struct {
     char *name;                 //  the rule's name, as reported in `reasons`
     int level;                  //  severity rules: the level it raises to
     char *unit;                 //  routing rules: the unit routed ("street": the case's)
-    s_condition_t when;
+    hs_condition_t *when;
 } s_rule_t;
 
 typedef struct {
@@ -58,54 +34,8 @@ struct _hs_rules_t {
     s_rule_t *routing;          //  routing rules, document order
     size_t routing_size;
     s_step_t ladder [HS_LEVEL_COUNT];
-    hs_policy_t policy;         //  supervision, warnings, meetings, briefs
-    char **chairs;              //  owns policy.chairs' strings
-    char *lead;                 //  owns policy.lead
+    hs_policy_t policy;         //  supervision, warnings, meetings, briefs, people
 };
-
-//  ---------------------------------------------------------------------
-//  Small helpers for NULL-terminated string vectors
-
-static char **
-s_split (const char *text, size_t *count)
-{
-    char *copy = strdup (text? text: "");
-    size_t size = 0, capacity = 4;
-    char **words = (char **) zmalloc ((capacity + 1) * sizeof (char *));
-    for (char *word = strtok (copy, " \t"); word; word = strtok (NULL, " \t")) {
-        if (size == capacity) {
-            capacity *= 2;
-            words = (char **) realloc (words, (capacity + 1) * sizeof (char *));
-            assert (words);
-        }
-        words [size++] = strdup (word);
-    }
-    words [size] = NULL;
-    free (copy);
-    if (count)
-        *count = size;
-    return words;
-}
-
-static void
-s_strv_free (char ***words_p)
-{
-    if (*words_p) {
-        for (char **word = *words_p; *word; word++)
-            free (*word);
-        free (*words_p);
-        *words_p = NULL;
-    }
-}
-
-static bool
-s_strv_has (const char **words, const char *word)
-{
-    for (; words && *words; words++)
-        if (streq (*words, word))
-            return true;
-    return false;
-}
 
 //  Append to a NULL-terminated fixed array if not there yet.
 static void
@@ -122,274 +52,7 @@ s_out_add (const char **list, const char *item)
 }
 
 //  ---------------------------------------------------------------------
-//  Conditions
-
-static const char *s_field_names [] = {
-    "always", "workers", "amount", "level", "flags",
-    "category", "ownership", "source", "sector", "street", NULL
-};
-
-static void
-s_condition_free (s_condition_t *condition)
-{
-    for (size_t any = 0; any < condition->size; any++) {
-        s_conjunction_t *all = &condition->any [any];
-        for (size_t index = 0; index < all->size; index++)
-            s_strv_free (&all->terms [index].strings);
-        free (all->terms);
-    }
-    free (condition->any);
-    condition->any = NULL;
-    condition->size = 0;
-}
-
-//  Compile one term from words [*pos ...]; returns NULL or why not.
-static const char *
-s_term_compile (char **words, size_t count, size_t *pos, bool allow_level,
-                hs_units_t *units, s_term_t *term, char *why, size_t why_size)
-{
-    memset (term, 0, sizeof (*term));
-    const char *name = words [*pos];
-    int field = -1;
-    for (int index = 0; s_field_names [index]; index++)
-        if (streq (s_field_names [index], name))
-            field = index;
-    if (field < 0) {
-        snprintf (why, why_size, "unknown field '%s'", name);
-        return why;
-    }
-    term->field = (s_field_t) field;
-    (*pos)++;
-    if (term->field == FIELD_ALWAYS)
-        return NULL;
-    if (term->field == FIELD_LEVEL && !allow_level) {
-        snprintf (why, why_size, "'level' can only be used in routing rules");
-        return why;
-    }
-    if (*pos >= count) {
-        snprintf (why, why_size, "'%s' needs an operator and a value", name);
-        return why;
-    }
-    const char *op = words [(*pos)++];
-    if (streq (op, ">=")) term->op = OP_GE;
-    else if (streq (op, ">")) term->op = OP_GT;
-    else if (streq (op, "<=")) term->op = OP_LE;
-    else if (streq (op, "<")) term->op = OP_LT;
-    else if (streq (op, "=")) term->op = OP_EQ;
-    else if (streq (op, "!=")) term->op = OP_NE;
-    else if (streq (op, "has")) term->op = OP_HAS;
-    else {
-        snprintf (why, why_size, "unknown operator '%s'", op);
-        return why;
-    }
-    //  The values run to the next "and" / "or" or the end.
-    size_t first = *pos;
-    while (*pos < count && !streq (words [*pos], "and") && !streq (words [*pos], "or"))
-        (*pos)++;
-    size_t values = *pos - first;
-    if (values == 0) {
-        snprintf (why, why_size, "'%s %s' needs a value", name, op);
-        return why;
-    }
-    bool numeric = term->field == FIELD_WORKERS || term->field == FIELD_AMOUNT;
-    if (numeric || term->field == FIELD_LEVEL) {
-        if (term->op == OP_HAS || values != 1) {
-            snprintf (why, why_size, "'%s' compares with one value and >= > <= < = !=", name);
-            return why;
-        }
-        const char *value = words [first];
-        if (numeric) {
-            char *end;
-            term->number = strtoll (value, &end, 10);
-            if (*end || term->number < 0) {
-                snprintf (why, why_size, "'%s' is not a whole number", value);
-                return why;
-            }
-        }
-        else {
-            term->number = hs_level_parse (value);
-            if (term->number < 0) {
-                snprintf (why, why_size, "unknown level '%s'", value);
-                return why;
-            }
-        }
-        return NULL;
-    }
-    if (term->field == FIELD_FLAGS) {
-        if (term->op != OP_HAS) {
-            snprintf (why, why_size, "flags are tested with 'has'");
-            return why;
-        }
-    }
-    else
-    if (term->op != OP_EQ && term->op != OP_NE) {
-        snprintf (why, why_size, "'%s' is tested with = or !=", name);
-        return why;
-    }
-    if (term->op == OP_EQ)
-        term->op = OP_IN;
-    term->strings = (char **) zmalloc ((values + 1) * sizeof (char *));
-    for (size_t index = 0; index < values; index++) {
-        const char *value = words [first + index];
-        int parsed = 0;
-        if (term->field == FIELD_FLAGS)
-            parsed = hs_flag_parse (value);
-        else
-        if (term->field == FIELD_CATEGORY)
-            parsed = hs_category_parse (value);
-        else
-        if (term->field == FIELD_OWNERSHIP)
-            parsed = hs_ownership_parse (value);
-        else
-        if (term->field == FIELD_SOURCE && !hs_units_find (units, value))
-            parsed = -1;
-        else
-        if (term->field == FIELD_STREET && !hs_units_street (units, value))
-            parsed = -1;
-        if (parsed < 0) {
-            snprintf (why, why_size, "'%s' is not a known value of %s", value, name);
-            return why;
-        }
-        term->set |= 1u << parsed;
-        const hs_unit_t *street = term->field == FIELD_STREET? hs_units_street (units, value): NULL;
-        term->strings [index] = strdup (street? street->code: value);
-    }
-    return NULL;
-}
-
-static int
-s_condition_compile (const char *text, bool allow_level, hs_units_t *units,
-                     s_condition_t *condition, char *why, size_t why_size)
-{
-    memset (condition, 0, sizeof (*condition));
-    size_t count;
-    char **words = s_split (text, &count);
-    size_t pos = 0;
-    const char *problem = NULL;
-    if (count == 0)
-        problem = "empty condition";
-    condition->any = (s_conjunction_t *) zmalloc ((count + 1) * sizeof (s_conjunction_t));
-    s_conjunction_t *all = &condition->any [condition->size++];
-    all->terms = (s_term_t *) zmalloc ((count + 1) * sizeof (s_term_t));
-    while (!problem && pos < count) {
-        problem = s_term_compile (words, count, &pos, allow_level, units,
-                                  &all->terms [all->size++], why, why_size);
-        if (problem || pos == count)
-            break;
-        const char *joiner = words [pos++];
-        if (pos == count) {
-            snprintf (why, why_size, "'%s' at the end of the condition", joiner);
-            problem = why;
-        }
-        else
-        if (streq (joiner, "or")) {
-            all = &condition->any [condition->size++];
-            all->terms = (s_term_t *) zmalloc ((count + 1) * sizeof (s_term_t));
-        }
-    }
-    s_strv_free (&words);
-    if (problem) {
-        if (problem != why)
-            hs_strcpy (why, why_size, problem);
-        s_condition_free (condition);
-        return -1;
-    }
-    return 0;
-}
-
-static bool
-s_compare (int64_t value, s_op_t op, int64_t number)
-{
-    switch (op) {
-        case OP_GE: return value >= number;
-        case OP_GT: return value > number;
-        case OP_LE: return value <= number;
-        case OP_LT: return value < number;
-        case OP_EQ: return value == number;
-        case OP_NE: return value != number;
-        default:    return false;
-    }
-}
-
-static bool
-s_term_holds (const s_term_t *term, const hs_facts_t *facts, int level)
-{
-    bool in;
-    switch (term->field) {
-        case FIELD_ALWAYS:
-            return true;
-        case FIELD_WORKERS:
-            return s_compare (facts->workers, term->op, term->number);
-        case FIELD_AMOUNT:
-            return facts->amount >= 0 && s_compare (facts->amount, term->op, term->number);
-        case FIELD_LEVEL:
-            return s_compare (level, term->op, term->number);
-        case FIELD_FLAGS:
-            return (facts->flags & term->set) != 0;
-        case FIELD_CATEGORY:
-            in = (term->set & (1u << facts->category)) != 0;
-            return term->op == OP_IN? in: !in;
-        case FIELD_OWNERSHIP:
-            if (facts->ownership < 0)
-                return false;
-            in = (term->set & (1u << facts->ownership)) != 0;
-            return term->op == OP_IN? in: !in;
-        case FIELD_SECTOR:
-            if (!facts->sector || !*facts->sector)
-                return false;
-            in = s_strv_has ((const char **) term->strings, facts->sector);
-            return term->op == OP_IN? in: !in;
-        case FIELD_STREET:
-            in = s_strv_has ((const char **) term->strings, facts->street);
-            return term->op == OP_IN? in: !in;
-        case FIELD_SOURCE:
-            in = false;
-            for (const char **source = facts->sources; source && *source; source++)
-                if (s_strv_has ((const char **) term->strings, *source))
-                    in = true;
-            return term->op == OP_IN? in: !in;
-    }
-    return false;
-}
-
-static bool
-s_condition_holds (const s_condition_t *condition, const hs_facts_t *facts, int level)
-{
-    for (size_t any = 0; any < condition->size; any++) {
-        const s_conjunction_t *all = &condition->any [any];
-        bool holds = true;
-        for (size_t index = 0; holds && index < all->size; index++)
-            holds = s_term_holds (&all->terms [index], facts, level);
-        if (holds)
-            return true;
-    }
-    return false;
-}
-
-//  ---------------------------------------------------------------------
 //  Loading
-
-//  Every key under `node` must be one of `keys` (NULL-terminated): a typo
-//  is an error at its line, never a setting silently ignored.
-static int
-s_only_keys (hs_zpl_t *zpl, zconfig_t *node, const char *const *keys, char *error,
-             size_t error_size)
-{
-    for (zconfig_t *child = node? zconfig_child (node): NULL; child; child = zconfig_next (child)) {
-        bool known = false;
-        for (size_t index = 0; keys [index] && !known; index++)
-            known = streq (zconfig_name (child), keys [index]);
-        if (!known) {
-            char expected [200] = "";
-            for (size_t index = 0; keys [index]; index++)
-                snprintf (expected + strlen (expected), sizeof (expected) - strlen (expected),
-                          "%s%s", index? ", ": "", keys [index]);
-            return hs_zpl_error (zpl, child, error, error_size, "unknown key '%s' in '%s' "
-                                 "(expected %s)", zconfig_name (child), zconfig_name (node), expected);
-        }
-    }
-    return 0;
-}
 
 static int
 s_load_rules (hs_zpl_t *zpl, zconfig_t *section, bool routing, hs_units_t *units,
@@ -406,7 +69,7 @@ s_load_rules (hs_zpl_t *zpl, zconfig_t *section, bool routing, hs_units_t *units
     for (zconfig_t *node = zconfig_child (section); node; node = zconfig_next (node)) {
         s_rule_t *rule = &rules [*size_p];
         const char *name = zconfig_name (node);
-        if (s_only_keys (zpl, node, routing? routing_keys: severity_keys, error, error_size))
+        if (hs_zpl_only_keys (zpl, node, routing? routing_keys: severity_keys, error, error_size))
             return -1;
         zconfig_t *when = zconfig_locate (node, "when");
         if (!when)
@@ -432,7 +95,8 @@ s_load_rules (hs_zpl_t *zpl, zconfig_t *section, bool routing, hs_units_t *units
         }
         (*size_p)++;
         char why [160];
-        if (s_condition_compile (zconfig_value (when), routing, units, &rule->when, why, sizeof (why)))
+        rule->when = hs_condition_new (zconfig_value (when), routing, units, why, sizeof (why));
+        if (!rule->when)
             return hs_zpl_error (zpl, when, error, error_size, "rule '%s': %s", name, why);
     }
     return 0;
@@ -444,7 +108,7 @@ s_load_ladder (hs_rules_t *self, hs_zpl_t *zpl, zconfig_t *section, hs_units_t *
 {
     static const char *keys [] = { "notify", "escalate", "meeting", "participants", "deadline", NULL };
     for (zconfig_t *node = zconfig_child (section); node; node = zconfig_next (node)) {
-        if (s_only_keys (zpl, node, keys, error, error_size))
+        if (hs_zpl_only_keys (zpl, node, keys, error, error_size))
             return -1;
         int level = hs_level_parse (zconfig_name (node));
         if (level < 0)
@@ -452,12 +116,12 @@ s_load_ladder (hs_rules_t *self, hs_zpl_t *zpl, zconfig_t *section, hs_units_t *
         s_step_t *step = &self->ladder [level];
         if (step->notify)
             return hs_zpl_error (zpl, node, error, error_size, "level '%s' appears twice", zconfig_name (node));
-        step->notify = s_split (zconfig_get (node, "notify", ""), NULL);
+        step->notify = hs_zpl_words (zconfig_get (node, "notify", ""), NULL);
         for (char **unit = step->notify; *unit; unit++)
             if (!hs_units_find (units, *unit))
                 return hs_zpl_error (zpl, zconfig_locate (node, "notify"), error, error_size,
                                      "unknown unit '%s'", *unit);
-        step->escalate = s_split (zconfig_get (node, "escalate", ""), NULL);
+        step->escalate = hs_zpl_words (zconfig_get (node, "escalate", ""), NULL);
         size_t count = 0;
         for (char **target = step->escalate; *target; target++, count++)
             if (!(streq (*target, "district") || streq (*target, "city")) || count >= 7)
@@ -484,132 +148,10 @@ s_load_ladder (hs_rules_t *self, hs_zpl_t *zpl, zconfig_t *section, hs_units_t *
     }
     for (int level = 0; level < HS_LEVEL_COUNT; level++) {
         if (!self->ladder [level].notify)
-            self->ladder [level].notify = s_split ("", NULL);
+            self->ladder [level].notify = hs_zpl_words ("", NULL);
         if (!self->ladder [level].escalate)
-            self->ladder [level].escalate = s_split ("", NULL);
+            self->ladder [level].escalate = hs_zpl_words ("", NULL);
     }
-    return 0;
-}
-
-//  Read a duration / a whole number at path under `section`.
-static int
-s_policy_duration (hs_zpl_t *zpl, zconfig_t *section, const char *path, int64_t *value,
-                   char *error, size_t error_size)
-{
-    zconfig_t *node = section? zconfig_locate (section, path): NULL;
-    if (!node || hs_zpl_duration (zconfig_value (node), value) || *value <= 0)
-        return hs_zpl_error (zpl, node? node: section, error, error_size,
-                             "'%s' must be a duration such as 24h", path);
-    return 0;
-}
-
-static int
-s_policy_number (hs_zpl_t *zpl, zconfig_t *section, const char *path, int min, int max,
-                 int *value, char *error, size_t error_size)
-{
-    zconfig_t *node = section? zconfig_locate (section, path): NULL;
-    char *end = NULL;
-    long number = node? strtol (zconfig_value (node), &end, 10): 0;
-    if (!node || !end || *end || !*zconfig_value (node) || number < min || number > max)
-        return hs_zpl_error (zpl, node? node: section, error, error_size,
-                             "'%s' must be a whole number from %d to %d", path, min, max);
-    *value = (int) number;
-    return 0;
-}
-
-//  "HH:MM" -> minute of day, or -1.
-static int
-s_minute_of_day (const char *text)
-{
-    int hours, minutes;
-    char tail;
-    if (sscanf (text, "%2d:%2d%c", &hours, &minutes, &tail) != 2
-    ||  hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
-        return -1;
-    return hours * 60 + minutes;
-}
-
-static int
-s_load_policy (hs_rules_t *self, hs_zpl_t *zpl, zconfig_t *root, hs_units_t *units,
-               char *error, size_t error_size)
-{
-    hs_policy_t *policy = &self->policy;
-    static const char *supervision_keys [] = { "general", "significant", "major", "critical", NULL };
-    static const char *warnings_keys [] = { "enterprise", "street", "prompt", NULL };
-    static const char *enterprise_keys [] = { "window", "threshold", "raise", NULL };
-    static const char *street_keys [] = { "window", "threshold", NULL };
-    static const char *prompt_keys [] = { "window", "streets", NULL };
-    static const char *meetings_keys [] = { "chairs", "lead", "quorum", "plenary_deadline", NULL };
-    static const char *briefs_keys [] = { "daily", "weekly", NULL };
-    zconfig_t *warnings_node = zconfig_locate (root, "warnings");
-    if (s_only_keys (zpl, zconfig_locate (root, "supervision"), supervision_keys, error, error_size)
-    ||  s_only_keys (zpl, warnings_node, warnings_keys, error, error_size)
-    ||  s_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "enterprise"): NULL,
-                     enterprise_keys, error, error_size)
-    ||  s_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "street"): NULL,
-                     street_keys, error, error_size)
-    ||  s_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "prompt"): NULL,
-                     prompt_keys, error, error_size)
-    ||  s_only_keys (zpl, zconfig_locate (root, "meetings"), meetings_keys, error, error_size)
-    ||  s_only_keys (zpl, zconfig_locate (root, "briefs"), briefs_keys, error, error_size))
-        return -1;
-    zconfig_t *supervision = zconfig_locate (root, "supervision");
-    for (int level = 0; level < HS_LEVEL_COUNT; level++)
-        if (s_policy_duration (zpl, supervision? supervision: root, hs_level_name (level),
-                               &policy->due_ms [level], error, error_size))
-            return -1;
-    zconfig_t *warnings = zconfig_locate (root, "warnings");
-    if (!warnings)
-        return hs_zpl_error (zpl, root, error, error_size, "rules need a 'warnings' section");
-    if (s_policy_duration (zpl, warnings, "enterprise/window", &policy->enterprise_window_ms, error, error_size)
-    ||  s_policy_number (zpl, warnings, "enterprise/threshold", 2, 1000, &policy->enterprise_threshold, error, error_size)
-    ||  s_policy_number (zpl, warnings, "enterprise/raise", 0, 3, &policy->enterprise_raise, error, error_size)
-    ||  s_policy_duration (zpl, warnings, "street/window", &policy->street_window_ms, error, error_size)
-    ||  s_policy_number (zpl, warnings, "street/threshold", 2, 100000, &policy->street_threshold, error, error_size)
-    ||  s_policy_duration (zpl, warnings, "prompt/window", &policy->prompt_window_ms, error, error_size)
-    ||  s_policy_number (zpl, warnings, "prompt/streets", 2, 1000, &policy->prompt_streets, error, error_size))
-        return -1;
-    zconfig_t *meetings = zconfig_locate (root, "meetings");
-    if (!meetings)
-        return hs_zpl_error (zpl, root, error, error_size, "rules need a 'meetings' section");
-    self->chairs = s_split (zconfig_get (meetings, "chairs", ""), NULL);
-    size_t count = 0;
-    for (char **chair = self->chairs; *chair; chair++, count++) {
-        if (!hs_units_find (units, *chair) || count >= 3)
-            return hs_zpl_error (zpl, zconfig_locate (meetings, "chairs"), error, error_size,
-                                 "chairs: '%s' is not a unit (at most 3 chairs)", *chair);
-        policy->chairs [count] = *chair;
-    }
-    if (count == 0)
-        return hs_zpl_error (zpl, meetings, error, error_size, "meetings need chairs");
-    const char *lead = zconfig_get (meetings, "lead", "");
-    if (!hs_units_find (units, lead))
-        return hs_zpl_error (zpl, zconfig_locate (meetings, "lead"), error, error_size,
-                             "lead: '%s' is not a unit", lead);
-    self->lead = strdup (lead);
-    policy->lead = self->lead;
-    if (s_policy_number (zpl, meetings, "quorum", 1, 100, &policy->quorum_percent, error, error_size)
-    ||  s_policy_duration (zpl, meetings, "plenary_deadline", &policy->plenary_deadline_ms, error, error_size))
-        return -1;
-    zconfig_t *briefs = zconfig_locate (root, "briefs");
-    if (!briefs)
-        return hs_zpl_error (zpl, root, error, error_size, "rules need a 'briefs' section");
-    policy->brief_daily_minute = s_minute_of_day (zconfig_get (briefs, "daily", ""));
-    if (policy->brief_daily_minute < 0)
-        return hs_zpl_error (zpl, zconfig_locate (briefs, "daily"), error, error_size,
-                             "daily must be a local time HH:MM");
-    static const char *days [] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
-    char day [8] = "";
-    char clock [8] = "";
-    sscanf (zconfig_get (briefs, "weekly", ""), "%7s %7s", day, clock);
-    policy->brief_weekly_weekday = -1;
-    for (int index = 0; days [index]; index++)
-        if (streq (days [index], day))
-            policy->brief_weekly_weekday = index;
-    policy->brief_weekly_minute = s_minute_of_day (clock);
-    if (policy->brief_weekly_weekday < 0 || policy->brief_weekly_minute < 0)
-        return hs_zpl_error (zpl, zconfig_locate (briefs, "weekly"), error, error_size,
-                             "weekly must be a day and a local time, such as \"mon 09:00\"");
     return 0;
 }
 
@@ -628,10 +170,11 @@ hs_rules_load (hs_zpl_t *zpl, hs_units_t *units, char *error, size_t error_size)
     zconfig_t *severity = zconfig_locate (root, "severity");
     zconfig_t *routing = zconfig_locate (root, "routing");
     zconfig_t *ladder = zconfig_locate (root, "ladder");
-    static const char *sections [] = {
-        "severity", "routing", "ladder", "supervision", "warnings", "meetings", "briefs", NULL
-    };
-    int rc = s_only_keys (zpl, root, sections, error, error_size);
+    //  Its own sections, and the work rules' (hs_policy).
+    const char *sections [16] = { "severity", "routing", "ladder" };
+    for (size_t index = 0; hs_policy_sections [index] && index + 4 < 16; index++)
+        sections [index + 3] = hs_policy_sections [index];
+    int rc = hs_zpl_only_keys (zpl, root, sections, error, error_size);
     if (!rc && (!severity || !routing || !ladder))
         rc = hs_zpl_error (zpl, root, error, error_size,
                            "rules need 'severity', 'routing' and 'ladder' sections");
@@ -644,7 +187,7 @@ hs_rules_load (hs_zpl_t *zpl, hs_units_t *units, char *error, size_t error_size)
     if (!rc)
         rc = s_load_ladder (self, zpl, ladder, units, error, error_size);
     if (!rc)
-        rc = s_load_policy (self, zpl, root, units, error, error_size);
+        rc = hs_policy_load (&self->policy, zpl, root, units, error, error_size);
     if (rc)
         hs_rules_destroy (&self);
     return self;
@@ -656,7 +199,7 @@ s_rules_free (s_rule_t *rules, size_t size)
     for (size_t index = 0; index < size; index++) {
         free (rules [index].name);
         free (rules [index].unit);
-        s_condition_free (&rules [index].when);
+        hs_condition_destroy (&rules [index].when);
     }
     free (rules);
 }
@@ -670,12 +213,11 @@ hs_rules_destroy (hs_rules_t **self_p)
         s_rules_free (self->severity, self->severity_size);
         s_rules_free (self->routing, self->routing_size);
         for (int level = 0; level < HS_LEVEL_COUNT; level++) {
-            s_strv_free (&self->ladder [level].notify);
-            s_strv_free (&self->ladder [level].escalate);
+            hs_zpl_words_free (&self->ladder [level].notify);
+            hs_zpl_words_free (&self->ladder [level].escalate);
             free (self->ladder [level].meeting);
         }
-        s_strv_free (&self->chairs);
-        free (self->lead);
+        hs_policy_free (&self->policy);
         free (self);
         *self_p = NULL;
     }
@@ -692,7 +234,7 @@ hs_rules_classify (hs_rules_t *self, const hs_facts_t *facts, int floor_level,
                       floor_level: HS_LEVEL_GENERAL;
     for (size_t index = 0; index < self->severity_size; index++) {
         const s_rule_t *rule = &self->severity [index];
-        if (s_condition_holds (&rule->when, facts, HS_LEVEL_GENERAL)) {
+        if (hs_condition_holds (rule->when, facts, HS_LEVEL_GENERAL)) {
             s_out_add (decision->reasons, rule->name);
             if (rule->level > decision->level)
                 decision->level = rule->level;
@@ -700,7 +242,7 @@ hs_rules_classify (hs_rules_t *self, const hs_facts_t *facts, int floor_level,
     }
     for (size_t index = 0; index < self->routing_size; index++) {
         const s_rule_t *rule = &self->routing [index];
-        if (s_condition_holds (&rule->when, facts, decision->level)) {
+        if (hs_condition_holds (rule->when, facts, decision->level)) {
             const char *unit = streq (rule->unit, "street")? facts->street: rule->unit;
             s_out_add (decision->routed, unit);
             s_out_add (decision->units, unit);
@@ -755,7 +297,7 @@ s_classify (hs_rules_t *rules, int64_t workers, int64_t amount, uint32_t flags,
 }
 
 #define F(flag) (1u << HS_FLAG_##flag)
-#define ROUTED(d, unit) s_strv_has ((d).routed, unit)
+#define ROUTED(d, unit) hs_zpl_words_have ((d).routed, unit)
 
 void
 hs_rules_test (bool verbose)
@@ -763,11 +305,11 @@ hs_rules_test (bool verbose)
     if (verbose)
         printf (" * hs_rules: ");
     char error [256];
-    hs_zpl_t *units_zpl = hs_zpl_load_text (hs_config_default_units (), "units.cfg", error, sizeof (error));
+    hs_zpl_t *units_zpl = hs_zpl_load_text (hs_default_units_cfg, "units.cfg", error, sizeof (error));
     assert (units_zpl);
     hs_units_t *units = hs_units_load (units_zpl, error, sizeof (error));
     assert (units);
-    hs_zpl_t *zpl = hs_zpl_load_text (hs_config_default_rules (), "rules.cfg", error, sizeof (error));
+    hs_zpl_t *zpl = hs_zpl_load_text (hs_default_rules_cfg, "rules.cfg", error, sizeof (error));
     assert (zpl);
     hs_rules_t *rules = hs_rules_load (zpl, units, error, sizeof (error));
     assert (rules);
@@ -777,7 +319,7 @@ hs_rules_test (bool verbose)
     hs_decision_t d = s_classify (rules, 3, -1, 0, other, -1, "", "street.caoyang");
     assert (d.level == HS_LEVEL_GENERAL);
     assert (ROUTED (d, "hrss") && ROUTED (d, "street.caoyang"));
-    assert (!ROUTED (d, "justice") && !s_strv_has (d.units, "office"));
+    assert (!ROUTED (d, "justice") && !hs_zpl_words_have (d.units, "office"));
     assert (s_classify (rules, 10, -1, 0, other, -1, "", "hrss").level == HS_LEVEL_SIGNIFICANT);
     assert (s_classify (rules, 9, 500000, 0, other, -1, "", "hrss").level == HS_LEVEL_SIGNIFICANT);
     assert (s_classify (rules, 9, 499999, 0, other, -1, "", "hrss").level == HS_LEVEL_GENERAL);
@@ -788,9 +330,9 @@ hs_rules_test (bool verbose)
     assert (s_classify (rules, 100, -1, 0, other, -1, "", "hrss").level == HS_LEVEL_CRITICAL);
     d = s_classify (rules, 1, -1, F (EXTREME), other, -1, "", "hrss");
     assert (d.level == HS_LEVEL_CRITICAL);
-    assert (s_strv_has (d.reasons, "critical.flags"));
-    assert (s_strv_has (d.units, "office") && s_strv_has (d.units, "convener"));
-    assert (s_strv_has (d.units, "district") && s_strv_has (d.units, "city"));
+    assert (hs_zpl_words_have (d.reasons, "critical.flags"));
+    assert (hs_zpl_words_have (d.units, "office") && hs_zpl_words_have (d.units, "convener"));
+    assert (hs_zpl_words_have (d.units, "district") && hs_zpl_words_have (d.units, "city"));
     assert (ROUTED (d, "police") && ROUTED (d, "legal") && ROUTED (d, "justice"));
 
     //  Routing rows.
@@ -831,15 +373,10 @@ hs_rules_test (bool verbose)
     hs_decision_t floored;
     hs_rules_classify (rules, &facts, HS_LEVEL_MAJOR, &floored);
     assert (floored.level == HS_LEVEL_MAJOR && ROUTED (floored, "legal"));
-    assert (s_strv_has (floored.units, "convener"));
+    assert (hs_zpl_words_have (floored.units, "convener"));
     const hs_policy_t *policy = hs_rules_policy (rules);
     assert (policy->due_ms [HS_LEVEL_CRITICAL] == 2 * 3600 * 1000LL);
-    assert (policy->due_ms [HS_LEVEL_GENERAL] == 7 * 86400 * 1000LL);
-    assert (policy->enterprise_threshold == 3 && policy->street_threshold == 10);
-    assert (policy->prompt_streets == 3 && policy->quorum_percent == 50);
-    assert (streq (policy->chairs [0], "convener") && streq (policy->chairs [1], "vice_convener"));
-    assert (policy->brief_daily_minute == 8 * 60 + 30);
-    assert (policy->brief_weekly_weekday == 0 && policy->brief_weekly_minute == 9 * 60);
+    assert (streq (hs_policy_recipients (policy, HS_NOTICE_OVERDUE) [0], "office"));
     hs_rules_destroy (&rules);
     hs_zpl_destroy (&zpl);
 

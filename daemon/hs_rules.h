@@ -4,8 +4,9 @@
     Owns the rule set loaded from rules.cfg (SPEC §3): severity rules that
     raise a case to a level, the routing table that names the responsible
     units (§四 of the seed), and the ladder that says what each level adds
-    (office, convener, meetings, reports upward). Each rule is a condition
-    in a small language over a case's facts, e.g.
+    (office, convener, meetings, reports upward); and, through hs_policy,
+    the work rules beside them. Each rule is a condition (hs_condition) in
+    a small language over a case's facts, e.g.
         "workers >= 30 or amount >= 2000000"
         "flags has gathering media cross_district"
         "source = petition or flags has petition_visit"
@@ -18,21 +19,12 @@
 
 #include "hs_zpl.h"
 #include "hs_units.h"
+#include "hs_condition.h"
+#include "hs_policy.h"
 #include "../protocol/hs_proto.h"
 
 #define HS_RULES_MAX_OUT 64     //  most names in a decision's lists
 
-//  What the rules look at: a case's merged facts.
-typedef struct {
-    int64_t workers;
-    int64_t amount;             //  -1 when unknown
-    uint32_t flags;
-    int category;
-    int ownership;              //  -1 when unknown
-    const char *sector;         //  "" when unknown
-    const char *street;         //  the street's unit code
-    const char **sources;       //  units that reported it, NULL-terminated
-} hs_facts_t;
 
 //  What the rules decide. All strings are borrowed from the rules (or
 //  the facts' street): valid while both live.
@@ -51,25 +43,6 @@ typedef struct {
     const char *escalate [8];   //  upward reports (district, city), NULL-terminated
 } hs_ladder_actions_t;
 
-//  The mechanism's other work rules, from the same file: supervision due
-//  times, early-warning windows, meeting quorum, briefing schedule.
-typedef struct {
-    int64_t due_ms [HS_LEVEL_COUNT];    //  supervision: first update due within
-    int64_t enterprise_window_ms;       //  warning.enterprise
-    int enterprise_threshold;
-    int enterprise_raise;               //  levels the case rises
-    int64_t street_window_ms;           //  warning.street
-    int street_threshold;
-    int64_t prompt_window_ms;           //  warning.prompt
-    int prompt_streets;
-    const char *chairs [4];             //  one must attend; NULL-terminated
-    const char *lead;                   //  must attend
-    int quorum_percent;                 //  of the invited
-    int64_t plenary_deadline_ms;
-    int brief_daily_minute;             //  local minute of day
-    int brief_weekly_weekday;           //  0 = Monday
-    int brief_weekly_minute;
-} hs_policy_t;
 
 typedef struct _hs_rules_t hs_rules_t;
 

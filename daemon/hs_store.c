@@ -11,20 +11,25 @@
 #include "hs_store.h"
 #include "hs_log.h"
 #include <lmdb.h>
+#include <pthread.h>
+
+//  What a writer's handle and its readers' handles share: the environment
+//  and a lock that keeps readers' views out of the way while the writer
+//  resizes the map (LMDB allows that only with no transaction open in the
+//  process). Freed with the writer, which outlives its readers.
+typedef struct {
+    pthread_rwlock_t resize;    //  views hold it shared, a resize exclusive
+} s_shared_t;
 
 struct _hs_store_t {
     char *path;                 //  the environment's folder
-    MDB_env *env;               //  the environment
+    MDB_env *env;               //  the environment (a reader's is its writer's)
+    bool reader;                //  a reader's handle: views only, another thread
+    s_shared_t *shared;         //  with the readers, or NULL (read-only tools)
     MDB_txn *txn;               //  the open write transaction, or NULL
     MDB_txn *view;              //  the open read view, or NULL
     MDB_dbi dbis [HS_TABLE_COUNT];  //  one per hs_table_t
     bool absent [HS_TABLE_COUNT];   //  read-only: a table this store never had
-    MDB_dbi events;             //  seq -> event
-    MDB_dbi dedup;              //  idempotency key -> seq
-    MDB_dbi cases;              //  case id -> case record
-    MDB_dbi caseindex;          //  correlation key -> case id
-    MDB_dbi deadletter;         //  number -> rejected message
-    MDB_dbi meta;               //  counters
     uint64_t next_seq;          //  committed value
     uint64_t next_dead;         //  committed value
     uint64_t txn_next_seq;      //  value inside the open transaction
@@ -38,8 +43,22 @@ struct _hs_store_t {
 //  The sub-databases' names, by hs_table_t.
 static const char *s_table_names [HS_TABLE_COUNT] = {
     "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
-    "feeds", "meta", "windows"
+    "feeds", "meta", "windows", "caseorder", "opencases"
 };
+
+static const char *s_meta_names [HS_META_COUNT] = {
+    "next_seq", "next_dead", "clock", "published_through", "open_cases", "overdue_cases",
+    "windows", "forwarded_through", "forward_fseq",
+    "brief.daily.from", "brief.daily.seq", "brief.daily.next",
+    "brief.weekly.from", "brief.weekly.seq", "brief.weekly.next", "case_order"
+};
+
+const char *
+hs_store_meta_name (hs_meta_t meta)
+{
+    assert (meta < HS_META_COUNT);
+    return s_meta_names [meta];
+}
 
 static int
 s_fail (hs_store_t *self, const char *operation, int rc)
@@ -72,7 +91,7 @@ static int
 s_meta_read (hs_store_t *self, MDB_txn *txn, const char *name, uint64_t *value)
 {
     MDB_val key = { strlen (name), (void *) name }, data;
-    int rc = mdb_get (txn, self->meta, &key, &data);
+    int rc = mdb_get (txn, self->dbis [HS_TABLE_META], &key, &data);
     if (rc == MDB_NOTFOUND) {
         *value = 1;
         return 0;
@@ -93,7 +112,7 @@ s_meta_write (hs_store_t *self, const char *name, uint64_t value)
     uint8_t bytes [8];
     s_put_be64 (bytes, value);
     MDB_val key = { strlen (name), (void *) name }, data = { 8, bytes };
-    int rc = mdb_put (self->txn, self->meta, &key, &data, 0);
+    int rc = mdb_put (self->txn, self->dbis [HS_TABLE_META], &key, &data, 0);
     return rc? s_fail (self, "mdb_put (meta)", rc): 0;
 }
 
@@ -114,7 +133,7 @@ s_open_readonly (const char *path, char *error, size_t error_size)
     for (int table = 0; !rc && table < HS_TABLE_COUNT; table++) {
         rc = mdb_dbi_open (txn, s_table_names [table], 0, &self->dbis [table]);
         if (rc == MDB_NOTFOUND && table != HS_TABLE_EVENTS && table != HS_TABLE_META) {
-            self->absent [table] = true;        //  made by a later version: empty
+            self->absent [table] = true;        //  an older version had none: empty
             rc = 0;
         }
     }
@@ -125,12 +144,6 @@ s_open_readonly (const char *path, char *error, size_t error_size)
         hs_store_destroy (&self);
         return NULL;
     }
-    self->events = self->dbis [HS_TABLE_EVENTS];
-    self->dedup = self->dbis [HS_TABLE_DEDUP];
-    self->cases = self->dbis [HS_TABLE_CASES];
-    self->caseindex = self->dbis [HS_TABLE_CASEINDEX];
-    self->deadletter = self->dbis [HS_TABLE_DEADLETTER];
-    self->meta = self->dbis [HS_TABLE_META];
     return self;
 }
 
@@ -179,6 +192,8 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
         hs_store_destroy (&self);
         return NULL;
     }
+    self->shared = (s_shared_t *) zmalloc (sizeof (s_shared_t));
+    pthread_rwlock_init (&self->shared->resize, NULL);
     //  A map that an earlier run grew is bigger than the configured size.
     MDB_envinfo info;
     mdb_env_info (self->env, &info);
@@ -191,23 +206,8 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
 
     MDB_txn *txn;
     rc = mdb_txn_begin (self->env, NULL, 0, &txn);
-    if (!rc) rc = mdb_dbi_open (txn, "events", MDB_CREATE, &self->events);
-    if (!rc) rc = mdb_dbi_open (txn, "dedup", MDB_CREATE, &self->dedup);
-    if (!rc) rc = mdb_dbi_open (txn, "cases", MDB_CREATE, &self->cases);
-    if (!rc) rc = mdb_dbi_open (txn, "caseindex", MDB_CREATE, &self->caseindex);
-    if (!rc) rc = mdb_dbi_open (txn, "deadletter", MDB_CREATE, &self->deadletter);
-    if (!rc) rc = mdb_dbi_open (txn, "meta", MDB_CREATE, &self->meta);
-    if (!rc) rc = mdb_dbi_open (txn, "history", MDB_CREATE, &self->dbis [HS_TABLE_HISTORY]);
-    if (!rc) rc = mdb_dbi_open (txn, "timers", MDB_CREATE, &self->dbis [HS_TABLE_TIMERS]);
-    if (!rc) rc = mdb_dbi_open (txn, "meetings", MDB_CREATE, &self->dbis [HS_TABLE_MEETINGS]);
-    if (!rc) rc = mdb_dbi_open (txn, "feeds", MDB_CREATE, &self->dbis [HS_TABLE_FEEDS]);
-    if (!rc) rc = mdb_dbi_open (txn, "windows", MDB_CREATE, &self->dbis [HS_TABLE_WINDOWS]);
-    self->dbis [HS_TABLE_EVENTS] = self->events;
-    self->dbis [HS_TABLE_DEDUP] = self->dedup;
-    self->dbis [HS_TABLE_CASES] = self->cases;
-    self->dbis [HS_TABLE_CASEINDEX] = self->caseindex;
-    self->dbis [HS_TABLE_DEADLETTER] = self->deadletter;
-    self->dbis [HS_TABLE_META] = self->meta;
+    for (int table = 0; !rc && table < HS_TABLE_COUNT; table++)
+        rc = mdb_dbi_open (txn, s_table_names [table], MDB_CREATE, &self->dbis [table]);
     if (rc) {
         snprintf (error, error_size, "cannot open store databases in %s: %s", path, mdb_strerror (rc));
         if (txn)
@@ -215,8 +215,8 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
         hs_store_destroy (&self);
         return NULL;
     }
-    if (s_meta_read (self, txn, "next_seq", &self->next_seq)
-    ||  s_meta_read (self, txn, "next_dead", &self->next_dead)) {
+    if (s_meta_read (self, txn, s_meta_names [HS_META_NEXT_SEQ], &self->next_seq)
+    ||  s_meta_read (self, txn, s_meta_names [HS_META_NEXT_DEAD], &self->next_dead)) {
         snprintf (error, error_size, "store %s: cannot read its counters", path);
         mdb_txn_abort (txn);
         hs_store_destroy (&self);
@@ -225,7 +225,7 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
     //  Never trust the counter alone: the highest stored seq wins.
     MDB_cursor *cursor;
     MDB_val key, data;
-    if (mdb_cursor_open (txn, self->events, &cursor) == 0) {
+    if (mdb_cursor_open (txn, self->dbis [HS_TABLE_EVENTS], &cursor) == 0) {
         if (mdb_cursor_get (cursor, &key, &data, MDB_LAST) == 0 && key.mv_size == 8) {
             uint64_t last = s_get_be64 ((const uint8_t *) key.mv_data);
             if (last >= self->next_seq)
@@ -251,8 +251,12 @@ hs_store_destroy (hs_store_t **self_p)
         if (self->txn)
             hs_store_abort (self);
         hs_store_view_end (self);
-        if (self->env)
+        if (self->env && !self->reader)
             mdb_env_close (self->env);
+        if (self->shared && !self->reader) {
+            pthread_rwlock_destroy (&self->shared->resize);
+            free (self->shared);
+        }
         free (self->path);
         free (self);
         *self_p = NULL;
@@ -262,6 +266,7 @@ hs_store_destroy (hs_store_t **self_p)
 int
 hs_store_begin (hs_store_t *self)
 {
+    assert (!self->reader);
     assert (!self->txn);
     assert (!self->view);
     self->map_full = false;
@@ -280,8 +285,8 @@ int
 hs_store_commit (hs_store_t *self)
 {
     assert (self->txn);
-    if (s_meta_write (self, "next_seq", self->txn_next_seq)
-    ||  s_meta_write (self, "next_dead", self->txn_next_dead)) {
+    if (s_meta_write (self, s_meta_names [HS_META_NEXT_SEQ], self->txn_next_seq)
+    ||  s_meta_write (self, s_meta_names [HS_META_NEXT_DEAD], self->txn_next_dead)) {
         hs_store_abort (self);
         return -1;
     }
@@ -323,7 +328,11 @@ hs_store_grow (hs_store_t *self)
     int64_t size = self->map_size * 2;
     if (size > self->map_size_max)
         size = self->map_size_max;
+    if (self->shared)
+        pthread_rwlock_wrlock (&self->shared->resize);
     int rc = mdb_env_set_mapsize (self->env, (size_t) size);
+    if (self->shared)
+        pthread_rwlock_unlock (&self->shared->resize);
     if (rc)
         return s_fail (self, "mdb_env_set_mapsize", rc);
     hs_log_notice ("hs_store: map grown from %lld to %lld bytes",
@@ -352,7 +361,8 @@ hs_store_peek_seq (hs_store_t *self)
 //  (names, feeders' ids) land anywhere: a plain put.
 static const bool s_keys_grow [HS_TABLE_COUNT] = {
     [HS_TABLE_EVENTS] = true, [HS_TABLE_CASES] = true, [HS_TABLE_DEADLETTER] = true,
-    [HS_TABLE_HISTORY] = true, [HS_TABLE_TIMERS] = true, [HS_TABLE_MEETINGS] = true
+    [HS_TABLE_HISTORY] = true, [HS_TABLE_TIMERS] = true, [HS_TABLE_MEETINGS] = true,
+    [HS_TABLE_CASEORDER] = true, [HS_TABLE_OPENCASES] = true
 };
 
 static int
@@ -390,100 +400,6 @@ s_get (hs_store_t *self, MDB_dbi dbi, const char *name, const void *key_data, si
     return 0;
 }
 
-//  LMDB refuses keys above 511 bytes; ours are bounded well below that.
-static bool
-s_key_ok (const char *key)
-{
-    size_t size = strlen (key);
-    return size > 0 && size <= 500;
-}
-
-int
-hs_store_event_put (hs_store_t *self, uint64_t seq, const void *data, size_t size)
-{
-    uint8_t key [8];
-    s_put_be64 (key, seq);
-    return s_put (self, HS_TABLE_EVENTS, key, 8, data, size);
-}
-
-int
-hs_store_dedup_get (hs_store_t *self, const char *key, uint64_t *seq)
-{
-    const void *data;
-    size_t size;
-    if (!s_key_ok (key))
-        return -1;
-    int rc = s_get (self, self->dedup, "mdb_get (dedup)", key, strlen (key), &data, &size);
-    if (rc == 0) {
-        if (size != 8)
-            return -1;
-        *seq = s_get_be64 ((const uint8_t *) data);
-    }
-    return rc;
-}
-
-int
-hs_store_dedup_put (hs_store_t *self, const char *key, uint64_t seq)
-{
-    uint8_t bytes [8];
-    s_put_be64 (bytes, seq);
-    if (!s_key_ok (key))
-        return -1;
-    return s_put (self, HS_TABLE_DEDUP, key, strlen (key), bytes, 8);
-}
-
-int
-hs_store_case_get (hs_store_t *self, const char *case_id, const void **data, size_t *size)
-{
-    if (!s_key_ok (case_id))
-        return 1;
-    return s_get (self, self->cases, "mdb_get (cases)", case_id, strlen (case_id), data, size);
-}
-
-int
-hs_store_case_put (hs_store_t *self, const char *case_id, const void *data, size_t size)
-{
-    if (!s_key_ok (case_id))
-        return -1;
-    return s_put (self, HS_TABLE_CASES, case_id, strlen (case_id), data, size);
-}
-
-int
-hs_store_index_get (hs_store_t *self, const char *key, char *case_id, size_t size)
-{
-    const void *data;
-    size_t length;
-    if (!s_key_ok (key))
-        return 1;
-    int rc = s_get (self, self->caseindex, "mdb_get (caseindex)", key, strlen (key), &data, &length);
-    if (rc == 0) {
-        if (length >= size)
-            return -1;
-        memcpy (case_id, data, length);
-        case_id [length] = 0;
-    }
-    return rc;
-}
-
-int
-hs_store_index_put (hs_store_t *self, const char *key, const char *case_id)
-{
-    if (!s_key_ok (key))
-        return -1;
-    return s_put (self, HS_TABLE_CASEINDEX, key, strlen (key), case_id, strlen (case_id));
-}
-
-int
-hs_store_index_del (hs_store_t *self, const char *key)
-{
-    assert (self->txn);
-    if (!s_key_ok (key))
-        return 0;
-    MDB_val mkey = { strlen (key), (void *) key };
-    int rc = mdb_del (self->txn, self->caseindex, &mkey, NULL);
-    return rc && rc != MDB_NOTFOUND? s_fail (self, "mdb_del (caseindex)", rc): 0;
-}
-
 int
 hs_store_deadletter_put (hs_store_t *self, const void *data, size_t size)
 {
@@ -492,33 +408,50 @@ hs_store_deadletter_put (hs_store_t *self, const void *data, size_t size)
     return s_put (self, HS_TABLE_DEADLETTER, key, 8, data, size);
 }
 
+//  The 8-byte meta value `meta` in a transaction, or `fallback`.
+static uint64_t
+s_meta_value (hs_store_t *self, MDB_txn *txn, hs_meta_t meta, uint64_t fallback)
+{
+    MDB_val key = { strlen (s_meta_names [meta]), (void *) s_meta_names [meta] }, data;
+    if (mdb_get (txn, self->dbis [HS_TABLE_META], &key, &data) == 0 && data.mv_size == 8)
+        return s_get_be64 ((const uint8_t *) data.mv_data);
+    return fallback;
+}
+
 int
 hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
 {
     memset (stats, 0, sizeof (*stats));
-    stats->next_seq = self->next_seq;
     MDB_txn *txn;
+    if (self->reader)
+        pthread_rwlock_rdlock (&self->shared->resize);
     int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
-    if (rc)
+    if (rc) {
+        if (self->reader)
+            pthread_rwlock_unlock (&self->shared->resize);
         return s_fail (self, "mdb_txn_begin (stats)", rc);
+    }
     MDB_stat stat;
     struct { MDB_dbi dbi; uint64_t *count; } dbs [] = {
-        { self->events, &stats->events }, { self->dedup, &stats->dedup },
-        { self->cases, &stats->cases }, { self->caseindex, &stats->index_keys },
-        { self->deadletter, &stats->deadletters }
+        { self->dbis [HS_TABLE_EVENTS], &stats->events }, { self->dbis [HS_TABLE_DEDUP], &stats->dedup },
+        { self->dbis [HS_TABLE_CASES], &stats->cases },
+        { self->dbis [HS_TABLE_CASEINDEX], &stats->index_keys },
+        { self->dbis [HS_TABLE_DEADLETTER], &stats->deadletters }
     };
     for (size_t index = 0; index < sizeof (dbs) / sizeof (dbs [0]); index++)
         if (mdb_stat (txn, dbs [index].dbi, &stat) == 0)
             *dbs [index].count = stat.ms_entries;
-    MDB_val key = { 10, (void *) "open_cases" }, data;
-    if (mdb_get (txn, self->meta, &key, &data) == 0 && data.mv_size == 8)
-        stats->open_cases = s_get_be64 ((const uint8_t *) data.mv_data);
+    //  The writer knows its counter; a reader reads what was committed.
+    stats->next_seq = self->reader? s_meta_value (self, txn, HS_META_NEXT_SEQ, 1): self->next_seq;
+    stats->open_cases = s_meta_value (self, txn, HS_META_OPEN_CASES, 0);
     MDB_envinfo info;
     mdb_env_info (self->env, &info);
     mdb_env_stat (self->env, &stat);
     stats->map_size = (int64_t) info.me_mapsize;
     stats->map_used = (int64_t) (info.me_last_pgno + 1) * stat.ms_psize;
     mdb_txn_abort (txn);
+    if (self->reader)
+        pthread_rwlock_unlock (&self->shared->resize);
     return 0;
 }
 
@@ -576,14 +509,60 @@ hs_store_walk (hs_store_t *self, hs_table_t table, const void *from, size_t from
 }
 
 int
+hs_store_count (hs_store_t *self, hs_table_t table, uint64_t *count)
+{
+    MDB_txn *txn = self->txn? self->txn: self->view;
+    assert (txn);
+    *count = 0;
+    if (self->absent [table])
+        return 0;
+    MDB_stat stat;
+    int rc = mdb_stat (txn, self->dbis [table], &stat);
+    if (rc)
+        return s_fail (self, "mdb_stat", rc);
+    *count = stat.ms_entries;
+    return 0;
+}
+
+int
+hs_store_walk_before (hs_store_t *self, hs_table_t table, const void *before, size_t before_size,
+                      hs_store_walk_fn *visit, void *arg)
+{
+    MDB_txn *txn = self->txn? self->txn: self->view;
+    assert (txn);
+    if (self->absent [table])
+        return 0;
+    MDB_cursor *cursor;
+    int rc = mdb_cursor_open (txn, self->dbis [table], &cursor);
+    if (rc)
+        return s_fail (self, "mdb_cursor_open", rc);
+    MDB_val key = { before_size, (void *) before }, data;
+    rc = mdb_cursor_get (cursor, &key, &data, MDB_SET_RANGE);
+    //  At the first key >= before: the one before it; past the end: the last.
+    rc = rc == MDB_NOTFOUND? mdb_cursor_get (cursor, &key, &data, MDB_LAST):
+         rc == 0? mdb_cursor_get (cursor, &key, &data, MDB_PREV): rc;
+    while (rc == 0) {
+        if (visit (key.mv_data, key.mv_size, data.mv_data, data.mv_size, arg))
+            break;
+        rc = mdb_cursor_get (cursor, &key, &data, MDB_PREV);
+    }
+    mdb_cursor_close (cursor);
+    return rc && rc != MDB_NOTFOUND? s_fail (self, "mdb_cursor_get", rc): 0;
+}
+
+int
 hs_store_view_begin (hs_store_t *self)
 {
     assert (!self->txn);
     if (self->view)
         return 0;
+    if (self->reader)
+        pthread_rwlock_rdlock (&self->shared->resize);
     int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &self->view);
     if (rc) {
         self->view = NULL;
+        if (self->reader)
+            pthread_rwlock_unlock (&self->shared->resize);
         return s_fail (self, "mdb_txn_begin (view)", rc);
     }
     return 0;
@@ -595,12 +574,31 @@ hs_store_view_end (hs_store_t *self)
     if (self->view) {
         mdb_txn_abort (self->view);
         self->view = NULL;
+        if (self->reader)
+            pthread_rwlock_unlock (&self->shared->resize);
     }
 }
 
-int
-hs_store_meta_get (hs_store_t *self, const char *name, uint64_t fallback, uint64_t *value)
+hs_store_t *
+hs_store_reader_new (hs_store_t *writer)
 {
+    assert (writer->shared && !writer->reader);
+    hs_store_t *self = (hs_store_t *) zmalloc (sizeof (hs_store_t));
+    self->path = strdup (writer->path);
+    self->env = writer->env;
+    self->reader = true;
+    self->shared = writer->shared;
+    memcpy (self->dbis, writer->dbis, sizeof (self->dbis));
+    memcpy (self->absent, writer->absent, sizeof (self->absent));
+    self->map_size = writer->map_size;
+    self->map_size_max = writer->map_size_max;
+    return self;
+}
+
+int
+hs_store_meta_get (hs_store_t *self, hs_meta_t meta, uint64_t fallback, uint64_t *value)
+{
+    const char *name = hs_store_meta_name (meta);
     const void *data;
     size_t size;
     int rc = hs_store_get (self, HS_TABLE_META, name, strlen (name), &data, &size);
@@ -615,8 +613,9 @@ hs_store_meta_get (hs_store_t *self, const char *name, uint64_t fallback, uint64
 }
 
 int
-hs_store_meta_put (hs_store_t *self, const char *name, uint64_t value)
+hs_store_meta_put (hs_store_t *self, hs_meta_t meta, uint64_t value)
 {
+    const char *name = hs_store_meta_name (meta);
     uint8_t bytes [8];
     s_put_be64 (bytes, value);
     return hs_store_put (self, HS_TABLE_META, name, strlen (name), bytes, 8);
@@ -637,6 +636,7 @@ hs_store_remove (const char *path)
     return zsys_dir_delete ("%s", path);
 }
 
+//  The test stands in for hs_txn, which is above this class.
 void
 hs_store_test (bool verbose)
 {
@@ -649,25 +649,28 @@ hs_store_test (bool verbose)
     assert (hs_store_begin (store) == 0);
     uint64_t first = hs_store_next_seq (store);
     assert (first == 1);
-    assert (hs_store_event_put (store, first, "hello", 5) == 0);
-    assert (hs_store_dedup_put (store, "r/hrss/1", first) == 0);
-    assert (hs_store_index_put (store, "cc/x", "putuo-1") == 0);
+    uint8_t key [8];
+    hs_store_be64_put (key, first);
+    assert (hs_store_put (store, HS_TABLE_EVENTS, key, 8, "hello", 5) == 0);
+    assert (hs_store_put (store, HS_TABLE_DEDUP, "r/hrss/1", 8, key, 8) == 0);
+    assert (hs_store_put (store, HS_TABLE_CASEINDEX, "cc/x", 4, "putuo-1", 7) == 0);
     assert (hs_store_commit (store) == 0);
 
     //  An aborted transaction leaves no trace and reuses no seq.
     assert (hs_store_begin (store) == 0);
     assert (hs_store_next_seq (store) == 2);
-    assert (hs_store_dedup_put (store, "r/hrss/2", 2) == 0);
+    assert (hs_store_put (store, HS_TABLE_DEDUP, "r/hrss/2", 8, key, 8) == 0);
     hs_store_abort (store);
     assert (hs_store_begin (store) == 0);
-    uint64_t seq;
-    assert (hs_store_dedup_get (store, "r/hrss/2", &seq) == 1);
-    assert (hs_store_dedup_get (store, "r/hrss/1", &seq) == 0 && seq == 1);
-    char case_id [64];
-    assert (hs_store_index_get (store, "cc/x", case_id, sizeof (case_id)) == 0);
-    assert (streq (case_id, "putuo-1"));
-    assert (hs_store_index_del (store, "cc/x") == 0);
-    assert (hs_store_index_get (store, "cc/x", case_id, sizeof (case_id)) == 1);
+    const void *data;
+    size_t size;
+    assert (hs_store_get (store, HS_TABLE_DEDUP, "r/hrss/2", 8, &data, &size) == 1);
+    assert (hs_store_get (store, HS_TABLE_DEDUP, "r/hrss/1", 8, &data, &size) == 0
+         && size == 8 && hs_store_be64_get (data) == 1);
+    assert (hs_store_get (store, HS_TABLE_CASEINDEX, "cc/x", 4, &data, &size) == 0
+         && size == 7 && memcmp (data, "putuo-1", 7) == 0);
+    assert (hs_store_del (store, HS_TABLE_CASEINDEX, "cc/x", 4) == 0);
+    assert (hs_store_get (store, HS_TABLE_CASEINDEX, "cc/x", 4, &data, &size) == 1);
     assert (hs_store_deadletter_put (store, "bad", 3) == 0);
     assert (hs_store_commit (store) == 0);
     hs_store_destroy (&store);
@@ -687,14 +690,20 @@ hs_store_test (bool verbose)
     memset (blob, 'x', sizeof (blob));
     int rc = 0;
     for (int index = 0; rc == 0 && index < 1000; index++)
-        rc = hs_store_event_put (store, hs_store_next_seq (store), blob, sizeof (blob));
+    {
+        hs_store_be64_put (key, hs_store_next_seq (store));
+        rc = hs_store_put (store, HS_TABLE_EVENTS, key, 8, blob, sizeof (blob));
+    }
     assert (rc == -1 && hs_store_map_full (store));
     hs_store_abort (store);
     assert (hs_store_grow (store) == 0);
     assert (hs_store_grow (store) == 0);
     assert (hs_store_begin (store) == 0);
     for (int index = 0; index < 500; index++)
-        assert (hs_store_event_put (store, hs_store_next_seq (store), blob, sizeof (blob)) == 0);
+    {
+        hs_store_be64_put (key, hs_store_next_seq (store));
+        assert (hs_store_put (store, HS_TABLE_EVENTS, key, 8, blob, sizeof (blob)) == 0);
+    }
     assert (hs_store_commit (store) == 0);
     assert (hs_store_stats (store, &stats) == 0);
     assert (stats.events == 501 && stats.next_seq == 502);

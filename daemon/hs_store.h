@@ -1,18 +1,20 @@
 /*  =========================================================================
     hs_store - the durable store: one LMDB environment, one writer
 
-    Owns the LMDB environment and every transaction on it. Sub-databases:
-        events      seq (u64, big-endian) -> event record (msgpack map)
-        dedup       "<r|u|v|m>/<source>/<id>" -> seq of the stored report, update,
-                                            rsvp (v) or minutes (m)
-        cases       case id              -> case record (msgpack map)
-        caseindex   correlation key      -> case id (open cases only)
-        deadletter  number (u64, BE)     -> rejected message (msgpack map)
-        history     case id, NUL, seq (u64, BE) -> event type: a case's events in order
-        timers      due (u64, BE), kind, id  -> nothing: what fires when
-        meetings    meeting id           -> meeting record (msgpack map)
-        feeds       source unit          -> feeder state: last fseq, last heard, silent
-        meta        name                 -> u64 (BE): next_seq, next_dead, clock, ...
+    Owns the LMDB environment and every transaction on it, the tables
+    (sub-databases) and their names; each table's key layout and records
+    belong to one class, which alone spells them:
+        events, history, dedup      hs_ledger
+        cases, caseindex, caseorder, opencases      hs_cases
+        timers                      hs_timers
+        meetings                    hs_meetings (records: protocol/hs_meeting_rec)
+        feeds                       hs_feeds
+        windows                     hs_windows (through hs_warnings)
+        deadletter                  number (u64, BE) -> a rejected message (hs_reject)
+        meta                        name (hs_meta_t, here) -> u64 (BE)
+    Only hs_txn begins, commits and aborts the write transaction. Other
+    threads read through their own handle (hs_store_reader_new) in views
+    that never block the writer.
     Everything a batch writes goes into one write transaction, committed
     durably (fsync) by hs_store_commit: group commit. Sequence numbers are
     allocated inside the transaction and stored with it, so a crash before
@@ -42,8 +44,34 @@ typedef enum {
     HS_TABLE_FEEDS,
     HS_TABLE_META,
     HS_TABLE_WINDOWS,
+    HS_TABLE_CASEORDER,
+    HS_TABLE_OPENCASES,
     HS_TABLE_COUNT
 } hs_table_t;
+
+//  The store's named counters and marks (the `meta` table), one name each.
+typedef enum {
+    HS_META_NEXT_SEQ = 0,           //  the seq the next event gets
+    HS_META_NEXT_DEAD,              //  the number the next dead letter gets
+    HS_META_CLOCK,                  //  the daemon's clock at the last commit
+    HS_META_PUBLISHED_THROUGH,      //  every event up to it has been published
+    HS_META_OPEN_CASES,             //  cases not closed
+    HS_META_OVERDUE_CASES,          //  open cases whose overdue alert went out
+    HS_META_WINDOWS,                //  1: the early-warning windows live in the store
+    HS_META_FORWARDED_THROUGH,      //  every forwardable event up to it went up
+    HS_META_FORWARD_FSEQ,           //  messages stored upstream so far
+    HS_META_BRIEF_DAILY_FROM,       //  the daily briefing's period began (daemon ms)
+    HS_META_BRIEF_DAILY_SEQ,        //  ... at this seq
+    HS_META_BRIEF_DAILY_NEXT,       //  ... and the next one is due
+    HS_META_BRIEF_WEEKLY_FROM,
+    HS_META_BRIEF_WEEKLY_SEQ,
+    HS_META_BRIEF_WEEKLY_NEXT,
+    HS_META_CASE_ORDER,             //  1: caseorder and opencases are built
+    HS_META_COUNT
+} hs_meta_t;
+
+//  A meta name as stored ("next_seq", "brief.daily.from", ...).
+const char *hs_store_meta_name (hs_meta_t meta);
 
 //  A walk's visitor: return 0 to go on, anything else to stop. Key and
 //  data are borrowed until the visitor returns.
@@ -71,6 +99,12 @@ hs_store_t *hs_store_new (const char *path, int64_t map_size, int64_t map_size_m
 //  Open an existing store read-only, for tools (verify, backup), safely
 //  beside a running daemon. Only views can be used on it.
 hs_store_t *hs_store_open_readonly (const char *path, char *error, size_t error_size);
+
+//  A handle for another thread's read views of the same environment (the
+//  api's): views only, never a write transaction. A view held on it keeps
+//  the writer from resizing the map until the view ends, so views must be
+//  short. Destroy it before the writer's handle. Caller owns it.
+hs_store_t *hs_store_reader_new (hs_store_t *writer);
 
 //  A consistent, compacted copy of the store into `folder` (created; it
 //  must hold no data.mdb yet), taken while the store may be in use.
@@ -109,22 +143,6 @@ uint64_t hs_store_next_seq (hs_store_t *self);
 //  The seq the next allocation would give, without taking it.
 uint64_t hs_store_peek_seq (hs_store_t *self);
 
-//  Store an event under its seq. Returns 0 or -1.
-int hs_store_event_put (hs_store_t *self, uint64_t seq, const void *data, size_t size);
-
-//  Idempotency keys. get: 0 found (seq set), 1 absent, -1 error.
-int hs_store_dedup_get (hs_store_t *self, const char *key, uint64_t *seq);
-int hs_store_dedup_put (hs_store_t *self, const char *key, uint64_t seq);
-
-//  Case records. get: 0 found (bytes borrowed), 1 absent, -1 error.
-int hs_store_case_get (hs_store_t *self, const char *case_id, const void **data, size_t *size);
-int hs_store_case_put (hs_store_t *self, const char *case_id, const void *data, size_t size);
-
-//  The correlation index of open cases. get: 0 found, 1 absent, -1 error.
-int hs_store_index_get (hs_store_t *self, const char *key, char *case_id, size_t size);
-int hs_store_index_put (hs_store_t *self, const char *key, const char *case_id);
-int hs_store_index_del (hs_store_t *self, const char *key);
-
 //  Keep a rejected message. Returns 0 or -1.
 int hs_store_deadletter_put (hs_store_t *self, const void *data, size_t size);
 
@@ -146,14 +164,23 @@ int hs_store_del (hs_store_t *self, hs_table_t table, const void *key, size_t ke
 int hs_store_walk (hs_store_t *self, hs_table_t table, const void *from, size_t from_size,
                    bool reverse, hs_store_walk_fn *visit, void *arg);
 
+//  The number of entries in a table, inside the write transaction or a
+//  view. Returns 0 or -1.
+int hs_store_count (hs_store_t *self, hs_table_t table, uint64_t *count);
+
+//  Visit entries backwards from the last key < `before`. Returns as
+//  hs_store_walk.
+int hs_store_walk_before (hs_store_t *self, hs_table_t table, const void *before,
+                          size_t before_size, hs_store_walk_fn *visit, void *arg);
+
 //  A read-only view of committed state for queries, when no write
 //  transaction is open. Returns 0 or -1. End it before the next batch.
 int hs_store_view_begin (hs_store_t *self);
 void hs_store_view_end (hs_store_t *self);
 
 //  Named counters in the meta table. get gives `fallback` when absent.
-int hs_store_meta_get (hs_store_t *self, const char *name, uint64_t fallback, uint64_t *value);
-int hs_store_meta_put (hs_store_t *self, const char *name, uint64_t value);
+int hs_store_meta_get (hs_store_t *self, hs_meta_t meta, uint64_t fallback, uint64_t *value);
+int hs_store_meta_put (hs_store_t *self, hs_meta_t meta, uint64_t value);
 
 //  Big-endian u64 keys, as every numeric key in the store is written.
 void hs_store_be64_put (uint8_t *bytes, uint64_t value);

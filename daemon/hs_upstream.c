@@ -5,7 +5,7 @@
 
 #include "hs_upstream.h"
 #include "hs_log.h"
-#include "../protocol/hs_proto.h"
+#include "../protocol/hs_protocol.h"
 
 struct _hs_upstream_t {
     char *endpoint;
@@ -125,29 +125,20 @@ hs_upstream_poll (hs_upstream_t *self, uint64_t *tag, char *reason, size_t reaso
         return HS_UPSTREAM_NOTHING;
     }
     hs_upstream_result_t result = HS_UPSTREAM_NOTHING;
-    bool for_now = false;               //  refused for now: later it will be taken
     zframe_t *delimiter = zmsg_pop (reply);
     char *status = zmsg_popstr (reply);
     zframe_t *body = zmsg_pop (reply);
-    if (status && (streq (status, "ok") || streq (status, "duplicate")))
+    hs_submit_reply_t answer;
+    if (hs_submit_reply_decode (status, body? zframe_data (body): NULL, body? zframe_size (body): 0,
+                                &answer))
+        answer.status = HS_SUBMIT_ERROR;        //  not an answer: as if none came
+    if (answer.status == HS_SUBMIT_OK || answer.status == HS_SUBMIT_DUPLICATE)
         result = HS_UPSTREAM_STORED;
     else
-    if (status && streq (status, "rejected")) {
-        result = HS_UPSTREAM_REFUSED;
-        snprintf (reason, reason_size, "rejected");
-        msgpack_unpacked unpacked;
-        msgpack_unpacked_init (&unpacked);
-        if (body && hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0) {
-            char code [64] = "", detail [200] = "";
-            hs_proto_strcpy (hs_proto_get (&unpacked.data, "reason"), code, sizeof (code));
-            hs_proto_strcpy (hs_proto_get (&unpacked.data, "detail"), detail, sizeof (detail));
-            snprintf (reason, reason_size, "%s: %s", code, detail);
-            //  A full store or a flood limit passes: the same message, later.
-            for_now = streq (code, "store_full") || streq (code, "rate_limited");
-        }
-        msgpack_unpacked_destroy (&unpacked);
-        if (for_now) {
-            result = HS_UPSTREAM_NOTHING;
+    if (answer.status == HS_SUBMIT_REJECTED) {
+        snprintf (reason, reason_size, "%s: %s", answer.reason, answer.detail);
+        //  A full store or a flood limit passes: the same message, later.
+        if (streq (answer.reason, "store_full") || streq (answer.reason, "rate_limited")) {
             if (!self->down_logged)
                 hs_log_warning ("hs_upstream: %s cannot take it now (%s): sending again every "
                                 "%lld ms", self->endpoint, reason, (long long) self->timeout_ms);
@@ -155,6 +146,8 @@ hs_upstream_poll (hs_upstream_t *self, uint64_t *tag, char *reason, size_t reaso
             self->retries++;
             self->sent_at = zclock_mono ();     //  the timeout sends it again
         }
+        else
+            result = HS_UPSTREAM_REFUSED;
     }
     //  "error" (its store could not take it now): the timeout sends it again.
     zframe_destroy (&delimiter);

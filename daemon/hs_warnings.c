@@ -1,56 +1,75 @@
 /*  =========================================================================
-    hs_warnings - early-warning windows
+    hs_warnings - early warnings (预警) and work prompts (工作提示)
 
-    A count window only needs the last `threshold` times: the window holds
-    at least `threshold` reports exactly when the threshold-th most recent
-    one is inside it. So each key keeps a ring of `threshold` times, and
-    memory per key is bounded whatever a feeder sends.
+    The enterprise window counts under the credit code, else the
+    normalised name in its street (any category); the street and category
+    windows count each report in the report's own street (as the upgrade
+    does), whatever case it joined.
     =========================================================================
 */
 
 #include "hs_warnings.h"
-#include "hs_store.h"
+#include "hs_cases.h"
+#include "hs_ledger.h"
+#include "hs_log.h"
 
-//  A window's state, as stored: byte 0 is 1 if it fired and has not yet
-//  fallen below, byte 1 the number of entries, then the entries.
-//    enterprise and street: the last `threshold` times, oldest first, 8
-//    bytes each, big-endian.
-//    category (the prompt): per street, its last time (8 bytes), the
-//    name's length (1 byte) and the name.
-#define S_RING_MAX      255         //  a threshold above is held at this
-
-//  Streets' and categories' states are few and touched by every report:
-//  they are held here and written through at the end of the transaction.
-typedef struct {
-    zchunk_t *data;             //  the state, or NULL: none stored
-    bool dirty;                 //  changed since the last flush
-} s_held_t;
+#define PRUNE_STEP 4096         //  window states looked at in one pruning step
 
 struct _hs_warnings_t {
-    const hs_policy_t *policy;  //  windows and thresholds
-    hs_windows_io_t io;         //  where the state lives
-    zhashx_t *held;             //  key -> s_held_t, for "s/" and "c/" keys
+    hs_txn_t *txn;              //  borrowed
+    hs_notices_t *notices;      //  borrowed
+    hs_config_t *config;        //  borrowed: the configuration in force
+    hs_windows_t *windows;      //  the windows under its policy
+    uint8_t prune_from [HS_WINDOWS_KEY_MAX + 2];    //  where pruning goes on
+    size_t prune_from_size;
+    uint64_t pruned;            //  enterprise windows forgotten
 };
 
-static void
-s_held_free (void **item)
+//  The windows keep their state in the store, in the open transaction.
+static int
+s_windows_get (void *arg, const char *key, const void **data, size_t *size)
 {
-    s_held_t *held = (s_held_t *) *item;
-    if (held) {
-        zchunk_destroy (&held->data);
-        free (held);
-        *item = NULL;
-    }
+    hs_txn_t *txn = (hs_txn_t *) arg;
+    return hs_store_get (hs_txn_store (txn), HS_TABLE_WINDOWS, key, strlen (key), data, size);
+}
+
+static int
+s_windows_put (void *arg, const char *key, const void *data, size_t size)
+{
+    hs_txn_t *txn = (hs_txn_t *) arg;
+    return hs_store_put (hs_txn_store (txn), HS_TABLE_WINDOWS, key, strlen (key), data, size);
+}
+
+static int
+s_prepare (void *arg)
+{
+    return hs_windows_flush (((hs_warnings_t *) arg)->windows);
+}
+
+static void
+s_abort (void *arg)
+{
+    hs_windows_forget (((hs_warnings_t *) arg)->windows);
+}
+
+static void
+s_windows_new (hs_warnings_t *self)
+{
+    hs_windows_io_t io = { s_windows_get, s_windows_put, self->txn };
+    hs_windows_destroy (&self->windows);
+    self->windows = hs_windows_new (hs_rules_policy (self->config->rules), &io);
 }
 
 hs_warnings_t *
-hs_warnings_new (const hs_policy_t *policy, const hs_windows_io_t *io)
+hs_warnings_new (hs_txn_t *txn, hs_notices_t *notices, hs_config_t *config)
 {
     hs_warnings_t *self = (hs_warnings_t *) zmalloc (sizeof (hs_warnings_t));
-    self->policy = policy;
-    self->io = *io;
-    self->held = zhashx_new ();
-    zhashx_set_destructor (self->held, s_held_free);
+    self->txn = txn;
+    self->notices = notices;
+    self->config = config;
+    s_windows_new (self);
+    hs_txn_participant_t participant = { "warnings", s_prepare, NULL, s_abort, NULL, self };
+    hs_txn_join (txn, &participant);
     return self;
 }
 
@@ -60,283 +79,260 @@ hs_warnings_destroy (hs_warnings_t **self_p)
     assert (self_p);
     if (*self_p) {
         hs_warnings_t *self = *self_p;
-        zhashx_destroy (&self->held);
+        hs_windows_destroy (&self->windows);
         free (self);
         *self_p = NULL;
     }
 }
 
-static int
-s_get (hs_warnings_t *self, const char *key, const uint8_t **data, size_t *size)
-{
-    if (key [0] == 'e')
-        return self->io.get (self->io.arg, key, (const void **) data, size);
-    s_held_t *held = (s_held_t *) zhashx_lookup (self->held, key);
-    if (!held) {
-        const void *stored;
-        int rc = self->io.get (self->io.arg, key, &stored, size);
-        if (rc < 0)
-            return -1;
-        held = (s_held_t *) zmalloc (sizeof (s_held_t));
-        held->data = rc == 0? zchunk_new (stored, *size): NULL;
-        zhashx_insert (self->held, key, held);
-    }
-    if (!held->data)
-        return 1;
-    *data = zchunk_data (held->data);
-    *size = zchunk_size (held->data);
-    return 0;
-}
-
-static int
-s_put (hs_warnings_t *self, const char *key, const void *data, size_t size)
-{
-    if (key [0] == 'e')
-        return self->io.put (self->io.arg, key, data, size);
-    s_held_t *held = (s_held_t *) zhashx_lookup (self->held, key);
-    assert (held);                      //  always read before written
-    zchunk_destroy (&held->data);
-    held->data = zchunk_new (data, size);
-    held->dirty = true;
-    return 0;
-}
-
-int
-hs_warnings_flush (hs_warnings_t *self)
-{
-    for (s_held_t *held = (s_held_t *) zhashx_first (self->held); held;
-         held = (s_held_t *) zhashx_next (self->held))
-        if (held->dirty) {
-            const char *key = (const char *) zhashx_cursor (self->held);
-            if (self->io.put (self->io.arg, key, zchunk_data (held->data), zchunk_size (held->data)))
-                return -1;
-            held->dirty = false;
-        }
-    return 0;
-}
-
 void
-hs_warnings_forget (hs_warnings_t *self)
+hs_warnings_set_config (hs_warnings_t *self, hs_config_t *config)
 {
-    zhashx_purge (self->held);
+    self->config = config;
+    s_windows_new (self);
 }
 
-//  A window's stored state: its fired flag, its number of entries and
-//  the bytes after the two-byte header. None stored: nothing fired, no
-//  entries. Returns 0, or -1 if it could not be read.
-static int
-s_state (hs_warnings_t *self, const char *key, bool *fired, size_t *entries,
-         const uint8_t **body, size_t *body_size)
-{
-    const uint8_t *data;
-    size_t size;
-    int rc = s_get (self, key, &data, &size);
-    if (rc < 0)
-        return -1;
-    bool found = rc == 0 && size >= 2;
-    *fired = found && (data [0] & 1);
-    *entries = found? data [1]: 0;
-    *body = found? data + 2: NULL;
-    *body_size = found? size - 2: 0;
-    return 0;
-}
-
-//  Add a time to a count window's ring; sets *crossed if this made the
-//  window cross. Returns 0, or -1 if the state could not be read or
-//  written.
-static int
-s_ring_add (hs_warnings_t *self, const char *key, int64_t threshold, int64_t window,
-            int64_t at, int64_t *count, bool *crossed)
-{
-    size_t size = threshold < 1? 1: threshold > S_RING_MAX? S_RING_MAX: (size_t) threshold;
-    int64_t times [S_RING_MAX + 1];
-    size_t held = 0;
-    bool fired;
-    size_t stored, body_size;
-    const uint8_t *body;
-    if (s_state (self, key, &fired, &stored, &body, &body_size))
-        return -1;
-    if (body_size != 8 * stored)
-        stored = 0;                     //  not ours: start afresh
-    //  Keep the newest `size` (the threshold may have changed).
-    for (size_t index = stored > size? stored - size: 0; index < stored; index++)
-        times [held++] = (int64_t) hs_store_be64_get (body + 8 * index);
-    int64_t since = at - window;
-    int64_t within = 0;
-    for (size_t index = 0; index < held; index++)
-        within += times [index] >= since;
-    if (within < (int64_t) size)
-        fired = false;                  //  fell below: armed again
-    if (held == size) {
-        memmove (times, times + 1, (held - 1) * sizeof (int64_t));
-        held--;
-    }
-    times [held++] = at;
-    *count = 0;
-    for (size_t index = 0; index < held; index++)
-        *count += times [index] >= since;
-    *crossed = *count >= (int64_t) size && !fired;
-    if (*crossed)
-        fired = true;
-    uint8_t record [2 + 8 * (S_RING_MAX + 1)];
-    record [0] = fired;
-    record [1] = (uint8_t) held;
-    for (size_t index = 0; index < held; index++)
-        hs_store_be64_put (record + 2 + 8 * index, (uint64_t) times [index]);
-    return s_put (self, key, record, 2 + 8 * held);
-}
-
-typedef struct {
-    char name [HS_WARNINGS_NAME_MAX + 1];
-    int64_t last;
-} s_spot_t;
-
-//  The prompt: one category reported from `prompt_streets` streets within
-//  its window.
-static int
-s_spread_add (hs_warnings_t *self, const char *key, const char *street, int64_t at,
-              hs_crossings_t *crossed)
-{
-    const hs_policy_t *policy = self->policy;
-    s_spot_t spots [HS_WARNINGS_MAX_STREETS];
-    size_t held = 0;
-    bool fired;
-    size_t stored, body_size;
-    const uint8_t *body;
-    if (s_state (self, key, &fired, &stored, &body, &body_size))
-        return -1;
-    size_t offset = 0;
-    for (size_t index = 0; index < stored && held < HS_WARNINGS_MAX_STREETS; index++) {
-        if (offset + 9 > body_size || offset + 9 + body [offset + 8] > body_size
-        ||  body [offset + 8] > HS_WARNINGS_NAME_MAX)
-            break;                      //  not ours: keep what was sound
-        spots [held].last = (int64_t) hs_store_be64_get (body + offset);
-        memcpy (spots [held].name, body + offset + 9, body [offset + 8]);
-        spots [held].name [body [offset + 8]] = 0;
-        offset += 9 + body [offset + 8];
-        held++;
-    }
-    int64_t since = at - policy->prompt_window_ms;
-    int64_t within = 0;
-    for (size_t index = 0; index < held; index++)
-        within += spots [index].last >= since;
-    if (within < policy->prompt_streets)
-        fired = false;
-    size_t slot = held;
-    for (size_t index = 0; index < held; index++)
-        if (streq (spots [index].name, street))
-            slot = index;
-    if (slot == held) {
-        if (held == HS_WARNINGS_MAX_STREETS) {
-            //  Reuse the stalest slot; a district has far fewer streets.
-            slot = 0;
-            for (size_t index = 1; index < held; index++)
-                if (spots [index].last < spots [slot].last)
-                    slot = index;
-        }
-        else
-            held++;
-        hs_strcpy (spots [slot].name, sizeof (spots [slot].name), street);
-    }
-    spots [slot].last = at;
-    crossed->street_total = 0;
-    for (size_t index = 0; index < held; index++)
-        crossed->street_total += spots [index].last >= since;
-    if (crossed->street_total >= policy->prompt_streets && !fired) {
-        fired = true;
-        crossed->prompt = true;
-        size_t out = 0;
-        for (size_t index = 0; index < held; index++)
-            if (spots [index].last >= since)
-                memcpy (crossed->names [out++], spots [index].name, sizeof (spots [index].name));
-        for (size_t index = 0; index < out; index++)
-            crossed->streets [index] = crossed->names [index];
-        crossed->streets [out] = NULL;
-    }
-    uint8_t record [2 + HS_WARNINGS_MAX_STREETS * (9 + HS_WARNINGS_NAME_MAX)];
-    record [0] = fired;
-    record [1] = (uint8_t) held;
-    offset = 2;
-    for (size_t index = 0; index < held; index++) {
-        size_t length = strlen (spots [index].name);
-        hs_store_be64_put (record + offset, (uint64_t) spots [index].last);
-        record [offset + 8] = (uint8_t) length;
-        memcpy (record + offset + 9, spots [index].name, length);
-        offset += 9 + length;
-    }
-    return s_put (self, key, record, offset);
-}
-
-int
-hs_warnings_add (hs_warnings_t *self, const char *enterprise_key, const char *street,
-                 int category, int64_t at, hs_crossings_t *crossed)
-{
-    const hs_policy_t *policy = self->policy;
-    memset (crossed, 0, sizeof (*crossed));
-    char key [HS_WARNINGS_KEY_MAX + 1];
-    hs_strjoin (key, sizeof (key), "e/", enterprise_key, NULL);
-    if (s_ring_add (self, key, policy->enterprise_threshold, policy->enterprise_window_ms, at,
-                    &crossed->enterprise_count, &crossed->enterprise))
-        return -1;
-    hs_strjoin (key, sizeof (key), "s/", street, NULL);
-    if (s_ring_add (self, key, policy->street_threshold, policy->street_window_ms, at,
-                    &crossed->street_count, &crossed->street))
-        return -1;
-    hs_strjoin (key, sizeof (key), "c/", hs_category_name (category), NULL);
-    return s_spread_add (self, key, street, at, crossed);
-}
-
-bool
-hs_warnings_stale (hs_warnings_t *self, const char *key, size_t key_size,
-                   const void *data, size_t size, int64_t now)
-{
-    //  Only an enterprise's window is worth forgetting: streets and
-    //  categories are few, and kept.
-    if (key_size < 2 || memcmp (key, "e/", 2) != 0 || size < 2)
-        return false;
-    const uint8_t *bytes = (const uint8_t *) data;
-    if (size != 2 + 8 * (size_t) bytes [1] || bytes [1] == 0)
-        return true;
-    //  Stale when its newest time is out of the window.
-    return (int64_t) hs_store_be64_get (bytes + size - 8) < now - self->policy->enterprise_window_ms;
-}
-
-int64_t
-hs_warnings_horizon (hs_warnings_t *self)
-{
-    int64_t horizon = self->policy->enterprise_window_ms;
-    if (self->policy->street_window_ms > horizon)
-        horizon = self->policy->street_window_ms;
-    if (self->policy->prompt_window_ms > horizon)
-        horizon = self->policy->prompt_window_ms;
-    return horizon;
-}
-
-//  For the self test: the windows' state in a hash.
-static int
-s_test_get (void *arg, const char *key, const void **data, size_t *size)
-{
-    zchunk_t *chunk = (zchunk_t *) zhashx_lookup ((zhashx_t *) arg, key);
-    if (!chunk)
-        return 1;
-    *data = zchunk_data (chunk);
-    *size = zchunk_size (chunk);
-    return 0;
-}
-
-static int
-s_test_put (void *arg, const char *key, const void *data, size_t size)
-{
-    zhashx_update ((zhashx_t *) arg, key, zchunk_new (data, size));
-    return 0;
-}
+uint64_t hs_warnings_pruned (hs_warnings_t *self) { return self->pruned; }
 
 static void
-s_test_chunk_free (void **item)
+s_enterprise_key (const hs_report_t *report, const char *street, char *key, size_t size)
+{
+    if (*report->credit_code)
+        hs_strjoin (key, size, "cc/", report->credit_code, NULL);
+    else {
+        char normal [HS_NAME_MAX + 1];
+        hs_cases_normalise (report->enterprise, normal, sizeof (normal));
+        hs_strjoin (key, size, "nm/", street, "/", normal, NULL);
+    }
+}
+
+int
+hs_warnings_report (hs_warnings_t *self, hs_case_t *kase, const hs_report_t *report,
+                    const char *street, bool *enterprise)
+{
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    char key [HS_NAME_MAX + HS_CODE_MAX + 8];
+    s_enterprise_key (report, street, key, sizeof (key));
+    hs_crossings_t crossed;
+    *enterprise = false;
+    if (hs_windows_add (self->windows, key, street, report->category, hs_txn_now (self->txn),
+                        &crossed))
+        return -1;
+    if (crossed.enterprise) {
+        const char *reasons [] = { "warning.enterprise", NULL };
+        hs_warning_t warning = {
+            .kind = "enterprise", .case_id = kase->id, .enterprise = kase->enterprise,
+            .credit_code = kase->credit_code, .street = kase->street, .category = -1,
+            .count = crossed.enterprise_count, .window_ms = policy->enterprise_window_ms,
+            .units = hs_policy_recipients (policy, HS_NOTICE_ENTERPRISE), .reasons = reasons
+        };
+        if (hs_notices_warning (self->notices, &warning))
+            return -1;
+        *enterprise = true;
+    }
+    if (crossed.street) {
+        const char *reasons [] = { "warning.street", NULL };
+        hs_warning_t warning = {
+            .kind = "street", .street = street, .category = -1,
+            .count = crossed.street_count, .window_ms = policy->street_window_ms,
+            .units = hs_policy_recipients (policy, HS_NOTICE_STREET), .reasons = reasons
+        };
+        if (hs_notices_warning (self->notices, &warning))
+            return -1;
+    }
+    if (crossed.prompt) {
+        const char *reasons [] = { "warning.prompt", NULL };
+        hs_warning_t warning = {
+            .kind = "prompt", .category = report->category, .count = crossed.street_total,
+            .window_ms = policy->prompt_window_ms, .streets = crossed.streets,
+            .units = hs_policy_recipients (policy, HS_NOTICE_PROMPT), .reasons = reasons
+        };
+        if (hs_notices_warning (self->notices, &warning))
+            return -1;
+    }
+    return 0;
+}
+
+//  ---------------------------------------------------------------------
+//  A store written before the windows were kept in it (0.3): build them
+//  once from the stored reports the longest window can still see, by
+//  reading events backwards to the horizon and counting them in order.
+//  Crossings already announced stay announced. Marks the store as done.
+
+typedef struct {
+    hs_warnings_t *self;
+    int64_t horizon;            //  oldest daemon time the windows see
+    zlistx_t *reports;          //  report bodies (zchunk_t) with their time, newest first
+} s_upgrade_t;
+
+static void
+s_chunk_free (void **item)
 {
     zchunk_t *chunk = (zchunk_t *) *item;
     zchunk_destroy (&chunk);
     *item = NULL;
+}
+
+static int
+s_upgrade_visit (uint64_t seq, const hs_event_read_t *event, void *arg)
+{
+    (void) seq;
+    s_upgrade_t *upgrade = (s_upgrade_t *) arg;
+    if (!event)
+        return 0;
+    if (event->at < upgrade->horizon)
+        return 1;
+    if (streq (event->type, "report")) {
+        //  The time first, then the body.
+        zchunk_t *chunk = zchunk_new (&event->at, sizeof (int64_t));
+        zchunk_extend (chunk, event->body, event->body_size);
+        zlistx_add_start (upgrade->reports, chunk);
+    }
+    return 0;
+}
+
+static int
+s_upgrade_work (void *arg)
+{
+    hs_warnings_t *self = (hs_warnings_t *) arg;
+    hs_store_t *store = hs_txn_store (self->txn);
+    s_upgrade_t upgrade = { self, hs_txn_now (self->txn) - hs_windows_horizon (self->windows),
+                            zlistx_new () };
+    zlistx_set_destructor (upgrade.reports, s_chunk_free);
+    int rc = hs_ledger_walk (store, 0, true, s_upgrade_visit, &upgrade);
+    for (zchunk_t *chunk = (zchunk_t *) zlistx_first (upgrade.reports); chunk && rc == 0;
+         chunk = (zchunk_t *) zlistx_next (upgrade.reports)) {
+        int64_t at;
+        memcpy (&at, zchunk_data (chunk), sizeof (at));
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        hs_report_t report;
+        hs_why_t why;
+        if (hs_proto_unpack_stored (zchunk_data (chunk) + sizeof (at),
+                                    zchunk_size (chunk) - sizeof (at), &unpacked) == 0
+        &&  hs_report_decode (&unpacked.data, &self->config->limits, INT64_MAX / 4, &report, &why) == 0) {
+            const hs_unit_t *street = hs_units_street (self->config->units,
+                                                       *report.street? report.street: report.source);
+            if (street) {
+                char key [HS_NAME_MAX + HS_CODE_MAX + 8];
+                s_enterprise_key (&report, street->code, key, sizeof (key));
+                hs_crossings_t crossed;
+                rc = hs_windows_add (self->windows, key, street->code, report.category, at, &crossed);
+            }
+        }
+        msgpack_unpacked_destroy (&unpacked);
+    }
+    size_t count = zlistx_size (upgrade.reports);
+    zlistx_destroy (&upgrade.reports);
+    if (rc == 0)
+        rc = hs_store_meta_put (store, HS_META_WINDOWS, 1);
+    if (rc == 0 && count)
+        hs_log_notice ("hs_warnings: early-warning windows built from %zu recent reports "
+                       "(a store from before they were kept in it)", count);
+    return rc;
+}
+
+int
+hs_warnings_upgrade (hs_warnings_t *self)
+{
+    uint64_t windows = 0;
+    hs_store_t *store = hs_txn_store (self->txn);
+    if (hs_store_view_begin (store))
+        return -1;
+    int rc = hs_store_meta_get (store, HS_META_WINDOWS, 0, &windows);
+    hs_store_view_end (store);
+    if (rc == 0 && !windows)
+        rc = hs_txn_run (self->txn, s_upgrade_work, self);
+    return rc;
+}
+
+//  ---------------------------------------------------------------------
+//  Forget the windows of enterprises nobody has reported for a window:
+//  a bounded step each time, going round the table.
+
+typedef struct {
+    hs_warnings_t *self;
+    int64_t now;
+    size_t visited;
+    size_t count;
+    uint8_t keys [PRUNE_STEP][HS_WINDOWS_KEY_MAX + 1];
+    size_t sizes [PRUNE_STEP];
+    uint8_t last [HS_WINDOWS_KEY_MAX + 1];
+    size_t last_size;
+} s_prune_t;
+
+static int
+s_prune_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_prune_t *prune = (s_prune_t *) arg;
+    if (key_size > HS_WINDOWS_KEY_MAX)
+        return 0;
+    memcpy (prune->last, key, key_size);
+    prune->last_size = key_size;
+    if (hs_windows_stale (prune->self->windows, (const char *) key, key_size, data, size,
+                          prune->now)) {
+        memcpy (prune->keys [prune->count], key, key_size);
+        prune->sizes [prune->count++] = key_size;
+    }
+    return ++prune->visited == PRUNE_STEP || prune->count == PRUNE_STEP;
+}
+
+static int
+s_prune_work (void *arg)
+{
+    s_prune_t *prune = (s_prune_t *) arg;
+    hs_store_t *store = hs_txn_store (prune->self->txn);
+    int rc = 0;
+    for (size_t index = 0; index < prune->count && rc == 0; index++)
+        rc = hs_store_del (store, HS_TABLE_WINDOWS, prune->keys [index], prune->sizes [index]);
+    return rc;
+}
+
+void
+hs_warnings_prune (hs_warnings_t *self)
+{
+    hs_store_t *store = hs_txn_store (self->txn);
+    s_prune_t *prune = (s_prune_t *) zmalloc (sizeof (s_prune_t));
+    prune->self = self;
+    //  Stale by the time of the last unit of work: the clock only moves on.
+    prune->now = hs_txn_now (self->txn);
+    if (hs_store_view_begin (store) == 0) {
+        int rc = hs_store_walk (store, HS_TABLE_WINDOWS,
+                                self->prune_from_size? self->prune_from: NULL,
+                                self->prune_from_size, false, s_prune_visit, prune);
+        hs_store_view_end (store);
+        if (rc == 0 && (prune->count == 0 || hs_txn_run (self->txn, s_prune_work, prune) == 0)) {
+            //  Next time on from just past the last key seen; at the end, round again.
+            if (prune->visited == PRUNE_STEP || prune->count == PRUNE_STEP) {
+                memcpy (self->prune_from, prune->last, prune->last_size);
+                self->prune_from [prune->last_size] = 0;        //  the next key up
+                self->prune_from_size = prune->last_size + 1;
+            }
+            else
+                self->prune_from_size = 0;
+            self->pruned += prune->count;
+        }
+    }
+    free (prune);
+}
+
+//  ---------------------------------------------------------------------
+//  Self test: the counting itself is hs_windows' test; here, that what
+//  crosses becomes a warning to the rules' recipients, in the transaction.
+
+typedef struct {
+    hs_warnings_t *warnings;
+    hs_case_t *kase;
+    hs_report_t report;
+    bool enterprise;
+} s_test_t;
+
+static int
+s_test_work (void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    return hs_warnings_report (test->warnings, test->kase, &test->report, "street.wanli",
+                               &test->enterprise);
 }
 
 void
@@ -344,76 +340,67 @@ hs_warnings_test (bool verbose)
 {
     if (verbose)
         printf (" * hs_warnings: ");
-    hs_policy_t policy;
-    memset (&policy, 0, sizeof (policy));
-    policy.enterprise_window_ms = 7 * 86400000LL;
-    policy.enterprise_threshold = 3;
-    policy.street_window_ms = 86400000LL;
-    policy.street_threshold = 4;
-    policy.prompt_window_ms = 86400000LL;
-    policy.prompt_streets = 3;
-    zhashx_t *state = zhashx_new ();
-    zhashx_set_destructor (state, s_test_chunk_free);
-    hs_windows_io_t io = { s_test_get, s_test_put, state };
-    hs_warnings_t *warnings = hs_warnings_new (&policy, &io);
-    hs_crossings_t crossed;
-    int64_t hour = 3600000LL;
-    int64_t t = 1000 * hour;
-    //  Enterprise: the third report within 7 days crosses, once.
-    (void) hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t, &crossed);
-    assert (!crossed.enterprise);
-    (void) hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t + 24 * hour, &crossed);
-    assert (!crossed.enterprise);
-    (void) hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t + 48 * hour, &crossed);
-    assert (crossed.enterprise && crossed.enterprise_count == 3);
-    (void) hs_warnings_add (warnings, "cc/A", "street.a", HS_CATEGORY_OTHER, t + 49 * hour, &crossed);
-    assert (!crossed.enterprise);       //  once per crossing
-    //  Street: the fourth report in a day crosses (reports 1-4 above were
-    //  over two days: only two within 24h of the 4th).
-    assert (!crossed.street && crossed.street_count == 2);
-    (void) hs_warnings_add (warnings, "cc/B", "street.a", HS_CATEGORY_OTHER, t + 50 * hour, &crossed);
-    (void) hs_warnings_add (warnings, "cc/C", "street.a", HS_CATEGORY_OTHER, t + 51 * hour, &crossed);
-    assert (crossed.street && crossed.street_count == 4);
-    //  After the window empties, the enterprise window re-arms and fires again.
-    int64_t later = t + 30 * 24 * hour;
-    (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later, &crossed);
-    (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 1, &crossed);
-    (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 2, &crossed);
-    assert (crossed.enterprise);
-    //  Prompt: one category from three streets within a day.
-    assert (!crossed.prompt);
-    (void) hs_warnings_add (warnings, "cc/D", "street.c", HS_CATEGORY_LAYOFF, later + 3, &crossed);
-    assert (!crossed.prompt);
-    (void) hs_warnings_add (warnings, "cc/E", "street.d", HS_CATEGORY_LAYOFF, later + 4, &crossed);
-    assert (crossed.prompt && crossed.street_total == 3);
-    assert (streq (crossed.streets [0], "street.b") && crossed.streets [3] == NULL);
-    (void) hs_warnings_add (warnings, "cc/F", "street.e", HS_CATEGORY_LAYOFF, later + 5, &crossed);
-    assert (!crossed.prompt);
-    //  Streets' and categories' states reach the store at a flush.
-    assert (!zhashx_lookup (state, "s/street.a"));
-    assert (hs_warnings_flush (warnings) == 0);
-    //  An enterprise nobody reported for a window is stale; streets never.
-    zchunk_t *chunk = (zchunk_t *) zhashx_lookup (state, "e/cc/A");
-    assert (chunk);
-    assert (!hs_warnings_stale (warnings, "e/cc/A", 6, zchunk_data (chunk), zchunk_size (chunk), later + 6 * 24 * hour));
-    assert (hs_warnings_stale (warnings, "e/cc/A", 6, zchunk_data (chunk), zchunk_size (chunk), later + 8 * 24 * hour));
-    chunk = (zchunk_t *) zhashx_lookup (state, "s/street.a");
-    assert (chunk);
-    assert (!hs_warnings_stale (warnings, "s/street.a", 10, zchunk_data (chunk), zchunk_size (chunk), later + 99 * 24 * hour));
-    //  A threshold raised by a reload: the stored ring is read as it is.
-    policy.enterprise_threshold = 4;
-    (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 6, &crossed);
-    assert (crossed.enterprise && crossed.enterprise_count == 4);
-    //  The state is all in the store: a fresh instance carries on.
-    assert (hs_warnings_flush (warnings) == 0);
-    hs_warnings_destroy (&warnings);
-    warnings = hs_warnings_new (&policy, &io);
-    (void) hs_warnings_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 7, &crossed);
-    assert (!crossed.enterprise && crossed.enterprise_count == 4);
-    assert (hs_warnings_horizon (warnings) == 7 * 86400000LL);
-    hs_warnings_destroy (&warnings);
-    zhashx_destroy (&state);
-    assert (!warnings);
+    hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_warnings", 1780000000000LL, 1);
+    hs_config_t *config = fixture->config;
+    hs_store_t *store = fixture->store;
+    hs_bus_t *bus = fixture->bus;
+    hs_txn_t *txn = fixture->txn;
+    zsock_t *watcher = zsock_new_sub ("inproc://hs_warnings_test_publish", "warning.");
+    zsock_set_rcvtimeo (watcher, 2000);
+    zclock_sleep (50);
+    hs_bus_subscriptions (bus);
+    (void) config;
+    (void) store;
+    (void) bus;
+    hs_stats_t *stats = hs_stats_new (txn);
+    hs_notices_t *notices = hs_notices_new (txn, stats);
+    s_test_t test;
+    memset (&test, 0, sizeof (test));
+    test.warnings = hs_warnings_new (txn, notices, config);
+    test.kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    hs_report_t report = { .id = "h1", .source = "hrss", .street = "wanli", .enterprise = "某厂",
+                           .ownership = -1, .category = HS_CATEGORY_LAYOFF, .workers = 40,
+                           .amount = -1, .at = 1 };
+    test.report = report;
+    hs_case_open (test.kase, "putuo-1", 1, &report, "street.wanli");
+    //  The third report about the enterprise within its window crosses it.
+    for (int index = 0; index < 3; index++) {
+        assert (hs_txn_run (txn, s_test_work, &test) == 0);
+        assert (test.enterprise == (index == 2));
+    }
+    zmsg_t *msg = zmsg_recv (watcher);
+    assert (msg);
+    char *topic = zmsg_popstr (msg);
+    assert (streq (topic, "warning.enterprise"));
+    zframe_t *body = zmsg_pop (msg);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0);
+    const msgpack_object *units = hs_proto_get (&unpacked.data, "units");
+    char unit [32];
+    assert (units && units->via.array.size == 1);
+    assert (hs_proto_strcpy (&units->via.array.ptr [0], unit, sizeof (unit)) == 0);
+    assert (streq (unit, "office"));
+    assert (hs_proto_int (&unpacked.data, "count", 0) == 3);
+    msgpack_unpacked_destroy (&unpacked);
+    zframe_destroy (&body);
+    zstr_free (&topic);
+    zmsg_destroy (&msg);
+    //  A new store is marked as keeping its windows once upgraded.
+    assert (hs_warnings_upgrade (test.warnings) == 0);
+    uint64_t windows = 0;
+    assert (hs_store_view_begin (store) == 0);
+    assert (hs_store_meta_get (store, HS_META_WINDOWS, 0, &windows) == 0 && windows == 1);
+    hs_store_view_end (store);
+    hs_warnings_prune (test.warnings);
+    assert (hs_warnings_pruned (test.warnings) == 0);
+
+    free (test.kase);
+    hs_warnings_destroy (&test.warnings);
+    hs_notices_destroy (&notices);
+    hs_stats_destroy (&stats);
+    zsock_destroy (&watcher);
+    hs_txn_fixture_destroy (&fixture);
     if (verbose)
         printf ("OK\n");
 }

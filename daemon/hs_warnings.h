@@ -1,81 +1,53 @@
 /*  =========================================================================
-    hs_warnings - early-warning windows (预警, 工作提示)
+    hs_warnings - early warnings (预警) and work prompts (工作提示)
 
-    Owns the three sliding windows of SPEC §3, on the daemon's clock: the
-    same enterprise reported `threshold` times within its window, one
-    street with `threshold` new reports within its window, and one category
-    reported from `streets` streets within its window. Each window reports
-    a crossing once, when it first reaches its threshold, and re-arms only
-    after it has fallen below it again.
-
-    A count window only needs the last `threshold` times: the window holds
-    at least `threshold` reports exactly when the threshold-th most recent
-    one is inside it. The state lives where the caller keeps it (the
-    engine: the store's `windows` table, in the batch's transaction), one
-    small record per key, so memory stays flat however many enterprises
-    report, a restart reads nothing back, and a batch that is not
-    committed leaves the windows as they were. The few street and
-    category states are held in memory between a read and the flush at
-    the end of the transaction.
+    Each stored report is counted in the early-warning windows
+    (hs_windows, kept in the store's `windows` table in the same
+    transaction), and what it makes cross becomes a warning.enterprise,
+    warning.street or warning.prompt to the recipients the rules name.
+    The caller acts on an enterprise crossing itself (the rules may raise
+    the case). Also: building the windows once from a store written before
+    they lived in it, and forgetting the windows of enterprises nobody has
+    reported for a whole window, a bounded step at a time.
     =========================================================================
 */
 
 #ifndef HS_WARNINGS_H_INCLUDED
 #define HS_WARNINGS_H_INCLUDED
 
-#include "hs_rules.h"
-
-#define HS_WARNINGS_MAX_STREETS 64
-#define HS_WARNINGS_NAME_MAX    64      //  a unit code (HS_CODE_MAX)
-#define HS_WARNINGS_KEY_MAX     320
-
-//  Where the windows' state is kept. get: 0 found (data valid until the
-//  next put), 1 none, -1 failed; put: 0 or -1.
-typedef struct {
-    int (*get) (void *arg, const char *key, const void **data, size_t *size);
-    int (*put) (void *arg, const char *key, const void *data, size_t size);
-    void *arg;
-} hs_windows_io_t;
-
-//  What one report made cross. Strings are borrowed until the next call.
-typedef struct {
-    bool enterprise;
-    int64_t enterprise_count;
-    bool street;
-    int64_t street_count;
-    bool prompt;
-    const char *streets [HS_WARNINGS_MAX_STREETS + 1];  //  NULL-terminated
-    int64_t street_total;
-    char names [HS_WARNINGS_MAX_STREETS][HS_WARNINGS_NAME_MAX + 1];
-} hs_crossings_t;
+#include "hs_notices.h"
+#include "hs_windows.h"
+#include "hs_config.h"
 
 typedef struct _hs_warnings_t hs_warnings_t;
 
-//  Windows under a policy (borrowed; must outlive them), their state kept
-//  through `io`.
-hs_warnings_t *hs_warnings_new (const hs_policy_t *policy, const hs_windows_io_t *io);
+//  Warnings for the work `txn` runs (joins it: the windows' held state is
+//  written in its prepare, dropped in its abort). Borrows all arguments;
+//  `config` until hs_warnings_set_config. Caller owns the result.
+hs_warnings_t *hs_warnings_new (hs_txn_t *txn, hs_notices_t *notices, hs_config_t *config);
 void hs_warnings_destroy (hs_warnings_t **self_p);
 
-//  Count one report at daemon time `at`, and say what it made cross.
-//  Returns 0, or -1 if the state could not be read or written.
-int hs_warnings_add (hs_warnings_t *self, const char *enterprise_key, const char *street,
-                     int category, int64_t at, hs_crossings_t *crossed);
+//  A reloaded configuration: windows under its policy, between two units
+//  of work.
+void hs_warnings_set_config (hs_warnings_t *self, hs_config_t *config);
 
-//  Write the streets' and categories' states, held since they were last
-//  read, through to the store: at the end of each transaction. Returns 0
-//  or -1.
-int hs_warnings_flush (hs_warnings_t *self);
+//  Count a stored report (about `kase`, in `street`) and warn of what it
+//  made cross; *enterprise says whether the enterprise window crossed.
+//  Returns 0 or -1.
+int hs_warnings_report (hs_warnings_t *self, hs_case_t *kase, const hs_report_t *report,
+                        const char *street, bool *enterprise);
 
-//  Drop what is held (the transaction was not committed): read afresh.
-void hs_warnings_forget (hs_warnings_t *self);
+//  A store from before the windows lived in it: build them from the
+//  reports the longest window can still see (a unit of work of its own).
+//  Returns 0 or -1.
+int hs_warnings_upgrade (hs_warnings_t *self);
 
-//  True if a stored window state (key, data) is one no window can see at
-//  `now` any more, and may be deleted.
-bool hs_warnings_stale (hs_warnings_t *self, const char *key, size_t key_size,
-                        const void *data, size_t size, int64_t now);
+//  One bounded pruning step (a read view, and a unit of work only if
+//  something is stale). Call every few seconds.
+void hs_warnings_prune (hs_warnings_t *self);
 
-//  The longest window: how far back a rebuild must read.
-int64_t hs_warnings_horizon (hs_warnings_t *self);
+//  Enterprise windows forgotten so far.
+uint64_t hs_warnings_pruned (hs_warnings_t *self);
 
 void hs_warnings_test (bool verbose);
 

@@ -274,6 +274,69 @@ hs_zpl_size (const char *text, int64_t *bytes)
     return s_scaled (text, units, scales, bytes);
 }
 
+int
+hs_zpl_only_keys (hs_zpl_t *self, zconfig_t *node, const char *const *keys, char *error,
+                  size_t error_size)
+{
+    for (zconfig_t *child = node? zconfig_child (node): NULL; child; child = zconfig_next (child)) {
+        bool known = false;
+        for (size_t index = 0; keys [index] && !known; index++)
+            known = streq (zconfig_name (child), keys [index]);
+        if (!known) {
+            char expected [400] = "";
+            for (size_t index = 0; keys [index]; index++)
+                snprintf (expected + strlen (expected), sizeof (expected) - strlen (expected),
+                          "%s%s", index? ", ": "", keys [index]);
+            return hs_zpl_error (self, child, error, error_size, "unknown key '%s' in '%s' "
+                                 "(expected %s)", zconfig_name (child), zconfig_name (node), expected);
+        }
+    }
+    return 0;
+}
+
+char **
+hs_zpl_words (const char *text, size_t *count)
+{
+    char *copy = strdup (text? text: "");
+    size_t size = 0, capacity = 4;
+    char **words = (char **) zmalloc ((capacity + 1) * sizeof (char *));
+    char *state = NULL;
+    for (char *word = strtok_r (copy, " \t", &state); word; word = strtok_r (NULL, " \t", &state)) {
+        if (size == capacity) {
+            capacity *= 2;
+            words = (char **) realloc (words, (capacity + 1) * sizeof (char *));
+            assert (words);
+        }
+        words [size++] = strdup (word);
+    }
+    words [size] = NULL;
+    free (copy);
+    if (count)
+        *count = size;
+    return words;
+}
+
+void
+hs_zpl_words_free (char ***words_p)
+{
+    assert (words_p);
+    if (*words_p) {
+        for (char **word = *words_p; *word; word++)
+            free (*word);
+        free (*words_p);
+        *words_p = NULL;
+    }
+}
+
+bool
+hs_zpl_words_have (const char *const *words, const char *word)
+{
+    for (; words && *words; words++)
+        if (streq (*words, word))
+            return true;
+    return false;
+}
+
 void
 hs_zpl_test (bool verbose)
 {
@@ -322,6 +385,20 @@ hs_zpl_test (bool verbose)
     assert (hs_zpl_duration ("-1s", &value) == -1);
     assert (hs_zpl_size ("1G", &value) == 0 && value == 1LL << 30);
     assert (hs_zpl_size ("12Q", &value) == -1);
+    size_t count;
+    char **words = hs_zpl_words ("  district\tcity ", &count);
+    assert (count == 2 && streq (words [0], "district") && streq (words [1], "city") && !words [2]);
+    assert (hs_zpl_words_have ((const char *const *) words, "city"));
+    assert (!hs_zpl_words_have ((const char *const *) words, "cit"));
+    hs_zpl_words_free (&words);
+    assert (!words);
+    hs_zpl_t *keyed = hs_zpl_load_text ("a\n    b = 1\n    c = 2\n", "k.cfg", error, sizeof (error));
+    assert (keyed);
+    const char *known [] = { "b", NULL };
+    assert (hs_zpl_only_keys (keyed, zconfig_locate (hs_zpl_root (keyed), "a"), known,
+                              error, sizeof (error)) == -1);
+    assert (strstr (error, "k.cfg:3:") && strstr (error, "unknown key 'c'"));
+    hs_zpl_destroy (&keyed);
     if (verbose)
         printf ("OK\n");
 }

@@ -49,6 +49,21 @@ int hs_zpl_duration (const char *text, int64_t *ms);
 //  Parse a size such as "64K", "1G", "4096". Returns 0 or -1.
 int hs_zpl_size (const char *text, int64_t *bytes);
 
+//  Every child of `node` (NULL: nothing to check) must be named in `keys`
+//  (NULL-terminated): a typo is an error at its line, never a setting
+//  silently ignored. Returns 0, or -1 with the line in `error`.
+int hs_zpl_only_keys (hs_zpl_t *self, zconfig_t *node, const char *const *keys,
+                      char *error, size_t error_size);
+
+//  A value that is a list of words ("district city"), split at spaces and
+//  tabs: a NULL-terminated vector of copies (*count set when not NULL).
+//  Caller owns it; free it with hs_zpl_words_free.
+char **hs_zpl_words (const char *text, size_t *count);
+void hs_zpl_words_free (char ***words_p);
+
+//  True if `word` is in the NULL-terminated vector.
+bool hs_zpl_words_have (const char *const *words, const char *word);
+
 void hs_zpl_test (bool verbose);
 
 #endif

@@ -2,14 +2,18 @@
     huishangd - the labour-dispute consultation daemon
 
     Parse options, load the config, start the engine, run until SIGTERM or
-    SIGINT, tear down. Everything else lives in the classes.
+    SIGINT, tear down; SIGHUP reloads, and systemd hears how we are
+    (hs_service: READY, STATUS, WATCHDOG, RELOADING, STOPPING). Everything
+    else lives in the classes.
     =========================================================================
 */
 
 #include "hs_config.h"
 #include "hs_log.h"
+#include "hs_service.h"
 #include "hs_engine.h"
 #include <getopt.h>
+#include <signal.h>
 
 
 static void
@@ -68,6 +72,70 @@ s_reload (void *arg, char *error, size_t error_size)
     if (config)
         s_apply (options, config);
     return config;
+}
+
+static volatile sig_atomic_t s_hangup = 0;
+
+static void
+s_on_hangup (int signal_number)
+{
+    (void) signal_number;
+    s_hangup = 1;
+}
+
+//  What the engine's loop calls back.
+typedef struct {
+    s_options_t *options;       //  how to load the configuration again
+    bool reloadable;            //  there is a file to load again
+} s_daemon_t;
+
+static void
+s_status (void *arg, char *line, size_t size)
+{
+    hs_engine_status ((hs_engine_t *) arg, line, size);
+}
+
+static void
+s_ready (void *arg, hs_engine_t *engine)
+{
+    (void) arg;
+    char line [256];
+    hs_engine_status (engine, line, sizeof (line));
+    hs_service_ready (line);
+}
+
+static void
+s_reload_now (s_daemon_t *daemon, hs_engine_t *engine)
+{
+    s_hangup = 0;
+    if (!daemon->reloadable) {
+        hs_log_warning ("huishangd: SIGHUP, but there is no configuration file to read again");
+        return;
+    }
+    hs_service_reloading ();
+    char error [512];
+    if (hs_engine_reload (engine, s_reload, daemon->options, error, sizeof (error)))
+        hs_log_error ("huishangd: reload refused, the running configuration stays: %s", error);
+    char line [256];
+    hs_engine_status (engine, line, sizeof (line));
+    hs_service_ready (line);
+}
+
+static void
+s_turn (void *arg, hs_engine_t *engine)
+{
+    s_daemon_t *daemon = (s_daemon_t *) arg;
+    if (s_hangup)
+        s_reload_now (daemon, engine);
+    hs_service_tick (s_status, engine);
+}
+
+static void
+s_stopping (void *arg, hs_engine_t *engine)
+{
+    (void) arg;
+    (void) engine;
+    hs_service_stopping ();
 }
 
 int
@@ -190,9 +258,15 @@ main (int argc, char *argv [])
         hs_config_destroy (&config);
         return 1;
     }
-    if (config_file)
-        hs_engine_set_reload (engine, s_reload, &overrides);
-    hs_engine_run (engine);
+    struct sigaction action;
+    memset (&action, 0, sizeof (action));
+    action.sa_handler = s_on_hangup;
+    sigemptyset (&action.sa_mask);
+    sigaction (SIGHUP, &action, NULL);
+    hs_service_init ();
+    s_daemon_t service = { &overrides, config_file != NULL };
+    hs_engine_hooks_t hooks = { s_ready, s_turn, s_stopping, &service, hs_service_watchdog_ms () };
+    hs_engine_run (engine, &hooks);
     hs_engine_destroy (&engine);
     hs_config_destroy (&config);
     return 0;

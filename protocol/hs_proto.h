@@ -1,12 +1,15 @@
 /*  =========================================================================
-    hs_proto - the huishang wire codec, shared by the daemon and the clients
+    hs_proto - the wire's vocabulary and the gate every inbound body passes
 
-    Owns every message layout on the wire (see protocol/PROTOCOL.md): the
-    enumerations (levels, categories, flags, ownerships, statuses), the
-    hostile-input guard that runs over msgpack bytes before msgpack-c is
-    allowed to allocate anything, the decoders that turn a body into a
-    validated report or update, and the encoders for everything we send.
-    No other file packs or unpacks a message body by hand.
+    protocol/ owns every msgpack layout huishang writes or reads, on the
+    wire and in the store, one family a file: hs_proto (this: the
+    enumerations, the limits, the hostile-input guard, reading maps),
+    hs_pack (the packer), hs_inbound (what feeders send), hs_outbound (what
+    the daemon publishes), hs_event (the stored event record), hs_case and
+    hs_meeting_rec (the case and meeting records), hs_record (the smaller
+    stored records), hs_reply (api and submit replies) and hs_json (the
+    command line's JSON bridge). hs_protocol.h includes them all. No file
+    outside protocol/ packs a body.
     =========================================================================
 */
 
@@ -174,274 +177,35 @@ void hs_strcpy (char *dest, size_t size, const char *src);
 //  cut short if they must be, always terminated. Returns the length.
 size_t hs_strjoin (char *dest, size_t size, ...);
 
-//  A dispute report, as decoded and validated from a `report.<unit>` body.
-//  Text fields are copies; `summary` is borrowed from the unpacked body.
+
+//  Bytes borrowed from somewhere else (a frame, a stored record).
 typedef struct {
-    char id [HS_ID_MAX + 1];
-    char source [HS_CODE_MAX + 1];
-    int64_t at;
-    char street [HS_CODE_MAX + 1];          //  "" when absent on the wire
-    char enterprise [HS_NAME_MAX + 1];
-    char credit_code [HS_CREDIT_CODE_LEN + 1]; //  "" when absent
-    int ownership;                          //  -1 when absent
-    char sector [HS_SECTOR_MAX + 1];        //  "" when absent
-    int category;
-    int64_t workers;
-    int64_t amount;                         //  -1 when absent
-    uint32_t flags;                         //  bit (1 << hs_flag_t)
-    const char *summary;                    //  NULL when absent; not NUL-terminated
-    size_t summary_size;
-    int64_t fseq;                           //  the feeder's own sequence number, 0 if absent
-} hs_report_t;
+    const void *data;
+    size_t size;
+} hs_bytes_t;
 
-//  A unit's progress on a case, from an `update.<unit>` body.
+//  Walk one msgpack object at the start of `data` (what we wrote
+//  ourselves, so under the stored limits) and give its length in bytes.
+//  Returns 0, or -1 if the bytes do not hold one whole object.
+int hs_proto_skip (const uint8_t *data, size_t size, size_t *length);
+
+//  A cursor over msgpack bytes, for records read field by field without
+//  unpacking them (the event log): each read takes the next object.
 typedef struct {
-    char id [HS_ID_MAX + 1];
-    char source [HS_CODE_MAX + 1];
-    int64_t at;
-    char case_id [HS_ID_MAX + 1];
-    int status;
-    const char *note;                       //  NULL when absent; borrowed
-    size_t note_size;
-    int64_t fseq;                           //  the feeder's own sequence number, 0 if absent
-} hs_update_t;
+    const uint8_t *data;
+    size_t size;
+    size_t pos;
+} hs_proto_reader_t;
 
-//  A feeder's sign of life, from a `heartbeat.<unit>` body: it is there,
-//  and (optionally) the last `fseq` it sent.
-typedef struct {
-    char source [HS_CODE_MAX + 1];
-    int64_t at;
-    int64_t fseq;                           //  0 if absent
-} hs_heartbeat_t;
-
-int hs_heartbeat_decode (const msgpack_object *map, const hs_limits_t *limits,
-                         int64_t now_ms, hs_heartbeat_t *heartbeat, hs_why_t *why);
-
-//  A lower daemon's briefing, forwarded (brief.<unit>): v, id, source, at,
-//  and `brief`, the briefing's body as the lower daemon published it.
-typedef struct {
-    char id [HS_ID_MAX + 1];
-    char source [HS_CODE_MAX + 1];
-    int64_t at;
-    const msgpack_object *brief;            //  a map, borrowed
-    int64_t fseq;                           //  0 if absent
-} hs_brief_in_t;
-
-int hs_brief_in_decode (const msgpack_object *map, const hs_limits_t *limits,
-                        int64_t now_ms, hs_brief_in_t *brief, hs_why_t *why);
-
-//  An answer to a meeting request, from an `rsvp.<unit>` body.
-typedef struct {
-    char id [HS_ID_MAX + 1];
-    char source [HS_CODE_MAX + 1];
-    int64_t at;
-    char meeting_id [HS_ID_MAX + 1];
-    bool attend;                            //  attend, or decline
-    const char *note;                       //  NULL when absent; borrowed
-    size_t note_size;
-} hs_rsvp_t;
-
-//  The record of a meeting held, from a `minutes.office` body. The lists
-//  are borrowed msgpack arrays of strings (checked), NULL when absent.
-#define HS_MINUTES_MAX_ITEMS 64
-typedef struct {
-    char id [HS_ID_MAX + 1];
-    char source [HS_CODE_MAX + 1];
-    int64_t at;
-    char meeting_id [HS_ID_MAX + 1];
-    const msgpack_object *decisions;        //  free text, each <= HS_NOTE_MAX
-    const msgpack_object *followup;         //  unit codes
-    const msgpack_object *cases;            //  case ids
-    const char *note;
-    size_t note_size;
-} hs_minutes_t;
-
-int hs_rsvp_decode (const msgpack_object *map, const hs_limits_t *limits,
-                    int64_t now_ms, hs_rsvp_t *rsvp, hs_why_t *why);
-int hs_minutes_decode (const msgpack_object *map, const hs_limits_t *limits,
-                       int64_t now_ms, hs_minutes_t *minutes, hs_why_t *why);
-
-//  Decode and validate a report body (a map from hs_proto_unpack_map).
-//  `now_ms` bounds `at` from above. Returns 0, or -1 with `why` set.
-int hs_report_decode (const msgpack_object *map, const hs_limits_t *limits,
-                      int64_t now_ms, hs_report_t *report, hs_why_t *why);
-
-//  Decode and validate an update body. Returns 0, or -1 with `why` set.
-int hs_update_decode (const msgpack_object *map, const hs_limits_t *limits,
-                      int64_t now_ms, hs_update_t *update, hs_why_t *why);
-
-//  True if `code` is an 18-character unified social credit code whose
-//  check digit is right under GB 32100-2015.
-bool hs_credit_code_valid (const char *code);
-
-//  ---------------------------------------------------------------------
-//  Encoding. An hs_pack_t is a growable msgpack buffer with a packer.
-
-typedef struct _hs_pack_t hs_pack_t;
-
-//  Create a packer. Caller owns it; destroy with hs_pack_destroy.
-hs_pack_t *hs_pack_new (void);
-void hs_pack_destroy (hs_pack_t **self_p);
-//  Forget what was packed, keeping the buffer for reuse.
-void hs_pack_reset (hs_pack_t *self);
-//  The packed bytes, borrowed: valid until the next call on the packer.
-const uint8_t *hs_pack_data (hs_pack_t *self);
-size_t hs_pack_size (hs_pack_t *self);
-
-void hs_pack_map (hs_pack_t *self, size_t entries);
-void hs_pack_array (hs_pack_t *self, size_t entries);
-void hs_pack_str (hs_pack_t *self, const char *string);
-void hs_pack_strn (hs_pack_t *self, const char *string, size_t size);
-void hs_pack_int (hs_pack_t *self, int64_t value);
-void hs_pack_bool (hs_pack_t *self, bool value);
-void hs_pack_nil (hs_pack_t *self);
-void hs_pack_bin (hs_pack_t *self, const void *data, size_t size);
-//  Copy an already-packed object's bytes in as they are.
-void hs_pack_raw (hs_pack_t *self, const void *data, size_t size);
-//  Pack a decoded msgpack object (deep copy).
-void hs_pack_object (hs_pack_t *self, const msgpack_object *object);
-//  Pack a string array from a NULL-terminated list of strings.
-void hs_pack_strv (hs_pack_t *self, const char *const *strings);
-//  Pack the names of the flags set in a flag bit set, as an array.
-void hs_pack_flags (hs_pack_t *self, uint32_t flags);
-
-//  A map whose entries are counted as they are written: begin, then for
-//  each entry hs_map_key (or a hs_map_<type> shortcut) and its value, then
-//  end, which patches the count in. A layout cannot drift from its size.
-typedef struct {
-    hs_pack_t *pack;            //  where the map is written
-    size_t start;               //  offset of its header
-    uint32_t entries;           //  entries so far
-} hs_map_t;
-
-void hs_map_begin (hs_map_t *map, hs_pack_t *pack);
-void hs_map_key (hs_map_t *map, const char *key);
-void hs_map_str (hs_map_t *map, const char *key, const char *value);
-void hs_map_int (hs_map_t *map, const char *key, int64_t value);
-void hs_map_end (hs_map_t *map);
-
-//  Encode a report body (as a feeder sends it). Returns 0.
-int hs_report_encode (const hs_report_t *report, hs_pack_t *pack);
-
-//  Encode an update body. Returns 0.
-int hs_update_encode (const hs_update_t *update, hs_pack_t *pack);
-
-//  What an outbound alert says. Arrays are NULL-terminated and borrowed.
-typedef struct {
-    uint64_t seq;
-    const char *kind;           //  new|escalated|overdue|warning|resolved
-    const char *case_id;
-    int level;
-    int previous_level;         //  -1 unless kind is "escalated"
-    int category;
-    const char *street;
-    const char *enterprise;
-    int64_t workers;
-    int64_t amount;             //  -1 when unknown
-    uint32_t flags;
-    const char *const *units;
-    const char *const *reasons;
-    const char *report_source;  //  the unit whose message caused it
-    const char *report_id;      //  that message's id
-    bool from_update;           //  it was an update, not a report
-    int64_t at;
-} hs_alert_t;
-
-//  Encode an `alert.<level>.<street>` body. Returns 0.
-int hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack);
-
-typedef struct {
-    uint64_t seq;
-    const char *meeting_id;
-    const char *case_id;        //  NULL for a plenary
-    const char *kind;           //  special (专题会议) | plenary (全体会议)
-    int level;                  //  -1 for a plenary
-    const char *const *participants;
-    const char *const *chairs;  //  one of them must attend
-    const char *urgency;        //  normal|urgent
-    int64_t deadline;           //  meet before, Unix ms
-    const char *const *reasons;
-    int64_t at;
-} hs_meeting_t;
-
-//  Encode a `meeting.request` body. Returns 0.
-int hs_meeting_encode (const hs_meeting_t *meeting, hs_pack_t *pack);
-
-typedef struct {
-    uint64_t seq;
-    const char *to;             //  district|city
-    const char *from;           //  our district's name
-    const char *case_id;
-    int level;
-    int category;
-    const char *street;
-    const char *enterprise;
-    int64_t workers;
-    int64_t amount;
-    uint32_t flags;
-    const char *const *units;
-    const char *const *reasons;
-    int64_t at;
-} hs_escalation_t;
-
-//  Encode an `escalate.<to>` body. Returns 0.
-int hs_escalation_encode (const hs_escalation_t *escalation, hs_pack_t *pack);
-
-//  An early warning or work prompt (`warning.<kind>`). Absent fields are
-//  NULL / -1 and are left out.
-typedef struct {
-    uint64_t seq;
-    const char *topic;          //  NULL: warning.<kind>
-    const char *kind;           //  enterprise|street|prompt|quorum|store|gap|silent|resumed
-    const char *source;         //  feed warnings: the feeder
-    int64_t from, to;           //  gap: the missing fseq range (0: none)
-    int64_t last_heard;         //  silent: when it was last heard (0: none)
-    const char *case_id;
-    const char *meeting_id;
-    const char *enterprise;
-    const char *credit_code;
-    const char *street;
-    int category;
-    int64_t count;              //  reports (or streets) in the window
-    int64_t window_ms;
-    const char *const *streets; //  prompt: the streets it came from
-    const char *const *units;   //  to whom
-    const char *const *reasons;
-    int64_t at;
-} hs_warning_t;
-
-int hs_warning_encode (const hs_warning_t *warning, hs_pack_t *pack);
-
-//  A reminder to invited units that have not answered (`meeting.reminder`).
-typedef struct {
-    uint64_t seq;
-    const char *meeting_id;
-    const char *case_id;        //  NULL for a plenary
-    const char *const *to;
-    int64_t deadline;
-    int64_t at;
-} hs_reminder_t;
-
-int hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack);
-
-//  A stored event (the `events` table): what happened, under which seq.
-//  For a published event, topic and body are exactly what went out.
-typedef struct {
-    uint64_t seq;
-    int64_t at;                 //  when the daemon handled it, Unix ms
-    const char *type;           //  report|update|rsvp|minutes (inbound), alert|meeting|
-                                //  reminder|warning|brief|escalate (published)
-    const char *topic;
-    const char *case_id;        //  NULL when it concerns no case
-    const uint8_t *body;        //  one packed msgpack map
-    size_t body_size;
-    int level;                  //  a classification's result, -1 if none
-    const char *const *reasons; //  the rules that fired (with level)
-    const char *rules_version;  //  the rule set that decided (with level)
-} hs_event_t;
-
-//  Encode an event record. Returns 0.
-int hs_event_encode (const hs_event_t *event, hs_pack_t *pack);
+void hs_proto_reader_init (hs_proto_reader_t *reader, const void *data, size_t size);
+//  A map header: its number of entries. Returns 0 or -1.
+int hs_proto_read_map (hs_proto_reader_t *reader, uint32_t *entries);
+//  A string: its bytes, borrowed, not NUL-terminated. Returns 0 or -1.
+int hs_proto_read_str (hs_proto_reader_t *reader, const char **text, size_t *size);
+//  An integer (positive or negative). Returns 0 or -1.
+int hs_proto_read_int (hs_proto_reader_t *reader, int64_t *value);
+//  Any one object, as raw bytes borrowed from the reader. Returns 0 or -1.
+int hs_proto_read_raw (hs_proto_reader_t *reader, const uint8_t **start, size_t *size);
 
 //  Self test of this class.
 void hs_proto_test (bool verbose);

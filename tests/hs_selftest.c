@@ -7,18 +7,37 @@
     =========================================================================
 */
 
+#include "../protocol/hs_protocol.h"
+#include "../protocol/hs_json.h"
 #include "../daemon/hs_config.h"
+#include "../daemon/hs_condition.h"
+#include "../daemon/hs_policy.h"
 #include "../daemon/hs_store.h"
+#include "../daemon/hs_ledger.h"
+#include "../daemon/hs_timers.h"
 #include "../daemon/hs_cases.h"
-#include "../daemon/hs_reject.h"
-#include "../daemon/hs_engine.h"
-#include "../daemon/hs_clock.h"
-#include "../daemon/hs_warnings.h"
-#include "../daemon/hs_log.h"
-#include "../daemon/hs_metrics.h"
-#include "../daemon/hs_meetings.h"
+#include "../daemon/hs_intake.h"
 #include "../daemon/hs_query.h"
 #include "../daemon/hs_verify.h"
+#include "../daemon/hs_clock.h"
+#include "../daemon/hs_log.h"
+#include "../daemon/hs_metrics.h"
+#include "../daemon/hs_keys.h"
+#include "../daemon/hs_txn.h"
+#include "../daemon/hs_stats.h"
+#include "../daemon/hs_reject.h"
+#include "../daemon/hs_flood.h"
+#include "../daemon/hs_notices.h"
+#include "../daemon/hs_windows.h"
+#include "../daemon/hs_warnings.h"
+#include "../daemon/hs_feeds.h"
+#include "../daemon/hs_ingest.h"
+#include "../daemon/hs_meetings.h"
+#include "../daemon/hs_casework.h"
+#include "../daemon/hs_briefs.h"
+#include "../daemon/hs_forward.h"
+#include "../daemon/hs_api.h"
+#include "../daemon/hs_engine.h"
 #include <sys/wait.h>
 
 typedef struct {
@@ -28,21 +47,47 @@ typedef struct {
 
 static s_test_t s_tests [] = {
     { "hs_proto", hs_proto_test },
+    { "hs_pack", hs_pack_test },
+    { "hs_inbound", hs_inbound_test },
+    { "hs_outbound", hs_outbound_test },
+    { "hs_event", hs_event_test },
+    { "hs_case", hs_case_test },
+    { "hs_meeting_rec", hs_meeting_rec_test },
+    { "hs_record", hs_record_test },
+    { "hs_reply", hs_reply_test },
+    { "hs_json", hs_json_test },
     { "hs_zpl", hs_zpl_test },
     { "hs_units", hs_units_test },
+    { "hs_condition", hs_condition_test },
+    { "hs_policy", hs_policy_test },
     { "hs_rules", hs_rules_test },
     { "hs_calendar", hs_calendar_test },
     { "hs_clock", hs_clock_test },
     { "hs_config", hs_config_test },
     { "hs_store", hs_store_test },
+    { "hs_ledger", hs_ledger_test },
+    { "hs_timers", hs_timers_test },
     { "hs_cases", hs_cases_test },
-    { "hs_reject", hs_reject_test },
-    { "hs_warnings", hs_warnings_test },
-    { "hs_log", hs_log_test },
-    { "hs_metrics", hs_metrics_test },
-    { "hs_meetings", hs_meetings_test },
+    { "hs_intake", hs_intake_test },
     { "hs_query", hs_query_test },
     { "hs_verify", hs_verify_test },
+    { "hs_log", hs_log_test },
+    { "hs_metrics", hs_metrics_test },
+    { "hs_keys", hs_keys_test },
+    { "hs_txn", hs_txn_test },
+    { "hs_stats", hs_stats_test },
+    { "hs_reject", hs_reject_test },
+    { "hs_flood", hs_flood_test },
+    { "hs_notices", hs_notices_test },
+    { "hs_windows", hs_windows_test },
+    { "hs_warnings", hs_warnings_test },
+    { "hs_feeds", hs_feeds_test },
+    { "hs_ingest", hs_ingest_test },
+    { "hs_meetings", hs_meetings_test },
+    { "hs_casework", hs_casework_test },
+    { "hs_briefs", hs_briefs_test },
+    { "hs_forward", hs_forward_test },
+    { "hs_api", hs_api_test },
     { "hs_engine", hs_engine_test },
     { NULL, NULL }
 };

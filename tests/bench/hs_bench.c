@@ -17,7 +17,7 @@
     =========================================================================
 */
 
-#include "../../protocol/hs_proto.h"
+#include "../../protocol/hs_protocol.h"
 #include <czmq.h>
 #include <lmdb.h>
 #include <sys/wait.h>

@@ -7,7 +7,7 @@
     =========================================================================
 */
 
-#include "../../protocol/hs_proto.h"
+#include "../../protocol/hs_protocol.h"
 #include <string.h>
 
 int

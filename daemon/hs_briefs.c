@@ -1,0 +1,372 @@
+/*  =========================================================================
+    hs_briefs - briefings (通报): daily and weekly, and those from below
+    =========================================================================
+*/
+
+#include "hs_briefs.h"
+#include "hs_ledger.h"
+
+#define TALLY_MAX 256           //  streets (or categories) named in one briefing
+
+//  A period's marks, by briefing: daily 0, weekly 1.
+static const struct {
+    const char *period;
+    hs_meta_t from, seq, next;
+} s_periods [2] = {
+    { "daily", HS_META_BRIEF_DAILY_FROM, HS_META_BRIEF_DAILY_SEQ, HS_META_BRIEF_DAILY_NEXT },
+    { "weekly", HS_META_BRIEF_WEEKLY_FROM, HS_META_BRIEF_WEEKLY_SEQ, HS_META_BRIEF_WEEKLY_NEXT }
+};
+
+struct _hs_briefs_t {
+    hs_txn_t *txn;              //  borrowed
+    hs_stats_t *stats;          //  borrowed
+    hs_config_t *config;        //  borrowed
+    int64_t next [2];           //  when each is next due, as committed
+    int64_t staged [2];         //  ... as the open transaction set it (0: unchanged)
+    hs_pack_t *body;
+};
+
+//  What one briefing counts. Names are copied (events' bytes do not
+//  outlive their visit).
+typedef struct {
+    hs_brief_t brief;
+    char street_names [TALLY_MAX][HS_CODE_MAX + 1];
+    hs_tally_t streets [TALLY_MAX];
+    hs_tally_t categories [HS_CATEGORY_COUNT];
+} s_count_t;
+
+static void
+s_commit (void *arg)
+{
+    hs_briefs_t *self = (hs_briefs_t *) arg;
+    for (int index = 0; index < 2; index++)
+        if (self->staged [index])
+            self->next [index] = self->staged [index];
+    memset (self->staged, 0, sizeof (self->staged));
+}
+
+static void
+s_abort (void *arg)
+{
+    hs_briefs_t *self = (hs_briefs_t *) arg;
+    memset (self->staged, 0, sizeof (self->staged));
+}
+
+hs_briefs_t *
+hs_briefs_new (hs_txn_t *txn, hs_stats_t *stats, hs_config_t *config)
+{
+    hs_briefs_t *self = (hs_briefs_t *) zmalloc (sizeof (hs_briefs_t));
+    self->txn = txn;
+    self->stats = stats;
+    self->config = config;
+    self->body = hs_pack_new ();
+    hs_store_t *store = hs_txn_store (txn);
+    if (hs_store_view_begin (store) == 0) {
+        for (int index = 0; index < 2; index++) {
+            uint64_t at = 0;
+            hs_store_meta_get (store, s_periods [index].next, 0, &at);
+            self->next [index] = (int64_t) at;
+        }
+        hs_store_view_end (store);
+    }
+    hs_txn_participant_t participant = { "briefs", NULL, s_commit, s_abort, NULL, self };
+    hs_txn_join (txn, &participant);
+    return self;
+}
+
+void
+hs_briefs_destroy (hs_briefs_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        hs_briefs_t *self = *self_p;
+        hs_pack_destroy (&self->body);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+void hs_briefs_set_config (hs_briefs_t *self, hs_config_t *config) { self->config = config; }
+
+int64_t
+hs_briefs_next (hs_briefs_t *self)
+{
+    int64_t next = 0;
+    for (int index = 0; index < 2; index++)
+        if (self->next [index] && (next == 0 || self->next [index] < next))
+            next = self->next [index];
+    return next;
+}
+
+static void
+s_tally (hs_tally_t *tally, char (*names)[HS_CODE_MAX + 1], size_t *count, size_t max,
+         const char *name)
+{
+    for (size_t index = 0; index < *count; index++)
+        if (streq (tally [index].name, name)) {
+            tally [index].count++;
+            return;
+        }
+    if (*count < max) {
+        const char *kept = name;
+        if (names) {
+            hs_strcpy (names [*count], HS_CODE_MAX + 1, name);
+            kept = names [*count];
+        }
+        tally [*count].name = kept;
+        tally [(*count)++].count = 1;
+    }
+}
+
+static int
+s_count_event (uint64_t seq, const hs_event_read_t *event, void *arg)
+{
+    (void) seq;
+    s_count_t *count = (s_count_t *) arg;
+    hs_brief_t *brief = &count->brief;
+    if (!event)
+        return 0;
+    if (streq (event->type, "alert")) {
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        if (hs_proto_unpack_stored (event->body, event->body_size, &unpacked) == 0) {
+            const msgpack_object *body = &unpacked.data;
+            char kind [16] = "", text [HS_CODE_MAX + 1] = "";
+            hs_proto_strcpy (hs_proto_get (body, "kind"), kind, sizeof (kind));
+            if (streq (kind, "new")) {
+                brief->new_total++;
+                hs_proto_strcpy (hs_proto_get (body, "level"), text, sizeof (text));
+                int level = hs_level_parse (text);
+                if (level >= 0)
+                    brief->new_by_level [level]++;
+                if (hs_proto_strcpy (hs_proto_get (body, "street"), text, sizeof (text)) == 0)
+                    s_tally (count->streets, count->street_names, &brief->street_count, TALLY_MAX, text);
+                if (hs_proto_strcpy (hs_proto_get (body, "category"), text, sizeof (text)) == 0
+                &&  hs_category_parse (text) >= 0)
+                    s_tally (count->categories, NULL, &brief->category_count, HS_CATEGORY_COUNT,
+                             hs_category_name (hs_category_parse (text)));
+            }
+            else
+            if (streq (kind, "resolved"))
+                brief->resolved++;
+            else
+            if (streq (kind, "overdue"))
+                brief->overdue_alerts++;
+            else
+            if (streq (kind, "escalated"))
+                brief->escalated++;
+        }
+        msgpack_unpacked_destroy (&unpacked);
+    }
+    else
+    if (streq (event->type, "meeting"))
+        brief->meetings_requested++;
+    else
+    if (streq (event->type, "minutes"))
+        brief->meetings_held++;
+    else
+    if (streq (event->type, "warning"))
+        brief->warnings++;
+    return 0;
+}
+
+static int
+s_count_case (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) key;
+    (void) key_size;
+    hs_brief_t *brief = &((s_count_t *) arg)->brief;
+    hs_case_t kase;
+    if (hs_case_decode (data, size, &kase) == 0 && !kase.closed) {
+        brief->open++;
+        brief->open_by_level [kase.level]++;
+        brief->overdue += kase.overdue_sent;
+    }
+    return 0;
+}
+
+//  The next local time a briefing is due after `now`.
+static int64_t
+s_due_after (hs_briefs_t *self, bool weekly, int64_t now)
+{
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    hs_calendar_t *calendar = self->config->calendar;
+    int minute = weekly? policy->brief_weekly_minute: policy->brief_daily_minute;
+    for (int64_t day = hs_calendar_day (calendar, now); ; day++) {
+        if (weekly && hs_calendar_weekday (day) != policy->brief_weekly_weekday)
+            continue;
+        int64_t at = hs_calendar_at (calendar, day, minute);
+        if (at > now)
+            return at;
+    }
+}
+
+static int
+s_emit (hs_briefs_t *self, hs_brief_t *brief, const char *type, const char *topic)
+{
+    brief->seq = hs_txn_next_seq (self->txn);
+    hs_pack_reset (self->body);
+    hs_brief_encode (brief, self->body);
+    hs_event_t event = {
+        .seq = brief->seq, .type = type, .topic = topic, .body = hs_pack_data (self->body),
+        .body_size = hs_pack_size (self->body), .level = -1
+    };
+    return hs_txn_emit (self->txn, &event);
+}
+
+//  Publish one briefing for the period that ends now, and schedule the
+//  next. The weekly one also goes upward (汇报).
+static int
+s_brief (hs_briefs_t *self, int which)
+{
+    hs_store_t *store = hs_txn_store (self->txn);
+    int64_t now = hs_txn_now (self->txn);
+    s_count_t *count = (s_count_t *) zmalloc (sizeof (s_count_t));
+    hs_brief_t *brief = &count->brief;
+    brief->period = s_periods [which].period;
+    brief->district = self->config->district;
+    brief->new_by_street = count->streets;
+    brief->new_by_category = count->categories;
+    brief->until = now;
+    brief->at = now;
+    brief->units = hs_policy_recipients (hs_rules_policy (self->config->rules), HS_NOTICE_BRIEFS);
+    uint64_t from, from_seq;
+    int rc = hs_store_meta_get (store, s_periods [which].from, (uint64_t) now, &from)
+          || hs_store_meta_get (store, s_periods [which].seq, 1, &from_seq)? -1: 0;
+    brief->since = (int64_t) from;
+    if (rc == 0)
+        rc = hs_ledger_walk (store, from_seq, false, s_count_event, count);
+    if (rc == 0)
+        rc = hs_store_walk (store, HS_TABLE_CASES, NULL, 0, false, s_count_case, count);
+    char topic [32];
+    hs_strjoin (topic, sizeof (topic), "brief.", brief->period, NULL);
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    if (rc == 0) {
+        hs_stats_count (self->stats, HS_STAT_BRIEFS, 1);
+        rc = s_emit (self, brief, "brief", topic);
+    }
+    for (const char *const *to = hs_policy_recipients (policy, HS_NOTICE_WEEKLY_UP);
+         rc == 0 && which == 1 && *to; to++) {
+        brief->to = *to;
+        hs_strjoin (topic, sizeof (topic), "escalate.", *to, NULL);
+        hs_stats_count (self->stats, HS_STAT_ESCALATIONS, 1);
+        rc = s_emit (self, brief, "escalate", topic);
+    }
+    free (count);
+    int64_t next = s_due_after (self, which == 1, now);
+    if (rc == 0)
+        rc = hs_store_meta_put (store, s_periods [which].from, (uint64_t) now)
+          || hs_store_meta_put (store, s_periods [which].seq, hs_txn_peek_seq (self->txn))
+          || hs_store_meta_put (store, s_periods [which].next, (uint64_t) next)? -1: 0;
+    self->staged [which] = next;
+    return rc;
+}
+
+int
+hs_briefs_schedule (hs_briefs_t *self, bool fire)
+{
+    hs_store_t *store = hs_txn_store (self->txn);
+    int64_t now = hs_txn_now (self->txn);
+    for (int which = 0; which < 2; which++) {
+        uint64_t next;
+        if (hs_store_meta_get (store, s_periods [which].next, 0, &next))
+            return -1;
+        if (next == 0) {
+            //  The first period starts now, with the next event.
+            int64_t due = s_due_after (self, which == 1, now);
+            if (hs_store_meta_put (store, s_periods [which].next, (uint64_t) due)
+            ||  hs_store_meta_put (store, s_periods [which].from, (uint64_t) now)
+            ||  hs_store_meta_put (store, s_periods [which].seq, hs_txn_peek_seq (self->txn)))
+                return -1;
+            self->staged [which] = due;
+        }
+        else
+        if (fire && (int64_t) next <= now && s_brief (self, which))
+            return -1;
+    }
+    return 0;
+}
+
+int
+hs_briefs_from_below (void *arg, hs_msg_t *msg)
+{
+    hs_briefs_t *self = (hs_briefs_t *) arg;
+    hs_brief_in_t *brief = &msg->as.brief;
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    if (!hs_policy_may (policy, HS_ACT_BRIEF_UP, msg->unit, false)) {
+        hs_why (&msg->why, "not_authorized", "only a lower level (a street or district unit) "
+                "sends its briefings up, not '%s'", msg->unit);
+        return 1;
+    }
+    uint64_t seq = hs_txn_next_seq (self->txn);
+    hs_pack_reset (self->body);
+    hs_brief_district_encode (seq, brief->source, brief->id, hs_txn_now (self->txn), brief->brief,
+                              self->body);
+    hs_event_t event = {
+        .seq = seq, .type = "brief", .topic = "brief.district", .body = hs_pack_data (self->body),
+        .body_size = hs_pack_size (self->body), .level = -1
+    };
+    if (hs_txn_emit (self->txn, &event))
+        return -1;
+    msg->seq = seq;
+    hs_stats_count (self->stats, HS_STAT_BRIEFS, 1);
+    return 0;
+}
+
+//  ---------------------------------------------------------------------
+//  Self test
+
+static int
+s_test_schedule (void *arg)
+{
+    return hs_briefs_schedule ((hs_briefs_t *) arg, true);
+}
+
+void
+hs_briefs_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_briefs: ");
+    //  Monday 2026-06-01 08:29:50 in Shanghai, the clock 60 times fast: the
+    //  daily briefing (08:30) is due in 10 s, a sixth of a second here.
+    int64_t start = 1780273790000LL;
+    hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_briefs", start, 60);
+    hs_txn_t *txn = fixture->txn;
+    zsock_t *watcher = zsock_new_sub ("inproc://hs_briefs_test_publish", "brief.");
+    zsock_set_rcvtimeo (watcher, 2000);
+    zclock_sleep (50);
+    hs_bus_subscriptions (fixture->bus);
+    hs_stats_t *stats = hs_stats_new (txn);
+    hs_briefs_t *briefs = hs_briefs_new (txn, stats, fixture->config);
+    assert (hs_briefs_next (briefs) == 0);
+    assert (hs_txn_run (txn, s_test_schedule, briefs) == 0);    //  the first times only
+    assert (hs_briefs_next (briefs) == start + 10000);
+    zclock_sleep (300);
+    assert (hs_txn_run (txn, s_test_schedule, briefs) == 0);
+    zmsg_t *msg = zmsg_recv (watcher);
+    assert (msg);
+    char *topic = zmsg_popstr (msg);
+    assert (streq (topic, "brief.daily"));
+    zframe_t *body = zmsg_pop (msg);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0);
+    //  The period began with the first schedule, a little after the start.
+    int64_t since = hs_proto_int (&unpacked.data, "since", 0);
+    assert (since >= start && since < start + 10000);
+    const msgpack_object *units = hs_proto_get (&unpacked.data, "units");
+    assert (units && units->type == MSGPACK_OBJECT_ARRAY && units->via.array.size > 10);
+    msgpack_unpacked_destroy (&unpacked);
+    zframe_destroy (&body);
+    zstr_free (&topic);
+    zmsg_destroy (&msg);
+    //  Next: the weekly one, today (Monday) at 09:00.
+    assert (hs_briefs_next (briefs) == start + 1810000);
+    assert (hs_stats_get (stats, HS_STAT_BRIEFS) == 1);
+    hs_briefs_destroy (&briefs);
+    hs_stats_destroy (&stats);
+    zsock_destroy (&watcher);
+    hs_txn_fixture_destroy (&fixture);
+    if (verbose)
+        printf ("OK\n");
+}

@@ -1,0 +1,49 @@
+/*  =========================================================================
+    hs_feeds - feeders: gaps in their fseq, and silence
+
+    A feeder may number what it sends (`fseq`) and send heartbeats. A
+    number beyond the next expected one means messages were lost on the
+    way (a PUB socket drops silently): warning.feed of kind `gap` names the
+    missing range. A feeder not heard for feeds/silence is reported
+    `silent` once, and `resumed` when heard again. The state lives in the
+    store's `feeds` table (written in the transaction; read back if the
+    transaction is not committed) and in memory, so the loop knows when
+    the next silence falls without reading the store.
+    =========================================================================
+*/
+
+#ifndef HS_FEEDS_H_INCLUDED
+#define HS_FEEDS_H_INCLUDED
+
+#include "hs_notices.h"
+#include "hs_config.h"
+
+typedef struct _hs_feeds_t hs_feeds_t;
+
+//  Feeders of the store `txn` writes (joins it), warned of through
+//  `notices`, under `config` (borrowed until hs_feeds_set_config). Reads
+//  their state. Returns a new object (caller owns it), or NULL if the
+//  state could not be read.
+hs_feeds_t *hs_feeds_new (hs_txn_t *txn, hs_notices_t *notices, hs_config_t *config);
+void hs_feeds_destroy (hs_feeds_t **self_p);
+
+void hs_feeds_set_config (hs_feeds_t *self, hs_config_t *config);
+
+//  A feeder was heard from, with its fseq (0: none). A heartbeat's fseq
+//  is the last it sent, so it is itself expected. Returns 0 or -1.
+int hs_feeds_heard (hs_feeds_t *self, const char *source, int64_t fseq, bool heartbeat);
+
+//  Warn of feeders silent past feeds/silence, once each, inside the
+//  transaction. Returns 0 or -1.
+int hs_feeds_silence (hs_feeds_t *self);
+
+//  When the next feeder falls silent (daemon clock), 0 if none is watched.
+int64_t hs_feeds_next_silence (hs_feeds_t *self);
+
+//  Feeders known, and how many of them are silent.
+size_t hs_feeds_size (hs_feeds_t *self);
+size_t hs_feeds_silent (hs_feeds_t *self);
+
+void hs_feeds_test (bool verbose);
+
+#endif

@@ -1,0 +1,636 @@
+/*  =========================================================================
+    hs_ingest - inbound messages: sockets, the shared opening, dispatch
+
+    A flood is counted and logged but leaves no dead letter: it must not
+    fill the store either. A batch the store cannot take is refused whole,
+    each message with the reason (no dead letter: there is no room for
+    one): store_full is final, anything else is "error" to a submitter,
+    which sends it again.
+    =========================================================================
+*/
+
+#include "hs_ingest.h"
+#include "hs_ledger.h"
+#include "hs_log.h"
+
+//  The dispatch table: topic prefix, dedup kind, whether the feeder's
+//  state follows it, and how to decode its body.
+typedef int (s_decode_fn) (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
+                           hs_msg_t *msg, hs_why_t *why);
+
+static int
+s_decode_report (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
+                 hs_msg_t *msg, hs_why_t *why)
+{
+    return hs_report_decode (map, limits, now, &msg->as.report, why);
+}
+
+static int
+s_decode_update (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
+                 hs_msg_t *msg, hs_why_t *why)
+{
+    return hs_update_decode (map, limits, now, &msg->as.update, why);
+}
+
+static int
+s_decode_rsvp (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
+               hs_msg_t *msg, hs_why_t *why)
+{
+    return hs_rsvp_decode (map, limits, now, &msg->as.rsvp, why);
+}
+
+static int
+s_decode_minutes (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
+                  hs_msg_t *msg, hs_why_t *why)
+{
+    return hs_minutes_decode (map, limits, now, &msg->as.minutes, why);
+}
+
+static int
+s_decode_heartbeat (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
+                    hs_msg_t *msg, hs_why_t *why)
+{
+    return hs_heartbeat_decode (map, limits, now, &msg->as.heartbeat, why);
+}
+
+static int
+s_decode_brief (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
+                hs_msg_t *msg, hs_why_t *why)
+{
+    return hs_brief_in_decode (map, limits, now, &msg->as.brief, why);
+}
+
+static const struct {
+    const char *prefix;
+    hs_dedup_t dedup;
+    bool feeds;                 //  the message says its feeder is alive
+    s_decode_fn *decode;
+} s_kinds [HS_MSG_COUNT] = {
+    [HS_MSG_REPORT]    = { "report.",    HS_DEDUP_REPORT,  true,  s_decode_report },
+    [HS_MSG_UPDATE]    = { "update.",    HS_DEDUP_UPDATE,  true,  s_decode_update },
+    [HS_MSG_RSVP]      = { "rsvp.",      HS_DEDUP_RSVP,    false, s_decode_rsvp },
+    [HS_MSG_MINUTES]   = { "minutes.",   HS_DEDUP_MINUTES, false, s_decode_minutes },
+    [HS_MSG_HEARTBEAT] = { "heartbeat.", HS_DEDUP_NONE,    false, s_decode_heartbeat },
+    [HS_MSG_BRIEF]     = { "brief.",     HS_DEDUP_BRIEF,   true,  s_decode_brief }
+};
+
+//  The fields of a decoded message that the opening needs.
+static void
+s_common (hs_msg_t *msg, const char **source, const char **id, int64_t *fseq)
+{
+    *id = NULL;
+    *fseq = 0;
+    switch (msg->kind) {
+        case HS_MSG_REPORT:
+            *source = msg->as.report.source; *id = msg->as.report.id; *fseq = msg->as.report.fseq;
+            break;
+        case HS_MSG_UPDATE:
+            *source = msg->as.update.source; *id = msg->as.update.id; *fseq = msg->as.update.fseq;
+            break;
+        case HS_MSG_RSVP:
+            *source = msg->as.rsvp.source; *id = msg->as.rsvp.id;
+            break;
+        case HS_MSG_MINUTES:
+            *source = msg->as.minutes.source; *id = msg->as.minutes.id;
+            break;
+        case HS_MSG_HEARTBEAT:
+            *source = msg->as.heartbeat.source;
+            break;
+        default:
+            *source = msg->as.brief.source; *id = msg->as.brief.id; *fseq = msg->as.brief.fseq;
+    }
+}
+
+struct _hs_ingest_t {
+    hs_txn_t *txn;              //  borrowed
+    hs_bus_t *bus;              //  borrowed
+    hs_keys_t *keys;            //  borrowed, or NULL: no security
+    hs_stats_t *stats;          //  borrowed
+    hs_feeds_t *feeds;          //  borrowed
+    hs_config_t *config;        //  borrowed
+    hs_reject_t *reject;        //  rejection accounting
+    hs_flood_t *flood;          //  the flood limit
+    struct {
+        hs_ingest_handler_fn *handler;
+        void *arg;
+    } routes [HS_MSG_COUNT];
+    hs_pack_t *record;          //  a dead letter being packed
+    hs_msg_t *msg;              //  the message in hand
+    hs_submit_reply_t *outcome; //  where it records its fate
+    hs_submit_reply_t no_outcome;   //  ... when nobody waits for it
+    char unit_seen [HS_CODE_MAX + 1];   //  its topic's unit, "-" when none of ours
+    hs_ingest_hook_fn *before_answers;  //  called before submitters are answered
+    void *before_answers_arg;
+    bool no_room;               //  the store is full: new messages are refused
+    bool trouble;               //  the last batch could not be committed
+};
+
+//  A heartbeat: the feeder is alive; its fseq says what it has sent.
+static int
+s_heartbeat (void *arg, hs_msg_t *msg)
+{
+    hs_ingest_t *self = (hs_ingest_t *) arg;
+    hs_stats_count (self->stats, HS_STAT_HEARTBEATS, 1);
+    return hs_feeds_heard (self->feeds, msg->as.heartbeat.source, msg->as.heartbeat.fseq, true)?
+           -1: 0;
+}
+
+static void s_reject_commit (void *arg) { hs_reject_commit ((hs_reject_t *) arg); }
+static void s_reject_abort (void *arg) { hs_reject_abort ((hs_reject_t *) arg); }
+
+hs_ingest_t *
+hs_ingest_new (hs_txn_t *txn, hs_bus_t *bus, hs_keys_t *keys, hs_stats_t *stats,
+               hs_feeds_t *feeds, hs_config_t *config)
+{
+    hs_ingest_t *self = (hs_ingest_t *) zmalloc (sizeof (hs_ingest_t));
+    self->txn = txn;
+    self->bus = bus;
+    self->keys = keys;
+    self->stats = stats;
+    self->feeds = feeds;
+    self->config = config;
+    self->reject = hs_reject_new (config->reject_interval_ms);
+    self->flood = hs_flood_new (txn);
+    self->record = hs_pack_new ();
+    self->msg = (hs_msg_t *) zmalloc (sizeof (hs_msg_t));
+    self->outcome = &self->no_outcome;
+    hs_txn_participant_t participant = { "rejections", NULL, s_reject_commit, s_reject_abort,
+                                         NULL, self->reject };
+    hs_txn_join (txn, &participant);
+    hs_ingest_route (self, HS_MSG_HEARTBEAT, s_heartbeat, self);
+    return self;
+}
+
+void
+hs_ingest_destroy (hs_ingest_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        hs_ingest_t *self = *self_p;
+        hs_reject_destroy (&self->reject);
+        hs_flood_destroy (&self->flood);
+        hs_pack_destroy (&self->record);
+        free (self->msg);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+void hs_ingest_set_config (hs_ingest_t *self, hs_config_t *config) { self->config = config; }
+bool hs_ingest_no_room (hs_ingest_t *self) { return self->no_room; }
+bool hs_ingest_trouble (hs_ingest_t *self) { return self->trouble; }
+hs_reject_t *hs_ingest_reject (hs_ingest_t *self) { return self->reject; }
+
+void
+hs_ingest_before_answers (hs_ingest_t *self, hs_ingest_hook_fn *hook, void *arg)
+{
+    self->before_answers = hook;
+    self->before_answers_arg = arg;
+}
+
+void
+hs_ingest_route (hs_ingest_t *self, hs_msg_kind_t kind, hs_ingest_handler_fn *handler, void *arg)
+{
+    assert (kind < HS_MSG_COUNT);
+    self->routes [kind].handler = handler;
+    self->routes [kind].arg = arg;
+}
+
+//  Refuse the message in hand: count, log, keep a dead letter (unless
+//  `dead_letter` is false). Returns 0, or -1 if the store failed.
+static int
+s_reject (hs_ingest_t *self, const hs_why_t *why, zmsg_t *msg, bool dead_letter)
+{
+    self->outcome->status = HS_SUBMIT_REJECTED;
+    hs_strcpy (self->outcome->reason, sizeof (self->outcome->reason), why->code);
+    hs_strcpy (self->outcome->detail, sizeof (self->outcome->detail), why->detail);
+    hs_reject_note (self->reject, why, msg, hs_txn_now (self->txn), self->record);
+    if (!dead_letter)
+        return 0;
+    return hs_store_deadletter_put (hs_txn_store (self->txn), hs_pack_data (self->record),
+                                    hs_pack_size (self->record));
+}
+
+//  The topic frame as a string, if it is one: 1..HS_TOPIC_MAX printable bytes.
+static bool
+s_topic (zframe_t *frame, char *topic)
+{
+    size_t size = zframe_size (frame);
+    if (size == 0 || size > HS_TOPIC_MAX)
+        return false;
+    for (size_t index = 0; index < size; index++) {
+        char c = (char) zframe_data (frame) [index];
+        if (c <= 0x20 || c >= 0x7f)
+            return false;
+    }
+    memcpy (topic, zframe_data (frame), size);
+    topic [size] = 0;
+    return true;
+}
+
+//  One message, inside the open transaction: the opening, then its
+//  handler. Returns 0 (accepted, a duplicate or refused), or -1 if the
+//  store failed.
+static int
+s_handle (hs_ingest_t *self, zmsg_t *zmsg)
+{
+    hs_why_t why;
+    if (zmsg_size (zmsg) != 2) {
+        hs_why (&why, "frames", "%zu frames, expected 2 (topic, body)", zmsg_size (zmsg));
+        return s_reject (self, &why, zmsg, true);
+    }
+    zframe_t *topic_frame = zmsg_first (zmsg);
+    zframe_t *body_frame = zmsg_next (zmsg);
+    char topic [HS_TOPIC_MAX + 1];
+    if (!s_topic (topic_frame, topic)) {
+        hs_why (&why, "bad_topic", "topic must be 1..%d printable ASCII bytes", HS_TOPIC_MAX);
+        return s_reject (self, &why, zmsg, true);
+    }
+    int kind = -1;
+    for (int index = 0; index < HS_MSG_COUNT; index++)
+        if (strncmp (topic, s_kinds [index].prefix, strlen (s_kinds [index].prefix)) == 0)
+            kind = index;
+    if (kind < 0 || !self->routes [kind].handler) {
+        hs_why (&why, "unknown_topic", "topic '%s' is not report., update., rsvp., minutes., "
+                "heartbeat. or brief.<unit>", topic);
+        return s_reject (self, &why, zmsg, true);
+    }
+    const char *unit = topic + strlen (s_kinds [kind].prefix);
+    if (!hs_units_find (self->config->units, unit)) {
+        hs_why (&why, "unknown_unit", "'%s' is not a unit of ours", unit);
+        return s_reject (self, &why, zmsg, true);
+    }
+    hs_strcpy (self->unit_seen, sizeof (self->unit_seen), unit);
+    if (self->keys) {
+        //  The key that sent it must belong to the unit it speaks for.
+        const char *signer = hs_keys_unit (self->keys, topic_frame);
+        if (!signer || !streq (signer, unit)) {
+            if (signer)
+                hs_why (&why, "spoofing", "a message for unit '%s' came with the key of '%s'",
+                        unit, signer);
+            else
+                hs_why (&why, "spoofing", "a message for unit '%s' came with a key that is not "
+                        "(or no longer) allowed", unit);
+            hs_stats_count (self->stats, HS_STAT_SPOOFING, 1);
+            return s_reject (self, &why, zmsg, true);
+        }
+    }
+    if (hs_flood_refuse (self->flood, unit, self->config->source_rate, self->config->source_burst)) {
+        hs_why (&why, "rate_limited", "unit '%s' sends more than %lld messages a second",
+                unit, (long long) self->config->source_rate);
+        return s_reject (self, &why, zmsg, false);
+    }
+    hs_msg_t *msg = self->msg;
+    memset (msg, 0, sizeof (*msg));
+    msg->kind = (hs_msg_kind_t) kind;
+    msg->topic = topic;
+    msg->unit = unit;
+    msg->body = zframe_data (body_frame);
+    msg->body_size = zframe_size (body_frame);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    const char *source = "", *id = NULL;
+    int64_t fseq = 0;
+    int rc = 1;                 //  refused, unless it passes
+    if (hs_proto_unpack_map (msg->body, msg->body_size, &self->config->limits, &unpacked, &why) == 0
+    &&  s_kinds [kind].decode (&unpacked.data, &self->config->limits, hs_txn_now (self->txn),
+                               msg, &why) == 0) {
+        s_common (msg, &source, &id, &fseq);
+        if (streq (source, unit))
+            rc = 0;
+        else
+            hs_why (&why, "source_mismatch", "source '%s' does not match topic unit '%s'",
+                    source, unit);
+    }
+    bool duplicate = false;
+    if (rc == 0 && s_kinds [kind].dedup != HS_DEDUP_NONE) {
+        uint64_t first;
+        int seen = hs_ledger_seen (hs_txn_store (self->txn), s_kinds [kind].dedup, source, id, &first);
+        if (seen < 0)
+            rc = -1;
+        else
+        if (seen == 1) {
+            duplicate = true;
+            hs_stats_count (self->stats, HS_STAT_DUPLICATES, 1);
+            self->outcome->status = HS_SUBMIT_DUPLICATE;
+            self->outcome->seq = first;
+        }
+    }
+    //  A resend says the feeder is alive, nothing about its fseq.
+    if (rc == 0 && s_kinds [kind].feeds
+    &&  hs_feeds_heard (self->feeds, source, duplicate? 0: fseq, false))
+        rc = -1;
+    if (rc == 0 && !duplicate) {
+        rc = self->routes [kind].handler (self->routes [kind].arg, msg);
+        if (rc == 0) {
+            self->outcome->status = HS_SUBMIT_OK;
+            self->outcome->seq = msg->seq;
+            if (msg->seq && s_kinds [kind].dedup != HS_DEDUP_NONE
+            &&  hs_ledger_mark (hs_txn_store (self->txn), s_kinds [kind].dedup, source, id, msg->seq))
+                rc = -1;
+        }
+        else
+        if (rc == 1)
+            why = msg->why;
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    if (rc == 1)
+        return s_reject (self, &why, zmsg, true);
+    return rc;
+}
+
+//  A batch in one unit of work: each message's outcome recorded where a
+//  submitter (if any) will read it.
+typedef struct {
+    hs_ingest_t *self;
+    zlist_t *messages;
+    hs_submit_reply_t *outcomes;    //  one per message, or NULL: nobody waits
+} s_batch_t;
+
+static int
+s_batch_work (void *arg)
+{
+    s_batch_t *batch = (s_batch_t *) arg;
+    hs_ingest_t *self = batch->self;
+    size_t index = 0;
+    int rc = 0;
+    for (zmsg_t *msg = (zmsg_t *) zlist_first (batch->messages); msg && rc == 0;
+         msg = (zmsg_t *) zlist_next (batch->messages), index++) {
+        self->outcome = batch->outcomes? &batch->outcomes [index]: &self->no_outcome;
+        memset (self->outcome, 0, sizeof (hs_submit_reply_t));
+        strcpy (self->unit_seen, "-");
+        rc = s_handle (self, msg);
+        hs_stats_source (self->stats, self->unit_seen, self->outcome->status, false);
+    }
+    self->outcome = &self->no_outcome;
+    return rc;
+}
+
+//  The unit a message's topic names, if it is one of ours, else "-".
+static const char *
+s_topic_unit (hs_ingest_t *self, zmsg_t *msg)
+{
+    zframe_t *frame = zmsg_first (msg);
+    char topic [HS_TOPIC_MAX + 1];
+    if (!frame || !s_topic (frame, topic))
+        return "-";
+    const char *dot = strchr (topic, '.');
+    const hs_unit_t *unit = dot? hs_units_find (self->config->units, dot + 1): NULL;
+    return unit? unit->code: "-";
+}
+
+//  The store refused the batch: each message refused with the reason.
+static void
+s_refuse_all (hs_ingest_t *self, zlist_t *messages, hs_submit_reply_t *outcomes)
+{
+    hs_why_t why;
+    bool full = hs_store_no_room (hs_txn_store (self->txn));
+    if (full)
+        hs_why (&why, "store_full", "the store is full (disk, or map at store/map_size_max): "
+                "nothing new can be stored until there is room");
+    else
+        hs_why (&why, "store_error", "the store could not commit the batch (see the log)");
+    self->trouble = true;
+    size_t index = 0;
+    for (zmsg_t *msg = (zmsg_t *) zlist_first (messages); msg;
+         msg = (zmsg_t *) zlist_next (messages), index++) {
+        hs_reject_note (self->reject, &why, msg, hs_txn_now (self->txn), self->record);
+        hs_stats_source (self->stats, s_topic_unit (self, msg), HS_SUBMIT_REJECTED, true);
+        if (outcomes) {
+            //  Full: a clear, final answer. Anything else: "error", and an
+            //  acknowledged submitter sends it again.
+            memset (&outcomes [index], 0, sizeof (hs_submit_reply_t));
+            outcomes [index].status = full? HS_SUBMIT_REJECTED: HS_SUBMIT_ERROR;
+            hs_strcpy (outcomes [index].reason, sizeof (outcomes [index].reason),
+                       full? why.code: "store");
+            hs_strcpy (outcomes [index].detail, sizeof (outcomes [index].detail),
+                       full? why.detail: "the store could not take it now: send it again");
+        }
+    }
+    hs_reject_commit (self->reject);
+    hs_stats_lost (self->stats, zlist_size (messages));
+    if (full && !self->no_room) {
+        //  Once, on entering the state: a warning that is not stored (seq 0).
+        self->no_room = true;
+        hs_log_error ("hs_ingest: the store is full: new messages are rejected until there is room");
+        const char *reasons [] = { "store.full", NULL };
+        hs_warning_t warning = {
+            .kind = "store", .category = -1, .count = (int64_t) zlist_size (messages),
+            .units = hs_policy_recipients (hs_rules_policy (self->config->rules), HS_NOTICE_STORE),
+            .reasons = reasons, .at = hs_txn_now (self->txn)
+        };
+        hs_pack_reset (self->record);
+        hs_warning_encode (&warning, self->record);
+        hs_bus_publish_mem (self->bus, "warning.store", 13, hs_pack_data (self->record),
+                            hs_pack_size (self->record));
+    }
+}
+
+//  Handle a batch in one unit of work; outcomes (if any) are filled in.
+//  Takes the messages. Returns the number handled, or -1.
+static int
+s_batch (hs_ingest_t *self, zlist_t *messages, hs_submit_reply_t *outcomes)
+{
+    int size = (int) zlist_size (messages);
+    if (size == 0)
+        return 0;
+    s_batch_t batch = { self, messages, outcomes };
+    int rc = hs_txn_run (self->txn, s_batch_work, &batch);
+    if (rc)
+        s_refuse_all (self, messages, outcomes);
+    else {
+        self->trouble = false;
+        if (self->no_room) {
+            self->no_room = false;
+            hs_log_notice ("hs_ingest: the store has room again: ingest resumed");
+        }
+        hs_stats_batch (self->stats, (size_t) size);
+    }
+    zmsg_t *msg;
+    while ((msg = (zmsg_t *) zlist_pop (messages)))
+        zmsg_destroy (&msg);
+    return rc? -1: size;
+}
+
+int
+hs_ingest_batch (hs_ingest_t *self, zlist_t *messages)
+{
+    return s_batch (self, messages, NULL);
+}
+
+void
+hs_ingest_read (hs_ingest_t *self)
+{
+    zlist_t *batch = zlist_new ();
+    zsock_t *ingest = hs_bus_ingest (self->bus);
+    while ((int) zlist_size (batch) < self->config->batch_max) {
+        zmsg_t *msg = zmsg_recv (ingest);
+        if (!msg)
+            break;
+        zlist_append (batch, msg);
+    }
+    hs_stats_received (self->stats, zlist_size (batch));
+    s_batch (self, batch, NULL);
+    zlist_destroy (&batch);
+}
+
+void
+hs_ingest_submit (hs_ingest_t *self)
+{
+    zsock_t *submit = hs_bus_submit (self->bus);
+    zlist_t *messages = zlist_new ();
+    zlist_t *envelopes = zlist_new ();
+    while ((int) zlist_size (messages) < self->config->batch_max) {
+        zmsg_t *msg = zmsg_recv (submit);
+        if (!msg)
+            break;
+        //  The envelope: identity, and the empty delimiter if there is one.
+        zmsg_t *envelope = zmsg_new ();
+        zframe_t *identity = zmsg_pop (msg);
+        zmsg_append (envelope, &identity);
+        zframe_t *first = zmsg_first (msg);
+        if (first && zframe_size (first) == 0) {
+            zframe_t *delimiter = zmsg_pop (msg);
+            zmsg_append (envelope, &delimiter);
+        }
+        zlist_append (messages, msg);
+        zlist_append (envelopes, envelope);
+    }
+    size_t count = zlist_size (messages);
+    hs_stats_received (self->stats, count);
+    hs_submit_reply_t *outcomes = (hs_submit_reply_t *) zmalloc ((count + 1) * sizeof (hs_submit_reply_t));
+    s_batch (self, messages, outcomes);
+    if (self->before_answers)
+        self->before_answers (self->before_answers_arg);
+    size_t index = 0;
+    zmsg_t *envelope;
+    while ((envelope = (zmsg_t *) zlist_pop (envelopes))) {
+        hs_submit_reply_t *outcome = &outcomes [index++];
+        hs_pack_reset (self->record);
+        hs_submit_reply_encode (outcome, self->record);
+        zmsg_addstr (envelope, hs_submit_status_name (outcome->status));
+        zmsg_addmem (envelope, hs_pack_data (self->record), hs_pack_size (self->record));
+        zmsg_send (&envelope, submit);
+        zmsg_destroy (&envelope);
+    }
+    free (outcomes);
+    zlist_destroy (&messages);
+    zlist_destroy (&envelopes);
+}
+
+//  ---------------------------------------------------------------------
+//  Self test: the opening, dispatch, and a batch redone after the map grew
+//  charging each message once.
+
+typedef struct {
+    hs_txn_t *txn;
+    int fill;                   //  first attempt only: filler rows (to fill the map)
+    int attempts;
+} s_test_t;
+
+static int
+s_test_report (void *arg, hs_msg_t *msg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    if (strncmp (msg->as.report.id, "bad", 3) == 0) {
+        hs_why (&msg->why, "test_refused", "ids that begin with bad are refused");
+        return 1;
+    }
+    msg->seq = hs_txn_next_seq (test->txn);
+    hs_event_t event = { .seq = msg->seq, .type = "report", .topic = msg->topic,
+                         .body = msg->body, .body_size = msg->body_size, .level = -1 };
+    if (hs_txn_record (test->txn, &event))
+        return -1;
+    if (streq (msg->as.report.id, "big") && test->attempts++ == 0) {
+        char filler [4096];
+        memset (filler, 'x', sizeof (filler));
+        for (int index = 0; index < test->fill; index++) {
+            char key [32];
+            snprintf (key, sizeof (key), "fill-%d", index);
+            if (hs_store_put (hs_txn_store (test->txn), HS_TABLE_WINDOWS, key, strlen (key),
+                              filler, sizeof (filler)))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static zmsg_t *
+s_test_message (const char *topic, const char *id, const char *source)
+{
+    hs_report_t report = { .ownership = -1, .amount = -1, .category = HS_CATEGORY_LAYOFF,
+                           .workers = 3, .at = zclock_time () };
+    hs_strcpy (report.id, sizeof (report.id), id);
+    hs_strcpy (report.source, sizeof (report.source), source);
+    hs_strcpy (report.enterprise, sizeof (report.enterprise), "某厂");
+    hs_pack_t *pack = hs_pack_new ();
+    hs_report_encode (&report, pack);
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, topic);
+    zmsg_addmem (msg, hs_pack_data (pack), hs_pack_size (pack));
+    hs_pack_destroy (&pack);
+    return msg;
+}
+
+void
+hs_ingest_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_ingest: ");
+    hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_ingest", zclock_time (), 1);
+    hs_config_t *config = fixture->config;
+    hs_txn_t *txn = fixture->txn;
+    hs_stats_t *stats = hs_stats_new (txn);
+    hs_notices_t *notices = hs_notices_new (txn, stats);
+    hs_feeds_t *feeds = hs_feeds_new (txn, notices, config);
+    hs_ingest_t *ingest = hs_ingest_new (txn, fixture->bus, NULL, stats, feeds, config);
+    s_test_t test = { txn, 0, 0 };
+    hs_ingest_route (ingest, HS_MSG_REPORT, s_test_report, &test);
+
+    zlist_t *batch = zlist_new ();
+    zlist_append (batch, s_test_message ("report.street.wanli", "r1", "street.wanli"));
+    zlist_append (batch, s_test_message ("report.street.wanli", "r1", "street.wanli"));
+    zlist_append (batch, s_test_message ("report.street.wanli", "bad1", "street.wanli"));
+    zlist_append (batch, s_test_message ("report.hrss", "r2", "street.wanli"));
+    zlist_append (batch, s_test_message ("report.atlantis", "r3", "atlantis"));
+    zlist_append (batch, s_test_message ("nope.hrss", "r4", "hrss"));
+    zmsg_t *frames = s_test_message ("report.hrss", "r5", "hrss");
+    zmsg_addstr (frames, "one too many");
+    zlist_append (batch, frames);
+    assert (hs_ingest_batch (ingest, batch) == 7);
+    hs_reject_t *reject = hs_ingest_reject (ingest);
+    assert (hs_stats_get (stats, HS_STAT_DUPLICATES) == 1);
+    assert (hs_reject_count (reject, "test_refused") == 1);
+    assert (hs_reject_count (reject, "source_mismatch") == 1);
+    assert (hs_reject_count (reject, "unknown_unit") == 1);
+    assert (hs_reject_count (reject, "unknown_topic") == 1);
+    assert (hs_reject_count (reject, "frames") == 1);
+    assert (hs_reject_total (reject) == 5);
+    //  The accepted one's feeder is known.
+    assert (hs_feeds_size (feeds) == 1);
+
+    //  A batch the map cannot hold is redone after the map grows: each of
+    //  its messages is charged once to the flood limit, not once a try.
+    config->source_rate = 0;
+    config->source_burst = 3;
+    test.fill = 400;
+    zlist_append (batch, s_test_message ("report.hrss", "big", "hrss"));
+    zlist_append (batch, s_test_message ("report.hrss", "h2", "hrss"));
+    zlist_append (batch, s_test_message ("report.hrss", "h3", "hrss"));
+    assert (hs_ingest_batch (ingest, batch) == 3);
+    assert (test.attempts >= 2);            //  it was done again
+    assert (hs_reject_count (reject, "rate_limited") == 0);
+    //  The bucket is empty now: the next one from hrss is refused.
+    zlist_append (batch, s_test_message ("report.hrss", "h4", "hrss"));
+    assert (hs_ingest_batch (ingest, batch) == 1);
+    assert (hs_reject_count (reject, "rate_limited") == 1);
+    zlist_destroy (&batch);
+
+    hs_ingest_destroy (&ingest);
+    hs_feeds_destroy (&feeds);
+    hs_notices_destroy (&notices);
+    hs_stats_destroy (&stats);
+    hs_txn_fixture_destroy (&fixture);
+    if (verbose)
+        printf ("OK\n");
+}

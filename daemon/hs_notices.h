@@ -1,0 +1,38 @@
+/*  =========================================================================
+    hs_notices - what the daemon tells people: alerts and warnings
+
+    Two kinds of published message say something to someone: an alert
+    about a case (`alert.<level>.<street>`: new, escalated, overdue,
+    warning, resolved) and a warning (`warning.<kind>`: early warnings,
+    work prompts, feeds, quorum, the store). This class packs each one,
+    stores it as an event under its seq and queues it for publishing, in
+    the open transaction, and counts it.
+    =========================================================================
+*/
+
+#ifndef HS_NOTICES_H_INCLUDED
+#define HS_NOTICES_H_INCLUDED
+
+#include "hs_txn.h"
+#include "hs_stats.h"
+
+typedef struct _hs_notices_t hs_notices_t;
+
+//  Notices for the work `txn` runs, counted in `stats` (both borrowed).
+hs_notices_t *hs_notices_new (hs_txn_t *txn, hs_stats_t *stats);
+void hs_notices_destroy (hs_notices_t **self_p);
+
+//  An alert about a case. `units` and `reasons` (NULL-terminated) are the
+//  case's own when NULL; `source` and `message_id` name the message that
+//  caused it (NULL: the clock did); `from_update` says it was an update.
+//  The case's last_seq becomes the alert's. Returns 0 or -1.
+int hs_notices_alert (hs_notices_t *self, hs_case_t *kase, const char *kind,
+                      int previous_level, const char *source, const char *message_id,
+                      bool from_update, const char *const *units, const char *const *reasons);
+
+//  A warning; its seq and at are filled in. Returns 0 or -1.
+int hs_notices_warning (hs_notices_t *self, hs_warning_t *warning);
+
+void hs_notices_test (bool verbose);
+
+#endif

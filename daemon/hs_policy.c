@@ -1,0 +1,391 @@
+/*  =========================================================================
+    hs_policy - the mechanism's work rules, as data
+    =========================================================================
+*/
+
+#include "hs_policy.h"
+#include "hs_defaults.h"
+
+//  What a loaded policy owns.
+typedef struct {
+    char **chairs;
+    char *lead;
+    const char **recipients [HS_NOTICE_COUNT];  //  each a malloc'd vector of borrowed codes
+    const char **authority [HS_ACT_COUNT];
+} s_owned_t;
+
+const char *const hs_policy_sections [] = {
+    "supervision", "warnings", "meetings", "briefs", "notices", "authority", NULL
+};
+
+static const char *s_notice_keys [HS_NOTICE_COUNT + 1] = {
+    "overdue", "enterprise", "street", "prompt", "feed", "store", "no_quorum", "briefs",
+    "weekly_up", NULL
+};
+
+static const char *s_act_keys [HS_ACT_COUNT + 1] = {
+    "update", "minutes", "plenary", "brief_up", NULL
+};
+
+//  Read a duration / a whole number at path under `section`.
+static int
+s_policy_duration (hs_zpl_t *zpl, zconfig_t *section, const char *path, int64_t *value,
+                   char *error, size_t error_size)
+{
+    zconfig_t *node = section? zconfig_locate (section, path): NULL;
+    if (!node || hs_zpl_duration (zconfig_value (node), value) || *value <= 0)
+        return hs_zpl_error (zpl, node? node: section, error, error_size,
+                             "'%s' must be a duration such as 24h", path);
+    return 0;
+}
+
+static int
+s_policy_number (hs_zpl_t *zpl, zconfig_t *section, const char *path, int min, int max,
+                 int *value, char *error, size_t error_size)
+{
+    zconfig_t *node = section? zconfig_locate (section, path): NULL;
+    char *end = NULL;
+    long number = node? strtol (zconfig_value (node), &end, 10): 0;
+    if (!node || !end || *end || !*zconfig_value (node) || number < min || number > max)
+        return hs_zpl_error (zpl, node? node: section, error, error_size,
+                             "'%s' must be a whole number from %d to %d", path, min, max);
+    *value = (int) number;
+    return 0;
+}
+
+//  "HH:MM" -> minute of day, or -1.
+static int
+s_minute_of_day (const char *text)
+{
+    int hours, minutes;
+    char tail;
+    if (sscanf (text, "%2d:%2d%c", &hours, &minutes, &tail) != 2
+    ||  hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+        return -1;
+    return hours * 60 + minutes;
+}
+
+static int
+s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *root,
+             hs_units_t *units, char *error, size_t error_size)
+{
+    static const char *supervision_keys [] = { "general", "significant", "major", "critical", NULL };
+    static const char *warnings_keys [] = { "enterprise", "street", "prompt", NULL };
+    static const char *enterprise_keys [] = { "window", "threshold", "raise", NULL };
+    static const char *street_keys [] = { "window", "threshold", NULL };
+    static const char *prompt_keys [] = { "window", "streets", NULL };
+    static const char *meetings_keys [] = { "chairs", "lead", "quorum", "plenary_deadline", NULL };
+    static const char *briefs_keys [] = { "daily", "weekly", NULL };
+    zconfig_t *warnings_node = zconfig_locate (root, "warnings");
+    if (hs_zpl_only_keys (zpl, zconfig_locate (root, "supervision"), supervision_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, warnings_node, warnings_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "enterprise"): NULL,
+                     enterprise_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "street"): NULL,
+                     street_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "prompt"): NULL,
+                     prompt_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "meetings"), meetings_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "briefs"), briefs_keys, error, error_size))
+        return -1;
+    zconfig_t *supervision = zconfig_locate (root, "supervision");
+    for (int level = 0; level < HS_LEVEL_COUNT; level++)
+        if (s_policy_duration (zpl, supervision? supervision: root, hs_level_name (level),
+                               &policy->due_ms [level], error, error_size))
+            return -1;
+    zconfig_t *warnings = zconfig_locate (root, "warnings");
+    if (!warnings)
+        return hs_zpl_error (zpl, root, error, error_size, "rules need a 'warnings' section");
+    if (s_policy_duration (zpl, warnings, "enterprise/window", &policy->enterprise_window_ms, error, error_size)
+    ||  s_policy_number (zpl, warnings, "enterprise/threshold", 2, 1000, &policy->enterprise_threshold, error, error_size)
+    ||  s_policy_number (zpl, warnings, "enterprise/raise", 0, 3, &policy->enterprise_raise, error, error_size)
+    ||  s_policy_duration (zpl, warnings, "street/window", &policy->street_window_ms, error, error_size)
+    ||  s_policy_number (zpl, warnings, "street/threshold", 2, 100000, &policy->street_threshold, error, error_size)
+    ||  s_policy_duration (zpl, warnings, "prompt/window", &policy->prompt_window_ms, error, error_size)
+    ||  s_policy_number (zpl, warnings, "prompt/streets", 2, 1000, &policy->prompt_streets, error, error_size))
+        return -1;
+    zconfig_t *meetings = zconfig_locate (root, "meetings");
+    if (!meetings)
+        return hs_zpl_error (zpl, root, error, error_size, "rules need a 'meetings' section");
+    owned->chairs = hs_zpl_words (zconfig_get (meetings, "chairs", ""), NULL);
+    size_t count = 0;
+    for (char **chair = owned->chairs; *chair; chair++, count++) {
+        if (!hs_units_find (units, *chair) || count >= 3)
+            return hs_zpl_error (zpl, zconfig_locate (meetings, "chairs"), error, error_size,
+                                 "chairs: '%s' is not a unit (at most 3 chairs)", *chair);
+        policy->chairs [count] = *chair;
+    }
+    if (count == 0)
+        return hs_zpl_error (zpl, meetings, error, error_size, "meetings need chairs");
+    const char *lead = zconfig_get (meetings, "lead", "");
+    if (!hs_units_find (units, lead))
+        return hs_zpl_error (zpl, zconfig_locate (meetings, "lead"), error, error_size,
+                             "lead: '%s' is not a unit", lead);
+    owned->lead = strdup (lead);
+    policy->lead = owned->lead;
+    if (s_policy_number (zpl, meetings, "quorum", 1, 100, &policy->quorum_percent, error, error_size)
+    ||  s_policy_duration (zpl, meetings, "plenary_deadline", &policy->plenary_deadline_ms, error, error_size))
+        return -1;
+    zconfig_t *briefs = zconfig_locate (root, "briefs");
+    if (!briefs)
+        return hs_zpl_error (zpl, root, error, error_size, "rules need a 'briefs' section");
+    policy->brief_daily_minute = s_minute_of_day (zconfig_get (briefs, "daily", ""));
+    if (policy->brief_daily_minute < 0)
+        return hs_zpl_error (zpl, zconfig_locate (briefs, "daily"), error, error_size,
+                             "daily must be a local time HH:MM");
+    static const char *days [] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
+    char day [8] = "";
+    char clock [8] = "";
+    sscanf (zconfig_get (briefs, "weekly", ""), "%7s %7s", day, clock);
+    policy->brief_weekly_weekday = -1;
+    for (int index = 0; days [index]; index++)
+        if (streq (days [index], day))
+            policy->brief_weekly_weekday = index;
+    policy->brief_weekly_minute = s_minute_of_day (clock);
+    if (policy->brief_weekly_weekday < 0 || policy->brief_weekly_minute < 0)
+        return hs_zpl_error (zpl, zconfig_locate (briefs, "weekly"), error, error_size,
+                             "weekly must be a day and a local time, such as \"mon 09:00\"");
+    return 0;
+}
+
+
+//  Add a code to a vector being built, once.
+static void
+s_add (const char **list, size_t *size, const char *code)
+{
+    for (size_t index = 0; index < *size; index++)
+        if (streq (list [index], code))
+            return;
+    list [(*size)++] = code;
+    list [*size] = NULL;
+}
+
+//  A list of units and groups, as a vector of unit codes borrowed from
+//  `units`. *routed (when not NULL) takes the "routed" group. Returns the
+//  vector, or NULL with the line in `error`.
+static const char **
+s_unit_list (hs_zpl_t *zpl, zconfig_t *node, hs_units_t *units, bool *routed, char *error,
+             size_t error_size)
+{
+    char **words = hs_zpl_words (zconfig_value (node), NULL);
+    const char **list = (const char **) zmalloc ((hs_units_size (units) + 1) * sizeof (char *));
+    size_t size = 0;
+    bool ok = words [0] != NULL;
+    if (!ok)
+        hs_zpl_error (zpl, node, error, error_size, "'%s' names nobody", zconfig_name (node));
+    for (char **word = words; ok && *word; word++) {
+        bool streets = streq (*word, "streets"), members = streq (*word, "members");
+        if (routed && streq (*word, "routed"))
+            *routed = true;
+        else
+        if (streets || members) {
+            for (size_t index = 0; index < hs_units_size (units); index++) {
+                const hs_unit_t *unit = hs_units_at (units, index);
+                if (unit->kind == HS_UNIT_STREET || (members && unit->kind == HS_UNIT_AGENCY))
+                    s_add (list, &size, unit->code);
+            }
+        }
+        else {
+            const hs_unit_t *unit = hs_units_find (units, *word);
+            if (unit)
+                s_add (list, &size, unit->code);
+            else
+                ok = hs_zpl_error (zpl, node, error, error_size, "'%s': '%s' is not a unit of the "
+                                   "units file (nor streets, members%s)", zconfig_name (node), *word,
+                                   routed? ", routed": "") == 0;
+        }
+    }
+    hs_zpl_words_free (&words);
+    if (!ok) {
+        free (list);
+        return NULL;
+    }
+    return list;
+}
+
+static int
+s_load_people (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *root,
+               hs_units_t *units, char *error, size_t error_size)
+{
+    zconfig_t *notices = zconfig_locate (root, "notices");
+    zconfig_t *authority = zconfig_locate (root, "authority");
+    if (!notices || !authority)
+        return hs_zpl_error (zpl, root, error, error_size, "rules need 'notices' (who is told "
+                             "of what) and 'authority' (who may do what) sections");
+    if (hs_zpl_only_keys (zpl, notices, s_notice_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, authority, s_act_keys, error, error_size))
+        return -1;
+    for (int notice = 0; notice < HS_NOTICE_COUNT; notice++) {
+        zconfig_t *node = zconfig_locate (notices, s_notice_keys [notice]);
+        if (!node)
+            return hs_zpl_error (zpl, notices, error, error_size, "notices: who receives '%s'?",
+                                 s_notice_keys [notice]);
+        owned->recipients [notice] = s_unit_list (zpl, node, units, NULL, error, error_size);
+        if (!owned->recipients [notice])
+            return -1;
+        if (notice == HS_NOTICE_WEEKLY_UP)
+            for (const char **target = owned->recipients [notice]; *target; target++)
+                if (!streq (*target, "district") && !streq (*target, "city"))
+                    return hs_zpl_error (zpl, node, error, error_size, "weekly_up reports to "
+                                         "district and/or city, not '%s'", *target);
+        policy->recipients [notice] = owned->recipients [notice];
+    }
+    for (int act = 0; act < HS_ACT_COUNT; act++) {
+        zconfig_t *node = zconfig_locate (authority, s_act_keys [act]);
+        if (!node)
+            return hs_zpl_error (zpl, authority, error, error_size, "authority: who may '%s'?",
+                                 s_act_keys [act]);
+        owned->authority [act] = s_unit_list (zpl, node, units, &policy->routed_may [act],
+                                              error, error_size);
+        if (!owned->authority [act])
+            return -1;
+        policy->authority [act] = owned->authority [act];
+    }
+    return 0;
+}
+
+int
+hs_policy_load (hs_policy_t *policy, hs_zpl_t *zpl, zconfig_t *root, hs_units_t *units,
+                char *error, size_t error_size)
+{
+    memset (policy, 0, sizeof (*policy));
+    s_owned_t *owned = (s_owned_t *) zmalloc (sizeof (s_owned_t));
+    policy->owned = owned;
+    if (s_load_work (policy, owned, zpl, root, units, error, error_size)
+    ||  s_load_people (policy, owned, zpl, root, units, error, error_size)) {
+        hs_policy_free (policy);
+        return -1;
+    }
+    return 0;
+}
+
+void
+hs_policy_free (hs_policy_t *policy)
+{
+    s_owned_t *owned = (s_owned_t *) policy->owned;
+    if (owned) {
+        hs_zpl_words_free (&owned->chairs);
+        free (owned->lead);
+        for (int notice = 0; notice < HS_NOTICE_COUNT; notice++)
+            free (owned->recipients [notice]);
+        for (int act = 0; act < HS_ACT_COUNT; act++)
+            free (owned->authority [act]);
+        free (owned);
+    }
+    memset (policy, 0, sizeof (*policy));
+}
+
+const char *const *
+hs_policy_recipients (const hs_policy_t *policy, hs_notice_t notice)
+{
+    assert (notice < HS_NOTICE_COUNT);
+    return policy->recipients [notice];
+}
+
+bool
+hs_policy_may (const hs_policy_t *policy, hs_act_t act, const char *unit, bool routed)
+{
+    assert (act < HS_ACT_COUNT);
+    return (routed && policy->routed_may [act]) || hs_zpl_words_have (policy->authority [act], unit);
+}
+
+void
+hs_policy_who (const hs_policy_t *policy, hs_act_t act, char *line, size_t size)
+{
+    assert (act < HS_ACT_COUNT && size > 0);
+    size_t used = 0;
+    line [0] = 0;
+    size_t count = 0;
+    for (const char *const *unit = policy->authority [act]; *unit; unit++)
+        count++;
+    size_t index = 0;
+    for (const char *const *unit = policy->authority [act]; *unit && used + 1 < size; unit++, index++)
+        used += (size_t) snprintf (line + used, size - used, "%s%s",
+                                   index == 0? "": index + 1 == count && !policy->routed_may [act]?
+                                   " or ": ", ", *unit);
+    if (policy->routed_may [act] && used + 1 < size)
+        snprintf (line + used, size - used, "%sa unit routed on the case", count? " or ": "");
+}
+
+//  ---------------------------------------------------------------------
+//  Self test
+
+void
+hs_policy_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_policy: ");
+    char error [256];
+    hs_zpl_t *units_zpl = hs_zpl_load_text (hs_default_units_cfg, "units.cfg", error, sizeof (error));
+    hs_units_t *units = hs_units_load (units_zpl, error, sizeof (error));
+    assert (units);
+    hs_zpl_t *zpl = hs_zpl_load_text (hs_default_rules_cfg, "rules.cfg", error, sizeof (error));
+    assert (zpl);
+    hs_policy_t policy;
+    assert (hs_policy_load (&policy, zpl, zconfig_locate (hs_zpl_root (zpl), "rules"), units,
+                            error, sizeof (error)) == 0);
+    //  The shipped values are what the daemon always did.
+    assert (policy.due_ms [HS_LEVEL_CRITICAL] == 2 * 3600 * 1000LL);
+    assert (policy.due_ms [HS_LEVEL_GENERAL] == 7 * 86400 * 1000LL);
+    assert (policy.enterprise_threshold == 3 && policy.street_threshold == 10);
+    assert (policy.prompt_streets == 3 && policy.quorum_percent == 50);
+    assert (streq (policy.chairs [0], "convener") && streq (policy.chairs [1], "vice_convener"));
+    assert (policy.brief_daily_minute == 8 * 60 + 30);
+    assert (policy.brief_weekly_weekday == 0 && policy.brief_weekly_minute == 9 * 60);
+    const char *const *office = hs_policy_recipients (&policy, HS_NOTICE_OVERDUE);
+    assert (streq (office [0], "office") && !office [1]);
+    const char *const *streets = hs_policy_recipients (&policy, HS_NOTICE_PROMPT);
+    size_t count = 0;
+    for (; streets [count]; count++)
+        assert (hs_units_find (units, streets [count])->kind == HS_UNIT_STREET);
+    assert (count == 10);
+    assert (streq (hs_policy_recipients (&policy, HS_NOTICE_NO_QUORUM) [0], "convener"));
+    assert (streq (hs_policy_recipients (&policy, HS_NOTICE_WEEKLY_UP) [0], "city"));
+    assert (hs_policy_may (&policy, HS_ACT_UPDATE, "office", false));
+    assert (hs_policy_may (&policy, HS_ACT_UPDATE, "court", true));
+    assert (!hs_policy_may (&policy, HS_ACT_UPDATE, "court", false));
+    assert (hs_policy_may (&policy, HS_ACT_MINUTES, "office", false));
+    assert (!hs_policy_may (&policy, HS_ACT_MINUTES, "hrss", true));
+    assert (hs_policy_may (&policy, HS_ACT_PLENARY, "convener", false));
+    assert (hs_policy_may (&policy, HS_ACT_BRIEF_UP, "street.wanli", false));
+    assert (!hs_policy_may (&policy, HS_ACT_BRIEF_UP, "hrss", false));
+    char who [128];
+    hs_policy_who (&policy, HS_ACT_UPDATE, who, sizeof (who));
+    assert (streq (who, "office or a unit routed on the case"));
+    hs_policy_free (&policy);
+    hs_zpl_destroy (&zpl);
+
+    //  An unknown unit, a missing recipient, an unknown key: refused at the line.
+    const char *base = "rules\n    supervision\n        critical = 2h\n        major = 24h\n"
+        "        significant = 72h\n        general = 7d\n    warnings\n        enterprise\n"
+        "            window = 7d\n            threshold = 3\n            raise = 1\n"
+        "        street\n            window = 24h\n            threshold = 10\n        prompt\n"
+        "            window = 24h\n            streets = 3\n    meetings\n"
+        "        chairs = convener\n        lead = hrss\n        quorum = 50\n"
+        "        plenary_deadline = 72h\n    briefs\n        daily = \"08:30\"\n"
+        "        weekly = \"mon 09:00\"\n";
+    const char *tails [] = {
+        "    notices\n        overdue = nobody\n    authority\n        update = office\n",
+        "    notices\n        overdue = office\n    authority\n        update = routed\n",
+        "    notices\n        overdue = office\n        bogus = office\n    authority\n",
+        NULL
+    };
+    const char *expected [] = { "r.cfg:27: 'overdue': 'nobody' is not a unit", "r.cfg:26: notices: who receives",
+                                "r.cfg:28: unknown key 'bogus'" };
+    for (int index = 0; tails [index]; index++) {
+        char *text = zsys_sprintf ("%s%s", base, tails [index]);
+        zpl = hs_zpl_load_text (text, "r.cfg", error, sizeof (error));
+        assert (zpl);
+        assert (hs_policy_load (&policy, zpl, zconfig_locate (hs_zpl_root (zpl), "rules"), units,
+                                error, sizeof (error)) == -1);
+        if (!strstr (error, expected [index]))
+            fprintf (stderr, "unexpected: %s\n", error);
+        assert (strstr (error, expected [index]));
+        hs_zpl_destroy (&zpl);
+        zstr_free (&text);
+    }
+    hs_units_destroy (&units);
+    hs_zpl_destroy (&units_zpl);
+    if (verbose)
+        printf ("OK\n");
+}

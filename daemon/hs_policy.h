@@ -1,0 +1,97 @@
+/*  =========================================================================
+    hs_policy - the mechanism's work rules, as data: supervision clocks,
+                early-warning windows, meetings, briefings, who is told
+                of what and who may do what
+
+    Loaded from the rules file beside severity and routing (hs_rules).
+    Recipients and authority name units and roles of the units file, or
+    stand for a group:
+        streets     every street and town
+        members     every member unit (agencies and streets)
+        routed      (authority only) a unit the case is routed to
+    so that §三 and §四 of the seed can be checked against config/ alone,
+    and another district can change them without changing C.
+    =========================================================================
+*/
+
+#ifndef HS_POLICY_H_INCLUDED
+#define HS_POLICY_H_INCLUDED
+
+#include "hs_zpl.h"
+#include "hs_units.h"
+#include "../protocol/hs_proto.h"
+
+//  The notices whose recipients the rules name.
+typedef enum {
+    HS_NOTICE_OVERDUE = 0,      //  a case's update is overdue (supervision)
+    HS_NOTICE_ENTERPRISE,       //  warning.enterprise
+    HS_NOTICE_STREET,           //  warning.street
+    HS_NOTICE_PROMPT,           //  warning.prompt, the work prompt
+    HS_NOTICE_FEED,             //  warning.feed: a gap, silence, resumption
+    HS_NOTICE_STORE,            //  warning.store: the store is full
+    HS_NOTICE_NO_QUORUM,        //  a meeting short of a quorum at half its deadline
+    HS_NOTICE_BRIEFS,           //  the daily and weekly briefings
+    HS_NOTICE_WEEKLY_UP,        //  the weekly briefing reported upward (汇报): district | city
+    HS_NOTICE_COUNT
+} hs_notice_t;
+
+//  What the rules say who may do.
+typedef enum {
+    HS_ACT_UPDATE = 0,          //  report progress on a case (update.<unit>)
+    HS_ACT_MINUTES,             //  record a meeting's minutes
+    HS_ACT_PLENARY,             //  call a plenary meeting
+    HS_ACT_BRIEF_UP,            //  send a briefing from below (brief.<unit>)
+    HS_ACT_COUNT
+} hs_act_t;
+
+typedef struct {
+    int64_t due_ms [HS_LEVEL_COUNT];    //  supervision: first update due within
+    int64_t enterprise_window_ms;       //  warning.enterprise
+    int enterprise_threshold;
+    int enterprise_raise;               //  levels the case rises
+    int64_t street_window_ms;           //  warning.street
+    int street_threshold;
+    int64_t prompt_window_ms;           //  warning.prompt
+    int prompt_streets;
+    const char *chairs [4];             //  one must attend; NULL-terminated
+    const char *lead;                   //  must attend
+    int quorum_percent;                 //  of the invited
+    int64_t plenary_deadline_ms;
+    int brief_daily_minute;             //  local minute of day
+    int brief_weekly_weekday;           //  0 = Monday
+    int brief_weekly_minute;
+    //  Who receives each notice: unit codes, NULL-terminated, groups
+    //  expanded.
+    const char *const *recipients [HS_NOTICE_COUNT];
+    //  Who may do each thing: unit codes (groups expanded), and whether a
+    //  unit routed on the case may too.
+    const char *const *authority [HS_ACT_COUNT];
+    bool routed_may [HS_ACT_COUNT];
+    void *owned;                        //  the strings above (hs_policy_free)
+} hs_policy_t;
+
+//  Load the work rules from the rules section `root` of a parsed rules
+//  file, every unit checked against `units`. Returns 0, or -1 with a
+//  line-numbered message in `error` (what was loaded is freed).
+int hs_policy_load (hs_policy_t *policy, hs_zpl_t *zpl, zconfig_t *root, hs_units_t *units,
+                    char *error, size_t error_size);
+
+//  Free what hs_policy_load allocated.
+void hs_policy_free (hs_policy_t *policy);
+
+//  The sections of the rules file this class reads.
+extern const char *const hs_policy_sections [];
+
+//  Who receives a notice (borrowed, NULL-terminated).
+const char *const *hs_policy_recipients (const hs_policy_t *policy, hs_notice_t notice);
+
+//  May `unit` do `act`? `routed`: the unit is routed on the case concerned.
+bool hs_policy_may (const hs_policy_t *policy, hs_act_t act, const char *unit, bool routed);
+
+//  The units that may do `act`, as one line for a refusal ("office or a
+//  routed unit").
+void hs_policy_who (const hs_policy_t *policy, hs_act_t act, char *line, size_t size);
+
+void hs_policy_test (bool verbose);
+
+#endif

@@ -1,0 +1,388 @@
+/*  =========================================================================
+    hs_stats - what the daemon counts, and what it tells about itself
+    =========================================================================
+*/
+
+#include "hs_stats.h"
+
+typedef struct {
+    uint64_t results [4];       //  committed, by hs_submit_status_t
+    uint64_t staged [4];        //  in the open transaction
+} s_source_t;
+
+struct _hs_stats_t {
+    uint64_t counts [HS_STAT_COUNT];            //  committed
+    uint64_t staged [HS_STAT_COUNT];            //  in the open transaction
+    uint64_t alerts_by_level [HS_LEVEL_COUNT];
+    uint64_t staged_by_level [HS_LEVEL_COUNT];
+    zhashx_t *sources;          //  unit -> s_source_t
+    uint64_t received;          //  inbound messages read
+    uint64_t lost;              //  messages the store could not take
+    uint64_t batches;           //  ingest transactions committed
+    uint64_t batch_last;        //  messages in the last batch
+    uint64_t batch_largest;     //  most messages in one batch
+    hs_histogram_t batch_sizes; //  messages per committed batch
+};
+
+static void
+s_free (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
+
+static void
+s_commit (void *arg)
+{
+    hs_stats_t *self = (hs_stats_t *) arg;
+    for (int stat = 0; stat < HS_STAT_COUNT; stat++)
+        self->counts [stat] += self->staged [stat];
+    for (int level = 0; level < HS_LEVEL_COUNT; level++)
+        self->alerts_by_level [level] += self->staged_by_level [level];
+    for (s_source_t *source = (s_source_t *) zhashx_first (self->sources); source;
+         source = (s_source_t *) zhashx_next (self->sources))
+        for (int kind = 0; kind < 4; kind++) {
+            source->results [kind] += source->staged [kind];
+            source->staged [kind] = 0;
+        }
+    memset (self->staged, 0, sizeof (self->staged));
+    memset (self->staged_by_level, 0, sizeof (self->staged_by_level));
+}
+
+static void
+s_abort (void *arg)
+{
+    hs_stats_t *self = (hs_stats_t *) arg;
+    memset (self->staged, 0, sizeof (self->staged));
+    memset (self->staged_by_level, 0, sizeof (self->staged_by_level));
+    for (s_source_t *source = (s_source_t *) zhashx_first (self->sources); source;
+         source = (s_source_t *) zhashx_next (self->sources))
+        memset (source->staged, 0, sizeof (source->staged));
+}
+
+hs_stats_t *
+hs_stats_new (hs_txn_t *txn)
+{
+    hs_stats_t *self = (hs_stats_t *) zmalloc (sizeof (hs_stats_t));
+    self->sources = zhashx_new ();
+    zhashx_set_destructor (self->sources, s_free);
+    const double bounds [] = { 1, 4, 16, 64, 256, 1024, 4096, 16384 };
+    hs_metrics_histogram_init (&self->batch_sizes, bounds, 8);
+    hs_txn_participant_t participant = { "stats", NULL, s_commit, s_abort, NULL, self };
+    hs_txn_join (txn, &participant);
+    return self;
+}
+
+void
+hs_stats_destroy (hs_stats_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        hs_stats_t *self = *self_p;
+        zhashx_destroy (&self->sources);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+void
+hs_stats_count (hs_stats_t *self, hs_stat_t stat, uint64_t count)
+{
+    assert (stat < HS_STAT_COUNT);
+    self->staged [stat] += count;
+}
+
+void
+hs_stats_alert (hs_stats_t *self, int level)
+{
+    self->staged [HS_STAT_ALERTS]++;
+    if (level >= 0 && level < HS_LEVEL_COUNT)
+        self->staged_by_level [level]++;
+}
+
+void
+hs_stats_source (hs_stats_t *self, const char *unit, hs_submit_status_t result, bool committed)
+{
+    s_source_t *source = (s_source_t *) zhashx_lookup (self->sources, unit);
+    if (!source) {
+        //  Units come from the config, so the table stays small; past its
+        //  bound, what cannot be named is counted as "-".
+        if (zhashx_size (self->sources) >= HS_STATS_MAX_SOURCES - 1 && strcmp (unit, "-")) {
+            hs_stats_source (self, "-", result, committed);
+            return;
+        }
+        source = (s_source_t *) zmalloc (sizeof (s_source_t));
+        zhashx_insert (self->sources, unit, source);
+    }
+    if (committed)
+        source->results [result]++;
+    else
+        source->staged [result]++;
+}
+
+void hs_stats_received (hs_stats_t *self, uint64_t count) { self->received += count; }
+void hs_stats_lost (hs_stats_t *self, uint64_t count) { self->lost += count; }
+
+void
+hs_stats_batch (hs_stats_t *self, size_t size)
+{
+    self->batches++;
+    hs_metrics_observe (&self->batch_sizes, (double) size);
+    self->batch_last = size;
+    if (size > self->batch_largest)
+        self->batch_largest = size;
+}
+
+uint64_t
+hs_stats_get (hs_stats_t *self, hs_stat_t stat)
+{
+    assert (stat < HS_STAT_COUNT);
+    return self->counts [stat];
+}
+
+void
+hs_stats_fill (hs_stats_t *self, hs_stats_snapshot_t *snapshot)
+{
+    hs_health_counters_t *c = &snapshot->counters;
+    c->received = self->received;
+    c->reports = self->counts [HS_STAT_REPORTS];
+    c->updates = self->counts [HS_STAT_UPDATES];
+    c->rsvps = self->counts [HS_STAT_RSVPS];
+    c->minutes = self->counts [HS_STAT_MINUTES];
+    c->duplicates = self->counts [HS_STAT_DUPLICATES];
+    c->lost = self->lost;
+    c->cases_opened = self->counts [HS_STAT_CASES_OPENED];
+    c->escalated = self->counts [HS_STAT_ESCALATED];
+    c->resolved = self->counts [HS_STAT_RESOLVED];
+    c->alerts = self->counts [HS_STAT_ALERTS];
+    c->overdue = self->counts [HS_STAT_OVERDUE];
+    c->meetings = self->counts [HS_STAT_MEETINGS];
+    c->reminders = self->counts [HS_STAT_REMINDERS];
+    c->escalations = self->counts [HS_STAT_ESCALATIONS];
+    c->warnings = self->counts [HS_STAT_WARNINGS];
+    c->briefs = self->counts [HS_STAT_BRIEFS];
+    c->timers = self->counts [HS_STAT_TIMERS];
+    c->heartbeats = self->counts [HS_STAT_HEARTBEATS];
+    c->spoofing = self->counts [HS_STAT_SPOOFING];
+    c->batches = self->batches;
+    c->batch_last = self->batch_last;
+    c->batch_largest = self->batch_largest;
+    memcpy (snapshot->alerts_by_level, self->alerts_by_level, sizeof (snapshot->alerts_by_level));
+    snapshot->source_count = 0;
+    for (s_source_t *source = (s_source_t *) zhashx_first (self->sources);
+         source && snapshot->source_count < HS_STATS_MAX_SOURCES;
+         source = (s_source_t *) zhashx_next (self->sources)) {
+        hs_stats_source_t *entry = &snapshot->sources [snapshot->source_count++];
+        hs_strcpy (entry->unit, sizeof (entry->unit), (const char *) zhashx_cursor (self->sources));
+        memcpy (entry->results, source->results, sizeof (entry->results));
+    }
+    snapshot->batch_sizes = self->batch_sizes;
+}
+
+int64_t
+hs_stats_clock (const hs_stats_snapshot_t *snapshot, int64_t mono)
+{
+    int64_t elapsed = mono > snapshot->clock_mono? mono - snapshot->clock_mono: 0;
+    return snapshot->clock_at + (int64_t) ((double) elapsed * snapshot->time_scale);
+}
+
+void
+hs_stats_health (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *store,
+                 hs_health_t *health)
+{
+    health->status = !snapshot->no_room && !snapshot->store_trouble? "ok": "degraded";
+    health->version = HS_VERSION;
+    health->uptime_ms = zclock_mono () - snapshot->started_mono;
+    health->at = hs_stats_clock (snapshot, zclock_mono ());
+    health->time_scale = snapshot->time_scale;
+    health->counters = snapshot->counters;
+    health->counters.next_seq = store->next_seq;
+    health->rejections = snapshot->reasons;
+    health->rejection_count = snapshot->reason_count;
+    health->store.events = store->events;
+    health->store.dedup = store->dedup;
+    health->store.cases = store->cases;
+    health->store.open_cases = store->open_cases;
+    health->store.index_keys = store->index_keys;
+    health->store.deadletters = store->deadletters;
+    health->store.map_size = store->map_size;
+    health->store.map_used = store->map_used;
+    health->store.full = snapshot->no_room;
+}
+
+void
+hs_stats_metrics (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *store,
+                  const char *district, const char *rules_version, int64_t map_size_max,
+                  uint64_t overdue_cases, hs_metrics_t *page)
+{
+    const hs_health_counters_t *c = &snapshot->counters;
+    hs_metrics_reset (page);
+    hs_metrics_family (page, "huishang_info", "gauge", "The running daemon: version, district, rules.");
+    hs_metrics_sample (page, 1, "version", HS_VERSION, "district", district,
+                       "rules_version", rules_version, NULL);
+    hs_metrics_family (page, "huishang_uptime_seconds", "gauge", "Seconds since the daemon started.");
+    hs_metrics_sample (page, (double) (zclock_mono () - snapshot->started_mono) / 1000.0, NULL);
+    hs_metrics_family (page, "huishang_messages_total", "counter",
+                       "Inbound messages by the unit their topic names (- none of ours) and result.");
+    static const char *results [] = { "other", "accepted", "duplicate", "rejected" };
+    for (size_t index = 0; index < snapshot->source_count; index++)
+        for (int kind = 0; kind < 4; kind++)
+            if (snapshot->sources [index].results [kind])
+                hs_metrics_sample (page, (double) snapshot->sources [index].results [kind],
+                                   "source", snapshot->sources [index].unit,
+                                   "result", results [kind], NULL);
+    struct { const char *name, *help; uint64_t value; } counters [] = {
+        { "huishang_reports_total", "Reports accepted and stored.", c->reports },
+        { "huishang_updates_total", "Case updates accepted and stored.", c->updates },
+        { "huishang_duplicates_total", "Messages seen before (source and id), answered with the first seq.", c->duplicates },
+        { "huishang_lost_total", "Messages the store could not take (rejected as store_full or store_error).", c->lost },
+        { "huishang_cases_opened_total", "Cases opened.", c->cases_opened },
+        { "huishang_meetings_total", "Meeting requests.", c->meetings },
+        { "huishang_warnings_total", "Early warnings and work prompts (warning.*).", c->warnings },
+        { "huishang_escalations_total", "escalate.district and escalate.city messages.", c->escalations },
+        { "huishang_published_total", "Messages published.", c->published },
+        { "huishang_publish_overflows_total", "Times a subscriber's queue was full (messages dropped for it).", c->publish_overflows },
+        { NULL, NULL, 0 }
+    };
+    for (int index = 0; counters [index].name; index++) {
+        hs_metrics_family (page, counters [index].name, "counter", counters [index].help);
+        hs_metrics_sample (page, (double) counters [index].value, NULL);
+    }
+    hs_metrics_family (page, "huishang_rejections_total", "counter", "Rejected messages by reason.");
+    for (size_t index = 0; index < snapshot->reason_count; index++)
+        if (snapshot->reasons [index].count)
+            hs_metrics_sample (page, (double) snapshot->reasons [index].count,
+                               "reason", snapshot->reasons [index].name, NULL);
+    hs_metrics_family (page, "huishang_alerts_total", "counter", "Alerts by the case's level.");
+    for (int level = 0; level < HS_LEVEL_COUNT; level++)
+        hs_metrics_sample (page, (double) snapshot->alerts_by_level [level],
+                           "level", hs_level_name (level), NULL);
+    hs_metrics_family (page, "huishang_cases_open", "gauge", "Cases not closed.");
+    hs_metrics_sample (page, (double) store->open_cases, NULL);
+    hs_metrics_family (page, "huishang_cases_overdue", "gauge", "Open cases whose update is overdue.");
+    hs_metrics_sample (page, (double) overdue_cases, NULL);
+    hs_metrics_histogram (page, "huishang_commit_batch_size", "Messages per committed batch.",
+                          &snapshot->batch_sizes);
+    hs_metrics_histogram (page, "huishang_commit_seconds", "Time to commit a transaction (fsync included).",
+                          &snapshot->commit_seconds);
+    struct { const char *name, *help; double value; } gauges [] = {
+        { "huishang_store_map_bytes", "The LMDB map's current size.", (double) store->map_size },
+        { "huishang_store_used_bytes", "Bytes of the map in use.", (double) store->map_used },
+        { "huishang_store_map_max_bytes", "How far the map may grow (store/map_size_max).", (double) map_size_max },
+        { "huishang_store_events", "Events stored.", (double) store->events },
+        { "huishang_deadletters", "Rejected messages kept as dead letters.", (double) store->deadletters },
+        { "huishang_feeders", "Feeders heard from (by their fseq or heartbeats).", (double) snapshot->feeders },
+        { "huishang_feeders_silent", "Feeders silent for feeds/silence or longer.", (double) snapshot->feeders_silent },
+        { "huishang_subscriptions", "Live subscriptions on the publish socket.", (double) c->subscriptions },
+        { "huishang_store_ok", "1 if the store takes what comes, 0 if full or failing.",
+          !snapshot->no_room && !snapshot->store_trouble? 1: 0 },
+        { NULL, NULL, 0 }
+    };
+    for (int index = 0; gauges [index].name; index++) {
+        hs_metrics_family (page, gauges [index].name, "gauge", gauges [index].help);
+        hs_metrics_sample (page, gauges [index].value, NULL);
+    }
+    hs_metrics_family (page, "huishang_windows_pruned_total", "counter",
+                       "Early-warning windows of enterprises forgotten (a whole window without a report).");
+    hs_metrics_sample (page, (double) snapshot->windows_pruned, NULL);
+    if (snapshot->forwarding) {
+        struct { const char *name, *type, *help; double value; } forwarding [] = {
+            { "huishang_forwarded_total", "counter", "Events stored by the level above (upstream).",
+              (double) snapshot->forwarded },
+            { "huishang_forward_refused_total", "counter", "Events the level above refused for good.",
+              (double) snapshot->forward_refused },
+            { "huishang_forward_retries_total", "counter", "Times a forwarded event was sent again "
+              "(no answer in upstream/timeout, or not now).", (double) snapshot->forward_retries },
+            { "huishang_forward_backlog", "gauge", "Committed events still to go up.",
+              (double) snapshot->forward_backlog },
+            { NULL, NULL, NULL, 0 }
+        };
+        for (int index = 0; forwarding [index].name; index++) {
+            hs_metrics_family (page, forwarding [index].name, forwarding [index].type,
+                               forwarding [index].help);
+            hs_metrics_sample (page, forwarding [index].value, NULL);
+        }
+    }
+}
+
+void
+hs_stats_status (const hs_stats_snapshot_t *snapshot, const char *district, uint64_t open_cases,
+                 char *line, size_t size)
+{
+    const hs_health_counters_t *c = &snapshot->counters;
+    snprintf (line, size, "%s: %llu reports, %llu rejected, %llu lost, %llu alerts, "
+              "%llu open cases, %lld subscriptions%s", district,
+              (unsigned long long) c->reports, (unsigned long long) c->rejected,
+              (unsigned long long) c->lost, (unsigned long long) c->alerts,
+              (unsigned long long) open_cases, (long long) c->subscriptions,
+              snapshot->no_room? ", STORE FULL": snapshot->store_trouble? ", STORE TROUBLE": "");
+}
+
+//  ---------------------------------------------------------------------
+//  Self test
+
+static int
+s_test_work (void *arg)
+{
+    hs_stats_t *stats = (hs_stats_t *) arg;
+    hs_stats_count (stats, HS_STAT_REPORTS, 2);
+    hs_stats_alert (stats, HS_LEVEL_MAJOR);
+    hs_stats_source (stats, "hrss", HS_SUBMIT_OK, false);
+    return 0;
+}
+
+static int
+s_test_fail (void *arg)
+{
+    s_test_work (arg);
+    return -1;
+}
+
+void
+hs_stats_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_stats: ");
+    hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_stats", 1780000000000LL, 60);
+    hs_config_t *config = fixture->config;
+    hs_store_t *store = fixture->store;
+    hs_bus_t *bus = fixture->bus;
+    hs_txn_t *txn = fixture->txn;
+    (void) config;
+    (void) store;
+    (void) bus;
+    hs_stats_t *stats = hs_stats_new (txn);
+
+    //  Counted once when committed, not at all when not.
+    assert (hs_txn_run (txn, s_test_work, stats) == 0);
+    assert (hs_txn_run (txn, s_test_fail, stats) == -1);
+    assert (hs_stats_get (stats, HS_STAT_REPORTS) == 2 && hs_stats_get (stats, HS_STAT_ALERTS) == 1);
+    hs_stats_source (stats, "-", HS_SUBMIT_REJECTED, true);
+    hs_stats_received (stats, 3);
+    hs_stats_batch (stats, 3);
+
+    hs_stats_snapshot_t *snapshot = (hs_stats_snapshot_t *) zmalloc (sizeof (hs_stats_snapshot_t));
+    hs_stats_fill (stats, snapshot);
+    assert (snapshot->counters.reports == 2 && snapshot->counters.received == 3);
+    assert (snapshot->alerts_by_level [HS_LEVEL_MAJOR] == 1 && snapshot->source_count == 2);
+    snapshot->clock_at = 1000;
+    snapshot->clock_mono = 500;
+    snapshot->time_scale = 60;
+    assert (hs_stats_clock (snapshot, 510) == 1600);
+    hs_store_stats_t store_stats;
+    assert (hs_store_stats (store, &store_stats) == 0);
+    hs_metrics_t *page = hs_metrics_new ();
+    hs_stats_metrics (snapshot, &store_stats, "putuo", "abc", 1 << 24, 0, page);
+    assert (strstr (hs_metrics_text (page), "huishang_reports_total 2\n"));
+    assert (strstr (hs_metrics_text (page), "huishang_messages_total{source=\"hrss\",result=\"accepted\"} 1\n"));
+    assert (strstr (hs_metrics_text (page), "huishang_alerts_total{level=\"major\"} 1\n"));
+    char line [256];
+    hs_stats_status (snapshot, "putuo", 7, line, sizeof (line));
+    assert (streq (line, "putuo: 2 reports, 0 rejected, 0 lost, 1 alerts, 7 open cases, 0 subscriptions"));
+    hs_metrics_destroy (&page);
+    free (snapshot);
+    hs_stats_destroy (&stats);
+    hs_txn_fixture_destroy (&fixture);
+    if (verbose)
+        printf ("OK\n");
+}

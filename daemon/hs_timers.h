@@ -1,0 +1,60 @@
+/*  =========================================================================
+    hs_timers - what fires when: the `timers` table
+
+    A timer is a row, key = due time (u64 ms, big-endian, daemon clock),
+    its kind (one byte), the id of what it concerns (a case, a meeting).
+    A timer is taken (deleted) in the same transaction that acts on it,
+    so each fires exactly once, across restarts and crashes. Timers that
+    find their subject moved on (the clock restarted, the case closed) do
+    nothing. This class owns the key layout and knows, in memory, when
+    the first timer is due, so the loop never walks the table to find out.
+    =========================================================================
+*/
+
+#ifndef HS_TIMERS_H_INCLUDED
+#define HS_TIMERS_H_INCLUDED
+
+#include "hs_store.h"
+#include "../protocol/hs_proto.h"
+
+typedef enum {
+    HS_TIMER_OVERDUE = 'o',     //  a case's update is due
+    HS_TIMER_ESCALATE = 'e',    //  twice the due time: the case rises
+    HS_TIMER_QUORUM = 'q'       //  half a meeting's deadline: the quorum check
+} hs_timer_kind_t;
+
+typedef struct {
+    int64_t due;
+    hs_timer_kind_t kind;
+    char id [HS_ID_MAX + 1];
+} hs_timer_t;
+
+typedef struct _hs_timers_t hs_timers_t;
+
+//  The timers of a store (borrowed). Reads the first due time from it.
+//  The first due time follows the write transaction: whoever owns that
+//  tells hs_timers_settle how each ended. Caller owns the result.
+hs_timers_t *hs_timers_new (hs_store_t *store);
+void hs_timers_destroy (hs_timers_t **self_p);
+
+//  Set a timer, inside the transaction. Returns 0 or -1.
+int hs_timers_add (hs_timers_t *self, int64_t due, hs_timer_kind_t kind, const char *id);
+
+//  Take up to `max` timers due at `now` (deleted in the transaction),
+//  earliest first, into `timers`; *count says how many. Returns 0 or -1.
+int hs_timers_take (hs_timers_t *self, int64_t now, hs_timer_t *timers, size_t max,
+                    size_t *count);
+
+//  The write transaction ended: committed, or not (what it set or took
+//  is then forgotten).
+void hs_timers_settle (hs_timers_t *self, bool committed);
+
+//  When the first timer is due (daemon clock), 0 if none: as committed.
+int64_t hs_timers_next (hs_timers_t *self);
+
+//  Read a timer key back (verify). Returns 0, or -1 if it is malformed.
+int hs_timers_parse (const void *key, size_t key_size, hs_timer_t *timer);
+
+void hs_timers_test (bool verbose);
+
+#endif

@@ -1,0 +1,219 @@
+/*  =========================================================================
+    hs_event - the stored event record
+
+    The record is a map: v, seq, at, type, topic, case (when it concerns
+    one), level + reasons + rules_version (when a classification went with
+    it), and body, the message itself, last. Reading walks the map key by
+    key and keeps the body as raw bytes: nothing is unpacked that the
+    reader did not ask for.
+    =========================================================================
+*/
+
+#include "hs_event.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <assert.h>
+
+static const char *s_published [] = {
+    "alert", "meeting", "escalate", "warning", "reminder", "brief", NULL
+};
+
+bool
+hs_event_published (const char *type)
+{
+    for (int index = 0; s_published [index]; index++)
+        if (strcmp (s_published [index], type) == 0)
+            return true;
+    return false;
+}
+
+int
+hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) event->seq);
+    hs_map_int (&map, "at", event->at);
+    hs_map_str (&map, "type", event->type);
+    hs_map_str (&map, "topic", event->topic);
+    if (event->case_id)
+        hs_map_str (&map, "case", event->case_id);
+    if (event->level >= 0) {
+        hs_map_str (&map, "level", hs_level_name (event->level));
+        hs_map_key (&map, "reasons");
+        hs_pack_strv (pack, event->reasons);
+        hs_map_str (&map, "rules_version", event->rules_version);
+    }
+    hs_map_key (&map, "body");
+    hs_pack_raw (pack, event->body, event->body_size);
+    hs_map_end (&map);
+    return 0;
+}
+
+
+//  Copy a string read from a record into a buffer; -1 if it does not fit.
+static int
+s_copy (const char *text, size_t size, char *dest, size_t dest_size)
+{
+    if (size >= dest_size || memchr (text, 0, size))
+        return -1;
+    memcpy (dest, text, size);
+    dest [size] = 0;
+    return 0;
+}
+
+static bool
+s_is (const char *key, size_t key_size, const char *name)
+{
+    return key_size == strlen (name) && memcmp (key, name, key_size) == 0;
+}
+
+int
+hs_event_decode (const void *data, size_t size, hs_event_read_t *event)
+{
+    memset (event, 0, sizeof (*event));
+    event->level = -1;
+    hs_proto_reader_t reader;
+    hs_proto_reader_init (&reader, data, size);
+    uint32_t entries;
+    if (hs_proto_read_map (&reader, &entries))
+        return -1;
+    for (uint32_t index = 0; index < entries; index++) {
+        const char *key, *text;
+        size_t key_size, text_size;
+        int64_t number;
+        int rc = 0;
+        if (hs_proto_read_str (&reader, &key, &key_size))
+            return -1;
+        if (s_is (key, key_size, "seq")) {
+            rc = hs_proto_read_int (&reader, &number);
+            event->seq = (uint64_t) number;
+        }
+        else
+        if (s_is (key, key_size, "at"))
+            rc = hs_proto_read_int (&reader, &event->at);
+        else
+        if (s_is (key, key_size, "type"))
+            rc = hs_proto_read_str (&reader, &text, &text_size)
+              || s_copy (text, text_size, event->type, sizeof (event->type));
+        else
+        if (s_is (key, key_size, "topic"))
+            rc = hs_proto_read_str (&reader, &text, &text_size)
+              || s_copy (text, text_size, event->topic, sizeof (event->topic));
+        else
+        if (s_is (key, key_size, "case"))
+            rc = hs_proto_read_str (&reader, &text, &text_size)
+              || s_copy (text, text_size, event->case_id, sizeof (event->case_id));
+        else
+        if (s_is (key, key_size, "level")) {
+            char level [32];
+            rc = hs_proto_read_str (&reader, &text, &text_size)
+              || s_copy (text, text_size, level, sizeof (level));
+            event->level = rc? -1: hs_level_parse (level);
+        }
+        else
+        if (s_is (key, key_size, "rules_version"))
+            rc = hs_proto_read_str (&reader, &text, &text_size)
+              || s_copy (text, text_size, event->rules_version, sizeof (event->rules_version));
+        else
+        if (s_is (key, key_size, "reasons"))
+            rc = hs_proto_read_raw (&reader, &event->reasons, &event->reasons_size);
+        else
+        if (s_is (key, key_size, "body"))
+            rc = hs_proto_read_raw (&reader, &event->body, &event->body_size);
+        else {
+            const uint8_t *skipped;
+            size_t skipped_size;
+            rc = hs_proto_read_raw (&reader, &skipped, &skipped_size);
+        }
+        if (rc)
+            return -1;
+    }
+    return *event->type && event->body? 0: -1;
+}
+
+size_t
+hs_event_reasons (const hs_event_read_t *event, char (*names) [HS_CODE_MAX + 1], size_t max)
+{
+    if (!event->reasons)
+        return 0;
+    hs_proto_reader_t reader;
+    hs_proto_reader_init (&reader, event->reasons, event->reasons_size);
+    const uint8_t *at = event->reasons;
+    uint32_t size;
+    if (at [0] >= 0x90 && at [0] <= 0x9f) {
+        size = at [0] & 0x0f;
+        reader.pos = 1;
+    }
+    else
+    if (at [0] == 0xdc && event->reasons_size >= 3) {
+        size = (uint32_t) (at [1] << 8 | at [2]);
+        reader.pos = 3;
+    }
+    else
+        return 0;
+    size_t count = 0;
+    for (uint32_t index = 0; index < size && count < max; index++) {
+        const char *text;
+        size_t length;
+        if (hs_proto_read_str (&reader, &text, &length))
+            break;
+        if (s_copy (text, length, names [count], HS_CODE_MAX + 1) == 0)
+            count++;
+    }
+    return count;
+}
+
+void
+hs_event_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_event: ");
+    assert (hs_event_published ("alert") && hs_event_published ("brief"));
+    assert (!hs_event_published ("report") && !hs_event_published ("update"));
+
+    hs_pack_t *body = hs_pack_new ();
+    hs_map_t map;
+    hs_map_begin (&map, body);
+    hs_map_str (&map, "kind", "new");
+    hs_map_end (&map);
+    const char *reasons [] = { "major.workers", "major.flags", NULL };
+    hs_event_t event = {
+        .seq = 4000000000ULL, .at = 1780000000123LL, .type = "alert",
+        .topic = "alert.major.caoyang", .case_id = "putuo-7", .body = hs_pack_data (body),
+        .body_size = hs_pack_size (body), .level = HS_LEVEL_MAJOR, .reasons = reasons,
+        .rules_version = "0123456789abcdef0123456789abcdef01234567"
+    };
+    hs_pack_t *record = hs_pack_new ();
+    hs_event_encode (&event, record);
+    hs_event_read_t read;
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (read.seq == event.seq && read.at == event.at);
+    assert (strcmp (read.type, "alert") == 0 && strcmp (read.topic, event.topic) == 0);
+    assert (strcmp (read.case_id, "putuo-7") == 0 && read.level == HS_LEVEL_MAJOR);
+    assert (strcmp (read.rules_version, event.rules_version) == 0);
+    assert (read.body_size == hs_pack_size (body)
+         && memcmp (read.body, hs_pack_data (body), read.body_size) == 0);
+    assert (read.reasons && read.reasons [0] == 0x92);
+    char names [4][HS_CODE_MAX + 1];
+    assert (hs_event_reasons (&read, names, 4) == 2 && strcmp (names [1], "major.flags") == 0);
+    assert (hs_event_reasons (&read, names, 1) == 1);
+
+    //  No case, no classification: those fields stay empty.
+    event.case_id = NULL;
+    event.level = -1;
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (*read.case_id == 0 && read.level == -1 && !read.reasons);
+
+    //  Cut short anywhere, it is refused, never read past its end.
+    for (size_t cut = 0; cut < hs_pack_size (record); cut++)
+        assert (hs_event_decode (hs_pack_data (record), cut, &read) == -1);
+    hs_pack_destroy (&record);
+    hs_pack_destroy (&body);
+    if (verbose)
+        printf ("OK\n");
+}

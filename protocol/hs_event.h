@@ -1,0 +1,68 @@
+/*  =========================================================================
+    hs_event - the stored event record: what happened, under which seq
+
+    Every event the daemon stores (the `events` table) is one record in
+    this layout, and this class is the only one that writes or reads it.
+    Reading does not unpack the body: an event's body comes back as the
+    bytes that were published, so replay and forwarding copy, not repack.
+    =========================================================================
+*/
+
+#ifndef HS_EVENT_H_INCLUDED
+#define HS_EVENT_H_INCLUDED
+
+#include "hs_pack.h"
+
+//  A stored event (the `events` table): what happened, under which seq.
+//  For a published event, topic and body are exactly what went out.
+typedef struct {
+    uint64_t seq;
+    int64_t at;                 //  when the daemon handled it, Unix ms
+    const char *type;           //  report|update|rsvp|minutes (inbound), alert|meeting|
+                                //  reminder|warning|brief|escalate (published)
+    const char *topic;
+    const char *case_id;        //  NULL when it concerns no case
+    const uint8_t *body;        //  one packed msgpack map
+    size_t body_size;
+    int level;                  //  a classification's result, -1 if none
+    const char *const *reasons; //  the rules that fired (with level)
+    const char *rules_version;  //  the rule set that decided (with level)
+} hs_event_t;
+
+//  Encode an event record. Returns 0.
+int hs_event_encode (const hs_event_t *event, hs_pack_t *pack);
+
+
+#define HS_EVENT_TYPE_MAX 16
+
+//  An event record as read back. Text is copied; `body` and `reasons` are
+//  the raw msgpack bytes, borrowed from the record (valid as long as it).
+typedef struct {
+    uint64_t seq;
+    int64_t at;
+    char type [HS_EVENT_TYPE_MAX];
+    char topic [HS_TOPIC_MAX + 1];
+    char case_id [HS_ID_MAX + 1];       //  "" when it concerns no case
+    int level;                          //  -1 when no classification
+    char rules_version [41];            //  "" when none
+    const uint8_t *reasons;             //  a msgpack array, or NULL
+    size_t reasons_size;
+    const uint8_t *body;                //  a msgpack map
+    size_t body_size;
+} hs_event_read_t;
+
+//  Read an event record. Returns 0, or -1 if the bytes are not one (a
+//  record missing its type or body counts as not one).
+int hs_event_decode (const void *data, size_t size, hs_event_read_t *event);
+
+//  The names of the rules an event's classification fired, copied into
+//  `names` (at most `max`); returns how many (0 if it has none).
+size_t hs_event_reasons (const hs_event_read_t *event, char (*names) [HS_CODE_MAX + 1],
+                         size_t max);
+
+//  True for the event types that are published (and so replayed).
+bool hs_event_published (const char *type);
+
+void hs_event_test (bool verbose);
+
+#endif

@@ -1,0 +1,257 @@
+/*  =========================================================================
+    hs_meeting_rec - the meeting record: who was invited, who answered
+    =========================================================================
+*/
+
+#include "hs_meeting_rec.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <assert.h>
+
+static void
+s_copy (char *dest, size_t size, const char *src)
+{
+    hs_strcpy (dest, size, src? src: "");
+}
+
+void
+hs_meeting_rec_init (hs_meeting_rec_t *meeting, const char *id, const char *kind, int level,
+                 const char *case_id, const char *street, const char *const *invited,
+                 const char *const *chairs, const char *urgency, int64_t requested,
+                 int64_t deadline)
+{
+    memset (meeting, 0, sizeof (*meeting));
+    s_copy (meeting->id, sizeof (meeting->id), id);
+    s_copy (meeting->kind, sizeof (meeting->kind), kind);
+    meeting->level = level;
+    if (case_id)
+        hs_meeting_rec_add_case (meeting, case_id);
+    s_copy (meeting->street, sizeof (meeting->street), street);
+    for (size_t index = 0; invited && invited [index] && index < HS_MEETING_MAX_INVITED; index++)
+        s_copy (meeting->invited [meeting->invited_count++], HS_CODE_MAX + 1, invited [index]);
+    for (size_t index = 0; chairs && chairs [index] && index < HS_MEETING_MAX_CHAIRS; index++)
+        s_copy (meeting->chairs [meeting->chair_count++], HS_CODE_MAX + 1, chairs [index]);
+    s_copy (meeting->urgency, sizeof (meeting->urgency), urgency);
+    meeting->requested = requested;
+    meeting->deadline = deadline;
+}
+
+void
+hs_meeting_rec_invite (hs_meeting_rec_t *meeting, const char *unit)
+{
+    for (size_t index = 0; index < meeting->invited_count; index++)
+        if (!strcmp (meeting->invited [index], unit))
+            return;
+    if (meeting->invited_count < HS_MEETING_MAX_INVITED)
+        s_copy (meeting->invited [meeting->invited_count++], HS_CODE_MAX + 1, unit);
+}
+
+int
+hs_meeting_rec_answer (hs_meeting_rec_t *meeting, const char *unit, bool attend)
+{
+    int found = -1;
+    for (size_t index = 0; index < meeting->invited_count; index++)
+        if (!strcmp (meeting->invited [index], unit)) {
+            meeting->answers [index] = attend? 'a': 'd';
+            found = 0;
+        }
+    for (size_t index = 0; index < meeting->chair_count; index++)
+        if (!strcmp (meeting->chairs [index], unit)) {
+            meeting->chair_answers [index] = attend? 'a': 'd';
+            found = 0;
+        }
+    return found;
+}
+
+static bool
+s_attends (const hs_meeting_rec_t *meeting, const char *unit)
+{
+    for (size_t index = 0; index < meeting->invited_count; index++)
+        if (!strcmp (meeting->invited [index], unit) && meeting->answers [index] == 'a')
+            return true;
+    for (size_t index = 0; index < meeting->chair_count; index++)
+        if (!strcmp (meeting->chairs [index], unit) && meeting->chair_answers [index] == 'a')
+            return true;
+    return false;
+}
+
+bool
+hs_meeting_rec_quorum (const hs_meeting_rec_t *meeting, const char *lead, int percent)
+{
+    bool chair = false;
+    for (size_t index = 0; index < meeting->chair_count; index++)
+        chair |= meeting->chair_answers [index] == 'a';
+    if (!chair || !s_attends (meeting, lead))
+        return false;
+    size_t attending = 0;
+    for (size_t index = 0; index < meeting->invited_count; index++)
+        attending += meeting->answers [index] == 'a';
+    //  "at least half": attending / invited >= percent / 100, in integers.
+    return attending * 100 >= meeting->invited_count * (size_t) percent;
+}
+
+void
+hs_meeting_rec_unanswered (const hs_meeting_rec_t *meeting, const char **list)
+{
+    size_t out = 0;
+    for (size_t index = 0; index < meeting->chair_count; index++)
+        if (!meeting->chair_answers [index])
+            list [out++] = meeting->chairs [index];
+    for (size_t index = 0; index < meeting->invited_count; index++)
+        if (!meeting->answers [index])
+            list [out++] = meeting->invited [index];
+    list [out] = NULL;
+}
+
+void
+hs_meeting_rec_add_case (hs_meeting_rec_t *meeting, const char *case_id)
+{
+    for (size_t index = 0; index < meeting->case_count; index++)
+        if (!strcmp (meeting->cases [index], case_id))
+            return;
+    if (meeting->case_count < HS_MEETING_MAX_CASES)
+        s_copy (meeting->cases [meeting->case_count++], HS_ID_MAX + 1, case_id);
+}
+
+//  A list of codes with their answers, as a map code -> attend|decline|nil.
+static void
+s_pack_answers (hs_pack_t *pack, char (*units)[HS_CODE_MAX + 1], const char *answers, size_t count)
+{
+    hs_pack_map (pack, count);
+    for (size_t index = 0; index < count; index++) {
+        hs_pack_str (pack, units [index]);
+        if (answers [index])
+            hs_pack_str (pack, answers [index] == 'a'? "attend": "decline");
+        else
+            hs_pack_nil (pack);
+    }
+}
+
+void
+hs_meeting_rec_encode (const hs_meeting_rec_t *meeting, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_str (&map, "id", meeting->id);
+    hs_map_str (&map, "kind", meeting->kind);
+    hs_map_key (&map, "level");
+    if (meeting->level >= 0)
+        hs_pack_str (pack, hs_level_name (meeting->level));
+    else
+        hs_pack_nil (pack);
+    hs_map_key (&map, "cases");
+    hs_pack_array (pack, meeting->case_count);
+    for (size_t index = 0; index < meeting->case_count; index++)
+        hs_pack_str (pack, meeting->cases [index]);
+    hs_map_str (&map, "street", meeting->street);
+    hs_map_key (&map, "invited");
+    s_pack_answers (pack, (char (*)[HS_CODE_MAX + 1]) meeting->invited, meeting->answers,
+                    meeting->invited_count);
+    hs_map_key (&map, "chairs");
+    s_pack_answers (pack, (char (*)[HS_CODE_MAX + 1]) meeting->chairs, meeting->chair_answers,
+                    meeting->chair_count);
+    hs_map_str (&map, "urgency", meeting->urgency);
+    hs_map_int (&map, "requested", meeting->requested);
+    hs_map_int (&map, "deadline", meeting->deadline);
+    hs_map_key (&map, "held");
+    hs_pack_bool (pack, meeting->held);
+    hs_map_key (&map, "reminded");
+    hs_pack_bool (pack, meeting->reminded);
+    hs_map_end (&map);
+}
+
+static size_t
+s_unpack_answers (const msgpack_object *obj, char (*units)[HS_CODE_MAX + 1], char *answers, size_t max)
+{
+    size_t count = 0;
+    if (!obj || obj->type != MSGPACK_OBJECT_MAP)
+        return 0;
+    for (uint32_t index = 0; index < obj->via.map.size && count < max; index++) {
+        const msgpack_object_kv *kv = &obj->via.map.ptr [index];
+        if (hs_proto_strcpy (&kv->key, units [count], HS_CODE_MAX + 1))
+            continue;
+        char answer [16] = "";
+        hs_proto_strcpy (&kv->val, answer, sizeof (answer));
+        answers [count] = !strcmp (answer, "attend")? 'a': !strcmp (answer, "decline")? 'd': 0;
+        count++;
+    }
+    return count;
+}
+
+int
+hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
+{
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    memset (meeting, 0, sizeof (*meeting));
+    int rc = hs_proto_unpack_stored ((const uint8_t *) data, size, &unpacked);
+    if (rc == 0) {
+        const msgpack_object *map = &unpacked.data;
+        hs_proto_strcpy (hs_proto_get (map, "id"), meeting->id, sizeof (meeting->id));
+        hs_proto_strcpy (hs_proto_get (map, "kind"), meeting->kind, sizeof (meeting->kind));
+        char level [16] = "";
+        hs_proto_strcpy (hs_proto_get (map, "level"), level, sizeof (level));
+        meeting->level = hs_level_parse (level);
+        const msgpack_object *cases = hs_proto_get (map, "cases");
+        if (cases && cases->type == MSGPACK_OBJECT_ARRAY)
+            for (uint32_t index = 0; index < cases->via.array.size
+                 && meeting->case_count < HS_MEETING_MAX_CASES; index++)
+                if (hs_proto_strcpy (&cases->via.array.ptr [index],
+                                     meeting->cases [meeting->case_count], HS_ID_MAX + 1) == 0)
+                    meeting->case_count++;
+        hs_proto_strcpy (hs_proto_get (map, "street"), meeting->street, sizeof (meeting->street));
+        meeting->invited_count = s_unpack_answers (hs_proto_get (map, "invited"), meeting->invited,
+                                                   meeting->answers, HS_MEETING_MAX_INVITED);
+        meeting->chair_count = s_unpack_answers (hs_proto_get (map, "chairs"), meeting->chairs,
+                                                 meeting->chair_answers, HS_MEETING_MAX_CHAIRS);
+        hs_proto_strcpy (hs_proto_get (map, "urgency"), meeting->urgency, sizeof (meeting->urgency));
+        meeting->requested = hs_proto_int (map, "requested", 0);
+        meeting->deadline = hs_proto_int (map, "deadline", 0);
+        meeting->held = hs_proto_bool (map, "held");
+        meeting->reminded = hs_proto_bool (map, "reminded");
+        rc = *meeting->id? 0: -1;
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    return rc;
+}
+
+void
+hs_meeting_rec_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_meeting_rec: ");
+    const char *invited [] = { "hrss", "legal", "union", "street.caoyang", NULL };
+    const char *chairs [] = { "convener", "vice_convener", NULL };
+    hs_meeting_rec_t *meeting = (hs_meeting_rec_t *) calloc (1, sizeof (hs_meeting_rec_t));
+    hs_meeting_rec_init (meeting, "putuo-m3", "special", HS_LEVEL_MAJOR, "putuo-1", "street.caoyang",
+                     invited, chairs, "normal", 1000, 2000);
+    assert (!hs_meeting_rec_quorum (meeting, "hrss", 50));
+    assert (hs_meeting_rec_answer (meeting, "police", true) == -1);     //  not invited
+    assert (hs_meeting_rec_answer (meeting, "hrss", true) == 0);
+    assert (hs_meeting_rec_answer (meeting, "legal", true) == 0);
+    assert (!hs_meeting_rec_quorum (meeting, "hrss", 50));                 //  no chair yet
+    assert (hs_meeting_rec_answer (meeting, "vice_convener", true) == 0);
+    assert (hs_meeting_rec_quorum (meeting, "hrss", 50));                  //  2 of 4 invited
+    assert (hs_meeting_rec_answer (meeting, "legal", false) == 0);      //  changed its mind
+    assert (!hs_meeting_rec_quorum (meeting, "hrss", 50));
+    const char *list [HS_MEETING_MAX_INVITED + HS_MEETING_MAX_CHAIRS + 1];
+    hs_meeting_rec_unanswered (meeting, list);
+    assert (!strcmp (list [0], "convener") && !strcmp (list [1], "union")
+         && !strcmp (list [2], "street.caoyang") && !list [3]);
+
+    hs_pack_t *pack = hs_pack_new ();
+    hs_meeting_rec_encode (meeting, pack);
+    hs_meeting_rec_t *copy = (hs_meeting_rec_t *) calloc (1, sizeof (hs_meeting_rec_t));
+    assert (hs_meeting_rec_decode (hs_pack_data (pack), hs_pack_size (pack), copy) == 0);
+    assert (!strcmp (copy->id, "putuo-m3") && copy->level == HS_LEVEL_MAJOR);
+    assert (copy->invited_count == 4 && copy->answers [0] == 'a' && copy->answers [1] == 'd');
+    assert (copy->chair_count == 2 && copy->chair_answers [1] == 'a' && !copy->chair_answers [0]);
+    assert (copy->case_count == 1 && copy->deadline == 2000);
+    hs_pack_destroy (&pack);
+    free (copy);
+    free (meeting);
+    if (verbose)
+        printf ("OK\n");
+}

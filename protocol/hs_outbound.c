@@ -1,0 +1,413 @@
+/*  =========================================================================
+    hs_outbound - what the daemon publishes, and what a district sends up
+
+    The case description (case, level, category, street, enterprise,
+    workers, amount, flags, units, reasons, at) is written the same way in
+    alerts and in reports upward, by one function.
+    =========================================================================
+*/
+
+#include "hs_outbound.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <assert.h>
+
+//  The description of a case that alerts and escalations share.
+static void
+s_case_fields (hs_map_t *map, const char *case_id, int level, int category,
+               const char *street, const char *enterprise, int64_t workers,
+               int64_t amount, uint32_t flags, const char *const *units,
+               const char *const *reasons, int64_t at)
+{
+    hs_map_str (map, "case", case_id);
+    hs_map_str (map, "level", hs_level_name (level));
+    hs_map_str (map, "category", hs_category_name (category));
+    hs_map_str (map, "street", street);
+    hs_map_str (map, "enterprise", enterprise);
+    hs_map_int (map, "workers", workers);
+    if (amount >= 0)
+        hs_map_int (map, "amount", amount);
+    hs_map_key (map, "flags");
+    hs_pack_flags (map->pack, flags);
+    hs_map_key (map, "units");
+    hs_pack_strv (map->pack, units);
+    hs_map_key (map, "reasons");
+    hs_pack_strv (map->pack, reasons);
+    hs_map_int (map, "at", at);
+}
+
+int
+hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) alert->seq);
+    hs_map_str (&map, "kind", alert->kind);
+    s_case_fields (&map, alert->case_id, alert->level, alert->category, alert->street,
+                   alert->enterprise, alert->workers, alert->amount, alert->flags,
+                   alert->units, alert->reasons, alert->at);
+    if (alert->previous_level >= 0)
+        hs_map_str (&map, "previous_level", hs_level_name (alert->previous_level));
+    if (alert->report_source) {
+        hs_map_str (&map, "source", alert->report_source);
+        hs_map_str (&map, alert->from_update? "update": "report", alert->report_id);
+    }
+    hs_map_end (&map);
+    return 0;
+}
+
+int
+hs_meeting_encode (const hs_meeting_t *meeting, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) meeting->seq);
+    hs_map_str (&map, "meeting", meeting->meeting_id);
+    hs_map_str (&map, "kind", meeting->kind);
+    if (meeting->case_id)
+        hs_map_str (&map, "case", meeting->case_id);
+    if (meeting->level >= 0)
+        hs_map_str (&map, "level", hs_level_name (meeting->level));
+    hs_map_key (&map, "participants");
+    hs_pack_strv (pack, meeting->participants);
+    hs_map_key (&map, "chairs");
+    hs_pack_strv (pack, meeting->chairs);
+    hs_map_str (&map, "urgency", meeting->urgency);
+    hs_map_int (&map, "deadline", meeting->deadline);
+    hs_map_key (&map, "reasons");
+    hs_pack_strv (pack, meeting->reasons);
+    hs_map_int (&map, "at", meeting->at);
+    hs_map_end (&map);
+    return 0;
+}
+
+int
+hs_escalation_encode (const hs_escalation_t *escalation, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) escalation->seq);
+    hs_map_str (&map, "to", escalation->to);
+    hs_map_str (&map, "from", escalation->from);
+    s_case_fields (&map, escalation->case_id, escalation->level, escalation->category,
+                   escalation->street, escalation->enterprise, escalation->workers,
+                   escalation->amount, escalation->flags, escalation->units,
+                   escalation->reasons, escalation->at);
+    hs_map_end (&map);
+    return 0;
+}
+
+int
+hs_warning_encode (const hs_warning_t *warning, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) warning->seq);
+    hs_map_str (&map, "kind", warning->kind);
+    if (warning->case_id)
+        hs_map_str (&map, "case", warning->case_id);
+    if (warning->meeting_id)
+        hs_map_str (&map, "meeting", warning->meeting_id);
+    if (warning->source)
+        hs_map_str (&map, "source", warning->source);
+    if (warning->from > 0) {
+        hs_map_int (&map, "from", warning->from);
+        hs_map_int (&map, "to", warning->to);
+    }
+    if (warning->last_heard > 0)
+        hs_map_int (&map, "last_heard", warning->last_heard);
+    if (warning->enterprise)
+        hs_map_str (&map, "enterprise", warning->enterprise);
+    if (warning->credit_code && *warning->credit_code)
+        hs_map_str (&map, "credit_code", warning->credit_code);
+    if (warning->street)
+        hs_map_str (&map, "street", warning->street);
+    if (warning->category >= 0)
+        hs_map_str (&map, "category", hs_category_name (warning->category));
+    if (warning->count >= 0)
+        hs_map_int (&map, "count", warning->count);
+    if (warning->window_ms > 0)
+        hs_map_int (&map, "window_ms", warning->window_ms);
+    if (warning->streets) {
+        hs_map_key (&map, "streets");
+        hs_pack_strv (pack, warning->streets);
+    }
+    hs_map_key (&map, "units");
+    hs_pack_strv (pack, warning->units);
+    hs_map_key (&map, "reasons");
+    hs_pack_strv (pack, warning->reasons);
+    hs_map_int (&map, "at", warning->at);
+    hs_map_end (&map);
+    return 0;
+}
+
+int
+hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) reminder->seq);
+    hs_map_str (&map, "meeting", reminder->meeting_id);
+    if (reminder->case_id)
+        hs_map_str (&map, "case", reminder->case_id);
+    hs_map_key (&map, "to");
+    hs_pack_strv (pack, reminder->to);
+    hs_map_int (&map, "deadline", reminder->deadline);
+    hs_map_int (&map, "at", reminder->at);
+    hs_map_end (&map);
+    return 0;
+}
+
+static void
+s_pack_levels (hs_pack_t *pack, const int64_t *counts)
+{
+    hs_pack_map (pack, HS_LEVEL_COUNT);
+    for (int level = 0; level < HS_LEVEL_COUNT; level++) {
+        hs_pack_str (pack, hs_level_name (level));
+        hs_pack_int (pack, counts [level]);
+    }
+}
+
+static void
+s_pack_tally (hs_pack_t *pack, const hs_tally_t *tally, size_t count)
+{
+    hs_pack_map (pack, count);
+    for (size_t index = 0; index < count; index++) {
+        hs_pack_str (pack, tally [index].name);
+        hs_pack_int (pack, tally [index].count);
+    }
+}
+
+int
+hs_brief_encode (const hs_brief_t *brief, hs_pack_t *pack)
+{
+    hs_map_t map, news;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) brief->seq);
+    hs_map_str (&map, "period", brief->period);
+    hs_map_str (&map, "district", brief->district);
+    if (brief->to) {
+        //  As every report upward: to whom, from which district.
+        hs_map_str (&map, "to", brief->to);
+        hs_map_str (&map, "from", brief->district);
+    }
+    if (brief->units) {
+        hs_map_key (&map, "units");
+        hs_pack_strv (pack, brief->units);
+    }
+    hs_map_int (&map, "since", brief->since);
+    hs_map_int (&map, "until", brief->until);
+    hs_map_key (&map, "new");
+    hs_map_begin (&news, pack);
+    hs_map_int (&news, "total", brief->new_total);
+    hs_map_key (&news, "by_level");
+    s_pack_levels (pack, brief->new_by_level);
+    hs_map_key (&news, "by_street");
+    s_pack_tally (pack, brief->new_by_street, brief->street_count);
+    hs_map_key (&news, "by_category");
+    s_pack_tally (pack, brief->new_by_category, brief->category_count);
+    hs_map_end (&news);
+    hs_map_int (&map, "open", brief->open);
+    hs_map_key (&map, "open_by_level");
+    s_pack_levels (pack, brief->open_by_level);
+    hs_map_int (&map, "overdue", brief->overdue);
+    hs_map_int (&map, "overdue_alerts", brief->overdue_alerts);
+    hs_map_int (&map, "escalated", brief->escalated);
+    hs_map_int (&map, "resolved", brief->resolved);
+    hs_map_int (&map, "meetings_requested", brief->meetings_requested);
+    hs_map_int (&map, "meetings_held", brief->meetings_held);
+    hs_map_int (&map, "warnings", brief->warnings);
+    hs_map_int (&map, "at", brief->at);
+    hs_map_end (&map);
+    return 0;
+}
+
+int
+hs_brief_district_encode (uint64_t seq, const char *from, const char *id, int64_t at,
+                          const msgpack_object *brief, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) seq);
+    hs_map_str (&map, "from", from);
+    hs_map_str (&map, "id", id);
+    hs_map_int (&map, "at", at);
+    hs_map_key (&map, "brief");
+    hs_pack_object (pack, brief);
+    hs_map_end (&map);
+    return 0;
+}
+
+int
+hs_hello_encode (const char *token, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_str (&map, "token", token);
+    hs_map_end (&map);
+    return 0;
+}
+
+//  An escalation, re-told as a report from our unit to the level above.
+static void
+s_forward_report (const hs_forwarded_t *forward, const msgpack_object *body, hs_pack_t *pack)
+{
+    char text [HS_NAME_MAX + 1], level [32], case_id [HS_ID_MAX + 1];
+    hs_map_t map, enterprise;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_str (&map, "id", forward->id);
+    hs_map_str (&map, "source", forward->unit);
+    hs_map_int (&map, "at", hs_proto_int (body, "at", forward->now));
+    hs_map_key (&map, "enterprise");
+    hs_map_begin (&enterprise, pack);
+    if (hs_proto_strcpy (hs_proto_get (body, "enterprise"), text, sizeof (text)))
+        *text = 0;
+    hs_map_str (&enterprise, "name", text);
+    hs_map_end (&enterprise);
+    if (hs_proto_strcpy (hs_proto_get (body, "category"), text, sizeof (text)))
+        *text = 0;
+    hs_map_str (&map, "category", text);
+    hs_map_int (&map, "workers", hs_proto_int (body, "workers", 0));
+    if (hs_proto_int (body, "amount", -1) >= 0)
+        hs_map_int (&map, "amount", hs_proto_int (body, "amount", 0));
+    const msgpack_object *flags = hs_proto_get (body, "flags");
+    if (flags && flags->type == MSGPACK_OBJECT_ARRAY) {
+        hs_map_key (&map, "flags");
+        hs_pack_object (pack, flags);
+    }
+    if (hs_proto_strcpy (hs_proto_get (body, "level"), level, sizeof (level)))
+        *level = 0;
+    if (hs_proto_strcpy (hs_proto_get (body, "case"), case_id, sizeof (case_id)))
+        *case_id = 0;
+    char summary [256];
+    snprintf (summary, sizeof (summary), "%s case %s, %s, sent up as %s", forward->district,
+              case_id, level, forward->event_topic);
+    hs_map_str (&map, "summary", summary);
+    hs_map_int (&map, "fseq", forward->fseq);
+    hs_map_str (&map, "district_case", case_id);
+    hs_map_str (&map, "district_level", level);
+    hs_map_end (&map);
+}
+
+int
+hs_forwarded_encode (const hs_forwarded_t *forward, const uint8_t *body, size_t body_size,
+                   char *topic, size_t topic_size, hs_pack_t *pack)
+{
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    if (hs_proto_unpack_stored (body, body_size, &unpacked)) {
+        msgpack_unpacked_destroy (&unpacked);
+        return -1;
+    }
+    const msgpack_object *map = &unpacked.data;
+    hs_pack_reset (pack);
+    int rc = 1;
+    //  escalate.city carries the weekly briefing too (汇报): it has a period.
+    bool briefing = hs_proto_get (map, "period") != NULL;
+    if (briefing) {
+        hs_map_t out;
+        hs_map_begin (&out, pack);
+        hs_map_int (&out, "v", HS_PROTO_VERSION);
+        hs_map_str (&out, "id", forward->id);
+        hs_map_str (&out, "source", forward->unit);
+        hs_map_int (&out, "at", hs_proto_int (map, "at", forward->now));
+        hs_map_int (&out, "fseq", forward->fseq);
+        hs_map_key (&out, "brief");
+        hs_pack_raw (pack, body, body_size);
+        hs_map_end (&out);
+        hs_strjoin (topic, topic_size, "brief.", forward->unit, NULL);
+        rc = 0;
+    }
+    else
+    if (strncmp (forward->event_topic, "escalate.", 9) == 0) {
+        s_forward_report (forward, map, pack);
+        hs_strjoin (topic, topic_size, "report.", forward->unit, NULL);
+        rc = 0;
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    return rc;
+}
+
+//  ---------------------------------------------------------------------
+//  Self test
+
+void
+hs_outbound_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_outbound: ");
+    hs_pack_t *pack = hs_pack_new ();
+    const char *units [] = { "hrss", "street.caoyang", NULL };
+    const char *reasons [] = { "major.workers", NULL };
+    hs_escalation_t escalation = {
+        .seq = 9, .to = "city", .from = "putuo", .case_id = "putuo-3", .level = HS_LEVEL_CRITICAL,
+        .category = HS_CATEGORY_LAYOFF, .street = "street.caoyang", .enterprise = "某厂",
+        .workers = 120, .amount = -1, .flags = 1u << HS_FLAG_EXTREME, .units = units,
+        .reasons = reasons, .at = 1780000000000LL
+    };
+    hs_escalation_encode (&escalation, pack);
+    hs_pack_t *body = hs_pack_new ();
+    hs_pack_raw (body, hs_pack_data (pack), hs_pack_size (pack));
+
+    //  An escalation goes up as a report from our unit, carrying its case.
+    hs_forwarded_t forward = { "putuo-9", "street.putuo", "putuo", "escalate.city", 4, 1 };
+    char topic [HS_TOPIC_MAX + 1];
+    assert (hs_forwarded_encode (&forward, hs_pack_data (body), hs_pack_size (body), topic,
+                               sizeof (topic), pack) == 0);
+    assert (strcmp (topic, "report.street.putuo") == 0);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored (hs_pack_data (pack), hs_pack_size (pack), &unpacked) == 0);
+    char text [64];
+    assert (hs_proto_strcpy (hs_proto_get (&unpacked.data, "district_case"), text, sizeof (text)) == 0);
+    assert (strcmp (text, "putuo-3") == 0);
+    assert (hs_proto_int (&unpacked.data, "workers", 0) == 120);
+    assert (hs_proto_int (&unpacked.data, "fseq", 0) == 4);
+    assert (hs_proto_get (&unpacked.data, "amount") == NULL);
+    msgpack_unpacked_destroy (&unpacked);
+
+    //  A briefing goes up whole as brief.<unit>.
+    hs_tally_t streets [] = { { "street.caoyang", 2 } };
+    hs_brief_t brief = {
+        .seq = 10, .period = "weekly", .district = "putuo", .to = "city", .since = 1, .until = 2,
+        .new_total = 2, .new_by_street = streets, .street_count = 1, .at = 2
+    };
+    hs_pack_reset (body);
+    hs_brief_encode (&brief, body);
+    forward.event_topic = "escalate.city";
+    assert (hs_forwarded_encode (&forward, hs_pack_data (body), hs_pack_size (body), topic,
+                               sizeof (topic), pack) == 0);
+    assert (strcmp (topic, "brief.street.putuo") == 0);
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored (hs_pack_data (pack), hs_pack_size (pack), &unpacked) == 0);
+    const msgpack_object *inner = hs_proto_get (&unpacked.data, "brief");
+    assert (hs_proto_int (hs_proto_get (hs_proto_get (inner, "new"), "by_street"),
+                          "street.caoyang", 0) == 2);
+    msgpack_unpacked_destroy (&unpacked);
+
+    //  An alert does not go up.
+    hs_alert_t alert = {
+        .seq = 11, .kind = "new", .case_id = "putuo-3", .level = HS_LEVEL_GENERAL,
+        .previous_level = -1, .category = HS_CATEGORY_OTHER, .street = "street.caoyang",
+        .enterprise = "某厂", .workers = 3, .amount = -1, .units = units, .reasons = reasons
+    };
+    hs_pack_reset (body);
+    hs_alert_encode (&alert, body);
+    forward.event_topic = "alert.general.caoyang";
+    assert (hs_forwarded_encode (&forward, hs_pack_data (body), hs_pack_size (body), topic,
+                               sizeof (topic), pack) == 1);
+    hs_pack_destroy (&body);
+    hs_pack_destroy (&pack);
+    if (verbose)
+        printf ("OK\n");
+}

@@ -1,0 +1,167 @@
+/*  =========================================================================
+    hs_outbound - what the daemon publishes: alerts, meeting requests and
+                  reminders, early warnings, reports upward, briefings
+
+    Each encoder packs one body from a struct whose strings and lists are
+    borrowed. Every body carries `v` and the `seq` it is stored under.
+    =========================================================================
+*/
+
+#ifndef HS_OUTBOUND_H_INCLUDED
+#define HS_OUTBOUND_H_INCLUDED
+
+#include "hs_pack.h"
+
+//  What an outbound alert says. Arrays are NULL-terminated and borrowed.
+typedef struct {
+    uint64_t seq;
+    const char *kind;           //  new|escalated|overdue|warning|resolved
+    const char *case_id;
+    int level;
+    int previous_level;         //  -1 unless kind is "escalated"
+    int category;
+    const char *street;
+    const char *enterprise;
+    int64_t workers;
+    int64_t amount;             //  -1 when unknown
+    uint32_t flags;
+    const char *const *units;
+    const char *const *reasons;
+    const char *report_source;  //  the unit whose message caused it
+    const char *report_id;      //  that message's id
+    bool from_update;           //  it was an update, not a report
+    int64_t at;
+} hs_alert_t;
+
+//  Encode an `alert.<level>.<street>` body. Returns 0.
+int hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack);
+
+typedef struct {
+    uint64_t seq;
+    const char *meeting_id;
+    const char *case_id;        //  NULL for a plenary
+    const char *kind;           //  special (专题会议) | plenary (全体会议)
+    int level;                  //  -1 for a plenary
+    const char *const *participants;
+    const char *const *chairs;  //  one of them must attend
+    const char *urgency;        //  normal|urgent
+    int64_t deadline;           //  meet before, Unix ms
+    const char *const *reasons;
+    int64_t at;
+} hs_meeting_t;
+
+//  Encode a `meeting.request` body. Returns 0.
+int hs_meeting_encode (const hs_meeting_t *meeting, hs_pack_t *pack);
+
+typedef struct {
+    uint64_t seq;
+    const char *to;             //  district|city
+    const char *from;           //  our district's name
+    const char *case_id;
+    int level;
+    int category;
+    const char *street;
+    const char *enterprise;
+    int64_t workers;
+    int64_t amount;
+    uint32_t flags;
+    const char *const *units;
+    const char *const *reasons;
+    int64_t at;
+} hs_escalation_t;
+
+//  Encode an `escalate.<to>` body. Returns 0.
+int hs_escalation_encode (const hs_escalation_t *escalation, hs_pack_t *pack);
+
+//  An early warning or work prompt (`warning.<kind>`). Absent fields are
+//  NULL / -1 and are left out.
+typedef struct {
+    uint64_t seq;
+    const char *topic;          //  NULL: warning.<kind>
+    const char *kind;           //  enterprise|street|prompt|quorum|store|gap|silent|resumed
+    const char *source;         //  feed warnings: the feeder
+    int64_t from, to;           //  gap: the missing fseq range (0: none)
+    int64_t last_heard;         //  silent: when it was last heard (0: none)
+    const char *case_id;
+    const char *meeting_id;
+    const char *enterprise;
+    const char *credit_code;
+    const char *street;
+    int category;
+    int64_t count;              //  reports (or streets) in the window
+    int64_t window_ms;
+    const char *const *streets; //  prompt: the streets it came from
+    const char *const *units;   //  to whom
+    const char *const *reasons;
+    int64_t at;
+} hs_warning_t;
+
+int hs_warning_encode (const hs_warning_t *warning, hs_pack_t *pack);
+
+//  A reminder to invited units that have not answered (`meeting.reminder`).
+typedef struct {
+    uint64_t seq;
+    const char *meeting_id;
+    const char *case_id;        //  NULL for a plenary
+    const char *const *to;
+    int64_t deadline;
+    int64_t at;
+} hs_reminder_t;
+
+int hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack);
+
+
+
+//  A briefing (`brief.<period>`, and the weekly one upward as
+//  `escalate.<to>`). Lists are borrowed.
+typedef struct {
+    uint64_t seq;
+    const char *period;         //  daily | weekly
+    const char *district;
+    const char *to;             //  reported upward to (and then `from` is the district), or NULL
+    const char *const *units;   //  whom it is for, or NULL
+    int64_t since, until;       //  the period, daemon clock
+    int64_t new_total;          //  cases opened in the period
+    int64_t new_by_level [HS_LEVEL_COUNT];
+    const hs_tally_t *new_by_street;
+    size_t street_count;
+    const hs_tally_t *new_by_category;
+    size_t category_count;
+    int64_t open;               //  open now
+    int64_t open_by_level [HS_LEVEL_COUNT];
+    int64_t overdue;            //  open and overdue now
+    int64_t overdue_alerts, escalated, resolved, meetings_requested, meetings_held, warnings;
+    int64_t at;
+} hs_brief_t;
+
+int hs_brief_encode (const hs_brief_t *brief, hs_pack_t *pack);
+
+//  A lower daemon's briefing published on as `brief.district`: who sent
+//  it, its id, and its body as it came (a decoded map, borrowed).
+int hs_brief_district_encode (uint64_t seq, const char *from, const char *id, int64_t at,
+                              const msgpack_object *brief, hs_pack_t *pack);
+
+//  The `hs.hello` marker (and the api's answer to `hello`): the token.
+int hs_hello_encode (const char *token, hs_pack_t *pack);
+
+//  What a district sends up to its city for a stored event: an
+//  escalate.* event becomes a report from our unit (the city's "street"),
+//  the weekly briefing a brief.<unit>. The event's body is its raw bytes.
+typedef struct {
+    const char *id;             //  "<district>-<seq>": the city deduplicates on it
+    const char *unit;           //  our unit code up there
+    const char *district;       //  our name
+    const char *event_topic;    //  the topic the event went out under here
+    int64_t fseq;               //  the link's own sequence number
+    int64_t now;                //  `at` when the body has none
+} hs_forwarded_t;
+
+//  Pack the message that carries an event up. Writes its topic into
+//  `topic`. Returns 0, 1 if the event is not one that goes up (nothing
+//  packed), -1 if its body cannot be read.
+int hs_forwarded_encode (const hs_forwarded_t *forward, const uint8_t *body, size_t body_size,
+                       char *topic, size_t topic_size, hs_pack_t *pack);
+
+void hs_outbound_test (bool verbose);
+
+#endif

@@ -1,0 +1,39 @@
+/*  =========================================================================
+    hs_record - the smaller records the daemon stores
+
+    A dead letter (a rejected message kept for inspection: why, and the
+    first bytes of each frame), a feeder's state (its last fseq, when it
+    was last heard and whether it is silent), and the body of the event
+    that marks a change of rules.
+    =========================================================================
+*/
+
+#ifndef HS_RECORD_H_INCLUDED
+#define HS_RECORD_H_INCLUDED
+
+#include "hs_pack.h"
+
+//  A dead letter: when, the reason code and detail, how many frames and
+//  bytes the message had, and the kept prefix of its first frames.
+int hs_deadletter_encode (int64_t at, const char *code, const char *detail, size_t frames,
+                          size_t total, const hs_bytes_t *kept, size_t kept_count,
+                          hs_pack_t *pack);
+
+//  What the daemon knows of one feeder.
+typedef struct {
+    int64_t fseq;               //  the last fseq it sent
+    int64_t heard;              //  when it was last heard, daemon clock
+    bool silent;                //  reported silent, not heard since
+} hs_feed_state_t;
+
+int hs_feed_state_encode (const hs_feed_state_t *state, hs_pack_t *pack);
+//  Returns 0, or -1 if the bytes are not a feeder's state.
+int hs_feed_state_decode (const void *data, size_t size, hs_feed_state_t *state);
+
+//  The body of a `rules` event: the rule set's version before and after,
+//  and the file it came from.
+int hs_rules_change_encode (const char *from, const char *to, const char *file, hs_pack_t *pack);
+
+void hs_record_test (bool verbose);
+
+#endif
