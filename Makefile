@@ -62,12 +62,16 @@ $(DAEMON_LIB): $(DAEMON:%.c=$(BUILD)/%.o)
 $(BUILD)/huishangd: $(BUILD)/daemon/huishangd.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/huishang_rules.o \
+CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
+             $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_options.o \
+             $(BUILD)/clients/huishang_pub.o $(BUILD)/clients/huishang_watch.o \
+             $(BUILD)/clients/huishang_query.o $(BUILD)/clients/huishang_store.o \
+             $(BUILD)/clients/huishang_keys.o $(BUILD)/clients/huishang_rules.o \
              $(BUILD)/clients/huishang_top.o
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 
-$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(LIBS)
+$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(BUILD)/clients/hs_client.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
 
 #   Build and start the daemon on its defaults, in the foreground.

@@ -15,7 +15,8 @@
     =========================================================================
 */
 
-#include "huishang.h"
+#include "huishang_rules.h"
+#include "../protocol/hs_json.h"
 #include "../daemon/hs_cases.h"
 #include "../daemon/hs_intake.h"
 #include "../daemon/hs_ledger.h"
@@ -340,8 +341,9 @@ s_usage (FILE *out)
 }
 
 int
-huishang_rules (hs_config_t *config, int argc, char *argv [])
+huishang_rules_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
 {
+    (void) client;
     if (argc == 2 && (streq (argv [1], "--help") || streq (argv [1], "-h"))) {
         s_usage (stdout);
         return 0;

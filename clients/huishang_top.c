@@ -11,7 +11,8 @@
     =========================================================================
 */
 
-#include "huishang.h"
+#include "huishang_top.h"
+#include "huishang_print.h"
 #include <ncursesw/curses.h>
 #include <locale.h>
 #include <wchar.h>
@@ -40,6 +41,7 @@ typedef struct {
 
 typedef struct {
     hs_config_t *config;
+    hs_client_t *client;        //  the daemon's api
     zhashx_t *cases;            //  open cases: id -> s_case_t
     char alerts [ALERTS_SHOWN][512];    //  newest first, as shown
     size_t alert_count;
@@ -97,20 +99,20 @@ static void
 s_case_put (s_board_t *board, const msgpack_object *body, bool from_record)
 {
     char id [HS_ID_MAX + 1], level [32];
-    huishang_str (body, from_record? "id": "case", id, sizeof (id));
+    huishang_print_str (body, from_record? "id": "case", id, sizeof (id));
     s_case_t *kase = (s_case_t *) zhashx_lookup (board->cases, id);
     if (!kase) {
         kase = (s_case_t *) zmalloc (sizeof (s_case_t));
         hs_strcpy (kase->id, sizeof (kase->id), id);
         zhashx_insert (board->cases, id, kase);
     }
-    kase->level = hs_level_parse (huishang_str (body, "level", level, sizeof (level)));
-    huishang_str (body, "street", kase->street, sizeof (kase->street));
-    huishang_str (body, "enterprise", kase->enterprise, sizeof (kase->enterprise));
-    kase->workers = huishang_int (body, "workers");
+    kase->level = hs_level_parse (huishang_print_str (body, "level", level, sizeof (level)));
+    huishang_print_str (body, "street", kase->street, sizeof (kase->street));
+    huishang_print_str (body, "enterprise", kase->enterprise, sizeof (kase->enterprise));
+    kase->workers = huishang_print_int (body, "workers");
     if (from_record) {
         kase->overdue = hs_proto_bool (body, "overdue");
-        kase->due_at = huishang_int (body, "due_at");
+        kase->due_at = huishang_print_int (body, "due_at");
     }
 }
 
@@ -119,8 +121,8 @@ s_alert (s_board_t *board, const char *topic, const msgpack_object *body)
 {
     char kind [32], case_id [HS_ID_MAX + 1], level [32], street [HS_CODE_MAX + 1];
     char enterprise [HS_NAME_MAX + 1], when [32];
-    huishang_str (body, "kind", kind, sizeof (kind));
-    huishang_str (body, "case", case_id, sizeof (case_id));
+    huishang_print_str (body, "kind", kind, sizeof (kind));
+    huishang_print_str (body, "case", case_id, sizeof (case_id));
     if (streq (kind, "resolved"))
         zhashx_delete (board->cases, case_id);
     else {
@@ -130,20 +132,19 @@ s_alert (s_board_t *board, const char *topic, const msgpack_object *body)
             kase->overdue = true;
     }
     (void) topic;
-    int parsed = hs_level_parse (huishang_str (body, "level", level, sizeof (level)));
-    huishang_time (huishang_int (body, "at"), when, sizeof (when));
+    int parsed = hs_level_parse (huishang_print_str (body, "level", level, sizeof (level)));
+    huishang_print_time (huishang_print_int (body, "at"), when, sizeof (when));
     char level_text [64], street_text [64], name_text [200], kind_text [32];
     s_fit (level_text, sizeof (level_text), parsed >= 0? hs_level_zh (parsed): level, 8, false);
     s_fit (kind_text, sizeof (kind_text), kind, 9, false);
-    s_fit (street_text, sizeof (street_text),
-           hs_units_zh (board->config->units, huishang_str (body, "street", street, sizeof (street))),
-           14, false);
-    s_fit (name_text, sizeof (name_text), huishang_str (body, "enterprise", enterprise, sizeof (enterprise)),
-           30, false);
+    huishang_print_str (body, "street", street, sizeof (street));
+    huishang_print_str (body, "enterprise", enterprise, sizeof (enterprise));
+    s_fit (street_text, sizeof (street_text), hs_units_zh (board->config->units, street), 14, false);
+    s_fit (name_text, sizeof (name_text), enterprise, 30, false);
     memmove (board->alerts [1], board->alerts [0], (ALERTS_SHOWN - 1) * sizeof (board->alerts [0]));
     snprintf (board->alerts [0], sizeof (board->alerts [0]), "%s #%-7lld %s %s %s %s %5lld人",
-              when + 11, (long long) huishang_int (body, "seq"), level_text, kind_text, street_text,
-              name_text, (long long) huishang_int (body, "workers"));
+              when + 11, (long long) huishang_print_int (body, "seq"), level_text, kind_text,
+              street_text, name_text, (long long) huishang_print_int (body, "workers"));
     if (board->alert_count < ALERTS_SHOWN)
         board->alert_count++;
 }
@@ -152,7 +153,7 @@ static void
 s_meeting (s_board_t *board, const char *topic, const msgpack_object *body)
 {
     char id [HS_ID_MAX + 1];
-    huishang_str (body, "meeting", id, sizeof (id));
+    huishang_print_str (body, "meeting", id, sizeof (id));
     s_meeting_t *meeting = NULL;
     for (size_t index = 0; index < board->meeting_count; index++)
         if (streq (board->meetings [index].id, id))
@@ -171,15 +172,15 @@ s_meeting (s_board_t *board, const char *topic, const msgpack_object *body)
         memset (meeting, 0, sizeof (*meeting));
     }
     hs_strcpy (meeting->id, sizeof (meeting->id), id);
-    huishang_str (body, "case", meeting->case_id, sizeof (meeting->case_id));
-    huishang_str (body, "urgency", meeting->urgency, sizeof (meeting->urgency));
-    meeting->deadline = huishang_int (body, "deadline");
+    huishang_print_str (body, "case", meeting->case_id, sizeof (meeting->case_id));
+    huishang_print_str (body, "urgency", meeting->urgency, sizeof (meeting->urgency));
+    meeting->deadline = huishang_print_int (body, "deadline");
 }
 
 static void
 s_message (s_board_t *board, const char *topic, const msgpack_object *body)
 {
-    int64_t seq = huishang_int (body, "seq");
+    int64_t seq = huishang_print_int (body, "seq");
     if (seq > 0 && seq <= board->last_seq)
         return;                         //  the replay gave it already
     if (seq > board->last_seq)
@@ -192,36 +193,38 @@ s_message (s_board_t *board, const char *topic, const msgpack_object *body)
 }
 
 //  The open cases, from the api (the whole picture, every few seconds).
+//  Returns 0, or -1 if the api did not answer.
 static int
-s_read_cases (s_board_t *board, zsock_t *req)
+s_read_cases (s_board_t *board)
 {
-    json_t *args = json_pack ("{s:s,s:i}", "status", "open", "limit", 1000);
-    huishang_reply_t reply;
-    int rc = huishang_api (req, "cases", args, &reply);
-    json_decref (args);
-    if (rc > 0)
-        huishang_reply_destroy (&reply);
-    if (rc)
-        return rc < 0? -1: 0;
-    zhashx_purge (board->cases);
-    const msgpack_object *cases = hs_proto_get (reply.body, "cases");
-    for (uint32_t index = 0; cases && cases->type == MSGPACK_OBJECT_ARRAY
-                             && index < cases->via.array.size; index++)
-        s_case_put (board, &cases->via.array.ptr [index], true);
-    huishang_reply_destroy (&reply);
-    return 0;
+    hs_cases_request_t request = { .status = "open", .overdue = -1, .limit = 1000 };
+    hs_pack_t *args = hs_pack_new ();
+    hs_cases_request_encode (args, &request);
+    hs_client_reply_t reply;
+    int rc = hs_client_request (board->client, "cases", args, &reply);
+    hs_pack_destroy (&args);
+    if (rc == 0) {
+        zhashx_purge (board->cases);
+        const msgpack_object *cases = hs_proto_get (reply.body, "cases");
+        for (uint32_t index = 0; cases && cases->type == MSGPACK_OBJECT_ARRAY
+                                 && index < cases->via.array.size; index++)
+            s_case_put (board, &cases->via.array.ptr [index], true);
+    }
+    hs_client_reply_destroy (&reply);
+    return rc < 0? -1: 0;
 }
 
 //  The daemon's counters, and rates since the last reading.
+//  Returns 0, or -1 if the api did not answer.
 static int
-s_read_counters (s_board_t *board, zsock_t *req)
+s_read_counters (s_board_t *board)
 {
-    huishang_reply_t reply;
-    int rc = huishang_api (req, "health", NULL, &reply);
-    if (rc > 0)
-        huishang_reply_destroy (&reply);
-    if (rc)
+    hs_client_reply_t reply;
+    int rc = hs_client_request (board->client, "health", NULL, &reply);
+    if (rc) {
+        hs_client_reply_destroy (&reply);
         return rc < 0? -1: 0;
+    }
     const msgpack_object *counters = hs_proto_get (reply.body, "counters");
     int64_t received = hs_proto_int (counters, "received", 0);
     int64_t reports = hs_proto_int (counters, "reports", 0);
@@ -240,9 +243,9 @@ s_read_counters (s_board_t *board, zsock_t *req)
     board->reports = reports;
     board->rejected = rejected;
     board->alerts_total = hs_proto_int (counters, "alerts", 0);
-    board->now = huishang_int (reply.body, "at");
-    huishang_str (reply.body, "district", board->district, sizeof (board->district));
-    huishang_reply_destroy (&reply);
+    board->now = huishang_print_int (reply.body, "at");
+    huishang_print_str (reply.body, "district", board->district, sizeof (board->district));
+    hs_client_reply_destroy (&reply);
     return 0;
 }
 
@@ -269,7 +272,7 @@ s_draw (s_board_t *board)
     for (s_case_t *kase = (s_case_t *) zhashx_first (board->cases); kase;
          kase = (s_case_t *) zhashx_next (board->cases))
         overdue += kase->overdue;
-    huishang_time (board->now > 0? board->now: zclock_time (), when, sizeof (when));
+    huishang_print_time (board->now > 0? board->now: zclock_time (), when, sizeof (when));
     attron (A_REVERSE);
     snprintf (line, sizeof (line), " huishang top  %s  %s  reports %lld (%.1f/s)  received %.1f/s  "
               "rejected %lld (%.1f/s)  alerts %lld  open %zu  overdue %zu   q quits ",
@@ -368,7 +371,7 @@ s_draw (s_board_t *board)
         s_fit (street, sizeof (street), hs_units_zh (board->config->units, kase->street), 14, false);
         s_fit (name, sizeof (name), kase->enterprise, 30, false);
         if (kase->due_at > 0)
-            huishang_time (kase->due_at, due, sizeof (due));
+            huishang_print_time (kase->due_at, due, sizeof (due));
         snprintf (line, sizeof (line), "%-14s %s %s %s due %s", kase->id, level, street, name, due);
         mvaddstr (row++, 0, line);
     }
@@ -383,7 +386,7 @@ s_draw (s_board_t *board)
         if (board->now > 0 && meeting->deadline < board->now)
             continue;
         char deadline [32];
-        huishang_time (meeting->deadline, deadline, sizeof (deadline));
+        huishang_print_time (meeting->deadline, deadline, sizeof (deadline));
         snprintf (line, sizeof (line), "%-14s %-7s case %-14s before %s%s", meeting->id,
                   meeting->urgency, meeting->case_id, deadline,
                   meeting->reminded? "  NO QUORUM YET 未达法定人数": "");
@@ -393,95 +396,73 @@ s_draw (s_board_t *board)
 }
 
 //  ---------------------------------------------------------------------
+//  Starting complete, then following
 
-int
-huishang_top (hs_config_t *config, int argc, char *argv [])
+//  The recent past (the last 5000 events at most) replayed into the board.
+//  Returns 0, or -1 if the api stopped answering.
+static int
+s_replay_recent (s_board_t *board)
 {
-    const char *api = config->api, *publish = config->publish;
-    int interval = 1000;
-    for (int index = 1; index < argc; index++) {
-        if ((streq (argv [index], "--api") || streq (argv [index], "-a")) && index + 1 < argc)
-            api = argv [++index];
-        else
-        if ((streq (argv [index], "--endpoint") || streq (argv [index], "-e")) && index + 1 < argc)
-            publish = argv [++index];
-        else
-        if (streq (argv [index], "--interval") && index + 1 < argc)
-            interval = atoi (argv [++index]);
-        else
-        if ((streq (argv [index], "--config") || streq (argv [index], "-c")) && index + 1 < argc)
-            index++;
-        else {
-            bool help = streq (argv [index], "--help") || streq (argv [index], "-h");
-            fprintf (help? stdout: stderr,
-                     "usage: huishang top [--api EP] [--endpoint PUBLISH-EP] [--interval MS]\n"
-                     "  a live full-screen board: open cases by level and street, the latest\n"
-                     "  alerts, overdue cases, meetings, the feed's rates; q quits\n");
-            return help? 0: 2;
-        }
-    }
-    if (interval < 100)
-        interval = 100;
-    setlocale (LC_ALL, "");
-    zsock_t *sub = huishang_secure (zsock_new (ZMQ_SUB));
-    zsock_set_rcvhwm (sub, 0);
-    zsock_set_subscribe (sub, "alert.");
-    zsock_set_subscribe (sub, "meeting.");
-    zsock_set_subscribe (sub, "hs.hello");
-    zsock_connect (sub, "%s", publish);
-    zsock_t *req = huishang_api_connect (api, 3000);
-    s_board_t board = { .config = config };
-    board.cases = zhashx_new ();
-    zhashx_set_destructor (board.cases, (zhashx_destructor_fn *) zstr_free);
-    int rc = 1;
-    //  Complete from the first screen: the live stream joined, then the
-    //  recent past replayed, then the open cases.
-    if (!req || !huishang_join (sub, req) || s_read_counters (&board, req)) {
-        fprintf (stderr, "huishang: no daemon at %s / %s\n", api, publish);
-        goto done;
-    }
-    huishang_reply_t reply;
-    json_t *args = json_pack ("{s:i}", "limit", 1);
-    int answered = huishang_api (req, "replay", args, &reply);
-    if (answered > 0)
-        huishang_reply_destroy (&reply);
-    if (answered == 0) {
-        int64_t last = huishang_int (reply.body, "last");
-        huishang_reply_destroy (&reply);
-        int64_t since = last > 5000? last - 5000: 1;
-        json_decref (args);
-        args = NULL;
-        while (since <= last) {
-            args = json_pack ("{s:I,s:i}", "since", (json_int_t) since, "limit", 1000);
-            answered = huishang_api (req, "replay", args, &reply);
-            if (answered > 0)
-                huishang_reply_destroy (&reply);
-            if (answered)
-                break;
+    hs_pack_t *args = hs_pack_new ();
+    hs_replay_request_encode (args, 1, 1);
+    hs_client_reply_t reply;
+    int answered = hs_client_request (board->client, "replay", args, &reply);
+    int64_t last = answered == 0? huishang_print_int (reply.body, "last"): 0;
+    hs_client_reply_destroy (&reply);
+    int64_t since = last > 5000? last - 5000: 1;
+    while (answered == 0 && since <= last) {
+        hs_pack_reset (args);
+        hs_replay_request_encode (args, (uint64_t) since, 1000);
+        answered = hs_client_request (board->client, "replay", args, &reply);
+        if (answered == 0) {
             const msgpack_object *events = hs_proto_get (reply.body, "events");
-            for (uint32_t index = 0; events && index < events->via.array.size; index++) {
+            for (uint32_t index = 0; events && events->type == MSGPACK_OBJECT_ARRAY
+                                     && index < events->via.array.size; index++) {
                 const msgpack_object *entry = &events->via.array.ptr [index];
                 char topic [HS_TOPIC_MAX + 1];
-                huishang_str (entry, "topic", topic, sizeof (topic));
-                s_message (&board, topic, hs_proto_get (entry, "body"));
+                huishang_print_str (entry, "topic", topic, sizeof (topic));
+                s_message (board, topic, hs_proto_get (entry, "body"));
             }
-            since = huishang_int (reply.body, "next");
-            last = huishang_int (reply.body, "last");
-            huishang_reply_destroy (&reply);
-            json_decref (args);
-            args = NULL;
+            since = huishang_print_int (reply.body, "next");
+            last = huishang_print_int (reply.body, "last");
         }
-        if (last > board.last_seq)
-            board.last_seq = last;
+        hs_client_reply_destroy (&reply);
     }
-    json_decref (args);
-    if (s_read_cases (&board, req)) {
-        fprintf (stderr, "huishang: the api at %s did not answer\n", api);
-        goto done;
+    if (last > board->last_seq)
+        board->last_seq = last;
+    hs_pack_destroy (&args);
+    return answered < 0? -1: 0;
+}
+
+//  Everything waiting on `sub` into the board. Returns true if anything was.
+static bool
+s_drain (s_board_t *board, zsock_t *sub)
+{
+    bool changed = false;
+    zsock_set_rcvtimeo (sub, 0);
+    zmsg_t *msg;
+    while ((msg = zmsg_recv (sub))) {
+        char *topic = zmsg_popstr (msg);
+        zframe_t *body = zmsg_first (msg);
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        if (topic && body && !streq (topic, "hs.hello")
+        &&  hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0) {
+            s_message (board, topic, &unpacked.data);
+            changed = true;
+        }
+        msgpack_unpacked_destroy (&unpacked);
+        zstr_free (&topic);
+        zmsg_destroy (&msg);
     }
-    //  From here on the screen is ncurses': the api's complaints go nowhere.
-    if (!freopen ("/dev/null", "w", stderr))
-        fprintf (stderr, "huishang: cannot quiet stderr\n");
+    return changed;
+}
+
+//  The screen until q: the stream as it comes, the counters every
+//  `interval` ms, the open cases every CASES_EVERY ms.
+static void
+s_follow (s_board_t *board, zsock_t *sub, int interval)
+{
     initscr ();
     cbreak ();
     noecho ();
@@ -491,10 +472,9 @@ huishang_top (hs_config_t *config, int argc, char *argv [])
     int64_t next_counters = zclock_mono () + interval;
     int64_t next_cases = zclock_mono () + CASES_EVERY;
     bool dirty = true;
-    rc = 0;
     while (!zsys_interrupted) {
         if (dirty) {
-            s_draw (&board);
+            s_draw (board);
             dirty = false;
         }
         zmq_pollitem_t items [] = {
@@ -511,43 +491,75 @@ huishang_top (hs_config_t *config, int argc, char *argv [])
             if (key == KEY_RESIZE)
                 dirty = true;
         }
-        zsock_set_rcvtimeo (sub, 0);
-        zmsg_t *msg;
-        while ((msg = zmsg_recv (sub))) {
-            char *topic = zmsg_popstr (msg);
-            zframe_t *body = zmsg_first (msg);
-            msgpack_unpacked unpacked;
-            msgpack_unpacked_init (&unpacked);
-            if (topic && body && !streq (topic, "hs.hello")
-            &&  hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0) {
-                s_message (&board, topic, &unpacked.data);
-                dirty = true;
-            }
-            msgpack_unpacked_destroy (&unpacked);
-            zstr_free (&topic);
-            zmsg_destroy (&msg);
-        }
+        dirty |= s_drain (board, sub);
+        //  An unanswered request is not fatal: hs_client asks again on a
+        //  fresh socket next time (Lazy Pirate).
         if (zclock_mono () >= next_counters) {
-            if (s_read_counters (&board, req) < 0) {
-                //  No answer: a REQ socket must be replaced (Lazy Pirate).
-                zsock_destroy (&req);
-                req = huishang_api_connect (api, 3000);
-                if (!req)
-                    break;
-            }
+            s_read_counters (board);
             next_counters = zclock_mono () + interval;
             dirty = true;
         }
         if (zclock_mono () >= next_cases) {
-            s_read_cases (&board, req);
+            s_read_cases (board);
             next_cases = zclock_mono () + CASES_EVERY;
             dirty = true;
         }
     }
     endwin ();
-done:
+}
+
+int
+huishang_top_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
+{
+    int interval = 1000;
+    for (int index = 1; index < argc; index++) {
+        if ((streq (argv [index], "--api") || streq (argv [index], "-a")) && index + 1 < argc)
+            hs_client_set_api (client, argv [++index]);
+        else
+        if ((streq (argv [index], "--endpoint") || streq (argv [index], "-e")) && index + 1 < argc)
+            hs_client_set_publish (client, argv [++index]);
+        else
+        if (streq (argv [index], "--interval") && index + 1 < argc)
+            interval = atoi (argv [++index]);
+        else
+        if ((streq (argv [index], "--config") || streq (argv [index], "-c")) && index + 1 < argc)
+            index++;                        //  read by main
+        else {
+            bool help = streq (argv [index], "--help") || streq (argv [index], "-h");
+            fprintf (help? stdout: stderr,
+                     "usage: huishang top [--api EP] [--endpoint PUBLISH-EP] [--interval MS]\n"
+                     "  a live full-screen board: open cases by level and street, the latest\n"
+                     "  alerts, overdue cases, meetings, the feed's rates; q quits\n");
+            return help? 0: 2;
+        }
+    }
+    if (interval < 100)
+        interval = 100;
+    setlocale (LC_ALL, "");
+    hs_client_set_timeout (client, hs_client_timeout (client, 3000));
+    const char *prefixes [] = { "alert.", "meeting." };
+    zsock_t *sub = hs_client_subscribe (client, prefixes, 2, 0);
+    s_board_t board = { .config = config, .client = client };
+    board.cases = zhashx_new ();
+    zhashx_set_destructor (board.cases, (zhashx_destructor_fn *) zstr_free);
+    int rc = 1;
+    //  Complete from the first screen: the live stream joined, then the
+    //  recent past replayed, then the open cases.
+    if (!sub || !hs_client_api_socket (client) || !hs_client_join (client, sub)
+    ||  s_read_counters (&board))
+        fprintf (stderr, "huishang: no daemon at %s / %s\n", hs_client_api_endpoint (client),
+                 hs_client_publish_endpoint (client));
+    else
+    if (s_replay_recent (&board) || s_read_cases (&board))
+        fprintf (stderr, "huishang: the api at %s did not answer\n", hs_client_api_endpoint (client));
+    else {
+        //  From here on the screen is ncurses': the api's complaints go nowhere.
+        if (!freopen ("/dev/null", "w", stderr))
+            fprintf (stderr, "huishang: cannot quiet stderr\n");
+        s_follow (&board, sub, interval);
+        rc = 0;
+    }
     zhashx_destroy (&board.cases);
-    zsock_destroy (&req);
     zsock_destroy (&sub);
     return rc;
 }

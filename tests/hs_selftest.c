@@ -38,6 +38,7 @@
 #include "../daemon/hs_forward.h"
 #include "../daemon/hs_api.h"
 #include "../daemon/hs_engine.h"
+#include "../clients/hs_client.h"
 #include <sys/wait.h>
 
 typedef struct {
@@ -89,6 +90,7 @@ static s_test_t s_tests [] = {
     { "hs_forward", hs_forward_test },
     { "hs_api", hs_api_test },
     { "hs_engine", hs_engine_test },
+    { "hs_client", hs_client_test },
     { NULL, NULL }
 };
 

@@ -1,0 +1,62 @@
+/*  =========================================================================
+    huishang_keys - huishang's CurveZMQ certificates
+
+    A certificate pair for a unit (or for the daemon, "server"), its
+    metadata naming the unit: the public half goes into the daemon's
+    clients folder, the secret half stays with the unit's feeder.
+    =========================================================================
+*/
+
+#include "huishang_keys.h"
+#include <sys/stat.h>
+
+int
+huishang_keys_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
+{
+    (void) client;
+    (void) config;
+    const char *unit = NULL, *folder = "certs";
+    for (int index = 1; index < argc; index++) {
+        if ((streq (argv [index], "--dir") || streq (argv [index], "-d")) && index + 1 < argc)
+            folder = argv [++index];
+        else
+        if (streq (argv [index], "--help") || streq (argv [index], "-h")) {
+            printf ("usage: huishang keygen UNIT [--dir DIR]\n"
+                    "  writes DIR/UNIT.cert (public: copy it into the daemon's clients folder)\n"
+                    "  and DIR/UNIT.cert_secret (keep it with the unit's feeder); UNIT 'server'\n"
+                    "  makes the daemon's own pair\n");
+            return 0;
+        }
+        else
+        if (!unit && argv [index][0] != '-')
+            unit = argv [index];
+        else {
+            fprintf (stderr, "huishang: unexpected argument '%s'\n", argv [index]);
+            return 2;
+        }
+    }
+    if (!unit) {
+        fprintf (stderr, "usage: huishang keygen UNIT [--dir DIR]\n");
+        return 2;
+    }
+    if (zsys_dir_create ("%s", folder)) {
+        fprintf (stderr, "huishang: cannot create %s\n", folder);
+        return 1;
+    }
+    zcert_t *cert = zcert_new ();
+    zcert_set_meta (cert, "unit", "%s", unit);
+    zcert_set_meta (cert, "created-by", "huishang keygen");
+    char *path = zsys_sprintf ("%s/%s.cert", folder, unit);
+    int rc = zcert_save (cert, path);
+    if (rc)
+        fprintf (stderr, "huishang: cannot write %s\n", path);
+    else {
+        char *secret = zsys_sprintf ("%s_secret", path);
+        chmod (secret, 0600);
+        zstr_free (&secret);
+        printf ("%s (public key %s) and %s_secret written\n", path, zcert_public_txt (cert), path);
+    }
+    zstr_free (&path);
+    zcert_destroy (&cert);
+    return rc? 1: 0;
+}

@@ -1,0 +1,221 @@
+/*  =========================================================================
+    huishang_print - what huishang shows: fields, times, units, events
+
+    The one place that decides how a message, an event or a case reads on
+    a terminal, so watch, replay, case and why show them alike.
+    =========================================================================
+*/
+
+#include "huishang_print.h"
+#include "../protocol/hs_event.h"
+#include "../protocol/hs_json.h"
+#include <time.h>
+
+const char *
+huishang_print_str (const msgpack_object *map, const char *key, char *buffer, size_t size)
+{
+    if (hs_proto_strcpy (hs_proto_get (map, key), buffer, size))
+        snprintf (buffer, size, "-");
+    return buffer;
+}
+
+int64_t
+huishang_print_int (const msgpack_object *map, const char *key)
+{
+    return hs_proto_int (map, key, -1);
+}
+
+void
+huishang_print_time (int64_t ms, char *buffer, size_t size)
+{
+    time_t seconds = (time_t) (ms / 1000);
+    struct tm local;
+    localtime_r (&seconds, &local);
+    strftime (buffer, size, "%Y-%m-%d %H:%M:%S", &local);
+}
+
+void
+huishang_print_units (hs_units_t *units, const msgpack_object *list)
+{
+    if (!list || list->type != MSGPACK_OBJECT_ARRAY)
+        return;
+    for (uint32_t index = 0; index < list->via.array.size; index++) {
+        char code [HS_CODE_MAX + 1];
+        if (hs_proto_strcpy (&list->via.array.ptr [index], code, sizeof (code)) == 0)
+            printf ("%s%s", index? "、": "", hs_units_zh (units, code));
+    }
+}
+
+void
+huishang_print_strings (const msgpack_object *list)
+{
+    if (!list || list->type != MSGPACK_OBJECT_ARRAY)
+        return;
+    for (uint32_t index = 0; index < list->via.array.size; index++) {
+        const msgpack_object *item = &list->via.array.ptr [index];
+        if (item->type == MSGPACK_OBJECT_STR)
+            printf ("%s%.*s", index? ", ": "", (int) item->via.str.size, item->via.str.ptr);
+    }
+}
+
+void
+huishang_print_json (const msgpack_object *obj, bool indent)
+{
+    json_t *json = hs_json_from_object (obj);
+    char *text = json_dumps (json, indent? JSON_INDENT (2): JSON_COMPACT);
+    printf ("%s\n", text? text: "null");
+    free (text);
+    json_decref (json);
+}
+
+void
+huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object *map)
+{
+    char when [32], level_text [96], kind [HS_CODE_MAX + 1], case_id [HS_ID_MAX + 1];
+    char street [HS_CODE_MAX + 1], category [HS_CODE_MAX + 1], enterprise [HS_NAME_MAX + 1];
+    int64_t at = huishang_print_int (map, "at");
+    huishang_print_time (at > 0? at: zclock_time (), when, sizeof (when));
+    char level_name [HS_CODE_MAX + 1];
+    int level = hs_level_parse (huishang_print_str (map, "level", level_name, sizeof (level_name)));
+    snprintf (level_text, sizeof (level_text), "%s(%s)", level >= 0? hs_level_zh (level): "",
+              level_name);
+    huishang_print_str (map, "case", case_id, sizeof (case_id));
+    huishang_print_str (map, "street", street, sizeof (street));
+    huishang_print_str (map, "category", category, sizeof (category));
+    huishang_print_str (map, "enterprise", enterprise, sizeof (enterprise));
+    printf ("%s #%lld %s", when, (long long) huishang_print_int (map, "seq"), topic);
+    if (strncmp (topic, "alert.", 6) == 0) {
+        printf (" [%s] %s case %s %s %s %lld人",
+                huishang_print_str (map, "kind", kind, sizeof (kind)), level_text, case_id,
+                hs_units_zh (units, street), category,
+                (long long) huishang_print_int (map, "workers"));
+        if (huishang_print_int (map, "amount") >= 0)
+            printf (" ¥%lld", (long long) huishang_print_int (map, "amount"));
+        printf (" %s → ", enterprise);
+        huishang_print_units (units, hs_proto_get (map, "units"));
+        printf (" (");
+        huishang_print_strings (hs_proto_get (map, "reasons"));
+        printf (")");
+    }
+    else
+    if (streq (topic, "meeting.request")) {
+        char deadline [32], urgency [HS_CODE_MAX + 1], meeting [HS_ID_MAX + 1];
+        huishang_print_time (huishang_print_int (map, "deadline"), deadline, sizeof (deadline));
+        printf (" [%s] %s %s case %s, meet before %s: ",
+                huishang_print_str (map, "urgency", urgency, sizeof (urgency)),
+                huishang_print_str (map, "meeting", meeting, sizeof (meeting)), level_text,
+                case_id, deadline);
+        huishang_print_units (units, hs_proto_get (map, "participants"));
+    }
+    else
+    if (strncmp (topic, "escalate.", 9) == 0) {
+        char to [HS_CODE_MAX + 1];
+        printf (" → %s: %s case %s %s %s %lld人 %s",
+                hs_units_zh (units, huishang_print_str (map, "to", to, sizeof (to))),
+                level_text, case_id, hs_units_zh (units, street), category,
+                (long long) huishang_print_int (map, "workers"), enterprise);
+    }
+    else {
+        json_t *json = hs_json_from_object (map);
+        char *text = json_dumps (json, JSON_COMPACT);
+        printf (" %s", text? text: "");
+        free (text);
+        json_decref (json);
+    }
+    printf ("\n");
+}
+
+void
+huishang_print_message (hs_units_t *units, const char *topic, const msgpack_object *body,
+                        bool json)
+{
+    if (json) {
+        json_t *object = json_object ();
+        json_object_set_new (object, "topic", json_string (topic));
+        json_object_set_new (object, "body", hs_json_from_object (body));
+        char *text = json_dumps (object, JSON_COMPACT);
+        printf ("%s\n", text);
+        free (text);
+        json_decref (object);
+    }
+    else
+        huishang_print_line (units, topic, body);
+    fflush (stdout);
+}
+
+void
+huishang_print_event (hs_units_t *units, const msgpack_object *event)
+{
+    char type [16], topic [HS_TOPIC_MAX + 1], when [32], text [HS_NOTE_MAX + 1];
+    huishang_print_str (event, "type", type, sizeof (type));
+    huishang_print_str (event, "topic", topic, sizeof (topic));
+    const msgpack_object *body = hs_proto_get (event, "body");
+    if (hs_event_published (type)) {
+        huishang_print_line (units, topic, body);
+        return;
+    }
+    huishang_print_time (huishang_print_int (event, "at"), when, sizeof (when));
+    char source [HS_CODE_MAX + 1];
+    printf ("%s #%lld %s: %s", when, (long long) huishang_print_int (event, "seq"), type,
+            hs_units_zh (units, huishang_print_str (body, "source", source, sizeof (source))));
+    if (streq (type, "report")) {
+        char level [HS_CODE_MAX + 1];
+        int parsed = hs_level_parse (huishang_print_str (event, "level", level, sizeof (level)));
+        printf (" reports %lld人", (long long) huishang_print_int (body, "workers"));
+        if (huishang_print_int (body, "amount") >= 0)
+            printf (" ¥%lld", (long long) huishang_print_int (body, "amount"));
+        printf (" → %s(%s) by ", parsed >= 0? hs_level_zh (parsed): "", level);
+        huishang_print_strings (hs_proto_get (event, "reasons"));
+    }
+    else
+    if (streq (type, "update")) {
+        bool noted = hs_proto_get (body, "note") != NULL;
+        printf (" %s", huishang_print_str (body, "status", text, sizeof (text)));
+        if (noted)
+            printf (": %s", huishang_print_str (body, "note", text, sizeof (text)));
+    }
+    else
+    if (streq (type, "rsvp"))
+        printf (" %s %s", huishang_print_str (body, "answer", text, sizeof (text)),
+                huishang_print_str (body, "meeting", source, sizeof (source)));
+    else
+    if (streq (type, "minutes")) {
+        printf (" minutes of %s: ", huishang_print_str (body, "meeting", source, sizeof (source)));
+        huishang_print_strings (hs_proto_get (body, "decisions"));
+    }
+    printf ("\n");
+}
+
+void
+huishang_print_case (hs_units_t *units, const msgpack_object *kase, bool long_form)
+{
+    char id [HS_ID_MAX + 1], level [HS_CODE_MAX + 1], street [HS_CODE_MAX + 1];
+    char category [HS_CODE_MAX + 1], status [HS_CODE_MAX + 1], enterprise [HS_NAME_MAX + 1];
+    int parsed = hs_level_parse (huishang_print_str (kase, "level", level, sizeof (level)));
+    const msgpack_object *closed = hs_proto_get (kase, "closed");
+    const msgpack_object *overdue = hs_proto_get (kase, "overdue");
+    bool is_closed = closed && closed->type == MSGPACK_OBJECT_BOOLEAN && closed->via.boolean;
+    bool is_overdue = !is_closed && overdue && overdue->type == MSGPACK_OBJECT_BOOLEAN
+                    && overdue->via.boolean;
+    printf ("%s %s(%s) %s %s %lld人 %s%s%s %s\n", huishang_print_str (kase, "id", id, sizeof (id)),
+            parsed >= 0? hs_level_zh (parsed): "", level,
+            hs_units_zh (units, huishang_print_str (kase, "street", street, sizeof (street))),
+            huishang_print_str (kase, "category", category, sizeof (category)),
+            (long long) huishang_print_int (kase, "workers"),
+            is_closed? "closed/": "open/", huishang_print_str (kase, "status", status, sizeof (status)),
+            is_overdue? " OVERDUE": "",
+            huishang_print_str (kase, "enterprise", enterprise, sizeof (enterprise)));
+    if (!long_form)
+        return;
+    printf ("  units:   ");
+    huishang_print_units (units, hs_proto_get (kase, "units"));
+    printf ("\n  reasons: ");
+    huishang_print_strings (hs_proto_get (kase, "reasons"));
+    char version [48], when [32];
+    printf ("\n  rules:   %.12s\n",
+            huishang_print_str (kase, "rules_version", version, sizeof (version)));
+    if (!is_closed && huishang_print_int (kase, "due_at") > 0) {
+        huishang_print_time (huishang_print_int (kase, "due_at"), when, sizeof (when));
+        printf ("  due:     an update by %s%s\n", when, is_overdue? " (overdue)": "");
+    }
+}

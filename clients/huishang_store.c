@@ -1,0 +1,69 @@
+/*  =========================================================================
+    huishang_store - huishang's tools that read a store directly
+
+    No daemon needed, and safe beside a running one: the store is opened
+    read-only (daemon/hs_store), verified by daemon/hs_verify or copied
+    with LMDB's compacting copy in one read transaction.
+    =========================================================================
+*/
+
+#include "huishang_store.h"
+#include "../daemon/hs_store.h"
+#include "../daemon/hs_verify.h"
+
+int
+huishang_store_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
+{
+    (void) client;
+    bool backup = streq (argv [0], "backup");
+    const char *store_path = config->store_path;
+    const char *dest = NULL;
+    for (int index = 1; index < argc; index++) {
+        if ((streq (argv [index], "--store") || streq (argv [index], "-s")) && index + 1 < argc)
+            store_path = argv [++index];
+        else
+        if ((streq (argv [index], "--config") || streq (argv [index], "-c")) && index + 1 < argc)
+            index++;                        //  read by main
+        else
+        if (streq (argv [index], "--help") || streq (argv [index], "-h")) {
+            printf (backup? "usage: huishang backup [--store DIR] DEST\n"
+                            "  a consistent, compacted copy of a (running) store into DEST;\n"
+                            "  restore: stop huishangd, replace the store's data.mdb with DEST/data.mdb\n"
+                          : "usage: huishang verify [--store DIR]\n");
+            return 0;
+        }
+        else
+        if (argv [index][0] != '-' && !dest)
+            dest = argv [index];
+        else {
+            fprintf (stderr, "huishang: unexpected argument '%s'\n", argv [index]);
+            return 2;
+        }
+    }
+    if (backup && !dest) {
+        fprintf (stderr, "usage: huishang backup [--store DIR] DEST\n");
+        return 2;
+    }
+    char error [512];
+    hs_store_t *store = hs_store_open_readonly (store_path, error, sizeof (error));
+    if (!store) {
+        fprintf (stderr, "huishang: %s\n", error);
+        return 1;
+    }
+    int rc;
+    if (backup) {
+        rc = hs_store_backup (store, dest, error, sizeof (error));
+        if (rc)
+            fprintf (stderr, "huishang: %s\n", error);
+        else
+            printf ("backup of %s written to %s/data.mdb\n", store_path, dest);
+    }
+    else {
+        int problems = hs_verify_run (store, stdout);
+        if (problems < 0)
+            fprintf (stderr, "huishang: the store %s could not be read\n", store_path);
+        rc = problems == 0? 0: 1;
+    }
+    hs_store_destroy (&store);
+    return rc == 0? 0: 1;
+}

@@ -1,0 +1,227 @@
+/*  =========================================================================
+    huishang_watch - huishang's readers of the published stream
+
+    watch subscribes and prints what comes (a slow joiner: what was
+    published before it connected is not shown). replay is the Clone
+    pattern (PROTOCOL.md §6.4): subscribe first; prove the subscription is
+    live (hs_client_join); page through the stored events from a seq; then
+    follow the live stream, skipping what the pages already gave. No gap,
+    no duplicate.
+    =========================================================================
+*/
+
+#include "huishang_watch.h"
+#include "huishang_options.h"
+#include "huishang_print.h"
+
+//  Receive one message from `sub` and show it, unless its seq is not above
+//  *delivered (when delivered is given; it is moved on). Returns 1 if it
+//  was shown, 0 if not, -1 if nothing came.
+static int
+s_receive (zsock_t *sub, hs_units_t *units, bool json, int64_t *delivered)
+{
+    zmsg_t *msg = zmsg_recv (sub);
+    if (!msg)
+        return -1;
+    char *topic = zmsg_popstr (msg);
+    zframe_t *body = zmsg_pop (msg);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    int shown = 0;
+    if (topic && body
+    &&  hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0) {
+        int64_t seq = huishang_print_int (&unpacked.data, "seq");
+        if (!delivered || (!streq (topic, "hs.hello") && seq > *delivered)) {
+            if (delivered)
+                *delivered = seq;
+            huishang_print_message (units, topic, &unpacked.data, json);
+            shown = 1;
+        }
+    }
+    else
+    if (!delivered)
+        fprintf (stderr, "huishang: unreadable message on '%s'\n", topic? topic: "?");
+    msgpack_unpacked_destroy (&unpacked);
+    zframe_destroy (&body);
+    zstr_free (&topic);
+    zmsg_destroy (&msg);
+    return shown;
+}
+
+static int
+s_watch (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
+{
+    static struct option options [] = {
+        { "endpoint", required_argument, NULL, 'e' }, { "config", required_argument, NULL, 'c' },
+        { "json", no_argument, NULL, 'j' }, { "count", required_argument, NULL, 'n' },
+        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+    };
+    bool json = false;
+    long count = -1;
+    int option;
+    optind = 1;
+    while ((option = getopt_long (argc, argv, "e:c:jn:h", options, NULL)) != -1) {
+        switch (option) {
+            case 'e': hs_client_set_publish (client, optarg); break;
+            case 'c': break;                //  read by main
+            case 'j': json = true; break;
+            case 'n': count = atol (optarg); break;
+            case 'h':
+                printf ("usage: huishang watch [-e EP] [--json] [-n COUNT] [TOPIC-PREFIX ...]\n"
+                        "  default prefixes: alert. meeting. warning. escalate. brief.\n");
+                return 0;
+            default: return 2;
+        }
+    }
+    static const char *defaults [] = { "alert.", "meeting.", "warning.", "escalate.", "brief." };
+    bool given = optind < argc;
+    zsock_t *sub = hs_client_subscribe (client, given? (const char **) argv + optind: defaults,
+                                        given? (size_t) (argc - optind): 5, 100000);
+    if (!sub)
+        return 1;
+    while (count != 0 && !zsys_interrupted) {
+        int shown = s_receive (sub, config->units, json, NULL);
+        if (shown < 0)
+            break;
+        if (shown && count > 0)
+            count--;
+    }
+    zsock_destroy (&sub);
+    return 0;
+}
+
+//  ---------------------------------------------------------------------
+//  huishang replay
+
+enum { O_SINCE = 410, O_COUNT, O_NO_FOLLOW, O_ENDPOINT };
+
+typedef struct {
+    hs_client_t *client;
+    int64_t since;              //  the first seq asked for
+    long count;                 //  how many to show (-1: no end)
+    bool follow;                //  go on with the live stream
+} s_replay_args_t;
+
+static void
+s_replay_option (int option, const char *value, void *arg)
+{
+    s_replay_args_t *replay = (s_replay_args_t *) arg;
+    if (option == O_SINCE)
+        replay->since = atoll (value);
+    else
+    if (option == O_COUNT)
+        replay->count = atol (value);
+    else
+    if (option == O_NO_FOLLOW)
+        replay->follow = false;
+    else
+    if (option == O_ENDPOINT)
+        hs_client_set_publish (replay->client, value);
+}
+
+//  Is `topic` one of the prefixes asked for (all, without any)?
+static bool
+s_wanted (const char *topic, int count, char *prefixes [])
+{
+    bool wanted = count == 0;
+    for (int index = 0; index < count && !wanted; index++)
+        wanted = strncmp (topic, prefixes [index], strlen (prefixes [index])) == 0;
+    return wanted;
+}
+
+//  The stored events from replay->since, page by page, shown as they would
+//  have been live. Returns 0 with *delivered the last seq read, or the
+//  api's answer if it was not "ok".
+static int
+s_replay_pages (hs_client_t *client, hs_config_t *config, s_replay_args_t *replay, bool json,
+                int count, char *prefixes [], int64_t *delivered)
+{
+    hs_pack_t *args = hs_pack_new ();
+    int64_t next = replay->since, last = 0;
+    int rc;
+    do {
+        hs_pack_reset (args);
+        hs_replay_request_encode (args, (uint64_t) next, 1000);
+        hs_client_reply_t reply;
+        rc = hs_client_request (client, "replay", args, &reply);
+        if (rc) {
+            hs_client_reply_destroy (&reply);
+            break;
+        }
+        const msgpack_object *events = hs_proto_get (reply.body, "events");
+        for (uint32_t index = 0; events && events->type == MSGPACK_OBJECT_ARRAY
+                                 && index < events->via.array.size && replay->count != 0; index++) {
+            const msgpack_object *entry = &events->via.array.ptr [index];
+            char topic [HS_TOPIC_MAX + 1];
+            huishang_print_str (entry, "topic", topic, sizeof (topic));
+            if (s_wanted (topic, count, prefixes)) {
+                huishang_print_message (config->units, topic, hs_proto_get (entry, "body"), json);
+                if (replay->count > 0)
+                    replay->count--;
+            }
+            *delivered = huishang_print_int (entry, "seq");
+        }
+        next = huishang_print_int (reply.body, "next");
+        last = huishang_print_int (reply.body, "last");
+        hs_client_reply_destroy (&reply);
+    } while (next <= last && replay->count != 0 && !zsys_interrupted);
+    hs_pack_destroy (&args);
+    return rc;
+}
+
+static int
+s_replay (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
+{
+    static const struct option extra [] = {
+        { "since", required_argument, NULL, O_SINCE }, { "count", required_argument, NULL, O_COUNT },
+        { "no-follow", no_argument, NULL, O_NO_FOLLOW },
+        { "endpoint", required_argument, NULL, O_ENDPOINT }, { NULL, 0, NULL, 0 }
+    };
+    s_replay_args_t replay = { client, 1, -1, true };
+    bool json;
+    int first = huishang_options_parse (client, argc, argv, extra, s_replay_option, &replay, &json);
+    if (first < 0) {
+        printf ("usage: huishang replay [--since SEQ] [--count N] [--no-follow] [--json]\n"
+                "                       [--api EP] [--endpoint PUBLISH-EP] [TOPIC-PREFIX ...]\n");
+        return first == -1? 0: 2;
+    }
+    int count = argc - first;
+    static const char *everything [] = { "" };
+    zsock_t *sub = hs_client_subscribe (client, count? (const char **) argv + first: everything,
+                                        count? (size_t) count: 1, 0);
+    if (!sub)
+        return 1;
+    if (!hs_client_api_socket (client)) {
+        zsock_destroy (&sub);
+        return 1;
+    }
+    //  1. Until our own token comes back, the subscription is not live.
+    if (!hs_client_join (client, sub)) {
+        fprintf (stderr, "huishang: could not join the live stream at %s\n",
+                 hs_client_publish_endpoint (client));
+        zsock_destroy (&sub);
+        return 1;
+    }
+    //  2. The stored events from `since`, page by page.
+    int64_t delivered = 0;
+    int rc = s_replay_pages (client, config, &replay, json, count, argv + first, &delivered);
+    //  3. Live, from where the pages ended.
+    zsock_set_rcvtimeo (sub, -1);
+    while (rc == 0 && replay.follow && replay.count != 0 && !zsys_interrupted) {
+        int shown = s_receive (sub, config->units, json, &delivered);
+        if (shown < 0)
+            break;
+        if (shown && replay.count > 0)
+            replay.count--;
+    }
+    zsock_destroy (&sub);
+    return rc == 0? 0: 1;
+}
+
+int
+huishang_watch_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
+{
+    if (streq (argv [0], "replay"))
+        return s_replay (client, config, argc, argv);
+    return s_watch (client, config, argc, argv);
+}
