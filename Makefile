@@ -86,6 +86,13 @@ deps:
 check: deps all
 	@sh tests/run.sh
 
+#   The code's shape (tools/check_shape.py): no file over 800 lines, one
+#   owner of the write transaction, protocol/ the only writer of msgpack,
+#   no include cycle, one class per file. make check runs it too.
+check-shape:
+	/usr/bin/python3 tools/check_shape.py --self-test
+	/usr/bin/python3 tools/check_shape.py
+
 #   Everything built with AddressSanitizer + UndefinedBehaviorSanitizer, and
 #   the self tests and integration tests run on that build (the daemon must
 #   stop cleanly: any sanitizer report fails it).
@@ -206,6 +213,6 @@ deb: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run deps check check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
+.PHONY: all run deps check check-shape check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -13,6 +13,9 @@
 #include "hs_query.h"
 #include "hs_keys.h"
 #include "hs_log.h"
+#include <sched.h>
+#include <sys/syscall.h>
+
 
 #define WRITES_MAX 256          //  writes waiting for the writer's answer
 #define REQUESTS_PER_TURN 64    //  requests read before the pipe is looked at again
@@ -285,6 +288,9 @@ s_bind (s_actor_t *self, char *error, size_t error_size)
     hs_config_t *config = self->config;
     self->socket = zsock_new (ZMQ_ROUTER);
     assert (self->socket);
+    //  Its own I/O thread (when the context has two): big answers never
+    //  queue up in front of the writer's messages.
+    zsock_set_affinity (self->socket, 2);
     zsock_set_maxmsgsize (self->socket, (int) config->limits.max_body);
     zsock_set_sndtimeo (self->socket, 0);
     zsock_set_rcvtimeo (self->socket, 0);
@@ -314,6 +320,11 @@ static void
 s_actor (zsock_t *pipe, void *arg)
 {
     s_start_t *start = (s_start_t *) arg;
+    //  Two threads on a small machine: when both want the processor, the
+    //  writer (commits, alerts) goes first and a query waits a little.
+    struct sched_param param = { 0 };
+    if (sched_setscheduler ((pid_t) syscall (SYS_gettid), SCHED_IDLE, &param))
+        hs_log_debug ("hs_api: cannot lower the api thread's priority: %s", strerror (errno));
     s_actor_t *self = (s_actor_t *) zmalloc (sizeof (s_actor_t));
     self->pipe = pipe;
     self->store = start->reader;
@@ -324,7 +335,8 @@ s_actor (zsock_t *pipe, void *arg)
     self->reply = hs_pack_new ();
     self->metrics = hs_metrics_new ();
     start->status = s_bind (self, start->error, sizeof (start->error));
-    bool running = start->status == 0;
+    bool started = start->status == 0;
+    bool running = started;
     zsock_signal (pipe, 0);             //  `start` is the creator's again from here
     zpoller_t *poller = running? zpoller_new (pipe, self->socket, NULL): NULL;
     while (running) {
@@ -364,7 +376,7 @@ s_actor (zsock_t *pipe, void *arg)
     free (self->snapshot);
     free (self);
     //  Wait for the $TERM if the start failed (the creator destroys us).
-    if (!running) {
+    if (!started) {
         zmsg_t *term = zmsg_recv (pipe);
         zmsg_destroy (&term);
     }

@@ -59,6 +59,10 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     self->publish = zsock_new (ZMQ_XPUB);
     self->submit = zsock_new (ZMQ_ROUTER);
     assert (self->ingest && self->publish && self->submit);
+    //  The first I/O thread; the api's answers have the second (hs_api).
+    zsock_set_affinity (self->ingest, 1);
+    zsock_set_affinity (self->publish, 1);
+    zsock_set_affinity (self->submit, 1);
 
     zsock_set_rcvhwm (self->ingest, config->ingest_hwm);
     zsock_set_maxmsgsize (self->ingest, (int) config->max_message);

@@ -252,6 +252,8 @@ main (int argc, char *argv [])
         }
         hs_log_open (HS_LOG_TO_SYSLOG, "huishangd");
     }
+    //  Two I/O threads: one for the messages, one for the api's answers.
+    zsys_set_io_threads (2);
     hs_engine_t *engine = hs_engine_new (config, error, sizeof (error));
     if (!engine) {
         hs_log_error ("huishangd: %s", error);

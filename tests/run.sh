@@ -8,7 +8,23 @@ unit_log=$(mktemp)
 unit_err=$(mktemp)
 integration_log=$(mktemp)
 fuzz_log=$(mktemp)
-trap 'rm -f "$unit_log" "$unit_err" "$integration_log" "$fuzz_log"' EXIT
+shape_log=$(mktemp)
+trap 'rm -f "$unit_log" "$unit_err" "$integration_log" "$fuzz_log" "$shape_log"' EXIT
+
+echo "== the code's shape (tools/check_shape.py)"
+shape_passed=0
+shape_failed=0
+for step in --self-test ""; do
+    if $PYTHON tools/check_shape.py $step >"$shape_log" 2>&1; then
+        echo "ok   check_shape ${step:-tree} ($(tail -n 1 "$shape_log"))"
+        shape_passed=$((shape_passed + 1))
+    else
+        echo "FAIL check_shape ${step:-tree}"
+        cat "$shape_log"
+        shape_failed=$((shape_failed + 1))
+    fi
+done
+shape_line="$shape_passed passed, $shape_failed failed"
 
 echo "== self tests ($BUILD/hs_selftest)"
 $BUILD/hs_selftest 2>"$unit_err" | tee "$unit_log"
@@ -20,7 +36,8 @@ fi
 echo "== integration tests (tests/integration: the real huishangd, python3-zmq, mdb_stat)"
 $PYTHON tests/integration/run.py "$@" | tee "$integration_log"
 
-lines="$(tail -n 1 "$unit_log")
+lines="$shape_line
+$(tail -n 1 "$unit_log")
 $(tail -n 1 "$integration_log")"
 if [ -z "$HS_NO_FUZZ" ] && command -v clang >/dev/null 2>&1; then
     echo "== fuzzers, briefly (make fuzz runs them longer)"

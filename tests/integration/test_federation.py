@@ -5,13 +5,14 @@ the middle and still ends with every forwarded report exactly once."""
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 
 import lmdb
 import msgpack
 
-from harness import ROOT, Daemon, config_copy, local_ms, replay_all, report
+from harness import CLIENT, ROOT, Daemon, config_copy, local_ms, replay_all, report
 
 DISTRICTS = ("putuo", "jingan", "xuhui")
 
@@ -230,6 +231,12 @@ def test_weekly_briefing_goes_up_as_a_district_briefing():
         time.sleep(0.5)
         assert not any(e["topic"] == "warning.feed" for e in replay_all(city)), replay_all(city)
         watcher.close()
+        # the city's store, with a briefing from below in it, is sound
+        # (huishang 0.4's verify called its dedup key 'b/...' malformed)
+        result = subprocess.run([CLIENT, "verify", "--store", city.store], capture_output=True,
+                                text=True, timeout=30)
+        assert result.returncode == 0 and "sound" in result.stdout, result.stdout + result.stderr
+        assert "malformed" not in result.stdout and "problem" not in result.stdout, result.stdout
     finally:
         for daemon in daemons:
             daemon.cleanup()
