@@ -115,7 +115,9 @@ memcheck: all
 #   The benchmark (tests/bench/hs_bench.c): raw libzmq, raw LMDB and the
 #   daemon end to end in one run; SIZE=quick (about a minute) or full.
 SIZE ?= quick
-$(BUILD)/hs_bench: $(BUILD)/tests/bench/hs_bench.o $(PROTO_LIB)
+BENCH_OBJ = $(BUILD)/tests/bench/hs_bench.o $(BUILD)/tests/bench/hs_bench_raw.o \
+            $(BUILD)/tests/bench/hs_bench_daemon.o $(BUILD)/tests/bench/hs_bench_api.o
+$(BUILD)/hs_bench: $(BENCH_OBJ) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 bench: all $(BUILD)/hs_bench

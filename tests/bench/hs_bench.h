@@ -1,0 +1,88 @@
+/*  =========================================================================
+    hs_bench - what the benchmark's parts share: sizes, the daemon under
+    test, the report it is fed, and the drivers
+    =========================================================================
+*/
+
+#ifndef HS_BENCH_H_INCLUDED
+#define HS_BENCH_H_INCLUDED
+
+#include "../../protocol/hs_protocol.h"
+#include <czmq.h>
+#include <lmdb.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <math.h>
+
+typedef struct {
+    const char *name;
+    int64_t n_throughput;       //  messages for the throughput runs
+    int64_t n1, n2;             //  memory checkpoints (reports stored)
+    double latency_seconds;     //  per rate
+    int64_t n_ack;              //  acknowledged submits per feeder count
+    int64_t api_cases;          //  the api under load: cases stored
+    int64_t api_open;           //  ... and open of them
+} bench_size_t;
+
+extern bench_size_t bench_sizes [];
+
+typedef struct {
+    char folder [256];
+    char ingest [300], publish [300], api [300], submit [300], store [300], config [300];
+    const char *binary;
+    pid_t pid;
+    zactor_t *floor;            //  instead of a daemon, the floor pipeline
+    const char *notify;         //  NOTIFY_SOCKET for it (with a 1 s watchdog), or NULL
+} bench_daemon_t;
+
+//  The floor pipeline's endpoints and folder.
+typedef struct {
+    const char *ingest, *publish, *folder;
+} bench_floor_args_t;
+
+//  A realistic report body, ~450 bytes; its id is "<prefix>-<index>-<µs>".
+void bench_report (hs_pack_t *pack, int64_t index, int64_t at, const char *prefix);
+double bench_seconds (int64_t start_us);
+
+//  The physical costs (hs_bench_raw.c).
+double bench_raw_zmq (const char *endpoint, int64_t count, hs_pack_t *body);
+double bench_raw_lmdb (const char *folder, int64_t count, int batch, hs_pack_t *body, int64_t *bytes);
+void bench_floor_pipeline (zsock_t *pipe, void *arg);
+
+//  The daemon under test (hs_bench_daemon.c).
+int64_t bench_health_once (bench_daemon_t *daemon, const char *section, const char *name, int timeout);
+int64_t bench_health_counter (bench_daemon_t *daemon, const char *section, const char *name);
+double bench_daemon_start (bench_daemon_t *daemon);
+void bench_daemon_stop (bench_daemon_t *daemon);
+int64_t bench_rss_kb (pid_t pid);
+int64_t bench_file_size (const char *path);
+//  Send `count` reports at `rate` (0: full speed) and count their alerts
+//  (each handed to `on_alert` when given). Returns reports per second,
+//  from the first send to the last alert; fills latencies (µs) when given.
+typedef void (bench_alert_fn) (void *arg, const msgpack_object *alert);
+double bench_drive (bench_daemon_t *daemon, int64_t first, int64_t count, double rate,
+                    const char *prefix, bool prebuilt, int64_t *latencies,
+                    bench_alert_fn *on_alert, void *arg);
+int bench_compare (const void *a, const void *b);
+double bench_percentile (int64_t *values, int64_t count, double percent);
+double bench_ack (bench_daemon_t *daemon, int feeders, int64_t per_feeder, int64_t first);
+void bench_table_bytes (const char *store, int64_t reports);
+
+//  The api under load (hs_bench_api.c): figures for the table.
+typedef struct {
+    int64_t cases, open;        //  stored, and open of them
+    double fill_seconds;
+    double query_p50_ms, query_p99_ms;      //  cases status=open limit=100, alone
+    double unloaded_p99_ms;     //  report -> alert at 1000/s with no queries, for comparison
+    double loaded_p99_ms;       //  report -> alert at 1000/s while queries run back to back
+    double loaded_achieved;     //  reports/s achieved meanwhile
+    int64_t queries;            //  answered meanwhile
+    double watchdog_gap_ms;     //  the longest gap between the writer's watchdog pings
+} bench_api_t;
+
+void bench_api_load (const char *folder, const char *binary, const char *config, int64_t cases,
+                     int64_t open, double seconds, bench_api_t *result);
+//  Its rows of the table.
+void bench_api_print (const bench_api_t *api);
+
+#endif
