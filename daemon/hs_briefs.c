@@ -332,10 +332,7 @@ hs_briefs_test (bool verbose)
     int64_t start = 1780273790000LL;
     hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_briefs", start, 60);
     hs_txn_t *txn = fixture->txn;
-    zsock_t *watcher = zsock_new_sub ("inproc://hs_briefs_test_publish", "brief.");
-    zsock_set_rcvtimeo (watcher, 2000);
-    zclock_sleep (50);
-    hs_bus_subscriptions (fixture->bus);
+    zsock_t *watcher = hs_txn_fixture_watch (fixture, "brief.");
     hs_stats_t *stats = hs_stats_new (txn);
     hs_briefs_t *briefs = hs_briefs_new (txn, stats, fixture->config);
     assert (hs_briefs_next (briefs) == 0);

@@ -248,17 +248,9 @@ hs_feeds_test (bool verbose)
         printf (" * hs_feeds: ");
     hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_feeds", 1780000000000LL, 100000);
     hs_config_t *config = fixture->config;
-    hs_store_t *store = fixture->store;
-    hs_bus_t *bus = fixture->bus;
     hs_txn_t *txn = fixture->txn;
     config->silence_ms = 60000;
-    zsock_t *watcher = zsock_new_sub ("inproc://hs_feeds_test_publish", "warning.feed");
-    zsock_set_rcvtimeo (watcher, 2000);
-    zclock_sleep (50);
-    hs_bus_subscriptions (bus);
-    (void) config;
-    (void) store;
-    (void) bus;
+    zsock_t *watcher = hs_txn_fixture_watch (fixture, "warning.feed");
     hs_stats_t *stats = hs_stats_new (txn);
     hs_notices_t *notices = hs_notices_new (txn, stats);
     s_test_t test = { hs_feeds_new (txn, notices, config), 1, false };

@@ -333,10 +333,7 @@ hs_meetings_test (bool verbose)
     hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_meetings", 1780000000000LL, 1);
     hs_config_t *config = fixture->config;
     hs_txn_t *txn = fixture->txn;
-    zsock_t *watcher = zsock_new_sub ("inproc://hs_meetings_test_publish", "");
-    zsock_set_rcvtimeo (watcher, 2000);
-    zclock_sleep (50);
-    hs_bus_subscriptions (fixture->bus);
+    zsock_t *watcher = hs_txn_fixture_watch (fixture, "");
     hs_stats_t *stats = hs_stats_new (txn);
     hs_notices_t *notices = hs_notices_new (txn, stats);
     hs_timers_t *timers = hs_timers_new (fixture->store);

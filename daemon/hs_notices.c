@@ -114,17 +114,8 @@ hs_notices_test (bool verbose)
     if (verbose)
         printf (" * hs_notices: ");
     hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_notices", 1780000000000LL, 1);
-    hs_config_t *config = fixture->config;
-    hs_store_t *store = fixture->store;
-    hs_bus_t *bus = fixture->bus;
     hs_txn_t *txn = fixture->txn;
-    zsock_t *watcher = zsock_new_sub ("inproc://hs_notices_test_publish", "");
-    zsock_set_rcvtimeo (watcher, 2000);
-    zclock_sleep (50);
-    hs_bus_subscriptions (bus);
-    (void) config;
-    (void) store;
-    (void) bus;
+    zsock_t *watcher = hs_txn_fixture_watch (fixture, "");
     hs_stats_t *stats = hs_stats_new (txn);
     s_test_t test = { hs_notices_new (txn, stats), (hs_case_t *) zmalloc (sizeof (hs_case_t)) };
     hs_report_t report = { .id = "h1", .source = "hrss", .street = "wanli", .enterprise = "某厂",

@@ -81,10 +81,10 @@ hs_reject_note (hs_reject_t *self, const hs_why_t *why, zmsg_t *msg,
     s_topic_text (msg, topic, sizeof (topic));
     if (now_ms - reason->logged_at >= self->interval_ms) {
         if (reason->held_back)
-            hs_log_warning ("hs_ingest: rejected (%s) topic '%s': %s (and %llu more '%s' since the last report)",
+            hs_log_warning ("hs_reject: rejected (%s) topic '%s': %s (and %llu more '%s' since the last report)",
                           why->code, topic, why->detail, (unsigned long long) reason->held_back, why->code);
         else
-            hs_log_warning ("hs_ingest: rejected (%s) topic '%s': %s", why->code, topic, why->detail);
+            hs_log_warning ("hs_reject: rejected (%s) topic '%s': %s", why->code, topic, why->detail);
         reason->logged_at = now_ms;
         reason->held_back = 0;
     }
@@ -164,7 +164,7 @@ hs_reject_tick (hs_reject_t *self, int64_t now_ms)
     for (size_t index = 0; index < self->size; index++) {
         s_reason_t *reason = &self->reasons [index];
         if (reason->held_back && now_ms - reason->logged_at >= self->interval_ms) {
-            hs_log_warning ("hs_engine: %llu more messages rejected (%s) in the last %llds",
+            hs_log_warning ("hs_reject: %llu more messages rejected (%s) in the last %llds",
                           (unsigned long long) reason->held_back, reason->code,
                           (long long) ((now_ms - reason->logged_at) / 1000));
             reason->held_back = 0;

@@ -304,6 +304,18 @@ hs_txn_fixture_new (const char *name, int64_t start, double scale)
     return self;
 }
 
+zsock_t *
+hs_txn_fixture_watch (hs_txn_fixture_t *self, const char *prefix)
+{
+    zsock_t *watcher = zsock_new_sub (self->config->publish, prefix);
+    assert (watcher);
+    zsock_set_rcvtimeo (watcher, 2000);
+    //  Let the subscription reach the publisher before anything goes out.
+    zclock_sleep (50);
+    hs_bus_subscriptions (self->bus);
+    return watcher;
+}
+
 void
 hs_txn_fixture_destroy (hs_txn_fixture_t **self_p)
 {
@@ -402,10 +414,7 @@ hs_txn_test (bool verbose)
     hs_bus_t *bus = fixture->bus;
     hs_clock_t *clock = fixture->clock;
     hs_txn_t *txn = fixture->txn;
-    zsock_t *watcher = zsock_new_sub ("inproc://hs_txn_test_publish", "warning.");
-    zsock_set_rcvtimeo (watcher, 2000);
-    zclock_sleep (50);
-    hs_bus_subscriptions (bus);
+    zsock_t *watcher = hs_txn_fixture_watch (fixture, "warning.");
     s_probe_t probe = { .txn = txn };
     hs_txn_participant_t participant = {
         "probe", s_probe_prepare, s_probe_commit, s_probe_abort, s_probe_emitted, &probe

@@ -111,6 +111,9 @@ typedef struct {
 
 hs_txn_fixture_t *hs_txn_fixture_new (const char *name, int64_t start, double scale);
 void hs_txn_fixture_destroy (hs_txn_fixture_t **self_p);
+//  A subscriber to the fixture's publish socket, on `prefix`, its
+//  subscription already seen by the bus; the caller destroys it.
+zsock_t *hs_txn_fixture_watch (hs_txn_fixture_t *self, const char *prefix);
 
 void hs_txn_test (bool verbose);
 

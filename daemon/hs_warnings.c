@@ -343,15 +343,8 @@ hs_warnings_test (bool verbose)
     hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_warnings", 1780000000000LL, 1);
     hs_config_t *config = fixture->config;
     hs_store_t *store = fixture->store;
-    hs_bus_t *bus = fixture->bus;
     hs_txn_t *txn = fixture->txn;
-    zsock_t *watcher = zsock_new_sub ("inproc://hs_warnings_test_publish", "warning.");
-    zsock_set_rcvtimeo (watcher, 2000);
-    zclock_sleep (50);
-    hs_bus_subscriptions (bus);
-    (void) config;
-    (void) store;
-    (void) bus;
+    zsock_t *watcher = hs_txn_fixture_watch (fixture, "warning.");
     hs_stats_t *stats = hs_stats_new (txn);
     hs_notices_t *notices = hs_notices_new (txn, stats);
     s_test_t test;
