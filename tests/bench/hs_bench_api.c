@@ -125,7 +125,7 @@ s_watchdog (zsock_t *pipe, void *arg)
     unlink (path);
     if (bind (fd, (struct sockaddr *) &address, sizeof (address))) {
         fprintf (stderr, "hs_bench: cannot bind %s: %s\n", path, strerror (errno));
-        exit (1);
+        _exit (1);     //  not exit: czmq's atexit would assert on live actors
     }
     zsock_signal (pipe, 0);
     int64_t last = 0, gap = 0;

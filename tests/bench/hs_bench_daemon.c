@@ -5,6 +5,7 @@
 */
 
 #include "hs_bench.h"
+#include <sys/prctl.h>
 
 static const char *s_streets [] = {
     "caoyang", "changfeng", "changshou", "ganquan", "shiquan",
@@ -90,6 +91,8 @@ bench_daemon_start (bench_daemon_t *daemon)
     int64_t start = zclock_usecs ();
     daemon->pid = fork ();
     if (daemon->pid == 0) {
+        //  A bench that dies, however, takes its daemon with it.
+        prctl (PR_SET_PDEATHSIG, SIGTERM);
         char log [320];
         snprintf (log, sizeof (log), "%s/huishangd.log", daemon->folder);
         FILE *out = freopen (log, "a", stderr);
@@ -105,9 +108,17 @@ bench_daemon_start (bench_daemon_t *daemon)
         _exit (127);
     }
     while (bench_health_once (daemon, "counters", "reports", 200) < 0)
+        if (waitpid (daemon->pid, NULL, WNOHANG) == daemon->pid) {
+            fprintf (stderr, "hs_bench: huishangd exited at start (see %s/huishangd.log)\n",
+                     daemon->folder);
+            _exit (1);     //  not exit: czmq's atexit would assert on live actors
+        }
+        else
         if (bench_seconds (start) > 60) {
-            fprintf (stderr, "hs_bench: huishangd did not start\n");
-            exit (1);
+            fprintf (stderr, "hs_bench: huishangd did not start (see %s/huishangd.log)\n",
+                     daemon->folder);
+            bench_daemon_stop (daemon);
+            _exit (1);     //  not exit: czmq's atexit would assert on live actors
         }
     return bench_seconds (start);
 }
