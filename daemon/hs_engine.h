@@ -70,6 +70,13 @@ int hs_engine_batch (hs_engine_t *self, zlist_t *batch);
 int hs_engine_request (hs_engine_t *self, const char *command, const uint8_t *args,
                        size_t args_size, hs_pack_t *reply);
 
+//  The parts, borrowed (tests, the benchmark).
+hs_config_t *hs_engine_config (hs_engine_t *self);
+struct _hs_bus_t *hs_engine_bus (hs_engine_t *self);
+struct _hs_stats_t *hs_engine_stats (hs_engine_t *self);
+struct _hs_ingest_t *hs_engine_ingest (hs_engine_t *self);
+
+//  Self test (hs_engine_test.c).
 void hs_engine_test (bool verbose);
 
 #endif
