@@ -436,12 +436,20 @@ hs_config_test (bool verbose)
     char *file = zsys_sprintf ("%s/bad.cfg", folder);
     FILE *handle = fopen (file, "w");
     assert (handle);
-    fprintf (handle, "%s", hs_default_huishang_cfg);
-    fprintf (handle, "store\n    map_sise = 1G\n");
+    char *typo = strdup (hs_default_huishang_cfg);
+    memcpy (strstr (typo, "map_size ="), "map_sise =", 10);
+    fprintf (handle, "%s", typo);
     fclose (handle);
+    zstr_free (&typo);
     config = hs_config_load (file, error, sizeof (error));
     assert (!config);
     assert (strstr (error, "bad.cfg:") && strstr (error, "map_sise"));
+    //  So is a section given twice (the second would be ignored).
+    handle = fopen (file, "w");
+    fprintf (handle, "%sstore\n    map_size = 2G\n", hs_default_huishang_cfg);
+    fclose (handle);
+    config = hs_config_load (file, error, sizeof (error));
+    assert (!config && strstr (error, "'store' given twice"));
     //  A missing units file is named.
     handle = fopen (file, "w");
     fprintf (handle, "%s", hs_default_huishang_cfg);

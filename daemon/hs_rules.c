@@ -160,6 +160,10 @@ const hs_policy_t *hs_rules_policy (hs_rules_t *self) { return &self->policy; }
 hs_rules_t *
 hs_rules_load (hs_zpl_t *zpl, hs_units_t *units, char *error, size_t error_size)
 {
+    //  Nothing else at the top: a block beside `rules` would never apply.
+    static const char *top [] = { "rules", NULL };
+    if (hs_zpl_only_keys (zpl, hs_zpl_root (zpl), top, error, error_size))
+        return NULL;
     zconfig_t *root = zconfig_locate (hs_zpl_root (zpl), "rules");
     if (!root) {
         hs_zpl_error (zpl, NULL, error, error_size, "no 'rules' section");

@@ -27,6 +27,9 @@ s_code_valid (const char *code)
 hs_units_t *
 hs_units_load (hs_zpl_t *zpl, char *error, size_t error_size)
 {
+    static const char *top [] = { "units", NULL };
+    if (hs_zpl_only_keys (zpl, hs_zpl_root (zpl), top, error, error_size))
+        return NULL;
     zconfig_t *section = zconfig_locate (hs_zpl_root (zpl), "units");
     if (!section) {
         hs_zpl_error (zpl, NULL, error, error_size, "no 'units' section");

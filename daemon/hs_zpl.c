@@ -94,6 +94,21 @@ s_collect (hs_zpl_t *self, zconfig_t *node, zconfig_t ***nodes, size_t *count, s
     }
 }
 
+static int
+s_check_unique (hs_zpl_t *self, zconfig_t *node, char *error, size_t error_size)
+{
+    for (zconfig_t *child = zconfig_child (node); child; child = zconfig_next (child)) {
+        for (zconfig_t *later = zconfig_next (child); later; later = zconfig_next (later))
+            if (streq (zconfig_name (child), zconfig_name (later)))
+                return hs_zpl_error (self, later, error, error_size,
+                                     "'%s' given twice (first at line %d)", zconfig_name (later),
+                                     hs_zpl_line (self, child));
+        if (s_check_unique (self, child, error, error_size))
+            return -1;
+    }
+    return 0;
+}
+
 hs_zpl_t *
 hs_zpl_load_text (const char *text, const char *name, char *error, size_t error_size)
 {
@@ -158,6 +173,12 @@ hs_zpl_load_text (const char *text, const char *name, char *error, size_t error_
     }
     free (nodes);
     free (node_lines);
+    //  A name given twice among siblings is a setting or a section that
+    //  would be silently ignored (readers find the first): an error.
+    if (s_check_unique (self, root, error, error_size)) {
+        hs_zpl_destroy (&self);
+        return NULL;
+    }
 
     zdigest_t *digest = zdigest_new ();
     zdigest_update (digest, (const byte *) text, strlen (text));
@@ -287,6 +308,9 @@ hs_zpl_only_keys (hs_zpl_t *self, zconfig_t *node, const char *const *keys, char
             for (size_t index = 0; keys [index]; index++)
                 snprintf (expected + strlen (expected), sizeof (expected) - strlen (expected),
                           "%s%s", index? ", ": "", keys [index]);
+            if (node == self->root)
+                return hs_zpl_error (self, child, error, error_size, "unknown top-level block "
+                                     "'%s' (expected %s)", zconfig_name (child), expected);
             return hs_zpl_error (self, child, error, error_size, "unknown key '%s' in '%s' "
                                  "(expected %s)", zconfig_name (child), zconfig_name (node), expected);
         }
@@ -376,6 +400,17 @@ hs_zpl_test (bool verbose)
     assert (!zpl && strstr (error, "x.cfg:2:"));
     zpl = hs_zpl_load_text ("a\n\n    b = \"open\n", "x.cfg", error, sizeof (error));
     assert (!zpl && strstr (error, "x.cfg:3: unterminated"));
+    //  A name twice among siblings, at any depth, is refused at the second.
+    zpl = hs_zpl_load_text ("a\n    b = 1\n    b = 2\n", "x.cfg", error, sizeof (error));
+    assert (!zpl && streq (error, "x.cfg:3: 'b' given twice (first at line 2)"));
+    zpl = hs_zpl_load_text ("a\n    b = 1\nc\na\n", "x.cfg", error, sizeof (error));
+    assert (!zpl && streq (error, "x.cfg:4: 'a' given twice (first at line 1)"));
+    zpl = hs_zpl_load_text ("a\n    b = 1\nc\n    b = 1\n", "x.cfg", error, sizeof (error));
+    assert (zpl);       //  the same name under different parents is fine
+    static const char *top [] = { "a", NULL };
+    assert (hs_zpl_only_keys (zpl, hs_zpl_root (zpl), top, error, sizeof (error)) == -1);
+    assert (streq (error, "x.cfg:3: unknown top-level block 'c' (expected a)"));
+    hs_zpl_destroy (&zpl);
 
     int64_t value;
     assert (hs_zpl_duration ("24h", &value) == 0 && value == 86400000);

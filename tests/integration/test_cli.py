@@ -54,11 +54,33 @@ def test_check_config_reports_line_numbers():
         assert "thirty" in result.stderr
 
         config_copy(folder)
-        with open(config, "a") as handle:
-            handle.write("limits\n    max_bodyy = 12\n")
+        with open(config) as handle:
+            text = handle.read()
+        with open(config, "w") as handle:
+            handle.write(text.replace("    max_body = ", "    max_bodyy = "))
         result = run([DAEMON, "--check-config", "--config", config])
         assert result.returncode != 0 and "huishang.cfg:" in result.stderr
         assert "max_bodyy" in result.stderr
+
+        # a block given twice, or one that means nothing, would be ignored:
+        # refused at its line, in each file
+        config_copy(folder)
+        with open(config, "a") as handle:
+            handle.write("limits\n    max_body = 12\n")
+        result = run([DAEMON, "--check-config", "--config", config])
+        line = text.count("\n") + 1
+        assert result.returncode != 0, result.stderr
+        assert "huishang.cfg:%d: 'limits' given twice" % line in result.stderr, result.stderr
+        for extra, message in (("rules\n    severity\n", "'rules' given twice"),
+                               ("rulez\n    severity\n", "unknown top-level block 'rulez'")):
+            config_copy(folder)
+            with open(rules) as handle:
+                line = handle.read().count("\n") + 1
+            with open(rules, "a") as handle:
+                handle.write(extra)
+            result = run([DAEMON, "--check-config", "--config", config])
+            assert result.returncode != 0, result.stderr
+            assert "rules.cfg:%d: %s" % (line, message) in result.stderr, result.stderr
 
         config_copy(folder)
         with open(os.path.join(folder, "units.cfg"), "a") as handle:
