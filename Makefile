@@ -25,7 +25,7 @@ DAEMON   = daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_service.c daemon/hs_k
            daemon/hs_reject.c daemon/hs_flood.c daemon/hs_notices.c daemon/hs_windows.c \
            daemon/hs_warnings.c daemon/hs_feeds.c daemon/hs_ingest.c daemon/hs_meetings.c \
            daemon/hs_casework.c daemon/hs_briefs.c daemon/hs_forward.c daemon/hs_api.c \
-           daemon/hs_engine.c daemon/hs_engine_test.c
+           daemon/hs_engine.c daemon/hs_engine_test.c daemon/hs_fd.c
 CONFIGS  = config/huishang.cfg config/units.cfg config/rules.cfg config/holidays-cn-2026.txt
 
 PROTO_LIB  = $(BUILD)/libhs_proto.a

@@ -103,32 +103,44 @@ s_case (hs_client_t *client, hs_config_t *config, int argc, char *argv [], bool 
     }
     if (!hs_client_api_socket (client))
         return 1;
-    hs_pack_t *args = hs_pack_new ();
-    hs_request_encode (args, "id", argv [first], NULL);
-    hs_client_reply_t reply;
-    int rc = hs_client_request (client, "case", args, &reply);
-    hs_pack_destroy (&args);
-    if (rc == 0 && json)
-        huishang_print_json (reply.body, true);
-    else
-    if (rc == 0) {
-        const msgpack_object *kase = hs_proto_get (reply.body, "case");
-        const msgpack_object *history = hs_proto_get (reply.body, "history");
-        huishang_print_case (config->units, kase, true);
-        if (history && history->type == MSGPACK_OBJECT_ARRAY) {
-            printf (why? "decisions:\n": "history:\n");
-            for (uint32_t index = 0; index < history->via.array.size; index++) {
-                const msgpack_object *event = &history->via.array.ptr [index];
-                if (why && !s_decided (event))
-                    continue;
-                printf ("  ");
-                huishang_print_event (config->units, event);
+    //  A long history comes in pages (connections/reply_max on the
+    //  daemon): each reply's `next` is where the following one starts.
+    uint64_t from = 0;
+    int rc;
+    bool printed = false;
+    do {
+        hs_pack_t *args = hs_pack_new ();
+        hs_case_request_encode (args, argv [first], from);
+        hs_client_reply_t reply;
+        rc = hs_client_request (client, "case", args, &reply);
+        hs_pack_destroy (&args);
+        int64_t next = rc == 0? huishang_print_int (reply.body, "next"): 0;
+        if (rc == 0 && json)
+            huishang_print_json (reply.body, true);     //  one object per page
+        else
+        if (rc == 0) {
+            const msgpack_object *kase = hs_proto_get (reply.body, "case");
+            const msgpack_object *history = hs_proto_get (reply.body, "history");
+            if (!printed)
+                huishang_print_case (config->units, kase, true);
+            if (history && history->type == MSGPACK_OBJECT_ARRAY) {
+                if (!printed)
+                    printf (why? "decisions:\n": "history:\n");
+                for (uint32_t index = 0; index < history->via.array.size; index++) {
+                    const msgpack_object *event = &history->via.array.ptr [index];
+                    if (why && !s_decided (event))
+                        continue;
+                    printf ("  ");
+                    huishang_print_event (config->units, event);
+                }
             }
+            if (why && next <= 0)
+                s_print_routes (config->units, kase);
+            printed = true;
         }
-        if (why)
-            s_print_routes (config->units, kase);
-    }
-    hs_client_reply_destroy (&reply);
+        hs_client_reply_destroy (&reply);
+        from = next > 0 && (uint64_t) next > from? (uint64_t) next: 0;
+    } while (rc == 0 && from && !zsys_interrupted);
     return rc == 0? 0: 1;
 }
 

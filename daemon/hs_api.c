@@ -13,6 +13,7 @@
 #include "hs_query.h"
 #include "hs_keys.h"
 #include "hs_log.h"
+#include "hs_fd.h"
 #include <sched.h>
 #include <sys/syscall.h>
 
@@ -43,6 +44,9 @@ typedef struct {
     bool metrics_failing;       //  the last write failed (logged once)
     zmsg_t *writes [WRITES_MAX];    //  envelopes of writes in flight, by tag % WRITES_MAX
     uint64_t next_tag;
+    uint64_t dropped;           //  replies a peer's full queue (or its going) dropped
+    uint64_t revoked;           //  requests refused: the certificate was removed
+    int64_t revoked_logged;     //  zclock_mono () of the last log of a refusal
 } s_actor_t;
 
 struct _hs_api_t {
@@ -81,6 +85,29 @@ s_metrics_page (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
         memset (&stats, 0, sizeof (stats));
     hs_stats_metrics (snapshot, &stats, config->district, hs_rules_version (config->rules),
                       config->map_size_max, s_overdue (store), page);
+    const hs_health_counters_t *c = &snapshot->counters;
+    struct { const char *name, *help; uint64_t value; } own [] = {
+        { "huishang_api_dropped_total", "Api replies dropped: the peer did not read them "
+          "(connections/api_hwm) or was gone.", c->api_dropped },
+        { "huishang_api_revoked_total", "Api requests refused: the connection's certificate "
+          "was removed.", c->api_revoked },
+        { "huishang_connections_refused_total", "Connections closed at once: the descriptors "
+          "for connections were used up (connections/fd_reserve).", c->connections_refused }
+    };
+    for (size_t index = 0; index < sizeof (own) / sizeof (own [0]); index++) {
+        hs_metrics_family (page, own [index].name, "counter", own [index].help);
+        hs_metrics_sample (page, (double) own [index].value, NULL);
+    }
+}
+
+//  The api's own counters into its copy of the writer's snapshot, which
+//  health and the metrics page are made from.
+static void
+s_own_counters (s_actor_t *self)
+{
+    self->snapshot->counters.api_dropped = self->dropped;
+    self->snapshot->counters.api_revoked = self->revoked;
+    self->snapshot->counters.connections_refused = hs_fd_refused ();
 }
 
 int
@@ -130,12 +157,12 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
             rc = hs_why (&why, "store", "the store could not be read");
         else {
             if (streq (command, "case"))
-                rc = hs_query_case (store, map, reply, &why);
+                rc = hs_query_case (store, config, map, reply, &why);
             else
             if (streq (command, "cases"))
                 rc = hs_query_cases (store, config, map, reply, &why);
             else
-                rc = hs_query_replay (store, map, reply, &why);
+                rc = hs_query_replay (store, config, map, reply, &why);
             hs_store_view_end (store);
         }
     }
@@ -154,8 +181,35 @@ s_send (s_actor_t *self, zmsg_t **envelope_p, bool ok, const void *body, size_t 
     *envelope_p = NULL;
     zmsg_addstr (reply, ok? "ok": "error");
     zmsg_addmem (reply, body, size);
-    zmsg_send (&reply, self->socket);
+    //  ROUTER_MANDATORY: a peer whose queue is full (api_hwm replies it
+    //  has not read) or who has gone makes the send fail, and the reply
+    //  is dropped here, counted, instead of queued without bound.
+    if (zmsg_send (&reply, self->socket))
+        self->dropped++;
     zmsg_destroy (&reply);
+}
+
+//  With keys on the api: is the certificate of the request's connection
+//  still allowed? Checked on every request, so removing a certificate
+//  cuts off a connection already open. Answers `revoked` when not.
+static bool
+s_allowed (s_actor_t *self, zframe_t *frame, zmsg_t **envelope_p)
+{
+    if (!self->keys || (frame && hs_keys_allowed (self->keys, frame)))
+        return true;
+    self->revoked++;
+    int64_t now = zclock_mono ();
+    if (!self->revoked_logged || now - self->revoked_logged >= self->config->reject_interval_ms) {
+        self->revoked_logged = now;
+        hs_log_warning ("hs_api: a request refused: its connection's certificate is no longer "
+                        "in %s (%llu refused so far)", self->config->clients_dir,
+                        (unsigned long long) self->revoked);
+    }
+    hs_why_t why;
+    hs_why (&why, "revoked", "this connection's certificate is no longer allowed");
+    s_error (self->reply, &why);
+    s_send (self, envelope_p, false, hs_pack_data (self->reply), hs_pack_size (self->reply));
+    return false;
 }
 
 //  One request off the socket.
@@ -171,6 +225,9 @@ s_serve (s_actor_t *self, zmsg_t *request)
         zmsg_append (envelope, &delimiter);
     }
     zframe_t *command_frame = zmsg_first (request);
+    if (!s_allowed (self, command_frame, &envelope))
+        return;
+    s_own_counters (self);
     const char *signer = NULL;
     if (self->secure)
         signer = self->keys && command_frame? hs_keys_unit (self->keys, command_frame): NULL;
@@ -267,6 +324,7 @@ s_metrics_tick (s_actor_t *self)
     if (!config->metrics_file || zclock_mono () < self->metrics_at)
         return;
     self->metrics_at = zclock_mono () + config->metrics_interval_ms;
+    s_own_counters (self);
     s_metrics_page (self->store, config, self->snapshot, self->metrics);
     if (hs_metrics_write (self->metrics, config->metrics_file)) {
         if (!self->metrics_failing)
@@ -294,6 +352,12 @@ s_bind (s_actor_t *self, char *error, size_t error_size)
     zsock_set_maxmsgsize (self->socket, (int) config->limits.max_body);
     zsock_set_sndtimeo (self->socket, 0);
     zsock_set_rcvtimeo (self->socket, 0);
+    //  A peer that never reads holds at most api_hwm replies (each at most
+    //  about reply_max: hs_query pages): the rest are dropped, counted.
+    zsock_set_sndhwm (self->socket, config->api_hwm);
+    zsock_set_rcvhwm (self->socket, config->api_hwm);
+    zsock_set_router_mandatory (self->socket, 1);
+    zsock_set_handshake_ivl (self->socket, (int) config->handshake_timeout_ms);
     self->secure = config->security;
     if (config->security && config->secure_dashboards) {
         zcert_t *cert = zcert_load (config->server_cert);

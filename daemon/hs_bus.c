@@ -36,8 +36,11 @@ s_secure (zsock_t *sock, zcert_t *cert)
 
 static int
 s_bind (zsock_t *sock, const char *name, const char *endpoint, char *error, size_t error_size,
-        bool secure)
+        bool secure, int handshake_ms)
 {
+    //  A peer that connects and never finishes its handshake holds a
+    //  descriptor only this long (libzmq's default is 30 s).
+    zsock_set_handshake_ivl (sock, handshake_ms);
     if (zsock_bind (sock, "%s", endpoint) == -1) {
         snprintf (error, error_size, "cannot bind %s endpoint %s: %s",
                   name, endpoint, zmq_strerror (zmq_errno ()));
@@ -109,10 +112,12 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
                        zcert_public_txt (cert), config->clients_dir);
         zcert_destroy (&cert);
     }
-    if (s_bind (self->ingest, "ingest", config->ingest, error, error_size, config->security)
+    if (s_bind (self->ingest, "ingest", config->ingest, error, error_size, config->security,
+                (int) config->handshake_timeout_ms)
     ||  s_bind (self->publish, "publish", config->publish, error, error_size,
-                config->security && config->secure_dashboards)
-    ||  s_bind (self->submit, "submit", config->submit, error, error_size, config->security))
+                config->security && config->secure_dashboards, (int) config->handshake_timeout_ms)
+    ||  s_bind (self->submit, "submit", config->submit, error, error_size, config->security,
+                (int) config->handshake_timeout_ms))
         hs_bus_destroy (&self);
     return self;
 }

@@ -40,16 +40,20 @@ static const char *s_metrics_keys [] = { "file", "interval", NULL };
 static const char *s_upstream_keys [] = {
     "submit", "unit", "topics", "timeout", "cert", "server_cert", NULL
 };
+static const char *s_connections_keys [] = {
+    "handshake_timeout", "fd_reserve", "api_hwm", "reply_max", NULL
+};
 
 static int
 s_check_keys (hs_zpl_t *zpl, char *error, size_t error_size)
 {
     static const char *sections [] = {
-        "server", "store", "limits", "log", "calendar", "feeds", "security", "metrics", "upstream", NULL
+        "server", "store", "limits", "log", "calendar", "feeds", "security", "metrics", "upstream",
+        "connections", NULL
     };
     static const char **keys [] = { s_server_keys, s_store_keys, s_limits_keys, s_log_keys,
                                     s_calendar_keys, s_feeds_keys, s_security_keys, s_metrics_keys,
-                                    s_upstream_keys };
+                                    s_upstream_keys, s_connections_keys };
     for (zconfig_t *section = zconfig_child (hs_zpl_root (zpl)); section; section = zconfig_next (section)) {
         int found = -1;
         for (int index = 0; sections [index]; index++)
@@ -234,6 +238,25 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("security/dashboards", false, 0, 1, self->secure_dashboards);
     TEXT ("security/server_cert", &self->server_cert);
     TEXT ("security/clients", &self->clients_dir);
+    //  Connections (optional: a file from 0.4 has none): how long a peer
+    //  may take to finish its handshake, descriptors kept from peers, and
+    //  what one api peer may be answered and queued.
+    self->handshake_timeout_ms = 5000;
+    self->fd_reserve = 64;
+    self->api_hwm = 16;
+    self->reply_max = 1 << 20;
+    if (zconfig_locate (hs_zpl_root (zpl), "connections/handshake_timeout")) {
+        NUMBER ("connections/handshake_timeout", true, 100, 3600000, self->handshake_timeout_ms);
+    }
+    if (zconfig_locate (hs_zpl_root (zpl), "connections/fd_reserve")) {
+        NUMBER ("connections/fd_reserve", false, 8, 1 << 20, self->fd_reserve);
+    }
+    if (zconfig_locate (hs_zpl_root (zpl), "connections/api_hwm")) {
+        NUMBER ("connections/api_hwm", false, 1, 1 << 20, self->api_hwm);
+    }
+    if (zconfig_locate (hs_zpl_root (zpl), "connections/reply_max")) {
+        NUMBER ("connections/reply_max", false, 4096, 1 << 30, self->reply_max);
+    }
 #undef TEXT
 #undef NUMBER
     if (!rc && (self->log_level = hs_log_level_parse (self->log_level_name)) < 0)
@@ -376,6 +399,10 @@ hs_config_keep (hs_config_t *fresh, const hs_config_t *running)
     fresh->publish_hwm = running->publish_hwm;
     fresh->time_scale = running->time_scale;
     fresh->time_start = running->time_start;
+    //  Set on the sockets and the descriptor table at start.
+    fresh->handshake_timeout_ms = running->handshake_timeout_ms;
+    fresh->fd_reserve = running->fd_reserve;
+    fresh->api_hwm = running->api_hwm;
 }
 
 void

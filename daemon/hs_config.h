@@ -59,6 +59,10 @@ typedef struct {
     hs_calendar_t *calendar;    //  working days, from the holiday lists
     double time_scale;          //  daemon clock speed (--time-scale), 1 normally
     int64_t time_start;         //  daemon clock start (--time-start), 0: now
+    int64_t handshake_timeout_ms;   //  ZMQ_HANDSHAKE_IVL on every bound socket
+    int fd_reserve;             //  descriptors no connection may take (hs_fd)
+    int api_hwm;                //  ZMQ_SNDHWM/RCVHWM per api peer (replies queued)
+    int64_t reply_max;          //  bytes of records in one api reply: more is paged
 } hs_config_t;
 
 //  Load a config file, or the built-in defaults when `path` is NULL.

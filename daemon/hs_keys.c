@@ -5,16 +5,21 @@
 
 #include "hs_keys.h"
 #include "../protocol/hs_proto.h"
+#include "hs_log.h"
 #include <sys/stat.h>
+#include <sys/resource.h>
+#include <fcntl.h>
 #include <dirent.h>
 
 struct _hs_keys_t {
     char *clients_dir;          //  the allowed certificates
     zhashx_t *units;            //  public key (Z85) -> unit code
+    zhashx_t *others;           //  public keys allowed that name no unit (dashboards' own tools)
     struct timespec mtime;      //  the folder's mtime when units was read
     int64_t loaded;             //  zclock_mono () of the last read
     int64_t checked;            //  zclock_mono () of the last look
     char unit [HS_CODE_MAX + 1];    //  the last answer
+    bool failing;               //  the last read failed (logged once)
 };
 
 static void
@@ -24,27 +29,67 @@ s_free (void **item)
     *item = NULL;
 }
 
-static void
+//  Read the folder into a fresh table; swap it in only if the whole read
+//  went well. A folder that cannot be opened, or a certificate that
+//  cannot be read for want of descriptors or memory, keeps the last good
+//  table (logged once until a read succeeds again): a failed read must
+//  never revoke every unit. Returns 0 or -1.
+static int
 s_load (hs_keys_t *self)
 {
-    zhashx_purge (self->units);
+    zhashx_t *units = zhashx_new ();
+    zhashx_set_destructor (units, s_free);
+    zhashx_t *others = zhashx_new ();
+    int rc = 0;
+    int error = 0;
     DIR *folder = opendir (self->clients_dir);
-    if (!folder)
-        return;
+    if (!folder) {
+        rc = -1;
+        error = errno;
+    }
     struct dirent *entry;
-    while ((entry = readdir (folder))) {
+    while (folder && rc == 0 && (entry = readdir (folder))) {
         size_t length = strlen (entry->d_name);
         if (entry->d_name [0] == '.' || (length > 7 && streq (entry->d_name + length - 7, "_secret")))
             continue;
         char *path = zsys_sprintf ("%s/%s", self->clients_dir, entry->d_name);
-        zcert_t *cert = zcert_load (path);
+        errno = 0;
+        zcert_t *cert = path? zcert_load (path): NULL;
+        if (!cert && (!path || errno == EMFILE || errno == ENFILE || errno == ENOMEM)) {
+            rc = -1;
+            error = path? errno: ENOMEM;
+        }
         const char *unit = cert? zcert_meta (cert, "unit"): NULL;
         if (unit)
-            zhashx_update (self->units, zcert_public_txt (cert), strdup (unit));
+            zhashx_update (units, zcert_public_txt (cert), strdup (unit));
+        else
+        if (cert)
+            zhashx_update (others, zcert_public_txt (cert), "");
         zcert_destroy (&cert);
         zstr_free (&path);
     }
-    closedir (folder);
+    if (folder)
+        closedir (folder);
+    if (rc == 0) {
+        zhashx_destroy (&self->units);
+        zhashx_destroy (&self->others);
+        self->units = units;
+        self->others = others;
+        if (self->failing)
+            hs_log_notice ("hs_keys: the certificates in %s are read again (%zu keys)",
+                           self->clients_dir, zhashx_size (self->units));
+        self->failing = false;
+    }
+    else {
+        zhashx_destroy (&units);
+        zhashx_destroy (&others);
+        if (!self->failing)
+            hs_log_error ("hs_keys: cannot read the certificates in %s (%s): the last %zu keys "
+                          "read stay in force", self->clients_dir, strerror (error),
+                          zhashx_size (self->units));
+        self->failing = true;
+    }
+    return rc;
 }
 
 hs_keys_t *
@@ -54,6 +99,7 @@ hs_keys_new (const char *clients_dir)
     self->clients_dir = strdup (clients_dir);
     self->units = zhashx_new ();
     zhashx_set_destructor (self->units, s_free);
+    self->others = zhashx_new ();
     struct stat info;
     if (stat (self->clients_dir, &info) == 0)
         self->mtime = info.st_mtim;
@@ -69,6 +115,7 @@ hs_keys_destroy (hs_keys_t **self_p)
     if (*self_p) {
         hs_keys_t *self = *self_p;
         zhashx_destroy (&self->units);
+        zhashx_destroy (&self->others);
         free (self->clients_dir);
         free (self);
         *self_p = NULL;
@@ -77,8 +124,10 @@ hs_keys_destroy (hs_keys_t **self_p)
 
 size_t hs_keys_size (hs_keys_t *self) { return zhashx_size (self->units); }
 
-const char *
-hs_keys_unit (hs_keys_t *self, zframe_t *frame)
+//  Read the folder again when it changed (at most once a second), or ten
+//  seconds after the last read (an edited file may keep the mtime).
+static void
+s_look (hs_keys_t *self)
 {
     int64_t now = zclock_mono ();
     if (now - self->checked >= 1000) {
@@ -92,12 +141,33 @@ hs_keys_unit (hs_keys_t *self, zframe_t *frame)
             s_load (self);
         }
     }
+}
+
+const char *
+hs_keys_unit (hs_keys_t *self, zframe_t *frame)
+{
+    s_look (self);
     const char *key = zframe_meta (frame, "User-Id");
     const char *unit = key? (const char *) zhashx_lookup (self->units, key): NULL;
     if (!unit)
         return NULL;
     hs_strcpy (self->unit, sizeof (self->unit), unit);
     return self->unit;
+}
+
+bool
+hs_keys_allowed (hs_keys_t *self, zframe_t *frame)
+{
+    s_look (self);
+    const char *key = zframe_meta (frame, "User-Id");
+    return key && (zhashx_lookup (self->units, key) || zhashx_lookup (self->others, key));
+}
+
+//  The self test's: the next call looks at the folder, and reads it.
+static void
+s_test_force_look (hs_keys_t *self)
+{
+    self->checked = self->loaded = zclock_mono () - 20000;
 }
 
 void
@@ -119,6 +189,32 @@ hs_keys_test (bool verbose)
     //  A frame without a key (no CURVE) belongs to nobody.
     zframe_t *frame = zframe_new ("x", 1);
     assert (hs_keys_unit (keys, frame) == NULL);
+    assert (!hs_keys_allowed (keys, frame));
+    //  A read of the folder that fails for want of descriptors keeps the
+    //  keys it had (it used to empty the table: every unit "spoofing").
+    zcert_t *third = zcert_new ();
+    zcert_set_meta (third, "unit", "%s", "street.caoyang");
+    char *third_path = zsys_sprintf ("%s/caoyang.cert", folder);
+    assert (zcert_save_public (third, third_path) == 0);     //  the folder changed
+    zclock_sleep (1100);
+    struct rlimit saved, tight;
+    assert (getrlimit (RLIMIT_NOFILE, &saved) == 0);
+    int probe = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+    assert (probe >= 0);
+    close (probe);
+    tight = saved;
+    tight.rlim_cur = (rlim_t) probe;        //  no descriptor may be opened
+    assert (setrlimit (RLIMIT_NOFILE, &tight) == 0);
+    hs_keys_unit (keys, frame);
+    assert (setrlimit (RLIMIT_NOFILE, &saved) == 0);
+    assert (hs_keys_size (keys) == 1);
+    //  The next look that works reads the folder again.
+    s_test_force_look (keys);
+    hs_keys_unit (keys, frame);
+    assert (hs_keys_size (keys) == 2);
+    zsys_file_delete (third_path);
+    zstr_free (&third_path);
+    zcert_destroy (&third);
     zframe_destroy (&frame);
     hs_keys_destroy (&keys);
     zsys_file_delete (path);

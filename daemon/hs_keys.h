@@ -26,7 +26,12 @@ void hs_keys_destroy (hs_keys_t **self_p);
 //  the folder at most once a second. Borrowed until the next call.
 const char *hs_keys_unit (hs_keys_t *self, zframe_t *frame);
 
-//  Certificates known.
+//  Whether the key that signed this frame's connection is still in the
+//  folder, naming a unit or not (a dashboard's): false once its
+//  certificate is removed. Looks at the folder as hs_keys_unit does.
+bool hs_keys_allowed (hs_keys_t *self, zframe_t *frame);
+
+//  Certificates known (that name a unit).
 size_t hs_keys_size (hs_keys_t *self);
 
 void hs_keys_test (bool verbose);

@@ -44,15 +44,23 @@ s_arg_str (const msgpack_object *args, const char *key, char *value, size_t size
     return 0;
 }
 
-//  A case's history, as seqs in order.
+//  A case's history from a seq on, as seqs in order (8 bytes each: the
+//  events themselves are read only as far as the reply's budget goes).
+typedef struct {
+    zlistx_t *seqs;             //  uint64_t * each
+    uint64_t from;              //  the first seq wanted
+} s_history_walk_t;
+
 static int
 s_collect_history (uint64_t seq, const char *type, void *arg)
 {
     (void) type;
-    zlistx_t *seqs = (zlistx_t *) arg;
+    s_history_walk_t *walk = (s_history_walk_t *) arg;
+    if (seq < walk->from)
+        return 0;
     uint64_t *copy = (uint64_t *) malloc (sizeof (uint64_t));
     *copy = seq;
-    zlistx_add_end (seqs, copy);
+    zlistx_add_end (walk->seqs, copy);
     return 0;
 }
 
@@ -64,10 +72,13 @@ s_free_seq (void **item)
 }
 
 int
-hs_query_case (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply, hs_why_t *why)
+hs_query_case (hs_store_t *store, hs_config_t *config, const msgpack_object *args,
+               hs_pack_t *reply, hs_why_t *why)
 {
     char case_id [HS_ID_MAX + 1];
-    if (s_arg_str (args, "id", case_id, sizeof (case_id), why))
+    int64_t from = 0;
+    if (s_arg_str (args, "id", case_id, sizeof (case_id), why)
+    ||  s_arg_int (args, "from", 0, INT64_MAX, &from, why))
         return -1;
     if (!*case_id)
         return hs_why (why, "missing_field", "'case' needs an id");
@@ -78,20 +89,28 @@ hs_query_case (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply, 
         return hs_why (why, "store", "the store could not be read");
     if (rc == 1)
         return hs_why (why, "unknown_case", "no case '%s'", case_id);
-    zlistx_t *seqs = zlistx_new ();
-    zlistx_set_destructor (seqs, s_free_seq);
-    rc = hs_ledger_history_walk (store, case_id, s_collect_history, seqs);
-    size_t count = zlistx_size (seqs);
+    s_history_walk_t walk = { zlistx_new (), (uint64_t) from };
+    zlistx_set_destructor (walk.seqs, s_free_seq);
+    rc = hs_ledger_history_walk (store, case_id, s_collect_history, &walk);
+    size_t count = zlistx_size (walk.seqs);
     hs_bytes_t *history = (hs_bytes_t *) zmalloc ((count + 1) * sizeof (hs_bytes_t));
-    size_t index = 0;
-    for (uint64_t *seq = (uint64_t *) zlistx_first (seqs); seq;
-         seq = (uint64_t *) zlistx_next (seqs), index++)
+    size_t index = 0, bytes = record_size;
+    uint64_t next = 0;
+    for (uint64_t *seq = (uint64_t *) zlistx_first (walk.seqs); seq;
+         seq = (uint64_t *) zlistx_next (walk.seqs), index++) {
         if (hs_ledger_event_raw (store, *seq, &history [index].data, &history [index].size))
             history [index].data = NULL;
+        //  Past the budget (one entry at least): the rest is the next page's.
+        bytes += history [index].data? history [index].size: 1;
+        if (index > 0 && bytes > (size_t) config->reply_max) {
+            next = *seq;
+            break;
+        }
+    }
     hs_bytes_t kase = { record, record_size };
-    hs_reply_case (reply, &kase, history, count);
+    hs_reply_case (reply, &kase, history, index, next);
     free (history);
-    zlistx_destroy (&seqs);
+    zlistx_destroy (&walk.seqs);
     return rc? hs_why (why, "store", "the store could not be read"): 0;
 }
 
@@ -111,6 +130,8 @@ typedef struct {
     int overdue;                //  -1 any, 0 no, 1 yes
     int64_t since, until;       //  opened within
     int64_t limit;
+    size_t budget;              //  bytes of records one reply may carry
+    size_t bytes;               //  bytes of the records shown
     bool counting;              //  the count is not known otherwise: count matches
     hs_case_t *kase;            //  scratch, to check the unit
     zlistx_t *records;          //  copies of the records shown (zchunk_t *), newest first
@@ -157,7 +178,8 @@ s_match_case (uint64_t first_seq, const hs_case_summary_t *summary, void *arg)
         match = summary->opened >= walk->since;
     if (match && walk->until)
         match = summary->opened < walk->until;
-    bool shown = (int64_t) zlistx_size (walk->records) < walk->limit;
+    bool shown = (int64_t) zlistx_size (walk->records) < walk->limit
+              && (zlistx_size (walk->records) == 0 || walk->bytes < walk->budget);
     if (match && (*walk->unit || shown)) {
         const void *record;
         size_t size;
@@ -172,8 +194,14 @@ s_match_case (uint64_t first_seq, const hs_case_summary_t *summary, void *arg)
         if (*walk->unit)
             match = hs_case_decode (record, size, walk->kase) == 0
                  && hs_case_has_unit (walk->kase, walk->unit);
-        if (match && shown)
+        if (match && shown && zlistx_size (walk->records) > 0 && walk->bytes + size > walk->budget) {
+            shown = false;          //  over the reply's budget: the next page's
+            walk->budget = 0;
+        }
+        if (match && shown) {
             zlistx_add_end (walk->records, zchunk_new (record, size));
+            walk->bytes += size;
+        }
     }
     if (match)
         walk->count++;
@@ -192,7 +220,7 @@ hs_query_cases (hs_store_t *store, hs_config_t *config, const msgpack_object *ar
                 hs_pack_t *reply, hs_why_t *why)
 {
     s_cases_walk_t walk = { .store = store, .level = -1, .overdue = -1, .limit = 100,
-                            .status_value = -2 };
+                            .status_value = -2, .budget = (size_t) config->reply_max };
     char level [HS_CODE_MAX + 1];
     char street [HS_CODE_MAX + 1];
     int64_t before = 0;
@@ -269,6 +297,8 @@ typedef struct {
     int64_t count;
     uint64_t next;              //  the seq after the last one read
     size_t scanned;
+    size_t budget;              //  bytes of bodies one reply may carry
+    size_t bytes;               //  bytes of the bodies so far
 } s_replay_walk_t;
 
 static int
@@ -277,8 +307,12 @@ s_replay_event (uint64_t seq, const hs_event_read_t *event, void *arg)
     s_replay_walk_t *walk = (s_replay_walk_t *) arg;
     if (walk->count >= walk->limit || ++walk->scanned > (size_t) walk->limit * 50)
         return 1;
+    if (event && hs_event_published (event->type) && walk->count > 0
+    &&  walk->bytes + event->body_size > walk->budget)
+        return 1;                   //  over the reply's budget: next starts here
     walk->next = seq + 1;
     if (event && hs_event_published (event->type)) {
+        walk->bytes += event->body_size + strlen (event->topic);
         s_replayed_t *replayed = &walk->events [walk->count++];
         memcpy (replayed->topic, event->topic, sizeof (replayed->topic));
         replayed->entry.seq = seq;
@@ -290,7 +324,8 @@ s_replay_event (uint64_t seq, const hs_event_read_t *event, void *arg)
 }
 
 int
-hs_query_replay (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply, hs_why_t *why)
+hs_query_replay (hs_store_t *store, hs_config_t *config, const msgpack_object *args,
+                 hs_pack_t *reply, hs_why_t *why)
 {
     int64_t since = 1, limit = 1000;
     if (s_arg_int (args, "since", 1, INT64_MAX, &since, why)
@@ -299,7 +334,7 @@ hs_query_replay (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply
     uint64_t next_seq;
     if (hs_store_meta_get (store, HS_META_NEXT_SEQ, 1, &next_seq))
         return hs_why (why, "store", "the store could not be read");
-    s_replay_walk_t walk = { NULL, limit, 0, (uint64_t) since, 0 };
+    s_replay_walk_t walk = { NULL, limit, 0, (uint64_t) since, 0, (size_t) config->reply_max, 0 };
     walk.events = (s_replayed_t *) zmalloc ((size_t) limit * sizeof (s_replayed_t));
     int rc = hs_ledger_walk (store, (uint64_t) since, false, s_replay_event, &walk);
     hs_replay_entry_t *entries = (hs_replay_entry_t *) zmalloc (((size_t) walk.count + 1)

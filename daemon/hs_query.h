@@ -16,9 +16,15 @@
 #include "hs_config.h"
 #include "../protocol/hs_protocol.h"
 
-//  One case with its full history, in order. Returns 0, or -1 with `why`
-//  set (unknown_case, bad_value).
-int hs_query_case (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply, hs_why_t *why);
+//  Every reply carries at most about config->reply_max bytes of records
+//  (one record at least, however big): the rest is a later page, named
+//  by a cursor in the reply.
+
+//  One case with its history in order, from seq `from` on (0: the first);
+//  `next`, when the history goes on past the page, is the `from` of the
+//  next page. Returns 0, or -1 with `why` set (unknown_case, bad_value).
+int hs_query_case (hs_store_t *store, hs_config_t *config, const msgpack_object *args,
+                   hs_pack_t *reply, hs_why_t *why);
 
 //  Cases filtered by level, street, unit, status, overdue, and a range of
 //  their opening time; newest first, at most `limit`. Returns 0 or -1.
@@ -27,7 +33,8 @@ int hs_query_cases (hs_store_t *store, hs_config_t *config, const msgpack_object
 
 //  Published events from seq `since` on, at most `limit`, with `next` (the
 //  seq to ask for next) and `last` (the last seq committed). Returns 0 or -1.
-int hs_query_replay (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply, hs_why_t *why);
+int hs_query_replay (hs_store_t *store, hs_config_t *config, const msgpack_object *args,
+                     hs_pack_t *reply, hs_why_t *why);
 
 
 void hs_query_test (bool verbose);

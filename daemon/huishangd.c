@@ -12,6 +12,7 @@
 #include "hs_log.h"
 #include "hs_service.h"
 #include "hs_engine.h"
+#include "hs_fd.h"
 #include <getopt.h>
 #include <signal.h>
 
@@ -252,6 +253,7 @@ main (int argc, char *argv [])
         }
         hs_log_open (HS_LOG_TO_SYSLOG, "huishangd");
     }
+    hs_fd_init (config->fd_reserve);
     //  Two I/O threads: one for the messages, one for the api's answers.
     zsys_set_io_threads (2);
     hs_engine_t *engine = hs_engine_new (config, error, sizeof (error));

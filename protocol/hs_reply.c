@@ -66,6 +66,18 @@ hs_replay_request_encode (hs_pack_t *pack, uint64_t since, int64_t limit)
 }
 
 int
+hs_case_request_encode (hs_pack_t *pack, const char *case_id, uint64_t from)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_str (&map, "id", case_id);
+    if (from)
+        hs_map_int (&map, "from", (int64_t) from);
+    hs_map_end (&map);
+    return 0;
+}
+
+int
 hs_reply_error (hs_pack_t *pack, const char *code, const char *detail)
 {
     hs_map_t map;
@@ -172,7 +184,9 @@ hs_reply_health (hs_pack_t *pack, const hs_health_t *health)
         { "subscriptions", (int64_t) c->subscriptions }, { "batches", (int64_t) c->batches },
         { "batch_last", (int64_t) c->batch_last }, { "batch_largest", (int64_t) c->batch_largest },
         { "commit_us_last", c->commit_us_last }, { "commit_us_max", c->commit_us_max },
-        { "next_seq", (int64_t) c->next_seq }
+        { "next_seq", (int64_t) c->next_seq },
+        { "api_dropped", (int64_t) c->api_dropped }, { "api_revoked", (int64_t) c->api_revoked },
+        { "connections_refused", (int64_t) c->connections_refused }
     };
     for (size_t index = 0; index < sizeof (list) / sizeof (list [0]); index++)
         hs_map_int (&counters, list [index].name, list [index].value);
@@ -242,11 +256,13 @@ hs_reply_meeting (hs_pack_t *pack, const char *meeting_id, int64_t deadline)
 
 int
 hs_reply_case (hs_pack_t *pack, const hs_bytes_t *record, const hs_bytes_t *history,
-               size_t history_count)
+               size_t history_count, uint64_t next)
 {
     hs_map_t map;
     hs_map_begin (&map, pack);
     hs_map_int (&map, "v", HS_PROTO_VERSION);
+    if (next)
+        hs_map_int (&map, "next", (int64_t) next);
     hs_map_key (&map, "case");
     hs_pack_raw (pack, record->data, record->size);
     hs_map_key (&map, "history");

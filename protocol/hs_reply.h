@@ -36,6 +36,10 @@ int hs_cases_request_encode (hs_pack_t *pack, const hs_cases_request_t *request)
 //  (0: the default).
 int hs_replay_request_encode (hs_pack_t *pack, uint64_t since, int64_t limit);
 
+//  A `case` request: the case, and the seq its history goes on from (a
+//  previous answer's `next`; 0: from the start).
+int hs_case_request_encode (hs_pack_t *pack, const char *case_id, uint64_t from);
+
 //  An error reply's body.
 int hs_reply_error (hs_pack_t *pack, const char *code, const char *detail);
 
@@ -78,6 +82,10 @@ typedef struct {
     uint64_t published, publish_overflows, subscriptions, batches, batch_last, batch_largest;
     int64_t commit_us_last, commit_us_max;
     uint64_t next_seq;
+    //  The api's own, and the descriptor table's (counted on their threads).
+    uint64_t api_dropped;       //  replies dropped: the peer did not read (api_hwm)
+    uint64_t api_revoked;       //  requests refused: the connection's certificate is gone
+    uint64_t connections_refused;   //  connections closed at once: descriptors used up
 } hs_health_counters_t;
 
 //  The store, as `health` shows it.
@@ -116,8 +124,10 @@ int hs_reply_meeting (hs_pack_t *pack, const char *meeting_id, int64_t deadline)
 
 //  `case`: the case record as stored and its history, each event as
 //  stored (an entry with no data is nil: an event that could not be read).
+//  `next`, when not 0, is the seq the history goes on from (`from` in the
+//  next request): the reply held no more.
 int hs_reply_case (hs_pack_t *pack, const hs_bytes_t *record, const hs_bytes_t *history,
-                   size_t history_count);
+                   size_t history_count, uint64_t next);
 
 //  `cases`: the matching records, newest first. `count` is how many match
 //  in all, -1 when that is not known (then it is left out); `next`, when

@@ -309,7 +309,9 @@ class Client:
             sock.close()
         body = msgpack.unpackb(body, raw=False)
         if status != b"ok":
-            raise HuishangError("%s: %s" % (body.get("reason"), body.get("detail")))
+            # an api error is {error, code}; a submit's rejection {reason, detail}
+            raise HuishangError("%s: %s" % (body.get("code", body.get("reason")),
+                                            body.get("error", body.get("detail"))))
         return body
 
     def health(self):
@@ -319,13 +321,30 @@ class Client:
         return self.request("metrics")["text"]
 
     def case(self, case_id):
-        """{case, history} of one case."""
-        return self.request("case", {"id": case_id})
+        """{case, history} of one case: the whole history, however many
+        pages the daemon sends it in (each reply's `next` is where the
+        following page starts)."""
+        answer = self.request("case", {"id": case_id})
+        page = answer
+        while page.get("next"):
+            page = self.request("case", {"id": case_id, "from": page["next"]})
+            answer["history"] += page["history"]
+        answer.pop("next", None)
+        return answer
 
     def cases(self, **filters):
         """Cases matching level, street, unit, status, overdue, since, until
         (limit: at most 1000); newest first."""
-        return self.request("cases", filters)["cases"]
+        wanted = filters.get("limit", 100)
+        page = self.request("cases", filters)
+        found = page["cases"]
+        # a page may hold fewer than asked (the daemon's reply budget):
+        # go on from its `next` until the limit or the end
+        while page.get("next") and len(found) < wanted:
+            page = self.request("cases", dict(filters, before=page["next"],
+                                              limit=wanted - len(found)))
+            found += page["cases"]
+        return found
 
     def replay(self, since=1):
         """Every published (seq, topic, body) from `since` on, page by page."""
