@@ -59,6 +59,10 @@ typedef struct {
     hs_calendar_t *calendar;    //  working days, from the holiday lists
     double time_scale;          //  daemon clock speed (--time-scale), 1 normally
     int64_t time_start;         //  daemon clock start (--time-start), 0: now
+    //  The publish socket's subscribers (section `subscribers`)
+    int64_t subscribers_max;                //  connections that may hold subscriptions
+    int64_t subscriptions_per_connection;   //  more from one connection: it is cut off
+    int64_t subscriptions_total;            //  more from all together: the sender is cut off
 } hs_config_t;
 
 //  Load a config file, or the built-in defaults when `path` is NULL.

@@ -77,6 +77,16 @@ hs_keys_destroy (hs_keys_t **self_p)
 
 size_t hs_keys_size (hs_keys_t *self) { return zhashx_size (self->units); }
 
+bool
+hs_keys_known (hs_keys_t *self, const char *key)
+{
+    //  A frame with no key: hs_keys_unit only looks at the folder.
+    zframe_t *probe = zframe_new (NULL, 0);
+    hs_keys_unit (self, probe);
+    zframe_destroy (&probe);
+    return key && zhashx_lookup (self->units, key) != NULL;
+}
+
 const char *
 hs_keys_unit (hs_keys_t *self, zframe_t *frame)
 {

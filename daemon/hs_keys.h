@@ -26,6 +26,10 @@ void hs_keys_destroy (hs_keys_t **self_p);
 //  the folder at most once a second. Borrowed until the next call.
 const char *hs_keys_unit (hs_keys_t *self, zframe_t *frame);
 
+//  True if `key` (Z85, as a ZAP User-Id) is a certificate's in the folder
+//  now (looked at as hs_keys_unit does).
+bool hs_keys_known (hs_keys_t *self, const char *key);
+
 //  Certificates known.
 size_t hs_keys_size (hs_keys_t *self);
 

@@ -78,6 +78,8 @@ typedef struct {
     uint64_t published, publish_overflows, subscriptions, batches, batch_last, batch_largest;
     int64_t commit_us_last, commit_us_max;
     uint64_t next_seq;
+    //  The publish socket's peers (hs_subscribers)
+    uint64_t subscriptions_refused, subscribers_cut, subscribers;
 } hs_health_counters_t;
 
 //  The store, as `health` shows it.

@@ -23,6 +23,7 @@
 #include "../daemon/hs_log.h"
 #include "../daemon/hs_metrics.h"
 #include "../daemon/hs_keys.h"
+#include "../daemon/hs_subscribers.h"
 #include "../daemon/hs_txn.h"
 #include "../daemon/hs_stats.h"
 #include "../daemon/hs_reject.h"
@@ -75,6 +76,7 @@ static s_test_t s_tests [] = {
     { "hs_log", hs_log_test },
     { "hs_metrics", hs_metrics_test },
     { "hs_keys", hs_keys_test },
+    { "hs_subscribers", hs_subscribers_test },
     { "hs_txn", hs_txn_test },
     { "hs_stats", hs_stats_test },
     { "hs_reject", hs_reject_test },
