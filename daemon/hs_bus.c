@@ -13,7 +13,11 @@
 */
 
 #include "hs_bus.h"
+#include "hs_subscribers.h"
+#include "hs_keys.h"
 #include "hs_log.h"
+
+#define REVOKE_EVERY 1000       //  ms between two looks for revoked subscribers
 
 struct _hs_bus_t {
     zsock_t *ingest;            //  SUB, bound
@@ -21,8 +25,10 @@ struct _hs_bus_t {
     zsock_t *submit;            //  ROUTER, bound: acknowledged submits
     uint64_t published;         //  messages sent
     uint64_t overflows;         //  times a subscriber's queue overflowed
-    int64_t subscriptions;      //  active subscriptions
     zactor_t *auth;             //  zauth, with security on
+    hs_subscribers_t *peers;    //  the publish socket's connections and subscriptions
+    hs_keys_t *keys;            //  with secure dashboards: which keys are still allowed
+    int64_t revoked_at;         //  zclock_mono () of the last look for revoked ones
 };
 
 static int
@@ -75,10 +81,18 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     zsock_set_sndhwm (self->publish, config->publish_hwm);
     zsock_set_sndtimeo (self->publish, 0);
     zsock_set_rcvtimeo (self->publish, 0);
-    zsock_set_xpub_verboser (self->publish, 1);
     zsock_set_xpub_nodrop (self->publish, 1);
-    //  What subscribers send us is subscriptions: short prefixes.
-    zsock_set_maxmsgsize (self->publish, 1024);
+    //  What subscribers send us is subscriptions (prefixes of topics of at
+    //  most 128 bytes) and, with CURVE, a handshake of a few hundred bytes.
+    //  A bigger message cuts its connection off at once.
+    zsock_set_maxmsgsize (self->publish, 512);
+    //  And little of them in flight: what libzmq has read is in its tables
+    //  before we can cut the peer off (hs_subscribers).
+    zsock_set_rcvhwm (self->publish, 100);
+    zsock_set_rcvbuf (self->publish, 8192);
+    //  Reads every subscription (manual mode) and sees every connection:
+    //  before the bind.
+    self->peers = hs_subscribers_new (self->publish, config);
 
     zsock_set_maxmsgsize (self->submit, (int) config->max_message);
     zsock_set_rcvhwm (self->submit, config->ingest_hwm);
@@ -106,8 +120,10 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
         zsock_wait (self->auth);
         s_secure (self->ingest, cert);
         s_secure (self->submit, cert);
-        if (config->secure_dashboards)
+        if (config->secure_dashboards) {
             s_secure (self->publish, cert);
+            self->keys = hs_keys_new (config->clients_dir);
+        }
         hs_log_notice ("hs_bus: CurveZMQ on, server key %s, client certificates in %s",
                        zcert_public_txt (cert), config->clients_dir);
         zcert_destroy (&cert);
@@ -131,6 +147,8 @@ hs_bus_destroy (hs_bus_t **self_p)
         zsock_destroy (&self->ingest);
         zsock_destroy (&self->publish);
         zsock_destroy (&self->submit);
+        hs_subscribers_destroy (&self->peers);
+        hs_keys_destroy (&self->keys);
         zactor_destroy (&self->auth);
         free (self);
         *self_p = NULL;
@@ -144,7 +162,38 @@ uint64_t hs_bus_published (hs_bus_t *self) { return self->published; }
 bool hs_bus_secure (hs_bus_t *self) { return self->auth != NULL; }
 
 uint64_t hs_bus_overflows (hs_bus_t *self) { return self->overflows; }
-int64_t hs_bus_subscriptions_count (hs_bus_t *self) { return self->subscriptions; }
+int64_t hs_bus_subscriptions_count (hs_bus_t *self) { return hs_subscribers_active (self->peers); }
+
+void
+hs_bus_peers (hs_bus_t *self, uint64_t *refused, uint64_t *cut, uint64_t *connections)
+{
+    *refused = hs_subscribers_refused (self->peers);
+    *cut = hs_subscribers_cut (self->peers);
+    *connections = hs_subscribers_connections (self->peers);
+}
+
+void
+hs_bus_set_config (hs_bus_t *self, hs_config_t *config)
+{
+    hs_subscribers_set_config (self->peers, config);
+}
+
+static bool
+s_allowed (void *arg, const char *key)
+{
+    return hs_keys_known ((hs_keys_t *) arg, key);
+}
+
+bool
+hs_bus_tick (hs_bus_t *self)
+{
+    if (!self->keys || zclock_mono () - self->revoked_at < REVOKE_EVERY)
+        return false;
+    self->revoked_at = zclock_mono ();
+    uint64_t before = hs_subscribers_cut (self->peers);
+    hs_subscribers_revoke (self->peers, s_allowed, self->keys);
+    return hs_subscribers_cut (self->peers) != before;
+}
 
 static int
 s_send_frames (void *handle, const void *topic, size_t topic_size, const void *body, size_t body_size)
@@ -212,22 +261,5 @@ hs_bus_announce (hs_bus_t *self, zmsg_t **msg_p)
 void
 hs_bus_subscriptions (hs_bus_t *self)
 {
-    void *handle = zsock_resolve (self->publish);
-    for (int count = 0; count < 1000; count++) {
-        zmq_msg_t notice;
-        zmq_msg_init (&notice);
-        if (zmq_msg_recv (&notice, handle, ZMQ_DONTWAIT) == -1) {
-            zmq_msg_close (&notice);
-            break;
-        }
-        if (zmq_msg_size (&notice) > 0) {
-            uint8_t kind = ((uint8_t *) zmq_msg_data (&notice)) [0];
-            if (kind == 1)
-                self->subscriptions++;
-            else
-            if (kind == 0 && self->subscriptions > 0)
-                self->subscriptions--;
-        }
-        zmq_msg_close (&notice);
-    }
+    hs_subscribers_read (self->peers);
 }

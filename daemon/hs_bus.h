@@ -7,7 +7,9 @@
                  with a deep receive HWM and ZMQ_MAXMSGSIZE;
         publish  XPUB, bound: alerts out. A subscriber that cannot keep up
                  loses messages alone, and each time one overflows it is
-                 counted; publishing never blocks the daemon;
+                 counted; publishing never blocks the daemon. Who may
+                 subscribe to what, and how much all queues hold
+                 together, is hs_subscribers';
         submit   ROUTER, bound: acknowledged submits from REQ or DEALER
                  clients, answered after the commit.
     (The api's ROUTER belongs to hs_api, on its own thread.) With security
@@ -49,7 +51,8 @@ int hs_bus_publish_mem (hs_bus_t *self, const void *topic, size_t topic_size, co
 //  not counted as published.
 int hs_bus_announce (hs_bus_t *self, zmsg_t **msg_p);
 
-//  Read pending subscribe / unsubscribe notices from the publish socket.
+//  Read pending subscribe / unsubscribe notices from the publish socket,
+//  and apply those it admits (hs_subscribers).
 void hs_bus_subscriptions (hs_bus_t *self);
 
 //  True if the sockets use CurveZMQ.
@@ -62,5 +65,17 @@ uint64_t hs_bus_published (hs_bus_t *self);     //  messages sent
 //  a gap in `seq`.
 uint64_t hs_bus_overflows (hs_bus_t *self);
 int64_t hs_bus_subscriptions_count (hs_bus_t *self);
+
+//  The publish socket's peers (hs_subscribers): subscriptions refused (no
+//  topic of ours), connections cut off, connections open.
+void hs_bus_peers (hs_bus_t *self, uint64_t *refused, uint64_t *cut, uint64_t *connections);
+
+//  The topics and limits of a configuration that has been reloaded.
+void hs_bus_set_config (hs_bus_t *self, hs_config_t *config);
+
+//  Called every turn: at most once a second, with secure dashboards, cuts
+//  the open subscriber connections of certificates that were removed.
+//  True if one was cut.
+bool hs_bus_tick (hs_bus_t *self);
 
 #endif

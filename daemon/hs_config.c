@@ -43,17 +43,18 @@ static const char *s_upstream_keys [] = {
 static const char *s_connections_keys [] = {
     "handshake_timeout", "fd_reserve", "api_hwm", "reply_max", NULL
 };
+static const char *s_subscribers_keys [] = { "max", "per_connection", "total", NULL };
 
 static int
 s_check_keys (hs_zpl_t *zpl, char *error, size_t error_size)
 {
     static const char *sections [] = {
         "server", "store", "limits", "log", "calendar", "feeds", "security", "metrics", "upstream",
-        "connections", NULL
+        "connections", "subscribers", NULL
     };
     static const char **keys [] = { s_server_keys, s_store_keys, s_limits_keys, s_log_keys,
                                     s_calendar_keys, s_feeds_keys, s_security_keys, s_metrics_keys,
-                                    s_upstream_keys, s_connections_keys };
+                                    s_upstream_keys, s_connections_keys, s_subscribers_keys };
     for (zconfig_t *section = zconfig_child (hs_zpl_root (zpl)); section; section = zconfig_next (section)) {
         int found = -1;
         for (int index = 0; sections [index]; index++)
@@ -211,6 +212,19 @@ hs_config_load (const char *path, char *error, size_t error_size)
     }
     if (zconfig_locate (hs_zpl_root (zpl), "metrics/file"))
         TEXT ("metrics/file", &self->metrics_file);
+    //  The publish socket's subscribers: optional, a file from 0.4 has none.
+    self->subscribers_max = 40;
+    self->subscriptions_per_connection = 64;
+    self->subscriptions_total = 4096;
+    if (zconfig_locate (hs_zpl_root (zpl), "subscribers/max")) {
+        NUMBER ("subscribers/max", false, 1, 1 << 20, self->subscribers_max);
+    }
+    if (zconfig_locate (hs_zpl_root (zpl), "subscribers/per_connection")) {
+        NUMBER ("subscribers/per_connection", false, 1, 1 << 20, self->subscriptions_per_connection);
+    }
+    if (zconfig_locate (hs_zpl_root (zpl), "subscribers/total")) {
+        NUMBER ("subscribers/total", false, 1, 1 << 24, self->subscriptions_total);
+    }
     //  Forwarding to the level above: only with upstream/submit.
     self->upstream_timeout_ms = 3000;
     if (!rc && self->district)

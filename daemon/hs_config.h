@@ -63,6 +63,10 @@ typedef struct {
     int fd_reserve;             //  descriptors no connection may take (hs_fd)
     int api_hwm;                //  ZMQ_SNDHWM/RCVHWM per api peer (replies queued)
     int64_t reply_max;          //  bytes of records in one api reply: more is paged
+    //  The publish socket's subscribers (section `subscribers`)
+    int64_t subscribers_max;                //  connections that may hold subscriptions
+    int64_t subscriptions_per_connection;   //  more from one connection: it is cut off
+    int64_t subscriptions_total;            //  more from all together: the sender is cut off
 } hs_config_t;
 
 //  Load a config file, or the built-in defaults when `path` is NULL.

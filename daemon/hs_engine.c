@@ -75,6 +75,8 @@ s_snapshot (hs_engine_t *self)
     snapshot->counters.published = hs_bus_published (self->bus);
     snapshot->counters.publish_overflows = hs_bus_overflows (self->bus);
     snapshot->counters.subscriptions = (uint64_t) hs_bus_subscriptions_count (self->bus);
+    hs_bus_peers (self->bus, &snapshot->counters.subscriptions_refused,
+                  &snapshot->counters.subscribers_cut, &snapshot->counters.subscribers);
     snapshot->counters.commit_us_last = hs_txn_commit_us_last (self->txn);
     snapshot->counters.commit_us_max = hs_txn_commit_us_max (self->txn);
     snapshot->counters.next_seq = hs_txn_peek_seq (self->txn);
@@ -424,6 +426,7 @@ s_swap (hs_engine_t *self, hs_config_t *config)
     hs_feeds_set_config (self->feeds, config);
     hs_ingest_set_config (self->ingest, config);
     hs_store_set_max (self->store, config->map_size_max);
+    hs_bus_set_config (self->bus, config);
 }
 
 int
@@ -537,6 +540,8 @@ hs_engine_run (hs_engine_t *self, const hs_engine_hooks_t *hooks)
         else
             stalled = false;
         hs_reject_tick (hs_ingest_reject (self->ingest), hs_clock_now (self->clock));
+        if (hs_bus_tick (self->bus))
+            self->snapshot_due = true;
         if (zclock_mono () - self->pruned_at >= PRUNE_EVERY) {
             hs_warnings_prune (self->warnings);
             self->pruned_at = zclock_mono ();

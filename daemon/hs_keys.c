@@ -156,6 +156,13 @@ hs_keys_unit (hs_keys_t *self, zframe_t *frame)
 }
 
 bool
+hs_keys_known (hs_keys_t *self, const char *key)
+{
+    s_look (self);
+    return key && (zhashx_lookup (self->units, key) || zhashx_lookup (self->others, key));
+}
+
+bool
 hs_keys_allowed (hs_keys_t *self, zframe_t *frame)
 {
     s_look (self);

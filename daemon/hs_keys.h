@@ -31,6 +31,9 @@ const char *hs_keys_unit (hs_keys_t *self, zframe_t *frame);
 //  certificate is removed. Looks at the folder as hs_keys_unit does.
 bool hs_keys_allowed (hs_keys_t *self, zframe_t *frame);
 
+//  The same for a key (Z85, as a ZAP User-Id).
+bool hs_keys_known (hs_keys_t *self, const char *key);
+
 //  Certificates known (that name a unit).
 size_t hs_keys_size (hs_keys_t *self);
 

@@ -242,6 +242,8 @@ hs_stats_metrics (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *s
         { "huishang_escalations_total", "escalate.district and escalate.city messages.", c->escalations },
         { "huishang_published_total", "Messages published.", c->published },
         { "huishang_publish_overflows_total", "Times a subscriber's queue was full (messages dropped for it).", c->publish_overflows },
+        { "huishang_subscriptions_refused_total", "Subscriptions to no topic we publish (not applied).", c->subscriptions_refused },
+        { "huishang_subscribers_cut_total", "Subscriber connections cut off: too many subscriptions, or revoked.", c->subscribers_cut },
         { NULL, NULL, 0 }
     };
     for (int index = 0; counters [index].name; index++) {
@@ -274,6 +276,7 @@ hs_stats_metrics (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *s
         { "huishang_feeders", "Feeders heard from (by their fseq or heartbeats).", (double) snapshot->feeders },
         { "huishang_feeders_silent", "Feeders silent for feeds/silence or longer.", (double) snapshot->feeders_silent },
         { "huishang_subscriptions", "Live subscriptions on the publish socket.", (double) c->subscriptions },
+        { "huishang_subscribers", "Connections to the publish socket.", (double) c->subscribers },
         { "huishang_store_ok", "1 if the store takes what comes, 0 if full or failing.",
           !snapshot->no_room && !snapshot->store_trouble? 1: 0 },
         { NULL, NULL, 0 }

@@ -186,7 +186,10 @@ hs_reply_health (hs_pack_t *pack, const hs_health_t *health)
         { "commit_us_last", c->commit_us_last }, { "commit_us_max", c->commit_us_max },
         { "next_seq", (int64_t) c->next_seq },
         { "api_dropped", (int64_t) c->api_dropped }, { "api_revoked", (int64_t) c->api_revoked },
-        { "connections_refused", (int64_t) c->connections_refused }
+        { "connections_refused", (int64_t) c->connections_refused },
+        { "subscriptions_refused", (int64_t) c->subscriptions_refused },
+        { "subscribers_cut", (int64_t) c->subscribers_cut },
+        { "subscribers", (int64_t) c->subscribers }
     };
     for (size_t index = 0; index < sizeof (list) / sizeof (list [0]); index++)
         hs_map_int (&counters, list [index].name, list [index].value);

@@ -86,6 +86,8 @@ typedef struct {
     uint64_t api_dropped;       //  replies dropped: the peer did not read (api_hwm)
     uint64_t api_revoked;       //  requests refused: the connection's certificate is gone
     uint64_t connections_refused;   //  connections closed at once: descriptors used up
+    //  The publish socket's peers (hs_subscribers)
+    uint64_t subscriptions_refused, subscribers_cut, subscribers;
 } hs_health_counters_t;
 
 //  The store, as `health` shows it.

@@ -24,6 +24,7 @@
 #include "../daemon/hs_metrics.h"
 #include "../daemon/hs_keys.h"
 #include "../daemon/hs_fd.h"
+#include "../daemon/hs_subscribers.h"
 #include "../daemon/hs_txn.h"
 #include "../daemon/hs_stats.h"
 #include "../daemon/hs_reject.h"
@@ -77,6 +78,7 @@ static s_test_t s_tests [] = {
     { "hs_metrics", hs_metrics_test },
     { "hs_keys", hs_keys_test },
     { "hs_fd", hs_fd_test },
+    { "hs_subscribers", hs_subscribers_test },
     { "hs_txn", hs_txn_test },
     { "hs_stats", hs_stats_test },
     { "hs_reject", hs_reject_test },

@@ -1,0 +1,509 @@
+/*  =========================================================================
+    hs_subscribers - who is connected to the publish socket, and what they
+    may subscribe to
+
+    Why the descriptor is trusted before it is shut down: the monitor's
+    events arrive late, so a descriptor we know may have been closed by
+    libzmq and reused (by another connection, or a file). Each peer keeps
+    the local and remote address (and, on ipc, the peer's process) read
+    when we first heard of it; the cut happens only if the descriptor still
+    shows the same, and is a socket.
+    =========================================================================
+*/
+
+#include "hs_subscribers.h"
+#include "hs_log.h"
+#include "../protocol/hs_proto.h"
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#define LOG_EVERY 10000         //  ms between two log lines about refusals
+
+//  The topics the daemon publishes that name no unit (PROTOCOL.md §4).
+static const char *s_fixed_topics [] = {
+    "meeting.request", "meeting.reminder", "escalate.district", "escalate.city",
+    "warning.enterprise", "warning.street", "warning.prompt", "warning.quorum",
+    "warning.feed", "warning.store", "brief.daily", "brief.weekly", "brief.district",
+    "hs.hello", "rules.reload", NULL
+};
+
+typedef struct {
+    int fd;                     //  libzmq's descriptor for the connection
+    struct sockaddr_storage local;  //  its addresses when first heard of ...
+    struct sockaddr_storage remote;
+    pid_t pid;                  //  ... and, on ipc, the peer's process
+    bool accepted;              //  the monitor reported it
+    bool cut;                   //  we shut it down; libzmq has not closed it yet
+    int held;                   //  subscriptions libzmq holds for it
+    int applied;                //  of which we applied
+    char *key;                  //  its CURVE key (User-Id), or NULL
+    int key_allowed;            //  -1: not asked yet; 0 / 1: the answer then
+} s_peer_t;
+
+struct _hs_subscribers_t {
+    zsock_t *publish;           //  the XPUB, borrowed
+    zsock_t *monitor;           //  PAIR: the publish socket's monitor events
+    zhashx_t *peers;            //  "fd" -> s_peer_t
+    char **topics;              //  what we publish, sorted
+    size_t topic_count;
+    int64_t per_connection;     //  subscriptions one connection may send
+    int64_t total;              //  ... all of them together
+    int64_t max;                //  connections that may hold subscriptions
+    size_t subscribers;         //  connections that hold one now
+    int64_t held;               //  subscriptions libzmq holds, all connections
+    int64_t active;             //  subscriptions applied
+    uint64_t refused;           //  not a prefix of a topic of ours
+    uint64_t cut;               //  connections cut off
+    uint64_t refused_logged, cut_logged;    //  the counts when last logged
+    int64_t logged_at;          //  zclock_mono () of the last such line
+    hs_subscribers_allowed_fn *allowed;     //  with CURVE: is a key still allowed
+    void *allowed_arg;
+};
+
+static void
+s_peer_free (void **item)
+{
+    s_peer_t *peer = (s_peer_t *) *item;
+    if (peer) {
+        free (peer->key);
+        free (peer);
+        *item = NULL;
+    }
+}
+
+//  What the descriptor shows now: addresses and, on ipc, the peer.
+static void
+s_identify (int fd, struct sockaddr_storage *local, struct sockaddr_storage *remote, pid_t *pid)
+{
+    memset (local, 0, sizeof (*local));
+    memset (remote, 0, sizeof (*remote));
+    *pid = 0;
+    socklen_t size = sizeof (*local);
+    getsockname (fd, (struct sockaddr *) local, &size);
+    size = sizeof (*remote);
+    getpeername (fd, (struct sockaddr *) remote, &size);
+#ifdef SO_PEERCRED
+    struct ucred cred;
+    socklen_t cred_size = sizeof (cred);
+    if (local->ss_family == AF_UNIX && getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &cred, &cred_size) == 0)
+        *pid = cred.pid;
+#endif
+}
+
+static s_peer_t *
+s_peer (hs_subscribers_t *self, int fd)
+{
+    char name [16];
+    snprintf (name, sizeof (name), "%d", fd);
+    s_peer_t *peer = (s_peer_t *) zhashx_lookup (self->peers, name);
+    if (!peer) {
+        peer = (s_peer_t *) zmalloc (sizeof (s_peer_t));
+        peer->fd = fd;
+        peer->key_allowed = -1;
+        s_identify (fd, &peer->local, &peer->remote, &peer->pid);
+        zhashx_insert (self->peers, name, peer);
+    }
+    return peer;
+}
+
+//  The connection is gone (or its descriptor is someone else's now).
+static void
+s_forget (hs_subscribers_t *self, s_peer_t *peer)
+{
+    self->held -= peer->held;
+    self->active -= peer->applied;
+    self->subscribers -= peer->applied > 0;
+    char name [16];
+    snprintf (name, sizeof (name), "%d", peer->fd);
+    zhashx_delete (self->peers, name);
+}
+
+//  Shut the connection down, if its descriptor is still the one we knew.
+static void
+s_cut (hs_subscribers_t *self, s_peer_t *peer, const char *why)
+{
+    if (peer->cut)
+        return;
+    struct sockaddr_storage local, remote;
+    pid_t pid;
+    struct stat info;
+    s_identify (peer->fd, &local, &remote, &pid);
+    if (fstat (peer->fd, &info) || !S_ISSOCK (info.st_mode)
+    ||  memcmp (&local, &peer->local, sizeof (local)) || memcmp (&remote, &peer->remote, sizeof (remote))
+    ||  pid != peer->pid) {
+        s_forget (self, peer);
+        return;
+    }
+    shutdown (peer->fd, SHUT_RDWR);
+    peer->cut = true;
+    self->cut++;
+    if (self->cut_logged == 0 || zclock_mono () - self->logged_at >= LOG_EVERY) {
+        hs_log_warning ("hs_subscribers: a subscriber was cut off (%s); %llu so far",
+                        why, (unsigned long long) self->cut);
+        self->cut_logged = self->cut;
+        self->logged_at = zclock_mono ();
+    }
+}
+
+static int
+s_compare (const void *left, const void *right)
+{
+    return strcmp (*(char * const *) left, *(char * const *) right);
+}
+
+static void
+s_topics_free (hs_subscribers_t *self)
+{
+    for (size_t index = 0; index < self->topic_count; index++)
+        free (self->topics [index]);
+    free (self->topics);
+    self->topics = NULL;
+    self->topic_count = 0;
+}
+
+void
+hs_subscribers_set_config (hs_subscribers_t *self, hs_config_t *config)
+{
+    s_topics_free (self);
+    size_t streets = 0, levels = 0;
+    for (size_t index = 0; config->units && index < hs_units_size (config->units); index++)
+        streets += hs_units_at (config->units, index)->kind == HS_UNIT_STREET;
+    while (hs_level_name ((int) levels))
+        levels++;
+    size_t fixed = sizeof (s_fixed_topics) / sizeof (s_fixed_topics [0]) - 1;
+    self->topics = (char **) zmalloc ((fixed + streets * levels + 1) * sizeof (char *));
+    for (size_t index = 0; index < fixed; index++)
+        self->topics [self->topic_count++] = strdup (s_fixed_topics [index]);
+    for (size_t index = 0; config->units && index < hs_units_size (config->units); index++) {
+        const hs_unit_t *unit = hs_units_at (config->units, index);
+        if (unit->kind != HS_UNIT_STREET)
+            continue;
+        for (int level = 0; level < (int) levels; level++)
+            self->topics [self->topic_count++] = zsys_sprintf ("alert.%s.%s", hs_level_name (level),
+                                                               hs_units_street_short (unit->code));
+    }
+    qsort (self->topics, self->topic_count, sizeof (char *), s_compare);
+    self->per_connection = config->subscriptions_per_connection;
+    self->total = config->subscriptions_total;
+    self->max = config->subscribers_max;
+}
+
+hs_subscribers_t *
+hs_subscribers_new (zsock_t *publish, hs_config_t *config)
+{
+    hs_subscribers_t *self = (hs_subscribers_t *) zmalloc (sizeof (hs_subscribers_t));
+    self->publish = publish;
+    self->peers = zhashx_new ();
+    zhashx_set_destructor (self->peers, s_peer_free);
+    zsock_set_xpub_manual (publish, 1);
+    //  The monitor's PAIR: no bound on what it queues for us, since a full
+    //  one would block libzmq's I/O thread; we read it every turn.
+    char *endpoint = zsys_sprintf ("inproc://hs-subscribers-%p", (void *) self);
+    int rc = zmq_socket_monitor (zsock_resolve (publish), endpoint,
+                                 ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED);
+    assert (rc == 0);
+    self->monitor = zsock_new (ZMQ_PAIR);
+    assert (self->monitor);
+    zsock_set_rcvhwm (self->monitor, 0);
+    rc = zsock_connect (self->monitor, "%s", endpoint);
+    assert (rc == 0);
+    zstr_free (&endpoint);
+    hs_subscribers_set_config (self, config);
+    return self;
+}
+
+void
+hs_subscribers_destroy (hs_subscribers_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        hs_subscribers_t *self = *self_p;
+        zmq_socket_monitor (zsock_resolve (self->publish), NULL, 0);
+        zsock_destroy (&self->monitor);
+        zhashx_destroy (&self->peers);
+        s_topics_free (self);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+bool
+hs_subscribers_admits (hs_subscribers_t *self, const void *prefix, size_t size)
+{
+    if (size == 0)
+        return true;
+    //  The first topic not below the prefix is the one it could begin.
+    size_t low = 0, high = self->topic_count;
+    while (low < high) {
+        size_t middle = (low + high) / 2;
+        const char *topic = self->topics [middle];
+        size_t length = strlen (topic);
+        int order = memcmp (topic, prefix, length < size? length: size);
+        if (order < 0 || (order == 0 && length < size))
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low < self->topic_count && strlen (self->topics [low]) >= size
+        && memcmp (self->topics [low], prefix, size) == 0;
+}
+
+static void
+s_read_monitor (hs_subscribers_t *self)
+{
+    void *handle = zsock_resolve (self->monitor);
+    for (int count = 0; count < 10000; count++) {
+        zmq_msg_t event, address;
+        zmq_msg_init (&event);
+        if (zmq_msg_recv (&event, handle, ZMQ_DONTWAIT) == -1) {
+            zmq_msg_close (&event);
+            break;
+        }
+        zmq_msg_init (&address);
+        zmq_msg_recv (&address, handle, 0);         //  always follows
+        if (zmq_msg_size (&event) == 6) {
+            uint16_t kind;
+            uint32_t value;
+            memcpy (&kind, zmq_msg_data (&event), 2);
+            memcpy (&value, (uint8_t *) zmq_msg_data (&event) + 2, 4);
+            char name [16];
+            snprintf (name, sizeof (name), "%d", (int) value);
+            s_peer_t *peer = (s_peer_t *) zhashx_lookup (self->peers, name);
+            if (kind == ZMQ_EVENT_ACCEPTED) {
+                //  Known and accepted before: that one is gone unreported.
+                if (peer && peer->accepted)
+                    s_forget (self, peer);
+                s_peer (self, (int) value)->accepted = true;
+            }
+            else
+            if (kind == ZMQ_EVENT_DISCONNECTED && peer)
+                s_forget (self, peer);
+        }
+        zmq_msg_close (&event);
+        zmq_msg_close (&address);
+    }
+}
+
+static void
+s_notice (hs_subscribers_t *self, zmq_msg_t *notice)
+{
+    size_t size = zmq_msg_size (notice);
+    if (size == 0)
+        return;
+    const uint8_t *data = (const uint8_t *) zmq_msg_data (notice);
+    int fd = zmq_msg_get (notice, ZMQ_SRCFD);
+    if (data [0] == 0 && fd < 0)
+        return;         //  libzmq's echo of a closed connection's table
+    s_peer_t *peer = fd >= 0? s_peer (self, fd): NULL;
+    if (peer && peer->cut)
+        return;         //  on its way out
+    if (peer && !peer->key) {
+        const char *key = zmq_msg_gets (notice, "User-Id");
+        if (key && *key) {
+            peer->key = strdup (key);
+            if (self->allowed)
+                peer->key_allowed = self->allowed (self->allowed_arg, key);
+        }
+    }
+    bool ours = hs_subscribers_admits (self, data + 1, size - 1);
+    if (data [0] == 1) {
+        if (peer)
+            peer->held++;
+        self->held++;
+        if ((peer && peer->held > self->per_connection) || self->held > self->total) {
+            if (peer)
+                s_cut (self, peer, peer->held > self->per_connection?
+                       "more subscriptions than subscribers/per_connection":
+                       "subscriptions over subscribers/total");
+            return;
+        }
+        if (!ours) {
+            self->refused++;
+            if (zclock_mono () - self->logged_at >= LOG_EVERY) {
+                hs_log_warning ("hs_subscribers: refused a subscription to '%.*s', not a prefix "
+                                "of a topic we publish; %llu refused so far", (int) (size - 1 > 64? 64: size - 1),
+                                (const char *) data + 1, (unsigned long long) self->refused);
+                self->logged_at = zclock_mono ();
+            }
+            return;
+        }
+        if (peer && peer->applied == 0 && (int64_t) self->subscribers >= self->max) {
+            s_cut (self, peer, "more subscribers than subscribers/max");
+            return;
+        }
+        zmq_setsockopt (zsock_resolve (self->publish), ZMQ_SUBSCRIBE, data + 1, size - 1);
+        if (peer) {
+            self->subscribers += peer->applied == 0;
+            peer->applied++;
+        }
+        self->active++;
+    }
+    else {
+        if (peer && peer->held > 0)
+            peer->held--;
+        if (self->held > 0)
+            self->held--;
+        if (ours && (!peer || peer->applied > 0)) {
+            zmq_setsockopt (zsock_resolve (self->publish), ZMQ_UNSUBSCRIBE, data + 1, size - 1);
+            if (peer && --peer->applied == 0)
+                self->subscribers--;
+            if (self->active > 0)
+                self->active--;
+        }
+    }
+}
+
+void
+hs_subscribers_read (hs_subscribers_t *self)
+{
+    s_read_monitor (self);
+    void *handle = zsock_resolve (self->publish);
+    for (int count = 0; count < 1000; count++) {
+        zmq_msg_t notice;
+        zmq_msg_init (&notice);
+        if (zmq_msg_recv (&notice, handle, ZMQ_DONTWAIT) == -1) {
+            zmq_msg_close (&notice);
+            break;
+        }
+        s_notice (self, &notice);
+        zmq_msg_close (&notice);
+    }
+}
+
+void
+hs_subscribers_revoke (hs_subscribers_t *self, hs_subscribers_allowed_fn *allowed, void *arg)
+{
+    self->allowed = allowed;
+    self->allowed_arg = arg;
+    s_read_monitor (self);
+    zlistx_t *revoked = zlistx_new ();
+    for (s_peer_t *peer = (s_peer_t *) zhashx_first (self->peers); peer;
+         peer = (s_peer_t *) zhashx_next (self->peers)) {
+        if (!peer->key || peer->cut)
+            continue;
+        bool now = allowed (arg, peer->key);
+        if (peer->key_allowed < 0)
+            peer->key_allowed = now;
+        else
+        if (peer->key_allowed == 1 && !now)
+            zlistx_add_end (revoked, peer);
+    }
+    //  Cut after the walk: a cut may forget the peer.
+    for (s_peer_t *peer = (s_peer_t *) zlistx_first (revoked); peer;
+         peer = (s_peer_t *) zlistx_next (revoked))
+        s_cut (self, peer, "its certificate was removed");
+    zlistx_destroy (&revoked);
+}
+
+int64_t hs_subscribers_active (hs_subscribers_t *self) { return self->active; }
+uint64_t hs_subscribers_refused (hs_subscribers_t *self) { return self->refused; }
+uint64_t hs_subscribers_cut (hs_subscribers_t *self) { return self->cut; }
+size_t hs_subscribers_connections (hs_subscribers_t *self) { return zhashx_size (self->peers); }
+size_t hs_subscribers_subscribed (hs_subscribers_t *self) { return self->subscribers; }
+
+//  ---------------------------------------------------------------------
+//  Self test
+
+static bool
+s_test_allowed (void *arg, const char *key)
+{
+    return *(bool *) arg && key != NULL;
+}
+
+void
+hs_subscribers_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_subscribers: ");
+    char error [256];
+    hs_config_t *config = hs_config_load (NULL, error, sizeof (error));
+    assert (config);
+    config->subscriptions_per_connection = 4;
+    config->subscribers_max = 1;
+    zsock_t *publish = zsock_new (ZMQ_XPUB);
+    zsock_set_rcvtimeo (publish, 0);
+    hs_subscribers_t *self = hs_subscribers_new (publish, config);
+    assert (hs_subscribers_admits (self, "", 0));
+    assert (hs_subscribers_admits (self, "alert.", 6));
+    assert (hs_subscribers_admits (self, "alert.major.caoyang", 19));
+    assert (!hs_subscribers_admits (self, "alert.major.caoyangx", 20));
+    assert (hs_subscribers_admits (self, "warning.st", 10));
+    assert (hs_subscribers_admits (self, "hs.hello", 8));
+    assert (!hs_subscribers_admits (self, "nope", 4));
+    assert (!hs_subscribers_admits (self, "report.", 7));
+    char *endpoint = zsys_sprintf ("ipc:///tmp/hs_subscribers_test.%d", getpid ());
+    assert (zsock_bind (publish, "%s", endpoint) == 0);
+
+    //  A dashboard: one subscription of ours, one not.
+    zsock_t *dashboard = zsock_new (ZMQ_SUB);
+    zsock_set_subscribe (dashboard, "alert.");
+    zsock_set_subscribe (dashboard, "nope.");
+    zsock_set_rcvtimeo (dashboard, 2000);
+    assert (zsock_connect (dashboard, "%s", endpoint) == 0);
+    for (int wait = 0; wait < 200 && hs_subscribers_active (self) + (int64_t) hs_subscribers_refused (self) < 2; wait++) {
+        zclock_sleep (10);
+        hs_subscribers_read (self);
+    }
+    assert (hs_subscribers_active (self) == 1);
+    assert (hs_subscribers_refused (self) == 1);
+    assert (hs_subscribers_connections (self) == 1);
+    zstr_sendx (publish, "nope.x", "refused", NULL);
+    zstr_sendx (publish, "alert.major.caoyang", "body", NULL);
+    char *topic = NULL, *body = NULL;
+    assert (zstr_recvx (dashboard, &topic, &body, NULL) == 2);
+    assert (streq (topic, "alert.major.caoyang"));
+    zstr_free (&topic);
+    zstr_free (&body);
+
+    //  A peer that sends more than it may is cut off; the dashboard stays.
+    zsock_t *greedy = zsock_new (ZMQ_XSUB);
+    assert (zsock_connect (greedy, "%s", endpoint) == 0);
+    for (int index = 0; index < 10; index++) {
+        char subscription [32];
+        int size = snprintf (subscription, sizeof (subscription), "%calert.x%d", 1, index);
+        zmq_send (zsock_resolve (greedy), subscription, (size_t) size, 0);
+    }
+    for (int wait = 0; wait < 200 && hs_subscribers_cut (self) == 0; wait++) {
+        zclock_sleep (10);
+        hs_subscribers_read (self);
+    }
+    assert (hs_subscribers_cut (self) == 1);
+    for (int wait = 0; wait < 200 && hs_subscribers_connections (self) > 1; wait++) {
+        zclock_sleep (10);
+        hs_subscribers_read (self);
+    }
+    assert (hs_subscribers_connections (self) == 1);
+    assert (hs_subscribers_active (self) == 1);
+    assert (hs_subscribers_subscribed (self) == 1);
+    zstr_sendx (publish, "alert.minor.caoyang", "still", NULL);
+    assert (zstr_recvx (dashboard, &topic, &body, NULL) == 2);
+    assert (streq (body, "still"));
+    zstr_free (&topic);
+    zstr_free (&body);
+
+    //  A second subscriber is one more than subscribers/max: cut off.
+    zsock_t *second = zsock_new (ZMQ_SUB);
+    zsock_set_subscribe (second, "alert.");
+    assert (zsock_connect (second, "%s", endpoint) == 0);
+    for (int wait = 0; wait < 200 && hs_subscribers_cut (self) < 2; wait++) {
+        zclock_sleep (10);
+        hs_subscribers_read (self);
+    }
+    assert (hs_subscribers_cut (self) == 2);
+    assert (hs_subscribers_subscribed (self) == 1);
+    zsock_destroy (&second);
+
+    //  Without CURVE there is no key: nothing to revoke.
+    bool allowed = false;
+    hs_subscribers_revoke (self, s_test_allowed, &allowed);
+    assert (hs_subscribers_cut (self) == 2);
+
+    zsock_destroy (&greedy);
+    zsock_destroy (&dashboard);
+    hs_subscribers_destroy (&self);
+    zsock_destroy (&publish);
+    hs_config_destroy (&config);
+    zstr_free (&endpoint);
+    if (verbose)
+        printf ("OK\n");
+}
