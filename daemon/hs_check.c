@@ -15,7 +15,12 @@
 #include <poll.h>
 
 typedef struct {
-    uint64_t entries;           //  records visited
+    uint64_t entries;           //  records visited, all tables
+    uint64_t table_entries;     //  ... in this table
+    bool ordered;               //  check that keys ascend (not the free table)
+    bool disorder;              //  a key did not: a pointer into another subtree
+    uint8_t last [512];         //  the previous key in this table
+    size_t last_size;
     volatile uint8_t sum;       //  bytes touched, so that no read is optimised out
 } s_walk_t;
 
@@ -36,6 +41,21 @@ s_visit (const void *key, size_t key_size, const void *data, size_t size, void *
     walk->entries++;
     s_touch (walk, key, key_size);
     s_touch (walk, data, size);
+    //  LMDB's order (memcmp, then the shorter first): a page pointer
+    //  changed to another part of the file reads as keys out of order.
+    if (walk->ordered && walk->table_entries && key_size <= sizeof (walk->last)) {
+        size_t common = key_size < walk->last_size? key_size: walk->last_size;
+        int order = memcmp (walk->last, key, common);
+        if (order > 0 || (order == 0 && walk->last_size >= key_size)) {
+            walk->disorder = true;
+            return 1;
+        }
+    }
+    if (key_size <= sizeof (walk->last)) {
+        memcpy (walk->last, key, key_size);
+        walk->last_size = key_size;
+    }
+    walk->table_entries++;
     return 0;
 }
 
@@ -68,7 +88,7 @@ s_child (const char *path, int fd)
         s_say (fd, strstr (error, "MDB_NOTFOUND")? "sound 0 0": "bad %s", error);
         _exit (0);
     }
-    s_walk_t walk = { 0, 0 };
+    s_walk_t walk = { .entries = 0 };
     if (hs_store_view_begin (store)) {
         s_say (fd, "bad cannot begin a read view");
         _exit (0);
@@ -84,9 +104,24 @@ s_child (const char *path, int fd)
         _exit (0);
     }
     for (int table = 0; table < HS_TABLE_COUNT; table++) {
-        s_say (fd, "table %s", hs_store_table_name ((hs_table_t) table));
-        if (hs_store_walk (store, (hs_table_t) table, NULL, 0, false, s_visit, &walk)) {
-            s_say (fd, "bad LMDB could not read table '%s'", hs_store_table_name ((hs_table_t) table));
+        const char *name = hs_store_table_name ((hs_table_t) table);
+        s_say (fd, "table %s", name);
+        walk.ordered = true;
+        walk.table_entries = 0;
+        uint64_t count = 0;
+        if (hs_store_walk (store, (hs_table_t) table, NULL, 0, false, s_visit, &walk)
+        ||  hs_store_count (store, (hs_table_t) table, &count)) {
+            s_say (fd, "bad LMDB could not read table '%s'", name);
+            _exit (0);
+        }
+        if (walk.disorder) {
+            s_say (fd, "bad table '%s' has keys out of order after %llu entries (a page "
+                   "pointer that leads elsewhere)", name, (unsigned long long) walk.table_entries);
+            _exit (0);
+        }
+        if (count != walk.table_entries) {
+            s_say (fd, "bad table '%s' holds %llu entries, its header says %llu", name,
+                   (unsigned long long) walk.table_entries, (unsigned long long) count);
             _exit (0);
         }
     }
