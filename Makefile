@@ -130,6 +130,7 @@ bench: all $(BUILD)/hs_bench
 SOAK_SECONDS ?= 300
 soak: all
 	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_crash_cycles
+	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_corrupt_copies
 
 #   Coverage-guided fuzzing with clang's libFuzzer (ASan + UBSan) on the
 #   codec, whole messages through the engine, rules files, and api

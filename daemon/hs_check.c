@@ -13,6 +13,7 @@
 #include "hs_check.h"
 #include <sys/wait.h>
 #include <poll.h>
+#include <sys/prctl.h>
 
 typedef struct {
     uint64_t entries;           //  records visited, all tables
@@ -150,6 +151,8 @@ hs_check_store (const char *path, int64_t timeout_ms, uint64_t *entries,
     int64_t started = zclock_mono ();
     pid_t child = fork ();
     if (child == 0) {
+        //  The caller gone (killed at start): no check left reading alone.
+        prctl (PR_SET_PDEATHSIG, SIGKILL);
         close (fds [0]);
         //  Quiet: a damaged store's abort message is ours to report.
         s_child (path, fds [1]);

@@ -439,15 +439,17 @@ int
 hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
 {
     memset (stats, 0, sizeof (*stats));
+    //  A reader's (the api's) read is its view, so that hs_store_view_end
+    //  after a guarded fault (hs_guard) gives back the slot and the lock.
     MDB_txn *txn;
-    if (self->reader)
-        pthread_rwlock_rdlock (&self->shared->resize);
-    int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
-    if (rc) {
-        if (self->reader)
-            pthread_rwlock_unlock (&self->shared->resize);
+    bool viewed = self->reader && !self->view;
+    if (viewed && hs_store_view_begin (self))
+        return -1;
+    int rc = self->reader? 0: mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
+    if (rc)
         return s_fail (self, "mdb_txn_begin (stats)", rc);
-    }
+    if (self->reader)
+        txn = self->view;
     MDB_stat stat;
     struct { MDB_dbi dbi; uint64_t *count; } dbs [] = {
         { self->dbis [HS_TABLE_EVENTS], &stats->events }, { self->dbis [HS_TABLE_DEDUP], &stats->dedup },
@@ -466,9 +468,10 @@ hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
     mdb_env_stat (self->env, &stat);
     stats->map_size = (int64_t) info.me_mapsize;
     stats->map_used = (int64_t) (info.me_last_pgno + 1) * stat.ms_psize;
-    mdb_txn_abort (txn);
-    if (self->reader)
-        pthread_rwlock_unlock (&self->shared->resize);
+    if (!self->reader)
+        mdb_txn_abort (txn);
+    if (viewed)
+        hs_store_view_end (self);
     return 0;
 }
 
