@@ -19,8 +19,9 @@ PROTO    = protocol/hs_proto.c protocol/hs_pack.c protocol/hs_inbound.c protocol
 CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_condition.c daemon/hs_policy.c \
            daemon/hs_rules.c daemon/hs_calendar.c daemon/hs_config.c daemon/hs_log.c \
            daemon/hs_store.c daemon/hs_ledger.c daemon/hs_timers.c daemon/hs_cases.c \
-           daemon/hs_intake.c daemon/hs_query.c daemon/hs_verify.c
-DAEMON   = daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_service.c daemon/hs_keys.c \
+           daemon/hs_intake.c daemon/hs_query.c daemon/hs_verify.c \
+           daemon/hs_guard.c daemon/hs_check.c
+DAEMON   = daemon/hs_lock.c daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_service.c daemon/hs_keys.c \
            daemon/hs_subscribers.c daemon/hs_bus.c daemon/hs_upstream.c daemon/hs_txn.c daemon/hs_stats.c \
            daemon/hs_reject.c daemon/hs_flood.c daemon/hs_notices.c daemon/hs_windows.c \
            daemon/hs_warnings.c daemon/hs_feeds.c daemon/hs_ingest.c daemon/hs_meetings.c \
@@ -129,6 +130,7 @@ bench: all $(BUILD)/hs_bench
 SOAK_SECONDS ?= 300
 soak: all
 	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_crash_cycles
+	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_corrupt_copies
 
 #   Coverage-guided fuzzing with clang's libFuzzer (ASan + UBSan) on the
 #   codec, whole messages through the engine, rules files, and api

@@ -44,26 +44,24 @@ huishang_store_main (hs_client_t *client, hs_config_t *config, int argc, char *a
         fprintf (stderr, "usage: huishang backup [--store DIR] DEST\n");
         return 2;
     }
+    if (!backup) {
+        //  By path: the check reads it in a child first (hs_verify_path).
+        int rc = hs_verify_path (store_path, stdout);
+        if (rc == 2)
+            fprintf (stderr, "huishang: the store %s could not be verified\n", store_path);
+        return rc == 0? 0: 1;
+    }
     char error [512];
     hs_store_t *store = hs_store_open_readonly (store_path, error, sizeof (error));
     if (!store) {
         fprintf (stderr, "huishang: %s\n", error);
         return 1;
     }
-    int rc;
-    if (backup) {
-        rc = hs_store_backup (store, dest, error, sizeof (error));
-        if (rc)
-            fprintf (stderr, "huishang: %s\n", error);
-        else
-            printf ("backup of %s written to %s/data.mdb\n", store_path, dest);
-    }
-    else {
-        int problems = hs_verify_run (store, stdout);
-        if (problems < 0)
-            fprintf (stderr, "huishang: the store %s could not be read\n", store_path);
-        rc = problems == 0? 0: 1;
-    }
+    int rc = hs_store_backup (store, dest, error, sizeof (error));
+    if (rc)
+        fprintf (stderr, "huishang: %s\n", error);
+    else
+        printf ("backup of %s written to %s/data.mdb\n", store_path, dest);
     hs_store_destroy (&store);
     return rc == 0? 0: 1;
 }

@@ -14,6 +14,8 @@
 #include "hs_keys.h"
 #include "hs_log.h"
 #include "hs_fd.h"
+#include "hs_guard.h"
+#include "hs_clock.h"
 #include <sched.h>
 #include <sys/syscall.h>
 
@@ -136,6 +138,11 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
                 .district = config->district, .rules_version = hs_rules_version (config->rules)
             };
             hs_stats_health (snapshot, &stats, &health);
+            //  The store's own trouble (hs_guard, hs_clock) says so too.
+            if (hs_clock_ahead_ms ())
+                health.status = "degraded";
+            if (hs_guard_faults ())
+                health.status = "damaged";
             health.store.path = config->store_path;
             hs_reply_health (reply, &health);
         }
@@ -233,9 +240,23 @@ s_serve (s_actor_t *self, zmsg_t *request)
         signer = self->keys && command_frame? hs_keys_unit (self->keys, command_frame): NULL;
     char *command = zmsg_popstr (request);
     zframe_t *args = zmsg_pop (request);
-    int rc = hs_api_request (self->store, self->config, self->snapshot, command? command: "",
-                             args? zframe_data (args): NULL, args? zframe_size (args): 0,
-                             self->reply);
+    //  Guarded (hs_guard): a damaged page under the read fails this
+    //  request with store_corrupt, not the daemon.
+    int rc;
+    HS_GUARD_RUN (rc, -2, hs_api_request (self->store, self->config, self->snapshot,
+                                          command? command: "", args? zframe_data (args): NULL,
+                                          args? zframe_size (args): 0, self->reply));
+    if (rc == -2) {
+        hs_store_view_end (self->store);
+        uint64_t faults = hs_guard_faults ();
+        if (faults <= 10 || (faults & (faults - 1)) == 0)
+            hs_log_error ("hs_api: THE STORE IS DAMAGED: '%.40s' failed reading it (%s); "
+                          "%llu so far. Stop the daemon, `huishang verify`, restore the backup",
+                          command? command: "", hs_guard_last (), (unsigned long long) faults);
+        hs_why_t why;
+        hs_why (&why, "store_corrupt", "the store is damaged: this could not be read");
+        rc = s_error (self->reply, &why);
+    }
     if (rc == 1) {
         //  The writer's to answer: the envelope waits under a tag.
         uint64_t tag = self->next_tag++;

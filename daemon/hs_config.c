@@ -26,7 +26,8 @@ const char *hs_config_default_rules (void) { return hs_default_rules_cfg; }
 static const char *s_server_keys [] = {
     "district", "ingest", "submit", "publish", "api", "units", "rules", NULL
 };
-static const char *s_store_keys [] = { "path", "map_size", "map_size_max", NULL };
+static const char *s_store_keys [] = { "path", "map_size", "map_size_max",
+                                       "check_timeout", "max_skew", NULL };
 static const char *s_limits_keys [] = {
     "max_message", "max_body", "max_depth", "max_items", "max_objects", "max_str",
     "max_workers", "max_amount", "max_future", "ingest_hwm", "publish_hwm", "batch_max",
@@ -190,6 +191,8 @@ hs_config_load (const char *path, char *error, size_t error_size)
     TEXT ("store/path", &self->store_path);
     NUMBER ("store/map_size", false, 1 << 20, 1LL << 40, self->map_size);
     NUMBER ("store/map_size_max", false, 1 << 20, 1LL << 44, self->map_size_max);
+    NUMBER ("store/check_timeout", true, 0, 86400000, self->check_timeout_ms);
+    NUMBER ("store/max_skew", true, 1000, 3650LL * 86400000, self->max_skew_ms);
     NUMBER ("limits/max_message", false, 1024, 1 << 30, self->max_message);
     NUMBER ("limits/max_body", false, 256, 1 << 30, self->limits.max_body);
     NUMBER ("limits/max_depth", false, 2, 64, self->limits.max_depth);

@@ -28,6 +28,8 @@ typedef struct {
     char *store_path;           //  LMDB environment folder
     int64_t map_size;           //  initial LMDB map size, bytes
     int64_t map_size_max;       //  the map grows up to this
+    int64_t check_timeout_ms;   //  the store's check at start may take this long (0: none)
+    int64_t max_skew_ms;        //  a stored clock further ahead of the real one is a warning
     hs_limits_t limits;         //  inbound body limits
     int64_t max_message;        //  ZMQ_MAXMSGSIZE
     int ingest_hwm;             //  ZMQ_RCVHWM on ingest
@@ -67,6 +69,8 @@ typedef struct {
     int64_t subscribers_max;                //  connections that may hold subscriptions
     int64_t subscriptions_per_connection;   //  more from one connection: it is cut off
     int64_t subscriptions_total;            //  more from all together: the sender is cut off
+    bool clock_reset;           //  --clock-reset: a clock stored ahead goes back to now
+    bool clock_keep;            //  --clock-keep: a drill's stored clock continues
 } hs_config_t;
 
 //  Load a config file, or the built-in defaults when `path` is NULL.

@@ -218,16 +218,10 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
                                 error, error_size);
     if (!self->store)
         goto failed;
-    //  The clock resumes from its last committed reading if that is later.
-    uint64_t last_clock = 0;
-    if (hs_store_view_begin (self->store) == 0) {
-        hs_store_meta_get (self->store, HS_META_CLOCK, 0, &last_clock);
-        hs_store_view_end (self->store);
-    }
-    int64_t start = config->time_start? config->time_start: zclock_time ();
-    if ((int64_t) last_clock > start)
-        start = (int64_t) last_clock;
-    self->clock = hs_clock_new (start, config->time_scale);
+    //  Where the clock resumes: hs_clock decides, from the store's meta.
+    hs_clock_setup_t clock = { zclock_time (), config->time_start, config->time_scale,
+                               config->max_skew_ms, config->clock_reset, config->clock_keep };
+    self->clock = hs_clock_resume (self->store, &clock);
     self->bus = hs_bus_new (config, error, error_size);
     if (!self->bus)
         goto failed;
@@ -267,6 +261,8 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     //  A store from an older version is brought up to date, and both
     //  briefings get a first time, before anything else happens.
     if (hs_warnings_upgrade (self->warnings) || hs_casework_upgrade (self->casework)
+    ||  hs_txn_run (self->txn, hs_store_format_work, self->store)
+    ||  hs_txn_run (self->txn, hs_clock_mark_work, self->clock)
     ||  hs_txn_run (self->txn, s_first_schedule, self)) {
         snprintf (error, error_size, "cannot read the store's recent history in %s",
                   config->store_path);

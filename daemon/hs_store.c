@@ -10,6 +10,7 @@
 
 #include "hs_store.h"
 #include "hs_log.h"
+#include "hs_guard.h"
 #include <lmdb.h>
 #include <pthread.h>
 
@@ -50,7 +51,8 @@ static const char *s_meta_names [HS_META_COUNT] = {
     "next_seq", "next_dead", "clock", "published_through", "open_cases", "overdue_cases",
     "windows", "forwarded_through", "forward_fseq",
     "brief.daily.from", "brief.daily.seq", "brief.daily.next",
-    "brief.weekly.from", "brief.weekly.seq", "brief.weekly.next", "case_order"
+    "brief.weekly.from", "brief.weekly.seq", "brief.weekly.next", "case_order",
+    "format", "clock.drill", "clock.resets"
 };
 
 const char *
@@ -116,6 +118,8 @@ s_meta_write (hs_store_t *self, const char *name, uint64_t value)
     return rc? s_fail (self, "mdb_put (meta)", rc): 0;
 }
 
+static uint64_t s_meta_value (hs_store_t *self, MDB_txn *txn, hs_meta_t meta, uint64_t fallback);
+
 //  Open the environment read-only (tools on a live daemon's store).
 static hs_store_t *
 s_open_readonly (const char *path, char *error, size_t error_size)
@@ -125,6 +129,8 @@ s_open_readonly (const char *path, char *error, size_t error_size)
     int rc = mdb_env_create (&self->env);
     if (!rc)
         rc = mdb_env_set_maxdbs (self->env, 16);
+    if (!rc)        //  a damaged page fails a guarded read, not the process
+        rc = mdb_env_set_assert (self->env, (MDB_assert_func *) hs_guard_lmdb_assert);
     if (!rc)
         rc = mdb_env_open (self->env, path, MDB_RDONLY | MDB_NOTLS, 0640);
     MDB_txn *txn = NULL;
@@ -186,6 +192,8 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
     if (!rc)
         rc = mdb_env_set_mapsize (self->env, (size_t) map_size);
     if (!rc)
+        rc = mdb_env_set_assert (self->env, (MDB_assert_func *) hs_guard_lmdb_assert);
+    if (!rc)
         rc = mdb_env_open (self->env, path, MDB_NOTLS, 0640);
     if (rc) {
         snprintf (error, error_size, "cannot open store %s: %s", path, mdb_strerror (rc));
@@ -218,6 +226,15 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
     if (s_meta_read (self, txn, s_meta_names [HS_META_NEXT_SEQ], &self->next_seq)
     ||  s_meta_read (self, txn, s_meta_names [HS_META_NEXT_DEAD], &self->next_dead)) {
         snprintf (error, error_size, "store %s: cannot read its counters", path);
+        mdb_txn_abort (txn);
+        hs_store_destroy (&self);
+        return NULL;
+    }
+    //  A newer build's store: its layout is not ours to write into.
+    uint64_t format = s_meta_value (self, txn, HS_META_FORMAT, 0);
+    if (format > HS_STORE_FORMAT) {
+        snprintf (error, error_size, "store %s has format %llu, newer than this huishangd's %d: "
+                  "run the version that wrote it", path, (unsigned long long) format, HS_STORE_FORMAT);
         mdb_txn_abort (txn);
         hs_store_destroy (&self);
         return NULL;
@@ -422,15 +439,17 @@ int
 hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
 {
     memset (stats, 0, sizeof (*stats));
+    //  A reader's (the api's) read is its view, so that hs_store_view_end
+    //  after a guarded fault (hs_guard) gives back the slot and the lock.
     MDB_txn *txn;
-    if (self->reader)
-        pthread_rwlock_rdlock (&self->shared->resize);
-    int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
-    if (rc) {
-        if (self->reader)
-            pthread_rwlock_unlock (&self->shared->resize);
+    bool viewed = self->reader && !self->view;
+    if (viewed && hs_store_view_begin (self))
+        return -1;
+    int rc = self->reader? 0: mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
+    if (rc)
         return s_fail (self, "mdb_txn_begin (stats)", rc);
-    }
+    if (self->reader)
+        txn = self->view;
     MDB_stat stat;
     struct { MDB_dbi dbi; uint64_t *count; } dbs [] = {
         { self->dbis [HS_TABLE_EVENTS], &stats->events }, { self->dbis [HS_TABLE_DEDUP], &stats->dedup },
@@ -449,9 +468,10 @@ hs_store_stats (hs_store_t *self, hs_store_stats_t *stats)
     mdb_env_stat (self->env, &stat);
     stats->map_size = (int64_t) info.me_mapsize;
     stats->map_used = (int64_t) (info.me_last_pgno + 1) * stat.ms_psize;
-    mdb_txn_abort (txn);
-    if (self->reader)
-        pthread_rwlock_unlock (&self->shared->resize);
+    if (!self->reader)
+        mdb_txn_abort (txn);
+    if (viewed)
+        hs_store_view_end (self);
     return 0;
 }
 
@@ -506,6 +526,29 @@ hs_store_walk (hs_store_t *self, hs_table_t table, const void *from, size_t from
     }
     mdb_cursor_close (cursor);
     return rc && rc != MDB_NOTFOUND? s_fail (self, "mdb_cursor_get", rc): 0;
+}
+
+const char *
+hs_store_table_name (hs_table_t table)
+{
+    assert (table < HS_TABLE_COUNT);
+    return s_table_names [table];
+}
+
+int
+hs_store_walk_free (hs_store_t *self, hs_store_walk_fn *visit, void *arg)
+{
+    assert (self->view);
+    MDB_cursor *cursor;
+    int rc = mdb_cursor_open (self->view, 0, &cursor);     //  FREE_DBI
+    if (rc)
+        return s_fail (self, "mdb_cursor_open (free)", rc);
+    MDB_val key, data;
+    rc = mdb_cursor_get (cursor, &key, &data, MDB_FIRST);
+    while (rc == 0 && !visit (key.mv_data, key.mv_size, data.mv_data, data.mv_size, arg))
+        rc = mdb_cursor_get (cursor, &key, &data, MDB_NEXT);
+    mdb_cursor_close (cursor);
+    return rc && rc != MDB_NOTFOUND? s_fail (self, "mdb_cursor_get (free)", rc): 0;
 }
 
 int
@@ -621,13 +664,27 @@ hs_store_meta_put (hs_store_t *self, hs_meta_t meta, uint64_t value)
     return hs_store_put (self, HS_TABLE_META, name, strlen (name), bytes, 8);
 }
 
+int
+hs_store_format_work (void *arg)
+{
+    hs_store_t *self = (hs_store_t *) arg;
+    uint64_t format = 0;
+    if (hs_store_meta_get (self, HS_META_FORMAT, 0, &format))
+        return -1;
+    if (format == HS_STORE_FORMAT)
+        return 0;
+    hs_log_notice ("hs_store: %s marked format %d (it was %llu: 0 is before formats)", self->path,
+                   HS_STORE_FORMAT, (unsigned long long) format);
+    return hs_store_meta_put (self, HS_META_FORMAT, HS_STORE_FORMAT);
+}
+
 void hs_store_be64_put (uint8_t *bytes, uint64_t value) { s_put_be64 (bytes, value); }
 uint64_t hs_store_be64_get (const uint8_t *bytes) { return s_get_be64 (bytes); }
 
 int
 hs_store_remove (const char *path)
 {
-    const char *files [] = { "data.mdb", "lock.mdb", NULL };
+    const char *files [] = { "data.mdb", "lock.mdb", "huishangd.lock", NULL };
     for (int index = 0; files [index]; index++) {
         char *file = zsys_sprintf ("%s/%s", path, files [index]);
         zsys_file_delete (file);

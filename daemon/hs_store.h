@@ -67,8 +67,17 @@ typedef enum {
     HS_META_BRIEF_WEEKLY_SEQ,
     HS_META_BRIEF_WEEKLY_NEXT,
     HS_META_CASE_ORDER,             //  1: caseorder and opencases are built
+    HS_META_FORMAT,                 //  the store's layout version (HS_STORE_FORMAT)
+    HS_META_CLOCK_DRILL,            //  1: the clock was last a drill's (hs_clock)
+    HS_META_CLOCK_RESETS,           //  times an operator set the clock back (hs_clock)
     HS_META_COUNT
 } hs_meta_t;
+
+//  The layout this build writes, kept in meta `format`. A store without it
+//  is from before the version was kept (0.4 and earlier, format 0): the
+//  engine's upgrades bring it up to date, then it is marked. A store with a
+//  higher one is from a newer build: refused, never written.
+#define HS_STORE_FORMAT 1
 
 //  A meta name as stored ("next_seq", "brief.daily.from", ...).
 const char *hs_store_meta_name (hs_meta_t meta);
@@ -164,6 +173,13 @@ int hs_store_del (hs_store_t *self, hs_table_t table, const void *key, size_t ke
 int hs_store_walk (hs_store_t *self, hs_table_t table, const void *from, size_t from_size,
                    bool reverse, hs_store_walk_fn *visit, void *arg);
 
+//  A table's name as stored ("events", ...).
+const char *hs_store_table_name (hs_table_t table);
+
+//  Visit LMDB's own free-page table (its records, raw) in a view, as
+//  hs_store_walk does: a check reads every page the writer will read.
+int hs_store_walk_free (hs_store_t *self, hs_store_walk_fn *visit, void *arg);
+
 //  The number of entries in a table, inside the write transaction or a
 //  view. Returns 0 or -1.
 int hs_store_count (hs_store_t *self, hs_table_t table, uint64_t *count);
@@ -189,6 +205,10 @@ uint64_t hs_store_be64_get (const uint8_t *bytes);
 //  Delete a store's files and its folder (tests and tools; never while
 //  a store is open on it). Returns 0 or -1.
 int hs_store_remove (const char *path);
+
+//  A work function (hs_txn_run) that marks the store as of HS_STORE_FORMAT
+//  once the upgrades are done; `arg` is the store. Returns 0 or -1.
+int hs_store_format_work (void *arg);
 
 void hs_store_test (bool verbose);
 

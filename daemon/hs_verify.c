@@ -7,6 +7,8 @@
 #include "hs_cases.h"
 #include "hs_ledger.h"
 #include "hs_timers.h"
+#include "hs_check.h"
+#include "hs_guard.h"
 
 typedef struct {
     hs_store_t *store;
@@ -215,6 +217,35 @@ hs_verify_run (hs_store_t *store, FILE *out)
     return verify.problems;
 }
 
+int
+hs_verify_path (const char *path, FILE *out)
+{
+    char report [768], error [512];
+    hs_check_result_t verdict = hs_check_store (path, 0, NULL, report, sizeof (report));
+    if (verdict == HS_CHECK_NONE) {
+        fprintf (out, "verify: %s\n", report);
+        return 2;
+    }
+    if (verdict != HS_CHECK_SOUND) {
+        fprintf (out, "verify: %s: %s\n", verdict == HS_CHECK_NEWER? "NEWER FORMAT": "DAMAGED",
+                 report);
+        return 2;
+    }
+    hs_store_t *store = hs_store_open_readonly (path, error, sizeof (error));
+    if (!store) {
+        fprintf (out, "verify: %s\n", error);
+        return 2;
+    }
+    hs_guard_install ();
+    int problems;
+    HS_GUARD_RUN (problems, -2, hs_verify_run (store, out));
+    if (problems == -2)
+        fprintf (out, "verify: DAMAGED: reading the store failed (%s)\n", hs_guard_last ());
+    else
+        hs_store_destroy (&store);      //  after a fault, left to the exit
+    return problems == 0? 0: problems > 0? 1: 2;
+}
+
 void
 hs_verify_test (bool verbose)
 {
@@ -252,8 +283,9 @@ hs_verify_test (bool verbose)
     assert (hs_verify_run (store, out) == 2);
     hs_pack_destroy (&scratch);
     hs_pack_destroy (&body);
-    fclose (out);
     hs_store_destroy (&store);
+    assert (hs_verify_path (path, out) == 1);      //  the same two, by path
+    fclose (out);
     hs_store_remove (path);
     zstr_free (&path);
     if (verbose)

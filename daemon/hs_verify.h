@@ -20,6 +20,13 @@
 //  store could not be read.
 int hs_verify_run (hs_store_t *store, FILE *out);
 
+//  `huishang verify` on the store in folder `path`: the quick check
+//  (hs_check, in a child) first, so that a damaged page is reported, not
+//  crashed on; then hs_verify_run, guarded. Prints to `out`. Returns 0 if
+//  sound, 1 with problems found, 2 if the store is damaged, unreadable or
+//  from a newer build.
+int hs_verify_path (const char *path, FILE *out);
+
 void hs_verify_test (bool verbose);
 
 #endif

@@ -13,9 +13,18 @@
 #include "hs_service.h"
 #include "hs_engine.h"
 #include "hs_fd.h"
+#include "hs_lock.h"
+#include "hs_check.h"
+#include "hs_guard.h"
 #include <getopt.h>
 #include <signal.h>
 
+
+//  Exit codes a restart cannot cure (config/huishangd.service lists the
+//  last two in RestartPreventExitStatus=: no crash loop on a broken store).
+#define HS_EXIT_LOCKED  75      //  another daemon holds the store (EX_TEMPFAIL)
+#define HS_EXIT_DAMAGED 65      //  the store failed its check (EX_DATAERR)
+#define HS_EXIT_NEWER   78      //  the store is from a newer build (EX_CONFIG)
 
 static void
 s_usage (FILE *out)
@@ -38,6 +47,9 @@ s_usage (FILE *out)
         "      --time-scale N   run the daemon's clock N times faster (drills, tests)\n"
         "      --time-start T   start the daemon's clock at local time T\n"
         "                       (YYYY-MM-DDTHH:MM; drills, tests)\n"
+        "      --clock-reset    the store's clock is ahead of the real one (a wrong\n"
+        "                       system clock): set it back to the real time\n"
+        "      --clock-keep     on the real clock, continue a drill's stored time\n"
         "      --log-level L    error, warning, notice, info or debug (log/level; info)\n"
         "  -v, --verbose        log everything (--log-level debug)\n"
         "  -h, --help           show this help\n"
@@ -45,7 +57,10 @@ s_usage (FILE *out)
         "\n"
         "Options given here override the config file. SIGTERM or SIGINT: stop\n"
         "reading, commit what is in hand, exit 0. SIGHUP: read the config file\n"
-        "again; a file with an error is refused and the running rules stay.\n");
+        "again; a file with an error is refused and the running rules stay.\n"
+        "Exit status: 0 stopped, 1 cannot start, 2 usage, %d the store is in use by\n"
+        "another huishangd, %d the store is damaged, %d the store is from a newer build.\n",
+        HS_EXIT_LOCKED, HS_EXIT_DAMAGED, HS_EXIT_NEWER);
 }
 
 //  What the command line said, applied again to each configuration read.
@@ -139,11 +154,43 @@ s_stopping (void *arg, hs_engine_t *engine)
     hs_service_stopping ();
 }
 
+//  Lock the store, then check it (hs_lock, hs_check). Returns 0 with the
+//  lock in *lock_p, or the exit code, said why.
+static int
+s_take_store (hs_config_t *config, hs_lock_t **lock_p)
+{
+    char error [512];
+    int holder = 0;
+    *lock_p = hs_lock_new (config->store_path, &holder, error, sizeof (error));
+    if (!*lock_p) {
+        hs_log_error ("huishangd: %s", error);
+        return holder? HS_EXIT_LOCKED: 1;
+    }
+    //  Faults reading the store on a guarded thread fail a request only.
+    hs_guard_install ();
+    if (config->check_timeout_ms == 0)
+        return 0;
+    hs_check_result_t verdict = hs_check_store (config->store_path, config->check_timeout_ms,
+                                                NULL, error, sizeof (error));
+    if (verdict == HS_CHECK_SOUND || verdict == HS_CHECK_NONE) {
+        hs_log_info ("huishangd: %s", error);
+        return 0;
+    }
+    if (verdict == HS_CHECK_NEWER)
+        hs_log_error ("huishangd: refusing to start: %s", error);
+    else
+        hs_log_error ("huishangd: refusing to start: %s. Nothing was written to it. Restore the "
+                      "last backup (huishang backup), or copy out what reads with mdb_dump; "
+                      "`huishang verify` says more", error);
+    hs_lock_destroy (lock_p);
+    return verdict == HS_CHECK_NEWER? HS_EXIT_NEWER: HS_EXIT_DAMAGED;
+}
+
 int
 main (int argc, char *argv [])
 {
     enum { OPT_INGEST = 256, OPT_PUBLISH, OPT_API, OPT_STORE, OPT_CHECK, OPT_SCALE, OPT_START,
-           OPT_SUBMIT, OPT_LOG_LEVEL };
+           OPT_SUBMIT, OPT_LOG_LEVEL, OPT_CLOCK_RESET, OPT_CLOCK_KEEP };
     static struct option options [] = {
         { "config", required_argument, NULL, 'c' },
         { "foreground", no_argument, NULL, 'f' },
@@ -156,6 +203,8 @@ main (int argc, char *argv [])
         { "check-config", no_argument, NULL, OPT_CHECK },
         { "time-scale", required_argument, NULL, OPT_SCALE },
         { "time-start", required_argument, NULL, OPT_START },
+        { "clock-reset", no_argument, NULL, OPT_CLOCK_RESET },
+        { "clock-keep", no_argument, NULL, OPT_CLOCK_KEEP },
         { "verbose", no_argument, NULL, 'v' },
         { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
         { "help", no_argument, NULL, 'h' },
@@ -165,7 +214,7 @@ main (int argc, char *argv [])
     const char *config_file = NULL;
     const char *ingest = NULL, *publish = NULL, *api = NULL, *store = NULL, *submit = NULL;
     const char *time_scale = NULL, *time_start = NULL;
-    bool detach = false, check_only = false;
+    bool detach = false, check_only = false, clock_reset = false, clock_keep = false;
     int log_level = -1;
     int option;
     while ((option = getopt_long (argc, argv, "c:fdvhV", options, NULL)) != -1) {
@@ -181,6 +230,8 @@ main (int argc, char *argv [])
             case OPT_CHECK: check_only = true; break;
             case OPT_SCALE: time_scale = optarg; break;
             case OPT_START: time_start = optarg; break;
+            case OPT_CLOCK_RESET: clock_reset = true; break;
+            case OPT_CLOCK_KEEP: clock_keep = true; break;
             case 'v': log_level = HS_LOG_DEBUG; break;
             case OPT_LOG_LEVEL:
                 log_level = hs_log_level_parse (optarg);
@@ -231,6 +282,8 @@ main (int argc, char *argv [])
             return 2;
         }
     }
+    config->clock_reset = clock_reset;
+    config->clock_keep = clock_keep;
     if (check_only) {
         printf ("huishangd: %s: valid (units %s, rules %s, version %.12s)\n", config->source,
                 config->units_file, config->rules_file, hs_rules_version (config->rules));
@@ -254,11 +307,19 @@ main (int argc, char *argv [])
         hs_log_open (HS_LOG_TO_SYSLOG, "huishangd");
     }
     hs_fd_init (config->fd_reserve);
+    //  One daemon per store, and a store that reads whole, before anything is written.
+    hs_lock_t *lock = NULL;
+    int refused = s_take_store (config, &lock);
+    if (refused) {
+        hs_config_destroy (&config);
+        return refused;
+    }
     //  Two I/O threads: one for the messages, one for the api's answers.
     zsys_set_io_threads (2);
     hs_engine_t *engine = hs_engine_new (config, error, sizeof (error));
     if (!engine) {
         hs_log_error ("huishangd: %s", error);
+        hs_lock_destroy (&lock);
         hs_config_destroy (&config);
         return 1;
     }
@@ -272,6 +333,7 @@ main (int argc, char *argv [])
     hs_engine_hooks_t hooks = { s_ready, s_turn, s_stopping, &service, hs_service_watchdog_ms () };
     hs_engine_run (engine, &hooks);
     hs_engine_destroy (&engine);
+    hs_lock_destroy (&lock);
     hs_config_destroy (&config);
     return 0;
 }

@@ -20,6 +20,9 @@
 #include "../daemon/hs_query.h"
 #include "../daemon/hs_verify.h"
 #include "../daemon/hs_clock.h"
+#include "../daemon/hs_lock.h"
+#include "../daemon/hs_check.h"
+#include "../daemon/hs_guard.h"
 #include "../daemon/hs_log.h"
 #include "../daemon/hs_metrics.h"
 #include "../daemon/hs_keys.h"
@@ -68,6 +71,9 @@ static s_test_t s_tests [] = {
     { "hs_clock", hs_clock_test },
     { "hs_config", hs_config_test },
     { "hs_store", hs_store_test },
+    { "hs_guard", hs_guard_test },
+    { "hs_check", hs_check_test },
+    { "hs_lock", hs_lock_test },
     { "hs_ledger", hs_ledger_test },
     { "hs_timers", hs_timers_test },
     { "hs_cases", hs_cases_test },

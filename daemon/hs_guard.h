@@ -1,0 +1,56 @@
+/*  =========================================================================
+    hs_guard - a read of a damaged store fails the request, not the daemon
+
+    LMDB trusts its pages: a corrupted page pointer makes it fail an
+    assertion (and abort) or read outside the map (SIGSEGV, SIGBUS). On the
+    api thread that would take the daemon down for a query. So the api runs
+    each request under a guard: a fault or an LMDB assertion on that thread
+    while guarded jumps back to the request, which is answered
+    `store_corrupt`, counted and logged loudly; the store is marked damaged
+    for health. A fault anywhere else (the writer, or a real bug) still gets
+    the default action: a crash with a core, as before, never a silent jump.
+    =========================================================================
+*/
+
+#ifndef HS_GUARD_H_INCLUDED
+#define HS_GUARD_H_INCLUDED
+
+#include <czmq.h>
+#include <setjmp.h>
+
+//  Install the fault handlers (once per process; later calls do nothing).
+void hs_guard_install (void);
+
+//  Run `call` (an int expression) guarded on this thread: `rc` gets its
+//  value, or `fault_rc` if it faulted. A macro because sigsetjmp must be
+//  called in a frame that is still live when the jump comes. What the
+//  call held (an open read view, its allocations) is left as it was: the
+//  caller cleans up after a fault (hs_store_view_end).
+#define HS_GUARD_RUN(rc, fault_rc, call) do { \
+        sigjmp_buf hs_guard_jump_; \
+        if (sigsetjmp (hs_guard_jump_, 1) == 0) { \
+            hs_guard_enter (&hs_guard_jump_); \
+            (rc) = (call); \
+            hs_guard_leave (); \
+        } \
+        else \
+            (rc) = (fault_rc); \
+    } while (0)
+
+//  Used by HS_GUARD_RUN: begin and end a guarded stretch on this thread.
+void hs_guard_enter (sigjmp_buf *jump);
+void hs_guard_leave (void);
+
+//  LMDB's assertion callback (mdb_env_set_assert): guarded, it jumps back;
+//  unguarded, it returns and LMDB aborts as it always did. `env` is an
+//  MDB_env, as void so that this header needs no lmdb.h.
+void hs_guard_lmdb_assert (void *env, const char *message);
+
+//  How many guarded calls faulted in this process (0: no damage seen),
+//  and what the last one was ("SIGSEGV", "LMDB: ...").
+uint64_t hs_guard_faults (void);
+const char *hs_guard_last (void);
+
+void hs_guard_test (bool verbose);
+
+#endif
