@@ -22,7 +22,7 @@ CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_condition.c daemon/hs_pol
            daemon/hs_intake.c daemon/hs_query.c daemon/hs_verify.c
 DAEMON   = daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_service.c daemon/hs_keys.c \
            daemon/hs_bus.c daemon/hs_upstream.c daemon/hs_txn.c daemon/hs_stats.c \
-           daemon/hs_reject.c daemon/hs_flood.c daemon/hs_notices.c daemon/hs_windows.c \
+           daemon/hs_reject.c daemon/hs_flood.c daemon/hs_deadletters.c daemon/hs_notices.c daemon/hs_windows.c \
            daemon/hs_warnings.c daemon/hs_feeds.c daemon/hs_ingest.c daemon/hs_meetings.c \
            daemon/hs_casework.c daemon/hs_briefs.c daemon/hs_forward.c daemon/hs_api.c \
            daemon/hs_engine.c daemon/hs_engine_test.c
