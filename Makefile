@@ -129,6 +129,8 @@ bench: all $(BUILD)/hs_bench
 SOAK_SECONDS ?= 300
 soak: all
 	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_crash_cycles
+	#   The unattributed flood (test_floods) for SOAK_SECONDS (at most 5M messages).
+	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_unattributed_flood
 
 #   Coverage-guided fuzzing with clang's libFuzzer (ASan + UBSan) on the
 #   codec, whole messages through the engine, rules files, and api

@@ -258,3 +258,46 @@ def test_a_whole_message_is_bounded():
         assert peak < 200 << 10, peak
         print("    whole message: 40 x 1.8 MB behind a stopped reader, RSS %d -> peak %d MB"
               % (before >> 10, peak >> 10))
+
+
+def test_revocation_cuts_an_open_submit_connection():
+    # The ingest side is test_security's; this is the acked path: a DEALER
+    # connected before its unit's certificate is removed.
+    import shutil
+    import subprocess
+    from harness import Daemon
+    from test_security import _setup, _socket
+    folder = tempfile.mkdtemp(prefix="hs-floods-")
+    daemon = None
+    try:
+        config, certs = _setup(folder)
+        daemon = Daemon(folder=folder, config=config)
+        daemon.log = open(daemon.log_path, "ab")
+        daemon.proc = subprocess.Popen(daemon.args(), stdout=daemon.log, stderr=subprocess.STDOUT)
+        dealer = _socket(daemon.ctx, zmq.DEALER, certs, "hrss")
+        dealer.connect(daemon.submit)
+
+        def submit(rid):
+            body = report(source="hrss", street="caoyang", rid=rid, name="Revoked %s" % rid)
+            dealer.send_multipart([b"", b"report.hrss", msgpack.packb(body, use_bin_type=True)])
+            if not dealer.poll(3000):
+                return None, None
+            _, status, reply = dealer.recv_multipart()
+            return status.decode(), msgpack.unpackb(reply, raw=False)
+
+        deadline, status = time.time() + 10, None
+        while status is None and time.time() < deadline:
+            status, reply = submit("before")
+        assert status == "ok", (status, reply, daemon.read_log())
+        os.remove(os.path.join(certs, "clients", "hrss.cert"))
+        time.sleep(1.5)
+        status, reply = submit("after")
+        assert status == "rejected" and reply["reason"] == "spoofing", (status, reply)
+        dealer.close()
+        assert "no longer" in daemon.read_log()
+        stored = stored_ids(daemon)
+        assert "before" in stored and "after" not in stored
+    finally:
+        if daemon:
+            daemon.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
