@@ -14,8 +14,8 @@
     a bucket is capped at `burst` only as it stood at `since`, and earns
     its rate from then on without that cap: a stall of the reader (a long
     commit, a busy machine) never turns a unit under its rate into
-    rejections, and a unit over it still gets no more than a bucket fed
-    at arrival would have given it.
+    rejections, and a unit over it still gets no more than burst + rate *
+    window over the window (hs_ingest says when a socket was seen empty).
     Messages that name no unit of ours share one bucket of their own (the
     unit ""), so unattributed traffic has one global budget.
     =========================================================================

@@ -111,7 +111,7 @@ s_common (hs_msg_t *msg, const char **source, const char **id, int64_t *fseq)
 }
 
 //  Since when what a drain of one socket reads can have arrived.
-#define STALL_MS    100         //  a window this long: the reader was stalled (or idle)
+#define STALL_MS    100         //  a window this much longer than the poll's wait: a stall
 typedef struct {
     int64_t empty;              //  zclock_mono () when a drain last found it empty
     int64_t stall_from;         //  a stall's window began here ...
@@ -131,6 +131,7 @@ struct _hs_ingest_t {
     hs_deadletters_t *deadletters;  //  the ring of dead letters
     s_window_t ingest_window;   //  when ingest was last seen empty, and stalls
     s_window_t submit_window;   //  ... and submit
+    int64_t waited;             //  ms the loop's last poll may have waited
     bool *too_large;            //  per message of the drain: it was cut short
     size_t too_large_size;      //  ... room for this many
     struct {
@@ -564,6 +565,24 @@ s_answer (hs_ingest_t *self, zsock_t *submit, zmsg_t **envelope, hs_submit_reply
     zmsg_destroy (envelope);
 }
 
+//  The socket is seen empty now. If it was not seen so for STALL_MS more
+//  than the loop's poll may have waited (`waited`), the loop was stalled
+//  (busy, or the process stopped): what the stall held back may still
+//  come in after this moment of emptiness (the I/O thread bringing in what
+//  waited in the kernel), so the window's start is held at the stall's
+//  start for as long again (once: a hold is not extended by the next).
+static void
+s_empty (s_window_t *window, int64_t waited)
+{
+    int64_t now = zclock_mono ();
+    int64_t gap = now - window->empty;
+    if (gap >= waited + STALL_MS && now >= window->stall_until) {
+        window->stall_from = window->empty;
+        window->stall_until = now + gap;
+    }
+    window->empty = now;
+}
+
 //  Read a batch from `sock` into `messages` (and `envelopes`, for a
 //  ROUTER): up to batch_max messages and batch_bytes bytes. Tells the
 //  flood limit the window what it read arrived in, and notes when the
@@ -572,18 +591,12 @@ static void
 s_drain (hs_ingest_t *self, zsock_t *sock, zlist_t *messages, zlist_t *envelopes,
          s_window_t *window)
 {
-    //  What is read now arrived since the socket was last seen empty; after
-    //  a stall (the reader stopped, or a long commit) the I/O thread may
-    //  still be bringing in what waited in the kernel, so the stall's start
-    //  is held for as long again as the stall lasted.
+    //  What is read now arrived since the socket was last seen empty, or
+    //  since the stall that window follows began.
     int64_t now = zclock_mono ();
     int64_t since = window->empty;
     if (now < window->stall_until && window->stall_from < since)
         since = window->stall_from;
-    if (now - window->empty >= STALL_MS && now >= window->stall_until) {
-        window->stall_from = since;
-        window->stall_until = now + (now - since);
-    }
     hs_flood_window (self->flood, since);
     if (self->too_large_size < (size_t) self->config->batch_max) {
         self->too_large_size = (size_t) self->config->batch_max;
@@ -597,7 +610,7 @@ s_drain (hs_ingest_t *self, zsock_t *sock, zlist_t *messages, zlist_t *envelopes
         bool too_large;
         zmsg_t *msg = s_recv (self, sock, envelopes? &envelope: NULL, &too_large);
         if (!msg) {
-            window->empty = zclock_mono ();
+            s_empty (window, self->waited);
             break;
         }
         hs_stats_received (self->stats, 1);
@@ -610,14 +623,15 @@ s_drain (hs_ingest_t *self, zsock_t *sock, zlist_t *messages, zlist_t *envelopes
 }
 
 void
-hs_ingest_polled (hs_ingest_t *self, void *which)
+hs_ingest_polled (hs_ingest_t *self, void *which, int64_t waited)
 {
+    self->waited = waited > 0? waited: 0;
     //  The poller returns the first socket ready, ingest before submit: a
     //  later one means the earlier were empty.
     if (which != hs_bus_ingest (self->bus)) {
-        self->ingest_window.empty = zclock_mono ();
+        s_empty (&self->ingest_window, self->waited);
         if (which != hs_bus_submit (self->bus))
-            self->submit_window.empty = self->ingest_window.empty;
+            s_empty (&self->submit_window, self->waited);
     }
 }
 
