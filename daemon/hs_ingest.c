@@ -753,6 +753,14 @@ hs_ingest_test (bool verbose)
     assert (hs_reject_count (reject, "unknown_topic") == 1);
     assert (hs_reject_count (reject, "frames") == 1);
     assert (hs_reject_total (reject) == 5);
+    //  What names no unit of ours shares one budget: past it, not kept.
+    config->unattributed_rate = 1;
+    config->unattributed_burst = 0;
+    zlist_append (batch, s_test_message ("nope.x", "u1", "hrss"));
+    zlist_append (batch, s_test_message ("report.ghost", "u2", "ghost"));
+    assert (hs_ingest_batch (ingest, batch) == 2);
+    assert (hs_reject_count (reject, "unattributed") == 2);
+    assert (hs_reject_count (reject, "unknown_topic") == 1);
     //  The accepted one's feeder is known.
     assert (hs_feeds_size (feeds) == 1);
 
