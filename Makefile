@@ -23,7 +23,7 @@ CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_condition.c daemon/hs_pol
            daemon/hs_guard.c daemon/hs_check.c
 DAEMON   = daemon/hs_lock.c daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_service.c daemon/hs_keys.c \
            daemon/hs_subscribers.c daemon/hs_bus.c daemon/hs_upstream.c daemon/hs_txn.c daemon/hs_stats.c \
-           daemon/hs_reject.c daemon/hs_flood.c daemon/hs_notices.c daemon/hs_windows.c \
+           daemon/hs_reject.c daemon/hs_flood.c daemon/hs_deadletters.c daemon/hs_notices.c daemon/hs_windows.c \
            daemon/hs_warnings.c daemon/hs_feeds.c daemon/hs_ingest.c daemon/hs_meetings.c \
            daemon/hs_casework.c daemon/hs_briefs.c daemon/hs_forward.c daemon/hs_api.c \
            daemon/hs_engine.c daemon/hs_engine_test.c daemon/hs_fd.c
@@ -131,6 +131,8 @@ SOAK_SECONDS ?= 300
 soak: all
 	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_crash_cycles
 	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_corrupt_copies
+	#   The unattributed flood (test_floods) for SOAK_SECONDS (at most 5M messages).
+	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_unattributed_flood
 
 #   Coverage-guided fuzzing with clang's libFuzzer (ASan + UBSan) on the
 #   codec, whole messages through the engine, rules files, and api

@@ -95,7 +95,10 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     self->peers = hs_subscribers_new (self->publish, config);
 
     zsock_set_maxmsgsize (self->submit, (int) config->max_message);
-    zsock_set_rcvhwm (self->submit, config->ingest_hwm);
+    //  Each submitter's queue, both ways: a DEALER that pipelines and never
+    //  reads its answers is held to this many (answers beyond it dropped).
+    zsock_set_rcvhwm (self->submit, config->submit_hwm);
+    zsock_set_sndhwm (self->submit, config->submit_hwm);
     zsock_set_sndtimeo (self->submit, 0);
     zsock_set_rcvtimeo (self->submit, 0);
 

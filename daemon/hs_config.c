@@ -26,12 +26,17 @@ const char *hs_config_default_rules (void) { return hs_default_rules_cfg; }
 static const char *s_server_keys [] = {
     "district", "ingest", "submit", "publish", "api", "units", "rules", NULL
 };
-static const char *s_store_keys [] = { "path", "map_size", "map_size_max",
-                                       "check_timeout", "max_skew", NULL };
+static const char *s_store_keys [] = {
+    "path", "map_size", "map_size_max", "check_timeout", "max_skew",
+    "deadletters", "deadletter_bytes", "deadletter_reserve",
+    NULL
+};
 static const char *s_limits_keys [] = {
     "max_message", "max_body", "max_depth", "max_items", "max_objects", "max_str",
     "max_workers", "max_amount", "max_future", "ingest_hwm", "publish_hwm", "batch_max",
-    "source_rate", "source_burst", NULL
+    "source_rate", "source_burst",
+    "max_frames", "max_total", "batch_bytes", "submit_hwm", "unattributed_rate", "unattributed_burst",
+    NULL
 };
 static const char *s_log_keys [] = { "level", "reject_interval", NULL };
 static const char *s_calendar_keys [] = { "utc_offset", "holidays", NULL };
@@ -208,6 +213,34 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("limits/source_rate", false, 1, 1 << 30, self->source_rate);
     NUMBER ("limits/source_burst", false, 1, 1 << 30, self->source_burst);
     NUMBER ("log/reject_interval", true, 0, 86400000, self->reject_interval_ms);
+    //  Floods (optional: the shipped values unless set).
+    struct { const char *key; int64_t fallback, lo, hi; int64_t value; } floods [] = {
+        { "limits/max_frames", 4, 2, 1024, 0 },
+        { "limits/max_total", 66 << 10, 1024, 1LL << 30, 0 },
+        { "limits/batch_bytes", 16 << 20, 1024, 1LL << 34, 0 },
+        { "limits/submit_hwm", 1000, 0, INT32_MAX, 0 },
+        { "limits/unattributed_rate", 100, 1, 1 << 30, 0 },
+        { "limits/unattributed_burst", 1000, 1, 1 << 30, 0 },
+        { "store/deadletters", 10000, 0, 1LL << 32, 0 },
+        { "store/deadletter_bytes", 16 << 20, 0, 1LL << 40, 0 },
+        { "store/deadletter_reserve", 32 << 20, 0, 1LL << 44, 0 }
+    };
+    for (size_t index = 0; index < sizeof (floods) / sizeof (floods [0]); index++) {
+        floods [index].value = floods [index].fallback;
+        if (zconfig_locate (hs_zpl_root (zpl), floods [index].key)) {
+            NUMBER (floods [index].key, false, floods [index].lo, floods [index].hi,
+                    floods [index].value);
+        }
+    }
+    self->max_frames = (int) floods [0].value;
+    self->max_total = floods [1].value;
+    self->batch_bytes = floods [2].value;
+    self->submit_hwm = (int) floods [3].value;
+    self->unattributed_rate = floods [4].value;
+    self->unattributed_burst = floods [5].value;
+    self->deadletters_max = floods [6].value;
+    self->deadletter_bytes = floods [7].value;
+    self->deadletter_reserve = floods [8].value;
     //  Optional, as later settings are: a file from 0.3 has none.
     self->metrics_interval_ms = 15000;
     if (zconfig_locate (hs_zpl_root (zpl), "metrics/interval")) {
@@ -282,6 +315,9 @@ hs_config_load (const char *path, char *error, size_t error_size)
     if (!rc && self->map_size_max < self->map_size)
         rc = hs_zpl_error (zpl, zconfig_locate (hs_zpl_root (zpl), "store/map_size_max"),
                            error, error_size, "map_size_max is smaller than map_size");
+    if (!rc && self->max_total < (int64_t) self->limits.max_body)
+        rc = hs_zpl_error (zpl, zconfig_locate (hs_zpl_root (zpl), "limits/max_total"),
+                           error, error_size, "max_total is smaller than max_body");
     if (!rc && self->max_message < (int64_t) self->limits.max_body)
         rc = hs_zpl_error (zpl, zconfig_locate (hs_zpl_root (zpl), "limits/max_message"),
                            error, error_size, "max_message is smaller than max_body");
@@ -414,6 +450,7 @@ hs_config_keep (hs_config_t *fresh, const hs_config_t *running)
     fresh->max_message = running->max_message;
     fresh->ingest_hwm = running->ingest_hwm;
     fresh->publish_hwm = running->publish_hwm;
+    fresh->submit_hwm = running->submit_hwm;
     fresh->time_scale = running->time_scale;
     fresh->time_start = running->time_start;
     //  Set on the sockets and the descriptor table at start.

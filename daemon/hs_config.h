@@ -38,6 +38,17 @@ typedef struct {
     int64_t source_rate;        //  messages per second per source unit
     int64_t source_burst;       //  bucket size per source unit
     int64_t reject_interval_ms; //  log each rejection reason at most this often
+    //  Floods: whole messages, unattributed traffic, dead letters (optional
+    //  keys; a file from before them gets the shipped values).
+    int max_frames;             //  frames in one inbound message (past the envelope)
+    int64_t max_total;          //  bytes in one whole inbound message
+    int64_t batch_bytes;        //  most message bytes read into one transaction
+    int submit_hwm;             //  ZMQ_SNDHWM and ZMQ_RCVHWM on submit
+    int64_t unattributed_rate;  //  messages a second naming no unit of ours, all together
+    int64_t unattributed_burst; //  ... after a burst of this many
+    int64_t deadletters_max;    //  dead letters kept, at most (the oldest go)
+    int64_t deadletter_bytes;   //  ... and their bytes
+    int64_t deadletter_reserve; //  map room kept for accepted messages: no dead letter below it
     char *log_level_name;       //  log/level
     int log_level;              //  HS_LOG_*: lines below it are not written
     char *metrics_file;         //  Prometheus text file, or NULL: none

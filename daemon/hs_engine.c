@@ -508,6 +508,7 @@ hs_engine_run (hs_engine_t *self, const hs_engine_hooks_t *hooks)
         if (wait > turn_ms)
             wait = turn_ms;
         void *which = zpoller_wait (poller, (int) (wait < 0? 0: wait));
+        hs_ingest_polled (self->ingest, which, wait);
         if (which == hs_bus_ingest (self->bus))
             hs_ingest_read (self->ingest);
         else

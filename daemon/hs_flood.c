@@ -17,6 +17,7 @@ struct _hs_flood_t {
     hs_txn_t *txn;              //  borrowed
     zhashx_t *buckets;          //  unit -> s_bucket_t
     zlistx_t *touched;          //  the buckets the open transaction charged (borrowed)
+    int64_t since;              //  what is read now arrived after this (zclock_mono)
 };
 
 static void
@@ -57,6 +58,7 @@ hs_flood_new (hs_txn_t *txn)
     self->buckets = zhashx_new ();
     zhashx_set_destructor (self->buckets, s_free);
     self->touched = zlistx_new ();
+    self->since = INT64_MIN;
     hs_txn_participant_t participant = { "flood", NULL, s_commit, s_abort, NULL, self };
     hs_txn_join (txn, &participant);
     return self;
@@ -75,15 +77,20 @@ hs_flood_destroy (hs_flood_t **self_p)
     }
 }
 
+void hs_flood_window (hs_flood_t *self, int64_t since) { self->since = since; }
+
 bool
 hs_flood_refuse (hs_flood_t *self, const char *unit, int64_t rate, int64_t burst)
 {
     int64_t now = hs_txn_mono (self->txn);
+    //  (No window told, or a clock that went back: the window is now.)
+    int64_t since = self->since == INT64_MIN || self->since > now? now: self->since;
     s_bucket_t *bucket = (s_bucket_t *) zhashx_lookup (self->buckets, unit);
     if (!bucket) {
+        //  A new unit: full as the window began.
         bucket = (s_bucket_t *) zmalloc (sizeof (s_bucket_t));
         bucket->tokens = (double) burst;
-        bucket->refilled = now;
+        bucket->refilled = since;
         zhashx_insert (self->buckets, unit, bucket);
     }
     if (!bucket->touched) {
@@ -92,12 +99,24 @@ hs_flood_refuse (hs_flood_t *self, const char *unit, int64_t rate, int64_t burst
         bucket->touched = true;
         zlistx_add_end (self->touched, bucket);
     }
+    //  As the bucket stood when the window began: capped at the burst.
+    if (bucket->refilled < since) {
+        bucket->tokens += (double) (since - bucket->refilled) * (double) rate / 1000.0;
+        bucket->refilled = since;
+        if (bucket->tokens > (double) burst)
+            bucket->tokens = (double) burst;
+    }
+    //  Then what it earned in the window, uncapped: those messages came
+    //  at any time since, and a unit under its rate had them to spend.
     if (now > bucket->refilled) {
         bucket->tokens += (double) (now - bucket->refilled) * (double) rate / 1000.0;
         bucket->refilled = now;
     }
-    if (bucket->tokens > (double) burst)
-        bucket->tokens = (double) burst;
+    //  burst + rate * window at most: what a unit under its rate can have
+    //  sent since the window began (leftovers of an earlier one included).
+    double cap = (double) burst + (double) (now - since) * (double) rate / 1000.0;
+    if (bucket->tokens > cap)
+        bucket->tokens = cap;
     if (bucket->tokens >= 1) {
         bucket->tokens -= 1;
         return false;
@@ -113,6 +132,7 @@ typedef struct {
     int messages;
     int refused;
     bool fail;
+    const char *unit;
 } s_test_t;
 
 static int
@@ -121,7 +141,7 @@ s_test_work (void *arg)
     s_test_t *test = (s_test_t *) arg;
     test->refused = 0;
     for (int index = 0; index < test->messages; index++)
-        test->refused += hs_flood_refuse (test->flood, "hrss", 1, 10);
+        test->refused += hs_flood_refuse (test->flood, test->unit, 1, 10);
     return test->fail? -1: 0;
 }
 
@@ -138,7 +158,7 @@ hs_flood_test (bool verbose)
     (void) config;
     (void) store;
     (void) bus;
-    s_test_t test = { hs_flood_new (txn), 8, 0, true };
+    s_test_t test = { hs_flood_new (txn), 8, 0, true, "hrss" };
     //  Work that is not committed charges nothing, however often it runs.
     for (int round = 0; round < 3; round++)
         assert (hs_txn_run (txn, s_test_work, &test) == -1 && test.refused == 0);
@@ -146,6 +166,20 @@ hs_flood_test (bool verbose)
     test.fail = false;
     assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.refused == 0);
     assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.refused == 6);
+
+    //  What one drain reads arrived since the socket was last seen empty:
+    //  100 s ago at 1 a second, a unit under its rate sent up to 10 + 100.
+    test.unit = "street.wanli";
+    hs_flood_window (test.flood, zclock_mono () - 100000);
+    test.messages = 60;
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.refused == 0);
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.refused >= 9 && test.refused <= 11);
+    //  ... and never more: the next window (now) starts it at the burst at most.
+    hs_flood_window (test.flood, zclock_mono ());
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.refused == 60);
+    //  A unit first heard in a window that begins now: its burst.
+    test.unit = "street.caoyang";
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.refused == 50);
     hs_flood_destroy (&test.flood);
     hs_txn_fixture_destroy (&fixture);
     if (verbose)

@@ -2,7 +2,15 @@
     hs_ingest - inbound messages: sockets, the shared opening, dispatch
 
     A flood is counted and logged but leaves no dead letter: it must not
-    fill the store either. A batch the store cannot take is refused whole,
+    fill the store either. Messages that name no unit of ours (and spoofed
+    ones) share one budget (limits/unattributed_rate); past it they are
+    counted (unattributed) and dropped, not kept. Dead letters go into a
+    bounded ring (hs_deadletters).
+    A message is read frame by frame: past limits/max_frames frames or
+    limits/max_total bytes the rest is dropped as it is read, never held,
+    and the message is counted too_large (a submitter is told so).
+    A drain of a socket tells the flood limit since when what it reads can
+    have arrived: when the socket was last seen empty (hs_flood_window). A batch the store cannot take is refused whole,
     each message with the reason (no dead letter: there is no room for
     one): store_full is final, anything else is "error" to a submitter,
     which sends it again.
@@ -11,6 +19,7 @@
 
 #include "hs_ingest.h"
 #include "hs_ledger.h"
+#include "hs_deadletters.h"
 #include "hs_log.h"
 
 //  The dispatch table: topic prefix, dedup kind, whether the feeder's
@@ -101,6 +110,15 @@ s_common (hs_msg_t *msg, const char **source, const char **id, int64_t *fseq)
     }
 }
 
+//  Since when what a drain of one socket reads can have arrived.
+#define STALL_MS    100         //  a window this much longer than the poll's wait: a stall
+typedef struct {
+    int64_t empty;              //  zclock_mono () when a drain last found it empty
+    int64_t stall_from;         //  a stall's window began here ...
+    int64_t stall_until;        //  ... and is held until then: what the stall held
+                                //  back may come in after a moment of emptiness
+} s_window_t;
+
 struct _hs_ingest_t {
     hs_txn_t *txn;              //  borrowed
     hs_bus_t *bus;              //  borrowed
@@ -110,6 +128,12 @@ struct _hs_ingest_t {
     hs_config_t *config;        //  borrowed
     hs_reject_t *reject;        //  rejection accounting
     hs_flood_t *flood;          //  the flood limit
+    hs_deadletters_t *deadletters;  //  the ring of dead letters
+    s_window_t ingest_window;   //  when ingest was last seen empty, and stalls
+    s_window_t submit_window;   //  ... and submit
+    int64_t waited;             //  ms the loop's last poll may have waited
+    bool *too_large;            //  per message of the drain: it was cut short
+    size_t too_large_size;      //  ... room for this many
     struct {
         hs_ingest_handler_fn *handler;
         void *arg;
@@ -151,6 +175,8 @@ hs_ingest_new (hs_txn_t *txn, hs_bus_t *bus, hs_keys_t *keys, hs_stats_t *stats,
     self->config = config;
     self->reject = hs_reject_new (config->reject_interval_ms);
     self->flood = hs_flood_new (txn);
+    self->deadletters = hs_deadletters_new (txn, stats);
+    self->ingest_window.empty = self->submit_window.empty = zclock_mono ();
     self->record = hs_pack_new ();
     self->msg = (hs_msg_t *) zmalloc (sizeof (hs_msg_t));
     self->outcome = &self->no_outcome;
@@ -169,6 +195,8 @@ hs_ingest_destroy (hs_ingest_t **self_p)
         hs_ingest_t *self = *self_p;
         hs_reject_destroy (&self->reject);
         hs_flood_destroy (&self->flood);
+        hs_deadletters_destroy (&self->deadletters);
+        free (self->too_large);
         hs_pack_destroy (&self->record);
         free (self->msg);
         free (self);
@@ -204,11 +232,29 @@ s_reject (hs_ingest_t *self, const hs_why_t *why, zmsg_t *msg, bool dead_letter)
     self->outcome->status = HS_SUBMIT_REJECTED;
     hs_strcpy (self->outcome->reason, sizeof (self->outcome->reason), why->code);
     hs_strcpy (self->outcome->detail, sizeof (self->outcome->detail), why->detail);
-    hs_reject_note (self->reject, why, msg, hs_txn_now (self->txn), self->record);
+    hs_reject_note (self->reject, why, msg, hs_txn_now (self->txn),
+                    dead_letter? self->record: NULL);
     if (!dead_letter)
         return 0;
-    return hs_store_deadletter_put (hs_txn_store (self->txn), hs_pack_data (self->record),
-                                    hs_pack_size (self->record));
+    return hs_deadletters_put (self->deadletters, hs_pack_data (self->record),
+                               hs_pack_size (self->record), self->config->deadletters_max,
+                               self->config->deadletter_bytes, self->config->deadletter_reserve);
+}
+
+//  Refuse a message that names no unit of ours (or not its own): within
+//  the shared budget as `why`, with a dead letter; past it counted as
+//  unattributed, and nothing kept.
+static int
+s_reject_unattributed (hs_ingest_t *self, const hs_why_t *why, zmsg_t *msg)
+{
+    if (!hs_flood_refuse (self->flood, "", self->config->unattributed_rate,
+                          self->config->unattributed_burst))
+        return s_reject (self, why, msg, true);
+    hs_why_t over;
+    hs_why (&over, "unattributed", "more than %lld messages a second (all together) name no unit "
+            "of ours or not their own: dropped (this one: %s)",
+            (long long) self->config->unattributed_rate, why->code);
+    return s_reject (self, &over, msg, false);
 }
 
 //  The topic frame as a string, if it is one: 1..HS_TOPIC_MAX printable bytes.
@@ -237,14 +283,14 @@ s_handle (hs_ingest_t *self, zmsg_t *zmsg)
     hs_why_t why;
     if (zmsg_size (zmsg) != 2) {
         hs_why (&why, "frames", "%zu frames, expected 2 (topic, body)", zmsg_size (zmsg));
-        return s_reject (self, &why, zmsg, true);
+        return s_reject_unattributed (self, &why, zmsg);
     }
     zframe_t *topic_frame = zmsg_first (zmsg);
     zframe_t *body_frame = zmsg_next (zmsg);
     char topic [HS_TOPIC_MAX + 1];
     if (!s_topic (topic_frame, topic)) {
         hs_why (&why, "bad_topic", "topic must be 1..%d printable ASCII bytes", HS_TOPIC_MAX);
-        return s_reject (self, &why, zmsg, true);
+        return s_reject_unattributed (self, &why, zmsg);
     }
     int kind = -1;
     for (int index = 0; index < HS_MSG_COUNT; index++)
@@ -253,12 +299,12 @@ s_handle (hs_ingest_t *self, zmsg_t *zmsg)
     if (kind < 0 || !self->routes [kind].handler) {
         hs_why (&why, "unknown_topic", "topic '%s' is not report., update., rsvp., minutes., "
                 "heartbeat. or brief.<unit>", topic);
-        return s_reject (self, &why, zmsg, true);
+        return s_reject_unattributed (self, &why, zmsg);
     }
     const char *unit = topic + strlen (s_kinds [kind].prefix);
     if (!hs_units_find (self->config->units, unit)) {
         hs_why (&why, "unknown_unit", "'%s' is not a unit of ours", unit);
-        return s_reject (self, &why, zmsg, true);
+        return s_reject_unattributed (self, &why, zmsg);
     }
     hs_strcpy (self->unit_seen, sizeof (self->unit_seen), unit);
     if (self->keys) {
@@ -272,7 +318,7 @@ s_handle (hs_ingest_t *self, zmsg_t *zmsg)
                 hs_why (&why, "spoofing", "a message for unit '%s' came with a key that is not "
                         "(or no longer) allowed", unit);
             hs_stats_count (self->stats, HS_STAT_SPOOFING, 1);
-            return s_reject (self, &why, zmsg, true);
+            return s_reject_unattributed (self, &why, zmsg);
         }
     }
     if (hs_flood_refuse (self->flood, unit, self->config->source_rate, self->config->source_burst)) {
@@ -345,6 +391,7 @@ typedef struct {
     hs_ingest_t *self;
     zlist_t *messages;
     hs_submit_reply_t *outcomes;    //  one per message, or NULL: nobody waits
+    const bool *too_large;      //  one per message, or NULL: none was
 } s_batch_t;
 
 static int
@@ -359,7 +406,15 @@ s_batch_work (void *arg)
         self->outcome = batch->outcomes? &batch->outcomes [index]: &self->no_outcome;
         memset (self->outcome, 0, sizeof (hs_submit_reply_t));
         strcpy (self->unit_seen, "-");
-        rc = s_handle (self, msg);
+        if (batch->too_large && batch->too_large [index]) {
+            hs_why_t why;
+            hs_why (&why, "too_large", "a message of more than %d frames or %lld bytes "
+                    "(limits/max_frames, max_total): dropped as read",
+                    self->config->max_frames, (long long) self->config->max_total);
+            rc = s_reject (self, &why, msg, false);
+        }
+        else
+            rc = s_handle (self, msg);
         hs_stats_source (self->stats, self->unit_seen, self->outcome->status, false);
     }
     self->outcome = &self->no_outcome;
@@ -429,12 +484,12 @@ s_refuse_all (hs_ingest_t *self, zlist_t *messages, hs_submit_reply_t *outcomes)
 //  Handle a batch in one unit of work; outcomes (if any) are filled in.
 //  Takes the messages. Returns the number handled, or -1.
 static int
-s_batch (hs_ingest_t *self, zlist_t *messages, hs_submit_reply_t *outcomes)
+s_batch (hs_ingest_t *self, zlist_t *messages, hs_submit_reply_t *outcomes, const bool *too_large)
 {
     int size = (int) zlist_size (messages);
     if (size == 0)
         return 0;
-    s_batch_t batch = { self, messages, outcomes };
+    s_batch_t batch = { self, messages, outcomes, too_large };
     int rc = hs_txn_run (self->txn, s_batch_work, &batch);
     if (rc)
         s_refuse_all (self, messages, outcomes);
@@ -455,22 +510,137 @@ s_batch (hs_ingest_t *self, zlist_t *messages, hs_submit_reply_t *outcomes)
 int
 hs_ingest_batch (hs_ingest_t *self, zlist_t *messages)
 {
-    return s_batch (self, messages, NULL);
+    return s_batch (self, messages, NULL, NULL);
+}
+
+//  One message from `sock`, or NULL if none waits. A ROUTER's identity
+//  (and an empty delimiter after it) go into `*envelope`. Past
+//  max_frames frames or max_total bytes the rest is dropped as it comes
+//  and `*too_large` set: the message keeps its first frames only.
+static zmsg_t *
+s_recv (hs_ingest_t *self, zsock_t *sock, zmsg_t **envelope, bool *too_large)
+{
+    *too_large = false;
+    zframe_t *frame = zframe_recv (sock);
+    if (!frame)
+        return NULL;
+    zmsg_t *msg = zmsg_new ();
+    size_t total = 0;
+    bool more = zframe_more (frame);
+    if (envelope) {
+        *envelope = zmsg_new ();
+        zmsg_append (*envelope, &frame);
+        frame = more? zframe_recv (sock): NULL;
+        more = frame && zframe_more (frame);
+        if (frame && zframe_size (frame) == 0) {
+            zmsg_append (*envelope, &frame);
+            frame = more? zframe_recv (sock): NULL;
+            more = frame && zframe_more (frame);
+        }
+    }
+    while (frame) {
+        total += zframe_size (frame);
+        if ((int) zmsg_size (msg) < self->config->max_frames
+        &&  (int64_t) total <= self->config->max_total)
+            zmsg_append (msg, &frame);
+        else {
+            *too_large = true;
+            zframe_destroy (&frame);
+        }
+        frame = more? zframe_recv (sock): NULL;
+        more = frame && zframe_more (frame);
+    }
+    return msg;
+}
+
+//  Answer one submitter (takes the envelope).
+static void
+s_answer (hs_ingest_t *self, zsock_t *submit, zmsg_t **envelope, hs_submit_reply_t *outcome)
+{
+    hs_pack_reset (self->record);
+    hs_submit_reply_encode (outcome, self->record);
+    zmsg_addstr (*envelope, hs_submit_status_name (outcome->status));
+    zmsg_addmem (*envelope, hs_pack_data (self->record), hs_pack_size (self->record));
+    zmsg_send (envelope, submit);
+    zmsg_destroy (envelope);
+}
+
+//  The socket is seen empty now. If it was not seen so for STALL_MS more
+//  than the loop's poll may have waited (`waited`), the loop was stalled
+//  (busy, or the process stopped): what the stall held back may still
+//  come in after this moment of emptiness (the I/O thread bringing in what
+//  waited in the kernel), so the window's start is held at the stall's
+//  start for as long again (once: a hold is not extended by the next).
+static void
+s_empty (s_window_t *window, int64_t waited)
+{
+    int64_t now = zclock_mono ();
+    int64_t gap = now - window->empty;
+    if (gap >= waited + STALL_MS && now >= window->stall_until) {
+        window->stall_from = window->empty;
+        window->stall_until = now + gap;
+    }
+    window->empty = now;
+}
+
+//  Read a batch from `sock` into `messages` (and `envelopes`, for a
+//  ROUTER): up to batch_max messages and batch_bytes bytes. Tells the
+//  flood limit the window what it read arrived in, and notes when the
+//  socket was seen empty.
+static void
+s_drain (hs_ingest_t *self, zsock_t *sock, zlist_t *messages, zlist_t *envelopes,
+         s_window_t *window)
+{
+    //  What is read now arrived since the socket was last seen empty, or
+    //  since the stall that window follows began.
+    int64_t now = zclock_mono ();
+    int64_t since = window->empty;
+    if (now < window->stall_until && window->stall_from < since)
+        since = window->stall_from;
+    hs_flood_window (self->flood, since);
+    if (self->too_large_size < (size_t) self->config->batch_max) {
+        self->too_large_size = (size_t) self->config->batch_max;
+        self->too_large = (bool *) realloc (self->too_large, self->too_large_size * sizeof (bool));
+        assert (self->too_large);
+    }
+    size_t bytes = 0;
+    while ((int) zlist_size (messages) < self->config->batch_max
+    &&     (int64_t) bytes < self->config->batch_bytes) {
+        zmsg_t *envelope = NULL;
+        bool too_large;
+        zmsg_t *msg = s_recv (self, sock, envelopes? &envelope: NULL, &too_large);
+        if (!msg) {
+            s_empty (window, self->waited);
+            break;
+        }
+        hs_stats_received (self->stats, 1);
+        self->too_large [zlist_size (messages)] = too_large;
+        bytes += zmsg_content_size (msg);
+        zlist_append (messages, msg);
+        if (envelopes)
+            zlist_append (envelopes, envelope);
+    }
+}
+
+void
+hs_ingest_polled (hs_ingest_t *self, void *which, int64_t waited)
+{
+    self->waited = waited > 0? waited: 0;
+    //  The poller returns the first socket ready, ingest before submit: a
+    //  later one means the earlier were empty.
+    if (which != hs_bus_ingest (self->bus)) {
+        s_empty (&self->ingest_window, self->waited);
+        if (which != hs_bus_submit (self->bus))
+            s_empty (&self->submit_window, self->waited);
+    }
 }
 
 void
 hs_ingest_read (hs_ingest_t *self)
 {
     zlist_t *batch = zlist_new ();
-    zsock_t *ingest = hs_bus_ingest (self->bus);
-    while ((int) zlist_size (batch) < self->config->batch_max) {
-        zmsg_t *msg = zmsg_recv (ingest);
-        if (!msg)
-            break;
-        zlist_append (batch, msg);
-    }
-    hs_stats_received (self->stats, zlist_size (batch));
-    s_batch (self, batch, NULL);
+    s_drain (self, hs_bus_ingest (self->bus), batch, NULL, &self->ingest_window);
+    s_batch (self, batch, NULL, self->too_large);
     zlist_destroy (&batch);
 }
 
@@ -480,39 +650,16 @@ hs_ingest_submit (hs_ingest_t *self)
     zsock_t *submit = hs_bus_submit (self->bus);
     zlist_t *messages = zlist_new ();
     zlist_t *envelopes = zlist_new ();
-    while ((int) zlist_size (messages) < self->config->batch_max) {
-        zmsg_t *msg = zmsg_recv (submit);
-        if (!msg)
-            break;
-        //  The envelope: identity, and the empty delimiter if there is one.
-        zmsg_t *envelope = zmsg_new ();
-        zframe_t *identity = zmsg_pop (msg);
-        zmsg_append (envelope, &identity);
-        zframe_t *first = zmsg_first (msg);
-        if (first && zframe_size (first) == 0) {
-            zframe_t *delimiter = zmsg_pop (msg);
-            zmsg_append (envelope, &delimiter);
-        }
-        zlist_append (messages, msg);
-        zlist_append (envelopes, envelope);
-    }
+    s_drain (self, submit, messages, envelopes, &self->submit_window);
     size_t count = zlist_size (messages);
-    hs_stats_received (self->stats, count);
     hs_submit_reply_t *outcomes = (hs_submit_reply_t *) zmalloc ((count + 1) * sizeof (hs_submit_reply_t));
-    s_batch (self, messages, outcomes);
+    s_batch (self, messages, outcomes, self->too_large);
     if (self->before_answers)
         self->before_answers (self->before_answers_arg);
     size_t index = 0;
     zmsg_t *envelope;
-    while ((envelope = (zmsg_t *) zlist_pop (envelopes))) {
-        hs_submit_reply_t *outcome = &outcomes [index++];
-        hs_pack_reset (self->record);
-        hs_submit_reply_encode (outcome, self->record);
-        zmsg_addstr (envelope, hs_submit_status_name (outcome->status));
-        zmsg_addmem (envelope, hs_pack_data (self->record), hs_pack_size (self->record));
-        zmsg_send (&envelope, submit);
-        zmsg_destroy (&envelope);
-    }
+    while ((envelope = (zmsg_t *) zlist_pop (envelopes)))
+        s_answer (self, submit, &envelope, &outcomes [index++]);
     free (outcomes);
     zlist_destroy (&messages);
     zlist_destroy (&envelopes);
@@ -606,6 +753,14 @@ hs_ingest_test (bool verbose)
     assert (hs_reject_count (reject, "unknown_topic") == 1);
     assert (hs_reject_count (reject, "frames") == 1);
     assert (hs_reject_total (reject) == 5);
+    //  What names no unit of ours shares one budget: past it, not kept.
+    config->unattributed_rate = 1;
+    config->unattributed_burst = 0;
+    zlist_append (batch, s_test_message ("nope.x", "u1", "hrss"));
+    zlist_append (batch, s_test_message ("report.ghost", "u2", "ghost"));
+    assert (hs_ingest_batch (ingest, batch) == 2);
+    assert (hs_reject_count (reject, "unattributed") == 2);
+    assert (hs_reject_count (reject, "unknown_topic") == 1);
     //  The accepted one's feeder is known.
     assert (hs_feeds_size (feeds) == 1);
 

@@ -86,6 +86,12 @@ void hs_ingest_route (hs_ingest_t *self, hs_msg_kind_t kind, hs_ingest_handler_f
 typedef void (hs_ingest_hook_fn) (void *arg);
 void hs_ingest_before_answers (hs_ingest_t *self, hs_ingest_hook_fn *hook, void *arg);
 
+//  The loop's poller, told to wait up to `waited` ms, returned `which`
+//  (NULL: nothing) from a poll on the ingest and submit sockets in that
+//  order: those before it were empty then (what the flood limit counts
+//  arrival from); a longer gap than the wait was a stall.
+void hs_ingest_polled (hs_ingest_t *self, void *which, int64_t waited);
+
 //  Read and handle what waits on the ingest socket (up to batch_max).
 void hs_ingest_read (hs_ingest_t *self);
 

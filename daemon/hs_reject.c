@@ -91,6 +91,8 @@ hs_reject_note (hs_reject_t *self, const hs_why_t *why, zmsg_t *msg,
     else
         reason->held_back++;
 
+    if (!pack)
+        return;             //  counted and logged only: nothing is kept (cheap)
     size_t frames = msg? zmsg_size (msg): 0;
     size_t total = msg? zmsg_content_size (msg): 0;
     hs_bytes_t kept [KEEP_FRAMES];

@@ -23,7 +23,8 @@ void hs_reject_destroy (hs_reject_t **self_p);
 
 //  Note one rejected message: stage its count, log it if its reason has
 //  not been logged this interval, and pack its dead-letter record (the
-//  reason, the detail, and each frame's first bytes) into `pack`.
+//  reason, the detail, and each frame's first bytes) into `pack` (NULL:
+//  none, it is not kept).
 void hs_reject_note (hs_reject_t *self, const hs_why_t *why, zmsg_t *msg,
                      int64_t now_ms, hs_pack_t *pack);
 

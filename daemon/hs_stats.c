@@ -164,6 +164,8 @@ hs_stats_fill (hs_stats_t *self, hs_stats_snapshot_t *snapshot)
     c->timers = self->counts [HS_STAT_TIMERS];
     c->heartbeats = self->counts [HS_STAT_HEARTBEATS];
     c->spoofing = self->counts [HS_STAT_SPOOFING];
+    c->deadletters_dropped = self->counts [HS_STAT_DEADLETTERS_DROPPED];
+    c->deadletters_skipped = self->counts [HS_STAT_DEADLETTERS_SKIPPED];
     c->batches = self->batches;
     c->batch_last = self->batch_last;
     c->batch_largest = self->batch_largest;
@@ -244,6 +246,8 @@ hs_stats_metrics (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *s
         { "huishang_publish_overflows_total", "Times a subscriber's queue was full (messages dropped for it).", c->publish_overflows },
         { "huishang_subscriptions_refused_total", "Subscriptions to no topic we publish (not applied).", c->subscriptions_refused },
         { "huishang_subscribers_cut_total", "Subscriber connections cut off: too many subscriptions, or revoked.", c->subscribers_cut },
+        { "huishang_deadletters_dropped_total", "Oldest dead letters dropped to keep the ring in store/deadletters and deadletter_bytes.", c->deadletters_dropped },
+        { "huishang_deadletters_skipped_total", "Rejected messages counted but not kept (under store/deadletter_reserve of room).", c->deadletters_skipped },
         { NULL, NULL, 0 }
     };
     for (int index = 0; counters [index].name; index++) {

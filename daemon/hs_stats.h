@@ -38,6 +38,8 @@ typedef enum {
     HS_STAT_TIMERS,             //  timers handled
     HS_STAT_HEARTBEATS,         //  feeders' heartbeats
     HS_STAT_SPOOFING,           //  messages whose key was not their unit's
+    HS_STAT_DEADLETTERS_DROPPED,    //  oldest dead letters dropped from the ring
+    HS_STAT_DEADLETTERS_SKIPPED,    //  rejected messages not kept (no room: the reserve)
     HS_STAT_COUNT
 } hs_stat_t;
 

@@ -328,6 +328,16 @@ hs_store_abort (hs_store_t *self)
 bool hs_store_map_full (hs_store_t *self) { return self->map_full; }
 bool hs_store_no_room (hs_store_t *self) { return self->disk_full || (self->map_full && self->map_size >= self->map_size_max); }
 
+int64_t
+hs_store_room (hs_store_t *self)
+{
+    MDB_envinfo info;
+    MDB_stat stat;
+    if (mdb_env_info (self->env, &info) || mdb_env_stat (self->env, &stat))
+        return 0;
+    return self->map_size_max - (int64_t) (info.me_last_pgno + 1) * (int64_t) stat.ms_psize;
+}
+
 void
 hs_store_set_max (hs_store_t *self, int64_t map_size_max)
 {

@@ -143,6 +143,11 @@ int hs_store_grow (hs_store_t *self);
 //  disk is full, or the map is full at its maximum.
 bool hs_store_no_room (hs_store_t *self);
 
+//  Bytes the map can still take: how far it may grow (map_size_max) less
+//  the pages in use as last committed (free pages inside are not
+//  counted: a low estimate). Cheap: no transaction.
+int64_t hs_store_room (hs_store_t *self);
+
 //  Change how far the map may grow (a reloaded configuration).
 void hs_store_set_max (hs_store_t *self, int64_t map_size_max);
 

@@ -180,6 +180,8 @@ hs_reply_health (hs_pack_t *pack, const hs_health_t *health)
         { "warnings", (int64_t) c->warnings }, { "briefs", (int64_t) c->briefs },
         { "timers", (int64_t) c->timers }, { "heartbeats", (int64_t) c->heartbeats },
         { "spoofing", (int64_t) c->spoofing }, { "published", (int64_t) c->published },
+        { "deadletters_dropped", (int64_t) c->deadletters_dropped },
+        { "deadletters_skipped", (int64_t) c->deadletters_skipped },
         { "publish_overflows", (int64_t) c->publish_overflows },
         { "subscriptions", (int64_t) c->subscriptions }, { "batches", (int64_t) c->batches },
         { "batch_last", (int64_t) c->batch_last }, { "batch_largest", (int64_t) c->batch_largest },

@@ -79,6 +79,7 @@ typedef struct {
     uint64_t received, reports, updates, rsvps, minutes, duplicates, rejected, lost;
     uint64_t cases_opened, escalated, resolved, alerts, overdue, meetings, reminders;
     uint64_t escalations, warnings, briefs, timers, heartbeats, spoofing;
+    uint64_t deadletters_dropped, deadletters_skipped;
     uint64_t published, publish_overflows, subscriptions, batches, batch_last, batch_largest;
     int64_t commit_us_last, commit_us_max;
     uint64_t next_seq;

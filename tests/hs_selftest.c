@@ -32,6 +32,7 @@
 #include "../daemon/hs_stats.h"
 #include "../daemon/hs_reject.h"
 #include "../daemon/hs_flood.h"
+#include "../daemon/hs_deadletters.h"
 #include "../daemon/hs_notices.h"
 #include "../daemon/hs_windows.h"
 #include "../daemon/hs_warnings.h"
@@ -89,6 +90,7 @@ static s_test_t s_tests [] = {
     { "hs_stats", hs_stats_test },
     { "hs_reject", hs_reject_test },
     { "hs_flood", hs_flood_test },
+    { "hs_deadletters", hs_deadletters_test },
     { "hs_notices", hs_notices_test },
     { "hs_windows", hs_windows_test },
     { "hs_warnings", hs_warnings_test },

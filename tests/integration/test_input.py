@@ -109,8 +109,10 @@ def test_hostile_bytes_then_valid_report():
         ([b"report.street.caoyang", b"\x81\xa2id\xa2\xff\xfe"], "missing_field"),
         ([b"report.street.caoyang", msgpack.packb(dict(report(rid="x" * 65)))], "bad_value"),
         ([b"report.street.caoyang", msgpack.packb(dict(report(rid="w9"), summary="x" * 5000))], "bad_value"),
-        ([os.urandom(1 << 20)], "frames"),                                  # 1 MiB of noise, one frame
-        ([b"report.hrss", os.urandom(1 << 20)], "oversized"),               # 1 MiB body
+        ([os.urandom(60 << 10)], "frames"),                                 # 60 KiB of noise, one frame
+        # a body over max_body (64K) in a frame under max_message (65K);
+        # a bigger frame cuts the peer off (test_floods)
+        ([b"report.hrss", os.urandom((64 << 10) + 1)], "oversized"),
         ([b"report.hrss"], "frames"),                                       # wrong frame counts
         ([b"report.hrss", valid, b"extra"], "frames"),
         ([b"alert.critical.caoyang", valid], "unknown_topic"),
@@ -139,7 +141,7 @@ def test_hostile_bytes_then_valid_report():
         assert len(letters) == rejected
         # the noise is kept, truncated, with its real size
         noise = [l for _, l in letters if l["reason"] == "oversized"][0]
-        assert noise["size"] > 1 << 20 and len(noise["data"][1]) <= 4096
+        assert noise["size"] > 64 << 10 and len(noise["data"][1]) <= 4096
         # the log names reasons, once per reason per interval: no flood
         log = daemon.read_log()
         assert "rejected (too_large)" in log and "rejected (frames)" in log
