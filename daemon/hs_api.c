@@ -100,6 +100,14 @@ s_metrics_page (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
         hs_metrics_family (page, own [index].name, "counter", own [index].help);
         hs_metrics_sample (page, (double) own [index].value, NULL);
     }
+    //  What health calls damaged and degraded, for alerting rules.
+    hs_metrics_family (page, "huishang_store_faults_total", "counter",
+                       "Api reads that faulted on a damaged page (hs_guard): the store is damaged.");
+    hs_metrics_sample (page, (double) hs_guard_faults (), NULL);
+    hs_metrics_family (page, "huishang_clock_ahead_seconds", "gauge",
+                       "How far the stored clock was ahead of the real clock past store/max_skew "
+                       "at start (0: not; recovery: huishangd --clock-reset).");
+    hs_metrics_sample (page, (double) hs_clock_ahead_ms () / 1000.0, NULL);
 }
 
 //  The api's own counters into its copy of the writer's snapshot, which

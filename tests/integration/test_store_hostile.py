@@ -88,6 +88,16 @@ def _start_fails(folder, store, extra=(), timeout=30):
     return out.returncode, out.stdout + out.stderr
 
 
+def _metric(daemon, name):
+    """One sample of the metrics page, as Prometheus would scrape it."""
+    status, body = daemon.request_args("metrics", {})
+    assert status == "ok", body
+    values = [float(line.rsplit(" ", 1)[1]) for line in body["text"].splitlines()
+              if line.split(" ")[0] == name]
+    assert len(values) == 1, (name, body["text"][:400])
+    return values[0]
+
+
 def test_second_daemon_on_one_store_refused():
     daemon = Daemon().start()
     try:
@@ -172,6 +182,8 @@ def test_store_damaged_while_running_fails_the_request_not_the_daemon():
         health = daemon.health()
         assert health["status"] == "damaged", health["status"]
         assert "THE STORE IS DAMAGED" in daemon.read_log()
+        faults = _metric(daemon, "huishang_store_faults_total")
+        assert faults >= 1 and faults == answers.count(("error", "store_corrupt")), (faults, answers)
     finally:
         daemon.cleanup()
 
@@ -251,12 +263,14 @@ def test_clock_far_ahead_warns_until_reset():
         assert health["status"] == "degraded", health["status"]
         assert health["at"] >= ahead                  # never backwards unless asked
         assert "THE STORE'S CLOCK IS 10 DAYS" in daemon.read_log()
+        assert _metric(daemon, "huishang_clock_ahead_seconds") > 10 * 86400 - 3600
         assert daemon.stop() == 0
         # the documented recovery
         daemon.extra_args = ["--clock-reset"]
         daemon.start()
         health = daemon.health()
         assert health["status"] == "ok" and abs(health["at"] - now_ms()) < 60000, health
+        assert _metric(daemon, "huishang_clock_ahead_seconds") == 0
         assert daemon.stop() == 0
         assert _meta(daemon.store)["clock.resets"] == 1
         # and it stays back on the next plain start
