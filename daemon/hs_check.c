@@ -86,7 +86,16 @@ s_child (const char *path, int fd)
     if (!store) {
         //  Tables not made yet: a first start that stopped before its
         //  first commit. Nothing in it to lose.
-        s_say (fd, strstr (error, "MDB_NOTFOUND")? "sound 0 0": "bad %s", error);
+        //  Not an LMDB file any more (its meta pages) is damage; anything
+        //  else (permissions, memory) says nothing about the pages.
+        if (strstr (error, "MDB_NOTFOUND"))
+            s_say (fd, "sound 0 0");
+        else
+        if (strstr (error, "MDB_INVALID") || strstr (error, "MDB_CORRUPTED")
+        ||  strstr (error, "MDB_PAGE_NOTFOUND") || strstr (error, "MDB_VERSION_MISMATCH"))
+            s_say (fd, "bad %s", error);
+        else
+            s_say (fd, "unknown %s", error);
         _exit (0);
     }
     s_walk_t walk = { .entries = 0 };
@@ -145,14 +154,17 @@ hs_check_store (const char *path, int64_t timeout_ms, uint64_t *entries,
     int fds [2];
     if (pipe (fds)) {
         snprintf (report, report_size, "cannot check %s: pipe: %s", path, strerror (errno));
-        return HS_CHECK_CORRUPT;
+        return HS_CHECK_UNKNOWN;
     }
     fflush (NULL);
     int64_t started = zclock_mono ();
+    pid_t parent = getpid ();
     pid_t child = fork ();
     if (child == 0) {
         //  The caller gone (killed at start): no check left reading alone.
         prctl (PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid () != parent)
+            _exit (1);              //  it went before the signal was asked for
         close (fds [0]);
         //  Quiet: a damaged store's abort message is ours to report.
         s_child (path, fds [1]);
@@ -161,7 +173,7 @@ hs_check_store (const char *path, int64_t timeout_ms, uint64_t *entries,
     if (child < 0) {
         close (fds [0]);
         snprintf (report, report_size, "cannot check %s: fork: %s", path, strerror (errno));
-        return HS_CHECK_CORRUPT;
+        return HS_CHECK_UNKNOWN;
     }
     //  Read its lines until it ends, or until the time is up.
     char text [4096] = "";
@@ -183,8 +195,11 @@ hs_check_store (const char *path, int64_t timeout_ms, uint64_t *entries,
             break;
         if (!item.revents)
             continue;
-        if (used >= sizeof (text) - 1)
-            used = 0;               //  only the last lines matter
+        if (used >= sizeof (text) - 1) {
+            //  Only the last lines matter: keep the second half.
+            memmove (text, text + used / 2, used - used / 2);
+            used -= used / 2;
+        }
         ssize_t size = read (fds [0], text + used, sizeof (text) - 1 - used);
         if (size <= 0)
             break;
@@ -207,7 +222,12 @@ hs_check_store (const char *path, int64_t timeout_ms, uint64_t *entries,
     if (timed_out) {
         snprintf (report, report_size, "the check of %s did not finish in %lld ms (at table '%s')",
                   path, (long long) timeout_ms, table);
-        return HS_CHECK_CORRUPT;
+        return HS_CHECK_UNKNOWN;
+    }
+    //  Killed from outside (the OOM killer, an operator): no verdict.
+    if (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL) {
+        snprintf (report, report_size, "the check of %s was killed (at table '%s')", path, table);
+        return HS_CHECK_UNKNOWN;
     }
     if (WIFSIGNALED (status)) {
         snprintf (report, report_size, "the store %s is damaged: reading table '%s' killed the "
@@ -218,10 +238,14 @@ hs_check_store (const char *path, int64_t timeout_ms, uint64_t *entries,
         snprintf (report, report_size, "the store %s is damaged: %s", path, last + 4);
         return HS_CHECK_CORRUPT;
     }
+    if (strncmp (last, "unknown ", 8) == 0) {
+        snprintf (report, report_size, "cannot check %s: %s", path, last + 8);
+        return HS_CHECK_UNKNOWN;
+    }
     if (sscanf (last, "sound %llu %llu", &count, &format) != 2) {
         snprintf (report, report_size, "the check of %s ended without a verdict (status %d)",
                   path, status);
-        return HS_CHECK_CORRUPT;
+        return HS_CHECK_UNKNOWN;
     }
     if (entries)
         *entries = count;

@@ -22,7 +22,9 @@ typedef enum {
     HS_CHECK_SOUND = 0,         //  every page read, the format is ours (or older)
     HS_CHECK_NONE,              //  no store there yet: a first start
     HS_CHECK_CORRUPT,           //  a page could not be read (or LMDB failed on it)
-    HS_CHECK_NEWER              //  written by a newer build (meta format)
+    HS_CHECK_NEWER,             //  written by a newer build (meta format)
+    HS_CHECK_UNKNOWN            //  no verdict: the check could not run or finish
+                                //  (fork, memory, permissions, its time up, killed)
 } hs_check_result_t;
 
 //  Check the store in folder `path` in a child process, giving it up to

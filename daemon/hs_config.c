@@ -196,8 +196,6 @@ hs_config_load (const char *path, char *error, size_t error_size)
     TEXT ("store/path", &self->store_path);
     NUMBER ("store/map_size", false, 1 << 20, 1LL << 40, self->map_size);
     NUMBER ("store/map_size_max", false, 1 << 20, 1LL << 44, self->map_size_max);
-    NUMBER ("store/check_timeout", true, 0, 86400000, self->check_timeout_ms);
-    NUMBER ("store/max_skew", true, 1000, 3650LL * 86400000, self->max_skew_ms);
     NUMBER ("limits/max_message", false, 1024, 1 << 30, self->max_message);
     NUMBER ("limits/max_body", false, 256, 1 << 30, self->limits.max_body);
     NUMBER ("limits/max_depth", false, 2, 64, self->limits.max_depth);
@@ -213,34 +211,45 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("limits/source_rate", false, 1, 1 << 30, self->source_rate);
     NUMBER ("limits/source_burst", false, 1, 1 << 30, self->source_burst);
     NUMBER ("log/reject_interval", true, 0, 86400000, self->reject_interval_ms);
-    //  Floods (optional: the shipped values unless set).
-    struct { const char *key; int64_t fallback, lo, hi; int64_t value; } floods [] = {
-        { "limits/max_frames", 4, 2, 1024, 0 },
-        { "limits/max_total", 66 << 10, 1024, 1LL << 30, 0 },
-        { "limits/batch_bytes", 16 << 20, 1024, 1LL << 34, 0 },
-        { "limits/submit_hwm", 1000, 0, INT32_MAX, 0 },
-        { "limits/unattributed_rate", 100, 1, 1 << 30, 0 },
-        { "limits/unattributed_burst", 1000, 1, 1 << 30, 0 },
-        { "store/deadletters", 10000, 0, 1LL << 32, 0 },
-        { "store/deadletter_bytes", 16 << 20, 0, 1LL << 40, 0 },
-        { "store/deadletter_reserve", 32 << 20, 0, 1LL << 44, 0 }
+    //  Issue 12's bounds (optional, so that a 0.4 file still loads: the
+    //  shipped values unless set). The check must end well inside
+    //  systemd's TimeoutStartSec (5 min in the unit).
+    struct { const char *key; int64_t fallback, lo, hi; int64_t value; bool duration; } floods [] = {
+        { "store/check_timeout", 120000, 0, 86400000, 0, true },
+        { "store/max_skew", 3600000, 1000, 3650LL * 86400000, 0, true },
+        { "limits/max_frames", 4, 2, 1024, 0, false },
+        { "limits/max_total", 66 << 10, 1024, 1LL << 30, 0, false },
+        { "limits/batch_bytes", 16 << 20, 1024, 1LL << 34, 0, false },
+        { "limits/submit_hwm", 1000, 1, INT32_MAX, 0, false },
+        { "limits/unattributed_rate", 100, 1, 1 << 30, 0, false },
+        { "limits/unattributed_burst", 1000, 1, 1 << 30, 0, false },
+        { "store/deadletters", 10000, 0, 1LL << 32, 0, false },
+        { "store/deadletter_bytes", 16 << 20, 0, 1LL << 40, 0, false },
+        { "store/deadletter_reserve", 32 << 20, 0, 1LL << 44, 0, false }
     };
+    //  A whole message holds a body and its topic: never less than max_body.
+    int64_t body = 0;
+    if (hs_zpl_size (zconfig_get (hs_zpl_root (zpl), "limits/max_body", ""), &body) == 0
+    &&  body + 2048 > floods [3].fallback)
+        floods [3].fallback = body + 2048;
     for (size_t index = 0; index < sizeof (floods) / sizeof (floods [0]); index++) {
         floods [index].value = floods [index].fallback;
         if (zconfig_locate (hs_zpl_root (zpl), floods [index].key)) {
-            NUMBER (floods [index].key, false, floods [index].lo, floods [index].hi,
+            NUMBER (floods [index].key, floods [index].duration, floods [index].lo, floods [index].hi,
                     floods [index].value);
         }
     }
-    self->max_frames = (int) floods [0].value;
-    self->max_total = floods [1].value;
-    self->batch_bytes = floods [2].value;
-    self->submit_hwm = (int) floods [3].value;
-    self->unattributed_rate = floods [4].value;
-    self->unattributed_burst = floods [5].value;
-    self->deadletters_max = floods [6].value;
-    self->deadletter_bytes = floods [7].value;
-    self->deadletter_reserve = floods [8].value;
+    self->check_timeout_ms = floods [0].value;
+    self->max_skew_ms = floods [1].value;
+    self->max_frames = (int) floods [2].value;
+    self->max_total = floods [3].value;
+    self->batch_bytes = floods [4].value;
+    self->submit_hwm = (int) floods [5].value;
+    self->unattributed_rate = floods [6].value;
+    self->unattributed_burst = floods [7].value;
+    self->deadletters_max = floods [8].value;
+    self->deadletter_bytes = floods [9].value;
+    self->deadletter_reserve = floods [10].value;
     //  Optional, as later settings are: a file from 0.3 has none.
     self->metrics_interval_ms = 15000;
     if (zconfig_locate (hs_zpl_root (zpl), "metrics/interval")) {
@@ -510,6 +519,61 @@ hs_config_test (bool verbose)
     assert (streq (config->ingest, "ipc://x"));
     hs_config_destroy (&config);
     assert (!config);
+
+    //  A file from 0.4 (none of issue 12's settings; a bigger max_body)
+    //  still loads, on the shipped bounds, and a whole message may hold
+    //  the biggest body.
+    {
+        static const char *added [] = { "check_timeout", "max_skew", "deadletter", "max_frames",
+                                         "max_total", "batch_bytes", "submit_hwm",
+                                         "unattributed", NULL };
+        char *old = zmalloc (strlen (hs_default_huishang_cfg) + 1);
+        const char *line = hs_default_huishang_cfg;
+        while (*line) {
+            const char *end = strchr (line, '\n');
+            size_t length = end? (size_t) (end - line) + 1: strlen (line);
+            bool drop = false;
+            for (const char **key = added; *key; key++)
+                drop |= memmem (line, length, *key, strlen (*key)) != NULL;
+            if (!drop)
+                strncat (old, line, length);
+            line += length;
+        }
+        memcpy (strstr (old, "max_body = 64K"), "max_body = 99K", 14);
+        memcpy (strstr (old, "max_message = 65K"), "max_message = 1M ", 17);
+        hs_zpl_t *zpl = hs_zpl_load_text (old, "old.cfg", error, sizeof (error));
+        assert (zpl && !zconfig_locate (hs_zpl_root (zpl), "store/check_timeout"));
+        hs_zpl_destroy (&zpl);
+        char *folder = zsys_sprintf ("/tmp/hs_config_old.%d", getpid ());
+        char *file = zsys_sprintf ("%s/huishang.cfg", folder);
+        zsys_dir_create ("%s", folder);
+        static const char *parts [] = { "units.cfg", "rules.cfg", "holidays-cn-2026.txt" };
+        const char *texts [] = { hs_default_units_cfg, hs_default_rules_cfg,
+                                 hs_default_holidays_cn_2026_txt };
+        for (int index = 0; index < 3; index++) {
+            char *part = zsys_sprintf ("%s/%s", folder, parts [index]);
+            FILE *handle = fopen (part, "w");
+            assert (handle && fputs (texts [index], handle) >= 0 && fclose (handle) == 0);
+            zstr_free (&part);
+        }
+        FILE *handle = fopen (file, "w");
+        assert (handle && fputs (old, handle) >= 0 && fclose (handle) == 0);
+        hs_config_t *loaded = hs_config_load (file, error, sizeof (error));
+        assert (loaded);
+        assert (loaded->check_timeout_ms == 120000 && loaded->max_skew_ms == 3600000);
+        assert (loaded->max_total == 99 * 1024 + 2048 && loaded->submit_hwm == 1000);
+        hs_config_destroy (&loaded);
+        for (int index = 0; index < 3; index++) {
+            char *part = zsys_sprintf ("%s/%s", folder, parts [index]);
+            zsys_file_delete (part);
+            zstr_free (&part);
+        }
+        zsys_file_delete (file);
+        zsys_dir_delete ("%s", folder);
+        zstr_free (&file);
+        zstr_free (&folder);
+        free (old);
+    }
 
     //  A typo in a key is an error with its line.
     char *folder = zsys_sprintf ("/tmp/hs_config_test.%d", getpid ());

@@ -227,7 +227,8 @@ hs_verify_path (const char *path, FILE *out)
         return 2;
     }
     if (verdict != HS_CHECK_SOUND) {
-        fprintf (out, "verify: %s: %s\n", verdict == HS_CHECK_NEWER? "NEWER FORMAT": "DAMAGED",
+        fprintf (out, "verify: %s: %s\n", verdict == HS_CHECK_NEWER? "NEWER FORMAT":
+                                           verdict == HS_CHECK_UNKNOWN? "COULD NOT CHECK": "DAMAGED",
                  report);
         return 2;
     }

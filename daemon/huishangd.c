@@ -176,6 +176,13 @@ s_take_store (hs_config_t *config, hs_lock_t **lock_p)
         hs_log_info ("huishangd: %s", error);
         return 0;
     }
+    //  No verdict is no reason to stay down: start as an unchecked
+    //  daemon always did, and say so.
+    if (verdict == HS_CHECK_UNKNOWN) {
+        hs_log_warning ("huishangd: STARTING UNCHECKED: %s. Run `huishang verify` when "
+                        "there is time", error);
+        return 0;
+    }
     if (verdict == HS_CHECK_NEWER)
         hs_log_error ("huishangd: refusing to start: %s", error);
     else
