@@ -83,6 +83,11 @@ s_checked (int listener, int sock, int flags, bool four)
         return -1;
     int error = errno;
     pthread_mutex_lock (&s_lock);
+    //  A spare that could not be opened again last time (another thread
+    //  took the slot) is tried again: without it a waiting peer is never
+    //  drained and a tcp listener would spin.
+    if (s_spare < 0)
+        s_spare = open (SPARE_PATH, O_RDONLY | O_CLOEXEC);
     if (s_spare >= 0) {
         close (s_spare);
         s_spare = -1;

@@ -37,6 +37,12 @@ void hs_guard_install (void);
             (rc) = (fault_rc); \
     } while (0)
 
+//  The store's map (hs_store calls this when it opens or grows it): only
+//  a fault reading there, or as far as a damaged length reaches past it,
+//  or a SIGBUS, is a damaged page. Any other fault, guarded or not, gets
+//  the default action: a bug is a crash, not `store_corrupt`.
+void hs_guard_region (const void *start, size_t size);
+
 //  Used by HS_GUARD_RUN: begin and end a guarded stretch on this thread.
 void hs_guard_enter (sigjmp_buf *jump);
 void hs_guard_leave (void);

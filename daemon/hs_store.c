@@ -26,6 +26,7 @@ struct _hs_store_t {
     char *path;                 //  the environment's folder
     MDB_env *env;               //  the environment (a reader's is its writer's)
     bool reader;                //  a reader's handle: views only, another thread
+    bool resize_held;           //  a reader's: it holds shared->resize (a view, or one begun)
     s_shared_t *shared;         //  with the readers, or NULL (read-only tools)
     MDB_txn *txn;               //  the open write transaction, or NULL
     MDB_txn *view;              //  the open read view, or NULL
@@ -120,6 +121,15 @@ s_meta_write (hs_store_t *self, const char *name, uint64_t value)
 
 static uint64_t s_meta_value (hs_store_t *self, MDB_txn *txn, hs_meta_t meta, uint64_t fallback);
 
+//  Where the map is, for hs_guard: only a fault there is a damaged page.
+static void
+s_guard_region (hs_store_t *self)
+{
+    MDB_envinfo info;
+    if (mdb_env_info (self->env, &info) == 0)
+        hs_guard_region (info.me_mapaddr, info.me_mapsize);
+}
+
 //  Open the environment read-only (tools on a live daemon's store).
 static hs_store_t *
 s_open_readonly (const char *path, char *error, size_t error_size)
@@ -133,6 +143,8 @@ s_open_readonly (const char *path, char *error, size_t error_size)
         rc = mdb_env_set_assert (self->env, (MDB_assert_func *) hs_guard_lmdb_assert);
     if (!rc)
         rc = mdb_env_open (self->env, path, MDB_RDONLY | MDB_NOTLS, 0640);
+    if (!rc)
+        s_guard_region (self);
     MDB_txn *txn = NULL;
     if (!rc)
         rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
@@ -195,6 +207,8 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
         rc = mdb_env_set_assert (self->env, (MDB_assert_func *) hs_guard_lmdb_assert);
     if (!rc)
         rc = mdb_env_open (self->env, path, MDB_NOTLS, 0640);
+    if (!rc)
+        s_guard_region (self);
     if (rc) {
         snprintf (error, error_size, "cannot open store %s: %s", path, mdb_strerror (rc));
         hs_store_destroy (&self);
@@ -362,6 +376,7 @@ hs_store_grow (hs_store_t *self)
         pthread_rwlock_unlock (&self->shared->resize);
     if (rc)
         return s_fail (self, "mdb_env_set_mapsize", rc);
+    s_guard_region (self);
     hs_log_notice ("hs_store: map grown from %lld to %lld bytes",
                  (long long) self->map_size, (long long) size);
     self->map_size = size;
@@ -609,13 +624,17 @@ hs_store_view_begin (hs_store_t *self)
     assert (!self->txn);
     if (self->view)
         return 0;
-    if (self->reader)
+    //  Held until hs_store_view_end, even if the begin faults (a guarded
+    //  read jumps out of it): a lock left held would stop the writer's
+    //  next resize for good.
+    if (self->reader && !self->resize_held) {
         pthread_rwlock_rdlock (&self->shared->resize);
+        self->resize_held = true;
+    }
     int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &self->view);
     if (rc) {
         self->view = NULL;
-        if (self->reader)
-            pthread_rwlock_unlock (&self->shared->resize);
+        hs_store_view_end (self);
         return s_fail (self, "mdb_txn_begin (view)", rc);
     }
     return 0;
@@ -627,8 +646,10 @@ hs_store_view_end (hs_store_t *self)
     if (self->view) {
         mdb_txn_abort (self->view);
         self->view = NULL;
-        if (self->reader)
-            pthread_rwlock_unlock (&self->shared->resize);
+    }
+    if (self->resize_held) {
+        self->resize_held = false;
+        pthread_rwlock_unlock (&self->shared->resize);
     }
 }
 
