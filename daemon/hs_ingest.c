@@ -7,8 +7,11 @@
     counted (unattributed) and dropped, not kept. Dead letters go into a
     bounded ring (hs_deadletters).
     A message is read frame by frame: past limits/max_frames frames or
-    limits/max_total bytes the rest is dropped as it is read, never held,
-    and the message is counted too_large (a submitter is told so).
+    limits/max_total bytes the rest is dropped as it is read (never copied
+    into a batch) and the message is counted too_large (a submitter is told
+    so). libzmq itself hands over a multipart message only once its last
+    frame is in, and bounds frames, not their number: until then it holds
+    the whole message (see README, "Memory, honestly").
     A drain of a socket tells the flood limit since when what it reads can
     have arrived: when the socket was last seen empty (hs_flood_window). A batch the store cannot take is refused whole,
     each message with the reason (no dead letter: there is no room for
