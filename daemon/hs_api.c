@@ -432,6 +432,12 @@ s_actor (zsock_t *pipe, void *arg)
     bool running = started;
     zsock_signal (pipe, 0);             //  `start` is the creator's again from here
     zpoller_t *poller = running? zpoller_new (pipe, self->socket, NULL): NULL;
+    //  We end on the writer's $TERM only, never on SIGTERM by ourselves:
+    //  else our exit signal can reach the writer before it asks (it reads
+    //  it as a message and drops it), and zactor_destroy then waits for it
+    //  for ever (a shutdown hang seen once after a flood).
+    if (poller)
+        zpoller_set_nonstop (poller, true);
     while (running) {
         int64_t wait = 1000;
         if (self->config->metrics_file) {

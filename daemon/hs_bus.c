@@ -86,9 +86,15 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     //  most 128 bytes) and, with CURVE, a handshake of a few hundred bytes.
     //  A bigger message cuts its connection off at once.
     zsock_set_maxmsgsize (self->publish, 512);
-    //  And little of them in flight: what libzmq has read is in its tables
-    //  before we can cut the peer off (hs_subscribers).
-    zsock_set_rcvhwm (self->publish, 100);
+    //  And two in flight per connection. libzmq's XPUB moves what a pipe
+    //  holds into its own queue and tables, unbounded, and keeps going while
+    //  the I/O thread refills the pipe: with 100, a flood of 100-byte
+    //  subscriptions was all taken in one go (18,000, 73 MB) before we read
+    //  the 65th. With 2 the I/O thread waits for our thread every one or two,
+    //  so what libzmq holds before the cut is about what we have read (<3
+    //  MB). (1 stalls CURVE connections in libzmq 4.3.4: no subscription
+    //  arrives.)
+    zsock_set_rcvhwm (self->publish, 2);
     zsock_set_rcvbuf (self->publish, 8192);
     //  Reads every subscription (manual mode) and sees every connection:
     //  before the bind.

@@ -2,12 +2,36 @@
     hs_subscribers - who is connected to the publish socket, and what they
     may subscribe to
 
-    Why the descriptor is trusted before it is shut down: the monitor's
-    events arrive late, so a descriptor we know may have been closed by
-    libzmq and reused (by another connection, or a file). Each peer keeps
-    the local and remote address (and, on ipc, the peer's process) read
-    when we first heard of it; the cut happens only if the descriptor still
-    shows the same, and is a socket.
+    Why a connection is told apart by its metadata, not its descriptor:
+    libzmq's XPUB moves everything a connection has sent into its own
+    queue of notices whenever our thread enters libzmq, and we read that
+    queue later, in order. So notices of a connection that is already
+    closed are still read after the monitor said so, and its descriptor
+    number may by then be a new connection's: counting by number blamed
+    the new connection for the old one's notices (and the old one's for
+    the new), and a flood reconnecting on the same number was never cut
+    (issue 12, the flaky flood bound). Every notice carries its
+    connection's metadata (one object per connection, made at the
+    handshake); the address of its `__fd` property names the connection.
+    We keep one notice of each connection (s_peer_t.pin), so the object
+    stays alive and no later connection can get its address while we
+    know it.
+
+    libzmq queues a connection's notices before any notice of a
+    connection it accepts later on the same descriptor (one I/O thread,
+    one command queue), so a new name on a descriptor means the old
+    connection there is done. A connection the monitor reported gone is
+    kept a while (GONE_KEEP) to recognise its late notices: they are
+    dropped, never applied (libzmq 4.3.4 would bind such a subscription to
+    the closed, freed pipe; fixed in 4.3.5) and never counted against
+    anyone.
+
+    Why the descriptor is checked again before it is shut down: the
+    monitor's events arrive late, so the connection may have been closed
+    by libzmq and the number reused. The monitor is read just before, and
+    the descriptor must still show the local and remote address (and, on
+    ipc, the peer's process) read when we first heard of it, and be a
+    socket.
     =========================================================================
 */
 
@@ -18,6 +42,7 @@
 #include <sys/stat.h>
 
 #define LOG_EVERY 10000         //  ms between two log lines about refusals
+#define GONE_KEEP 5000          //  ms a closed connection is known, for its late notices
 
 //  The topics the daemon publishes that name no unit (PROTOCOL.md §4).
 static const char *s_fixed_topics [] = {
@@ -28,11 +53,14 @@ static const char *s_fixed_topics [] = {
 };
 
 typedef struct {
+    const void *tag;            //  its metadata's `__fd` value: names the connection
+    zmq_msg_t pin;              //  one of its notices: keeps that metadata (and name) alive
     int fd;                     //  libzmq's descriptor for the connection
     struct sockaddr_storage local;  //  its addresses when first heard of ...
     struct sockaddr_storage remote;
     pid_t pid;                  //  ... and, on ipc, the peer's process
-    bool accepted;              //  the monitor reported it
+    bool gone;                  //  closed: its late notices are dropped
+    int64_t gone_at;            //  zclock_mono () when it was found closed
     bool cut;                   //  we shut it down; libzmq has not closed it yet
     int held;                   //  subscriptions libzmq holds for it
     int applied;                //  of which we applied
@@ -43,7 +71,9 @@ typedef struct {
 struct _hs_subscribers_t {
     zsock_t *publish;           //  the XPUB, borrowed
     zsock_t *monitor;           //  PAIR: the publish socket's monitor events
-    zhashx_t *peers;            //  "fd" -> s_peer_t
+    zhashx_t *peers;            //  "tag" -> s_peer_t, open and recently closed
+    zhashx_t *open;             //  "fd" -> its s_peer_t, or &s_unnamed: open per the monitor
+    int64_t swept_at;           //  zclock_mono () of the last sweep of closed peers
     char **topics;              //  what we publish, sorted
     size_t topic_count;
     int64_t per_connection;     //  subscriptions one connection may send
@@ -60,11 +90,16 @@ struct _hs_subscribers_t {
     void *allowed_arg;
 };
 
+static s_peer_t s_unnamed;      //  in `open`: a connection we have no notice of yet
+
+static void s_read_monitor (hs_subscribers_t *self);
+
 static void
 s_peer_free (void **item)
 {
     s_peer_t *peer = (s_peer_t *) *item;
     if (peer) {
+        zmq_msg_close (&peer->pin);
         free (peer->key);
         free (peer);
         *item = NULL;
@@ -90,39 +125,67 @@ s_identify (int fd, struct sockaddr_storage *local, struct sockaddr_storage *rem
 #endif
 }
 
-static s_peer_t *
-s_peer (hs_subscribers_t *self, int fd)
-{
-    char name [16];
-    snprintf (name, sizeof (name), "%d", fd);
-    s_peer_t *peer = (s_peer_t *) zhashx_lookup (self->peers, name);
-    if (!peer) {
-        peer = (s_peer_t *) zmalloc (sizeof (s_peer_t));
-        peer->fd = fd;
-        peer->key_allowed = -1;
-        s_identify (fd, &peer->local, &peer->remote, &peer->pid);
-        zhashx_insert (self->peers, name, peer);
-    }
-    return peer;
-}
-
-//  The connection is gone (or its descriptor is someone else's now).
+//  The connection is closed (or its descriptor is someone else's now):
+//  what it held is let go; it stays known a while, for its late notices.
 static void
 s_forget (hs_subscribers_t *self, s_peer_t *peer)
 {
+    if (peer->gone)
+        return;
     self->held -= peer->held;
     self->active -= peer->applied;
     self->subscribers -= peer->applied > 0;
+    peer->held = peer->applied = 0;
+    peer->gone = true;
+    peer->gone_at = zclock_mono ();
     char name [16];
     snprintf (name, sizeof (name), "%d", peer->fd);
-    zhashx_delete (self->peers, name);
+    if (zhashx_lookup (self->open, name) == peer)
+        zhashx_update (self->open, name, &s_unnamed);
+}
+
+//  The connection a notice came from, by its metadata's name.
+static s_peer_t *
+s_peer (hs_subscribers_t *self, zmq_msg_t *notice, const void *tag, int fd)
+{
+    char name [32];
+    snprintf (name, sizeof (name), "%p", tag);
+    s_peer_t *peer = (s_peer_t *) zhashx_lookup (self->peers, name);
+    if (peer)
+        return peer;
+    //  Its acceptance was reported before its first notice was queued.
+    s_read_monitor (self);
+    peer = (s_peer_t *) zmalloc (sizeof (s_peer_t));
+    peer->tag = tag;
+    peer->fd = fd;
+    peer->key_allowed = -1;
+    zmq_msg_init (&peer->pin);
+    zmq_msg_copy (&peer->pin, notice);
+    s_identify (fd, &peer->local, &peer->remote, &peer->pid);
+    zhashx_insert (self->peers, name, peer);
+    char number [16];
+    snprintf (number, sizeof (number), "%d", fd);
+    s_peer_t *bound = (s_peer_t *) zhashx_lookup (self->open, number);
+    if (!bound) {
+        //  Reported closed already: these are late notices.
+        peer->gone = true;
+        peer->gone_at = zclock_mono ();
+    }
+    else {
+        //  A new name on the descriptor: the one before is done.
+        if (bound != &s_unnamed)
+            s_forget (self, bound);
+        zhashx_update (self->open, number, peer);
+    }
+    return peer;
 }
 
 //  Shut the connection down, if its descriptor is still the one we knew.
 static void
 s_cut (hs_subscribers_t *self, s_peer_t *peer, const char *why)
 {
-    if (peer->cut)
+    s_read_monitor (self);
+    if (peer->cut || peer->gone)
         return;
     struct sockaddr_storage local, remote;
     pid_t pid;
@@ -143,6 +206,25 @@ s_cut (hs_subscribers_t *self, s_peer_t *peer, const char *why)
         self->cut_logged = self->cut;
         self->logged_at = zclock_mono ();
     }
+}
+
+//  Closed connections known longer than GONE_KEEP are let go.
+static void
+s_sweep (hs_subscribers_t *self)
+{
+    int64_t now = zclock_mono ();
+    if (now - self->swept_at < 1000)
+        return;
+    self->swept_at = now;
+    zlistx_t *names = zlistx_new ();
+    zlistx_set_destructor (names, (czmq_destructor *) zstr_free);
+    for (s_peer_t *peer = (s_peer_t *) zhashx_first (self->peers); peer;
+         peer = (s_peer_t *) zhashx_next (self->peers))
+        if (peer->gone && now - peer->gone_at > GONE_KEEP)
+            zlistx_add_end (names, strdup ((const char *) zhashx_cursor (self->peers)));
+    for (char *name = (char *) zlistx_first (names); name; name = (char *) zlistx_next (names))
+        zhashx_delete (self->peers, name);
+    zlistx_destroy (&names);
 }
 
 static int
@@ -195,6 +277,7 @@ hs_subscribers_new (zsock_t *publish, hs_config_t *config)
     self->publish = publish;
     self->peers = zhashx_new ();
     zhashx_set_destructor (self->peers, s_peer_free);
+    self->open = zhashx_new ();
     zsock_set_xpub_manual (publish, 1);
     //  The monitor's PAIR: no bound on what it queues for us, since a full
     //  one would block libzmq's I/O thread; we read it every turn.
@@ -220,6 +303,7 @@ hs_subscribers_destroy (hs_subscribers_t **self_p)
         hs_subscribers_t *self = *self_p;
         zmq_socket_monitor (zsock_resolve (self->publish), NULL, 0);
         zsock_destroy (&self->monitor);
+        zhashx_destroy (&self->open);
         zhashx_destroy (&self->peers);
         s_topics_free (self);
         free (self);
@@ -268,16 +352,15 @@ s_read_monitor (hs_subscribers_t *self)
             memcpy (&value, (uint8_t *) zmq_msg_data (&event) + 2, 4);
             char name [16];
             snprintf (name, sizeof (name), "%d", (int) value);
-            s_peer_t *peer = (s_peer_t *) zhashx_lookup (self->peers, name);
-            if (kind == ZMQ_EVENT_ACCEPTED) {
-                //  Known and accepted before: that one is gone unreported.
-                if (peer && peer->accepted)
-                    s_forget (self, peer);
-                s_peer (self, (int) value)->accepted = true;
-            }
+            s_peer_t *bound = (s_peer_t *) zhashx_lookup (self->open, name);
+            //  Accepted while open: the one before is gone unreported.
+            if (bound && bound != &s_unnamed)
+                s_forget (self, bound);
+            if (kind == ZMQ_EVENT_ACCEPTED)
+                zhashx_update (self->open, name, &s_unnamed);
             else
-            if (kind == ZMQ_EVENT_DISCONNECTED && peer)
-                s_forget (self, peer);
+            if (kind == ZMQ_EVENT_DISCONNECTED)
+                zhashx_delete (self->open, name);
         }
         zmq_msg_close (&event);
         zmq_msg_close (&address);
@@ -294,9 +377,10 @@ s_notice (hs_subscribers_t *self, zmq_msg_t *notice)
     int fd = zmq_msg_get (notice, ZMQ_SRCFD);
     if (data [0] == 0 && fd < 0)
         return;         //  libzmq's echo of a closed connection's table
-    s_peer_t *peer = fd >= 0? s_peer (self, fd): NULL;
-    if (peer && peer->cut)
-        return;         //  on its way out
+    const char *tag = fd >= 0? zmq_msg_gets (notice, "__fd"): NULL;
+    s_peer_t *peer = tag? s_peer (self, notice, tag, fd): NULL;
+    if (peer && (peer->cut || peer->gone))
+        return;         //  on its way out, or out
     if (peer && !peer->key) {
         const char *key = zmq_msg_gets (notice, "User-Id");
         if (key && *key) {
@@ -331,6 +415,10 @@ s_notice (hs_subscribers_t *self, zmq_msg_t *notice)
             s_cut (self, peer, "more subscribers than subscribers/max");
             return;
         }
+        //  Closed since (the monitor has it before libzmq drops the pipe):
+        //  libzmq 4.3.4 would bind the subscription to the freed pipe.
+        if (peer && (s_read_monitor (self), peer->gone))
+            return;
         zmq_setsockopt (zsock_resolve (self->publish), ZMQ_SUBSCRIBE, data + 1, size - 1);
         if (peer) {
             self->subscribers += peer->applied == 0;
@@ -343,7 +431,8 @@ s_notice (hs_subscribers_t *self, zmq_msg_t *notice)
             peer->held--;
         if (self->held > 0)
             self->held--;
-        if (ours && (!peer || peer->applied > 0)) {
+        if (ours && (!peer || peer->applied > 0)
+        &&  !(peer && (s_read_monitor (self), peer->gone))) {
             zmq_setsockopt (zsock_resolve (self->publish), ZMQ_UNSUBSCRIBE, data + 1, size - 1);
             if (peer && --peer->applied == 0)
                 self->subscribers--;
@@ -357,6 +446,7 @@ void
 hs_subscribers_read (hs_subscribers_t *self)
 {
     s_read_monitor (self);
+    s_sweep (self);
     void *handle = zsock_resolve (self->publish);
     for (int count = 0; count < 1000; count++) {
         zmq_msg_t notice;
@@ -379,7 +469,7 @@ hs_subscribers_revoke (hs_subscribers_t *self, hs_subscribers_allowed_fn *allowe
     zlistx_t *revoked = zlistx_new ();
     for (s_peer_t *peer = (s_peer_t *) zhashx_first (self->peers); peer;
          peer = (s_peer_t *) zhashx_next (self->peers)) {
-        if (!peer->key || peer->cut)
+        if (!peer->key || peer->cut || peer->gone)
             continue;
         bool now = allowed (arg, peer->key);
         if (peer->key_allowed < 0)
@@ -398,7 +488,7 @@ hs_subscribers_revoke (hs_subscribers_t *self, hs_subscribers_allowed_fn *allowe
 int64_t hs_subscribers_active (hs_subscribers_t *self) { return self->active; }
 uint64_t hs_subscribers_refused (hs_subscribers_t *self) { return self->refused; }
 uint64_t hs_subscribers_cut (hs_subscribers_t *self) { return self->cut; }
-size_t hs_subscribers_connections (hs_subscribers_t *self) { return zhashx_size (self->peers); }
+size_t hs_subscribers_connections (hs_subscribers_t *self) { return zhashx_size (self->open); }
 size_t hs_subscribers_subscribed (hs_subscribers_t *self) { return self->subscribers; }
 
 //  ---------------------------------------------------------------------
