@@ -18,6 +18,7 @@
 #include "hs_log.h"
 
 #define REVOKE_EVERY 1000       //  ms between two looks for revoked subscribers
+#define NOTICES_EVERY 20        //  ms at most between two reads of subscriptions
 
 struct _hs_bus_t {
     zsock_t *ingest;            //  SUB, bound
@@ -29,6 +30,7 @@ struct _hs_bus_t {
     hs_subscribers_t *peers;    //  the publish socket's connections and subscriptions
     hs_keys_t *keys;            //  with secure dashboards: which keys are still allowed
     int64_t revoked_at;         //  zclock_mono () of the last look for revoked ones
+    int64_t notices_at;         //  zclock_mono () of the last read of subscriptions
 };
 
 static int
@@ -96,7 +98,7 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
     //  arrives.)
     zsock_set_rcvhwm (self->publish, 2);
     zsock_set_rcvbuf (self->publish, 8192);
-    //  Reads every subscription (manual mode) and sees every connection:
+    //  Reads every subscription (verboser) and sees every connection:
     //  before the bind.
     self->peers = hs_subscribers_new (self->publish, config);
 
@@ -153,10 +155,11 @@ hs_bus_destroy (hs_bus_t **self_p)
     assert (self_p);
     if (*self_p) {
         hs_bus_t *self = *self_p;
+        //  The watcher first: it stops the publish socket's monitor.
+        hs_subscribers_destroy (&self->peers);
         zsock_destroy (&self->ingest);
         zsock_destroy (&self->publish);
         zsock_destroy (&self->submit);
-        hs_subscribers_destroy (&self->peers);
         hs_keys_destroy (&self->keys);
         zactor_destroy (&self->auth);
         free (self);
@@ -196,12 +199,20 @@ s_allowed (void *arg, const char *key)
 bool
 hs_bus_tick (hs_bus_t *self)
 {
+    //  The poller serves the first socket ready: under an ingest flood
+    //  the publish socket would wait, and new dashboards with it.
+    bool changed = false;
+    if (zclock_mono () - self->notices_at >= NOTICES_EVERY) {
+        int64_t before = hs_subscribers_active (self->peers);
+        hs_bus_subscriptions (self);
+        changed = hs_subscribers_active (self->peers) != before;
+    }
     if (!self->keys || zclock_mono () - self->revoked_at < REVOKE_EVERY)
-        return false;
+        return changed;
     self->revoked_at = zclock_mono ();
     uint64_t before = hs_subscribers_cut (self->peers);
     hs_subscribers_revoke (self->peers, s_allowed, self->keys);
-    return hs_subscribers_cut (self->peers) != before;
+    return changed || hs_subscribers_cut (self->peers) != before;
 }
 
 static int
@@ -270,5 +281,6 @@ hs_bus_announce (hs_bus_t *self, zmsg_t **msg_p)
 void
 hs_bus_subscriptions (hs_bus_t *self)
 {
+    self->notices_at = zclock_mono ();
     hs_subscribers_read (self->peers);
 }

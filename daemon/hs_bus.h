@@ -73,9 +73,11 @@ void hs_bus_peers (hs_bus_t *self, uint64_t *refused, uint64_t *cut, uint64_t *c
 //  The topics and limits of a configuration that has been reloaded.
 void hs_bus_set_config (hs_bus_t *self, hs_config_t *config);
 
-//  Called every turn: at most once a second, with secure dashboards, cuts
-//  the open subscriber connections of certificates that were removed.
-//  True if one was cut.
+//  Called every turn: reads pending subscriptions if the poller has not
+//  served the publish socket for a while (it serves the first ready
+//  socket, ingest first), and at most once a second, with secure
+//  dashboards, cuts the open subscriber connections of certificates that
+//  were removed. True if the subscribers changed.
 bool hs_bus_tick (hs_bus_t *self);
 
 #endif

@@ -22,9 +22,7 @@
     one command queue), so a new name on a descriptor means the old
     connection there is done. A connection the monitor reported gone is
     kept a while (GONE_KEEP) to recognise its late notices: they are
-    dropped, never applied (libzmq 4.3.4 would bind such a subscription to
-    the closed, freed pipe; fixed in 4.3.5) and never counted against
-    anyone.
+    never counted against anyone.
 
     Why the descriptor is checked again before it is shut down: the
     monitor's events arrive late, so the connection may have been closed
@@ -43,6 +41,7 @@
 
 #define LOG_EVERY 10000         //  ms between two log lines about refusals
 #define GONE_KEEP 5000          //  ms a closed connection is known, for its late notices
+#define REFUSED_MAX 8           //  subscriptions to nothing we publish one connection may hold
 
 //  The topics the daemon publishes that name no unit (PROTOCOL.md §4).
 static const char *s_fixed_topics [] = {
@@ -63,7 +62,8 @@ typedef struct {
     int64_t gone_at;            //  zclock_mono () when it was found closed
     bool cut;                   //  we shut it down; libzmq has not closed it yet
     int held;                   //  subscriptions libzmq holds for it
-    int applied;                //  of which we applied
+    int applied;                //  of which are prefixes of ours
+    int refused;                //  of which are not
     char *key;                  //  its CURVE key (User-Id), or NULL
     int key_allowed;            //  -1: not asked yet; 0 / 1: the answer then
 } s_peer_t;
@@ -135,7 +135,7 @@ s_forget (hs_subscribers_t *self, s_peer_t *peer)
     self->held -= peer->held;
     self->active -= peer->applied;
     self->subscribers -= peer->applied > 0;
-    peer->held = peer->applied = 0;
+    peer->held = peer->applied = peer->refused = 0;
     peer->gone = true;
     peer->gone_at = zclock_mono ();
     char name [16];
@@ -208,6 +208,24 @@ s_cut (hs_subscribers_t *self, s_peer_t *peer, const char *why)
     }
 }
 
+//  All of them together hold more than subscribers/total: the connection
+//  holding the most refused subscriptions goes (junk cannot lock real
+//  dashboards out); if none holds any, the one that sent the last.
+static void
+s_cut_worst (hs_subscribers_t *self, s_peer_t *sender)
+{
+    s_peer_t *worst = NULL;
+    for (s_peer_t *peer = (s_peer_t *) zhashx_first (self->peers); peer;
+         peer = (s_peer_t *) zhashx_next (self->peers))
+        if (!peer->gone && !peer->cut && peer->refused > 0
+        &&  (!worst || peer->refused > worst->refused))
+            worst = peer;
+    if (!worst)
+        worst = sender;
+    if (worst)
+        s_cut (self, worst, "subscriptions over subscribers/total");
+}
+
 //  Closed connections known longer than GONE_KEEP are let go.
 static void
 s_sweep (hs_subscribers_t *self)
@@ -278,7 +296,9 @@ hs_subscribers_new (zsock_t *publish, hs_config_t *config)
     self->peers = zhashx_new ();
     zhashx_set_destructor (self->peers, s_peer_free);
     self->open = zhashx_new ();
-    zsock_set_xpub_manual (publish, 1);
+    //  Every subscribe and unsubscribe is passed up to us; libzmq applies
+    //  them itself (see the header: why not manual mode).
+    zsock_set_xpub_verboser (publish, 1);
     //  The monitor's PAIR: no bound on what it queues for us, since a full
     //  one would block libzmq's I/O thread; we read it every turn.
     char *endpoint = zsys_sprintf ("inproc://hs-subscribers-%p", (void *) self);
@@ -394,51 +414,54 @@ s_notice (hs_subscribers_t *self, zmq_msg_t *notice)
         if (peer)
             peer->held++;
         self->held++;
-        if ((peer && peer->held > self->per_connection) || self->held > self->total) {
-            if (peer)
-                s_cut (self, peer, peer->held > self->per_connection?
-                       "more subscriptions than subscribers/per_connection":
-                       "subscriptions over subscribers/total");
+        if (peer && peer->held > self->per_connection) {
+            s_cut (self, peer, "more subscriptions than subscribers/per_connection");
             return;
         }
         if (!ours) {
             self->refused++;
+            if (peer)
+                peer->refused++;
             if (zclock_mono () - self->logged_at >= LOG_EVERY) {
                 hs_log_warning ("hs_subscribers: refused a subscription to '%.*s', not a prefix "
                                 "of a topic we publish; %llu refused so far", (int) (size - 1 > 64? 64: size - 1),
                                 (const char *) data + 1, (unsigned long long) self->refused);
                 self->logged_at = zclock_mono ();
             }
+            //  A few mistakes are a dashboard's; more are a flood.
+            if (peer && peer->refused > REFUSED_MAX)
+                s_cut (self, peer, "subscriptions to topics we do not publish");
+            else
+            if (self->held > self->total)
+                s_cut_worst (self, peer);
             return;
         }
         if (peer && peer->applied == 0 && (int64_t) self->subscribers >= self->max) {
             s_cut (self, peer, "more subscribers than subscribers/max");
             return;
         }
-        //  Closed since (the monitor has it before libzmq drops the pipe):
-        //  libzmq 4.3.4 would bind the subscription to the freed pipe.
-        if (peer && (s_read_monitor (self), peer->gone))
-            return;
-        zmq_setsockopt (zsock_resolve (self->publish), ZMQ_SUBSCRIBE, data + 1, size - 1);
         if (peer) {
             self->subscribers += peer->applied == 0;
             peer->applied++;
         }
         self->active++;
+        if (self->held > self->total)
+            s_cut_worst (self, peer);
     }
     else {
         if (peer && peer->held > 0)
             peer->held--;
         if (self->held > 0)
             self->held--;
-        if (ours && (!peer || peer->applied > 0)
-        &&  !(peer && (s_read_monitor (self), peer->gone))) {
-            zmq_setsockopt (zsock_resolve (self->publish), ZMQ_UNSUBSCRIBE, data + 1, size - 1);
+        if (ours && (!peer || peer->applied > 0)) {
             if (peer && --peer->applied == 0)
                 self->subscribers--;
             if (self->active > 0)
                 self->active--;
         }
+        else
+        if (!ours && peer && peer->refused > 0)
+            peer->refused--;
     }
 }
 
@@ -537,7 +560,7 @@ hs_subscribers_test (bool verbose)
     assert (hs_subscribers_active (self) == 1);
     assert (hs_subscribers_refused (self) == 1);
     assert (hs_subscribers_connections (self) == 1);
-    zstr_sendx (publish, "nope.x", "refused", NULL);
+    //  (The refused one matches nothing the daemon publishes.)
     zstr_sendx (publish, "alert.major.caoyang", "body", NULL);
     char *topic = NULL, *body = NULL;
     assert (zstr_recvx (dashboard, &topic, &body, NULL) == 2);

@@ -2,24 +2,34 @@
     hs_subscribers - who is connected to the publish socket, and what they
     may subscribe to
 
-    The publish socket is an XPUB in manual mode (ZMQ_XPUB_MANUAL): libzmq
-    applies no subscription by itself; this class reads each one and
-    applies it (ZMQ_SUBSCRIBE on the socket, which libzmq binds to the
-    connection it came from) only when it is a prefix of a topic the daemon
-    publishes (the families of PROTOCOL.md §4, with the levels and the
-    streets of units.cfg; "" is a prefix of all). The rest is counted
-    (`subscriptions_refused`) and logged at most once every ten seconds.
+    The publish socket is an XPUB that passes every subscribe and
+    unsubscribe up (ZMQ_XPUB_VERBOSER). This class reads each one and
+    checks it is a prefix of a topic the daemon publishes (the families of
+    PROTOCOL.md §4, with the levels and the streets of units.cfg; "" is a
+    prefix of all). The rest is counted (`subscriptions_refused`) and
+    logged at most once every ten seconds; such a subscription matches
+    nothing we send, so it costs only the memory libzmq keeps for it until
+    the connection closes.
+
+    Why not manual mode (ZMQ_XPUB_MANUAL), which would let us apply only
+    what we admit: libzmq 4.3.4 keeps every subscription of a manual-mode
+    connection in a second table anyway (no memory saved), and applying
+    one binds it to the connection of the last notice read, which may have
+    closed meanwhile: libzmq then keeps a pointer to the freed pipe, and
+    the next matching message touches freed memory (fixed only in part in
+    4.3.5). Here libzmq alone decides where a subscription goes.
 
     Per connection: libzmq names a message's connection by its descriptor
     (the `__fd` property behind ZMQ_SRCFD, on every subscription notice),
     and a socket monitor tells when a descriptor is accepted and when it
-    is gone. libzmq keeps every subscription a connection sends until the
-    connection closes (refused ones too, in its manual-mode table), so a
-    connection that sends more than `subscribers/per_connection`, or that
-    would take the total over `subscribers/total`, is cut off: its socket
-    is shut down (shutdown(2), after checking that the descriptor is still
-    the accepted connection), and libzmq then closes it as if the peer had
-    gone. The same cut ends the open connection of a dashboard whose
+    is gone. A connection that sends more than `subscribers/per_connection`
+    subscriptions, or more than a few that are not prefixes of ours, is cut
+    off: its socket is shut down (shutdown(2), after checking that the
+    descriptor is still that connection), and libzmq then closes it as if
+    the peer had gone, and frees what it held. When all of them together
+    would hold more than `subscribers/total`, the connection holding the
+    most refused subscriptions goes (so junk cannot lock real dashboards
+    out). The same cut ends the open connection of a dashboard whose
     certificate was removed (hs_subscribers_revoke): ZAP refuses it when
     it reconnects.
 
@@ -42,7 +52,7 @@
 typedef struct _hs_subscribers_t hs_subscribers_t;
 
 //  Watch `publish` (an XPUB, not yet bound: the monitor must see every
-//  connection). Sets manual mode. Caller owns the result.
+//  connection). Sets ZMQ_XPUB_VERBOSER. Caller owns the result.
 hs_subscribers_t *hs_subscribers_new (zsock_t *publish, hs_config_t *config);
 void hs_subscribers_destroy (hs_subscribers_t **self_p);
 

@@ -133,6 +133,38 @@ def test_unpublished_prefixes_are_refused_and_counted():
         daemon.cleanup()
 
 
+def test_junk_cannot_lock_a_dashboard_out():
+    """Connections holding subscriptions to nothing we publish take the
+    total (here 40) to its end; a real dashboard that subscribes then is
+    not the one cut off: the junk is, and the dashboard gets its alerts."""
+    folder = tempfile.mkdtemp(prefix="hs-subs-")
+    daemon = Daemon(folder=folder, config=_config(folder, total="40"), binary=BINARY).start()
+    try:
+        junk = []
+        for index in range(5):          # 5 x 8 junk: the total of 40, not over it
+            sock = daemon.ctx.socket(zmq.SUB)
+            sock.setsockopt(zmq.LINGER, 0)
+            for number in range(8):
+                sock.setsockopt(zmq.SUBSCRIBE, b"junk.%d.%d" % (index, number))
+            sock.connect(daemon.publish)
+            junk.append(sock)
+        daemon.wait_counter("subscriptions_refused", 40, timeout=10)
+        time.sleep(0.5)
+        cut_before = daemon.counters()["subscribers_cut"]
+        assert cut_before == 0, daemon.counters()
+        watcher = daemon.watcher(("alert.",))
+        time.sleep(0.5)
+        assert _alert_arrives(daemon, watcher, "lockout"), daemon.counters()
+        counters = daemon.counters()
+        assert counters["subscribers"] >= 1, counters
+        assert counters["subscribers_cut"] >= 1, counters     # a junk one went
+        watcher.close()
+        for sock in junk:
+            sock.close()
+    finally:
+        daemon.cleanup()
+
+
 def test_slow_subscribers_are_bounded_together():
     """Subscribers that never read: at most subscribers/max hold queues of
     publish_hwm each; the ones over the cap are cut off."""
