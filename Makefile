@@ -133,6 +133,8 @@ soak: all
 	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_corrupt_copies
 	#   The unattributed flood (test_floods) for SOAK_SECONDS (at most 5M messages).
 	HS_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/integration/run.py test_unattributed_flood
+	#   Issue 12's item 8 at full size: 100 subscribers that never read, 30,000 alerts.
+	HS_SLOW_SUBSCRIBERS=100 HS_SLOW_ALERTS=30000 /usr/bin/python3 tests/integration/run.py test_slow_subscribers
 
 #   Coverage-guided fuzzing with clang's libFuzzer (ASan + UBSan) on the
 #   codec, whole messages through the engine, rules files, and api

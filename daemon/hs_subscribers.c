@@ -65,7 +65,7 @@ typedef struct {
     int applied;                //  of which are prefixes of ours
     int refused;                //  of which are not
     char *key;                  //  its CURVE key (User-Id), or NULL
-    int key_allowed;            //  -1: not asked yet; 0 / 1: the answer then
+    int key_allowed;            //  1: allowed (at its handshake, or when last asked); 0: not
 } s_peer_t;
 
 struct _hs_subscribers_t {
@@ -86,8 +86,6 @@ struct _hs_subscribers_t {
     uint64_t cut;               //  connections cut off
     uint64_t refused_logged, cut_logged;    //  the counts when last logged
     int64_t logged_at;          //  zclock_mono () of the last such line
-    hs_subscribers_allowed_fn *allowed;     //  with CURVE: is a key still allowed
-    void *allowed_arg;
 };
 
 static s_peer_t s_unnamed;      //  in `open`: a connection we have no notice of yet
@@ -405,8 +403,7 @@ s_notice (hs_subscribers_t *self, zmq_msg_t *notice)
         const char *key = zmq_msg_gets (notice, "User-Id");
         if (key && *key) {
             peer->key = strdup (key);
-            if (self->allowed)
-                peer->key_allowed = self->allowed (self->allowed_arg, key);
+            peer->key_allowed = 1;      //  ZAP let it in: it was allowed then
         }
     }
     bool ours = hs_subscribers_admits (self, data + 1, size - 1);
@@ -486,8 +483,6 @@ hs_subscribers_read (hs_subscribers_t *self)
 void
 hs_subscribers_revoke (hs_subscribers_t *self, hs_subscribers_allowed_fn *allowed, void *arg)
 {
-    self->allowed = allowed;
-    self->allowed_arg = arg;
     s_read_monitor (self);
     zlistx_t *revoked = zlistx_new ();
     for (s_peer_t *peer = (s_peer_t *) zhashx_first (self->peers); peer;
@@ -495,11 +490,9 @@ hs_subscribers_revoke (hs_subscribers_t *self, hs_subscribers_allowed_fn *allowe
         if (!peer->key || peer->cut || peer->gone)
             continue;
         bool now = allowed (arg, peer->key);
-        if (peer->key_allowed < 0)
-            peer->key_allowed = now;
-        else
         if (peer->key_allowed == 1 && !now)
             zlistx_add_end (revoked, peer);
+        peer->key_allowed = now;
     }
     //  Cut after the walk: a cut may forget the peer.
     for (s_peer_t *peer = (s_peer_t *) zlistx_first (revoked); peer;

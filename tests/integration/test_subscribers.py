@@ -36,11 +36,13 @@ def _config(folder, **settings):
 
 
 def _rss_mb(daemon):
+    """Anonymous resident memory: what the daemon holds, without the
+    store's pages that the kernel maps in as it writes them."""
     with open("/proc/%d/status" % daemon.proc.pid) as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith("RssAnon:"):
                 return int(line.split()[1]) / 1024.0
-    raise RuntimeError("no VmRSS")
+    raise RuntimeError("no RssAnon")
 
 
 def _alert_arrives(daemon, watcher, rid):
