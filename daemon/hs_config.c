@@ -211,45 +211,40 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("limits/source_rate", false, 1, 1 << 30, self->source_rate);
     NUMBER ("limits/source_burst", false, 1, 1 << 30, self->source_burst);
     NUMBER ("log/reject_interval", true, 0, 86400000, self->reject_interval_ms);
-    //  Issue 12's bounds (optional, so that a 0.4 file still loads: the
+    //  Issue 12's bounds: optional, so that a 0.4 file still loads (the
     //  shipped values unless set). The check must end well inside
-    //  systemd's TimeoutStartSec (5 min in the unit).
-    struct { const char *key; int64_t fallback, lo, hi; int64_t value; bool duration; } floods [] = {
-        { "store/check_timeout", 120000, 0, 86400000, 0, true },
-        { "store/max_skew", 3600000, 1000, 3650LL * 86400000, 0, true },
-        { "limits/max_frames", 4, 2, 1024, 0, false },
-        { "limits/max_total", 66 << 10, 1024, 1LL << 30, 0, false },
-        { "limits/batch_bytes", 16 << 20, 1024, 1LL << 34, 0, false },
-        { "limits/submit_hwm", 1000, 1, INT32_MAX, 0, false },
-        { "limits/unattributed_rate", 100, 1, 1 << 30, 0, false },
-        { "limits/unattributed_burst", 1000, 1, 1 << 30, 0, false },
-        { "store/deadletters", 10000, 0, 1LL << 32, 0, false },
-        { "store/deadletter_bytes", 16 << 20, 0, 1LL << 40, 0, false },
-        { "store/deadletter_reserve", 32 << 20, 0, 1LL << 44, 0, false }
-    };
-    //  A whole message holds a body and its topic: never less than max_body.
-    int64_t body = 0;
+    //  systemd's TimeoutStartSec (5 min in the unit). A whole message
+    //  holds a body and its topic: never less than max_body.
+#define OPTIONAL(p, d, fallback, lo, hi, s) \
+    s = fallback; \
+    if (zconfig_locate (hs_zpl_root (zpl), p)) { NUMBER (p, d, lo, hi, s); }
+    int64_t body = 0, max_total = 66 << 10;
     if (hs_zpl_size (zconfig_get (hs_zpl_root (zpl), "limits/max_body", ""), &body) == 0
-    &&  body + 2048 > floods [3].fallback)
-        floods [3].fallback = body + 2048;
-    for (size_t index = 0; index < sizeof (floods) / sizeof (floods [0]); index++) {
-        floods [index].value = floods [index].fallback;
-        if (zconfig_locate (hs_zpl_root (zpl), floods [index].key)) {
-            NUMBER (floods [index].key, floods [index].duration, floods [index].lo, floods [index].hi,
-                    floods [index].value);
-        }
-    }
-    self->check_timeout_ms = floods [0].value;
-    self->max_skew_ms = floods [1].value;
-    self->max_frames = (int) floods [2].value;
-    self->max_total = floods [3].value;
-    self->batch_bytes = floods [4].value;
-    self->submit_hwm = (int) floods [5].value;
-    self->unattributed_rate = floods [6].value;
-    self->unattributed_burst = floods [7].value;
-    self->deadletters_max = floods [8].value;
-    self->deadletter_bytes = floods [9].value;
-    self->deadletter_reserve = floods [10].value;
+    &&  body + 2048 > max_total)
+        max_total = body + 2048;
+    OPTIONAL ("store/check_timeout", true, 120000, 0, 86400000, self->check_timeout_ms);
+    OPTIONAL ("store/max_skew", true, 3600000, 1000, 3650LL * 86400000, self->max_skew_ms);
+    OPTIONAL ("limits/max_frames", false, 4, 2, 1024, self->max_frames);
+    OPTIONAL ("limits/max_total", false, max_total, 1024, 1LL << 30, self->max_total);
+    OPTIONAL ("limits/batch_bytes", false, 16 << 20, 1024, 1LL << 34, self->batch_bytes);
+    OPTIONAL ("limits/submit_hwm", false, 1000, 1, INT32_MAX, self->submit_hwm);
+    OPTIONAL ("limits/unattributed_rate", false, 100, 1, 1 << 30, self->unattributed_rate);
+    OPTIONAL ("limits/unattributed_burst", false, 1000, 1, 1 << 30, self->unattributed_burst);
+    OPTIONAL ("store/deadletters", false, 10000, 0, 1LL << 32, self->deadletters_max);
+    OPTIONAL ("store/deadletter_bytes", false, 16 << 20, 0, 1LL << 40, self->deadletter_bytes);
+    OPTIONAL ("store/deadletter_reserve", false, 32 << 20, 0, 1LL << 44, self->deadletter_reserve);
+    //  The publish socket's subscribers.
+    OPTIONAL ("subscribers/max", false, 40, 1, 1 << 20, self->subscribers_max);
+    OPTIONAL ("subscribers/per_connection", false, 64, 1, 1 << 20,
+              self->subscriptions_per_connection);
+    OPTIONAL ("subscribers/total", false, 4096, 1, 1 << 24, self->subscriptions_total);
+    //  Connections: how long a peer may take to finish its handshake,
+    //  descriptors kept from peers, what one api peer may be answered and
+    //  queued.
+    OPTIONAL ("connections/handshake_timeout", true, 5000, 100, 3600000, self->handshake_timeout_ms);
+    OPTIONAL ("connections/fd_reserve", false, 64, 8, 1 << 20, self->fd_reserve);
+    OPTIONAL ("connections/api_hwm", false, 16, 1, 1 << 20, self->api_hwm);
+    OPTIONAL ("connections/reply_max", false, 1 << 20, 4096, 1 << 30, self->reply_max);
     //  Optional, as later settings are: a file from 0.3 has none.
     self->metrics_interval_ms = 15000;
     if (zconfig_locate (hs_zpl_root (zpl), "metrics/interval")) {
@@ -257,19 +252,6 @@ hs_config_load (const char *path, char *error, size_t error_size)
     }
     if (zconfig_locate (hs_zpl_root (zpl), "metrics/file"))
         TEXT ("metrics/file", &self->metrics_file);
-    //  The publish socket's subscribers: optional, a file from 0.4 has none.
-    self->subscribers_max = 40;
-    self->subscriptions_per_connection = 64;
-    self->subscriptions_total = 4096;
-    if (zconfig_locate (hs_zpl_root (zpl), "subscribers/max")) {
-        NUMBER ("subscribers/max", false, 1, 1 << 20, self->subscribers_max);
-    }
-    if (zconfig_locate (hs_zpl_root (zpl), "subscribers/per_connection")) {
-        NUMBER ("subscribers/per_connection", false, 1, 1 << 20, self->subscriptions_per_connection);
-    }
-    if (zconfig_locate (hs_zpl_root (zpl), "subscribers/total")) {
-        NUMBER ("subscribers/total", false, 1, 1 << 24, self->subscriptions_total);
-    }
     //  Forwarding to the level above: only with upstream/submit.
     self->upstream_timeout_ms = 3000;
     if (!rc && self->district)
@@ -297,27 +279,9 @@ hs_config_load (const char *path, char *error, size_t error_size)
     NUMBER ("security/dashboards", false, 0, 1, self->secure_dashboards);
     TEXT ("security/server_cert", &self->server_cert);
     TEXT ("security/clients", &self->clients_dir);
-    //  Connections (optional: a file from 0.4 has none): how long a peer
-    //  may take to finish its handshake, descriptors kept from peers, and
-    //  what one api peer may be answered and queued.
-    self->handshake_timeout_ms = 5000;
-    self->fd_reserve = 64;
-    self->api_hwm = 16;
-    self->reply_max = 1 << 20;
-    if (zconfig_locate (hs_zpl_root (zpl), "connections/handshake_timeout")) {
-        NUMBER ("connections/handshake_timeout", true, 100, 3600000, self->handshake_timeout_ms);
-    }
-    if (zconfig_locate (hs_zpl_root (zpl), "connections/fd_reserve")) {
-        NUMBER ("connections/fd_reserve", false, 8, 1 << 20, self->fd_reserve);
-    }
-    if (zconfig_locate (hs_zpl_root (zpl), "connections/api_hwm")) {
-        NUMBER ("connections/api_hwm", false, 1, 1 << 20, self->api_hwm);
-    }
-    if (zconfig_locate (hs_zpl_root (zpl), "connections/reply_max")) {
-        NUMBER ("connections/reply_max", false, 4096, 1 << 30, self->reply_max);
-    }
 #undef TEXT
 #undef NUMBER
+#undef OPTIONAL
     if (!rc && (self->log_level = hs_log_level_parse (self->log_level_name)) < 0)
         rc = hs_zpl_error (zpl, zconfig_locate (hs_zpl_root (zpl), "log/level"), error, error_size,
                            "level is one of error, warning, notice, info, debug");

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <pthread.h>
 
 static __thread sigjmp_buf *volatile s_jump;   //  this thread's guard, or NULL (volatile:
                                                 //  a fault may come between any two stores)
@@ -78,15 +79,40 @@ hs_guard_install (void)
     sigaction (SIGBUS, &action, NULL);
 }
 
+//  At a thread's end: its alternate stack, if it is ours, goes with it.
+static void
+s_stack_free (void *memory)
+{
+    stack_t off = { .ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE };
+    sigaltstack (&off, NULL);
+    free (memory);
+}
+
+static pthread_key_t s_stack_key;
+static pthread_once_t s_stack_once = PTHREAD_ONCE_INIT;
+
+static void
+s_stack_key_new (void)
+{
+    pthread_key_create (&s_stack_key, s_stack_free);
+}
+
 //  Each thread needs its own alternate stack (sigaltstack is per thread).
+//  One that is there already (a sanitizer's runtime sets its own) stays.
 static void
 s_stack (void)
 {
     if (s_stack_set)
         return;
     s_stack_set = true;
+    stack_t current;
+    if (sigaltstack (NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE))
+        return;
+    pthread_once (&s_stack_once, s_stack_key_new);
     stack_t stack = { .ss_sp = malloc (SIGSTKSZ * 4), .ss_size = SIGSTKSZ * 4, .ss_flags = 0 };
-    if (stack.ss_sp && sigaltstack (&stack, NULL))
+    if (stack.ss_sp && sigaltstack (&stack, NULL) == 0)
+        pthread_setspecific (s_stack_key, stack.ss_sp);
+    else
         free (stack.ss_sp);
 }
 

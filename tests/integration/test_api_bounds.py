@@ -137,8 +137,7 @@ def test_revoked_certificate_cuts_an_open_api_connection():
     try:
         config, certs = _setup(folder)
         daemon = Daemon(folder=folder, config=config)
-        daemon.log = open(daemon.log_path, "ab")
-        daemon.proc = subprocess.Popen(daemon.args(), stdout=daemon.log, stderr=subprocess.STDOUT)
+        daemon.spawn()
 
         def ask(sock, command, args=None):
             frames = [command.encode()]

@@ -46,10 +46,7 @@ def _limited():
 
 def _start(daemon):
     """Start `daemon` under the descriptor limit; wait for its health."""
-    daemon.log = open(daemon.log_path, "ab")
-    daemon.proc = subprocess.Popen(daemon.args(), stdout=daemon.log, stderr=subprocess.STDOUT,
-                                   preexec_fn=_limited)
-    return daemon
+    return daemon.spawn(preexec_fn=_limited)
 
 
 def _cpu_seconds(pid):

@@ -16,7 +16,7 @@ import lmdb
 import msgpack
 import zmq
 
-from harness import config_copy, report, running
+from harness import MEMORY_SLACK_KB, config_copy, report, running
 
 SOAK = float(os.environ.get("HS_SOAK_SECONDS", "0"))
 
@@ -111,7 +111,7 @@ def test_unattributed_flood_is_cheap_and_capped():
         assert 1000 <= kept <= 1000 + 100 * (elapsed + 10), (kept, sent)
         assert worst < 1.0, "health took %.2f s during the flood" % worst
         assert store_bytes(daemon) < 40 << 20, store_bytes(daemon)
-        assert status_kb(daemon, "VmHWM") < 300 << 10, status_kb(daemon, "VmHWM")
+        assert status_kb(daemon, "VmHWM") < (300 << 10) + MEMORY_SLACK_KB, status_kb(daemon, "VmHWM")
         # a known unit's acked report is taken, and stored under its seq
         submitter = daemon.submitter()
         status, reply = submitter.submit(report(rid="after-flood"))
@@ -272,8 +272,7 @@ def test_revocation_cuts_an_open_submit_connection():
     try:
         config, certs = _setup(folder)
         daemon = Daemon(folder=folder, config=config)
-        daemon.log = open(daemon.log_path, "ab")
-        daemon.proc = subprocess.Popen(daemon.args(), stdout=daemon.log, stderr=subprocess.STDOUT)
+        daemon.spawn()
         dealer = _socket(daemon.ctx, zmq.DEALER, certs, "hrss")
         dealer.connect(daemon.submit)
 

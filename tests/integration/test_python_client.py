@@ -141,8 +141,7 @@ def test_curve_with_the_units_certificates():
         for unit in ("street.caoyang", "dashboard"):
             shutil.copy(os.path.join(certs, unit + ".cert"), os.path.join(certs, "clients"))
         daemon = Daemon(folder=folder, config=config_copy(folder, enabled="1"))
-        daemon.log = open(daemon.log_path, "ab")
-        daemon.proc = subprocess.Popen(daemon.args(), stdout=daemon.log, stderr=subprocess.STDOUT)
+        daemon.spawn()
 
         def unit_client(unit):
             return huishang.Client(ingest=daemon.ingest, submit=daemon.submit, publish=daemon.publish,

@@ -63,8 +63,7 @@ def test_curve_identities_spoofing_and_revocation():
     try:
         config, certs = _setup(folder)
         daemon = Daemon(folder=folder, config=config)
-        daemon.log = open(daemon.log_path, "ab")
-        daemon.proc = subprocess.Popen(daemon.args(), stdout=daemon.log, stderr=subprocess.STDOUT)
+        daemon.spawn()
 
         def api(command, unit="dashboard"):
             sock = _socket(daemon.ctx, zmq.REQ, certs, unit)

@@ -14,7 +14,7 @@ import time
 import zmq
 import zmq.auth
 
-from harness import CLIENT, Daemon, config_copy, report
+from harness import CLIENT, MEMORY_SLACK_KB, Daemon, config_copy, report
 
 BINARY = os.environ.get("HS_TEST_BINARY")
 
@@ -100,7 +100,7 @@ def test_subscription_flood_is_refused_and_bounded():
         # 960 bytes: over max_message, libzmq drops each connection; 480 and
         # 100: cut at the 65th. Measured 1.7-2.7 MB in 12 runs (with the
         # publish socket's rcvhwm at 100: up to 64 MB; before issue 12: 8 -> 615)
-        assert peak - base < 8, (base, peak)
+        assert peak - base < 8 + MEMORY_SLACK_KB / 1024, (base, peak)
         assert counters["subscribers_cut"] >= 2, counters
         assert counters["subscriptions_refused"] >= 1, counters
         assert counters["subscriptions"] == 1, counters           # the watcher's alone
@@ -202,7 +202,7 @@ def test_slow_subscribers_are_bounded_together():
         assert counters["alerts"] == alerts, counters
         assert counters["subscribers_cut"] >= subscribers - 20, counters
         # 20 queues of 2,000 two-frame messages: well under 30 MB
-        assert peak - base < 30, (base, peak)
+        assert peak - base < 30 + MEMORY_SLACK_KB / 1024, (base, peak)
         feeder.close()
         for sock in stuck:
             sock.close()
@@ -241,10 +241,7 @@ def test_revoked_dashboard_stops_receiving():
     folder = tempfile.mkdtemp(prefix="hs-revoke-")
     config, certs = _setup_certs(folder)
     daemon = Daemon(folder=folder, config=config, binary=BINARY)
-    daemon.log = open(daemon.log_path, "ab")
-    # the api needs a key too, so the harness's health check cannot tell
-    # when it is up: the log does
-    daemon.proc = subprocess.Popen(daemon.args(), stdout=daemon.log, stderr=subprocess.STDOUT)
+    daemon.spawn()
     try:
         deadline = time.time() + 10
         while "huishangd: district" not in daemon.read_log():
