@@ -322,6 +322,19 @@ class Watcher:
         self.sock.close()
 
 
+def cleanup_all(daemons):
+    """Stop and remove every daemon, then raise the first failure: one
+    daemon that stops badly must not leave the others running."""
+    failure = None
+    for daemon in daemons:
+        try:
+            daemon.cleanup()
+        except Exception as error:      # noqa: BLE001 (raised below)
+            failure = failure or error
+    if failure:
+        raise failure
+
+
 @contextlib.contextmanager
 def running(**kwargs):
     """A started daemon for the duration of a with-block, then cleaned up."""

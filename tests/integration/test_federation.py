@@ -12,7 +12,7 @@ import time
 import lmdb
 import msgpack
 
-from harness import CLIENT, ROOT, Daemon, config_copy, local_ms, replay_all, report
+from harness import CLIENT, ROOT, Daemon, cleanup_all, config_copy, local_ms, replay_all, report
 
 DISTRICTS = ("putuo", "jingan", "xuhui")
 
@@ -136,8 +136,7 @@ def test_three_districts_one_city_kill9_exactly_once():
             assert metrics["huishang_forward_backlog"] == "0" and metrics["huishang_forward_refused_total"] == "0"
             assert int(metrics["huishang_forward_retries_total"]) >= 1, metrics
     finally:
-        for daemon in list(districts.values()) + [city]:
-            daemon.cleanup()
+        cleanup_all(list(districts.values()) + [city])
         shutil.rmtree(top, ignore_errors=True)
 
 
@@ -186,8 +185,7 @@ def test_curve_identity_of_each_district_at_the_city():
         assert [e["body"]["source"] for e in stored] == ["street.putuo"]
         assert city.health()["rejections"].get("spoofing") == 1
     finally:
-        for daemon in daemons:
-            daemon.cleanup()
+        cleanup_all(daemons)
         shutil.rmtree(top, ignore_errors=True)
 
 
@@ -238,8 +236,7 @@ def test_weekly_briefing_goes_up_as_a_district_briefing():
         assert result.returncode == 0 and "sound" in result.stdout, result.stdout + result.stderr
         assert "malformed" not in result.stdout and "problem" not in result.stdout, result.stdout
     finally:
-        for daemon in daemons:
-            daemon.cleanup()
+        cleanup_all(daemons)
         shutil.rmtree(top, ignore_errors=True)
 
 
@@ -270,6 +267,5 @@ def test_a_city_that_cannot_take_it_now_gets_it_later():
         log = district.read_log()
         assert "cannot take it now (rate_limited" in log and "refused" not in log, log[-1500:]
     finally:
-        for daemon in daemons:
-            daemon.cleanup()
+        cleanup_all(daemons)
         shutil.rmtree(top, ignore_errors=True)
