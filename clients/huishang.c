@@ -22,6 +22,7 @@
 #include "huishang_store.h"
 #include "huishang_top.h"
 #include "huishang_watch.h"
+#include "huishang_print.h"
 
 //  Runs one command: argv [0] is its name. Returns the exit code.
 typedef int (s_command_fn) (hs_client_t *client, hs_config_t *config, int argc, char *argv []);
@@ -141,6 +142,7 @@ main (int argc, char *argv [])
         fprintf (stderr, "huishang: %s\n", error);
         return 1;
     }
+    huishang_print_zone (config->utc_offset_ms);
     hs_client_t *client = hs_client_new (config);
     if (cert_file && hs_client_set_identity (client, cert_file, server_key,
                                              server_cert? server_cert: config->server_cert)) {

@@ -22,8 +22,12 @@ const char *huishang_print_str (const msgpack_object *map, const char *key, char
 //  An integer field of `map`, or -1 if absent.
 int64_t huishang_print_int (const msgpack_object *map, const char *key);
 
-//  A Unix time in ms as local "YYYY-MM-DD HH:MM:SS" into `buffer`.
+//  A Unix time in ms as the district's "YYYY-MM-DD HH:MM:SS" into `buffer`.
 void huishang_print_time (int64_t ms, char *buffer, size_t size);
+
+//  The time zone huishang_print_time writes in: the district's
+//  (calendar/utc_offset of the config), not the machine's TZ.
+void huishang_print_zone (int64_t utc_offset_ms);
 
 //  Print an array of unit codes by their Chinese names, joined by "、"
 //  (nothing if `list` is not an array).

@@ -80,14 +80,15 @@ hs_clock_start (const hs_clock_setup_t *setup, int64_t stored, bool stored_drill
     return stored;
 }
 
-//  A clock reading as local time, for the operator.
+//  A clock reading as the district's wall time (calendar/utc_offset, not
+//  the machine's TZ), for the operator.
 static const char *
-s_local (int64_t ms, char *text, size_t size)
+s_local (int64_t ms, int64_t utc_offset_ms, char *text, size_t size)
 {
-    time_t seconds = (time_t) (ms / 1000);
-    struct tm local;
-    localtime_r (&seconds, &local);
-    strftime (text, size, "%Y-%m-%dT%H:%M", &local);
+    time_t seconds = (time_t) ((ms + utc_offset_ms) / 1000);
+    struct tm wall;
+    gmtime_r (&seconds, &wall);
+    strftime (text, size, "%Y-%m-%dT%H:%M", &wall);
     return text;
 }
 
@@ -106,8 +107,8 @@ hs_clock_resume (hs_store_t *store, const hs_clock_setup_t *setup)
     char was [32], now [32];
     if (set_back)
         hs_log_warning ("hs_clock: the clock goes back from %s, the store's last reading%s, to %s%s",
-                        s_local ((int64_t) stored, was, sizeof (was)),
-                        stored_drill? " (a drill's)": "", s_local (start, now, sizeof (now)),
+                        s_local ((int64_t) stored, setup->utc_offset_ms, was, sizeof (was)),
+                        stored_drill? " (a drill's)": "", s_local (start, setup->utc_offset_ms, now, sizeof (now)),
                         setup->reset? " (--clock-reset)": ": a drill's time is not kept "
                         "(--clock-keep keeps it)");
     if (ahead)
@@ -115,8 +116,8 @@ hs_clock_resume (hs_store_t *store, const hs_clock_setup_t *setup)
                       "clock (%s, against %s): due times, alerts and briefings are dated ahead. "
                       "If the real clock is right, restart once with --clock-reset",
                       (long long) (ahead / 86400000), (long long) (ahead / 3600000 % 24),
-                      (long long) (ahead / 60000 % 60), s_local ((int64_t) stored, was, sizeof (was)),
-                      s_local (setup->real_ms, now, sizeof (now)));
+                      (long long) (ahead / 60000 % 60), s_local ((int64_t) stored, setup->utc_offset_ms, was, sizeof (was)),
+                      s_local (setup->real_ms, setup->utc_offset_ms, now, sizeof (now)));
     s_ahead_ms = ahead;
     hs_clock_t *self = hs_clock_new (start, setup->scale);
     self->store = store;

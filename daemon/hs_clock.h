@@ -50,6 +50,7 @@ typedef struct {
     int64_t max_skew_ms;        //  store/max_skew: further ahead is a warning
     bool reset;                 //  --clock-reset: back to the real time
     bool keep;                  //  --clock-keep: a drill's time continues
+    int64_t utc_offset_ms;      //  the district's wall time, for what the log says
 } hs_clock_setup_t;
 
 //  Where the clock starts, given the store's last reading (0: none) and

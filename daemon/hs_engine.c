@@ -220,7 +220,8 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
         goto failed;
     //  Where the clock resumes: hs_clock decides, from the store's meta.
     hs_clock_setup_t clock = { zclock_time (), config->time_start, config->time_scale,
-                               config->max_skew_ms, config->clock_reset, config->clock_keep };
+                               config->max_skew_ms, config->clock_reset, config->clock_keep,
+                               config->utc_offset_ms };
     self->clock = hs_clock_resume (self->store, &clock);
     self->bus = hs_bus_new (config, error, error_size);
     if (!self->bus)

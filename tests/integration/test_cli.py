@@ -1,6 +1,7 @@
 """The two programs as a user runs them: huishangd's options and config
 checks, `huishang pub` (flags and JSON lines) and `huishang watch`."""
 
+import datetime
 import json
 import os
 import shutil
@@ -108,8 +109,10 @@ def test_pub_and_watch():
     daemon = Daemon().start()
     try:
         before = daemon.counters()["subscriptions"]
+        # times a person reads are the district's (+8), whatever the TZ
         watch = subprocess.Popen([CLIENT, "watch", "-e", daemon.publish, "-n", "2"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env=dict(os.environ, TZ="America/New_York"))
         watch_json = subprocess.Popen([CLIENT, "watch", "--json", "-e", daemon.publish, "-n", "2"],
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         daemon.wait_counter("subscriptions", before + 10, timeout=10)
@@ -131,6 +134,9 @@ def test_pub_and_watch():
         assert messages[0]["topic"] == "alert.major.changfeng"
         assert messages[0]["body"]["workers"] == 45
         assert messages[1]["body"]["urgency"] == "normal"
+        at = messages[0]["body"]["at"]
+        shanghai = datetime.datetime.utcfromtimestamp(at / 1000 + 8 * 3600)
+        assert shanghai.strftime("%Y-%m-%d %H:%M:%S") in lines[0], (shanghai, lines[0])
     finally:
         daemon.cleanup()
 
