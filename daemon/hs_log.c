@@ -7,6 +7,7 @@
 #include <syslog.h>
 #include <sys/stat.h>
 
+static int64_t s_zone_ms = 8 * 3600000LL;    //  the terminal's timestamps: UTC + this
 static hs_log_to_t s_where = HS_LOG_TO_STDERR;
 static int s_level = HS_LOG_INFO;
 static FILE *s_stream = NULL;           //  NULL: stderr (tests may divert it)
@@ -84,14 +85,21 @@ hs_log (int priority, const char *format, ...)
     }
     else {
         static const char letters [] = "   EWNID";
-        time_t now = time (NULL);
-        struct tm local;
-        localtime_r (&now, &local);
+        //  The district's wall time (hs_log_set_zone), not the machine's TZ.
+        time_t now = time (NULL) + (time_t) (__atomic_load_n (&s_zone_ms, __ATOMIC_RELAXED) / 1000);
+        struct tm wall;
+        gmtime_r (&now, &wall);
         char when [32];
-        strftime (when, sizeof (when), "%Y-%m-%d %H:%M:%S", &local);
+        strftime (when, sizeof (when), "%Y-%m-%d %H:%M:%S", &wall);
         fprintf (stream, "%c: %s %s\n", letters [priority], when, line);
         fflush (stream);
     }
+}
+
+void
+hs_log_set_zone (int64_t utc_offset_ms)
+{
+    __atomic_store_n (&s_zone_ms, utc_offset_ms, __ATOMIC_RELAXED);
 }
 
 void
@@ -120,6 +128,26 @@ hs_log_test (bool verbose)
     free (text);
     hs_log_open (HS_LOG_TO_STDERR, "hs_selftest");
     hs_log_set_level (HS_LOG_INFO);
+    //  A terminal's timestamps are the district's wall time, not TZ's:
+    //  UTC+5:30 here, checked against the UTC clock (either side of a
+    //  second's tick).
+    text = NULL;
+    s_stream = open_memstream (&text, &size);
+    hs_log_set_zone (5 * 3600000LL + 1800000);
+    time_t utc = time (NULL) + 5 * 3600 + 1800;
+    hs_log_notice ("zoned");
+    fclose (s_stream);
+    s_stream = NULL;
+    hs_log_set_zone (8 * 3600000LL);
+    char expected [2][32];
+    for (int tick = 0; tick < 2; tick++) {
+        time_t when = utc + tick;
+        struct tm wall;
+        gmtime_r (&when, &wall);
+        strftime (expected [tick], sizeof (expected [tick]), "N: %Y-%m-%d %H:%M:%S", &wall);
+    }
+    assert (strstr (text, expected [0]) == text || strstr (text, expected [1]) == text);
+    free (text);
     unsetenv ("JOURNAL_STREAM");
     assert (!hs_log_stderr_is_journal ());
     if (verbose)

@@ -37,6 +37,10 @@ bool hs_log_stderr_is_journal (void);
 
 //  The lowest priority written (HS_LOG_*); the default is HS_LOG_INFO.
 void hs_log_set_level (int level);
+
+//  The zone of the timestamps written to a terminal: the district's
+//  (calendar/utc_offset), whatever the machine's TZ (UTC+8 until set).
+void hs_log_set_zone (int64_t utc_offset_ms);
 int hs_log_level (void);
 
 //  A level's number from its name (error, warning, notice, info, debug),

@@ -272,6 +272,7 @@ main (int argc, char *argv [])
     };
     s_apply (&overrides, config);
     hs_log_set_level (log_level >= 0? log_level: config->log_level);
+    hs_log_set_zone (config->utc_offset_ms);
     if (time_scale) {
         char *end;
         config->time_scale = strtod (time_scale, &end);
