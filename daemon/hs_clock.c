@@ -13,7 +13,9 @@ struct _hs_clock_t {
     int64_t last;               //  the last reading, to stay monotonic
     hs_store_t *store;          //  borrowed: where hs_clock_mark_work records, or NULL
     bool drill;                 //  started as a drill (--time-start, --time-scale)
-    bool set_back;              //  started behind the store's last reading
+    bool set_back;              //  started behind the store's last reading ...
+    int64_t set_back_from;      //  ... which was this
+    bool set_back_reset;        //  ... because --clock-reset asked (else: a drill's)
 };
 
 //  What hs_clock_ahead_ms tells health: one daemon per process.
@@ -123,6 +125,8 @@ hs_clock_resume (hs_store_t *store, const hs_clock_setup_t *setup)
     self->store = store;
     self->drill = setup->time_start || setup->scale != 1;
     self->set_back = set_back;
+    self->set_back_from = (int64_t) stored;
+    self->set_back_reset = setup->reset;
     return self;
 }
 
@@ -138,11 +142,20 @@ hs_clock_mark_work (void *arg)
     int rc = 0;
     if (drill != (uint64_t) self->drill)
         rc = hs_store_meta_put (self->store, HS_META_CLOCK_DRILL, self->drill);
-    if (rc == 0 && self->set_back) {
+    //  Run once, at start (a redo of that unit of work counts it again
+    //  from the same meta, so once).
+    if (rc == 0 && self->set_back)
         rc = hs_store_meta_put (self->store, HS_META_CLOCK_RESETS, resets + 1);
-        self->set_back = false;         //  recorded once
-    }
     return rc;
+}
+
+bool
+hs_clock_set_back (hs_clock_t *self, int64_t *from, int64_t *to, const char **why)
+{
+    *from = self->set_back_from;
+    *to = self->start_ms;
+    *why = self->set_back_reset? "reset": "drill";
+    return self->set_back;
 }
 
 int64_t hs_clock_ahead_ms (void) { return s_ahead_ms; }

@@ -66,6 +66,10 @@ int64_t hs_clock_start (const hs_clock_setup_t *setup, int64_t stored, bool stor
 hs_clock_t *hs_clock_resume (hs_store_t *store, const hs_clock_setup_t *setup);
 int hs_clock_mark_work (void *arg);
 
+//  True if this start set the clock back behind the store's last reading
+//  (`from`) to `to`, with why: "reset" (--clock-reset) or "drill".
+bool hs_clock_set_back (hs_clock_t *self, int64_t *from, int64_t *to, const char **why);
+
 //  How far ahead of the real clock this process's daemon clock resumed,
 //  past store/max_skew (0: not): health says degraded while it is.
 int64_t hs_clock_ahead_ms (void);

@@ -59,6 +59,7 @@ struct _hs_engine_t {
 };
 
 static void s_config_free (void **item);
+static int s_clock_work (void *arg);
 
 //  ---------------------------------------------------------------------
 //  Snapshots for the api
@@ -263,7 +264,7 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     //  briefings get a first time, before anything else happens.
     if (hs_warnings_upgrade (self->warnings) || hs_casework_upgrade (self->casework)
     ||  hs_txn_run (self->txn, hs_store_format_work, self->store)
-    ||  hs_txn_run (self->txn, hs_clock_mark_work, self->clock)
+    ||  hs_txn_run (self->txn, s_clock_work, self)
     ||  hs_txn_run (self->txn, s_first_schedule, self)) {
         snprintf (error, error_size, "cannot read the store's recent history in %s",
                   config->store_path);
@@ -409,6 +410,28 @@ s_change_work (void *arg)
         .body = hs_pack_data (body), .body_size = hs_pack_size (body), .level = -1
     };
     return hs_txn_record (txn, &event);
+}
+
+//  How the clock resumed, into the store: its meta, and an event when it
+//  was set back (not published, never replayed: the audit trail).
+static int
+s_clock_work (void *arg)
+{
+    hs_engine_t *self = (hs_engine_t *) arg;
+    int64_t from, to;
+    const char *why;
+    if (hs_clock_mark_work (self->clock))
+        return -1;
+    if (!hs_clock_set_back (self->clock, &from, &to, &why))
+        return 0;
+    hs_pack_t *body = hs_txn_scratch (self->txn);
+    hs_pack_reset (body);
+    hs_clock_change_encode (from, to, why, body);
+    hs_event_t event = {
+        .seq = hs_txn_next_seq (self->txn), .type = "clock", .topic = "clock.reset",
+        .body = hs_pack_data (body), .body_size = hs_pack_size (body), .level = -1
+    };
+    return hs_txn_record (self->txn, &event);
 }
 
 //  Put a configuration in force in every part.

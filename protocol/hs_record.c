@@ -71,6 +71,19 @@ hs_rules_change_encode (const char *from, const char *to, const char *file, hs_p
     return 0;
 }
 
+int
+hs_clock_change_encode (int64_t from, int64_t to, const char *why, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "from", from);
+    hs_map_int (&map, "to", to);
+    hs_map_str (&map, "why", why);
+    hs_map_end (&map);
+    return 0;
+}
+
 void
 hs_record_test (bool verbose)
 {

@@ -34,6 +34,11 @@ int hs_feed_state_decode (const void *data, size_t size, hs_feed_state_t *state)
 //  and the file it came from.
 int hs_rules_change_encode (const char *from, const char *to, const char *file, hs_pack_t *pack);
 
+//  The body of a `clock` event: the daemon clock set back at start from
+//  the store's last reading `from` to `to`, and why ("reset": asked with
+//  --clock-reset; "drill": a drill's time not kept on the real clock).
+int hs_clock_change_encode (int64_t from, int64_t to, const char *why, hs_pack_t *pack);
+
 void hs_record_test (bool verbose);
 
 #endif

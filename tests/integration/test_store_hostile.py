@@ -13,6 +13,7 @@ import tempfile
 import time
 
 import lmdb
+import msgpack
 
 from harness import CLIENT, DAEMON, ROOT, Daemon, config_copy, now_ms, report
 import lmdb_pages
@@ -37,6 +38,18 @@ def _meta(store, **values):
             return {k.decode(): int.from_bytes(v, "big") for k, v in txn.cursor() if len(v) == 8}
     finally:
         env.close()
+
+
+def _clock_events(store):
+    """The `clock` events of a stopped store, as (at, body) pairs."""
+    env = lmdb.open(store, max_dbs=16, readonly=True, lock=False)
+    try:
+        db = env.open_db(b"events", create=False)
+        with env.begin(db=db) as txn:
+            events = [msgpack.unpackb(value, raw=False) for _, value in txn.cursor()]
+    finally:
+        env.close()
+    return [(event["at"], event["body"]) for event in events if event.get("type") == "clock"]
 
 
 def _fill(daemon, count, prefix="f"):
@@ -257,6 +270,10 @@ def test_drill_clock_does_not_persist():
         assert daemon.stop() == 0
         meta = _meta(daemon.store)
         assert meta["clock.drill"] == 0 and meta["clock.resets"] == 1, meta
+        # ... and in the log of events, for the audit: from the drill's time to now
+        (at, body), = _clock_events(daemon.store)
+        assert body["why"] == "drill" and body["from"] > now_ms() + 2500 * DAY_MS, body
+        assert abs(body["to"] - now_ms()) < 60000 and at >= body["to"], (at, body)
         # ... unless asked: a drill again, then --clock-keep
         daemon.extra_args = ["--time-start", "2035-01-01T00:00"]
         daemon.start()
@@ -291,6 +308,10 @@ def test_clock_far_ahead_warns_until_reset():
         assert _metric(daemon, "huishang_clock_ahead_seconds") == 0
         assert daemon.stop() == 0
         assert _meta(daemon.store)["clock.resets"] == 1
+        (at, body), = _clock_events(daemon.store)
+        assert body["why"] == "reset" and body["from"] >= ahead, body
+        verify = _run([CLIENT, "verify", "--store", daemon.store])
+        assert verify.returncode == 0, (verify.stdout, verify.stderr)
         # and it stays back on the next plain start
         daemon.extra_args = []
         daemon.start()
