@@ -337,8 +337,11 @@ def cleanup_all(daemons):
 
 @contextlib.contextmanager
 def running(**kwargs):
-    """A started daemon for the duration of a with-block, then cleaned up."""
-    daemon = Daemon(**kwargs).start()
+    """A started daemon for the duration of a with-block, then cleaned up,
+    its folder too (a folder given is the block's: made for it)."""
+    daemon = Daemon(**kwargs)
+    daemon.owned = True
+    daemon.start()
     try:
         yield daemon
     finally:

@@ -165,6 +165,7 @@ def test_junk_cannot_lock_a_dashboard_out():
             sock.close()
     finally:
         daemon.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_slow_subscribers_are_bounded_together():
