@@ -609,6 +609,7 @@ hs_subscribers_test (bool verbose)
     hs_subscribers_destroy (&self);
     zsock_destroy (&publish);
     hs_config_destroy (&config);
+    zsys_file_delete (endpoint + strlen ("ipc://"));
     zstr_free (&endpoint);
     if (verbose)
         printf ("OK\n");
