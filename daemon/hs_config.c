@@ -246,14 +246,11 @@ hs_config_load (const char *path, char *error, size_t error_size)
     OPTIONAL ("connections/api_hwm", false, 16, 1, 1 << 20, self->api_hwm);
     OPTIONAL ("connections/reply_max", false, 1 << 20, 4096, 1 << 30, self->reply_max);
     //  Optional, as later settings are: a file from 0.3 has none.
-    self->metrics_interval_ms = 15000;
-    if (zconfig_locate (hs_zpl_root (zpl), "metrics/interval")) {
-        NUMBER ("metrics/interval", true, 1000, 86400000, self->metrics_interval_ms);
-    }
+    OPTIONAL ("metrics/interval", true, 15000, 1000, 86400000, self->metrics_interval_ms);
     if (zconfig_locate (hs_zpl_root (zpl), "metrics/file"))
         TEXT ("metrics/file", &self->metrics_file);
     //  Forwarding to the level above: only with upstream/submit.
-    self->upstream_timeout_ms = 3000;
+    OPTIONAL ("upstream/timeout", true, 3000, 100, 3600000, self->upstream_timeout_ms);
     if (!rc && self->district)
         self->upstream_unit = zsys_sprintf ("street.%s", self->district);
     hs_config_set (&self->upstream_topics, "escalate.city");
@@ -263,9 +260,6 @@ hs_config_load (const char *path, char *error, size_t error_size)
         TEXT ("upstream/unit", &self->upstream_unit);
     if (zconfig_locate (hs_zpl_root (zpl), "upstream/topics"))
         TEXT ("upstream/topics", &self->upstream_topics);
-    if (zconfig_locate (hs_zpl_root (zpl), "upstream/timeout")) {
-        NUMBER ("upstream/timeout", true, 100, 3600000, self->upstream_timeout_ms);
-    }
     if (zconfig_locate (hs_zpl_root (zpl), "upstream/cert"))
         TEXT ("upstream/cert", &self->upstream_cert);
     if (zconfig_locate (hs_zpl_root (zpl), "upstream/server_cert"))

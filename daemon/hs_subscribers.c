@@ -62,7 +62,7 @@ typedef struct {
     int64_t gone_at;            //  zclock_mono () when it was found closed
     bool cut;                   //  we shut it down; libzmq has not closed it yet
     int held;                   //  subscriptions libzmq holds for it
-    int applied;                //  of which are prefixes of ours
+    int admitted;               //  of which are prefixes of ours
     int refused;                //  of which are not
     char *key;                  //  its CURVE key (User-Id), or NULL
     int key_allowed;            //  1: allowed (at its handshake, or when last asked); 0: not
@@ -81,7 +81,7 @@ struct _hs_subscribers_t {
     int64_t max;                //  connections that may hold subscriptions
     size_t subscribers;         //  connections that hold one now
     int64_t held;               //  subscriptions libzmq holds, all connections
-    int64_t active;             //  subscriptions applied
+    int64_t active;             //  subscriptions admitted (prefixes of ours)
     uint64_t refused;           //  not a prefix of a topic of ours
     uint64_t cut;               //  connections cut off
     uint64_t refused_logged, cut_logged;    //  the counts when last logged
@@ -131,9 +131,9 @@ s_forget (hs_subscribers_t *self, s_peer_t *peer)
     if (peer->gone)
         return;
     self->held -= peer->held;
-    self->active -= peer->applied;
-    self->subscribers -= peer->applied > 0;
-    peer->held = peer->applied = peer->refused = 0;
+    self->active -= peer->admitted;
+    self->subscribers -= peer->admitted > 0;
+    peer->held = peer->admitted = peer->refused = 0;
     peer->gone = true;
     peer->gone_at = zclock_mono ();
     char name [16];
@@ -433,13 +433,13 @@ s_notice (hs_subscribers_t *self, zmq_msg_t *notice)
                 s_cut_worst (self, peer);
             return;
         }
-        if (peer && peer->applied == 0 && (int64_t) self->subscribers >= self->max) {
+        if (peer && peer->admitted == 0 && (int64_t) self->subscribers >= self->max) {
             s_cut (self, peer, "more subscribers than subscribers/max");
             return;
         }
         if (peer) {
-            self->subscribers += peer->applied == 0;
-            peer->applied++;
+            self->subscribers += peer->admitted == 0;
+            peer->admitted++;
         }
         self->active++;
         if (self->held > self->total)
@@ -450,8 +450,8 @@ s_notice (hs_subscribers_t *self, zmq_msg_t *notice)
             peer->held--;
         if (self->held > 0)
             self->held--;
-        if (ours && (!peer || peer->applied > 0)) {
-            if (peer && --peer->applied == 0)
+        if (ours && (!peer || peer->admitted > 0)) {
+            if (peer && --peer->admitted == 0)
                 self->subscribers--;
             if (self->active > 0)
                 self->active--;

@@ -71,7 +71,7 @@ void hs_subscribers_revoke (hs_subscribers_t *self, hs_subscribers_allowed_fn *a
 //  True if `prefix` is a prefix of a topic the daemon publishes.
 bool hs_subscribers_admits (hs_subscribers_t *self, const void *prefix, size_t size);
 
-int64_t hs_subscribers_active (hs_subscribers_t *self);        //  applied subscriptions
+int64_t hs_subscribers_active (hs_subscribers_t *self);        //  admitted subscriptions (prefixes of ours)
 uint64_t hs_subscribers_refused (hs_subscribers_t *self);      //  not a prefix of ours
 uint64_t hs_subscribers_cut (hs_subscribers_t *self);          //  connections cut off
 size_t hs_subscribers_connections (hs_subscribers_t *self);    //  open now

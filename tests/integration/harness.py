@@ -322,6 +322,16 @@ class Watcher:
         self.sock.close()
 
 
+def status_kb(daemon, field):
+    """One field of the daemon's /proc status in KB (VmRSS, VmHWM,
+    RssAnon: anonymous memory, without the store's mapped pages)."""
+    with open("/proc/%d/status" % daemon.proc.pid) as handle:
+        for line in handle:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError(field)
+
+
 def cleanup_all(daemons):
     """Stop and remove every daemon, then raise the first failure: one
     daemon that stops badly must not leave the others running."""

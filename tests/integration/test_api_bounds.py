@@ -20,18 +20,10 @@ import time
 import msgpack
 import zmq
 
-from harness import CLIENT, ROOT, Daemon, config_copy, replay_all, report
+from harness import CLIENT, ROOT, Daemon, config_copy, replay_all, report, status_kb
 from test_security import _setup, _socket
 
 SLOW_REQUESTS = 150
-
-
-def _rss_mb(pid):
-    with open("/proc/%d/status" % pid) as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    return 0.0
 
 
 def _fill(daemon, count, same_enterprise=False):
@@ -57,7 +49,7 @@ def test_a_peer_that_never_reads_is_bounded():
         # one reply at most about reply_max (1M), and it says where to go on
         assert size <= (1 << 20) + 65536, size
         assert page["next"] <= page["last"], (page["next"], page["last"])
-        before = _rss_mb(daemon.proc.pid)
+        before = status_kb(daemon, "VmRSS") / 1024.0
 
         slow = daemon.ctx.socket(zmq.DEALER)
         slow.setsockopt(zmq.LINGER, 0)
@@ -76,7 +68,7 @@ def test_a_peer_that_never_reads_is_bounded():
         while counters["api_dropped"] < SLOW_REQUESTS // 3 and time.time() < deadline:
             time.sleep(0.2)
             counters = daemon.counters()
-        after = _rss_mb(daemon.proc.pid)
+        after = status_kb(daemon, "VmRSS") / 1024.0
         print("    reply %d bytes; RSS %.0f MB before, %.0f MB with a peer that never read %d "
               "replays; %d replies dropped" % (size, before, after, SLOW_REQUESTS,
                                                 counters["api_dropped"]))

@@ -16,17 +16,9 @@ import lmdb
 import msgpack
 import zmq
 
-from harness import MEMORY_SLACK_KB, config_copy, report, running
+from harness import MEMORY_SLACK_KB, config_copy, report, running, status_kb
 
 SOAK = float(os.environ.get("HS_SOAK_SECONDS", "0"))
-
-
-def status_kb(daemon, field):
-    with open("/proc/%d/status" % daemon.proc.pid) as handle:
-        for line in handle:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise AssertionError(field)
 
 
 def store_bytes(daemon):

@@ -14,7 +14,7 @@ import time
 import zmq
 import zmq.auth
 
-from harness import CLIENT, MEMORY_SLACK_KB, Daemon, config_copy, report
+from harness import CLIENT, MEMORY_SLACK_KB, Daemon, config_copy, report, status_kb
 
 BINARY = os.environ.get("HS_TEST_BINARY")
 
@@ -36,13 +36,8 @@ def _config(folder, **settings):
 
 
 def _rss_mb(daemon):
-    """Anonymous resident memory: what the daemon holds, without the
-    store's pages that the kernel maps in as it writes them."""
-    with open("/proc/%d/status" % daemon.proc.pid) as status:
-        for line in status:
-            if line.startswith("RssAnon:"):
-                return int(line.split()[1]) / 1024.0
-    raise RuntimeError("no RssAnon")
+    """Anonymous resident memory in MB: what the daemon holds."""
+    return status_kb(daemon, "RssAnon") / 1024.0
 
 
 def _alert_arrives(daemon, watcher, rid):
