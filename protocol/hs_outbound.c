@@ -137,6 +137,10 @@ hs_warning_encode (const hs_warning_t *warning, hs_pack_t *pack)
         hs_map_key (&map, "streets");
         hs_pack_strv (pack, warning->streets);
     }
+    if (warning->suggested) {
+        hs_map_key (&map, "suggested");
+        hs_pack_bool (pack, true);
+    }
     hs_map_key (&map, "units");
     hs_pack_strv (pack, warning->units);
     hs_map_key (&map, "reasons");

@@ -88,9 +88,10 @@ typedef struct {
     const char *credit_code;
     const char *street;
     int category;
-    int64_t count;              //  reports (or streets) in the window
+    int64_t count;              //  cases (or streets) in the window
     int64_t window_ms;
     const char *const *streets; //  prompt: the streets it came from
+    bool suggested;             //  prompt: a suggestion to the office, who issues the prompt
     const char *const *units;   //  to whom
     const char *const *reasons;
     int64_t at;
