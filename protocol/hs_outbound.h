@@ -113,6 +113,13 @@ int hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack);
 
 
 
+//  One chased unit's supervision notices (督促检查) in a briefing's
+//  period, by rung: 催办, 督办, 通报.
+typedef struct {
+    const char *unit;
+    int64_t remind, supervise, circulate;
+} hs_brief_notices_t;
+
 //  A briefing (`brief.<period>`, and the weekly one upward as
 //  `escalate.<to>`). Lists are borrowed.
 typedef struct {
@@ -132,6 +139,10 @@ typedef struct {
     int64_t open_by_level [HS_LEVEL_COUNT];
     int64_t overdue;            //  open and overdue now
     int64_t overdue_alerts, escalated, resolved, meetings_requested, meetings_held, warnings;
+    int64_t closed, reopened;   //  alerts of those kinds in the period
+    const hs_brief_notices_t *supervision;  //  per chased unit, most notices first
+    size_t supervision_count;
+    const char *const *named;   //  units that got a `circulate` (通报); NULL-terminated, or NULL
     int64_t at;
 } hs_brief_t;
 
