@@ -509,9 +509,12 @@ hs_warnings_test (bool verbose)
     assert (streq (topic, "warning.enterprise"));
     const msgpack_object *units = hs_proto_get (&unpacked.data, "units");
     char text [32];
-    assert (units && units->via.array.size == 1);
+    //  To the office and the hrss (SPEC §3), as rules.cfg says.
+    assert (units && units->via.array.size == 2);
     assert (hs_proto_strcpy (&units->via.array.ptr [0], text, sizeof (text)) == 0);
     assert (streq (text, "office"));
+    assert (hs_proto_strcpy (&units->via.array.ptr [1], text, sizeof (text)) == 0);
+    assert (streq (text, "hrss"));
     assert (hs_proto_int (&unpacked.data, "count", 0) == 3);
     assert (hs_proto_strcpy (hs_proto_get (&unpacked.data, "case"), text, sizeof (text)) == 0
          && streq (text, "putuo-7"));

@@ -52,7 +52,33 @@ hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack)
         hs_map_str (&map, "previous_level", hs_level_name (alert->previous_level));
     if (alert->report_source) {
         hs_map_str (&map, "source", alert->report_source);
-        hs_map_str (&map, alert->from_update? "update": "report", alert->report_id);
+        hs_map_str (&map, alert->act? "act": alert->from_update? "update": "report",
+                    alert->report_id);
+    }
+    const hs_alert_more_t *more = alert->more;
+    if (more) {
+        if (more->unit)
+            hs_map_str (&map, "unit", more->unit);
+        if (more->clock)
+            hs_map_str (&map, "clock", more->clock);
+        if (more->rung)
+            hs_map_str (&map, "rung", more->rung);
+        if (more->count > 0)
+            hs_map_int (&map, "count", more->count);
+        if (more->due > 0)
+            hs_map_int (&map, "due", more->due);
+        if (more->clock)
+            hs_map_int (&map, "late_ms", more->late_ms);
+        if (more->note && more->note_size) {
+            hs_map_key (&map, "note");
+            hs_pack_strn (pack, more->note, more->note_size);
+        }
+        if (more->into)
+            hs_map_str (&map, "into", more->into);
+        if (more->satisfied >= 0) {
+            hs_map_key (&map, "satisfied");
+            hs_pack_bool (pack, more->satisfied == 1);
+        }
     }
     hs_map_end (&map);
     return 0;
