@@ -1,5 +1,10 @@
 /*  =========================================================================
     hs_briefs - briefings (通报): daily and weekly, and those from below
+
+    Alert kinds of older stores are still counted: `overdue` (0.4's
+    supervision alert) with the supervision notices in `overdue_alerts`;
+    `resolved` as before (in 0.4 it ended the case; now it is the lead's
+    办结, awaiting the office's review, and `closed` ends it).
     =========================================================================
 */
 
@@ -7,6 +12,8 @@
 #include "hs_ledger.h"
 
 #define TALLY_MAX 256           //  streets (or categories) named in one briefing
+#define CHASED_MAX 256          //  chased units counted in one period
+#define NAMED_MAX 64            //  chased units a briefing lists (most notices first)
 
 //  A period's marks, by briefing: daily 0, weekly 1.
 static const struct {
@@ -33,7 +40,19 @@ typedef struct {
     char street_names [TALLY_MAX][HS_CODE_MAX + 1];
     hs_tally_t streets [TALLY_MAX];
     hs_tally_t categories [HS_CATEGORY_COUNT];
+    char unit_names [CHASED_MAX][HS_CODE_MAX + 1];
+    hs_brief_notices_t chased [CHASED_MAX];     //  supervision notices per chased unit
+    size_t chased_count;
+    const char *named [NAMED_MAX + 1];          //  those circulated (通报)
 } s_count_t;
+
+//  Whether a case is past due on some clock, as its record says: the one
+//  place that reads it.
+static bool
+s_case_overdue (const hs_case_t *kase)
+{
+    return kase->overdue_sent;
+}
 
 static void
 s_commit (void *arg)
@@ -118,6 +137,67 @@ s_tally (hs_tally_t *tally, char (*names)[HS_CODE_MAX + 1], size_t *count, size_
     }
 }
 
+//  A supervision notice to `unit` at `rung` (remind | supervise |
+//  circulate); another rung, or no unit, is not one.
+static void
+s_count_notice (s_count_t *count, const char *unit, const char *rung)
+{
+    if (!*unit)
+        return;
+    size_t index = 0;
+    while (index < count->chased_count && !streq (count->chased [index].unit, unit))
+        index++;
+    if (index == count->chased_count) {
+        if (count->chased_count == CHASED_MAX)
+            return;                     //  more units than a district has: not named
+        hs_strcpy (count->unit_names [index], HS_CODE_MAX + 1, unit);
+        memset (&count->chased [index], 0, sizeof (count->chased [index]));
+        count->chased [index].unit = count->unit_names [index];
+        count->chased_count++;
+    }
+    hs_brief_notices_t *notices = &count->chased [index];
+    if (streq (rung, "remind"))
+        notices->remind++;
+    else
+    if (streq (rung, "supervise"))
+        notices->supervise++;
+    else
+    if (streq (rung, "circulate"))
+        notices->circulate++;
+}
+
+//  Most notices first; of as many, the more circulated, then by name.
+static int
+s_chased_compare (const void *a, const void *b)
+{
+    const hs_brief_notices_t *one = (const hs_brief_notices_t *) a;
+    const hs_brief_notices_t *two = (const hs_brief_notices_t *) b;
+    int64_t first = one->remind + one->supervise + one->circulate;
+    int64_t second = two->remind + two->supervise + two->circulate;
+    if (first != second)
+        return first > second? -1: 1;
+    if (one->circulate != two->circulate)
+        return one->circulate > two->circulate? -1: 1;
+    return strcmp (one->unit, two->unit);
+}
+
+//  The period's notices into the briefing: the first NAMED_MAX units,
+//  and those of them circulated.
+static void
+s_count_chased (s_count_t *count)
+{
+    hs_brief_t *brief = &count->brief;
+    qsort (count->chased, count->chased_count, sizeof (hs_brief_notices_t), s_chased_compare);
+    brief->supervision = count->chased;
+    brief->supervision_count = count->chased_count < NAMED_MAX? count->chased_count: NAMED_MAX;
+    size_t named = 0;
+    for (size_t index = 0; index < brief->supervision_count; index++)
+        if (count->chased [index].circulate)
+            count->named [named++] = count->chased [index].unit;
+    count->named [named] = NULL;
+    brief->named = count->named;
+}
+
 static int
 s_count_event (uint64_t seq, const hs_event_read_t *event, void *arg)
 {
@@ -150,6 +230,22 @@ s_count_event (uint64_t seq, const hs_event_read_t *event, void *arg)
             if (streq (kind, "resolved"))
                 brief->resolved++;
             else
+            if (streq (kind, "closed"))
+                brief->closed++;
+            else
+            if (streq (kind, "reopened"))
+                brief->reopened++;
+            else
+            if (streq (kind, "supervision")) {
+                brief->overdue_alerts++;
+                char rung [16];
+                if (hs_proto_strcpy (hs_proto_get (body, "unit"), text, sizeof (text)))
+                    *text = 0;
+                if (hs_proto_strcpy (hs_proto_get (body, "rung"), rung, sizeof (rung)))
+                    *rung = 0;
+                s_count_notice (count, text, rung);
+            }
+            else
             if (streq (kind, "overdue"))
                 brief->overdue_alerts++;
             else
@@ -180,7 +276,7 @@ s_count_case (const void *key, size_t key_size, const void *data, size_t size, v
     if (hs_case_decode (data, size, &kase) == 0 && !kase.closed) {
         brief->open++;
         brief->open_by_level [kase.level]++;
-        brief->overdue += kase.overdue_sent;
+        brief->overdue += s_case_overdue (&kase);
     }
     return 0;
 }
@@ -238,6 +334,7 @@ s_brief (hs_briefs_t *self, int which)
         rc = hs_ledger_walk (store, from_seq, false, s_count_event, count);
     if (rc == 0)
         rc = hs_store_walk (store, HS_TABLE_CASES, NULL, 0, false, s_count_case, count);
+    s_count_chased (count);
     char topic [32];
     hs_strjoin (topic, sizeof (topic), "brief.", brief->period, NULL);
     const hs_policy_t *policy = hs_rules_policy (self->config->rules);
@@ -322,6 +419,38 @@ s_test_schedule (void *arg)
     return hs_briefs_schedule ((hs_briefs_t *) arg, true);
 }
 
+//  The period's alerts, as the store keeps them (only the keys the
+//  briefing reads): supervision notices, and kinds old and new.
+static int
+s_test_alerts (void *arg)
+{
+    hs_txn_t *txn = (hs_txn_t *) arg;
+    static const char *alerts [][3] = {
+        { "supervision", "street.wanli", "remind" }, { "supervision", "street.wanli", "remind" },
+        { "supervision", "hrss", "remind" }, { "supervision", "street.wanli", "supervise" },
+        { "supervision", "police", "circulate" }, { "supervision", "street.wanli", "circulate" },
+        { "supervision", "", "remind" }, { "overdue", NULL, NULL }, { "closed", NULL, NULL },
+        { "resolved", NULL, NULL }, { "reopened", NULL, NULL }
+    };
+    hs_pack_t *body = hs_pack_new ();
+    int rc = 0;
+    for (size_t index = 0; index < sizeof (alerts) / sizeof (alerts [0]) && rc == 0; index++) {
+        hs_pack_reset (body);
+        if (alerts [index][1])
+            hs_request_encode (body, "kind", alerts [index][0], "unit", alerts [index][1],
+                               "rung", alerts [index][2], NULL);
+        else
+            hs_request_encode (body, "kind", alerts [index][0], NULL);
+        hs_event_t event = {
+            .seq = hs_txn_next_seq (txn), .type = "alert", .topic = "alert.general.wanli",
+            .body = hs_pack_data (body), .body_size = hs_pack_size (body), .level = -1
+        };
+        rc = hs_txn_emit (txn, &event);
+    }
+    hs_pack_destroy (&body);
+    return rc;
+}
+
 void
 hs_briefs_test (bool verbose)
 {
@@ -338,6 +467,7 @@ hs_briefs_test (bool verbose)
     assert (hs_briefs_next (briefs) == 0);
     assert (hs_txn_run (txn, s_test_schedule, briefs) == 0);    //  the first times only
     assert (hs_briefs_next (briefs) == start + 10000);
+    assert (hs_txn_run (txn, s_test_alerts, txn) == 0);
     zclock_sleep (300);
     assert (hs_txn_run (txn, s_test_schedule, briefs) == 0);
     zmsg_t *msg = zmsg_recv (watcher);
@@ -353,6 +483,26 @@ hs_briefs_test (bool verbose)
     assert (since >= start && since < start + 10000);
     const msgpack_object *units = hs_proto_get (&unpacked.data, "units");
     assert (units && units->type == MSGPACK_OBJECT_ARRAY && units->via.array.size > 10);
+    //  Supervision notices per chased unit, most first; the circulated named.
+    const msgpack_object *chased = hs_proto_get (&unpacked.data, "supervision");
+    assert (chased && chased->type == MSGPACK_OBJECT_ARRAY && chased->via.array.size == 3);
+    const msgpack_object *first = &chased->via.array.ptr [0];
+    char text [HS_CODE_MAX + 1];
+    assert (hs_proto_strcpy (hs_proto_get (first, "unit"), text, sizeof (text)) == 0);
+    assert (streq (text, "street.wanli"));
+    assert (hs_proto_int (first, "remind", 0) == 2 && hs_proto_int (first, "supervise", 0) == 1
+         && hs_proto_int (first, "circulate", 0) == 1);
+    assert (hs_proto_strcpy (hs_proto_get (&chased->via.array.ptr [1], "unit"), text,
+                             sizeof (text)) == 0 && streq (text, "police"));
+    const msgpack_object *named = hs_proto_get (&unpacked.data, "named");
+    assert (named && named->type == MSGPACK_OBJECT_ARRAY && named->via.array.size == 2);
+    assert (hs_proto_strcpy (&named->via.array.ptr [1], text, sizeof (text)) == 0
+         && streq (text, "police"));
+    //  Every notice (and 0.4's overdue) counts as an overdue alert.
+    assert (hs_proto_int (&unpacked.data, "overdue_alerts", 0) == 8);
+    assert (hs_proto_int (&unpacked.data, "closed", 0) == 1
+         && hs_proto_int (&unpacked.data, "resolved", 0) == 1
+         && hs_proto_int (&unpacked.data, "reopened", 0) == 1);
     msgpack_unpacked_destroy (&unpacked);
     zframe_destroy (&body);
     zstr_free (&topic);

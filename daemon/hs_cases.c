@@ -318,7 +318,8 @@ hs_cases_walk (hs_store_t *store, bool open_only, uint64_t before, hs_cases_orde
 void
 hs_cases_classified (hs_case_t *kase, const hs_decision_t *decision, const char *version)
 {
-    hs_case_classified (kase, decision->level, decision->units, decision->reasons, version);
+    hs_case_classified (kase, decision->level, decision->rules_level, decision->units,
+                        decision->reasons, version);
 }
 
 void

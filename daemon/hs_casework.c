@@ -1,16 +1,18 @@
 /*  =========================================================================
     hs_casework - cases: reports in, classification, the ladder, updates,
-                  supervision
+                  the closed loop's steps
 
-    A case has one supervision timer at a time: the overdue one, which
-    sets the rise's when it fires. Timers that find their case moved on
-    (the clock restarted, the case closed) do nothing.
+    A case's level moves only by its facts (the severity rules) or by a
+    person (a regrade): supervision chases the handling (hs_handling) and
+    never raises it. The counts of open and overdue cases (meta) follow
+    each save: a case carries what they counted of it when it was read.
     =========================================================================
 */
 
 #include "hs_casework.h"
 #include "hs_cases.h"
 #include "hs_intake.h"
+#include "hs_ledger.h"
 #include "hs_log.h"
 
 struct _hs_casework_t {
@@ -21,8 +23,9 @@ struct _hs_casework_t {
     hs_meetings_t *meetings;    //  borrowed
     hs_timers_t *timers;        //  borrowed
     hs_config_t *config;        //  borrowed
-    hs_case_t *kase;            //  the case in hand
-    hs_decision_t decision;     //  its last classification
+    hs_handling_t *handling;    //  the routed units' handling and supervision
+    hs_case_t *cases [2];       //  the cases in hand (a merge holds two)
+    hs_decision_t decision;     //  the last classification
     hs_pack_t *record;          //  a case record being packed
     hs_pack_t *body;            //  a body being packed
     int64_t open_delta;         //  open cases the open transaction added (or closed)
@@ -71,7 +74,9 @@ hs_casework_new (hs_txn_t *txn, hs_stats_t *stats, hs_notices_t *notices, hs_war
     self->meetings = meetings;
     self->timers = timers;
     self->config = config;
-    self->kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    self->handling = hs_handling_new (txn, stats, notices, timers, config);
+    self->cases [0] = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    self->cases [1] = (hs_case_t *) zmalloc (sizeof (hs_case_t));
     self->record = hs_pack_new ();
     self->body = hs_pack_new ();
     hs_txn_participant_t participant = { "cases", s_prepare, s_settle, s_settle, NULL, self };
@@ -85,7 +90,9 @@ hs_casework_destroy (hs_casework_t **self_p)
     assert (self_p);
     if (*self_p) {
         hs_casework_t *self = *self_p;
-        free (self->kase);
+        hs_handling_destroy (&self->handling);
+        free (self->cases [0]);
+        free (self->cases [1]);
         hs_pack_destroy (&self->record);
         hs_pack_destroy (&self->body);
         free (self);
@@ -93,18 +100,34 @@ hs_casework_destroy (hs_casework_t **self_p)
     }
 }
 
-void hs_casework_set_config (hs_casework_t *self, hs_config_t *config) { self->config = config; }
-
-//  Set a case's overdue and closed flags, keeping the count of open
-//  overdue cases in step.
-static void
-s_flags (hs_casework_t *self, hs_case_t *kase, bool overdue_sent, bool closed)
+void
+hs_casework_set_config (hs_casework_t *self, hs_config_t *config)
 {
-    bool before = kase->overdue_sent && !kase->closed;
-    bool after = overdue_sent && !closed;
-    self->overdue_delta += (int) after - (int) before;
-    kase->overdue_sent = overdue_sent;
-    kase->closed = closed;
+    self->config = config;
+    hs_handling_set_config (self->handling, config);
+}
+
+hs_case_t *hs_casework_case (hs_casework_t *self, int which) { return self->cases [which & 1]; }
+hs_handling_t *hs_casework_handling (hs_casework_t *self) { return self->handling; }
+hs_txn_t *hs_casework_txn (hs_casework_t *self) { return self->txn; }
+
+int
+hs_casework_load (hs_casework_t *self, const char *case_id, hs_case_t *kase)
+{
+    return hs_cases_load (hs_txn_store (self->txn), case_id, kase);
+}
+
+int
+hs_casework_save (hs_casework_t *self, hs_case_t *kase)
+{
+    bool open = !kase->closed, overdue = kase->overdue_sent && !kase->closed;
+    self->open_delta += (int) open - (int) kase->counted_open;
+    self->overdue_delta += (int) overdue - (int) kase->counted_overdue;
+    kase->counted_open = open;
+    kase->counted_overdue = overdue;
+    if (hs_handling_schedule (self->handling, kase))
+        return -1;
+    return hs_cases_save (hs_txn_store (self->txn), kase, self->record);
 }
 
 //  What the ladder sets off when a case reaches a new level.
@@ -148,42 +171,87 @@ s_ladder (hs_casework_t *self, hs_case_t *kase, int from_level)
     return 0;
 }
 
-//  (Re)start the case's supervision clock at its level: the overdue alert
-//  at the due time, the rise at twice it (below critical).
-static int
-s_supervise (hs_casework_t *self, hs_case_t *kase)
+//  Classify the case (its facts changed, or it is new): the units it is
+//  routed to become handlers.
+void
+hs_casework_classify (hs_casework_t *self, hs_case_t *kase, int previous)
 {
-    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
-    int64_t due = policy->due_ms [kase->level];
-    int64_t now = hs_txn_now (self->txn);
-    kase->clock_start = now;
-    kase->due_at = hs_calendar_due (self->config->calendar, now, due);
-    kase->escalate_at = kase->level < HS_LEVEL_CRITICAL?
-                        hs_calendar_due (self->config->calendar, now, 2 * due): 0;
-    s_flags (self, kase, false, kase->closed);
-    return hs_timers_add (self->timers, kase->due_at, HS_TIMER_OVERDUE, kase->id);
+    hs_intake_classify (self->config->rules, kase, &self->decision);
+    hs_handling_route (self->handling, kase, self->decision.routed, self->decision.lead,
+                       kase->level != previous);
 }
 
-//  Raise a case by `levels` (at most to critical) for a reason beyond
-//  severity: re-route at the new level, alert, climb the ladder, restart
-//  supervision. A case already at the top only restarts its clock.
-static int
-s_raise (hs_casework_t *self, hs_case_t *kase, int levels, const char *reason,
-         const char *source, const char *message_id, bool from_update)
+int
+hs_casework_moved (hs_casework_t *self, hs_case_t *kase, int previous, const char *kind,
+                   const char *source, const char *message_id, bool from_update,
+                   const char *act, const char *note, size_t note_size)
+{
+    if (kase->level == previous)
+        return 0;
+    if (kase->level > previous)
+        hs_stats_count (self->stats, HS_STAT_ESCALATED, 1);
+    hs_alert_more_t more = { .note = note, .note_size = note_size, .satisfied = -1 };
+    if (hs_notices_alert_more (self->notices, kase, kind, previous, source, message_id,
+                               from_update, act, NULL, NULL, &more))
+        return -1;
+    return kase->level > previous? s_ladder (self, kase, previous): 0;
+}
+
+int
+hs_casework_reclassify (hs_casework_t *self, hs_case_t *kase, const char *source,
+                        const char *message_id, bool from_update, const char *act)
 {
     int previous = kase->level;
-    int target = previous + levels;
-    kase->level = target >= HS_LEVEL_COUNT? HS_LEVEL_CRITICAL: target;
-    hs_intake_classify (self->config->rules, kase, &self->decision);
-    hs_case_add_reason (kase, reason);
-    if (kase->level > previous) {
-        hs_stats_count (self->stats, HS_STAT_ESCALATED, 1);
-        if (hs_notices_alert (self->notices, kase, "escalated", previous, source, message_id,
-                              from_update, NULL, NULL)
-        ||  s_ladder (self, kase, previous))
-            return -1;
-    }
-    return s_supervise (self, kase);
+    hs_casework_classify (self, kase, previous);
+    return hs_casework_moved (self, kase, previous, "escalated", source, message_id,
+                              from_update, act, NULL, 0);
+}
+
+int
+hs_casework_began (hs_casework_t *self, hs_case_t *kase, const char *source,
+                   const char *message_id, bool from_update, const char *act)
+{
+    bool enterprise = false;
+    if (hs_warnings_case (self->warnings, kase, &enterprise))
+        return -1;
+    if (!enterprise || (kase->flags & (1u << HS_FLAG_REPEAT)))
+        return 0;
+    //  The newest of repeated disputes is flagged; the rules see the flag.
+    kase->flags |= 1u << HS_FLAG_REPEAT;
+    hs_case_add_reason (kase, "warning.enterprise");
+    return hs_casework_reclassify (self, kase, source, message_id, from_update, act);
+}
+
+int
+hs_casework_reopen (hs_casework_t *self, hs_case_t *kase, const char *source,
+                    const char *message_id, bool from_update, const char *act,
+                    const char *note, size_t note_size)
+{
+    bool was_closed = kase->closed;
+    kase->closed = false;
+    kase->stage = HS_STAGE_OPEN;
+    kase->reopened++;
+    hs_handling_restart (self->handling, kase);
+    const char *reasons [] = { "case.reopened", NULL };
+    hs_alert_more_t more = { .note = note, .note_size = note_size, .satisfied = -1 };
+    if (hs_notices_alert_more (self->notices, kase, "reopened", -1, source, message_id,
+                               from_update, act, NULL, reasons, &more))
+        return -1;
+    return was_closed? hs_casework_began (self, kase, source, message_id, from_update, act): 0;
+}
+
+int
+hs_casework_close (hs_casework_t *self, hs_case_t *kase, const char *source,
+                   const char *message_id, bool from_update, const char *act,
+                   const char *note, size_t note_size)
+{
+    kase->closed = true;
+    kase->stage = HS_STAGE_CLOSED;
+    hs_handling_stop (kase);
+    const char *reasons [] = { "case.closed", NULL };
+    hs_alert_more_t more = { .note = note, .note_size = note_size, .satisfied = -1 };
+    return hs_notices_alert_more (self->notices, kase, "closed", -1, source, message_id,
+                                  from_update, act, NULL, reasons, &more);
 }
 
 int
@@ -196,7 +264,7 @@ hs_casework_report (void *arg, hs_msg_t *msg)
         return 1;
     hs_store_t *store = hs_txn_store (self->txn);
     uint64_t seq = hs_txn_next_seq (self->txn);
-    hs_case_t *kase = self->kase;
+    hs_case_t *kase = self->cases [0];
     int rc = hs_cases_find (store, report, street->code, kase);
     if (rc < 0)
         return -1;
@@ -208,13 +276,12 @@ hs_casework_report (void *arg, hs_msg_t *msg)
                   (unsigned long long) seq);
         hs_case_open (kase, case_id, seq, report, street->code);
         hs_stats_count (self->stats, HS_STAT_CASES_OPENED, 1);
-        self->open_delta++;
     }
     else {
         previous_level = kase->level;
         hs_case_merge (kase, seq, report);
     }
-    hs_intake_classify (self->config->rules, kase, &self->decision);
+    hs_casework_classify (self, kase, previous_level);
     hs_event_t event = {
         .seq = seq, .type = "report", .topic = msg->topic, .case_id = kase->id,
         .body = msg->body, .body_size = msg->body_size, .level = self->decision.level,
@@ -224,29 +291,21 @@ hs_casework_report (void *arg, hs_msg_t *msg)
         return -1;
     msg->seq = seq;
     hs_stats_count (self->stats, HS_STAT_REPORTS, 1);
-    rc = 0;
-    if (is_new)
+    if (is_new) {
         rc = hs_notices_alert (self->notices, kase, "new", -1, report->source, report->id,
                                false, NULL, NULL);
-    else
-    if (kase->level > previous_level) {
-        hs_stats_count (self->stats, HS_STAT_ESCALATED, 1);
-        rc = hs_notices_alert (self->notices, kase, "escalated", previous_level, report->source,
-                               report->id, false, NULL, NULL);
+        if (rc == 0)
+            rc = s_ladder (self, kase, -1);
+        //  A new dispute counts in the early-warning windows; a report
+        //  that joins an open case is the same dispute and never does.
+        if (rc == 0)
+            rc = hs_casework_began (self, kase, report->source, report->id, false, NULL);
     }
-    if (rc == 0 && kase->level > previous_level)
-        rc = s_ladder (self, kase, previous_level);
-    if (rc == 0 && kase->level > previous_level)
-        rc = s_supervise (self, kase);
-    bool enterprise = false;
+    else
+        rc = hs_casework_moved (self, kase, previous_level, "escalated", report->source,
+                                report->id, false, NULL, NULL, 0);
     if (rc == 0)
-        rc = hs_warnings_report (self->warnings, kase, report, street->code, &enterprise);
-    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
-    if (rc == 0 && enterprise && policy->enterprise_raise > 0)
-        rc = s_raise (self, kase, policy->enterprise_raise, "warning.enterprise", report->source,
-                      report->id, false);
-    if (rc == 0)
-        rc = hs_cases_save (store, kase, self->record);
+        rc = hs_casework_save (self, kase);
     return rc? -1: 0;
 }
 
@@ -255,22 +314,43 @@ hs_casework_update (void *arg, hs_msg_t *msg)
 {
     hs_casework_t *self = (hs_casework_t *) arg;
     hs_update_t *update = &msg->as.update;
-    hs_store_t *store = hs_txn_store (self->txn);
-    hs_case_t *kase = self->kase;
-    int rc = hs_cases_load (store, update->case_id, kase);
+    hs_case_t *kase = self->cases [0];
+    int rc = hs_casework_load (self, update->case_id, kase);
     if (rc < 0)
         return -1;
     if (rc == 1) {
         hs_why (&msg->why, "unknown_case", "no case '%s'", update->case_id);
         return 1;
     }
-    const hs_unit_t *unit = hs_units_find (self->config->units, update->source);
-    bool routed = hs_case_has_unit (kase, update->source) && unit && unit->kind != HS_UNIT_ROLE;
-    if (!hs_policy_may (hs_rules_policy (self->config->rules), HS_ACT_UPDATE, update->source, routed)) {
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    const hs_handler_t *handler = hs_case_handler (kase, update->source);
+    bool routed = handler && handler->state != HS_HANDLER_REMOVED;
+    if (!hs_policy_may (policy, HS_ACT_UPDATE, update->source, routed)) {
         hs_why (&msg->why, "not_routed", "unit '%s' is not routed on case '%s'",
                 update->source, update->case_id);
         return 1;
     }
+    bool close = update->status == HS_STATUS_CLOSED;
+    if (close && !hs_policy_may (policy, HS_ACT_CLOSE, update->source, false)) {
+        char who [128];
+        hs_policy_who (policy, HS_ACT_CLOSE, who, sizeof (who));
+        hs_why (&msg->why, "not_authorized", "only %s may close a case: '%s' reports it "
+                "resolved (办结) for review", who, update->source);
+        return 1;
+    }
+    if (kase->stage == HS_STAGE_MERGED
+    || (kase->stage == HS_STAGE_CLOSED && update->status != HS_STATUS_FAILED)) {
+        hs_why (&msg->why, "case_closed", "case '%s' is %s%s%s", kase->id,
+                hs_stage_name (kase->stage), *kase->merged_into? " into ": "", kase->merged_into);
+        return 1;
+    }
+    if (close && kase->stage != HS_STAGE_RESOLVED) {
+        hs_why (&msg->why, "bad_state", "case '%s' is not resolved by its lead yet", kase->id);
+        return 1;
+    }
+    if (kase->stage != HS_STAGE_CLOSED && !close
+    &&  hs_handling_check (self->handling, kase, update, &msg->why))
+        return 1;
     uint64_t seq = hs_txn_next_seq (self->txn);
     hs_event_t event = {
         .seq = seq, .type = "update", .topic = msg->topic, .case_id = kase->id,
@@ -284,62 +364,42 @@ hs_casework_update (void *arg, hs_msg_t *msg)
     kase->last_seq = seq;
     if (update->at > kase->updated)
         kase->updated = update->at;
-    rc = 0;
-    if (update->status == HS_STATUS_RESOLVED || update->status == HS_STATUS_CLOSED) {
-        //  Out of supervision; its timers find it closed and do nothing.
-        kase->due_at = 0;
-        kase->escalate_at = 0;
-        if (!kase->closed) {
-            s_flags (self, kase, kase->overdue_sent, true);
-            hs_stats_count (self->stats, HS_STAT_RESOLVED, 1);
-            self->open_delta--;
-            rc = hs_notices_alert (self->notices, kase, "resolved", -1, update->source, update->id,
-                                   true, NULL, NULL);
-        }
-    }
+    if (kase->stage == HS_STAGE_CLOSED)     //  failed after closure: open again
+        rc = hs_casework_reopen (self, kase, update->source, update->id, true, NULL,
+                                 update->note, update->note_size);
     else
-    if (update->status == HS_STATUS_FAILED) {
-        //  Mediation failed: supervision re-opens one level higher.
-        if (kase->closed)
-            self->open_delta++;
-        s_flags (self, kase, kase->overdue_sent, false);
-        rc = s_raise (self, kase, 1, "update.failed", update->source, update->id, true);
+    if (close)
+        rc = hs_casework_close (self, kase, update->source, update->id, true, NULL,
+                                update->note, update->note_size);
+    else {
+        //  New facts first (a growing crowd rises through the rules, once),
+        //  then the unit's own step.
+        int64_t workers = kase->workers, amount = kase->amount;
+        uint32_t flags = kase->flags;
+        hs_case_facts_join (kase, update->workers, update->amount, update->flags);
+        rc = 0;
+        if (kase->workers != workers || kase->amount != amount || kase->flags != flags)
+            rc = hs_casework_reclassify (self, kase, update->source, update->id, true, NULL);
+        if (rc == 0)
+            rc = hs_handling_update (self->handling, kase, update);
     }
-    else
-    if (routed && !kase->closed)
-        rc = s_supervise (self, kase);          //  progress: the clock starts again
     if (rc == 0)
-        rc = hs_cases_save (store, kase, self->record);
+        rc = hs_casework_save (self, kase);
     return rc? -1: 0;
 }
 
 int
 hs_casework_timer (hs_casework_t *self, const hs_timer_t *timer)
 {
-    hs_store_t *store = hs_txn_store (self->txn);
-    hs_case_t *kase = self->kase;
-    int rc = hs_cases_load (store, timer->id, kase);
+    if (timer->kind != HS_TIMER_SUPERVISE)
+        return 0;                       //  a 0.4 clock: the upgrade set new ones
+    hs_case_t *kase = self->cases [0];
+    int rc = hs_casework_load (self, timer->id, kase);
     if (rc)
         return rc < 0? -1: 0;
-    if (kase->closed)
-        return 0;
-    if (timer->kind == HS_TIMER_OVERDUE && kase->due_at == timer->due && !kase->overdue_sent) {
-        s_flags (self, kase, true, kase->closed);
-        hs_stats_count (self->stats, HS_STAT_OVERDUE, 1);
-        const char *reasons [] = { "supervision.overdue", NULL };
-        const char *const *recipients = hs_policy_recipients (hs_rules_policy (self->config->rules),
-                                                              HS_NOTICE_OVERDUE);
-        rc = hs_notices_alert (self->notices, kase, "overdue", -1, NULL, NULL, false, recipients,
-                               reasons);
-        if (rc == 0 && kase->escalate_at)
-            rc = hs_timers_add (self->timers, kase->escalate_at, HS_TIMER_ESCALATE, kase->id);
-    }
-    else
-    if (timer->kind == HS_TIMER_ESCALATE && kase->escalate_at == timer->due)
-        rc = s_raise (self, kase, 1, "supervision.escalated", NULL, NULL, false);
-    else
-        return 0;
-    return rc? -1: hs_cases_save (store, kase, self->record);
+    if (hs_handling_timer (self->handling, kase, timer))
+        return -1;
+    return hs_casework_save (self, kase);
 }
 
 //  A store from before the count of overdue cases was kept.
@@ -349,8 +409,8 @@ s_overdue_visit (const void *key, size_t key_size, const void *data, size_t size
     (void) key;
     (void) key_size;
     hs_casework_t *self = (hs_casework_t *) arg;
-    if (hs_case_decode (data, size, self->kase) == 0)
-        self->overdue_delta += self->kase->overdue_sent && !self->kase->closed;
+    if (hs_case_decode (data, size, self->cases [0]) == 0)
+        self->overdue_delta += self->cases [0]->overdue_sent && !self->cases [0]->closed;
     return 0;
 }
 
@@ -380,6 +440,84 @@ s_order_work (void *arg)
     return 0;
 }
 
+//  A store from before per-unit handling (0.4): every open case's routed
+//  units become handlers, those that ever sent an update signed, and its
+//  one clock carries over as the lead's progress clock.
+typedef struct {
+    hs_casework_t *self;
+    zlistx_t *ids;              //  open cases' ids
+    const char *units [HS_CASE_MAX_UNITS + 1];  //  units that sent an update
+    size_t unit_count;
+    char names [HS_CASE_MAX_UNITS][HS_CODE_MAX + 1];
+} s_handling_up_t;
+
+static int
+s_open_visit (uint64_t first_seq, const hs_case_summary_t *summary, void *arg)
+{
+    (void) first_seq;
+    zlistx_add_end (((s_handling_up_t *) arg)->ids, (void *) summary->id);
+    return 0;
+}
+
+static int
+s_updater_visit (uint64_t seq, const char *type, void *arg)
+{
+    s_handling_up_t *up = (s_handling_up_t *) arg;
+    hs_event_read_t event;
+    if (!streq (type, "update") || up->unit_count >= HS_CASE_MAX_UNITS
+    ||  hs_ledger_event (hs_txn_store (up->self->txn), seq, &event)
+    ||  strncmp (event.topic, "update.", 7))
+        return 0;
+    const char *unit = event.topic + 7;
+    if (!hs_zpl_words_have (up->units, unit)) {
+        hs_strcpy (up->names [up->unit_count], HS_CODE_MAX + 1, unit);
+        up->units [up->unit_count] = up->names [up->unit_count];
+        up->units [++up->unit_count] = NULL;
+    }
+    return 0;
+}
+
+static int
+s_handling_work (void *arg)
+{
+    hs_casework_t *self = (hs_casework_t *) arg;
+    hs_store_t *store = hs_txn_store (self->txn);
+    s_handling_up_t up = { .self = self, .ids = zlistx_new () };
+    zlistx_set_duplicator (up.ids, (zlistx_duplicator_fn *) strdup);
+    zlistx_set_destructor (up.ids, (zlistx_destructor_fn *) zstr_free);
+    int rc = hs_cases_walk (store, true, 0, s_open_visit, &up);
+    size_t count = 0;
+    hs_case_t *kase = self->cases [0];
+    for (const char *id = (const char *) zlistx_first (up.ids); rc == 0 && id;
+         id = (const char *) zlistx_next (up.ids)) {
+        if (hs_casework_load (self, id, kase) || !kase->legacy)
+            continue;
+        up.unit_count = 0;
+        up.units [0] = NULL;
+        rc = hs_ledger_history_walk (store, id, s_updater_visit, &up)
+          || hs_handling_upgrade (self->handling, kase, up.units)
+          || hs_casework_save (self, kase)? -1: 0;
+        count++;
+    }
+    zlistx_destroy (&up.ids);
+    if (rc == 0 && count)
+        hs_log_notice ("hs_casework: %zu open cases given per-unit handling (a store from "
+                       "before 0.5); their clocks carry over", count);
+    return rc? -1: hs_store_meta_put (store, HS_META_HANDLING, 1);
+}
+
+static int
+s_handling_upgrade (hs_casework_t *self)
+{
+    hs_store_t *store = hs_txn_store (self->txn);
+    uint64_t done = 0;
+    if (hs_store_view_begin (store))
+        return -1;
+    int rc = hs_store_meta_get (store, HS_META_HANDLING, 0, &done);
+    hs_store_view_end (store);
+    return rc? -1: done? 0: hs_txn_run (self->txn, s_handling_work, self);
+}
+
 int
 hs_casework_upgrade (hs_casework_t *self)
 {
@@ -394,6 +532,8 @@ hs_casework_upgrade (hs_casework_t *self)
         rc = hs_txn_run (self->txn, s_upgrade_work, self);
     if (rc == 0 && !ordered)
         rc = hs_txn_run (self->txn, s_order_work, self);
+    if (rc == 0)
+        rc = s_handling_upgrade (self);
     return rc;
 }
 
@@ -544,33 +684,47 @@ hs_casework_test (bool verbose)
     zclock_sleep (300);
     s_clock_t clock = { casework, timers, txn, 0 };
     assert (hs_txn_run (txn, s_test_clock, &clock) == 0 && clock.fired >= 1);
-    assert (hs_stats_get (stats, HS_STAT_OVERDUE) == 1);
+    //  Supervision: notices to units late on their clocks; the level stays.
+    assert (hs_stats_get (stats, HS_STAT_OVERDUE) >= 1);
     zmsg_t *alert = zmsg_recv (watcher);
     assert (alert);
+    char *first = zmsg_popstr (alert);
+    assert (first && streq (first, "alert.major.caoyang"));
+    zstr_free (&first);
     zframe_t *body = zmsg_last (alert);
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
     assert (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0);
-    char kind [16], unit [16];
+    char kind [16];
     assert (hs_proto_strcpy (hs_proto_get (&unpacked.data, "kind"), kind, sizeof (kind)) == 0);
-    assert (streq (kind, "overdue"));
-    const msgpack_object *units = hs_proto_get (&unpacked.data, "units");
-    assert (units && units->via.array.size == 1
-         && hs_proto_strcpy (&units->via.array.ptr [0], unit, sizeof (unit)) == 0
-         && streq (unit, "office"));
+    assert (streq (kind, "supervision"));
+    assert (hs_proto_get (&unpacked.data, "rung") && hs_proto_get (&unpacked.data, "clock"));
     msgpack_unpacked_destroy (&unpacked);
     zmsg_destroy (&alert);
-    //  The hrss resolves it: closed, out of supervision, the count follows.
+    zsock_flush (watcher);
+    //  The office may not close what the lead has not resolved; a
+    //  co-handler's resolution is its part only.
+    s_test_message (msg, pack, "o1", "office", 0, "putuo-1", HS_STATUS_CLOSED);
+    assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 1);
+    assert (streq (msg->why.code, "bad_state"));
+    s_test_message (msg, pack, "j1", "justice", 0, "putuo-1", HS_STATUS_RESOLVED);
+    assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 0);
+    assert (hs_stats_get (stats, HS_STAT_RESOLVED) == 0);
+    //  The hrss leads at major: it resolves (办结), the office closes it:
+    //  out of supervision, the count follows.
     s_test_message (msg, pack, "h1", "hrss", 0, "putuo-1", HS_STATUS_RESOLVED);
     assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 0);
-    topic = zstr_recv (watcher);
-    assert (topic && streq (topic, "alert.major.caoyang"));
-    zstr_free (&topic);
+    assert (hs_stats_get (stats, HS_STAT_RESOLVED) == 1);
+    s_test_message (msg, pack, "o2", "office", 0, "putuo-1", HS_STATUS_CLOSED);
+    assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 0);
     assert (hs_store_view_begin (fixture->store) == 0);
     assert (hs_store_meta_get (fixture->store, HS_META_OPEN_CASES, 0, &open_cases) == 0
          && open_cases == 0);
     hs_store_view_end (fixture->store);
-    assert (hs_stats_get (stats, HS_STAT_RESOLVED) == 1);
+    //  A street's `closed` is not the office's review.
+    s_test_message (msg, pack, "s9", "street.caoyang", 0, "putuo-1", HS_STATUS_CLOSED);
+    assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 1);
+    assert (streq (msg->why.code, "not_authorized"));
 
     free (msg);
     hs_pack_destroy (&pack);

@@ -6,11 +6,13 @@
     and category (hs_cases), which is classified under the rules
     (hs_intake); a new case, or one that rose a level, is alerted and
     climbs the ladder (the office, the convener, a meeting, reports
-    upward) and its supervision clock starts. An update from a unit the
-    authority table allows records progress, closes the case, or re-opens
-    it a level higher. Supervision: past the due time an overdue alert,
-    past twice the due time the case rises a level. The counts of open
-    and overdue cases (meta) follow the transaction.
+    upward), and the units it is routed to handle it (hs_handling). A new
+    dispute counts in the early warnings (hs_warnings); a report joining
+    an open case does not. An update from a unit on the case signs for
+    it, returns it, reports progress (maybe new facts: a larger crowd
+    rises through the rules, once) or resolves it; the office closes it.
+    The steps a person takes (hs_caseacts) use the same operations. The
+    counts of open and overdue cases (meta) follow each save.
     =========================================================================
 */
 
@@ -22,6 +24,7 @@
 #include "hs_warnings.h"
 #include "hs_meetings.h"
 #include "hs_timers.h"
+#include "hs_handling.h"
 
 typedef struct _hs_casework_t hs_casework_t;
 
@@ -38,13 +41,56 @@ void hs_casework_set_config (hs_casework_t *self, hs_config_t *config);
 int hs_casework_report (void *self, hs_msg_t *msg);
 int hs_casework_update (void *self, hs_msg_t *msg);
 
-//  A case's supervision timer (HS_TIMER_OVERDUE or HS_TIMER_ESCALATE).
-//  Returns 0 or -1.
+//  A case's supervision timer (HS_TIMER_SUPERVISE; a 0.4 store's
+//  HS_TIMER_OVERDUE and HS_TIMER_ESCALATE do nothing). Returns 0 or -1.
 int hs_casework_timer (hs_casework_t *self, const hs_timer_t *timer);
+
+//  The operations the steps of people (hs_caseacts) share, inside the
+//  transaction. The two case buffers (0, 1), the handling, the txn.
+hs_case_t *hs_casework_case (hs_casework_t *self, int which);
+hs_handling_t *hs_casework_handling (hs_casework_t *self);
+hs_txn_t *hs_casework_txn (hs_casework_t *self);
+
+//  Load a case (0, 1 if there is none, -1); save it, with its timer and
+//  the counts of open and overdue cases in step (0 or -1).
+int hs_casework_load (hs_casework_t *self, const char *case_id, hs_case_t *kase);
+int hs_casework_save (hs_casework_t *self, hs_case_t *kase);
+
+//  Classify a case (new: `previous` -1) and route it: the units it goes
+//  to become handlers; a new level restarts their clocks.
+void hs_casework_classify (hs_casework_t *self, hs_case_t *kase, int previous);
+
+//  Classify a case whose facts changed; if its level moved, an alert of
+//  kind `escalated` and the ladder over the levels passed. `source` and
+//  `message_id` name the message (an update if `from_update`, an act of
+//  kind `act` if not NULL). Returns 0 or -1.
+int hs_casework_reclassify (hs_casework_t *self, hs_case_t *kase, const char *source,
+                            const char *message_id, bool from_update, const char *act);
+
+//  The case's level moved from `previous` (a person's regrade, or the
+//  rules): an alert of `kind` with the note, and the ladder if it rose.
+int hs_casework_moved (hs_casework_t *self, hs_case_t *kase, int previous, const char *kind,
+                       const char *source, const char *message_id, bool from_update,
+                       const char *act, const char *note, size_t note_size);
+
+//  A dispute began (a new case, one split off) or began again (re-opened):
+//  counted in the early warnings; repeated, it is flagged `repeat`.
+int hs_casework_began (hs_casework_t *self, hs_case_t *kase, const char *source,
+                       const char *message_id, bool from_update, const char *act);
+
+//  Open a resolved or closed case again (alert `reopened`, clocks start
+//  again); close one (alert `closed`, out of correlation and supervision).
+int hs_casework_reopen (hs_casework_t *self, hs_case_t *kase, const char *source,
+                        const char *message_id, bool from_update, const char *act,
+                        const char *note, size_t note_size);
+int hs_casework_close (hs_casework_t *self, hs_case_t *kase, const char *source,
+                       const char *message_id, bool from_update, const char *act,
+                       const char *note, size_t note_size);
 
 //  Bring an older store's cases up to date, each step once, in a unit of
 //  work of its own: count the overdue cases (before 0.4), put the cases
-//  in order for the api's queries (before 0.5). Returns 0 or -1.
+//  in order for the api's queries (before 0.5), give open cases per-unit
+//  handling (before 0.5). Returns 0 or -1.
 int hs_casework_upgrade (hs_casework_t *self);
 
 void hs_casework_test (bool verbose);

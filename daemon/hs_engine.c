@@ -20,6 +20,7 @@
 #include "hs_warnings.h"
 #include "hs_meetings.h"
 #include "hs_casework.h"
+#include "hs_caseacts.h"
 #include "hs_briefs.h"
 #include "hs_forward.h"
 #include "hs_ingest.h"
@@ -47,6 +48,7 @@ struct _hs_engine_t {
     hs_warnings_t *warnings;
     hs_meetings_t *meetings;
     hs_casework_t *casework;
+    hs_caseacts_t *caseacts;
     hs_briefs_t *briefs;
     hs_forward_t *forward;      //  forwarding to the level above, or NULL
     hs_ingest_t *ingest;
@@ -254,6 +256,8 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     self->ingest = hs_ingest_new (self->txn, self->bus, self->keys, self->stats, self->feeds, config);
     hs_ingest_route (self->ingest, HS_MSG_REPORT, hs_casework_report, self->casework);
     hs_ingest_route (self->ingest, HS_MSG_UPDATE, hs_casework_update, self->casework);
+    self->caseacts = hs_caseacts_new (self->casework, self->stats, self->notices, config);
+    hs_ingest_route (self->ingest, HS_MSG_ACT, hs_caseacts_act, self->caseacts);
     hs_ingest_route (self->ingest, HS_MSG_RSVP, hs_meetings_rsvp, self->meetings);
     hs_ingest_route (self->ingest, HS_MSG_MINUTES, hs_meetings_minutes, self->meetings);
     hs_ingest_route (self->ingest, HS_MSG_BRIEF, hs_briefs_from_below, self->briefs);
@@ -299,6 +303,7 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_ingest_destroy (&self->ingest);
         hs_forward_destroy (&self->forward);
         hs_briefs_destroy (&self->briefs);
+        hs_caseacts_destroy (&self->caseacts);
         hs_casework_destroy (&self->casework);
         hs_meetings_destroy (&self->meetings);
         hs_warnings_destroy (&self->warnings);
@@ -442,6 +447,7 @@ s_swap (hs_engine_t *self, hs_config_t *config)
     hs_warnings_set_config (self->warnings, config);
     hs_meetings_set_config (self->meetings, config);
     hs_casework_set_config (self->casework, config);
+    hs_caseacts_set_config (self->caseacts, config);
     hs_briefs_set_config (self->briefs, config);
     hs_feeds_set_config (self->feeds, config);
     hs_ingest_set_config (self->ingest, config);

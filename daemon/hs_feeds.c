@@ -162,6 +162,10 @@ hs_feeds_heard (hs_feeds_t *self, const char *source, int64_t fseq, bool heartbe
             return -1;
     }
     state->heard = hs_txn_now (self->txn);
+    if (heartbeat && !state->beats) {
+        state->beats = true;            //  opted in: its silence is watched from now on
+        changed = true;
+    }
     if (fseq > 0) {
         int64_t expected = state->fseq + 1;
         int64_t last_missing = heartbeat? fseq: fseq - 1;
@@ -192,7 +196,8 @@ hs_feeds_silence (hs_feeds_t *self)
     int64_t now = hs_txn_now (self->txn);
     for (s_feed_t *feed = (s_feed_t *) zhashx_first (self->feeds); feed;
          feed = (s_feed_t *) zhashx_next (self->feeds)) {
-        if (feed->state.silent || feed->state.heard + self->config->silence_ms > now)
+        if (!feed->state.beats || feed->state.silent
+        ||  feed->state.heard + self->config->silence_ms > now)
             continue;
         const char *source = (const char *) zhashx_cursor (self->feeds);
         feed->state.silent = true;
@@ -212,7 +217,8 @@ hs_feeds_next_silence (hs_feeds_t *self)
     int64_t next = 0;
     for (s_feed_t *feed = (s_feed_t *) zhashx_first (self->feeds); feed;
          feed = (s_feed_t *) zhashx_next (self->feeds))
-        if (!feed->state.silent && (next == 0 || feed->state.heard + self->config->silence_ms < next))
+        if (feed->state.beats && !feed->state.silent
+        &&  (next == 0 || feed->state.heard + self->config->silence_ms < next))
             next = feed->state.heard + self->config->silence_ms;
     return next;
 }
@@ -222,7 +228,9 @@ hs_feeds_next_silence (hs_feeds_t *self)
 
 typedef struct {
     hs_feeds_t *feeds;
+    const char *source;
     int64_t fseq;
+    bool heartbeat;
     bool fail;
 } s_test_t;
 
@@ -230,7 +238,7 @@ static int
 s_test_heard (void *arg)
 {
     s_test_t *test = (s_test_t *) arg;
-    if (hs_feeds_heard (test->feeds, "street.wanli", test->fseq, false))
+    if (hs_feeds_heard (test->feeds, test->source, test->fseq, test->heartbeat))
         return -1;
     return test->fail? -1: 0;
 }
@@ -239,6 +247,25 @@ static int
 s_test_silence (void *arg)
 {
     return hs_feeds_silence (((s_test_t *) arg)->feeds);
+}
+
+//  The next warning.feed: its kind and source.
+static void
+s_test_expect (zsock_t *watcher, const char *kind, const char *source)
+{
+    zmsg_t *msg = zmsg_recv (watcher);
+    assert (msg);
+    zframe_t *body = zmsg_last (msg);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0);
+    char text [HS_CODE_MAX + 1];
+    assert (hs_proto_strcpy (hs_proto_get (&unpacked.data, "kind"), text, sizeof (text)) == 0);
+    assert (streq (text, kind));
+    assert (hs_proto_strcpy (hs_proto_get (&unpacked.data, "source"), text, sizeof (text)) == 0);
+    assert (streq (text, source));
+    msgpack_unpacked_destroy (&unpacked);
+    zmsg_destroy (&msg);
 }
 
 void
@@ -251,9 +278,10 @@ hs_feeds_test (bool verbose)
     hs_txn_t *txn = fixture->txn;
     config->silence_ms = 60000;
     zsock_t *watcher = hs_txn_fixture_watch (fixture, "warning.feed");
+    zsock_set_rcvtimeo (watcher, 2000);
     hs_stats_t *stats = hs_stats_new (txn);
     hs_notices_t *notices = hs_notices_new (txn, stats);
-    s_test_t test = { hs_feeds_new (txn, notices, config), 1, false };
+    s_test_t test = { hs_feeds_new (txn, notices, config), "street.wanli", 1, false, false };
     assert (test.feeds);
     assert (hs_txn_run (txn, s_test_heard, &test) == 0);
     //  A jump from 1 to 5: 2..4 went missing.
@@ -274,15 +302,34 @@ hs_feeds_test (bool verbose)
     test.fail = true;
     assert (hs_txn_run (txn, s_test_heard, &test) == -1);
     assert (hs_feeds_size (test.feeds) == 1);
-    //  The clock runs 100000 times fast: a minute passes in under a millisecond.
+    test.fail = false;
+    //  A feeder that only sends reports never opted in: its silence is
+    //  not watched. The clock runs 100000 times fast: a minute passes in
+    //  under a millisecond.
+    assert (hs_feeds_next_silence (test.feeds) == 0);
     zclock_sleep (5);
+    assert (hs_txn_run (txn, s_test_silence, &test) == 0);
+    assert (hs_feeds_silent (test.feeds) == 0);
+    //  One that sent a heartbeat did: silent once, past feeds/silence.
+    test.source = "street.taopu";
+    test.fseq = 0;
+    test.heartbeat = true;
+    assert (hs_txn_run (txn, s_test_heard, &test) == 0);
     assert (hs_feeds_next_silence (test.feeds) != 0);
+    zclock_sleep (5);
+    assert (hs_txn_run (txn, s_test_silence, &test) == 0);
     assert (hs_txn_run (txn, s_test_silence, &test) == 0);
     assert (hs_feeds_silent (test.feeds) == 1 && hs_feeds_next_silence (test.feeds) == 0);
+    s_test_expect (watcher, "silent", "street.taopu");
     hs_feeds_destroy (&test.feeds);
-    //  Read back from the store as it was left.
+    //  Read back from the store as it was left, the opt-in too: heard
+    //  again (a report now), it is watched again.
     test.feeds = hs_feeds_new (txn, notices, config);
-    assert (hs_feeds_size (test.feeds) == 1 && hs_feeds_silent (test.feeds) == 1);
+    assert (hs_feeds_size (test.feeds) == 2 && hs_feeds_silent (test.feeds) == 1);
+    test.heartbeat = false;
+    assert (hs_txn_run (txn, s_test_heard, &test) == 0);
+    s_test_expect (watcher, "resumed", "street.taopu");
+    assert (hs_feeds_silent (test.feeds) == 0 && hs_feeds_next_silence (test.feeds) != 0);
     hs_feeds_destroy (&test.feeds);
     hs_notices_destroy (&notices);
     hs_stats_destroy (&stats);

@@ -4,8 +4,11 @@
     A feeder may number what it sends (`fseq`) and send heartbeats. A
     number beyond the next expected one means messages were lost on the
     way (a PUB socket drops silently): warning.feed of kind `gap` names the
-    missing range. A feeder not heard for feeds/silence is reported
-    `silent` once, and `resumed` when heard again. The state lives in the
+    missing range. Silence is watched only for a feeder that opted in by
+    sending a heartbeat (at least one, ever: kept as `beats` in its
+    record): one not heard for feeds/silence is reported `silent` once,
+    and `resumed` when heard again. A feeder that only sends reports and
+    updates is quiet when it has nothing to report, not silent. The state lives in the
     store's `feeds` table (written in the transaction; read back if the
     transaction is not committed) and in memory, so the loop knows when
     the next silence falls without reading the store.
@@ -33,11 +36,12 @@ void hs_feeds_set_config (hs_feeds_t *self, hs_config_t *config);
 //  is the last it sent, so it is itself expected. Returns 0 or -1.
 int hs_feeds_heard (hs_feeds_t *self, const char *source, int64_t fseq, bool heartbeat);
 
-//  Warn of feeders silent past feeds/silence, once each, inside the
-//  transaction. Returns 0 or -1.
+//  Warn of feeders that send heartbeats and have been silent past
+//  feeds/silence, once each, inside the transaction. Returns 0 or -1.
 int hs_feeds_silence (hs_feeds_t *self);
 
-//  When the next feeder falls silent (daemon clock), 0 if none is watched.
+//  When the next feeder that sends heartbeats falls silent (daemon
+//  clock), 0 if none is watched.
 int64_t hs_feeds_next_silence (hs_feeds_t *self);
 
 //  Feeders known, and how many of them are silent.

@@ -30,47 +30,18 @@
 typedef int (s_decode_fn) (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
                            hs_msg_t *msg, hs_why_t *why);
 
-static int
-s_decode_report (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
-                 hs_msg_t *msg, hs_why_t *why)
-{
-    return hs_report_decode (map, limits, now, &msg->as.report, why);
-}
-
-static int
-s_decode_update (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
-                 hs_msg_t *msg, hs_why_t *why)
-{
-    return hs_update_decode (map, limits, now, &msg->as.update, why);
-}
-
-static int
-s_decode_rsvp (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
-               hs_msg_t *msg, hs_why_t *why)
-{
-    return hs_rsvp_decode (map, limits, now, &msg->as.rsvp, why);
-}
-
-static int
-s_decode_minutes (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
-                  hs_msg_t *msg, hs_why_t *why)
-{
-    return hs_minutes_decode (map, limits, now, &msg->as.minutes, why);
-}
-
-static int
-s_decode_heartbeat (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
-                    hs_msg_t *msg, hs_why_t *why)
-{
-    return hs_heartbeat_decode (map, limits, now, &msg->as.heartbeat, why);
-}
-
-static int
-s_decode_brief (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
-                hs_msg_t *msg, hs_why_t *why)
-{
-    return hs_brief_in_decode (map, limits, now, &msg->as.brief, why);
-}
+//  Each kind's decoder, in the shape of the table's.
+#define S_DECODER(name, decode, field) \
+    static int name (const msgpack_object *map, const hs_limits_t *limits, int64_t now, \
+                     hs_msg_t *msg, hs_why_t *why) \
+    { return decode (map, limits, now, &msg->as.field, why); }
+S_DECODER (s_decode_report, hs_report_decode, report)
+S_DECODER (s_decode_update, hs_update_decode, update)
+S_DECODER (s_decode_rsvp, hs_rsvp_decode, rsvp)
+S_DECODER (s_decode_minutes, hs_minutes_decode, minutes)
+S_DECODER (s_decode_heartbeat, hs_heartbeat_decode, heartbeat)
+S_DECODER (s_decode_brief, hs_brief_in_decode, brief)
+S_DECODER (s_decode_act, hs_case_act_decode, act)
 
 static const struct {
     const char *prefix;
@@ -83,7 +54,8 @@ static const struct {
     [HS_MSG_RSVP]      = { "rsvp.",      HS_DEDUP_RSVP,    false, s_decode_rsvp },
     [HS_MSG_MINUTES]   = { "minutes.",   HS_DEDUP_MINUTES, false, s_decode_minutes },
     [HS_MSG_HEARTBEAT] = { "heartbeat.", HS_DEDUP_NONE,    false, s_decode_heartbeat },
-    [HS_MSG_BRIEF]     = { "brief.",     HS_DEDUP_BRIEF,   true,  s_decode_brief }
+    [HS_MSG_BRIEF]     = { "brief.",     HS_DEDUP_BRIEF,   true,  s_decode_brief },
+    [HS_MSG_ACT]       = { "act.",       HS_DEDUP_ACT,     false, s_decode_act }
 };
 
 //  The fields of a decoded message that the opening needs.
@@ -107,6 +79,9 @@ s_common (hs_msg_t *msg, const char **source, const char **id, int64_t *fseq)
             break;
         case HS_MSG_HEARTBEAT:
             *source = msg->as.heartbeat.source;
+            break;
+        case HS_MSG_ACT:
+            *source = msg->as.act.source; *id = msg->as.act.id;
             break;
         default:
             *source = msg->as.brief.source; *id = msg->as.brief.id; *fseq = msg->as.brief.fseq;

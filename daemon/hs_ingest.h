@@ -37,6 +37,7 @@ typedef enum {
     HS_MSG_MINUTES,             //  minutes.<unit>
     HS_MSG_HEARTBEAT,           //  heartbeat.<unit>
     HS_MSG_BRIEF,               //  brief.<unit>: a lower level's briefing
+    HS_MSG_ACT,                 //  act.<unit>: what a person decided on a case
     HS_MSG_COUNT
 } hs_msg_kind_t;
 
@@ -54,6 +55,7 @@ typedef struct {
         hs_minutes_t minutes;
         hs_heartbeat_t heartbeat;
         hs_brief_in_t brief;
+        hs_case_act_t act;
     } as;                       //  decoded, by kind
     //  Set by the handler:
     uint64_t seq;               //  accepted: stored under this seq (0: nothing stored)

@@ -41,7 +41,7 @@ hs_intake_classify (hs_rules_t *rules, hs_case_t *kase, hs_decision_t *decision)
     const char *sources [HS_CASE_MAX_SOURCES + 1];
     hs_facts_t facts;
     hs_cases_facts (kase, &facts, sources);
-    hs_rules_classify (rules, &facts, kase->level, decision);
+    hs_rules_classify_case (rules, &facts, kase->level, kase->rules_level, decision);
     hs_cases_classified (kase, decision, hs_rules_version (rules));
 }
 

@@ -29,7 +29,8 @@ int hs_intake_report (hs_config_t *config, const uint8_t *body, size_t size, int
                       msgpack_unpacked *unpacked, hs_report_t *report,
                       const hs_unit_t **street, hs_why_t *why);
 
-//  Classify a case under the rules, never below its level, and record the
+//  Classify a case under the rules (hs_rules_classify_case: a person's
+//  regrade holds until new facts move the rules past it) and record the
 //  decision in it. The decision's strings are borrowed from the rules and
 //  the case.
 void hs_intake_classify (hs_rules_t *rules, hs_case_t *kase, hs_decision_t *decision);

@@ -18,7 +18,8 @@ static const struct {
     char letter;
     const char *type;
 } s_kinds [HS_DEDUP_COUNT] = {
-    { 'r', "report" }, { 'u', "update" }, { 'v', "rsvp" }, { 'm', "minutes" }, { 'b', "brief" }
+    { 'r', "report" }, { 'u', "update" }, { 'v', "rsvp" }, { 'm', "minutes" }, { 'b', "brief" },
+    { 'a', "act" }
 };
 
 const char *

@@ -26,6 +26,7 @@ typedef enum {
     HS_DEDUP_RSVP,              //  v/  rsvp.<unit>
     HS_DEDUP_MINUTES,           //  m/  minutes.office
     HS_DEDUP_BRIEF,             //  b/  brief.<unit>, a briefing from below
+    HS_DEDUP_ACT,               //  a/  act.<unit>, what a person decided on a case
     HS_DEDUP_COUNT,
     HS_DEDUP_NONE = -1          //  a kind that is not deduplicated (heartbeats)
 } hs_dedup_t;

@@ -39,6 +39,16 @@ hs_notices_alert (hs_notices_t *self, hs_case_t *kase, const char *kind, int pre
                   const char *source, const char *message_id, bool from_update,
                   const char *const *units, const char *const *reasons)
 {
+    return hs_notices_alert_more (self, kase, kind, previous_level, source, message_id,
+                                  from_update, NULL, units, reasons, NULL);
+}
+
+int
+hs_notices_alert_more (hs_notices_t *self, hs_case_t *kase, const char *kind, int previous_level,
+                       const char *source, const char *message_id, bool from_update,
+                       const char *act, const char *const *units, const char *const *reasons,
+                       const hs_alert_more_t *more)
+{
     const char *case_units [HS_CASE_MAX_UNITS + 1];
     const char *case_reasons [HS_CASE_MAX_REASONS + 1];
     hs_case_units (kase, case_units);
@@ -50,7 +60,7 @@ hs_notices_alert (hs_notices_t *self, hs_case_t *kase, const char *kind, int pre
         .amount = kase->amount, .flags = kase->flags,
         .units = units? units: case_units, .reasons = reasons? reasons: case_reasons,
         .report_source = source, .report_id = message_id, .from_update = from_update,
-        .at = hs_txn_now (self->txn)
+        .act = act, .more = more, .at = hs_txn_now (self->txn)
     };
     hs_pack_reset (self->body);
     hs_alert_encode (&alert, self->body);

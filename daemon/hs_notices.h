@@ -2,8 +2,8 @@
     hs_notices - what the daemon tells people: alerts and warnings
 
     Two kinds of published message say something to someone: an alert
-    about a case (`alert.<level>.<street>`: new, escalated, overdue,
-    warning, resolved) and a warning (`warning.<kind>`: early warnings,
+    about a case (`alert.<level>.<street>`: its life, its handling and
+    supervision, a meeting without quorum) and a warning (`warning.<kind>`: early warnings,
     work prompts, feeds, quorum, the store). This class packs each one,
     stores it as an event under its seq and queues it for publishing, in
     the open transaction, and counts it.
@@ -29,6 +29,13 @@ void hs_notices_destroy (hs_notices_t **self_p);
 int hs_notices_alert (hs_notices_t *self, hs_case_t *kase, const char *kind,
                       int previous_level, const char *source, const char *message_id,
                       bool from_update, const char *const *units, const char *const *reasons);
+
+//  The same with what an alert about handling adds (may be NULL), and,
+//  when the message was an act (act.<unit>), its kind in `act`.
+int hs_notices_alert_more (hs_notices_t *self, hs_case_t *kase, const char *kind,
+                           int previous_level, const char *source, const char *message_id,
+                           bool from_update, const char *act, const char *const *units,
+                           const char *const *reasons, const hs_alert_more_t *more);
 
 //  A warning; its seq and at are filled in. Returns 0 or -1.
 int hs_notices_warning (hs_notices_t *self, hs_warning_t *warning);

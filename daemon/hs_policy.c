@@ -18,14 +18,29 @@ const char *const hs_policy_sections [] = {
     "supervision", "warnings", "meetings", "briefs", "notices", "authority", NULL
 };
 
-static const char *s_notice_keys [HS_NOTICE_COUNT + 1] = {
-    "overdue", "enterprise", "street", "prompt", "feed", "store", "no_quorum", "briefs",
-    "weekly_up", NULL
+static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
+    "enterprise", "street", "prompt", "feed", "store", "no_quorum", "briefs",
+    "weekly_up", "remind", "supervise", "supervise_major", "circulate", "returned", "review",
+    "overdue", NULL             //  overdue: 0.4's one clock, read and left unused
 };
 
 static const char *s_act_keys [HS_ACT_COUNT + 1] = {
-    "update", "minutes", "plenary", "brief_up", NULL
+    "update", "minutes", "plenary", "brief_up", "close", "reject_closure", "followup",
+    "regrade", "merge", "split", "mute", "reroute", NULL
 };
+
+static const char *s_clock_keys [HS_POLICY_CLOCKS] = { "sign", "progress", "resolve" };
+
+//  A key of the rules file, or the shipped file's when an older file has
+//  none (NULL when neither has it).
+static zconfig_t *
+s_locate (zconfig_t *section, zconfig_t *shipped, const char *section_name, const char *key)
+{
+    zconfig_t *node = section? zconfig_locate (section, key): NULL;
+    char path [64];
+    snprintf (path, sizeof (path), "%s/%s", section_name, key);
+    return node || !shipped? node: zconfig_locate (shipped, path);
+}
 
 //  Read a duration / a whole number at path under `section`.
 static int
@@ -67,17 +82,22 @@ s_minute_of_day (const char *text)
 
 static int
 s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *root,
-             hs_units_t *units, char *error, size_t error_size)
+             zconfig_t *shipped, hs_units_t *units, char *error, size_t error_size)
 {
-    static const char *supervision_keys [] = { "general", "significant", "major", "critical", NULL };
+    static const char *supervision_keys [] = {
+        "sign", "progress", "resolve", "repeat", "mute_max",
+        "general", "significant", "major", "critical", NULL     //  0.4: progress alone
+    };
+    static const char *level_keys [] = { "general", "significant", "major", "critical", NULL };
     static const char *warnings_keys [] = { "enterprise", "street", "prompt", NULL };
     static const char *enterprise_keys [] = { "window", "threshold", "raise", NULL };
     static const char *street_keys [] = { "window", "threshold", NULL };
-    static const char *prompt_keys [] = { "window", "streets", NULL };
+    static const char *prompt_keys [] = { "window", "streets", "rearm", NULL };
     static const char *meetings_keys [] = { "chairs", "lead", "quorum", "plenary_deadline", NULL };
     static const char *briefs_keys [] = { "daily", "weekly", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
-    if (hs_zpl_only_keys (zpl, zconfig_locate (root, "supervision"), supervision_keys, error, error_size)
+    zconfig_t *supervision = zconfig_locate (root, "supervision");
+    if (hs_zpl_only_keys (zpl, supervision, supervision_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, warnings_node, warnings_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "enterprise"): NULL,
                      enterprise_keys, error, error_size)
@@ -88,21 +108,50 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "meetings"), meetings_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "briefs"), briefs_keys, error, error_size))
         return -1;
-    zconfig_t *supervision = zconfig_locate (root, "supervision");
-    for (int level = 0; level < HS_LEVEL_COUNT; level++)
-        if (s_policy_duration (zpl, supervision? supervision: root, hs_level_name (level),
-                               &policy->due_ms [level], error, error_size))
+    //  Supervision: per clock and level. A 0.4 file gives the progress
+    //  clock as four flat levels; the rest comes from the shipped file.
+    zconfig_t *flat = supervision? zconfig_locate (supervision, "general"): NULL;
+    if (flat && zconfig_locate (supervision, "progress"))
+        return hs_zpl_error (zpl, flat, error, error_size, "supervision: give 'progress' or "
+                             "the four levels (the 0.4 form), not both");
+    for (int clock = 0; clock < HS_POLICY_CLOCKS; clock++) {
+        zconfig_t *section = clock == 1 && flat? supervision:
+                             s_locate (supervision, shipped, "supervision", s_clock_keys [clock]);
+        if (hs_zpl_only_keys (zpl, section, level_keys, error, error_size))
             return -1;
+        for (int level = 0; level < HS_LEVEL_COUNT; level++)
+            if (s_policy_duration (zpl, section? section: root, hs_level_name (level),
+                                   &policy->clock_ms [clock][level], error, error_size))
+                return -1;
+    }
+    zconfig_t *repeat = s_locate (supervision, shipped, "supervision", "repeat");
+    if (hs_zpl_only_keys (zpl, repeat, level_keys, error, error_size))
+        return -1;
+    for (int level = 0; level < HS_LEVEL_COUNT; level++)
+        if (s_policy_duration (zpl, repeat? repeat: root, hs_level_name (level),
+                               &policy->repeat_ms [level], error, error_size))
+            return -1;
+    zconfig_t *mute_max = s_locate (supervision, shipped, "supervision", "mute_max");
+    if (!mute_max || hs_zpl_duration (zconfig_value (mute_max), &policy->mute_max_ms)
+    ||  policy->mute_max_ms <= 0)
+        return hs_zpl_error (zpl, mute_max? mute_max: root, error, error_size,
+                             "supervision/mute_max must be a duration such as 30d");
     zconfig_t *warnings = zconfig_locate (root, "warnings");
     if (!warnings)
         return hs_zpl_error (zpl, root, error, error_size, "rules need a 'warnings' section");
     if (s_policy_duration (zpl, warnings, "enterprise/window", &policy->enterprise_window_ms, error, error_size)
     ||  s_policy_number (zpl, warnings, "enterprise/threshold", 2, 1000, &policy->enterprise_threshold, error, error_size)
-    ||  s_policy_number (zpl, warnings, "enterprise/raise", 0, 3, &policy->enterprise_raise, error, error_size)
     ||  s_policy_duration (zpl, warnings, "street/window", &policy->street_window_ms, error, error_size)
     ||  s_policy_number (zpl, warnings, "street/threshold", 2, 100000, &policy->street_threshold, error, error_size)
     ||  s_policy_duration (zpl, warnings, "prompt/window", &policy->prompt_window_ms, error, error_size)
     ||  s_policy_number (zpl, warnings, "prompt/streets", 2, 1000, &policy->prompt_streets, error, error_size))
+        return -1;
+    //  0.4's `raise` (levels an enterprise crossing raised the case) is
+    //  read and not used: the newest case is flagged `repeat` instead.
+    policy->prompt_rearm = policy->prompt_streets - 1;
+    if (zconfig_locate (warnings, "prompt/rearm")
+    &&  s_policy_number (zpl, warnings, "prompt/rearm", 0, policy->prompt_streets - 1,
+                         &policy->prompt_rearm, error, error_size))
         return -1;
     zconfig_t *meetings = zconfig_locate (root, "meetings");
     if (!meetings)
@@ -161,11 +210,12 @@ s_add (const char **list, size_t *size, const char *code)
 }
 
 //  A list of units and groups, as a vector of unit codes borrowed from
-//  `units`. *routed (when not NULL) takes the "routed" group. Returns the
-//  vector, or NULL with the line in `error`.
+//  `units`. *routed, *street, *handler (when not NULL) take the groups
+//  "routed", "street" and "handler". Returns the vector (which may then
+//  be empty), or NULL with the line in `error`.
 static const char **
-s_unit_list (hs_zpl_t *zpl, zconfig_t *node, hs_units_t *units, bool *routed, char *error,
-             size_t error_size)
+s_unit_list (hs_zpl_t *zpl, zconfig_t *node, hs_units_t *units, bool *routed, bool *street,
+             bool *handler, char *error, size_t error_size)
 {
     char **words = hs_zpl_words (zconfig_value (node), NULL);
     const char **list = (const char **) zmalloc ((hs_units_size (units) + 1) * sizeof (char *));
@@ -177,6 +227,12 @@ s_unit_list (hs_zpl_t *zpl, zconfig_t *node, hs_units_t *units, bool *routed, ch
         bool streets = streq (*word, "streets"), members = streq (*word, "members");
         if (routed && streq (*word, "routed"))
             *routed = true;
+        else
+        if (street && streq (*word, "street"))
+            *street = true;
+        else
+        if (handler && streq (*word, "handler"))
+            *handler = true;
         else
         if (streets || members) {
             for (size_t index = 0; index < hs_units_size (units); index++) {
@@ -191,8 +247,8 @@ s_unit_list (hs_zpl_t *zpl, zconfig_t *node, hs_units_t *units, bool *routed, ch
                 s_add (list, &size, unit->code);
             else
                 ok = hs_zpl_error (zpl, node, error, error_size, "'%s': '%s' is not a unit of the "
-                                   "units file (nor streets, members%s)", zconfig_name (node), *word,
-                                   routed? ", routed": "") == 0;
+                                   "units file (nor streets, members%s%s)", zconfig_name (node), *word,
+                                   routed? ", routed, street": "", handler? ", handler": "") == 0;
         }
     }
     hs_zpl_words_free (&words);
@@ -205,7 +261,7 @@ s_unit_list (hs_zpl_t *zpl, zconfig_t *node, hs_units_t *units, bool *routed, ch
 
 static int
 s_load_people (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *root,
-               hs_units_t *units, char *error, size_t error_size)
+               zconfig_t *shipped, hs_units_t *units, char *error, size_t error_size)
 {
     zconfig_t *notices = zconfig_locate (root, "notices");
     zconfig_t *authority = zconfig_locate (root, "authority");
@@ -217,10 +273,15 @@ s_load_people (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *
         return -1;
     for (int notice = 0; notice < HS_NOTICE_COUNT; notice++) {
         zconfig_t *node = zconfig_locate (notices, s_notice_keys [notice]);
+        if (!node && notice >= HS_NOTICE_REMIND)
+            node = s_locate (NULL, shipped, "notices", s_notice_keys [notice]);
         if (!node)
             return hs_zpl_error (zpl, notices, error, error_size, "notices: who receives '%s'?",
                                  s_notice_keys [notice]);
-        owned->recipients [notice] = s_unit_list (zpl, node, units, NULL, error, error_size);
+        bool supervision = notice >= HS_NOTICE_REMIND && notice <= HS_NOTICE_CIRCULATE;
+        owned->recipients [notice] = s_unit_list (zpl, node, units, NULL, NULL,
+                                                  supervision? &policy->to_handler [notice]: NULL,
+                                                  error, error_size);
         if (!owned->recipients [notice])
             return -1;
         if (notice == HS_NOTICE_WEEKLY_UP)
@@ -232,11 +293,13 @@ s_load_people (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *
     }
     for (int act = 0; act < HS_ACT_COUNT; act++) {
         zconfig_t *node = zconfig_locate (authority, s_act_keys [act]);
+        if (!node && act >= HS_ACT_CLOSE)
+            node = s_locate (NULL, shipped, "authority", s_act_keys [act]);
         if (!node)
             return hs_zpl_error (zpl, authority, error, error_size, "authority: who may '%s'?",
                                  s_act_keys [act]);
         owned->authority [act] = s_unit_list (zpl, node, units, &policy->routed_may [act],
-                                              error, error_size);
+                                              &policy->street_may [act], NULL, error, error_size);
         if (!owned->authority [act])
             return -1;
         policy->authority [act] = owned->authority [act];
@@ -251,12 +314,17 @@ hs_policy_load (hs_policy_t *policy, hs_zpl_t *zpl, zconfig_t *root, hs_units_t 
     memset (policy, 0, sizeof (*policy));
     s_owned_t *owned = (s_owned_t *) zmalloc (sizeof (s_owned_t));
     policy->owned = owned;
-    if (s_load_work (policy, owned, zpl, root, units, error, error_size)
-    ||  s_load_people (policy, owned, zpl, root, units, error, error_size)) {
+    //  What an older rules file lacks comes from the shipped one.
+    char shipped_error [256];
+    hs_zpl_t *shipped_zpl = hs_zpl_load_text (hs_default_rules_cfg, "rules.cfg (shipped)",
+                                              shipped_error, sizeof (shipped_error));
+    zconfig_t *shipped = shipped_zpl? zconfig_locate (hs_zpl_root (shipped_zpl), "rules"): NULL;
+    int rc = s_load_work (policy, owned, zpl, root, shipped, units, error, error_size)
+          || s_load_people (policy, owned, zpl, root, shipped, units, error, error_size)? -1: 0;
+    hs_zpl_destroy (&shipped_zpl);
+    if (rc)
         hs_policy_free (policy);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 void
@@ -285,8 +353,16 @@ hs_policy_recipients (const hs_policy_t *policy, hs_notice_t notice)
 bool
 hs_policy_may (const hs_policy_t *policy, hs_act_t act, const char *unit, bool routed)
 {
+    return hs_policy_may_on (policy, act, unit, routed, false);
+}
+
+bool
+hs_policy_may_on (const hs_policy_t *policy, hs_act_t act, const char *unit, bool routed,
+                  bool own_street)
+{
     assert (act < HS_ACT_COUNT);
-    return (routed && policy->routed_may [act]) || hs_zpl_words_have (policy->authority [act], unit);
+    return (routed && policy->routed_may [act]) || (own_street && policy->street_may [act])
+        || hs_zpl_words_have (policy->authority [act], unit);
 }
 
 void
@@ -303,8 +379,12 @@ hs_policy_who (const hs_policy_t *policy, hs_act_t act, char *line, size_t size)
         used += (size_t) snprintf (line + used, size - used, "%s%s",
                                    index == 0? "": index + 1 == count && !policy->routed_may [act]?
                                    " or ": ", ", *unit);
+    if (policy->street_may [act] && used + 1 < size)
+        used += (size_t) snprintf (line + used, size - used, "%sthe case's street",
+                                   count? (policy->routed_may [act]? ", ": " or "): "");
     if (policy->routed_may [act] && used + 1 < size)
-        snprintf (line + used, size - used, "%sa unit routed on the case", count? " or ": "");
+        snprintf (line + used, size - used, "%sa unit routed on the case",
+                  count || policy->street_may [act]? " or ": "");
 }
 
 //  ---------------------------------------------------------------------
@@ -325,20 +405,27 @@ hs_policy_test (bool verbose)
     assert (hs_policy_load (&policy, zpl, zconfig_locate (hs_zpl_root (zpl), "rules"), units,
                             error, sizeof (error)) == 0);
     //  The shipped values are what the daemon always did.
-    assert (policy.due_ms [HS_LEVEL_CRITICAL] == 2 * 3600 * 1000LL);
-    assert (policy.due_ms [HS_LEVEL_GENERAL] == 7 * 86400 * 1000LL);
+    assert (policy.clock_ms [1][HS_LEVEL_CRITICAL] == 2 * 3600 * 1000LL);
+    assert (policy.clock_ms [1][HS_LEVEL_GENERAL] == 7 * 86400 * 1000LL);
+    assert (policy.clock_ms [0][HS_LEVEL_CRITICAL] == 30 * 60 * 1000LL);
+    assert (policy.clock_ms [0][HS_LEVEL_GENERAL] == 86400 * 1000LL);
+    assert (policy.mute_max_ms == 30 * 86400 * 1000LL);
+    assert (policy.to_handler [HS_NOTICE_REMIND] && !policy.to_handler [HS_NOTICE_SUPERVISE]);
+    assert (!hs_policy_recipients (&policy, HS_NOTICE_REMIND) [0]);
+    assert (hs_policy_may_on (&policy, HS_ACT_FOLLOWUP, "street.wanli", false, true));
+    assert (!hs_policy_may_on (&policy, HS_ACT_FOLLOWUP, "street.wanli", false, false));
+    assert (hs_policy_may (&policy, HS_ACT_FOLLOWUP, "union", false));
+    assert (hs_policy_may (&policy, HS_ACT_REGRADE, "convener", false));
+    assert (!hs_policy_may (&policy, HS_ACT_MERGE, "convener", false));
     assert (policy.enterprise_threshold == 3 && policy.street_threshold == 10);
     assert (policy.prompt_streets == 3 && policy.quorum_percent == 50);
     assert (streq (policy.chairs [0], "convener") && streq (policy.chairs [1], "vice_convener"));
     assert (policy.brief_daily_minute == 8 * 60 + 30);
     assert (policy.brief_weekly_weekday == 0 && policy.brief_weekly_minute == 9 * 60);
-    const char *const *office = hs_policy_recipients (&policy, HS_NOTICE_OVERDUE);
+    const char *const *office = hs_policy_recipients (&policy, HS_NOTICE_SUPERVISE);
     assert (streq (office [0], "office") && !office [1]);
-    const char *const *streets = hs_policy_recipients (&policy, HS_NOTICE_PROMPT);
-    size_t count = 0;
-    for (; streets [count]; count++)
-        assert (hs_units_find (units, streets [count])->kind == HS_UNIT_STREET);
-    assert (count == 10);
+    const char *const *prompt = hs_policy_recipients (&policy, HS_NOTICE_PROMPT);
+    assert (streq (prompt [0], "office") && !prompt [1]);
     assert (streq (hs_policy_recipients (&policy, HS_NOTICE_NO_QUORUM) [0], "convener"));
     assert (streq (hs_policy_recipients (&policy, HS_NOTICE_WEEKLY_UP) [0], "city"));
     assert (hs_policy_may (&policy, HS_ACT_UPDATE, "office", false));
@@ -365,12 +452,12 @@ hs_policy_test (bool verbose)
         "        plenary_deadline = 72h\n    briefs\n        daily = \"08:30\"\n"
         "        weekly = \"mon 09:00\"\n";
     const char *tails [] = {
-        "    notices\n        overdue = nobody\n    authority\n        update = office\n",
-        "    notices\n        overdue = office\n    authority\n        update = routed\n",
-        "    notices\n        overdue = office\n        bogus = office\n    authority\n",
+        "    notices\n        enterprise = nobody\n    authority\n        update = office\n",
+        "    notices\n        enterprise = office\n    authority\n        update = routed\n",
+        "    notices\n        enterprise = office\n        bogus = office\n    authority\n",
         NULL
     };
-    const char *expected [] = { "r.cfg:27: 'overdue': 'nobody' is not a unit", "r.cfg:26: notices: who receives",
+    const char *expected [] = { "r.cfg:27: 'enterprise': 'nobody' is not a unit", "r.cfg:26: notices: who receives",
                                 "r.cfg:28: unknown key 'bogus'" };
     for (int index = 0; tails [index]; index++) {
         char *text = zsys_sprintf ("%s%s", base, tails [index]);

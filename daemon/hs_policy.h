@@ -9,6 +9,10 @@
         streets     every street and town
         members     every member unit (agencies and streets)
         routed      (authority only) a unit the case is routed to
+        street      (authority only) the case's own street
+        handler     (supervision notices only) the unit being chased
+    A rules file from before a key existed (0.4) gets it from the shipped
+    rules file compiled in (config/rules.cfg): nothing is written in C.
     so that §三 and §四 of the seed can be checked against config/ alone,
     and another district can change them without changing C.
     =========================================================================
@@ -23,8 +27,7 @@
 
 //  The notices whose recipients the rules name.
 typedef enum {
-    HS_NOTICE_OVERDUE = 0,      //  a case's update is overdue (supervision)
-    HS_NOTICE_ENTERPRISE,       //  warning.enterprise
+    HS_NOTICE_ENTERPRISE = 0,   //  warning.enterprise
     HS_NOTICE_STREET,           //  warning.street
     HS_NOTICE_PROMPT,           //  warning.prompt, the work prompt
     HS_NOTICE_FEED,             //  warning.feed: a gap, silence, resumption
@@ -32,6 +35,12 @@ typedef enum {
     HS_NOTICE_NO_QUORUM,        //  a meeting short of a quorum at half its deadline
     HS_NOTICE_BRIEFS,           //  the daily and weekly briefings
     HS_NOTICE_WEEKLY_UP,        //  the weekly briefing reported upward (汇报): district | city
+    HS_NOTICE_REMIND,           //  催办: a handler's clock is past due
+    HS_NOTICE_SUPERVISE,        //  督办: past twice the due time
+    HS_NOTICE_SUPERVISE_MAJOR,  //  督办 of a case at major or above (added to the above)
+    HS_NOTICE_CIRCULATE,        //  通报: past three times
+    HS_NOTICE_RETURNED,         //  退单: a unit returned a case
+    HS_NOTICE_REVIEW,           //  办结: the lead resolved a case, for review
     HS_NOTICE_COUNT
 } hs_notice_t;
 
@@ -41,18 +50,34 @@ typedef enum {
     HS_ACT_MINUTES,             //  record a meeting's minutes
     HS_ACT_PLENARY,             //  call a plenary meeting
     HS_ACT_BRIEF_UP,            //  send a briefing from below (brief.<unit>)
+    HS_ACT_CLOSE,               //  审核办结: close a resolved case
+    HS_ACT_REJECT_CLOSURE,      //  send a resolved case back
+    HS_ACT_FOLLOWUP,            //  回访: ask the workers after closure
+    HS_ACT_REGRADE,             //  set a case's level, up or down
+    HS_ACT_MERGE,               //  merge two cases about one dispute
+    HS_ACT_SPLIT,               //  split a report off into its own case
+    HS_ACT_MUTE,                //  hold a case's supervision notices until a time
+    HS_ACT_REROUTE,             //  add or remove units, set the lead, insist on a return
     HS_ACT_COUNT
 } hs_act_t;
 
+//  The clocks of a routed unit's handling (protocol/hs_handler).
+#define HS_POLICY_CLOCKS 3
+
 typedef struct {
-    int64_t due_ms [HS_LEVEL_COUNT];    //  supervision: first update due within
-    int64_t enterprise_window_ms;       //  warning.enterprise
+    //  Supervision: each handler's clocks are due within (sign-off,
+    //  progress, resolution: hs_clock_kind_t), per level; notices repeat
+    //  every repeat_ms at the rung reached; a mute lasts at most mute_max_ms.
+    int64_t clock_ms [HS_POLICY_CLOCKS][HS_LEVEL_COUNT];
+    int64_t repeat_ms [HS_LEVEL_COUNT];
+    int64_t mute_max_ms;
+    int64_t enterprise_window_ms;       //  warning.enterprise: distinct cases
     int enterprise_threshold;
-    int enterprise_raise;               //  levels the case rises
     int64_t street_window_ms;           //  warning.street
     int street_threshold;
-    int64_t prompt_window_ms;           //  warning.prompt
+    int64_t prompt_window_ms;           //  warning.prompt (a suggestion to the office)
     int prompt_streets;
+    int prompt_rearm;                   //  armed again once the count falls to this
     const char *chairs [4];             //  one must attend; NULL-terminated
     const char *lead;                   //  must attend
     int quorum_percent;                 //  of the invited
@@ -63,10 +88,12 @@ typedef struct {
     //  Who receives each notice: unit codes, NULL-terminated, groups
     //  expanded.
     const char *const *recipients [HS_NOTICE_COUNT];
+    bool to_handler [HS_NOTICE_COUNT];  //  "handler": also the unit the notice is about
     //  Who may do each thing: unit codes (groups expanded), and whether a
     //  unit routed on the case may too.
     const char *const *authority [HS_ACT_COUNT];
     bool routed_may [HS_ACT_COUNT];
+    bool street_may [HS_ACT_COUNT];     //  "street": the case's own street may
     void *owned;                        //  the strings above (hs_policy_free)
 } hs_policy_t;
 
@@ -87,6 +114,10 @@ const char *const *hs_policy_recipients (const hs_policy_t *policy, hs_notice_t 
 
 //  May `unit` do `act`? `routed`: the unit is routed on the case concerned.
 bool hs_policy_may (const hs_policy_t *policy, hs_act_t act, const char *unit, bool routed);
+
+//  The same, on a case: `own_street` says the unit is the case's street.
+bool hs_policy_may_on (const hs_policy_t *policy, hs_act_t act, const char *unit, bool routed,
+                       bool own_street);
 
 //  The units that may do `act`, as one line for a refusal ("office or a
 //  routed unit").

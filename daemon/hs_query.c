@@ -408,7 +408,8 @@ hs_query_test (bool verbose)
         hs_case_open (kase, id, (uint64_t) index * 10, &report,
                       index % 2? "street.wanli": "street.caoyang");
         const char *units [] = { "hrss", index % 5 == 0? "court": "union", NULL };
-        hs_case_classified (kase, index % 4 == 0? HS_LEVEL_MAJOR: HS_LEVEL_GENERAL, units, NULL, "v");
+        int level = index % 4 == 0? HS_LEVEL_MAJOR: HS_LEVEL_GENERAL;
+        hs_case_classified (kase, level, level, units, NULL, "v");
         kase->closed = index % 3 == 0;
         assert (hs_cases_save (store, kase, pack) == 0);
     }

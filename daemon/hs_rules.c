@@ -33,6 +33,8 @@ struct _hs_rules_t {
     size_t severity_size;
     s_rule_t *routing;          //  routing rules, document order
     size_t routing_size;
+    s_rule_t *lead;             //  lead rules (主办): the first that holds
+    size_t lead_size;
     s_step_t ladder [HS_LEVEL_COUNT];
     hs_policy_t policy;         //  supervision, warnings, meetings, briefs, people
 };
@@ -175,9 +177,9 @@ hs_rules_load (hs_zpl_t *zpl, hs_units_t *units, char *error, size_t error_size)
     zconfig_t *routing = zconfig_locate (root, "routing");
     zconfig_t *ladder = zconfig_locate (root, "ladder");
     //  Its own sections, and the work rules' (hs_policy).
-    const char *sections [16] = { "severity", "routing", "ladder" };
-    for (size_t index = 0; hs_policy_sections [index] && index + 4 < 16; index++)
-        sections [index + 3] = hs_policy_sections [index];
+    const char *sections [16] = { "severity", "routing", "ladder", "lead" };
+    for (size_t index = 0; hs_policy_sections [index] && index + 5 < 16; index++)
+        sections [index + 4] = hs_policy_sections [index];
     int rc = hs_zpl_only_keys (zpl, root, sections, error, error_size);
     if (!rc && (!severity || !routing || !ladder))
         rc = hs_zpl_error (zpl, root, error, error_size,
@@ -187,6 +189,10 @@ hs_rules_load (hs_zpl_t *zpl, hs_units_t *units, char *error, size_t error_size)
                            error, error_size);
     if (!rc)
         rc = s_load_rules (zpl, routing, true, units, &self->routing, &self->routing_size,
+                           error, error_size);
+    zconfig_t *lead = zconfig_locate (root, "lead");
+    if (!rc && lead)
+        rc = s_load_rules (zpl, lead, true, units, &self->lead, &self->lead_size,
                            error, error_size);
     if (!rc)
         rc = s_load_ladder (self, zpl, ladder, units, error, error_size);
@@ -216,6 +222,7 @@ hs_rules_destroy (hs_rules_t **self_p)
         hs_rules_t *self = *self_p;
         s_rules_free (self->severity, self->severity_size);
         s_rules_free (self->routing, self->routing_size);
+        s_rules_free (self->lead, self->lead_size);
         for (int level = 0; level < HS_LEVEL_COUNT; level++) {
             hs_zpl_words_free (&self->ladder [level].notify);
             hs_zpl_words_free (&self->ladder [level].escalate);
@@ -233,17 +240,26 @@ int
 hs_rules_classify (hs_rules_t *self, const hs_facts_t *facts, int floor_level,
                    hs_decision_t *decision)
 {
+    return hs_rules_classify_case (self, facts, floor_level, -1, decision);
+}
+
+int
+hs_rules_classify_case (hs_rules_t *self, const hs_facts_t *facts, int level, int rules_level,
+                        hs_decision_t *decision)
+{
     memset (decision, 0, sizeof (*decision));
-    decision->level = floor_level > HS_LEVEL_GENERAL && floor_level < HS_LEVEL_COUNT?
-                      floor_level: HS_LEVEL_GENERAL;
+    int severity = HS_LEVEL_GENERAL;
     for (size_t index = 0; index < self->severity_size; index++) {
         const s_rule_t *rule = &self->severity [index];
         if (hs_condition_holds (rule->when, facts, HS_LEVEL_GENERAL)) {
             s_out_add (decision->reasons, rule->name);
-            if (rule->level > decision->level)
-                decision->level = rule->level;
+            if (rule->level > severity)
+                severity = rule->level;
         }
     }
+    decision->rules_level = severity;
+    bool known = level >= HS_LEVEL_GENERAL && level < HS_LEVEL_COUNT;
+    decision->level = !known || (severity > level && severity > rules_level)? severity: level;
     for (size_t index = 0; index < self->routing_size; index++) {
         const s_rule_t *rule = &self->routing [index];
         if (hs_condition_holds (rule->when, facts, decision->level)) {
@@ -253,8 +269,19 @@ hs_rules_classify (hs_rules_t *self, const hs_facts_t *facts, int floor_level,
             s_out_add (decision->reasons, rule->name);
         }
     }
-    for (int level = 0; level <= decision->level; level++)
-        for (char **role = self->ladder [level].notify; *role; role++)
+    //  The lead: the first lead rule that holds whose unit is routed; with
+    //  no lead rules, the street (属地责任).
+    for (size_t index = 0; index < self->lead_size && !decision->lead; index++) {
+        const s_rule_t *rule = &self->lead [index];
+        const char *unit = streq (rule->unit, "street")? facts->street: rule->unit;
+        if (hs_condition_holds (rule->when, facts, decision->level)
+        &&  hs_zpl_words_have (decision->routed, unit))
+            decision->lead = unit;
+    }
+    if (!decision->lead && self->lead_size == 0 && hs_zpl_words_have (decision->routed, facts->street))
+        decision->lead = facts->street;
+    for (int step = 0; step <= decision->level; step++)
+        for (char **role = self->ladder [step].notify; *role; role++)
             s_out_add (decision->units, *role);
     return 0;
 }
@@ -379,8 +406,8 @@ hs_rules_test (bool verbose)
     assert (floored.level == HS_LEVEL_MAJOR && ROUTED (floored, "legal"));
     assert (hs_zpl_words_have (floored.units, "convener"));
     const hs_policy_t *policy = hs_rules_policy (rules);
-    assert (policy->due_ms [HS_LEVEL_CRITICAL] == 2 * 3600 * 1000LL);
-    assert (streq (hs_policy_recipients (policy, HS_NOTICE_OVERDUE) [0], "office"));
+    assert (policy->clock_ms [1][HS_LEVEL_CRITICAL] == 2 * 3600 * 1000LL);
+    assert (streq (hs_policy_recipients (policy, HS_NOTICE_SUPERVISE) [0], "office"));
     hs_rules_destroy (&rules);
     hs_zpl_destroy (&zpl);
 

@@ -30,6 +30,8 @@
 //  the facts' street): valid while both live.
 typedef struct {
     int level;
+    int rules_level;                                //  what severity alone says
+    const char *lead;                               //  主办: a routed unit, or NULL
     const char *reasons [HS_RULES_MAX_OUT + 1];     //  rules that fired, NULL-terminated
     const char *routed [HS_RULES_MAX_OUT + 1];      //  routed units, NULL-terminated
     const char *units [HS_RULES_MAX_OUT + 1];       //  routed + ladder roles, NULL-terminated
@@ -63,6 +65,14 @@ const char *hs_rules_version (hs_rules_t *self);
 //  level. Returns 0.
 int hs_rules_classify (hs_rules_t *self, const hs_facts_t *facts, int floor_level,
                        hs_decision_t *decision);
+
+//  Classify a case whose `level` a person may have set (a regrade, up or
+//  down), when the severity rules last said `rules_level` (-1: never):
+//  the case moves to what severity says only when that rose past both,
+//  that is, only on new facts; else it keeps its level. Routing, the lead
+//  and the ladder's roles follow the level decided. Returns 0.
+int hs_rules_classify_case (hs_rules_t *self, const hs_facts_t *facts, int level,
+                            int rules_level, hs_decision_t *decision);
 
 //  What a case moving from `from_level` (-1 for a new case) up to
 //  `to_level` sets off: the highest meeting among the levels passed and

@@ -29,7 +29,7 @@ typedef enum {
     HS_STAT_ESCALATED,          //  level rises, for any reason
     HS_STAT_RESOLVED,           //  cases resolved or closed
     HS_STAT_ALERTS,
-    HS_STAT_OVERDUE,            //  overdue alerts
+    HS_STAT_OVERDUE,            //  supervision notices (催办, 督办, 通报)
     HS_STAT_MEETINGS,           //  meeting requests
     HS_STAT_REMINDERS,          //  meeting reminders (no quorum)
     HS_STAT_ESCALATIONS,        //  escalate.district / escalate.city
@@ -40,6 +40,7 @@ typedef enum {
     HS_STAT_SPOOFING,           //  messages whose key was not their unit's
     HS_STAT_DEADLETTERS_DROPPED,    //  oldest dead letters dropped from the ring
     HS_STAT_DEADLETTERS_SKIPPED,    //  rejected messages not kept (no room: the reserve)
+    HS_STAT_ACTS,               //  people's acts on cases accepted (act.<unit>)
     HS_STAT_COUNT
 } hs_stat_t;
 

@@ -70,6 +70,7 @@ typedef enum {
     HS_META_FORMAT,                 //  the store's layout version (HS_STORE_FORMAT)
     HS_META_CLOCK_DRILL,            //  1: the clock was last a drill's (hs_clock)
     HS_META_CLOCK_RESETS,           //  times an operator set the clock back (hs_clock)
+    HS_META_HANDLING,               //  1: open cases have per-unit handling (hs_casework)
     HS_META_COUNT
 } hs_meta_t;
 
@@ -77,7 +78,7 @@ typedef enum {
 //  is from before the version was kept (0.4 and earlier, format 0): the
 //  engine's upgrades bring it up to date, then it is marked. A store with a
 //  higher one is from a newer build: refused, never written.
-#define HS_STORE_FORMAT 1
+#define HS_STORE_FORMAT 2
 
 //  A meta name as stored ("next_seq", "brief.daily.from", ...).
 const char *hs_store_meta_name (hs_meta_t meta);

@@ -38,7 +38,8 @@ hs_timers_parse (const void *key, size_t key_size, hs_timer_t *timer)
     if (key_size < 10 || key_size > KEY_MAX)
         return -1;
     char kind = (char) bytes [8];
-    if (kind != HS_TIMER_OVERDUE && kind != HS_TIMER_ESCALATE && kind != HS_TIMER_QUORUM)
+    if (kind != HS_TIMER_SUPERVISE && kind != HS_TIMER_QUORUM && kind != HS_TIMER_OVERDUE
+    &&  kind != HS_TIMER_ESCALATE)
         return -1;
     if (memchr (bytes + 9, 0, key_size - 9))
         return -1;

@@ -18,6 +18,8 @@ typedef struct {
     uint64_t events, dedup, cases, open, index, history, timers, meetings;
 } s_verify_t;
 
+static bool s_joined (s_verify_t *verify, const char *event_case, const char *case_id);
+
 static void
 s_problem (s_verify_t *verify, const char *format, ...)
 {
@@ -93,7 +95,7 @@ s_check_case (const void *key, size_t key_size, const void *data, size_t size, v
         if (strlen (kase->id) != key_size || memcmp (kase->id, key, key_size))
             s_problem (verify, "case '%.*s' is stored under another id", (int) key_size, (const char *) key);
         if (!s_event (verify, kase->first_seq, type, sizeof (type), case_id, sizeof (case_id))
-        ||  !streq (type, "report") || !streq (case_id, kase->id))
+        ||  !streq (type, "report") || (!streq (case_id, kase->id) && !s_joined (verify, case_id, kase->id)))
             s_problem (verify, "case '%s' does not begin with its report (seq %llu)",
                        kase->id, (unsigned long long) kase->first_seq);
         if (!kase->closed)
@@ -123,6 +125,32 @@ s_check_index (const void *key, size_t key_size, const void *data, size_t size, 
     return 0;
 }
 
+//  An event of another case may be in a case's history when that case was
+//  merged into it, or when it was split off that case (its report, the act).
+static bool
+s_joined (s_verify_t *verify, const char *event_case, const char *case_id)
+{
+    hs_case_t *kase = (hs_case_t *) malloc (sizeof (hs_case_t));
+    bool joined = false;
+    const void *data;
+    size_t size;
+    if (hs_store_get (verify->store, HS_TABLE_CASES, event_case, strlen (event_case), &data, &size) == 0
+    &&  hs_case_decode (data, size, kase) == 0 && streq (kase->merged_into, case_id))
+        joined = true;
+    if (!joined
+    &&  hs_store_get (verify->store, HS_TABLE_CASES, case_id, strlen (case_id), &data, &size) == 0
+    &&  hs_case_decode (data, size, kase) == 0) {
+        //  A split-off case: named after its act, which is of the old case.
+        char key [HS_ID_MAX + 16];
+        size_t length = strlen (event_case) + 1;
+        memcpy (key, event_case, length);
+        hs_store_be64_put ((uint8_t *) key + length, kase->first_seq);
+        joined = hs_store_get (verify->store, HS_TABLE_HISTORY, key, length + 8, &data, &size) == 0;
+    }
+    free (kase);
+    return joined;
+}
+
 static int
 s_check_history (const void *key, size_t key_size, const void *data, size_t size, void *arg)
 {
@@ -140,7 +168,8 @@ s_check_history (const void *key, size_t key_size, const void *data, size_t size
     if (!s_event (verify, seq, type, sizeof (type), event_case, sizeof (event_case)))
         s_problem (verify, "case '%s' history names missing event %llu", case_id, (unsigned long long) seq);
     else
-    if (!streq (type, "minutes") && !streq (event_case, case_id))
+    if (!streq (type, "minutes") && !streq (event_case, case_id)
+    &&  !s_joined (verify, event_case, case_id))
         s_problem (verify, "case '%s' history names event %llu of case '%s'", case_id,
                    (unsigned long long) seq, event_case);
     return 0;

@@ -1,10 +1,12 @@
 /*  =========================================================================
     hs_warnings - early warnings (预警) and work prompts (工作提示)
 
-    The enterprise window counts under the credit code, else the
-    normalised name in its street (any category); the street and category
-    windows count each report in the report's own street (as the upgrade
-    does), whatever case it joined.
+    Disputes, not reports: a case is counted when it begins (a new case,
+    one split off) or begins again (re-opened), never when a report joins
+    it; the unit, street and petition office reporting one gathering are
+    one dispute. The enterprise window counts under the case's credit
+    code, else its normalised name in the case's street (any category);
+    the street and category windows count in the case's street.
     =========================================================================
 */
 
@@ -14,6 +16,11 @@
 #include "hs_log.h"
 
 #define PRUNE_STEP 4096         //  window states looked at in one pruning step
+#define S_KEY_MAX (HS_NAME_MAX + HS_CODE_MAX + 8)  //  an enterprise's window key
+
+//  Meta `windows`: 0 none kept (0.3), 1 kept, counting reports (0.4),
+//  2 kept, counting disputes.
+#define S_WINDOWS_DISPUTES 2
 
 struct _hs_warnings_t {
     hs_txn_t *txn;              //  borrowed
@@ -57,7 +64,8 @@ s_windows_new (hs_warnings_t *self)
 {
     hs_windows_io_t io = { s_windows_get, s_windows_put, self->txn };
     hs_windows_destroy (&self->windows);
-    self->windows = hs_windows_new (hs_rules_policy (self->config->rules), &io);
+    self->windows = hs_windows_new (hs_rules_policy (self->config->rules),
+                                    HS_WINDOWS_REARM_DEFAULT, &io);
 }
 
 hs_warnings_t *
@@ -94,28 +102,29 @@ hs_warnings_set_config (hs_warnings_t *self, hs_config_t *config)
 
 uint64_t hs_warnings_pruned (hs_warnings_t *self) { return self->pruned; }
 
+//  The enterprise a case is about: its credit code, else its normalised
+//  name in the case's street.
 static void
-s_enterprise_key (const hs_report_t *report, const char *street, char *key, size_t size)
+s_enterprise_key (const hs_case_t *kase, char *key, size_t size)
 {
-    if (*report->credit_code)
-        hs_strjoin (key, size, "cc/", report->credit_code, NULL);
+    if (*kase->credit_code)
+        hs_strjoin (key, size, "cc/", kase->credit_code, NULL);
     else {
         char normal [HS_NAME_MAX + 1];
-        hs_cases_normalise (report->enterprise, normal, sizeof (normal));
-        hs_strjoin (key, size, "nm/", street, "/", normal, NULL);
+        hs_cases_normalise (kase->enterprise, normal, sizeof (normal));
+        hs_strjoin (key, size, "nm/", kase->street, "/", normal, NULL);
     }
 }
 
 int
-hs_warnings_report (hs_warnings_t *self, hs_case_t *kase, const hs_report_t *report,
-                    const char *street, bool *enterprise)
+hs_warnings_case (hs_warnings_t *self, const hs_case_t *kase, bool *enterprise)
 {
     const hs_policy_t *policy = hs_rules_policy (self->config->rules);
-    char key [HS_NAME_MAX + HS_CODE_MAX + 8];
-    s_enterprise_key (report, street, key, sizeof (key));
+    char key [S_KEY_MAX];
+    s_enterprise_key (kase, key, sizeof (key));
     hs_crossings_t crossed;
     *enterprise = false;
-    if (hs_windows_add (self->windows, key, street, report->category, hs_txn_now (self->txn),
+    if (hs_windows_add (self->windows, key, kase->street, kase->category, hs_txn_now (self->txn),
                         &crossed))
         return -1;
     if (crossed.enterprise) {
@@ -133,7 +142,7 @@ hs_warnings_report (hs_warnings_t *self, hs_case_t *kase, const hs_report_t *rep
     if (crossed.street) {
         const char *reasons [] = { "warning.street", NULL };
         hs_warning_t warning = {
-            .kind = "street", .street = street, .category = -1,
+            .kind = "street", .street = kase->street, .category = -1,
             .count = crossed.street_count, .window_ms = policy->street_window_ms,
             .units = hs_policy_recipients (policy, HS_NOTICE_STREET), .reasons = reasons
         };
@@ -141,10 +150,12 @@ hs_warnings_report (hs_warnings_t *self, hs_case_t *kase, const hs_report_t *rep
             return -1;
     }
     if (crossed.prompt) {
+        //  A counter does not write guidance: the office is told, and
+        //  issues the work prompt (工作提示) itself.
         const char *reasons [] = { "warning.prompt", NULL };
         hs_warning_t warning = {
-            .kind = "prompt", .category = report->category, .count = crossed.street_total,
-            .window_ms = policy->prompt_window_ms, .streets = crossed.streets,
+            .kind = "prompt", .category = kase->category, .count = crossed.street_total,
+            .window_ms = policy->prompt_window_ms, .streets = crossed.streets, .suggested = true,
             .units = hs_policy_recipients (policy, HS_NOTICE_PROMPT), .reasons = reasons
         };
         if (hs_notices_warning (self->notices, &warning))
@@ -153,16 +164,42 @@ hs_warnings_report (hs_warnings_t *self, hs_case_t *kase, const hs_report_t *rep
     return 0;
 }
 
+int
+hs_warnings_report (hs_warnings_t *self, hs_case_t *kase, const hs_report_t *report,
+                    const char *street, bool *enterprise)
+{
+    (void) report;
+    (void) street;
+    *enterprise = false;
+    return kase->reports == 1? hs_warnings_case (self, kase, enterprise): 0;
+}
+
 //  ---------------------------------------------------------------------
-//  A store written before the windows were kept in it (0.3): build them
-//  once from the stored reports the longest window can still see, by
-//  reading events backwards to the horizon and counting them in order.
-//  Crossings already announced stay announced. Marks the store as done.
+//  A store whose windows do not count disputes: 0.3 kept none, 0.4 kept
+//  them in the store but counted reports (meta `windows` 1). Build them
+//  once from the cases: every case begun within the longest window
+//  counts, at the daemon time of its first event (its `opened`, the
+//  reporter's time, if that event is gone), in time order. What was kept
+//  before is dropped first. Crossings the rebuild passes are marked
+//  fired, not announced again. Marks the store S_WINDOWS_DISPUTES.
+
+typedef struct {
+    int64_t at;                 //  when it began, daemon clock
+    uint64_t seq;               //  its first seq: ties in order
+    int category;
+    char street [HS_CODE_MAX + 1];
+    char key [S_KEY_MAX];       //  its enterprise's key
+} s_begun_t;
 
 typedef struct {
     hs_warnings_t *self;
+    hs_store_t *store;
     int64_t horizon;            //  oldest daemon time the windows see
-    zlistx_t *reports;          //  report bodies (zchunk_t) with their time, newest first
+    hs_case_t *kase;            //  scratch
+    s_begun_t *begun;           //  the cases the windows see
+    size_t count, size;
+    zlistx_t *stale;            //  keys (zchunk_t) of the windows kept before
+    int rc;
 } s_upgrade_t;
 
 static void
@@ -174,61 +211,86 @@ s_chunk_free (void **item)
 }
 
 static int
-s_upgrade_visit (uint64_t seq, const hs_event_read_t *event, void *arg)
+s_upgrade_stale (const void *key, size_t key_size, const void *data, size_t size, void *arg)
 {
-    (void) seq;
-    s_upgrade_t *upgrade = (s_upgrade_t *) arg;
-    if (!event)
-        return 0;
-    if (event->at < upgrade->horizon)
-        return 1;
-    if (streq (event->type, "report")) {
-        //  The time first, then the body.
-        zchunk_t *chunk = zchunk_new (&event->at, sizeof (int64_t));
-        zchunk_extend (chunk, event->body, event->body_size);
-        zlistx_add_start (upgrade->reports, chunk);
-    }
+    (void) data;
+    (void) size;
+    zlistx_add_end (((s_upgrade_t *) arg)->stale, zchunk_new (key, key_size));
     return 0;
+}
+
+static int
+s_upgrade_case (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) key;
+    (void) key_size;
+    s_upgrade_t *upgrade = (s_upgrade_t *) arg;
+    hs_case_t *kase = upgrade->kase;
+    if (hs_case_decode (data, size, kase) || !*kase->street
+    ||  kase->category < 0 || kase->category >= HS_CATEGORY_COUNT)
+        return 0;                       //  not one the windows can place
+    int64_t at = kase->opened;
+    hs_event_read_t event;
+    int rc = hs_ledger_event (upgrade->store, kase->first_seq, &event);
+    if (rc < 0) {
+        upgrade->rc = -1;
+        return 1;
+    }
+    if (rc == 0)
+        at = event.at;
+    if (at < upgrade->horizon)
+        return 0;
+    if (upgrade->count == upgrade->size) {
+        upgrade->size = upgrade->size? 2 * upgrade->size: 256;
+        upgrade->begun = (s_begun_t *) realloc (upgrade->begun, upgrade->size * sizeof (s_begun_t));
+        assert (upgrade->begun);
+    }
+    s_begun_t *begun = &upgrade->begun [upgrade->count++];
+    begun->at = at;
+    begun->seq = kase->first_seq;
+    begun->category = kase->category;
+    hs_strcpy (begun->street, sizeof (begun->street), kase->street);
+    s_enterprise_key (kase, begun->key, sizeof (begun->key));
+    return 0;
+}
+
+static int
+s_begun_compare (const void *a, const void *b)
+{
+    const s_begun_t *one = (const s_begun_t *) a, *two = (const s_begun_t *) b;
+    if (one->at != two->at)
+        return one->at < two->at? -1: 1;
+    return one->seq < two->seq? -1: one->seq > two->seq;
 }
 
 static int
 s_upgrade_work (void *arg)
 {
-    hs_warnings_t *self = (hs_warnings_t *) arg;
-    hs_store_t *store = hs_txn_store (self->txn);
-    s_upgrade_t upgrade = { self, hs_txn_now (self->txn) - hs_windows_horizon (self->windows),
-                            zlistx_new () };
-    zlistx_set_destructor (upgrade.reports, s_chunk_free);
-    int rc = hs_ledger_walk (store, 0, true, s_upgrade_visit, &upgrade);
-    for (zchunk_t *chunk = (zchunk_t *) zlistx_first (upgrade.reports); chunk && rc == 0;
-         chunk = (zchunk_t *) zlistx_next (upgrade.reports)) {
-        int64_t at;
-        memcpy (&at, zchunk_data (chunk), sizeof (at));
-        msgpack_unpacked unpacked;
-        msgpack_unpacked_init (&unpacked);
-        hs_report_t report;
-        hs_why_t why;
-        if (hs_proto_unpack_stored (zchunk_data (chunk) + sizeof (at),
-                                    zchunk_size (chunk) - sizeof (at), &unpacked) == 0
-        &&  hs_report_decode (&unpacked.data, &self->config->limits, INT64_MAX / 4, &report, &why) == 0) {
-            const hs_unit_t *street = hs_units_street (self->config->units,
-                                                       *report.street? report.street: report.source);
-            if (street) {
-                char key [HS_NAME_MAX + HS_CODE_MAX + 8];
-                s_enterprise_key (&report, street->code, key, sizeof (key));
-                hs_crossings_t crossed;
-                rc = hs_windows_add (self->windows, key, street->code, report.category, at, &crossed);
-            }
-        }
-        msgpack_unpacked_destroy (&unpacked);
-    }
-    size_t count = zlistx_size (upgrade.reports);
-    zlistx_destroy (&upgrade.reports);
+    s_upgrade_t *upgrade = (s_upgrade_t *) arg;
+    hs_warnings_t *self = upgrade->self;
+    hs_store_t *store = upgrade->store;
+    upgrade->count = 0;
+    upgrade->rc = 0;
+    zlistx_purge (upgrade->stale);
+    hs_windows_forget (self->windows);
+    upgrade->horizon = hs_txn_now (self->txn) - hs_windows_horizon (self->windows);
+    int rc = hs_store_walk (store, HS_TABLE_WINDOWS, NULL, 0, false, s_upgrade_stale, upgrade);
+    for (zchunk_t *chunk = (zchunk_t *) zlistx_first (upgrade->stale); chunk && rc == 0;
+         chunk = (zchunk_t *) zlistx_next (upgrade->stale))
+        rc = hs_store_del (store, HS_TABLE_WINDOWS, zchunk_data (chunk), zchunk_size (chunk));
     if (rc == 0)
-        rc = hs_store_meta_put (store, HS_META_WINDOWS, 1);
-    if (rc == 0 && count)
-        hs_log_notice ("hs_warnings: early-warning windows built from %zu recent reports "
-                       "(a store from before they were kept in it)", count);
+        rc = hs_store_walk (store, HS_TABLE_CASES, NULL, 0, false, s_upgrade_case, upgrade)
+          || upgrade->rc? -1: 0;
+    if (rc == 0 && upgrade->count)
+        qsort (upgrade->begun, upgrade->count, sizeof (s_begun_t), s_begun_compare);
+    for (size_t index = 0; index < upgrade->count && rc == 0; index++) {
+        s_begun_t *begun = &upgrade->begun [index];
+        hs_crossings_t crossed;
+        rc = hs_windows_add (self->windows, begun->key, begun->street, begun->category,
+                             begun->at, &crossed);
+    }
+    if (rc == 0)
+        rc = hs_store_meta_put (store, HS_META_WINDOWS, S_WINDOWS_DISPUTES);
     return rc;
 }
 
@@ -241,8 +303,19 @@ hs_warnings_upgrade (hs_warnings_t *self)
         return -1;
     int rc = hs_store_meta_get (store, HS_META_WINDOWS, 0, &windows);
     hs_store_view_end (store);
-    if (rc == 0 && !windows)
-        rc = hs_txn_run (self->txn, s_upgrade_work, self);
+    if (rc || windows >= S_WINDOWS_DISPUTES)
+        return rc;
+    s_upgrade_t upgrade = { .self = self, .store = store, .stale = zlistx_new (),
+                            .kase = (hs_case_t *) zmalloc (sizeof (hs_case_t)) };
+    zlistx_set_destructor (upgrade.stale, s_chunk_free);
+    rc = hs_txn_run (self->txn, s_upgrade_work, &upgrade);
+    if (rc == 0 && (upgrade.count || zlistx_size (upgrade.stale)))
+        hs_log_notice ("hs_warnings: early-warning windows built from %zu recent cases "
+                       "(a store whose windows %s)", upgrade.count,
+                       windows? "counted reports, not disputes": "were not kept in it");
+    zlistx_destroy (&upgrade.stale);
+    free (upgrade.begun);
+    free (upgrade.kase);
     return rc;
 }
 
@@ -317,22 +390,80 @@ hs_warnings_prune (hs_warnings_t *self)
 }
 
 //  ---------------------------------------------------------------------
-//  Self test: the counting itself is hs_windows' test; here, that what
-//  crosses becomes a warning to the rules' recipients, in the transaction.
+//  Self test: the counting itself is hs_windows' test; here, that cases
+//  (not reports) are counted, that what crosses becomes a warning to the
+//  rules' recipients, in the transaction, and the rebuild of old windows.
 
 typedef struct {
     hs_warnings_t *warnings;
+    hs_txn_t *txn;
     hs_case_t *kase;
     hs_report_t report;
+    bool joined;                //  a report joining the case (through the old call)
     bool enterprise;
+    hs_case_t *stored [2];      //  cases an old store holds
+    int64_t old_windows;        //  meta `windows` of that store
 } s_test_t;
 
 static int
 s_test_work (void *arg)
 {
     s_test_t *test = (s_test_t *) arg;
-    return hs_warnings_report (test->warnings, test->kase, &test->report, "street.wanli",
-                               &test->enterprise);
+    if (test->joined) {
+        test->kase->reports = 2;
+        return hs_warnings_report (test->warnings, test->kase, &test->report, "street.wanli",
+                                   &test->enterprise);
+    }
+    return hs_warnings_case (test->warnings, test->kase, &test->enterprise);
+}
+
+//  A store as 0.4 (or 0.3) left it: two cases, and windows that counted
+//  reports (crossed and fired for enterprise T).
+static int
+s_test_old_store (void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    hs_store_t *store = hs_txn_store (test->txn);
+    hs_pack_t *pack = hs_pack_new ();
+    int rc = 0;
+    for (int index = 0; index < 2 && rc == 0; index++)
+        rc = hs_cases_save (store, test->stored [index], pack);
+    hs_pack_destroy (&pack);
+    uint8_t fired [2 + 3 * 8] = { 1, 3 };
+    for (int index = 0; index < 3; index++)
+        hs_store_be64_put (fired + 2 + 8 * index, (uint64_t) hs_txn_now (test->txn) - 10);
+    if (rc == 0 && test->old_windows)
+        rc = hs_store_put (store, HS_TABLE_WINDOWS, "e/cc/T", 6, fired, sizeof (fired));
+    if (rc == 0)
+        rc = hs_store_meta_put (store, HS_META_WINDOWS, (uint64_t) test->old_windows);
+    return rc;
+}
+
+//  The next warning: its topic, and its body (caller destroys it).
+static char *
+s_test_recv (zsock_t *watcher, msgpack_unpacked *unpacked)
+{
+    zmsg_t *msg = zmsg_recv (watcher);
+    assert (msg);
+    char *topic = zmsg_popstr (msg);
+    zframe_t *body = zmsg_pop (msg);
+    msgpack_unpacked_init (unpacked);
+    assert (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), unpacked) == 0);
+    zframe_destroy (&body);
+    zmsg_destroy (&msg);
+    return topic;
+}
+
+static void
+s_test_case (hs_case_t *kase, const char *id, const char *name, const char *credit_code,
+             const char *street, int category, int64_t opened)
+{
+    hs_report_t report = { .id = "r", .source = "hrss", .ownership = -1, .category = category,
+                           .workers = 5, .amount = -1, .at = opened };
+    hs_strcpy (report.enterprise, sizeof (report.enterprise), name);
+    hs_strcpy (report.credit_code, sizeof (report.credit_code), credit_code);
+    hs_case_open (kase, id, 1, &report, street);
+    kase->level = HS_LEVEL_GENERAL;
 }
 
 void
@@ -340,7 +471,8 @@ hs_warnings_test (bool verbose)
 {
     if (verbose)
         printf (" * hs_warnings: ");
-    hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_warnings", 1780000000000LL, 1);
+    int64_t start = 1780000000000LL;
+    hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_warnings", start, 1);
     hs_config_t *config = fixture->config;
     hs_store_t *store = fixture->store;
     hs_txn_t *txn = fixture->txn;
@@ -350,44 +482,100 @@ hs_warnings_test (bool verbose)
     s_test_t test;
     memset (&test, 0, sizeof (test));
     test.warnings = hs_warnings_new (txn, notices, config);
+    test.txn = txn;
     test.kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    s_test_case (test.kase, "putuo-1", "某厂", "", "street.wanli", HS_CATEGORY_LAYOFF, start);
     hs_report_t report = { .id = "h1", .source = "hrss", .street = "wanli", .enterprise = "某厂",
                            .ownership = -1, .category = HS_CATEGORY_LAYOFF, .workers = 40,
                            .amount = -1, .at = 1 };
     test.report = report;
-    hs_case_open (test.kase, "putuo-1", 1, &report, "street.wanli");
-    //  The third report about the enterprise within its window crosses it.
-    for (int index = 0; index < 3; index++) {
-        assert (hs_txn_run (txn, s_test_work, &test) == 0);
-        assert (test.enterprise == (index == 2));
-    }
-    zmsg_t *msg = zmsg_recv (watcher);
-    assert (msg);
-    char *topic = zmsg_popstr (msg);
-    assert (streq (topic, "warning.enterprise"));
-    zframe_t *body = zmsg_pop (msg);
+    //  One dispute reported by three units is one case: counted once.
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && !test.enterprise);
+    test.joined = true;
+    for (int index = 0; index < 3; index++)
+        assert (hs_txn_run (txn, s_test_work, &test) == 0 && !test.enterprise);
+    test.joined = false;
+    //  The same name in another street is another enterprise.
+    s_test_case (test.kase, "putuo-5", "某 厂", "", "street.taopu", HS_CATEGORY_OTHER, start);
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && !test.enterprise);
+    //  Two more disputes of the enterprise in its street (any category,
+    //  the name folded alike): the third case crosses.
+    s_test_case (test.kase, "putuo-6", "某厂", "", "street.wanli", HS_CATEGORY_CONTRACT, start);
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && !test.enterprise);
+    s_test_case (test.kase, "putuo-7", "某 厂", "", "street.wanli", HS_CATEGORY_OTHER, start);
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.enterprise);
     msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
-    assert (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0);
+    char *topic = s_test_recv (watcher, &unpacked);
+    assert (streq (topic, "warning.enterprise"));
     const msgpack_object *units = hs_proto_get (&unpacked.data, "units");
-    char unit [32];
-    assert (units && units->via.array.size == 1);
-    assert (hs_proto_strcpy (&units->via.array.ptr [0], unit, sizeof (unit)) == 0);
-    assert (streq (unit, "office"));
+    char text [32];
+    //  To the office and the hrss (SPEC §3), as rules.cfg says.
+    assert (units && units->via.array.size == 2);
+    assert (hs_proto_strcpy (&units->via.array.ptr [0], text, sizeof (text)) == 0);
+    assert (streq (text, "office"));
+    assert (hs_proto_strcpy (&units->via.array.ptr [1], text, sizeof (text)) == 0);
+    assert (streq (text, "hrss"));
     assert (hs_proto_int (&unpacked.data, "count", 0) == 3);
+    assert (hs_proto_strcpy (hs_proto_get (&unpacked.data, "case"), text, sizeof (text)) == 0
+         && streq (text, "putuo-7"));
+    assert (!hs_proto_get (&unpacked.data, "suggested"));
     msgpack_unpacked_destroy (&unpacked);
-    zframe_destroy (&body);
     zstr_free (&topic);
-    zmsg_destroy (&msg);
-    //  A new store is marked as keeping its windows once upgraded.
+    //  Cases of one category begun in three streets: a suggested prompt.
+    s_test_case (test.kase, "putuo-8", "乙厂", "", "street.zhenru", HS_CATEGORY_LAYOFF, start);
+    assert (hs_txn_run (txn, s_test_work, &test) == 0);
+    s_test_case (test.kase, "putuo-9", "丙厂", "", "street.ganquan", HS_CATEGORY_LAYOFF, start);
+    assert (hs_txn_run (txn, s_test_work, &test) == 0);
+    topic = s_test_recv (watcher, &unpacked);
+    assert (streq (topic, "warning.prompt"));
+    assert (hs_proto_bool (&unpacked.data, "suggested"));
+    assert (hs_proto_int (&unpacked.data, "count", 0) == 3);
+    const msgpack_object *streets = hs_proto_get (&unpacked.data, "streets");
+    assert (streets && streets->via.array.size == 3);
+    msgpack_unpacked_destroy (&unpacked);
+    zstr_free (&topic);
+
+    //  A store from 0.4: its windows counted reports (T's window fired,
+    //  three reports). Rebuilt from its two cases of T, the third crosses.
+    int64_t now = hs_txn_now (txn);
+    test.stored [0] = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    test.stored [1] = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    s_test_case (test.stored [0], "putuo-20", "T厂", "T", "street.wanli", HS_CATEGORY_LAYOFF, now - 3600000);
+    s_test_case (test.stored [1], "putuo-21", "T厂", "T", "street.taopu", HS_CATEGORY_INJURY, now - 60000);
+    //  No event of theirs is stored here: they count from their `opened`.
+    test.stored [0]->first_seq = 900000;
+    test.stored [1]->first_seq = 900001;
+    test.old_windows = 1;
+    for (int pass = 0; pass < 2; pass++) {
+        assert (hs_txn_run (txn, s_test_old_store, &test) == 0);
+        assert (hs_warnings_upgrade (test.warnings) == 0);
+        uint64_t windows = 0;
+        const void *data;
+        size_t size;
+        assert (hs_store_view_begin (store) == 0);
+        assert (hs_store_meta_get (store, HS_META_WINDOWS, 0, &windows) == 0 && windows == 2);
+        assert (hs_store_get (store, HS_TABLE_WINDOWS, "e/cc/T", 6, &data, &size) == 0);
+        assert (size == 2 + 2 * 8 && ((const uint8_t *) data) [0] == 0);
+        hs_store_view_end (store);
+        s_test_case (test.kase, "putuo-22", "T厂", "T", "street.caoyang", HS_CATEGORY_OTHER, now);
+        assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.enterprise);
+        topic = s_test_recv (watcher, &unpacked);
+        assert (streq (topic, "warning.enterprise"));
+        assert (hs_proto_int (&unpacked.data, "count", 0) == 3);
+        msgpack_unpacked_destroy (&unpacked);
+        zstr_free (&topic);
+        //  Next pass: a store from 0.3, no windows at all.
+        test.old_windows = 0;
+    }
+    //  Once done, not again.
     assert (hs_warnings_upgrade (test.warnings) == 0);
-    uint64_t windows = 0;
-    assert (hs_store_view_begin (store) == 0);
-    assert (hs_store_meta_get (store, HS_META_WINDOWS, 0, &windows) == 0 && windows == 1);
-    hs_store_view_end (store);
+    s_test_case (test.kase, "putuo-23", "T厂", "T", "street.caoyang", HS_CATEGORY_OTHER, now);
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && !test.enterprise);
     hs_warnings_prune (test.warnings);
     assert (hs_warnings_pruned (test.warnings) == 0);
 
+    free (test.stored [0]);
+    free (test.stored [1]);
     free (test.kase);
     hs_warnings_destroy (&test.warnings);
     hs_notices_destroy (&notices);

@@ -2,9 +2,17 @@
     hs_windows - early-warning windows
 
     A count window only needs the last `threshold` times: the window holds
-    at least `threshold` reports exactly when the threshold-th most recent
+    at least `threshold` cases exactly when the threshold-th most recent
     one is inside it. So each key keeps a ring of `threshold` times, and
     memory per key is bounded whatever a feeder sends.
+
+    Re-arming the category window: it used to re-arm whenever a new case
+    found fewer than `streets` streets in the window. A category rolling
+    through the district (a new street every few hours while the oldest
+    slides out) then fired at nearly every new street: the count dipped to
+    threshold - 1 for an instant, just before the next street's case was
+    counted. It now stays fired until a new case finds the count at the
+    re-arm level, below that dip.
     =========================================================================
 */
 
@@ -12,7 +20,7 @@
 #include "hs_store.h"
 
 //  A window's state, as stored: byte 0 is 1 if it fired and has not yet
-//  fallen below, byte 1 the number of entries, then the entries.
+//  been re-armed, byte 1 the number of entries, then the entries.
 //    enterprise and street: the last `threshold` times, oldest first, 8
 //    bytes each, big-endian.
 //    category (the prompt): per street, its last time (8 bytes), the
@@ -29,6 +37,7 @@ typedef struct {
 struct _hs_windows_t {
     const hs_policy_t *policy;  //  windows and thresholds
     hs_windows_io_t io;         //  where the state lives
+    int prompt_rearm;           //  as asked (negative: the default)
     zhashx_t *held;             //  key -> s_held_t, for "s/" and "c/" keys
 };
 
@@ -44,11 +53,12 @@ s_held_free (void **item)
 }
 
 hs_windows_t *
-hs_windows_new (const hs_policy_t *policy, const hs_windows_io_t *io)
+hs_windows_new (const hs_policy_t *policy, int prompt_rearm, const hs_windows_io_t *io)
 {
     hs_windows_t *self = (hs_windows_t *) zmalloc (sizeof (hs_windows_t));
     self->policy = policy;
     self->io = *io;
+    self->prompt_rearm = prompt_rearm;
     self->held = zhashx_new ();
     zhashx_set_destructor (self->held, s_held_free);
     return self;
@@ -191,8 +201,20 @@ typedef struct {
     int64_t last;
 } s_spot_t;
 
-//  The prompt: one category reported from `prompt_streets` streets within
-//  its window.
+//  The re-arm level in force: read at each case, since a reload may
+//  change the threshold under the same windows.
+static int64_t
+s_prompt_rearm (hs_windows_t *self)
+{
+    int64_t threshold = self->policy->prompt_streets;
+    int64_t rearm = self->prompt_rearm < 0? threshold - 2: self->prompt_rearm;
+    if (rearm > threshold - 1)
+        rearm = threshold - 1;
+    return rearm < 0? 0: rearm;
+}
+
+//  The prompt: one category begun in `prompt_streets` streets within its
+//  window.
 static int
 s_spread_add (hs_windows_t *self, const char *key, const char *street, int64_t at,
               hs_crossings_t *crossed)
@@ -220,7 +242,7 @@ s_spread_add (hs_windows_t *self, const char *key, const char *street, int64_t a
     int64_t within = 0;
     for (size_t index = 0; index < held; index++)
         within += spots [index].last >= since;
-    if (within < policy->prompt_streets)
+    if (within <= s_prompt_rearm (self))
         fired = false;
     size_t slot = held;
     for (size_t index = 0; index < held; index++)
@@ -339,6 +361,78 @@ s_test_chunk_free (void **item)
     *item = NULL;
 }
 
+//  A category rolling from street to street, as the issue saw it: one
+//  case each in streets a, b, c (the third crosses), then d and e as a
+//  and b slide out of the 24 h window. Returns how often the prompt fired,
+//  and (in *hours) over how many hours.
+static int
+s_test_rolling (hs_policy_t *policy, int rearm, int64_t *hours)
+{
+    zhashx_t *state = zhashx_new ();
+    zhashx_set_destructor (state, s_test_chunk_free);
+    hs_windows_io_t io = { s_test_get, s_test_put, state };
+    hs_windows_t *windows = hs_windows_new (policy, rearm, &io);
+    int64_t hour = 3600000LL, t = 1000 * hour;
+    const struct { const char *street; int64_t at; } cases [] = {
+        { "street.a", 0 }, { "street.b", 2 * hour }, { "street.c", 21 * hour },
+        { "street.d", 24 * hour + hour / 2 }, { "street.e", 26 * hour + hour / 2 }
+    };
+    int fired = 0;
+    int64_t first = 0, last = 0;
+    for (size_t index = 0; index < sizeof (cases) / sizeof (cases [0]); index++) {
+        char key [32];
+        snprintf (key, sizeof (key), "cc/R%zu", index);
+        hs_crossings_t crossed;
+        assert (hs_windows_add (windows, key, cases [index].street, HS_CATEGORY_WAGE_ARREARS,
+                                t + cases [index].at, &crossed) == 0);
+        if (crossed.prompt) {
+            assert (crossed.street_total == 3);
+            if (!fired++)
+                first = cases [index].at;
+            last = cases [index].at;
+        }
+    }
+    *hours = (last - first) / hour;
+    hs_windows_destroy (&windows);
+    zhashx_destroy (&state);
+    return fired;
+}
+
+//  Re-arming the prompt: after a crossing, the count at the next cases.
+static void
+s_test_rearm (hs_policy_t *policy)
+{
+    zhashx_t *state = zhashx_new ();
+    zhashx_set_destructor (state, s_test_chunk_free);
+    hs_windows_io_t io = { s_test_get, s_test_put, state };
+    hs_windows_t *windows = hs_windows_new (policy, HS_WINDOWS_REARM_DEFAULT, &io);
+    int64_t hour = 3600000LL, t = 2000 * hour;
+    hs_crossings_t crossed;
+    (void) hs_windows_add (windows, "cc/1", "street.a", HS_CATEGORY_INJURY, t, &crossed);
+    (void) hs_windows_add (windows, "cc/2", "street.b", HS_CATEGORY_INJURY, t + 1 * hour, &crossed);
+    (void) hs_windows_add (windows, "cc/3", "street.c", HS_CATEGORY_INJURY, t + 11 * hour, &crossed);
+    assert (crossed.prompt);
+    //  At 34 h only street c is left in the window (at most 3 - 2): armed.
+    (void) hs_windows_add (windows, "cc/4", "street.d", HS_CATEGORY_INJURY, t + 34 * hour, &crossed);
+    assert (!crossed.prompt && crossed.street_total == 2);
+    (void) hs_windows_add (windows, "cc/5", "street.e", HS_CATEGORY_INJURY, t + 34 * hour + 1, &crossed);
+    assert (crossed.prompt && crossed.street_total == 3);
+    //  Another category's window is its own.
+    (void) hs_windows_add (windows, "cc/6", "street.a", HS_CATEGORY_CONTRACT, t + 35 * hour, &crossed);
+    assert (!crossed.prompt && crossed.street_total == 1);
+    //  A window that has emptied re-arms, whatever the level.
+    (void) hs_windows_add (windows, "cc/7", "street.a", HS_CATEGORY_INJURY, t + 90 * hour, &crossed);
+    assert (!crossed.prompt && crossed.street_total == 1);
+    (void) hs_windows_add (windows, "cc/8", "street.b", HS_CATEGORY_INJURY, t + 91 * hour, &crossed);
+    (void) hs_windows_add (windows, "cc/9", "street.c", HS_CATEGORY_INJURY, t + 92 * hour, &crossed);
+    assert (crossed.prompt);
+    //  The same street again is no new street.
+    (void) hs_windows_add (windows, "cc/10", "street.c", HS_CATEGORY_INJURY, t + 93 * hour, &crossed);
+    assert (!crossed.prompt && crossed.street_total == 3);
+    hs_windows_destroy (&windows);
+    zhashx_destroy (&state);
+}
+
 void
 hs_windows_test (bool verbose)
 {
@@ -355,7 +449,7 @@ hs_windows_test (bool verbose)
     zhashx_t *state = zhashx_new ();
     zhashx_set_destructor (state, s_test_chunk_free);
     hs_windows_io_t io = { s_test_get, s_test_put, state };
-    hs_windows_t *warnings = hs_windows_new (&policy, &io);
+    hs_windows_t *warnings = hs_windows_new (&policy, HS_WINDOWS_REARM_DEFAULT, &io);
     hs_crossings_t crossed;
     int64_t hour = 3600000LL;
     int64_t t = 1000 * hour;
@@ -407,13 +501,21 @@ hs_windows_test (bool verbose)
     //  The state is all in the store: a fresh instance carries on.
     assert (hs_windows_flush (warnings) == 0);
     hs_windows_destroy (&warnings);
-    warnings = hs_windows_new (&policy, &io);
+    warnings = hs_windows_new (&policy, HS_WINDOWS_REARM_DEFAULT, &io);
     (void) hs_windows_add (warnings, "cc/A", "street.b", HS_CATEGORY_LAYOFF, later + 7, &crossed);
     assert (!crossed.enterprise && crossed.enterprise_count == 4);
     assert (hs_windows_horizon (warnings) == 7 * 86400000LL);
     hs_windows_destroy (&warnings);
     zhashx_destroy (&state);
     assert (!warnings);
+    //  The issue: re-armed whenever the count dipped below the threshold
+    //  (the re-arm level threshold - 1), a rolling category fired three
+    //  times within six hours. With the default level it fires once.
+    int64_t hours;
+    assert (s_test_rolling (&policy, 2, &hours) == 3 && hours <= 6);
+    assert (s_test_rolling (&policy, HS_WINDOWS_REARM_DEFAULT, &hours) == 1);
+    assert (s_test_rolling (&policy, 99, &hours) == 3);     //  held at threshold - 1
+    s_test_rearm (&policy);
     if (verbose)
         printf ("OK\n");
 }

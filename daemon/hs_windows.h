@@ -1,15 +1,19 @@
 /*  =========================================================================
     hs_windows - early-warning windows (预警, 工作提示)
 
-    Owns the three sliding windows of SPEC §3, on the daemon's clock: the
-    same enterprise reported `threshold` times within its window, one
-    street with `threshold` new reports within its window, and one category
-    reported from `streets` streets within its window. Each window reports
-    a crossing once, when it first reaches its threshold, and re-arms only
-    after it has fallen below it again.
+    Owns the three sliding windows of SPEC §3, on the daemon's clock, all
+    counting disputes (cases begun or begun again), never reports: the
+    same enterprise in `threshold` cases within its window, one street
+    with `threshold` new cases within its window, and one category begun
+    in `streets` streets within its window. Each window reports a crossing
+    once, when it first reaches its threshold. The enterprise and street
+    windows re-arm after they have fallen below it again; the category
+    window (the suggested work prompt) only once it has fallen to its
+    re-arm level, so that a category still rolling from street to street
+    is one crossing, not one each time a street slides out of the window.
 
     A count window only needs the last `threshold` times: the window holds
-    at least `threshold` reports exactly when the threshold-th most recent
+    at least `threshold` cases exactly when the threshold-th most recent
     one is inside it. The state lives where the caller keeps it (the
     engine: the store's `windows` table, in the batch's transaction), one
     small record per key, so memory stays flat however many enterprises
@@ -37,7 +41,7 @@ typedef struct {
     void *arg;
 } hs_windows_io_t;
 
-//  What one report made cross. Strings are borrowed until the next call.
+//  What one case made cross. Strings are borrowed until the next call.
 typedef struct {
     bool enterprise;
     int64_t enterprise_count;
@@ -51,12 +55,26 @@ typedef struct {
 
 typedef struct _hs_windows_t hs_windows_t;
 
+//  The category window's default re-arm level: the prompt_streets
+//  threshold less two, at least 0 (3 streets: re-armed once at most one
+//  street is left in the window; 1 or 2: once the window has emptied).
+#define HS_WINDOWS_REARM_DEFAULT -1
+
 //  Windows under a policy (borrowed; must outlive them), their state kept
-//  through `io`.
-hs_windows_t *hs_windows_new (const hs_policy_t *policy, const hs_windows_io_t *io);
+//  through `io`. `prompt_rearm`: once the category window has fired, it
+//  is armed again only when a new case of that category finds at most
+//  this many streets in the window (before the case is counted), i.e.
+//  the count has fallen to this level in the meantime; the window sliding
+//  one street out while others keep coming never re-arms it. A level of
+//  the threshold or more is held at threshold - 1 (the plain "fell below
+//  the threshold"); HS_WINDOWS_REARM_DEFAULT (or any negative) gives the
+//  default above.
+hs_windows_t *hs_windows_new (const hs_policy_t *policy, int prompt_rearm,
+                              const hs_windows_io_t *io);
 void hs_windows_destroy (hs_windows_t **self_p);
 
-//  Count one report at daemon time `at`, and say what it made cross.
+//  Count one case begun (or begun again) at daemon time `at`, and say
+//  what it made cross. Times must come in order (a rebuild sorts them).
 //  Returns 0, or -1 if the state could not be read or written.
 int hs_windows_add (hs_windows_t *self, const char *enterprise_key, const char *street,
                      int category, int64_t at, hs_crossings_t *crossed);

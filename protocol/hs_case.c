@@ -19,6 +19,23 @@ s_copy (char *dest, size_t size, const char *src)
     hs_strcpy (dest, size, src? src: "");
 }
 
+static const char *s_stage_names [] = { "open", "resolved", "closed", "merged" };
+
+const char *
+hs_stage_name (int stage)
+{
+    return stage >= 0 && stage < HS_STAGE_COUNT? s_stage_names [stage]: NULL;
+}
+
+int
+hs_stage_parse (const char *name)
+{
+    for (int index = 0; name && index < HS_STAGE_COUNT; index++)
+        if (strcmp (s_stage_names [index], name) == 0)
+            return index;
+    return -1;
+}
+
 static void
 s_add_source (hs_case_t *kase, const char *source)
 {
@@ -43,6 +60,8 @@ hs_case_open (hs_case_t *kase, const char *case_id, uint64_t seq,
     memset (kase, 0, sizeof (*kase));
     s_copy (kase->id, sizeof (kase->id), case_id);
     kase->level = -1;
+    kase->rules_level = -1;
+    kase->followup = -1;
     kase->category = report->category;
     s_copy (kase->street, sizeof (kase->street), street);
     s_copy (kase->enterprise, sizeof (kase->enterprise), report->enterprise);
@@ -76,11 +95,51 @@ hs_case_merge (hs_case_t *kase, uint64_t seq, const hs_report_t *report)
 }
 
 void
-hs_case_classified (hs_case_t *kase, int level, const char *const *units,
+hs_case_facts_join (hs_case_t *kase, int64_t workers, int64_t amount, uint32_t flags)
+{
+    if (workers > kase->workers)
+        kase->workers = workers;
+    if (amount > kase->amount)
+        kase->amount = amount;
+    kase->flags |= flags;
+}
+
+void
+hs_case_absorb (hs_case_t *kase, const hs_case_t *absorbed)
+{
+    hs_case_facts_join (kase, absorbed->workers, absorbed->amount, absorbed->flags);
+    for (size_t index = 0; index < absorbed->source_count; index++)
+        s_add_source (kase, absorbed->sources [index]);
+    for (size_t index = 0; index < absorbed->unit_count; index++)
+        s_add_unit (kase, absorbed->units [index]);
+    if (!*kase->credit_code)
+        s_copy (kase->credit_code, sizeof (kase->credit_code), absorbed->credit_code);
+    if (kase->ownership < 0)
+        kase->ownership = absorbed->ownership;
+    if (!*kase->sector)
+        s_copy (kase->sector, sizeof (kase->sector), absorbed->sector);
+    kase->reports += absorbed->reports;
+    if (absorbed->updated > kase->updated)
+        kase->updated = absorbed->updated;
+    if (kase->merged_count < HS_CASE_MAX_MERGED)
+        s_copy (kase->merged_from [kase->merged_count++], HS_ID_MAX + 1, absorbed->id);
+}
+
+hs_handler_t *
+hs_case_handler (hs_case_t *kase, const char *unit)
+{
+    for (size_t index = 0; index < kase->handler_count; index++)
+        if (strcmp (kase->handlers [index].unit, unit) == 0)
+            return &kase->handlers [index];
+    return NULL;
+}
+
+void
+hs_case_classified (hs_case_t *kase, int level, int rules_level, const char *const *units,
                     const char *const *reasons, const char *version)
 {
-    if (level > kase->level)
-        kase->level = level;
+    kase->level = level;
+    kase->rules_level = rules_level;
     for (size_t index = 0; units && units [index]; index++)
         s_add_unit (kase, units [index]);
     kase->reason_count = 0;
@@ -184,11 +243,23 @@ hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
     hs_map_int (&map, "first_seq", (int64_t) kase->first_seq);
     hs_map_int (&map, "last_seq", (int64_t) kase->last_seq);
     hs_map_int (&map, "reports", (int64_t) kase->reports);
-    hs_map_int (&map, "clock_start", kase->clock_start);
-    hs_map_int (&map, "due_at", kase->due_at);
-    hs_map_int (&map, "escalate_at", kase->escalate_at);
     hs_map_key (&map, "overdue");
     hs_pack_bool (pack, kase->overdue_sent);
+    s_pack_kv (&map, "stage", hs_stage_name (kase->stage));
+    s_pack_kv (&map, "rules_level", hs_level_name (kase->rules_level));
+    s_pack_kv (&map, "lead", kase->lead);
+    hs_map_key (&map, "handlers");
+    hs_handlers_encode (kase->handlers, kase->handler_count, pack);
+    hs_map_int (&map, "timer_at", kase->timer_at);
+    hs_map_int (&map, "muted_until", kase->muted_until);
+    s_pack_kv (&map, "followup", kase->followup < 0? NULL:
+                                 kase->followup? "satisfied": "unsatisfied");
+    hs_map_int (&map, "reopened", kase->reopened);
+    s_pack_kv (&map, "merged_into", kase->merged_into);
+    hs_map_key (&map, "merged_from");
+    hs_pack_array (pack, kase->merged_count);
+    for (size_t index = 0; index < kase->merged_count; index++)
+        hs_pack_str (pack, kase->merged_from [index]);
     hs_map_end (&map);
 }
 
@@ -257,10 +328,34 @@ hs_case_decode (const void *data, size_t size, hs_case_t *kase)
     kase->first_seq = (uint64_t) hs_proto_int (map, "first_seq", 0);
     kase->last_seq = (uint64_t) hs_proto_int (map, "last_seq", 0);
     kase->reports = (uint64_t) hs_proto_int (map, "reports", 0);
-    kase->clock_start = hs_proto_int (map, "clock_start", 0);
-    kase->due_at = hs_proto_int (map, "due_at", 0);
-    kase->escalate_at = hs_proto_int (map, "escalate_at", 0);
     kase->overdue_sent = hs_proto_bool (map, "overdue");
+    //  Before per-unit handling (0.4) a record had one clock and no stage.
+    const msgpack_object *handlers = hs_proto_get (map, "handlers");
+    kase->legacy = handlers == NULL;
+    kase->counted_open = !kase->closed;
+    kase->counted_overdue = kase->overdue_sent && !kase->closed;
+    kase->legacy_due = hs_proto_int (map, "due_at", 0);
+    kase->handler_count = hs_handlers_decode (handlers, kase->handlers, HS_CASE_MAX_HANDLERS);
+    s_get_str (map, "stage", text, sizeof (text));
+    kase->stage = hs_stage_parse (text);
+    if (kase->stage < 0)
+        kase->stage = kase->closed? HS_STAGE_CLOSED: HS_STAGE_OPEN;
+    s_get_str (map, "rules_level", text, sizeof (text));
+    kase->rules_level = *text? hs_level_parse (text): kase->level;
+    s_get_str (map, "lead", kase->lead, sizeof (kase->lead));
+    kase->timer_at = hs_proto_int (map, "timer_at", 0);
+    kase->muted_until = hs_proto_int (map, "muted_until", 0);
+    s_get_str (map, "followup", text, sizeof (text));
+    kase->followup = !strcmp (text, "satisfied")? 1: !strcmp (text, "unsatisfied")? 0: -1;
+    kase->reopened = (uint32_t) hs_proto_int (map, "reopened", 0);
+    s_get_str (map, "merged_into", kase->merged_into, sizeof (kase->merged_into));
+    const msgpack_object *merged = hs_proto_get (map, "merged_from");
+    if (merged && merged->type == MSGPACK_OBJECT_ARRAY)
+        for (uint32_t index = 0; index < merged->via.array.size
+                              && kase->merged_count < HS_CASE_MAX_MERGED; index++)
+            if (hs_proto_strcpy (&merged->via.array.ptr [index],
+                                 kase->merged_from [kase->merged_count], HS_ID_MAX + 1) == 0)
+                kase->merged_count++;
     msgpack_unpacked_destroy (&unpacked);
     return *kase->id && kase->level >= 0 && kase->category >= 0? 0: -1;
 }
@@ -285,9 +380,9 @@ hs_case_test (bool verbose)
     assert (kase->level == -1 && kase->reports == 1 && kase->workers == 12);
     const char *units [] = { "hrss", "street.caoyang", NULL };
     const char *reasons [] = { "significant.workers", NULL };
-    hs_case_classified (kase, HS_LEVEL_SIGNIFICANT, units, reasons, "v1");
-    //  A later report: more workers, a flag, another source; the level
-    //  never falls, the units only grow.
+    hs_case_classified (kase, HS_LEVEL_SIGNIFICANT, HS_LEVEL_SIGNIFICANT, units, reasons, "v1");
+    //  A later report: more workers, a flag, another source; the units
+    //  only grow.
     strcpy (report.source, "union");
     report.workers = 40;
     report.amount = 700000;
@@ -295,7 +390,7 @@ hs_case_test (bool verbose)
     report.at = 2000;
     hs_case_merge (kase, 5, &report);
     const char *more [] = { "union", NULL };
-    hs_case_classified (kase, HS_LEVEL_GENERAL, more, NULL, "v2");
+    hs_case_classified (kase, HS_LEVEL_SIGNIFICANT, HS_LEVEL_GENERAL, more, NULL, "v2");
     assert (kase->level == HS_LEVEL_SIGNIFICANT);
     assert (kase->workers == 40 && kase->amount == 700000 && kase->reports == 2);
     assert (kase->unit_count == 3 && hs_case_has_unit (kase, "union"));
@@ -311,6 +406,8 @@ hs_case_test (bool verbose)
     assert (strcmp (copy->id, "putuo-1") == 0 && copy->level == HS_LEVEL_SIGNIFICANT);
     assert (copy->flags == (1u << HS_FLAG_GATHERING) && copy->unit_count == 3);
     assert (strcmp (copy->rules_version, "v2") == 0 && copy->status == HS_CASE_OPEN);
+    assert (copy->rules_level == HS_LEVEL_GENERAL && copy->stage == HS_STAGE_OPEN);
+    assert (!copy->legacy && copy->followup == -1 && copy->handler_count == 0);
     const char *list [HS_CASE_MAX_SOURCES + 1];
     hs_case_sources (copy, list);
     assert (strcmp (list [1], "union") == 0 && list [2] == NULL);

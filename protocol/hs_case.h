@@ -15,15 +15,30 @@
 
 #include "hs_pack.h"
 #include "hs_inbound.h"
+#include "hs_handler.h"
 
 #define HS_CASE_MAX_SOURCES 16
 #define HS_CASE_MAX_UNITS   48
 #define HS_CASE_MAX_REASONS 32
 #define HS_CASE_OPEN        -1  //  status before any update
+#define HS_CASE_MAX_MERGED  16
+
+//  Where a case is in its closed loop (SPEC §3, 办理).
+typedef enum {
+    HS_STAGE_OPEN = 0,          //  being handled
+    HS_STAGE_RESOLVED,          //  办结: the lead says it is done; the office reviews
+    HS_STAGE_CLOSED,            //  审核办结: the office closed it
+    HS_STAGE_MERGED,            //  the office merged it into another case
+    HS_STAGE_COUNT
+} hs_stage_t;
+
+const char *hs_stage_name (int stage);
+int hs_stage_parse (const char *name);
 
 typedef struct {
     char id [HS_ID_MAX + 1];                //  "<district>-<seq of first report>"
-    int level;                              //  current level; never falls
+    int level;                              //  current level; falls only by a regrade
+    int rules_level;                        //  what the severity rules said last
     int category;
     char street [HS_CODE_MAX + 1];          //  street unit code
     char enterprise [HS_NAME_MAX + 1];      //  name as first reported
@@ -41,16 +56,30 @@ typedef struct {
     size_t reason_count;
     char rules_version [41];                //  rule set of the last classification
     int status;                             //  HS_CASE_OPEN or an hs_status_t
-    bool closed;                            //  resolved or closed: out of correlation
+    int stage;                              //  hs_stage_t
+    bool closed;                            //  closed or merged: out of correlation
     int64_t opened;                         //  `at` of the first report
     int64_t updated;                        //  `at` of the latest report or update
     uint64_t first_seq;                     //  seq of the first report
     uint64_t last_seq;                      //  seq of the latest event about it
     uint64_t reports;                       //  reports joined
-    int64_t clock_start;                    //  supervision: current period began
-    int64_t due_at;                         //  an update is due by (0: not supervised)
-    int64_t escalate_at;                    //  past this the case rises a level
-    bool overdue_sent;                      //  the overdue alert went out this period
+    bool overdue_sent;                      //  some handler's clock is past due
+    char lead [HS_CODE_MAX + 1];            //  主办 unit, "" if none
+    hs_handler_t handlers [HS_CASE_MAX_HANDLERS];   //  the routed units' handling
+    size_t handler_count;
+    int64_t timer_at;                       //  the case's supervision timer (0: none)
+    int64_t muted_until;                    //  supervision notices held until (0: not)
+    int followup;                           //  回访: -1 none, 0 not satisfied, 1 satisfied
+    uint32_t reopened;                      //  times re-opened
+    char merged_into [HS_ID_MAX + 1];       //  stage merged: the case it went into
+    char merged_from [HS_CASE_MAX_MERGED][HS_ID_MAX + 1];
+    size_t merged_count;
+    int64_t legacy_due;                     //  a 0.4 record's due_at (the upgrade's)
+    bool legacy;                            //  a record from before per-unit handling
+    //  Not stored: what the store's counts (meta open_cases, overdue_cases)
+    //  counted of this case when it was read (hs_casework keeps them).
+    bool counted_open;
+    bool counted_overdue;
 } hs_case_t;
 
 //  Start a new case from its first report.
@@ -61,11 +90,21 @@ void hs_case_open (hs_case_t *kase, const char *case_id, uint64_t seq,
 //  and sources; the first known ownership, sector and credit code stay.
 void hs_case_merge (hs_case_t *kase, uint64_t seq, const hs_report_t *report);
 
-//  Record a classification: the level (never lowered), the units (a
-//  union; NULL-terminated), the rules that fired (replacing the last
-//  ones) and the rule set's version.
-void hs_case_classified (hs_case_t *kase, int level, const char *const *units,
+//  Record a classification: the level, what the severity rules said
+//  (`rules_level`), the units (a union; NULL-terminated), the rules that
+//  fired (replacing the last ones) and the rule set's version.
+void hs_case_classified (hs_case_t *kase, int level, int rules_level, const char *const *units,
                          const char *const *reasons, const char *version);
+
+//  Join facts an update carries: a larger head count or amount, flags.
+void hs_case_facts_join (hs_case_t *kase, int64_t workers, int64_t amount, uint32_t flags);
+
+//  Take in a case merged into this one: the larger facts, the union of
+//  flags, sources and units, its reports counted, its id remembered.
+void hs_case_absorb (hs_case_t *kase, const hs_case_t *absorbed);
+
+//  The handler of `unit`, or NULL.
+hs_handler_t *hs_case_handler (hs_case_t *kase, const char *unit);
 
 //  Add one reason to the case's current reasons (why it rose), once.
 void hs_case_add_reason (hs_case_t *kase, const char *reason);

@@ -9,171 +9,12 @@
 */
 
 #include "hs_inbound.h"
+#include "hs_fields.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <assert.h>
-
-//  ---------------------------------------------------------------------
-//  Field decoding
-
-//  True if the bytes are well-formed UTF-8 (no overlongs, no surrogates).
-static bool
-s_utf8_valid (const uint8_t *text, size_t size)
-{
-    size_t pos = 0;
-    while (pos < size) {
-        uint8_t byte = text [pos];
-        size_t follow;
-        uint32_t code;
-        if (byte < 0x80) { pos++; continue; }
-        else if ((byte & 0xe0) == 0xc0) { follow = 1; code = byte & 0x1f; }
-        else if ((byte & 0xf0) == 0xe0) { follow = 2; code = byte & 0x0f; }
-        else if ((byte & 0xf8) == 0xf0) { follow = 3; code = byte & 0x07; }
-        else return false;
-        if (size - pos <= follow)
-            return false;
-        for (size_t index = 1; index <= follow; index++) {
-            if ((text [pos + index] & 0xc0) != 0x80)
-                return false;
-            code = (code << 6) | (text [pos + index] & 0x3f);
-        }
-        if ((follow == 1 && code < 0x80) || (follow == 2 && code < 0x800)
-        ||  (follow == 3 && code < 0x10000) || code > 0x10ffff
-        ||  (code >= 0xd800 && code <= 0xdfff))
-            return false;
-        pos += follow + 1;
-    }
-    return true;
-}
-
-//  A code or id: printable ASCII, no spaces (they travel in topics).
-static bool
-s_token_valid (const char *text)
-{
-    if (!*text)
-        return false;
-    for (; *text; text++)
-        if (*text <= 0x20 || *text >= 0x7f)
-            return false;
-    return true;
-}
-
-//  Read a string field. Returns 0 if present and valid, 1 if absent and
-//  optional, -1 on error with `why` set.
-static int
-s_get_str (const msgpack_object *map, const char *key, bool required,
-           char *dest, size_t size, hs_why_t *why)
-{
-    const msgpack_object *obj = hs_proto_get (map, key);
-    *dest = 0;
-    if (!obj || obj->type == MSGPACK_OBJECT_NIL) {
-        if (required)
-            return hs_why (why, "missing_field", "required field '%s' is missing", key);
-        return 1;
-    }
-    if (obj->type != MSGPACK_OBJECT_STR)
-        return hs_why (why, "bad_type", "field '%s' must be a string", key);
-    if (obj->via.str.size == 0)
-        return hs_why (why, "bad_value", "field '%s' is empty", key);
-    if (obj->via.str.size >= size)
-        return hs_why (why, "bad_value", "field '%s' is longer than %zu bytes", key, size - 1);
-    if (hs_proto_strcpy (obj, dest, size)
-    || !s_utf8_valid ((const uint8_t *) dest, obj->via.str.size))
-        return hs_why (why, "bad_value", "field '%s' is not valid UTF-8 text", key);
-    return 0;
-}
-
-//  Read a string field that must be one of an enumeration's names.
-static int
-s_get_enum (const msgpack_object *map, const char *key, bool required,
-            int (*parse) (const char *), int *value, hs_why_t *why)
-{
-    char text [HS_CODE_MAX + 1];
-    int rc = s_get_str (map, key, required, text, sizeof (text), why);
-    if (rc) {
-        *value = -1;
-        return rc;
-    }
-    *value = parse (text);
-    if (*value < 0)
-        return hs_why (why, "bad_value", "field '%s' has unknown value '%.40s'", key, text);
-    return 0;
-}
-
-//  Read an integer field within [min, max].
-static int
-s_get_int (const msgpack_object *map, const char *key, bool required,
-           int64_t min, int64_t max, int64_t *value, hs_why_t *why)
-{
-    const msgpack_object *obj = hs_proto_get (map, key);
-    if (!obj || obj->type == MSGPACK_OBJECT_NIL) {
-        if (required)
-            return hs_why (why, "missing_field", "required field '%s' is missing", key);
-        return 1;
-    }
-    if (obj->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
-        if (obj->via.u64 > (uint64_t) INT64_MAX)
-            return hs_why (why, "bad_value", "field '%s' is out of range", key);
-        *value = (int64_t) obj->via.u64;
-    }
-    else
-    if (obj->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
-        *value = obj->via.i64;
-    else
-        return hs_why (why, "bad_type", "field '%s' must be an integer", key);
-    if (*value < min || *value > max)
-        return hs_why (why, "bad_value", "field '%s' = %lld is outside %lld..%lld",
-                       key, (long long) *value, (long long) min, (long long) max);
-    return 0;
-}
-
-//  Read an optional free-text field, borrowed from the body.
-static int
-s_get_text (const msgpack_object *map, const char *key, size_t max,
-            const char **text, size_t *size, hs_why_t *why)
-{
-    *text = NULL;
-    *size = 0;
-    const msgpack_object *obj = hs_proto_get (map, key);
-    if (!obj || obj->type == MSGPACK_OBJECT_NIL)
-        return 0;
-    if (obj->type != MSGPACK_OBJECT_STR)
-        return hs_why (why, "bad_type", "field '%s' must be a string", key);
-    if (obj->via.str.size > max)
-        return hs_why (why, "bad_value", "field '%s' is longer than %zu bytes", key, max);
-    if (!s_utf8_valid ((const uint8_t *) obj->via.str.ptr, obj->via.str.size)
-    ||  memchr (obj->via.str.ptr, 0, obj->via.str.size))
-        return hs_why (why, "bad_value", "field '%s' is not valid UTF-8 text", key);
-    *text = obj->via.str.ptr;
-    *size = obj->via.str.size;
-    return 0;
-}
-
-//  The fields every inbound body has: v, id, source, at.
-static int
-s_get_common (const msgpack_object *map, const hs_limits_t *limits, int64_t now_ms,
-              char *id, char *source, int64_t *at, hs_why_t *why)
-{
-    int64_t version;
-    if (s_get_int (map, "v", true, 0, INT32_MAX, &version, why))
-        return -1;
-    if (version != HS_PROTO_VERSION)
-        return hs_why (why, "bad_version", "protocol version %lld is not %d",
-                       (long long) version, HS_PROTO_VERSION);
-    if (s_get_str (map, "id", true, id, HS_ID_MAX + 1, why))
-        return -1;
-    if (!s_token_valid (id))
-        return hs_why (why, "bad_value", "field 'id' must be printable ASCII without spaces");
-    if (s_get_str (map, "source", true, source, HS_CODE_MAX + 1, why))
-        return -1;
-    if (!s_token_valid (source))
-        return hs_why (why, "bad_value", "field 'source' is not a unit code");
-    if (s_get_int (map, "at", true, limits->min_at, now_ms + limits->max_future_ms, at, why))
-        return -1;
-    return 0;
-}
 
 int
 hs_report_decode (const msgpack_object *map, const hs_limits_t *limits,
@@ -182,11 +23,11 @@ hs_report_decode (const msgpack_object *map, const hs_limits_t *limits,
     memset (report, 0, sizeof (*report));
     report->ownership = -1;
     report->amount = -1;
-    if (s_get_common (map, limits, now_ms, report->id, report->source, &report->at, why))
+    if (hs_field_common (map, limits, now_ms, report->id, report->source, &report->at, why))
         return -1;
-    if (s_get_str (map, "street", false, report->street, sizeof (report->street), why) < 0)
+    if (hs_field_str (map, "street", false, report->street, sizeof (report->street), why) < 0)
         return -1;
-    if (*report->street && !s_token_valid (report->street))
+    if (*report->street && !hs_field_token (report->street))
         return hs_why (why, "bad_value", "field 'street' is not a unit code");
 
     const msgpack_object *enterprise = hs_proto_get (map, "enterprise");
@@ -194,7 +35,7 @@ hs_report_decode (const msgpack_object *map, const hs_limits_t *limits,
         return hs_why (why, "missing_field", "required field 'enterprise' is missing");
     if (enterprise->type != MSGPACK_OBJECT_MAP)
         return hs_why (why, "bad_type", "field 'enterprise' must be a map");
-    if (s_get_str (enterprise, "name", true, report->enterprise, sizeof (report->enterprise), why))
+    if (hs_field_str (enterprise, "name", true, report->enterprise, sizeof (report->enterprise), why))
         return -1;
     const msgpack_object *code = hs_proto_get (enterprise, "credit_code");
     if (code && code->type != MSGPACK_OBJECT_NIL) {
@@ -208,78 +49,33 @@ hs_report_decode (const msgpack_object *map, const hs_limits_t *limits,
             return hs_why (why, "bad_credit_code",
                            "credit code '%s' fails the GB 32100-2015 check", report->credit_code);
     }
-    if (s_get_enum (enterprise, "ownership", false, hs_ownership_parse, &report->ownership, why) < 0)
+    if (hs_field_enum (enterprise, "ownership", false, hs_ownership_parse, &report->ownership, why) < 0)
         return -1;
-    if (s_get_str (enterprise, "sector", false, report->sector, sizeof (report->sector), why) < 0)
-        return -1;
-
-    if (s_get_enum (map, "category", true, hs_category_parse, &report->category, why))
-        return -1;
-    if (s_get_int (map, "workers", true, 1, limits->max_workers, &report->workers, why))
-        return -1;
-    if (s_get_int (map, "amount", false, 0, limits->max_amount, &report->amount, why) < 0)
+    if (hs_field_str (enterprise, "sector", false, report->sector, sizeof (report->sector), why) < 0)
         return -1;
 
-    const msgpack_object *flags = hs_proto_get (map, "flags");
-    if (flags && flags->type != MSGPACK_OBJECT_NIL) {
-        if (flags->type != MSGPACK_OBJECT_ARRAY)
-            return hs_why (why, "bad_type", "field 'flags' must be an array of strings");
-        for (uint32_t index = 0; index < flags->via.array.size; index++) {
-            const msgpack_object *item = &flags->via.array.ptr [index];
-            char name [32];
-            if (item->type != MSGPACK_OBJECT_STR)
-                return hs_why (why, "bad_type", "field 'flags' must be an array of flag names");
-            if (hs_proto_strcpy (item, name, sizeof (name)))
-                return hs_why (why, "bad_value", "unknown flag of %u bytes", item->via.str.size);
-            int flag = hs_flag_parse (name);
-            if (flag < 0)
-                return hs_why (why, "bad_value", "unknown flag '%s'", name);
-            report->flags |= 1u << flag;
-        }
-    }
-    if (s_get_text (map, "summary", HS_SUMMARY_MAX, &report->summary, &report->summary_size, why))
+    if (hs_field_enum (map, "category", true, hs_category_parse, &report->category, why))
         return -1;
-    if (s_get_int (map, "fseq", false, 1, INT64_MAX / 2, &report->fseq, why) < 0)
+    if (hs_field_int (map, "workers", true, 1, limits->max_workers, &report->workers, why))
         return -1;
-    return 0;
-}
+    if (hs_field_int (map, "amount", false, 0, limits->max_amount, &report->amount, why) < 0)
+        return -1;
 
-//  A msgpack array of at most `max` strings, each a token if `tokens`,
-//  else valid text of at most HS_NOTE_MAX bytes. Absent or nil: NULL.
-static int
-s_get_strings (const msgpack_object *map, const char *key, bool tokens, size_t max,
-               const msgpack_object **list, hs_why_t *why)
-{
-    const msgpack_object *obj = hs_proto_get (map, key);
-    *list = NULL;
-    if (!obj || obj->type == MSGPACK_OBJECT_NIL)
-        return 0;
-    if (obj->type != MSGPACK_OBJECT_ARRAY)
-        return hs_why (why, "bad_type", "field '%s' must be an array of strings", key);
-    if (obj->via.array.size > max)
-        return hs_why (why, "bad_value", "field '%s' has more than %zu items", key, max);
-    for (uint32_t index = 0; index < obj->via.array.size; index++) {
-        const msgpack_object *item = &obj->via.array.ptr [index];
-        if (item->type != MSGPACK_OBJECT_STR)
-            return hs_why (why, "bad_type", "field '%s' must be an array of strings", key);
-        char token [HS_ID_MAX + 1];
-        if (tokens && (hs_proto_strcpy (item, token, sizeof (token)) || !s_token_valid (token)))
-            return hs_why (why, "bad_value", "field '%s' holds something that is not a code", key);
-        if (!tokens && (item->via.str.size > HS_NOTE_MAX
-                    ||  !s_utf8_valid ((const uint8_t *) item->via.str.ptr, item->via.str.size)
-                    ||  memchr (item->via.str.ptr, 0, item->via.str.size)))
-            return hs_why (why, "bad_value", "field '%s' holds invalid or overlong text", key);
-    }
-    *list = obj;
+    if (hs_field_flags (map, "flags", &report->flags, why))
+        return -1;
+    if (hs_field_text (map, "summary", HS_SUMMARY_MAX, &report->summary, &report->summary_size, why))
+        return -1;
+    if (hs_field_int (map, "fseq", false, 1, INT64_MAX / 2, &report->fseq, why) < 0)
+        return -1;
     return 0;
 }
 
 static int
 s_get_meeting_id (const msgpack_object *map, char *meeting_id, hs_why_t *why)
 {
-    if (s_get_str (map, "meeting", true, meeting_id, HS_ID_MAX + 1, why))
+    if (hs_field_str (map, "meeting", true, meeting_id, HS_ID_MAX + 1, why))
         return -1;
-    if (!s_token_valid (meeting_id))
+    if (!hs_field_token (meeting_id))
         return hs_why (why, "bad_value", "field 'meeting' is not a meeting id");
     return 0;
 }
@@ -289,16 +85,16 @@ hs_rsvp_decode (const msgpack_object *map, const hs_limits_t *limits,
                 int64_t now_ms, hs_rsvp_t *rsvp, hs_why_t *why)
 {
     memset (rsvp, 0, sizeof (*rsvp));
-    if (s_get_common (map, limits, now_ms, rsvp->id, rsvp->source, &rsvp->at, why)
+    if (hs_field_common (map, limits, now_ms, rsvp->id, rsvp->source, &rsvp->at, why)
     ||  s_get_meeting_id (map, rsvp->meeting_id, why))
         return -1;
     char answer [16];
-    if (s_get_str (map, "answer", true, answer, sizeof (answer), why))
+    if (hs_field_str (map, "answer", true, answer, sizeof (answer), why))
         return -1;
     if (strcmp (answer, "attend") && strcmp (answer, "decline"))
         return hs_why (why, "bad_value", "field 'answer' must be attend or decline");
     rsvp->attend = strcmp (answer, "attend") == 0;
-    return s_get_text (map, "note", HS_NOTE_MAX, &rsvp->note, &rsvp->note_size, why);
+    return hs_field_text (map, "note", HS_NOTE_MAX, &rsvp->note, &rsvp->note_size, why);
 }
 
 int
@@ -306,13 +102,13 @@ hs_minutes_decode (const msgpack_object *map, const hs_limits_t *limits,
                    int64_t now_ms, hs_minutes_t *minutes, hs_why_t *why)
 {
     memset (minutes, 0, sizeof (*minutes));
-    if (s_get_common (map, limits, now_ms, minutes->id, minutes->source, &minutes->at, why)
+    if (hs_field_common (map, limits, now_ms, minutes->id, minutes->source, &minutes->at, why)
     ||  s_get_meeting_id (map, minutes->meeting_id, why)
-    ||  s_get_strings (map, "decisions", false, HS_MINUTES_MAX_ITEMS, &minutes->decisions, why)
-    ||  s_get_strings (map, "followup", true, HS_MINUTES_MAX_ITEMS, &minutes->followup, why)
-    ||  s_get_strings (map, "cases", true, HS_MINUTES_MAX_ITEMS, &minutes->cases, why))
+    ||  hs_field_strings (map, "decisions", false, HS_MINUTES_MAX_ITEMS, &minutes->decisions, why)
+    ||  hs_field_strings (map, "followup", true, HS_MINUTES_MAX_ITEMS, &minutes->followup, why)
+    ||  hs_field_strings (map, "cases", true, HS_MINUTES_MAX_ITEMS, &minutes->cases, why))
         return -1;
-    return s_get_text (map, "note", HS_NOTE_MAX, &minutes->note, &minutes->note_size, why);
+    return hs_field_text (map, "note", HS_NOTE_MAX, &minutes->note, &minutes->note_size, why);
 }
 
 int
@@ -320,17 +116,24 @@ hs_update_decode (const msgpack_object *map, const hs_limits_t *limits,
                   int64_t now_ms, hs_update_t *update, hs_why_t *why)
 {
     memset (update, 0, sizeof (*update));
-    if (s_get_common (map, limits, now_ms, update->id, update->source, &update->at, why))
+    if (hs_field_common (map, limits, now_ms, update->id, update->source, &update->at, why))
         return -1;
-    if (s_get_str (map, "case", true, update->case_id, sizeof (update->case_id), why))
+    if (hs_field_str (map, "case", true, update->case_id, sizeof (update->case_id), why))
         return -1;
-    if (!s_token_valid (update->case_id))
+    if (!hs_field_token (update->case_id))
         return hs_why (why, "bad_value", "field 'case' is not a case id");
-    if (s_get_enum (map, "status", true, hs_status_parse, &update->status, why))
+    if (hs_field_enum (map, "status", true, hs_status_parse, &update->status, why))
         return -1;
-    if (s_get_text (map, "note", HS_NOTE_MAX, &update->note, &update->note_size, why))
+    if (hs_field_text (map, "note", HS_NOTE_MAX, &update->note, &update->note_size, why))
         return -1;
-    if (s_get_int (map, "fseq", false, 1, INT64_MAX / 2, &update->fseq, why) < 0)
+    update->amount = -1;
+    if (hs_field_int (map, "workers", false, 1, limits->max_workers, &update->workers, why) < 0
+    ||  hs_field_int (map, "amount", false, 0, limits->max_amount, &update->amount, why) < 0
+    ||  hs_field_flags (map, "flags", &update->flags, why))
+        return -1;
+    if (update->status == HS_STATUS_RETURNED && !update->note_size)
+        return hs_why (why, "missing_field", "a return (退单) needs a 'note': the reason");
+    if (hs_field_int (map, "fseq", false, 1, INT64_MAX / 2, &update->fseq, why) < 0)
         return -1;
     return 0;
 }
@@ -340,9 +143,9 @@ hs_brief_in_decode (const msgpack_object *map, const hs_limits_t *limits,
                     int64_t now_ms, hs_brief_in_t *brief, hs_why_t *why)
 {
     memset (brief, 0, sizeof (*brief));
-    if (s_get_common (map, limits, now_ms, brief->id, brief->source, &brief->at, why))
+    if (hs_field_common (map, limits, now_ms, brief->id, brief->source, &brief->at, why))
         return -1;
-    if (s_get_int (map, "fseq", false, 1, INT64_MAX / 2, &brief->fseq, why) < 0)
+    if (hs_field_int (map, "fseq", false, 1, INT64_MAX / 2, &brief->fseq, why) < 0)
         return -1;
     brief->brief = hs_proto_get (map, "brief");
     if (!brief->brief)
@@ -358,18 +161,18 @@ hs_heartbeat_decode (const msgpack_object *map, const hs_limits_t *limits,
 {
     memset (heartbeat, 0, sizeof (*heartbeat));
     int64_t version;
-    if (s_get_int (map, "v", true, 0, INT32_MAX, &version, why))
+    if (hs_field_int (map, "v", true, 0, INT32_MAX, &version, why))
         return -1;
     if (version != HS_PROTO_VERSION)
         return hs_why (why, "bad_version", "protocol version %lld is not %d",
                        (long long) version, HS_PROTO_VERSION);
-    if (s_get_str (map, "source", true, heartbeat->source, sizeof (heartbeat->source), why))
+    if (hs_field_str (map, "source", true, heartbeat->source, sizeof (heartbeat->source), why))
         return -1;
-    if (!s_token_valid (heartbeat->source))
+    if (!hs_field_token (heartbeat->source))
         return hs_why (why, "bad_value", "field 'source' is not a unit code");
-    if (s_get_int (map, "at", true, limits->min_at, now_ms + limits->max_future_ms, &heartbeat->at, why))
+    if (hs_field_int (map, "at", true, limits->min_at, now_ms + limits->max_future_ms, &heartbeat->at, why))
         return -1;
-    if (s_get_int (map, "fseq", false, 1, INT64_MAX / 2, &heartbeat->fseq, why) < 0)
+    if (hs_field_int (map, "fseq", false, 1, INT64_MAX / 2, &heartbeat->fseq, why) < 0)
         return -1;
     return 0;
 }
@@ -460,6 +263,14 @@ hs_update_encode (const hs_update_t *update, hs_pack_t *pack)
     if (update->note) {
         hs_map_key (&map, "note");
         hs_pack_strn (pack, update->note, update->note_size);
+    }
+    if (update->workers > 0)
+        hs_map_int (&map, "workers", update->workers);
+    if (update->amount > 0)
+        hs_map_int (&map, "amount", update->amount);
+    if (update->flags) {
+        hs_map_key (&map, "flags");
+        hs_pack_flags (pack, update->flags);
     }
     hs_map_end (&map);
     return 0;
@@ -563,8 +374,8 @@ hs_inbound_test (bool verbose)
     msgpack_unpacked_destroy (&unpacked);
 
     //  UTF-8: an overlong encoding is refused.
-    assert (!s_utf8_valid ((const uint8_t *) "\xc0\xaf", 2));
-    assert (s_utf8_valid ((const uint8_t *) "曹杨", strlen ("曹杨")));
+    assert (!hs_field_utf8 ((const uint8_t *) "\xc0\xaf", 2));
+    assert (hs_field_utf8 ((const uint8_t *) "曹杨", strlen ("曹杨")));
 
     hs_pack_destroy (&pack);
     assert (pack == NULL);

@@ -42,6 +42,9 @@ typedef struct {
     int status;
     const char *note;                       //  NULL when absent; borrowed
     size_t note_size;
+    int64_t workers;                        //  a new head count, 0 when absent
+    int64_t amount;                         //  a new amount, -1 when absent
+    uint32_t flags;                         //  flags it adds
     int64_t fseq;                           //  the feeder's own sequence number, 0 if absent
 } hs_update_t;
 

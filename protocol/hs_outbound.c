@@ -52,7 +52,33 @@ hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack)
         hs_map_str (&map, "previous_level", hs_level_name (alert->previous_level));
     if (alert->report_source) {
         hs_map_str (&map, "source", alert->report_source);
-        hs_map_str (&map, alert->from_update? "update": "report", alert->report_id);
+        hs_map_str (&map, alert->act? "act": alert->from_update? "update": "report",
+                    alert->report_id);
+    }
+    const hs_alert_more_t *more = alert->more;
+    if (more) {
+        if (more->unit)
+            hs_map_str (&map, "unit", more->unit);
+        if (more->clock)
+            hs_map_str (&map, "clock", more->clock);
+        if (more->rung)
+            hs_map_str (&map, "rung", more->rung);
+        if (more->count > 0)
+            hs_map_int (&map, "count", more->count);
+        if (more->due > 0)
+            hs_map_int (&map, "due", more->due);
+        if (more->clock)
+            hs_map_int (&map, "late_ms", more->late_ms);
+        if (more->note && more->note_size) {
+            hs_map_key (&map, "note");
+            hs_pack_strn (pack, more->note, more->note_size);
+        }
+        if (more->into)
+            hs_map_str (&map, "into", more->into);
+        if (more->satisfied >= 0) {
+            hs_map_key (&map, "satisfied");
+            hs_pack_bool (pack, more->satisfied == 1);
+        }
     }
     hs_map_end (&map);
     return 0;
@@ -136,6 +162,10 @@ hs_warning_encode (const hs_warning_t *warning, hs_pack_t *pack)
     if (warning->streets) {
         hs_map_key (&map, "streets");
         hs_pack_strv (pack, warning->streets);
+    }
+    if (warning->suggested) {
+        hs_map_key (&map, "suggested");
+        hs_pack_bool (pack, true);
     }
     hs_map_key (&map, "units");
     hs_pack_strv (pack, warning->units);
@@ -224,6 +254,22 @@ hs_brief_encode (const hs_brief_t *brief, hs_pack_t *pack)
     hs_map_int (&map, "meetings_requested", brief->meetings_requested);
     hs_map_int (&map, "meetings_held", brief->meetings_held);
     hs_map_int (&map, "warnings", brief->warnings);
+    hs_map_int (&map, "closed", brief->closed);
+    hs_map_int (&map, "reopened", brief->reopened);
+    hs_map_key (&map, "supervision");
+    hs_pack_array (pack, brief->supervision_count);
+    for (size_t index = 0; index < brief->supervision_count; index++) {
+        const hs_brief_notices_t *notices = &brief->supervision [index];
+        hs_map_t unit;
+        hs_map_begin (&unit, pack);
+        hs_map_str (&unit, "unit", notices->unit);
+        hs_map_int (&unit, "remind", notices->remind);
+        hs_map_int (&unit, "supervise", notices->supervise);
+        hs_map_int (&unit, "circulate", notices->circulate);
+        hs_map_end (&unit);
+    }
+    hs_map_key (&map, "named");
+    hs_pack_strv (pack, brief->named);
     hs_map_int (&map, "at", brief->at);
     hs_map_end (&map);
     return 0;
@@ -378,9 +424,12 @@ hs_outbound_test (bool verbose)
 
     //  A briefing goes up whole as brief.<unit>.
     hs_tally_t streets [] = { { "street.caoyang", 2 } };
+    hs_brief_notices_t chased [] = { { "street.caoyang", 3, 1, 1 }, { "hrss", 1, 0, 0 } };
+    const char *named [] = { "street.caoyang", NULL };
     hs_brief_t brief = {
         .seq = 10, .period = "weekly", .district = "putuo", .to = "city", .since = 1, .until = 2,
-        .new_total = 2, .new_by_street = streets, .street_count = 1, .at = 2
+        .new_total = 2, .new_by_street = streets, .street_count = 1, .supervision = chased,
+        .supervision_count = 2, .named = named, .at = 2
     };
     hs_pack_reset (body);
     hs_brief_encode (&brief, body);
@@ -393,6 +442,13 @@ hs_outbound_test (bool verbose)
     const msgpack_object *inner = hs_proto_get (&unpacked.data, "brief");
     assert (hs_proto_int (hs_proto_get (hs_proto_get (inner, "new"), "by_street"),
                           "street.caoyang", 0) == 2);
+    const msgpack_object *supervision = hs_proto_get (inner, "supervision");
+    assert (supervision && supervision->type == MSGPACK_OBJECT_ARRAY
+         && supervision->via.array.size == 2);
+    assert (hs_proto_int (&supervision->via.array.ptr [0], "remind", 0) == 3
+         && hs_proto_int (&supervision->via.array.ptr [0], "circulate", 0) == 1);
+    const msgpack_object *names = hs_proto_get (inner, "named");
+    assert (names && names->type == MSGPACK_OBJECT_ARRAY && names->via.array.size == 1);
     msgpack_unpacked_destroy (&unpacked);
 
     //  An alert does not go up.

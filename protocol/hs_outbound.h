@@ -12,10 +12,27 @@
 
 #include "hs_pack.h"
 
+//  What an alert about handling adds: the unit concerned, a supervision
+//  notice's clock and rung, a person's reason, a merge's target, a
+//  follow-up's answer. Absent fields: NULL, 0 or -1.
+typedef struct {
+    const char *unit;           //  the unit chased, that returned, that leads
+    const char *clock;          //  supervision: sign|progress|resolve
+    const char *rung;           //  supervision: remind|supervise|circulate
+    int count;                  //  supervision: the nth notice of that clock (0: absent)
+    int64_t due;                //  supervision: when the clock was due
+    int64_t late_ms;            //  supervision: how late
+    const char *note;           //  a person's reason or note, not NUL-terminated
+    size_t note_size;
+    const char *into;           //  merged: the case it went into
+    int satisfied;              //  follow-up: 1, 0; -1 absent
+} hs_alert_more_t;
+
 //  What an outbound alert says. Arrays are NULL-terminated and borrowed.
 typedef struct {
     uint64_t seq;
-    const char *kind;           //  new|escalated|overdue|warning|resolved
+    const char *kind;           //  new|escalated|resolved|closed|reopened|sent_back|returned|
+                                //  failed|regraded|merged|unmuted|supervision|warning
     const char *case_id;
     int level;
     int previous_level;         //  -1 unless kind is "escalated"
@@ -30,6 +47,8 @@ typedef struct {
     const char *report_source;  //  the unit whose message caused it
     const char *report_id;      //  that message's id
     bool from_update;           //  it was an update, not a report
+    const char *act;            //  ... or an act (act.<unit>): its kind
+    const hs_alert_more_t *more;    //  NULL: nothing more
     int64_t at;
 } hs_alert_t;
 
@@ -88,9 +107,10 @@ typedef struct {
     const char *credit_code;
     const char *street;
     int category;
-    int64_t count;              //  reports (or streets) in the window
+    int64_t count;              //  cases (or streets) in the window
     int64_t window_ms;
     const char *const *streets; //  prompt: the streets it came from
+    bool suggested;             //  prompt: a suggestion to the office, who issues the prompt
     const char *const *units;   //  to whom
     const char *const *reasons;
     int64_t at;
@@ -112,6 +132,13 @@ int hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack);
 
 
 
+//  One chased unit's supervision notices (督促检查) in a briefing's
+//  period, by rung: 催办, 督办, 通报.
+typedef struct {
+    const char *unit;
+    int64_t remind, supervise, circulate;
+} hs_brief_notices_t;
+
 //  A briefing (`brief.<period>`, and the weekly one upward as
 //  `escalate.<to>`). Lists are borrowed.
 typedef struct {
@@ -131,6 +158,10 @@ typedef struct {
     int64_t open_by_level [HS_LEVEL_COUNT];
     int64_t overdue;            //  open and overdue now
     int64_t overdue_alerts, escalated, resolved, meetings_requested, meetings_held, warnings;
+    int64_t closed, reopened;   //  alerts of those kinds in the period
+    const hs_brief_notices_t *supervision;  //  per chased unit, most notices first
+    size_t supervision_count;
+    const char *const *named;   //  units that got a `circulate` (通报); NULL-terminated, or NULL
     int64_t at;
 } hs_brief_t;
 

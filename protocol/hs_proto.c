@@ -34,7 +34,7 @@ static const char *s_flag_names [] = {
     "litigation", "repeat", "cross_district", "epidemic"
 };
 static const char *s_status_names [] = {
-    "accepted", "mediating", "resolved", "closed", "failed"
+    "accepted", "mediating", "resolved", "closed", "failed", "signed", "returned"
 };
 
 #define COUNT_OF(a) ((int) (sizeof (a) / sizeof ((a) [0])))

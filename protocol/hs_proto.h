@@ -85,6 +85,8 @@ typedef enum {
     HS_STATUS_RESOLVED,
     HS_STATUS_CLOSED,
     HS_STATUS_FAILED,
+    HS_STATUS_SIGNED,           //  签收: a routed unit takes the case on
+    HS_STATUS_RETURNED,         //  退单: a routed unit says it is not its own
     HS_STATUS_COUNT
 } hs_status_t;
 

@@ -12,6 +12,7 @@
 #include "hs_proto.h"
 #include "hs_pack.h"
 #include "hs_inbound.h"
+#include "hs_act.h"
 #include "hs_outbound.h"
 #include "hs_event.h"
 #include "hs_case.h"

@@ -38,6 +38,8 @@ hs_feed_state_encode (const hs_feed_state_t *state, hs_pack_t *pack)
     hs_map_int (&map, "heard", state->heard);
     hs_map_key (&map, "silent");
     hs_pack_bool (pack, state->silent);
+    hs_map_key (&map, "beats");
+    hs_pack_bool (pack, state->beats);
     hs_map_end (&map);
     return 0;
 }
@@ -53,6 +55,7 @@ hs_feed_state_decode (const void *data, size_t size, hs_feed_state_t *state)
         state->fseq = hs_proto_int (&unpacked.data, "fseq", 0);
         state->heard = hs_proto_int (&unpacked.data, "heard", 0);
         state->silent = hs_proto_bool (&unpacked.data, "silent");
+        state->beats = hs_proto_bool (&unpacked.data, "beats");
     }
     msgpack_unpacked_destroy (&unpacked);
     return rc;
@@ -90,11 +93,22 @@ hs_record_test (bool verbose)
     if (verbose)
         printf (" * hs_record: ");
     hs_pack_t *pack = hs_pack_new ();
-    hs_feed_state_t state = { 41, 1780000000000LL, true }, copy;
+    hs_feed_state_t state = { 41, 1780000000000LL, true, true }, copy;
     hs_feed_state_encode (&state, pack);
     assert (hs_feed_state_decode (hs_pack_data (pack), hs_pack_size (pack), &copy) == 0);
-    assert (copy.fseq == 41 && copy.heard == state.heard && copy.silent);
+    assert (copy.fseq == 41 && copy.heard == state.heard && copy.silent && copy.beats);
     assert (hs_feed_state_decode (hs_pack_data (pack), 2, &copy) == -1);
+    //  A record from 0.4, without `beats`: a feeder that never opted in.
+    hs_pack_reset (pack);
+    hs_map_t old;
+    hs_map_begin (&old, pack);
+    hs_map_int (&old, "fseq", 3);
+    hs_map_int (&old, "heard", 5);
+    hs_map_key (&old, "silent");
+    hs_pack_bool (pack, false);
+    hs_map_end (&old);
+    assert (hs_feed_state_decode (hs_pack_data (pack), hs_pack_size (pack), &copy) == 0);
+    assert (copy.fseq == 3 && !copy.beats);
 
     hs_pack_reset (pack);
     hs_bytes_t kept [] = { { "report.x", 8 }, { "\xc1", 1 } };

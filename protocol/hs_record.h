@@ -3,7 +3,8 @@
 
     A dead letter (a rejected message kept for inspection: why, and the
     first bytes of each frame), a feeder's state (its last fseq, when it
-    was last heard and whether it is silent), and the body of the event
+    was last heard, whether it is silent, and whether it sends
+    heartbeats: `beats`, false in a record from before 0.5), and the body of the event
     that marks a change of rules.
     =========================================================================
 */
@@ -24,6 +25,7 @@ typedef struct {
     int64_t fseq;               //  the last fseq it sent
     int64_t heard;              //  when it was last heard, daemon clock
     bool silent;                //  reported silent, not heard since
+    bool beats;                 //  it has sent a heartbeat: its silence is watched
 } hs_feed_state_t;
 
 int hs_feed_state_encode (const hs_feed_state_t *state, hs_pack_t *pack);

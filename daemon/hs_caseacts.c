@@ -1,0 +1,403 @@
+/*  =========================================================================
+    hs_caseacts - what people of the mechanism decide on a case
+
+    Every check comes before anything is stored, so that a refused act
+    leaves no trace but its dead letter. A merge joins the absorbed case's
+    history to the target's (up to HS_CASEACTS_HISTORY entries); a split
+    reads the case's stored reports again to fold its facts without the
+    one split off.
+    =========================================================================
+*/
+
+#include "hs_caseacts.h"
+#include "hs_cases.h"
+#include "hs_intake.h"
+#include "hs_ledger.h"
+#include "hs_log.h"
+
+//  A refusal: `why` says it (hs_why), the caller returns 1.
+static int s_refuse_rc (int rc) { (void) rc; return 1; }
+#define s_refuse(...) s_refuse_rc (hs_why (__VA_ARGS__))
+
+#define HS_CASEACTS_HISTORY 10000       //  history entries a merge copies
+
+struct _hs_caseacts_t {
+    hs_casework_t *casework;    //  borrowed
+    hs_stats_t *stats;          //  borrowed
+    hs_notices_t *notices;      //  borrowed
+    hs_config_t *config;        //  borrowed
+    hs_case_t *split;           //  a case split off, in hand
+};
+
+hs_caseacts_t *
+hs_caseacts_new (hs_casework_t *casework, hs_stats_t *stats, hs_notices_t *notices,
+                 hs_config_t *config)
+{
+    hs_caseacts_t *self = (hs_caseacts_t *) zmalloc (sizeof (hs_caseacts_t));
+    self->casework = casework;
+    self->stats = stats;
+    self->notices = notices;
+    self->config = config;
+    self->split = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    return self;
+}
+
+void
+hs_caseacts_destroy (hs_caseacts_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        free ((*self_p)->split);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+void hs_caseacts_set_config (hs_caseacts_t *self, hs_config_t *config) { self->config = config; }
+
+//  The authority each act needs.
+static const hs_act_t s_authority [HS_CASE_ACT_COUNT] = {
+    [HS_CASE_ACT_CLOSE] = HS_ACT_CLOSE, [HS_CASE_ACT_REJECT_CLOSURE] = HS_ACT_REJECT_CLOSURE,
+    [HS_CASE_ACT_FOLLOWUP] = HS_ACT_FOLLOWUP, [HS_CASE_ACT_REGRADE] = HS_ACT_REGRADE,
+    [HS_CASE_ACT_MERGE] = HS_ACT_MERGE, [HS_CASE_ACT_SPLIT] = HS_ACT_SPLIT,
+    [HS_CASE_ACT_MUTE] = HS_ACT_MUTE, [HS_CASE_ACT_UNMUTE] = HS_ACT_MUTE,
+    [HS_CASE_ACT_REROUTE] = HS_ACT_REROUTE, [HS_CASE_ACT_INSIST] = HS_ACT_REROUTE
+};
+
+static hs_store_t *
+s_store (hs_caseacts_t *self)
+{
+    return hs_txn_store (hs_casework_txn (self->casework));
+}
+
+//  The checks of each act on `kase` (and `other`, a merge's target, or a
+//  split's report read into `report`). Returns 0 or 1 with `why`.
+static int
+s_check (hs_caseacts_t *self, const hs_case_act_t *act, hs_case_t *kase, hs_case_t *other,
+         hs_why_t *why)
+{
+    int64_t now = hs_txn_now (hs_casework_txn (self->casework));
+    if (kase->stage == HS_STAGE_MERGED)
+        return s_refuse (why, "case_closed", "case '%s' was merged into '%s'", kase->id,
+                       kase->merged_into);
+    bool closed = kase->stage == HS_STAGE_CLOSED;
+    switch (act->act) {
+        case HS_CASE_ACT_CLOSE:
+        case HS_CASE_ACT_REJECT_CLOSURE:
+            if (kase->stage != HS_STAGE_RESOLVED)
+                return s_refuse (why, "bad_state", "case '%s' is %s, not resolved by its lead",
+                               kase->id, hs_stage_name (kase->stage));
+            return 0;
+        case HS_CASE_ACT_FOLLOWUP:
+            if (!closed)
+                return s_refuse (why, "bad_state", "case '%s' is not closed: a follow-up (回访) "
+                               "comes after closure", kase->id);
+            return 0;
+        case HS_CASE_ACT_REGRADE:
+            if (act->level == kase->level)
+                return s_refuse (why, "bad_value", "case '%s' is %s already", kase->id,
+                               hs_level_name (kase->level));
+            break;
+        case HS_CASE_ACT_MERGE: {
+            if (streq (act->into, kase->id))
+                return s_refuse (why, "bad_value", "a case cannot be merged into itself");
+            int rc = hs_casework_load (self->casework, act->into, other);
+            if (rc < 0)
+                return -1;
+            if (rc == 1)
+                return s_refuse (why, "unknown_case", "no case '%s'", act->into);
+            if (other->closed || kase->closed)
+                return s_refuse (why, "bad_state", "both cases must be open to merge");
+            return 0;
+        }
+        case HS_CASE_ACT_SPLIT: {
+            hs_event_read_t event;
+            int rc = hs_ledger_event (s_store (self), (uint64_t) act->report, &event);
+            if (rc < 0)
+                return -1;
+            if (rc == 1 || !streq (event.type, "report") || (uint64_t) act->report == kase->first_seq)
+                return s_refuse (why, "bad_value", "seq %lld is not a later report of case '%s'",
+                               (long long) act->report, kase->id);
+            char key [HS_ID_MAX + 16];
+            size_t size = strlen (kase->id) + 1;
+            memcpy (key, kase->id, size);
+            hs_store_be64_put ((uint8_t *) key + size, (uint64_t) act->report);
+            const void *data;
+            size_t length;
+            rc = hs_store_get (s_store (self), HS_TABLE_HISTORY, key, size + 8, &data, &length);
+            if (rc < 0)
+                return -1;
+            if (rc == 1)
+                return s_refuse (why, "bad_value", "report %lld is not in case '%s'",
+                               (long long) act->report, kase->id);
+            break;
+        }
+        case HS_CASE_ACT_MUTE:
+            if (act->until <= now || act->until > now + hs_rules_policy (self->config->rules)->mute_max_ms)
+                return s_refuse (why, "bad_value", "'until' must be after now and within "
+                               "supervision/mute_max");
+            break;
+        case HS_CASE_ACT_UNMUTE:
+            if (!kase->muted_until)
+                return s_refuse (why, "bad_state", "case '%s' is not muted", kase->id);
+            break;
+        default:
+            break;
+    }
+    if (closed)
+        return s_refuse (why, "case_closed", "case '%s' is closed", kase->id);
+    return 0;
+}
+
+//  Copy the absorbed case's history into the target's.
+typedef struct {
+    hs_store_t *store;
+    const char *into;
+    size_t count;
+} s_copy_t;
+
+static int
+s_copy_visit (uint64_t seq, const char *type, void *arg)
+{
+    s_copy_t *copy = (s_copy_t *) arg;
+    if (copy->count++ >= HS_CASEACTS_HISTORY)
+        return 1;
+    return hs_ledger_history_add (copy->store, copy->into, seq, type);
+}
+
+static int
+s_merge (hs_caseacts_t *self, hs_msg_t *msg, hs_case_t *kase, hs_case_t *into)
+{
+    const hs_case_act_t *act = &msg->as.act;
+    s_copy_t copy = { s_store (self), into->id, 0 };
+    if (hs_ledger_history_walk (copy.store, kase->id, s_copy_visit, &copy) < 0)
+        return -1;
+    hs_case_absorb (into, kase);
+    for (size_t index = 0; index < kase->handler_count; index++) {
+        const hs_handler_t *handler = &kase->handlers [index];
+        if (hs_handler_active (handler) && !hs_case_handler (into, handler->unit)
+        &&  into->handler_count < HS_CASE_MAX_HANDLERS) {
+            into->handlers [into->handler_count] = *handler;
+            into->handlers [into->handler_count++].lead = false;
+        }
+    }
+    kase->closed = true;
+    kase->stage = HS_STAGE_MERGED;
+    hs_strcpy (kase->merged_into, sizeof (kase->merged_into), into->id);
+    hs_handling_stop (kase);
+    const char *reasons [] = { "case.merged", NULL };
+    hs_alert_more_t more = { .into = into->id, .note = act->reason, .note_size = act->reason_size,
+                             .satisfied = -1 };
+    if (hs_notices_alert_more (self->notices, kase, "merged", -1, act->source, act->id, false,
+                               "merge", NULL, reasons, &more)
+    ||  hs_casework_reclassify (self->casework, into, act->source, act->id, false, "merge")
+    ||  hs_casework_save (self->casework, into))
+        return -1;
+    return 0;
+}
+
+//  Fold the case's facts again from its reports, leaving one out.
+typedef struct {
+    hs_caseacts_t *self;
+    hs_case_t *kase;
+    uint64_t skip;
+    int rc;
+} s_fold_t;
+
+static int
+s_fold_visit (uint64_t seq, const char *type, void *arg)
+{
+    s_fold_t *fold = (s_fold_t *) arg;
+    hs_event_read_t event;
+    if (!streq (type, "report") || seq == fold->skip
+    ||  hs_ledger_event (s_store (fold->self), seq, &event))
+        return 0;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    hs_report_t report;
+    const hs_unit_t *street;
+    hs_why_t why;
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
+    if (hs_proto_unpack_map (event.body, event.body_size, &limits, &unpacked, &why) == 0
+    &&  hs_report_decode (&unpacked.data, &limits, INT64_MAX / 4, &report, &why) == 0
+    &&  hs_intake_street (fold->self->config->units, &report, &street, &why) == 0)
+        hs_case_merge (fold->kase, seq, &report);
+    msgpack_unpacked_destroy (&unpacked);
+    return 0;
+}
+
+static int
+s_split (hs_caseacts_t *self, hs_msg_t *msg, hs_case_t *kase)
+{
+    const hs_case_act_t *act = &msg->as.act;
+    hs_store_t *store = s_store (self);
+    hs_event_read_t event;
+    if (hs_ledger_event (store, (uint64_t) act->report, &event))
+        return -1;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    hs_report_t report;
+    const hs_unit_t *street;
+    hs_why_t why;
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
+    int rc = hs_proto_unpack_map (event.body, event.body_size, &limits, &unpacked, &why)
+          || hs_report_decode (&unpacked.data, &limits, INT64_MAX / 4, &report, &why)
+          || hs_intake_street (self->config->units, &report, &street, &why)? -1: 0;
+    hs_case_t *split = self->split;
+    if (rc == 0) {
+        char case_id [HS_ID_MAX + 1];
+        snprintf (case_id, sizeof (case_id), "%s-%llu", self->config->district,
+                  (unsigned long long) msg->seq);
+        hs_case_open (split, case_id, (uint64_t) act->report, &report, street->code);
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    if (rc)
+        return -1;
+    //  The old case: its facts from its other reports; its level stays
+    //  (a person regrades it if it should fall).
+    uint32_t repeat = kase->flags & (1u << HS_FLAG_REPEAT);
+    uint64_t last_seq = kase->last_seq;
+    kase->workers = 0;
+    kase->amount = -1;
+    kase->flags = repeat;
+    kase->source_count = 0;
+    kase->reports = 0;
+    s_fold_t fold = { self, kase, (uint64_t) act->report, 0 };
+    if (hs_ledger_history_walk (store, kase->id, s_fold_visit, &fold) < 0)
+        return -1;
+    kase->last_seq = last_seq;
+    if (hs_casework_reclassify (self->casework, kase, act->source, act->id, false, "split"))
+        return -1;
+    //  The new one: a dispute of its own.
+    hs_casework_classify (self->casework, split, -1);
+    hs_case_add_reason (split, "case.split");
+    hs_stats_count (self->stats, HS_STAT_CASES_OPENED, 1);
+    if (hs_ledger_history_add (store, split->id, (uint64_t) act->report, "report")
+    ||  hs_ledger_history_add (store, split->id, msg->seq, "act"))
+        return -1;
+    if (hs_casework_moved (self->casework, split, -1, "new", act->source, act->id, false, "split",
+                           act->reason, act->reason_size)
+    ||  hs_casework_began (self->casework, split, act->source, act->id, false, "split")
+    ||  hs_casework_save (self->casework, split))
+        return -1;
+    return 0;
+}
+
+int
+hs_caseacts_act (void *arg, hs_msg_t *msg)
+{
+    hs_caseacts_t *self = (hs_caseacts_t *) arg;
+    const hs_case_act_t *act = &msg->as.act;
+    hs_casework_t *casework = self->casework;
+    hs_case_t *kase = hs_casework_case (casework, 0);
+    hs_case_t *other = hs_casework_case (casework, 1);
+    int rc = hs_casework_load (casework, act->case_id, kase);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        return s_refuse (&msg->why, "unknown_case", "no case '%s'", act->case_id);
+    //  Who may: the authority table, on this case.
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    const hs_handler_t *handler = hs_case_handler (kase, act->source);
+    bool routed = handler && hs_handler_active (handler);
+    if (!hs_policy_may_on (policy, s_authority [act->act], act->source, routed,
+                           streq (act->source, kase->street))) {
+        char who [160];
+        hs_policy_who (policy, s_authority [act->act], who, sizeof (who));
+        return s_refuse (&msg->why, "not_authorized", "only %s may %s a case, not '%s'", who,
+                       hs_case_act_name (act->act), act->source);
+    }
+    rc = s_check (self, act, kase, other, &msg->why);
+    if (rc)
+        return rc;
+    hs_txn_t *txn = hs_casework_txn (casework);
+    hs_handling_t *handling = hs_casework_handling (casework);
+    if (act->act == HS_CASE_ACT_REROUTE || act->act == HS_CASE_ACT_INSIST) {
+        //  Checked on a copy: nothing may change before the act is stored.
+        hs_case_t *trial = self->split;
+        *trial = *kase;
+        rc = act->act == HS_CASE_ACT_REROUTE? hs_handling_reroute (handling, trial, act, &msg->why):
+                                              hs_handling_insist (handling, trial, act->unit, &msg->why);
+        if (rc)
+            return rc;
+    }
+    uint64_t seq = hs_txn_next_seq (txn);
+    hs_event_t event = {
+        .seq = seq, .type = "act", .topic = msg->topic, .case_id = kase->id,
+        .body = msg->body, .body_size = msg->body_size, .level = -1
+    };
+    if (hs_txn_record (txn, &event))
+        return -1;
+    msg->seq = seq;
+    kase->last_seq = seq;
+    hs_stats_count (self->stats, HS_STAT_ACTS, 1);
+    const char *name = hs_case_act_name (act->act);
+    hs_alert_more_t more = { .note = act->reason? act->reason: act->note,
+                             .note_size = act->reason? act->reason_size: act->note_size,
+                             .satisfied = -1 };
+    char reason [32];
+    hs_strjoin (reason, sizeof (reason), "act.", name, NULL);
+    const char *reasons [] = { reason, NULL };
+    int previous = kase->level;
+    rc = 0;
+    switch (act->act) {
+        case HS_CASE_ACT_CLOSE:
+            rc = hs_casework_close (casework, kase, act->source, act->id, false, name,
+                                    more.note, more.note_size);
+            break;
+        case HS_CASE_ACT_REJECT_CLOSURE: {
+            kase->stage = HS_STAGE_OPEN;
+            for (size_t index = 0; index < kase->handler_count; index++)
+                if (kase->handlers [index].lead && kase->handlers [index].state == HS_HANDLER_DONE)
+                    kase->handlers [index].state = HS_HANDLER_SIGNED;
+            hs_handling_restart (handling, kase);
+            more.unit = *kase->lead? kase->lead: NULL;
+            rc = hs_notices_alert_more (self->notices, kase, "sent_back", -1, act->source, act->id,
+                                        false, name, NULL, reasons, &more);
+            break;
+        }
+        case HS_CASE_ACT_FOLLOWUP:
+            kase->followup = act->satisfied;
+            more.satisfied = act->satisfied;
+            if (act->satisfied)
+                break;
+            //  Not satisfied: the case opens again, its clocks with it.
+            for (size_t index = 0; index < kase->handler_count; index++)
+                if (kase->handlers [index].lead && kase->handlers [index].state == HS_HANDLER_DONE)
+                    kase->handlers [index].state = HS_HANDLER_SIGNED;
+            rc = hs_casework_reopen (casework, kase, act->source, act->id, false, name,
+                                     more.note, more.note_size);
+            break;
+        case HS_CASE_ACT_REGRADE:
+            kase->level = act->level;
+            hs_case_add_reason (kase, "act.regrade");
+            hs_casework_classify (casework, kase, previous);
+            rc = hs_casework_moved (casework, kase, previous, "regraded", act->source, act->id,
+                                    false, name, more.note, more.note_size);
+            break;
+        case HS_CASE_ACT_MERGE:
+            rc = s_merge (self, msg, kase, other);
+            break;
+        case HS_CASE_ACT_SPLIT:
+            rc = s_split (self, msg, kase);
+            break;
+        case HS_CASE_ACT_MUTE:
+        case HS_CASE_ACT_UNMUTE:
+            //  Unmuted by a person: the end comes now, through the timer,
+            //  which says so and sends what is due.
+            kase->muted_until = act->act == HS_CASE_ACT_MUTE? act->until: hs_txn_now (txn);
+            break;
+        case HS_CASE_ACT_REROUTE:
+        case HS_CASE_ACT_INSIST:
+            *kase = *self->split;
+            kase->last_seq = seq;
+            break;
+        default:
+            break;
+    }
+    if (rc == 0)
+        rc = hs_casework_save (casework, kase);
+    return rc? -1: 0;
+}

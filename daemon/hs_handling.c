@@ -1,0 +1,637 @@
+/*  =========================================================================
+    hs_handling - each routed unit's handling of a case, and supervision
+
+    A clock's rungs fall at 1x, 2x and 3x its due time after its start
+    (working days from 24 h up, hs_calendar); `next` is when its next
+    notice is due: the next rung, or the rung reached again after
+    `repeat`. A notice that comes due while the daemon is down is sent
+    once when it starts, at the highest rung reached by then.
+    =========================================================================
+*/
+
+#include "hs_handling.h"
+#include "hs_units.h"
+#include "hs_log.h"
+
+//  A refusal: `why` says it (hs_why), the caller returns 1.
+static int s_refuse_rc (int rc) { (void) rc; return 1; }
+#define s_refuse(...) s_refuse_rc (hs_why (__VA_ARGS__))
+#include "hs_cases.h"
+
+struct _hs_handling_t {
+    hs_txn_t *txn;              //  borrowed
+    hs_stats_t *stats;          //  borrowed
+    hs_notices_t *notices;      //  borrowed
+    hs_timers_t *timers;        //  borrowed
+    hs_config_t *config;        //  borrowed
+};
+
+hs_handling_t *
+hs_handling_new (hs_txn_t *txn, hs_stats_t *stats, hs_notices_t *notices, hs_timers_t *timers,
+                 hs_config_t *config)
+{
+    hs_handling_t *self = (hs_handling_t *) zmalloc (sizeof (hs_handling_t));
+    self->txn = txn;
+    self->stats = stats;
+    self->notices = notices;
+    self->timers = timers;
+    self->config = config;
+    return self;
+}
+
+void
+hs_handling_destroy (hs_handling_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+void hs_handling_set_config (hs_handling_t *self, hs_config_t *config) { self->config = config; }
+
+static const hs_policy_t *
+s_policy (hs_handling_t *self)
+{
+    return hs_rules_policy (self->config->rules);
+}
+
+//  The time `times` due periods after `start`, at the case's level.
+static int64_t
+s_rung_at (hs_handling_t *self, const hs_case_t *kase, int clock, int64_t start, int times)
+{
+    int level = kase->level < 0? HS_LEVEL_GENERAL: kase->level;
+    return hs_calendar_due (self->config->calendar, start,
+                            times * s_policy (self)->clock_ms [clock][level]);
+}
+
+static void
+s_clock_start (hs_handling_t *self, const hs_case_t *kase, hs_handler_t *handler, int clock,
+               int64_t start)
+{
+    hs_duty_clock_t *duty = &handler->clocks [clock];
+    duty->start = start;
+    duty->due = s_rung_at (self, kase, clock, start, 1);
+    duty->next = duty->due;
+    duty->rung = HS_RUNG_NONE;
+    duty->notices = 0;
+}
+
+static void
+s_clock_stop (hs_handler_t *handler, int clock)
+{
+    handler->clocks [clock].next = 0;
+}
+
+//  A handler's clocks as its state and role say, from `now`.
+static void
+s_start_all (hs_handling_t *self, const hs_case_t *kase, hs_handler_t *handler, int64_t now)
+{
+    for (int clock = 0; clock < HS_CLOCK_COUNT; clock++)
+        s_clock_stop (handler, clock);
+    if (!hs_handler_active (handler) || handler->state == HS_HANDLER_DONE)
+        return;
+    if (handler->state == HS_HANDLER_ROUTED)
+        s_clock_start (self, kase, handler, HS_CLOCK_SIGN, now);
+    if (handler->lead)
+        s_clock_start (self, kase, handler, HS_CLOCK_PROGRESS, now);
+    s_clock_start (self, kase, handler, HS_CLOCK_RESOLVE, now);
+}
+
+//  Some running clock past its first due time?
+static void
+s_overdue (hs_case_t *kase)
+{
+    bool overdue = false;
+    for (size_t index = 0; index < kase->handler_count; index++)
+        for (int clock = 0; clock < HS_CLOCK_COUNT; clock++)
+            overdue |= kase->handlers [index].clocks [clock].next
+                    && kase->handlers [index].clocks [clock].rung > HS_RUNG_NONE;
+    kase->overdue_sent = overdue;
+}
+
+static void
+s_set_lead (hs_handling_t *self, hs_case_t *kase, const char *lead)
+{
+    int64_t now = hs_txn_now (self->txn);
+    hs_strcpy (kase->lead, sizeof (kase->lead), lead? lead: "");
+    for (size_t index = 0; index < kase->handler_count; index++) {
+        hs_handler_t *handler = &kase->handlers [index];
+        bool was = handler->lead;
+        handler->lead = lead && streq (handler->unit, lead);
+        if (was && !handler->lead)
+            s_clock_stop (handler, HS_CLOCK_PROGRESS);
+        else
+        if (!was && handler->lead && hs_handler_active (handler)
+        &&  handler->state != HS_HANDLER_DONE && kase->stage == HS_STAGE_OPEN)
+            s_clock_start (self, kase, handler, HS_CLOCK_PROGRESS, now);
+    }
+}
+
+//  Add `unit` as a handler (routed now), if it is an agency or a street
+//  and not on the case yet; a removed one comes back. Returns the handler
+//  or NULL.
+static hs_handler_t *
+s_add (hs_handling_t *self, hs_case_t *kase, const char *unit)
+{
+    const hs_unit_t *known = hs_units_find (self->config->units, unit);
+    if (!known || known->kind == HS_UNIT_ROLE)
+        return NULL;
+    hs_handler_t *handler = hs_case_handler (kase, unit);
+    if (handler && handler->state != HS_HANDLER_REMOVED)
+        return handler;
+    if (!handler) {
+        if (kase->handler_count >= HS_CASE_MAX_HANDLERS)
+            return NULL;
+        handler = &kase->handlers [kase->handler_count++];
+    }
+    memset (handler, 0, sizeof (*handler));
+    hs_strcpy (handler->unit, sizeof (handler->unit), unit);
+    handler->state = HS_HANDLER_ROUTED;
+    handler->routed = hs_txn_now (self->txn);
+    handler->lead = streq (kase->lead, unit);
+    if (kase->stage == HS_STAGE_OPEN)
+        s_start_all (self, kase, handler, handler->routed);
+    return handler;
+}
+
+void
+hs_handling_route (hs_handling_t *self, hs_case_t *kase, const char *const *routed,
+                   const char *lead, bool leveled)
+{
+    for (size_t index = 0; routed && routed [index]; index++)
+        s_add (self, kase, routed [index]);
+    if (leveled && lead && !streq (kase->lead, lead))
+        s_set_lead (self, kase, lead);
+    if (leveled && kase->stage == HS_STAGE_OPEN)
+        hs_handling_restart (self, kase);
+    s_overdue (kase);
+}
+
+void
+hs_handling_stop (hs_case_t *kase)
+{
+    for (size_t index = 0; index < kase->handler_count; index++)
+        for (int clock = 0; clock < HS_CLOCK_COUNT; clock++)
+            s_clock_stop (&kase->handlers [index], clock);
+    kase->overdue_sent = false;
+}
+
+void
+hs_handling_restart (hs_handling_t *self, hs_case_t *kase)
+{
+    int64_t now = hs_txn_now (self->txn);
+    for (size_t index = 0; index < kase->handler_count; index++)
+        s_start_all (self, kase, &kase->handlers [index], now);
+    s_overdue (kase);
+}
+
+//  Recipients of a supervision notice at `rung` about `unit`.
+static void
+s_recipients (hs_handling_t *self, const hs_case_t *kase, int rung, const char *unit,
+              const char **list, size_t max)
+{
+    const hs_policy_t *policy = s_policy (self);
+    hs_notice_t notices [2] = { HS_NOTICE_COUNT, HS_NOTICE_COUNT };
+    notices [0] = rung == HS_RUNG_REMIND? HS_NOTICE_REMIND:
+                  rung == HS_RUNG_SUPERVISE? HS_NOTICE_SUPERVISE: HS_NOTICE_CIRCULATE;
+    if (rung == HS_RUNG_SUPERVISE && kase->level >= HS_LEVEL_MAJOR)
+        notices [1] = HS_NOTICE_SUPERVISE_MAJOR;
+    size_t size = 0;
+    list [0] = NULL;
+    for (int which = 0; which < 2; which++) {
+        if (notices [which] == HS_NOTICE_COUNT)
+            continue;
+        const char *const *names = hs_policy_recipients (policy, notices [which]);
+        for (size_t index = 0; names [index] && size + 2 < max; index++)
+            if (!hs_zpl_words_have (list, names [index]))
+                list [size++] = names [index], list [size] = NULL;
+        if (policy->to_handler [notices [which]] && !hs_zpl_words_have (list, unit) && size + 2 < max)
+            list [size++] = unit, list [size] = NULL;
+    }
+}
+
+//  One handler's clock came due at `now`: its notice, and the next.
+static int
+s_notice (hs_handling_t *self, hs_case_t *kase, hs_handler_t *handler, int clock, int64_t now)
+{
+    hs_duty_clock_t *duty = &handler->clocks [clock];
+    int rung = HS_RUNG_REMIND;
+    while (rung < HS_RUNG_CIRCULATE && now >= s_rung_at (self, kase, clock, duty->start, rung + 1))
+        rung++;
+    if (rung < duty->rung)
+        rung = duty->rung;
+    duty->rung = rung;
+    duty->notices++;
+    int level = kase->level < 0? HS_LEVEL_GENERAL: kase->level;
+    int64_t again = hs_calendar_due (self->config->calendar, now, s_policy (self)->repeat_ms [level]);
+    duty->next = again;
+    if (rung < HS_RUNG_CIRCULATE) {
+        int64_t climb = s_rung_at (self, kase, clock, duty->start, rung + 1);
+        if (climb < duty->next)
+            duty->next = climb;
+    }
+    const char *units [HS_RULES_MAX_OUT + 1];
+    s_recipients (self, kase, rung, handler->unit, units, HS_RULES_MAX_OUT + 1);
+    char reason [32];
+    hs_strjoin (reason, sizeof (reason), "supervision.", hs_rung_name (rung), NULL);
+    const char *reasons [] = { reason, NULL };
+    hs_alert_more_t more = {
+        .unit = handler->unit, .clock = hs_clock_name (clock), .rung = hs_rung_name (rung),
+        .count = duty->notices, .due = duty->due, .late_ms = now - duty->due, .satisfied = -1
+    };
+    hs_stats_count (self->stats, HS_STAT_OVERDUE, 1);
+    return hs_notices_alert_more (self->notices, kase, "supervision", -1, NULL, NULL, false, NULL,
+                                  units, reasons, &more);
+}
+
+int
+hs_handling_timer (hs_handling_t *self, hs_case_t *kase, const hs_timer_t *timer)
+{
+    if (timer->due != kase->timer_at)
+        return 0;                       //  moved on since it was set
+    kase->timer_at = 0;
+    int64_t now = hs_txn_now (self->txn);
+    if (kase->muted_until) {
+        if (now < kase->muted_until)
+            return hs_handling_schedule (self, kase);
+        kase->muted_until = 0;
+        const char *reasons [] = { "mute.ended", NULL };
+        hs_alert_more_t more = { .satisfied = -1 };
+        if (hs_notices_alert_more (self->notices, kase, "unmuted", -1, NULL, NULL, false, NULL,
+                                   NULL, reasons, &more))
+            return -1;
+    }
+    if (kase->stage == HS_STAGE_OPEN)
+        for (size_t index = 0; index < kase->handler_count; index++)
+            for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
+                hs_handler_t *handler = &kase->handlers [index];
+                if (handler->clocks [clock].next && handler->clocks [clock].next <= now
+                &&  s_notice (self, kase, handler, clock, now))
+                    return -1;
+            }
+    s_overdue (kase);
+    return hs_handling_schedule (self, kase);
+}
+
+int
+hs_handling_schedule (hs_handling_t *self, hs_case_t *kase)
+{
+    int64_t first = 0;
+    if (kase->muted_until)
+        first = kase->muted_until;
+    else
+    if (kase->stage == HS_STAGE_OPEN)
+        for (size_t index = 0; index < kase->handler_count; index++)
+            for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
+                int64_t next = kase->handlers [index].clocks [clock].next;
+                if (next && (first == 0 || next < first))
+                    first = next;
+            }
+    if (first == kase->timer_at)
+        return 0;
+    kase->timer_at = first;
+    return first? hs_timers_add (self->timers, first, HS_TIMER_SUPERVISE, kase->id): 0;
+}
+
+//  The case's units with `notice`'s recipients added.
+static void
+s_case_units_and (hs_handling_t *self, hs_case_t *kase, hs_notice_t notice, const char **list,
+                  size_t max)
+{
+    hs_case_units (kase, list);
+    size_t size = kase->unit_count;
+    const char *const *names = hs_policy_recipients (s_policy (self), notice);
+    for (size_t index = 0; names [index] && size + 1 < max; index++)
+        if (!hs_zpl_words_have (list, names [index]))
+            list [size++] = names [index], list [size] = NULL;
+}
+
+static int
+s_alert (hs_handling_t *self, hs_case_t *kase, const char *kind, const hs_update_t *update,
+         const char *const *units, const char *unit)
+{
+    const char *reasons [4] = { NULL };
+    char reason [32];
+    hs_strjoin (reason, sizeof (reason), "update.", hs_status_name (update->status), NULL);
+    reasons [0] = reason;
+    hs_alert_more_t more = { .unit = unit, .note = update->note, .note_size = update->note_size,
+                             .satisfied = -1 };
+    return hs_notices_alert_more (self->notices, kase, kind, -1, update->source, update->id, true,
+                                  NULL, units, reasons, &more);
+}
+
+//  The update's sender as a handler of the case, or NULL.
+static hs_handler_t *
+s_sender (hs_case_t *kase, const hs_update_t *update)
+{
+    hs_handler_t *handler = hs_case_handler (kase, update->source);
+    return handler && handler->state != HS_HANDLER_REMOVED? handler: NULL;
+}
+
+int
+hs_handling_check (hs_handling_t *self, hs_case_t *kase, const hs_update_t *update,
+                   hs_why_t *why)
+{
+    (void) self;
+    hs_handler_t *handler = s_sender (kase, update);
+    int status = update->status;
+    if ((status == HS_STATUS_SIGNED || status == HS_STATUS_RETURNED || status == HS_STATUS_RESOLVED)
+    &&  !handler)
+        return s_refuse (why, "not_routed", "only a unit handling case '%s' may say '%s' "
+                       "(the office closes or sends back: act.office)", kase->id,
+                       hs_status_name (status));
+    if (status == HS_STATUS_SIGNED && handler->state == HS_HANDLER_DONE)
+        return s_refuse (why, "bad_state", "'%s' has finished its part of case '%s'",
+                       handler->unit, kase->id);
+    if (status == HS_STATUS_RETURNED
+    && (handler->state == HS_HANDLER_DONE || handler->state == HS_HANDLER_RETURNED))
+        return s_refuse (why, "bad_state", "'%s' cannot return case '%s': it is %s",
+                       handler->unit, kase->id, hs_handler_state_name (handler->state));
+    if (status == HS_STATUS_RESOLVED && !hs_handler_active (handler))
+        return s_refuse (why, "bad_state", "'%s' returned case '%s'", handler->unit, kase->id);
+    return 0;
+}
+
+int
+hs_handling_update (hs_handling_t *self, hs_case_t *kase, const hs_update_t *update)
+{
+    int64_t now = hs_txn_now (self->txn);
+    hs_handler_t *handler = s_sender (kase, update);
+    const char *units [HS_CASE_MAX_UNITS + HS_RULES_MAX_OUT + 1];
+    switch (update->status) {
+        case HS_STATUS_SIGNED:
+            if (handler->state != HS_HANDLER_SIGNED) {
+                bool was_returned = handler->state == HS_HANDLER_RETURNED;
+                handler->state = HS_HANDLER_SIGNED;
+                handler->signed_at = now;
+                s_clock_stop (handler, HS_CLOCK_SIGN);
+                if (was_returned && kase->stage == HS_STAGE_OPEN)
+                    s_start_all (self, kase, handler, now);
+            }
+            break;
+        case HS_STATUS_RETURNED:
+            handler->state = HS_HANDLER_RETURNED;
+            for (int clock = 0; clock < HS_CLOCK_COUNT; clock++)
+                s_clock_stop (handler, clock);
+            if (s_alert (self, kase, "returned", update,
+                         hs_policy_recipients (s_policy (self), HS_NOTICE_RETURNED), handler->unit))
+                return -1;
+            break;
+        case HS_STATUS_RESOLVED:
+            if (handler->state == HS_HANDLER_ROUTED)
+                handler->signed_at = now;
+            handler->state = HS_HANDLER_DONE;
+            handler->done = now;
+            for (int clock = 0; clock < HS_CLOCK_COUNT; clock++)
+                s_clock_stop (handler, clock);
+            if (handler->lead && kase->stage == HS_STAGE_OPEN) {
+                //  办结: the whole case waits for the office's review.
+                kase->stage = HS_STAGE_RESOLVED;
+                hs_handling_stop (kase);
+                s_case_units_and (self, kase, HS_NOTICE_REVIEW, units,
+                                  sizeof (units) / sizeof (units [0]));
+                hs_stats_count (self->stats, HS_STAT_RESOLVED, 1);
+                if (s_alert (self, kase, "resolved", update, units, handler->unit))
+                    return -1;
+            }
+            break;
+        case HS_STATUS_FAILED:
+            if (handler && hs_handler_active (handler) && handler->lead && kase->stage == HS_STAGE_OPEN)
+                s_clock_start (self, kase, handler, HS_CLOCK_PROGRESS, now);
+            if (kase->stage == HS_STAGE_RESOLVED) {
+                kase->stage = HS_STAGE_OPEN;
+                kase->reopened++;
+                hs_handling_restart (self, kase);
+                if (s_alert (self, kase, "reopened", update, NULL, handler? handler->unit: NULL))
+                    return -1;
+            }
+            else
+            if (s_alert (self, kase, "failed", update, NULL, handler? handler->unit: NULL))
+                return -1;
+            break;
+        default:                        //  accepted, mediating: progress
+            if (handler && hs_handler_active (handler)) {
+                if (handler->state == HS_HANDLER_ROUTED) {
+                    handler->state = HS_HANDLER_SIGNED;
+                    handler->signed_at = now;
+                    s_clock_stop (handler, HS_CLOCK_SIGN);
+                }
+                handler->progress = now;
+                if (handler->lead && kase->stage == HS_STAGE_OPEN)
+                    s_clock_start (self, kase, handler, HS_CLOCK_PROGRESS, now);
+            }
+            break;
+    }
+    s_overdue (kase);
+    return 0;
+}
+
+int
+hs_handling_reroute (hs_handling_t *self, hs_case_t *kase, const hs_case_act_t *act,
+                     hs_why_t *why)
+{
+    for (size_t index = 0; index < act->add_count + act->remove_count; index++) {
+        const char *unit = index < act->add_count? act->add [index]:
+                           act->remove [index - act->add_count];
+        const hs_unit_t *known = hs_units_find (self->config->units, unit);
+        if (!known || known->kind == HS_UNIT_ROLE)
+            return s_refuse (why, "unknown_unit", "'%s' is not an agency or street of ours", unit);
+    }
+    for (size_t index = 0; index < act->remove_count; index++) {
+        hs_handler_t *handler = hs_case_handler (kase, act->remove [index]);
+        if (!handler || handler->state == HS_HANDLER_REMOVED)
+            return s_refuse (why, "bad_value", "'%s' is not handling case '%s'", act->remove [index],
+                           kase->id);
+    }
+    for (size_t index = 0; index < act->add_count; index++)
+        if (!s_add (self, kase, act->add [index]))
+            return s_refuse (why, "bad_value", "case '%s' has no room for '%s'", kase->id,
+                           act->add [index]);
+    for (size_t index = 0; index < act->remove_count; index++) {
+        hs_handler_t *handler = hs_case_handler (kase, act->remove [index]);
+        handler->state = HS_HANDLER_REMOVED;
+        for (int clock = 0; clock < HS_CLOCK_COUNT; clock++)
+            s_clock_stop (handler, clock);
+        if (handler->lead)
+            s_set_lead (self, kase, NULL);
+    }
+    if (*act->lead) {
+        hs_handler_t *handler = hs_case_handler (kase, act->lead);
+        if (!handler || !hs_handler_active (handler))
+            return s_refuse (why, "bad_value", "the lead '%s' must be a unit handling case '%s'",
+                           act->lead, kase->id);
+        s_set_lead (self, kase, act->lead);
+    }
+    s_overdue (kase);
+    return 0;
+}
+
+int
+hs_handling_insist (hs_handling_t *self, hs_case_t *kase, const char *unit, hs_why_t *why)
+{
+    hs_handler_t *handler = hs_case_handler (kase, unit);
+    if (!handler || handler->state != HS_HANDLER_RETURNED)
+        return s_refuse (why, "bad_state", "'%s' has not returned case '%s'", unit, kase->id);
+    handler->state = HS_HANDLER_ROUTED;
+    handler->routed = hs_txn_now (self->txn);
+    if (kase->stage == HS_STAGE_OPEN)
+        s_start_all (self, kase, handler, handler->routed);
+    s_overdue (kase);
+    return 0;
+}
+
+int
+hs_handling_upgrade (hs_handling_t *self, hs_case_t *kase, const char *const *updated)
+{
+    int64_t now = hs_txn_now (self->txn);
+    const char *units [HS_CASE_MAX_UNITS + 1];
+    hs_case_units (kase, units);
+    kase->stage = kase->closed? HS_STAGE_CLOSED: HS_STAGE_OPEN;
+    kase->followup = -1;
+    for (size_t index = 0; units [index]; index++) {
+        hs_handler_t *handler = s_add (self, kase, units [index]);
+        if (!handler)
+            continue;
+        handler->routed = kase->opened < now? kase->opened: now;
+        if (hs_zpl_words_have (updated, handler->unit)) {
+            handler->state = HS_HANDLER_SIGNED;
+            handler->signed_at = handler->routed;
+            s_clock_stop (handler, HS_CLOCK_SIGN);
+        }
+    }
+    //  The lead by today's rules; the old clock carries over as its
+    //  progress clock.
+    hs_decision_t decision;
+    const char *sources [HS_CASE_MAX_SOURCES + 1];
+    hs_facts_t facts;
+    hs_cases_facts (kase, &facts, sources);
+    hs_rules_classify_case (self->config->rules, &facts, kase->level, kase->level, &decision);
+    if (decision.lead)
+        s_set_lead (self, kase, decision.lead);
+    hs_handler_t *lead = *kase->lead? hs_case_handler (kase, kase->lead): NULL;
+    if (lead && kase->legacy_due && kase->stage == HS_STAGE_OPEN) {
+        hs_duty_clock_t *duty = &lead->clocks [HS_CLOCK_PROGRESS];
+        duty->due = kase->legacy_due;
+        duty->next = kase->legacy_due;
+        int level = kase->level < 0? HS_LEVEL_GENERAL: kase->level;
+        duty->start = kase->legacy_due - s_policy (self)->clock_ms [HS_CLOCK_PROGRESS][level];
+    }
+    if (kase->stage != HS_STAGE_OPEN)
+        hs_handling_stop (kase);
+    kase->legacy = false;
+    s_overdue (kase);
+    return hs_handling_schedule (self, kase);
+}
+
+//  ---------------------------------------------------------------------
+//  Self test: a case routed to two units; the lead's clocks; one unit
+//  signs, the other climbs 催办 -> 督办 -> 通报 and repeats, the level
+//  never moving; a return stops its clocks.
+
+static int
+s_test_work (void *arg)
+{
+    void **args = (void **) arg;
+    hs_handling_t *self = (hs_handling_t *) args [0];
+    hs_case_t *kase = (hs_case_t *) args [1];
+    const hs_timer_t *timer = (const hs_timer_t *) args [2];
+    const hs_update_t *update = (const hs_update_t *) args [3];
+    if (update)
+        return hs_handling_update (self, kase, update);
+    if (timer)
+        return hs_handling_timer (self, kase, timer);
+    const char *routed [] = { "street.caoyang", "hrss", NULL };
+    hs_handling_route (self, kase, routed, "street.caoyang", true);
+    return hs_handling_schedule (self, kase);
+}
+
+void
+hs_handling_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_handling: ");
+    //  An hour a millisecond: days of supervision in a moment.
+    hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_handling", 1780000000000LL, 3600000);
+    zsock_t *watcher = hs_txn_fixture_watch (fixture, "alert.");
+    hs_stats_t *stats = hs_stats_new (fixture->txn);
+    hs_notices_t *notices = hs_notices_new (fixture->txn, stats);
+    hs_timers_t *timers = hs_timers_new (fixture->store);
+    hs_handling_t *self = hs_handling_new (fixture->txn, stats, notices, timers, fixture->config);
+    hs_case_t *kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    hs_report_t report = { .id = "r1", .source = "street.caoyang", .enterprise = "某厂",
+                           .ownership = -1, .category = HS_CATEGORY_LAYOFF, .workers = 3,
+                           .amount = -1, .at = 1780000000000LL };
+    hs_case_open (kase, "putuo-1", 1, &report, "street.caoyang");
+    kase->level = HS_LEVEL_GENERAL;
+    void *args [4] = { self, kase, NULL, NULL };
+    assert (hs_txn_run (fixture->txn, s_test_work, args) == 0);
+    assert (kase->handler_count == 2 && streq (kase->lead, "street.caoyang"));
+    hs_handler_t *street = hs_case_handler (kase, "street.caoyang");
+    hs_handler_t *hrss = hs_case_handler (kase, "hrss");
+    assert (street->lead && !hrss->lead);
+    assert (street->clocks [HS_CLOCK_PROGRESS].next && !hrss->clocks [HS_CLOCK_PROGRESS].next);
+    assert (hrss->clocks [HS_CLOCK_SIGN].next && kase->timer_at == hrss->clocks [HS_CLOCK_SIGN].due);
+    //  The street signs; the hrss neither signs nor returns.
+    hs_update_t update = { .id = "u1", .source = "street.caoyang", .case_id = "putuo-1",
+                           .status = HS_STATUS_SIGNED, .amount = -1 };
+    hs_why_t why;
+    assert (hs_handling_check (self, kase, &update, &why) == 0);
+    args [3] = &update;
+    assert (hs_txn_run (fixture->txn, s_test_work, args) == 0);
+    args [3] = NULL;
+    assert (street->state == HS_HANDLER_SIGNED && !street->clocks [HS_CLOCK_SIGN].next);
+    update.status = HS_STATUS_RETURNED;
+    strcpy (update.source, "court");
+    assert (hs_handling_check (self, kase, &update, &why) == 1 && streq (why.code, "not_routed"));
+    //  Days pass: each timer sends what is due, rung by rung.
+    int rungs [HS_RUNG_COUNT] = { 0 };
+    for (int round = 0; round < 40 && rungs [HS_RUNG_CIRCULATE] < 2; round++) {
+        zclock_sleep (25);
+        hs_timer_t timer = { .due = kase->timer_at, .kind = HS_TIMER_SUPERVISE };
+        strcpy (timer.id, kase->id);
+        args [2] = &timer;
+        assert (hs_txn_run (fixture->txn, s_test_work, args) == 0);
+        zmsg_t *alert;
+        while ((alert = zmsg_recv_nowait (watcher))) {
+            msgpack_unpacked unpacked;
+            msgpack_unpacked_init (&unpacked);
+            zframe_t *body = zmsg_last (alert);
+            assert (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0);
+            char text [32] = "", unit [32] = "", level [32] = "";
+            assert (hs_proto_strcpy (hs_proto_get (&unpacked.data, "kind"), text, sizeof (text)) == 0
+                 && streq (text, "supervision"));
+            assert (hs_proto_strcpy (hs_proto_get (&unpacked.data, "level"), level, sizeof (level)) == 0
+                 && streq (level, "general"));
+            hs_proto_strcpy (hs_proto_get (&unpacked.data, "unit"), unit, sizeof (unit));
+            hs_proto_strcpy (hs_proto_get (&unpacked.data, "rung"), text, sizeof (text));
+            if (streq (unit, "hrss") && hs_rung_parse (text) > 0)
+                rungs [hs_rung_parse (text)]++;
+            msgpack_unpacked_destroy (&unpacked);
+            zmsg_destroy (&alert);
+        }
+    }
+    assert (rungs [HS_RUNG_REMIND] >= 1 && rungs [HS_RUNG_SUPERVISE] >= 1);
+    assert (rungs [HS_RUNG_CIRCULATE] >= 2);        //  repeated
+    assert (kase->level == HS_LEVEL_GENERAL && kase->overdue_sent);
+    //  The hrss returns it: its clocks stop.
+    update.status = HS_STATUS_RETURNED;
+    strcpy (update.source, "hrss");
+    update.note = "不属本单位职责";
+    update.note_size = strlen (update.note);
+    assert (hs_handling_check (self, kase, &update, &why) == 0);
+    args [3] = &update;
+    assert (hs_txn_run (fixture->txn, s_test_work, args) == 0);
+    assert (hrss->state == HS_HANDLER_RETURNED && !hrss->clocks [HS_CLOCK_SIGN].next);
+    assert (hs_handling_check (self, kase, &update, &why) == 1 && streq (why.code, "bad_state"));
+    free (kase);
+    hs_handling_destroy (&self);
+    hs_timers_destroy (&timers);
+    hs_notices_destroy (&notices);
+    hs_stats_destroy (&stats);
+    zsock_destroy (&watcher);
+    hs_txn_fixture_destroy (&fixture);
+    if (verbose)
+        printf ("OK\n");
+}

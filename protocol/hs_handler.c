@@ -1,0 +1,187 @@
+/*  =========================================================================
+    hs_handler - a routed unit's handling of a case, as the record keeps it
+
+    A handler is a map: `unit`, `role` (lead | co), `state`, `routed`,
+    `signed`, `progress`, `done` (ms, 0 = not yet) and `clocks`, an array
+    of one map per clock in hs_clock_kind_t order: `clock`, `start`,
+    `due`, `next` (0 = stopped), `rung` (a rung name, or nil), `notices`.
+    =========================================================================
+*/
+
+#include "hs_handler.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <assert.h>
+
+static const char *s_clock_names [] = { "sign", "progress", "resolve" };
+static const char *s_clock_zh [] = { "签收", "进展", "办结" };
+static const char *s_rung_names [] = { "none", "remind", "supervise", "circulate" };
+static const char *s_rung_zh [] = { "-", "催办", "督办", "通报" };
+static const char *s_state_names [] = { "routed", "signed", "done", "returned", "removed" };
+
+#define COUNT_OF(a) ((int) (sizeof (a) / sizeof ((a) [0])))
+
+static const char *
+s_name (const char **names, int count, int value)
+{
+    return value >= 0 && value < count? names [value]: NULL;
+}
+
+static int
+s_parse (const char **names, int count, const char *name)
+{
+    for (int index = 0; name && index < count; index++)
+        if (strcmp (names [index], name) == 0)
+            return index;
+    return -1;
+}
+
+const char *hs_clock_name (int v)  { return s_name (s_clock_names, COUNT_OF (s_clock_names), v); }
+const char *hs_clock_zh (int v)    { return s_name (s_clock_zh, COUNT_OF (s_clock_zh), v); }
+const char *hs_rung_name (int v)   { return s_name (s_rung_names, COUNT_OF (s_rung_names), v); }
+const char *hs_rung_zh (int v)     { return s_name (s_rung_zh, COUNT_OF (s_rung_zh), v); }
+const char *hs_handler_state_name (int v) { return s_name (s_state_names, COUNT_OF (s_state_names), v); }
+int hs_clock_parse (const char *n)  { return s_parse (s_clock_names, COUNT_OF (s_clock_names), n); }
+int hs_rung_parse (const char *n)   { return s_parse (s_rung_names, COUNT_OF (s_rung_names), n); }
+int hs_handler_state_parse (const char *n) { return s_parse (s_state_names, COUNT_OF (s_state_names), n); }
+
+bool
+hs_handler_active (const hs_handler_t *handler)
+{
+    return handler->state != HS_HANDLER_RETURNED && handler->state != HS_HANDLER_REMOVED;
+}
+
+void
+hs_handlers_encode (const hs_handler_t *handlers, size_t count, hs_pack_t *pack)
+{
+    hs_pack_array (pack, count);
+    for (size_t index = 0; index < count; index++) {
+        const hs_handler_t *handler = &handlers [index];
+        hs_map_t map;
+        hs_map_begin (&map, pack);
+        hs_map_str (&map, "unit", handler->unit);
+        hs_map_str (&map, "role", handler->lead? "lead": "co");
+        hs_map_str (&map, "state", hs_handler_state_name (handler->state));
+        hs_map_int (&map, "routed", handler->routed);
+        hs_map_int (&map, "signed", handler->signed_at);
+        hs_map_int (&map, "progress", handler->progress);
+        hs_map_int (&map, "done", handler->done);
+        hs_map_key (&map, "clocks");
+        hs_pack_array (pack, HS_CLOCK_COUNT);
+        for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
+            const hs_duty_clock_t *duty = &handler->clocks [clock];
+            hs_map_t inner;
+            hs_map_begin (&inner, pack);
+            hs_map_str (&inner, "clock", hs_clock_name (clock));
+            hs_map_int (&inner, "start", duty->start);
+            hs_map_int (&inner, "due", duty->due);
+            hs_map_int (&inner, "next", duty->next);
+            hs_map_key (&inner, "rung");
+            if (duty->rung > HS_RUNG_NONE)
+                hs_pack_str (pack, hs_rung_name (duty->rung));
+            else
+                hs_pack_nil (pack);
+            hs_map_int (&inner, "notices", duty->notices);
+            hs_map_end (&inner);
+        }
+        hs_map_end (&map);
+    }
+}
+
+static void
+s_clock_decode (const msgpack_object *map, hs_duty_clock_t *duty)
+{
+    char rung [16] = "";
+    duty->start = hs_proto_int (map, "start", 0);
+    duty->due = hs_proto_int (map, "due", 0);
+    duty->next = hs_proto_int (map, "next", 0);
+    if (hs_proto_strcpy (hs_proto_get (map, "rung"), rung, sizeof (rung)) == 0)
+        duty->rung = hs_rung_parse (rung) > 0? hs_rung_parse (rung): HS_RUNG_NONE;
+    duty->notices = (int) hs_proto_int (map, "notices", 0);
+}
+
+size_t
+hs_handlers_decode (const msgpack_object *array, hs_handler_t *handlers, size_t max)
+{
+    size_t count = 0;
+    if (!array || array->type != MSGPACK_OBJECT_ARRAY)
+        return 0;
+    for (uint32_t index = 0; index < array->via.array.size && count < max; index++) {
+        const msgpack_object *map = &array->via.array.ptr [index];
+        hs_handler_t *handler = &handlers [count];
+        memset (handler, 0, sizeof (*handler));
+        char text [16] = "";
+        if (map->type != MSGPACK_OBJECT_MAP
+        ||  hs_proto_strcpy (hs_proto_get (map, "unit"), handler->unit, sizeof (handler->unit)))
+            continue;
+        hs_proto_strcpy (hs_proto_get (map, "role"), text, sizeof (text));
+        handler->lead = strcmp (text, "lead") == 0;
+        *text = 0;
+        hs_proto_strcpy (hs_proto_get (map, "state"), text, sizeof (text));
+        handler->state = hs_handler_state_parse (text);
+        if (handler->state < 0)
+            handler->state = HS_HANDLER_ROUTED;
+        handler->routed = hs_proto_int (map, "routed", 0);
+        handler->signed_at = hs_proto_int (map, "signed", 0);
+        handler->progress = hs_proto_int (map, "progress", 0);
+        handler->done = hs_proto_int (map, "done", 0);
+        const msgpack_object *clocks = hs_proto_get (map, "clocks");
+        if (clocks && clocks->type == MSGPACK_OBJECT_ARRAY)
+            for (uint32_t at = 0; at < clocks->via.array.size; at++) {
+                const msgpack_object *clock = &clocks->via.array.ptr [at];
+                char name [16] = "";
+                int kind = clock->type == MSGPACK_OBJECT_MAP
+                        && hs_proto_strcpy (hs_proto_get (clock, "clock"), name, sizeof (name)) == 0?
+                           hs_clock_parse (name): -1;
+                if (kind >= 0)
+                    s_clock_decode (clock, &handler->clocks [kind]);
+            }
+        count++;
+    }
+    return count;
+}
+
+void
+hs_handler_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_handler: ");
+    assert (strcmp (hs_clock_name (HS_CLOCK_RESOLVE), "resolve") == 0);
+    assert (hs_rung_parse ("circulate") == HS_RUNG_CIRCULATE && hs_rung_parse ("x") == -1);
+    assert (strcmp (hs_rung_zh (HS_RUNG_SUPERVISE), "督办") == 0);
+    assert (hs_handler_state_parse ("returned") == HS_HANDLER_RETURNED);
+    hs_handler_t handlers [2];
+    memset (handlers, 0, sizeof (handlers));
+    strcpy (handlers [0].unit, "street.caoyang");
+    handlers [0].lead = true;
+    handlers [0].state = HS_HANDLER_SIGNED;
+    handlers [0].routed = 1000;
+    handlers [0].signed_at = 2000;
+    handlers [0].clocks [HS_CLOCK_PROGRESS] = (hs_duty_clock_t) { 1000, 5000, 9000, HS_RUNG_REMIND, 1 };
+    strcpy (handlers [1].unit, "hrss");
+    handlers [1].state = HS_HANDLER_RETURNED;
+    hs_pack_t *pack = hs_pack_new ();
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_key (&map, "handlers");
+    hs_handlers_encode (handlers, 2, pack);
+    hs_map_end (&map);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored (hs_pack_data (pack), hs_pack_size (pack), &unpacked) == 0);
+    const msgpack_object *array = hs_proto_get (&unpacked.data, "handlers");
+    hs_handler_t read [2];
+    assert (hs_handlers_decode (array, read, 2) == 2);
+    assert (strcmp (read [0].unit, "street.caoyang") == 0 && read [0].lead);
+    assert (read [0].signed_at == 2000 && read [0].state == HS_HANDLER_SIGNED);
+    const hs_duty_clock_t *clock = &read [0].clocks [HS_CLOCK_PROGRESS];
+    assert (clock->due == 5000 && clock->next == 9000 && clock->rung == HS_RUNG_REMIND);
+    assert (clock->notices == 1 && read [0].clocks [HS_CLOCK_SIGN].next == 0);
+    assert (!read [1].lead && !hs_handler_active (&read [1]));
+    assert (hs_handlers_decode (array, read, 1) == 1);
+    msgpack_unpacked_destroy (&unpacked);
+    hs_pack_destroy (&pack);
+    if (verbose)
+        printf ("OK\n");
+}
