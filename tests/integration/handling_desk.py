@@ -17,6 +17,7 @@ WAIT_S = 60.0 if os.environ.get("HS_DAEMON_WRAP") else 10.0
 HOUR_MS = 3600 * 1000
 LEVELS = ("general", "significant", "major", "critical")
 ROLES = ("office", "convener", "vice_convener", "district", "city")
+RUNGS = ("none", "remind", "supervise", "circulate")
 
 
 def enterprise(serial, name=None):
@@ -233,6 +234,24 @@ def clock(item, name):
         if entry.get("clock") == name:
             return entry
     return None
+
+
+def rung_of(entry):
+    """A clock's rung as a number: 0 none, 1 remind, 2 supervise, 3 circulate.
+    (DESIGN says a number; the daemon stores the name, or nil before the
+    first notice, as PROTOCOL §3.1 lists them: both read the same here.)"""
+    value = entry.get("rung")
+    if value in (None, 0, "none"):
+        return 0
+    if isinstance(value, int):
+        return value
+    return RUNGS.index(value)
+
+
+def never_runs(entry):
+    """A clock that is absent, or there and never started (a co-handler's
+    `progress`)."""
+    return entry is None or (not entry.get("start") and not entry.get("next"))
 
 
 def running_clocks(record):

@@ -8,7 +8,7 @@ sign-off clock on working days, and kill -9 in the middle of it.
 test_handling_acts.py has the office's acts and the old store."""
 
 from handling_desk import (HOUR_MS, LEVELS, Desk, at_least, clock, enterprise, handler,
-                           handler_units, ok)
+                           handler_units, never_runs, ok, rung_of)
 from harness import DAY_MS, due_after, local_date
 
 
@@ -143,7 +143,7 @@ def test_a_silent_case_climbs_remind_supervise_circulate_and_repeats():
         signs = {u: clock(handler(record, u), "sign") for u in units}
         for unit, entry in signs.items():
             assert entry and entry["due"] - entry["start"] == 4 * HOUR_MS, (unit, entry)
-            assert entry["rung"] == 0 and entry["notices"] == 0 and entry["next"], (unit, entry)
+            assert rung_of(entry) == 0 and entry["notices"] == 0 and entry["next"], (unit, entry)
 
         def fourth_for_all():
             return all(desk.alerts(case, kind="supervision", unit=u, clock="sign", count=4)
@@ -181,7 +181,7 @@ def test_a_silent_case_climbs_remind_supervise_circulate_and_repeats():
         assert after["level"] == "significant" and after["overdue"] is True, after
         for unit in units:
             entry = clock(handler(after, unit), "sign")
-            assert entry["rung"] == 3 and entry["notices"] >= 4, (unit, entry)
+            assert rung_of(entry) == 3 and entry["notices"] >= 4, (unit, entry)
 
 
 def _sign_clocks_on_working_days(start_text, expect_date, lead_progress_date):
@@ -204,7 +204,7 @@ def _sign_clocks_on_working_days(start_text, expect_date, lead_progress_date):
         progress = clock(handler(record, "street.caoyang"), "progress")
         assert progress["due"] == due_after(progress["start"], 7 * DAY_MS), progress
         assert local_date(progress["due"]) == lead_progress_date
-        assert clock(handler(record, "hrss"), "progress") is None     # the lead's only
+        assert never_runs(clock(handler(record, "hrss"), "progress"))   # the lead's only
 
 
 def test_sign_clock_counts_working_days_friday_to_monday():
