@@ -204,14 +204,14 @@ huishang_case_print_handling (hs_units_t *units, const msgpack_object *kase)
 {
     char text [HS_ID_MAX + 1];
     if (*s_field (kase, "stage", text, sizeof (text)))
-        printf ("  stage:    %s (%s)\n", s_zh (s_stages, text), text);
+        printf ("  stage:   %s (%s)\n", s_zh (s_stages, text), text);
     if (*s_field (kase, "rules_level", text, sizeof (text))) {
-        printf ("  rules:    the rules say ");
+        printf ("  graded:  the rules last said ");
         s_print_level (text);
         printf ("\n");
     }
     if (*s_field (kase, "lead", text, sizeof (text))) {
-        printf ("  lead:     主办 ");
+        printf ("  lead:    主办 ");
         s_print_unit (units, text);
         printf ("\n");
     }
@@ -223,7 +223,7 @@ huishang_case_print_handling (hs_units_t *units, const msgpack_object *kase)
                 s_print_handler (units, &handlers->via.array.ptr [index]);
     }
     if (hs_proto_int (kase, "muted_until", 0) > 0) {
-        printf ("  muted:    督办通知暂停至 ");
+        printf ("  muted:   督办通知暂停至 ");
         s_print_time (hs_proto_int (kase, "muted_until", 0));
         printf (" (supervision notices held)\n");
     }
@@ -231,7 +231,7 @@ huishang_case_print_handling (hs_units_t *units, const msgpack_object *kase)
         printf ("  followup: 回访%s (%s)\n",
                 streq (text, "satisfied")? "满意": streq (text, "unsatisfied")? "不满意": "", text);
     if (*s_field (kase, "merged_into", text, sizeof (text)))
-        printf ("  merged:   已并入 %s (merged into)\n", text);
+        printf ("  merged:  已并入 %s (merged into)\n", text);
     s_print_ids ("merged from: ", hs_proto_get (kase, "merged_from"));
     if (hs_proto_int (kase, "reopened", 0) > 0)
         printf ("  reopened: 重新办理 %lld 次\n", (long long) hs_proto_int (kase, "reopened", 0));
