@@ -222,7 +222,7 @@ ACT_FIELDS = {
     "reroute": ({"add", "remove", "lead", "reason"}, {"reason"}),
     "insist": ({"unit", "reason"}, {"unit", "reason"}),
 }
-ACT_COMMON = {"v", "id", "source", "at", "case", "act", "fseq"}
+ACT_COMMON = {"v", "id", "source", "at", "case", "act"}
 
 
 def check_act(body):
