@@ -429,8 +429,10 @@ class Client:
         return self._act("reject_closure", case, source, id, reason=reason)
 
     def followup(self, case, source, satisfied, note=None, id=None):
-        """The return visit (回访) of a closed case; not satisfied re-opens it."""
-        return self._act("followup", case, source, id, satisfied=bool(satisfied), note=note)
+        """The return visit (回访) of a closed case; not satisfied re-opens it.
+        `satisfied`: True or False (or "yes" / "no")."""
+        satisfied = {"yes": True, "no": False}.get(satisfied, satisfied)
+        return self._act("followup", case, source, id, satisfied=satisfied, note=note)
 
     def regrade(self, case, level, reason, source="office", id=None):
         """Set the case's level, up or down."""

@@ -8,17 +8,19 @@ daemon (python3-zmq sockets on ipc endpoints) that records every message
 and answers as the test tells it. The last test drives the real huishangd.
 """
 
+import datetime
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 
 import msgpack
 import zmq
 
-from harness import CLIENT, Daemon, report
+from harness import CLIENT, ROOT, Daemon, report
 
 COMMANDS = ("sign", "return", "update", "resolve", "close", "reject-closure", "followup",
             "regrade", "merge", "split", "mute", "unmute", "reroute", "insist")
@@ -394,3 +396,53 @@ def test_refusals_from_the_daemon():
         assert "stage:   办理中 (open)" in result.stdout and "已签收(signed)" in result.stdout
     finally:
         daemon.cleanup()
+
+
+def test_the_python_client_acts_alike():
+    sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
+    import huishang
+
+    def answer(topic, body, n):
+        if body["case"] == "putuo-9":
+            return ("rejected", {"v": 1, "reason": "not_authorized", "detail": "not the office"})
+        return ("ok", {"v": 1, "seq": 200 + n})
+    standin = StandIn(answer)
+    try:
+        client = huishang.Client(submit=standin.submit, api=standin.api, timeout=2, retries=2)
+        assert client.sign("putuo-1", source="hrss") == 201
+        assert client.update("putuo-1", "hrss", "mediating", note="协商中", workers=60,
+                             flags=("media",)) == 202
+        assert client.return_case("putuo-1", "police", reason="不涉治安") == 203
+        assert client.close("putuo-1", note="审核通过") == 204
+        assert client.followup("putuo-1", "union", "no") == 205
+        assert client.mute("putuo-1", datetime.timedelta(hours=2), "春节") == 206
+        assert client.reroute("putuo-1", "涉及治安", add=["police"], lead="hrss") == 207
+        assert client.split("putuo-1", 12) == 208
+        bodies = [(topic, body) for topic, body, _ in standin.received]
+        assert bodies[0][0] == "update.hrss" and bodies[0][1]["status"] == "signed"
+        assert bodies[1][1]["workers"] == 60 and bodies[1][1]["flags"] == ["media"]
+        assert bodies[2][1]["status"] == "returned" and bodies[2][1]["note"] == "不涉治安"
+        assert bodies[3][0] == "act.office" and bodies[3][1]["act"] == "close"
+        assert bodies[4][0] == "act.union" and bodies[4][1]["satisfied"] is False
+        assert bodies[5][1]["until"] == standin.clock + 2 * 3600000
+        assert bodies[6][1]["add"] == ["police"] and bodies[6][1]["lead"] == "hrss"
+        assert bodies[7][1]["report"] == 12
+        assert len({body["id"] for _, body in bodies}) == len(bodies)
+        try:
+            client.regrade("putuo-9", "general", "已平息")
+        except huishang.HuishangRejected as error:
+            assert error.reason == "not_authorized"
+        else:
+            raise AssertionError("a refusal passed")
+        for call, field in ((lambda: client.reroute("putuo-1", "x"), "'add'"),
+                            (lambda: client.regrade("putuo-1", "huge", "x"), "'level'"),
+                            (lambda: client.merge("putuo-1", None), "'into'")):
+            try:
+                call()
+            except ValueError as error:
+                assert field in str(error), str(error)
+            else:
+                raise AssertionError("not checked: %s" % field)
+        client.close()                                  # without a case: the sockets
+    finally:
+        standin.close()
