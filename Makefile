@@ -112,7 +112,8 @@ memcheck: all
 	HS_DAEMON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 	    /usr/bin/python3 tests/integration/run.py test_hostile test_updates test_meetings \
 	    test_correlation test_ladder_critical test_ack_submit test_feed_gaps test_curve test_sighup \
-	    test_windows_live test_metrics_file test_notify test_three_districts cannot_take
+	    test_windows_live test_metrics_file test_notify test_three_districts cannot_take \
+	    test_a_return_is_rerouted test_a_closure_is_sent_back
 
 #   The benchmark (tests/bench/hs_bench.c): raw libzmq, raw LMDB and the
 #   daemon end to end in one run; SIZE=quick (about a minute) or full.
