@@ -65,7 +65,7 @@ s_windows_new (hs_warnings_t *self)
     hs_windows_io_t io = { s_windows_get, s_windows_put, self->txn };
     hs_windows_destroy (&self->windows);
     self->windows = hs_windows_new (hs_rules_policy (self->config->rules),
-                                    HS_WINDOWS_REARM_DEFAULT, &io);
+                                    hs_rules_policy (self->config->rules)->prompt_rearm, &io);
 }
 
 hs_warnings_t *
