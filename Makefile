@@ -68,7 +68,8 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_pub.o $(BUILD)/clients/huishang_watch.o \
              $(BUILD)/clients/huishang_query.o $(BUILD)/clients/huishang_store.o \
              $(BUILD)/clients/huishang_keys.o $(BUILD)/clients/huishang_rules.o \
-             $(BUILD)/clients/huishang_top.o
+             $(BUILD)/clients/huishang_top.o $(BUILD)/clients/huishang_handle.o \
+             $(BUILD)/clients/huishang_case.o
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 

@@ -6,7 +6,9 @@
     The global options make one hs_client (endpoints from the same config
     as the daemon's, built-in defaults without --config; the unit's CurveZMQ
     identity; a timeout), and a table names the file that runs each
-    command: huishang_pub (pub, update), huishang_watch (watch, replay),
+    command: huishang_pub (pub), huishang_handle (sign, return, update,
+    resolve and the office's acts: close, merge, mute ...),
+    huishang_watch (watch, replay),
     huishang_query (health, metrics, case, why, cases, plenary),
     huishang_rules, huishang_top, huishang_store (verify, backup) and
     huishang_keys (keygen). Each command's own options override the
@@ -15,6 +17,7 @@
 */
 
 #include "hs_client.h"
+#include "huishang_handle.h"
 #include "huishang_keys.h"
 #include "huishang_pub.h"
 #include "huishang_query.h"
@@ -33,7 +36,20 @@ static const struct {
     const char *help;           //  one line for the usage, or NULL: an alias
 } s_commands [] = {
     { "pub",     huishang_pub_main,   "publish a report or update (flags, or JSON lines with -)" },
-    { "update",  huishang_pub_main,   "publish a unit's progress on a case: update CASE --status S --source UNIT" },
+    { "sign",    huishang_handle_main, "a handler signs for a case (签收): sign CASE --source UNIT" },
+    { "return",  huishang_handle_main, "a handler returns a case (退单): return CASE --source UNIT --reason T" },
+    { "update",  huishang_handle_main, "a unit's progress on a case: update CASE --source UNIT --status S" },
+    { "resolve", huishang_handle_main, "a handler's part is done (办结): resolve CASE --source UNIT --note T" },
+    { "close",   huishang_handle_main, "the office closes a resolved case after review (审核办结)" },
+    { "reject-closure", huishang_handle_main, "the office sends a resolved case back (退回)" },
+    { "followup", huishang_handle_main, "the return visit of a closed case (回访): --satisfied yes|no" },
+    { "regrade", huishang_handle_main, "set a case's level: regrade CASE --level L --reason T" },
+    { "merge",   huishang_handle_main, "one dispute, two cases: merge CASE INTO" },
+    { "split",   huishang_handle_main, "a report is a dispute of its own: split CASE REPORT_SEQ" },
+    { "mute",    huishang_handle_main, "hold a case's supervision notices: mute CASE --until T --reason T" },
+    { "unmute",  huishang_handle_main, "its supervision notices go out again" },
+    { "reroute", huishang_handle_main, "change a case's handlers: --add, --remove, --lead" },
+    { "insist",  huishang_handle_main, "a unit that returned a case handles it after all" },
     { "watch",   huishang_watch_main, "print alerts, meeting requests, warnings and reports upward" },
     { "replay",  huishang_watch_main, "every published event from a seq on, then the live stream" },
     { "case",    huishang_query_main, "one case with its history" },
@@ -57,7 +73,7 @@ s_usage (FILE *out)
     fprintf (out, "usage: huishang [--config FILE] [global options] COMMAND [options]\n\n");
     for (size_t index = 0; index < COMMANDS; index++)
         if (s_commands [index].help)
-            fprintf (out, "  %-8s %s\n", s_commands [index].name, s_commands [index].help);
+            fprintf (out, "  %-14s %s\n", s_commands [index].name, s_commands [index].help);
     fprintf (out,
         "\n"
         "  huishang COMMAND --help for each command's options.\n"

@@ -206,12 +206,17 @@ huishang_print_case (hs_units_t *units, const msgpack_object *kase, bool long_fo
     bool is_closed = closed && closed->type == MSGPACK_OBJECT_BOOLEAN && closed->via.boolean;
     bool is_overdue = !is_closed && overdue && overdue->type == MSGPACK_OBJECT_BOOLEAN
                     && overdue->via.boolean;
-    printf ("%s %s(%s) %s %s %lld人 %s%s%s %s\n", huishang_print_str (kase, "id", id, sizeof (id)),
+    //  Since 0.5 a case has a stage (open, resolved, closed, merged);
+    //  before, only closed or not.
+    char stage [HS_CODE_MAX + 1];
+    if (hs_proto_strcpy (hs_proto_get (kase, "stage"), stage, sizeof (stage)))
+        snprintf (stage, sizeof (stage), "%s", is_closed? "closed": "open");
+    printf ("%s %s(%s) %s %s %lld人 %s/%s%s %s\n", huishang_print_str (kase, "id", id, sizeof (id)),
             parsed >= 0? hs_level_zh (parsed): "", level,
             hs_units_zh (units, huishang_print_str (kase, "street", street, sizeof (street))),
             huishang_print_str (kase, "category", category, sizeof (category)),
             (long long) huishang_print_int (kase, "workers"),
-            is_closed? "closed/": "open/", huishang_print_str (kase, "status", status, sizeof (status)),
+            stage, huishang_print_str (kase, "status", status, sizeof (status)),
             is_overdue? " OVERDUE": "",
             huishang_print_str (kase, "enterprise", enterprise, sizeof (enterprise)));
     if (!long_form)

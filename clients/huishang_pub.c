@@ -342,29 +342,8 @@ s_pub (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
     return rc;
 }
 
-//  "update CASE --status ..." is "pub --update --case CASE --status ...".
-static int
-s_update (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
-{
-    char **args = (char **) calloc ((size_t) argc + 4, sizeof (char *));
-    assert (args);
-    int count = 0;
-    args [count++] = (char *) "pub";
-    args [count++] = (char *) "--update";
-    for (int index = 1; index < argc; index++) {
-        if (index == 1 && argv [index][0] != '-')
-            args [count++] = (char *) "--case";
-        args [count++] = argv [index];
-    }
-    int rc = s_pub (client, config, count, args);
-    free (args);
-    return rc;
-}
-
 int
 huishang_pub_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
 {
-    if (streq (argv [0], "update"))
-        return s_update (client, config, argc, argv);
     return s_pub (client, config, argc, argv);
 }

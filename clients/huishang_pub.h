@@ -2,7 +2,8 @@
     huishang_pub - huishang's senders of reports and updates
 
         huishang pub [flags] | pub -        a report or update, or JSON lines
-        huishang update CASE --status S     a unit's progress on a case
+
+    (huishang update CASE, acknowledged, is in huishang_handle.)
     =========================================================================
 */
 
@@ -11,9 +12,8 @@
 
 #include "hs_client.h"
 
-//  Run the command argv [0] (pub or update) with its options. Returns the
-//  exit code: 0 if everything was sent (with --ack: stored), 1 if anything
-//  was not, 2 (a usage error).
+//  Run `pub` with its options. Returns the exit code: 0 if everything was
+//  sent (with --ack: stored), 1 if anything was not, 2 (a usage error).
 int huishang_pub_main (hs_client_t *client, hs_config_t *config, int argc, char *argv []);
 
 #endif

@@ -14,6 +14,7 @@
 */
 
 #include "huishang_query.h"
+#include "huishang_case.h"
 #include "huishang_options.h"
 #include "huishang_print.h"
 
@@ -121,8 +122,11 @@ s_case (hs_client_t *client, hs_config_t *config, int argc, char *argv [], bool 
         if (rc == 0) {
             const msgpack_object *kase = hs_proto_get (reply.body, "case");
             const msgpack_object *history = hs_proto_get (reply.body, "history");
-            if (!printed)
+            if (!printed) {
                 huishang_print_case (config->units, kase, true);
+                if (!why)
+                    huishang_case_print_handling (config->units, kase);
+            }
             if (history && history->type == MSGPACK_OBJECT_ARRAY) {
                 if (!printed)
                     printf (why? "decisions:\n": "history:\n");
@@ -130,8 +134,12 @@ s_case (hs_client_t *client, hs_config_t *config, int argc, char *argv [], bool 
                     const msgpack_object *event = &history->via.array.ptr [index];
                     if (why && !s_decided (event))
                         continue;
-                    printf ("  ");
-                    huishang_print_event (config->units, event);
+                    if (why) {
+                        printf ("  ");
+                        huishang_print_event (config->units, event);
+                    }
+                    else
+                        huishang_case_print_event (config->units, event);
                 }
             }
             if (why && next <= 0)

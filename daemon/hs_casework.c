@@ -445,7 +445,7 @@ s_order_work (void *arg)
 //  one clock carries over as the lead's progress clock.
 typedef struct {
     hs_casework_t *self;
-    zlistx_t *ids;              //  open cases' ids
+    zlistx_t *ids;              //  the cases' ids
     const char *units [HS_CASE_MAX_UNITS + 1];  //  units that sent an update
     size_t unit_count;
     char names [HS_CASE_MAX_UNITS][HS_CODE_MAX + 1];
@@ -485,13 +485,18 @@ s_handling_work (void *arg)
     s_handling_up_t up = { .self = self, .ids = zlistx_new () };
     zlistx_set_duplicator (up.ids, (zlistx_duplicator_fn *) strdup);
     zlistx_set_destructor (up.ids, (zlistx_destructor_fn *) zstr_free);
-    int rc = hs_cases_walk (store, true, 0, s_open_visit, &up);
+    int rc = hs_cases_walk (store, false, 0, s_open_visit, &up);
     size_t count = 0;
     hs_case_t *kase = self->cases [0];
     for (const char *id = (const char *) zlistx_first (up.ids); rc == 0 && id;
          id = (const char *) zlistx_next (up.ids)) {
         if (hs_casework_load (self, id, kase) || !kase->legacy)
             continue;
+        if (kase->closed) {             //  closed: its stage is all it lacks
+            kase->legacy = false;
+            rc = hs_casework_save (self, kase);
+            continue;
+        }
         up.unit_count = 0;
         up.units [0] = NULL;
         rc = hs_ledger_history_walk (store, id, s_updater_visit, &up)

@@ -148,7 +148,7 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
         return -1;
     //  0.4's `raise` (levels an enterprise crossing raised the case) is
     //  read and not used: the newest case is flagged `repeat` instead.
-    policy->prompt_rearm = policy->prompt_streets - 1;
+    policy->prompt_rearm = policy->prompt_streets > 2? policy->prompt_streets - 2: 0;
     if (zconfig_locate (warnings, "prompt/rearm")
     &&  s_policy_number (zpl, warnings, "prompt/rearm", 0, policy->prompt_streets - 1,
                          &policy->prompt_rearm, error, error_size))

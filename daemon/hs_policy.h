@@ -77,7 +77,7 @@ typedef struct {
     int street_threshold;
     int64_t prompt_window_ms;           //  warning.prompt (a suggestion to the office)
     int prompt_streets;
-    int prompt_rearm;                   //  armed again once the count falls to this
+    int prompt_rearm;                   //  armed again once a count finds at most this many
     const char *chairs [4];             //  one must attend; NULL-terminated
     const char *lead;                   //  must attend
     int quorum_percent;                 //  of the invited

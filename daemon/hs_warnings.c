@@ -65,7 +65,7 @@ s_windows_new (hs_warnings_t *self)
     hs_windows_io_t io = { s_windows_get, s_windows_put, self->txn };
     hs_windows_destroy (&self->windows);
     self->windows = hs_windows_new (hs_rules_policy (self->config->rules),
-                                    HS_WINDOWS_REARM_DEFAULT, &io);
+                                    hs_rules_policy (self->config->rules)->prompt_rearm, &io);
 }
 
 hs_warnings_t *
@@ -229,14 +229,18 @@ s_upgrade_case (const void *key, size_t key_size, const void *data, size_t size,
     if (hs_case_decode (data, size, kase) || !*kase->street
     ||  kase->category < 0 || kase->category >= HS_CATEGORY_COUNT)
         return 0;                       //  not one the windows can place
+    //  The store failing stops the rebuild; an event gone or unreadable
+    //  only leaves the case its `opened`.
     int64_t at = kase->opened;
+    const void *raw;
+    size_t raw_size;
     hs_event_read_t event;
-    int rc = hs_ledger_event (upgrade->store, kase->first_seq, &event);
+    int rc = hs_ledger_event_raw (upgrade->store, kase->first_seq, &raw, &raw_size);
     if (rc < 0) {
         upgrade->rc = -1;
         return 1;
     }
-    if (rc == 0)
+    if (rc == 0 && hs_event_decode (raw, raw_size, &event) == 0)
         at = event.at;
     if (at < upgrade->horizon)
         return 0;

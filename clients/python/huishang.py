@@ -11,6 +11,14 @@ daemon's wire protocol (protocol/PROTOCOL.md, HSWP/1):
     for topic, body in client.subscribe(["alert."], since=1):
         print(topic, body["case"], body["level"])
 
+People acting on a case (PROTOCOL.md §3.5, §3.12) have a method each, all
+acknowledged: a handler signs, returns, updates and resolves; the office
+closes, sends back, regrades, merges, splits, mutes and reroutes:
+
+    client.sign("putuo-1", source="hrss")
+    client.resolve("putuo-1", source="hrss", note="工资已发放")
+    client.close("putuo-1", note="审核通过")
+
 Reports and updates are checked here, field by field, before they are sent,
 so a mistake is a clear ValueError naming the field, not a rejection counted
 at the daemon. publish_*() is fire and forget (the ingest socket); submit_*()
@@ -27,8 +35,9 @@ import msgpack
 import zmq
 import zmq.auth
 
-__all__ = ["Client", "HuishangError", "Rejected", "Unavailable", "check_report",
-           "check_update", "LEVELS", "CATEGORIES", "OWNERSHIPS", "FLAGS", "STATUSES"]
+__all__ = ["Client", "HuishangError", "Rejected", "HuishangRejected", "Unavailable",
+           "check_report", "check_update", "check_act", "LEVELS", "CATEGORIES", "OWNERSHIPS",
+           "FLAGS", "STATUSES", "ACTS"]
 
 PROTOCOL_VERSION = 1
 LEVELS = ("general", "significant", "major", "critical")
@@ -37,7 +46,9 @@ CATEGORIES = ("wage_arrears", "layoff", "social_insurance", "work_stoppage", "ne
 OWNERSHIPS = ("private", "state", "foreign", "collective", "other")
 FLAGS = ("gathering", "petition_visit", "road_blocking", "extreme", "media", "litigation",
          "repeat", "cross_district", "epidemic")
-STATUSES = ("accepted", "mediating", "resolved", "closed", "failed")
+STATUSES = ("accepted", "mediating", "resolved", "closed", "failed", "signed", "returned")
+ACTS = ("close", "reject_closure", "followup", "regrade", "merge", "split", "mute", "unmute",
+        "reroute", "insist")
 
 DEFAULTS = {
     "ingest": "tcp://127.0.0.1:5570",
@@ -60,6 +71,9 @@ class Rejected(HuishangError):
         super().__init__("%s: %s" % (reason, detail))
         self.reason = reason
         self.detail = detail
+
+
+HuishangRejected = Rejected
 
 
 class Unavailable(HuishangError):
@@ -125,7 +139,8 @@ def _common(body, known):
 
 REPORT_FIELDS = {"v", "id", "source", "at", "street", "enterprise", "category", "workers",
                  "amount", "flags", "summary", "fseq"}
-UPDATE_FIELDS = {"v", "id", "source", "at", "case", "status", "note", "fseq"}
+UPDATE_FIELDS = {"v", "id", "source", "at", "case", "status", "note", "workers", "amount",
+                 "flags", "fseq"}
 
 
 def check_report(body):
@@ -155,11 +170,7 @@ def check_report(body):
     _one_of(body["category"], "category", CATEGORIES)
     _integer(body, "workers", 1, 1000000)
     _integer(body, "amount", 0, 10 ** 12, required=False)
-    flags = body.get("flags", [])
-    if not isinstance(flags, (list, tuple)):
-        _fail("flags", "must be a list of flag names")
-    for flag in flags:
-        _one_of(flag, "flags", FLAGS)
+    _flags(body)
     if body.get("summary") is not None:
         _text(body["summary"], "summary", 4096, empty=True)
 
@@ -173,6 +184,75 @@ def check_update(body):
     _one_of(body["status"], "status", STATUSES)
     if body.get("note") is not None:
         _text(body["note"], "note", 4096, empty=True)
+    elif body["status"] == "returned":
+        _fail("note", "is required when the status is returned (the reason)")
+    _integer(body, "workers", 1, 1000000, required=False)
+    _integer(body, "amount", 0, 10 ** 12, required=False)
+    _flags(body)
+
+
+def _flags(body):
+    flags = body.get("flags", [])
+    if not isinstance(flags, (list, tuple)):
+        _fail("flags", "must be a list of flag names")
+    for flag in flags:
+        _one_of(flag, "flags", FLAGS)
+
+
+def _units(body, field):
+    units = body.get(field)
+    if units is None:
+        return
+    if not isinstance(units, (list, tuple)) or not units:
+        _fail(field, "must be a non-empty list of unit codes")
+    for unit in units:
+        _token({field: unit}, field)
+
+
+# what each act takes: its keys, and which of them it needs (PROTOCOL.md §3.12)
+ACT_FIELDS = {
+    "close": ({"note"}, set()),
+    "reject_closure": ({"reason"}, {"reason"}),
+    "followup": ({"satisfied", "note"}, {"satisfied"}),
+    "regrade": ({"level", "reason"}, {"level", "reason"}),
+    "merge": ({"into", "reason"}, {"into"}),
+    "split": ({"report", "reason"}, {"report"}),
+    "mute": ({"until", "reason"}, {"until", "reason"}),
+    "unmute": ({"reason"}, set()),
+    "reroute": ({"add", "remove", "lead", "reason"}, {"reason"}),
+    "insist": ({"unit", "reason"}, {"unit", "reason"}),
+}
+ACT_COMMON = {"v", "id", "source", "at", "case", "act"}
+
+
+def check_act(body):
+    """Raise ValueError, naming the field, unless `body` is a well-formed
+    act (who may, and in which stage, only the daemon knows)."""
+    act = body.get("act") if isinstance(body, dict) else None
+    if act is None:
+        _fail("act", "is required")
+    _one_of(act, "act", ACTS)
+    keys, needed = ACT_FIELDS[act]
+    _common(body, ACT_COMMON | keys)
+    _token(body, "case")
+    for field in sorted(needed):
+        if body.get(field) is None:
+            _fail(field, "is required for %s" % act)
+    for field in ("reason", "note"):
+        if body.get(field) is not None:
+            _text(body[field], field, 4096)
+    if body.get("satisfied") is not None and not isinstance(body["satisfied"], bool):
+        _fail("satisfied", "must be True or False")
+    if body.get("level") is not None:
+        _one_of(body["level"], "level", LEVELS)
+    for field in ("into", "lead", "unit"):
+        _token(body, field, required=False)
+    _integer(body, "report", 1, 2 ** 62, required=False)
+    _integer(body, "until", 946684800000, 2 ** 62, required=False)
+    _units(body, "add")
+    _units(body, "remove")
+    if act == "reroute" and not any(body.get(f) for f in ("add", "remove", "lead")):
+        _fail("add", "or remove or lead is required for reroute")
 
 
 def _now_ms():
@@ -221,7 +301,9 @@ class Client:
             sock.curve_publickey, sock.curve_secretkey, sock.curve_serverkey = self._curve
         return sock
 
-    def close(self):
+    def disconnect(self):
+        """Close the publisher, after what it holds has gone (up to the
+        timeout). close() without a case does the same."""
         if self._pub is not None:
             self._pub.setsockopt(zmq.LINGER, int(self.timeout * 1000))
             self._pub.close()
@@ -231,7 +313,7 @@ class Client:
         return self
 
     def __exit__(self, *exc):
-        self.close()
+        self.disconnect()
 
     # sending ---------------------------------------------------------------
 
@@ -290,6 +372,101 @@ class Client:
         body = _complete(dict(body or {}, **fields))
         check_update(body)
         return self._submit("update." + body["source"], body)
+
+    # handling a case (PROTOCOL.md §3.5, §3.12) ---------------------------
+    #
+    # Each is acknowledged: it returns the seq the daemon stored it under
+    # (the original's, if this id was sent before) and raises Rejected with
+    # the daemon's code (`not_routed`, `bad_state`, `not_authorized`, ...)
+    # when it refuses. `id` defaults to a new unique one per call; pass your
+    # own to make a retry of yours idempotent too.
+
+    def _new_id(self):
+        self._ids = getattr(self, "_ids", 0) + 1
+        return "py-%d-%d-%d" % (os.getpid(), _now_ms(), self._ids)
+
+    def _handle_update(self, case, source, status, id=None, **fields):
+        body = {"id": id or self._new_id(), "source": source, "case": case, "status": status}
+        body.update({k: list(v) if k == "flags" else v for k, v in fields.items()
+                     if v is not None})
+        return self.submit_update(body)
+
+    def _act(self, act, case, source, id=None, **fields):
+        body = _complete({"id": id or self._new_id(), "source": source, "case": case,
+                          "act": act})
+        body.update({k: v for k, v in fields.items() if v is not None})
+        check_act(body)
+        return self._submit("act." + source, body)
+
+    def sign(self, case, source, note=None, id=None):
+        """A handler signs for the case (签收)."""
+        return self._handle_update(case, source, "signed", id, note=note)
+
+    def return_case(self, case, source, reason, id=None):
+        """A handler returns the case (退单); `reason` goes as the note."""
+        return self._handle_update(case, source, "returned", id, note=reason)
+
+    def update(self, case, source, status, note=None, workers=None, amount=None, flags=None,
+               id=None):
+        """A unit's progress (进展), with new facts if any: the case keeps the
+        largest workers and amount and the union of flags."""
+        return self._handle_update(case, source, status, id, note=note, workers=workers,
+                                   amount=amount, flags=flags)
+
+    def resolve(self, case, source, note, id=None):
+        """A handler's part is done (办结); the lead's sends the case to review."""
+        return self._handle_update(case, source, "resolved", id, note=note)
+
+    def close(self, case=None, note=None, source="office", id=None):
+        """The office closes a resolved case after review (审核办结). Without
+        a case (as before 0.5), close the client's sockets: disconnect()."""
+        if case is None:
+            return self.disconnect()
+        return self._act("close", case, source, id, note=note)
+
+    def reject_closure(self, case, reason, source="office", id=None):
+        """The office sends a resolved case back to its lead (退回)."""
+        return self._act("reject_closure", case, source, id, reason=reason)
+
+    def followup(self, case, source, satisfied, note=None, id=None):
+        """The return visit (回访) of a closed case; not satisfied re-opens it.
+        `satisfied`: True or False (or "yes" / "no")."""
+        satisfied = {"yes": True, "no": False}.get(satisfied, satisfied)
+        return self._act("followup", case, source, id, satisfied=satisfied, note=note)
+
+    def regrade(self, case, level, reason, source="office", id=None):
+        """Set the case's level, up or down."""
+        return self._act("regrade", case, source, id, level=level, reason=reason)
+
+    def merge(self, case, into, reason=None, source="office", id=None):
+        """`case` is the same dispute as `into`, which absorbs it."""
+        return self._act("merge", case, source, id, into=into, reason=reason)
+
+    def split(self, case, report, reason=None, source="office", id=None):
+        """The report stored under seq `report` becomes a case of its own."""
+        return self._act("split", case, source, id, report=int(report), reason=reason)
+
+    def mute(self, case, until, reason, source="office", id=None):
+        """Hold the case's supervision notices until `until`: ms on the
+        daemon's clock, or a datetime.timedelta from the daemon's now (its
+        health's `at`: a drill's clock is not ours)."""
+        if hasattr(until, "total_seconds"):
+            until = self.health()["at"] + int(until.total_seconds() * 1000)
+        return self._act("mute", case, source, id, until=until, reason=reason)
+
+    def unmute(self, case, reason=None, source="office", id=None):
+        return self._act("unmute", case, source, id, reason=reason)
+
+    def reroute(self, case, reason, add=None, remove=None, lead=None, source="office",
+                id=None):
+        """Add and remove handlers, name the lead (主办)."""
+        return self._act("reroute", case, source, id, reason=reason,
+                         add=list(add) if add else None, remove=list(remove) if remove else None,
+                         lead=lead)
+
+    def insist(self, case, unit, reason, source="office", id=None):
+        """A unit that returned the case is to handle it after all."""
+        return self._act("insist", case, source, id, unit=unit, reason=reason)
 
     # the api ---------------------------------------------------------------
 

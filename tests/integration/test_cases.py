@@ -209,6 +209,7 @@ def test_early_warning_windows_rebuild_after_kill9():
         assert len(crossings) == 1, crossings
         topic, body = crossings[0]
         assert topic == "warning.prompt" and body["category"] == "layoff"
+        assert body["suggested"] is True                     # the office issues the prompt
         assert sorted(body["streets"]) == ["street.ganquan", "street.taopu", "street.zhenru"]
         assert len(body["units"]) == 10 and all(u.startswith("street.") for u in body["units"])
         send(daemon, report(rid="p4", name="P4", category="layoff", street="changfeng", source="hrss"))
@@ -231,18 +232,33 @@ def _windows(store):
         env.close()
 
 
+def _meta(store, key):
+    """A meta mark (u64 big-endian) as the daemon left it, or None."""
+    env = lmdb.open(store, max_dbs=16, readonly=True, lock=False)
+    try:
+        with env.begin() as txn:
+            value = txn.get(key, db=env.open_db(b"meta", txn=txn, create=False))
+            return None if value is None else int.from_bytes(value, "big")
+    finally:
+        env.close()
+
+
 def test_windows_live_in_the_store_old_stores_get_them_stale_ones_go():
     daemon = Daemon().start()
     try:
         same = dict(name="同一家制衣有限公司", street="wanli", source="hrss")
-        send(daemon, report(rid="e1", **same), report(rid="e2", **same))
-        daemon.wait_counter("reports", 2)
+        # two disputes of the enterprise; the union's report of the first
+        # joins it and is not counted again
+        send(daemon, report(rid="e1", **same), report(rid="e2", category="layoff", **same),
+             report(rid="u1", name="同一家制衣有限公司", street="wanli", source="union"))
+        daemon.wait_counter("reports", 3)
         daemon.stop()
         windows = _windows(daemon.store)
         enterprise = [k for k in windows if k.startswith(b"e/")]
         assert len(enterprise) == 1, windows
         assert windows[enterprise[0]][1] == 2                # two times held
         assert b"s/street.wanli" in windows and any(k.startswith(b"c/") for k in windows)
+        assert _meta(daemon.store, b"windows") == 2          # counting disputes
         # A store written by 0.3 had no windows: take them away, as if.
         env = lmdb.open(daemon.store, max_dbs=16)
         with env.begin(write=True) as txn:
@@ -250,12 +266,27 @@ def test_windows_live_in_the_store_old_stores_get_them_stale_ones_go():
             txn.delete(b"windows", db=env.open_db(b"meta", txn=txn))
         env.close()
         daemon.start()
-        assert "windows built from 2 recent reports" in daemon.read_log()
+        assert "windows built from 2 recent cases" in daemon.read_log()
         watcher = daemon.watcher(("warning.enterprise",))
-        send(daemon, report(rid="e3", **same))
+        send(daemon, report(rid="e3", category="contract", **same))
         crossings = watcher.recv_all(quiet_ms=800)
         assert len(crossings) == 1 and crossings[0][1]["count"] == 3, crossings
         watcher.close()
+        daemon.stop()
+        # A store written by 0.4 kept windows that counted reports (meta 1):
+        # they are dropped and built again from the cases.
+        env = lmdb.open(daemon.store, max_dbs=16)
+        with env.begin(write=True) as txn:
+            txn.put(b"e/nm/street.wanli/counted-by-reports", b"\x01\x00",
+                    db=env.open_db(b"windows", txn=txn))
+            txn.put(b"windows", (1).to_bytes(8, "big"), db=env.open_db(b"meta", txn=txn))
+        env.close()
+        daemon.start()
+        assert "windows built from 3 recent cases" in daemon.read_log()
+        windows = _windows(daemon.store)
+        assert b"e/nm/street.wanli/counted-by-reports" not in windows, windows
+        assert [v[1] for k, v in windows.items() if k.startswith(b"e/")] == [3]
+        assert _meta(daemon.store, b"windows") == 2
     finally:
         daemon.cleanup()
     # An enterprise nobody reports for longer than its window is forgotten

@@ -201,6 +201,8 @@ def test_feed_gaps_and_silence_are_warnings():
         daemon = Daemon(folder=folder, config=config).start()
         watcher = daemon.watcher(("warning.feed",))
         feeder = daemon.feeder()
+        # a unit that only reports (no heartbeat) is quiet, never "silent"
+        feeder.send(report(source="union", street="wanli", rid="q1", name="Quiet 1"))
         for fseq in (1, 2, 3, 6):                          # 4 and 5 never arrive
             feeder.send(report(source="hrss", street="wanli", rid="g%d" % fseq,
                                name="Gap %d" % fseq, fseq=fseq))

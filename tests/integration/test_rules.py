@@ -178,19 +178,23 @@ def test_correlation_raises_level():
         assert alert["case"] == case
         assert alert["workers"] == 35 and "gathering" in alert["flags"]
         assert "police" in alert["units"] and "union" in alert["units"]
-        # another category of the same enterprise is another case; and it is
-        # the third report with this credit code within 7 days: an early
-        # warning (预警), and the new case rises one level
+        # another category of the same enterprise is another case, its second
+        # dispute: the three reports of the first were one dispute, no warning
         messages = publish_one(daemon, watcher, report(rid="k4", code=code, category="layoff"))
+        assert [m[0] for m in messages] == ["alert.general.caoyang"], messages
+        assert messages[0][1]["case"] != case and messages[0][1]["kind"] == "new"
+        # a third dispute with this credit code within 7 days: an early
+        # warning (预警), and the new case rises one level
+        messages = publish_one(daemon, watcher, report(rid="k5", code=code, category="injury"))
         topics = [m[0] for m in messages]
         assert topics == ["alert.general.caoyang", "warning.enterprise",
                           "alert.significant.caoyang"], topics
-        assert messages[0][1]["case"] != case and messages[0][1]["kind"] == "new"
+        assert messages[0][1]["kind"] == "new"
         warning = messages[1][1]
         assert warning["count"] == 3 and warning["credit_code"] == code
         assert warning["units"] == ["office"] and warning["case"] == messages[0][1]["case"]
         assert messages[2][1]["kind"] == "escalated"
         assert "warning.enterprise" in messages[2][1]["reasons"]
         counters = daemon.counters()
-        assert counters["cases_opened"] == 2 and counters["escalated"] == 2
-        assert counters["reports"] == 4 and counters["warnings"] == 1
+        assert counters["cases_opened"] == 3 and counters["escalated"] == 2
+        assert counters["reports"] == 5 and counters["warnings"] == 1

@@ -1,0 +1,24 @@
+/*  =========================================================================
+    huishang_handle - huishang's commands for handling a case
+
+        huishang sign | return | update | resolve CASE --source UNIT ...
+        huishang close | reject-closure | followup | regrade | merge | split |
+                 mute | unmute | reroute | insist CASE ...
+
+    A handler's progress goes as an `update.<unit>`, what the people of the
+    mechanism decide as an `act.<unit>` (PROTOCOL.md §3.5, §3.12).
+    =========================================================================
+*/
+
+#ifndef HUISHANG_HANDLE_H_INCLUDED
+#define HUISHANG_HANDLE_H_INCLUDED
+
+#include "hs_client.h"
+
+//  Run the handling command argv [0] with its options: acknowledged through
+//  submit (or, with --no-ack or -e, published). Returns the exit code: 0
+//  (stored; or sent), 1 (rejected, or no answer: said on stderr), 2 (a
+//  usage error), -1 if argv [0] is not a handling command.
+int huishang_handle_main (hs_client_t *client, hs_config_t *config, int argc, char *argv []);
+
+#endif
