@@ -420,9 +420,9 @@ def test_old_store_upgrade_and_backtest():
             for case_id, was in old.items():
                 record = daemon.case(case_id)["case"]
                 if was["closed"]:
-                    # (the upgrade gives handlers to open cases; a closed one may
-                    # keep its old record, without `stage`)
-                    assert record.get("stage", "closed") == "closed" and record["closed"], record
+                    assert record["stage"] == "closed" and record["closed"], record
+                    assert not [c for h in record.get("handlers") or [] for c in h["clocks"]
+                                if c["next"]], record
                     continue
                 assert record["stage"] == "open" and record["level"] == was["level"], record
                 units = [h["unit"] for h in record.get("handlers") or []]
