@@ -78,7 +78,7 @@ s_check (hs_caseacts_t *self, const hs_case_act_t *act, hs_case_t *kase, hs_case
 {
     int64_t now = hs_txn_now (hs_casework_txn (self->casework));
     if (kase->stage == HS_STAGE_MERGED)
-        return s_refuse (why, "case_closed", "case '%s' was merged into '%s'", kase->id,
+        return s_refuse (why, "bad_state", "case '%s' was merged into '%s'", kase->id,
                        kase->merged_into);
     bool closed = kase->stage == HS_STAGE_CLOSED;
     switch (act->act) {
@@ -118,13 +118,7 @@ s_check (hs_caseacts_t *self, const hs_case_act_t *act, hs_case_t *kase, hs_case
             if (rc == 1 || !streq (event.type, "report") || (uint64_t) act->report == kase->first_seq)
                 return s_refuse (why, "bad_value", "seq %lld is not a later report of case '%s'",
                                (long long) act->report, kase->id);
-            char key [HS_ID_MAX + 16];
-            size_t size = strlen (kase->id) + 1;
-            memcpy (key, kase->id, size);
-            hs_store_be64_put ((uint8_t *) key + size, (uint64_t) act->report);
-            const void *data;
-            size_t length;
-            rc = hs_store_get (s_store (self), HS_TABLE_HISTORY, key, size + 8, &data, &length);
+            rc = hs_ledger_history_has (s_store (self), kase->id, (uint64_t) act->report);
             if (rc < 0)
                 return -1;
             if (rc == 1)
@@ -145,32 +139,16 @@ s_check (hs_caseacts_t *self, const hs_case_act_t *act, hs_case_t *kase, hs_case
             break;
     }
     if (closed)
-        return s_refuse (why, "case_closed", "case '%s' is closed", kase->id);
+        return s_refuse (why, "bad_state", "case '%s' is closed: re-open it first (a failed "
+                         "update, an unsatisfied follow-up)", kase->id);
     return 0;
-}
-
-//  Copy the absorbed case's history into the target's.
-typedef struct {
-    hs_store_t *store;
-    const char *into;
-    size_t count;
-} s_copy_t;
-
-static int
-s_copy_visit (uint64_t seq, const char *type, void *arg)
-{
-    s_copy_t *copy = (s_copy_t *) arg;
-    if (copy->count++ >= HS_CASEACTS_HISTORY)
-        return 1;
-    return hs_ledger_history_add (copy->store, copy->into, seq, type);
 }
 
 static int
 s_merge (hs_caseacts_t *self, hs_msg_t *msg, hs_case_t *kase, hs_case_t *into)
 {
     const hs_case_act_t *act = &msg->as.act;
-    s_copy_t copy = { s_store (self), into->id, 0 };
-    if (hs_ledger_history_walk (copy.store, kase->id, s_copy_visit, &copy) < 0)
+    if (hs_ledger_history_join (s_store (self), kase->id, into->id, HS_CASEACTS_HISTORY))
         return -1;
     hs_case_absorb (into, kase);
     for (size_t index = 0; index < kase->handler_count; index++) {
@@ -185,12 +163,12 @@ s_merge (hs_caseacts_t *self, hs_msg_t *msg, hs_case_t *kase, hs_case_t *into)
     kase->stage = HS_STAGE_MERGED;
     hs_strcpy (kase->merged_into, sizeof (kase->merged_into), into->id);
     hs_handling_stop (kase);
-    const char *reasons [] = { "case.merged", NULL };
+    const char *reasons [] = { "merged", NULL };
     hs_alert_more_t more = { .into = into->id, .note = act->reason, .note_size = act->reason_size,
                              .satisfied = -1 };
-    if (hs_notices_alert_more (self->notices, kase, "merged", -1, act->source, act->id, false,
-                               "merge", NULL, reasons, &more)
-    ||  hs_casework_reclassify (self->casework, into, act->source, act->id, false, "merge")
+    hs_cause_t cause = { act->source, act->id, false };
+    if (hs_notices_alert (self->notices, kase, "merged", -1, &cause, NULL, reasons, &more)
+    ||  hs_casework_reclassify (self->casework, into, &cause)
     ||  hs_casework_save (self->casework, into))
         return -1;
     return 0;
@@ -251,6 +229,7 @@ s_split (hs_caseacts_t *self, hs_msg_t *msg, hs_case_t *kase)
         snprintf (case_id, sizeof (case_id), "%s-%llu", self->config->district,
                   (unsigned long long) msg->seq);
         hs_case_open (split, case_id, (uint64_t) act->report, &report, street->code);
+        hs_strcpy (split->split_from, sizeof (split->split_from), kase->id);
     }
     msgpack_unpacked_destroy (&unpacked);
     if (rc)
@@ -264,22 +243,24 @@ s_split (hs_caseacts_t *self, hs_msg_t *msg, hs_case_t *kase)
     kase->flags = repeat;
     kase->source_count = 0;
     kase->reports = 0;
+    //  The report leaves the old case's history for the new one's.
+    if (hs_ledger_history_move (store, kase->id, (uint64_t) act->report, split->id))
+        return -1;
     s_fold_t fold = { self, kase, (uint64_t) act->report, 0 };
     if (hs_ledger_history_walk (store, kase->id, s_fold_visit, &fold) < 0)
         return -1;
     kase->last_seq = last_seq;
-    if (hs_casework_reclassify (self->casework, kase, act->source, act->id, false, "split"))
+    hs_cause_t cause = { act->source, act->id, false };
+    if (hs_casework_reclassify (self->casework, kase, &cause))
         return -1;
     //  The new one: a dispute of its own.
     hs_casework_classify (self->casework, split, -1);
-    hs_case_add_reason (split, "case.split");
+    hs_case_add_reason (split, "split");
     hs_stats_count (self->stats, HS_STAT_CASES_OPENED, 1);
-    if (hs_ledger_history_add (store, split->id, (uint64_t) act->report, "report")
-    ||  hs_ledger_history_add (store, split->id, msg->seq, "act"))
+    if (hs_ledger_history_add (store, split->id, msg->seq, "act"))
         return -1;
-    if (hs_casework_moved (self->casework, split, -1, "new", act->source, act->id, false, "split",
-                           act->reason, act->reason_size)
-    ||  hs_casework_began (self->casework, split, act->source, act->id, false, "split")
+    if (hs_casework_moved (self->casework, split, -1, "new", &cause, act->reason, act->reason_size)
+    ||  hs_casework_began (self->casework, split, &cause)
     ||  hs_casework_save (self->casework, split))
         return -1;
     return 0;
@@ -333,19 +314,15 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
     msg->seq = seq;
     kase->last_seq = seq;
     hs_stats_count (self->stats, HS_STAT_ACTS, 1);
-    const char *name = hs_case_act_name (act->act);
     hs_alert_more_t more = { .note = act->reason? act->reason: act->note,
                              .note_size = act->reason? act->reason_size: act->note_size,
                              .satisfied = -1 };
-    char reason [32];
-    hs_strjoin (reason, sizeof (reason), "act.", name, NULL);
-    const char *reasons [] = { reason, NULL };
+    hs_cause_t cause = { act->source, act->id, false };
     int previous = kase->level;
     rc = 0;
     switch (act->act) {
         case HS_CASE_ACT_CLOSE:
-            rc = hs_casework_close (casework, kase, act->source, act->id, false, name,
-                                    more.note, more.note_size);
+            rc = hs_casework_close (casework, kase, &cause, &more);
             break;
         case HS_CASE_ACT_REJECT_CLOSURE: {
             kase->stage = HS_STAGE_OPEN;
@@ -354,8 +331,12 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
                     kase->handlers [index].state = HS_HANDLER_SIGNED;
             hs_handling_restart (handling, kase);
             more.unit = *kase->lead? kase->lead: NULL;
-            rc = hs_notices_alert_more (self->notices, kase, "sent_back", -1, act->source, act->id,
-                                        false, name, NULL, reasons, &more);
+            const char *units [HS_RULES_MAX_OUT + 2];
+            hs_policy_told (policy, HS_NOTICE_SENT_BACK, more.unit, units, 0,
+                            sizeof (units) / sizeof (units [0]));
+            const char *reasons [] = { "sent_back", NULL };
+            rc = hs_notices_alert (self->notices, kase, "sent_back", -1, &cause, units, reasons,
+                                   &more);
             break;
         }
         case HS_CASE_ACT_FOLLOWUP:
@@ -367,15 +348,14 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
             for (size_t index = 0; index < kase->handler_count; index++)
                 if (kase->handlers [index].lead && kase->handlers [index].state == HS_HANDLER_DONE)
                     kase->handlers [index].state = HS_HANDLER_SIGNED;
-            rc = hs_casework_reopen (casework, kase, act->source, act->id, false, name,
-                                     more.note, more.note_size);
+            rc = hs_casework_reopen (casework, kase, &cause, &more);
             break;
         case HS_CASE_ACT_REGRADE:
             kase->level = act->level;
-            hs_case_add_reason (kase, "act.regrade");
+            hs_case_add_reason (kase, "regrade");
             hs_casework_classify (casework, kase, previous);
-            rc = hs_casework_moved (casework, kase, previous, "regraded", act->source, act->id,
-                                    false, name, more.note, more.note_size);
+            rc = hs_casework_moved (casework, kase, previous, "regraded", &cause, more.note,
+                                    more.note_size);
             break;
         case HS_CASE_ACT_MERGE:
             rc = s_merge (self, msg, kase, other);
@@ -384,10 +364,13 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
             rc = s_split (self, msg, kase);
             break;
         case HS_CASE_ACT_MUTE:
+            kase->muted_until = act->until;
+            break;
         case HS_CASE_ACT_UNMUTE:
-            //  Unmuted by a person: the end comes now, through the timer,
-            //  which says so and sends what is due.
-            kase->muted_until = act->act == HS_CASE_ACT_MUTE? act->until: hs_txn_now (txn);
+            //  Lifted by a person: said now, and the notices that are due
+            //  go out as the timer finds them.
+            kase->muted_until = 0;
+            rc = hs_handling_unmuted (handling, kase, &cause, &more);
             break;
         case HS_CASE_ACT_REROUTE:
         case HS_CASE_ACT_INSIST:

@@ -183,33 +183,28 @@ hs_casework_classify (hs_casework_t *self, hs_case_t *kase, int previous)
 
 int
 hs_casework_moved (hs_casework_t *self, hs_case_t *kase, int previous, const char *kind,
-                   const char *source, const char *message_id, bool from_update,
-                   const char *act, const char *note, size_t note_size)
+                   const hs_cause_t *cause, const char *note, size_t note_size)
 {
     if (kase->level == previous)
         return 0;
     if (kase->level > previous)
         hs_stats_count (self->stats, HS_STAT_ESCALATED, 1);
     hs_alert_more_t more = { .note = note, .note_size = note_size, .satisfied = -1 };
-    if (hs_notices_alert_more (self->notices, kase, kind, previous, source, message_id,
-                               from_update, act, NULL, NULL, &more))
+    if (hs_notices_alert (self->notices, kase, kind, previous, cause, NULL, NULL, &more))
         return -1;
     return kase->level > previous? s_ladder (self, kase, previous): 0;
 }
 
 int
-hs_casework_reclassify (hs_casework_t *self, hs_case_t *kase, const char *source,
-                        const char *message_id, bool from_update, const char *act)
+hs_casework_reclassify (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause)
 {
     int previous = kase->level;
     hs_casework_classify (self, kase, previous);
-    return hs_casework_moved (self, kase, previous, "escalated", source, message_id,
-                              from_update, act, NULL, 0);
+    return hs_casework_moved (self, kase, previous, "escalated", cause, NULL, 0);
 }
 
 int
-hs_casework_began (hs_casework_t *self, hs_case_t *kase, const char *source,
-                   const char *message_id, bool from_update, const char *act)
+hs_casework_began (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause)
 {
     bool enterprise = false;
     if (hs_warnings_case (self->warnings, kase, &enterprise))
@@ -219,39 +214,31 @@ hs_casework_began (hs_casework_t *self, hs_case_t *kase, const char *source,
     //  The newest of repeated disputes is flagged; the rules see the flag.
     kase->flags |= 1u << HS_FLAG_REPEAT;
     hs_case_add_reason (kase, "warning.enterprise");
-    return hs_casework_reclassify (self, kase, source, message_id, from_update, act);
+    return hs_casework_reclassify (self, kase, cause);
 }
 
 int
-hs_casework_reopen (hs_casework_t *self, hs_case_t *kase, const char *source,
-                    const char *message_id, bool from_update, const char *act,
-                    const char *note, size_t note_size)
+hs_casework_reopen (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause,
+                    const hs_alert_more_t *more)
 {
     bool was_closed = kase->closed;
     kase->closed = false;
     kase->stage = HS_STAGE_OPEN;
     kase->reopened++;
     hs_handling_restart (self->handling, kase);
-    const char *reasons [] = { "case.reopened", NULL };
-    hs_alert_more_t more = { .note = note, .note_size = note_size, .satisfied = -1 };
-    if (hs_notices_alert_more (self->notices, kase, "reopened", -1, source, message_id,
-                               from_update, act, NULL, reasons, &more))
+    if (hs_notices_alert (self->notices, kase, "reopened", -1, cause, NULL, NULL, more))
         return -1;
-    return was_closed? hs_casework_began (self, kase, source, message_id, from_update, act): 0;
+    return was_closed? hs_casework_began (self, kase, cause): 0;
 }
 
 int
-hs_casework_close (hs_casework_t *self, hs_case_t *kase, const char *source,
-                   const char *message_id, bool from_update, const char *act,
-                   const char *note, size_t note_size)
+hs_casework_close (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause,
+                   const hs_alert_more_t *more)
 {
     kase->closed = true;
     kase->stage = HS_STAGE_CLOSED;
     hs_handling_stop (kase);
-    const char *reasons [] = { "case.closed", NULL };
-    hs_alert_more_t more = { .note = note, .note_size = note_size, .satisfied = -1 };
-    return hs_notices_alert_more (self->notices, kase, "closed", -1, source, message_id,
-                                  from_update, act, NULL, reasons, &more);
+    return hs_notices_alert (self->notices, kase, "closed", -1, cause, NULL, NULL, more);
 }
 
 int
@@ -291,19 +278,18 @@ hs_casework_report (void *arg, hs_msg_t *msg)
         return -1;
     msg->seq = seq;
     hs_stats_count (self->stats, HS_STAT_REPORTS, 1);
+    hs_cause_t cause = { report->source, report->id, true };
     if (is_new) {
-        rc = hs_notices_alert (self->notices, kase, "new", -1, report->source, report->id,
-                               false, NULL, NULL);
+        rc = hs_notices_alert (self->notices, kase, "new", -1, &cause, NULL, NULL, NULL);
         if (rc == 0)
             rc = s_ladder (self, kase, -1);
         //  A new dispute counts in the early-warning windows; a report
         //  that joins an open case is the same dispute and never does.
         if (rc == 0)
-            rc = hs_casework_began (self, kase, report->source, report->id, false, NULL);
+            rc = hs_casework_began (self, kase, &cause);
     }
     else
-        rc = hs_casework_moved (self, kase, previous_level, "escalated", report->source,
-                                report->id, false, NULL, NULL, 0);
+        rc = hs_casework_moved (self, kase, previous_level, "escalated", &cause, NULL, 0);
     if (rc == 0)
         rc = hs_casework_save (self, kase);
     return rc? -1: 0;
@@ -364,13 +350,14 @@ hs_casework_update (void *arg, hs_msg_t *msg)
     kase->last_seq = seq;
     if (update->at > kase->updated)
         kase->updated = update->at;
+    hs_cause_t cause = { update->source, update->id, false };
+    hs_alert_more_t more = { .note = update->note, .note_size = update->note_size,
+                             .satisfied = -1 };
     if (kase->stage == HS_STAGE_CLOSED)     //  failed after closure: open again
-        rc = hs_casework_reopen (self, kase, update->source, update->id, true, NULL,
-                                 update->note, update->note_size);
+        rc = hs_casework_reopen (self, kase, &cause, &more);
     else
     if (close)
-        rc = hs_casework_close (self, kase, update->source, update->id, true, NULL,
-                                update->note, update->note_size);
+        rc = hs_casework_close (self, kase, &cause, &more);
     else {
         //  New facts first (a growing crowd rises through the rules, once),
         //  then the unit's own step.
@@ -379,9 +366,9 @@ hs_casework_update (void *arg, hs_msg_t *msg)
         hs_case_facts_join (kase, update->workers, update->amount, update->flags);
         rc = 0;
         if (kase->workers != workers || kase->amount != amount || kase->flags != flags)
-            rc = hs_casework_reclassify (self, kase, update->source, update->id, true, NULL);
+            rc = hs_casework_reclassify (self, kase, &cause);
         if (rc == 0)
-            rc = hs_handling_update (self->handling, kase, update);
+            rc = hs_handling_update (self->handling, kase, update, &cause);
     }
     if (rc == 0)
         rc = hs_casework_save (self, kase);

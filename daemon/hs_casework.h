@@ -61,31 +61,26 @@ int hs_casework_save (hs_casework_t *self, hs_case_t *kase);
 void hs_casework_classify (hs_casework_t *self, hs_case_t *kase, int previous);
 
 //  Classify a case whose facts changed; if its level moved, an alert of
-//  kind `escalated` and the ladder over the levels passed. `source` and
-//  `message_id` name the message (an update if `from_update`, an act of
-//  kind `act` if not NULL). Returns 0 or -1.
-int hs_casework_reclassify (hs_casework_t *self, hs_case_t *kase, const char *source,
-                            const char *message_id, bool from_update, const char *act);
+//  kind `escalated` and the ladder over the levels passed. `cause` is the
+//  message that changed them. Returns 0 or -1.
+int hs_casework_reclassify (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause);
 
 //  The case's level moved from `previous` (a person's regrade, or the
 //  rules): an alert of `kind` with the note, and the ladder if it rose.
 int hs_casework_moved (hs_casework_t *self, hs_case_t *kase, int previous, const char *kind,
-                       const char *source, const char *message_id, bool from_update,
-                       const char *act, const char *note, size_t note_size);
+                       const hs_cause_t *cause, const char *note, size_t note_size);
 
 //  A dispute began (a new case, one split off) or began again (re-opened):
 //  counted in the early warnings; repeated, it is flagged `repeat`.
-int hs_casework_began (hs_casework_t *self, hs_case_t *kase, const char *source,
-                       const char *message_id, bool from_update, const char *act);
+int hs_casework_began (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause);
 
 //  Open a resolved or closed case again (alert `reopened`, clocks start
 //  again); close one (alert `closed`, out of correlation and supervision).
-int hs_casework_reopen (hs_casework_t *self, hs_case_t *kase, const char *source,
-                        const char *message_id, bool from_update, const char *act,
-                        const char *note, size_t note_size);
-int hs_casework_close (hs_casework_t *self, hs_case_t *kase, const char *source,
-                       const char *message_id, bool from_update, const char *act,
-                       const char *note, size_t note_size);
+//  `more`: the alert's note and answer (may be NULL).
+int hs_casework_reopen (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause,
+                        const hs_alert_more_t *more);
+int hs_casework_close (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause,
+                       const hs_alert_more_t *more);
 
 //  Bring an older store's cases up to date, each step once, in a unit of
 //  work of its own: count the overdue cases (before 0.4), put the cases

@@ -193,23 +193,11 @@ s_recipients (hs_handling_t *self, const hs_case_t *kase, int rung, const char *
               const char **list, size_t max)
 {
     const hs_policy_t *policy = s_policy (self);
-    hs_notice_t notices [2] = { HS_NOTICE_COUNT, HS_NOTICE_COUNT };
-    notices [0] = rung == HS_RUNG_REMIND? HS_NOTICE_REMIND:
-                  rung == HS_RUNG_SUPERVISE? HS_NOTICE_SUPERVISE: HS_NOTICE_CIRCULATE;
+    hs_notice_t notice = rung == HS_RUNG_REMIND? HS_NOTICE_REMIND:
+                         rung == HS_RUNG_SUPERVISE? HS_NOTICE_SUPERVISE: HS_NOTICE_CIRCULATE;
+    size_t size = hs_policy_told (policy, notice, unit, list, 0, max);
     if (rung == HS_RUNG_SUPERVISE && kase->level >= HS_LEVEL_MAJOR)
-        notices [1] = HS_NOTICE_SUPERVISE_MAJOR;
-    size_t size = 0;
-    list [0] = NULL;
-    for (int which = 0; which < 2; which++) {
-        if (notices [which] == HS_NOTICE_COUNT)
-            continue;
-        const char *const *names = hs_policy_recipients (policy, notices [which]);
-        for (size_t index = 0; names [index] && size + 2 < max; index++)
-            if (!hs_zpl_words_have (list, names [index]))
-                list [size++] = names [index], list [size] = NULL;
-        if (policy->to_handler [notices [which]] && !hs_zpl_words_have (list, unit) && size + 2 < max)
-            list [size++] = unit, list [size] = NULL;
-    }
+        hs_policy_told (policy, HS_NOTICE_SUPERVISE_MAJOR, unit, list, size, max);
 }
 
 //  One handler's clock came due at `now`: its notice, and the next.
@@ -242,8 +230,7 @@ s_notice (hs_handling_t *self, hs_case_t *kase, hs_handler_t *handler, int clock
         .count = duty->notices, .due = duty->due, .late_ms = now - duty->due, .satisfied = -1
     };
     hs_stats_count (self->stats, HS_STAT_OVERDUE, 1);
-    return hs_notices_alert_more (self->notices, kase, "supervision", -1, NULL, NULL, false, NULL,
-                                  units, reasons, &more);
+    return hs_notices_alert (self->notices, kase, "supervision", -1, NULL, units, reasons, &more);
 }
 
 int
@@ -257,10 +244,7 @@ hs_handling_timer (hs_handling_t *self, hs_case_t *kase, const hs_timer_t *timer
         if (now < kase->muted_until)
             return hs_handling_schedule (self, kase);
         kase->muted_until = 0;
-        const char *reasons [] = { "mute.ended", NULL };
-        hs_alert_more_t more = { .satisfied = -1 };
-        if (hs_notices_alert_more (self->notices, kase, "unmuted", -1, NULL, NULL, false, NULL,
-                                   NULL, reasons, &more))
+        if (hs_handling_unmuted (self, kase, NULL, NULL))
             return -1;
     }
     if (kase->stage == HS_STAGE_OPEN)
@@ -295,31 +279,38 @@ hs_handling_schedule (hs_handling_t *self, hs_case_t *kase)
     return first? hs_timers_add (self->timers, first, HS_TIMER_SUPERVISE, kase->id): 0;
 }
 
-//  The case's units with `notice`'s recipients added.
-static void
-s_case_units_and (hs_handling_t *self, hs_case_t *kase, hs_notice_t notice, const char **list,
-                  size_t max)
+int
+hs_handling_unmuted (hs_handling_t *self, hs_case_t *kase, const hs_cause_t *cause,
+                     const hs_alert_more_t *more)
 {
-    hs_case_units (kase, list);
-    size_t size = kase->unit_count;
-    const char *const *names = hs_policy_recipients (s_policy (self), notice);
-    for (size_t index = 0; names [index] && size + 1 < max; index++)
-        if (!hs_zpl_words_have (list, names [index]))
-            list [size++] = names [index], list [size] = NULL;
+    const char *units [HS_RULES_MAX_OUT + 1];
+    hs_policy_told (s_policy (self), HS_NOTICE_UNMUTED, NULL, units, 0, HS_RULES_MAX_OUT + 1);
+    const char *reasons [] = { "unmuted", NULL };
+    return hs_notices_alert (self->notices, kase, "unmuted", -1, cause, units, reasons, more);
 }
 
+//  An alert about an update from `unit`. `notice`: who is told (the
+//  case's units when HS_NOTICE_COUNT, those and the notice's recipients
+//  when `and_case`); the reasons are the case's when `own_reasons`, else
+//  the kind.
 static int
-s_alert (hs_handling_t *self, hs_case_t *kase, const char *kind, const hs_update_t *update,
-         const char *const *units, const char *unit)
+s_alert (hs_handling_t *self, hs_case_t *kase, const char *kind, hs_notice_t notice,
+         bool and_case, const hs_update_t *update, const hs_cause_t *cause, const char *unit)
 {
-    const char *reasons [4] = { NULL };
-    char reason [32];
-    hs_strjoin (reason, sizeof (reason), "update.", hs_status_name (update->status), NULL);
-    reasons [0] = reason;
+    const char *units [HS_CASE_MAX_UNITS + HS_RULES_MAX_OUT + 1];
+    size_t size = 0, max = sizeof (units) / sizeof (units [0]);
+    if (and_case || notice == HS_NOTICE_COUNT) {
+        hs_case_units (kase, units);
+        size = kase->unit_count;
+    }
+    if (notice != HS_NOTICE_COUNT)
+        hs_policy_told (s_policy (self), notice, unit, units, size, max);
+    const char *reasons [] = { kind, NULL };
+    bool own_reasons = streq (kind, "resolved") || streq (kind, "reopened");
     hs_alert_more_t more = { .unit = unit, .note = update->note, .note_size = update->note_size,
                              .satisfied = -1 };
-    return hs_notices_alert_more (self->notices, kase, kind, -1, update->source, update->id, true,
-                                  NULL, units, reasons, &more);
+    return hs_notices_alert (self->notices, kase, kind, -1, cause, units,
+                             own_reasons? NULL: reasons, &more);
 }
 
 //  The update's sender as a handler of the case, or NULL.
@@ -355,11 +346,11 @@ hs_handling_check (hs_handling_t *self, hs_case_t *kase, const hs_update_t *upda
 }
 
 int
-hs_handling_update (hs_handling_t *self, hs_case_t *kase, const hs_update_t *update)
+hs_handling_update (hs_handling_t *self, hs_case_t *kase, const hs_update_t *update,
+                    const hs_cause_t *cause)
 {
     int64_t now = hs_txn_now (self->txn);
     hs_handler_t *handler = s_sender (kase, update);
-    const char *units [HS_CASE_MAX_UNITS + HS_RULES_MAX_OUT + 1];
     switch (update->status) {
         case HS_STATUS_SIGNED:
             if (handler->state != HS_HANDLER_SIGNED) {
@@ -375,8 +366,8 @@ hs_handling_update (hs_handling_t *self, hs_case_t *kase, const hs_update_t *upd
             handler->state = HS_HANDLER_RETURNED;
             for (int clock = 0; clock < HS_CLOCK_COUNT; clock++)
                 s_clock_stop (handler, clock);
-            if (s_alert (self, kase, "returned", update,
-                         hs_policy_recipients (s_policy (self), HS_NOTICE_RETURNED), handler->unit))
+            if (s_alert (self, kase, "returned", HS_NOTICE_RETURNED, false, update, cause,
+                         handler->unit))
                 return -1;
             break;
         case HS_STATUS_RESOLVED:
@@ -390,10 +381,9 @@ hs_handling_update (hs_handling_t *self, hs_case_t *kase, const hs_update_t *upd
                 //  办结: the whole case waits for the office's review.
                 kase->stage = HS_STAGE_RESOLVED;
                 hs_handling_stop (kase);
-                s_case_units_and (self, kase, HS_NOTICE_REVIEW, units,
-                                  sizeof (units) / sizeof (units [0]));
                 hs_stats_count (self->stats, HS_STAT_RESOLVED, 1);
-                if (s_alert (self, kase, "resolved", update, units, handler->unit))
+                if (s_alert (self, kase, "resolved", HS_NOTICE_REVIEW, true, update, cause,
+                             handler->unit))
                     return -1;
             }
             break;
@@ -404,11 +394,11 @@ hs_handling_update (hs_handling_t *self, hs_case_t *kase, const hs_update_t *upd
                 kase->stage = HS_STAGE_OPEN;
                 kase->reopened++;
                 hs_handling_restart (self, kase);
-                if (s_alert (self, kase, "reopened", update, NULL, handler? handler->unit: NULL))
+                if (s_alert (self, kase, "reopened", HS_NOTICE_COUNT, false, update, cause, NULL))
                     return -1;
             }
             else
-            if (s_alert (self, kase, "failed", update, NULL, handler? handler->unit: NULL))
+            if (s_alert (self, kase, "failed", HS_NOTICE_FAILED, false, update, cause, NULL))
                 return -1;
             break;
         default:                        //  accepted, mediating: progress
@@ -539,7 +529,7 @@ s_test_work (void *arg)
     const hs_timer_t *timer = (const hs_timer_t *) args [2];
     const hs_update_t *update = (const hs_update_t *) args [3];
     if (update)
-        return hs_handling_update (self, kase, update);
+        return hs_handling_update (self, kase, update, NULL);
     if (timer)
         return hs_handling_timer (self, kase, timer);
     const char *routed [] = { "street.caoyang", "hrss", NULL };

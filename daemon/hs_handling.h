@@ -47,7 +47,14 @@ int hs_handling_check (hs_handling_t *self, hs_case_t *kase, const hs_update_t *
 //  Take a checked update (sign, return, progress, resolve, failed) on an
 //  open or resolved case: the sender's state and clocks, the stage, and
 //  the alerts it sets off. Returns 0, or -1 if the store failed.
-int hs_handling_update (hs_handling_t *self, hs_case_t *kase, const hs_update_t *update);
+//  `cause` names the update in the alerts.
+int hs_handling_update (hs_handling_t *self, hs_case_t *kase, const hs_update_t *update,
+                        const hs_cause_t *cause);
+
+//  The case's mute ended (cause NULL) or was lifted: the alert `unmuted`
+//  to `notices/unmuted`, with `more` (may be NULL). Returns 0 or -1.
+int hs_handling_unmuted (hs_handling_t *self, hs_case_t *kase, const hs_cause_t *cause,
+                         const hs_alert_more_t *more);
 
 //  Every clock stops (the case resolved, closed, merged).
 void hs_handling_stop (hs_case_t *kase);

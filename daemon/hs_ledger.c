@@ -131,6 +131,54 @@ hs_ledger_history_add (hs_store_t *store, const char *case_id, uint64_t seq, con
 }
 
 int
+hs_ledger_history_has (hs_store_t *store, const char *case_id, uint64_t seq)
+{
+    uint8_t key [HISTORY_KEY_MAX];
+    size_t size = s_history_key (case_id, seq, key);
+    const void *data;
+    size_t length;
+    return size? hs_store_get (store, HS_TABLE_HISTORY, key, size, &data, &length): -1;
+}
+
+int
+hs_ledger_history_move (hs_store_t *store, const char *from, uint64_t seq, const char *to)
+{
+    uint8_t key [HISTORY_KEY_MAX];
+    size_t size = s_history_key (from, seq, key);
+    const void *data;
+    size_t length;
+    if (!size || hs_store_get (store, HS_TABLE_HISTORY, key, size, &data, &length))
+        return -1;
+    char type [HS_EVENT_TYPE_MAX];
+    snprintf (type, sizeof (type), "%.*s", (int) length, (const char *) data);
+    return hs_store_del (store, HS_TABLE_HISTORY, key, size)
+        || hs_ledger_history_add (store, to, seq, type)? -1: 0;
+}
+
+typedef struct {
+    hs_store_t *store;
+    const char *into;
+    size_t left;
+} s_join_t;
+
+static int
+s_join_visit (uint64_t seq, const char *type, void *arg)
+{
+    s_join_t *join = (s_join_t *) arg;
+    if (join->left == 0)
+        return 1;
+    join->left--;
+    return hs_ledger_history_add (join->store, join->into, seq, type);
+}
+
+int
+hs_ledger_history_join (hs_store_t *store, const char *from, const char *into, size_t max)
+{
+    s_join_t join = { store, into, max };
+    return hs_ledger_history_walk (store, from, s_join_visit, &join) < 0? -1: 0;
+}
+
+int
 hs_ledger_history_parse (const void *key, size_t key_size, char *case_id, size_t case_size,
                          uint64_t *seq)
 {

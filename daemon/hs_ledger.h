@@ -56,6 +56,18 @@ int hs_ledger_record (hs_store_t *store, const hs_event_t *event, hs_pack_t *scr
 int hs_ledger_history_add (hs_store_t *store, const char *case_id, uint64_t seq,
                            const char *type);
 
+//  Is event `seq` in the case's history? Returns 0 if it is, 1 if not,
+//  -1 if the store failed.
+int hs_ledger_history_has (hs_store_t *store, const char *case_id, uint64_t seq);
+
+//  Take event `seq` out of one case's history into another's (a report
+//  split off). Returns 0 or -1.
+int hs_ledger_history_move (hs_store_t *store, const char *from, uint64_t seq, const char *to);
+
+//  Put the first `max` entries of one case's history into another's too
+//  (a merge). Returns 0 or -1.
+int hs_ledger_history_join (hs_store_t *store, const char *from, const char *into, size_t max);
+
 //  Visit a case's history in order: each entry's seq and event type.
 //  The visitor returns 0 to go on. Returns 0, or -1 if the store failed.
 typedef int (hs_ledger_history_fn) (uint64_t seq, const char *type, void *arg);

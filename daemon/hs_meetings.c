@@ -273,8 +273,8 @@ hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer)
         rc = hs_cases_load (store, case_id, self->kase);
         if (rc < 0)
             return -1;
-        if (rc == 0 && (hs_notices_alert (self->notices, self->kase, "warning", -1, NULL, NULL,
-                                          false, recipients, reasons)
+        if (rc == 0 && (hs_notices_alert (self->notices, self->kase, "warning", -1, NULL,
+                                          recipients, reasons, NULL)
                     ||  hs_cases_save (store, self->kase, self->record)))
             return -1;
     }

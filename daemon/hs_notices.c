@@ -36,18 +36,8 @@ hs_notices_destroy (hs_notices_t **self_p)
 
 int
 hs_notices_alert (hs_notices_t *self, hs_case_t *kase, const char *kind, int previous_level,
-                  const char *source, const char *message_id, bool from_update,
-                  const char *const *units, const char *const *reasons)
-{
-    return hs_notices_alert_more (self, kase, kind, previous_level, source, message_id,
-                                  from_update, NULL, units, reasons, NULL);
-}
-
-int
-hs_notices_alert_more (hs_notices_t *self, hs_case_t *kase, const char *kind, int previous_level,
-                       const char *source, const char *message_id, bool from_update,
-                       const char *act, const char *const *units, const char *const *reasons,
-                       const hs_alert_more_t *more)
+                  const hs_cause_t *cause, const char *const *units, const char *const *reasons,
+                  const hs_alert_more_t *more)
 {
     const char *case_units [HS_CASE_MAX_UNITS + 1];
     const char *case_reasons [HS_CASE_MAX_REASONS + 1];
@@ -59,8 +49,7 @@ hs_notices_alert_more (hs_notices_t *self, hs_case_t *kase, const char *kind, in
         .street = kase->street, .enterprise = kase->enterprise, .workers = kase->workers,
         .amount = kase->amount, .flags = kase->flags,
         .units = units? units: case_units, .reasons = reasons? reasons: case_reasons,
-        .report_source = source, .report_id = message_id, .from_update = from_update,
-        .act = act, .more = more, .at = hs_txn_now (self->txn)
+        .cause = cause, .more = more, .at = hs_txn_now (self->txn)
     };
     hs_pack_reset (self->body);
     hs_alert_encode (&alert, self->body);
@@ -114,7 +103,8 @@ s_test_work (void *arg)
         .kind = "street", .street = "street.wanli", .category = -1, .count = 10,
         .units = office, .reasons = reasons
     };
-    return hs_notices_alert (test->notices, test->kase, "new", -1, "hrss", "h1", false, NULL, NULL)
+    hs_cause_t cause = { "hrss", "h1", true };
+    return hs_notices_alert (test->notices, test->kase, "new", -1, &cause, NULL, NULL, NULL)
         || hs_notices_warning (test->notices, &warning);
 }
 

@@ -23,19 +23,12 @@ hs_notices_t *hs_notices_new (hs_txn_t *txn, hs_stats_t *stats);
 void hs_notices_destroy (hs_notices_t **self_p);
 
 //  An alert about a case. `units` and `reasons` (NULL-terminated) are the
-//  case's own when NULL; `source` and `message_id` name the message that
-//  caused it (NULL: the clock did); `from_update` says it was an update.
+//  case's own when NULL; `cause` is the message that caused it (NULL: the
+//  clock did); `more` what an alert about handling adds (may be NULL).
 //  The case's last_seq becomes the alert's. Returns 0 or -1.
 int hs_notices_alert (hs_notices_t *self, hs_case_t *kase, const char *kind,
-                      int previous_level, const char *source, const char *message_id,
-                      bool from_update, const char *const *units, const char *const *reasons);
-
-//  The same with what an alert about handling adds (may be NULL), and,
-//  when the message was an act (act.<unit>), its kind in `act`.
-int hs_notices_alert_more (hs_notices_t *self, hs_case_t *kase, const char *kind,
-                           int previous_level, const char *source, const char *message_id,
-                           bool from_update, const char *act, const char *const *units,
-                           const char *const *reasons, const hs_alert_more_t *more);
+                      int previous_level, const hs_cause_t *cause, const char *const *units,
+                      const char *const *reasons, const hs_alert_more_t *more);
 
 //  A warning; its seq and at are filled in. Returns 0 or -1.
 int hs_notices_warning (hs_notices_t *self, hs_warning_t *warning);

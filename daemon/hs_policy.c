@@ -21,6 +21,7 @@ const char *const hs_policy_sections [] = {
 static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
     "enterprise", "street", "prompt", "feed", "store", "no_quorum", "briefs",
     "weekly_up", "remind", "supervise", "supervise_major", "circulate", "returned", "review",
+    "sent_back", "failed", "unmuted",
     "overdue", NULL             //  overdue: 0.4's one clock, read and left unused
 };
 
@@ -210,12 +211,13 @@ s_add (const char **list, size_t *size, const char *code)
 }
 
 //  A list of units and groups, as a vector of unit codes borrowed from
-//  `units`. *routed, *street, *handler (when not NULL) take the groups
-//  "routed", "street" and "handler". Returns the vector (which may then
-//  be empty), or NULL with the line in `error`.
+//  `units`. *routed, *street (when not NULL) take the groups "routed" and
+//  "street"; *handler (when not NULL) the place of "handler" in the
+//  vector. Returns the vector (which may then be empty), or NULL with the
+//  line in `error`.
 static const char **
 s_unit_list (hs_zpl_t *zpl, zconfig_t *node, hs_units_t *units, bool *routed, bool *street,
-             bool *handler, char *error, size_t error_size)
+             int *handler, char *error, size_t error_size)
 {
     char **words = hs_zpl_words (zconfig_value (node), NULL);
     const char **list = (const char **) zmalloc ((hs_units_size (units) + 1) * sizeof (char *));
@@ -232,7 +234,7 @@ s_unit_list (hs_zpl_t *zpl, zconfig_t *node, hs_units_t *units, bool *routed, bo
             *street = true;
         else
         if (handler && streq (*word, "handler"))
-            *handler = true;
+            *handler = (int) size;
         else
         if (streets || members) {
             for (size_t index = 0; index < hs_units_size (units); index++) {
@@ -273,14 +275,16 @@ s_load_people (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *
         return -1;
     for (int notice = 0; notice < HS_NOTICE_COUNT; notice++) {
         zconfig_t *node = zconfig_locate (notices, s_notice_keys [notice]);
+        policy->handler_at [notice] = -1;
         if (!node && notice >= HS_NOTICE_REMIND)
             node = s_locate (NULL, shipped, "notices", s_notice_keys [notice]);
         if (!node)
             return hs_zpl_error (zpl, notices, error, error_size, "notices: who receives '%s'?",
                                  s_notice_keys [notice]);
-        bool supervision = notice >= HS_NOTICE_REMIND && notice <= HS_NOTICE_CIRCULATE;
+        bool about_unit = notice >= HS_NOTICE_REMIND && notice != HS_NOTICE_REVIEW
+                       && notice != HS_NOTICE_FAILED && notice != HS_NOTICE_UNMUTED;
         owned->recipients [notice] = s_unit_list (zpl, node, units, NULL, NULL,
-                                                  supervision? &policy->to_handler [notice]: NULL,
+                                                  about_unit? &policy->handler_at [notice]: NULL,
                                                   error, error_size);
         if (!owned->recipients [notice])
             return -1;
@@ -350,6 +354,35 @@ hs_policy_recipients (const hs_policy_t *policy, hs_notice_t notice)
     return policy->recipients [notice];
 }
 
+//  `code` at the end of `list`, unless it is there or the list is full.
+static size_t
+s_told_add (const char **list, size_t size, size_t max, const char *code)
+{
+    for (size_t index = 0; index < size; index++)
+        if (streq (list [index], code))
+            return size;
+    if (size + 1 < max)
+        list [size++] = code;
+    return size;
+}
+
+size_t
+hs_policy_told (const hs_policy_t *policy, hs_notice_t notice, const char *unit,
+                const char **list, size_t size, size_t max)
+{
+    assert (notice < HS_NOTICE_COUNT && size < max);
+    const char *const *names = policy->recipients [notice];
+    for (size_t index = 0; ; index++) {
+        if ((int) index == policy->handler_at [notice] && unit)
+            size = s_told_add (list, size, max, unit);
+        if (!names [index])
+            break;
+        size = s_told_add (list, size, max, names [index]);
+    }
+    list [size] = NULL;
+    return size;
+}
+
 bool
 hs_policy_may (const hs_policy_t *policy, hs_act_t act, const char *unit, bool routed)
 {
@@ -410,8 +443,17 @@ hs_policy_test (bool verbose)
     assert (policy.clock_ms [0][HS_LEVEL_CRITICAL] == 30 * 60 * 1000LL);
     assert (policy.clock_ms [0][HS_LEVEL_GENERAL] == 86400 * 1000LL);
     assert (policy.mute_max_ms == 30 * 86400 * 1000LL);
-    assert (policy.to_handler [HS_NOTICE_REMIND] && !policy.to_handler [HS_NOTICE_SUPERVISE]);
+    assert (policy.handler_at [HS_NOTICE_REMIND] == 0 && policy.handler_at [HS_NOTICE_SUPERVISE] < 0);
     assert (!hs_policy_recipients (&policy, HS_NOTICE_REMIND) [0]);
+    //  Who is told, in the rules' order, each once, "handler" in its place.
+    const char *told [4] = { "office", NULL };
+    assert (hs_policy_told (&policy, HS_NOTICE_CIRCULATE, "hrss", told, 1, 4) == 2);
+    assert (streq (told [0], "office") && streq (told [1], "hrss") && !told [2]);
+    assert (hs_policy_told (&policy, HS_NOTICE_SENT_BACK, "street.wanli", told, 0, 4) == 2);
+    assert (streq (told [0], "street.wanli") && streq (told [1], "office") && !told [2]);
+    assert (hs_policy_told (&policy, HS_NOTICE_REMIND, NULL, told, 0, 4) == 0 && !told [0]);
+    assert (hs_policy_told (&policy, HS_NOTICE_FAILED, "hrss", told, 0, 2) == 1
+         && streq (told [0], "office") && !told [1]);
     assert (hs_policy_may_on (&policy, HS_ACT_FOLLOWUP, "street.wanli", false, true));
     assert (!hs_policy_may_on (&policy, HS_ACT_FOLLOWUP, "street.wanli", false, false));
     assert (hs_policy_may (&policy, HS_ACT_FOLLOWUP, "union", false));

@@ -10,7 +10,8 @@
         members     every member unit (agencies and streets)
         routed      (authority only) a unit the case is routed to
         street      (authority only) the case's own street
-        handler     (supervision notices only) the unit being chased
+        handler     (notices about a unit only) the unit being chased, that
+                    returned the case, that a closure is sent back to
     A rules file from before a key existed (0.4) gets it from the shipped
     rules file compiled in (config/rules.cfg): nothing is written in C.
     so that §三 and §四 of the seed can be checked against config/ alone,
@@ -41,6 +42,9 @@ typedef enum {
     HS_NOTICE_CIRCULATE,        //  通报: past three times
     HS_NOTICE_RETURNED,         //  退单: a unit returned a case
     HS_NOTICE_REVIEW,           //  办结: the lead resolved a case, for review
+    HS_NOTICE_SENT_BACK,        //  退回: the office sent a resolved case back to its lead
+    HS_NOTICE_FAILED,           //  mediation failed on an open case
+    HS_NOTICE_UNMUTED,          //  a case's mute ended or was lifted
     HS_NOTICE_COUNT
 } hs_notice_t;
 
@@ -88,7 +92,7 @@ typedef struct {
     //  Who receives each notice: unit codes, NULL-terminated, groups
     //  expanded.
     const char *const *recipients [HS_NOTICE_COUNT];
-    bool to_handler [HS_NOTICE_COUNT];  //  "handler": also the unit the notice is about
+    int handler_at [HS_NOTICE_COUNT];   //  "handler" comes before recipients [n][handler_at]; -1: absent
     //  Who may do each thing: unit codes (groups expanded), and whether a
     //  unit routed on the case may too.
     const char *const *authority [HS_ACT_COUNT];
@@ -111,6 +115,12 @@ extern const char *const hs_policy_sections [];
 
 //  Who receives a notice (borrowed, NULL-terminated).
 const char *const *hs_policy_recipients (const hs_policy_t *policy, hs_notice_t notice);
+
+//  Add who receives `notice` about `unit` (the "handler" group; NULL:
+//  nobody) to `list`, which holds `size` codes and room for `max` with
+//  its NULL, each code once, in the rules' order. Returns the new size.
+size_t hs_policy_told (const hs_policy_t *policy, hs_notice_t notice, const char *unit,
+                       const char **list, size_t size, size_t max);
 
 //  May `unit` do `act`? `routed`: the unit is routed on the case concerned.
 bool hs_policy_may (const hs_policy_t *policy, hs_act_t act, const char *unit, bool routed);

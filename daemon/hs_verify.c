@@ -131,22 +131,11 @@ static bool
 s_joined (s_verify_t *verify, const char *event_case, const char *case_id)
 {
     hs_case_t *kase = (hs_case_t *) malloc (sizeof (hs_case_t));
-    bool joined = false;
-    const void *data;
-    size_t size;
-    if (hs_store_get (verify->store, HS_TABLE_CASES, event_case, strlen (event_case), &data, &size) == 0
-    &&  hs_case_decode (data, size, kase) == 0 && streq (kase->merged_into, case_id))
-        joined = true;
-    if (!joined
-    &&  hs_store_get (verify->store, HS_TABLE_CASES, case_id, strlen (case_id), &data, &size) == 0
-    &&  hs_case_decode (data, size, kase) == 0) {
-        //  A split-off case: named after its act, which is of the old case.
-        char key [HS_ID_MAX + 16];
-        size_t length = strlen (event_case) + 1;
-        memcpy (key, event_case, length);
-        hs_store_be64_put ((uint8_t *) key + length, kase->first_seq);
-        joined = hs_store_get (verify->store, HS_TABLE_HISTORY, key, length + 8, &data, &size) == 0;
-    }
+    bool joined = hs_cases_load (verify->store, event_case, kase) == 0
+               && streq (kase->merged_into, case_id);
+    if (!joined)
+        joined = hs_cases_load (verify->store, case_id, kase) == 0
+              && streq (kase->split_from, event_case);
     free (kase);
     return joined;
 }

@@ -74,6 +74,7 @@ typedef struct {
     char merged_into [HS_ID_MAX + 1];       //  stage merged: the case it went into
     char merged_from [HS_CASE_MAX_MERGED][HS_ID_MAX + 1];
     size_t merged_count;
+    char split_from [HS_ID_MAX + 1];        //  split off this case (its report, the act)
     int64_t legacy_due;                     //  a 0.4 record's due_at (the upgrade's)
     bool legacy;                            //  a record from before per-unit handling
     //  Not stored: what the store's counts (meta open_cases, overdue_cases)

@@ -50,10 +50,9 @@ hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack)
                    alert->units, alert->reasons, alert->at);
     if (alert->previous_level >= 0)
         hs_map_str (&map, "previous_level", hs_level_name (alert->previous_level));
-    if (alert->report_source) {
-        hs_map_str (&map, "source", alert->report_source);
-        hs_map_str (&map, alert->act? "act": alert->from_update? "update": "report",
-                    alert->report_id);
+    if (alert->cause && alert->cause->source) {
+        hs_map_str (&map, "source", alert->cause->source);
+        hs_map_str (&map, alert->cause->report? "report": "update", alert->cause->id);
     }
     const hs_alert_more_t *more = alert->more;
     if (more) {

@@ -28,6 +28,14 @@ typedef struct {
     int satisfied;              //  follow-up: 1, 0; -1 absent
 } hs_alert_more_t;
 
+//  What caused an alert: a unit's message. None (NULL) when the daemon's
+//  own clock did (a supervision notice, a mute's end, a missing quorum).
+typedef struct {
+    const char *source;         //  the unit whose message it was
+    const char *id;             //  that message's id
+    bool report;                //  a report (key `report`), else an update or an act (`update`)
+} hs_cause_t;
+
 //  What an outbound alert says. Arrays are NULL-terminated and borrowed.
 typedef struct {
     uint64_t seq;
@@ -44,10 +52,7 @@ typedef struct {
     uint32_t flags;
     const char *const *units;
     const char *const *reasons;
-    const char *report_source;  //  the unit whose message caused it
-    const char *report_id;      //  that message's id
-    bool from_update;           //  it was an update, not a report
-    const char *act;            //  ... or an act (act.<unit>): its kind
+    const hs_cause_t *cause;    //  NULL: the clock
     const hs_alert_more_t *more;    //  NULL: nothing more
     int64_t at;
 } hs_alert_t;

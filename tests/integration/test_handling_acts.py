@@ -242,6 +242,19 @@ def test_split_makes_a_new_case_from_one_report():
         assert act in [e["seq"] for e in desk.history(case)]
         # its reasons are the classification's plus `split` (PROTOCOL §4.2, §3.12)
         assert "split" in new[0]["reasons"], new[0]["reasons"]
+        # the report left the old case for the new one, which says where it came from
+        assert record["split_from"] == case, record
+        assert joined in [e["seq"] for e in desk.history(fresh)]
+        assert joined not in [e["seq"] for e in desk.history(case)]
+        refused(desk.act("office", case, "split", report=joined), "bad_value")
+        # a later report folds the old case's facts again without the split one
+        ok(desk.report(rid="s-4", source="petition", street="caoyang", workers=7, **firm))
+        desk.settle(300)
+        assert desk.case(case)["workers"] == 7, desk.case(case)
+        assert desk.daemon.stop() == 0
+        verify = subprocess.run([CLIENT, "verify", "--store", desk.daemon.store],
+                                capture_output=True, text=True, timeout=WAIT_S * 3)
+        assert verify.returncode == 0, (verify.stdout, verify.stderr)
 
 
 def test_mute_holds_notices_until_then_unmuted():
