@@ -352,8 +352,8 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
             break;
         case HS_CASE_ACT_REGRADE:
             kase->level = act->level;
-            hs_case_add_reason (kase, "regrade");
             hs_casework_classify (casework, kase, previous);
+            hs_case_add_reason (kase, "regrade");
             rc = hs_casework_moved (casework, kase, previous, "regraded", &cause, more.note,
                                     more.note_size);
             break;

@@ -177,6 +177,8 @@ void
 hs_casework_classify (hs_casework_t *self, hs_case_t *kase, int previous)
 {
     hs_intake_classify (self->config->rules, kase, &self->decision);
+    if (self->decision.level != self->decision.rules_level)
+        hs_case_add_reason (kase, "regrade");     //  a person's level holds
     hs_handling_route (self->handling, kase, self->decision.routed, self->decision.lead,
                        kase->level != previous);
 }
@@ -211,10 +213,13 @@ hs_casework_began (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause
         return -1;
     if (!enterprise || (kase->flags & (1u << HS_FLAG_REPEAT)))
         return 0;
-    //  The newest of repeated disputes is flagged; the rules see the flag.
+    //  The newest of repeated disputes is flagged; the rules see the flag,
+    //  and the alert says why.
     kase->flags |= 1u << HS_FLAG_REPEAT;
+    int previous = kase->level;
+    hs_casework_classify (self, kase, previous);
     hs_case_add_reason (kase, "warning.enterprise");
-    return hs_casework_reclassify (self, kase, cause);
+    return hs_casework_moved (self, kase, previous, "escalated", cause, NULL, 0);
 }
 
 int

@@ -17,7 +17,7 @@ closes, sends back, regrades, merges, splits, mutes and reroutes:
 
     client.sign("putuo-1", source="hrss")
     client.resolve("putuo-1", source="hrss", note="工资已发放")
-    client.close("putuo-1", note="审核通过")
+    client.close_case("putuo-1", note="审核通过")
 
 Reports and updates are checked here, field by field, before they are sent,
 so a mistake is a clear ValueError naming the field, not a rejection counted
@@ -301,9 +301,9 @@ class Client:
             sock.curve_publickey, sock.curve_secretkey, sock.curve_serverkey = self._curve
         return sock
 
-    def disconnect(self):
+    def close(self):
         """Close the publisher, after what it holds has gone (up to the
-        timeout). close() without a case does the same."""
+        timeout). (close_case() closes a case.)"""
         if self._pub is not None:
             self._pub.setsockopt(zmq.LINGER, int(self.timeout * 1000))
             self._pub.close()
@@ -313,7 +313,7 @@ class Client:
         return self
 
     def __exit__(self, *exc):
-        self.disconnect()
+        self.close()
 
     # sending ---------------------------------------------------------------
 
@@ -417,11 +417,9 @@ class Client:
         """A handler's part is done (办结); the lead's sends the case to review."""
         return self._handle_update(case, source, "resolved", id, note=note)
 
-    def close(self, case=None, note=None, source="office", id=None):
-        """The office closes a resolved case after review (审核办结). Without
-        a case (as before 0.5), close the client's sockets: disconnect()."""
-        if case is None:
-            return self.disconnect()
+    def close_case(self, case, note=None, source="office", id=None):
+        """The office closes a resolved case after review (审核办结), as
+        `huishang close` does. (close() closes the client's sockets.)"""
         return self._act("close", case, source, id, note=note)
 
     def reject_closure(self, case, reason, source="office", id=None):

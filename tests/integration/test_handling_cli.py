@@ -413,7 +413,7 @@ def test_the_python_client_acts_alike():
         assert client.update("putuo-1", "hrss", "mediating", note="协商中", workers=60,
                              flags=("media",)) == 202
         assert client.return_case("putuo-1", "police", reason="不涉治安") == 203
-        assert client.close("putuo-1", note="审核通过") == 204
+        assert client.close_case("putuo-1", note="审核通过") == 204
         assert client.followup("putuo-1", "union", "no") == 205
         assert client.mute("putuo-1", datetime.timedelta(hours=2), "春节") == 206
         assert client.reroute("putuo-1", "涉及治安", add=["police"], lead="hrss") == 207

@@ -186,20 +186,28 @@ def test_updates():
                 body["note"] = note
             feeder.send(body, topic="update." + source)
 
-        update("justice", "j1", "mediating", note="人民调解介入")
+        update("justice", "j1", "mediating", note="人民调解介入")    # a co-handler's progress
         update("police", "p1", "accepted")                 # not routed on this case
         update("justice", "j2", "accepted", case_id="putuo-999999")
         update("justice", "j1", "mediating")               # duplicate
-        update("office", "o1", "resolved")
-        feeder.close()
+        update("office", "o1", "resolved")                 # only a handler resolves: not_routed
+        update("street.caoyang", "s1", "closed")           # only the office closes
+        update("street.caoyang", "s2", "resolved", note="工资已付清")   # the lead: 办结
         messages = watcher.recv_all(quiet_ms=500)
         assert len(messages) == 1, messages
         topic, resolved = messages[0]
         assert topic == "alert.significant.caoyang" and resolved["kind"] == "resolved"
-        assert resolved["case"] == case
+        assert resolved["case"] == case and resolved["units"][-1] == "office", resolved
+        assert resolved["source"] == "street.caoyang" and resolved["update"] == "s2"
+        # the office reviews it and closes it (审核办结)
+        update("office", "o2", "closed", note="审核通过")
+        feeder.close()
+        messages = watcher.recv_all(quiet_ms=500)
+        assert [m[1]["kind"] for m in messages] == ["closed"], messages
         health = daemon.health()
-        assert health["counters"]["updates"] == 2 and health["counters"]["duplicates"] == 1
-        assert health["rejections"] == {"not_routed": 1, "unknown_case": 1}
+        assert health["counters"]["updates"] == 3 and health["counters"]["duplicates"] == 1
+        assert health["rejections"] == {"not_routed": 2, "unknown_case": 1,
+                                        "not_authorized": 1}, health["rejections"]
         assert health["store"]["open_cases"] == 0
         # a new report about the same enterprise now opens a new case
         feeder = daemon.feeder()

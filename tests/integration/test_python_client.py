@@ -87,7 +87,19 @@ def test_publish_submit_subscribe_and_query():
         assert [c["id"] for c in client.cases(level="major")] == [case_id]
         assert client.health()["counters"]["reports"] == 2
         assert "huishang_reports_total 2" in client.metrics()
-        assert client.submit_update(id="u1", source="office", case=case_id, status="closed") > seq
+        # 40 workers: major, led by hrss (rules.cfg lead); the office closes after review
+        assert client.case(case_id)["case"]["lead"] == "hrss"
+        try:
+            client.submit_update(id="u1", source="office", case=case_id, status="closed")
+        except huishang.Rejected as error:
+            assert error.reason == "bad_state", error       # not resolved by its lead yet
+        else:
+            raise AssertionError("a case was closed before its lead resolved it")
+        resolved = client.resolve(case_id, "hrss", "欠薪已结清")
+        assert resolved > seq
+        assert client.close_case(case_id, note="审核通过") > resolved
+        record = client.case(case_id)["case"]
+        assert record["stage"] == "closed" and record["closed"] is True, record
     finally:
         daemon.cleanup()
 

@@ -183,7 +183,7 @@ def test_correlation_raises_level():
         messages = publish_one(daemon, watcher, report(rid="k4", code=code, category="layoff"))
         assert [m[0] for m in messages] == ["alert.general.caoyang"], messages
         assert messages[0][1]["case"] != case and messages[0][1]["kind"] == "new"
-        # a third dispute with this credit code within 7 days: an early
+        # a third dispute with this credit code within 30 days: an early
         # warning (预警), and the new case rises one level
         messages = publish_one(daemon, watcher, report(rid="k5", code=code, category="injury"))
         topics = [m[0] for m in messages]
@@ -192,9 +192,9 @@ def test_correlation_raises_level():
         assert messages[0][1]["kind"] == "new"
         warning = messages[1][1]
         assert warning["count"] == 3 and warning["credit_code"] == code
-        assert warning["units"] == ["office"] and warning["case"] == messages[0][1]["case"]
+        assert warning["units"] == ["office", "hrss"] and warning["case"] == messages[0][1]["case"]
         assert messages[2][1]["kind"] == "escalated"
-        assert "warning.enterprise" in messages[2][1]["reasons"]
+        assert "warning.enterprise" in messages[2][1]["reasons"], messages[2][1]
         counters = daemon.counters()
         assert counters["cases_opened"] == 3 and counters["escalated"] == 2
         assert counters["reports"] == 5 and counters["warnings"] == 1
