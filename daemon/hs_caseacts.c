@@ -384,3 +384,214 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
         rc = hs_casework_save (casework, kase);
     return rc? -1: 0;
 }
+
+//  ---------------------------------------------------------------------
+//  Self test
+
+typedef struct {
+    hs_casework_t *casework;
+    hs_caseacts_t *caseacts;
+    hs_msg_t *msg;
+    int rc;
+} s_test_t;
+
+static int
+s_test_run (void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    hs_msg_t *msg = test->msg;
+    test->rc = msg->kind == HS_MSG_ACT? hs_caseacts_act (test->caseacts, msg):
+               msg->kind == HS_MSG_UPDATE? hs_casework_update (test->casework, msg):
+                                           hs_casework_report (test->casework, msg);
+    return test->rc < 0? -1: 0;
+}
+
+//  Fill `msg` with an act as the ingest's opening would.
+static void
+s_test_act (hs_msg_t *msg, const char *id, const char *source,
+            const char *case_id, int kind, const char *reason)
+{
+    memset (msg, 0, sizeof (*msg));
+    msg->kind = HS_MSG_ACT;
+    hs_case_act_t *act = &msg->as.act;
+    hs_strcpy (act->id, sizeof (act->id), id);
+    hs_strcpy (act->source, sizeof (act->source), source);
+    hs_strcpy (act->case_id, sizeof (act->case_id), case_id);
+    act->act = kind;
+    act->reason = reason;
+    act->reason_size = reason? strlen (reason): 0;
+    act->level = -1;
+    act->satisfied = -1;
+    act->at = 1780000000000LL;
+}
+
+static int
+s_test_send (s_test_t *test, hs_txn_t *txn, hs_pack_t *pack)
+{
+    hs_msg_t *msg = test->msg;
+    if (msg->kind == HS_MSG_ACT) {
+        hs_pack_reset (pack);
+        hs_case_act_encode (&msg->as.act, pack);
+        msg->body = hs_pack_data (pack);
+        msg->body_size = hs_pack_size (pack);
+        msg->unit = msg->as.act.source;
+        msg->topic = "act.test";
+    }
+    assert (hs_txn_run (txn, s_test_run, test) == 0);
+    return test->rc;
+}
+
+//  The kinds of the alerts published since the last call, space-separated.
+static void
+s_test_kinds (zsock_t *watcher, char *kinds, size_t size)
+{
+    *kinds = 0;
+    zmsg_t *alert;
+    while ((alert = zmsg_recv_nowait (watcher))) {
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        zframe_t *body = zmsg_last (alert);
+        char kind [32] = "";
+        if (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0)
+            hs_proto_strcpy (hs_proto_get (&unpacked.data, "kind"), kind, sizeof (kind));
+        hs_strjoin (kinds + strlen (kinds), size - strlen (kinds), *kinds? " ": "", kind, NULL);
+        msgpack_unpacked_destroy (&unpacked);
+        zmsg_destroy (&alert);
+    }
+}
+
+//  A case as stored, read in a view of its own.
+static int
+s_test_load (hs_txn_fixture_t *fixture, hs_casework_t *casework, const char *id, hs_case_t *kase)
+{
+    assert (hs_store_view_begin (fixture->store) == 0);
+    int rc = hs_casework_load (casework, id, kase);
+    hs_store_view_end (fixture->store);
+    return rc;
+}
+
+static void s_test_settle_yes (void *arg) { hs_timers_settle ((hs_timers_t *) arg, true); }
+static void s_test_settle_no (void *arg) { hs_timers_settle ((hs_timers_t *) arg, false); }
+
+void
+hs_caseacts_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_caseacts: ");
+    hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_caseacts", 1780000000000LL, 1);
+    hs_txn_t *txn = fixture->txn;
+    zsock_t *watcher = hs_txn_fixture_watch (fixture, "alert.");
+    hs_stats_t *stats = hs_stats_new (txn);
+    hs_notices_t *notices = hs_notices_new (txn, stats);
+    hs_timers_t *timers = hs_timers_new (fixture->store);
+    hs_txn_participant_t participant = { "timers", NULL, s_test_settle_yes, s_test_settle_no,
+                                         NULL, timers };
+    hs_txn_join (txn, &participant);
+    hs_warnings_t *warnings = hs_warnings_new (txn, notices, fixture->config);
+    hs_meetings_t *meetings = hs_meetings_new (txn, stats, notices, timers, fixture->config);
+    hs_casework_t *casework = hs_casework_new (txn, stats, notices, warnings, meetings, timers,
+                                               fixture->config);
+    hs_caseacts_t *self = hs_caseacts_new (casework, stats, notices, fixture->config);
+    hs_pack_t *pack = hs_pack_new ();
+    hs_msg_t *msg = (hs_msg_t *) zmalloc (sizeof (hs_msg_t));
+    s_test_t test = { casework, self, msg, 0 };
+    char kinds [256];
+    hs_case_t *kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+
+    //  12 workers: significant, led by the street.
+    hs_casework_test_message (msg, pack, "r1", "street.caoyang", 12, NULL, 0);
+    assert (s_test_send (&test, txn, pack) == 0 && msg->seq == 1);
+    s_test_kinds (watcher, kinds, sizeof (kinds));
+    //  Only those the authority names may act; the refusal stores nothing.
+    s_test_act (msg, "a1", "street.caoyang", "putuo-1", HS_CASE_ACT_REGRADE, "提级");
+    msg->as.act.level = HS_LEVEL_MAJOR;
+    assert (s_test_send (&test, txn, pack) == 1 && streq (msg->why.code, "not_authorized"));
+    s_test_act (msg, "a2", "office", "putuo-9", HS_CASE_ACT_CLOSE, NULL);
+    assert (s_test_send (&test, txn, pack) == 1 && streq (msg->why.code, "unknown_case"));
+    s_test_act (msg, "a3", "office", "putuo-1", HS_CASE_ACT_CLOSE, NULL);
+    assert (s_test_send (&test, txn, pack) == 1 && streq (msg->why.code, "bad_state"));
+    assert (hs_stats_get (stats, HS_STAT_ACTS) == 0);
+    //  The convener regrades it up: the ladder of major, the level holds.
+    s_test_act (msg, "a4", "convener", "putuo-1", HS_CASE_ACT_REGRADE, "媒体关注");
+    msg->as.act.level = HS_LEVEL_MAJOR;
+    assert (s_test_send (&test, txn, pack) == 0);
+    s_test_kinds (watcher, kinds, sizeof (kinds));
+    assert (streq (kinds, "regraded"));
+    assert (s_test_load (fixture, casework, "putuo-1", kase) == 0);
+    assert (kase->level == HS_LEVEL_MAJOR && kase->rules_level == HS_LEVEL_SIGNIFICANT);
+    assert (hs_stats_get (stats, HS_STAT_MEETINGS) == 1 && hs_stats_get (stats, HS_STAT_ACTS) == 1);
+    //  The lead resolves; the office sends it back, then closes it.
+    const char *lead = "hrss";          //  major: hrss leads (rules.cfg lead)
+    assert (streq (kase->lead, lead));
+    hs_casework_test_message (msg, pack, "u1", lead, 0, "putuo-1", HS_STATUS_RESOLVED);
+    assert (s_test_send (&test, txn, pack) == 0);
+    s_test_act (msg, "a5", "office", "putuo-1", HS_CASE_ACT_REJECT_CLOSURE, "缺凭证");
+    assert (s_test_send (&test, txn, pack) == 0);
+    assert (s_test_load (fixture, casework, "putuo-1", kase) == 0 && kase->stage == HS_STAGE_OPEN);
+    hs_casework_test_message (msg, pack, "u2", lead, 0, "putuo-1", HS_STATUS_RESOLVED);
+    assert (s_test_send (&test, txn, pack) == 0);
+    s_test_act (msg, "a6", "office", "putuo-1", HS_CASE_ACT_CLOSE, NULL);
+    assert (s_test_send (&test, txn, pack) == 0);
+    s_test_kinds (watcher, kinds, sizeof (kinds));
+    assert (streq (kinds, "resolved sent_back resolved closed"));
+    assert (s_test_load (fixture, casework, "putuo-1", kase) == 0 && kase->stage == HS_STAGE_CLOSED);
+    //  Closed: a mute is refused; the union's unsatisfied follow-up opens it.
+    s_test_act (msg, "a7", "office", "putuo-1", HS_CASE_ACT_MUTE, "暂缓");
+    msg->as.act.until = hs_txn_now (txn) + 3600000;
+    assert (s_test_send (&test, txn, pack) == 1 && streq (msg->why.code, "bad_state"));
+    s_test_act (msg, "a8", "union", "putuo-1", HS_CASE_ACT_FOLLOWUP, NULL);
+    msg->as.act.satisfied = 0;
+    assert (s_test_send (&test, txn, pack) == 0);
+    s_test_kinds (watcher, kinds, sizeof (kinds));
+    assert (streq (kinds, "reopened"));
+    assert (s_test_load (fixture, casework, "putuo-1", kase) == 0);
+    assert (kase->stage == HS_STAGE_OPEN && kase->followup == 0 && kase->reopened == 1);
+    //  Muted, then lifted: said both times it ends.
+    s_test_act (msg, "a9", "office", "putuo-1", HS_CASE_ACT_MUTE, "春节");
+    msg->as.act.until = hs_txn_now (txn) + 3600000;
+    assert (s_test_send (&test, txn, pack) == 0);
+    s_test_act (msg, "a10", "office", "putuo-1", HS_CASE_ACT_UNMUTE, "恢复");
+    assert (s_test_send (&test, txn, pack) == 0);
+    s_test_kinds (watcher, kinds, sizeof (kinds));
+    assert (streq (kinds, "unmuted"));
+    assert (s_test_load (fixture, casework, "putuo-1", kase) == 0 && kase->muted_until == 0);
+    //  A second case of the same firm, in another category... merged in.
+    hs_casework_test_message (msg, pack, "r2", "street.caoyang", 3, NULL, 0);
+    msg->as.report.category = HS_CATEGORY_LAYOFF;
+    hs_pack_reset (pack);
+    hs_report_encode (&msg->as.report, pack);
+    msg->body = hs_pack_data (pack);
+    msg->body_size = hs_pack_size (pack);
+    assert (s_test_send (&test, txn, pack) == 0);
+    char other [HS_ID_MAX + 1];
+    snprintf (other, sizeof (other), "putuo-%llu", (unsigned long long) msg->seq);
+    s_test_act (msg, "a11", "office", other, HS_CASE_ACT_MERGE, "同一纠纷");
+    hs_strcpy (msg->as.act.into, sizeof (msg->as.act.into), other);
+    assert (s_test_send (&test, txn, pack) == 1 && streq (msg->why.code, "bad_value"));
+    hs_strcpy (msg->as.act.into, sizeof (msg->as.act.into), "putuo-1");
+    assert (s_test_send (&test, txn, pack) == 0);
+    assert (s_test_load (fixture, casework, other, kase) == 0);
+    assert (kase->stage == HS_STAGE_MERGED && streq (kase->merged_into, "putuo-1"));
+    assert (s_test_load (fixture, casework, "putuo-1", kase) == 0);
+    assert (kase->merged_count == 1 && streq (kase->merged_from [0], other));
+    //  Nothing more on an absorbed case.
+    s_test_act (msg, "a12", "office", other, HS_CASE_ACT_REGRADE, "x");
+    msg->as.act.level = HS_LEVEL_GENERAL;
+    assert (s_test_send (&test, txn, pack) == 1 && streq (msg->why.code, "bad_state"));
+    assert (hs_stats_get (stats, HS_STAT_ACTS) == 7);
+
+    free (kase);
+    free (msg);
+    hs_pack_destroy (&pack);
+    hs_caseacts_destroy (&self);
+    hs_casework_destroy (&casework);
+    hs_meetings_destroy (&meetings);
+    hs_warnings_destroy (&warnings);
+    hs_timers_destroy (&timers);
+    hs_notices_destroy (&notices);
+    hs_stats_destroy (&stats);
+    zsock_destroy (&watcher);
+    hs_txn_fixture_destroy (&fixture);
+    if (verbose)
+        printf ("OK\n");
+}

@@ -32,4 +32,6 @@ void hs_caseacts_set_config (hs_caseacts_t *self, hs_config_t *config);
 //  Handler of act.<unit> (hs_ingest_handler_fn).
 int hs_caseacts_act (void *self, hs_msg_t *msg);
 
+void hs_caseacts_test (bool verbose);
+
 #endif

@@ -588,10 +588,9 @@ s_test_clock (void *arg)
 static void s_test_settle_yes (void *arg) { hs_timers_settle ((hs_timers_t *) arg, true); }
 static void s_test_settle_no (void *arg) { hs_timers_settle ((hs_timers_t *) arg, false); }
 
-//  Fill `msg` as the ingest's opening would, for a report or an update.
-static void
-s_test_message (hs_msg_t *msg, hs_pack_t *pack, const char *id, const char *source,
-                int64_t workers, const char *case_id, int status)
+void
+hs_casework_test_message (hs_msg_t *msg, hs_pack_t *pack, const char *id, const char *source,
+                          int64_t workers, const char *case_id, int status)
 {
     memset (msg, 0, sizeof (*msg));
     hs_pack_reset (pack);
@@ -649,7 +648,7 @@ hs_casework_test (bool verbose)
     s_test_t test = { casework, msg, 0 };
 
     //  12 workers: a significant case, alerted, with its clock running.
-    s_test_message (msg, pack, "a1", "street.caoyang", 12, NULL, 0);
+    hs_casework_test_message (msg, pack, "a1", "street.caoyang", 12, NULL, 0);
     assert (hs_txn_run (txn, s_test_report, &test) == 0 && test.rc == 0 && msg->seq == 1);
     char *topic = zstr_recv (watcher);
     assert (topic && streq (topic, "alert.significant.caoyang"));
@@ -657,7 +656,7 @@ hs_casework_test (bool verbose)
     zsock_flush (watcher);
     assert (hs_timers_next (timers) > 1780000000000LL);
     //  The same enterprise, 35 workers: it joins the case, which rises.
-    s_test_message (msg, pack, "u1", "union", 35, NULL, 0);
+    hs_casework_test_message (msg, pack, "u1", "union", 35, NULL, 0);
     assert (hs_txn_run (txn, s_test_report, &test) == 0 && test.rc == 0);
     topic = zstr_recv (watcher);
     assert (topic && streq (topic, "alert.major.caoyang"));
@@ -672,7 +671,7 @@ hs_casework_test (bool verbose)
     hs_store_view_end (fixture->store);
 
     //  A unit the case does not name may not update it.
-    s_test_message (msg, pack, "c1", "court", 0, "putuo-1", HS_STATUS_MEDIATING);
+    hs_casework_test_message (msg, pack, "c1", "court", 0, "putuo-1", HS_STATUS_MEDIATING);
     assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 1);
     assert (streq (msg->why.code, "not_routed"));
 
@@ -701,25 +700,25 @@ hs_casework_test (bool verbose)
     zsock_flush (watcher);
     //  The office may not close what the lead has not resolved; a
     //  co-handler's resolution is its part only.
-    s_test_message (msg, pack, "o1", "office", 0, "putuo-1", HS_STATUS_CLOSED);
+    hs_casework_test_message (msg, pack, "o1", "office", 0, "putuo-1", HS_STATUS_CLOSED);
     assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 1);
     assert (streq (msg->why.code, "bad_state"));
-    s_test_message (msg, pack, "j1", "justice", 0, "putuo-1", HS_STATUS_RESOLVED);
+    hs_casework_test_message (msg, pack, "j1", "justice", 0, "putuo-1", HS_STATUS_RESOLVED);
     assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 0);
     assert (hs_stats_get (stats, HS_STAT_RESOLVED) == 0);
     //  The hrss leads at major: it resolves (办结), the office closes it:
     //  out of supervision, the count follows.
-    s_test_message (msg, pack, "h1", "hrss", 0, "putuo-1", HS_STATUS_RESOLVED);
+    hs_casework_test_message (msg, pack, "h1", "hrss", 0, "putuo-1", HS_STATUS_RESOLVED);
     assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 0);
     assert (hs_stats_get (stats, HS_STAT_RESOLVED) == 1);
-    s_test_message (msg, pack, "o2", "office", 0, "putuo-1", HS_STATUS_CLOSED);
+    hs_casework_test_message (msg, pack, "o2", "office", 0, "putuo-1", HS_STATUS_CLOSED);
     assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 0);
     assert (hs_store_view_begin (fixture->store) == 0);
     assert (hs_store_meta_get (fixture->store, HS_META_OPEN_CASES, 0, &open_cases) == 0
          && open_cases == 0);
     hs_store_view_end (fixture->store);
     //  A street's `closed` is not the office's review.
-    s_test_message (msg, pack, "s9", "street.caoyang", 0, "putuo-1", HS_STATUS_CLOSED);
+    hs_casework_test_message (msg, pack, "s9", "street.caoyang", 0, "putuo-1", HS_STATUS_CLOSED);
     assert (hs_txn_run (txn, s_test_update, &test) == 0 && test.rc == 1);
     assert (streq (msg->why.code, "not_authorized"));
 

@@ -88,6 +88,13 @@ int hs_casework_close (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *c
 //  handling (before 0.5). Returns 0 or -1.
 int hs_casework_upgrade (hs_casework_t *self);
 
+//  For the self tests of this class and those above it: fill `msg` as the
+//  ingest's opening would, for a report about one enterprise in caoyang
+//  (`case_id` NULL) or an update of that case, the body packed into `pack`.
+void hs_casework_test_message (hs_msg_t *msg, hs_pack_t *pack, const char *id,
+                               const char *source, int64_t workers, const char *case_id,
+                               int status);
+
 void hs_casework_test (bool verbose);
 
 #endif

@@ -40,6 +40,7 @@
 #include "../daemon/hs_ingest.h"
 #include "../daemon/hs_meetings.h"
 #include "../daemon/hs_casework.h"
+#include "../daemon/hs_caseacts.h"
 #include "../daemon/hs_briefs.h"
 #include "../daemon/hs_forward.h"
 #include "../daemon/hs_api.h"
@@ -101,6 +102,7 @@ static s_test_t s_tests [] = {
     { "hs_meetings", hs_meetings_test },
     { "hs_handling", hs_handling_test },
     { "hs_casework", hs_casework_test },
+    { "hs_caseacts", hs_caseacts_test },
     { "hs_briefs", hs_briefs_test },
     { "hs_forward", hs_forward_test },
     { "hs_api", hs_api_test },
