@@ -163,16 +163,31 @@ def _crash_cycles(seconds, cycles):
                     if e["type"] == "alert" and e["body"]["kind"] == "new"]
             assert len(news) == len(set(news))
             assert set(news) == set(acked)
-            # supervision clocks intact: every open case has its due timer
+            # supervision clocks intact (PROTOCOL 4.7, 7): every open case has
+            # its clocks running and its one supervision timer, at the earliest
+            # next of its clocks, in `timers`; overdue or not, since a late
+            # clock goes on to its next rung
             due = set()
             for key, _ in txn.cursor(db=timers):
                 due.add((int.from_bytes(key[:8], "big"), key[8:9], key[9:].decode()))
             open_cases = 0
             for _, value in txn.cursor(db=cases):
                 kase = msgpack.unpackb(value, raw=False)
-                if not kase["closed"] and not kase["overdue"]:
-                    open_cases += 1
-                    assert (kase["due_at"], b"o", kase["id"]) in due, kase["id"]
+                if kase["closed"]:
+                    continue
+                assert kase["stage"] == "open" and not kase["muted_until"], kase["id"]
+                open_cases += 1
+                lead = [h for h in kase["handlers"] if h["role"] == "lead"]
+                assert len(lead) == 1 and lead[0]["unit"] == kase["lead"], kase["id"]
+                nexts = [clock["next"] for handler in kase["handlers"]
+                         for clock in handler["clocks"] if clock["next"]]
+                for handler in kase["handlers"]:
+                    running = {c["clock"] for c in handler["clocks"] if c["next"]}
+                    wanted = {"sign", "progress", "resolve"} if handler["role"] == "lead" \
+                        else {"sign", "resolve"}
+                    assert running == wanted, (kase["id"], handler["unit"], running)
+                assert nexts and kase["timer_at"] == min(nexts), kase["id"]
+                assert (kase["timer_at"], b"s", kase["id"]) in due, kase["id"]
         env.close()
         # and the store's own invariants hold
         result = subprocess.run([CLIENT, "verify", "--store", daemon.store], capture_output=True,
