@@ -139,11 +139,10 @@ s_print_time (int64_t ms)
 static void
 s_print_clock (const msgpack_object *clock)
 {
-    char name [16];
+    char name [16], rung_name [16];
     s_field (clock, "clock", name, sizeof (name));
-    static const char *rungs [] = { "none", "remind", "supervise", "circulate" };
-    int64_t rung = hs_proto_int (clock, "rung", 0);
-    const char *rung_name = rung >= 0 && rung <= 3? rungs [rung]: "?";
+    if (!*s_field (clock, "rung", rung_name, sizeof (rung_name)))
+        hs_strcpy (rung_name, sizeof (rung_name), "none");     //  nil: no notice yet
     printf ("      %s %-9s due ", s_zh (s_clocks, name), name);
     s_print_time (hs_proto_int (clock, "due", 0));
     printf ("  %s %s", s_zh (s_rungs, rung_name), rung_name);

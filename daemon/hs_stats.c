@@ -154,6 +154,7 @@ hs_stats_fill (hs_stats_t *self, hs_stats_snapshot_t *snapshot)
     c->cases_opened = self->counts [HS_STAT_CASES_OPENED];
     c->escalated = self->counts [HS_STAT_ESCALATED];
     c->resolved = self->counts [HS_STAT_RESOLVED];
+    c->acts = self->counts [HS_STAT_ACTS];
     c->alerts = self->counts [HS_STAT_ALERTS];
     c->overdue = self->counts [HS_STAT_OVERDUE];
     c->meetings = self->counts [HS_STAT_MEETINGS];

@@ -57,7 +57,8 @@ typedef enum {
     HS_META_PUBLISHED_THROUGH,      //  every event up to it has been published
     HS_META_OPEN_CASES,             //  cases not closed
     HS_META_OVERDUE_CASES,          //  open cases whose overdue alert went out
-    HS_META_WINDOWS,                //  1: the early-warning windows live in the store
+    HS_META_WINDOWS,                //  the early-warning windows live in the store: 1
+                                    //  counting reports (0.4), 2 counting disputes
     HS_META_FORWARDED_THROUGH,      //  every forwardable event up to it went up
     HS_META_FORWARD_FSEQ,           //  messages stored upstream so far
     HS_META_BRIEF_DAILY_FROM,       //  the daily briefing's period began (daemon ms)

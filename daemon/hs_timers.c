@@ -121,6 +121,19 @@ hs_timers_add (hs_timers_t *self, int64_t due, hs_timer_kind_t kind, const char 
     return hs_store_put (self->store, HS_TABLE_TIMERS, key, size, "", 0);
 }
 
+int
+hs_timers_remove (hs_timers_t *self, int64_t due, hs_timer_kind_t kind, const char *id)
+{
+    uint8_t key [KEY_MAX];
+    size_t size = s_key (due, kind, id, key);
+    if (!size)
+        return -1;
+    int rc = hs_store_del (self->store, HS_TABLE_TIMERS, key, size);
+    if (rc == 0 && due <= self->next)
+        self->stale = true;             //  it may have been the first
+    return rc < 0? -1: 0;
+}
+
 typedef struct {
     int64_t now;
     hs_timer_t *timers;
@@ -212,6 +225,23 @@ hs_timers_test (bool verbose)
     assert (hs_store_commit (store) == 0);
     hs_timers_settle (timers, true);
     assert (streq (taken [0].id, "putuo-m4") && hs_timers_next (timers) == 0);
+    //  A case's timer moved: the old row goes, the first due time follows.
+    assert (hs_store_begin (store) == 0);
+    assert (hs_timers_add (timers, 6000, HS_TIMER_SUPERVISE, "putuo-2") == 0);
+    assert (hs_store_commit (store) == 0);
+    hs_timers_settle (timers, true);
+    assert (hs_store_begin (store) == 0);
+    assert (hs_timers_remove (timers, 6000, HS_TIMER_SUPERVISE, "putuo-2") == 0);
+    assert (hs_timers_add (timers, 8000, HS_TIMER_SUPERVISE, "putuo-2") == 0);
+    assert (hs_timers_remove (timers, 7000, HS_TIMER_SUPERVISE, "putuo-2") == 0);    //  none
+    assert (hs_store_commit (store) == 0);
+    hs_timers_settle (timers, true);
+    assert (hs_timers_next (timers) == 8000);
+    assert (hs_store_begin (store) == 0);
+    assert (hs_timers_take (timers, 9000, taken, 4, &count) == 0 && count == 1);
+    assert (hs_store_commit (store) == 0);
+    hs_timers_settle (timers, true);
+    assert (taken [0].due == 8000 && hs_timers_next (timers) == 0);
     hs_timer_t timer;
     uint8_t key [KEY_MAX];
     size_t size = s_key (77, HS_TIMER_QUORUM, "x", key);

@@ -41,6 +41,10 @@ void hs_timers_destroy (hs_timers_t **self_p);
 //  Set a timer, inside the transaction. Returns 0 or -1.
 int hs_timers_add (hs_timers_t *self, int64_t due, hs_timer_kind_t kind, const char *id);
 
+//  Take a timer back, inside the transaction (it moved: a case's clocks
+//  changed). None there is no error. Returns 0 or -1.
+int hs_timers_remove (hs_timers_t *self, int64_t due, hs_timer_kind_t kind, const char *id);
+
 //  Take up to `max` timers due at `now` (deleted in the transaction),
 //  earliest first, into `timers`; *count says how many. Returns 0 or -1.
 int hs_timers_take (hs_timers_t *self, int64_t now, hs_timer_t *timers, size_t max,

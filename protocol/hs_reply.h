@@ -77,7 +77,7 @@ int hs_submit_reply_decode (const char *status, const void *body, size_t size,
 //  Counters the daemon keeps, as `health` shows them.
 typedef struct {
     uint64_t received, reports, updates, rsvps, minutes, duplicates, rejected, lost;
-    uint64_t cases_opened, escalated, resolved, alerts, overdue, meetings, reminders;
+    uint64_t cases_opened, escalated, resolved, acts, alerts, overdue, meetings, reminders;
     uint64_t escalations, warnings, briefs, timers, heartbeats, spoofing;
     uint64_t deadletters_dropped, deadletters_skipped;
     uint64_t published, publish_overflows, subscriptions, batches, batch_last, batch_largest;

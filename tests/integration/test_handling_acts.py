@@ -384,6 +384,10 @@ def test_alerts_of_updates_and_acts_carry_their_keys():
             if got != want:
                 problems.append("%s: %s %r, want %r" % (kind, key, got, want))
         assert desk.case(case)["level"] == "significant"           # failed never raises
+        # the eight acts accepted are counted (PROTOCOL §6.5)
+        assert desk.daemon.health()["counters"]["acts"] == 8, desk.daemon.health()["counters"]
+        regraded = desk.alerts(case, kind="regraded")[0]
+        assert "regrade" in regraded["reasons"], regraded        # what set the level
         for body in desk.alerts():
             _documented_order(body)
         assert not problems, "\n".join(problems)
