@@ -3,6 +3,7 @@ own certificate whose metadata names it, a message is accepted only from
 the key of the unit it speaks for, and removing a certificate revokes it
 without a restart. Clients: pyzmq with the same certificate files."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -18,13 +19,13 @@ from harness import CLIENT, Daemon, config_copy, report
 
 def _setup(folder):
     certs = os.path.join(folder, "certs")
-    for unit in ("server", "street.caoyang", "hrss", "dashboard", "stranger"):
+    for unit in ("server", "street.caoyang", "hrss", "office", "dashboard", "stranger"):
         result = subprocess.run([CLIENT, "keygen", unit, "--dir", certs], capture_output=True,
                                 text=True, timeout=20)
         assert result.returncode == 0, result.stderr
     clients = os.path.join(certs, "clients")
     os.makedirs(clients)
-    for unit in ("street.caoyang", "hrss", "dashboard"):          # not the stranger
+    for unit in ("street.caoyang", "hrss", "office", "dashboard"):    # not the stranger
         shutil.copy(os.path.join(certs, unit + ".cert"), clients)
     return config_copy(folder, enabled="1"), certs
 
@@ -140,6 +141,56 @@ def test_curve_identities_spoofing_and_revocation():
         health = api("health")
         assert health["counters"]["reports"] == 2
         dashboard.close()
+    finally:
+        if daemon:
+            daemon.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_acts_only_under_the_units_own_key():
+    # PROTOCOL §3.12: with security on, an act counts only under the key of
+    # the unit the authority table names; the street's key speaking as the
+    # office is spoofing, and the street speaking as itself is not allowed
+    folder = tempfile.mkdtemp(prefix="hs-curve-acts-")
+    daemon = None
+    try:
+        config, certs = _setup(folder)
+        daemon = Daemon(folder=folder, config=config)
+        daemon.spawn()
+        deadline = time.time() + 10
+        while time.time() < deadline and not _send(daemon, certs, "hrss", "heartbeat.hrss",
+                                                    {"v": 1, "source": "hrss",
+                                                     "at": int(time.time() * 1000)}):
+            time.sleep(0.2)
+        dashboard = _socket(daemon.ctx, zmq.SUB, certs, "dashboard")
+        dashboard.setsockopt(zmq.SUBSCRIBE, b"alert.")
+        dashboard.connect(daemon.publish)
+        time.sleep(0.5)
+        assert _send(daemon, certs, "street.caoyang", "report.street.caoyang",
+                     report(rid="a1", name="Curve Acts"))
+        assert dashboard.poll(5000), daemon.read_log()
+        case = msgpack.unpackb(dashboard.recv_multipart()[1], raw=False)["case"]
+
+        def act(unit, topic_unit, mid):
+            body = {"v": 1, "id": mid, "source": topic_unit, "at": int(time.time() * 1000),
+                    "case": case, "act": "regrade", "level": "major", "reason": "媒体关注"}
+            assert _send(daemon, certs, unit, "act." + topic_unit, body)
+
+        act("street.caoyang", "office", "g1")           # the street's key as the office
+        act("street.caoyang", "street.caoyang", "g2")   # the street itself: no authority
+        assert not dashboard.poll(800)
+        act("office", "office", "g3")                   # the office under its own key
+        assert dashboard.poll(5000)
+        body = msgpack.unpackb(dashboard.recv_multipart()[1], raw=False)
+        assert body["kind"] == "regraded" and body["update"] == "g3" and body["level"] == "major"
+        dashboard.close()
+        out = subprocess.run([CLIENT, "--config", config, "--cert",
+                              os.path.join(certs, "dashboard.cert"), "health", "--api",
+                              daemon.api], capture_output=True, text=True, timeout=20)
+        assert out.returncode == 0, out.stderr
+        health = json.loads(out.stdout)
+        assert health["rejections"] == {"spoofing": 1, "not_authorized": 1}, health["rejections"]
+        assert health["counters"]["acts"] == 1
     finally:
         if daemon:
             daemon.cleanup()
