@@ -8,12 +8,14 @@ import json
 import os
 
 import lmdb
+import msgpack
 import signal
 import subprocess
 import threading
 import time
 
 
+from handling_desk import clock, handler, never_runs, rung_of
 from harness import (CLIENT, DAY_MS, Daemon, due_after, local_date, local_ms, now_ms,
                      replay_all, report, running)
 
@@ -43,6 +45,60 @@ def alerts_of(daemon, case_id, kind=None):
             and (kind is None or e["body"]["kind"] == kind)]
 
 
+# rules.cfg's supervision due times (sign, progress, resolve) and repeats, by level
+SUPERVISION = {
+    "critical": {"sign": HOUR_MS // 2, "progress": 2 * HOUR_MS, "resolve": 5 * DAY_MS,
+                 "repeat": HOUR_MS},
+    "major": {"sign": 2 * HOUR_MS, "progress": DAY_MS, "resolve": 10 * DAY_MS,
+              "repeat": 4 * HOUR_MS},
+    "significant": {"sign": 4 * HOUR_MS, "progress": 3 * DAY_MS, "resolve": 15 * DAY_MS,
+                    "repeat": DAY_MS},
+    "general": {"sign": DAY_MS, "progress": 7 * DAY_MS, "resolve": 15 * DAY_MS,
+                "repeat": DAY_MS},
+}
+RUNGS = ("none", "remind", "supervise", "circulate")
+
+
+def rung_time(level, name, start, rung):
+    """When a clock started at `start` reaches `rung` (1, 2, 3): rung times
+    its due time, in working days from 24 h up (PROTOCOL §4.7, §4.6)."""
+    return due_after(start, rung * SUPERVISION[level][name])
+
+
+def supervision_notices(events, case_id, unit=None, name=None):
+    """Bodies of the supervision alerts of a case (of one unit's clock)."""
+    return [e["body"] for e in events
+            if e["topic"].startswith("alert.") and e["body"].get("case") == case_id
+            and e["body"]["kind"] == "supervision"
+            and (unit is None or e["body"]["unit"] == unit)
+            and (name is None or e["body"]["clock"] == name)]
+
+
+def store_view(store):
+    """One read view of the store beside the running daemon (PROTOCOL §7):
+    the case records, every stored alert body by seq, the timers (due,
+    kind, id) and the daemon clock's last committed reading."""
+    env = lmdb.open(store, max_dbs=16, readonly=True)
+    try:
+        with env.begin() as txn:
+            def table(name):
+                return txn.cursor(db=env.open_db(name, txn=txn, create=False))
+            cases = {key.decode(): msgpack.unpackb(value, raw=False)
+                     for key, value in table(b"cases")}
+            alerts = {}
+            for key, value in table(b"events"):
+                event = msgpack.unpackb(value, raw=False)
+                if event["type"] == "alert":
+                    alerts[int.from_bytes(key, "big")] = event["body"]
+            timers = [(int.from_bytes(key[:8], "big"), chr(key[8]), key[9:].decode())
+                      for key, _ in table(b"timers")]
+            clock_ms = int.from_bytes(txn.get(b"clock", db=env.open_db(b"meta", txn=txn,
+                                                                        create=False)), "big")
+            return cases, alerts, timers, clock_ms
+    finally:
+        env.close()
+
+
 def test_supervision_clocks_on_working_days_survive_kill9():
     start = local_ms("2026-02-13T20:00")         # a Friday evening before the Spring Festival
     daemon = Daemon(extra_args=["--time-start", "2026-02-13T20:00", "--time-scale", "20000"])
@@ -55,58 +111,160 @@ def test_supervision_clocks_on_working_days_survive_kill9():
         daemon.wait_counter("reports", 3)
         cases = {c["enterprise"]: c for c in daemon.request_args("cases", {})[1]["cases"]}
         a, b, c = cases["Major Garments"], cases["Significant Foods"], cases["General Prints"]
-        # every due time is the working-day computation from the clock's start
-        for kase, days in ((a, 1), (b, 3), (c, 7)):
-            assert local_date(kase["clock_start"]) == "2026-02-13", kase
-            assert kase["due_at"] == due_after(kase["clock_start"], days * DAY_MS), kase
-            assert kase["escalate_at"] == due_after(kase["clock_start"], 2 * days * DAY_MS)
-        assert local_date(a["due_at"]) == "2026-02-14"          # the make-up Saturday
-        assert local_date(a["escalate_at"]) == "2026-02-24"     # across the Spring Festival
-        assert local_date(b["due_at"]) == "2026-02-25"
-        assert local_date(b["escalate_at"]) == "2026-02-28"     # a make-up Saturday again
-        assert local_date(c["due_at"]) == "2026-03-02"
+        expect = ((a, "major", "hrss"), (b, "significant", "street.wanli"),
+                  (c, "general", "street.caoyang"))
+        # every handler's clocks start at routing, on the Friday, each due
+        # the working-day computation of its level's time from there
+        for kase, level, lead in expect:
+            assert kase["level"] == level and kase["lead"] == lead, kase
+            assert kase["overdue"] is False and kase["timer_at"], kase
+            for item in kase["handlers"]:
+                names = ("sign", "progress", "resolve") if item["unit"] == lead \
+                    else ("sign", "resolve")
+                if item["unit"] != lead:
+                    assert never_runs(clock(item, "progress")), (kase["id"], item)
+                for name in names:
+                    entry = clock(item, name)
+                    assert entry, (kase["id"], item)
+                    assert local_date(entry["start"]) == "2026-02-13", (kase["id"], item)
+                    assert entry["due"] == rung_time(level, name, entry["start"], 1), \
+                        (kase["id"], item["unit"], entry)
+                    assert entry["next"] == entry["due"] and entry["notices"] == 0, entry
+                    assert rung_of(entry) == 0, entry
+        lead_a, lead_b, lead_c = (handler(k, lead) for k, _, lead in expect)
+        # under a day: plain hours, night or not
+        assert clock(lead_a, "sign")["due"] - clock(lead_a, "sign")["start"] == 2 * HOUR_MS
+        assert clock(lead_b, "sign")["due"] - clock(lead_b, "sign")["start"] == 4 * HOUR_MS
+        # a day and more: the make-up Saturday works, the Spring Festival does not
+        progress_a, progress_b, progress_c = (clock(h, "progress") for h in (lead_a, lead_b, lead_c))
+        assert local_date(progress_a["due"]) == "2026-02-14"     # the make-up Saturday
+        assert local_date(rung_time("major", "progress", progress_a["start"], 2)) == "2026-02-24"
+        assert local_date(progress_b["due"]) == "2026-02-25"     # across the festival
+        assert local_date(rung_time("significant", "progress", progress_b["start"], 2)) \
+            == "2026-02-28"                                      # a make-up Saturday again
+        assert local_date(clock(lead_c, "sign")["due"]) == "2026-02-14"
+        assert local_date(rung_time("general", "sign", clock(lead_c, "sign")["start"], 2)) \
+            == "2026-02-24"
+        assert local_date(progress_c["due"]) == "2026-03-02"
+        assert local_date(clock(lead_a, "resolve")["due"]) == "2026-03-05"
+        assert local_date(clock(lead_b, "resolve")["due"]) == "2026-03-12"
 
-        # A's update is overdue on the make-up Saturday: an alert to the office
-        overdue = wait_for(lambda: alerts_of(daemon, a["id"], "overdue"), timeout=20)
-        assert len(overdue) == 1
-        body = overdue[0]["body"]
-        assert body["units"] == ["office"] and body["reasons"] == ["supervision.overdue"]
-        assert a["due_at"] <= body["at"] < a["due_at"] + 2 * HOUR_MS
-        assert daemon.case(a["id"])["case"]["overdue"] is True
+        # the lead of A has reported no progress by the make-up Saturday:
+        # it is reminded (催办), itself and nobody else
+        remind = wait_for(lambda: supervision_notices(replay_all(daemon), a["id"], "hrss",
+                                                      "progress"), timeout=20)
+        assert len(remind) == 1, remind
+        body = remind[0]
+        assert body["rung"] == "remind" and body["count"] == 1, body
+        assert body["units"] == ["hrss"] and body["reasons"] == ["supervision.remind"], body
+        assert body["due"] == progress_a["due"] and body["late_ms"] == body["at"] - body["due"]
+        assert progress_a["due"] <= body["at"] < progress_a["due"] + 2 * HOUR_MS, body
+        assert body["level"] == "major", body
+        record = daemon.case(a["id"])["case"]
+        assert record["overdue"] is True and record["level"] == "major", record
+        entry = clock(handler(record, "hrss"), "progress")
+        assert rung_of(entry) == 1 and entry["notices"] >= 1, entry
 
         # kill -9 in the middle of the supervised fortnight; come back faster
         daemon.kill9()
         # (the clock resumes from the later of --time-start and its last
         # committed reading: the drill goes on where the crash left it)
-        daemon.extra_args = ["--time-start", "2026-02-13T20:00", "--time-scale", "1000000"]
+        daemon.extra_args = ["--time-start", "2026-02-13T20:00", "--time-scale", "300000"]
         daemon.start()
-        # everything due while it was down, and after, fires: A rises to
-        # critical (and gets a new 2h clock), B and C go overdue and rise
-        wait_for(lambda: daemon.case(c["id"])["case"]["level"] == "significant", timeout=30)
-        wait_for(lambda: len(alerts_of(daemon, a["id"], "overdue")) == 2, timeout=30)
-        events = replay_all(daemon)
-        supervision = ("new", "overdue", "escalated")     # meeting quorum warnings aside
-        for case, first_level in ((a, "major"), (b, "significant"), (c, "general")):
-            mine = [e["body"] for e in events
-                    if e["topic"].startswith("alert.") and e["body"].get("case") == case["id"]
-                    and e["body"]["kind"] in supervision]
-            kinds = [m["kind"] for m in mine]
-            # exactly once each, in order: new, overdue, escalated (...)
-            assert kinds[:3] == ["new", "overdue", "escalated"], (case["id"], kinds)
-            rise = mine[2]
-            assert rise["previous_level"] == first_level
-            assert "supervision.escalated" in rise["reasons"]
-            # at 10^6 times real speed a millisecond of scheduling is 17 minutes
-            assert case["escalate_at"] <= rise["at"] < case["escalate_at"] + 12 * HOUR_MS, (case["id"], local_date(case["escalate_at"]), rise["at"] - case["escalate_at"])
-        a_alerts = [e["body"] for e in events if e["topic"].startswith("alert.")
-                    and e["body"].get("case") == a["id"] and e["body"]["kind"] in supervision]
-        assert [m["kind"] for m in a_alerts] == ["new", "overdue", "escalated", "overdue"]
-        # the rise to critical climbs the ladder: urgent meeting, reports upward
-        topics = [e["topic"] for e in events if e["body"].get("case") == a["id"]]
-        assert "escalate.city" in topics and "escalate.district" in topics
-        after = daemon.case(a["id"])["case"]
-        assert after["level"] == "critical"
-        assert after["due_at"] - after["clock_start"] == 2 * HOUR_MS     # under a day: plain hours
+        # everything due while it was down, and after, fires: run until C's
+        # lead is named (通报: 3x its 7 working days, on 20 March)
+        wait_for(lambda: rung_of(clock(handler(daemon.case(c["id"])["case"], "street.caoyang"),
+                                       "progress")) == 3, timeout=30)
+        records, stored, timers, clock_ms = store_view(daemon.store)
+        assert local_date(clock_ms) >= "2026-03-20", local_date(clock_ms)
+        # at 300000 times real speed a millisecond of scheduling (or of a
+        # busy machine) is 5 minutes: 12 h is 144 ms, and less than the day
+        # a working-day slip would be
+        slack = 12 * HOUR_MS
+        events = [{"topic": "alert.", "body": body} for _, body in sorted(stored.items())]
+        for kase, level, lead in expect:
+            record = records[kase["id"]]
+            for item in record["handlers"]:
+                for entry in item["clocks"]:
+                    if never_runs(entry):
+                        continue
+                    name, unit = entry["clock"], item["unit"]
+                    key = (kase["id"], unit, name)
+                    notices = supervision_notices(events, kase["id"], unit, name)
+                    # each notice of each clock stored exactly once, across the crash
+                    assert [n["count"] for n in notices] == list(range(1, entry["notices"] + 1)), \
+                        (key, [n["count"] for n in notices], entry)
+                    assert notices, key             # every clock is late by 20 March
+                    assert RUNGS[rung_of(entry)] == notices[-1]["rung"], (key, entry)
+                    assert entry["start"] == clock(handler(kase, unit), name)["start"], key
+                    times = [rung_time(level, name, entry["start"], r) for r in (1, 2, 3)]
+
+                    def after(notice):
+                        """When the next notice is due: the rung reached again
+                        after the level's repeat, or the next rung if sooner."""
+                        rung = RUNGS.index(notice["rung"])
+                        again = due_after(notice["at"], SUPERVISION[level]["repeat"])
+                        return again if rung == 3 else min(again, times[rung])
+
+                    previous = None
+                    for notice in notices:
+                        rung = RUNGS.index(notice["rung"])
+                        assert notice["due"] == entry["due"] == times[0], (key, notice)
+                        assert notice["late_ms"] == notice["at"] - notice["due"], notice
+                        # the rung is the one reached at the notice's time
+                        assert times[rung - 1] <= notice["at"], (key, notice)
+                        assert rung == 3 or notice["at"] < times[rung], (key, notice)
+                        if previous is not None:
+                            # never sooner than due, never lost (a crash included)
+                            assert RUNGS.index(previous["rung"]) <= rung, (key, previous, notice)
+                            assert after(previous) <= notice["at"] < after(previous) + slack, \
+                                (key, previous, notice)
+                        previous = notice
+                        # who is told, by rung (rules.cfg notices)
+                        if rung == 1:
+                            assert notice["units"] == [unit], notice
+                        elif rung == 2:
+                            want = ["office", "convener"] if level == "major" else ["office"]
+                            assert notice["units"] == want, notice
+                        else:
+                            assert notice["units"] == ["office", unit], notice
+                        assert notice["reasons"] == ["supervision." + notice["rung"]], notice
+                    # the next one is set, and not overdue itself
+                    assert entry["next"] == after(notices[-1]), (key, entry, notices[-1])
+                    assert clock_ms < entry["next"] + slack, (key, entry, clock_ms)
+                    # every rung passed was noticed, on time
+                    for rung in (1, 2, 3):
+                        if times[rung - 1] + slack <= clock_ms:
+                            first = [n for n in notices if RUNGS.index(n["rung"]) >= rung][0]
+                            assert first["rung"] == RUNGS[rung], (key, rung, first)
+                            assert first["at"] < times[rung - 1] + slack, \
+                                (key, rung, local_date(times[rung - 1]), first["at"] - times[rung - 1])
+            # one supervision timer per case, at its earliest next notice (§4.7)
+            mine = [t for t in timers if t[2] == kase["id"]]
+            running_next = [e["next"] for i in record["handlers"] for e in i["clocks"] if e["next"]]
+            assert mine == [(record["timer_at"], "s", kase["id"])], (mine, record["timer_at"])
+            assert record["timer_at"] == min(running_next), record
+            assert record["overdue"] is True, record
+        # lateness never changes a level: no rise, no regrade, nothing up to
+        # the district or the city, no meeting but A's own at its opening
+        published = replay_all(daemon)
+        for kase, level, lead in expect:
+            mine = [e for e in published if e["body"].get("case") == kase["id"]]
+            assert {e["body"]["level"] for e in mine if e["topic"].startswith("alert.")} == {level}
+            kinds = {e["body"]["kind"] for e in mine if e["topic"].startswith("alert.")}
+            # (A's meeting may go short of a quorum: an alert of kind warning)
+            assert kinds <= {"new", "supervision", "warning"}, (kase["id"], kinds)
+            assert not [e for e in mine if e["topic"].startswith("escalate.")], kase["id"]
+            meetings = [e for e in mine if e["topic"] == "meeting.request"]
+            assert len(meetings) == (1 if level == "major" else 0), (kase["id"], meetings)
+            assert daemon.case(kase["id"])["case"]["level"] == level
+            # what was stored was published, under the same seq
+            by_seq = {e["seq"]: e["body"] for e in mine}
+            for seq, body in stored.items():
+                if body.get("case") == kase["id"]:
+                    assert by_seq.get(seq) == body, (seq, body)
+        overdue = daemon.request_args("cases", {"overdue": True})[1]
+        assert sorted(x["id"] for x in overdue["cases"]) == sorted(k["id"] for k, _, _ in expect)
     finally:
         daemon.cleanup()
 
