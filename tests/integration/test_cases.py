@@ -15,7 +15,7 @@ import threading
 import time
 
 
-from handling_desk import clock, handler, never_runs, rung_of
+from handling_desk import clock, handler, never_runs, rung_of, running_clocks
 from harness import (CLIENT, DAY_MS, Daemon, due_after, local_date, local_ms, now_ms,
                      replay_all, report, running)
 
@@ -63,6 +63,13 @@ def rung_time(level, name, start, rung):
     """When a clock started at `start` reaches `rung` (1, 2, 3): rung times
     its due time, in working days from 24 h up (PROTOCOL §4.7, §4.6)."""
     return due_after(start, rung * SUPERVISION[level][name])
+
+
+def alerts_of_clock(daemon, case_id, unit, name, rung):
+    """Published supervision notices of one unit's clock at one rung."""
+    return [e for e in alerts_of(daemon, case_id, "supervision")
+            if e["body"]["unit"] == unit and e["body"]["clock"] == name
+            and e["body"]["rung"] == rung]
 
 
 def supervision_notices(events, case_id, unit=None, name=None):
@@ -270,54 +277,179 @@ def test_supervision_clocks_on_working_days_survive_kill9():
 
 
 def test_updates_restart_leave_and_reopen_supervision():
-    # a Wednesday morning: a working day, so each clock restart moves the due time
+    # a Wednesday morning, a working day; significant: sign-off due in 4 h,
+    # progress in 3 working days, 24 h between repeats. 4 h pass in 0.3 s.
     start = local_ms("2026-03-04T10:00")
-    with running(extra_args=["--time-start", "2026-03-04T10:00"]) as daemon:
-        send(daemon, report(rid="s1", workers=12, at=start))
-        case = wait_for(lambda: daemon.request_args("cases", {})[1]["cases"])[0]
-        first_due = case["due_at"]
+    with running(extra_args=["--time-start", "2026-03-04T10:00", "--time-scale", "50000"]) as daemon:
+        submitter = daemon.submitter()
+        status, reply = submitter.submit(report(rid="s1", workers=12, at=start), deadline_s=10)
+        assert status == "ok", reply
+        case_id = "putuo-%d" % reply["seq"]
+        first = daemon.case(case_id)["case"]
+        assert first["level"] == "significant" and first["lead"] == "street.caoyang", first
+        assert {"hrss", "justice", "union", "street.caoyang"} <= {h["unit"] for h in first["handlers"]}
+        progress0 = clock(handler(first, "street.caoyang"), "progress")
+        assert progress0["due"] == due_after(progress0["start"], 3 * DAY_MS), progress0
 
-        def update(source, uid, status):
-            send(daemon, {"v": 1, "id": uid, "source": source, "at": start, "case": case["id"],
-                          "status": status}, topic="update." + source)
+        def update(source, uid, status, note=None):
+            body = {"v": 1, "id": uid, "source": source, "at": start, "case": case_id,
+                    "status": status}
+            if note is not None:
+                body["note"] = note
+            return submitter.submit(body, "update." + source, deadline_s=10)
 
-        time.sleep(0.05)
-        update("justice", "u1", "mediating")            # progress: the clock starts again
-        wait_for(lambda: daemon.case(case["id"])["case"]["due_at"] > first_due)
-        update("convener", "u2", "accepted")            # a role, not a routed unit
-        update("police", "u3", "accepted")              # not routed on this case
-        update("justice", "u4", "failed")               # mediation failed: one level up
-        wait_for(lambda: daemon.counters()["escalated"] == 1)
-        after = daemon.case(case["id"])
-        assert after["case"]["level"] == "major" and "update.failed" in after["case"]["reasons"]
-        assert after["case"]["due_at"] == due_after(after["case"]["clock_start"], DAY_MS)
-        assert daemon.health()["rejections"] == {"not_routed": 2}
-        update("office", "u5", "closed")
-        wait_for(lambda: daemon.case(case["id"])["case"]["closed"])
-        history = [e["type"] for e in daemon.case(case["id"])["history"]]
-        assert history[:2] == ["report", "alert"]
-        assert history.count("update") == 3 and history[-1] == "alert"
-        # every update is in the history with who, when, the note and the state
-        updates = [e for e in daemon.case(case["id"])["history"] if e["type"] == "update"]
-        assert [u["body"]["status"] for u in updates] == ["mediating", "failed", "closed"]
-        assert [u["body"]["source"] for u in updates] == ["justice", "justice", "office"]
+        def accepted(ack):
+            """The handling time (daemon clock) of an accepted update."""
+            status, reply = ack
+            assert status == "ok", ack
+            events = [e for e in daemon.case(case_id)["history"] if e["seq"] == reply["seq"]]
+            assert len(events) == 1 and events[0]["type"] == "update", events
+            return events[0]["at"]
+
+        def refused(ack, reason):
+            assert ack[0] == "rejected" and ack[1]["reason"] == reason, (reason, ack)
+
+        def now():
+            return daemon.health()["at"]
+
+        def record():
+            return daemon.case(case_id)["case"]
+
+        def lead_progress():
+            return clock(handler(record(), "street.caoyang"), "progress")
+
+        # a co-handler's progress: it has signed (its sign-off clock stops);
+        # the lead's progress clock is the lead's own
+        accepted(update("justice", "u1", "mediating"))
+        justice = handler(record(), "justice")
+        assert justice["state"] == "signed" and not clock(justice, "sign")["next"], justice
+        assert lead_progress()["start"] == progress0["start"], lead_progress()
+        # the lead's progress (进展): its progress clock starts again
+        at = accepted(update("street.caoyang", "u2", "mediating", note="调解中"))
+        entry = lead_progress()
+        assert entry["start"] == at > progress0["start"], (entry, at)
+        assert entry["due"] == due_after(at, 3 * DAY_MS) and entry["next"] == entry["due"], entry
+        assert handler(record(), "street.caoyang")["state"] == "signed"
+        refused(update("convener", "u3", "accepted"), "not_routed")   # a role, not a handler
+        refused(update("police", "u4", "accepted"), "not_routed")     # not routed on this case
+        # mediation failed: the office is told, the lead's progress clock
+        # starts again, and the level does NOT rise
+        at = accepted(update("justice", "u5", "failed", note="调解失败"))
+        failed = wait_for(lambda: alerts_of(daemon, case_id, "failed"), timeout=10)
+        assert len(failed) == 1, failed
+        body = failed[0]["body"]
+        assert body["units"] == ["office"] and body["reasons"] == ["failed"], body
+        assert body["source"] == "justice" and body["update"] == "u5", body
+        assert body["level"] == "significant", body
+        entry = lead_progress()
+        assert entry["start"] == at and entry["due"] == due_after(at, 3 * DAY_MS), (entry, at)
+
+        # the units that have not signed are chased (催办, 督办, 通报) - the
+        # level stays where it is
+        def named():
+            return all(alerts_of_clock(daemon, case_id, unit, "sign", "circulate")
+                       for unit in ("hrss", "union"))
+        wait_for(named, timeout=15)
+        late = record()
+        assert late["overdue"] is True and late["level"] == "significant", late
+        # a street cannot close a case, nor the office one not resolved yet
+        refused(update("street.caoyang", "u6", "closed"), "not_authorized")
+        refused(update("office", "u7", "closed"), "bad_state")
+
+        # the lead resolves it (办结): the case waits for the office's review
+        # and leaves supervision: every clock stops
+        before = record()
+        chased = [clock(handler(before, unit), "sign")["next"] for unit in ("hrss", "union")]
+        assert all(chased), before
+        at = accepted(update("street.caoyang", "u8", "resolved", note="已支付工资"))
+        resolved = alerts_of(daemon, case_id, "resolved")
+        assert len(resolved) == 1, resolved
+        body = resolved[0]["body"]
+        assert body["unit"] == "street.caoyang" and body["source"] == "street.caoyang", body
+        assert set(late["units"]) | {"office"} <= set(body["units"]), body
+        after = record()
+        assert after["stage"] == "resolved" and after["closed"] is False, after
+        lead = handler(after, "street.caoyang")
+        assert lead["state"] == "done" and lead["done"] == at, lead
+        assert running_clocks(after) == [] and after["timer_at"] == 0, after
+        assert after["overdue"] is False, after
+        # ... so nothing chases it when its clocks would have come due
+        last_seq = resolved[0]["seq"]
+        wait_for(lambda: now() > max(chased) + HOUR_MS, timeout=15)
+        # the office closes it (审核办结)
+        accepted(update("office", "u9", "closed", note="审核通过"))
+        closed = wait_for(lambda: alerts_of(daemon, case_id, "closed"), timeout=10)
+        after = record()
+        assert closed[0]["body"]["source"] == "office", closed
+        assert closed[0]["body"]["units"] == after["units"], (closed, after["units"])
+        assert after["stage"] == "closed" and after["closed"] is True, after
+        assert running_clocks(after) == [] and after["timer_at"] == 0, after
         assert daemon.health()["store"]["open_cases"] == 0
+        closed_at = now()
+        wait_for(lambda: now() > closed_at + DAY_MS, timeout=15)
+        quiet = [e for e in alerts_of(daemon, case_id, "supervision") if e["seq"] > last_seq]
+        assert quiet == [], quiet
+        # every accepted update is in the history with who, when and what
+        updates = [e for e in daemon.case(case_id)["history"] if e["type"] == "update"]
+        assert [u["body"]["status"] for u in updates] == \
+            ["mediating", "mediating", "failed", "resolved", "closed"], updates
+        assert [u["body"]["source"] for u in updates] == \
+            ["justice", "street.caoyang", "justice", "street.caoyang", "office"]
 
-        # a new report about the enterprise opens a new case B; then mediation
-        # of the old case turns out to have failed after all: it re-opens
-        # one level higher, without taking over B's matching
-        send(daemon, report(rid="s2", workers=3, at=start))
-        daemon.wait_counter("cases_opened", 2)
-        newer = daemon.request_args("cases", {"status": "open"})[1]["cases"][0]["id"]
-        assert newer != case["id"]
-        update("justice", "u6", "failed")
-        wait_for(lambda: not daemon.case(case["id"])["case"]["closed"])
-        assert daemon.case(case["id"])["case"]["level"] == "critical"
+        # a new report about the enterprise opens a new case; then mediation
+        # of the old case turns out to have failed after all: it re-opens,
+        # at its level, its clocks running again, without taking over the
+        # newer case's matching
+        status, reply = submitter.submit(report(rid="s2", workers=3, at=start), deadline_s=10)
+        assert status == "ok", reply
+        newer = "putuo-%d" % reply["seq"]
+        assert daemon.case(newer)["case"]["reports"] == 1
+        at = accepted(update("justice", "u10", "failed", note="工资未到账"))
+        reopened = wait_for(lambda: alerts_of(daemon, case_id, "reopened"), timeout=10)
+        again = record()
+        assert len(reopened) == 1 and reopened[0]["body"]["source"] == "justice", reopened
+        assert reopened[0]["body"]["units"] == again["units"], (reopened, again["units"])
+        assert again["stage"] == "open" and again["closed"] is False, again
+        assert again["reopened"] == 1 and again["level"] == "significant", again
         assert daemon.health()["store"]["open_cases"] == 2
-        send(daemon, report(rid="s3", workers=4, at=start))
-        daemon.wait_counter("reports", 3)
+        # the handlers' clocks start again at the re-opening (PROTOCOL §3.5,
+        # §4.7): the sign-off of those that never signed, everyone's
+        # resolve clock, and the lead's progress clock
+        for unit, names in (("hrss", ("sign", "resolve")), ("union", ("sign", "resolve")),
+                            ("justice", ("resolve",)),
+                            ("street.caoyang", ("progress", "resolve"))):
+            for name in names:
+                entry = clock(handler(again, unit), name)
+                assert entry and entry["start"] == at and entry["next"] == entry["due"], \
+                    (unit, name, handler(again, unit))
+                assert entry["due"] == rung_time("significant", name, at, 1), (unit, name, entry)
+                assert entry["notices"] == 0 and rung_of(entry) == 0, (unit, name, entry)
+        # its one supervision timer is set again, at its first next notice
+        # (one it moved on from may wait in the store: it does nothing, §4.7)
+        records, _, timers, _ = store_view(daemon.store)
+        stored = records[case_id]
+        assert stored["timer_at"] == min(e["next"] for h in stored["handlers"]
+                                         for e in h["clocks"] if e["next"]), stored
+        assert (stored["timer_at"], "s", case_id) in timers, (stored["timer_at"], timers)
+        # ... and the case is chased again, from the new start
+        remind = wait_for(lambda: [e for e in alerts_of_clock(daemon, case_id, "hrss", "sign",
+                                                               "remind") if e["seq"] > last_seq],
+                          timeout=10)
+        assert remind[0]["body"]["due"] == clock(handler(again, "hrss"), "sign")["due"], remind
+        assert remind[0]["body"]["count"] == 1, remind
+        # a later report joins the newer case, not the re-opened one
+        status, reply = submitter.submit(report(rid="s3", workers=4, at=start), deadline_s=10)
+        assert status == "ok", reply
         assert daemon.case(newer)["case"]["reports"] == 2
-        assert daemon.case(case["id"])["case"]["reports"] == 1
+        assert record()["reports"] == 1
+        # lateness, failure, closure and re-opening never moved the level
+        mine = [e for e in replay_all(daemon) if e["body"].get("case") == case_id]
+        assert {e["body"]["level"] for e in mine if e["topic"].startswith("alert.")} == \
+            {"significant"}, mine
+        assert not [e for e in mine if e["body"].get("kind") in ("escalated", "regraded")]
+        assert not [e for e in mine if e["topic"].startswith(("escalate.", "meeting."))]
+        assert record()["level"] == "significant"
+        submitter.close()
 
 
 def test_early_warning_windows_rebuild_after_kill9():
