@@ -8,12 +8,14 @@ import json
 import os
 
 import lmdb
+import msgpack
 import signal
 import subprocess
 import threading
 import time
 
 
+from handling_desk import clock, handler, never_runs, rung_of, running_clocks
 from harness import (CLIENT, DAY_MS, Daemon, due_after, local_date, local_ms, now_ms,
                      replay_all, report, running)
 
@@ -43,6 +45,67 @@ def alerts_of(daemon, case_id, kind=None):
             and (kind is None or e["body"]["kind"] == kind)]
 
 
+# rules.cfg's supervision due times (sign, progress, resolve) and repeats, by level
+SUPERVISION = {
+    "critical": {"sign": HOUR_MS // 2, "progress": 2 * HOUR_MS, "resolve": 5 * DAY_MS,
+                 "repeat": HOUR_MS},
+    "major": {"sign": 2 * HOUR_MS, "progress": DAY_MS, "resolve": 10 * DAY_MS,
+              "repeat": 4 * HOUR_MS},
+    "significant": {"sign": 4 * HOUR_MS, "progress": 3 * DAY_MS, "resolve": 15 * DAY_MS,
+                    "repeat": DAY_MS},
+    "general": {"sign": DAY_MS, "progress": 7 * DAY_MS, "resolve": 15 * DAY_MS,
+                "repeat": DAY_MS},
+}
+RUNGS = ("none", "remind", "supervise", "circulate")
+
+
+def rung_time(level, name, start, rung):
+    """When a clock started at `start` reaches `rung` (1, 2, 3): rung times
+    its due time, in working days from 24 h up (PROTOCOL §4.7, §4.6)."""
+    return due_after(start, rung * SUPERVISION[level][name])
+
+
+def alerts_of_clock(daemon, case_id, unit, name, rung):
+    """Published supervision notices of one unit's clock at one rung."""
+    return [e for e in alerts_of(daemon, case_id, "supervision")
+            if e["body"]["unit"] == unit and e["body"]["clock"] == name
+            and e["body"]["rung"] == rung]
+
+
+def supervision_notices(events, case_id, unit=None, name=None):
+    """Bodies of the supervision alerts of a case (of one unit's clock)."""
+    return [e["body"] for e in events
+            if e["topic"].startswith("alert.") and e["body"].get("case") == case_id
+            and e["body"]["kind"] == "supervision"
+            and (unit is None or e["body"]["unit"] == unit)
+            and (name is None or e["body"]["clock"] == name)]
+
+
+def store_view(store):
+    """One read view of the store beside the running daemon (PROTOCOL §7):
+    the case records, every stored alert body by seq, the timers (due,
+    kind, id) and the daemon clock's last committed reading."""
+    env = lmdb.open(store, max_dbs=16, readonly=True)
+    try:
+        with env.begin() as txn:
+            def table(name):
+                return txn.cursor(db=env.open_db(name, txn=txn, create=False))
+            cases = {key.decode(): msgpack.unpackb(value, raw=False)
+                     for key, value in table(b"cases")}
+            alerts = {}
+            for key, value in table(b"events"):
+                event = msgpack.unpackb(value, raw=False)
+                if event["type"] == "alert":
+                    alerts[int.from_bytes(key, "big")] = event["body"]
+            timers = [(int.from_bytes(key[:8], "big"), chr(key[8]), key[9:].decode())
+                      for key, _ in table(b"timers")]
+            clock_ms = int.from_bytes(txn.get(b"clock", db=env.open_db(b"meta", txn=txn,
+                                                                        create=False)), "big")
+            return cases, alerts, timers, clock_ms
+    finally:
+        env.close()
+
+
 def test_supervision_clocks_on_working_days_survive_kill9():
     start = local_ms("2026-02-13T20:00")         # a Friday evening before the Spring Festival
     daemon = Daemon(extra_args=["--time-start", "2026-02-13T20:00", "--time-scale", "20000"])
@@ -55,111 +118,338 @@ def test_supervision_clocks_on_working_days_survive_kill9():
         daemon.wait_counter("reports", 3)
         cases = {c["enterprise"]: c for c in daemon.request_args("cases", {})[1]["cases"]}
         a, b, c = cases["Major Garments"], cases["Significant Foods"], cases["General Prints"]
-        # every due time is the working-day computation from the clock's start
-        for kase, days in ((a, 1), (b, 3), (c, 7)):
-            assert local_date(kase["clock_start"]) == "2026-02-13", kase
-            assert kase["due_at"] == due_after(kase["clock_start"], days * DAY_MS), kase
-            assert kase["escalate_at"] == due_after(kase["clock_start"], 2 * days * DAY_MS)
-        assert local_date(a["due_at"]) == "2026-02-14"          # the make-up Saturday
-        assert local_date(a["escalate_at"]) == "2026-02-24"     # across the Spring Festival
-        assert local_date(b["due_at"]) == "2026-02-25"
-        assert local_date(b["escalate_at"]) == "2026-02-28"     # a make-up Saturday again
-        assert local_date(c["due_at"]) == "2026-03-02"
+        expect = ((a, "major", "hrss"), (b, "significant", "street.wanli"),
+                  (c, "general", "street.caoyang"))
+        # every handler's clocks start at routing, on the Friday, each due
+        # the working-day computation of its level's time from there
+        for kase, level, lead in expect:
+            assert kase["level"] == level and kase["lead"] == lead, kase
+            assert kase["overdue"] is False and kase["timer_at"], kase
+            for item in kase["handlers"]:
+                names = ("sign", "progress", "resolve") if item["unit"] == lead \
+                    else ("sign", "resolve")
+                if item["unit"] != lead:
+                    assert never_runs(clock(item, "progress")), (kase["id"], item)
+                for name in names:
+                    entry = clock(item, name)
+                    assert entry, (kase["id"], item)
+                    assert local_date(entry["start"]) == "2026-02-13", (kase["id"], item)
+                    assert entry["due"] == rung_time(level, name, entry["start"], 1), \
+                        (kase["id"], item["unit"], entry)
+                    assert entry["next"] == entry["due"] and entry["notices"] == 0, entry
+                    assert rung_of(entry) == 0, entry
+        lead_a, lead_b, lead_c = (handler(k, lead) for k, _, lead in expect)
+        # under a day: plain hours, night or not
+        assert clock(lead_a, "sign")["due"] - clock(lead_a, "sign")["start"] == 2 * HOUR_MS
+        assert clock(lead_b, "sign")["due"] - clock(lead_b, "sign")["start"] == 4 * HOUR_MS
+        # a day and more: the make-up Saturday works, the Spring Festival does not
+        progress_a, progress_b, progress_c = (clock(h, "progress") for h in (lead_a, lead_b, lead_c))
+        assert local_date(progress_a["due"]) == "2026-02-14"     # the make-up Saturday
+        assert local_date(rung_time("major", "progress", progress_a["start"], 2)) == "2026-02-24"
+        assert local_date(progress_b["due"]) == "2026-02-25"     # across the festival
+        assert local_date(rung_time("significant", "progress", progress_b["start"], 2)) \
+            == "2026-02-28"                                      # a make-up Saturday again
+        assert local_date(clock(lead_c, "sign")["due"]) == "2026-02-14"
+        assert local_date(rung_time("general", "sign", clock(lead_c, "sign")["start"], 2)) \
+            == "2026-02-24"
+        assert local_date(progress_c["due"]) == "2026-03-02"
+        assert local_date(clock(lead_a, "resolve")["due"]) == "2026-03-05"
+        assert local_date(clock(lead_b, "resolve")["due"]) == "2026-03-12"
 
-        # A's update is overdue on the make-up Saturday: an alert to the office
-        overdue = wait_for(lambda: alerts_of(daemon, a["id"], "overdue"), timeout=20)
-        assert len(overdue) == 1
-        body = overdue[0]["body"]
-        assert body["units"] == ["office"] and body["reasons"] == ["supervision.overdue"]
-        assert a["due_at"] <= body["at"] < a["due_at"] + 2 * HOUR_MS
-        assert daemon.case(a["id"])["case"]["overdue"] is True
+        # the lead of A has reported no progress by the make-up Saturday:
+        # it is reminded (催办), itself and nobody else
+        remind = wait_for(lambda: supervision_notices(replay_all(daemon), a["id"], "hrss",
+                                                      "progress"), timeout=20)
+        assert len(remind) == 1, remind
+        body = remind[0]
+        assert body["rung"] == "remind" and body["count"] == 1, body
+        assert body["units"] == ["hrss"] and body["reasons"] == ["supervision.remind"], body
+        assert body["due"] == progress_a["due"] and body["late_ms"] == body["at"] - body["due"]
+        assert progress_a["due"] <= body["at"] < progress_a["due"] + 2 * HOUR_MS, body
+        assert body["level"] == "major", body
+        record = daemon.case(a["id"])["case"]
+        assert record["overdue"] is True and record["level"] == "major", record
+        entry = clock(handler(record, "hrss"), "progress")
+        assert rung_of(entry) == 1 and entry["notices"] >= 1, entry
 
         # kill -9 in the middle of the supervised fortnight; come back faster
         daemon.kill9()
         # (the clock resumes from the later of --time-start and its last
         # committed reading: the drill goes on where the crash left it)
-        daemon.extra_args = ["--time-start", "2026-02-13T20:00", "--time-scale", "1000000"]
+        daemon.extra_args = ["--time-start", "2026-02-13T20:00", "--time-scale", "300000"]
         daemon.start()
-        # everything due while it was down, and after, fires: A rises to
-        # critical (and gets a new 2h clock), B and C go overdue and rise
-        wait_for(lambda: daemon.case(c["id"])["case"]["level"] == "significant", timeout=30)
-        wait_for(lambda: len(alerts_of(daemon, a["id"], "overdue")) == 2, timeout=30)
-        events = replay_all(daemon)
-        supervision = ("new", "overdue", "escalated")     # meeting quorum warnings aside
-        for case, first_level in ((a, "major"), (b, "significant"), (c, "general")):
-            mine = [e["body"] for e in events
-                    if e["topic"].startswith("alert.") and e["body"].get("case") == case["id"]
-                    and e["body"]["kind"] in supervision]
-            kinds = [m["kind"] for m in mine]
-            # exactly once each, in order: new, overdue, escalated (...)
-            assert kinds[:3] == ["new", "overdue", "escalated"], (case["id"], kinds)
-            rise = mine[2]
-            assert rise["previous_level"] == first_level
-            assert "supervision.escalated" in rise["reasons"]
-            # at 10^6 times real speed a millisecond of scheduling is 17 minutes
-            assert case["escalate_at"] <= rise["at"] < case["escalate_at"] + 12 * HOUR_MS, (case["id"], local_date(case["escalate_at"]), rise["at"] - case["escalate_at"])
-        a_alerts = [e["body"] for e in events if e["topic"].startswith("alert.")
-                    and e["body"].get("case") == a["id"] and e["body"]["kind"] in supervision]
-        assert [m["kind"] for m in a_alerts] == ["new", "overdue", "escalated", "overdue"]
-        # the rise to critical climbs the ladder: urgent meeting, reports upward
-        topics = [e["topic"] for e in events if e["body"].get("case") == a["id"]]
-        assert "escalate.city" in topics and "escalate.district" in topics
-        after = daemon.case(a["id"])["case"]
-        assert after["level"] == "critical"
-        assert after["due_at"] - after["clock_start"] == 2 * HOUR_MS     # under a day: plain hours
+        # everything due while it was down, and after, fires: run until C's
+        # lead is named (通报: 3x its 7 working days, on 20 March)
+        wait_for(lambda: rung_of(clock(handler(daemon.case(c["id"])["case"], "street.caoyang"),
+                                       "progress")) == 3, timeout=30)
+        records, stored, timers, clock_ms = store_view(daemon.store)
+        assert local_date(clock_ms) >= "2026-03-20", local_date(clock_ms)
+        # at 300000 times real speed a millisecond of scheduling (or of a
+        # busy machine) is 5 minutes: 12 h is 144 ms, and less than the day
+        # a working-day slip would be
+        slack = 12 * HOUR_MS
+        events = [{"topic": "alert.", "body": body} for _, body in sorted(stored.items())]
+        for kase, level, lead in expect:
+            record = records[kase["id"]]
+            for item in record["handlers"]:
+                for entry in item["clocks"]:
+                    if never_runs(entry):
+                        continue
+                    name, unit = entry["clock"], item["unit"]
+                    key = (kase["id"], unit, name)
+                    notices = supervision_notices(events, kase["id"], unit, name)
+                    # each notice of each clock stored exactly once, across the crash
+                    assert [n["count"] for n in notices] == list(range(1, entry["notices"] + 1)), \
+                        (key, [n["count"] for n in notices], entry)
+                    assert notices, key             # every clock is late by 20 March
+                    assert RUNGS[rung_of(entry)] == notices[-1]["rung"], (key, entry)
+                    assert entry["start"] == clock(handler(kase, unit), name)["start"], key
+                    times = [rung_time(level, name, entry["start"], r) for r in (1, 2, 3)]
+
+                    def after(notice):
+                        """When the next notice is due: the rung reached again
+                        after the level's repeat, or the next rung if sooner."""
+                        rung = RUNGS.index(notice["rung"])
+                        again = due_after(notice["at"], SUPERVISION[level]["repeat"])
+                        return again if rung == 3 else min(again, times[rung])
+
+                    previous = None
+                    for notice in notices:
+                        rung = RUNGS.index(notice["rung"])
+                        assert notice["due"] == entry["due"] == times[0], (key, notice)
+                        assert notice["late_ms"] == notice["at"] - notice["due"], notice
+                        # the rung is the one reached at the notice's time
+                        assert times[rung - 1] <= notice["at"], (key, notice)
+                        assert rung == 3 or notice["at"] < times[rung], (key, notice)
+                        if previous is not None:
+                            # never sooner than due, never lost (a crash included)
+                            assert RUNGS.index(previous["rung"]) <= rung, (key, previous, notice)
+                            assert after(previous) <= notice["at"] < after(previous) + slack, \
+                                (key, previous, notice)
+                        previous = notice
+                        # who is told, by rung (rules.cfg notices)
+                        if rung == 1:
+                            assert notice["units"] == [unit], notice
+                        elif rung == 2:
+                            want = ["office", "convener"] if level == "major" else ["office"]
+                            assert notice["units"] == want, notice
+                        else:
+                            assert notice["units"] == ["office", unit], notice
+                        assert notice["reasons"] == ["supervision." + notice["rung"]], notice
+                    # the next one is set, and not overdue itself
+                    assert entry["next"] == after(notices[-1]), (key, entry, notices[-1])
+                    assert clock_ms < entry["next"] + slack, (key, entry, clock_ms)
+                    # every rung passed was noticed, on time
+                    for rung in (1, 2, 3):
+                        if times[rung - 1] + slack <= clock_ms:
+                            first = [n for n in notices if RUNGS.index(n["rung"]) >= rung][0]
+                            assert first["rung"] == RUNGS[rung], (key, rung, first)
+                            assert first["at"] < times[rung - 1] + slack, \
+                                (key, rung, local_date(times[rung - 1]), first["at"] - times[rung - 1])
+            # one supervision timer per case, at its earliest next notice (§4.7)
+            mine = [t for t in timers if t[2] == kase["id"]]
+            running_next = [e["next"] for i in record["handlers"] for e in i["clocks"] if e["next"]]
+            assert mine == [(record["timer_at"], "s", kase["id"])], (mine, record["timer_at"])
+            assert record["timer_at"] == min(running_next), record
+            assert record["overdue"] is True, record
+        # lateness never changes a level: no rise, no regrade, nothing up to
+        # the district or the city, no meeting but A's own at its opening
+        published = replay_all(daemon)
+        for kase, level, lead in expect:
+            mine = [e for e in published if e["body"].get("case") == kase["id"]]
+            assert {e["body"]["level"] for e in mine if e["topic"].startswith("alert.")} == {level}
+            kinds = {e["body"]["kind"] for e in mine if e["topic"].startswith("alert.")}
+            # (A's meeting may go short of a quorum: an alert of kind warning)
+            assert kinds <= {"new", "supervision", "warning"}, (kase["id"], kinds)
+            assert not [e for e in mine if e["topic"].startswith("escalate.")], kase["id"]
+            meetings = [e for e in mine if e["topic"] == "meeting.request"]
+            assert len(meetings) == (1 if level == "major" else 0), (kase["id"], meetings)
+            assert daemon.case(kase["id"])["case"]["level"] == level
+            # what was stored was published, under the same seq
+            by_seq = {e["seq"]: e["body"] for e in mine}
+            for seq, body in stored.items():
+                if body.get("case") == kase["id"]:
+                    assert by_seq.get(seq) == body, (seq, body)
+        overdue = daemon.request_args("cases", {"overdue": True})[1]
+        assert sorted(x["id"] for x in overdue["cases"]) == sorted(k["id"] for k, _, _ in expect)
     finally:
         daemon.cleanup()
 
 
 def test_updates_restart_leave_and_reopen_supervision():
-    # a Wednesday morning: a working day, so each clock restart moves the due time
+    # a Wednesday morning, a working day; significant: sign-off due in 4 h,
+    # progress in 3 working days, 24 h between repeats. 4 h pass in 0.3 s.
     start = local_ms("2026-03-04T10:00")
-    with running(extra_args=["--time-start", "2026-03-04T10:00"]) as daemon:
-        send(daemon, report(rid="s1", workers=12, at=start))
-        case = wait_for(lambda: daemon.request_args("cases", {})[1]["cases"])[0]
-        first_due = case["due_at"]
+    with running(extra_args=["--time-start", "2026-03-04T10:00", "--time-scale", "50000"]) as daemon:
+        submitter = daemon.submitter()
+        status, reply = submitter.submit(report(rid="s1", workers=12, at=start), deadline_s=10)
+        assert status == "ok", reply
+        case_id = "putuo-%d" % reply["seq"]
+        first = daemon.case(case_id)["case"]
+        assert first["level"] == "significant" and first["lead"] == "street.caoyang", first
+        assert {"hrss", "justice", "union", "street.caoyang"} <= {h["unit"] for h in first["handlers"]}
+        progress0 = clock(handler(first, "street.caoyang"), "progress")
+        assert progress0["due"] == due_after(progress0["start"], 3 * DAY_MS), progress0
 
-        def update(source, uid, status):
-            send(daemon, {"v": 1, "id": uid, "source": source, "at": start, "case": case["id"],
-                          "status": status}, topic="update." + source)
+        def update(source, uid, status, note=None):
+            body = {"v": 1, "id": uid, "source": source, "at": start, "case": case_id,
+                    "status": status}
+            if note is not None:
+                body["note"] = note
+            return submitter.submit(body, "update." + source, deadline_s=10)
 
-        time.sleep(0.05)
-        update("justice", "u1", "mediating")            # progress: the clock starts again
-        wait_for(lambda: daemon.case(case["id"])["case"]["due_at"] > first_due)
-        update("convener", "u2", "accepted")            # a role, not a routed unit
-        update("police", "u3", "accepted")              # not routed on this case
-        update("justice", "u4", "failed")               # mediation failed: one level up
-        wait_for(lambda: daemon.counters()["escalated"] == 1)
-        after = daemon.case(case["id"])
-        assert after["case"]["level"] == "major" and "update.failed" in after["case"]["reasons"]
-        assert after["case"]["due_at"] == due_after(after["case"]["clock_start"], DAY_MS)
-        assert daemon.health()["rejections"] == {"not_routed": 2}
-        update("office", "u5", "closed")
-        wait_for(lambda: daemon.case(case["id"])["case"]["closed"])
-        history = [e["type"] for e in daemon.case(case["id"])["history"]]
-        assert history[:2] == ["report", "alert"]
-        assert history.count("update") == 3 and history[-1] == "alert"
-        # every update is in the history with who, when, the note and the state
-        updates = [e for e in daemon.case(case["id"])["history"] if e["type"] == "update"]
-        assert [u["body"]["status"] for u in updates] == ["mediating", "failed", "closed"]
-        assert [u["body"]["source"] for u in updates] == ["justice", "justice", "office"]
+        def accepted(ack):
+            """The handling time (daemon clock) of an accepted update."""
+            status, reply = ack
+            assert status == "ok", ack
+            events = [e for e in daemon.case(case_id)["history"] if e["seq"] == reply["seq"]]
+            assert len(events) == 1 and events[0]["type"] == "update", events
+            return events[0]["at"]
+
+        def refused(ack, reason):
+            assert ack[0] == "rejected" and ack[1]["reason"] == reason, (reason, ack)
+
+        def now():
+            return daemon.health()["at"]
+
+        def record():
+            return daemon.case(case_id)["case"]
+
+        def lead_progress():
+            return clock(handler(record(), "street.caoyang"), "progress")
+
+        # a co-handler's progress: it has signed (its sign-off clock stops);
+        # the lead's progress clock is the lead's own
+        accepted(update("justice", "u1", "mediating"))
+        justice = handler(record(), "justice")
+        assert justice["state"] == "signed" and not clock(justice, "sign")["next"], justice
+        assert lead_progress()["start"] == progress0["start"], lead_progress()
+        # the lead's progress (进展): its progress clock starts again
+        at = accepted(update("street.caoyang", "u2", "mediating", note="调解中"))
+        entry = lead_progress()
+        assert entry["start"] == at > progress0["start"], (entry, at)
+        assert entry["due"] == due_after(at, 3 * DAY_MS) and entry["next"] == entry["due"], entry
+        assert handler(record(), "street.caoyang")["state"] == "signed"
+        refused(update("convener", "u3", "accepted"), "not_routed")   # a role, not a handler
+        refused(update("police", "u4", "accepted"), "not_routed")     # not routed on this case
+        # mediation failed: the office is told, the lead's progress clock
+        # starts again, and the level does NOT rise
+        at = accepted(update("justice", "u5", "failed", note="调解失败"))
+        failed = wait_for(lambda: alerts_of(daemon, case_id, "failed"), timeout=10)
+        assert len(failed) == 1, failed
+        body = failed[0]["body"]
+        assert body["units"] == ["office"] and body["reasons"] == ["failed"], body
+        assert body["source"] == "justice" and body["update"] == "u5", body
+        assert body["level"] == "significant", body
+        entry = lead_progress()
+        assert entry["start"] == at and entry["due"] == due_after(at, 3 * DAY_MS), (entry, at)
+
+        # the units that have not signed are chased (催办, 督办, 通报) - the
+        # level stays where it is
+        def named():
+            return all(alerts_of_clock(daemon, case_id, unit, "sign", "circulate")
+                       for unit in ("hrss", "union"))
+        wait_for(named, timeout=15)
+        late = record()
+        assert late["overdue"] is True and late["level"] == "significant", late
+        # a street cannot close a case, nor the office one not resolved yet
+        refused(update("street.caoyang", "u6", "closed"), "not_authorized")
+        refused(update("office", "u7", "closed"), "bad_state")
+
+        # the lead resolves it (办结): the case waits for the office's review
+        # and leaves supervision: every clock stops
+        before = record()
+        chased = [clock(handler(before, unit), "sign")["next"] for unit in ("hrss", "union")]
+        assert all(chased), before
+        at = accepted(update("street.caoyang", "u8", "resolved", note="已支付工资"))
+        resolved = alerts_of(daemon, case_id, "resolved")
+        assert len(resolved) == 1, resolved
+        body = resolved[0]["body"]
+        assert body["unit"] == "street.caoyang" and body["source"] == "street.caoyang", body
+        assert set(late["units"]) | {"office"} <= set(body["units"]), body
+        after = record()
+        assert after["stage"] == "resolved" and after["closed"] is False, after
+        lead = handler(after, "street.caoyang")
+        assert lead["state"] == "done" and lead["done"] == at, lead
+        assert running_clocks(after) == [] and after["timer_at"] == 0, after
+        assert after["overdue"] is False, after
+        # ... so nothing chases it when its clocks would have come due
+        last_seq = resolved[0]["seq"]
+        wait_for(lambda: now() > max(chased) + HOUR_MS, timeout=15)
+        # the office closes it (审核办结)
+        accepted(update("office", "u9", "closed", note="审核通过"))
+        closed = wait_for(lambda: alerts_of(daemon, case_id, "closed"), timeout=10)
+        after = record()
+        assert closed[0]["body"]["source"] == "office", closed
+        assert closed[0]["body"]["units"] == after["units"], (closed, after["units"])
+        assert after["stage"] == "closed" and after["closed"] is True, after
+        assert running_clocks(after) == [] and after["timer_at"] == 0, after
         assert daemon.health()["store"]["open_cases"] == 0
+        closed_at = now()
+        wait_for(lambda: now() > closed_at + DAY_MS, timeout=15)
+        quiet = [e for e in alerts_of(daemon, case_id, "supervision") if e["seq"] > last_seq]
+        assert quiet == [], quiet
+        # every accepted update is in the history with who, when and what
+        updates = [e for e in daemon.case(case_id)["history"] if e["type"] == "update"]
+        assert [u["body"]["status"] for u in updates] == \
+            ["mediating", "mediating", "failed", "resolved", "closed"], updates
+        assert [u["body"]["source"] for u in updates] == \
+            ["justice", "street.caoyang", "justice", "street.caoyang", "office"]
 
-        # a new report about the enterprise opens a new case B; then mediation
-        # of the old case turns out to have failed after all: it re-opens
-        # one level higher, without taking over B's matching
-        send(daemon, report(rid="s2", workers=3, at=start))
-        daemon.wait_counter("cases_opened", 2)
-        newer = daemon.request_args("cases", {"status": "open"})[1]["cases"][0]["id"]
-        assert newer != case["id"]
-        update("justice", "u6", "failed")
-        wait_for(lambda: not daemon.case(case["id"])["case"]["closed"])
-        assert daemon.case(case["id"])["case"]["level"] == "critical"
+        # a new report about the enterprise opens a new case; then mediation
+        # of the old case turns out to have failed after all: it re-opens,
+        # at its level, its clocks running again, without taking over the
+        # newer case's matching
+        status, reply = submitter.submit(report(rid="s2", workers=3, at=start), deadline_s=10)
+        assert status == "ok", reply
+        newer = "putuo-%d" % reply["seq"]
+        assert daemon.case(newer)["case"]["reports"] == 1
+        at = accepted(update("justice", "u10", "failed", note="工资未到账"))
+        reopened = wait_for(lambda: alerts_of(daemon, case_id, "reopened"), timeout=10)
+        again = record()
+        assert len(reopened) == 1 and reopened[0]["body"]["source"] == "justice", reopened
+        assert reopened[0]["body"]["units"] == again["units"], (reopened, again["units"])
+        assert again["stage"] == "open" and again["closed"] is False, again
+        assert again["reopened"] == 1 and again["level"] == "significant", again
         assert daemon.health()["store"]["open_cases"] == 2
-        send(daemon, report(rid="s3", workers=4, at=start))
-        daemon.wait_counter("reports", 3)
+        # the handlers' clocks start again at the re-opening (PROTOCOL §3.5,
+        # §4.7): the sign-off of those that never signed, everyone's
+        # resolve clock, and the lead's progress clock
+        for unit, names in (("hrss", ("sign", "resolve")), ("union", ("sign", "resolve")),
+                            ("justice", ("resolve",)),
+                            ("street.caoyang", ("progress", "resolve"))):
+            for name in names:
+                entry = clock(handler(again, unit), name)
+                assert entry and entry["start"] == at and entry["next"] == entry["due"], \
+                    (unit, name, handler(again, unit))
+                assert entry["due"] == rung_time("significant", name, at, 1), (unit, name, entry)
+                assert entry["notices"] == 0 and rung_of(entry) == 0, (unit, name, entry)
+        # its one supervision timer is set again, at its first next notice
+        # (one it moved on from may wait in the store: it does nothing, §4.7)
+        records, _, timers, _ = store_view(daemon.store)
+        stored = records[case_id]
+        assert stored["timer_at"] == min(e["next"] for h in stored["handlers"]
+                                         for e in h["clocks"] if e["next"]), stored
+        assert (stored["timer_at"], "s", case_id) in timers, (stored["timer_at"], timers)
+        # ... and the case is chased again, from the new start
+        remind = wait_for(lambda: [e for e in alerts_of_clock(daemon, case_id, "hrss", "sign",
+                                                               "remind") if e["seq"] > last_seq],
+                          timeout=10)
+        assert remind[0]["body"]["due"] == clock(handler(again, "hrss"), "sign")["due"], remind
+        assert remind[0]["body"]["count"] == 1, remind
+        # a later report joins the newer case, not the re-opened one
+        status, reply = submitter.submit(report(rid="s3", workers=4, at=start), deadline_s=10)
+        assert status == "ok", reply
         assert daemon.case(newer)["case"]["reports"] == 2
-        assert daemon.case(case["id"])["case"]["reports"] == 1
+        assert record()["reports"] == 1
+        # lateness, failure, closure and re-opening never moved the level
+        mine = [e for e in replay_all(daemon) if e["body"].get("case") == case_id]
+        assert {e["body"]["level"] for e in mine if e["topic"].startswith("alert.")} == \
+            {"significant"}, mine
+        assert not [e for e in mine if e["body"].get("kind") in ("escalated", "regraded")]
+        assert not [e for e in mine if e["topic"].startswith(("escalate.", "meeting."))]
+        assert record()["level"] == "significant"
+        submitter.close()
 
 
 def test_early_warning_windows_rebuild_after_kill9():
