@@ -326,10 +326,7 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
             break;
         case HS_CASE_ACT_REJECT_CLOSURE: {
             kase->stage = HS_STAGE_OPEN;
-            for (size_t index = 0; index < kase->handler_count; index++)
-                if (kase->handlers [index].lead && kase->handlers [index].state == HS_HANDLER_DONE)
-                    kase->handlers [index].state = HS_HANDLER_SIGNED;
-            hs_handling_restart (handling, kase);
+            hs_handling_reopen (handling, kase, false);
             more.unit = *kase->lead? kase->lead: NULL;
             const char *units [HS_RULES_MAX_OUT + 2];
             hs_policy_told (policy, HS_NOTICE_SENT_BACK, more.unit, units, 0,
@@ -345,9 +342,6 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
             if (act->satisfied)
                 break;
             //  Not satisfied: the case opens again, its clocks with it.
-            for (size_t index = 0; index < kase->handler_count; index++)
-                if (kase->handlers [index].lead && kase->handlers [index].state == HS_HANDLER_DONE)
-                    kase->handlers [index].state = HS_HANDLER_SIGNED;
             rc = hs_casework_reopen (casework, kase, &cause, &more);
             break;
         case HS_CASE_ACT_REGRADE:

@@ -230,7 +230,7 @@ hs_casework_reopen (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *caus
     kase->closed = false;
     kase->stage = HS_STAGE_OPEN;
     kase->reopened++;
-    hs_handling_restart (self->handling, kase);
+    hs_handling_reopen (self->handling, kase, true);
     if (hs_notices_alert (self->notices, kase, "reopened", -1, cause, NULL, NULL, more))
         return -1;
     return was_closed? hs_casework_began (self, kase, cause): 0;

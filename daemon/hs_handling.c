@@ -179,6 +179,17 @@ hs_handling_stop (hs_case_t *kase)
 }
 
 void
+hs_handling_reopen (hs_handling_t *self, hs_case_t *kase, bool everyone)
+{
+    for (size_t index = 0; index < kase->handler_count; index++) {
+        hs_handler_t *handler = &kase->handlers [index];
+        if (handler->state == HS_HANDLER_DONE && (everyone || handler->lead))
+            handler->state = HS_HANDLER_SIGNED;
+    }
+    hs_handling_restart (self, kase);
+}
+
+void
 hs_handling_restart (hs_handling_t *self, hs_case_t *kase)
 {
     int64_t now = hs_txn_now (self->txn);
@@ -390,13 +401,16 @@ hs_handling_update (hs_handling_t *self, hs_case_t *kase, const hs_update_t *upd
                     return -1;
             }
             break;
-        case HS_STATUS_FAILED:
-            if (handler && hs_handler_active (handler) && handler->lead && kase->stage == HS_STAGE_OPEN)
-                s_clock_start (self, kase, handler, HS_CLOCK_PROGRESS, now);
+        case HS_STATUS_FAILED: {
+            //  Mediation failed, whoever says so: the lead's progress is due again.
+            hs_handler_t *lead = *kase->lead? hs_case_handler (kase, kase->lead): NULL;
+            if (lead && hs_handler_active (lead) && lead->state != HS_HANDLER_DONE
+            &&  kase->stage == HS_STAGE_OPEN)
+                s_clock_start (self, kase, lead, HS_CLOCK_PROGRESS, now);
             if (kase->stage == HS_STAGE_RESOLVED) {
                 kase->stage = HS_STAGE_OPEN;
                 kase->reopened++;
-                hs_handling_restart (self, kase);
+                hs_handling_reopen (self, kase, true);
                 if (s_alert (self, kase, "reopened", HS_NOTICE_COUNT, false, update, cause, NULL))
                     return -1;
             }
@@ -404,6 +418,7 @@ hs_handling_update (hs_handling_t *self, hs_case_t *kase, const hs_update_t *upd
             if (s_alert (self, kase, "failed", HS_NOTICE_FAILED, false, update, cause, NULL))
                 return -1;
             break;
+        }
         default:                        //  accepted, mediating: progress
             if (handler && hs_handler_active (handler)) {
                 if (handler->state == HS_HANDLER_ROUTED) {

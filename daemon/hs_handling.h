@@ -62,6 +62,11 @@ void hs_handling_stop (hs_case_t *kase);
 //  Every active handler's clocks start again (re-opened, sent back).
 void hs_handling_restart (hs_handling_t *self, hs_case_t *kase);
 
+//  The case opens again: re-opened (`everyone`: each handler neither
+//  removed nor returned takes up its part again, done or not) or sent
+//  back (the lead takes up its part again); then their clocks start.
+void hs_handling_reopen (hs_handling_t *self, hs_case_t *kase, bool everyone);
+
 //  Add units as handlers, take units off, set the lead (a reroute); make
 //  a returned unit handle the case again (insist). Return 0, or 1 with
 //  `why` set.
