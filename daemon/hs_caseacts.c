@@ -70,6 +70,32 @@ s_store (hs_caseacts_t *self)
     return hs_txn_store (hs_casework_txn (self->casework));
 }
 
+//  A stored report read again: the event at `seq` decoded, its street one
+//  of ours still; `event_case` (HS_ID_MAX + 1) the case it came with.
+//  `unpacked` holds what `report` borrows. Returns 0, 1 if it is not a
+//  report that reads again (`why` says so), -1 if the store failed.
+static int
+s_reread (hs_caseacts_t *self, uint64_t seq, msgpack_unpacked *unpacked, hs_report_t *report,
+          const hs_unit_t **street, char *event_case, hs_why_t *why)
+{
+    hs_event_read_t event;
+    int rc = hs_ledger_event (s_store (self), seq, &event);
+    if (rc)
+        return rc < 0? -1: s_refuse (why, "bad_value", "no event %llu", (unsigned long long) seq);
+    if (!streq (event.type, "report"))
+        return s_refuse (why, "bad_value", "event %llu is not a report", (unsigned long long) seq);
+    hs_strcpy (event_case, HS_ID_MAX + 1, event.case_id);
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
+    hs_why_t failed;
+    if (hs_proto_unpack_map (event.body, event.body_size, &limits, unpacked, &failed)
+    ||  hs_report_decode (&unpacked->data, &limits, INT64_MAX / 4, report, &failed)
+    ||  hs_intake_street (self->config->units, report, street, &failed))
+        return s_refuse (why, "bad_value", "report %llu does not read again: %s",
+                         (unsigned long long) seq, failed.detail);
+    return 0;
+}
+
 //  The checks of each act on `kase` (and `other`, a merge's target, or a
 //  split's report read into `report`). Returns 0 or 1 with `why`.
 static int
@@ -111,19 +137,27 @@ s_check (hs_caseacts_t *self, const hs_case_act_t *act, hs_case_t *kase, hs_case
             return 0;
         }
         case HS_CASE_ACT_SPLIT: {
-            hs_event_read_t event;
-            int rc = hs_ledger_event (s_store (self), (uint64_t) act->report, &event);
-            if (rc < 0)
-                return -1;
-            if (rc == 1 || !streq (event.type, "report") || (uint64_t) act->report == kase->first_seq)
-                return s_refuse (why, "bad_value", "seq %lld is not a later report of case '%s'",
+            if ((uint64_t) act->report == kase->first_seq)
+                return s_refuse (why, "bad_value", "seq %lld is case '%s''s first report",
                                (long long) act->report, kase->id);
-            rc = hs_ledger_history_has (s_store (self), kase->id, (uint64_t) act->report);
-            if (rc < 0)
-                return -1;
-            if (rc == 1)
-                return s_refuse (why, "bad_value", "report %lld is not in case '%s'",
-                               (long long) act->report, kase->id);
+            int rc = hs_ledger_history_has (s_store (self), kase->id, (uint64_t) act->report);
+            if (rc)
+                return rc < 0? -1: s_refuse (why, "bad_value", "seq %lld is not in case '%s'",
+                                             (long long) act->report, kase->id);
+            msgpack_unpacked unpacked;
+            msgpack_unpacked_init (&unpacked);
+            hs_report_t report;
+            const hs_unit_t *street;
+            char event_case [HS_ID_MAX + 1];
+            rc = s_reread (self, (uint64_t) act->report, &unpacked, &report, &street, event_case,
+                           why);
+            msgpack_unpacked_destroy (&unpacked);
+            if (rc)
+                return rc;
+            //  A case merged in keeps its reports: its own first one above all.
+            if (!streq (event_case, kase->id))
+                return s_refuse (why, "bad_value", "report %lld came with case '%s', merged into "
+                               "'%s': it stays", (long long) act->report, event_case, kase->id);
             break;
         }
         case HS_CASE_ACT_MUTE:
@@ -148,26 +182,31 @@ static int
 s_merge (hs_caseacts_t *self, hs_msg_t *msg, hs_case_t *kase, hs_case_t *into)
 {
     const hs_case_act_t *act = &msg->as.act;
-    if (hs_ledger_history_join (s_store (self), kase->id, into->id, HS_CASEACTS_HISTORY))
+    //  The act itself is in both histories, however long the joined one.
+    if (hs_ledger_history_add (s_store (self), into->id, msg->seq, "act"))
         return -1;
     hs_case_absorb (into, kase);
-    for (size_t index = 0; index < kase->handler_count; index++) {
-        const hs_handler_t *handler = &kase->handlers [index];
-        if (hs_handler_active (handler) && !hs_case_handler (into, handler->unit)
-        &&  into->handler_count < HS_CASE_MAX_HANDLERS) {
-            into->handlers [into->handler_count] = *handler;
-            into->handlers [into->handler_count++].lead = false;
-        }
-    }
+    //  Its units that the target lacks handle it too, from now.
+    const char *adopted [HS_CASE_MAX_HANDLERS + 1];
+    size_t count = 0;
+    for (size_t index = 0; index < kase->handler_count; index++)
+        if (hs_handler_active (&kase->handlers [index]))
+            adopted [count++] = kase->handlers [index].unit;
+    adopted [count] = NULL;
+    hs_handling_route (hs_casework_handling (self->casework), into, adopted, NULL, false);
     kase->closed = true;
     kase->stage = HS_STAGE_MERGED;
+    kase->muted_until = 0;              //  out of supervision: the merge says so
     hs_strcpy (kase->merged_into, sizeof (kase->merged_into), into->id);
     hs_handling_stop (kase);
     const char *reasons [] = { "merged", NULL };
     hs_alert_more_t more = { .into = into->id, .note = act->reason, .note_size = act->reason_size,
                              .satisfied = -1 };
     hs_cause_t cause = { act->source, act->id, false };
+    //  The absorbed case leaves correlation before the target takes its keys.
     if (hs_notices_alert (self->notices, kase, "merged", -1, &cause, NULL, reasons, &more)
+    ||  hs_ledger_history_join (s_store (self), kase->id, into->id, HS_CASEACTS_HISTORY)
+    ||  hs_casework_save (self->casework, kase)
     ||  hs_casework_reclassify (self->casework, into, &cause)
     ||  hs_casework_save (self->casework, into))
         return -1;
@@ -186,23 +225,19 @@ static int
 s_fold_visit (uint64_t seq, const char *type, void *arg)
 {
     s_fold_t *fold = (s_fold_t *) arg;
-    hs_event_read_t event;
-    if (!streq (type, "report") || seq == fold->skip
-    ||  hs_ledger_event (s_store (fold->self), seq, &event))
+    if (!streq (type, "report") || seq == fold->skip)
         return 0;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
     hs_report_t report;
     const hs_unit_t *street;
+    char event_case [HS_ID_MAX + 1];
     hs_why_t why;
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    if (hs_proto_unpack_map (event.body, event.body_size, &limits, &unpacked, &why) == 0
-    &&  hs_report_decode (&unpacked.data, &limits, INT64_MAX / 4, &report, &why) == 0
-    &&  hs_intake_street (fold->self->config->units, &report, &street, &why) == 0)
+    int rc = s_reread (fold->self, seq, &unpacked, &report, &street, event_case, &why);
+    if (rc == 0)
         hs_case_merge (fold->kase, seq, &report);
     msgpack_unpacked_destroy (&unpacked);
-    return 0;
+    return rc < 0? -1: 0;           //  one that does not read again is left out
 }
 
 static int
@@ -210,19 +245,15 @@ s_split (hs_caseacts_t *self, hs_msg_t *msg, hs_case_t *kase)
 {
     const hs_case_act_t *act = &msg->as.act;
     hs_store_t *store = s_store (self);
-    hs_event_read_t event;
-    if (hs_ledger_event (store, (uint64_t) act->report, &event))
-        return -1;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
     hs_report_t report;
     const hs_unit_t *street;
+    char event_case [HS_ID_MAX + 1];
     hs_why_t why;
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    int rc = hs_proto_unpack_map (event.body, event.body_size, &limits, &unpacked, &why)
-          || hs_report_decode (&unpacked.data, &limits, INT64_MAX / 4, &report, &why)
-          || hs_intake_street (self->config->units, &report, &street, &why)? -1: 0;
+    //  Checked before (s_check): it reads again.
+    int rc = s_reread (self, (uint64_t) act->report, &unpacked, &report, &street, event_case,
+                       &why)? -1: 0;
     hs_case_t *split = self->split;
     if (rc == 0) {
         char case_id [HS_ID_MAX + 1];

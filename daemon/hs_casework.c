@@ -242,6 +242,7 @@ hs_casework_close (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause
 {
     kase->closed = true;
     kase->stage = HS_STAGE_CLOSED;
+    kase->muted_until = 0;              //  out of supervision: the close says so
     hs_handling_stop (kase);
     return hs_notices_alert (self->notices, kase, "closed", -1, cause, NULL, NULL, more);
 }
@@ -358,20 +359,21 @@ hs_casework_update (void *arg, hs_msg_t *msg)
     hs_cause_t cause = { update->source, update->id, false };
     hs_alert_more_t more = { .note = update->note, .note_size = update->note_size,
                              .satisfied = -1 };
+    //  New facts first (a growing crowd rises through the rules, once),
+    //  then the unit's own step; a case closed opens again first.
+    int64_t workers = kase->workers, amount = kase->amount;
+    uint32_t flags = kase->flags;
+    if (!close)
+        hs_case_facts_join (kase, update->workers, update->amount, update->flags);
+    bool moved = kase->workers != workers || kase->amount != amount || kase->flags != flags;
     if (kase->stage == HS_STAGE_CLOSED)     //  failed after closure: open again
-        rc = hs_casework_reopen (self, kase, &cause, &more);
+        rc = hs_casework_reopen (self, kase, &cause, &more)
+          || (moved && hs_casework_reclassify (self, kase, &cause))? -1: 0;
     else
     if (close)
         rc = hs_casework_close (self, kase, &cause, &more);
     else {
-        //  New facts first (a growing crowd rises through the rules, once),
-        //  then the unit's own step.
-        int64_t workers = kase->workers, amount = kase->amount;
-        uint32_t flags = kase->flags;
-        hs_case_facts_join (kase, update->workers, update->amount, update->flags);
-        rc = 0;
-        if (kase->workers != workers || kase->amount != amount || kase->flags != flags)
-            rc = hs_casework_reclassify (self, kase, &cause);
+        rc = moved? hs_casework_reclassify (self, kase, &cause): 0;
         if (rc == 0)
             rc = hs_handling_update (self->handling, kase, update, &cause);
     }

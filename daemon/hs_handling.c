@@ -148,6 +148,7 @@ s_add (hs_handling_t *self, hs_case_t *kase, const char *unit)
     }
     memset (handler, 0, sizeof (*handler));
     hs_strcpy (handler->unit, sizeof (handler->unit), unit);
+    hs_case_add_unit (kase, unit);
     handler->state = HS_HANDLER_ROUTED;
     handler->routed = hs_txn_now (self->txn);
     handler->lead = streq (kase->lead, unit);
@@ -211,7 +212,8 @@ s_recipients (hs_handling_t *self, const hs_case_t *kase, int rung, const char *
         hs_policy_told (policy, HS_NOTICE_SUPERVISE_MAJOR, unit, list, size, max);
 }
 
-//  One handler's clock came due at `now`: its notice, and the next.
+//  One handler's clock came due at `now`: its notice, and the next. A
+//  muted case's notice is counted and held, not published.
 static int
 s_notice (hs_handling_t *self, hs_case_t *kase, hs_handler_t *handler, int clock, int64_t now)
 {
@@ -231,6 +233,8 @@ s_notice (hs_handling_t *self, hs_case_t *kase, hs_handler_t *handler, int clock
         if (climb < duty->next)
             duty->next = climb;
     }
+    if (kase->muted_until > now)
+        return 0;
     const char *units [HS_RULES_MAX_OUT + 1];
     s_recipients (self, kase, rung, handler->unit, units, HS_RULES_MAX_OUT + 1);
     char reason [32];
@@ -251,9 +255,7 @@ hs_handling_timer (hs_handling_t *self, hs_case_t *kase, const hs_timer_t *timer
         return 0;                       //  moved on since it was set
     kase->timer_at = 0;
     int64_t now = hs_txn_now (self->txn);
-    if (kase->muted_until) {
-        if (now < kase->muted_until)
-            return hs_handling_schedule (self, kase);
+    if (kase->muted_until && now >= kase->muted_until) {
         kase->muted_until = 0;
         if (hs_handling_unmuted (self, kase, NULL, NULL))
             return -1;
@@ -273,10 +275,7 @@ hs_handling_timer (hs_handling_t *self, hs_case_t *kase, const hs_timer_t *timer
 int
 hs_handling_schedule (hs_handling_t *self, hs_case_t *kase)
 {
-    int64_t first = 0;
-    if (kase->muted_until)
-        first = kase->muted_until;
-    else
+    int64_t first = kase->muted_until;     //  its end is said, and the ladder goes on
     if (kase->stage == HS_STAGE_OPEN)
         for (size_t index = 0; index < kase->handler_count; index++)
             for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
@@ -453,10 +452,16 @@ hs_handling_reroute (hs_handling_t *self, hs_case_t *kase, const hs_case_act_t *
             return s_refuse (why, "bad_value", "'%s' is not handling case '%s'", act->remove [index],
                            kase->id);
     }
-    for (size_t index = 0; index < act->add_count; index++)
+    bool changed = act->remove_count > 0 || (*act->lead && !streq (act->lead, kase->lead));
+    for (size_t index = 0; index < act->add_count; index++) {
+        hs_handler_t *before = hs_case_handler (kase, act->add [index]);
+        changed |= !before || before->state == HS_HANDLER_REMOVED;
         if (!s_add (self, kase, act->add [index]))
             return s_refuse (why, "bad_value", "case '%s' has no room for '%s'", kase->id,
                            act->add [index]);
+    }
+    if (!changed)
+        return s_refuse (why, "bad_value", "the reroute changes nothing on case '%s'", kase->id);
     for (size_t index = 0; index < act->remove_count; index++) {
         hs_handler_t *handler = hs_case_handler (kase, act->remove [index]);
         handler->state = HS_HANDLER_REMOVED;
@@ -472,6 +477,10 @@ hs_handling_reroute (hs_handling_t *self, hs_case_t *kase, const hs_case_act_t *
                            act->lead, kase->id);
         s_set_lead (self, kase, act->lead);
     }
+    const hs_handler_t *lead = *kase->lead? hs_case_handler (kase, kase->lead): NULL;
+    if (!lead || lead->state == HS_HANDLER_REMOVED)
+        return s_refuse (why, "bad_value", "case '%s' needs a lead: removing it needs a 'lead' "
+                         "naming another unit handling it", kase->id);
     s_overdue (kase);
     return 0;
 }

@@ -125,17 +125,36 @@ s_check_index (const void *key, size_t key_size, const void *data, size_t size, 
     return 0;
 }
 
+//  Does case `from`, through the merges it went into, end in `to`?
+//  (At most 64 hops: a longer chain is taken as broken.)
+static bool
+s_reaches (s_verify_t *verify, hs_case_t *scratch, const char *from, const char *to)
+{
+    char at [HS_ID_MAX + 1];
+    hs_strcpy (at, sizeof (at), from);
+    for (int hop = 0; hop < 64 && *at; hop++) {
+        if (streq (at, to))
+            return true;
+        if (hs_cases_load (verify->store, at, scratch))
+            return false;
+        hs_strcpy (at, sizeof (at), scratch->merged_into);
+    }
+    return false;
+}
+
 //  An event of another case may be in a case's history when that case was
-//  merged into it, or when it was split off that case (its report, the act).
+//  merged into it (maybe through others), or when it was split off that
+//  case (its report, the act).
 static bool
 s_joined (s_verify_t *verify, const char *event_case, const char *case_id)
 {
     hs_case_t *kase = (hs_case_t *) malloc (sizeof (hs_case_t));
-    bool joined = hs_cases_load (verify->store, event_case, kase) == 0
-               && streq (kase->merged_into, case_id);
-    if (!joined)
-        joined = hs_cases_load (verify->store, case_id, kase) == 0
-              && streq (kase->split_from, event_case);
+    bool joined = s_reaches (verify, kase, event_case, case_id);
+    if (!joined && hs_cases_load (verify->store, case_id, kase) == 0 && *kase->split_from) {
+        char from [HS_ID_MAX + 1];
+        hs_strcpy (from, sizeof (from), kase->split_from);
+        joined = s_reaches (verify, kase, event_case, from);
+    }
     free (kase);
     return joined;
 }

@@ -46,8 +46,8 @@ s_add_source (hs_case_t *kase, const char *source)
         s_copy (kase->sources [kase->source_count++], HS_CODE_MAX + 1, source);
 }
 
-static void
-s_add_unit (hs_case_t *kase, const char *unit)
+void
+hs_case_add_unit (hs_case_t *kase, const char *unit)
 {
     if (!hs_case_has_unit (kase, unit) && kase->unit_count < HS_CASE_MAX_UNITS)
         s_copy (kase->units [kase->unit_count++], HS_CODE_MAX + 1, unit);
@@ -111,7 +111,7 @@ hs_case_absorb (hs_case_t *kase, const hs_case_t *absorbed)
     for (size_t index = 0; index < absorbed->source_count; index++)
         s_add_source (kase, absorbed->sources [index]);
     for (size_t index = 0; index < absorbed->unit_count; index++)
-        s_add_unit (kase, absorbed->units [index]);
+        hs_case_add_unit (kase, absorbed->units [index]);
     if (!*kase->credit_code)
         s_copy (kase->credit_code, sizeof (kase->credit_code), absorbed->credit_code);
     if (kase->ownership < 0)
@@ -141,7 +141,7 @@ hs_case_classified (hs_case_t *kase, int level, int rules_level, const char *con
     kase->level = level;
     kase->rules_level = rules_level;
     for (size_t index = 0; units && units [index]; index++)
-        s_add_unit (kase, units [index]);
+        hs_case_add_unit (kase, units [index]);
     kase->reason_count = 0;
     for (size_t index = 0; reasons && reasons [index] && index < HS_CASE_MAX_REASONS; index++)
         s_copy (kase->reasons [kase->reason_count++], HS_CODE_MAX + 1, reasons [index]);

@@ -110,6 +110,9 @@ hs_handler_t *hs_case_handler (hs_case_t *kase, const char *unit);
 //  Add one reason to the case's current reasons (why it rose), once.
 void hs_case_add_reason (hs_case_t *kase, const char *reason);
 
+//  Add a unit to those routed to or notified about the case, once.
+void hs_case_add_unit (hs_case_t *kase, const char *unit);
+
 //  True if the unit has been routed to or notified about the case.
 bool hs_case_has_unit (const hs_case_t *kase, const char *unit);
 
