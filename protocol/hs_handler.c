@@ -21,21 +21,8 @@ static const char *s_rung_zh [] = { "-", "催办", "督办", "通报" };
 static const char *s_state_names [] = { "routed", "signed", "done", "returned", "removed" };
 
 #define COUNT_OF(a) ((int) (sizeof (a) / sizeof ((a) [0])))
-
-static const char *
-s_name (const char **names, int count, int value)
-{
-    return value >= 0 && value < count? names [value]: NULL;
-}
-
-static int
-s_parse (const char **names, int count, const char *name)
-{
-    for (int index = 0; name && index < count; index++)
-        if (strcmp (names [index], name) == 0)
-            return index;
-    return -1;
-}
+#define s_name(names, count, value) hs_proto_name_of ((const char *const *) (names), count, value)
+#define s_parse(names, count, name) hs_proto_index_of ((const char *const *) (names), count, name)
 
 const char *hs_clock_name (int v)  { return s_name (s_clock_names, COUNT_OF (s_clock_names), v); }
 const char *hs_clock_zh (int v)    { return s_name (s_clock_zh, COUNT_OF (s_clock_zh), v); }

@@ -39,21 +39,23 @@ static const char *s_status_names [] = {
 
 #define COUNT_OF(a) ((int) (sizeof (a) / sizeof ((a) [0])))
 
-static const char *
-s_name (const char **names, int count, int value)
+const char *
+hs_proto_name_of (const char *const *names, int count, int value)
 {
     return value >= 0 && value < count? names [value]: NULL;
 }
 
-static int
-s_parse (const char **names, int count, const char *name)
+int
+hs_proto_index_of (const char *const *names, int count, const char *name)
 {
-    if (name)
-        for (int index = 0; index < count; index++)
-            if (strcmp (names [index], name) == 0)
-                return index;
+    for (int index = 0; name && index < count; index++)
+        if (strcmp (names [index], name) == 0)
+            return index;
     return -1;
 }
+
+#define s_name(names, count, value) hs_proto_name_of ((const char *const *) (names), count, value)
+#define s_parse(names, count, name) hs_proto_index_of ((const char *const *) (names), count, name)
 
 const char *hs_level_name (int v)     { return s_name (s_level_names, COUNT_OF (s_level_names), v); }
 const char *hs_level_zh (int v)       { return s_name (s_level_zh, COUNT_OF (s_level_zh), v); }

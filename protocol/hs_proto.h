@@ -90,6 +90,12 @@ typedef enum {
     HS_STATUS_COUNT
 } hs_status_t;
 
+//  The name of `value` in a table of `count` names, NULL when out of
+//  range; the index of `name` in it, -1 when absent (NULL too). For every
+//  enumeration's names, here and in the records' classes.
+const char *hs_proto_name_of (const char *const *names, int count, int value);
+int hs_proto_index_of (const char *const *names, int count, const char *name);
+
 //  Names of the enumerations on the wire. Each returns a static string, or
 //  NULL when the value is out of range.
 const char *hs_level_name (int level);
