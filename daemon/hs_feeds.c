@@ -100,6 +100,7 @@ hs_feeds_destroy (hs_feeds_t **self_p)
     assert (self_p);
     if (*self_p) {
         hs_feeds_t *self = *self_p;
+        hs_txn_leave (self->txn, self);
         zhashx_destroy (&self->feeds);
         hs_pack_destroy (&self->pack);
         free (self);

@@ -93,6 +93,16 @@ hs_txn_join (hs_txn_t *self, const hs_txn_participant_t *participant)
     self->participants [self->participant_count++] = *participant;
 }
 
+void
+hs_txn_leave (hs_txn_t *self, void *arg)
+{
+    size_t kept = 0;
+    for (size_t index = 0; index < self->participant_count; index++)
+        if (self->participants [index].arg != arg)
+            self->participants [kept++] = self->participants [index];
+    self->participant_count = kept;
+}
+
 hs_store_t *hs_txn_store (hs_txn_t *self) { return self->store; }
 int64_t hs_txn_now (hs_txn_t *self) { return self->now; }
 int64_t hs_txn_mono (hs_txn_t *self) { return self->mono; }

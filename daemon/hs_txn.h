@@ -61,6 +61,10 @@ void hs_txn_destroy (hs_txn_t **self_p);
 //  in the order they joined.
 void hs_txn_join (hs_txn_t *self, const hs_txn_participant_t *participant);
 
+//  Unregister the participants of `arg` (one that goes before the
+//  transactions do).
+void hs_txn_leave (hs_txn_t *self, void *arg);
+
 //  Do a unit of work durably, then publish what it caused. Reads the
 //  clock once for it. Returns 0, or -1 if the store could not take it
 //  (logged; hs_store_no_room says whether it is for want of room).

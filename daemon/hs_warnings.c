@@ -445,15 +445,14 @@ s_test_old_store (void *arg)
 
 //  The next warning: its topic, and its body (caller destroys it).
 static char *
-s_test_recv (zsock_t *watcher, msgpack_unpacked *unpacked)
+s_test_recv (zsock_t *watcher, msgpack_unpacked *unpacked, zframe_t **body)
 {
     zmsg_t *msg = zmsg_recv (watcher);
     assert (msg);
     char *topic = zmsg_popstr (msg);
-    zframe_t *body = zmsg_pop (msg);
+    *body = zmsg_pop (msg);         //  what `unpacked` points into: the caller frees it
     msgpack_unpacked_init (unpacked);
-    assert (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), unpacked) == 0);
-    zframe_destroy (&body);
+    assert (hs_proto_unpack_stored (zframe_data (*body), zframe_size (*body), unpacked) == 0);
     zmsg_destroy (&msg);
     return topic;
 }
@@ -509,7 +508,8 @@ hs_warnings_test (bool verbose)
     s_test_case (test.kase, "putuo-7", "某 厂", "", "street.wanli", HS_CATEGORY_OTHER, start);
     assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.enterprise);
     msgpack_unpacked unpacked;
-    char *topic = s_test_recv (watcher, &unpacked);
+    zframe_t *body;
+    char *topic = s_test_recv (watcher, &unpacked, &body);
     assert (streq (topic, "warning.enterprise"));
     const msgpack_object *units = hs_proto_get (&unpacked.data, "units");
     char text [32];
@@ -524,19 +524,21 @@ hs_warnings_test (bool verbose)
          && streq (text, "putuo-7"));
     assert (!hs_proto_get (&unpacked.data, "suggested"));
     msgpack_unpacked_destroy (&unpacked);
+    zframe_destroy (&body);
     zstr_free (&topic);
     //  Cases of one category begun in three streets: a suggested prompt.
     s_test_case (test.kase, "putuo-8", "乙厂", "", "street.zhenru", HS_CATEGORY_LAYOFF, start);
     assert (hs_txn_run (txn, s_test_work, &test) == 0);
     s_test_case (test.kase, "putuo-9", "丙厂", "", "street.ganquan", HS_CATEGORY_LAYOFF, start);
     assert (hs_txn_run (txn, s_test_work, &test) == 0);
-    topic = s_test_recv (watcher, &unpacked);
+    topic = s_test_recv (watcher, &unpacked, &body);
     assert (streq (topic, "warning.prompt"));
     assert (hs_proto_bool (&unpacked.data, "suggested"));
     assert (hs_proto_int (&unpacked.data, "count", 0) == 3);
     const msgpack_object *streets = hs_proto_get (&unpacked.data, "streets");
     assert (streets && streets->via.array.size == 3);
     msgpack_unpacked_destroy (&unpacked);
+    zframe_destroy (&body);
     zstr_free (&topic);
 
     //  A store from 0.4: its windows counted reports (T's window fired,
@@ -563,10 +565,11 @@ hs_warnings_test (bool verbose)
         hs_store_view_end (store);
         s_test_case (test.kase, "putuo-22", "T厂", "T", "street.caoyang", HS_CATEGORY_OTHER, now);
         assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.enterprise);
-        topic = s_test_recv (watcher, &unpacked);
+        topic = s_test_recv (watcher, &unpacked, &body);
         assert (streq (topic, "warning.enterprise"));
         assert (hs_proto_int (&unpacked.data, "count", 0) == 3);
         msgpack_unpacked_destroy (&unpacked);
+        zframe_destroy (&body);
         zstr_free (&topic);
         //  Next pass: a store from 0.3, no windows at all.
         test.old_windows = 0;
