@@ -281,6 +281,27 @@ s_count_case (const void *key, size_t key_size, const void *data, size_t size, v
     return 0;
 }
 
+//  Is `day` a day the briefing goes out? Working days only (the
+//  calendar: no briefing on a public holiday, one on a make-up working
+//  day). The weekly one: the first working day of its week on or after
+//  the configured weekday; a week without one has none (the next covers
+//  both weeks).
+static bool
+s_brief_day (hs_calendar_t *calendar, const hs_policy_t *policy, bool weekly, int64_t day)
+{
+    if (!hs_calendar_is_workday (calendar, day))
+        return false;
+    if (!weekly)
+        return true;
+    int weekday = hs_calendar_weekday (day);
+    if (weekday < policy->brief_weekly_weekday)
+        return false;
+    for (int64_t earlier = day - (weekday - policy->brief_weekly_weekday); earlier < day; earlier++)
+        if (hs_calendar_is_workday (calendar, earlier))
+            return false;
+    return true;
+}
+
 //  The next local time a briefing is due after `now`.
 static int64_t
 s_due_after (hs_briefs_t *self, bool weekly, int64_t now)
@@ -288,13 +309,15 @@ s_due_after (hs_briefs_t *self, bool weekly, int64_t now)
     const hs_policy_t *policy = hs_rules_policy (self->config->rules);
     hs_calendar_t *calendar = self->config->calendar;
     int minute = weekly? policy->brief_weekly_minute: policy->brief_daily_minute;
-    for (int64_t day = hs_calendar_day (calendar, now); ; day++) {
-        if (weekly && hs_calendar_weekday (day) != policy->brief_weekly_weekday)
+    int64_t first = hs_calendar_day (calendar, now);
+    for (int64_t day = first; day < first + 400; day++) {
+        if (!s_brief_day (calendar, policy, weekly, day))
             continue;
         int64_t at = hs_calendar_at (calendar, day, minute);
         if (at > now)
             return at;
     }
+    return hs_calendar_at (calendar, first + 7, minute);    //  a calendar of no working days
 }
 
 static int
@@ -510,6 +533,13 @@ hs_briefs_test (bool verbose)
     //  Next: the weekly one, today (Monday) at 09:00.
     assert (hs_briefs_next (briefs) == start + 1810000);
     assert (hs_stats_get (stats, HS_STAT_BRIEFS) == 1);
+    //  Working days only: the make-up Saturday before the Spring Festival
+    //  has its daily briefing, the festival none; the weekly one (Monday)
+    //  skips the week all holiday and goes on the Tuesday after it.
+    assert (s_due_after (briefs, false, 1770944400000LL) == 1771029000000LL);
+    assert (s_due_after (briefs, false, 1771030800000LL) == 1771893000000LL);
+    assert (s_due_after (briefs, true, 1770598800000LL - 1) == 1770598800000LL);
+    assert (s_due_after (briefs, true, 1770688800000LL) == 1771894800000LL);
     hs_briefs_destroy (&briefs);
     hs_stats_destroy (&stats);
     zsock_destroy (&watcher);
