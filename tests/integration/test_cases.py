@@ -598,7 +598,7 @@ def test_daily_and_weekly_briefings():
     daemon = Daemon(extra_args=["--time-start", "2026-03-01T20:00", "--time-scale", "20000"])
     daemon.start()
     try:
-        watcher = daemon.watcher(("brief.", "escalate.city"))
+        watcher = daemon.watcher(("brief.", "escalate.city", "escalate.district"))
         send(daemon, report(rid="b1", name="Brief One", workers=3, at=start),
              report(rid="b2", name="Brief Two", workers=40, at=start),
              report(rid="b3", name="Brief Three", workers=12, street="taopu", source="hrss",
@@ -618,10 +618,14 @@ def test_daily_and_weekly_briefings():
         assert local_date(daily["at"]) == "2026-03-02"            # Monday 08:30
         weekly = by_topic["brief.weekly"][0]
         assert weekly["period"] == "weekly" and weekly["new"]["total"] == 3
-        # the weekly brief is also reported to the city (汇报)
+        # the weekly brief is also reported to the district government and
+        # the city (汇报, notices/weekly_up)
         city = [b for b in by_topic.get("escalate.city", []) if b.get("period") == "weekly"]
         assert len(city) == 1 and city[0]["to"] == "city" and city[0]["new"] == weekly["new"]
         assert city[0]["from"] == "putuo"
+        district = [b for b in by_topic.get("escalate.district", []) if b.get("period") == "weekly"]
+        assert len(district) == 1 and district[0]["to"] == "district", district
+        assert district[0]["new"] == weekly["new"] and district[0]["seq"] != city[0]["seq"]
         # the first period began when the daemon first ran: the clock's start
         assert start <= daily["since"] < start + HOUR_MS and daily["until"] == daily["at"]
         assert city[0]["seq"] != weekly["seq"]
