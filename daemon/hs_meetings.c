@@ -17,6 +17,7 @@ struct _hs_meetings_t {
     hs_timers_t *timers;        //  borrowed
     hs_config_t *config;        //  borrowed
     hs_meeting_rec_t *meeting;  //  the meeting in hand
+    hs_meeting_rec_t *older;    //  a request a later one supersedes
     hs_case_t *kase;            //  a case in hand
     hs_pack_t *body;            //  a body being packed
     hs_pack_t *record;          //  a record being packed
@@ -59,6 +60,7 @@ hs_meetings_new (hs_txn_t *txn, hs_stats_t *stats, hs_notices_t *notices, hs_tim
     self->timers = timers;
     self->config = config;
     self->meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
+    self->older = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
     self->kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
     self->body = hs_pack_new ();
     self->record = hs_pack_new ();
@@ -72,6 +74,7 @@ hs_meetings_destroy (hs_meetings_t **self_p)
     if (*self_p) {
         hs_meetings_t *self = *self_p;
         free (self->meeting);
+        free (self->older);
         free (self->kase);
         hs_pack_destroy (&self->body);
         hs_pack_destroy (&self->record);
@@ -82,6 +85,43 @@ hs_meetings_destroy (hs_meetings_t **self_p)
 
 void hs_meetings_set_config (hs_meetings_t *self, hs_config_t *config) { self->config = config; }
 const hs_meeting_rec_t *hs_meetings_last (hs_meetings_t *self) { return self->meeting; }
+
+//  The case's earlier special meeting, not held, is closed for `successor`
+//  (meeting.closed to those it went to): never reminded, never short of a
+//  quorum. Returns 0 or -1.
+static int
+s_supersede (hs_meetings_t *self, hs_case_t *kase, const char *successor)
+{
+    hs_store_t *store = hs_txn_store (self->txn);
+    hs_meeting_rec_t *older = self->older;
+    int rc = *kase->meeting? hs_meetings_load (store, kase->meeting, older): 1;
+    if (rc)
+        return rc < 0? -1: 0;
+    if (older->held || *older->superseded_by)
+        return 0;
+    hs_strcpy (older->superseded_by, sizeof (older->superseded_by), successor);
+    const char *to [HS_MEETING_MAX_INVITED + HS_MEETING_MAX_CHAIRS + 1];
+    size_t count = 0;
+    for (size_t index = 0; index < older->chair_count; index++)
+        to [count++] = older->chairs [index];
+    for (size_t index = 0; index < older->invited_count; index++)
+        to [count++] = older->invited [index];
+    to [count] = NULL;
+    const char *reasons [] = { "superseded", NULL };
+    hs_meeting_closed_t closed = {
+        .seq = hs_txn_next_seq (self->txn), .meeting_id = older->id, .case_id = kase->id,
+        .superseded_by = successor, .to = to, .reasons = reasons, .at = hs_txn_now (self->txn)
+    };
+    hs_pack_reset (self->body);
+    hs_meeting_closed_encode (&closed, self->body);
+    kase->last_seq = closed.seq;
+    hs_event_t event = {
+        .seq = closed.seq, .type = "meeting", .topic = "meeting.closed", .case_id = kase->id,
+        .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
+    };
+    return hs_txn_emit (self->txn, &event)
+        || hs_meetings_save (store, older, self->record)? -1: 0;
+}
 
 int
 hs_meetings_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
@@ -115,8 +155,11 @@ hs_meetings_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
                          kase? kase->id: NULL, kase? kase->street: "", participants,
                          policy->chairs, urgency, now, deadline);
     hs_meeting_rec_invite (self->meeting, policy->lead);
-    if (hs_meetings_save (hs_txn_store (self->txn), self->meeting, self->record))
+    if (hs_meetings_save (hs_txn_store (self->txn), self->meeting, self->record)
+    || (kase && s_supersede (self, kase, meeting_id)))
         return -1;
+    if (kase)
+        hs_strcpy (kase->meeting, sizeof (kase->meeting), meeting_id);
     return hs_timers_add (self->timers, now + deadline_ms / 2, HS_TIMER_QUORUM, meeting_id);
 }
 
@@ -167,6 +210,11 @@ hs_meetings_rsvp (void *arg, hs_msg_t *msg)
     int rc = s_named (self, msg, rsvp->meeting_id);
     if (rc)
         return rc;
+    if (*meeting->superseded_by) {
+        hs_why (&msg->why, "bad_state", "meeting '%s' was closed for '%s': answer that one",
+                rsvp->meeting_id, meeting->superseded_by);
+        return 1;
+    }
     if (hs_meeting_rec_answer (meeting, rsvp->source, rsvp->attend)) {
         hs_why (&msg->why, "not_invited", "unit '%s' is not invited to '%s'",
                 rsvp->source, rsvp->meeting_id);
@@ -248,7 +296,8 @@ hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer)
     if (rc)
         return rc < 0? -1: 0;
     const hs_policy_t *policy = hs_rules_policy (self->config->rules);
-    if (meeting->held || meeting->reminded || hs_meetings_quorum (meeting, policy))
+    if (meeting->held || meeting->reminded || *meeting->superseded_by
+    ||  hs_meetings_quorum (meeting, policy))
         return 0;
     meeting->reminded = true;
     const char *missing [HS_MEETING_MAX_INVITED + HS_MEETING_MAX_CHAIRS + 1];

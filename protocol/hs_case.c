@@ -261,6 +261,7 @@ hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
     for (size_t index = 0; index < kase->merged_count; index++)
         hs_pack_str (pack, kase->merged_from [index]);
     s_pack_kv (&map, "split_from", kase->split_from);
+    s_pack_kv (&map, "meeting", kase->meeting);
     hs_map_end (&map);
 }
 
@@ -358,6 +359,7 @@ hs_case_decode (const void *data, size_t size, hs_case_t *kase)
                                  kase->merged_from [kase->merged_count], HS_ID_MAX + 1) == 0)
                 kase->merged_count++;
     s_get_str (map, "split_from", kase->split_from, sizeof (kase->split_from));
+    s_get_str (map, "meeting", kase->meeting, sizeof (kase->meeting));
     msgpack_unpacked_destroy (&unpacked);
     return *kase->id && kase->level >= 0 && kase->category >= 0? 0: -1;
 }

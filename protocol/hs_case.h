@@ -75,6 +75,7 @@ typedef struct {
     char merged_from [HS_CASE_MAX_MERGED][HS_ID_MAX + 1];
     size_t merged_count;
     char split_from [HS_ID_MAX + 1];        //  split off this case (its report, the act)
+    char meeting [HS_ID_MAX + 1];           //  its latest special meeting request, or ""
     int64_t legacy_due;                     //  a 0.4 record's due_at (the upgrade's)
     bool legacy;                            //  a record from before per-unit handling
     //  Not stored: what the store's counts (meta open_cases, overdue_cases)

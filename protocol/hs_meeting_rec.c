@@ -159,6 +159,11 @@ hs_meeting_rec_encode (const hs_meeting_rec_t *meeting, hs_pack_t *pack)
     hs_pack_bool (pack, meeting->held);
     hs_map_key (&map, "reminded");
     hs_pack_bool (pack, meeting->reminded);
+    hs_map_key (&map, "superseded_by");
+    if (*meeting->superseded_by)
+        hs_pack_str (pack, meeting->superseded_by);
+    else
+        hs_pack_nil (pack);
     hs_map_end (&map);
 }
 
@@ -211,6 +216,9 @@ hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
         meeting->deadline = hs_proto_int (map, "deadline", 0);
         meeting->held = hs_proto_bool (map, "held");
         meeting->reminded = hs_proto_bool (map, "reminded");
+        if (hs_proto_strcpy (hs_proto_get (map, "superseded_by"), meeting->superseded_by,
+                             sizeof (meeting->superseded_by)))
+            *meeting->superseded_by = 0;
         rc = *meeting->id? 0: -1;
     }
     msgpack_unpacked_destroy (&unpacked);

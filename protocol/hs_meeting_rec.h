@@ -35,6 +35,7 @@ typedef struct {
     int64_t deadline;                           //  meet before
     bool held;                                  //  minutes recorded
     bool reminded;                              //  the quorum check has run
+    char superseded_by [HS_ID_MAX + 1];         //  closed for a later request, or ""
 } hs_meeting_rec_t;
 
 //  Start a record. Lists are NULL-terminated and copied.

@@ -193,6 +193,26 @@ hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack)
     return 0;
 }
 
+int
+hs_meeting_closed_encode (const hs_meeting_closed_t *closed, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) closed->seq);
+    hs_map_str (&map, "meeting", closed->meeting_id);
+    if (closed->case_id)
+        hs_map_str (&map, "case", closed->case_id);
+    hs_map_str (&map, "superseded_by", closed->superseded_by);
+    hs_map_key (&map, "to");
+    hs_pack_strv (pack, closed->to);
+    hs_map_key (&map, "reasons");
+    hs_pack_strv (pack, closed->reasons);
+    hs_map_int (&map, "at", closed->at);
+    hs_map_end (&map);
+    return 0;
+}
+
 static void
 s_pack_levels (hs_pack_t *pack, const int64_t *counts)
 {

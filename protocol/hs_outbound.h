@@ -135,6 +135,20 @@ typedef struct {
 
 int hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack);
 
+//  A meeting request closed before it was held (`meeting.closed`): a later
+//  one supersedes it (the case rose).
+typedef struct {
+    uint64_t seq;
+    const char *meeting_id;
+    const char *case_id;        //  NULL for a plenary
+    const char *superseded_by;  //  the request that replaces it
+    const char *const *to;      //  those it was sent to: invited and chairs
+    const char *const *reasons;
+    int64_t at;
+} hs_meeting_closed_t;
+
+int hs_meeting_closed_encode (const hs_meeting_closed_t *closed, hs_pack_t *pack);
+
 
 
 //  One chased unit's supervision notices (督促检查) in a briefing's
