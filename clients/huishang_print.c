@@ -117,6 +117,13 @@ huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object 
         huishang_print_units (units, hs_proto_get (map, "participants"));
     }
     else
+    if (streq (topic, "meeting.closed")) {
+        char meeting [HS_ID_MAX + 1], successor [HS_ID_MAX + 1];
+        printf (" 已撤销 %s case %s, 由 %s 取代 superseded by %s",
+                huishang_print_str (map, "meeting", meeting, sizeof (meeting)), case_id,
+                huishang_print_str (map, "superseded_by", successor, sizeof (successor)), successor);
+    }
+    else
     if (strncmp (topic, "escalate.", 9) == 0) {
         char to [HS_CODE_MAX + 1];
         printf (" → %s: %s case %s %s %s %lld人 %s",

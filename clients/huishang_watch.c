@@ -186,6 +186,14 @@ s_replay (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
         return first == -1? 0: 2;
     }
     int count = argc - first;
+    if (!replay.follow) {
+        //  The stored events only: no live stream to join.
+        int64_t delivered = 0;
+        if (!hs_client_api_socket (client))
+            return 1;
+        return s_replay_pages (client, config, &replay, json, count, argv + first, &delivered)
+               == 0? 0: 1;
+    }
     static const char *everything [] = { "" };
     zsock_t *sub = hs_client_subscribe (client, count? (const char **) argv + first: everything,
                                         count? (size_t) count: 1, 0);

@@ -4,7 +4,10 @@ pointer to its successor (`meeting.closed`, PROTOCOL §4.3), and is never
 reminded nor reported short of a quorum, across a kill -9; answering it is
 refused, answering the successor is not."""
 
+import subprocess
+
 from handling_desk import HOUR_MS, WAIT_S, Desk, enterprise, ok, refused
+from harness import CLIENT
 
 
 def test_a_superseded_request_is_closed_and_never_reminded():
@@ -48,3 +51,10 @@ def test_a_superseded_request_is_closed_and_never_reminded():
         assert all(b["at"] < start + 2 * HOUR_MS for b in warnings), warnings
         record = desk.case(case)
         assert record["meeting"] == second["meeting"], record
+        # people read it: the watch line and the case's history say so
+        out = subprocess.run([CLIENT, "replay", "--no-follow", "--since", str(second["seq"]),
+                              "--count", "50", "--api", desk.daemon.api, "meeting."],
+                             capture_output=True, text=True, timeout=WAIT_S)
+        assert out.returncode == 0, out.stderr
+        line = [l for l in out.stdout.splitlines() if "meeting.closed" in l]
+        assert line and "superseded by %s" % second["meeting"] in line[0], out.stdout[-2000:]
