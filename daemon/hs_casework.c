@@ -117,9 +117,38 @@ hs_casework_load (hs_casework_t *self, const char *case_id, hs_case_t *kase)
     return hs_cases_load (hs_txn_store (self->txn), case_id, kase);
 }
 
+//  A case reported upward whose level or lead changed, that closed or
+//  opened again: a follow-up (续报) or the final report (终报), to the
+//  targets of the ladder's top.
+static int
+s_upward_check (hs_casework_t *self, hs_case_t *kase)
+{
+    if (!kase->upward || (kase->upward == 2 && kase->closed))
+        return 0;
+    const char *changed [5];
+    size_t count = 0;
+    if (kase->upward == 2)
+        changed [count++] = "reopened";
+    if (kase->level != kase->upward_level)
+        changed [count++] = "level";
+    if (!streq (kase->lead, kase->upward_lead))
+        changed [count++] = "lead";
+    if (kase->closed)
+        changed [count++] = kase->stage == HS_STAGE_MERGED? "merged": "closed";
+    changed [count] = NULL;
+    if (count == 0)
+        return 0;
+    hs_ladder_actions_t actions;
+    hs_rules_actions (self->config->rules, -1, HS_LEVEL_CRITICAL, &actions);
+    return hs_notices_upward (self->notices, kase, self->config->district, actions.escalate,
+                              kase->closed? "final": "followup", changed);
+}
+
 int
 hs_casework_save (hs_casework_t *self, hs_case_t *kase)
 {
+    if (s_upward_check (self, kase))
+        return -1;
     bool open = !kase->closed, overdue = kase->overdue_sent && !kase->closed;
     self->open_delta += (int) open - (int) kase->counted_open;
     self->overdue_delta += (int) overdue - (int) kase->counted_overdue;
@@ -144,30 +173,12 @@ s_ladder (hs_casework_t *self, hs_case_t *kase, int from_level)
                                                       self->decision.routed,
                              actions.meeting, actions.deadline_ms, reasons))
         return -1;
-    const char *units [HS_CASE_MAX_UNITS + 1];
-    hs_case_units (kase, units);
-    for (size_t index = 0; actions.escalate [index]; index++) {
-        uint64_t seq = hs_txn_next_seq (self->txn);
-        hs_escalation_t escalation = {
-            .seq = seq, .to = actions.escalate [index], .from = self->config->district,
-            .case_id = kase->id, .level = kase->level, .category = kase->category,
-            .street = kase->street, .enterprise = kase->enterprise, .workers = kase->workers,
-            .amount = kase->amount, .flags = kase->flags, .units = units, .reasons = reasons,
-            .at = hs_txn_now (self->txn)
-        };
-        hs_pack_reset (self->body);
-        hs_escalation_encode (&escalation, self->body);
-        char topic [HS_TOPIC_MAX + 1];
-        hs_strjoin (topic, sizeof (topic), "escalate.", actions.escalate [index], NULL);
-        hs_stats_count (self->stats, HS_STAT_ESCALATIONS, 1);
-        kase->last_seq = seq;
-        hs_event_t event = {
-            .seq = seq, .type = "escalate", .topic = topic, .case_id = kase->id,
-            .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
-        };
-        if (hs_txn_emit (self->txn, &event))
-            return -1;
-    }
+    //  首报: the first report upward; after it, what changes is reported
+    //  by the follow-ups (hs_casework_save).
+    if (actions.escalate [0] && !kase->upward
+    &&  hs_notices_upward (self->notices, kase, self->config->district, actions.escalate,
+                           "first", NULL))
+        return -1;
     return 0;
 }
 

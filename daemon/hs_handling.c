@@ -163,7 +163,7 @@ hs_handling_route (hs_handling_t *self, hs_case_t *kase, const char *const *rout
 {
     for (size_t index = 0; routed && routed [index]; index++)
         s_add (self, kase, routed [index]);
-    if (leveled && lead && !streq (kase->lead, lead))
+    if (leveled && lead && !streq (kase->lead, lead) && !kase->lead_held)
         s_set_lead (self, kase, lead);
     if (leveled && kase->stage == HS_STAGE_OPEN)
         hs_handling_restart (self, kase);
@@ -476,6 +476,7 @@ hs_handling_reroute (hs_handling_t *self, hs_case_t *kase, const hs_case_act_t *
             return s_refuse (why, "bad_value", "the lead '%s' must be a unit handling case '%s'",
                            act->lead, kase->id);
         s_set_lead (self, kase, act->lead);
+        kase->lead_held = true;
     }
     const hs_handler_t *lead = *kase->lead? hs_case_handler (kase, kase->lead): NULL;
     if (!lead || lead->state == HS_HANDLER_REMOVED)

@@ -278,10 +278,23 @@ hs_meetings_minutes (void *arg, hs_msg_t *msg)
     };
     if (hs_txn_record (self->txn, &event))
         return -1;
-    //  The minutes go into each covered case's history (会议纪要).
-    for (size_t index = 0; index < meeting->case_count; index++)
+    //  The minutes go into each covered case's history (会议纪要); a case
+    //  reported upward reports the meeting's outcome (续报).
+    hs_ladder_actions_t actions;
+    hs_rules_actions (self->config->rules, -1, HS_LEVEL_CRITICAL, &actions);
+    const char *changed [] = { "minutes", NULL };
+    for (size_t index = 0; index < meeting->case_count; index++) {
         if (hs_ledger_history_add (store, meeting->cases [index], msg->seq, "minutes"))
             return -1;
+        rc = hs_cases_load (store, meeting->cases [index], self->kase);
+        if (rc < 0)
+            return -1;
+        if (rc == 0 && self->kase->upward == 1
+        && (hs_notices_upward (self->notices, self->kase, self->config->district,
+                               actions.escalate, "followup", changed)
+        ||  hs_cases_save (store, self->kase, self->record)))
+            return -1;
+    }
     meeting->held = true;
     hs_stats_count (self->stats, HS_STAT_MINUTES, 1);
     return hs_meetings_save (store, meeting, self->record);

@@ -66,6 +66,41 @@ hs_notices_alert (hs_notices_t *self, hs_case_t *kase, const char *kind, int pre
 }
 
 int
+hs_notices_upward (hs_notices_t *self, hs_case_t *kase, const char *from,
+                   const char *const *targets, const char *report, const char *const *changed)
+{
+    const char *units [HS_CASE_MAX_UNITS + 1];
+    const char *reasons [HS_CASE_MAX_REASONS + 1];
+    hs_case_units (kase, units);
+    hs_case_reasons (kase, reasons);
+    for (size_t index = 0; targets [index]; index++) {
+        hs_escalation_t escalation = {
+            .seq = hs_txn_next_seq (self->txn), .to = targets [index], .from = from,
+            .case_id = kase->id, .level = kase->level, .category = kase->category,
+            .street = kase->street, .enterprise = kase->enterprise, .workers = kase->workers,
+            .amount = kase->amount, .flags = kase->flags, .units = units, .reasons = reasons,
+            .report = report, .changed = changed, .at = hs_txn_now (self->txn)
+        };
+        hs_pack_reset (self->body);
+        hs_escalation_encode (&escalation, self->body);
+        char topic [32];
+        hs_strjoin (topic, sizeof (topic), "escalate.", targets [index], NULL);
+        hs_stats_count (self->stats, HS_STAT_ESCALATIONS, 1);
+        kase->last_seq = escalation.seq;
+        hs_event_t event = {
+            .seq = escalation.seq, .type = "escalate", .topic = topic, .case_id = kase->id,
+            .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
+        };
+        if (hs_txn_emit (self->txn, &event))
+            return -1;
+    }
+    kase->upward = streq (report, "final")? 2: 1;
+    kase->upward_level = kase->level;
+    hs_strcpy (kase->upward_lead, sizeof (kase->upward_lead), kase->lead);
+    return 0;
+}
+
+int
 hs_notices_warning (hs_notices_t *self, hs_warning_t *warning)
 {
     char topic [HS_TOPIC_MAX + 1];

@@ -30,6 +30,14 @@ int hs_notices_alert (hs_notices_t *self, hs_case_t *kase, const char *kind,
                       int previous_level, const hs_cause_t *cause, const char *const *units,
                       const char *const *reasons, const hs_alert_more_t *more);
 
+//  A report upward (汇报) about a case, to each of `targets` (district,
+//  city) from district `from`: `report` first (首报), followup (续报) or
+//  final (终报), `changed` what a follow-up or final reports (NULL for the
+//  first). The case remembers what it reported. Returns 0 or -1.
+int hs_notices_upward (hs_notices_t *self, hs_case_t *kase, const char *from,
+                       const char *const *targets, const char *report,
+                       const char *const *changed);
+
 //  A warning; its seq and at are filled in. Returns 0 or -1.
 int hs_notices_warning (hs_notices_t *self, hs_warning_t *warning);
 

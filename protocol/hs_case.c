@@ -262,6 +262,11 @@ hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
         hs_pack_str (pack, kase->merged_from [index]);
     s_pack_kv (&map, "split_from", kase->split_from);
     s_pack_kv (&map, "meeting", kase->meeting);
+    hs_map_key (&map, "lead_held");
+    hs_pack_bool (pack, kase->lead_held);
+    hs_map_int (&map, "upward", kase->upward);
+    s_pack_kv (&map, "upward_level", kase->upward? hs_level_name (kase->upward_level): NULL);
+    s_pack_kv (&map, "upward_lead", kase->upward_lead);
     hs_map_end (&map);
 }
 
@@ -360,6 +365,11 @@ hs_case_decode (const void *data, size_t size, hs_case_t *kase)
                 kase->merged_count++;
     s_get_str (map, "split_from", kase->split_from, sizeof (kase->split_from));
     s_get_str (map, "meeting", kase->meeting, sizeof (kase->meeting));
+    kase->lead_held = hs_proto_bool (map, "lead_held");
+    kase->upward = (int) hs_proto_int (map, "upward", 0);
+    s_get_str (map, "upward_level", text, sizeof (text));
+    kase->upward_level = hs_level_parse (text);
+    s_get_str (map, "upward_lead", kase->upward_lead, sizeof (kase->upward_lead));
     msgpack_unpacked_destroy (&unpacked);
     return *kase->id && kase->level >= 0 && kase->category >= 0? 0: -1;
 }

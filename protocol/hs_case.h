@@ -76,6 +76,10 @@ typedef struct {
     size_t merged_count;
     char split_from [HS_ID_MAX + 1];        //  split off this case (its report, the act)
     char meeting [HS_ID_MAX + 1];           //  its latest special meeting request, or ""
+    bool lead_held;                         //  a person named the lead (reroute): the rules keep it
+    int upward;                             //  reported upward: 0 not, 1 first sent, 2 final sent
+    int upward_level;                       //  the level, the lead at the last report upward
+    char upward_lead [HS_CODE_MAX + 1];
     int64_t legacy_due;                     //  a 0.4 record's due_at (the upgrade's)
     bool legacy;                            //  a record from before per-unit handling
     //  Not stored: what the store's counts (meta open_cases, overdue_cases)

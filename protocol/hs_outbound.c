@@ -122,6 +122,12 @@ hs_escalation_encode (const hs_escalation_t *escalation, hs_pack_t *pack)
                    escalation->street, escalation->enterprise, escalation->workers,
                    escalation->amount, escalation->flags, escalation->units,
                    escalation->reasons, escalation->at);
+    if (escalation->report)
+        hs_map_str (&map, "report", escalation->report);
+    if (escalation->changed) {
+        hs_map_key (&map, "changed");
+        hs_pack_strv (pack, escalation->changed);
+    }
     hs_map_end (&map);
     return 0;
 }

@@ -91,6 +91,8 @@ typedef struct {
     uint32_t flags;
     const char *const *units;
     const char *const *reasons;
+    const char *report;         //  首报 first | 续报 followup | 终报 final
+    const char *const *changed; //  a follow-up's or final's cause: level, lead, minutes, closed...
     int64_t at;
 } hs_escalation_t;
 
