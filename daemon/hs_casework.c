@@ -591,7 +591,7 @@ s_test_clock (void *arg)
     if (hs_timers_take (clock->timers, hs_txn_now (clock->txn), taken, 8, &count))
         return -1;
     for (size_t index = 0; index < count; index++)
-        if (taken [index].kind != HS_TIMER_QUORUM
+        if (taken [index].kind != HS_TIMER_QUORUM && taken [index].kind != HS_TIMER_ACTION
         &&  hs_casework_timer (clock->casework, &taken [index]))
             return -1;
     clock->fired += count;

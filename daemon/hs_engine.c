@@ -19,6 +19,7 @@
 #include "hs_feeds.h"
 #include "hs_warnings.h"
 #include "hs_meetings.h"
+#include "hs_actions.h"
 #include "hs_casework.h"
 #include "hs_caseacts.h"
 #include "hs_briefs.h"
@@ -47,6 +48,7 @@ struct _hs_engine_t {
     hs_feeds_t *feeds;
     hs_warnings_t *warnings;
     hs_meetings_t *meetings;
+    hs_actions_t *actions;
     hs_casework_t *casework;
     hs_caseacts_t *caseacts;
     hs_briefs_t *briefs;
@@ -142,6 +144,7 @@ s_timers_work (void *arg)
     for (size_t index = 0; index < due->count; index++) {
         const hs_timer_t *timer = &due->timers [index];
         int rc = timer->kind == HS_TIMER_QUORUM? hs_meetings_timer (self->meetings, timer):
+                 timer->kind == HS_TIMER_ACTION? hs_actions_timer (self->actions, timer):
                                                  hs_casework_timer (self->casework, timer);
         if (rc)
             return -1;
@@ -245,6 +248,8 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     }
     self->warnings = hs_warnings_new (self->txn, self->notices, config);
     self->meetings = hs_meetings_new (self->txn, self->stats, self->notices, self->timers, config);
+    self->actions = hs_actions_new (self->txn, self->stats, self->timers, config);
+    hs_meetings_set_actions (self->meetings, self->actions);
     self->casework = hs_casework_new (self->txn, self->stats, self->notices, self->warnings,
                                       self->meetings, self->timers, config);
     self->briefs = hs_briefs_new (self->txn, self->stats, config);
@@ -258,6 +263,7 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     hs_ingest_route (self->ingest, HS_MSG_UPDATE, hs_casework_update, self->casework);
     self->caseacts = hs_caseacts_new (self->casework, self->stats, self->notices, config);
     hs_ingest_route (self->ingest, HS_MSG_ACT, hs_caseacts_act, self->caseacts);
+    hs_ingest_route (self->ingest, HS_MSG_ACTION, hs_actions_done, self->actions);
     hs_ingest_route (self->ingest, HS_MSG_RSVP, hs_meetings_rsvp, self->meetings);
     hs_ingest_route (self->ingest, HS_MSG_MINUTES, hs_meetings_minutes, self->meetings);
     hs_ingest_route (self->ingest, HS_MSG_BRIEF, hs_briefs_from_below, self->briefs);
@@ -306,6 +312,7 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_caseacts_destroy (&self->caseacts);
         hs_casework_destroy (&self->casework);
         hs_meetings_destroy (&self->meetings);
+        hs_actions_destroy (&self->actions);
         hs_warnings_destroy (&self->warnings);
         hs_feeds_destroy (&self->feeds);
         hs_timers_destroy (&self->timers);
@@ -446,6 +453,7 @@ s_swap (hs_engine_t *self, hs_config_t *config)
     self->config = config;
     hs_warnings_set_config (self->warnings, config);
     hs_meetings_set_config (self->meetings, config);
+    hs_actions_set_config (self->actions, config);
     hs_casework_set_config (self->casework, config);
     hs_caseacts_set_config (self->caseacts, config);
     hs_briefs_set_config (self->briefs, config);

@@ -38,6 +38,7 @@ typedef enum {
     HS_MSG_HEARTBEAT,           //  heartbeat.<unit>
     HS_MSG_BRIEF,               //  brief.<unit>: a lower level's briefing
     HS_MSG_ACT,                 //  act.<unit>: what a person decided on a case
+    HS_MSG_ACTION,              //  action.<unit>: a meeting's action item done
     HS_MSG_COUNT
 } hs_msg_kind_t;
 
@@ -56,6 +57,7 @@ typedef struct {
         hs_heartbeat_t heartbeat;
         hs_brief_in_t brief;
         hs_case_act_t act;
+        hs_action_done_t action;
     } as;                       //  decoded, by kind
     //  Set by the handler:
     uint64_t seq;               //  accepted: stored under this seq (0: nothing stored)

@@ -19,7 +19,7 @@ static const struct {
     const char *type;
 } s_kinds [HS_DEDUP_COUNT] = {
     { 'r', "report" }, { 'u', "update" }, { 'v', "rsvp" }, { 'm', "minutes" }, { 'b', "brief" },
-    { 'a', "act" }
+    { 'a', "act" }, { 'd', "action" }
 };
 
 const char *

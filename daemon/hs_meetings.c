@@ -7,6 +7,7 @@
 */
 
 #include "hs_meetings.h"
+#include "hs_actions.h"
 #include "hs_cases.h"
 #include "hs_ledger.h"
 
@@ -19,6 +20,7 @@ struct _hs_meetings_t {
     hs_meeting_rec_t *meeting;  //  the meeting in hand
     hs_meeting_rec_t *older;    //  a request a later one supersedes
     hs_case_t *kase;            //  a case in hand
+    hs_actions_t *actions;      //  borrowed: the minutes' action items, or NULL
     hs_pack_t *body;            //  a body being packed
     hs_pack_t *record;          //  a record being packed
 };
@@ -84,6 +86,7 @@ hs_meetings_destroy (hs_meetings_t **self_p)
 }
 
 void hs_meetings_set_config (hs_meetings_t *self, hs_config_t *config) { self->config = config; }
+void hs_meetings_set_actions (hs_meetings_t *self, hs_actions_t *actions) { self->actions = actions; }
 const hs_meeting_rec_t *hs_meetings_last (hs_meetings_t *self) { return self->meeting; }
 
 //  The case's earlier special meeting, not held, is closed for `successor`
@@ -271,6 +274,13 @@ hs_meetings_minutes (void *arg, hs_msg_t *msg)
         }
         hs_meeting_rec_add_case (meeting, case_id);
     }
+    if (minutes->actions && !self->actions) {
+        hs_why (&msg->why, "bad_value", "this daemon takes no action items");
+        return 1;
+    }
+    rc = self->actions? hs_actions_check (self->actions, meeting, minutes, &msg->why): 0;
+    if (rc)
+        return rc;
     msg->seq = hs_txn_next_seq (self->txn);
     hs_event_t event = {
         .seq = msg->seq, .type = "minutes", .topic = msg->topic, .body = msg->body,
@@ -297,6 +307,9 @@ hs_meetings_minutes (void *arg, hs_msg_t *msg)
     }
     meeting->held = true;
     hs_stats_count (self->stats, HS_STAT_MINUTES, 1);
+    //  Published (会议纪要), with the action items they set, chased from now.
+    if (self->actions && hs_actions_take (self->actions, meeting, minutes))
+        return -1;
     return hs_meetings_save (store, meeting, self->record);
 }
 

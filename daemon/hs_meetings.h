@@ -29,6 +29,11 @@ void hs_meetings_destroy (hs_meetings_t **self_p);
 
 void hs_meetings_set_config (hs_meetings_t *self, hs_config_t *config);
 
+//  The action items minutes decide go to `actions` (borrowed); without,
+//  minutes with action items are refused.
+struct _hs_actions_t;
+void hs_meetings_set_actions (hs_meetings_t *self, struct _hs_actions_t *actions);
+
 //  Request a meeting, inside the transaction: `kase` is NULL for a
 //  plenary. Lists are NULL-terminated. Returns 0 or -1; the request is
 //  then hs_meetings_last's.

@@ -27,7 +27,7 @@ static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
 
 static const char *s_act_keys [HS_ACT_COUNT + 1] = {
     "update", "minutes", "plenary", "brief_up", "close", "reject_closure", "followup",
-    "regrade", "merge", "split", "mute", "reroute", NULL
+    "regrade", "merge", "split", "mute", "reroute", "action", NULL
 };
 
 static const char *s_clock_keys [HS_POLICY_CLOCKS] = { "sign", "progress", "resolve" };
@@ -94,7 +94,8 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     static const char *enterprise_keys [] = { "window", "threshold", "raise", NULL };
     static const char *street_keys [] = { "window", "threshold", NULL };
     static const char *prompt_keys [] = { "window", "streets", "rearm", NULL };
-    static const char *meetings_keys [] = { "chairs", "lead", "quorum", "plenary_deadline", NULL };
+    static const char *meetings_keys [] = { "chairs", "lead", "quorum", "plenary_deadline",
+                                            "action_repeat", NULL };
     static const char *briefs_keys [] = { "daily", "weekly", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
     zconfig_t *supervision = zconfig_locate (root, "supervision");
@@ -176,6 +177,11 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     if (s_policy_number (zpl, meetings, "quorum", 1, 100, &policy->quorum_percent, error, error_size)
     ||  s_policy_duration (zpl, meetings, "plenary_deadline", &policy->plenary_deadline_ms, error, error_size))
         return -1;
+    zconfig_t *action_repeat = s_locate (meetings, shipped, "meetings", "action_repeat");
+    if (!action_repeat || hs_zpl_duration (zconfig_value (action_repeat), &policy->action_repeat_ms)
+    ||  policy->action_repeat_ms <= 0)
+        return hs_zpl_error (zpl, action_repeat? action_repeat: meetings, error, error_size,
+                             "meetings/action_repeat must be a duration such as 24h");
     zconfig_t *briefs = zconfig_locate (root, "briefs");
     if (!briefs)
         return hs_zpl_error (zpl, root, error, error_size, "rules need a 'briefs' section");

@@ -62,6 +62,7 @@ typedef enum {
     HS_ACT_SPLIT,               //  split a report off into its own case
     HS_ACT_MUTE,                //  hold a case's supervision notices until a time
     HS_ACT_REROUTE,             //  add or remove units, set the lead, insist on a return
+    HS_ACT_ACTION,              //  report a meeting's action item done (besides its owner)
     HS_ACT_COUNT
 } hs_act_t;
 
@@ -86,6 +87,7 @@ typedef struct {
     const char *lead;                   //  must attend
     int quorum_percent;                 //  of the invited
     int64_t plenary_deadline_ms;
+    int64_t action_repeat_ms;           //  an action item's notices repeat this often
     int brief_daily_minute;             //  local minute of day
     int brief_weekly_weekday;           //  0 = Monday
     int brief_weekly_minute;

@@ -10,6 +10,7 @@
 
 #include "hs_inbound.h"
 #include "hs_fields.h"
+#include "hs_meeting_rec.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,57 @@ hs_rsvp_decode (const msgpack_object *map, const hs_limits_t *limits,
     return hs_field_text (map, "note", HS_NOTE_MAX, &rsvp->note, &rsvp->note_size, why);
 }
 
+//  The minutes' action items: at most HS_MEETING_MAX_ACTIONS maps, each
+//  with an owner (a unit code), a text, a due time and maybe a case.
+static int
+s_check_actions (const msgpack_object *map, const msgpack_object **actions, hs_why_t *why)
+{
+    *actions = hs_proto_get (map, "actions");
+    if (!*actions || (*actions)->type == MSGPACK_OBJECT_NIL) {
+        *actions = NULL;
+        return 0;
+    }
+    if ((*actions)->type != MSGPACK_OBJECT_ARRAY)
+        return hs_why (why, "bad_type", "field 'actions' must be an array of maps");
+    if ((*actions)->via.array.size > HS_MEETING_MAX_ACTIONS)
+        return hs_why (why, "bad_value", "at most %d action items", HS_MEETING_MAX_ACTIONS);
+    for (uint32_t index = 0; index < (*actions)->via.array.size; index++) {
+        const msgpack_object *item = &(*actions)->via.array.ptr [index];
+        if (item->type != MSGPACK_OBJECT_MAP)
+            return hs_why (why, "bad_type", "action item %u must be a map", index + 1);
+        char owner [HS_CODE_MAX + 1], case_id [HS_ID_MAX + 1] = "";
+        const char *text;
+        size_t text_size;
+        int64_t due;
+        int rc = hs_field_str (item, "case", false, case_id, sizeof (case_id), why);
+        if (hs_field_str (item, "owner", true, owner, sizeof (owner), why)
+        ||  hs_field_text (item, "text", HS_ACTION_TEXT_MAX, &text, &text_size, why)
+        ||  hs_field_int (item, "due", true, 1, INT64_MAX / 4, &due, why) < 0 || rc < 0)
+            return -1;
+        if (!hs_field_token (owner) || (*case_id && !hs_field_token (case_id)))
+            return hs_why (why, "bad_value", "action item %u: 'owner' and 'case' are codes",
+                           index + 1);
+        if (!text)
+            return hs_why (why, "missing_field", "action item %u needs a 'text'", index + 1);
+        if (!text_size)
+            return hs_why (why, "bad_value", "action item %u: its 'text' is empty", index + 1);
+    }
+    return 0;
+}
+
+int
+hs_action_done_decode (const msgpack_object *map, const hs_limits_t *limits,
+                       int64_t now_ms, hs_action_done_t *done, hs_why_t *why)
+{
+    memset (done, 0, sizeof (*done));
+    if (hs_field_common (map, limits, now_ms, done->id, done->source, &done->at, why)
+    ||  hs_field_str (map, "item", true, done->item, sizeof (done->item), why))
+        return -1;
+    if (!hs_field_token (done->item))
+        return hs_why (why, "bad_value", "field 'item' is not an action item id");
+    return hs_field_text (map, "note", HS_NOTE_MAX, &done->note, &done->note_size, why);
+}
+
 int
 hs_minutes_decode (const msgpack_object *map, const hs_limits_t *limits,
                    int64_t now_ms, hs_minutes_t *minutes, hs_why_t *why)
@@ -106,7 +158,8 @@ hs_minutes_decode (const msgpack_object *map, const hs_limits_t *limits,
     ||  s_get_meeting_id (map, minutes->meeting_id, why)
     ||  hs_field_strings (map, "decisions", false, HS_MINUTES_MAX_ITEMS, &minutes->decisions, why)
     ||  hs_field_strings (map, "followup", true, HS_MINUTES_MAX_ITEMS, &minutes->followup, why)
-    ||  hs_field_strings (map, "cases", true, HS_MINUTES_MAX_ITEMS, &minutes->cases, why))
+    ||  hs_field_strings (map, "cases", true, HS_MINUTES_MAX_ITEMS, &minutes->cases, why)
+    ||  s_check_actions (map, &minutes->actions, why))
         return -1;
     return hs_field_text (map, "note", HS_NOTE_MAX, &minutes->note, &minutes->note_size, why);
 }

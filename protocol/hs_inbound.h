@@ -94,6 +94,7 @@ typedef struct {
     const msgpack_object *decisions;        //  free text, each <= HS_NOTE_MAX
     const msgpack_object *followup;         //  unit codes
     const msgpack_object *cases;            //  case ids
+    const msgpack_object *actions;          //  action items: maps {owner, text, due, case}, checked
     const char *note;
     size_t note_size;
 } hs_minutes_t;
@@ -102,6 +103,19 @@ int hs_rsvp_decode (const msgpack_object *map, const hs_limits_t *limits,
                     int64_t now_ms, hs_rsvp_t *rsvp, hs_why_t *why);
 int hs_minutes_decode (const msgpack_object *map, const hs_limits_t *limits,
                        int64_t now_ms, hs_minutes_t *minutes, hs_why_t *why);
+
+//  An action item reported done by its owner, from an `action.<unit>` body.
+typedef struct {
+    char id [HS_ID_MAX + 1];
+    char source [HS_CODE_MAX + 1];
+    int64_t at;
+    char item [HS_ID_MAX + 1];              //  `<meeting>-a<n>`
+    const char *note;                       //  NULL when absent; borrowed
+    size_t note_size;
+} hs_action_done_t;
+
+int hs_action_done_decode (const msgpack_object *map, const hs_limits_t *limits,
+                           int64_t now_ms, hs_action_done_t *done, hs_why_t *why);
 
 //  Decode and validate a report body (a map from hs_proto_unpack_map).
 //  `now_ms` bounds `at` from above. Returns 0, or -1 with `why` set.

@@ -4,6 +4,8 @@
 */
 
 #include "hs_meeting_rec.h"
+#include "hs_handler.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,7 +166,57 @@ hs_meeting_rec_encode (const hs_meeting_rec_t *meeting, hs_pack_t *pack)
         hs_pack_str (pack, meeting->superseded_by);
     else
         hs_pack_nil (pack);
+    hs_map_key (&map, "actions");
+    hs_pack_array (pack, meeting->action_count);
+    for (size_t index = 0; index < meeting->action_count; index++) {
+        const hs_action_item_t *item = &meeting->actions [index];
+        hs_map_t inner;
+        hs_map_begin (&inner, pack);
+        hs_map_str (&inner, "owner", item->owner);
+        hs_map_str (&inner, "text", item->text);
+        hs_map_key (&inner, "case");
+        if (*item->case_id)
+            hs_pack_str (pack, item->case_id);
+        else
+            hs_pack_nil (pack);
+        hs_map_int (&inner, "start", item->start);
+        hs_map_int (&inner, "due", item->due);
+        hs_map_int (&inner, "next", item->next);
+        hs_map_key (&inner, "rung");
+        if (item->rung > HS_RUNG_NONE)
+            hs_pack_str (pack, hs_rung_name (item->rung));
+        else
+            hs_pack_nil (pack);
+        hs_map_int (&inner, "notices", item->notices);
+        hs_map_int (&inner, "done", item->done);
+        hs_map_end (&inner);
+    }
+    hs_map_int (&map, "timer_at", meeting->timer_at);
     hs_map_end (&map);
+}
+
+int
+hs_action_item_id (const hs_meeting_rec_t *meeting, size_t index, char *id, size_t size)
+{
+    int length = snprintf (id, size, "%s-a%zu", meeting->id, index + 1);
+    return length > 0 && (size_t) length < size? 0: -1;
+}
+
+int
+hs_action_item_parse (const char *id, char *meeting_id, size_t size, size_t *index)
+{
+    const char *mark = strrchr (id, '-');
+    if (!mark || mark [1] != 'a' || !isdigit ((unsigned char) mark [2]))
+        return -1;
+    char *end;
+    unsigned long number = strtoul (mark + 2, &end, 10);
+    size_t length = (size_t) (mark - id);
+    if (*end || number < 1 || number > HS_MEETING_MAX_ACTIONS || length == 0 || length >= size)
+        return -1;
+    memcpy (meeting_id, id, length);
+    meeting_id [length] = 0;
+    *index = number - 1;
+    return 0;
 }
 
 static size_t
@@ -219,6 +271,26 @@ hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
         if (hs_proto_strcpy (hs_proto_get (map, "superseded_by"), meeting->superseded_by,
                              sizeof (meeting->superseded_by)))
             *meeting->superseded_by = 0;
+        const msgpack_object *actions = hs_proto_get (map, "actions");
+        for (uint32_t index = 0; actions && actions->type == MSGPACK_OBJECT_ARRAY
+                                 && index < actions->via.array.size
+                                 && meeting->action_count < HS_MEETING_MAX_ACTIONS; index++) {
+            const msgpack_object *entry = &actions->via.array.ptr [index];
+            hs_action_item_t *item = &meeting->actions [meeting->action_count++];
+            hs_proto_strcpy (hs_proto_get (entry, "owner"), item->owner, sizeof (item->owner));
+            hs_proto_strcpy (hs_proto_get (entry, "text"), item->text, sizeof (item->text));
+            if (hs_proto_strcpy (hs_proto_get (entry, "case"), item->case_id, sizeof (item->case_id)))
+                *item->case_id = 0;
+            item->start = hs_proto_int (entry, "start", 0);
+            item->due = hs_proto_int (entry, "due", 0);
+            item->next = hs_proto_int (entry, "next", 0);
+            char rung [16] = "";
+            hs_proto_strcpy (hs_proto_get (entry, "rung"), rung, sizeof (rung));
+            item->rung = hs_rung_parse (rung) > 0? hs_rung_parse (rung): HS_RUNG_NONE;
+            item->notices = (int) hs_proto_int (entry, "notices", 0);
+            item->done = hs_proto_int (entry, "done", 0);
+        }
+        meeting->timer_at = hs_proto_int (map, "timer_at", 0);
         rc = *meeting->id? 0: -1;
     }
     msgpack_unpacked_destroy (&unpacked);

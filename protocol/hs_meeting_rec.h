@@ -16,6 +16,23 @@
 #define HS_MEETING_MAX_INVITED  64
 #define HS_MEETING_MAX_CHAIRS   4
 #define HS_MEETING_MAX_CASES    16
+#define HS_MEETING_MAX_ACTIONS  16
+#define HS_ACTION_TEXT_MAX      1024
+
+//  An action item (督办事项) a meeting's minutes decided: an owner unit
+//  does it by a due time and reports it done; until then it is chased like
+//  any clock (催办 at due, 督办 at twice the time, 通报 at three times).
+typedef struct {
+    char owner [HS_CODE_MAX + 1];
+    char text [HS_ACTION_TEXT_MAX + 1];
+    char case_id [HS_ID_MAX + 1];       //  the case it is about, or "" (a topic)
+    int64_t start;                      //  decided at (daemon clock)
+    int64_t due;                        //  due by
+    int64_t next;                       //  its next notice; 0: done
+    int rung;                           //  hs_rung_t reached
+    int notices;                        //  notices sent
+    int64_t done;                       //  reported done at; 0: not yet
+} hs_action_item_t;
 
 typedef struct {
     char id [HS_ID_MAX + 1];
@@ -36,7 +53,15 @@ typedef struct {
     bool held;                                  //  minutes recorded
     bool reminded;                              //  the quorum check has run
     char superseded_by [HS_ID_MAX + 1];         //  closed for a later request, or ""
+    hs_action_item_t actions [HS_MEETING_MAX_ACTIONS];  //  item n is `<id>-a<n+1>`
+    size_t action_count;
+    int64_t timer_at;                           //  the action items' one timer (0: none)
 } hs_meeting_rec_t;
+
+//  An action item's id, `<meeting>-a<n>`, for its index; and back: the
+//  meeting id and the index. Return 0, or -1 if it is not an item id.
+int hs_action_item_id (const hs_meeting_rec_t *meeting, size_t index, char *id, size_t size);
+int hs_action_item_parse (const char *id, char *meeting_id, size_t size, size_t *index);
 
 //  Start a record. Lists are NULL-terminated and copied.
 void hs_meeting_rec_init (hs_meeting_rec_t *meeting, const char *id, const char *kind, int level,

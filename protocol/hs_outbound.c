@@ -8,6 +8,7 @@
 */
 
 #include "hs_outbound.h"
+#include "hs_handler.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +216,89 @@ hs_meeting_closed_encode (const hs_meeting_closed_t *closed, hs_pack_t *pack)
     hs_map_key (&map, "reasons");
     hs_pack_strv (pack, closed->reasons);
     hs_map_int (&map, "at", closed->at);
+    hs_map_end (&map);
+    return 0;
+}
+
+//  One action item's keys, into an open map.
+static void
+s_action_fields (hs_map_t *map, const hs_meeting_rec_t *meeting, size_t index)
+{
+    const hs_action_item_t *item = &meeting->actions [index];
+    char id [HS_ID_MAX + 8];
+    hs_action_item_id (meeting, index, id, sizeof (id));
+    hs_map_str (map, "item", id);
+    hs_map_str (map, "owner", item->owner);
+    hs_map_str (map, "text", item->text);
+    if (*item->case_id)
+        hs_map_str (map, "case", item->case_id);
+    hs_map_int (map, "due", item->due);
+}
+
+int
+hs_minutes_out_encode (const hs_minutes_out_t *minutes, hs_pack_t *pack)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) minutes->seq);
+    hs_map_str (&map, "meeting", minutes->meeting->id);
+    hs_map_str (&map, "kind", minutes->meeting->kind);
+    hs_map_key (&map, "cases");
+    hs_pack_array (pack, minutes->meeting->case_count);
+    for (size_t index = 0; index < minutes->meeting->case_count; index++)
+        hs_pack_str (pack, minutes->meeting->cases [index]);
+    hs_map_key (&map, "decisions");
+    if (minutes->decisions)
+        hs_pack_object (pack, minutes->decisions);
+    else
+        hs_pack_array (pack, 0);
+    hs_map_key (&map, "actions");
+    hs_pack_array (pack, minutes->count);
+    for (size_t index = minutes->first; index < minutes->first + minutes->count; index++) {
+        hs_map_t inner;
+        hs_map_begin (&inner, pack);
+        s_action_fields (&inner, minutes->meeting, index);
+        hs_map_end (&inner);
+    }
+    if (minutes->note && minutes->note_size) {
+        hs_map_key (&map, "note");
+        hs_pack_strn (pack, minutes->note, minutes->note_size);
+    }
+    hs_map_key (&map, "to");
+    hs_pack_strv (pack, minutes->to);
+    hs_map_int (&map, "at", minutes->at);
+    hs_map_end (&map);
+    return 0;
+}
+
+int
+hs_action_out_encode (const hs_action_out_t *action, hs_pack_t *pack)
+{
+    const hs_action_item_t *item = &action->meeting->actions [action->index];
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) action->seq);
+    hs_map_str (&map, "kind", action->kind);
+    hs_map_str (&map, "meeting", action->meeting->id);
+    s_action_fields (&map, action->meeting, action->index);
+    if (strcmp (action->kind, "notice") == 0) {
+        hs_map_str (&map, "rung", hs_rung_name (item->rung));
+        hs_map_int (&map, "count", item->notices);
+        hs_map_int (&map, "late_ms", action->at - item->due);
+    }
+    else
+        hs_map_int (&map, "done", item->done);
+    if (action->source) {
+        hs_map_str (&map, "source", action->source);
+        hs_map_str (&map, "update", action->update);
+    }
+    hs_map_key (&map, "to");
+    hs_pack_strv (pack, action->to);
+    hs_map_key (&map, "reasons");
+    hs_pack_strv (pack, action->reasons);
+    hs_map_int (&map, "at", action->at);
     hs_map_end (&map);
     return 0;
 }

@@ -11,6 +11,7 @@
 #define HS_OUTBOUND_H_INCLUDED
 
 #include "hs_pack.h"
+#include "hs_meeting_rec.h"
 
 //  What an alert about handling adds: the unit concerned, a supervision
 //  notice's clock and rung, a person's reason, a merge's target, a
@@ -150,6 +151,37 @@ typedef struct {
 } hs_meeting_closed_t;
 
 int hs_meeting_closed_encode (const hs_meeting_closed_t *closed, hs_pack_t *pack);
+
+//  Minutes recorded (会议纪要, `meeting.minutes`): what was decided, and the
+//  action items they set, items [first .. first + count) of the meeting.
+typedef struct {
+    uint64_t seq;
+    const hs_meeting_rec_t *meeting;
+    const msgpack_object *decisions;    //  borrowed array of str, or NULL
+    size_t first, count;
+    const char *note;                   //  not NUL-terminated, or NULL
+    size_t note_size;
+    const char *const *to;
+    int64_t at;
+} hs_minutes_out_t;
+
+int hs_minutes_out_encode (const hs_minutes_out_t *minutes, hs_pack_t *pack);
+
+//  An action item chased or done (`meeting.action`): `kind` notice, with
+//  its rung and count, or done.
+typedef struct {
+    uint64_t seq;
+    const hs_meeting_rec_t *meeting;
+    size_t index;
+    const char *kind;                   //  notice | done
+    const char *const *to;
+    const char *const *reasons;
+    const char *source;                 //  done: who said so, and the message's id
+    const char *update;
+    int64_t at;
+} hs_action_out_t;
+
+int hs_action_out_encode (const hs_action_out_t *action, hs_pack_t *pack);
 
 
 

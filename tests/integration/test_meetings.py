@@ -58,3 +58,77 @@ def test_a_superseded_request_is_closed_and_never_reminded():
         assert out.returncode == 0, out.stderr
         line = [l for l in out.stdout.splitlines() if "meeting.closed" in l]
         assert line and "superseded by %s" % second["meeting"] in line[0], out.stdout[-2000:]
+
+
+def test_minutes_publish_action_items_chased_until_done():
+    # PROTOCOL §3.7, §4.3: the minutes' action items (督办事项), each with an
+    # owner, a text and a due time, published in meeting.minutes and chased
+    # 催办 -> 督办 -> 通报 until the owner reports it done on action.<unit>
+    with Desk(time_start="2026-03-04T10:00", time_scale=60000) as desk:
+        case = desk.open_case(source="street.caoyang", workers=35, **enterprise(402))
+        request = desk.wait(lambda: desk.published("meeting.request"), "the meeting")[0][1]
+        due = desk.clock() + 2 * HOUR_MS
+        minutes = {"v": 1, "id": "mn-1", "source": "office", "at": desk.at(),
+                   "meeting": request["meeting"], "decisions": ["人社局牵头核实欠薪"],
+                   "cases": [case],
+                   "actions": [{"owner": "hrss", "text": "三日内核实欠薪数额", "due": due,
+                                "case": case},
+                               {"owner": "street.caoyang", "text": "稳控现场", "due": due}]}
+        for bad, code in ((dict(owner="office"), "unknown_unit"),
+                          (dict(owner="nobody"), "unknown_unit"),
+                          (dict(due=desk.clock() - HOUR_MS), "bad_value"),
+                          (dict(case="putuo-999999"), "unknown_case"),
+                          (dict(text=""), "bad_value")):
+            body = dict(minutes, id="mn-bad-" + code + str(len(bad)))
+            body["actions"] = [dict(minutes["actions"][0], **bad)]
+            refused(desk.submit(body, "minutes.office"), code)
+        ok(desk.submit(minutes, "minutes.office"))
+        published = desk.wait(lambda: desk.published("meeting.minutes"), "the minutes")
+        body = published[0][1]
+        items = body["actions"]
+        assert [i["item"] for i in items] == [request["meeting"] + "-a1",
+                                             request["meeting"] + "-a2"], items
+        assert items[0]["owner"] == "hrss" and items[0]["case"] == case and items[0]["due"] == due
+        assert body["decisions"] == ["人社局牵头核实欠薪"] and case in body["cases"], body
+        assert "hrss" in body["to"] and "street.caoyang" in body["to"], body["to"]
+        first, second = items[0]["item"], items[1]["item"]
+        # the street does its part before it is due; nobody else may say so
+        refused(desk.submit({"v": 1, "id": "d-0", "source": "hrss", "at": desk.at(),
+                             "item": second}, "action.hrss"), "not_authorized")
+        ok(desk.submit({"v": 1, "id": "d-1", "source": "street.caoyang", "at": desk.at(),
+                        "item": second, "note": "现场已稳定"}, "action.street.caoyang"))
+        refused(desk.submit({"v": 1, "id": "d-2", "source": "street.caoyang", "at": desk.at(),
+                             "item": second}, "action.street.caoyang"), "bad_state")
+        refused(desk.submit({"v": 1, "id": "d-3", "source": "hrss", "at": desk.at(),
+                             "item": request["meeting"] + "-a9"}, "action.hrss"), "unknown_item")
+        # the hrss is late: 催办 at due (to it), 督办 at 2x (the office), 通报 at 3x
+        notices = desk.wait(lambda: [b for t, b in desk.published("meeting.action")
+                                     if b["item"] == first and b["kind"] == "notice"
+                                     and b["rung"] == "circulate"], "the third rung",
+                            timeout=WAIT_S * 2)
+        chased = [b for t, b in desk.published("meeting.action")
+                  if b["item"] == first and b["kind"] == "notice"]
+        rungs = [b["rung"] for b in chased]
+        assert rungs[:3] == ["remind", "supervise", "circulate"], rungs
+        assert [b["count"] for b in chased] == list(range(1, len(chased) + 1)), chased
+        assert chased[0]["to"] == ["hrss"] and "office" in chased[1]["to"], chased[:2]
+        assert all(b["late_ms"] >= 0 for b in chased), chased
+        assert not [b for t, b in desk.published("meeting.action")
+                    if b["item"] == second and b["kind"] == "notice"], "a done item was chased"
+        desk.kill9_and_restart()
+        # done at last: said, and chased no more, across the restart
+        ok(desk.submit({"v": 1, "id": "d-4", "source": "hrss", "at": desk.at(),
+                        "item": first, "note": "已核实"}, "action.hrss"))
+        done = desk.wait(lambda: [b for t, b in desk.published("meeting.action")
+                                  if b["item"] == first and b["kind"] == "done"], "done")
+        assert done[0]["source"] == "hrss" and done[0]["update"] == "d-4", done
+        seen = len([1 for t, b in desk.published("meeting.action") if b["item"] == first])
+        start = desk.clock()
+        desk.wait(lambda: desk.clock() > start + 30 * HOUR_MS, "a day and more on",
+                  timeout=WAIT_S * 2)
+        desk.pump(300)
+        assert len([1 for t, b in desk.published("meeting.action") if b["item"] == first]) \
+            == seen, "chased after it was done"
+        # the case's history holds the action events about it
+        types = [e["topic"] for e in desk.history(case)]
+        assert "action.hrss" in types and "meeting.action" in types, types

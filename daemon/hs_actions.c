@@ -1,0 +1,332 @@
+/*  =========================================================================
+    hs_actions - the action items (督办事项) a meeting's minutes decide
+
+    An item's ladder: with d its time (due - decided), rung 1 at due,
+    rung 2 at due + d, rung 3 at due + 2d; each notice at the rung its
+    time has reached, the next at the next rung or a repeat later,
+    whichever comes first, as a case's clocks (hs_handling) but on plain
+    time: a meeting sets a date.
+    =========================================================================
+*/
+
+#include "hs_actions.h"
+#include "hs_meetings.h"
+#include "hs_cases.h"
+
+struct _hs_actions_t {
+    hs_txn_t *txn;              //  borrowed
+    hs_stats_t *stats;          //  borrowed
+    hs_timers_t *timers;        //  borrowed
+    hs_config_t *config;        //  borrowed
+    hs_meeting_rec_t *meeting;  //  the meeting in hand (a timer's, a done item's)
+    hs_pack_t *body;            //  a body being packed
+    hs_pack_t *record;          //  a record being packed
+};
+
+hs_actions_t *
+hs_actions_new (hs_txn_t *txn, hs_stats_t *stats, hs_timers_t *timers, hs_config_t *config)
+{
+    hs_actions_t *self = (hs_actions_t *) zmalloc (sizeof (hs_actions_t));
+    self->txn = txn;
+    self->stats = stats;
+    self->timers = timers;
+    self->config = config;
+    self->meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
+    self->body = hs_pack_new ();
+    self->record = hs_pack_new ();
+    return self;
+}
+
+void
+hs_actions_destroy (hs_actions_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        hs_actions_t *self = *self_p;
+        free (self->meeting);
+        hs_pack_destroy (&self->body);
+        hs_pack_destroy (&self->record);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+void hs_actions_set_config (hs_actions_t *self, hs_config_t *config) { self->config = config; }
+
+static const hs_policy_t *s_policy (hs_actions_t *self) { return hs_rules_policy (self->config->rules); }
+
+//  Read item `index` of the minutes' (checked) actions.
+static void
+s_item_fields (const msgpack_object *entry, char *owner, char *case_id, const char **text,
+               size_t *text_size, int64_t *due)
+{
+    hs_proto_strcpy (hs_proto_get (entry, "owner"), owner, HS_CODE_MAX + 1);
+    if (hs_proto_strcpy (hs_proto_get (entry, "case"), case_id, HS_ID_MAX + 1))
+        *case_id = 0;
+    const msgpack_object *value = hs_proto_get (entry, "text");
+    *text = value->via.str.ptr;
+    *text_size = value->via.str.size;
+    *due = hs_proto_int (entry, "due", 0);
+}
+
+int
+hs_actions_check (hs_actions_t *self, const hs_meeting_rec_t *meeting,
+                  const hs_minutes_t *minutes, hs_why_t *why)
+{
+    if (!minutes->actions)
+        return 0;
+    uint32_t count = minutes->actions->via.array.size;
+    if (meeting->action_count + count > HS_MEETING_MAX_ACTIONS) {
+        hs_why (why, "bad_value", "meeting '%s' can have at most %d action items",
+                meeting->id, HS_MEETING_MAX_ACTIONS);
+        return 1;
+    }
+    int64_t now = hs_txn_now (self->txn);
+    hs_case_t *kase = (hs_case_t *) malloc (sizeof (hs_case_t));
+    int rc = 0;
+    for (uint32_t index = 0; index < count && rc == 0; index++) {
+        char owner [HS_CODE_MAX + 1], case_id [HS_ID_MAX + 1];
+        const char *text;
+        size_t text_size;
+        int64_t due;
+        s_item_fields (&minutes->actions->via.array.ptr [index], owner, case_id, &text,
+                       &text_size, &due);
+        const hs_unit_t *unit = hs_units_find (self->config->units, owner);
+        if (!unit || unit->kind == HS_UNIT_ROLE) {
+            hs_why (why, "unknown_unit", "action item %u: '%s' is not an agency or street of "
+                    "ours", index + 1, owner);
+            rc = 1;
+        }
+        else
+        if (due <= now) {
+            hs_why (why, "bad_value", "action item %u is due before now", index + 1);
+            rc = 1;
+        }
+        else
+        if (*case_id) {
+            rc = hs_cases_load (hs_txn_store (self->txn), case_id, kase);
+            if (rc == 1)
+                hs_why (why, "unknown_case", "action item %u: no case '%s'", index + 1, case_id);
+        }
+    }
+    free (kase);
+    return rc;
+}
+
+//  The meeting's one action timer at the earliest next of its items.
+static int
+s_schedule (hs_actions_t *self, hs_meeting_rec_t *meeting)
+{
+    int64_t first = 0;
+    for (size_t index = 0; index < meeting->action_count; index++) {
+        int64_t next = meeting->actions [index].next;
+        if (next && (first == 0 || next < first))
+            first = next;
+    }
+    if (first == meeting->timer_at)
+        return 0;
+    if (meeting->timer_at
+    &&  hs_timers_remove (self->timers, meeting->timer_at, HS_TIMER_ACTION, meeting->id))
+        return -1;
+    meeting->timer_at = first;
+    return first? hs_timers_add (self->timers, first, HS_TIMER_ACTION, meeting->id): 0;
+}
+
+//  Publish a meeting.* body packed in self->body, about `case_id` (or NULL).
+static int
+s_emit (hs_actions_t *self, uint64_t seq, const char *topic, const char *case_id)
+{
+    hs_event_t event = {
+        .seq = seq, .type = "meeting", .topic = topic, .case_id = case_id,
+        .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
+    };
+    return hs_txn_emit (self->txn, &event);
+}
+
+int
+hs_actions_take (hs_actions_t *self, hs_meeting_rec_t *meeting, const hs_minutes_t *minutes)
+{
+    int64_t now = hs_txn_now (self->txn);
+    size_t first = meeting->action_count;
+    uint32_t count = minutes->actions? minutes->actions->via.array.size: 0;
+    //  Told: those the meeting was for, and the owners.
+    const char *to [HS_MEETING_MAX_INVITED + HS_MEETING_MAX_CHAIRS + HS_MEETING_MAX_ACTIONS + 1];
+    size_t told = 0;
+    for (size_t index = 0; index < meeting->chair_count; index++)
+        to [told++] = meeting->chairs [index];
+    for (size_t index = 0; index < meeting->invited_count; index++)
+        to [told++] = meeting->invited [index];
+    for (uint32_t index = 0; index < count && meeting->action_count < HS_MEETING_MAX_ACTIONS; index++) {
+        hs_action_item_t *item = &meeting->actions [meeting->action_count++];
+        const char *text;
+        size_t text_size;
+        memset (item, 0, sizeof (*item));
+        s_item_fields (&minutes->actions->via.array.ptr [index], item->owner, item->case_id,
+                       &text, &text_size, &item->due);
+        snprintf (item->text, sizeof (item->text), "%.*s", (int) text_size, text);
+        item->start = now;
+        item->next = item->due;
+        bool known = false;
+        for (size_t at = 0; at < told; at++)
+            known = known || streq (to [at], item->owner);
+        if (!known)
+            to [told++] = item->owner;
+    }
+    to [told] = NULL;
+    hs_minutes_out_t out = {
+        .seq = hs_txn_next_seq (self->txn), .meeting = meeting, .decisions = minutes->decisions,
+        .first = first, .count = meeting->action_count - first, .note = minutes->note,
+        .note_size = minutes->note_size, .to = to, .at = now
+    };
+    hs_pack_reset (self->body);
+    hs_minutes_out_encode (&out, self->body);
+    if (s_emit (self, out.seq, "meeting.minutes", meeting->case_count? meeting->cases [0]: NULL))
+        return -1;
+    return s_schedule (self, meeting);
+}
+
+//  Item `index` chased or done: a meeting.action, to `to`.
+static int
+s_action (hs_actions_t *self, hs_meeting_rec_t *meeting, size_t index, const char *kind,
+          const char *const *to, const char *reason, const char *source, const char *update)
+{
+    const char *reasons [] = { reason, NULL };
+    hs_action_out_t out = {
+        .seq = hs_txn_next_seq (self->txn), .meeting = meeting, .index = index, .kind = kind,
+        .to = to, .reasons = reasons, .source = source, .update = update,
+        .at = hs_txn_now (self->txn)
+    };
+    hs_pack_reset (self->body);
+    hs_action_out_encode (&out, self->body);
+    const char *case_id = meeting->actions [index].case_id;
+    return s_emit (self, out.seq, "meeting.action", *case_id? case_id: NULL);
+}
+
+//  When an item reaches `rung` (1: its due time).
+static int64_t
+s_rung_at (const hs_action_item_t *item, int rung)
+{
+    int64_t span = item->due - item->start > 0? item->due - item->start: 1;
+    return item->due + (rung - 1) * span;
+}
+
+//  Item `index` is due at `now`: its notice at the rung reached, and the next.
+static int
+s_notice (hs_actions_t *self, hs_meeting_rec_t *meeting, size_t index, int64_t now)
+{
+    hs_action_item_t *item = &meeting->actions [index];
+    int rung = HS_RUNG_REMIND;
+    while (rung < HS_RUNG_CIRCULATE && now >= s_rung_at (item, rung + 1))
+        rung++;
+    if (rung < item->rung)
+        rung = item->rung;
+    item->rung = rung;
+    item->notices++;
+    item->next = now + s_policy (self)->action_repeat_ms;
+    if (rung < HS_RUNG_CIRCULATE && s_rung_at (item, rung + 1) < item->next)
+        item->next = s_rung_at (item, rung + 1);
+    hs_notice_t notice = rung == HS_RUNG_REMIND? HS_NOTICE_REMIND:
+                         rung == HS_RUNG_SUPERVISE? HS_NOTICE_SUPERVISE: HS_NOTICE_CIRCULATE;
+    const char *to [HS_RULES_MAX_OUT + 2];
+    hs_policy_told (s_policy (self), notice, item->owner, to, 0, sizeof (to) / sizeof (to [0]));
+    char reason [32];
+    hs_strjoin (reason, sizeof (reason), "action.", hs_rung_name (rung), NULL);
+    hs_stats_count (self->stats, HS_STAT_OVERDUE, 1);
+    return s_action (self, meeting, index, "notice", to, reason, NULL, NULL);
+}
+
+int
+hs_actions_timer (hs_actions_t *self, const hs_timer_t *timer)
+{
+    hs_store_t *store = hs_txn_store (self->txn);
+    hs_meeting_rec_t *meeting = self->meeting;
+    int rc = hs_meetings_load (store, timer->id, meeting);
+    if (rc)
+        return rc < 0? -1: 0;
+    if (timer->due != meeting->timer_at)
+        return 0;                       //  moved on since it was set
+    meeting->timer_at = 0;
+    int64_t now = hs_txn_now (self->txn);
+    for (size_t index = 0; index < meeting->action_count; index++) {
+        const hs_action_item_t *item = &meeting->actions [index];
+        if (item->next && item->next <= now && s_notice (self, meeting, index, now))
+            return -1;
+    }
+    return s_schedule (self, meeting) || hs_meetings_save (store, meeting, self->record)? -1: 0;
+}
+
+int
+hs_actions_done (void *arg, hs_msg_t *msg)
+{
+    hs_actions_t *self = (hs_actions_t *) arg;
+    hs_action_done_t *done = &msg->as.action;
+    hs_store_t *store = hs_txn_store (self->txn);
+    hs_meeting_rec_t *meeting = self->meeting;
+    char meeting_id [HS_ID_MAX + 1];
+    size_t index;
+    int rc = hs_action_item_parse (done->item, meeting_id, sizeof (meeting_id), &index);
+    rc = rc? 1: hs_meetings_load (store, meeting_id, meeting);
+    if (rc < 0)
+        return -1;
+    if (rc || index >= meeting->action_count) {
+        hs_why (&msg->why, "unknown_item", "no action item '%s'", done->item);
+        return 1;
+    }
+    hs_action_item_t *item = &meeting->actions [index];
+    if (!streq (done->source, item->owner)
+    &&  !hs_policy_may (s_policy (self), HS_ACT_ACTION, done->source, false)) {
+        char who [160];
+        hs_policy_who (s_policy (self), HS_ACT_ACTION, who, sizeof (who));
+        hs_why (&msg->why, "not_authorized", "only its owner '%s' or %s may say item '%s' is "
+                "done", item->owner, who, done->item);
+        return 1;
+    }
+    if (item->done) {
+        hs_why (&msg->why, "bad_state", "item '%s' is done already", done->item);
+        return 1;
+    }
+    msg->seq = hs_txn_next_seq (self->txn);
+    hs_event_t event = {
+        .seq = msg->seq, .type = "action", .topic = msg->topic,
+        .case_id = *item->case_id? item->case_id: NULL,
+        .body = msg->body, .body_size = msg->body_size, .level = -1
+    };
+    if (hs_txn_record (self->txn, &event))
+        return -1;
+    item->done = hs_txn_now (self->txn);
+    item->next = 0;
+    //  Said to those who chased it: the owner and the office.
+    const char *to [HS_RULES_MAX_OUT + 2];
+    hs_policy_told (s_policy (self), HS_NOTICE_SUPERVISE, item->owner, to, 0,
+                    sizeof (to) / sizeof (to [0]));
+    size_t count = 0;
+    while (to [count])
+        count++;
+    bool owner = false;
+    for (size_t at = 0; at < count; at++)
+        owner = owner || streq (to [at], item->owner);
+    if (!owner && count + 1 < sizeof (to) / sizeof (to [0]))
+        to [count++] = item->owner, to [count] = NULL;
+    if (s_action (self, meeting, index, "done", to, "action.done", done->source, done->id)
+    ||  s_schedule (self, meeting) || hs_meetings_save (store, meeting, self->record))
+        return -1;
+    return 0;
+}
+
+//  ---------------------------------------------------------------------
+//  Self test
+
+void
+hs_actions_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_actions: ");
+    //  The ladder's times: due at 1000 after 0; 2x at 2000, 3x at 3000.
+    hs_action_item_t item = { .start = 0, .due = 1000 };
+    assert (s_rung_at (&item, 1) == 1000 && s_rung_at (&item, 2) == 2000
+         && s_rung_at (&item, 3) == 3000);
+    item.start = item.due;              //  no time at all: a millisecond a rung
+    assert (s_rung_at (&item, 3) == 1002);
+    if (verbose)
+        printf ("OK\n");
+}
