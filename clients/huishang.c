@@ -50,6 +50,7 @@ static const struct {
     { "unmute",  huishang_handle_main, "its supervision notices go out again" },
     { "reroute", huishang_handle_main, "change a case's handlers: --add, --remove, --lead" },
     { "insist",  huishang_handle_main, "a unit that returned a case handles it after all" },
+    { "done",    huishang_handle_main, "a meeting's action item is done: done ITEM --source UNIT" },
     { "watch",   huishang_watch_main, "print alerts, meeting requests, warnings and reports upward" },
     { "replay",  huishang_watch_main, "every published event from a seq on, then the live stream" },
     { "case",    huishang_query_main, "one case with its history" },

@@ -85,8 +85,14 @@ static const s_command_t s_commands [] = {
       "change the case's handlers and its lead (主办)" },
     { "insist", "insist", NULL, A_SOURCE | A_UNIT | A_REASON, A_UNIT | A_REASON, NULL, true,
       "insist CASE --unit UNIT --reason TEXT [--source office]",
-      "a unit that returned the case must handle it after all: it is routed again" }
+      "a unit that returned the case must handle it after all: it is routed again" },
+    { "done", "done", NULL, A_SOURCE | A_NOTE, A_SOURCE, NULL, false,
+      "done ITEM --source UNIT [--note TEXT]",
+      "a meeting's action item (督办事项, ITEM: MEETING-aN) is done: it is chased no more" }
 };
+
+//  `done` is about a meeting's action item (action.<unit>), not a case.
+static bool s_item (const s_command_t *command) { return command->act && streq (command->act, "done"); }
 #define COMMANDS (sizeof (s_commands) / sizeof (s_commands [0]))
 
 //  The update statuses (PROTOCOL.md §3.1).
@@ -394,15 +400,16 @@ static void
 s_operands (s_handle_t *self, int count, char *operands [])
 {
     const s_command_t *command = self->command;
-    int wanted = (json_object_get (self->body, "case")? 0: 1) + (command->operand? 1: 0);
+    const char *key = s_item (command)? "item": "case";
+    int wanted = (json_object_get (self->body, key)? 0: 1) + (command->operand? 1: 0);
     if (count != wanted) {
         fprintf (stderr, "huishang %s: %s\n", command->name,
                  count < wanted? "too few operands": "too many operands");
         self->bad = true;
         return;
     }
-    if (!json_object_get (self->body, "case"))
-        s_set_token (self, "case", "CASE", *operands++);
+    if (!json_object_get (self->body, key))
+        s_set_token (self, key, s_item (command)? "ITEM": "CASE", *operands++);
     if (!command->operand || self->bad)
         return;
     if (streq (command->act, "merge")) {
@@ -448,7 +455,8 @@ s_send (s_handle_t *self)
 {
     const char *source = json_string_value (json_object_get (self->body, "source"));
     char topic [HS_TOPIC_MAX + 1];
-    snprintf (topic, sizeof (topic), "%s.%s", self->command->act? "act": "update", source);
+    snprintf (topic, sizeof (topic), "%s.%s", s_item (self->command)? "action":
+              self->command->act? "act": "update", source);
     hs_pack_t *pack = hs_pack_new ();
     hs_json_to_pack (self->body, pack);
     int rc = 0;
@@ -522,7 +530,7 @@ s_run (const s_command_t *command, hs_client_t *client, hs_config_t *config,
         json_object_set_new (self.body, "source", json_string ("office"));
     if (!self.bad && command->status)
         json_object_set_new (self.body, "status", json_string (command->status));
-    if (!self.bad && command->act)
+    if (!self.bad && command->act && !s_item (command))
         json_object_set_new (self.body, "act", json_string (command->act));
     if (!self.bad && self.until) {
         int64_t until = s_until (&self, self.until);

@@ -432,6 +432,15 @@ class Client:
         satisfied = {"yes": True, "no": False}.get(satisfied, satisfied)
         return self._act("followup", case, source, id, satisfied=satisfied, note=note)
 
+    def action_done(self, item, source, note=None, id=None, at=None):
+        """A meeting's action item (督办事项, `<meeting>-a<n>`) is done, as
+        `huishang done` says it. `at`: when (Unix ms; default now)."""
+        body = _complete({"id": id or self._new_id(), "source": source, "item": item,
+                          **({"at": at} if at is not None else {})})
+        if note is not None:
+            body["note"] = note
+        return self._submit("action." + source, body)
+
     def regrade(self, case, level, reason, source="office", id=None):
         """Set the case's level, up or down."""
         return self._act("regrade", case, source, id, level=level, reason=reason)

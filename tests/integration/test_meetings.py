@@ -4,10 +4,15 @@ pointer to its successor (`meeting.closed`, PROTOCOL §4.3), and is never
 reminded nor reported short of a quorum, across a kill -9; answering it is
 refused, answering the successor is not."""
 
+import os
 import subprocess
+import sys
 
 from handling_desk import HOUR_MS, WAIT_S, Desk, enterprise, ok, refused
-from harness import CLIENT
+from harness import CLIENT, ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
+import huishang  # noqa: E402  (the project's Python client)
 
 
 def test_a_superseded_request_is_closed_and_never_reminded():
@@ -95,8 +100,10 @@ def test_minutes_publish_action_items_chased_until_done():
         # the street does its part before it is due; nobody else may say so
         refused(desk.submit({"v": 1, "id": "d-0", "source": "hrss", "at": desk.at(),
                              "item": second}, "action.hrss"), "not_authorized")
-        ok(desk.submit({"v": 1, "id": "d-1", "source": "street.caoyang", "at": desk.at(),
-                        "item": second, "note": "现场已稳定"}, "action.street.caoyang"))
+        client = huishang.Client(submit=desk.daemon.submit, api=desk.daemon.api, timeout=2)
+        assert client.action_done(second, "street.caoyang", note="现场已稳定", id="d-1",
+                                  at=desk.at()) > 0
+        client.close()
         refused(desk.submit({"v": 1, "id": "d-2", "source": "street.caoyang", "at": desk.at(),
                              "item": second}, "action.street.caoyang"), "bad_state")
         refused(desk.submit({"v": 1, "id": "d-3", "source": "hrss", "at": desk.at(),
@@ -117,11 +124,17 @@ def test_minutes_publish_action_items_chased_until_done():
                     if b["item"] == second and b["kind"] == "notice"], "a done item was chased"
         desk.kill9_and_restart()
         # done at last: said, and chased no more, across the restart
-        ok(desk.submit({"v": 1, "id": "d-4", "source": "hrss", "at": desk.at(),
-                        "item": first, "note": "已核实"}, "action.hrss"))
+        out = subprocess.run([CLIENT, "done", first, "--source", "hrss", "--note", "已核实",
+                              "--id", "d-4", "--at", str(desk.at()), "--submit", desk.daemon.submit],
+                             capture_output=True, text=True, timeout=WAIT_S)
+        assert out.returncode == 0 and out.stdout.startswith("ok seq "), (out.stdout, out.stderr)
         done = desk.wait(lambda: [b for t, b in desk.published("meeting.action")
                                   if b["item"] == first and b["kind"] == "done"], "done")
         assert done[0]["source"] == "hrss" and done[0]["update"] == "d-4", done
+        again = subprocess.run([CLIENT, "done", first, "--source", "hrss", "--at", str(desk.at()),
+                                "--submit", desk.daemon.submit],
+                               capture_output=True, text=True, timeout=WAIT_S)
+        assert again.returncode == 1 and "rejected bad_state" in again.stderr, again.stderr
         seen = len([1 for t, b in desk.published("meeting.action") if b["item"] == first])
         start = desk.clock()
         desk.wait(lambda: desk.clock() > start + 30 * HOUR_MS, "a day and more on",
