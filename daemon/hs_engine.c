@@ -143,7 +143,8 @@ s_timers_work (void *arg)
     hs_stats_count (self->stats, HS_STAT_TIMERS, due->count);
     for (size_t index = 0; index < due->count; index++) {
         const hs_timer_t *timer = &due->timers [index];
-        int rc = timer->kind == HS_TIMER_QUORUM? hs_meetings_timer (self->meetings, timer):
+        bool meeting = timer->kind == HS_TIMER_QUORUM || timer->kind == HS_TIMER_MINUTES;
+        int rc = meeting? hs_meetings_timer (self->meetings, timer):
                  timer->kind == HS_TIMER_ACTION? hs_actions_timer (self->actions, timer):
                                                  hs_casework_timer (self->casework, timer);
         if (rc)
@@ -264,6 +265,7 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     self->caseacts = hs_caseacts_new (self->casework, self->stats, self->notices, config);
     hs_ingest_route (self->ingest, HS_MSG_ACT, hs_caseacts_act, self->caseacts);
     hs_ingest_route (self->ingest, HS_MSG_ACTION, hs_actions_done, self->actions);
+    hs_ingest_route (self->ingest, HS_MSG_CALL, hs_meetings_call, self->meetings);
     hs_ingest_route (self->ingest, HS_MSG_RSVP, hs_meetings_rsvp, self->meetings);
     hs_ingest_route (self->ingest, HS_MSG_MINUTES, hs_meetings_minutes, self->meetings);
     hs_ingest_route (self->ingest, HS_MSG_BRIEF, hs_briefs_from_below, self->briefs);

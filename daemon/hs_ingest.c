@@ -43,6 +43,7 @@ S_DECODER (s_decode_heartbeat, hs_heartbeat_decode, heartbeat)
 S_DECODER (s_decode_brief, hs_brief_in_decode, brief)
 S_DECODER (s_decode_act, hs_case_act_decode, act)
 S_DECODER (s_decode_action, hs_action_done_decode, action)
+S_DECODER (s_decode_call, hs_call_decode, call)
 
 static const struct {
     const char *prefix;
@@ -57,7 +58,8 @@ static const struct {
     [HS_MSG_HEARTBEAT] = { "heartbeat.", HS_DEDUP_NONE,    false, s_decode_heartbeat },
     [HS_MSG_BRIEF]     = { "brief.",     HS_DEDUP_BRIEF,   true,  s_decode_brief },
     [HS_MSG_ACT]       = { "act.",       HS_DEDUP_ACT,     false, s_decode_act },
-    [HS_MSG_ACTION]    = { "action.",    HS_DEDUP_ACTION,  false, s_decode_action }
+    [HS_MSG_ACTION]    = { "action.",    HS_DEDUP_ACTION,  false, s_decode_action },
+    [HS_MSG_CALL]      = { "call.",      HS_DEDUP_CALL,    false, s_decode_call }
 };
 
 //  The fields of a decoded message that the opening needs.
@@ -87,6 +89,9 @@ s_common (hs_msg_t *msg, const char **source, const char **id, int64_t *fseq)
             break;
         case HS_MSG_ACTION:
             *source = msg->as.action.source; *id = msg->as.action.id;
+            break;
+        case HS_MSG_CALL:
+            *source = msg->as.call.source; *id = msg->as.call.id;
             break;
         default:
             *source = msg->as.brief.source; *id = msg->as.brief.id; *fseq = msg->as.brief.fseq;

@@ -39,6 +39,7 @@ typedef enum {
     HS_MSG_BRIEF,               //  brief.<unit>: a lower level's briefing
     HS_MSG_ACT,                 //  act.<unit>: what a person decided on a case
     HS_MSG_ACTION,              //  action.<unit>: a meeting's action item done
+    HS_MSG_CALL,                //  call.<unit>: a plenary or office meeting called
     HS_MSG_COUNT
 } hs_msg_kind_t;
 
@@ -58,6 +59,7 @@ typedef struct {
         hs_brief_in_t brief;
         hs_case_act_t act;
         hs_action_done_t action;
+        hs_call_t call;
     } as;                       //  decoded, by kind
     //  Set by the handler:
     uint64_t seq;               //  accepted: stored under this seq (0: nothing stored)

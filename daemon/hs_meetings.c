@@ -126,10 +126,12 @@ s_supersede (hs_meetings_t *self, hs_case_t *kase, const char *successor)
         || hs_meetings_save (store, older, self->record)? -1: 0;
 }
 
-int
-hs_meetings_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
-                     const char *const *participants, const char *urgency, int64_t deadline_ms,
-                     const char *const *reasons)
+//  A meeting requested: published, stored, its quorum checked at half the
+//  time to `deadline`, its minutes due `meetings/minutes_due` after it.
+static int
+s_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
+           const char *const *participants, const char *const *chairs, const char *urgency,
+           int64_t deadline, const char *const *reasons, const hs_call_t *call)
 {
     const hs_policy_t *policy = hs_rules_policy (self->config->rules);
     int64_t now = hs_txn_now (self->txn);
@@ -137,11 +139,10 @@ hs_meetings_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
     char meeting_id [HS_ID_MAX + 1];
     snprintf (meeting_id, sizeof (meeting_id), "%s-m%llu", self->config->district,
               (unsigned long long) seq);
-    int64_t deadline = now + deadline_ms;
     hs_meeting_t request = {
         .seq = seq, .meeting_id = meeting_id, .case_id = kase? kase->id: NULL, .kind = kind,
-        .level = kase? kase->level: -1, .participants = participants, .chairs = policy->chairs,
-        .urgency = urgency, .deadline = deadline, .reasons = reasons, .at = now
+        .level = kase? kase->level: -1, .participants = participants, .chairs = chairs,
+        .urgency = urgency, .deadline = deadline, .reasons = reasons, .call = call, .at = now
     };
     hs_pack_reset (self->body);
     hs_meeting_encode (&request, self->body);
@@ -156,14 +157,78 @@ hs_meetings_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
         return -1;
     hs_meeting_rec_init (self->meeting, meeting_id, kind, kase? kase->level: -1,
                          kase? kase->id: NULL, kase? kase->street: "", participants,
-                         policy->chairs, urgency, now, deadline);
-    hs_meeting_rec_invite (self->meeting, policy->lead);
+                         chairs, urgency, now, deadline);
+    if (streq (kind, "office"))
+        hs_meeting_rec_invite (self->meeting, "office");
+    else
+        hs_meeting_rec_invite (self->meeting, policy->lead);
+    for (uint32_t index = 0; call && call->cases && index < call->cases->via.array.size; index++) {
+        char case_id [HS_ID_MAX + 1];
+        if (hs_proto_strcpy (&call->cases->via.array.ptr [index], case_id, sizeof (case_id)) == 0)
+            hs_meeting_rec_add_case (self->meeting, case_id);
+    }
     if (hs_meetings_save (hs_txn_store (self->txn), self->meeting, self->record)
     || (kase && s_supersede (self, kase, meeting_id)))
         return -1;
     if (kase)
         hs_strcpy (kase->meeting, sizeof (kase->meeting), meeting_id);
-    return hs_timers_add (self->timers, now + deadline_ms / 2, HS_TIMER_QUORUM, meeting_id);
+    return hs_timers_add (self->timers, now + (deadline - now) / 2, HS_TIMER_QUORUM, meeting_id)
+        || hs_timers_add (self->timers, deadline + policy->minutes_due_ms, HS_TIMER_MINUTES,
+                          meeting_id)? -1: 0;
+}
+
+int
+hs_meetings_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
+                     const char *const *participants, const char *urgency, int64_t deadline_ms,
+                     const char *const *reasons)
+{
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    return s_request (self, kind, kase, participants, policy->chairs, urgency,
+                      hs_txn_now (self->txn) + deadline_ms, reasons, NULL);
+}
+
+int
+hs_meetings_call (void *arg, hs_msg_t *msg)
+{
+    hs_meetings_t *self = (hs_meetings_t *) arg;
+    const hs_call_t *call = &msg->as.call;
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    bool plenary = streq (call->kind, "plenary");
+    hs_act_t may = plenary? HS_ACT_PLENARY: HS_ACT_OFFICE_MEETING;
+    if (!hs_policy_may (policy, may, call->source, false)) {
+        char who [160];
+        hs_policy_who (policy, may, who, sizeof (who));
+        hs_why (&msg->why, "not_authorized", "only %s calls %s, not '%s'", who,
+                plenary? "a plenary (全体会议)": "an office meeting (办公室会议)", call->source);
+        return 1;
+    }
+    if (call->time <= hs_txn_now (self->txn)) {
+        hs_why (&msg->why, "bad_value", "the meeting's 'time' is not after now");
+        return 1;
+    }
+    for (uint32_t index = 0; call->cases && index < call->cases->via.array.size; index++) {
+        char case_id [HS_ID_MAX + 1];
+        hs_proto_strcpy (&call->cases->via.array.ptr [index], case_id, sizeof (case_id));
+        int rc = hs_cases_load (hs_txn_store (self->txn), case_id, self->kase);
+        if (rc) {
+            if (rc == 1)
+                hs_why (&msg->why, "unknown_case", "no case '%s'", case_id);
+            return rc;
+        }
+    }
+    msg->seq = hs_txn_next_seq (self->txn);
+    hs_event_t event = {
+        .seq = msg->seq, .type = "call", .topic = msg->topic, .body = msg->body,
+        .body_size = msg->body_size, .level = -1
+    };
+    if (hs_txn_record (self->txn, &event))
+        return -1;
+    const char *reasons [] = { plenary? "plenary.called": "office.called", NULL };
+    const char *const *participants = plenary? hs_units_members (self->config->units):
+                                      hs_policy_recipients (policy, HS_NOTICE_OFFICE_MEETING);
+    return s_request (self, call->kind, NULL, participants,
+                      plenary? policy->chairs: policy->office_chairs, "normal", call->time,
+                      reasons, call)? -1: 0;
 }
 
 static int
@@ -313,6 +378,30 @@ hs_meetings_minutes (void *arg, hs_msg_t *msg)
     return hs_meetings_save (store, meeting, self->record);
 }
 
+//  A meeting whose minutes are late (会议纪要 not recorded by its time +
+//  meetings/minutes_due): the office is reminded, once.
+static int
+s_minutes_late (hs_meetings_t *self, hs_meeting_rec_t *meeting)
+{
+    if (meeting->held || *meeting->superseded_by)
+        return 0;
+    const char *const *to = hs_policy_recipients (hs_rules_policy (self->config->rules),
+                                                  HS_NOTICE_MINUTES);
+    const char *case_id = meeting->case_count? meeting->cases [0]: NULL;
+    hs_reminder_t reminder = {
+        .seq = hs_txn_next_seq (self->txn), .meeting_id = meeting->id, .case_id = case_id,
+        .to = to, .about = "minutes", .deadline = meeting->deadline, .at = hs_txn_now (self->txn)
+    };
+    hs_pack_reset (self->body);
+    hs_reminder_encode (&reminder, self->body);
+    hs_stats_count (self->stats, HS_STAT_REMINDERS, 1);
+    hs_event_t event = {
+        .seq = reminder.seq, .type = "reminder", .topic = "meeting.reminder", .case_id = case_id,
+        .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
+    };
+    return hs_txn_emit (self->txn, &event);
+}
+
 int
 hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer)
 {
@@ -322,6 +411,8 @@ hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer)
     if (rc)
         return rc < 0? -1: 0;
     const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    if (timer->kind == HS_TIMER_MINUTES)
+        return s_minutes_late (self, meeting);
     if (meeting->held || meeting->reminded || *meeting->superseded_by
     ||  hs_meetings_quorum (meeting, policy))
         return 0;
@@ -331,7 +422,8 @@ hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer)
     const char *case_id = meeting->case_count? meeting->cases [0]: NULL;
     hs_reminder_t reminder = {
         .seq = hs_txn_next_seq (self->txn), .meeting_id = meeting->id, .case_id = case_id,
-        .to = missing, .deadline = meeting->deadline, .at = hs_txn_now (self->txn)
+        .to = missing, .about = "quorum", .deadline = meeting->deadline,
+        .at = hs_txn_now (self->txn)
     };
     hs_pack_reset (self->body);
     hs_reminder_encode (&reminder, self->body);

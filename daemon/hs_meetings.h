@@ -50,11 +50,15 @@ const hs_meeting_rec_t *hs_meetings_last (hs_meetings_t *self);
 int hs_meetings_plenary (hs_meetings_t *self, const char *source, const char *signer,
                          hs_why_t *why);
 
-//  Handlers of rsvp.<unit> and minutes.<unit> (hs_ingest_handler_fn).
+//  Handlers of rsvp.<unit>, minutes.<unit> and call.<unit> (a plenary or
+//  an office meeting called, with its time, place and agenda)
+//  (hs_ingest_handler_fn).
 int hs_meetings_rsvp (void *self, hs_msg_t *msg);
 int hs_meetings_minutes (void *self, hs_msg_t *msg);
+int hs_meetings_call (void *self, hs_msg_t *msg);
 
-//  The quorum check at half a meeting's deadline (an HS_TIMER_QUORUM).
+//  The quorum check at half a meeting's deadline (an HS_TIMER_QUORUM), or
+//  its minutes late (an HS_TIMER_MINUTES).
 //  Returns 0 or -1.
 int hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer);
 

@@ -9,6 +9,7 @@
 //  What a loaded policy owns.
 typedef struct {
     char **chairs;
+    char **office_chairs;
     char *lead;
     const char **recipients [HS_NOTICE_COUNT];  //  each a malloc'd vector of borrowed codes
     const char **authority [HS_ACT_COUNT];
@@ -21,13 +22,13 @@ const char *const hs_policy_sections [] = {
 static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
     "enterprise", "street", "prompt", "feed", "store", "no_quorum", "briefs",
     "weekly_up", "remind", "supervise", "supervise_major", "circulate", "returned", "review",
-    "sent_back", "failed", "unmuted",
+    "sent_back", "failed", "unmuted", "office_meeting", "minutes",
     "overdue", NULL             //  overdue: 0.4's one clock, read and left unused
 };
 
 static const char *s_act_keys [HS_ACT_COUNT + 1] = {
     "update", "minutes", "plenary", "brief_up", "close", "reject_closure", "followup",
-    "regrade", "merge", "split", "mute", "reroute", "action", NULL
+    "regrade", "merge", "split", "mute", "reroute", "action", "office_meeting", NULL
 };
 
 static const char *s_clock_keys [HS_POLICY_CLOCKS] = { "sign", "progress", "resolve" };
@@ -94,8 +95,9 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     static const char *enterprise_keys [] = { "window", "threshold", "raise", NULL };
     static const char *street_keys [] = { "window", "threshold", NULL };
     static const char *prompt_keys [] = { "window", "streets", "rearm", NULL };
-    static const char *meetings_keys [] = { "chairs", "lead", "quorum", "plenary_deadline",
-                                            "action_repeat", NULL };
+    static const char *meetings_keys [] = { "chairs", "office_chairs", "lead", "quorum",
+                                            "plenary_deadline", "action_repeat", "minutes_due",
+                                            NULL };
     static const char *briefs_keys [] = { "daily", "weekly", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
     zconfig_t *supervision = zconfig_locate (root, "supervision");
@@ -158,16 +160,25 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     zconfig_t *meetings = zconfig_locate (root, "meetings");
     if (!meetings)
         return hs_zpl_error (zpl, root, error, error_size, "rules need a 'meetings' section");
-    owned->chairs = hs_zpl_words (zconfig_get (meetings, "chairs", ""), NULL);
-    size_t count = 0;
-    for (char **chair = owned->chairs; *chair; chair++, count++) {
-        if (!hs_units_find (units, *chair) || count >= 3)
-            return hs_zpl_error (zpl, zconfig_locate (meetings, "chairs"), error, error_size,
-                                 "chairs: '%s' is not a unit (at most 3 chairs)", *chair);
-        policy->chairs [count] = *chair;
+    //  Who chairs: a plenary or special meeting (`chairs`), an office
+    //  meeting (`office_chairs`, the office director).
+    for (int which = 0; which < 2; which++) {
+        const char *key = which? "office_chairs": "chairs";
+        zconfig_t *node = s_locate (meetings, which? shipped: NULL, "meetings", key);
+        char ***words = which? &owned->office_chairs: &owned->chairs;
+        const char **chairs = which? policy->office_chairs: policy->chairs;
+        *words = hs_zpl_words (node? zconfig_value (node): "", NULL);
+        size_t count = 0;
+        for (char **chair = *words; *chair; chair++, count++) {
+            if (!hs_units_find (units, *chair) || count >= 3)
+                return hs_zpl_error (zpl, node, error, error_size,
+                                     "%s: '%s' is not a unit (at most 3 chairs)", key, *chair);
+            chairs [count] = *chair;
+        }
+        if (count == 0)
+            return hs_zpl_error (zpl, node? node: meetings, error, error_size,
+                                 "meetings need %s", key);
     }
-    if (count == 0)
-        return hs_zpl_error (zpl, meetings, error, error_size, "meetings need chairs");
     const char *lead = zconfig_get (meetings, "lead", "");
     if (!hs_units_find (units, lead))
         return hs_zpl_error (zpl, zconfig_locate (meetings, "lead"), error, error_size,
@@ -177,11 +188,14 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     if (s_policy_number (zpl, meetings, "quorum", 1, 100, &policy->quorum_percent, error, error_size)
     ||  s_policy_duration (zpl, meetings, "plenary_deadline", &policy->plenary_deadline_ms, error, error_size))
         return -1;
-    zconfig_t *action_repeat = s_locate (meetings, shipped, "meetings", "action_repeat");
-    if (!action_repeat || hs_zpl_duration (zconfig_value (action_repeat), &policy->action_repeat_ms)
-    ||  policy->action_repeat_ms <= 0)
-        return hs_zpl_error (zpl, action_repeat? action_repeat: meetings, error, error_size,
-                             "meetings/action_repeat must be a duration such as 24h");
+    for (int which = 0; which < 2; which++) {
+        const char *key = which? "minutes_due": "action_repeat";
+        int64_t *value = which? &policy->minutes_due_ms: &policy->action_repeat_ms;
+        zconfig_t *node = s_locate (meetings, shipped, "meetings", key);
+        if (!node || hs_zpl_duration (zconfig_value (node), value) || *value <= 0)
+            return hs_zpl_error (zpl, node? node: meetings, error, error_size,
+                                 "meetings/%s must be a duration such as 24h", key);
+    }
     zconfig_t *briefs = zconfig_locate (root, "briefs");
     if (!briefs)
         return hs_zpl_error (zpl, root, error, error_size, "rules need a 'briefs' section");
@@ -288,7 +302,8 @@ s_load_people (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *
             return hs_zpl_error (zpl, notices, error, error_size, "notices: who receives '%s'?",
                                  s_notice_keys [notice]);
         bool about_unit = notice >= HS_NOTICE_REMIND && notice != HS_NOTICE_REVIEW
-                       && notice != HS_NOTICE_FAILED && notice != HS_NOTICE_UNMUTED;
+                       && notice != HS_NOTICE_FAILED && notice != HS_NOTICE_UNMUTED
+                       && notice != HS_NOTICE_OFFICE_MEETING && notice != HS_NOTICE_MINUTES;
         owned->recipients [notice] = s_unit_list (zpl, node, units, NULL, NULL,
                                                   about_unit? &policy->handler_at [notice]: NULL,
                                                   error, error_size);
@@ -343,6 +358,7 @@ hs_policy_free (hs_policy_t *policy)
     s_owned_t *owned = (s_owned_t *) policy->owned;
     if (owned) {
         hs_zpl_words_free (&owned->chairs);
+        hs_zpl_words_free (&owned->office_chairs);
         free (owned->lead);
         for (int notice = 0; notice < HS_NOTICE_COUNT; notice++)
             free (owned->recipients [notice]);

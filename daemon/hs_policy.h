@@ -45,6 +45,8 @@ typedef enum {
     HS_NOTICE_SENT_BACK,        //  退回: the office sent a resolved case back to its lead
     HS_NOTICE_FAILED,           //  mediation failed on an open case
     HS_NOTICE_UNMUTED,          //  a case's mute ended or was lifted
+    HS_NOTICE_OFFICE_MEETING,   //  who an office meeting (办公室会议) invites
+    HS_NOTICE_MINUTES,          //  who is reminded of minutes not yet recorded
     HS_NOTICE_COUNT
 } hs_notice_t;
 
@@ -63,6 +65,7 @@ typedef enum {
     HS_ACT_MUTE,                //  hold a case's supervision notices until a time
     HS_ACT_REROUTE,             //  add or remove units, set the lead, insist on a return
     HS_ACT_ACTION,              //  report a meeting's action item done (besides its owner)
+    HS_ACT_OFFICE_MEETING,      //  call an office meeting (办公室会议)
     HS_ACT_COUNT
 } hs_act_t;
 
@@ -84,10 +87,12 @@ typedef struct {
     int prompt_streets;
     int prompt_rearm;                   //  armed again once a count finds at most this many
     const char *chairs [4];             //  one must attend; NULL-terminated
+    const char *office_chairs [4];      //  an office meeting's (办公室主任)
     const char *lead;                   //  must attend
     int quorum_percent;                 //  of the invited
     int64_t plenary_deadline_ms;
     int64_t action_repeat_ms;           //  an action item's notices repeat this often
+    int64_t minutes_due_ms;             //  minutes are due this long after a meeting's time
     int brief_daily_minute;             //  local minute of day
     int brief_weekly_weekday;           //  0 = Monday
     int brief_weekly_minute;

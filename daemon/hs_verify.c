@@ -197,7 +197,8 @@ s_check_timer (const void *key, size_t key_size, const void *data, size_t size, 
     }
     const void *record;
     size_t record_size;
-    bool quorum = timer.kind == HS_TIMER_QUORUM || timer.kind == HS_TIMER_ACTION;
+    bool quorum = timer.kind == HS_TIMER_QUORUM || timer.kind == HS_TIMER_ACTION
+               || timer.kind == HS_TIMER_MINUTES;
     if (hs_store_get (verify->store, quorum? HS_TABLE_MEETINGS: HS_TABLE_CASES, timer.id,
                       strlen (timer.id), &record, &record_size))
         s_problem (verify, "timer '%c' names missing %s '%s'", (char) timer.kind,

@@ -137,6 +137,32 @@ s_check_actions (const msgpack_object *map, const msgpack_object **actions, hs_w
 }
 
 int
+hs_call_decode (const msgpack_object *map, const hs_limits_t *limits, int64_t now_ms,
+                hs_call_t *call, hs_why_t *why)
+{
+    memset (call, 0, sizeof (*call));
+    if (hs_field_common (map, limits, now_ms, call->id, call->source, &call->at, why)
+    ||  hs_field_str (map, "kind", true, call->kind, sizeof (call->kind), why)
+    ||  hs_field_int (map, "time", true, 1, INT64_MAX / 4, &call->time, why) < 0
+    ||  hs_field_text (map, "place", HS_CALL_PLACE_MAX, &call->place, &call->place_size, why)
+    ||  hs_field_strings (map, "agenda", false, HS_CALL_AGENDA_MAX, &call->agenda, why)
+    ||  hs_field_strings (map, "cases", true, HS_CALL_AGENDA_MAX, &call->cases, why))
+        return -1;
+    if (strcmp (call->kind, "plenary") && strcmp (call->kind, "office"))
+        return hs_why (why, "bad_value", "field 'kind' must be plenary or office");
+    if (!call->place || !call->place_size)
+        return hs_why (why, "missing_field", "a meeting called needs a 'place'");
+    if (!call->agenda || call->agenda->via.array.size == 0)
+        return hs_why (why, "missing_field", "a meeting called needs an 'agenda' (议题)");
+    for (uint32_t index = 0; index < call->agenda->via.array.size; index++)
+        if (call->agenda->via.array.ptr [index].via.str.size == 0
+        ||  call->agenda->via.array.ptr [index].via.str.size > HS_ACTION_TEXT_MAX)
+            return hs_why (why, "bad_value", "agenda item %u is empty or longer than %d bytes",
+                           index + 1, HS_ACTION_TEXT_MAX);
+    return 0;
+}
+
+int
 hs_action_done_decode (const msgpack_object *map, const hs_limits_t *limits,
                        int64_t now_ms, hs_action_done_t *done, hs_why_t *why)
 {

@@ -104,6 +104,25 @@ int hs_rsvp_decode (const msgpack_object *map, const hs_limits_t *limits,
 int hs_minutes_decode (const msgpack_object *map, const hs_limits_t *limits,
                        int64_t now_ms, hs_minutes_t *minutes, hs_why_t *why);
 
+//  A meeting called (a plenary by the convener, an office meeting by the
+//  office), from a `call.<unit>` body. Lists are borrowed, checked.
+#define HS_CALL_PLACE_MAX   256
+#define HS_CALL_AGENDA_MAX  16
+typedef struct {
+    char id [HS_ID_MAX + 1];
+    char source [HS_CODE_MAX + 1];
+    int64_t at;
+    char kind [16];                         //  plenary | office
+    int64_t time;                           //  when it meets (daemon clock)
+    const char *place;                      //  borrowed, not NUL-terminated
+    size_t place_size;
+    const msgpack_object *agenda;           //  1..16 texts
+    const msgpack_object *cases;            //  case ids, or NULL
+} hs_call_t;
+
+int hs_call_decode (const msgpack_object *map, const hs_limits_t *limits,
+                    int64_t now_ms, hs_call_t *call, hs_why_t *why);
+
 //  An action item reported done by its owner, from an `action.<unit>` body.
 typedef struct {
     char id [HS_ID_MAX + 1];

@@ -105,6 +105,18 @@ hs_meeting_encode (const hs_meeting_t *meeting, hs_pack_t *pack)
     hs_map_int (&map, "deadline", meeting->deadline);
     hs_map_key (&map, "reasons");
     hs_pack_strv (pack, meeting->reasons);
+    if (meeting->call) {
+        hs_map_str (&map, "called_by", meeting->call->source);
+        hs_map_int (&map, "time", meeting->call->time);
+        hs_map_key (&map, "place");
+        hs_pack_strn (pack, meeting->call->place, meeting->call->place_size);
+        hs_map_key (&map, "agenda");
+        hs_pack_object (pack, meeting->call->agenda);
+        if (meeting->call->cases) {
+            hs_map_key (&map, "cases");
+            hs_pack_object (pack, meeting->call->cases);
+        }
+    }
     hs_map_int (&map, "at", meeting->at);
     hs_map_end (&map);
     return 0;
@@ -194,6 +206,8 @@ hs_reminder_encode (const hs_reminder_t *reminder, hs_pack_t *pack)
         hs_map_str (&map, "case", reminder->case_id);
     hs_map_key (&map, "to");
     hs_pack_strv (pack, reminder->to);
+    if (reminder->about)
+        hs_map_str (&map, "about", reminder->about);
     hs_map_int (&map, "deadline", reminder->deadline);
     hs_map_int (&map, "at", reminder->at);
     hs_map_end (&map);

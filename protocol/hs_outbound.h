@@ -12,6 +12,7 @@
 
 #include "hs_pack.h"
 #include "hs_meeting_rec.h"
+#include "hs_inbound.h"
 
 //  What an alert about handling adds: the unit concerned, a supervision
 //  notice's clock and rung, a person's reason, a merge's target, a
@@ -72,6 +73,7 @@ typedef struct {
     const char *urgency;        //  normal|urgent
     int64_t deadline;           //  meet before, Unix ms
     const char *const *reasons;
+    const hs_call_t *call;      //  a meeting called: who, when, where, its agenda; or NULL
     int64_t at;
 } hs_meeting_t;
 
@@ -132,6 +134,7 @@ typedef struct {
     const char *meeting_id;
     const char *case_id;        //  NULL for a plenary
     const char *const *to;
+    const char *about;          //  quorum (answers missing) | minutes (not recorded)
     int64_t deadline;
     int64_t at;
 } hs_reminder_t;

@@ -441,6 +441,20 @@ class Client:
             body["note"] = note
         return self._submit("action." + source, body)
 
+    def call_meeting(self, kind, time, place, agenda, source=None, cases=None, id=None,
+                     at=None):
+        """Call a meeting (call.<unit>): `kind` "office" (办公室会议, by the
+        office) or "plenary" (全体会议, by the convener), meeting at `time`
+        (Unix ms, daemon clock) in `place`, on `agenda` (a list of texts)."""
+        source = source or ("convener" if kind == "plenary" else "office")
+        body = {"id": id or self._new_id(), "source": source, "kind": kind, "time": time,
+                "place": place, "agenda": list(agenda)}
+        if cases:
+            body["cases"] = list(cases)
+        if at is not None:
+            body["at"] = at
+        return self._submit("call." + source, _complete(body))
+
     def regrade(self, case, level, reason, source="office", id=None):
         """Set the case's level, up or down."""
         return self._act("regrade", case, source, id, level=level, reason=reason)

@@ -145,3 +145,56 @@ def test_minutes_publish_action_items_chased_until_done():
         # the case's history holds the action events about it
         types = [e["topic"] for e in desk.history(case)]
         assert "action.hrss" in types and "meeting.action" in types, types
+
+
+def test_office_meetings_and_plenaries_called_with_agenda_time_place_and_minutes_chased():
+    # §三(二): the office director calls office meetings (办公室会议) of the
+    # office members, the convener plenaries (全体会议); each request carries
+    # who called it, its time, place and agenda; minutes not recorded by
+    # `meetings/minutes_due` after it: the office is reminded, once
+    with Desk(time_start="2026-03-04T10:00", time_scale=60000) as desk:
+        case = desk.open_case(source="street.caoyang", workers=12, **enterprise(403))
+        when = desk.clock() + 4 * HOUR_MS
+        call = {"v": 1, "id": "c-1", "source": "office", "at": desk.at(), "kind": "office",
+                "time": when, "place": "区人社局3楼会议室",
+                "agenda": ["通报本周劳动关系突出问题", "研判形势，提出预案"], "cases": [case]}
+        for source, extra, code in (("street.caoyang", {"source": "street.caoyang"}, "not_authorized"),
+                                    ("office", {"kind": "plenary"}, "not_authorized"),
+                                    ("office", {"time": desk.clock() - HOUR_MS}, "bad_value"),
+                                    ("office", {"agenda": []}, "missing_field"),
+                                    ("office", {"place": None}, "missing_field"),
+                                    ("office", {"kind": "tea"}, "bad_value"),
+                                    ("office", {"cases": ["putuo-999999"]}, "unknown_case")):
+            body = dict(call, id="c-bad-%s-%d" % (code, len(desk.seen)), **extra)
+            body = {k: v for k, v in body.items() if v is not None}
+            refused(desk.submit(body, "call." + source), code)
+        ok(desk.submit(call, "call.office"))
+        office = desk.wait(lambda: [b for t, b in desk.published("meeting.request")
+                                    if b["kind"] == "office"], "the office meeting")[0]
+        assert office["called_by"] == "office" and office["time"] == when, office
+        assert office["deadline"] == when and office["place"] == "区人社局3楼会议室", office
+        assert office["agenda"] == call["agenda"] and office["cases"] == [case], office
+        assert office["chairs"] == ["office"] and "street.caoyang" in office["participants"]
+        client = huishang.Client(submit=desk.daemon.submit, api=desk.daemon.api, timeout=2)
+        assert client.call_meeting("plenary", when, "区政府第一会议室", ["全体会议：部署稳就业工作"],
+                                   id="c-2", at=desk.at()) > 0
+        client.close()
+        plenary = desk.wait(lambda: [b for t, b in desk.published("meeting.request")
+                                     if b["kind"] == "plenary"], "the plenary")[0]
+        assert plenary["chairs"][0] == "convener" and plenary["called_by"] == "convener"
+        # the plenary's minutes come in time; the office meeting's never do
+        ok(desk.submit({"v": 1, "id": "mn-p", "source": "office", "at": desk.at(),
+                        "meeting": plenary["meeting"], "decisions": ["部署完毕"]},
+                       "minutes.office"))
+        late = desk.wait(lambda: [b for t, b in desk.published("meeting.reminder")
+                                  if b.get("about") == "minutes"],
+                         "the minutes reminder", timeout=WAIT_S * 2)
+        assert [b["meeting"] for b in late] == [office["meeting"]], late
+        assert late[0]["to"] == ["office"] and late[0]["case"] == case, late
+        start = desk.clock()
+        desk.wait(lambda: desk.clock() > start + 30 * HOUR_MS, "a day on", timeout=WAIT_S * 2)
+        desk.pump(300)
+        late = [b for t, b in desk.published("meeting.reminder") if b.get("about") == "minutes"]
+        assert len(late) == 1, late                      # once
+        quorum = [b for t, b in desk.published("meeting.reminder") if b.get("about") == "quorum"]
+        assert all(b["meeting"] in (office["meeting"], plenary["meeting"]) for b in quorum)
