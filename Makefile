@@ -69,7 +69,7 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_query.o $(BUILD)/clients/huishang_store.o \
              $(BUILD)/clients/huishang_keys.o $(BUILD)/clients/huishang_rules.o \
              $(BUILD)/clients/huishang_top.o $(BUILD)/clients/huishang_handle.o \
-             $(BUILD)/clients/huishang_case.o
+             $(BUILD)/clients/huishang_case.o $(BUILD)/clients/huishang_words.o
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 
