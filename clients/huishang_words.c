@@ -71,7 +71,7 @@ static const s_word_t s_ownerships [] = {
     { "other", "其他" }, { NULL, NULL }
 };
 static const s_word_t s_meetings [] = {
-    { "special", "专题会议" }, { "plenary", "全体会议" }, { "normal", "一般" },
+    { "special", "专题会议" }, { "plenary", "全体会议" }, { "normal", "常规" },
     { "urgent", "紧急" }, { "attend", "出席" }, { "decline", "不出席" }, { NULL, NULL }
 };
 static const s_word_t s_warnings [] = {
