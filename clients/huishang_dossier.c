@@ -24,7 +24,9 @@
 #include <sys/stat.h>
 
 typedef struct {
-    hs_client_reply_t *pages;   //  the api's replies, in order
+    //  The api's replies, in order. Each is a heap object of its own and
+    //  never moves: a reply's body points into the reply itself.
+    hs_client_reply_t **pages;
     size_t count;               //  replies held
     size_t room;                //  replies there is room for
 } s_pages_t;
@@ -39,20 +41,18 @@ s_fetch (hs_client_t *client, const char *case_id, s_pages_t *pages)
     do {
         if (pages->count == pages->room) {
             pages->room = pages->room? 2 * pages->room: 8;
-            pages->pages = (hs_client_reply_t *) realloc (pages->pages,
-                                                          pages->room * sizeof (hs_client_reply_t));
+            pages->pages = (hs_client_reply_t **) realloc (pages->pages,
+                                                           pages->room * sizeof (pages->pages [0]));
             assert (pages->pages);
         }
-        hs_client_reply_t *reply = &pages->pages [pages->count];
+        hs_client_reply_t *reply = (hs_client_reply_t *) zmalloc (sizeof (hs_client_reply_t));
+        pages->pages [pages->count++] = reply;
         hs_pack_t *args = hs_pack_new ();
         hs_case_request_encode (args, case_id, from);
         int rc = hs_client_request (client, "case", args, reply);
         hs_pack_destroy (&args);
-        if (rc != 0) {
-            hs_client_reply_destroy (reply);
+        if (rc != 0)
             return -1;
-        }
-        pages->count++;
         const msgpack_object *kase = hs_proto_get (reply->body, "case");
         if (!kase || kase->type != MSGPACK_OBJECT_MAP) {
             fprintf (stderr, "huishang: the daemon's answer holds no case record\n");
@@ -71,8 +71,10 @@ s_fetch (hs_client_t *client, const char *case_id, s_pages_t *pages)
 static void
 s_pages_destroy (s_pages_t *pages)
 {
-    for (size_t index = 0; index < pages->count; index++)
-        hs_client_reply_destroy (&pages->pages [index]);
+    for (size_t index = 0; index < pages->count; index++) {
+        hs_client_reply_destroy (pages->pages [index]);
+        free (pages->pages [index]);
+    }
     free (pages->pages);
     memset (pages, 0, sizeof (*pages));
 }
@@ -81,7 +83,7 @@ s_pages_destroy (s_pages_t *pages)
 static const msgpack_object *
 s_case (s_pages_t *pages)
 {
-    return hs_proto_get (pages->pages [pages->count - 1].body, "case");
+    return hs_proto_get (pages->pages [pages->count - 1]->body, "case");
 }
 
 //  Call `write` for each event of every page, in order.
@@ -90,7 +92,7 @@ s_each_event (s_pages_t *pages, void (*write) (const msgpack_object *event, void
 {
     size_t events = 0;
     for (size_t page = 0; page < pages->count; page++) {
-        const msgpack_object *history = hs_proto_get (pages->pages [page].body, "history");
+        const msgpack_object *history = hs_proto_get (pages->pages [page]->body, "history");
         for (uint32_t index = 0; history && history->type == MSGPACK_OBJECT_ARRAY
                                  && index < history->via.array.size; index++, events++)
             if (write)
