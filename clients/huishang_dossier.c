@@ -175,7 +175,7 @@ static const char s_style [] =
     "  .t { white-space: nowrap; }\n"
     "  td.time .t { white-space: normal; }\n"
     "  td.what > div + div { margin-top: 1px; }\n"
-    "  .k { color: var(--head); font-weight: bold; }\n"
+    "  .k { color: var(--head); font-weight: bold; white-space: nowrap; }\n"
     "  .sep { color: var(--muted); }\n"
     "  .minor, .minor .k { color: var(--muted); font-size: 0.88em; font-weight: normal; }\n"
     "  .note { white-space: pre-wrap; }\n"
