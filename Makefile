@@ -69,11 +69,16 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_query.o $(BUILD)/clients/huishang_store.o \
              $(BUILD)/clients/huishang_keys.o $(BUILD)/clients/huishang_rules.o \
              $(BUILD)/clients/huishang_top.o $(BUILD)/clients/huishang_handle.o \
-             $(BUILD)/clients/huishang_case.o
+             $(BUILD)/clients/huishang_case.o $(BUILD)/clients/huishang_words.o \
+             $(BUILD)/clients/huishang_html.o $(BUILD)/clients/huishang_dossier.o \
+             $(BUILD)/clients/huishang_dossier_events.o
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 
-$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(BUILD)/clients/hs_client.o $(LIBS)
+#   The self tests of the client classes that have one.
+SELFTEST_CLIENT = $(BUILD)/clients/hs_client.o $(BUILD)/clients/huishang_html.o \
+                  $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_words.o
+$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(SELFTEST_CLIENT) $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
 
 #   Build and start the daemon on its defaults, in the foreground.

@@ -10,6 +10,7 @@
     resolve and the office's acts: close, merge, mute ...),
     huishang_watch (watch, replay),
     huishang_query (health, metrics, case, why, cases, plenary),
+    huishang_dossier (a case as one document to print or hand over),
     huishang_rules, huishang_top, huishang_store (verify, backup) and
     huishang_keys (keygen). Each command's own options override the
     global ones.
@@ -17,6 +18,7 @@
 */
 
 #include "hs_client.h"
+#include "huishang_dossier.h"
 #include "huishang_handle.h"
 #include "huishang_keys.h"
 #include "huishang_pub.h"
@@ -55,6 +57,7 @@ static const struct {
     { "replay",  huishang_watch_main, "every published event from a seq on, then the live stream" },
     { "case",    huishang_query_main, "one case with its history" },
     { "why",     huishang_query_main, "why a case went where it did" },
+    { "dossier", huishang_dossier_main, "a case and its whole history as one HTML page (or --json)" },
     { "cases",   huishang_query_main, "cases filtered by level, street, unit, status, overdue, time" },
     { "plenary", huishang_query_main, "the convener calls a plenary meeting of all members" },
     { "health",  huishang_query_main, "the daemon's health and counters, as JSON (also: stats)" },

@@ -27,10 +27,20 @@ huishang_options_parse (hs_client_t *client, int argc, char *argv [],
     for (size_t index = 0; extra && extra [index].name && count < OPTIONS_MAX - 1; index++)
         all [count++] = extra [index];
     memset (&all [count], 0, sizeof (all [count]));
+    //  An extra option whose code is a letter is that short option too.
+    char shorts [3 * OPTIONS_MAX] = "a:c:t:jh";
+    size_t length = strlen (shorts);
+    for (size_t index = 0; extra && extra [index].name && length < sizeof (shorts) - 3; index++)
+        if (isalpha (extra [index].val) && !strchr (shorts, extra [index].val)) {
+            shorts [length++] = (char) extra [index].val;
+            if (extra [index].has_arg == required_argument)
+                shorts [length++] = ':';
+            shorts [length] = 0;
+        }
     *json = false;
     optind = 1;
     int option;
-    while ((option = getopt_long (argc, argv, "a:c:t:jh", all, NULL)) != -1) {
+    while ((option = getopt_long (argc, argv, shorts, all, NULL)) != -1) {
         switch (option) {
             case 'a': hs_client_set_api (client, optarg); break;
             case 'c': break;                //  read by main

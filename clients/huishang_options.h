@@ -18,7 +18,8 @@ typedef void (huishang_options_fn) (int option, const char *value, void *arg);
 
 //  Parse argv (argv [0] is the command): --api and --timeout go to the
 //  client, --json to *json, the command's own `extra` options (a table
-//  ending with a zeroed entry, or NULL) to on_extra. Returns the index of
+//  ending with a zeroed entry, or NULL; one whose code is a letter is
+//  also that short option: 'o' for -o) to on_extra. Returns the index of
 //  the first operand, -1 for --help, -2 for an option it does not know.
 int huishang_options_parse (hs_client_t *client, int argc, char *argv [],
                             const struct option *extra, huishang_options_fn *on_extra, void *arg,

@@ -19,6 +19,21 @@ huishang_print_str (const msgpack_object *map, const char *key, char *buffer, si
     return buffer;
 }
 
+const char *
+huishang_print_field (const msgpack_object *map, const char *key, char *buffer, size_t size)
+{
+    if (hs_proto_strcpy (hs_proto_get (map, key), buffer, size))
+        *buffer = 0;
+    return buffer;
+}
+
+bool
+huishang_print_bool (const msgpack_object *map, const char *key)
+{
+    const msgpack_object *value = hs_proto_get (map, key);
+    return value && value->type == MSGPACK_OBJECT_BOOLEAN && value->via.boolean;
+}
+
 int64_t
 huishang_print_int (const msgpack_object *map, const char *key)
 {

@@ -19,6 +19,14 @@
 const char *huishang_print_str (const msgpack_object *map, const char *key, char *buffer,
                                 size_t size);
 
+//  A string field of `map` copied into `buffer` ("" if absent or not a
+//  string). Returns buffer.
+const char *huishang_print_field (const msgpack_object *map, const char *key, char *buffer,
+                                  size_t size);
+
+//  A boolean field of `map`: true only if present and true.
+bool huishang_print_bool (const msgpack_object *map, const char *key);
+
 //  An integer field of `map`, or -1 if absent.
 int64_t huishang_print_int (const msgpack_object *map, const char *key);
 

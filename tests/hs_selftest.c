@@ -47,6 +47,7 @@
 #include "../daemon/hs_api.h"
 #include "../daemon/hs_engine.h"
 #include "../clients/hs_client.h"
+#include "../clients/huishang_html.h"
 #include <sys/wait.h>
 
 typedef struct {
@@ -110,6 +111,7 @@ static s_test_t s_tests [] = {
     { "hs_api", hs_api_test },
     { "hs_engine", hs_engine_test },
     { "hs_client", hs_client_test },
+    { "huishang_html", huishang_html_test },
     { NULL, NULL }
 };
 
