@@ -415,6 +415,21 @@ s_upward (FILE *out, hs_units_t *units, const char *type, const msgpack_object *
         pieces++;
     }
     s_piece (out, body, "from", "来自", "from", &pieces);
+    //  首报, 续报 (and why), 终报 (PROTOCOL §4.4)
+    if (*huishang_print_field (body, "report", text, sizeof (text))) {
+        s_next (out, &pieces);
+        fputs (streq (text, "first")? "首报": streq (text, "final")? "终报": "续报", out);
+        fprintf (out, " <span class=\"en\">%s</span>", streq (text, "first")? "first":
+                 streq (text, "final")? "final": "follow-up");
+        const msgpack_object *changed = hs_proto_get (body, "changed");
+        for (uint32_t index = 0; changed && changed->type == MSGPACK_OBJECT_ARRAY
+                                 && index < changed->via.array.size; index++) {
+            fputs (index? ", ": " (", out);
+            huishang_html_value (out, &changed->via.array.ptr [index]);
+            if (index + 1 == changed->via.array.size)
+                fputs (")", out);
+        }
+    }
     if (streq (type, "warning") && *huishang_print_field (body, "kind", text, sizeof (text))) {
         s_next (out, &pieces);
         huishang_html_word (out, HUISHANG_WORDS_WARNING, text);

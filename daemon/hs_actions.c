@@ -10,7 +10,7 @@
 */
 
 #include "hs_actions.h"
-#include "hs_meetings.h"
+#include "hs_meeting_table.h"
 #include "hs_cases.h"
 
 struct _hs_actions_t {
@@ -240,7 +240,7 @@ hs_actions_timer (hs_actions_t *self, const hs_timer_t *timer)
 {
     hs_store_t *store = hs_txn_store (self->txn);
     hs_meeting_rec_t *meeting = self->meeting;
-    int rc = hs_meetings_load (store, timer->id, meeting);
+    int rc = hs_meeting_table_load (store, timer->id, meeting);
     if (rc)
         return rc < 0? -1: 0;
     if (timer->due != meeting->timer_at)
@@ -252,7 +252,7 @@ hs_actions_timer (hs_actions_t *self, const hs_timer_t *timer)
         if (item->next && item->next <= now && s_notice (self, meeting, index, now))
             return -1;
     }
-    return s_schedule (self, meeting) || hs_meetings_save (store, meeting, self->record)? -1: 0;
+    return s_schedule (self, meeting) || hs_meeting_table_save (store, meeting, self->record)? -1: 0;
 }
 
 int
@@ -265,7 +265,7 @@ hs_actions_done (void *arg, hs_msg_t *msg)
     char meeting_id [HS_ID_MAX + 1];
     size_t index;
     int rc = hs_action_item_parse (done->item, meeting_id, sizeof (meeting_id), &index);
-    rc = rc? 1: hs_meetings_load (store, meeting_id, meeting);
+    rc = rc? 1: hs_meeting_table_load (store, meeting_id, meeting);
     if (rc < 0)
         return -1;
     if (rc || index >= meeting->action_count) {
@@ -308,7 +308,7 @@ hs_actions_done (void *arg, hs_msg_t *msg)
     if (!owner && count + 1 < sizeof (to) / sizeof (to [0]))
         to [count++] = item->owner, to [count] = NULL;
     if (s_action (self, meeting, index, "done", to, "action.done", done->source, done->id)
-    ||  s_schedule (self, meeting) || hs_meetings_save (store, meeting, self->record))
+    ||  s_schedule (self, meeting) || hs_meeting_table_save (store, meeting, self->record))
         return -1;
     return 0;
 }

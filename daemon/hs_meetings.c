@@ -25,26 +25,6 @@ struct _hs_meetings_t {
     hs_pack_t *record;          //  a record being packed
 };
 
-int
-hs_meetings_load (hs_store_t *store, const char *id, hs_meeting_rec_t *meeting)
-{
-    const void *data;
-    size_t size;
-    int rc = hs_store_get (store, HS_TABLE_MEETINGS, id, strlen (id), &data, &size);
-    if (rc)
-        return rc;
-    return hs_meeting_rec_decode (data, size, meeting);
-}
-
-int
-hs_meetings_save (hs_store_t *store, const hs_meeting_rec_t *meeting, hs_pack_t *pack)
-{
-    hs_pack_reset (pack);
-    hs_meeting_rec_encode (meeting, pack);
-    return hs_store_put (store, HS_TABLE_MEETINGS, meeting->id, strlen (meeting->id),
-                         hs_pack_data (pack), hs_pack_size (pack));
-}
-
 bool
 hs_meetings_quorum (const hs_meeting_rec_t *meeting, const hs_policy_t *policy)
 {
@@ -97,7 +77,7 @@ s_supersede (hs_meetings_t *self, hs_case_t *kase, const char *successor)
 {
     hs_store_t *store = hs_txn_store (self->txn);
     hs_meeting_rec_t *older = self->older;
-    int rc = *kase->meeting? hs_meetings_load (store, kase->meeting, older): 1;
+    int rc = *kase->meeting? hs_meeting_table_load (store, kase->meeting, older): 1;
     if (rc)
         return rc < 0? -1: 0;
     if (older->held || *older->superseded_by)
@@ -123,7 +103,7 @@ s_supersede (hs_meetings_t *self, hs_case_t *kase, const char *successor)
         .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
     };
     return hs_txn_emit (self->txn, &event)
-        || hs_meetings_save (store, older, self->record)? -1: 0;
+        || hs_meeting_table_save (store, older, self->record)? -1: 0;
 }
 
 //  A meeting requested: published, stored, its quorum checked at half the
@@ -167,7 +147,7 @@ s_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
         if (hs_proto_strcpy (&call->cases->via.array.ptr [index], case_id, sizeof (case_id)) == 0)
             hs_meeting_rec_add_case (self->meeting, case_id);
     }
-    if (hs_meetings_save (hs_txn_store (self->txn), self->meeting, self->record)
+    if (hs_meeting_table_save (hs_txn_store (self->txn), self->meeting, self->record)
     || (kase && s_supersede (self, kase, meeting_id)))
         return -1;
     if (kase)
@@ -263,7 +243,7 @@ hs_meetings_plenary (hs_meetings_t *self, const char *source, const char *signer
 static int
 s_named (hs_meetings_t *self, hs_msg_t *msg, const char *meeting_id)
 {
-    int rc = hs_meetings_load (hs_txn_store (self->txn), meeting_id, self->meeting);
+    int rc = hs_meeting_table_load (hs_txn_store (self->txn), meeting_id, self->meeting);
     if (rc == 1)
         hs_why (&msg->why, "unknown_meeting", "no meeting '%s'", meeting_id);
     return rc;
@@ -295,7 +275,7 @@ hs_meetings_rsvp (void *arg, hs_msg_t *msg)
         .body = msg->body, .body_size = msg->body_size, .level = -1
     };
     if (hs_txn_record (self->txn, &event)
-    ||  hs_meetings_save (hs_txn_store (self->txn), meeting, self->record))
+    ||  hs_meeting_table_save (hs_txn_store (self->txn), meeting, self->record))
         return -1;
     hs_stats_count (self->stats, HS_STAT_RSVPS, 1);
     return 0;
@@ -375,7 +355,7 @@ hs_meetings_minutes (void *arg, hs_msg_t *msg)
     //  Published (会议纪要), with the action items they set, chased from now.
     if (self->actions && hs_actions_take (self->actions, meeting, minutes))
         return -1;
-    return hs_meetings_save (store, meeting, self->record);
+    return hs_meeting_table_save (store, meeting, self->record);
 }
 
 //  A meeting whose minutes are late (会议纪要 not recorded by its time +
@@ -407,7 +387,7 @@ hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer)
 {
     hs_store_t *store = hs_txn_store (self->txn);
     hs_meeting_rec_t *meeting = self->meeting;
-    int rc = hs_meetings_load (store, timer->id, meeting);
+    int rc = hs_meeting_table_load (store, timer->id, meeting);
     if (rc)
         return rc < 0? -1: 0;
     const hs_policy_t *policy = hs_rules_policy (self->config->rules);
@@ -453,7 +433,7 @@ hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer)
         if (hs_notices_warning (self->notices, &warning))
             return -1;
     }
-    return hs_meetings_save (store, meeting, self->record);
+    return hs_meeting_table_save (store, meeting, self->record);
 }
 
 //  ---------------------------------------------------------------------

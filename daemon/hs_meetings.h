@@ -18,6 +18,7 @@
 #include "hs_ingest.h"
 #include "hs_notices.h"
 #include "hs_timers.h"
+#include "hs_meeting_table.h"
 
 typedef struct _hs_meetings_t hs_meetings_t;
 
@@ -62,10 +63,6 @@ int hs_meetings_call (void *self, hs_msg_t *msg);
 //  Returns 0 or -1.
 int hs_meetings_timer (hs_meetings_t *self, const hs_timer_t *timer);
 
-//  Load / save a meeting in the store (inside a transaction or a view).
-//  load returns 0, 1 if there is no such meeting, -1 on error.
-int hs_meetings_load (hs_store_t *store, const char *id, hs_meeting_rec_t *meeting);
-int hs_meetings_save (hs_store_t *store, const hs_meeting_rec_t *meeting, hs_pack_t *pack);
 
 //  True if the answers so far make a quorum under the policy: one of its
 //  chairs, its lead unit and its share of the invited attend.

@@ -42,7 +42,7 @@ $(tail -n 1 "$integration_log")"
 if [ -z "$HS_NO_FUZZ" ] && command -v clang >/dev/null 2>&1; then
     echo "== fuzzers, briefly (make fuzz runs them longer)"
     if make -s fuzz-build >/dev/null 2>"$fuzz_log"; then
-        sh tests/fuzz/run.sh build/fuzz "${HS_FUZZ_SECONDS:-5}" proto engine rules api | tee "$fuzz_log"
+        sh tests/fuzz/run.sh build/fuzz "${HS_FUZZ_SECONDS:-2}" proto engine rules api | tee "$fuzz_log"
     else
         cat "$fuzz_log"
         echo "0 passed, 1 failed" >>"$fuzz_log"

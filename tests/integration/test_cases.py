@@ -581,8 +581,9 @@ def test_windows_live_in_the_store_old_stores_get_them_stale_ones_go():
     finally:
         daemon.cleanup()
     # An enterprise nobody reports for longer than its window is forgotten
-    # (7 days pass in about 3 s here; a pruning step runs every 5 s).
-    daemon = Daemon(extra_args=["--time-scale", "200000"]).start()
+    # (the window's 30 days pass in about 3 s here; a pruning step runs
+    # every 5 s).
+    daemon = Daemon(extra_args=["--time-scale", "1000000"]).start()
     try:
         send(daemon, report(rid="x1", name="一次性企业", street="taopu", source="hrss"))
         daemon.wait_counter("reports", 1)

@@ -118,8 +118,9 @@ def build_case(desk):
         ok(desk.submit({"v": 1, "id": desk.next_id("min"), "source": "office", "at": desk.at(),
                         "meeting": meeting["meeting"], "decisions": ["先行垫付 <工资>", "约谈企业"],
                         "followup": ["hrss"], "cases": [case]}, "minutes.office"))
+    # the urgent one superseded the first (meeting.closed): it takes the answers
     ok(desk.submit({"v": 1, "id": desk.next_id("rsvp"), "source": "hrss", "at": desk.at(),
-                    "meeting": meetings[0]["meeting"], "answer": "attend"}, "rsvp.hrss"))
+                    "meeting": meetings[-1]["meeting"], "answer": "attend"}, "rsvp.hrss"))
     # the drill's clock runs: 30 minutes to sign at critical, a second or so here
     desk.wait(lambda: desk.alerts(case, kind="supervision"), "a supervision notice")
     ok(desk.update("hrss", case, "mediating", note=HOSTILE_NOTE, workers=130))
@@ -219,8 +220,14 @@ def _check_html(desk, case, absorbed, split, history, record):
             assert all(reason in cells[4] for reason in event["body"]["reasons"]), cells[4]
     assert {"new", "escalated", "regraded", "unmuted", "merged", "resolved", "closed",
             "supervision"} <= kinds, sorted(kinds)
-    escalations = sorted(e["topic"] for e, _ in contents("escalate"))
-    assert escalations == ["escalate.city", "escalate.district"], escalations
+    # reported upward: the first report to each, then follow-ups and the
+    # final one (PROTOCOL §4.4), each row saying which
+    escalations = [(e["topic"], e["body"].get("report")) for e, _ in contents("escalate")]
+    firsts = sorted(t for t, r in escalations if r == "first")
+    assert firsts == ["escalate.city", "escalate.district"], escalations
+    assert sorted(t for t, r in escalations if r == "final") == firsts, escalations
+    rows_up = {e["body"].get("report"): c for e, c in contents("escalate")}
+    assert "首报" in rows_up["first"] and "终报" in rows_up["final"], rows_up
     minutes = contents("minutes")
     assert len(minutes) == 2 and all("先行垫付 <工资>" in c for _, c in minutes)
     assert contents("meeting") and contents("rsvp")

@@ -1,0 +1,21 @@
+/*  =========================================================================
+    hs_meeting_table - the store's `meetings` table
+
+    Owns how a meeting is kept: meeting id -> the record of
+    protocol/hs_meeting_rec. Meetings (hs_meetings) and their action items
+    (hs_actions) both read and write it through here.
+    =========================================================================
+*/
+
+#ifndef HS_MEETING_TABLE_H_INCLUDED
+#define HS_MEETING_TABLE_H_INCLUDED
+
+#include "hs_store.h"
+#include "../protocol/hs_meeting_rec.h"
+
+//  Load / save a meeting in the store (inside a transaction or a view).
+//  load returns 0, 1 if there is no such meeting, -1 on error.
+int hs_meeting_table_load (hs_store_t *store, const char *id, hs_meeting_rec_t *meeting);
+int hs_meeting_table_save (hs_store_t *store, const hs_meeting_rec_t *meeting, hs_pack_t *pack);
+
+#endif
