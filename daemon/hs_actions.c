@@ -316,6 +316,72 @@ hs_actions_done (void *arg, hs_msg_t *msg)
 //  ---------------------------------------------------------------------
 //  Self test
 
+typedef struct {
+    hs_actions_t *actions;
+    hs_meeting_rec_t *meeting;
+    hs_minutes_t *minutes;
+    hs_msg_t *msg;
+    int rc;
+} s_test_t;
+
+//  Minutes with their items for a stored meeting.
+static int
+s_test_minutes (void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    hs_why_t why;
+    test->rc = hs_actions_check (test->actions, test->meeting, test->minutes, &why);
+    if (test->rc == 0 && hs_actions_take (test->actions, test->meeting, test->minutes))
+        return -1;
+    return hs_meeting_table_save (hs_txn_store (test->actions->txn), test->meeting,
+                                  test->actions->record);
+}
+
+static int
+s_test_due (void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    hs_timer_t taken [4];
+    size_t count;
+    if (hs_timers_take (test->actions->timers, hs_txn_now (test->actions->txn), taken, 4, &count))
+        return -1;
+    test->rc = (int) count;
+    for (size_t index = 0; index < count; index++)
+        if (hs_actions_timer (test->actions, &taken [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_test_done (void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    test->rc = hs_actions_done (test->actions, test->msg);
+    return test->rc < 0? -1: 0;
+}
+
+//  The next message's topic and kind ("" when none).
+static void
+s_test_next (zsock_t *watcher, char *topic, char *kind)
+{
+    *topic = *kind = 0;
+    zmsg_t *message = zmsg_recv (watcher);
+    assert (message);
+    char *name = zmsg_popstr (message);
+    zframe_t *body = zmsg_last (message);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0);
+    strcpy (topic, name);
+    hs_proto_strcpy (hs_proto_get (&unpacked.data, "kind"), kind, 16);
+    msgpack_unpacked_destroy (&unpacked);
+    zstr_free (&name);
+    zmsg_destroy (&message);
+}
+
+static void s_test_settle_yes (void *arg) { hs_timers_settle ((hs_timers_t *) arg, true); }
+static void s_test_settle_no (void *arg) { hs_timers_settle ((hs_timers_t *) arg, false); }
+
 void
 hs_actions_test (bool verbose)
 {
@@ -327,6 +393,82 @@ hs_actions_test (bool verbose)
          && s_rung_at (&item, 3) == 3000);
     item.start = item.due;              //  no time at all: a millisecond a rung
     assert (s_rung_at (&item, 3) == 1002);
+
+    //  An hour a millisecond: the items' days pass at once.
+    int64_t start = 1780000000000LL;
+    hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_actions", start, 3600000);
+    zsock_t *watcher = hs_txn_fixture_watch (fixture, "meeting.");
+    hs_stats_t *stats = hs_stats_new (fixture->txn);
+    hs_timers_t *timers = hs_timers_new (fixture->store);
+    hs_txn_participant_t participant = { "timers", NULL, s_test_settle_yes, s_test_settle_no,
+                                         NULL, timers };
+    hs_txn_join (fixture->txn, &participant);
+    hs_actions_t *self = hs_actions_new (fixture->txn, stats, timers, fixture->config);
+    hs_meeting_rec_t *meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
+    const char *invited [] = { "hrss", "street.caoyang", NULL };
+    const char *chairs [] = { "convener", NULL };
+    hs_meeting_rec_init (meeting, "putuo-m1", "plenary", -1, NULL, "", invited, chairs,
+                         "normal", start, start + 3600000);
+    //  Minutes with two items, one of an owner who is no unit of ours.
+    hs_pack_t *pack = hs_pack_new ();
+    hs_map_t map, entry;
+    hs_map_begin (&map, pack);
+    hs_map_key (&map, "actions");
+    hs_pack_array (pack, 2);
+    for (int index = 0; index < 2; index++) {
+        hs_map_begin (&entry, pack);
+        hs_map_str (&entry, "owner", index? "nobody": "hrss");
+        hs_map_str (&entry, "text", "核实欠薪数额");
+        hs_map_int (&entry, "due", start + 300 * 3600000LL);   //  300 ms from now
+        hs_map_end (&entry);
+    }
+    hs_map_end (&map);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored ((const uint8_t *) hs_pack_data (pack), hs_pack_size (pack),
+                                    &unpacked) == 0);
+    hs_minutes_t minutes = { .actions = hs_proto_get (&unpacked.data, "actions") };
+    s_test_t test = { self, meeting, &minutes, NULL, 0 };
+    assert (hs_txn_run (fixture->txn, s_test_minutes, &test) == 0 && test.rc == 1);
+    assert (meeting->action_count == 0);                    //  refused: nothing added
+    ((msgpack_object *) minutes.actions)->via.array.size = 1;   //  the good one only
+    assert (hs_txn_run (fixture->txn, s_test_minutes, &test) == 0 && test.rc == 0);
+    assert (meeting->action_count == 1 && meeting->timer_at == start + 300 * 3600000LL);
+    char topic [64], kind [16];
+    s_test_next (watcher, topic, kind);
+    assert (streq (topic, "meeting.minutes"));
+    //  Days pass: the item is chased, each notice once.
+    zclock_sleep (350);
+    assert (hs_txn_run (fixture->txn, s_test_due, &test) == 0 && test.rc == 1);
+    s_test_next (watcher, topic, kind);
+    assert (streq (topic, "meeting.action") && streq (kind, "notice"));
+    assert (hs_txn_run (fixture->txn, s_test_due, &test) == 0);
+    //  Its owner says it is done; again is refused.
+    hs_msg_t *msg = (hs_msg_t *) zmalloc (sizeof (hs_msg_t));
+    msg->kind = HS_MSG_ACTION;
+    msg->topic = "action.hrss";
+    msg->body = (const uint8_t *) "\x80";
+    msg->body_size = 1;
+    strcpy (msg->as.action.source, "hrss");
+    strcpy (msg->as.action.id, "d1");
+    strcpy (msg->as.action.item, "putuo-m1-a1");
+    test.msg = msg;
+    assert (hs_txn_run (fixture->txn, s_test_done, &test) == 0 && test.rc == 0);
+    assert (hs_txn_run (fixture->txn, s_test_done, &test) == 0 && test.rc == 1);
+    assert (streq (msg->why.code, "bad_state"));
+    strcpy (msg->as.action.item, "putuo-m1-a7");
+    assert (hs_txn_run (fixture->txn, s_test_done, &test) == 0 && test.rc == 1);
+    assert (streq (msg->why.code, "unknown_item"));
+    assert (hs_timers_next (timers) == 0);                  //  chased no more
+    msgpack_unpacked_destroy (&unpacked);
+    hs_pack_destroy (&pack);
+    free (msg);
+    free (meeting);
+    hs_actions_destroy (&self);
+    hs_timers_destroy (&timers);
+    hs_stats_destroy (&stats);
+    zsock_destroy (&watcher);
+    hs_txn_fixture_destroy (&fixture);
     if (verbose)
         printf ("OK\n");
 }
