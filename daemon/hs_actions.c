@@ -382,6 +382,15 @@ s_test_next (zsock_t *watcher, char *topic, char *kind)
 static void s_test_settle_yes (void *arg) { hs_timers_settle ((hs_timers_t *) arg, true); }
 static void s_test_settle_no (void *arg) { hs_timers_settle ((hs_timers_t *) arg, false); }
 
+static msgpack_object
+s_test_str (const char *text)
+{
+    msgpack_object object = { .type = MSGPACK_OBJECT_STR };
+    object.via.str.ptr = text;
+    object.via.str.size = (uint32_t) strlen (text);
+    return object;
+}
+
 void
 hs_actions_test (bool verbose)
 {
@@ -409,29 +418,31 @@ hs_actions_test (bool verbose)
     const char *chairs [] = { "convener", NULL };
     hs_meeting_rec_init (meeting, "putuo-m1", "plenary", -1, NULL, "", invited, chairs,
                          "normal", start, start + 3600000);
-    //  Minutes with two items, one of an owner who is no unit of ours.
-    hs_pack_t *pack = hs_pack_new ();
-    hs_map_t map, entry;
-    hs_map_begin (&map, pack);
-    hs_map_key (&map, "actions");
-    hs_pack_array (pack, 2);
+    //  Minutes with two items, one of an owner who is no unit of ours (as
+    //  hs_minutes_decode leaves them: msgpack objects, here made by hand).
+    msgpack_object_kv fields [2][3];
+    msgpack_object items [2], actions;
     for (int index = 0; index < 2; index++) {
-        hs_map_begin (&entry, pack);
-        hs_map_str (&entry, "owner", index? "nobody": "hrss");
-        hs_map_str (&entry, "text", "核实欠薪数额");
-        hs_map_int (&entry, "due", start + 300 * 3600000LL);   //  300 ms from now
-        hs_map_end (&entry);
+        const char *owner = index? "nobody": "hrss";
+        fields [index][0].key = s_test_str ("owner");
+        fields [index][0].val = s_test_str (owner);
+        fields [index][1].key = s_test_str ("text");
+        fields [index][1].val = s_test_str ("核实欠薪数额");
+        fields [index][2].key = s_test_str ("due");
+        fields [index][2].val.type = MSGPACK_OBJECT_POSITIVE_INTEGER;
+        fields [index][2].val.via.u64 = (uint64_t) (start + 300 * 3600000LL);  //  300 ms on
+        items [index].type = MSGPACK_OBJECT_MAP;
+        items [index].via.map.size = 3;
+        items [index].via.map.ptr = fields [index];
     }
-    hs_map_end (&map);
-    msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
-    assert (hs_proto_unpack_stored ((const uint8_t *) hs_pack_data (pack), hs_pack_size (pack),
-                                    &unpacked) == 0);
-    hs_minutes_t minutes = { .actions = hs_proto_get (&unpacked.data, "actions") };
+    actions.type = MSGPACK_OBJECT_ARRAY;
+    actions.via.array.size = 2;
+    actions.via.array.ptr = items;
+    hs_minutes_t minutes = { .actions = &actions };
     s_test_t test = { self, meeting, &minutes, NULL, 0 };
     assert (hs_txn_run (fixture->txn, s_test_minutes, &test) == 0 && test.rc == 1);
     assert (meeting->action_count == 0);                    //  refused: nothing added
-    ((msgpack_object *) minutes.actions)->via.array.size = 1;   //  the good one only
+    actions.via.array.size = 1;                             //  the good one only
     assert (hs_txn_run (fixture->txn, s_test_minutes, &test) == 0 && test.rc == 0);
     assert (meeting->action_count == 1 && meeting->timer_at == start + 300 * 3600000LL);
     char topic [64], kind [16];
@@ -460,8 +471,6 @@ hs_actions_test (bool verbose)
     assert (hs_txn_run (fixture->txn, s_test_done, &test) == 0 && test.rc == 1);
     assert (streq (msg->why.code, "unknown_item"));
     assert (hs_timers_next (timers) == 0);                  //  chased no more
-    msgpack_unpacked_destroy (&unpacked);
-    hs_pack_destroy (&pack);
     free (msg);
     free (meeting);
     hs_actions_destroy (&self);
