@@ -167,6 +167,24 @@ hs_meetings_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
                       hs_txn_now (self->txn) + deadline_ms, reasons, NULL);
 }
 
+//  Does every case of `cases` (checked case ids, or NULL) exist? Returns
+//  0, 1 with `why` set, -1 if the store failed.
+static int
+s_cases_exist (hs_meetings_t *self, const msgpack_object *cases, hs_why_t *why)
+{
+    for (uint32_t index = 0; cases && index < cases->via.array.size; index++) {
+        char case_id [HS_ID_MAX + 1];
+        hs_proto_strcpy (&cases->via.array.ptr [index], case_id, sizeof (case_id));
+        int rc = hs_cases_load (hs_txn_store (self->txn), case_id, self->kase);
+        if (rc) {
+            if (rc == 1)
+                hs_why (why, "unknown_case", "no case '%s'", case_id);
+            return rc;
+        }
+    }
+    return 0;
+}
+
 int
 hs_meetings_call (void *arg, hs_msg_t *msg)
 {
@@ -186,16 +204,9 @@ hs_meetings_call (void *arg, hs_msg_t *msg)
         hs_why (&msg->why, "bad_value", "the meeting's 'time' is not after now");
         return 1;
     }
-    for (uint32_t index = 0; call->cases && index < call->cases->via.array.size; index++) {
-        char case_id [HS_ID_MAX + 1];
-        hs_proto_strcpy (&call->cases->via.array.ptr [index], case_id, sizeof (case_id));
-        int rc = hs_cases_load (hs_txn_store (self->txn), case_id, self->kase);
-        if (rc) {
-            if (rc == 1)
-                hs_why (&msg->why, "unknown_case", "no case '%s'", case_id);
-            return rc;
-        }
-    }
+    int rc = s_cases_exist (self, call->cases, &msg->why);
+    if (rc)
+        return rc;
     msg->seq = hs_txn_next_seq (self->txn);
     hs_event_t event = {
         .seq = msg->seq, .type = "call", .topic = msg->topic, .body = msg->body,
@@ -307,16 +318,12 @@ hs_meetings_minutes (void *arg, hs_msg_t *msg)
         }
     }
     //  Every case the minutes cover must exist; they join the meeting's.
+    rc = s_cases_exist (self, minutes->cases, &msg->why);
+    if (rc)
+        return rc;
     for (uint32_t index = 0; minutes->cases && index < minutes->cases->via.array.size; index++) {
         char case_id [HS_ID_MAX + 1];
         hs_proto_strcpy (&minutes->cases->via.array.ptr [index], case_id, sizeof (case_id));
-        rc = hs_cases_load (store, case_id, self->kase);
-        if (rc < 0)
-            return -1;
-        if (rc == 1) {
-            hs_why (&msg->why, "unknown_case", "the minutes name no case '%s'", case_id);
-            return 1;
-        }
         hs_meeting_rec_add_case (meeting, case_id);
     }
     if (minutes->actions && !self->actions) {

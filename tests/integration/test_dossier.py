@@ -99,7 +99,7 @@ class Page(HTMLParser):
 
 
 def dossier(desk, *args):
-    return subprocess.run([CLIENT, "--api", desk.daemon.api, "dossier"] + list(args),
+    return subprocess.run([CLIENT, "--api", desk.daemon.api, "--timeout", "15000", "dossier"] + list(args),
                           capture_output=True, text=True, timeout=60)
 
 
