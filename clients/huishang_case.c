@@ -56,10 +56,13 @@ s_print_time (int64_t ms)
 //  ---------------------------------------------------------------------
 //  The case record
 
-//  One clock of a handler: 签收 sign, due ..., its rung, notices, stopped.
+//  One clock of a handler: 签收 sign, due ..., its rung, notices, stopped;
+//  nothing for one that never started.
 static void
 s_print_clock (const msgpack_object *clock)
 {
+    if (!hs_proto_int (clock, "start", 0) && !hs_proto_int (clock, "next", 0))
+        return;                 //  never started (a co-handler's progress): nothing to say
     char name [16], rung_name [16];
     huishang_print_field (clock, "clock", name, sizeof (name));
     if (!*huishang_print_field (clock, "rung", rung_name, sizeof (rung_name)))

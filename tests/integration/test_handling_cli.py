@@ -271,7 +271,9 @@ HANDLED_CASE = {
         {"unit": "street.caoyang", "role": "co", "state": "routed", "routed": 1790000000000,
          "signed": 0, "progress": 0, "done": 0,
          "clocks": [{"clock": "sign", "start": 1790000000000, "due": 1790007200000, "rung": "supervise",
-                     "next": 1790021600000, "notices": 3}]},
+                     "next": 1790021600000, "notices": 3},
+                    {"clock": "progress", "start": 0, "due": 0, "rung": None, "next": 0,
+                     "notices": 0}]},
         {"unit": "police", "role": "co", "state": "returned", "routed": 1790000000000,
          "signed": 0, "progress": 0, "done": 0, "clocks": []},
     ],
@@ -315,6 +317,7 @@ def test_case_shows_its_handling():
                      "已退单(returned)", "merged from: putuo-4", "重新办理 1 次",
                      "督办通知暂停至 2026-09-23", "(逾期 overdue)"):
             assert text in out, (text, out)
+        assert "1970-01-01" not in out, out        # a clock never started is not shown
         sign_line = [l for l in out.splitlines() if "签收 sign" in l and "督办 supervise" in l]
         assert sign_line and "3 notices" in sign_line[0] and "next " in sign_line[0], out
         assert "due 2026-09-22 00:13:20" in sign_line[0], sign_line      # due, the district's time
