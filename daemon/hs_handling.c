@@ -10,6 +10,7 @@
 */
 
 #include "hs_handling.h"
+#include "hs_ladder.h"
 #include "hs_units.h"
 #include "hs_log.h"
 
@@ -205,9 +206,7 @@ s_recipients (hs_handling_t *self, const hs_case_t *kase, int rung, const char *
               const char **list, size_t max)
 {
     const hs_policy_t *policy = s_policy (self);
-    hs_notice_t notice = rung == HS_RUNG_REMIND? HS_NOTICE_REMIND:
-                         rung == HS_RUNG_SUPERVISE? HS_NOTICE_SUPERVISE: HS_NOTICE_CIRCULATE;
-    size_t size = hs_policy_told (policy, notice, unit, list, 0, max);
+    size_t size = hs_ladder_told (policy, rung, unit, list, max);
     if (rung == HS_RUNG_SUPERVISE && kase->level >= HS_LEVEL_MAJOR)
         hs_policy_told (policy, HS_NOTICE_SUPERVISE_MAJOR, unit, list, size, max);
 }

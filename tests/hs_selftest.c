@@ -41,6 +41,7 @@
 #include "../daemon/hs_meetings.h"
 #include "../daemon/hs_casework.h"
 #include "../daemon/hs_caseacts.h"
+#include "../daemon/hs_ladder.h"
 #include "../daemon/hs_actions.h"
 #include "../daemon/hs_briefs.h"
 #include "../daemon/hs_forward.h"
@@ -105,6 +106,7 @@ static s_test_t s_tests [] = {
     { "hs_handling", hs_handling_test },
     { "hs_casework", hs_casework_test },
     { "hs_caseacts", hs_caseacts_test },
+    { "hs_ladder", hs_ladder_test },
     { "hs_actions", hs_actions_test },
     { "hs_briefs", hs_briefs_test },
     { "hs_forward", hs_forward_test },
