@@ -66,6 +66,7 @@ static s_test_t s_tests [] = {
     { "hs_handler", hs_handler_test },
     { "hs_case", hs_case_test },
     { "hs_meeting_rec", hs_meeting_rec_test },
+    { "hs_prompt_rec", hs_prompt_rec_test },
     { "hs_record", hs_record_test },
     { "hs_reply", hs_reply_test },
     { "hs_json", hs_json_test },
