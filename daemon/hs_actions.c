@@ -122,13 +122,7 @@ s_schedule (hs_actions_t *self, hs_meeting_rec_t *meeting)
         if (next && (first == 0 || next < first))
             first = next;
     }
-    if (first == meeting->timer_at)
-        return 0;
-    if (meeting->timer_at
-    &&  hs_timers_remove (self->timers, meeting->timer_at, HS_TIMER_ACTION, meeting->id))
-        return -1;
-    meeting->timer_at = first;
-    return first? hs_timers_add (self->timers, first, HS_TIMER_ACTION, meeting->id): 0;
+    return hs_timers_move (self->timers, &meeting->timer_at, first, HS_TIMER_ACTION, meeting->id);
 }
 
 //  Publish a meeting.* body packed in self->body, about `case_id` (or NULL).

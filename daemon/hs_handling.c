@@ -282,13 +282,7 @@ hs_handling_schedule (hs_handling_t *self, hs_case_t *kase)
                 if (next && (first == 0 || next < first))
                     first = next;
             }
-    if (first == kase->timer_at)
-        return 0;
-    if (kase->timer_at
-    &&  hs_timers_remove (self->timers, kase->timer_at, HS_TIMER_SUPERVISE, kase->id))
-        return -1;
-    kase->timer_at = first;
-    return first? hs_timers_add (self->timers, first, HS_TIMER_SUPERVISE, kase->id): 0;
+    return hs_timers_move (self->timers, &kase->timer_at, first, HS_TIMER_SUPERVISE, kase->id);
 }
 
 int
