@@ -43,6 +43,7 @@
 #include "../daemon/hs_caseacts.h"
 #include "../daemon/hs_ladder.h"
 #include "../daemon/hs_actions.h"
+#include "../daemon/hs_prompts.h"
 #include "../daemon/hs_briefs.h"
 #include "../daemon/hs_forward.h"
 #include "../daemon/hs_api.h"
@@ -109,6 +110,7 @@ static s_test_t s_tests [] = {
     { "hs_caseacts", hs_caseacts_test },
     { "hs_ladder", hs_ladder_test },
     { "hs_actions", hs_actions_test },
+    { "hs_prompts", hs_prompts_test },
     { "hs_briefs", hs_briefs_test },
     { "hs_forward", hs_forward_test },
     { "hs_api", hs_api_test },
