@@ -117,11 +117,8 @@ static int
 s_schedule (hs_actions_t *self, hs_meeting_rec_t *meeting)
 {
     int64_t first = 0;
-    for (size_t index = 0; index < meeting->action_count; index++) {
-        int64_t next = meeting->actions [index].next;
-        if (next && (first == 0 || next < first))
-            first = next;
-    }
+    for (size_t index = 0; index < meeting->action_count; index++)
+        first = hs_ladder_sooner (first, meeting->actions [index].next);
     return hs_timers_move (self->timers, &meeting->timer_at, first, HS_TIMER_ACTION, meeting->id);
 }
 

@@ -277,11 +277,8 @@ hs_handling_schedule (hs_handling_t *self, hs_case_t *kase)
     int64_t first = kase->muted_until;     //  its end is said, and the ladder goes on
     if (kase->stage == HS_STAGE_OPEN)
         for (size_t index = 0; index < kase->handler_count; index++)
-            for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
-                int64_t next = kase->handlers [index].clocks [clock].next;
-                if (next && (first == 0 || next < first))
-                    first = next;
-            }
+            for (int clock = 0; clock < HS_CLOCK_COUNT; clock++)
+                first = hs_ladder_sooner (first, kase->handlers [index].clocks [clock].next);
     return hs_timers_move (self->timers, &kase->timer_at, first, HS_TIMER_SUPERVISE, kase->id);
 }
 

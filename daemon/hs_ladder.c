@@ -33,6 +33,12 @@ hs_ladder_climb (int64_t start, int64_t due, int64_t now, int64_t repeat_ms,
     return reached;
 }
 
+int64_t
+hs_ladder_sooner (int64_t one, int64_t two)
+{
+    return !one? two: !two? one: one < two? one: two;
+}
+
 size_t
 hs_ladder_told (const hs_policy_t *policy, int rung, const char *unit, const char **list,
                 size_t max)
@@ -85,6 +91,8 @@ hs_ladder_test (bool verbose)
     assert (notices == 1 && next == 8500);
     //  Never below the rung reached (a due time moved later).
     assert (hs_ladder_climb (0, 9000, 9000, 5000, &rung, &notices, &next) == HS_RUNG_CIRCULATE);
+    assert (hs_ladder_sooner (0, 7) == 7 && hs_ladder_sooner (7, 0) == 7
+         && hs_ladder_sooner (7, 5) == 5 && hs_ladder_sooner (0, 0) == 0);
 
     //  Who is told: the shipped notices (remind the unit, supervise the
     //  office, circulate both); done: the office, then the unit.

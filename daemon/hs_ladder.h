@@ -32,6 +32,10 @@ int64_t hs_ladder_rung_at (int64_t start, int64_t due, int rung);
 int hs_ladder_climb (int64_t start, int64_t due, int64_t now, int64_t repeat_ms,
                      int *rung, int *notices, int64_t *next);
 
+//  The sooner of two next-notice times, 0 being none (not chased): what
+//  an item's one timer is set to, over its parts.
+int64_t hs_ladder_sooner (int64_t one, int64_t two);
+
 //  Who is told of a notice at `rung` about `unit`: notices/remind,
 //  supervise or circulate (hs_policy_told), into `list` of room `max`
 //  with its NULL. Returns the count.

@@ -131,11 +131,8 @@ static int
 s_schedule (hs_prompts_t *self, hs_prompt_rec_t *prompt)
 {
     int64_t first = 0;
-    for (size_t index = 0; index < prompt->street_count; index++) {
-        int64_t next = prompt->streets [index].next;
-        if (next && (first == 0 || next < first))
-            first = next;
-    }
+    for (size_t index = 0; index < prompt->street_count; index++)
+        first = hs_ladder_sooner (first, prompt->streets [index].next);
     return hs_timers_move (self->timers, &prompt->timer_at, first, HS_TIMER_PROMPT, prompt->id);
 }
 
@@ -213,10 +210,10 @@ hs_prompts_sign (void *arg, hs_msg_t *msg)
     const hs_prompt_sign_t *sign = &msg->as.sign;
     hs_store_t *store = hs_txn_store (self->txn);
     hs_prompt_rec_t *prompt = self->prompt;
-    int rc = hs_prompts_load (store, sign->prompt, prompt);
+    int rc = hs_prompts_load (store, sign->item, prompt);
     if (rc)
         return rc < 0? -1: s_refuse (&msg->why, "unknown_prompt", "no work prompt '%s'",
-                                     sign->prompt);
+                                     sign->item);
     hs_prompt_street_t *street = hs_prompt_rec_street (prompt, msg->unit);
     if (!street)
         return s_refuse (&msg->why, "not_invited", "work prompt '%s' is not for '%s': it goes "
@@ -382,7 +379,7 @@ hs_prompts_test (bool verbose)
     assert (prompt->street_count == 10 && prompt->timer_at == due);
 
     //  A street signs, once; a unit it does not name, an unknown prompt: refused.
-    hs_strcpy (msg->as.sign.prompt, sizeof (msg->as.sign.prompt), id);
+    hs_strcpy (msg->as.sign.item, sizeof (msg->as.sign.item), id);
     hs_strcpy (msg->as.sign.id, sizeof (msg->as.sign.id), "s-1");
     assert (!s_test_send (&test, txn, HS_MSG_PROMPTSIGN, "street.caoyang"));
     topic = s_test_recv (watcher, NULL, NULL);
@@ -390,7 +387,7 @@ hs_prompts_test (bool verbose)
     zstr_free (&topic);
     assert (streq (s_test_send (&test, txn, HS_MSG_PROMPTSIGN, "street.caoyang"), "bad_state"));
     assert (streq (s_test_send (&test, txn, HS_MSG_PROMPTSIGN, "hrss"), "not_invited"));
-    hs_strcpy (msg->as.sign.prompt, sizeof (msg->as.sign.prompt), "putuo-p999");
+    hs_strcpy (msg->as.sign.item, sizeof (msg->as.sign.item), "putuo-p999");
     assert (streq (s_test_send (&test, txn, HS_MSG_PROMPTSIGN, "street.wanli"), "unknown_prompt"));
 
     //  Past due the nine others are reminded (催办), each once a rung.

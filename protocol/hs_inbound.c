@@ -209,30 +209,33 @@ hs_prompt_decode (const msgpack_object *map, const hs_limits_t *limits, int64_t 
     return 0;
 }
 
+//  A unit answers for one thing named by its id under `key` (an action
+//  item done, a work prompt signed), with maybe a note.
+static int
+s_answer_decode (const msgpack_object *map, const hs_limits_t *limits, int64_t now_ms,
+                 const char *key, const char *what, hs_answer_t *answer, hs_why_t *why)
+{
+    memset (answer, 0, sizeof (*answer));
+    if (hs_field_common (map, limits, now_ms, answer->id, answer->source, &answer->at, why)
+    ||  hs_field_str (map, key, true, answer->item, sizeof (answer->item), why))
+        return -1;
+    if (!hs_field_token (answer->item))
+        return hs_why (why, "bad_value", "field '%s' is not %s id", key, what);
+    return hs_field_text (map, "note", HS_NOTE_MAX, &answer->note, &answer->note_size, why);
+}
+
 int
 hs_prompt_sign_decode (const msgpack_object *map, const hs_limits_t *limits, int64_t now_ms,
                        hs_prompt_sign_t *sign, hs_why_t *why)
 {
-    memset (sign, 0, sizeof (*sign));
-    if (hs_field_common (map, limits, now_ms, sign->id, sign->source, &sign->at, why)
-    ||  hs_field_str (map, "prompt", true, sign->prompt, sizeof (sign->prompt), why))
-        return -1;
-    if (!hs_field_token (sign->prompt))
-        return hs_why (why, "bad_value", "field 'prompt' is not a work prompt id");
-    return hs_field_text (map, "note", HS_NOTE_MAX, &sign->note, &sign->note_size, why);
+    return s_answer_decode (map, limits, now_ms, "prompt", "a work prompt", sign, why);
 }
 
 int
 hs_action_done_decode (const msgpack_object *map, const hs_limits_t *limits,
                        int64_t now_ms, hs_action_done_t *done, hs_why_t *why)
 {
-    memset (done, 0, sizeof (*done));
-    if (hs_field_common (map, limits, now_ms, done->id, done->source, &done->at, why)
-    ||  hs_field_str (map, "item", true, done->item, sizeof (done->item), why))
-        return -1;
-    if (!hs_field_token (done->item))
-        return hs_why (why, "bad_value", "field 'item' is not an action item id");
-    return hs_field_text (map, "note", HS_NOTE_MAX, &done->note, &done->note_size, why);
+    return s_answer_decode (map, limits, now_ms, "item", "an action item", done, why);
 }
 
 int

@@ -123,15 +123,19 @@ typedef struct {
 int hs_call_decode (const msgpack_object *map, const hs_limits_t *limits,
                     int64_t now_ms, hs_call_t *call, hs_why_t *why);
 
-//  An action item reported done by its owner, from an `action.<unit>` body.
+//  A unit answers for one thing by its id, with maybe a note: an action
+//  item reported done by its owner (`action.<unit>`, `item`), a work
+//  prompt signed for by a street (`promptsign.<unit>`, `prompt`).
 typedef struct {
     char id [HS_ID_MAX + 1];
     char source [HS_CODE_MAX + 1];
     int64_t at;
-    char item [HS_ID_MAX + 1];              //  `<meeting>-a<n>`
+    char item [HS_ID_MAX + 1];              //  `<meeting>-a<n>`, `<district>-p<n>`
     const char *note;                       //  NULL when absent; borrowed
     size_t note_size;
-} hs_action_done_t;
+} hs_answer_t;
+
+typedef hs_answer_t hs_action_done_t;
 
 int hs_action_done_decode (const msgpack_object *map, const hs_limits_t *limits,
                            int64_t now_ms, hs_action_done_t *done, hs_why_t *why);
@@ -155,15 +159,9 @@ typedef struct {
 int hs_prompt_decode (const msgpack_object *map, const hs_limits_t *limits,
                       int64_t now_ms, hs_prompt_in_t *prompt, hs_why_t *why);
 
-//  A street signs for a work prompt (签收), from a `promptsign.<unit>` body.
-typedef struct {
-    char id [HS_ID_MAX + 1];
-    char source [HS_CODE_MAX + 1];
-    int64_t at;
-    char prompt [HS_ID_MAX + 1];            //  `<district>-p<n>`
-    const char *note;                       //  NULL when absent; borrowed
-    size_t note_size;
-} hs_prompt_sign_t;
+//  A street signs for a work prompt (签收), from a `promptsign.<unit>`
+//  body: `item` is the prompt.
+typedef hs_answer_t hs_prompt_sign_t;
 
 int hs_prompt_sign_decode (const msgpack_object *map, const hs_limits_t *limits,
                            int64_t now_ms, hs_prompt_sign_t *sign, hs_why_t *why);
