@@ -444,6 +444,33 @@ hs_brief_encode (const hs_brief_t *brief, hs_pack_t *pack)
     }
     hs_map_key (&map, "named");
     hs_pack_strv (pack, brief->named);
+    //  The work prompts of the period, each street signed, late or not yet due.
+    hs_map_key (&map, "prompts");
+    hs_pack_array (pack, brief->prompt_count);
+    for (size_t index = 0; index < brief->prompt_count; index++) {
+        const hs_prompt_rec_t *prompt = &brief->prompts [index];
+        hs_map_t entry;
+        hs_map_begin (&entry, pack);
+        hs_map_str (&entry, "prompt", prompt->id);
+        hs_map_str (&entry, "title", prompt->title);
+        hs_map_int (&entry, "issued", prompt->issued);
+        hs_map_int (&entry, "due", prompt->due);
+        static const char *states [] = { "signed", "late", "waiting" };
+        for (int state = 0; state < 3; state++) {
+            const char *units [HS_PROMPT_MAX_STREETS + 1];
+            size_t count = 0;
+            for (size_t at = 0; at < prompt->street_count; at++) {
+                const hs_prompt_street_t *street = &prompt->streets [at];
+                int its = street->signed_at? 0: brief->at >= prompt->due? 1: 2;
+                if (its == state)
+                    units [count++] = street->unit;
+            }
+            units [count] = NULL;
+            hs_map_key (&entry, states [state]);
+            hs_pack_strv (pack, units);
+        }
+        hs_map_end (&entry);
+    }
     hs_map_int (&map, "at", brief->at);
     hs_map_end (&map);
     return 0;

@@ -238,6 +238,8 @@ typedef struct {
     const hs_brief_notices_t *supervision;  //  per chased unit, most notices first
     size_t supervision_count;
     const char *const *named;   //  units that got a `circulate` (通报); NULL-terminated, or NULL
+    const hs_prompt_rec_t *prompts; //  the work prompts issued in the period, as they are now
+    size_t prompt_count;
     int64_t at;
 } hs_brief_t;
 
