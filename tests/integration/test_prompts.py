@@ -189,8 +189,9 @@ def test_three_streets_two_sign_the_third_is_chased_until_it_signs():
 def test_the_cli_and_the_python_client():
     # huishang prompt / prompt-sign, acknowledged like the handling
     # commands (ok seq N, a refusal on stderr and exit 1, a usage error
-    # exit 2); the Python client's issue_prompt() and sign_prompt()
-    with Desk() as desk:
+    # exit 2); the Python client's issue_prompt() and sign_prompt(). The
+    # dashboard subscribes to `prompt.` (a prefix of the daemon's, §4)
+    with Desk(prefixes=("alert.", "prompt.")) as desk:
         case = desk.open_case(source="street.caoyang", workers=3, **enterprise(603))
         submit = ["--submit", desk.daemon.submit, "--api", desk.daemon.api]
         out = subprocess.run([CLIENT, "prompt", "--title", "春节前欠薪排查",
@@ -238,6 +239,7 @@ def test_the_cli_and_the_python_client():
             assert rejected.reason == "not_authorized", rejected
         client.close()
         desk.wait(lambda: said(desk, "signed", everyone, "street.taopu"), "taopu signed")
+        assert desk.daemon.counters()["subscriptions_refused"] == 0
         # people read it: the watch line names the topic
         out = subprocess.run([CLIENT, "replay", "--no-follow", "--since", "1", "--api",
                               desk.daemon.api, "prompt."],
