@@ -466,18 +466,20 @@ class Client:
     def issue_prompt(self, title, guidance, streets="streets", cases=None, due=None,
                      source="office", id=None, at=None):
         """The office issues a work prompt with its guidance (指导意见) to
-        `streets` (a list of street codes or short names; "streets": all of
-        them), about `cases` (ids) if given; each street signs for it by
+        `streets` (a list of street codes or short names, or one; "streets"
+        or "all": every street), about `cases` (ids) if given; each street signs for it by
         `due` (Unix ms on the daemon's clock; default rules.cfg prompts/sign
         from now). Returns its seq: the prompt is "<district>-p<seq>"
         (health()["district"])."""
         _text(title, "title", 256)
         _text(guidance, "guidance", 4096)
-        if streets != "streets":
-            _units({"streets": list(streets)}, "streets")
+        if streets in ("streets", "all"):
+            streets = "streets"
+        else:
+            streets = [streets] if isinstance(streets, str) else list(streets)
+            _units({"streets": streets}, "streets")
         body = {"id": id or self._new_id(), "source": source, "title": title,
-                "guidance": guidance,
-                "streets": streets if streets == "streets" else list(streets)}
+                "guidance": guidance, "streets": streets}
         if cases:
             _units({"cases": list(cases)}, "cases")
             body["cases"] = list(cases)
