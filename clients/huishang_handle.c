@@ -13,6 +13,7 @@
 
 #include "huishang_handle.h"
 #include "../protocol/hs_json.h"
+#include "../protocol/hs_prompt_rec.h"
 #include <getopt.h>
 #include <unistd.h>
 
@@ -21,7 +22,8 @@ enum {
     A_SOURCE = 1 << 0, A_NOTE = 1 << 1, A_REASON = 1 << 2, A_STATUS = 1 << 3,
     A_WORKERS = 1 << 4, A_AMOUNT = 1 << 5, A_FLAGS = 1 << 6, A_SATISFIED = 1 << 7,
     A_LEVEL = 1 << 8, A_UNTIL = 1 << 9, A_ADD = 1 << 10, A_REMOVE = 1 << 11,
-    A_LEAD = 1 << 12, A_UNIT = 1 << 13
+    A_LEAD = 1 << 12, A_UNIT = 1 << 13, A_TITLE = 1 << 14, A_GUIDANCE = 1 << 15,
+    A_STREETS = 1 << 16, A_DUE = 1 << 17
 };
 
 typedef struct {
@@ -34,65 +36,86 @@ typedef struct {
     bool office;                //  --source is office unless given
     const char *synopsis;       //  its usage after "huishang "
     const char *what;           //  what it does, one line
+    const char *topic;          //  what it sends, or NULL: act. (with `act`) or update.
+    const char *subject;        //  the key its operand fills; NULL: case; "": none
 } s_command_t;
 
 static const s_command_t s_commands [] = {
     { "sign", NULL, "signed", A_SOURCE | A_NOTE, A_SOURCE, NULL, false,
       "sign CASE --source UNIT [--note TEXT]",
-      "a handler signs for the case (签收): its sign clock stops" },
+      "a handler signs for the case (签收): its sign clock stops", NULL, NULL },
     { "return", NULL, "returned", A_SOURCE | A_REASON, A_SOURCE | A_REASON, NULL, false,
       "return CASE --source UNIT --reason TEXT",
-      "a handler returns the case (退单), saying why: the office is told" },
+      "a handler returns the case (退单), saying why: the office is told", NULL, NULL },
     { "update", NULL, NULL, A_SOURCE | A_STATUS | A_NOTE | A_WORKERS | A_AMOUNT | A_FLAGS,
       A_SOURCE | A_STATUS, NULL, false,
       "update CASE --source UNIT --status STATUS [--note TEXT] [--workers N]\n"
       "                [--amount YUAN] [--flags FLAG,FLAG...]",
       "a unit's progress on the case (进展), with new facts if any;\n"
-      "  STATUS: signed, returned, accepted, mediating, resolved, closed, failed" },
+      "  STATUS: signed, returned, accepted, mediating, resolved, closed, failed", NULL, NULL },
     { "resolve", NULL, "resolved", A_SOURCE | A_NOTE, A_SOURCE | A_NOTE, NULL, false,
       "resolve CASE --source UNIT --note TEXT",
-      "a handler's part is done (办结); the lead's sends the case to the office's review" },
+      "a handler's part is done (办结); the lead's sends the case to the office's review", NULL, NULL },
     { "close", "close", NULL, A_SOURCE | A_NOTE, 0, NULL, true,
       "close CASE [--note TEXT] [--source office]",
-      "the office closes a resolved case after review (审核办结)" },
+      "the office closes a resolved case after review (审核办结)", NULL, NULL },
     { "reject-closure", "reject_closure", NULL, A_SOURCE | A_REASON, A_REASON, NULL, true,
       "reject-closure CASE --reason TEXT [--source office]",
-      "the office sends a resolved case back to its lead (退回)" },
+      "the office sends a resolved case back to its lead (退回)", NULL, NULL },
     { "followup", "followup", NULL, A_SOURCE | A_SATISFIED | A_NOTE, A_SOURCE | A_SATISFIED,
       NULL, false,
       "followup CASE --source UNIT --satisfied yes|no [--note TEXT]",
-      "the return visit of a closed case (回访); not satisfied re-opens it" },
+      "the return visit of a closed case (回访); not satisfied re-opens it", NULL, NULL },
     { "regrade", "regrade", NULL, A_SOURCE | A_LEVEL | A_REASON, A_LEVEL | A_REASON, NULL, true,
       "regrade CASE --level LEVEL --reason TEXT [--source office]",
-      "set the case's level, up or down (LEVEL: general, significant, major, critical)" },
+      "set the case's level, up or down (LEVEL: general, significant, major, critical)", NULL, NULL },
     { "merge", "merge", NULL, A_SOURCE | A_REASON, 0, "INTO", true,
       "merge CASE INTO [--reason TEXT] [--source office]",
-      "CASE is the same dispute as INTO: INTO absorbs it" },
+      "CASE is the same dispute as INTO: INTO absorbs it", NULL, NULL },
     { "split", "split", NULL, A_SOURCE | A_REASON, 0, "REPORT_SEQ", true,
       "split CASE REPORT_SEQ [--reason TEXT] [--source office]",
-      "the report stored under REPORT_SEQ is a dispute of its own: a new case" },
+      "the report stored under REPORT_SEQ is a dispute of its own: a new case", NULL, NULL },
     { "mute", "mute", NULL, A_SOURCE | A_UNTIL | A_REASON, A_UNTIL | A_REASON, NULL, true,
       "mute CASE --until TIME --reason TEXT [--source office]",
       "hold the case's supervision notices until TIME (the ladder keeps counting);\n"
-      "  TIME: YYYY-MM-DDTHH:MM in the district's time, or +30m, +2h, +3d" },
+      "  TIME: YYYY-MM-DDTHH:MM in the district's time, or +30m, +2h, +3d", NULL, NULL },
     { "unmute", "unmute", NULL, A_SOURCE | A_REASON, 0, NULL, true,
       "unmute CASE [--reason TEXT] [--source office]",
-      "the case's supervision notices go out again" },
+      "the case's supervision notices go out again", NULL, NULL },
     { "reroute", "reroute", NULL, A_SOURCE | A_ADD | A_REMOVE | A_LEAD | A_REASON, A_REASON,
       NULL, true,
       "reroute CASE [--add UNIT,UNIT] [--remove UNIT,UNIT] [--lead UNIT] --reason TEXT\n"
       "                [--source office]",
-      "change the case's handlers and its lead (主办)" },
+      "change the case's handlers and its lead (主办)", NULL, NULL },
     { "insist", "insist", NULL, A_SOURCE | A_UNIT | A_REASON, A_UNIT | A_REASON, NULL, true,
       "insist CASE --unit UNIT --reason TEXT [--source office]",
-      "a unit that returned the case must handle it after all: it is routed again" },
-    { "done", "done", NULL, A_SOURCE | A_NOTE, A_SOURCE, NULL, false,
+      "a unit that returned the case must handle it after all: it is routed again", NULL, NULL },
+    { "done", NULL, NULL, A_SOURCE | A_NOTE, A_SOURCE, NULL, false,
       "done ITEM --source UNIT [--note TEXT]",
-      "a meeting's action item (督办事项, ITEM: MEETING-aN) is done: it is chased no more" }
+      "a meeting's action item (督办事项, ITEM: MEETING-aN) is done: it is chased no more",
+      "action", "item" },
+    { "prompt", NULL, NULL, A_SOURCE | A_TITLE | A_GUIDANCE | A_STREETS | A_DUE,
+      A_TITLE | A_GUIDANCE, NULL, true,
+      "prompt --title TEXT --guidance TEXT [--streets STREET,STREET | all]\n"
+      "                [--case CASE ...] [--due TIME] [--source office]",
+      "the office issues a work prompt (工作提示) with its guidance (指导意见) to the\n"
+      "  streets (all of them by default), about the cases given; each street signs for\n"
+      "  it by TIME (default: rules.cfg prompts/sign from now) or is chased; prints\n"
+      "  \"ok seq N prompt DISTRICT-pN\". TIME: YYYY-MM-DDTHH:MM in the district's\n"
+      "  time, or +30m, +2h, +3d",
+      "prompt", "" },
+    { "prompt-sign", NULL, NULL, A_SOURCE | A_NOTE, A_SOURCE, NULL, false,
+      "prompt-sign PROMPT --source STREET [--note TEXT]",
+      "a street signs for a work prompt (签收, PROMPT: DISTRICT-pN): it is chased no more",
+      "promptsign", "prompt" }
 };
 
-//  `done` is about a meeting's action item (action.<unit>), not a case.
-static bool s_item (const s_command_t *command) { return command->act && streq (command->act, "done"); }
+//  The key a command's operand fills: "case", "item", "prompt", or "" (none).
+static const char *
+s_subject (const s_command_t *command)
+{
+    return command->subject? command->subject: "case";
+}
 #define COMMANDS (sizeof (s_commands) / sizeof (s_commands [0]))
 
 //  The update statuses (PROTOCOL.md §3.1).
@@ -114,7 +137,7 @@ s_usage (const s_command_t *command, FILE *out)
         "    --no-ack            publish to the ingest, fire-and-forget\n"
         "    -e, --endpoint EP   publish to this ingest, fire-and-forget (as --no-ack)\n"
         "    --submit EP         the daemon's submit endpoint (default: the config)\n"
-        "    --api EP            the daemon's api (mute +DURATION asks it the time)\n"
+        "    --api EP            the daemon's api (+DURATION asks it the time)\n"
         "    --timeout MS        how long to wait for an answer before sending again\n"
         "    --retries N         resends before giving up (default 20; 0: forever)\n"
         "    -c, --config FILE   read endpoints and the district's time from this config\n"
@@ -132,7 +155,8 @@ typedef struct {
     unsigned given;             //  options given (A_*)
     bool ack;                   //  acknowledged submit, else publish
     bool bad;                   //  an option's value was refused (said)
-    const char *until;          //  --until as given
+    const char *when;           //  --until or --due as given
+    const char *when_key;       //  ... which one
 } s_handle_t;
 
 //  Refuse an option's value: said, and the command ends with its usage.
@@ -247,10 +271,11 @@ s_daemon_now (s_handle_t *self)
     return now;
 }
 
-//  --until: YYYY-MM-DDTHH:MM in the district's time, or +N followed by
-//  s, m, h or d from the daemon's clock now. Returns ms, or -1 (said).
+//  --until or --due: YYYY-MM-DDTHH:MM in the district's time, or +N
+//  followed by s, m, h or d from the daemon's clock now. Returns ms, or -1
+//  (said).
 static int64_t
-s_until (s_handle_t *self, const char *value)
+s_when (s_handle_t *self, const char *option, const char *value)
 {
     if (*value == '+') {
         char *end;
@@ -260,7 +285,7 @@ s_until (s_handle_t *self, const char *value)
                        *end == 'd'? 86400000: 0;
         if (errno || end == value + 1 || count <= 0 || !unit || end [1]
         ||  count > 366LL * 86400000 / unit) {
-            s_refuse (self, "--%s takes +N followed by s, m, h or d, not '%s'", "until", value);
+            s_refuse (self, "--%s takes +N followed by s, m, h or d, not '%s'", option, value);
             return -1;
         }
         return s_daemon_now (self) + count * unit;
@@ -268,7 +293,7 @@ s_until (s_handle_t *self, const char *value)
     int64_t at = hs_config_parse_local (self->config, value);
     if (at < 0)
         s_refuse (self, "--%s takes YYYY-MM-DDTHH:MM (the district's time) or +2h, not '%s'",
-                  "until", value);
+                  option, value);
     return at;
 }
 
@@ -276,7 +301,8 @@ s_until (s_handle_t *self, const char *value)
 //  Parsing
 
 enum { O_SOURCE = 500, O_NOTE, O_REASON, O_STATUS, O_WORKERS, O_AMOUNT, O_FLAGS,
-       O_SATISFIED, O_LEVEL, O_UNTIL, O_ADD, O_REMOVE, O_LEAD, O_UNIT, O_ID, O_AT,
+       O_SATISFIED, O_LEVEL, O_UNTIL, O_ADD, O_REMOVE, O_LEAD, O_UNIT, O_TITLE, O_GUIDANCE,
+       O_STREETS, O_DUE, O_ID, O_AT,
        O_NOACK, O_ACK, O_SUBMIT, O_API, O_TIMEOUT, O_RETRIES, O_CASE };
 
 static const struct option s_options [] = {
@@ -290,6 +316,9 @@ static const struct option s_options [] = {
     { "level", required_argument, NULL, O_LEVEL }, { "until", required_argument, NULL, O_UNTIL },
     { "add", required_argument, NULL, O_ADD }, { "remove", required_argument, NULL, O_REMOVE },
     { "lead", required_argument, NULL, O_LEAD }, { "unit", required_argument, NULL, O_UNIT },
+    { "title", required_argument, NULL, O_TITLE },
+    { "guidance", required_argument, NULL, O_GUIDANCE },
+    { "streets", required_argument, NULL, O_STREETS }, { "due", required_argument, NULL, O_DUE },
     { "id", required_argument, NULL, O_ID }, { "at", required_argument, NULL, O_AT },
     { "no-ack", no_argument, NULL, O_NOACK }, { "ack", no_argument, NULL, O_ACK },
     { "endpoint", required_argument, NULL, 'e' }, { "submit", required_argument, NULL, O_SUBMIT },
@@ -304,7 +333,7 @@ static const struct option s_options [] = {
 static unsigned
 s_option_bit (int option)
 {
-    return option >= O_SOURCE && option <= O_UNIT? 1u << (option - O_SOURCE): 0;
+    return option >= O_SOURCE && option <= O_DUE? 1u << (option - O_SOURCE): 0;
 }
 
 //  The option's long name, for what is said.
@@ -363,11 +392,39 @@ s_option (s_handle_t *self, int option, const char *value)
                 s_refuse (self, "--%s takes general, significant, major or critical, not '%s'",
                           name, value);
             break;
-        case O_UNTIL: self->until = value; break;      //  read last: it may ask the api
+        case O_UNTIL: case O_DUE:                       //  read last: it may ask the api
+            self->when = value;
+            self->when_key = name;
+            break;
+        case O_TITLE:
+            if (strlen (value) > HS_PROMPT_TITLE_MAX)
+                s_refuse (self, "--%s takes at most 256 bytes%s", name, "");
+            else
+                s_set_text (self, name, name, value);
+            break;
+        case O_GUIDANCE: s_set_text (self, name, name, value); break;
+        case O_STREETS:
+            if (streq (value, "all"))
+                json_object_set_new (self->body, "streets", json_string ("streets"));
+            else
+                s_set_list (self, "streets", name, value, false);
+            break;
         case O_ADD: case O_REMOVE: s_set_list (self, name, name, value, false); break;
         case O_LEAD: case O_UNIT: s_set_token (self, name, name, value); break;
         case O_ID: s_set_token (self, "id", name, value); break;
-        case O_CASE: s_set_token (self, "case", name, value); break;
+        case O_CASE:
+            if (streq (self->command->name, "prompt")) {   //  a prompt's cases, one each
+                if (!json_object_get (self->body, "cases"))
+                    json_object_set_new (self->body, "cases", json_array ());
+                if (s_is_token (value))
+                    json_array_append_new (json_object_get (self->body, "cases"),
+                                           json_string (value));
+                else
+                    s_refuse (self, "--%s takes a case id, not '%s'", name, value);
+            }
+            else
+                s_set_token (self, "case", name, value);
+            break;
         case O_AT: {
             int64_t at = s_number (self, name, value, 946684800000LL, INT64_MAX / 2);
             if (at > 0)
@@ -400,16 +457,21 @@ static void
 s_operands (s_handle_t *self, int count, char *operands [])
 {
     const s_command_t *command = self->command;
-    const char *key = s_item (command)? "item": "case";
-    int wanted = (json_object_get (self->body, key)? 0: 1) + (command->operand? 1: 0);
+    const char *key = s_subject (command);
+    int wanted = (!*key || json_object_get (self->body, key)? 0: 1) + (command->operand? 1: 0);
     if (count != wanted) {
         fprintf (stderr, "huishang %s: %s\n", command->name,
                  count < wanted? "too few operands": "too many operands");
         self->bad = true;
         return;
     }
-    if (!json_object_get (self->body, key))
-        s_set_token (self, key, s_item (command)? "ITEM": "CASE", *operands++);
+    if (*key && !json_object_get (self->body, key)) {
+        char operand [16];
+        hs_strcpy (operand, sizeof (operand), key);
+        for (char *letter = operand; *letter; letter++)
+            *letter = (char) toupper ((unsigned char) *letter);
+        s_set_token (self, key, operand, *operands++);
+    }
     if (!command->operand || self->bad)
         return;
     if (streq (command->act, "merge")) {
@@ -432,7 +494,7 @@ s_check_given (s_handle_t *self)
     const s_command_t *command = self->command;
     unsigned stray = self->given & ~command->allowed;
     unsigned missing = command->required & ~self->given;
-    for (int option = O_SOURCE; option <= O_UNIT && !self->bad; option++) {
+    for (int option = O_SOURCE; option <= O_DUE && !self->bad; option++) {
         if (stray & s_option_bit (option))
             s_refuse (self, "takes no --%s%s", s_option_name (option), "");
         else
@@ -455,7 +517,7 @@ s_send (s_handle_t *self)
 {
     const char *source = json_string_value (json_object_get (self->body, "source"));
     char topic [HS_TOPIC_MAX + 1];
-    snprintf (topic, sizeof (topic), "%s.%s", s_item (self->command)? "action":
+    snprintf (topic, sizeof (topic), "%s.%s", self->command->topic? self->command->topic:
               self->command->act? "act": "update", source);
     hs_pack_t *pack = hs_pack_new ();
     hs_json_to_pack (self->body, pack);
@@ -470,9 +532,13 @@ s_send (s_handle_t *self)
             fprintf (stderr, "rejected %s: %s\n", reply.reason, *reply.detail? reply.detail: "-");
             rc = 1;
         }
-        else
-            printf ("%s seq %llu\n", hs_submit_status_name (reply.status),
+        else {
+            printf ("%s seq %llu", hs_submit_status_name (reply.status),
                     (unsigned long long) reply.seq);
+            if (streq (self->command->name, "prompt"))  //  its id, in our config's district
+                printf (" prompt %s-p%llu", self->config->district, (unsigned long long) reply.seq);
+            printf ("\n");
+        }
     }
     else
     if (hs_client_publish_open (self->client)
@@ -530,12 +596,14 @@ s_run (const s_command_t *command, hs_client_t *client, hs_config_t *config,
         json_object_set_new (self.body, "source", json_string ("office"));
     if (!self.bad && command->status)
         json_object_set_new (self.body, "status", json_string (command->status));
-    if (!self.bad && command->act && !s_item (command))
+    if (!self.bad && streq (command->name, "prompt") && !json_object_get (self.body, "streets"))
+        json_object_set_new (self.body, "streets", json_string ("streets"));
+    if (!self.bad && command->act)
         json_object_set_new (self.body, "act", json_string (command->act));
-    if (!self.bad && self.until) {
-        int64_t until = s_until (&self, self.until);
-        if (until > 0)
-            json_object_set_new (self.body, "until", json_integer (until));
+    if (!self.bad && self.when) {
+        int64_t when = s_when (&self, self.when_key, self.when);
+        if (when > 0)
+            json_object_set_new (self.body, self.when_key, json_integer (when));
     }
     if (self.bad) {
         fprintf (stderr, "\n");

@@ -4,9 +4,14 @@
         huishang sign | return | update | resolve CASE --source UNIT ...
         huishang close | reject-closure | followup | regrade | merge | split |
                  mute | unmute | reroute | insist CASE ...
+        huishang done ITEM --source UNIT
+        huishang prompt --title T --guidance T [--streets S,S | all] [--case C ...]
+        huishang prompt-sign PROMPT --source STREET
 
     A handler's progress goes as an `update.<unit>`, what the people of the
-    mechanism decide as an `act.<unit>` (PROTOCOL.md §3.5, §3.12).
+    mechanism decide as an `act.<unit>` (PROTOCOL.md §3.5, §3.12); an
+    action item done as `action.<unit>` (§3.7); a work prompt issued and
+    signed for as `prompt.<unit>` and `promptsign.<unit>` (§3.13).
     =========================================================================
 */
 

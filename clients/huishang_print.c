@@ -7,6 +7,7 @@
 */
 
 #include "huishang_print.h"
+#include "../protocol/hs_handler.h"
 #include "../protocol/hs_event.h"
 #include "../protocol/hs_json.h"
 #include <time.h>
@@ -137,6 +138,29 @@ huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object 
         printf (" 已撤销 %s case %s, 由 %s 取代 superseded by %s",
                 huishang_print_str (map, "meeting", meeting, sizeof (meeting)), case_id,
                 huishang_print_str (map, "superseded_by", successor, sizeof (successor)), successor);
+    }
+    else
+    if (strncmp (topic, "prompt.", 7) == 0) {
+        //  A work prompt (工作提示): issued to streets, signed, or chased.
+        char prompt [HS_ID_MAX + 1], unit [HS_CODE_MAX + 1], title [HS_NOTE_MAX + 1];
+        char due [32], rung [HS_CODE_MAX + 1];
+        huishang_print_time (huishang_print_int (map, "due"), due, sizeof (due));
+        huishang_print_str (map, "prompt", prompt, sizeof (prompt));
+        huishang_print_str (map, "title", title, sizeof (title));
+        huishang_print_str (map, "unit", unit, sizeof (unit));
+        if (streq (topic, "prompt.issued")) {
+            printf (" 工作提示 %s「%s」, sign by %s: ", prompt, title, due);
+            huishang_print_units (units, hs_proto_get (map, "streets"));
+        }
+        else
+        if (streq (topic, "prompt.signed"))
+            printf (" 已签收 signed %s「%s」: %s", prompt, title, hs_units_zh (units, unit));
+        else {
+            int parsed = hs_rung_parse (huishang_print_str (map, "rung", rung, sizeof (rung)));
+            printf (" %s(%s) #%lld %s「%s」: %s, due %s", parsed > 0? hs_rung_zh (parsed): "",
+                    rung, (long long) huishang_print_int (map, "count"), prompt, title,
+                    hs_units_zh (units, unit), due);
+        }
     }
     else
     if (strncmp (topic, "escalate.", 9) == 0) {

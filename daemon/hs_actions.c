@@ -1,15 +1,14 @@
 /*  =========================================================================
     hs_actions - the action items (督办事项) a meeting's minutes decide
 
-    An item's ladder: with d its time (due - decided), rung 1 at due,
-    rung 2 at due + d, rung 3 at due + 2d; each notice at the rung its
-    time has reached, the next at the next rung or a repeat later,
-    whichever comes first, as a case's clocks (hs_handling) but on plain
-    time: a meeting sets a date.
+    An item's ladder is hs_ladder's: with d its time (due - decided),
+    rung 1 at due, rung 2 at due + d, rung 3 at due + 2d, on plain time
+    (a meeting sets a date), each rung again every meetings/action_repeat.
     =========================================================================
 */
 
 #include "hs_actions.h"
+#include "hs_ladder.h"
 #include "hs_meeting_table.h"
 #include "hs_cases.h"
 
@@ -118,18 +117,9 @@ static int
 s_schedule (hs_actions_t *self, hs_meeting_rec_t *meeting)
 {
     int64_t first = 0;
-    for (size_t index = 0; index < meeting->action_count; index++) {
-        int64_t next = meeting->actions [index].next;
-        if (next && (first == 0 || next < first))
-            first = next;
-    }
-    if (first == meeting->timer_at)
-        return 0;
-    if (meeting->timer_at
-    &&  hs_timers_remove (self->timers, meeting->timer_at, HS_TIMER_ACTION, meeting->id))
-        return -1;
-    meeting->timer_at = first;
-    return first? hs_timers_add (self->timers, first, HS_TIMER_ACTION, meeting->id): 0;
+    for (size_t index = 0; index < meeting->action_count; index++)
+        first = hs_ladder_sooner (first, meeting->actions [index].next);
+    return hs_timers_move (self->timers, &meeting->timer_at, first, HS_TIMER_ACTION, meeting->id);
 }
 
 //  Publish a meeting.* body packed in self->body, about `case_id` (or NULL).
@@ -202,33 +192,15 @@ s_action (hs_actions_t *self, hs_meeting_rec_t *meeting, size_t index, const cha
     return s_emit (self, out.seq, "meeting.action", *case_id? case_id: NULL);
 }
 
-//  When an item reaches `rung` (1: its due time).
-static int64_t
-s_rung_at (const hs_action_item_t *item, int rung)
-{
-    int64_t span = item->due - item->start > 0? item->due - item->start: 1;
-    return item->due + (rung - 1) * span;
-}
-
 //  Item `index` is due at `now`: its notice at the rung reached, and the next.
 static int
 s_notice (hs_actions_t *self, hs_meeting_rec_t *meeting, size_t index, int64_t now)
 {
     hs_action_item_t *item = &meeting->actions [index];
-    int rung = HS_RUNG_REMIND;
-    while (rung < HS_RUNG_CIRCULATE && now >= s_rung_at (item, rung + 1))
-        rung++;
-    if (rung < item->rung)
-        rung = item->rung;
-    item->rung = rung;
-    item->notices++;
-    item->next = now + s_policy (self)->action_repeat_ms;
-    if (rung < HS_RUNG_CIRCULATE && s_rung_at (item, rung + 1) < item->next)
-        item->next = s_rung_at (item, rung + 1);
-    hs_notice_t notice = rung == HS_RUNG_REMIND? HS_NOTICE_REMIND:
-                         rung == HS_RUNG_SUPERVISE? HS_NOTICE_SUPERVISE: HS_NOTICE_CIRCULATE;
+    int rung = hs_ladder_climb (item->start, item->due, now, s_policy (self)->action_repeat_ms,
+                                &item->rung, &item->notices, &item->next);
     const char *to [HS_RULES_MAX_OUT + 2];
-    hs_policy_told (s_policy (self), notice, item->owner, to, 0, sizeof (to) / sizeof (to [0]));
+    hs_ladder_told (s_policy (self), rung, item->owner, to, sizeof (to) / sizeof (to [0]));
     char reason [32];
     hs_strjoin (reason, sizeof (reason), "action.", hs_rung_name (rung), NULL);
     hs_stats_count (self->stats, HS_STAT_OVERDUE, 1);
@@ -295,18 +267,9 @@ hs_actions_done (void *arg, hs_msg_t *msg)
         return -1;
     item->done = hs_txn_now (self->txn);
     item->next = 0;
-    //  Said to those who chased it: the owner and the office.
+    //  Said to those who chased it: the office, and the owner.
     const char *to [HS_RULES_MAX_OUT + 2];
-    hs_policy_told (s_policy (self), HS_NOTICE_SUPERVISE, item->owner, to, 0,
-                    sizeof (to) / sizeof (to [0]));
-    size_t count = 0;
-    while (to [count])
-        count++;
-    bool owner = false;
-    for (size_t at = 0; at < count; at++)
-        owner = owner || streq (to [at], item->owner);
-    if (!owner && count + 1 < sizeof (to) / sizeof (to [0]))
-        to [count++] = item->owner, to [count] = NULL;
+    hs_ladder_told_done (s_policy (self), item->owner, to, sizeof (to) / sizeof (to [0]));
     if (s_action (self, meeting, index, "done", to, "action.done", done->source, done->id)
     ||  s_schedule (self, meeting) || hs_meeting_table_save (store, meeting, self->record))
         return -1;
@@ -396,13 +359,7 @@ hs_actions_test (bool verbose)
 {
     if (verbose)
         printf (" * hs_actions: ");
-    //  The ladder's times: due at 1000 after 0; 2x at 2000, 3x at 3000.
-    hs_action_item_t item = { .start = 0, .due = 1000 };
-    assert (s_rung_at (&item, 1) == 1000 && s_rung_at (&item, 2) == 2000
-         && s_rung_at (&item, 3) == 3000);
-    item.start = item.due;              //  no time at all: a millisecond a rung
-    assert (s_rung_at (&item, 3) == 1002);
-
+    //  The ladder's times are hs_ladder's (its self test).
     //  An hour a millisecond: the items' days pass at once.
     int64_t start = 1780000000000LL;
     hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_actions", start, 3600000);

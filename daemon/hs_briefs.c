@@ -10,10 +10,12 @@
 
 #include "hs_briefs.h"
 #include "hs_ledger.h"
+#include "hs_prompts.h"
 
 #define TALLY_MAX 256           //  streets (or categories) named in one briefing
 #define CHASED_MAX 256          //  chased units counted in one period
 #define NAMED_MAX 64            //  chased units a briefing lists (most notices first)
+#define PROMPTS_MAX 32          //  work prompts a briefing lists (the first of the period)
 
 //  A period's marks, by briefing: daily 0, weekly 1.
 static const struct {
@@ -44,6 +46,9 @@ typedef struct {
     hs_brief_notices_t chased [CHASED_MAX];     //  supervision notices per chased unit
     size_t chased_count;
     const char *named [NAMED_MAX + 1];          //  those circulated (通报)
+    char prompt_ids [PROMPTS_MAX][HS_ID_MAX + 1];   //  work prompts issued in the period
+    size_t prompt_ids_count;
+    hs_prompt_rec_t prompts [PROMPTS_MAX];      //  ... as they are now
 } s_count_t;
 
 //  Whether a case is past due on some clock, as its record says: the one
@@ -166,6 +171,42 @@ s_count_notice (s_count_t *count, const char *unit, const char *rung)
         notices->circulate++;
 }
 
+//  A work prompt said in the period: issued (listed, as it is now), or a
+//  street late to sign for one (a supervision notice to that street).
+static void
+s_count_prompt (s_count_t *count, const hs_event_read_t *event)
+{
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    if (hs_proto_unpack_stored (event->body, event->body_size, &unpacked) == 0) {
+        const msgpack_object *body = &unpacked.data;
+        char unit [HS_CODE_MAX + 1], rung [16];
+        if (streq (event->topic, "prompt.issued") && count->prompt_ids_count < PROMPTS_MAX
+        &&  hs_proto_strcpy (hs_proto_get (body, "prompt"), count->prompt_ids
+                             [count->prompt_ids_count], HS_ID_MAX + 1) == 0)
+            count->prompt_ids_count++;
+        else
+        if (streq (event->topic, "prompt.notice")
+        &&  hs_proto_strcpy (hs_proto_get (body, "unit"), unit, sizeof (unit)) == 0
+        &&  hs_proto_strcpy (hs_proto_get (body, "rung"), rung, sizeof (rung)) == 0)
+            s_count_notice (count, unit, rung);
+    }
+    msgpack_unpacked_destroy (&unpacked);
+}
+
+//  The prompts issued in the period, as they are now (one that cannot be
+//  read is left out: the briefing still goes).
+static void
+s_read_prompts (s_count_t *count, hs_store_t *store)
+{
+    hs_brief_t *brief = &count->brief;
+    for (size_t index = 0; index < count->prompt_ids_count; index++)
+        if (hs_prompts_load (store, count->prompt_ids [index],
+                             &count->prompts [brief->prompt_count]) == 0)
+            brief->prompt_count++;
+    brief->prompts = count->prompts;
+}
+
 //  Most notices first; of as many, the more circulated, then by name.
 static int
 s_chased_compare (const void *a, const void *b)
@@ -263,6 +304,9 @@ s_count_event (uint64_t seq, const hs_event_read_t *event, void *arg)
     else
     if (streq (event->type, "warning"))
         brief->warnings++;
+    else
+    if (streq (event->type, "workprompt"))
+        s_count_prompt (count, event);
     return 0;
 }
 
@@ -357,6 +401,7 @@ s_brief (hs_briefs_t *self, int which)
         rc = hs_ledger_walk (store, from_seq, false, s_count_event, count);
     if (rc == 0)
         rc = hs_store_walk (store, HS_TABLE_CASES, NULL, 0, false, s_count_case, count);
+    s_read_prompts (count, store);
     s_count_chased (count);
     char topic [32];
     hs_strjoin (topic, sizeof (topic), "brief.", brief->period, NULL);

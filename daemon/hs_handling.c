@@ -10,6 +10,7 @@
 */
 
 #include "hs_handling.h"
+#include "hs_ladder.h"
 #include "hs_units.h"
 #include "hs_log.h"
 
@@ -205,9 +206,7 @@ s_recipients (hs_handling_t *self, const hs_case_t *kase, int rung, const char *
               const char **list, size_t max)
 {
     const hs_policy_t *policy = s_policy (self);
-    hs_notice_t notice = rung == HS_RUNG_REMIND? HS_NOTICE_REMIND:
-                         rung == HS_RUNG_SUPERVISE? HS_NOTICE_SUPERVISE: HS_NOTICE_CIRCULATE;
-    size_t size = hs_policy_told (policy, notice, unit, list, 0, max);
+    size_t size = hs_ladder_told (policy, rung, unit, list, max);
     if (rung == HS_RUNG_SUPERVISE && kase->level >= HS_LEVEL_MAJOR)
         hs_policy_told (policy, HS_NOTICE_SUPERVISE_MAJOR, unit, list, size, max);
 }
@@ -278,18 +277,9 @@ hs_handling_schedule (hs_handling_t *self, hs_case_t *kase)
     int64_t first = kase->muted_until;     //  its end is said, and the ladder goes on
     if (kase->stage == HS_STAGE_OPEN)
         for (size_t index = 0; index < kase->handler_count; index++)
-            for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
-                int64_t next = kase->handlers [index].clocks [clock].next;
-                if (next && (first == 0 || next < first))
-                    first = next;
-            }
-    if (first == kase->timer_at)
-        return 0;
-    if (kase->timer_at
-    &&  hs_timers_remove (self->timers, kase->timer_at, HS_TIMER_SUPERVISE, kase->id))
-        return -1;
-    kase->timer_at = first;
-    return first? hs_timers_add (self->timers, first, HS_TIMER_SUPERVISE, kase->id): 0;
+            for (int clock = 0; clock < HS_CLOCK_COUNT; clock++)
+                first = hs_ladder_sooner (first, kase->handlers [index].clocks [clock].next);
+    return hs_timers_move (self->timers, &kase->timer_at, first, HS_TIMER_SUPERVISE, kase->id);
 }
 
 int

@@ -44,6 +44,8 @@ S_DECODER (s_decode_brief, hs_brief_in_decode, brief)
 S_DECODER (s_decode_act, hs_case_act_decode, act)
 S_DECODER (s_decode_action, hs_action_done_decode, action)
 S_DECODER (s_decode_call, hs_call_decode, call)
+S_DECODER (s_decode_prompt, hs_prompt_decode, prompt)
+S_DECODER (s_decode_sign, hs_prompt_sign_decode, sign)
 
 static const struct {
     const char *prefix;
@@ -59,7 +61,9 @@ static const struct {
     [HS_MSG_BRIEF]     = { "brief.",     HS_DEDUP_BRIEF,   true,  s_decode_brief },
     [HS_MSG_ACT]       = { "act.",       HS_DEDUP_ACT,     false, s_decode_act },
     [HS_MSG_ACTION]    = { "action.",    HS_DEDUP_ACTION,  false, s_decode_action },
-    [HS_MSG_CALL]      = { "call.",      HS_DEDUP_CALL,    false, s_decode_call }
+    [HS_MSG_CALL]      = { "call.",      HS_DEDUP_CALL,    false, s_decode_call },
+    [HS_MSG_PROMPT]    = { "prompt.",    HS_DEDUP_PROMPT,  false, s_decode_prompt },
+    [HS_MSG_PROMPTSIGN] = { "promptsign.", HS_DEDUP_PROMPTSIGN, false, s_decode_sign }
 };
 
 //  The fields of a decoded message that the opening needs.
@@ -93,6 +97,8 @@ s_common (hs_msg_t *msg, const char **source, const char **id, int64_t *fseq)
         case HS_MSG_CALL:
             *source = msg->as.call.source; *id = msg->as.call.id;
             break;
+        case HS_MSG_PROMPT: *source = msg->as.prompt.source; *id = msg->as.prompt.id; break;
+        case HS_MSG_PROMPTSIGN: *source = msg->as.sign.source; *id = msg->as.sign.id; break;
         default:
             *source = msg->as.brief.source; *id = msg->as.brief.id; *fseq = msg->as.brief.fseq;
     }

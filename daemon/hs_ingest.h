@@ -40,6 +40,8 @@ typedef enum {
     HS_MSG_ACT,                 //  act.<unit>: what a person decided on a case
     HS_MSG_ACTION,              //  action.<unit>: a meeting's action item done
     HS_MSG_CALL,                //  call.<unit>: a plenary or office meeting called
+    HS_MSG_PROMPT,              //  prompt.<unit>: a work prompt issued to the streets
+    HS_MSG_PROMPTSIGN,          //  promptsign.<unit>: a street signed for a work prompt
     HS_MSG_COUNT
 } hs_msg_kind_t;
 
@@ -60,6 +62,8 @@ typedef struct {
         hs_case_act_t act;
         hs_action_done_t action;
         hs_call_t call;
+        hs_prompt_in_t prompt;
+        hs_prompt_sign_t sign;
     } as;                       //  decoded, by kind
     //  Set by the handler:
     uint64_t seq;               //  accepted: stored under this seq (0: nothing stored)

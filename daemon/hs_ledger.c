@@ -19,7 +19,8 @@ static const struct {
     const char *type;
 } s_kinds [HS_DEDUP_COUNT] = {
     { 'r', "report" }, { 'u', "update" }, { 'v', "rsvp" }, { 'm', "minutes" }, { 'b', "brief" },
-    { 'a', "act" }, { 'd', "action" }, { 'c', "call" }
+    { 'a', "act" }, { 'd', "action" }, { 'c', "call" }, { 'p', "prompt" },
+    { 's', "promptsign" }
 };
 
 const char *

@@ -29,6 +29,8 @@ typedef enum {
     HS_DEDUP_ACT,               //  a/  act.<unit>, what a person decided on a case
     HS_DEDUP_ACTION,            //  d/  action.<unit>, a meeting's action item done
     HS_DEDUP_CALL,              //  c/  call.<unit>, a meeting called
+    HS_DEDUP_PROMPT,            //  p/  prompt.<unit>, a work prompt issued
+    HS_DEDUP_PROMPTSIGN,        //  s/  promptsign.<unit>, a street signed for one
     HS_DEDUP_COUNT,
     HS_DEDUP_NONE = -1          //  a kind that is not deduplicated (heartbeats)
 } hs_dedup_t;

@@ -16,7 +16,7 @@ typedef struct {
 } s_owned_t;
 
 const char *const hs_policy_sections [] = {
-    "supervision", "warnings", "meetings", "briefs", "notices", "authority", NULL
+    "supervision", "warnings", "meetings", "briefs", "prompts", "notices", "authority", NULL
 };
 
 static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
@@ -28,7 +28,7 @@ static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
 
 static const char *s_act_keys [HS_ACT_COUNT + 1] = {
     "update", "minutes", "plenary", "brief_up", "close", "reject_closure", "followup",
-    "regrade", "merge", "split", "mute", "reroute", "action", "office_meeting", NULL
+    "regrade", "merge", "split", "mute", "reroute", "action", "office_meeting", "prompt", NULL
 };
 
 static const char *s_clock_keys [HS_POLICY_CLOCKS] = { "sign", "progress", "resolve" };
@@ -42,6 +42,20 @@ s_locate (zconfig_t *section, zconfig_t *shipped, const char *section_name, cons
     char path [64];
     snprintf (path, sizeof (path), "%s/%s", section_name, key);
     return node || !shipped? node: zconfig_locate (shipped, path);
+}
+
+//  A duration under `section`, or the shipped file's when an older rules
+//  file has none.
+static int
+s_shipped_duration (hs_zpl_t *zpl, zconfig_t *section, zconfig_t *shipped,
+                    const char *section_name, const char *key, int64_t *value,
+                    char *error, size_t error_size)
+{
+    zconfig_t *node = s_locate (section, shipped, section_name, key);
+    if (!node || hs_zpl_duration (zconfig_value (node), value) || *value <= 0)
+        return hs_zpl_error (zpl, node? node: section, error, error_size,
+                             "%s/%s must be a duration such as 24h", section_name, key);
+    return 0;
 }
 
 //  Read a duration / a whole number at path under `section`.
@@ -99,6 +113,7 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                                             "plenary_deadline", "action_repeat", "minutes_due",
                                             NULL };
     static const char *briefs_keys [] = { "daily", "weekly", NULL };
+    static const char *prompts_keys [] = { "sign", "repeat", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
     zconfig_t *supervision = zconfig_locate (root, "supervision");
     if (hs_zpl_only_keys (zpl, supervision, supervision_keys, error, error_size)
@@ -110,7 +125,15 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     ||  hs_zpl_only_keys (zpl, warnings_node? zconfig_locate (warnings_node, "prompt"): NULL,
                      prompt_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "meetings"), meetings_keys, error, error_size)
-    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "briefs"), briefs_keys, error, error_size))
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "briefs"), briefs_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "prompts"), prompts_keys, error, error_size))
+        return -1;
+    //  Work prompts: a rules file from before them takes the shipped values.
+    zconfig_t *prompts = zconfig_locate (root, "prompts");
+    if (s_shipped_duration (zpl, prompts? prompts: root, shipped, "prompts", "sign",
+                            &policy->prompt_sign_ms, error, error_size)
+    ||  s_shipped_duration (zpl, prompts? prompts: root, shipped, "prompts", "repeat",
+                            &policy->prompt_repeat_ms, error, error_size))
         return -1;
     //  Supervision: per clock and level. A 0.4 file gives the progress
     //  clock as four flat levels; the rest comes from the shipped file.
@@ -533,6 +556,32 @@ hs_policy_test (bool verbose)
         if (!strstr (error, expected [index]))
             fprintf (stderr, "unexpected: %s\n", error);
         assert (strstr (error, expected [index]));
+        hs_zpl_destroy (&zpl);
+        zstr_free (&text);
+    }
+    //  A rules file from before work prompts (no `prompts`, no
+    //  authority/prompt) takes the shipped ones; one that gives them wins.
+    for (int given = 0; given < 2; given++) {
+        char *text = zsys_sprintf ("%s%s    notices\n        enterprise = office\n"
+            "        street = office\n        prompt = office\n        feed = office\n"
+            "        store = office\n        no_quorum = convener\n        briefs = members\n"
+            "        weekly_up = city\n    authority\n        update = \"routed office\"\n"
+            "        minutes = office\n        plenary = convener\n        brief_up = streets\n%s",
+            base, given? "    prompts\n        sign = 2h\n": "",
+            given? "        prompt = \"office convener\"\n": "");
+        zpl = hs_zpl_load_text (text, "old.cfg", error, sizeof (error));
+        assert (zpl);
+        int rc = hs_policy_load (&policy, zpl, zconfig_locate (hs_zpl_root (zpl), "rules"), units,
+                                 error, sizeof (error));
+        if (rc)
+            fprintf (stderr, "unexpected: %s\n", error);
+        assert (rc == 0);
+        assert (policy.prompt_sign_ms == (given? 2: 24) * 3600 * 1000LL);
+        assert (policy.prompt_repeat_ms == 24 * 3600 * 1000LL);
+        assert (hs_policy_may (&policy, HS_ACT_PROMPT, "office", false));
+        assert (hs_policy_may (&policy, HS_ACT_PROMPT, "convener", false) == (given == 1));
+        assert (!hs_policy_may (&policy, HS_ACT_PROMPT, "street.wanli", false));
+        hs_policy_free (&policy);
         hs_zpl_destroy (&zpl);
         zstr_free (&text);
     }

@@ -66,6 +66,7 @@ typedef enum {
     HS_ACT_REROUTE,             //  add or remove units, set the lead, insist on a return
     HS_ACT_ACTION,              //  report a meeting's action item done (besides its owner)
     HS_ACT_OFFICE_MEETING,      //  call an office meeting (办公室会议)
+    HS_ACT_PROMPT,              //  issue a work prompt (工作提示) to the streets
     HS_ACT_COUNT
 } hs_act_t;
 
@@ -93,6 +94,8 @@ typedef struct {
     int64_t plenary_deadline_ms;
     int64_t action_repeat_ms;           //  an action item's notices repeat this often
     int64_t minutes_due_ms;             //  minutes are due this long after a meeting's time
+    int64_t prompt_sign_ms;             //  a work prompt is due to be signed this long after
+    int64_t prompt_repeat_ms;           //  ... and a street late to sign is chased again this often
     int brief_daily_minute;             //  local minute of day
     int brief_weekly_weekday;           //  0 = Monday
     int brief_weekly_minute;

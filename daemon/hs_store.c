@@ -45,7 +45,7 @@ struct _hs_store_t {
 //  The sub-databases' names, by hs_table_t.
 static const char *s_table_names [HS_TABLE_COUNT] = {
     "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
-    "feeds", "meta", "windows", "caseorder", "opencases"
+    "feeds", "meta", "windows", "caseorder", "opencases", "prompts"
 };
 
 static const char *s_meta_names [HS_META_COUNT] = {
@@ -404,7 +404,7 @@ hs_store_peek_seq (hs_store_t *self)
 static const bool s_keys_grow [HS_TABLE_COUNT] = {
     [HS_TABLE_EVENTS] = true, [HS_TABLE_CASES] = true, [HS_TABLE_DEADLETTER] = true,
     [HS_TABLE_HISTORY] = true, [HS_TABLE_TIMERS] = true, [HS_TABLE_MEETINGS] = true,
-    [HS_TABLE_CASEORDER] = true, [HS_TABLE_OPENCASES] = true
+    [HS_TABLE_CASEORDER] = true, [HS_TABLE_OPENCASES] = true, [HS_TABLE_PROMPTS] = true
 };
 
 static int

@@ -45,7 +45,9 @@
 
 //  The topics the daemon publishes that name no unit (PROTOCOL.md §4).
 static const char *s_fixed_topics [] = {
-    "meeting.request", "meeting.reminder", "escalate.district", "escalate.city",
+    "meeting.request", "meeting.reminder", "meeting.closed", "meeting.minutes",
+    "meeting.action", "prompt.issued", "prompt.signed", "prompt.notice",
+    "escalate.district", "escalate.city",
     "warning.enterprise", "warning.street", "warning.prompt", "warning.quorum",
     "warning.feed", "warning.store", "brief.daily", "brief.weekly", "brief.district",
     "hs.hello", "rules.reload", NULL
@@ -533,6 +535,9 @@ hs_subscribers_test (bool verbose)
     assert (hs_subscribers_admits (self, "alert.", 6));
     assert (hs_subscribers_admits (self, "alert.major.caoyang", 19));
     assert (!hs_subscribers_admits (self, "alert.major.caoyangx", 20));
+    assert (hs_subscribers_admits (self, "prompt.", 7));
+    assert (hs_subscribers_admits (self, "prompt.notice", 13));
+    assert (hs_subscribers_admits (self, "meeting.minutes", 15));
     assert (hs_subscribers_admits (self, "warning.st", 10));
     assert (hs_subscribers_admits (self, "hs.hello", 8));
     assert (!hs_subscribers_admits (self, "nope", 4));

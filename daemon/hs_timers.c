@@ -39,7 +39,8 @@ hs_timers_parse (const void *key, size_t key_size, hs_timer_t *timer)
         return -1;
     char kind = (char) bytes [8];
     if (kind != HS_TIMER_SUPERVISE && kind != HS_TIMER_QUORUM && kind != HS_TIMER_OVERDUE
-    &&  kind != HS_TIMER_ESCALATE && kind != HS_TIMER_ACTION && kind != HS_TIMER_MINUTES)
+    &&  kind != HS_TIMER_ESCALATE && kind != HS_TIMER_ACTION && kind != HS_TIMER_MINUTES
+    &&  kind != HS_TIMER_PROMPT)
         return -1;
     if (memchr (bytes + 9, 0, key_size - 9))
         return -1;
@@ -129,9 +130,23 @@ hs_timers_remove (hs_timers_t *self, int64_t due, hs_timer_kind_t kind, const ch
     if (!size)
         return -1;
     int rc = hs_store_del (self->store, HS_TABLE_TIMERS, key, size);
-    if (rc == 0 && due <= self->next)
-        self->stale = true;             //  it may have been the first
+    //  It may have been the first, as committed or as this transaction
+    //  has it (a timer set and moved in one batch).
+    if (rc == 0 && (due <= self->next || (self->staged_next && due <= self->staged_next)))
+        self->stale = true;
     return rc < 0? -1: 0;
+}
+
+int
+hs_timers_move (hs_timers_t *self, int64_t *timer_at, int64_t due, hs_timer_kind_t kind,
+                const char *id)
+{
+    if (due == *timer_at)
+        return 0;
+    if (*timer_at && hs_timers_remove (self, *timer_at, kind, id))
+        return -1;
+    *timer_at = due;
+    return due? hs_timers_add (self, due, kind, id): 0;
 }
 
 typedef struct {
@@ -242,6 +257,21 @@ hs_timers_test (bool verbose)
     assert (hs_store_commit (store) == 0);
     hs_timers_settle (timers, true);
     assert (taken [0].due == 8000 && hs_timers_next (timers) == 0);
+    //  A work prompt's one timer moves: set, moved later, then none.
+    int64_t timer_at = 0;
+    assert (hs_store_begin (store) == 0);
+    assert (hs_timers_move (timers, &timer_at, 9500, HS_TIMER_PROMPT, "putuo-p7") == 0);
+    assert (hs_timers_move (timers, &timer_at, 9500, HS_TIMER_PROMPT, "putuo-p7") == 0);
+    assert (hs_timers_move (timers, &timer_at, 9900, HS_TIMER_PROMPT, "putuo-p7") == 0);
+    assert (hs_store_commit (store) == 0);
+    hs_timers_settle (timers, true);
+    assert (timer_at == 9900 && hs_timers_next (timers) == 9900);
+    assert (hs_store_begin (store) == 0);
+    assert (hs_timers_take (timers, 9800, taken, 4, &count) == 0 && count == 0);
+    assert (hs_timers_move (timers, &timer_at, 0, HS_TIMER_PROMPT, "putuo-p7") == 0);
+    assert (hs_store_commit (store) == 0);
+    hs_timers_settle (timers, true);
+    assert (timer_at == 0 && hs_timers_next (timers) == 0);
     hs_timer_t timer;
     uint8_t key [KEY_MAX];
     size_t size = s_key (77, HS_TIMER_QUORUM, "x", key);

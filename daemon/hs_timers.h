@@ -22,6 +22,7 @@ typedef enum {
     HS_TIMER_QUORUM = 'q',      //  half a meeting's deadline: the quorum check
     HS_TIMER_ACTION = 'a',      //  a meeting's action items: the first of them is due
     HS_TIMER_MINUTES = 'n',     //  a meeting's minutes are due
+    HS_TIMER_PROMPT = 'p',      //  a work prompt: the first street's signature is due
     HS_TIMER_OVERDUE = 'o',     //  0.4: a case's one clock (fires, does nothing)
     HS_TIMER_ESCALATE = 'e'     //  0.4: its rise (fires, does nothing)
 } hs_timer_kind_t;
@@ -46,6 +47,12 @@ int hs_timers_add (hs_timers_t *self, int64_t due, hs_timer_kind_t kind, const c
 //  Take a timer back, inside the transaction (it moved: a case's clocks
 //  changed). None there is no error. Returns 0 or -1.
 int hs_timers_remove (hs_timers_t *self, int64_t due, hs_timer_kind_t kind, const char *id);
+
+//  Move the one timer of `kind` for `id` from *timer_at (0: none) to
+//  `due` (0: none), inside the transaction; nothing if it is there
+//  already. *timer_at becomes `due`. Returns 0 or -1.
+int hs_timers_move (hs_timers_t *self, int64_t *timer_at, int64_t due, hs_timer_kind_t kind,
+                    const char *id);
 
 //  Take up to `max` timers due at `now` (deleted in the transaction),
 //  earliest first, into `timers`; *count says how many. Returns 0 or -1.

@@ -15,7 +15,7 @@ typedef struct {
     FILE *out;
     int problems;
     uint64_t next_seq;
-    uint64_t events, dedup, cases, open, index, history, timers, meetings;
+    uint64_t events, dedup, cases, open, index, history, timers, meetings, prompts;
 } s_verify_t;
 
 static bool s_joined (s_verify_t *verify, const char *event_case, const char *case_id);
@@ -176,7 +176,7 @@ s_check_history (const void *key, size_t key_size, const void *data, size_t size
     if (!s_event (verify, seq, type, sizeof (type), event_case, sizeof (event_case)))
         s_problem (verify, "case '%s' history names missing event %llu", case_id, (unsigned long long) seq);
     else
-    if (!streq (type, "minutes") && !streq (event_case, case_id)
+    if (!streq (type, "minutes") && !streq (type, "prompt") && !streq (event_case, case_id)
     &&  !s_joined (verify, event_case, case_id))
         s_problem (verify, "case '%s' history names event %llu of case '%s'", case_id,
                    (unsigned long long) seq, event_case);
@@ -199,10 +199,11 @@ s_check_timer (const void *key, size_t key_size, const void *data, size_t size, 
     size_t record_size;
     bool quorum = timer.kind == HS_TIMER_QUORUM || timer.kind == HS_TIMER_ACTION
                || timer.kind == HS_TIMER_MINUTES;
-    if (hs_store_get (verify->store, quorum? HS_TABLE_MEETINGS: HS_TABLE_CASES, timer.id,
-                      strlen (timer.id), &record, &record_size))
+    bool prompt = timer.kind == HS_TIMER_PROMPT;
+    hs_table_t table = quorum? HS_TABLE_MEETINGS: prompt? HS_TABLE_PROMPTS: HS_TABLE_CASES;
+    if (hs_store_get (verify->store, table, timer.id, strlen (timer.id), &record, &record_size))
         s_problem (verify, "timer '%c' names missing %s '%s'", (char) timer.kind,
-                   quorum? "meeting": "case", timer.id);
+                   quorum? "meeting": prompt? "work prompt": "case", timer.id);
     return 0;
 }
 
@@ -215,6 +216,23 @@ s_check_meeting (const void *key, size_t key_size, const void *data, size_t size
     if (hs_meeting_rec_decode (data, size, meeting))
         s_problem (verify, "meeting '%.*s' cannot be decoded", (int) key_size, (const char *) key);
     free (meeting);
+    return 0;
+}
+
+static int
+s_check_prompt (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->prompts++;
+    hs_prompt_rec_t *prompt = (hs_prompt_rec_t *) malloc (sizeof (hs_prompt_rec_t));
+    if (hs_prompt_rec_decode (data, size, prompt))
+        s_problem (verify, "work prompt '%.*s' cannot be decoded", (int) key_size,
+                   (const char *) key);
+    else
+    if (strlen (prompt->id) != key_size || memcmp (prompt->id, key, key_size))
+        s_problem (verify, "work prompt '%s' is stored under '%.*s'", prompt->id,
+                   (int) key_size, (const char *) key);
+    free (prompt);
     return 0;
 }
 
@@ -235,6 +253,7 @@ hs_verify_run (hs_store_t *store, FILE *out)
     rc |= hs_store_walk (store, HS_TABLE_HISTORY, NULL, 0, false, s_check_history, &verify);
     rc |= hs_store_walk (store, HS_TABLE_TIMERS, NULL, 0, false, s_check_timer, &verify);
     rc |= hs_store_walk (store, HS_TABLE_MEETINGS, NULL, 0, false, s_check_meeting, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_PROMPTS, NULL, 0, false, s_check_prompt, &verify);
     hs_store_view_end (store);
     if (rc)
         return -1;
@@ -245,12 +264,13 @@ hs_verify_run (hs_store_t *store, FILE *out)
         s_problem (&verify, "published_through %llu lies beyond next_seq %llu",
                    (unsigned long long) published, (unsigned long long) verify.next_seq);
     fprintf (out, "verify: %llu events (next seq %llu), %llu dedup keys, %llu cases (%llu open), "
-             "%llu correlation keys, %llu history entries, %llu timers, %llu meetings: %s\n",
+             "%llu correlation keys, %llu history entries, %llu timers, %llu meetings, "
+             "%llu work prompts: %s\n",
              (unsigned long long) verify.events, (unsigned long long) verify.next_seq,
              (unsigned long long) verify.dedup, (unsigned long long) verify.cases,
              (unsigned long long) verify.open, (unsigned long long) verify.index,
              (unsigned long long) verify.history, (unsigned long long) verify.timers,
-             (unsigned long long) verify.meetings,
+             (unsigned long long) verify.meetings, (unsigned long long) verify.prompts,
              verify.problems? "PROBLEMS FOUND": "sound");
     return verify.problems;
 }
@@ -320,10 +340,17 @@ hs_verify_test (bool verbose)
     assert (hs_ledger_mark (store, HS_DEDUP_BRIEF, "street.caoyang", "wk-1", event.seq) == 0);
     assert (hs_store_commit (store) == 0);
     assert (hs_verify_run (store, out) == 2);
+    //  A work prompt's timer names a prompt the store must have.
+    timers = hs_timers_new (store);
+    assert (hs_store_begin (store) == 0);
+    assert (hs_timers_add (timers, 2000, HS_TIMER_PROMPT, "putuo-p5") == 0);
+    assert (hs_store_commit (store) == 0);
+    hs_timers_destroy (&timers);
+    assert (hs_verify_run (store, out) == 3);
     hs_pack_destroy (&scratch);
     hs_pack_destroy (&body);
     hs_store_destroy (&store);
-    assert (hs_verify_path (path, out) == 1);      //  the same two, by path
+    assert (hs_verify_path (path, out) == 1);      //  the same three, by path
     fclose (out);
     hs_store_remove (path);
     zstr_free (&path);

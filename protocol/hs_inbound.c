@@ -11,6 +11,7 @@
 #include "hs_inbound.h"
 #include "hs_fields.h"
 #include "hs_meeting_rec.h"
+#include "hs_prompt_rec.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,17 +163,79 @@ hs_call_decode (const msgpack_object *map, const hs_limits_t *limits, int64_t no
     return 0;
 }
 
+//  A required text of 1..max bytes. Returns 0, or -1 with `why` set.
+static int
+s_required_text (const msgpack_object *map, const char *key, size_t max, const char **text,
+                 size_t *size, hs_why_t *why)
+{
+    if (hs_field_text (map, key, max, text, size, why))
+        return -1;
+    if (!*text)
+        return hs_why (why, "missing_field", "required field '%s' is missing", key);
+    if (!*size)
+        return hs_why (why, "bad_value", "field '%s' is empty", key);
+    return 0;
+}
+
+int
+hs_prompt_decode (const msgpack_object *map, const hs_limits_t *limits, int64_t now_ms,
+                  hs_prompt_in_t *prompt, hs_why_t *why)
+{
+    memset (prompt, 0, sizeof (*prompt));
+    if (hs_field_common (map, limits, now_ms, prompt->id, prompt->source, &prompt->at, why)
+    ||  s_required_text (map, "title", HS_PROMPT_TITLE_MAX, &prompt->title,
+                         &prompt->title_size, why)
+    ||  s_required_text (map, "guidance", HS_PROMPT_GUIDANCE_MAX, &prompt->guidance,
+                         &prompt->guidance_size, why))
+        return -1;
+    //  The streets: a list of them, or the word "streets" for all.
+    const msgpack_object *streets = hs_proto_get (map, "streets");
+    if (!streets || streets->type == MSGPACK_OBJECT_NIL)
+        return hs_why (why, "missing_field", "required field 'streets' is missing");
+    if (streets->type == MSGPACK_OBJECT_STR) {
+        if (streets->via.str.size != 7 || memcmp (streets->via.str.ptr, "streets", 7))
+            return hs_why (why, "bad_value", "field 'streets' is a list of street codes, or "
+                           "\"streets\" for all of them");
+    }
+    else
+    if (hs_field_strings (map, "streets", true, HS_PROMPT_MAX_STREETS, &prompt->streets, why))
+        return -1;
+    else
+    if (prompt->streets->via.array.size == 0)
+        return hs_why (why, "bad_value", "field 'streets' names no street");
+    if (hs_field_strings (map, "cases", true, HS_PROMPT_MAX_CASES, &prompt->cases, why)
+    ||  hs_field_int (map, "due", false, now_ms + 1, INT64_MAX / 4, &prompt->due, why) < 0)
+        return -1;
+    return 0;
+}
+
+//  A unit answers for one thing named by its id under `key` (an action
+//  item done, a work prompt signed), with maybe a note.
+static int
+s_answer_decode (const msgpack_object *map, const hs_limits_t *limits, int64_t now_ms,
+                 const char *key, const char *what, hs_answer_t *answer, hs_why_t *why)
+{
+    memset (answer, 0, sizeof (*answer));
+    if (hs_field_common (map, limits, now_ms, answer->id, answer->source, &answer->at, why)
+    ||  hs_field_str (map, key, true, answer->item, sizeof (answer->item), why))
+        return -1;
+    if (!hs_field_token (answer->item))
+        return hs_why (why, "bad_value", "field '%s' is not %s id", key, what);
+    return hs_field_text (map, "note", HS_NOTE_MAX, &answer->note, &answer->note_size, why);
+}
+
+int
+hs_prompt_sign_decode (const msgpack_object *map, const hs_limits_t *limits, int64_t now_ms,
+                       hs_prompt_sign_t *sign, hs_why_t *why)
+{
+    return s_answer_decode (map, limits, now_ms, "prompt", "a work prompt", sign, why);
+}
+
 int
 hs_action_done_decode (const msgpack_object *map, const hs_limits_t *limits,
                        int64_t now_ms, hs_action_done_t *done, hs_why_t *why)
 {
-    memset (done, 0, sizeof (*done));
-    if (hs_field_common (map, limits, now_ms, done->id, done->source, &done->at, why)
-    ||  hs_field_str (map, "item", true, done->item, sizeof (done->item), why))
-        return -1;
-    if (!hs_field_token (done->item))
-        return hs_why (why, "bad_value", "field 'item' is not an action item id");
-    return hs_field_text (map, "note", HS_NOTE_MAX, &done->note, &done->note_size, why);
+    return s_answer_decode (map, limits, now_ms, "item", "an action item", done, why);
 }
 
 int
@@ -451,6 +514,60 @@ hs_inbound_test (bool verbose)
     assert (update_decoded.status == HS_STATUS_MEDIATING);
     assert (!strcmp (update_decoded.case_id, "putuo-1"));
     msgpack_unpacked_destroy (&unpacked);
+
+    //  A work prompt: its streets a list, or the word "streets"; a due
+    //  time before now, no title, a street list of something else refused.
+    const char *variants [][2] = {
+        { "list", NULL }, { "all", NULL }, { "past", "bad_value" }, { "untitled", "missing_field" },
+        { "number", "bad_type" }, { "word", "bad_value" }, { "empty", "bad_value" }
+    };
+    for (size_t index = 0; index < sizeof (variants) / sizeof (variants [0]); index++) {
+        const char *variant = variants [index][0];
+        hs_pack_reset (pack);
+        hs_map_t map;
+        hs_map_begin (&map, pack);
+        hs_map_int (&map, "v", 1);
+        hs_map_str (&map, "id", "p-1");
+        hs_map_str (&map, "source", "office");
+        hs_map_int (&map, "at", report.at);
+        if (strcmp (variant, "untitled"))
+            hs_map_str (&map, "title", "欠薪排查");
+        hs_map_str (&map, "guidance", "各街镇排查辖区工地");
+        hs_map_key (&map, "streets");
+        if (!strcmp (variant, "list")) {
+            const char *streets [] = { "caoyang", "street.wanli", NULL };
+            hs_pack_strv (pack, streets);
+            const char *cases [] = { "putuo-1", NULL };
+            hs_map_key (&map, "cases");
+            hs_pack_strv (pack, cases);
+        }
+        else
+        if (!strcmp (variant, "number"))
+            hs_pack_int (pack, 3);
+        else
+        if (!strcmp (variant, "word"))
+            hs_pack_str (pack, "all");
+        else
+        if (!strcmp (variant, "empty"))
+            hs_pack_array (pack, 0);
+        else
+            hs_pack_str (pack, "streets");
+        hs_map_int (&map, "due", !strcmp (variant, "past")? report.at: report.at + 3600000);
+        hs_map_end (&map);
+        msgpack_unpacked_init (&unpacked);
+        assert (hs_proto_unpack_map (hs_pack_data (pack), hs_pack_size (pack), &limits, &unpacked,
+                                     &why) == 0);
+        hs_prompt_in_t prompt;
+        rc = hs_prompt_decode (&unpacked.data, &limits, report.at, &prompt, &why);
+        if (variants [index][1])
+            assert (rc == -1 && !strcmp (why.code, variants [index][1]));
+        else {
+            assert (rc == 0 && prompt.due == report.at + 3600000 && prompt.title_size == 12);
+            assert (!strcmp (variant, "all")? !prompt.streets && !prompt.cases:
+                    prompt.streets->via.array.size == 2 && prompt.cases->via.array.size == 1);
+        }
+        msgpack_unpacked_destroy (&unpacked);
+    }
 
     //  UTF-8: an overlong encoding is refused.
     assert (!hs_field_utf8 ((const uint8_t *) "\xc0\xaf", 2));

@@ -123,18 +123,48 @@ typedef struct {
 int hs_call_decode (const msgpack_object *map, const hs_limits_t *limits,
                     int64_t now_ms, hs_call_t *call, hs_why_t *why);
 
-//  An action item reported done by its owner, from an `action.<unit>` body.
+//  A unit answers for one thing by its id, with maybe a note: an action
+//  item reported done by its owner (`action.<unit>`, `item`), a work
+//  prompt signed for by a street (`promptsign.<unit>`, `prompt`).
 typedef struct {
     char id [HS_ID_MAX + 1];
     char source [HS_CODE_MAX + 1];
     int64_t at;
-    char item [HS_ID_MAX + 1];              //  `<meeting>-a<n>`
+    char item [HS_ID_MAX + 1];              //  `<meeting>-a<n>`, `<district>-p<n>`
     const char *note;                       //  NULL when absent; borrowed
     size_t note_size;
-} hs_action_done_t;
+} hs_answer_t;
+
+typedef hs_answer_t hs_action_done_t;
 
 int hs_action_done_decode (const msgpack_object *map, const hs_limits_t *limits,
                            int64_t now_ms, hs_action_done_t *done, hs_why_t *why);
+
+//  A work prompt (工作提示) issued, from a `prompt.<unit>` body: a title,
+//  the guidance (指导意见), the streets it goes to, maybe the cases it is
+//  about and a due time. Text and lists are borrowed, checked.
+typedef struct {
+    char id [HS_ID_MAX + 1];
+    char source [HS_CODE_MAX + 1];
+    int64_t at;
+    const char *title;                      //  1..256 bytes, not NUL-terminated
+    size_t title_size;
+    const char *guidance;                   //  1..4096 bytes, not NUL-terminated
+    size_t guidance_size;
+    const msgpack_object *streets;          //  street codes or short names; NULL: all
+    const msgpack_object *cases;            //  case ids, or NULL
+    int64_t due;                            //  after now; 0 when absent (the default)
+} hs_prompt_in_t;
+
+int hs_prompt_decode (const msgpack_object *map, const hs_limits_t *limits,
+                      int64_t now_ms, hs_prompt_in_t *prompt, hs_why_t *why);
+
+//  A street signs for a work prompt (签收), from a `promptsign.<unit>`
+//  body: `item` is the prompt.
+typedef hs_answer_t hs_prompt_sign_t;
+
+int hs_prompt_sign_decode (const msgpack_object *map, const hs_limits_t *limits,
+                           int64_t now_ms, hs_prompt_sign_t *sign, hs_why_t *why);
 
 //  Decode and validate a report body (a map from hs_proto_unpack_map).
 //  `now_ms` bounds `at` from above. Returns 0, or -1 with `why` set.

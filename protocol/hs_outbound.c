@@ -317,6 +317,57 @@ hs_action_out_encode (const hs_action_out_t *action, hs_pack_t *pack)
     return 0;
 }
 
+int
+hs_prompt_out_encode (const hs_prompt_out_t *out, hs_pack_t *pack)
+{
+    const hs_prompt_rec_t *prompt = out->prompt;
+    bool issued = strcmp (out->kind, "issued") == 0;
+    const hs_prompt_street_t *street = issued? NULL: &prompt->streets [out->street];
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) out->seq);
+    hs_map_str (&map, "prompt", prompt->id);
+    if (issued)
+        hs_map_str (&map, "source", prompt->source);
+    else
+        hs_map_str (&map, "unit", street->unit);
+    hs_map_str (&map, "title", prompt->title);
+    if (issued) {
+        hs_map_str (&map, "guidance", prompt->guidance);
+        hs_map_key (&map, "streets");
+        hs_pack_array (pack, prompt->street_count);
+        for (size_t index = 0; index < prompt->street_count; index++)
+            hs_pack_str (pack, prompt->streets [index].unit);
+        hs_map_key (&map, "cases");
+        hs_pack_array (pack, prompt->case_count);
+        for (size_t index = 0; index < prompt->case_count; index++)
+            hs_pack_str (pack, prompt->cases [index]);
+    }
+    if (strcmp (out->kind, "notice") == 0) {
+        hs_map_str (&map, "rung", hs_rung_name (street->rung));
+        hs_map_int (&map, "count", street->notices);
+    }
+    hs_map_int (&map, "due", prompt->due);
+    if (strcmp (out->kind, "notice") == 0)
+        hs_map_int (&map, "late_ms", out->at - prompt->due);
+    if (out->note && out->note_size) {
+        hs_map_key (&map, "note");
+        hs_pack_strn (pack, out->note, out->note_size);
+    }
+    if (out->update)
+        hs_map_str (&map, "update", out->update);
+    hs_map_key (&map, "to");
+    hs_pack_strv (pack, out->to);
+    if (out->reasons) {
+        hs_map_key (&map, "reasons");
+        hs_pack_strv (pack, out->reasons);
+    }
+    hs_map_int (&map, "at", out->at);
+    hs_map_end (&map);
+    return 0;
+}
+
 static void
 s_pack_levels (hs_pack_t *pack, const int64_t *counts)
 {
@@ -393,6 +444,33 @@ hs_brief_encode (const hs_brief_t *brief, hs_pack_t *pack)
     }
     hs_map_key (&map, "named");
     hs_pack_strv (pack, brief->named);
+    //  The work prompts of the period, each street signed, late or not yet due.
+    hs_map_key (&map, "prompts");
+    hs_pack_array (pack, brief->prompt_count);
+    for (size_t index = 0; index < brief->prompt_count; index++) {
+        const hs_prompt_rec_t *prompt = &brief->prompts [index];
+        hs_map_t entry;
+        hs_map_begin (&entry, pack);
+        hs_map_str (&entry, "prompt", prompt->id);
+        hs_map_str (&entry, "title", prompt->title);
+        hs_map_int (&entry, "issued", prompt->issued);
+        hs_map_int (&entry, "due", prompt->due);
+        static const char *states [] = { "signed", "late", "waiting" };
+        for (int state = 0; state < 3; state++) {
+            const char *units [HS_PROMPT_MAX_STREETS + 1];
+            size_t count = 0;
+            for (size_t at = 0; at < prompt->street_count; at++) {
+                const hs_prompt_street_t *street = &prompt->streets [at];
+                int its = street->signed_at? 0: brief->at >= prompt->due? 1: 2;
+                if (its == state)
+                    units [count++] = street->unit;
+            }
+            units [count] = NULL;
+            hs_map_key (&entry, states [state]);
+            hs_pack_strv (pack, units);
+        }
+        hs_map_end (&entry);
+    }
     hs_map_int (&map, "at", brief->at);
     hs_map_end (&map);
     return 0;
@@ -527,6 +605,31 @@ hs_outbound_test (bool verbose)
     hs_escalation_encode (&escalation, pack);
     hs_pack_t *body = hs_pack_new ();
     hs_pack_raw (body, hs_pack_data (pack), hs_pack_size (pack));
+
+    //  A work prompt's notice names the street, its rung and count.
+    hs_prompt_rec_t *prompt = (hs_prompt_rec_t *) calloc (1, sizeof (hs_prompt_rec_t));
+    hs_prompt_rec_init (prompt, "putuo-p4", "office", "排查", 6, "排查工地", 12, 1000, 5000);
+    hs_prompt_rec_add_street (prompt, "street.caoyang");
+    prompt->streets [0].rung = HS_RUNG_SUPERVISE;
+    prompt->streets [0].notices = 2;
+    const char *rung_reasons [] = { "prompt.supervise", NULL };
+    hs_prompt_out_t said = { .seq = 7, .prompt = prompt, .kind = "notice", .to = units,
+                             .reasons = rung_reasons, .at = 11000 };
+    hs_pack_reset (pack);
+    hs_prompt_out_encode (&said, pack);
+    msgpack_unpacked said_back;
+    msgpack_unpacked_init (&said_back);
+    assert (hs_proto_unpack_stored (hs_pack_data (pack), hs_pack_size (pack), &said_back) == 0);
+    char said_text [64];
+    assert (hs_proto_strcpy (hs_proto_get (&said_back.data, "unit"), said_text,
+                             sizeof (said_text)) == 0 && strcmp (said_text, "street.caoyang") == 0);
+    assert (hs_proto_strcpy (hs_proto_get (&said_back.data, "rung"), said_text,
+                             sizeof (said_text)) == 0 && strcmp (said_text, "supervise") == 0);
+    assert (hs_proto_int (&said_back.data, "count", 0) == 2
+         && hs_proto_int (&said_back.data, "late_ms", 0) == 6000
+         && !hs_proto_get (&said_back.data, "guidance"));
+    msgpack_unpacked_destroy (&said_back);
+    free (prompt);
 
     //  An escalation goes up as a report from our unit, carrying its case.
     hs_forwarded_t forward = { "putuo-9", "street.putuo", "putuo", "escalate.city", 4, 1 };

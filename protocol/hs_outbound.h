@@ -12,6 +12,7 @@
 
 #include "hs_pack.h"
 #include "hs_meeting_rec.h"
+#include "hs_prompt_rec.h"
 #include "hs_inbound.h"
 
 //  What an alert about handling adds: the unit concerned, a supervision
@@ -186,6 +187,25 @@ typedef struct {
 
 int hs_action_out_encode (const hs_action_out_t *action, hs_pack_t *pack);
 
+//  A work prompt (工作提示) said: `prompt.issued` (its text, streets,
+//  cases, due time), `prompt.signed` (a street signed: `street`, its note
+//  and the message's id) or `prompt.notice` (a street late to sign:
+//  `street`, its rung and count, the reasons).
+typedef struct {
+    uint64_t seq;
+    const hs_prompt_rec_t *prompt;
+    const char *kind;                   //  issued | signed | notice
+    size_t street;                      //  signed, notice: the street's index
+    const char *note;                   //  signed: not NUL-terminated, or NULL
+    size_t note_size;
+    const char *update;                 //  signed: the promptsign message's id
+    const char *const *to;
+    const char *const *reasons;         //  notice
+    int64_t at;
+} hs_prompt_out_t;
+
+int hs_prompt_out_encode (const hs_prompt_out_t *out, hs_pack_t *pack);
+
 
 
 //  One chased unit's supervision notices (督促检查) in a briefing's
@@ -218,6 +238,8 @@ typedef struct {
     const hs_brief_notices_t *supervision;  //  per chased unit, most notices first
     size_t supervision_count;
     const char *const *named;   //  units that got a `circulate` (通报); NULL-terminated, or NULL
+    const hs_prompt_rec_t *prompts; //  the work prompts issued in the period, as they are now
+    size_t prompt_count;
     int64_t at;
 } hs_brief_t;
 

@@ -17,6 +17,7 @@
 #include "hs_event.h"
 #include "hs_case.h"
 #include "hs_meeting_rec.h"
+#include "hs_prompt_rec.h"
 #include "hs_record.h"
 #include "hs_reply.h"
 

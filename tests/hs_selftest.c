@@ -41,7 +41,9 @@
 #include "../daemon/hs_meetings.h"
 #include "../daemon/hs_casework.h"
 #include "../daemon/hs_caseacts.h"
+#include "../daemon/hs_ladder.h"
 #include "../daemon/hs_actions.h"
+#include "../daemon/hs_prompts.h"
 #include "../daemon/hs_briefs.h"
 #include "../daemon/hs_forward.h"
 #include "../daemon/hs_api.h"
@@ -65,6 +67,7 @@ static s_test_t s_tests [] = {
     { "hs_handler", hs_handler_test },
     { "hs_case", hs_case_test },
     { "hs_meeting_rec", hs_meeting_rec_test },
+    { "hs_prompt_rec", hs_prompt_rec_test },
     { "hs_record", hs_record_test },
     { "hs_reply", hs_reply_test },
     { "hs_json", hs_json_test },
@@ -105,7 +108,9 @@ static s_test_t s_tests [] = {
     { "hs_handling", hs_handling_test },
     { "hs_casework", hs_casework_test },
     { "hs_caseacts", hs_caseacts_test },
+    { "hs_ladder", hs_ladder_test },
     { "hs_actions", hs_actions_test },
+    { "hs_prompts", hs_prompts_test },
     { "hs_briefs", hs_briefs_test },
     { "hs_forward", hs_forward_test },
     { "hs_api", hs_api_test },

@@ -19,6 +19,12 @@ closes, sends back, regrades, merges, splits, mutes and reroutes:
     client.resolve("putuo-1", source="hrss", note="工资已发放")
     client.close_case("putuo-1", note="审核通过")
 
+The office guides the streets with work prompts (工作提示), which each
+street signs for (签收), or it is chased:
+
+    seq = client.issue_prompt("欠薪排查", "各街镇排查辖区工地", streets=["caoyang", "wanli"])
+    client.sign_prompt("putuo-p%d" % seq, source="street.caoyang")
+
 Reports and updates are checked here, field by field, before they are sent,
 so a mistake is a clear ValueError naming the field, not a rejection counted
 at the daemon. publish_*() is fire and forget (the ingest socket); submit_*()
@@ -454,6 +460,48 @@ class Client:
         if at is not None:
             body["at"] = at
         return self._submit("call." + source, _complete(body))
+
+    # work prompts (工作提示, PROTOCOL.md §3.13) ------------------------------
+
+    def issue_prompt(self, title, guidance, streets="streets", cases=None, due=None,
+                     source="office", id=None, at=None):
+        """The office issues a work prompt with its guidance (指导意见) to
+        `streets` (a list of street codes or short names, or one; "streets"
+        or "all": every street), about `cases` (ids) if given; each street signs for it by
+        `due` (Unix ms on the daemon's clock; default rules.cfg prompts/sign
+        from now). Returns its seq: the prompt is "<district>-p<seq>"
+        (health()["district"])."""
+        _text(title, "title", 256)
+        _text(guidance, "guidance", 4096)
+        if streets in ("streets", "all"):
+            streets = "streets"
+        else:
+            streets = [streets] if isinstance(streets, str) else list(streets)
+            _units({"streets": streets}, "streets")
+        body = {"id": id or self._new_id(), "source": source, "title": title,
+                "guidance": guidance, "streets": streets}
+        if cases:
+            _units({"cases": list(cases)}, "cases")
+            body["cases"] = list(cases)
+        if due is not None:
+            _integer({"due": due}, "due", 946684800000, 2 ** 62)
+            body["due"] = due
+        if at is not None:
+            body["at"] = at
+        return self._submit("prompt." + source, _complete(body))
+
+    def sign_prompt(self, prompt, source, note=None, id=None, at=None):
+        """A street signs for a work prompt (签收, `<district>-p<n>`): it is
+        chased no more. Raises Rejected: not_invited (the prompt does not
+        name it), bad_state (signed already), unknown_prompt."""
+        body = {"id": id or self._new_id(), "source": source, "prompt": prompt}
+        _token(body, "prompt")
+        if note is not None:
+            _text(note, "note", 4096, empty=True)
+            body["note"] = note
+        if at is not None:
+            body["at"] = at
+        return self._submit("promptsign." + source, _complete(body))
 
     def regrade(self, case, level, reason, source="office", id=None):
         """Set the case's level, up or down."""

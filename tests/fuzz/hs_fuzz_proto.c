@@ -1,7 +1,7 @@
 /*  =========================================================================
     hs_fuzz_proto - libFuzzer target: the codec on arbitrary bytes
 
-    Every input goes through the guard, msgpack-c, and both decoders, as
+    Every input goes through the guard, msgpack-c, and the decoders, as
     an inbound body would. Any crash, sanitizer report, or allocation past
     libFuzzer's -rss_limit_mb is a defect. Run with `make fuzz`.
     =========================================================================
@@ -37,6 +37,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         }
         hs_update_t update;
         hs_update_decode (&unpacked.data, &limits, 1800000000000LL, &update, &why);
+        //  Work prompts and their signatures (issue 14): whatever decodes
+        //  keeps its lists within the record's bounds.
+        hs_prompt_in_t prompt;
+        if (hs_prompt_decode (&unpacked.data, &limits, 1800000000000LL, &prompt, &why) == 0
+        && ((prompt.streets && prompt.streets->via.array.size > HS_PROMPT_MAX_STREETS)
+        ||  (prompt.cases && prompt.cases->via.array.size > HS_PROMPT_MAX_CASES)
+        ||  prompt.title_size > HS_PROMPT_TITLE_MAX || !prompt.guidance_size))
+            __builtin_trap ();
+        hs_prompt_sign_t sign;
+        hs_prompt_sign_decode (&unpacked.data, &limits, 1800000000000LL, &sign, &why);
     }
     else
     if (!why.code || !*why.detail)
