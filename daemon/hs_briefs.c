@@ -296,8 +296,8 @@ s_count_event (uint64_t seq, const hs_event_read_t *event, void *arg)
         msgpack_unpacked_destroy (&unpacked);
     }
     else
-    if (streq (event->type, "meeting"))
-        brief->meetings_requested++;
+    if (streq (event->type, "meeting") && streq (event->topic, "meeting.request"))
+        brief->meetings_requested++;    //  not the closed, minutes and action items
     else
     if (streq (event->type, "minutes"))
         brief->meetings_held++;

@@ -145,6 +145,11 @@ def test_minutes_publish_action_items_chased_until_done():
         # the case's history holds the action events about it
         types = [e["topic"] for e in desk.history(case)]
         assert "action.hrss" in types and "meeting.action" in types, types
+        # the next morning's briefing counts one meeting requested, one held:
+        # not the minutes, notices and done it published
+        daily = desk.wait(lambda: desk.published("brief.daily"), "a daily briefing",
+                          timeout=WAIT_S * 2)[0][1]
+        assert daily["meetings_requested"] == 1 and daily["meetings_held"] == 1, daily
 
 
 def test_office_meetings_and_plenaries_called_with_agenda_time_place_and_minutes_chased():
