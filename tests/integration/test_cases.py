@@ -420,10 +420,13 @@ def test_updates_restart_leave_and_reopen_supervision():
                             ("street.caoyang", ("progress", "resolve"))):
             for name in names:
                 entry = clock(handler(again, unit), name)
-                assert entry and entry["start"] == at and entry["next"] == entry["due"], \
-                    (unit, name, handler(again, unit))
+                assert entry and entry["start"] == at, (unit, name, handler(again, unit))
                 assert entry["due"] == rung_time("significant", name, at, 1), (unit, name, entry)
-                assert entry["notices"] == 0 and rung_of(entry) == 0, (unit, name, entry)
+                # counted afresh; a loaded machine may read it after its first notice
+                if entry["notices"] == 0:
+                    assert entry["next"] == entry["due"] and rung_of(entry) == 0, (unit, name, entry)
+                else:
+                    assert rung_of(entry) >= 1 and entry["next"] > entry["due"], (unit, name, entry)
         # its one supervision timer is set again, at its first next notice
         # (one it moved on from may wait in the store: it does nothing, §4.7)
         records, _, timers, _ = store_view(daemon.store)
