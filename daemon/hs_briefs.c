@@ -10,6 +10,7 @@
 
 #include "hs_briefs.h"
 #include "hs_ledger.h"
+#include "hs_meeting_table.h"
 #include "hs_prompts.h"
 
 #define TALLY_MAX 256           //  streets (or categories) named in one briefing
@@ -49,6 +50,7 @@ typedef struct {
     char prompt_ids [PROMPTS_MAX][HS_ID_MAX + 1];   //  work prompts issued in the period
     size_t prompt_ids_count;
     hs_prompt_rec_t prompts [PROMPTS_MAX];      //  ... as they are now
+    hs_meeting_rec_t meeting;                   //  a meeting read, for its action items
 } s_count_t;
 
 //  Whether a case is past due on some clock, as its record says: the one
@@ -144,23 +146,31 @@ s_tally (hs_tally_t *tally, char (*names)[HS_CODE_MAX + 1], size_t *count, size_
 
 //  A supervision notice to `unit` at `rung` (remind | supervise |
 //  circulate); another rung, or no unit, is not one.
-static void
-s_count_notice (s_count_t *count, const char *unit, const char *rung)
+//  A unit's row, made when first named; NULL past CHASED_MAX (more units
+//  than a district has).
+static hs_brief_notices_t *
+s_unit_row (s_count_t *count, const char *unit)
 {
-    if (!*unit)
-        return;
     size_t index = 0;
     while (index < count->chased_count && !streq (count->chased [index].unit, unit))
         index++;
     if (index == count->chased_count) {
         if (count->chased_count == CHASED_MAX)
-            return;                     //  more units than a district has: not named
+            return NULL;
         hs_strcpy (count->unit_names [index], HS_CODE_MAX + 1, unit);
         memset (&count->chased [index], 0, sizeof (count->chased [index]));
         count->chased [index].unit = count->unit_names [index];
         count->chased_count++;
     }
-    hs_brief_notices_t *notices = &count->chased [index];
+    return &count->chased [index];
+}
+
+static void
+s_count_notice (s_count_t *count, const char *unit, const char *rung)
+{
+    hs_brief_notices_t *notices = *unit? s_unit_row (count, unit): NULL;
+    if (!notices)
+        return;
     if (streq (rung, "remind"))
         notices->remind++;
     else
@@ -315,12 +325,48 @@ s_count_case (const void *key, size_t key_size, const void *data, size_t size, v
 {
     (void) key;
     (void) key_size;
-    hs_brief_t *brief = &((s_count_t *) arg)->brief;
+    s_count_t *count = (s_count_t *) arg;
+    hs_brief_t *brief = &count->brief;
     hs_case_t kase;
-    if (hs_case_decode (data, size, &kase) == 0 && !kase.closed) {
+    if (hs_case_decode (data, size, &kase))
+        return 0;
+    if (!kase.closed) {
         brief->open++;
         brief->open_by_level [kase.level]++;
         brief->overdue += s_case_overdue (&kase);
+    }
+    //  Each unit's sign-offs and parts done in the period, and how long
+    //  after it was routed.
+    for (size_t index = 0; index < kase.handler_count; index++) {
+        const hs_handler_t *handler = &kase.handlers [index];
+        bool sign = handler->signed_at >= brief->since && handler->signed_at < brief->until
+                 && handler->signed_at >= handler->routed;
+        bool done = handler->done >= brief->since && handler->done < brief->until
+                 && handler->done >= handler->routed;
+        hs_brief_notices_t *row = sign || done? s_unit_row (count, handler->unit): NULL;
+        if (row && sign) {
+            row->signed_count++;
+            row->sign_ms += handler->signed_at - handler->routed;
+        }
+        if (row && done) {
+            row->resolved_count++;
+            row->resolve_ms += handler->done - handler->routed;
+        }
+    }
+    return 0;
+}
+
+//  A meeting's action items not done yet, and those of them past due.
+static int
+s_count_meeting (const hs_meeting_rec_t *meeting, void *arg)
+{
+    s_count_t *count = (s_count_t *) arg;
+    for (size_t index = 0; index < meeting->action_count; index++) {
+        const hs_action_item_t *item = &meeting->actions [index];
+        if (!item->done) {
+            count->brief.actions_open++;
+            count->brief.actions_late += count->brief.until >= item->due;
+        }
     }
     return 0;
 }
@@ -401,6 +447,8 @@ s_brief (hs_briefs_t *self, int which)
         rc = hs_ledger_walk (store, from_seq, false, s_count_event, count);
     if (rc == 0)
         rc = hs_store_walk (store, HS_TABLE_CASES, NULL, 0, false, s_count_case, count);
+    if (rc == 0)
+        rc = hs_meeting_table_walk (store, &count->meeting, s_count_meeting, count);
     s_read_prompts (count, store);
     s_count_chased (count);
     char topic [32];

@@ -16,6 +16,31 @@ hs_meeting_table_load (hs_store_t *store, const char *id, hs_meeting_rec_t *meet
     return hs_meeting_rec_decode (data, size, meeting);
 }
 
+typedef struct {
+    hs_meeting_rec_t *meeting;
+    hs_meeting_table_fn *visit;
+    void *arg;
+} s_walk_t;
+
+static int
+s_walk_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) key;
+    (void) key_size;
+    s_walk_t *walk = (s_walk_t *) arg;
+    if (hs_meeting_rec_decode (data, size, walk->meeting))
+        return 0;
+    return walk->visit (walk->meeting, walk->arg);
+}
+
+int
+hs_meeting_table_walk (hs_store_t *store, hs_meeting_rec_t *meeting, hs_meeting_table_fn *visit,
+                       void *arg)
+{
+    s_walk_t walk = { meeting, visit, arg };
+    return hs_store_walk (store, HS_TABLE_MEETINGS, NULL, 0, false, s_walk_visit, &walk) < 0? -1: 0;
+}
+
 int
 hs_meeting_table_save (hs_store_t *store, const hs_meeting_rec_t *meeting, hs_pack_t *pack)
 {

@@ -18,4 +18,11 @@
 int hs_meeting_table_load (hs_store_t *store, const char *id, hs_meeting_rec_t *meeting);
 int hs_meeting_table_save (hs_store_t *store, const hs_meeting_rec_t *meeting, hs_pack_t *pack);
 
+//  Visit every meeting, decoded into `meeting` (the caller's, reused);
+//  the visitor returns 0 to go on. Records that do not decode are left
+//  out. Returns 0, or -1 if the store failed.
+typedef int (hs_meeting_table_fn) (const hs_meeting_rec_t *meeting, void *arg);
+int hs_meeting_table_walk (hs_store_t *store, hs_meeting_rec_t *meeting,
+                           hs_meeting_table_fn *visit, void *arg);
+
 #endif

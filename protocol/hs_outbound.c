@@ -440,10 +440,18 @@ hs_brief_encode (const hs_brief_t *brief, hs_pack_t *pack)
         hs_map_int (&unit, "remind", notices->remind);
         hs_map_int (&unit, "supervise", notices->supervise);
         hs_map_int (&unit, "circulate", notices->circulate);
+        hs_map_int (&unit, "signed", notices->signed_count);
+        if (notices->signed_count)
+            hs_map_int (&unit, "sign_avg_ms", notices->sign_ms / notices->signed_count);
+        hs_map_int (&unit, "resolved", notices->resolved_count);
+        if (notices->resolved_count)
+            hs_map_int (&unit, "resolve_avg_ms", notices->resolve_ms / notices->resolved_count);
         hs_map_end (&unit);
     }
     hs_map_key (&map, "named");
     hs_pack_strv (pack, brief->named);
+    hs_map_int (&map, "actions_open", brief->actions_open);
+    hs_map_int (&map, "actions_late", brief->actions_late);
     //  The work prompts of the period, each street signed, late or not yet due.
     hs_map_key (&map, "prompts");
     hs_pack_array (pack, brief->prompt_count);
@@ -650,7 +658,8 @@ hs_outbound_test (bool verbose)
 
     //  A briefing goes up whole as brief.<unit>.
     hs_tally_t streets [] = { { "street.caoyang", 2 } };
-    hs_brief_notices_t chased [] = { { "street.caoyang", 3, 1, 1 }, { "hrss", 1, 0, 0 } };
+    hs_brief_notices_t chased [] = { { "street.caoyang", 3, 1, 1, 2, 7200000, 1, 86400000 },
+                                     { "hrss", 1, 0, 0, 0, 0, 0, 0 } };
     const char *named [] = { "street.caoyang", NULL };
     hs_brief_t brief = {
         .seq = 10, .period = "weekly", .district = "putuo", .to = "city", .since = 1, .until = 2,
@@ -673,6 +682,11 @@ hs_outbound_test (bool verbose)
          && supervision->via.array.size == 2);
     assert (hs_proto_int (&supervision->via.array.ptr [0], "remind", 0) == 3
          && hs_proto_int (&supervision->via.array.ptr [0], "circulate", 0) == 1);
+    //  Sign-off and resolution: counts, and the average when there is one.
+    assert (hs_proto_int (&supervision->via.array.ptr [0], "sign_avg_ms", 0) == 3600000
+         && hs_proto_int (&supervision->via.array.ptr [0], "resolve_avg_ms", 0) == 86400000);
+    assert (hs_proto_int (&supervision->via.array.ptr [1], "signed", -1) == 0
+         && !hs_proto_get (&supervision->via.array.ptr [1], "sign_avg_ms"));
     const msgpack_object *names = hs_proto_get (inner, "named");
     assert (names && names->type == MSGPACK_OBJECT_ARRAY && names->via.array.size == 1);
     msgpack_unpacked_destroy (&unpacked);

@@ -208,11 +208,14 @@ int hs_prompt_out_encode (const hs_prompt_out_t *out, hs_pack_t *pack);
 
 
 
-//  One chased unit's supervision notices (督促检查) in a briefing's
-//  period, by rung: 催办, 督办, 通报.
+//  One unit in a briefing's period: its supervision notices (督促检查)
+//  by rung (催办, 督办, 通报), and how fast it signed for cases (签收) and
+//  finished its part (办结): how many, and the time from routing, summed.
 typedef struct {
     const char *unit;
     int64_t remind, supervise, circulate;
+    int64_t signed_count, sign_ms;
+    int64_t resolved_count, resolve_ms;
 } hs_brief_notices_t;
 
 //  A briefing (`brief.<period>`, and the weekly one upward as
@@ -240,6 +243,7 @@ typedef struct {
     const char *const *named;   //  units that got a `circulate` (通报); NULL-terminated, or NULL
     const hs_prompt_rec_t *prompts; //  the work prompts issued in the period, as they are now
     size_t prompt_count;
+    int64_t actions_open, actions_late; //  meetings' action items not done; of them, past due
     int64_t at;
 } hs_brief_t;
 

@@ -9,6 +9,7 @@ district government and the city."""
 
 import time
 
+from handling_desk import HOUR_MS, Desk, enterprise, handler, ok
 from harness import Daemon, local_date, replay_all
 
 DAYS = ["2026-02-14", "2026-02-24", "2026-02-25"]
@@ -41,3 +42,28 @@ def test_no_briefing_on_public_holidays():
         assert local_date(body["since"]) == "2026-02-13", body["since"]
     finally:
         daemon.cleanup()
+
+
+def test_a_briefing_gives_each_units_sign_off_and_resolution_times_and_open_action_items():
+    # SPEC §3 "Briefings": each unit's sign-off and resolution times, its
+    # supervision notices, and the meetings' action items still open
+    with Desk(time_start="2026-03-04T10:00", time_scale=20000) as desk:
+        case = desk.open_case(source="street.caoyang", workers=35, **enterprise(601))   # major
+        request = desk.wait(lambda: desk.published("meeting.request"), "the meeting")[0][1]
+        ok(desk.update("hrss", case, "signed"))
+        ok(desk.update("justice", case, "resolved", note="调解协议已签"))
+        ok(desk.submit({"v": 1, "id": "mn-b", "source": "office", "at": desk.at(),
+                        "meeting": request["meeting"], "cases": [case],
+                        "actions": [{"owner": "hrss", "text": "一周内垫付工资",
+                                     "due": desk.clock() + 7 * 24 * HOUR_MS, "case": case}]},
+                       "minutes.office"))
+        record = desk.case(case)
+        hrss, justice = handler(record, "hrss"), handler(record, "justice")
+        daily = desk.wait(lambda: desk.published("brief.daily"), "the next daily briefing")
+        body = daily[0][1]
+        rows = {row["unit"]: row for row in body["supervision"]}
+        assert rows["hrss"]["signed"] == 1, rows
+        assert rows["hrss"]["sign_avg_ms"] == hrss["signed"] - hrss["routed"], (rows, hrss)
+        assert rows["justice"]["resolved"] == 1, rows
+        assert rows["justice"]["resolve_avg_ms"] == justice["done"] - justice["routed"], rows
+        assert body["actions_open"] == 1 and body["actions_late"] == 0, body
