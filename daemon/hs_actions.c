@@ -75,11 +75,9 @@ hs_actions_check (hs_actions_t *self, const hs_meeting_rec_t *meeting,
     if (!minutes->actions)
         return 0;
     uint32_t count = minutes->actions->via.array.size;
-    if (meeting->action_count + count > HS_MEETING_MAX_ACTIONS) {
-        hs_why (why, "bad_value", "meeting '%s' can have at most %d action items",
-                meeting->id, HS_MEETING_MAX_ACTIONS);
-        return 1;
-    }
+    if (meeting->action_count + count > HS_MEETING_MAX_ACTIONS)
+        return hs_refuse (why, "bad_value", "meeting '%s' can have at most %d action items",
+                          meeting->id, HS_MEETING_MAX_ACTIONS);
     int64_t now = hs_txn_now (self->txn);
     hs_case_t *kase = (hs_case_t *) malloc (sizeof (hs_case_t));
     int rc = 0;
@@ -240,23 +238,18 @@ hs_actions_done (void *arg, hs_msg_t *msg)
     rc = rc? 1: hs_meeting_table_load (store, meeting_id, meeting);
     if (rc < 0)
         return -1;
-    if (rc || index >= meeting->action_count) {
-        hs_why (&msg->why, "unknown_item", "no action item '%s'", done->item);
-        return 1;
-    }
+    if (rc || index >= meeting->action_count)
+        return hs_refuse (&msg->why, "unknown_item", "no action item '%s'", done->item);
     hs_action_item_t *item = &meeting->actions [index];
     if (!streq (done->source, item->owner)
     &&  !hs_policy_may (s_policy (self), HS_ACT_ACTION, done->source, false)) {
         char who [160];
         hs_policy_who (s_policy (self), HS_ACT_ACTION, who, sizeof (who));
-        hs_why (&msg->why, "not_authorized", "only its owner '%s' or %s may say item '%s' is "
-                "done", item->owner, who, done->item);
-        return 1;
+        return hs_refuse (&msg->why, "not_authorized", "only its owner '%s' or %s may say "
+                          "item '%s' is done", item->owner, who, done->item);
     }
-    if (item->done) {
-        hs_why (&msg->why, "bad_state", "item '%s' is done already", done->item);
-        return 1;
-    }
+    if (item->done)
+        return hs_refuse (&msg->why, "bad_state", "item '%s' is done already", done->item);
     msg->seq = hs_txn_next_seq (self->txn);
     hs_event_t event = {
         .seq = msg->seq, .type = "action", .topic = msg->topic,

@@ -15,10 +15,6 @@
 #include "hs_ledger.h"
 #include "hs_log.h"
 
-//  A refusal: `why` says it (hs_why), the caller returns 1.
-static int s_refuse_rc (int rc) { (void) rc; return 1; }
-#define s_refuse(...) s_refuse_rc (hs_why (__VA_ARGS__))
-
 #define HS_CASEACTS_HISTORY 10000       //  history entries a merge copies
 
 struct _hs_caseacts_t {
@@ -81,9 +77,9 @@ s_reread (hs_caseacts_t *self, uint64_t seq, msgpack_unpacked *unpacked, hs_repo
     hs_event_read_t event;
     int rc = hs_ledger_event (s_store (self), seq, &event);
     if (rc)
-        return rc < 0? -1: s_refuse (why, "bad_value", "no event %llu", (unsigned long long) seq);
+        return rc < 0? -1: hs_refuse (why, "bad_value", "no event %llu", (unsigned long long) seq);
     if (!streq (event.type, "report"))
-        return s_refuse (why, "bad_value", "event %llu is not a report", (unsigned long long) seq);
+        return hs_refuse (why, "bad_value", "event %llu is not a report", (unsigned long long) seq);
     hs_strcpy (event_case, HS_ID_MAX + 1, event.case_id);
     hs_limits_t limits;
     hs_limits_stored (&limits);
@@ -91,7 +87,7 @@ s_reread (hs_caseacts_t *self, uint64_t seq, msgpack_unpacked *unpacked, hs_repo
     if (hs_proto_unpack_map (event.body, event.body_size, &limits, unpacked, &failed)
     ||  hs_report_decode (&unpacked->data, &limits, INT64_MAX / 4, report, &failed)
     ||  hs_intake_street (self->config->units, report, street, &failed))
-        return s_refuse (why, "bad_value", "report %llu does not read again: %s",
+        return hs_refuse (why, "bad_value", "report %llu does not read again: %s",
                          (unsigned long long) seq, failed.detail);
     return 0;
 }
@@ -104,45 +100,45 @@ s_check (hs_caseacts_t *self, const hs_case_act_t *act, hs_case_t *kase, hs_case
 {
     int64_t now = hs_txn_now (hs_casework_txn (self->casework));
     if (kase->stage == HS_STAGE_MERGED)
-        return s_refuse (why, "bad_state", "case '%s' was merged into '%s'", kase->id,
-                       kase->merged_into);
+        return hs_refuse (why, "bad_state", "case '%s' was merged into '%s'", kase->id,
+                          kase->merged_into);
     bool closed = kase->stage == HS_STAGE_CLOSED;
     switch (act->act) {
         case HS_CASE_ACT_CLOSE:
         case HS_CASE_ACT_REJECT_CLOSURE:
             if (kase->stage != HS_STAGE_RESOLVED)
-                return s_refuse (why, "bad_state", "case '%s' is %s, not resolved by its lead",
-                               kase->id, hs_stage_name (kase->stage));
+                return hs_refuse (why, "bad_state", "case '%s' is %s, not resolved by its lead",
+                                  kase->id, hs_stage_name (kase->stage));
             return 0;
         case HS_CASE_ACT_FOLLOWUP:
             if (!closed)
-                return s_refuse (why, "bad_state", "case '%s' is not closed: a follow-up (回访) "
-                               "comes after closure", kase->id);
+                return hs_refuse (why, "bad_state", "case '%s' is not closed: a follow-up (回访) "
+                                  "comes after closure", kase->id);
             return 0;
         case HS_CASE_ACT_REGRADE:
             if (act->level == kase->level)
-                return s_refuse (why, "bad_value", "case '%s' is %s already", kase->id,
-                               hs_level_name (kase->level));
+                return hs_refuse (why, "bad_value", "case '%s' is %s already", kase->id,
+                                  hs_level_name (kase->level));
             break;
         case HS_CASE_ACT_MERGE: {
             if (streq (act->into, kase->id))
-                return s_refuse (why, "bad_value", "a case cannot be merged into itself");
+                return hs_refuse (why, "bad_value", "a case cannot be merged into itself");
             int rc = hs_casework_load (self->casework, act->into, other);
             if (rc < 0)
                 return -1;
             if (rc == 1)
-                return s_refuse (why, "unknown_case", "no case '%s'", act->into);
+                return hs_refuse (why, "unknown_case", "no case '%s'", act->into);
             if (other->closed || kase->closed)
-                return s_refuse (why, "bad_state", "both cases must be open to merge");
+                return hs_refuse (why, "bad_state", "both cases must be open to merge");
             return 0;
         }
         case HS_CASE_ACT_SPLIT: {
             if ((uint64_t) act->report == kase->first_seq)
-                return s_refuse (why, "bad_value", "seq %lld is case '%s''s first report",
-                               (long long) act->report, kase->id);
+                return hs_refuse (why, "bad_value", "seq %lld is case '%s''s first report",
+                                  (long long) act->report, kase->id);
             int rc = hs_ledger_history_has (s_store (self), kase->id, (uint64_t) act->report);
             if (rc)
-                return rc < 0? -1: s_refuse (why, "bad_value", "seq %lld is not in case '%s'",
+                return rc < 0? -1: hs_refuse (why, "bad_value", "seq %lld is not in case '%s'",
                                              (long long) act->report, kase->id);
             msgpack_unpacked unpacked;
             msgpack_unpacked_init (&unpacked);
@@ -156,24 +152,24 @@ s_check (hs_caseacts_t *self, const hs_case_act_t *act, hs_case_t *kase, hs_case
                 return rc;
             //  A case merged in keeps its reports: its own first one above all.
             if (!streq (event_case, kase->id))
-                return s_refuse (why, "bad_value", "report %lld came with case '%s', merged into "
-                               "'%s': it stays", (long long) act->report, event_case, kase->id);
+                return hs_refuse (why, "bad_value", "report %lld came with case '%s', merged into "
+                                  "'%s': it stays", (long long) act->report, event_case, kase->id);
             break;
         }
         case HS_CASE_ACT_MUTE:
             if (act->until <= now || act->until > now + hs_rules_policy (self->config->rules)->mute_max_ms)
-                return s_refuse (why, "bad_value", "'until' must be after now and within "
-                               "supervision/mute_max");
+                return hs_refuse (why, "bad_value", "'until' must be after now and within "
+                                  "supervision/mute_max");
             break;
         case HS_CASE_ACT_UNMUTE:
             if (!kase->muted_until)
-                return s_refuse (why, "bad_state", "case '%s' is not muted", kase->id);
+                return hs_refuse (why, "bad_state", "case '%s' is not muted", kase->id);
             break;
         default:
             break;
     }
     if (closed)
-        return s_refuse (why, "bad_state", "case '%s' is closed: re-open it first (a failed "
+        return hs_refuse (why, "bad_state", "case '%s' is closed: re-open it first (a failed "
                          "update, an unsatisfied follow-up)", kase->id);
     return 0;
 }
@@ -309,7 +305,7 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
     if (rc < 0)
         return -1;
     if (rc == 1)
-        return s_refuse (&msg->why, "unknown_case", "no case '%s'", act->case_id);
+        return hs_refuse (&msg->why, "unknown_case", "no case '%s'", act->case_id);
     //  Who may: the authority table, on this case.
     const hs_policy_t *policy = hs_rules_policy (self->config->rules);
     const hs_handler_t *handler = hs_case_handler (kase, act->source);
@@ -318,8 +314,8 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
                            streq (act->source, kase->street))) {
         char who [160];
         hs_policy_who (policy, s_authority [act->act], who, sizeof (who));
-        return s_refuse (&msg->why, "not_authorized", "only %s may %s a case, not '%s'", who,
-                       hs_case_act_name (act->act), act->source);
+        return hs_refuse (&msg->why, "not_authorized", "only %s may %s a case, not '%s'", who,
+                          hs_case_act_name (act->act), act->source);
     }
     rc = s_check (self, act, kase, other, &msg->why);
     if (rc)

@@ -14,9 +14,6 @@
 #include "hs_units.h"
 #include "hs_log.h"
 
-//  A refusal: `why` says it (hs_why), the caller returns 1.
-static int s_refuse_rc (int rc) { (void) rc; return 1; }
-#define s_refuse(...) s_refuse_rc (hs_why (__VA_ARGS__))
 #include "hs_cases.h"
 
 struct _hs_handling_t {
@@ -333,18 +330,18 @@ hs_handling_check (hs_handling_t *self, hs_case_t *kase, const hs_update_t *upda
     int status = update->status;
     if ((status == HS_STATUS_SIGNED || status == HS_STATUS_RETURNED || status == HS_STATUS_RESOLVED)
     &&  !handler)
-        return s_refuse (why, "not_routed", "only a unit handling case '%s' may say '%s' "
-                       "(the office closes or sends back: act.office)", kase->id,
-                       hs_status_name (status));
+        return hs_refuse (why, "not_routed", "only a unit handling case '%s' may say '%s' "
+                          "(the office closes or sends back: act.office)", kase->id,
+                          hs_status_name (status));
     if (status == HS_STATUS_SIGNED && handler->state == HS_HANDLER_DONE)
-        return s_refuse (why, "bad_state", "'%s' has finished its part of case '%s'",
-                       handler->unit, kase->id);
+        return hs_refuse (why, "bad_state", "'%s' has finished its part of case '%s'",
+                          handler->unit, kase->id);
     if (status == HS_STATUS_RETURNED
     && (handler->state == HS_HANDLER_DONE || handler->state == HS_HANDLER_RETURNED))
-        return s_refuse (why, "bad_state", "'%s' cannot return case '%s': it is %s",
-                       handler->unit, kase->id, hs_handler_state_name (handler->state));
+        return hs_refuse (why, "bad_state", "'%s' cannot return case '%s': it is %s",
+                          handler->unit, kase->id, hs_handler_state_name (handler->state));
     if (status == HS_STATUS_RESOLVED && !hs_handler_active (handler))
-        return s_refuse (why, "bad_state", "'%s' returned case '%s'", handler->unit, kase->id);
+        return hs_refuse (why, "bad_state", "'%s' returned case '%s'", handler->unit, kase->id);
     return 0;
 }
 
@@ -434,24 +431,24 @@ hs_handling_reroute (hs_handling_t *self, hs_case_t *kase, const hs_case_act_t *
                            act->remove [index - act->add_count];
         const hs_unit_t *known = hs_units_find (self->config->units, unit);
         if (!known || known->kind == HS_UNIT_ROLE)
-            return s_refuse (why, "unknown_unit", "'%s' is not an agency or street of ours", unit);
+            return hs_refuse (why, "unknown_unit", "'%s' is not an agency or street of ours", unit);
     }
     for (size_t index = 0; index < act->remove_count; index++) {
         hs_handler_t *handler = hs_case_handler (kase, act->remove [index]);
         if (!handler || handler->state == HS_HANDLER_REMOVED)
-            return s_refuse (why, "bad_value", "'%s' is not handling case '%s'", act->remove [index],
-                           kase->id);
+            return hs_refuse (why, "bad_value", "'%s' is not handling case '%s'",
+                              act->remove [index], kase->id);
     }
     bool changed = act->remove_count > 0 || (*act->lead && !streq (act->lead, kase->lead));
     for (size_t index = 0; index < act->add_count; index++) {
         hs_handler_t *before = hs_case_handler (kase, act->add [index]);
         changed |= !before || before->state == HS_HANDLER_REMOVED;
         if (!s_add (self, kase, act->add [index]))
-            return s_refuse (why, "bad_value", "case '%s' has no room for '%s'", kase->id,
-                           act->add [index]);
+            return hs_refuse (why, "bad_value", "case '%s' has no room for '%s'", kase->id,
+                              act->add [index]);
     }
     if (!changed)
-        return s_refuse (why, "bad_value", "the reroute changes nothing on case '%s'", kase->id);
+        return hs_refuse (why, "bad_value", "the reroute changes nothing on case '%s'", kase->id);
     for (size_t index = 0; index < act->remove_count; index++) {
         hs_handler_t *handler = hs_case_handler (kase, act->remove [index]);
         handler->state = HS_HANDLER_REMOVED;
@@ -463,14 +460,14 @@ hs_handling_reroute (hs_handling_t *self, hs_case_t *kase, const hs_case_act_t *
     if (*act->lead) {
         hs_handler_t *handler = hs_case_handler (kase, act->lead);
         if (!handler || !hs_handler_active (handler))
-            return s_refuse (why, "bad_value", "the lead '%s' must be a unit handling case '%s'",
-                           act->lead, kase->id);
+            return hs_refuse (why, "bad_value", "the lead '%s' must be a unit handling case '%s'",
+                              act->lead, kase->id);
         s_set_lead (self, kase, act->lead);
         kase->lead_held = true;
     }
     const hs_handler_t *lead = *kase->lead? hs_case_handler (kase, kase->lead): NULL;
     if (!lead || lead->state == HS_HANDLER_REMOVED)
-        return s_refuse (why, "bad_value", "case '%s' needs a lead: removing it needs a 'lead' "
+        return hs_refuse (why, "bad_value", "case '%s' needs a lead: removing it needs a 'lead' "
                          "naming another unit handling it", kase->id);
     s_overdue (kase);
     return 0;
@@ -481,7 +478,7 @@ hs_handling_insist (hs_handling_t *self, hs_case_t *kase, const char *unit, hs_w
 {
     hs_handler_t *handler = hs_case_handler (kase, unit);
     if (!handler || handler->state != HS_HANDLER_RETURNED)
-        return s_refuse (why, "bad_state", "'%s' has not returned case '%s'", unit, kase->id);
+        return hs_refuse (why, "bad_state", "'%s' has not returned case '%s'", unit, kase->id);
     handler->state = HS_HANDLER_ROUTED;
     handler->routed = hs_txn_now (self->txn);
     if (kase->stage == HS_STAGE_OPEN)

@@ -79,10 +79,6 @@ void hs_prompts_set_config (hs_prompts_t *self, hs_config_t *config) { self->con
 
 static const hs_policy_t *s_policy (hs_prompts_t *self) { return hs_rules_policy (self->config->rules); }
 
-//  A refusal: `why` says it (hs_why), the handler returns 1.
-static int s_refuse_rc (int rc) { (void) rc; return 1; }
-#define s_refuse(...) s_refuse_rc (hs_why (__VA_ARGS__))
-
 //  The streets the message names into the prompt: each a street of ours
 //  (its code or short name), or every street when it says "streets".
 //  Returns 0, or 1 refused (`why` set).
@@ -94,17 +90,17 @@ s_streets (hs_prompts_t *self, const hs_prompt_in_t *in, hs_prompt_rec_t *prompt
         for (size_t index = 0; index < hs_units_size (units); index++) {
             const hs_unit_t *unit = hs_units_at (units, index);
             if (unit->kind == HS_UNIT_STREET && hs_prompt_rec_add_street (prompt, unit->code))
-                return s_refuse (why, "bad_value", "more than %d streets: name them",
+                return hs_refuse (why, "bad_value", "more than %d streets: name them",
                                  HS_PROMPT_MAX_STREETS);
         }
-        return prompt->street_count? 0: s_refuse (why, "unknown_unit", "units.cfg has no streets");
+        return prompt->street_count? 0: hs_refuse (why, "unknown_unit", "units.cfg has no streets");
     }
     for (uint32_t index = 0; index < in->streets->via.array.size; index++) {
         char name [HS_CODE_MAX + 1];
         hs_proto_strcpy (&in->streets->via.array.ptr [index], name, sizeof (name));
         const hs_unit_t *unit = hs_units_street (units, name);
         if (!unit)
-            return s_refuse (why, "unknown_unit", "'%s' is not a street of ours", name);
+            return hs_refuse (why, "unknown_unit", "'%s' is not a street of ours", name);
         hs_prompt_rec_add_street (prompt, unit->code);
     }
     return 0;
@@ -120,7 +116,7 @@ s_cases (hs_prompts_t *self, const hs_prompt_in_t *in, hs_prompt_rec_t *prompt, 
         hs_proto_strcpy (&in->cases->via.array.ptr [index], case_id, sizeof (case_id));
         int rc = hs_cases_load (hs_txn_store (self->txn), case_id, self->kase);
         if (rc)
-            return rc < 0? -1: s_refuse (why, "unknown_case", "no case '%s'", case_id);
+            return rc < 0? -1: hs_refuse (why, "unknown_case", "no case '%s'", case_id);
         hs_prompt_rec_add_case (prompt, case_id);
     }
     return 0;
@@ -168,7 +164,7 @@ hs_prompts_issue (void *arg, hs_msg_t *msg)
     if (!hs_policy_may (policy, HS_ACT_PROMPT, msg->unit, false)) {
         char who [160];
         hs_policy_who (policy, HS_ACT_PROMPT, who, sizeof (who));
-        return s_refuse (&msg->why, "not_authorized", "only %s issues work prompts, not '%s'",
+        return hs_refuse (&msg->why, "not_authorized", "only %s issues work prompts, not '%s'",
                          who, msg->unit);
     }
     int64_t now = hs_txn_now (self->txn);
@@ -212,14 +208,14 @@ hs_prompts_sign (void *arg, hs_msg_t *msg)
     hs_prompt_rec_t *prompt = self->prompt;
     int rc = hs_prompts_load (store, sign->item, prompt);
     if (rc)
-        return rc < 0? -1: s_refuse (&msg->why, "unknown_prompt", "no work prompt '%s'",
+        return rc < 0? -1: hs_refuse (&msg->why, "unknown_prompt", "no work prompt '%s'",
                                      sign->item);
     hs_prompt_street_t *street = hs_prompt_rec_street (prompt, msg->unit);
     if (!street)
-        return s_refuse (&msg->why, "not_invited", "work prompt '%s' is not for '%s': it goes "
+        return hs_refuse (&msg->why, "not_invited", "work prompt '%s' is not for '%s': it goes "
                          "to %zu streets", prompt->id, msg->unit, prompt->street_count);
     if (street->signed_at)
-        return s_refuse (&msg->why, "bad_state", "'%s' signed for '%s' already", msg->unit,
+        return hs_refuse (&msg->why, "bad_state", "'%s' signed for '%s' already", msg->unit,
                          prompt->id);
     msg->seq = hs_txn_next_seq (self->txn);
     hs_event_t event = {

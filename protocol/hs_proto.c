@@ -94,15 +94,31 @@ hs_limits_stored (hs_limits_t *limits)
     limits->max_str = 1 << 24;
 }
 
+static void
+s_why (hs_why_t *why, const char *code, const char *format, va_list args)
+{
+    why->code = code;
+    vsnprintf (why->detail, sizeof (why->detail), format, args);
+}
+
 int
 hs_why (hs_why_t *why, const char *code, const char *format, ...)
 {
-    why->code = code;
     va_list args;
     va_start (args, format);
-    vsnprintf (why->detail, sizeof (why->detail), format, args);
+    s_why (why, code, format, args);
     va_end (args);
     return -1;
+}
+
+int
+hs_refuse (hs_why_t *why, const char *code, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    s_why (why, code, format, args);
+    va_end (args);
+    return 1;
 }
 
 //  ---------------------------------------------------------------------

@@ -143,6 +143,10 @@ typedef struct {
 //  Set a rejection reason; returns -1 so callers can `return hs_why (...)`.
 int hs_why (hs_why_t *why, const char *code, const char *format, ...);
 
+//  The same for a handler's refusal, which returns 1 (-1 is the store
+//  failing): `return hs_refuse (...)`.
+int hs_refuse (hs_why_t *why, const char *code, const char *format, ...);
+
 //  Walk msgpack bytes without allocating and check that every declared
 //  length fits in the bytes that are actually there and within the limits,
 //  that nesting is bounded, and that the data is exactly one object. This
