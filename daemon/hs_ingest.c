@@ -25,85 +25,6 @@
 #include "hs_deadletters.h"
 #include "hs_log.h"
 
-//  The dispatch table: topic prefix, dedup kind, whether the feeder's
-//  state follows it, and how to decode its body.
-typedef int (s_decode_fn) (const msgpack_object *map, const hs_limits_t *limits, int64_t now,
-                           hs_msg_t *msg, hs_why_t *why);
-
-//  Each kind's decoder, in the shape of the table's.
-#define S_DECODER(name, decode, field) \
-    static int name (const msgpack_object *map, const hs_limits_t *limits, int64_t now, \
-                     hs_msg_t *msg, hs_why_t *why) \
-    { return decode (map, limits, now, &msg->as.field, why); }
-S_DECODER (s_decode_report, hs_report_decode, report)
-S_DECODER (s_decode_update, hs_update_decode, update)
-S_DECODER (s_decode_rsvp, hs_rsvp_decode, rsvp)
-S_DECODER (s_decode_minutes, hs_minutes_decode, minutes)
-S_DECODER (s_decode_heartbeat, hs_heartbeat_decode, heartbeat)
-S_DECODER (s_decode_brief, hs_brief_in_decode, brief)
-S_DECODER (s_decode_act, hs_case_act_decode, act)
-S_DECODER (s_decode_action, hs_action_done_decode, action)
-S_DECODER (s_decode_call, hs_call_decode, call)
-S_DECODER (s_decode_prompt, hs_prompt_decode, prompt)
-S_DECODER (s_decode_sign, hs_prompt_sign_decode, sign)
-
-static const struct {
-    const char *prefix;
-    hs_dedup_t dedup;
-    bool feeds;                 //  the message says its feeder is alive
-    s_decode_fn *decode;
-} s_kinds [HS_MSG_COUNT] = {
-    [HS_MSG_REPORT]    = { "report.",    HS_DEDUP_REPORT,  true,  s_decode_report },
-    [HS_MSG_UPDATE]    = { "update.",    HS_DEDUP_UPDATE,  true,  s_decode_update },
-    [HS_MSG_RSVP]      = { "rsvp.",      HS_DEDUP_RSVP,    false, s_decode_rsvp },
-    [HS_MSG_MINUTES]   = { "minutes.",   HS_DEDUP_MINUTES, false, s_decode_minutes },
-    [HS_MSG_HEARTBEAT] = { "heartbeat.", HS_DEDUP_NONE,    false, s_decode_heartbeat },
-    [HS_MSG_BRIEF]     = { "brief.",     HS_DEDUP_BRIEF,   true,  s_decode_brief },
-    [HS_MSG_ACT]       = { "act.",       HS_DEDUP_ACT,     false, s_decode_act },
-    [HS_MSG_ACTION]    = { "action.",    HS_DEDUP_ACTION,  false, s_decode_action },
-    [HS_MSG_CALL]      = { "call.",      HS_DEDUP_CALL,    false, s_decode_call },
-    [HS_MSG_PROMPT]    = { "prompt.",    HS_DEDUP_PROMPT,  false, s_decode_prompt },
-    [HS_MSG_PROMPTSIGN] = { "promptsign.", HS_DEDUP_PROMPTSIGN, false, s_decode_sign }
-};
-
-//  The fields of a decoded message that the opening needs.
-static void
-s_common (hs_msg_t *msg, const char **source, const char **id, int64_t *fseq)
-{
-    *id = NULL;
-    *fseq = 0;
-    switch (msg->kind) {
-        case HS_MSG_REPORT:
-            *source = msg->as.report.source; *id = msg->as.report.id; *fseq = msg->as.report.fseq;
-            break;
-        case HS_MSG_UPDATE:
-            *source = msg->as.update.source; *id = msg->as.update.id; *fseq = msg->as.update.fseq;
-            break;
-        case HS_MSG_RSVP:
-            *source = msg->as.rsvp.source; *id = msg->as.rsvp.id;
-            break;
-        case HS_MSG_MINUTES:
-            *source = msg->as.minutes.source; *id = msg->as.minutes.id;
-            break;
-        case HS_MSG_HEARTBEAT:
-            *source = msg->as.heartbeat.source;
-            break;
-        case HS_MSG_ACT:
-            *source = msg->as.act.source; *id = msg->as.act.id;
-            break;
-        case HS_MSG_ACTION:
-            *source = msg->as.action.source; *id = msg->as.action.id;
-            break;
-        case HS_MSG_CALL:
-            *source = msg->as.call.source; *id = msg->as.call.id;
-            break;
-        case HS_MSG_PROMPT: *source = msg->as.prompt.source; *id = msg->as.prompt.id; break;
-        case HS_MSG_PROMPTSIGN: *source = msg->as.sign.source; *id = msg->as.sign.id; break;
-        default:
-            *source = msg->as.brief.source; *id = msg->as.brief.id; *fseq = msg->as.brief.fseq;
-    }
-}
-
 //  Since when what a drain of one socket reads can have arrived.
 #define STALL_MS    100         //  a window this much longer than the poll's wait: a stall
 typedef struct {
@@ -286,16 +207,13 @@ s_handle (hs_ingest_t *self, zmsg_t *zmsg)
         hs_why (&why, "bad_topic", "topic must be 1..%d printable ASCII bytes", HS_TOPIC_MAX);
         return s_reject_unattributed (self, &why, zmsg);
     }
-    int kind = -1;
-    for (int index = 0; index < HS_MSG_COUNT; index++)
-        if (strncmp (topic, s_kinds [index].prefix, strlen (s_kinds [index].prefix)) == 0)
-            kind = index;
+    int kind = hs_kinds_find (topic);
     if (kind < 0 || !self->routes [kind].handler) {
-        hs_why (&why, "unknown_topic", "topic '%s' is not report., update., rsvp., minutes., "
-                "heartbeat. or brief.<unit>", topic);
+        hs_why (&why, "unknown_topic", "topic '%s' is no inbound kind of message (PROTOCOL.md, 3)",
+                topic);
         return s_reject_unattributed (self, &why, zmsg);
     }
-    const char *unit = topic + strlen (s_kinds [kind].prefix);
+    const char *unit = topic + strlen (hs_kinds_prefix (kind));
     if (!hs_units_find (self->config->units, unit)) {
         hs_why (&why, "unknown_unit", "'%s' is not a unit of ours", unit);
         return s_reject_unattributed (self, &why, zmsg);
@@ -333,9 +251,9 @@ s_handle (hs_ingest_t *self, zmsg_t *zmsg)
     int64_t fseq = 0;
     int rc = 1;                 //  refused, unless it passes
     if (hs_proto_unpack_map (msg->body, msg->body_size, &self->config->limits, &unpacked, &why) == 0
-    &&  s_kinds [kind].decode (&unpacked.data, &self->config->limits, hs_txn_now (self->txn),
-                               msg, &why) == 0) {
-        s_common (msg, &source, &id, &fseq);
+    &&  hs_kinds_decode (msg, &unpacked.data, &self->config->limits, hs_txn_now (self->txn),
+                        &why) == 0) {
+        hs_kinds_common (msg, &source, &id, &fseq);
         if (streq (source, unit))
             rc = 0;
         else
@@ -343,9 +261,9 @@ s_handle (hs_ingest_t *self, zmsg_t *zmsg)
                     source, unit);
     }
     bool duplicate = false;
-    if (rc == 0 && s_kinds [kind].dedup != HS_DEDUP_NONE) {
+    if (rc == 0 && hs_kinds_dedup (kind) != HS_DEDUP_NONE) {
         uint64_t first;
-        int seen = hs_ledger_seen (hs_txn_store (self->txn), s_kinds [kind].dedup, source, id, &first);
+        int seen = hs_ledger_seen (hs_txn_store (self->txn), hs_kinds_dedup (kind), source, id, &first);
         if (seen < 0)
             rc = -1;
         else
@@ -357,7 +275,7 @@ s_handle (hs_ingest_t *self, zmsg_t *zmsg)
         }
     }
     //  A resend says the feeder is alive, nothing about its fseq.
-    if (rc == 0 && s_kinds [kind].feeds
+    if (rc == 0 && hs_kinds_feeds (kind)
     &&  hs_feeds_heard (self->feeds, source, duplicate? 0: fseq, false))
         rc = -1;
     if (rc == 0 && !duplicate) {
@@ -365,8 +283,8 @@ s_handle (hs_ingest_t *self, zmsg_t *zmsg)
         if (rc == 0) {
             self->outcome->status = HS_SUBMIT_OK;
             self->outcome->seq = msg->seq;
-            if (msg->seq && s_kinds [kind].dedup != HS_DEDUP_NONE
-            &&  hs_ledger_mark (hs_txn_store (self->txn), s_kinds [kind].dedup, source, id, msg->seq))
+            if (msg->seq && hs_kinds_dedup (kind) != HS_DEDUP_NONE
+            &&  hs_ledger_mark (hs_txn_store (self->txn), hs_kinds_dedup (kind), source, id, msg->seq))
                 rc = -1;
         }
         else

@@ -14,7 +14,7 @@
     dead letter; an acknowledged submitter is answered only after the
     commit: ok + seq, duplicate + the first seq, rejected + the reason, or
     error (send it again) if the store could not take the batch.
-    A new kind of message is one row in the table and one registration.
+    A new kind of message is one row in hs_kinds and one registration.
     =========================================================================
 */
 
@@ -28,47 +28,7 @@
 #include "hs_feeds.h"
 #include "hs_keys.h"
 #include "hs_config.h"
-
-//  The kinds of inbound message.
-typedef enum {
-    HS_MSG_REPORT = 0,          //  report.<unit>
-    HS_MSG_UPDATE,              //  update.<unit>
-    HS_MSG_RSVP,                //  rsvp.<unit>
-    HS_MSG_MINUTES,             //  minutes.<unit>
-    HS_MSG_HEARTBEAT,           //  heartbeat.<unit>
-    HS_MSG_BRIEF,               //  brief.<unit>: a lower level's briefing
-    HS_MSG_ACT,                 //  act.<unit>: what a person decided on a case
-    HS_MSG_ACTION,              //  action.<unit>: a meeting's action item done
-    HS_MSG_CALL,                //  call.<unit>: a plenary or office meeting called
-    HS_MSG_PROMPT,              //  prompt.<unit>: a work prompt issued to the streets
-    HS_MSG_PROMPTSIGN,          //  promptsign.<unit>: a street signed for a work prompt
-    HS_MSG_COUNT
-} hs_msg_kind_t;
-
-//  A message as its handler sees it, through the opening.
-typedef struct {
-    hs_msg_kind_t kind;
-    const char *topic;
-    const char *unit;           //  the unit the topic names (= the source)
-    const uint8_t *body;        //  the body frame, as it came
-    size_t body_size;
-    union {
-        hs_report_t report;
-        hs_update_t update;
-        hs_rsvp_t rsvp;
-        hs_minutes_t minutes;
-        hs_heartbeat_t heartbeat;
-        hs_brief_in_t brief;
-        hs_case_act_t act;
-        hs_action_done_t action;
-        hs_call_t call;
-        hs_prompt_in_t prompt;
-        hs_prompt_sign_t sign;
-    } as;                       //  decoded, by kind
-    //  Set by the handler:
-    uint64_t seq;               //  accepted: stored under this seq (0: nothing stored)
-    hs_why_t why;               //  refused: why
-} hs_msg_t;
+#include "hs_kinds.h"
 
 //  A handler: returns 0 (accepted; msg->seq set if something was stored),
 //  1 (refused: msg->why set), or -1 (the store failed).
