@@ -43,6 +43,10 @@ struct _hs_store_t {
 };
 
 //  The sub-databases' names, by hs_table_t.
+//  Room for the named tables LMDB keeps open: ours, and as many again to
+//  come (a store opened by an older daemon has fewer).
+#define S_MAXDBS    32
+
 static const char *s_table_names [HS_TABLE_COUNT] = {
     "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
     "feeds", "meta", "windows", "caseorder", "opencases", "prompts"
@@ -138,7 +142,7 @@ s_open_readonly (const char *path, char *error, size_t error_size)
     self->path = strdup (path);
     int rc = mdb_env_create (&self->env);
     if (!rc)
-        rc = mdb_env_set_maxdbs (self->env, 16);
+        rc = mdb_env_set_maxdbs (self->env, S_MAXDBS);
     if (!rc)        //  a damaged page fails a guarded read, not the process
         rc = mdb_env_set_assert (self->env, (MDB_assert_func *) hs_guard_lmdb_assert);
     if (!rc)
@@ -200,7 +204,7 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
     self->map_size_max = map_size_max;
     int rc = mdb_env_create (&self->env);
     if (!rc)
-        rc = mdb_env_set_maxdbs (self->env, 16);
+        rc = mdb_env_set_maxdbs (self->env, S_MAXDBS);
     if (!rc)
         rc = mdb_env_set_mapsize (self->env, (size_t) map_size);
     if (!rc)
@@ -401,6 +405,8 @@ hs_store_peek_seq (hs_store_t *self)
 //  a key past the table's last goes in with MDB_APPEND, which packs pages
 //  full where a plain put would leave them half empty. The others' keys
 //  (names, feeders' ids) land anywhere: a plain put.
+_Static_assert (HS_TABLE_COUNT <= S_MAXDBS, "more tables than S_MAXDBS");
+
 static const bool s_keys_grow [HS_TABLE_COUNT] = {
     [HS_TABLE_EVENTS] = true, [HS_TABLE_CASES] = true, [HS_TABLE_DEADLETTER] = true,
     [HS_TABLE_HISTORY] = true, [HS_TABLE_TIMERS] = true, [HS_TABLE_MEETINGS] = true,
