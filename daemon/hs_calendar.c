@@ -49,8 +49,8 @@ s_days_from_civil (int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t) doe - 719468;
 }
 
-static int
-s_year_of (int64_t day)
+void
+hs_calendar_date (int64_t day, int *year, int *month, int *mday)
 {
     day += 719468;
     const int64_t era = (day >= 0? day: day - 146096) / 146097;
@@ -59,7 +59,23 @@ s_year_of (int64_t day)
     const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     const unsigned mp = (5 * doy + 2) / 153;
     const unsigned m = mp < 10? mp + 3: mp - 9;
-    return (int) (yoe + era * 400 + (m <= 2));
+    *year = (int) (yoe + era * 400 + (m <= 2));
+    *month = (int) m;
+    *mday = (int) (doy - (153 * mp + 2) / 5 + 1);
+}
+
+int64_t
+hs_calendar_day_of (int year, int month, int mday)
+{
+    return s_days_from_civil (year, (unsigned) month, (unsigned) mday);
+}
+
+static int
+s_year_of (int64_t day)
+{
+    int year, month, mday;
+    hs_calendar_date (day, &year, &month, &mday);
+    return year;
 }
 
 int64_t
@@ -242,6 +258,13 @@ hs_calendar_test (bool verbose)
     assert (hs_calendar_load (calendar, "2026-13-01 holiday\n", "bad.txt", error, sizeof (error)) == -1);
     assert (streq (error, "bad.txt:1: expected 'YYYY-MM-DD holiday|workday NAME'"));
     assert (hs_calendar_parse_date ("2026-02-30") == -1);
+    int year, month, mday;
+    hs_calendar_date (hs_calendar_parse_date ("2028-02-29"), &year, &month, &mday);
+    assert (year == 2028 && month == 2 && mday == 29);
+    hs_calendar_date (hs_calendar_parse_date ("1969-12-31"), &year, &month, &mday);
+    assert (year == 1969 && month == 12 && mday == 31);
+    assert (hs_calendar_day_of (2026, 12, 1) == hs_calendar_parse_date ("2026-12-01"));
+    assert (hs_calendar_day_of (2026, 13, 1) == hs_calendar_parse_date ("2027-01-01"));
     int64_t friday = hs_calendar_parse_date ("2026-02-13");
     assert (hs_calendar_weekday (friday) == 4);
     assert (hs_calendar_is_workday (calendar, friday));

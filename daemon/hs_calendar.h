@@ -48,6 +48,11 @@ int64_t hs_calendar_at (hs_calendar_t *self, int64_t day, int minute);
 //  Day of the week of a local day: 0 = Monday ... 6 = Sunday.
 int hs_calendar_weekday (int64_t day);
 
+//  The civil date of a local day, and the day of a civil date (month
+//  1..12, mday 1..31; a day past the month's end runs into the next).
+void hs_calendar_date (int64_t day, int *year, int *month, int *mday);
+int64_t hs_calendar_day_of (int year, int month, int mday);
+
 //  Parse "YYYY-MM-DD" into a day number; -1 if invalid.
 int64_t hs_calendar_parse_date (const char *text);
 

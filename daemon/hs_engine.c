@@ -24,6 +24,7 @@
 #include "hs_casework.h"
 #include "hs_caseacts.h"
 #include "hs_briefs.h"
+#include "hs_schedule.h"
 #include "hs_forward.h"
 #include "hs_ingest.h"
 #include "hs_api.h"
@@ -54,6 +55,7 @@ struct _hs_engine_t {
     hs_casework_t *casework;
     hs_caseacts_t *caseacts;
     hs_briefs_t *briefs;
+    hs_schedule_t *schedule;    //  the regular meetings
     hs_forward_t *forward;      //  forwarding to the level above, or NULL
     hs_ingest_t *ingest;
     hs_api_t *api;
@@ -165,7 +167,8 @@ static int
 s_schedule_work (void *arg)
 {
     hs_engine_t *self = (hs_engine_t *) arg;
-    return hs_feeds_silence (self->feeds) || hs_briefs_schedule (self->briefs, true)? -1: 0;
+    return hs_feeds_silence (self->feeds) || hs_briefs_schedule (self->briefs, true)
+        || hs_schedule_run (self->schedule, true)? -1: 0;
 }
 
 static int
@@ -179,7 +182,7 @@ static int
 s_first_schedule (void *arg)
 {
     hs_engine_t *self = (hs_engine_t *) arg;
-    return hs_briefs_schedule (self->briefs, false);
+    return hs_briefs_schedule (self->briefs, false) || hs_schedule_run (self->schedule, false)? -1: 0;
 }
 
 //  When anything is next due (daemon clock), 0 if nothing is.
@@ -188,6 +191,7 @@ s_next_due (hs_engine_t *self)
 {
     int64_t candidates [] = {
         hs_timers_next (self->timers), hs_briefs_next (self->briefs),
+        hs_schedule_next (self->schedule),
         hs_feeds_next_silence (self->feeds)
     };
     int64_t next = 0;
@@ -258,6 +262,7 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     self->casework = hs_casework_new (self->txn, self->stats, self->notices, self->warnings,
                                       self->meetings, self->timers, config);
     self->briefs = hs_briefs_new (self->txn, self->stats, config);
+    self->schedule = hs_schedule_new (self->txn, self->meetings, config);
     if (config->upstream_submit) {
         self->forward = hs_forward_new (self->txn, config, error, error_size);
         if (!self->forward)
@@ -317,6 +322,7 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_ingest_destroy (&self->ingest);
         hs_forward_destroy (&self->forward);
         hs_briefs_destroy (&self->briefs);
+        hs_schedule_destroy (&self->schedule);
         hs_caseacts_destroy (&self->caseacts);
         hs_casework_destroy (&self->casework);
         hs_meetings_destroy (&self->meetings);
@@ -467,6 +473,7 @@ s_swap (hs_engine_t *self, hs_config_t *config)
     hs_casework_set_config (self->casework, config);
     hs_caseacts_set_config (self->caseacts, config);
     hs_briefs_set_config (self->briefs, config);
+    hs_schedule_set_config (self->schedule, config);
     hs_feeds_set_config (self->feeds, config);
     hs_ingest_set_config (self->ingest, config);
     hs_store_set_max (self->store, config->map_size_max);

@@ -222,6 +222,24 @@ hs_meetings_call (void *arg, hs_msg_t *msg)
                       reasons, call)? -1: 0;
 }
 
+int
+hs_meetings_regular (hs_meetings_t *self, hs_plan_kind_t kind, int64_t time, const char *place,
+                     const msgpack_object *agenda)
+{
+    const hs_policy_t *policy = hs_rules_policy (self->config->rules);
+    bool plenary = kind == HS_PLAN_PLENARY;
+    const char *const *chairs = plenary? policy->chairs: policy->office_chairs;
+    hs_call_t call = {
+        .time = time, .place = place, .place_size = strlen (place), .agenda = agenda
+    };
+    hs_strcpy (call.kind, sizeof (call.kind), hs_plan_kind_name (kind));
+    hs_strcpy (call.source, sizeof (call.source), chairs [0]);
+    const char *reasons [] = { plenary? "plenary.scheduled": "office.scheduled", NULL };
+    const char *const *participants = plenary? hs_units_members (self->config->units):
+                                      hs_policy_recipients (policy, HS_NOTICE_OFFICE_MEETING);
+    return s_request (self, call.kind, NULL, participants, chairs, "normal", time, reasons, &call);
+}
+
 static int
 s_plenary_work (void *arg)
 {

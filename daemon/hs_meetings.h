@@ -51,6 +51,14 @@ const hs_meeting_rec_t *hs_meetings_last (hs_meetings_t *self);
 int hs_meetings_plenary (hs_meetings_t *self, const char *source, const char *signer,
                          hs_why_t *why);
 
+//  A regular meeting of the plan `kind` (hs_plan), inside the
+//  transaction: requested as a call.<unit> of the chair would (called_by
+//  its first chair, reason plenary.scheduled or office.scheduled), to
+//  meet at `time` at `place` with `agenda` (an array of texts, borrowed).
+//  Returns 0 or -1.
+int hs_meetings_regular (hs_meetings_t *self, hs_plan_kind_t kind, int64_t time, const char *place,
+                         const msgpack_object *agenda);
+
 //  Handlers of rsvp.<unit>, minutes.<unit> and call.<unit> (a plenary or
 //  an office meeting called, with its time, place and agenda)
 //  (hs_ingest_handler_fn).

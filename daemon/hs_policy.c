@@ -111,7 +111,7 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     static const char *prompt_keys [] = { "window", "streets", "rearm", NULL };
     static const char *meetings_keys [] = { "chairs", "office_chairs", "lead", "quorum",
                                             "plenary_deadline", "action_repeat", "minutes_due",
-                                            NULL };
+                                            "plenary", "office", NULL };
     static const char *briefs_keys [] = { "daily", "weekly", NULL };
     static const char *prompts_keys [] = { "sign", "repeat", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
@@ -219,6 +219,12 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
             return hs_zpl_error (zpl, node? node: meetings, error, error_size,
                                  "meetings/%s must be a duration such as 24h", key);
     }
+    //  Regular meetings: a rules file without a plan takes the shipped one.
+    for (int kind = 0; kind < HS_PLAN_COUNT; kind++)
+        if (hs_plan_load (&policy->plans [kind], zpl,
+                          s_locate (meetings, shipped, "meetings", hs_plan_kind_name (kind)),
+                          error, error_size))
+            return -1;
     zconfig_t *briefs = zconfig_locate (root, "briefs");
     if (!briefs)
         return hs_zpl_error (zpl, root, error, error_size, "rules need a 'briefs' section");
@@ -389,6 +395,8 @@ hs_policy_free (hs_policy_t *policy)
             free (owned->authority [act]);
         free (owned);
     }
+    for (int kind = 0; kind < HS_PLAN_COUNT; kind++)
+        hs_plan_free (&policy->plans [kind]);
     memset (policy, 0, sizeof (*policy));
 }
 

@@ -24,6 +24,7 @@
 
 #include "hs_zpl.h"
 #include "hs_units.h"
+#include "hs_plan.h"
 #include "../protocol/hs_proto.h"
 
 //  The notices whose recipients the rules name.
@@ -99,6 +100,7 @@ typedef struct {
     int brief_daily_minute;             //  local minute of day
     int brief_weekly_weekday;           //  0 = Monday
     int brief_weekly_minute;
+    hs_plan_t plans [HS_PLAN_COUNT];    //  regular plenary and office meetings
     //  Who receives each notice: unit codes, NULL-terminated, groups
     //  expanded.
     const char *const *recipients [HS_NOTICE_COUNT];

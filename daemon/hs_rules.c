@@ -177,9 +177,12 @@ hs_rules_load (hs_zpl_t *zpl, hs_units_t *units, char *error, size_t error_size)
     zconfig_t *routing = zconfig_locate (root, "routing");
     zconfig_t *ladder = zconfig_locate (root, "ladder");
     //  Its own sections, and the work rules' (hs_policy).
-    const char *sections [16] = { "severity", "routing", "ladder", "lead" };
-    for (size_t index = 0; hs_policy_sections [index] && index + 5 < 16; index++)
-        sections [index + 4] = hs_policy_sections [index];
+    const char *sections [32] = { "severity", "routing", "ladder", "lead" };
+    size_t count = 4;
+    for (size_t index = 0; hs_policy_sections [index]; index++) {
+        assert (count + 1 < sizeof (sections) / sizeof (sections [0]));
+        sections [count++] = hs_policy_sections [index];
+    }
     int rc = hs_zpl_only_keys (zpl, root, sections, error, error_size);
     if (!rc && (!severity || !routing || !ladder))
         rc = hs_zpl_error (zpl, root, error, error_size,

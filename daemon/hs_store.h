@@ -74,6 +74,8 @@ typedef enum {
     HS_META_CLOCK_DRILL,            //  1: the clock was last a drill's (hs_clock)
     HS_META_CLOCK_RESETS,           //  times an operator set the clock back (hs_clock)
     HS_META_HANDLING,               //  1: open cases have per-unit handling (hs_casework)
+    HS_META_PLENARY_NEXT,           //  the next regular plenary meets then (hs_schedule)
+    HS_META_OFFICE_NEXT,            //  ... and the next regular office meeting
     HS_META_COUNT
 } hs_meta_t;
 

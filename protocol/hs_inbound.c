@@ -137,6 +137,12 @@ s_check_actions (const msgpack_object *map, const msgpack_object **actions, hs_w
     return 0;
 }
 
+void
+hs_call_agenda_encode (const char *const *items, hs_pack_t *pack)
+{
+    hs_pack_strv (pack, items);
+}
+
 int
 hs_call_decode (const msgpack_object *map, const hs_limits_t *limits, int64_t now_ms,
                 hs_call_t *call, hs_why_t *why)

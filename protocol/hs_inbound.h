@@ -123,6 +123,10 @@ typedef struct {
 int hs_call_decode (const msgpack_object *map, const hs_limits_t *limits,
                     int64_t now_ms, hs_call_t *call, hs_why_t *why);
 
+//  An agenda as a call carries it (an array of texts), from a
+//  NULL-terminated list: what a regular meeting's plan gives.
+void hs_call_agenda_encode (const char *const *items, hs_pack_t *pack);
+
 //  A unit answers for one thing by its id, with maybe a note: an action
 //  item reported done by its owner (`action.<unit>`, `item`), a work
 //  prompt signed for by a street (`promptsign.<unit>`, `prompt`).

@@ -43,6 +43,7 @@
 #include "../daemon/hs_caseacts.h"
 #include "../daemon/hs_ladder.h"
 #include "../daemon/hs_kinds.h"
+#include "../daemon/hs_plan.h"
 #include "../daemon/hs_actions.h"
 #include "../daemon/hs_prompts.h"
 #include "../daemon/hs_briefs.h"
@@ -111,6 +112,7 @@ static s_test_t s_tests [] = {
     { "hs_caseacts", hs_caseacts_test },
     { "hs_ladder", hs_ladder_test },
     { "hs_kinds", hs_kinds_test },
+    { "hs_plan", hs_plan_test },
     { "hs_actions", hs_actions_test },
     { "hs_prompts", hs_prompts_test },
     { "hs_briefs", hs_briefs_test },
