@@ -35,6 +35,8 @@ while True:
     answered += 1
 """
 
+SOLO = True         # it measures time, CPU or memory: nothing runs beside it (run.py)
+
 
 def test_reads_never_hold_up_the_writer():
     folder = tempfile.mkdtemp(prefix="hs-api-")

@@ -23,6 +23,8 @@ import zmq
 from harness import CLIENT, ROOT, Daemon, config_copy, replay_all, report, status_kb
 from test_security import _setup, _socket
 
+SOLO = True         # it measures time, CPU or memory: nothing runs beside it (run.py)
+
 SLOW_REQUESTS = 150
 
 

@@ -27,6 +27,8 @@ import zmq
 from harness import Daemon, config_copy, report
 from test_security import _setup, _socket
 
+SOLO = True         # it measures time, CPU or memory: nothing runs beside it (run.py)
+
 HARD_LIMIT = 256
 ATTACK = 600                    # connections opened, half ipc, half tcp
 ATTACK_SECONDS = 4.0            # the attack is bounded in time too

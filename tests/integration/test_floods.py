@@ -18,6 +18,8 @@ import zmq
 
 from harness import MEMORY_SLACK_KB, config_copy, report, running, status_kb
 
+SOLO = True         # it measures time, CPU or memory: nothing runs beside it (run.py)
+
 SOAK = float(os.environ.get("HS_SOAK_SECONDS", "0"))
 
 

@@ -16,6 +16,8 @@ import zmq.auth
 
 from harness import CLIENT, MEMORY_SLACK_KB, Daemon, config_copy, report, status_kb
 
+SOLO = True         # it measures time, CPU or memory: nothing runs beside it (run.py)
+
 BINARY = os.environ.get("HS_TEST_BINARY")
 
 
