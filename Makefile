@@ -71,6 +71,7 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_query.o $(BUILD)/clients/huishang_store.o \
              $(BUILD)/clients/huishang_keys.o $(BUILD)/clients/huishang_rules.o \
              $(BUILD)/clients/huishang_top.o $(BUILD)/clients/huishang_handle.o \
+             $(BUILD)/clients/huishang_meeting.o \
              $(BUILD)/clients/huishang_case.o $(BUILD)/clients/huishang_words.o \
              $(BUILD)/clients/huishang_html.o $(BUILD)/clients/huishang_dossier.o \
              $(BUILD)/clients/huishang_dossier_events.o

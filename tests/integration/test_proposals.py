@@ -271,12 +271,31 @@ def test_not_passed_never_goes_up():
         circulated = desk.wait(lambda: said(desk, "circulated", proposal), "circulated")[0]
         assert circulated["kind"] == "problem", circulated
         assert client.give_opinion(proposal, "hrss", "agree", at=desk.at()) > 0
-        seq = client.call_meeting("office", desk.clock() + HOUR_MS, "区会商办会议室",
-                                  ["审议移送标准问题"], proposals=[proposal], at=desk.at())
-        meeting = "putuo-m%d" % (seq + 1)
-        desk.wait(lambda: [b for t, b in desk.published("meeting.request")
-                           if b["meeting"] == meeting], "the meeting requested")
-        held = client.record_minutes(meeting, rejected=[proposal], at=desk.at())
+        # the meeting called and its minutes recorded from the command line
+        submit = ["--submit", desk.daemon.submit, "--api", desk.daemon.api,
+                  "--at", str(desk.at())]
+        out = subprocess.run([CLIENT, "call", "--kind", "office", "--time", "+1h", "--place",
+                              "区会商办会议室", "--agenda", "审议移送标准问题", "--proposal",
+                              proposal] + submit, capture_output=True, text=True,
+                             timeout=WAIT_S)
+        assert out.returncode == 0 and out.stdout.startswith("ok seq "), (out.stdout, out.stderr)
+        words = out.stdout.split()
+        meeting = words[4]
+        assert words[3] == "meeting" and meeting == "putuo-m%d" % (int(words[2]) + 1), words
+        request = desk.wait(lambda: [b for t, b in desk.published("meeting.request")
+                                     if b["meeting"] == meeting], "the meeting requested")[0]
+        assert request["proposals"] == [proposal] and request["kind"] == "office", request
+        for bad in (["call", "--kind", "office", "--time", "+1h", "--place", "p"],  # no agenda
+                    ["minutes", meeting, "--kind", "office"],                     # not its
+                    ["minutes"]):                                                 # no MEETING
+            usage = subprocess.run([CLIENT] + bad + submit, capture_output=True, text=True,
+                                   timeout=WAIT_S)
+            assert usage.returncode == 2 and "usage: huishang" in usage.stderr, (bad, usage)
+        out = subprocess.run([CLIENT, "minutes", meeting, "--decision", "暂缓报送，继续调研",
+                              "--rejected", proposal] + submit,
+                             capture_output=True, text=True, timeout=WAIT_S)
+        assert out.returncode == 0 and out.stdout.startswith("ok seq "), (out.stdout, out.stderr)
+        held = int(out.stdout.split()[2])
         closed = desk.wait(lambda: said(desk, "closed", proposal), "proposal.closed")[0]
         assert closed["passed"] is False and closed["minutes"] == held, closed
         assert closed["meeting"] == meeting and "office" in closed["to"], closed
