@@ -239,6 +239,12 @@ def test_goes_up_only_after_opinions_and_a_passing_minute():
         assert all(b["at"] <= court[0]["at"] for b in notices if b["unit"] == "court")
         assert [b["to"] for b in notices if b["unit"] == "court"][:3] == [
             ["court"], ["office"], ["office", "court"]]
+        # the briefings count the members' notices (督促检查) and name union (通报)
+        briefs = [b for t, b in desk.replayed().values() if t == "brief.daily"]
+        chased = {s["unit"] for b in briefs for s in b.get("supervision", [])
+                  if s.get("remind")}
+        assert {"court", "union"} <= chased, chased
+        assert any("union" in b["named"] for b in briefs), [b["named"] for b in briefs]
         # the case's history holds it: the draft, its circulation, its way up
         topics = [e["topic"] for e in desk.history(case)]
         for topic in ("proposal.office", "proposal.circulated", "proposal.upward"):
