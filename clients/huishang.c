@@ -8,7 +8,8 @@
     identity; a timeout), and a table names the file that runs each
     command: huishang_pub (pub), huishang_handle (sign, return, update,
     resolve and the office's acts: close, merge, mute ...; done,
-    prompt, prompt-sign),
+    prompt, prompt-sign, propose, opinion), huishang_meeting (call,
+    minutes),
     huishang_watch (watch, replay),
     huishang_query (health, metrics, case, why, cases, plenary),
     huishang_dossier (a case as one document to print or hand over),
@@ -22,6 +23,7 @@
 #include "huishang_dossier.h"
 #include "huishang_handle.h"
 #include "huishang_keys.h"
+#include "huishang_meeting.h"
 #include "huishang_pub.h"
 #include "huishang_query.h"
 #include "huishang_rules.h"
@@ -56,6 +58,10 @@ static const struct {
     { "done",    huishang_handle_main, "a meeting's action item is done: done ITEM --source UNIT" },
     { "prompt",  huishang_handle_main, "the office issues a work prompt (工作提示): --title T --guidance T" },
     { "prompt-sign", huishang_handle_main, "a street signs for a work prompt (签收): prompt-sign PROMPT --source S" },
+    { "propose", huishang_handle_main, "the office drafts a major problem or policy proposal (重大问题及对策建议): --title T --text T" },
+    { "opinion", huishang_handle_main, "a member unit's opinion on a proposal: opinion PROPOSAL --source U --agree|--amend" },
+    { "call",    huishang_meeting_main, "call an office meeting or a plenary: --kind K --time T --place P --agenda A" },
+    { "minutes", huishang_meeting_main, "a meeting's minutes (会议纪要): minutes MEETING [--passed ID] [--rejected ID]" },
     { "watch",   huishang_watch_main, "print alerts, meeting requests, warnings and reports upward" },
     { "replay",  huishang_watch_main, "every published event from a seq on, then the live stream" },
     { "case",    huishang_query_main, "one case with its history" },

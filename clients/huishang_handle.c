@@ -23,7 +23,7 @@ enum {
     A_WORKERS = 1 << 4, A_AMOUNT = 1 << 5, A_FLAGS = 1 << 6, A_SATISFIED = 1 << 7,
     A_LEVEL = 1 << 8, A_UNTIL = 1 << 9, A_ADD = 1 << 10, A_REMOVE = 1 << 11,
     A_LEAD = 1 << 12, A_UNIT = 1 << 13, A_TITLE = 1 << 14, A_GUIDANCE = 1 << 15,
-    A_STREETS = 1 << 16, A_DUE = 1 << 17
+    A_STREETS = 1 << 16, A_DUE = 1 << 17, A_TEXT = 1 << 18, A_AGREE = 1 << 19, A_AMEND = 1 << 20
 };
 
 typedef struct {
@@ -107,7 +107,19 @@ static const s_command_t s_commands [] = {
     { "prompt-sign", NULL, NULL, A_SOURCE | A_NOTE, A_SOURCE, NULL, false,
       "prompt-sign PROMPT --source STREET [--note TEXT]",
       "a street signs for a work prompt (签收, PROMPT: DISTRICT-pN): it is chased no more",
-      "promptsign", "prompt" }
+      "promptsign", "prompt" },
+    { "propose", NULL, NULL, A_SOURCE | A_TITLE | A_TEXT | A_DUE, A_TITLE | A_TEXT, NULL, true,
+      "propose --title TEXT --text TEXT [--case CASE ...] [--due TIME] [--source office]",
+      "the office drafts a major problem or policy proposal (重大问题及对策建议); it is\n"
+      "  circulated to the member units for their opinions by TIME (default: rules.cfg\n"
+      "  proposals/opinions from now) and goes upward only once a meeting's minutes pass\n"
+      "  it; prints \"ok seq N proposal DISTRICT-jN\"",
+      "proposal", "" },
+    { "opinion", NULL, NULL, A_SOURCE | A_AGREE | A_AMEND | A_NOTE, A_SOURCE, NULL, false,
+      "opinion PROPOSAL --source UNIT --agree|--amend [--note TEXT]",
+      "a member unit's opinion on a proposal (PROPOSAL: DISTRICT-jN): it agrees, or asks\n"
+      "  for an amendment, saying what (--note, needed with --amend)",
+      "opinion", "proposal" }
 };
 
 //  The key a command's operand fills: "case", "item", "prompt", or "" (none).
@@ -302,7 +314,7 @@ s_when (s_handle_t *self, const char *option, const char *value)
 
 enum { O_SOURCE = 500, O_NOTE, O_REASON, O_STATUS, O_WORKERS, O_AMOUNT, O_FLAGS,
        O_SATISFIED, O_LEVEL, O_UNTIL, O_ADD, O_REMOVE, O_LEAD, O_UNIT, O_TITLE, O_GUIDANCE,
-       O_STREETS, O_DUE, O_ID, O_AT,
+       O_STREETS, O_DUE, O_TEXT, O_AGREE, O_AMEND, O_ID, O_AT,
        O_NOACK, O_ACK, O_SUBMIT, O_API, O_TIMEOUT, O_RETRIES, O_CASE };
 
 static const struct option s_options [] = {
@@ -319,6 +331,8 @@ static const struct option s_options [] = {
     { "title", required_argument, NULL, O_TITLE },
     { "guidance", required_argument, NULL, O_GUIDANCE },
     { "streets", required_argument, NULL, O_STREETS }, { "due", required_argument, NULL, O_DUE },
+    { "text", required_argument, NULL, O_TEXT }, { "agree", no_argument, NULL, O_AGREE },
+    { "amend", no_argument, NULL, O_AMEND },
     { "id", required_argument, NULL, O_ID }, { "at", required_argument, NULL, O_AT },
     { "no-ack", no_argument, NULL, O_NOACK }, { "ack", no_argument, NULL, O_ACK },
     { "endpoint", required_argument, NULL, 'e' }, { "submit", required_argument, NULL, O_SUBMIT },
@@ -333,7 +347,7 @@ static const struct option s_options [] = {
 static unsigned
 s_option_bit (int option)
 {
-    return option >= O_SOURCE && option <= O_DUE? 1u << (option - O_SOURCE): 0;
+    return option >= O_SOURCE && option <= O_AMEND? 1u << (option - O_SOURCE): 0;
 }
 
 //  The option's long name, for what is said.
@@ -402,7 +416,10 @@ s_option (s_handle_t *self, int option, const char *value)
             else
                 s_set_text (self, name, name, value);
             break;
-        case O_GUIDANCE: s_set_text (self, name, name, value); break;
+        case O_GUIDANCE: case O_TEXT: s_set_text (self, name, name, value); break;
+        case O_AGREE: case O_AMEND:
+            json_object_set_new (self->body, "opinion", json_string (name));
+            break;
         case O_STREETS:
             if (streq (value, "all"))
                 json_object_set_new (self->body, "streets", json_string ("streets"));
@@ -413,7 +430,8 @@ s_option (s_handle_t *self, int option, const char *value)
         case O_LEAD: case O_UNIT: s_set_token (self, name, name, value); break;
         case O_ID: s_set_token (self, "id", name, value); break;
         case O_CASE:
-            if (streq (self->command->name, "prompt")) {   //  a prompt's cases, one each
+            if (streq (self->command->name, "prompt")          //  a prompt's cases, one each
+            ||  streq (self->command->name, "propose")) {
                 if (!json_object_get (self->body, "cases"))
                     json_object_set_new (self->body, "cases", json_array ());
                 if (s_is_token (value))
@@ -494,7 +512,7 @@ s_check_given (s_handle_t *self)
     const s_command_t *command = self->command;
     unsigned stray = self->given & ~command->allowed;
     unsigned missing = command->required & ~self->given;
-    for (int option = O_SOURCE; option <= O_DUE && !self->bad; option++) {
+    for (int option = O_SOURCE; option <= O_AMEND && !self->bad; option++) {
         if (stray & s_option_bit (option))
             s_refuse (self, "takes no --%s%s", s_option_name (option), "");
         else
@@ -504,6 +522,11 @@ s_check_given (s_handle_t *self)
     if (!self->bad && streq (command->name, "reroute")
     &&  !(self->given & (A_ADD | A_REMOVE | A_LEAD)))
         s_refuse (self, "needs --add, --remove or --lead%s%s", "", "");
+    unsigned opinion = self->given & (A_AGREE | A_AMEND);
+    if (!self->bad && streq (command->name, "opinion") && opinion != A_AGREE && opinion != A_AMEND)
+        s_refuse (self, "needs one of --agree and --amend%s%s", "", "");
+    if (!self->bad && opinion == A_AMEND && !(self->given & A_NOTE))
+        s_refuse (self, "--amend needs --note: what to change%s%s", "", "");
 }
 
 //  ---------------------------------------------------------------------
@@ -537,6 +560,9 @@ s_send (s_handle_t *self)
                     (unsigned long long) reply.seq);
             if (streq (self->command->name, "prompt"))  //  its id, in our config's district
                 printf (" prompt %s-p%llu", self->config->district, (unsigned long long) reply.seq);
+            if (streq (self->command->name, "propose"))
+                printf (" proposal %s-j%llu", self->config->district,
+                        (unsigned long long) reply.seq);
             printf ("\n");
         }
     }

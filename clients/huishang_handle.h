@@ -7,11 +7,15 @@
         huishang done ITEM --source UNIT
         huishang prompt --title T --guidance T [--streets S,S | all] [--case C ...]
         huishang prompt-sign PROMPT --source STREET
+        huishang propose --title T --text T [--case C ...] [--due TIME]
+        huishang opinion PROPOSAL --source UNIT --agree | --amend [--note T]
 
     A handler's progress goes as an `update.<unit>`, what the people of the
     mechanism decide as an `act.<unit>` (PROTOCOL.md §3.5, §3.12); an
     action item done as `action.<unit>` (§3.7); a work prompt issued and
-    signed for as `prompt.<unit>` and `promptsign.<unit>` (§3.13).
+    signed for as `prompt.<unit>` and `promptsign.<unit>` (§3.13); a
+    proposal and an opinion on it as `proposal.<unit>` and `opinion.<unit>`
+    (§3.14).
     =========================================================================
 */
 

@@ -163,6 +163,41 @@ huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object 
         }
     }
     else
+    if (strncmp (topic, "proposal.", 9) == 0) {
+        //  A major problem or policy proposal (重大问题及对策建议).
+        char proposal [HS_ID_MAX + 1], unit [HS_CODE_MAX + 1], title [HS_NOTE_MAX + 1];
+        char due [32], word [HS_CODE_MAX + 1], meeting [HS_ID_MAX + 1];
+        huishang_print_time (huishang_print_int (map, "due"), due, sizeof (due));
+        huishang_print_str (map, "proposal", proposal, sizeof (proposal));
+        huishang_print_str (map, "title", title, sizeof (title));
+        huishang_print_str (map, "unit", unit, sizeof (unit));
+        huishang_print_str (map, "meeting", meeting, sizeof (meeting));
+        if (streq (topic, "proposal.circulated")) {
+            printf (" 征求意见 %s「%s」, opinions by %s: ", proposal, title, due);
+            huishang_print_units (units, hs_proto_get (map, "members"));
+        }
+        else
+        if (streq (topic, "proposal.opinion"))
+            printf (" 意见 %s「%s」: %s %s", proposal, title, hs_units_zh (units, unit),
+                    streq (huishang_print_str (map, "opinion", word, sizeof (word)), "amend")?
+                    "修改 amend": "同意 agree");
+        else
+        if (streq (topic, "proposal.notice")) {
+            int parsed = hs_rung_parse (huishang_print_str (map, "rung", word, sizeof (word)));
+            printf (" %s(%s) #%lld %s「%s」: %s, opinion due %s", parsed > 0? hs_rung_zh (parsed): "",
+                    word, (long long) huishang_print_int (map, "count"), proposal, title,
+                    hs_units_zh (units, unit), due);
+        }
+        else
+        if (streq (topic, "proposal.upward")) {
+            printf (" 上报 %s「%s」, passed by %s (minutes seq %lld) → ", proposal, title, meeting,
+                    (long long) huishang_print_int (map, "minutes"));
+            huishang_print_units (units, hs_proto_get (map, "to"));
+        }
+        else
+            printf (" 未通过 not passed %s「%s」 by %s, not sent up", proposal, title, meeting);
+    }
+    else
     if (strncmp (topic, "escalate.", 9) == 0) {
         char to [HS_CODE_MAX + 1];
         printf (" → %s: %s case %s %s %s %lld人 %s",

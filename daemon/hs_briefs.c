@@ -182,7 +182,8 @@ s_count_notice (s_count_t *count, const char *unit, const char *rung)
 }
 
 //  A work prompt said in the period: issued (listed, as it is now), or a
-//  street late to sign for one (a supervision notice to that street).
+//  street late to sign for one (a supervision notice to that street); or
+//  a member unit late with its opinion on a proposal (one to that unit).
 static void
 s_count_prompt (s_count_t *count, const hs_event_read_t *event)
 {
@@ -196,7 +197,7 @@ s_count_prompt (s_count_t *count, const hs_event_read_t *event)
                              [count->prompt_ids_count], HS_ID_MAX + 1) == 0)
             count->prompt_ids_count++;
         else
-        if (streq (event->topic, "prompt.notice")
+        if ((streq (event->topic, "prompt.notice") || streq (event->topic, "proposal.notice"))
         &&  hs_proto_strcpy (hs_proto_get (body, "unit"), unit, sizeof (unit)) == 0
         &&  hs_proto_strcpy (hs_proto_get (body, "rung"), rung, sizeof (rung)) == 0)
             s_count_notice (count, unit, rung);
@@ -315,7 +316,7 @@ s_count_event (uint64_t seq, const hs_event_read_t *event, void *arg)
     if (streq (event->type, "warning"))
         brief->warnings++;
     else
-    if (streq (event->type, "workprompt"))
+    if (streq (event->type, "workprompt") || streq (event->type, "consult"))
         s_count_prompt (count, event);
     return 0;
 }

@@ -593,6 +593,7 @@ s_test_clock (void *arg)
     for (size_t index = 0; index < count; index++)
         if (taken [index].kind != HS_TIMER_QUORUM && taken [index].kind != HS_TIMER_ACTION
         &&  taken [index].kind != HS_TIMER_MINUTES && taken [index].kind != HS_TIMER_PROMPT
+        &&  taken [index].kind != HS_TIMER_PROPOSAL
         &&  hs_casework_timer (clock->casework, &taken [index]))
             return -1;
     clock->fired += count;

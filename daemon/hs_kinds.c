@@ -27,6 +27,8 @@ S_DECODER (s_decode_action, hs_action_done_decode, action)
 S_DECODER (s_decode_call, hs_call_decode, call)
 S_DECODER (s_decode_prompt, hs_prompt_decode, prompt)
 S_DECODER (s_decode_sign, hs_prompt_sign_decode, sign)
+S_DECODER (s_decode_proposal, hs_proposal_decode, proposal)
+S_DECODER (s_decode_opinion, hs_opinion_decode, opinion)
 
 #define S_NONE  ((size_t) -1)   //  a kind without this field
 #define S_AT(field) offsetof (hs_msg_t, as.field)
@@ -61,7 +63,11 @@ static const struct {
     [HS_MSG_PROMPT]    = { "prompt.",    HS_DEDUP_PROMPT,  false, s_decode_prompt,
                            S_AT (prompt.source), S_AT (prompt.id), S_NONE },
     [HS_MSG_PROMPTSIGN] = { "promptsign.", HS_DEDUP_PROMPTSIGN, false, s_decode_sign,
-                           S_AT (sign.source), S_AT (sign.id), S_NONE }
+                           S_AT (sign.source), S_AT (sign.id), S_NONE },
+    [HS_MSG_PROPOSAL]  = { "proposal.",  HS_DEDUP_PROPOSAL, false, s_decode_proposal,
+                           S_AT (proposal.source), S_AT (proposal.id), S_NONE },
+    [HS_MSG_OPINION]   = { "opinion.",   HS_DEDUP_OPINION, false, s_decode_opinion,
+                           S_AT (opinion.source), S_AT (opinion.id), S_NONE }
 };
 
 int

@@ -29,6 +29,8 @@ typedef enum {
     HS_MSG_CALL,                //  call.<unit>: a plenary or office meeting called
     HS_MSG_PROMPT,              //  prompt.<unit>: a work prompt issued to the streets
     HS_MSG_PROMPTSIGN,          //  promptsign.<unit>: a street signed for a work prompt
+    HS_MSG_PROPOSAL,            //  proposal.<unit>: a major problem or policy proposal drafted
+    HS_MSG_OPINION,             //  opinion.<unit>: a member unit's opinion on one
     HS_MSG_COUNT
 } hs_msg_kind_t;
 
@@ -51,6 +53,8 @@ typedef struct {
         hs_call_t call;
         hs_prompt_in_t prompt;
         hs_prompt_sign_t sign;
+        hs_proposal_in_t proposal;
+        hs_opinion_in_t opinion;
     } as;                       //  decoded, by kind
     //  Set by the handler:
     uint64_t seq;               //  accepted: stored under this seq (0: nothing stored)

@@ -20,7 +20,7 @@ static const struct {
 } s_kinds [HS_DEDUP_COUNT] = {
     { 'r', "report" }, { 'u', "update" }, { 'v', "rsvp" }, { 'm', "minutes" }, { 'b', "brief" },
     { 'a', "act" }, { 'd', "action" }, { 'c', "call" }, { 'p', "prompt" },
-    { 's', "promptsign" }
+    { 's', "promptsign" }, { 'j', "proposal" }, { 'k', "opinion" }
 };
 
 const char *

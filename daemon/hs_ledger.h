@@ -31,6 +31,8 @@ typedef enum {
     HS_DEDUP_CALL,              //  c/  call.<unit>, a meeting called
     HS_DEDUP_PROMPT,            //  p/  prompt.<unit>, a work prompt issued
     HS_DEDUP_PROMPTSIGN,        //  s/  promptsign.<unit>, a street signed for one
+    HS_DEDUP_PROPOSAL,          //  j/  proposal.<unit>, a major problem or policy proposal
+    HS_DEDUP_OPINION,           //  k/  opinion.<unit>, a member unit's opinion on one
     HS_DEDUP_COUNT,
     HS_DEDUP_NONE = -1          //  a kind that is not deduplicated (heartbeats)
 } hs_dedup_t;

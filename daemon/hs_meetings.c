@@ -8,6 +8,7 @@
 
 #include "hs_meetings.h"
 #include "hs_actions.h"
+#include "hs_proposals.h"
 #include "hs_cases.h"
 #include "hs_ledger.h"
 
@@ -21,6 +22,7 @@ struct _hs_meetings_t {
     hs_meeting_rec_t *older;    //  a request a later one supersedes
     hs_case_t *kase;            //  a case in hand
     hs_actions_t *actions;      //  borrowed: the minutes' action items, or NULL
+    hs_proposals_t *proposals;  //  borrowed: the proposals meetings decide, or NULL
     hs_pack_t *body;            //  a body being packed
     hs_pack_t *record;          //  a record being packed
 };
@@ -67,6 +69,7 @@ hs_meetings_destroy (hs_meetings_t **self_p)
 
 void hs_meetings_set_config (hs_meetings_t *self, hs_config_t *config) { self->config = config; }
 void hs_meetings_set_actions (hs_meetings_t *self, hs_actions_t *actions) { self->actions = actions; }
+void hs_meetings_set_proposals (hs_meetings_t *self, hs_proposals_t *proposals) { self->proposals = proposals; }
 const hs_meeting_rec_t *hs_meetings_last (hs_meetings_t *self) { return self->meeting; }
 
 //  The case's earlier special meeting, not held, is closed for `successor`
@@ -205,6 +208,10 @@ hs_meetings_call (void *arg, hs_msg_t *msg)
         return 1;
     }
     int rc = s_cases_exist (self, call->cases, &msg->why);
+    if (rc == 0 && call->proposals)
+        rc = self->proposals? hs_proposals_check_agenda (self->proposals, call->proposals,
+                                                         &msg->why):
+             hs_refuse (&msg->why, "bad_value", "this daemon takes no proposals");
     if (rc)
         return rc;
     msg->seq = hs_txn_next_seq (self->txn);
@@ -217,9 +224,12 @@ hs_meetings_call (void *arg, hs_msg_t *msg)
     const char *reasons [] = { plenary? "plenary.called": "office.called", NULL };
     const char *const *participants = plenary? hs_units_members (self->config->units):
                                       hs_policy_recipients (policy, HS_NOTICE_OFFICE_MEETING);
-    return s_request (self, call->kind, NULL, participants,
-                      plenary? policy->chairs: policy->office_chairs, "normal", call->time,
-                      reasons, call)? -1: 0;
+    if (s_request (self, call->kind, NULL, participants,
+                   plenary? policy->chairs: policy->office_chairs, "normal", call->time,
+                   reasons, call))
+        return -1;
+    return call->proposals && hs_proposals_tabled (self->proposals, self->meeting->id,
+                                                   call->proposals)? -1: 0;
 }
 
 int
@@ -349,6 +359,10 @@ hs_meetings_minutes (void *arg, hs_msg_t *msg)
         return 1;
     }
     rc = self->actions? hs_actions_check (self->actions, meeting, minutes, &msg->why): 0;
+    if (rc == 0 && minutes->proposals)
+        rc = self->proposals? hs_proposals_check_decided (self->proposals, meeting->id,
+                                                          minutes->proposals, &msg->why):
+             hs_refuse (&msg->why, "bad_value", "this daemon takes no proposals");
     if (rc)
         return rc;
     msg->seq = hs_txn_next_seq (self->txn);
@@ -379,6 +393,10 @@ hs_meetings_minutes (void *arg, hs_msg_t *msg)
     hs_stats_count (self->stats, HS_STAT_MINUTES, 1);
     //  Published (会议纪要), with the action items they set, chased from now.
     if (self->actions && hs_actions_take (self->actions, meeting, minutes))
+        return -1;
+    //  Then the proposals they decide: upward, or closed.
+    if (minutes->proposals
+    &&  hs_proposals_decided (self->proposals, meeting->id, msg->seq, minutes->proposals))
         return -1;
     return hs_meeting_table_save (store, meeting, self->record);
 }

@@ -35,6 +35,12 @@ void hs_meetings_set_config (hs_meetings_t *self, hs_config_t *config);
 struct _hs_actions_t;
 void hs_meetings_set_actions (hs_meetings_t *self, struct _hs_actions_t *actions);
 
+//  The proposals (重大问题及对策建议) a meeting is called to discuss and
+//  its minutes decide go to `proposals` (borrowed); without, a call or
+//  minutes naming proposals are refused.
+struct _hs_proposals_t;
+void hs_meetings_set_proposals (hs_meetings_t *self, struct _hs_proposals_t *proposals);
+
 //  Request a meeting, inside the transaction: `kase` is NULL for a
 //  plenary. Lists are NULL-terminated. Returns 0 or -1; the request is
 //  then hs_meetings_last's.

@@ -16,19 +16,21 @@ typedef struct {
 } s_owned_t;
 
 const char *const hs_policy_sections [] = {
-    "supervision", "warnings", "meetings", "briefs", "prompts", "notices", "authority", NULL
+    "supervision", "warnings", "meetings", "briefs", "prompts", "proposals", "notices",
+    "authority", NULL
 };
 
 static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
     "enterprise", "street", "prompt", "feed", "store", "no_quorum", "briefs",
     "weekly_up", "remind", "supervise", "supervise_major", "circulate", "returned", "review",
-    "sent_back", "failed", "unmuted", "office_meeting", "minutes",
+    "sent_back", "failed", "unmuted", "office_meeting", "minutes", "proposal", "proposal_up",
     "overdue", NULL             //  overdue: 0.4's one clock, read and left unused
 };
 
 static const char *s_act_keys [HS_ACT_COUNT + 1] = {
     "update", "minutes", "plenary", "brief_up", "close", "reject_closure", "followup",
-    "regrade", "merge", "split", "mute", "reroute", "action", "office_meeting", "prompt", NULL
+    "regrade", "merge", "split", "mute", "reroute", "action", "office_meeting", "prompt",
+    "proposal", NULL
 };
 
 static const char *s_clock_keys [HS_POLICY_CLOCKS] = { "sign", "progress", "resolve" };
@@ -114,6 +116,7 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                                             "plenary", "office", NULL };
     static const char *briefs_keys [] = { "daily", "weekly", NULL };
     static const char *prompts_keys [] = { "sign", "repeat", NULL };
+    static const char *proposals_keys [] = { "opinions", "repeat", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
     zconfig_t *supervision = zconfig_locate (root, "supervision");
     if (hs_zpl_only_keys (zpl, supervision, supervision_keys, error, error_size)
@@ -126,7 +129,9 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                      prompt_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "meetings"), meetings_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "briefs"), briefs_keys, error, error_size)
-    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "prompts"), prompts_keys, error, error_size))
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "prompts"), prompts_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "proposals"), proposals_keys, error,
+                          error_size))
         return -1;
     //  Work prompts: a rules file from before them takes the shipped values.
     zconfig_t *prompts = zconfig_locate (root, "prompts");
@@ -134,6 +139,13 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                             &policy->prompt_sign_ms, error, error_size)
     ||  s_shipped_duration (zpl, prompts? prompts: root, shipped, "prompts", "repeat",
                             &policy->prompt_repeat_ms, error, error_size))
+        return -1;
+    //  Proposals (重大问题及对策建议): so too.
+    zconfig_t *proposals = zconfig_locate (root, "proposals");
+    if (s_shipped_duration (zpl, proposals? proposals: root, shipped, "proposals", "opinions",
+                            &policy->proposal_opinions_ms, error, error_size)
+    ||  s_shipped_duration (zpl, proposals? proposals: root, shipped, "proposals", "repeat",
+                            &policy->proposal_repeat_ms, error, error_size))
         return -1;
     //  Supervision: per clock and level. A 0.4 file gives the progress
     //  clock as four flat levels; the rest comes from the shipped file.
@@ -332,17 +344,19 @@ s_load_people (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *
                                  s_notice_keys [notice]);
         bool about_unit = notice >= HS_NOTICE_REMIND && notice != HS_NOTICE_REVIEW
                        && notice != HS_NOTICE_FAILED && notice != HS_NOTICE_UNMUTED
-                       && notice != HS_NOTICE_OFFICE_MEETING && notice != HS_NOTICE_MINUTES;
+                       && notice != HS_NOTICE_OFFICE_MEETING && notice != HS_NOTICE_MINUTES
+                       && notice != HS_NOTICE_PROPOSAL && notice != HS_NOTICE_PROPOSAL_UP;
         owned->recipients [notice] = s_unit_list (zpl, node, units, NULL, NULL,
                                                   about_unit? &policy->handler_at [notice]: NULL,
                                                   error, error_size);
         if (!owned->recipients [notice])
             return -1;
-        if (notice == HS_NOTICE_WEEKLY_UP)
+        if (notice == HS_NOTICE_WEEKLY_UP || notice == HS_NOTICE_PROPOSAL_UP)
             for (const char **target = owned->recipients [notice]; *target; target++)
                 if (!streq (*target, "district") && !streq (*target, "city"))
-                    return hs_zpl_error (zpl, node, error, error_size, "weekly_up reports to "
-                                         "district and/or city, not '%s'", *target);
+                    return hs_zpl_error (zpl, node, error, error_size, "%s reports to "
+                                         "district and/or city, not '%s'",
+                                         s_notice_keys [notice], *target);
         policy->recipients [notice] = owned->recipients [notice];
     }
     for (int act = 0; act < HS_ACT_COUNT; act++) {

@@ -48,6 +48,8 @@ typedef enum {
     HS_NOTICE_UNMUTED,          //  a case's mute ended or was lifted
     HS_NOTICE_OFFICE_MEETING,   //  who an office meeting (办公室会议) invites
     HS_NOTICE_MINUTES,          //  who is reminded of minutes not yet recorded
+    HS_NOTICE_PROPOSAL,         //  the member units asked for opinions on a proposal (征求意见)
+    HS_NOTICE_PROPOSAL_UP,      //  a proposal a meeting passed, reported upward: district | city
     HS_NOTICE_COUNT
 } hs_notice_t;
 
@@ -68,6 +70,7 @@ typedef enum {
     HS_ACT_ACTION,              //  report a meeting's action item done (besides its owner)
     HS_ACT_OFFICE_MEETING,      //  call an office meeting (办公室会议)
     HS_ACT_PROMPT,              //  issue a work prompt (工作提示) to the streets
+    HS_ACT_PROPOSAL,            //  draft a major problem or policy proposal (重大问题及对策建议)
     HS_ACT_COUNT
 } hs_act_t;
 
@@ -97,6 +100,8 @@ typedef struct {
     int64_t minutes_due_ms;             //  minutes are due this long after a meeting's time
     int64_t prompt_sign_ms;             //  a work prompt is due to be signed this long after
     int64_t prompt_repeat_ms;           //  ... and a street late to sign is chased again this often
+    int64_t proposal_opinions_ms;       //  the members' opinions on a proposal are due this long after
+    int64_t proposal_repeat_ms;         //  ... and a member late to answer is chased again this often
     int brief_daily_minute;             //  local minute of day
     int brief_weekly_weekday;           //  0 = Monday
     int brief_weekly_minute;

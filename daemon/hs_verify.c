@@ -15,7 +15,8 @@ typedef struct {
     FILE *out;
     int problems;
     uint64_t next_seq;
-    uint64_t events, dedup, cases, open, index, history, timers, meetings, prompts;
+    uint64_t events, dedup, cases, open, index, history, timers, meetings, prompts,
+             proposals;
 } s_verify_t;
 
 static bool s_joined (s_verify_t *verify, const char *event_case, const char *case_id);
@@ -176,7 +177,8 @@ s_check_history (const void *key, size_t key_size, const void *data, size_t size
     if (!s_event (verify, seq, type, sizeof (type), event_case, sizeof (event_case)))
         s_problem (verify, "case '%s' history names missing event %llu", case_id, (unsigned long long) seq);
     else
-    if (!streq (type, "minutes") && !streq (type, "prompt") && !streq (event_case, case_id)
+    if (!streq (type, "minutes") && !streq (type, "prompt") && !streq (type, "proposal")
+    &&  !streq (type, "consult") && !streq (event_case, case_id)
     &&  !s_joined (verify, event_case, case_id))
         s_problem (verify, "case '%s' history names event %llu of case '%s'", case_id,
                    (unsigned long long) seq, event_case);
@@ -200,10 +202,13 @@ s_check_timer (const void *key, size_t key_size, const void *data, size_t size, 
     bool quorum = timer.kind == HS_TIMER_QUORUM || timer.kind == HS_TIMER_ACTION
                || timer.kind == HS_TIMER_MINUTES;
     bool prompt = timer.kind == HS_TIMER_PROMPT;
-    hs_table_t table = quorum? HS_TABLE_MEETINGS: prompt? HS_TABLE_PROMPTS: HS_TABLE_CASES;
+    bool proposal = timer.kind == HS_TIMER_PROPOSAL;
+    hs_table_t table = quorum? HS_TABLE_MEETINGS: prompt? HS_TABLE_PROMPTS:
+                       proposal? HS_TABLE_PROPOSALS: HS_TABLE_CASES;
     if (hs_store_get (verify->store, table, timer.id, strlen (timer.id), &record, &record_size))
         s_problem (verify, "timer '%c' names missing %s '%s'", (char) timer.kind,
-                   quorum? "meeting": prompt? "work prompt": "case", timer.id);
+                   quorum? "meeting": prompt? "work prompt": proposal? "proposal": "case",
+                   timer.id);
     return 0;
 }
 
@@ -236,6 +241,23 @@ s_check_prompt (const void *key, size_t key_size, const void *data, size_t size,
     return 0;
 }
 
+static int
+s_check_proposal (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->proposals++;
+    hs_proposal_rec_t *proposal = (hs_proposal_rec_t *) malloc (sizeof (hs_proposal_rec_t));
+    if (hs_proposal_rec_decode (data, size, proposal))
+        s_problem (verify, "proposal '%.*s' cannot be decoded", (int) key_size,
+                   (const char *) key);
+    else
+    if (strlen (proposal->id) != key_size || memcmp (proposal->id, key, key_size))
+        s_problem (verify, "proposal '%s' is stored under '%.*s'", proposal->id,
+                   (int) key_size, (const char *) key);
+    free (proposal);
+    return 0;
+}
+
 int
 hs_verify_run (hs_store_t *store, FILE *out)
 {
@@ -254,6 +276,7 @@ hs_verify_run (hs_store_t *store, FILE *out)
     rc |= hs_store_walk (store, HS_TABLE_TIMERS, NULL, 0, false, s_check_timer, &verify);
     rc |= hs_store_walk (store, HS_TABLE_MEETINGS, NULL, 0, false, s_check_meeting, &verify);
     rc |= hs_store_walk (store, HS_TABLE_PROMPTS, NULL, 0, false, s_check_prompt, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_PROPOSALS, NULL, 0, false, s_check_proposal, &verify);
     hs_store_view_end (store);
     if (rc)
         return -1;
@@ -265,12 +288,13 @@ hs_verify_run (hs_store_t *store, FILE *out)
                    (unsigned long long) published, (unsigned long long) verify.next_seq);
     fprintf (out, "verify: %llu events (next seq %llu), %llu dedup keys, %llu cases (%llu open), "
              "%llu correlation keys, %llu history entries, %llu timers, %llu meetings, "
-             "%llu work prompts: %s\n",
+             "%llu work prompts, %llu proposals: %s\n",
              (unsigned long long) verify.events, (unsigned long long) verify.next_seq,
              (unsigned long long) verify.dedup, (unsigned long long) verify.cases,
              (unsigned long long) verify.open, (unsigned long long) verify.index,
              (unsigned long long) verify.history, (unsigned long long) verify.timers,
              (unsigned long long) verify.meetings, (unsigned long long) verify.prompts,
+             (unsigned long long) verify.proposals,
              verify.problems? "PROBLEMS FOUND": "sound");
     return verify.problems;
 }

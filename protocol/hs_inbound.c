@@ -12,6 +12,7 @@
 #include "hs_fields.h"
 #include "hs_meeting_rec.h"
 #include "hs_prompt_rec.h"
+#include "hs_proposal_msg.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,7 +154,8 @@ hs_call_decode (const msgpack_object *map, const hs_limits_t *limits, int64_t no
     ||  hs_field_int (map, "time", true, 1, INT64_MAX / 4, &call->time, why) < 0
     ||  hs_field_text (map, "place", HS_CALL_PLACE_MAX, &call->place, &call->place_size, why)
     ||  hs_field_strings (map, "agenda", false, HS_CALL_AGENDA_MAX, &call->agenda, why)
-    ||  hs_field_strings (map, "cases", true, HS_CALL_AGENDA_MAX, &call->cases, why))
+    ||  hs_field_strings (map, "cases", true, HS_CALL_AGENDA_MAX, &call->cases, why)
+    ||  hs_field_strings (map, "proposals", true, HS_PROPOSAL_MAX_DECIDED, &call->proposals, why))
         return -1;
     if (strcmp (call->kind, "plenary") && strcmp (call->kind, "office"))
         return hs_why (why, "bad_value", "field 'kind' must be plenary or office");
@@ -254,7 +256,8 @@ hs_minutes_decode (const msgpack_object *map, const hs_limits_t *limits,
     ||  hs_field_strings (map, "decisions", false, HS_MINUTES_MAX_ITEMS, &minutes->decisions, why)
     ||  hs_field_strings (map, "followup", true, HS_MINUTES_MAX_ITEMS, &minutes->followup, why)
     ||  hs_field_strings (map, "cases", true, HS_MINUTES_MAX_ITEMS, &minutes->cases, why)
-    ||  s_check_actions (map, &minutes->actions, why))
+    ||  s_check_actions (map, &minutes->actions, why)
+    ||  hs_proposal_decisions_check (map, &minutes->proposals, why))
         return -1;
     return hs_field_text (map, "note", HS_NOTE_MAX, &minutes->note, &minutes->note_size, why);
 }

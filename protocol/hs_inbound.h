@@ -95,6 +95,7 @@ typedef struct {
     const msgpack_object *followup;         //  unit codes
     const msgpack_object *cases;            //  case ids
     const msgpack_object *actions;          //  action items: maps {owner, text, due, case}, checked
+    const msgpack_object *proposals;        //  proposals decided: maps {id, passed}, checked
     const char *note;
     size_t note_size;
 } hs_minutes_t;
@@ -118,6 +119,7 @@ typedef struct {
     size_t place_size;
     const msgpack_object *agenda;           //  1..16 texts
     const msgpack_object *cases;            //  case ids, or NULL
+    const msgpack_object *proposals;        //  proposal ids it discusses, or NULL
 } hs_call_t;
 
 int hs_call_decode (const msgpack_object *map, const hs_limits_t *limits,

@@ -116,6 +116,10 @@ hs_meeting_encode (const hs_meeting_t *meeting, hs_pack_t *pack)
             hs_map_key (&map, "cases");
             hs_pack_object (pack, meeting->call->cases);
         }
+        if (meeting->call->proposals) {
+            hs_map_key (&map, "proposals");
+            hs_pack_object (pack, meeting->call->proposals);
+        }
     }
     hs_map_int (&map, "at", meeting->at);
     hs_map_end (&map);

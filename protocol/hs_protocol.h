@@ -18,6 +18,8 @@
 #include "hs_case.h"
 #include "hs_meeting_rec.h"
 #include "hs_prompt_rec.h"
+#include "hs_proposal_rec.h"
+#include "hs_proposal_msg.h"
 #include "hs_record.h"
 #include "hs_reply.h"
 

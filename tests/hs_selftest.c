@@ -46,6 +46,7 @@
 #include "../daemon/hs_plan.h"
 #include "../daemon/hs_actions.h"
 #include "../daemon/hs_prompts.h"
+#include "../daemon/hs_proposals.h"
 #include "../daemon/hs_briefs.h"
 #include "../daemon/hs_forward.h"
 #include "../daemon/hs_api.h"
@@ -70,6 +71,8 @@ static s_test_t s_tests [] = {
     { "hs_case", hs_case_test },
     { "hs_meeting_rec", hs_meeting_rec_test },
     { "hs_prompt_rec", hs_prompt_rec_test },
+    { "hs_proposal_rec", hs_proposal_rec_test },
+    { "hs_proposal_msg", hs_proposal_msg_test },
     { "hs_record", hs_record_test },
     { "hs_reply", hs_reply_test },
     { "hs_json", hs_json_test },
@@ -115,6 +118,7 @@ static s_test_t s_tests [] = {
     { "hs_plan", hs_plan_test },
     { "hs_actions", hs_actions_test },
     { "hs_prompts", hs_prompts_test },
+    { "hs_proposals", hs_proposals_test },
     { "hs_briefs", hs_briefs_test },
     { "hs_forward", hs_forward_test },
     { "hs_api", hs_api_test },

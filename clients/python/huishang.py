@@ -448,18 +448,83 @@ class Client:
         return self._submit("action." + source, body)
 
     def call_meeting(self, kind, time, place, agenda, source=None, cases=None, id=None,
-                     at=None):
+                     at=None, proposals=None):
         """Call a meeting (call.<unit>): `kind` "office" (办公室会议, by the
         office) or "plenary" (全体会议, by the convener), meeting at `time`
-        (Unix ms, daemon clock) in `place`, on `agenda` (a list of texts)."""
+        (Unix ms, daemon clock) in `place`, on `agenda` (a list of texts);
+        `proposals`: the ids of the proposals (重大问题及对策建议) it discusses."""
         source = source or ("convener" if kind == "plenary" else "office")
         body = {"id": id or self._new_id(), "source": source, "kind": kind, "time": time,
                 "place": place, "agenda": list(agenda)}
         if cases:
             body["cases"] = list(cases)
+        if proposals:
+            _units({"proposals": list(proposals)}, "proposals")
+            body["proposals"] = list(proposals)
         if at is not None:
             body["at"] = at
         return self._submit("call." + source, _complete(body))
+
+    def record_minutes(self, meeting, decisions=None, passed=(), rejected=(), cases=None,
+                       actions=None, note=None, source="office", id=None, at=None):
+        """The minutes (会议纪要) of `meeting` (minutes.<unit>): `decisions`
+        (texts), `actions` (maps {owner, text, due, case}); the proposals it
+        `passed` (sent upward) and those it did not (`rejected`: closed)."""
+        body = {"id": id or self._new_id(), "source": source, "meeting": meeting}
+        _token(body, "meeting")
+        for field, value in (("decisions", decisions), ("cases", cases), ("actions", actions)):
+            if value:
+                body[field] = list(value)
+        decided = [{"id": p, "passed": True} for p in passed]
+        decided += [{"id": p, "passed": False} for p in rejected]
+        if decided:
+            _units({"proposals": [d["id"] for d in decided]}, "proposals")
+            body["proposals"] = decided
+        if note is not None:
+            body["note"] = note
+        if at is not None:
+            body["at"] = at
+        return self._submit("minutes." + source, _complete(body))
+
+    # major problems and policy proposals (重大问题及对策建议, PROTOCOL.md §3.14)
+
+    def propose(self, title, text, cases=None, due=None, kind="proposal", source="office",
+                id=None, at=None):
+        """The office drafts a major problem (kind "problem") or policy
+        proposal; it is circulated to the member units for their opinions by
+        `due` (Unix ms, daemon clock; default rules.cfg proposals/opinions
+        from now). Returns its seq: the proposal is "<district>-j<seq>"."""
+        _text(title, "title", 256)
+        _text(text, "text", 4096)
+        _one_of(kind, "kind", ("problem", "proposal"))
+        body = {"id": id or self._new_id(), "source": source, "kind": kind, "title": title,
+                "text": text}
+        if cases:
+            _units({"cases": list(cases)}, "cases")
+            body["cases"] = list(cases)
+        if due is not None:
+            _integer({"due": due}, "due", 946684800000, 2 ** 62)
+            body["due"] = due
+        if at is not None:
+            body["at"] = at
+        return self._submit("proposal." + source, _complete(body))
+
+    def give_opinion(self, proposal, source, opinion, note=None, id=None, at=None):
+        """A member unit's opinion on a proposal: "agree" or "amend" (with a
+        `note`: what to change). Raises Rejected: not_invited (not asked),
+        bad_state (answered already, or decided), unknown_proposal."""
+        _one_of(opinion, "opinion", ("agree", "amend"))
+        body = {"id": id or self._new_id(), "source": source, "proposal": proposal,
+                "opinion": opinion}
+        _token(body, "proposal")
+        if note is not None:
+            _text(note, "note", 1024, empty=True)
+            body["note"] = note
+        elif opinion == "amend":
+            _fail("note", "an amendment needs a note: what to change")
+        if at is not None:
+            body["at"] = at
+        return self._submit("opinion." + source, _complete(body))
 
     # work prompts (工作提示, PROTOCOL.md §3.13) ------------------------------
 

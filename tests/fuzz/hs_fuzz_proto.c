@@ -47,6 +47,22 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             __builtin_trap ();
         hs_prompt_sign_t sign;
         hs_prompt_sign_decode (&unpacked.data, &limits, 1800000000000LL, &sign, &why);
+        //  Proposals, opinions and the minutes' decisions on them: within
+        //  the record's bounds, an amendment never without its note.
+        hs_proposal_in_t proposal;
+        if (hs_proposal_decode (&unpacked.data, &limits, 1800000000000LL, &proposal, &why) == 0
+        && ((proposal.cases && proposal.cases->via.array.size > HS_PROPOSAL_MAX_CASES)
+        ||  proposal.title_size > HS_PROPOSAL_TITLE_MAX || !proposal.text_size))
+            __builtin_trap ();
+        hs_opinion_in_t opinion;
+        if (hs_opinion_decode (&unpacked.data, &limits, 1800000000000LL, &opinion, &why) == 0
+        &&  ((opinion.opinion == HS_OPINION_AMEND && !opinion.note_size)
+        ||   opinion.note_size > HS_PROPOSAL_NOTE_MAX))
+            __builtin_trap ();
+        const msgpack_object *decisions;
+        if (hs_proposal_decisions_check (&unpacked.data, &decisions, &why) == 0 && decisions
+        &&  decisions->via.array.size > HS_PROPOSAL_MAX_DECIDED)
+            __builtin_trap ();
     }
     else
     if (!why.code || !*why.detail)
