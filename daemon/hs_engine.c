@@ -21,6 +21,7 @@
 #include "hs_meetings.h"
 #include "hs_actions.h"
 #include "hs_prompts.h"
+#include "hs_filing.h"
 #include "hs_casework.h"
 #include "hs_caseacts.h"
 #include "hs_briefs.h"
@@ -51,6 +52,7 @@ struct _hs_engine_t {
     hs_meetings_t *meetings;
     hs_actions_t *actions;
     hs_prompts_t *prompts;
+    hs_filing_t *filing;
     hs_casework_t *casework;
     hs_caseacts_t *caseacts;
     hs_briefs_t *briefs;
@@ -149,6 +151,7 @@ s_timers_work (void *arg)
         int rc = meeting? hs_meetings_timer (self->meetings, timer):
                  timer->kind == HS_TIMER_ACTION? hs_actions_timer (self->actions, timer):
                  timer->kind == HS_TIMER_PROMPT? hs_prompts_timer (self->prompts, timer):
+                 timer->kind == HS_TIMER_FILING? hs_filing_timer (self->filing, timer):
                                                  hs_casework_timer (self->casework, timer);
         if (rc)
             return -1;
@@ -257,6 +260,8 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     hs_meetings_set_actions (self->meetings, self->actions);
     self->casework = hs_casework_new (self->txn, self->stats, self->notices, self->warnings,
                                       self->meetings, self->timers, config);
+    self->filing = hs_filing_new (self->txn, self->timers, config);
+    hs_casework_set_filing (self->casework, self->filing);
     self->briefs = hs_briefs_new (self->txn, self->stats, config);
     if (config->upstream_submit) {
         self->forward = hs_forward_new (self->txn, config, error, error_size);
@@ -319,6 +324,7 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_briefs_destroy (&self->briefs);
         hs_caseacts_destroy (&self->caseacts);
         hs_casework_destroy (&self->casework);
+        hs_filing_destroy (&self->filing);
         hs_meetings_destroy (&self->meetings);
         hs_actions_destroy (&self->actions);
         hs_prompts_destroy (&self->prompts);
@@ -465,6 +471,7 @@ s_swap (hs_engine_t *self, hs_config_t *config)
     hs_actions_set_config (self->actions, config);
     hs_prompts_set_config (self->prompts, config);
     hs_casework_set_config (self->casework, config);
+    hs_filing_set_config (self->filing, config);
     hs_caseacts_set_config (self->caseacts, config);
     hs_briefs_set_config (self->briefs, config);
     hs_feeds_set_config (self->feeds, config);

@@ -16,14 +16,15 @@ typedef struct {
 } s_owned_t;
 
 const char *const hs_policy_sections [] = {
-    "supervision", "warnings", "meetings", "briefs", "prompts", "notices", "authority", NULL
+    "supervision", "warnings", "meetings", "briefs", "prompts", "archive", "notices",
+    "authority", NULL
 };
 
 static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
     "enterprise", "street", "prompt", "feed", "store", "no_quorum", "briefs",
     "weekly_up", "remind", "supervise", "supervise_major", "circulate", "returned", "review",
     "sent_back", "failed", "unmuted", "office_meeting", "minutes",
-    "overdue", NULL             //  overdue: 0.4's one clock, read and left unused
+    "filed", "overdue", NULL             //  overdue: 0.4's one clock, read and left unused
 };
 
 static const char *s_act_keys [HS_ACT_COUNT + 1] = {
@@ -114,6 +115,7 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                                             NULL };
     static const char *briefs_keys [] = { "daily", "weekly", NULL };
     static const char *prompts_keys [] = { "sign", "repeat", NULL };
+    static const char *archive_keys [] = { "quiet", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
     zconfig_t *supervision = zconfig_locate (root, "supervision");
     if (hs_zpl_only_keys (zpl, supervision, supervision_keys, error, error_size)
@@ -126,7 +128,13 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                      prompt_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "meetings"), meetings_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "briefs"), briefs_keys, error, error_size)
-    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "prompts"), prompts_keys, error, error_size))
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "prompts"), prompts_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "archive"), archive_keys, error, error_size))
+        return -1;
+    //  The archive's quiet period: a rules file from before it takes the shipped one.
+    zconfig_t *archive = zconfig_locate (root, "archive");
+    if (s_shipped_duration (zpl, archive? archive: root, shipped, "archive", "quiet",
+                            &policy->archive_quiet_ms, error, error_size))
         return -1;
     //  Work prompts: a rules file from before them takes the shipped values.
     zconfig_t *prompts = zconfig_locate (root, "prompts");

@@ -47,6 +47,7 @@ typedef enum {
     HS_NOTICE_UNMUTED,          //  a case's mute ended or was lifted
     HS_NOTICE_OFFICE_MEETING,   //  who an office meeting (办公室会议) invites
     HS_NOTICE_MINUTES,          //  who is reminded of minutes not yet recorded
+    HS_NOTICE_FILED,            //  case.filed: a closed case filed (归档) after its quiet period
     HS_NOTICE_COUNT
 } hs_notice_t;
 
@@ -96,6 +97,7 @@ typedef struct {
     int64_t minutes_due_ms;             //  minutes are due this long after a meeting's time
     int64_t prompt_sign_ms;             //  a work prompt is due to be signed this long after
     int64_t prompt_repeat_ms;           //  ... and a street late to sign is chased again this often
+    int64_t archive_quiet_ms;           //  a closed case is filed (归档) this long after its closure
     int brief_daily_minute;             //  local minute of day
     int brief_weekly_weekday;           //  0 = Monday
     int brief_weekly_minute;

@@ -47,6 +47,7 @@
 static const char *s_fixed_topics [] = {
     "meeting.request", "meeting.reminder", "meeting.closed", "meeting.minutes",
     "meeting.action", "prompt.issued", "prompt.signed", "prompt.notice",
+    "case.filed",
     "escalate.district", "escalate.city",
     "warning.enterprise", "warning.street", "warning.prompt", "warning.quorum",
     "warning.feed", "warning.store", "brief.daily", "brief.weekly", "brief.district",
