@@ -169,7 +169,7 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
     }
     else
     if (streq (command, "case") || streq (command, "cases") || streq (command, "replay")
-    ||  streq (command, "filed")) {
+    ||  streq (command, "filed") || streq (command, "meeting")) {
         if (hs_store_view_begin (store))
             rc = hs_why (&why, "store", "the store could not be read");
         else {
@@ -182,13 +182,16 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
             if (streq (command, "filed"))
                 rc = hs_filed_query (store, map, reply, &why);
             else
+            if (streq (command, "meeting"))
+                rc = hs_query_meeting (store, map, reply, &why);
+            else
                 rc = hs_query_replay (store, config, map, reply, &why);
             hs_store_view_end (store);
         }
     }
     else
         rc = hs_why (&why, "unknown_command", "unknown command '%.40s': expected health, stats, "
-                     "rules, metrics, case, cases, filed, replay, plenary or hello", command);
+                     "rules, metrics, case, cases, filed, meeting, replay, plenary or hello", command);
     msgpack_unpacked_destroy (&unpacked);
     return rc? s_error (reply, &why): 0;
 }

@@ -124,65 +124,66 @@ hs_filing_timer (hs_filing_t *self, const hs_timer_t *timer)
 }
 
 //  ---------------------------------------------------------------------
-//  Self test
+//  Self test: a case record in hand, closed, opened again, closed again,
+//  as hs_casework does (the integration test drives the whole daemon)
 
-#include "hs_casework.h"
+typedef enum { S_CLOSE, S_REOPEN, S_CLOCK, S_STALE } s_step_t;
 
 typedef struct {
-    hs_casework_t *casework;
     hs_filing_t *filing;
     hs_timers_t *timers;
-    hs_msg_t *msg;
-    int rc;
-    size_t filings;             //  filing timers taken
+    hs_case_t *kase;
+    hs_pack_t *pack;
+    s_step_t step;
     hs_timer_t stale;
+    size_t filings;             //  filing timers taken
 } s_test_t;
 
 static int
-s_test_stale (void *arg)
+s_test_work (void *arg)
 {
     s_test_t *test = (s_test_t *) arg;
-    return hs_filing_timer (test->filing, &test->stale);
-}
-
-static int
-s_test_update (void *arg)
-{
-    s_test_t *test = (s_test_t *) arg;
-    test->rc = test->msg->kind == HS_MSG_UPDATE? hs_casework_update (test->casework, test->msg):
-                                                  hs_casework_report (test->casework, test->msg);
-    return test->rc < 0? -1: 0;
-}
-
-static int
-s_test_clock (void *arg)
-{
-    s_test_t *test = (s_test_t *) arg;
-    hs_timer_t taken [16];
-    size_t count;
-    if (hs_timers_take (test->timers, hs_txn_now (hs_casework_txn (test->casework)), taken, 16,
-                        &count))
-        return -1;
-    for (size_t index = 0; index < count; index++) {
-        bool filing = taken [index].kind == HS_TIMER_FILING;
-        test->filings += filing;
-        if (filing? hs_filing_timer (test->filing, &taken [index]):
-                    hs_casework_timer (test->casework, &taken [index]))
+    hs_store_t *store = hs_txn_store (test->filing->txn);
+    hs_case_t *kase = test->kase;
+    if (test->step == S_CLOCK) {
+        hs_timer_t taken [8];
+        size_t count;
+        if (hs_timers_take (test->timers, hs_txn_now (test->filing->txn), taken, 8, &count))
             return -1;
+        for (size_t index = 0; index < count; index++) {
+            assert (taken [index].kind == HS_TIMER_FILING);
+            test->filings++;
+            if (hs_filing_timer (test->filing, &taken [index]))
+                return -1;
+        }
+        return 0;
     }
-    return 0;
+    if (test->step == S_STALE)
+        return hs_filing_timer (test->filing, &test->stale);
+    assert (hs_cases_load (store, "putuo-1", kase) == 0);
+    kase->stage = test->step == S_CLOSE? HS_STAGE_CLOSED: HS_STAGE_OPEN;
+    kase->closed = test->step == S_CLOSE;
+    int rc = test->step == S_CLOSE? hs_filing_closed (test->filing, kase):
+                                    hs_filing_reopened (test->filing, kase);
+    return rc || hs_cases_save (store, kase, test->pack)? -1: 0;
 }
 
-static const char *
-s_test_send (s_test_t *test, hs_txn_t *txn, hs_pack_t *pack, const char *id, const char *source,
-             int status)
+static int
+s_test_open (void *arg)
 {
-    hs_casework_test_message (test->msg, pack, id, source, 0, status < 0? NULL: "putuo-1",
-                              status < 0? 0: status);
-    if (status < 0)
-        test->msg->as.report.workers = 12;
-    assert (hs_txn_run (txn, s_test_update, test) == 0);
-    return test->rc? test->msg->why.code: NULL;
+    s_test_t *test = (s_test_t *) arg;
+    hs_report_t report;
+    memset (&report, 0, sizeof (report));
+    hs_strcpy (report.id, sizeof (report.id), "r1");
+    hs_strcpy (report.source, sizeof (report.source), "street.caoyang");
+    hs_strcpy (report.enterprise, sizeof (report.enterprise), "上海某某制衣有限公司");
+    report.ownership = -1;
+    report.amount = -1;
+    report.workers = 12;
+    hs_case_open (test->kase, "putuo-1", 1, &report, "street.caoyang");
+    const char *units [] = { "street.caoyang", NULL };
+    hs_case_classified (test->kase, HS_LEVEL_SIGNIFICANT, HS_LEVEL_SIGNIFICANT, units, NULL, "v");
+    return hs_cases_save (hs_txn_store (test->filing->txn), test->kase, test->pack);
 }
 
 static void
@@ -191,6 +192,29 @@ s_test_load (hs_txn_fixture_t *fixture, hs_case_t *kase)
     assert (hs_store_view_begin (fixture->store) == 0);
     assert (hs_cases_load (fixture->store, "putuo-1", kase) == 0);
     hs_store_view_end (fixture->store);
+}
+
+//  The api's `filed` over [since, until): how many cases it gives.
+static int64_t
+s_test_query (hs_txn_fixture_t *fixture, int64_t since, int64_t until, hs_pack_t *pack)
+{
+    hs_pack_t *args = hs_pack_new ();
+    hs_filed_request_encode (args, since, until, "");
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored (hs_pack_data (args), hs_pack_size (args), &unpacked) == 0);
+    hs_why_t why = { .code = NULL };
+    hs_pack_reset (pack);
+    assert (hs_store_view_begin (fixture->store) == 0);
+    assert (hs_filed_query (fixture->store, &unpacked.data, pack, &why) == 0);
+    hs_store_view_end (fixture->store);
+    msgpack_unpacked_destroy (&unpacked);
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored (hs_pack_data (pack), hs_pack_size (pack), &unpacked) == 0);
+    int64_t count = hs_proto_int (&unpacked.data, "count", -1);
+    msgpack_unpacked_destroy (&unpacked);
+    hs_pack_destroy (&args);
+    return count;
 }
 
 static void s_test_settle_yes (void *arg) { hs_timers_settle ((hs_timers_t *) arg, true); }
@@ -205,104 +229,71 @@ hs_filing_test (bool verbose)
     hs_txn_fixture_t *fixture = hs_txn_fixture_new ("hs_filing", 1780000000000LL, 3600000);
     hs_txn_t *txn = fixture->txn;
     zsock_t *watcher = hs_txn_fixture_watch (fixture, "case.");
-    hs_stats_t *stats = hs_stats_new (txn);
-    hs_notices_t *notices = hs_notices_new (txn, stats);
     hs_timers_t *timers = hs_timers_new (fixture->store);
     hs_txn_participant_t participant = { "timers", NULL, s_test_settle_yes, s_test_settle_no,
                                          NULL, timers };
     hs_txn_join (txn, &participant);
-    hs_warnings_t *warnings = hs_warnings_new (txn, notices, fixture->config);
-    hs_meetings_t *meetings = hs_meetings_new (txn, stats, notices, timers, fixture->config);
-    hs_casework_t *casework = hs_casework_new (txn, stats, notices, warnings, meetings, timers,
-                                               fixture->config);
     hs_filing_t *filing = hs_filing_new (txn, timers, fixture->config);
-    hs_casework_set_filing (casework, filing);
-    hs_pack_t *pack = hs_pack_new ();
-    s_test_t test = { casework, filing, timers, (hs_msg_t *) zmalloc (sizeof (hs_msg_t)), 0, 0,
-                      { 0, HS_TIMER_FILING, "" } };
     hs_case_t *kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    s_test_t test = { filing, timers, (hs_case_t *) zmalloc (sizeof (hs_case_t)), hs_pack_new (),
+                      S_CLOSE, { 0, HS_TIMER_FILING, "putuo-1" }, 0 };
     int64_t quiet = hs_rules_policy (fixture->config->rules)->archive_quiet_ms;
     assert (quiet == 7 * 86400000LL);
+    assert (hs_txn_run (txn, s_test_open, &test) == 0);
 
-    //  12 workers, led by the street: it resolves, the office closes it,
-    //  and its filing is set a quiet period after the closure.
-    assert (!s_test_send (&test, txn, pack, "r1", "street.caoyang", -1));
-    assert (!s_test_send (&test, txn, pack, "u1", "street.caoyang", HS_STATUS_RESOLVED));
-    assert (!s_test_send (&test, txn, pack, "o1", "office", HS_STATUS_CLOSED));
+    //  Closed: its filing a quiet period after the closure, its one timer.
+    assert (hs_txn_run (txn, s_test_work, &test) == 0);
     s_test_load (fixture, kase);
-    assert (kase->stage == HS_STAGE_CLOSED && kase->closed_at && !kase->filed);
+    assert (kase->closed_at && kase->file_at == kase->closed_at + quiet && !kase->filed);
+    assert (hs_timers_next (timers) == kase->file_at);
+    //  Opened again (a failed follow-up) before then: the filing taken back.
+    test.step = S_REOPEN;
+    assert (hs_txn_run (txn, s_test_work, &test) == 0);
+    s_test_load (fixture, kase);
+    assert (kase->file_at == 0 && !kase->filed && hs_timers_next (timers) == 0);
+    //  Closed again; a timer that is not its own (the first closure's, had
+    //  it been left) files nothing.
+    test.step = S_CLOSE;
+    assert (hs_txn_run (txn, s_test_work, &test) == 0);
+    s_test_load (fixture, kase);
     assert (kase->file_at == kase->closed_at + quiet);
-    //  Mediation failed after all (回访): open again, the filing taken back.
-    assert (!s_test_send (&test, txn, pack, "u2", "street.caoyang", HS_STATUS_FAILED));
-    s_test_load (fixture, kase);
-    assert (kase->stage == HS_STAGE_OPEN && kase->file_at == 0 && !kase->filed);
-    assert (!s_test_send (&test, txn, pack, "u3", "street.caoyang", HS_STATUS_RESOLVED));
-    assert (!s_test_send (&test, txn, pack, "o2", "office", HS_STATUS_CLOSED));
-    s_test_load (fixture, kase);
-    assert (kase->file_at == kase->closed_at + quiet);
-    //  A timer that is not the case's own (the first closure's, had it
-    //  been left) files nothing.
     test.stale.due = kase->file_at - 1;
-    test.stale.kind = HS_TIMER_FILING;
-    hs_strcpy (test.stale.id, sizeof (test.stale.id), "putuo-1");
-    assert (hs_txn_run (txn, s_test_stale, &test) == 0);
+    test.step = S_STALE;
+    assert (hs_txn_run (txn, s_test_work, &test) == 0);
     s_test_load (fixture, kase);
     assert (!kase->filed && kase->file_at == test.stale.due + 1);
     assert (zmsg_recv_nowait (watcher) == NULL);
+    assert (hs_filing_refuse (kase, &(hs_why_t) { .code = NULL }) == 0);
 
-    //  The quiet period passes: filed once, said once, in its history.
+    //  The quiet period passes: filed once, said once.
     zclock_sleep (250);
-    assert (hs_txn_run (txn, s_test_clock, &test) == 0 && test.filings == 1);
+    test.step = S_CLOCK;
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.filings == 1);
     s_test_load (fixture, kase);
     assert (kase->filed >= kase->closed_at + quiet && kase->file_at == 0);
+    assert (kase->last_seq > 0);
     zmsg_t *said = zmsg_recv (watcher);
     assert (said);
     char *topic = zmsg_popstr (said);
     assert (topic && streq (topic, "case.filed"));
     zstr_free (&topic);
     zmsg_destroy (&said);
-    assert (hs_txn_run (txn, s_test_clock, &test) == 0 && test.filings == 1);
+    assert (hs_txn_run (txn, s_test_work, &test) == 0 && test.filings == 1);
     assert (zmsg_recv_nowait (watcher) == NULL);
-    //  Settled: a failed follow-up is refused, and stores nothing.
-    uint64_t next = hs_txn_peek_seq (txn);
-    assert (streq (s_test_send (&test, txn, pack, "u4", "street.caoyang", HS_STATUS_FAILED),
-                   "case_filed"));
-    assert (hs_txn_peek_seq (txn) == next);
+    //  Settled: what would change it is refused.
+    hs_why_t why = { .code = NULL };
+    assert (hs_filing_refuse (kase, &why) == 1 && streq (why.code, "case_filed"));
 
     //  The api's `filed`: the case within its period, none outside it.
-    hs_pack_t *args = hs_pack_new ();
-    for (int round = 0; round < 3; round++) {
-        hs_pack_reset (args);
-        hs_map_t map;
-        hs_map_begin (&map, args);
-        hs_map_int (&map, "since", round == 2? kase->filed + 1: kase->filed);
-        hs_map_int (&map, "until", round == 1? kase->filed: kase->filed + 1);
-        hs_map_end (&map);
-        msgpack_unpacked unpacked;
-        msgpack_unpacked_init (&unpacked);
-        assert (hs_proto_unpack_stored (hs_pack_data (args), hs_pack_size (args), &unpacked) == 0);
-        hs_why_t why = { .code = NULL };
-        hs_pack_reset (pack);
-        assert (hs_store_view_begin (fixture->store) == 0);
-        assert (hs_filed_query (fixture->store, &unpacked.data, pack, &why) == 0);
-        hs_store_view_end (fixture->store);
-        msgpack_unpacked_destroy (&unpacked);
-        msgpack_unpacked_init (&unpacked);
-        assert (hs_proto_unpack_stored (hs_pack_data (pack), hs_pack_size (pack), &unpacked) == 0);
-        assert (hs_proto_int (&unpacked.data, "count", -1) == (round == 0));
-        msgpack_unpacked_destroy (&unpacked);
-    }
-    hs_pack_destroy (&args);
+    assert (s_test_query (fixture, kase->filed, kase->filed + 1, test.pack) == 1);
+    assert (s_test_query (fixture, 0, kase->filed, test.pack) == 0);
+    assert (s_test_query (fixture, kase->filed + 1, 0, test.pack) == 0);
+    assert (s_test_query (fixture, 0, 0, test.pack) == 1);
     free (kase);
-    free (test.msg);
-    hs_pack_destroy (&pack);
+    free (test.kase);
+    hs_pack_destroy (&test.pack);
     hs_filing_destroy (&filing);
-    hs_casework_destroy (&casework);
-    hs_meetings_destroy (&meetings);
-    hs_warnings_destroy (&warnings);
     hs_timers_destroy (&timers);
-    hs_notices_destroy (&notices);
-    hs_stats_destroy (&stats);
     zsock_destroy (&watcher);
     hs_txn_fixture_destroy (&fixture);
     if (verbose)

@@ -52,6 +52,39 @@ hs_filed_reply_encode (hs_pack_t *pack, const hs_filed_entry_t *entries, size_t 
 }
 
 void
+hs_filed_request_encode (hs_pack_t *pack, int64_t since, int64_t until, const char *after)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "since", since);
+    hs_map_int (&map, "until", until);
+    hs_map_int (&map, "limit", 1000);
+    if (after && *after)
+        hs_map_str (&map, "after", after);
+    hs_map_end (&map);
+}
+
+void
+hs_meeting_request_encode (hs_pack_t *pack, const char *meeting_id)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_str (&map, "id", meeting_id);
+    hs_map_end (&map);
+}
+
+void
+hs_meeting_reply_encode (hs_pack_t *pack, const void *record, size_t size)
+{
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_key (&map, "meeting");
+    hs_pack_raw (pack, (const uint8_t *) record, size);
+    hs_map_end (&map);
+}
+
+void
 hs_filing_msg_test (bool verbose)
 {
     if (verbose)

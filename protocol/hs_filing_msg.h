@@ -42,6 +42,13 @@ typedef struct {
 void hs_filed_reply_encode (hs_pack_t *pack, const hs_filed_entry_t *entries, size_t size,
                             const char *next);
 
+//  The requests of `filed` (since, until, after: "" none) and `meeting`.
+void hs_filed_request_encode (hs_pack_t *pack, int64_t since, int64_t until, const char *after);
+void hs_meeting_request_encode (hs_pack_t *pack, const char *meeting_id);
+
+//  The api's `meeting` reply: {v, meeting}, the stored record as stored.
+void hs_meeting_reply_encode (hs_pack_t *pack, const void *record, size_t size);
+
 void hs_filing_msg_test (bool verbose);
 
 #endif
