@@ -18,13 +18,17 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from html.parser import HTMLParser
 
 from handling_desk import HOUR_MS, WAIT_S, Desk, enterprise, ok, refused
-from harness import CLIENT, config_copy
+from harness import CLIENT, ROOT, config_copy
 from test_dossier import Page
+
+sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
+import huishang  # noqa: E402  (the project's Python client)
 
 QUIET_MS = 8 * HOUR_MS
 SHANGHAI_MS = 8 * HOUR_MS
@@ -210,6 +214,23 @@ def _export(desk, work, a, b, c, meeting):
     result = archive(desk, os.path.join(work, "gone"), api="ipc://%s/nobody" % work)
     assert result.returncode == 1 and not os.path.exists(os.path.join(work, "gone")), result
     assert not [n for n in os.listdir(work) if ".partial." in n], os.listdir(work)
+    # the Python client's filed() and meeting(); the watch line of case.filed
+    client = huishang.Client(api=desk.daemon.api, timeout=2)
+    assert [case for case, _ in client.filed()] == [a, b]
+    assert client.filed(since=desk.case(b)["filed"]) == [(b, desk.case(b)["filed"])]
+    assert client.meeting(meeting)["invited"]["hrss"] == "attend"
+    for args, code in (({"after": "nonsense"}, "bad_value"), ({"since": "x"}, "bad_type"),
+                       ({"limit": 0}, "bad_value"), ({"after": 7}, "bad_type")):
+        status, body = desk.daemon.request_args("filed", args)
+        assert status == "error" and body["code"] == code, (args, body)
+    for args, code in (({"id": "putuo-m999"}, "unknown_meeting"), ({}, "missing_field")):
+        status, body = desk.daemon.request_args("meeting", args)
+        assert status == "error" and body["code"] == code, (args, body)
+    client.close()
+    out = subprocess.run([CLIENT, "replay", "--no-follow", "--api", desk.daemon.api, "case."],
+                         capture_output=True, text=True, timeout=WAIT_S)
+    lines = [line for line in out.stdout.splitlines() if "case.filed" in line]
+    assert len(lines) == 2 and "归档" in lines[0] and a in lines[0], out.stdout
     verify = subprocess.run([CLIENT, "verify", "--store", desk.daemon.store],
                             capture_output=True, text=True, timeout=WAIT_S)
     assert verify.returncode == 0 and "sound" in verify.stdout, verify.stdout
