@@ -13,6 +13,7 @@
     huishang_watch (watch, replay),
     huishang_query (health, metrics, case, why, cases, plenary),
     huishang_dossier (a case as one document to print or hand over),
+    huishang_archive (a period's filed cases, meetings and briefings),
     huishang_rules, huishang_top, huishang_store (verify, backup) and
     huishang_keys (keygen). Each command's own options override the
     global ones.
@@ -21,6 +22,7 @@
 
 #include "hs_client.h"
 #include "huishang_dossier.h"
+#include "huishang_archive.h"
 #include "huishang_handle.h"
 #include "huishang_keys.h"
 #include "huishang_meeting.h"
@@ -67,6 +69,7 @@ static const struct {
     { "case",    huishang_query_main, "one case with its history" },
     { "why",     huishang_query_main, "why a case went where it did" },
     { "dossier", huishang_dossier_main, "a case and its whole history as one HTML page (or --json)" },
+    { "archive", huishang_archive_main, "export a period's filed cases, meetings, briefings into DIR" },
     { "cases",   huishang_query_main, "cases filtered by level, street, unit, status, overdue, time" },
     { "plenary", huishang_query_main, "the convener calls a plenary meeting of all members" },
     { "health",  huishang_query_main, "the daemon's health and counters, as JSON (also: stats)" },

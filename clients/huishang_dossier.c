@@ -328,6 +328,10 @@ s_write_case (FILE *out, hs_units_t *units, const msgpack_object *kase, size_t e
     s_fact_end (out);
     s_fact_time (out, kase, "opened", "立案时间", "opened");
     s_fact_time (out, kase, "updated", "最近更新", "updated");
+    if (hs_proto_int (kase, "closed_at", 0) > 0)
+        s_fact_time (out, kase, "closed_at", "审核办结", "closed");
+    if (hs_proto_int (kase, "filed", 0) > 0)
+        s_fact_time (out, kase, "filed", "归档时间", "filed");
     s_fact (out, "涉及单位", "units", true);
     huishang_html_units (out, units, hs_proto_get (kase, "units"));
     s_fact_end (out);
@@ -607,6 +611,35 @@ s_option (int option, const char *value, void *arg)
 {
     if (option == 'o')
         *(const char **) arg = value;
+}
+
+int
+huishang_dossier_write (hs_client_t *client, hs_config_t *config, const char *case_id,
+                        const char *html_path, const char *json_path, size_t *events,
+                        json_t **kase)
+{
+    s_pages_t pages = { NULL, 0, 0 };
+    int rc = s_fetch (client, case_id, &pages);
+    for (int form = 0; rc == 0 && form < 2; form++) {
+        s_output_t output;
+        const char *path = form? json_path: html_path;
+        if (!path)
+            continue;
+        rc = s_output_open (&output, path);
+        if (rc == 0) {
+            if (form)
+                s_write_json (output.file, &pages);
+            else
+                s_write_html (output.file, config, &pages);
+            rc = s_output_close (&output);
+        }
+    }
+    if (rc == 0 && events)
+        *events = s_each_event (&pages, NULL, NULL);
+    if (rc == 0 && kase)
+        *kase = hs_json_from_object (s_case (&pages));
+    s_pages_destroy (&pages);
+    return rc;
 }
 
 int

@@ -16,10 +16,19 @@
 #define HUISHANG_DOSSIER_H_INCLUDED
 
 #include "hs_client.h"
+#include <jansson.h>
 
 //  Run `huishang dossier`: argv [0] is "dossier". Returns the exit code:
 //  0 written, 1 the daemon did not answer, refused (no such case) or the
 //  file could not be written (said on stderr), 2 a usage error.
 int huishang_dossier_main (hs_client_t *client, hs_config_t *config, int argc, char *argv []);
+
+//  Write the dossier of `case_id` to `html_path` and, if not NULL, its
+//  --json form to `json_path` (huishang archive), each whole or not at
+//  all. *events: the events of its history; *kase (if not NULL): the
+//  case record as JSON (the caller's). Returns 0, or -1 (said).
+int huishang_dossier_write (hs_client_t *client, hs_config_t *config, const char *case_id,
+                            const char *html_path, const char *json_path, size_t *events,
+                            json_t **kase);
 
 #endif

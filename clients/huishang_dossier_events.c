@@ -466,6 +466,27 @@ s_upward (FILE *out, hs_units_t *units, const char *type, const msgpack_object *
     s_reasons_line (out, body, "依据", "reasons");
 }
 
+//  case.filed: filed (归档) after its quiet period, from its closure.
+static void
+s_filing (FILE *out, hs_units_t *units, const msgpack_object *body)
+{
+    char span [32];
+    huishang_words_span (hs_proto_int (body, "quiet_ms", 0), span, sizeof (span));
+    fputs ("<div>", out);
+    s_label (out, "归档", "filed");
+    huishang_html_time (out, hs_proto_int (body, "filed", 0));
+    fputs (" <span class=\"sep\">·</span> ", out);
+    s_label (out, "审核办结", "closed");
+    huishang_html_time (out, hs_proto_int (body, "closed", 0));
+    fputs (" <span class=\"sep\">·</span> ", out);
+    s_label (out, "静置期", "quiet period");
+    fputs (span, out);
+    fprintf (out, " <span class=\"sep\">·</span> ");
+    s_label (out, "重新办理", "reopened");
+    fprintf (out, "%lld</div>\n", (long long) hs_proto_int (body, "reopened", 0));
+    s_units_line (out, units, hs_proto_get (body, "to"), "通知", "to");
+}
+
 //  Anything else: its body as JSON, so the row still says all it holds.
 static void
 s_other (FILE *out, const msgpack_object *body)
@@ -585,6 +606,9 @@ huishang_dossier_events_row (FILE *out, hs_units_t *units, const char *case_id,
     else
     if (streq (type, "escalate") || streq (type, "warning"))
         s_upward (out, units, type, body);
+    else
+    if (streq (type, "filing"))
+        s_filing (out, units, body);
     else
         s_other (out, body);
     fputs ("</td></tr>\n", out);

@@ -198,6 +198,14 @@ huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object 
             printf (" 未通过 not passed %s「%s」 by %s, not sent up", proposal, title, meeting);
     }
     else
+    if (streq (topic, "case.filed")) {
+        char closed [32];
+        huishang_print_time (huishang_print_int (map, "closed"), closed, sizeof (closed));
+        printf (" 归档 filed %s case %s %s %s, closed %s → ", level_text, case_id,
+                hs_units_zh (units, street), enterprise, closed);
+        huishang_print_units (units, hs_proto_get (map, "to"));
+    }
+    else
     if (strncmp (topic, "escalate.", 9) == 0) {
         char to [HS_CODE_MAX + 1];
         printf (" → %s: %s case %s %s %s %lld人 %s",

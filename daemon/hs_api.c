@@ -11,6 +11,7 @@
 
 #include "hs_api.h"
 #include "hs_query.h"
+#include "hs_filed.h"
 #include "hs_keys.h"
 #include "hs_log.h"
 #include "hs_fd.h"
@@ -167,7 +168,8 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
         hs_metrics_destroy (&page);
     }
     else
-    if (streq (command, "case") || streq (command, "cases") || streq (command, "replay")) {
+    if (streq (command, "case") || streq (command, "cases") || streq (command, "replay")
+    ||  streq (command, "filed") || streq (command, "meeting")) {
         if (hs_store_view_begin (store))
             rc = hs_why (&why, "store", "the store could not be read");
         else {
@@ -177,13 +179,19 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
             if (streq (command, "cases"))
                 rc = hs_query_cases (store, config, map, reply, &why);
             else
+            if (streq (command, "filed"))
+                rc = hs_filed_query (store, map, reply, &why);
+            else
+            if (streq (command, "meeting"))
+                rc = hs_query_meeting (store, map, reply, &why);
+            else
                 rc = hs_query_replay (store, config, map, reply, &why);
             hs_store_view_end (store);
         }
     }
     else
         rc = hs_why (&why, "unknown_command", "unknown command '%.40s': expected health, stats, "
-                     "rules, metrics, case, cases, replay, plenary or hello", command);
+                     "rules, metrics, case, cases, filed, meeting, replay, plenary or hello", command);
     msgpack_unpacked_destroy (&unpacked);
     return rc? s_error (reply, &why): 0;
 }

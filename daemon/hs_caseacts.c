@@ -10,6 +10,7 @@
 */
 
 #include "hs_caseacts.h"
+#include "hs_filing.h"
 #include "hs_cases.h"
 #include "hs_intake.h"
 #include "hs_ledger.h"
@@ -102,6 +103,8 @@ s_check (hs_caseacts_t *self, const hs_case_act_t *act, hs_case_t *kase, hs_case
     if (kase->stage == HS_STAGE_MERGED)
         return hs_refuse (why, "bad_state", "case '%s' was merged into '%s'", kase->id,
                           kase->merged_into);
+    if (hs_filing_refuse (kase, why))
+        return 1;
     bool closed = kase->stage == HS_STAGE_CLOSED;
     switch (act->act) {
         case HS_CASE_ACT_CLOSE:

@@ -11,6 +11,7 @@
 
 #include "hs_casework.h"
 #include "hs_cases.h"
+#include "hs_filing.h"
 #include "hs_intake.h"
 #include "hs_ledger.h"
 #include "hs_log.h"
@@ -24,6 +25,7 @@ struct _hs_casework_t {
     hs_timers_t *timers;        //  borrowed
     hs_config_t *config;        //  borrowed
     hs_handling_t *handling;    //  the routed units' handling and supervision
+    hs_filing_t *filing;        //  borrowed, or NULL: closed cases' filing (归档)
     hs_case_t *cases [2];       //  the cases in hand (a merge holds two)
     hs_decision_t decision;     //  the last classification
     hs_pack_t *record;          //  a case record being packed
@@ -107,6 +109,7 @@ hs_casework_set_config (hs_casework_t *self, hs_config_t *config)
     hs_handling_set_config (self->handling, config);
 }
 
+void hs_casework_set_filing (hs_casework_t *self, hs_filing_t *filing) { self->filing = filing; }
 hs_case_t *hs_casework_case (hs_casework_t *self, int which) { return self->cases [which & 1]; }
 hs_handling_t *hs_casework_handling (hs_casework_t *self) { return self->handling; }
 hs_txn_t *hs_casework_txn (hs_casework_t *self) { return self->txn; }
@@ -242,7 +245,8 @@ hs_casework_reopen (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *caus
     kase->stage = HS_STAGE_OPEN;
     kase->reopened++;
     hs_handling_reopen (self->handling, kase, true);
-    if (hs_notices_alert (self->notices, kase, "reopened", -1, cause, NULL, NULL, more))
+    if (hs_filing_reopened (self->filing, kase)
+    ||  hs_notices_alert (self->notices, kase, "reopened", -1, cause, NULL, NULL, more))
         return -1;
     return was_closed? hs_casework_began (self, kase, cause): 0;
 }
@@ -255,7 +259,8 @@ hs_casework_close (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause
     kase->stage = HS_STAGE_CLOSED;
     kase->muted_until = 0;              //  out of supervision: the close says so
     hs_handling_stop (kase);
-    return hs_notices_alert (self->notices, kase, "closed", -1, cause, NULL, NULL, more);
+    return hs_filing_closed (self->filing, kase)
+        || hs_notices_alert (self->notices, kase, "closed", -1, cause, NULL, NULL, more)? -1: 0;
 }
 
 int
@@ -341,6 +346,8 @@ hs_casework_update (void *arg, hs_msg_t *msg)
                 "resolved (办结) for review", who, update->source);
         return 1;
     }
+    if (hs_filing_refuse (kase, &msg->why))
+        return 1;
     if (kase->stage == HS_STAGE_MERGED
     || (kase->stage == HS_STAGE_CLOSED && update->status != HS_STATUS_FAILED)) {
         hs_why (&msg->why, "case_closed", "case '%s' is %s%s%s", kase->id,

@@ -45,6 +45,10 @@ int hs_casework_update (void *self, hs_msg_t *msg);
 //  HS_TIMER_OVERDUE and HS_TIMER_ESCALATE do nothing). Returns 0 or -1.
 int hs_casework_timer (hs_casework_t *self, const hs_timer_t *timer);
 
+//  Closed cases are filed (归档) by `filing` (borrowed; NULL: never).
+typedef struct _hs_filing_t hs_filing_t;
+void hs_casework_set_filing (hs_casework_t *self, hs_filing_t *filing);
+
 //  The operations the steps of people (hs_caseacts) share, inside the
 //  transaction. The two case buffers (0, 1), the handling, the txn.
 hs_case_t *hs_casework_case (hs_casework_t *self, int which);

@@ -22,6 +22,7 @@
 #include "hs_actions.h"
 #include "hs_prompts.h"
 #include "hs_proposals.h"
+#include "hs_filing.h"
 #include "hs_casework.h"
 #include "hs_caseacts.h"
 #include "hs_briefs.h"
@@ -54,6 +55,7 @@ struct _hs_engine_t {
     hs_actions_t *actions;
     hs_prompts_t *prompts;
     hs_proposals_t *proposals;
+    hs_filing_t *filing;
     hs_casework_t *casework;
     hs_caseacts_t *caseacts;
     hs_briefs_t *briefs;
@@ -154,6 +156,7 @@ s_timers_work (void *arg)
                  timer->kind == HS_TIMER_ACTION? hs_actions_timer (self->actions, timer):
                  timer->kind == HS_TIMER_PROMPT? hs_prompts_timer (self->prompts, timer):
                  timer->kind == HS_TIMER_PROPOSAL? hs_proposals_timer (self->proposals, timer):
+                 timer->kind == HS_TIMER_FILING? hs_filing_timer (self->filing, timer):
                                                  hs_casework_timer (self->casework, timer);
         if (rc)
             return -1;
@@ -266,6 +269,8 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     hs_meetings_set_proposals (self->meetings, self->proposals);
     self->casework = hs_casework_new (self->txn, self->stats, self->notices, self->warnings,
                                       self->meetings, self->timers, config);
+    self->filing = hs_filing_new (self->txn, self->timers, config);
+    hs_casework_set_filing (self->casework, self->filing);
     self->briefs = hs_briefs_new (self->txn, self->stats, config);
     self->schedule = hs_schedule_new (self->txn, self->meetings, config);
     if (config->upstream_submit) {
@@ -332,6 +337,7 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_schedule_destroy (&self->schedule);
         hs_caseacts_destroy (&self->caseacts);
         hs_casework_destroy (&self->casework);
+        hs_filing_destroy (&self->filing);
         hs_meetings_destroy (&self->meetings);
         hs_actions_destroy (&self->actions);
         hs_prompts_destroy (&self->prompts);
@@ -480,6 +486,7 @@ s_swap (hs_engine_t *self, hs_config_t *config)
     hs_prompts_set_config (self->prompts, config);
     hs_proposals_set_config (self->proposals, config);
     hs_casework_set_config (self->casework, config);
+    hs_filing_set_config (self->filing, config);
     hs_caseacts_set_config (self->caseacts, config);
     hs_briefs_set_config (self->briefs, config);
     hs_schedule_set_config (self->schedule, config);

@@ -16,7 +16,7 @@ typedef struct {
 } s_owned_t;
 
 const char *const hs_policy_sections [] = {
-    "supervision", "warnings", "meetings", "briefs", "prompts", "proposals", "notices",
+    "supervision", "warnings", "meetings", "briefs", "prompts", "proposals", "archive", "notices",
     "authority", NULL
 };
 
@@ -24,7 +24,7 @@ static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
     "enterprise", "street", "prompt", "feed", "store", "no_quorum", "briefs",
     "weekly_up", "remind", "supervise", "supervise_major", "circulate", "returned", "review",
     "sent_back", "failed", "unmuted", "office_meeting", "minutes", "proposal", "proposal_up",
-    "overdue", NULL             //  overdue: 0.4's one clock, read and left unused
+    "filed", "overdue", NULL  //  overdue: 0.4's one clock, read and left unused
 };
 
 static const char *s_act_keys [HS_ACT_COUNT + 1] = {
@@ -117,6 +117,7 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     static const char *briefs_keys [] = { "daily", "weekly", NULL };
     static const char *prompts_keys [] = { "sign", "repeat", NULL };
     static const char *proposals_keys [] = { "opinions", "repeat", NULL };
+    static const char *archive_keys [] = { "quiet", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
     zconfig_t *supervision = zconfig_locate (root, "supervision");
     if (hs_zpl_only_keys (zpl, supervision, supervision_keys, error, error_size)
@@ -131,7 +132,13 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "briefs"), briefs_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "prompts"), prompts_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "proposals"), proposals_keys, error,
-                          error_size))
+                          error_size)
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "archive"), archive_keys, error, error_size))
+        return -1;
+    //  The archive's quiet period: a rules file from before it takes the shipped one.
+    zconfig_t *archive = zconfig_locate (root, "archive");
+    if (s_shipped_duration (zpl, archive? archive: root, shipped, "archive", "quiet",
+                            &policy->archive_quiet_ms, error, error_size))
         return -1;
     //  Work prompts: a rules file from before them takes the shipped values.
     zconfig_t *prompts = zconfig_locate (root, "prompts");

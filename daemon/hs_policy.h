@@ -50,6 +50,7 @@ typedef enum {
     HS_NOTICE_MINUTES,          //  who is reminded of minutes not yet recorded
     HS_NOTICE_PROPOSAL,         //  the member units asked for opinions on a proposal (征求意见)
     HS_NOTICE_PROPOSAL_UP,      //  a proposal a meeting passed, reported upward: district | city
+    HS_NOTICE_FILED,            //  case.filed: a closed case filed (归档) after its quiet period
     HS_NOTICE_COUNT
 } hs_notice_t;
 
@@ -102,6 +103,7 @@ typedef struct {
     int64_t prompt_repeat_ms;           //  ... and a street late to sign is chased again this often
     int64_t proposal_opinions_ms;       //  the members' opinions on a proposal are due this long after
     int64_t proposal_repeat_ms;         //  ... and a member late to answer is chased again this often
+    int64_t archive_quiet_ms;           //  a closed case is filed (归档) this long after its closure
     int brief_daily_minute;             //  local minute of day
     int brief_weekly_weekday;           //  0 = Monday
     int brief_weekly_minute;

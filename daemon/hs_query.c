@@ -6,6 +6,7 @@
 #include "hs_query.h"
 #include "hs_cases.h"
 #include "hs_ledger.h"
+#include "../protocol/hs_filing_msg.h"
 
 #define CASES_LIMIT_MAX     1000
 #define REPLAY_LIMIT_MAX    10000
@@ -112,6 +113,25 @@ hs_query_case (hs_store_t *store, hs_config_t *config, const msgpack_object *arg
     free (history);
     zlistx_destroy (&walk.seqs);
     return rc? hs_why (why, "store", "the store could not be read"): 0;
+}
+
+int
+hs_query_meeting (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply, hs_why_t *why)
+{
+    char id [HS_ID_MAX + 1];
+    if (s_arg_str (args, "id", id, sizeof (id), why))
+        return -1;
+    if (!*id)
+        return hs_why (why, "missing_field", "'meeting' needs an id");
+    const void *record;
+    size_t size;
+    int rc = hs_store_get (store, HS_TABLE_MEETINGS, id, strlen (id), &record, &size);
+    if (rc < 0)
+        return hs_why (why, "store", "the store could not be read");
+    if (rc == 1)
+        return hs_why (why, "unknown_meeting", "no meeting '%s'", id);
+    hs_meeting_reply_encode (reply, record, size);
+    return 0;
 }
 
 //  How far one `cases` request looks: index entries (cheap: no case is

@@ -36,6 +36,10 @@ int hs_query_cases (hs_store_t *store, hs_config_t *config, const msgpack_object
 int hs_query_replay (hs_store_t *store, hs_config_t *config, const msgpack_object *args,
                      hs_pack_t *reply, hs_why_t *why);
 
+//  One meeting's record (§7) as stored: `id` (str, required). Returns 0,
+//  or -1 with `why` set (missing_field, bad_type, unknown_meeting, store).
+int hs_query_meeting (hs_store_t *store, const msgpack_object *args, hs_pack_t *reply,
+                      hs_why_t *why);
 
 void hs_query_test (bool verbose);
 

@@ -7,6 +7,7 @@
 #include "hs_cases.h"
 #include "hs_ledger.h"
 #include "hs_timers.h"
+#include "hs_filed.h"
 #include "hs_check.h"
 #include "hs_guard.h"
 
@@ -258,6 +259,25 @@ s_check_proposal (const void *key, size_t key_size, const void *data, size_t siz
     return 0;
 }
 
+//  A filed case (hs_filed's table) is a case of the store, filed then.
+static int
+s_check_filed (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) data;
+    (void) size;
+    s_verify_t *verify = (s_verify_t *) arg;
+    int64_t filed;
+    char case_id [HS_ID_MAX + 1];
+    hs_case_t *kase = (hs_case_t *) malloc (sizeof (hs_case_t));
+    if (hs_filed_parse (key, key_size, &filed, case_id))
+        s_problem (verify, "a filed-case key is malformed");
+    else
+    if (hs_cases_load (verify->store, case_id, kase) || kase->filed != filed)
+        s_problem (verify, "filed case '%s' is missing or was not filed then", case_id);
+    free (kase);
+    return 0;
+}
+
 int
 hs_verify_run (hs_store_t *store, FILE *out)
 {
@@ -277,6 +297,7 @@ hs_verify_run (hs_store_t *store, FILE *out)
     rc |= hs_store_walk (store, HS_TABLE_MEETINGS, NULL, 0, false, s_check_meeting, &verify);
     rc |= hs_store_walk (store, HS_TABLE_PROMPTS, NULL, 0, false, s_check_prompt, &verify);
     rc |= hs_store_walk (store, HS_TABLE_PROPOSALS, NULL, 0, false, s_check_proposal, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_FILED, NULL, 0, false, s_check_filed, &verify);
     hs_store_view_end (store);
     if (rc)
         return -1;

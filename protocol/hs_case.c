@@ -267,6 +267,9 @@ hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
     hs_map_int (&map, "upward", kase->upward);
     s_pack_kv (&map, "upward_level", kase->upward? hs_level_name (kase->upward_level): NULL);
     s_pack_kv (&map, "upward_lead", kase->upward_lead);
+    hs_map_int (&map, "closed_at", kase->closed_at);
+    hs_map_int (&map, "file_at", kase->file_at);
+    hs_map_int (&map, "filed", kase->filed);
     hs_map_end (&map);
 }
 
@@ -370,6 +373,10 @@ hs_case_decode (const void *data, size_t size, hs_case_t *kase)
     s_get_str (map, "upward_level", text, sizeof (text));
     kase->upward_level = hs_level_parse (text);
     s_get_str (map, "upward_lead", kase->upward_lead, sizeof (kase->upward_lead));
+    //  A record from before the archive (issue 14): never closed since, not filed.
+    kase->closed_at = hs_proto_int (map, "closed_at", 0);
+    kase->file_at = hs_proto_int (map, "file_at", 0);
+    kase->filed = hs_proto_int (map, "filed", 0);
     msgpack_unpacked_destroy (&unpacked);
     return *kase->id && kase->level >= 0 && kase->category >= 0? 0: -1;
 }
@@ -413,6 +420,8 @@ hs_case_test (bool verbose)
     hs_case_add_reason (kase, "warning.enterprise");
     assert (kase->reason_count == 1);
 
+    kase->closed_at = 3000;
+    kase->filed = 4000;
     hs_pack_t *pack = hs_pack_new ();
     hs_case_encode (kase, pack);
     hs_case_t *copy = (hs_case_t *) calloc (1, sizeof (hs_case_t));
@@ -422,6 +431,7 @@ hs_case_test (bool verbose)
     assert (strcmp (copy->rules_version, "v2") == 0 && copy->status == HS_CASE_OPEN);
     assert (copy->rules_level == HS_LEVEL_GENERAL && copy->stage == HS_STAGE_OPEN);
     assert (!copy->legacy && copy->followup == -1 && copy->handler_count == 0);
+    assert (copy->closed_at == 3000 && copy->filed == 4000 && copy->file_at == 0);
     const char *list [HS_CASE_MAX_SOURCES + 1];
     hs_case_sources (copy, list);
     assert (strcmp (list [1], "union") == 0 && list [2] == NULL);

@@ -80,6 +80,9 @@ typedef struct {
     int upward;                             //  reported upward: 0 not, 1 first sent, 2 final sent
     int upward_level;                       //  the level, the lead at the last report upward
     char upward_lead [HS_CODE_MAX + 1];
+    int64_t closed_at;                      //  when the office last closed it (0: never)
+    int64_t file_at;                        //  its filing timer (归档, hs_filing), 0: none
+    int64_t filed;                          //  when it was filed, 0: not filed
     int64_t legacy_due;                     //  a 0.4 record's due_at (the upgrade's)
     bool legacy;                            //  a record from before per-unit handling
     //  Not stored: what the store's counts (meta open_cases, overdue_cases)

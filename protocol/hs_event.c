@@ -17,6 +17,7 @@
 
 static const char *s_published [] = {
     "alert", "meeting", "escalate", "warning", "reminder", "brief", "workprompt", "consult",
+    "filing",
     NULL
 };
 

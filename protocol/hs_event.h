@@ -20,7 +20,7 @@ typedef struct {
     int64_t at;                 //  when the daemon handled it, Unix ms
     const char *type;           //  report|update|rsvp|minutes|prompt|... (inbound),
                                 //  alert|meeting|reminder|warning|brief|escalate|
-                                //  workprompt|consult (published)
+                                //  workprompt|consult|filing (published)
     const char *topic;
     const char *case_id;        //  NULL when it concerns no case
     const uint8_t *body;        //  one packed msgpack map

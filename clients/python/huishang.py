@@ -657,6 +657,25 @@ class Client:
             found += page["cases"]
         return found
 
+    def filed(self, since=0, until=0):
+        """[(case id, filed ms)] of the cases filed (归档) in [since, until)
+        (daemon ms; 0: no bound), in the order filed, every page."""
+        found, after = [], None
+        for _ in range(100000):
+            args = {"since": since, "until": until, "limit": 1000}
+            if after:
+                args["after"] = after
+            page = self.request("filed", args)
+            found += [(entry["case"], entry["filed"]) for entry in page["cases"]]
+            after = page.get("next")
+            if not after:
+                break
+        return found
+
+    def meeting(self, meeting_id):
+        """A meeting's record: its invited units and their answers, its action items."""
+        return self.request("meeting", {"id": meeting_id})["meeting"]
+
     def replay(self, since=1):
         """Every published (seq, topic, body) from `since` on, page by page."""
         while True:

@@ -6,8 +6,9 @@ Usage: /usr/bin/python3 run.py [-j JOBS] [NAME-SUBSTRING ...]
 
 JOBS tests run at once (default: HS_TEST_JOBS, else 2): every test has its
 own daemon on its own ipc endpoints in its own folder. A test file that
-sets SOLO = True measures time, CPU or memory and runs with nothing beside
-it. A failing test's output follows its line.
+sets SOLO = True measures time, CPU or memory, or loads the machine: its
+tests run with nothing beside them. A failing test's output follows its
+line.
 """
 
 import importlib

@@ -15,6 +15,8 @@ import msgpack
 
 from harness import CLIENT, Daemon, report, running
 
+SOLO = True         # it loads the machine (bursts, crash cycles): nothing runs beside it (run.py)
+
 
 def test_ack_submit_answers_after_commit():
     with running() as daemon:

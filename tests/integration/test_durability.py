@@ -14,6 +14,8 @@ import zmq
 
 from harness import Daemon, config_copy, report
 
+SOLO = True         # it loads the machine (bursts, crash cycles): nothing runs beside it (run.py)
+
 
 def mdb_entries(store, db):
     """Entries of one sub-database, as mdb_stat (lmdb-utils) reports them."""
