@@ -29,6 +29,10 @@ typedef enum {
     HS_MSG_CALL,                //  call.<unit>: a plenary or office meeting called
     HS_MSG_PROMPT,              //  prompt.<unit>: a work prompt issued to the streets
     HS_MSG_PROMPTSIGN,          //  promptsign.<unit>: a street signed for a work prompt
+    HS_MSG_INSPECT,             //  inspect.<unit>: an inspection plan drafted (督查方案)
+    HS_MSG_INSPECTPLAN,         //  inspectplan.<unit>: the convener approves or returns it
+    HS_MSG_FINDING,             //  finding.<unit>: a unit's inspection result
+    HS_MSG_RECTIFIED,           //  rectified.<unit>: a rectification (整改) done
     HS_MSG_COUNT
 } hs_msg_kind_t;
 
@@ -51,6 +55,10 @@ typedef struct {
         hs_call_t call;
         hs_prompt_in_t prompt;
         hs_prompt_sign_t sign;
+        hs_inspect_in_t inspect;
+        hs_inspect_decision_t decision;
+        hs_finding_in_t finding;
+        hs_rectified_t rectified;
     } as;                       //  decoded, by kind
     //  Set by the handler:
     uint64_t seq;               //  accepted: stored under this seq (0: nothing stored)

@@ -16,19 +16,20 @@ typedef struct {
 } s_owned_t;
 
 const char *const hs_policy_sections [] = {
-    "supervision", "warnings", "meetings", "briefs", "prompts", "notices", "authority", NULL
+    "supervision", "warnings", "meetings", "briefs", "prompts", "inspections", "notices", "authority", NULL
 };
 
 static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
     "enterprise", "street", "prompt", "feed", "store", "no_quorum", "briefs",
     "weekly_up", "remind", "supervise", "supervise_major", "circulate", "returned", "review",
-    "sent_back", "failed", "unmuted", "office_meeting", "minutes",
+    "sent_back", "failed", "unmuted", "office_meeting", "minutes", "inspect_plan",
     "overdue", NULL             //  overdue: 0.4's one clock, read and left unused
 };
 
 static const char *s_act_keys [HS_ACT_COUNT + 1] = {
     "update", "minutes", "plenary", "brief_up", "close", "reject_closure", "followup",
-    "regrade", "merge", "split", "mute", "reroute", "action", "office_meeting", "prompt", NULL
+    "regrade", "merge", "split", "mute", "reroute", "action", "office_meeting", "prompt",
+    "inspect_plan", "inspect_approve", "inspect_result", "rectified", NULL
 };
 
 static const char *s_clock_keys [HS_POLICY_CLOCKS] = { "sign", "progress", "resolve" };
@@ -114,6 +115,7 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                                             NULL };
     static const char *briefs_keys [] = { "daily", "weekly", NULL };
     static const char *prompts_keys [] = { "sign", "repeat", NULL };
+    static const char *inspections_keys [] = { "repeat", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
     zconfig_t *supervision = zconfig_locate (root, "supervision");
     if (hs_zpl_only_keys (zpl, supervision, supervision_keys, error, error_size)
@@ -126,7 +128,9 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                      prompt_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "meetings"), meetings_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "briefs"), briefs_keys, error, error_size)
-    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "prompts"), prompts_keys, error, error_size))
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "prompts"), prompts_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "inspections"), inspections_keys, error,
+                          error_size))
         return -1;
     //  Work prompts: a rules file from before them takes the shipped values.
     zconfig_t *prompts = zconfig_locate (root, "prompts");
@@ -134,6 +138,11 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                             &policy->prompt_sign_ms, error, error_size)
     ||  s_shipped_duration (zpl, prompts? prompts: root, shipped, "prompts", "repeat",
                             &policy->prompt_repeat_ms, error, error_size))
+        return -1;
+    //  Inspections, likewise.
+    zconfig_t *inspections = zconfig_locate (root, "inspections");
+    if (s_shipped_duration (zpl, inspections? inspections: root, shipped, "inspections",
+                            "repeat", &policy->inspect_repeat_ms, error, error_size))
         return -1;
     //  Supervision: per clock and level. A 0.4 file gives the progress
     //  clock as four flat levels; the rest comes from the shipped file.
@@ -326,7 +335,8 @@ s_load_people (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *
                                  s_notice_keys [notice]);
         bool about_unit = notice >= HS_NOTICE_REMIND && notice != HS_NOTICE_REVIEW
                        && notice != HS_NOTICE_FAILED && notice != HS_NOTICE_UNMUTED
-                       && notice != HS_NOTICE_OFFICE_MEETING && notice != HS_NOTICE_MINUTES;
+                       && notice != HS_NOTICE_OFFICE_MEETING && notice != HS_NOTICE_MINUTES
+                       && notice != HS_NOTICE_INSPECT_PLAN;
         owned->recipients [notice] = s_unit_list (zpl, node, units, NULL, NULL,
                                                   about_unit? &policy->handler_at [notice]: NULL,
                                                   error, error_size);
@@ -581,6 +591,10 @@ hs_policy_test (bool verbose)
         assert (hs_policy_may (&policy, HS_ACT_PROMPT, "office", false));
         assert (hs_policy_may (&policy, HS_ACT_PROMPT, "convener", false) == (given == 1));
         assert (!hs_policy_may (&policy, HS_ACT_PROMPT, "street.wanli", false));
+        assert (policy.inspect_repeat_ms == 24 * 3600 * 1000LL);
+        assert (hs_policy_may (&policy, HS_ACT_INSPECT_APPROVE, "convener", false));
+        assert (!hs_policy_may (&policy, HS_ACT_INSPECT_APPROVE, "office", false));
+        assert (streq (hs_policy_recipients (&policy, HS_NOTICE_INSPECT_PLAN) [0], "convener"));
         hs_policy_free (&policy);
         hs_zpl_destroy (&zpl);
         zstr_free (&text);

@@ -47,6 +47,7 @@ typedef enum {
     HS_NOTICE_UNMUTED,          //  a case's mute ended or was lifted
     HS_NOTICE_OFFICE_MEETING,   //  who an office meeting (办公室会议) invites
     HS_NOTICE_MINUTES,          //  who is reminded of minutes not yet recorded
+    HS_NOTICE_INSPECT_PLAN,     //  who decides an inspection plan drafted (and is told it is complete)
     HS_NOTICE_COUNT
 } hs_notice_t;
 
@@ -67,6 +68,10 @@ typedef enum {
     HS_ACT_ACTION,              //  report a meeting's action item done (besides its owner)
     HS_ACT_OFFICE_MEETING,      //  call an office meeting (办公室会议)
     HS_ACT_PROMPT,              //  issue a work prompt (工作提示) to the streets
+    HS_ACT_INSPECT_PLAN,        //  draft an inspection plan (督查方案)
+    HS_ACT_INSPECT_APPROVE,     //  approve or return one (报召集人同意)
+    HS_ACT_INSPECT_RESULT,      //  record a unit's inspection result
+    HS_ACT_RECTIFIED,           //  report a rectification (整改) done (besides its owner)
     HS_ACT_COUNT
 } hs_act_t;
 
@@ -96,6 +101,7 @@ typedef struct {
     int64_t minutes_due_ms;             //  minutes are due this long after a meeting's time
     int64_t prompt_sign_ms;             //  a work prompt is due to be signed this long after
     int64_t prompt_repeat_ms;           //  ... and a street late to sign is chased again this often
+    int64_t inspect_repeat_ms;          //  a late rectification (整改) is chased again this often
     int brief_daily_minute;             //  local minute of day
     int brief_weekly_weekday;           //  0 = Monday
     int brief_weekly_minute;

@@ -49,7 +49,7 @@ struct _hs_store_t {
 
 static const char *s_table_names [HS_TABLE_COUNT] = {
     "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
-    "feeds", "meta", "windows", "caseorder", "opencases", "prompts"
+    "feeds", "meta", "windows", "caseorder", "opencases", "prompts", "inspections"
 };
 
 static const char *s_meta_names [HS_META_COUNT] = {
@@ -410,7 +410,8 @@ _Static_assert (HS_TABLE_COUNT <= S_MAXDBS, "more tables than S_MAXDBS");
 static const bool s_keys_grow [HS_TABLE_COUNT] = {
     [HS_TABLE_EVENTS] = true, [HS_TABLE_CASES] = true, [HS_TABLE_DEADLETTER] = true,
     [HS_TABLE_HISTORY] = true, [HS_TABLE_TIMERS] = true, [HS_TABLE_MEETINGS] = true,
-    [HS_TABLE_CASEORDER] = true, [HS_TABLE_OPENCASES] = true, [HS_TABLE_PROMPTS] = true
+    [HS_TABLE_CASEORDER] = true, [HS_TABLE_OPENCASES] = true, [HS_TABLE_PROMPTS] = true,
+    [HS_TABLE_INSPECTIONS] = true
 };
 
 static int

@@ -9,6 +9,7 @@
         timers                      hs_timers
         meetings                    hs_meetings (records: protocol/hs_meeting_rec)
         prompts                     hs_prompts (records: protocol/hs_prompt_rec)
+        inspections                 hs_inspections (records: protocol/hs_inspection_rec)
         feeds                       hs_feeds
         windows                     hs_windows (through hs_warnings)
         deadletter                  number (u64, BE) -> a rejected message (hs_reject)
@@ -48,6 +49,7 @@ typedef enum {
     HS_TABLE_CASEORDER,
     HS_TABLE_OPENCASES,
     HS_TABLE_PROMPTS,
+    HS_TABLE_INSPECTIONS,
     HS_TABLE_COUNT
 } hs_table_t;
 

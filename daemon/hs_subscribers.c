@@ -47,6 +47,8 @@
 static const char *s_fixed_topics [] = {
     "meeting.request", "meeting.reminder", "meeting.closed", "meeting.minutes",
     "meeting.action", "prompt.issued", "prompt.signed", "prompt.notice",
+    "inspection.plan", "inspection.approved", "inspection.returned", "inspection.result",
+    "inspection.notice", "inspection.rectified", "inspection.complete",
     "escalate.district", "escalate.city",
     "warning.enterprise", "warning.street", "warning.prompt", "warning.quorum",
     "warning.feed", "warning.store", "brief.daily", "brief.weekly", "brief.district",
@@ -537,6 +539,8 @@ hs_subscribers_test (bool verbose)
     assert (!hs_subscribers_admits (self, "alert.major.caoyangx", 20));
     assert (hs_subscribers_admits (self, "prompt.", 7));
     assert (hs_subscribers_admits (self, "prompt.notice", 13));
+    assert (hs_subscribers_admits (self, "inspection.", 11));
+    assert (hs_subscribers_admits (self, "inspection.notice", 17));
     assert (hs_subscribers_admits (self, "meeting.minutes", 15));
     assert (hs_subscribers_admits (self, "warning.st", 10));
     assert (hs_subscribers_admits (self, "hs.hello", 8));

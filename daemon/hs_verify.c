@@ -15,7 +15,8 @@ typedef struct {
     FILE *out;
     int problems;
     uint64_t next_seq;
-    uint64_t events, dedup, cases, open, index, history, timers, meetings, prompts;
+    uint64_t events, dedup, cases, open, index, history, timers, meetings, prompts,
+             inspections;
 } s_verify_t;
 
 static bool s_joined (s_verify_t *verify, const char *event_case, const char *case_id);
@@ -199,11 +200,13 @@ s_check_timer (const void *key, size_t key_size, const void *data, size_t size, 
     size_t record_size;
     bool quorum = timer.kind == HS_TIMER_QUORUM || timer.kind == HS_TIMER_ACTION
                || timer.kind == HS_TIMER_MINUTES;
-    bool prompt = timer.kind == HS_TIMER_PROMPT;
-    hs_table_t table = quorum? HS_TABLE_MEETINGS: prompt? HS_TABLE_PROMPTS: HS_TABLE_CASES;
+    bool prompt = timer.kind == HS_TIMER_PROMPT, plan = timer.kind == HS_TIMER_INSPECTION;
+    hs_table_t table = quorum? HS_TABLE_MEETINGS: prompt? HS_TABLE_PROMPTS:
+                       plan? HS_TABLE_INSPECTIONS: HS_TABLE_CASES;
     if (hs_store_get (verify->store, table, timer.id, strlen (timer.id), &record, &record_size))
         s_problem (verify, "timer '%c' names missing %s '%s'", (char) timer.kind,
-                   quorum? "meeting": prompt? "work prompt": "case", timer.id);
+                   quorum? "meeting": prompt? "work prompt": plan? "inspection plan": "case",
+                   timer.id);
     return 0;
 }
 
@@ -236,6 +239,23 @@ s_check_prompt (const void *key, size_t key_size, const void *data, size_t size,
     return 0;
 }
 
+static int
+s_check_inspection (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->inspections++;
+    hs_inspection_rec_t *plan = (hs_inspection_rec_t *) malloc (sizeof (hs_inspection_rec_t));
+    if (hs_inspection_rec_decode (data, size, plan))
+        s_problem (verify, "inspection plan '%.*s' cannot be decoded", (int) key_size,
+                   (const char *) key);
+    else
+    if (strlen (plan->id) != key_size || memcmp (plan->id, key, key_size))
+        s_problem (verify, "inspection plan '%s' is stored under '%.*s'", plan->id,
+                   (int) key_size, (const char *) key);
+    free (plan);
+    return 0;
+}
+
 int
 hs_verify_run (hs_store_t *store, FILE *out)
 {
@@ -254,6 +274,8 @@ hs_verify_run (hs_store_t *store, FILE *out)
     rc |= hs_store_walk (store, HS_TABLE_TIMERS, NULL, 0, false, s_check_timer, &verify);
     rc |= hs_store_walk (store, HS_TABLE_MEETINGS, NULL, 0, false, s_check_meeting, &verify);
     rc |= hs_store_walk (store, HS_TABLE_PROMPTS, NULL, 0, false, s_check_prompt, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_INSPECTIONS, NULL, 0, false, s_check_inspection,
+                         &verify);
     hs_store_view_end (store);
     if (rc)
         return -1;
@@ -265,12 +287,13 @@ hs_verify_run (hs_store_t *store, FILE *out)
                    (unsigned long long) published, (unsigned long long) verify.next_seq);
     fprintf (out, "verify: %llu events (next seq %llu), %llu dedup keys, %llu cases (%llu open), "
              "%llu correlation keys, %llu history entries, %llu timers, %llu meetings, "
-             "%llu work prompts: %s\n",
+             "%llu work prompts, %llu inspection plans: %s\n",
              (unsigned long long) verify.events, (unsigned long long) verify.next_seq,
              (unsigned long long) verify.dedup, (unsigned long long) verify.cases,
              (unsigned long long) verify.open, (unsigned long long) verify.index,
              (unsigned long long) verify.history, (unsigned long long) verify.timers,
              (unsigned long long) verify.meetings, (unsigned long long) verify.prompts,
+             (unsigned long long) verify.inspections,
              verify.problems? "PROBLEMS FOUND": "sound");
     return verify.problems;
 }

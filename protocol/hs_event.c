@@ -16,7 +16,7 @@
 #include <assert.h>
 
 static const char *s_published [] = {
-    "alert", "meeting", "escalate", "warning", "reminder", "brief", "workprompt", NULL
+    "alert", "meeting", "escalate", "warning", "reminder", "brief", "workprompt", "inspection", NULL
 };
 
 bool

@@ -18,6 +18,7 @@
 #include "hs_case.h"
 #include "hs_meeting_rec.h"
 #include "hs_prompt_rec.h"
+#include "hs_inspection_msg.h"
 #include "hs_record.h"
 #include "hs_reply.h"
 

@@ -45,6 +45,7 @@
 #include "../daemon/hs_kinds.h"
 #include "../daemon/hs_actions.h"
 #include "../daemon/hs_prompts.h"
+#include "../daemon/hs_inspections.h"
 #include "../daemon/hs_briefs.h"
 #include "../daemon/hs_forward.h"
 #include "../daemon/hs_api.h"
@@ -69,6 +70,8 @@ static s_test_t s_tests [] = {
     { "hs_case", hs_case_test },
     { "hs_meeting_rec", hs_meeting_rec_test },
     { "hs_prompt_rec", hs_prompt_rec_test },
+    { "hs_inspection_rec", hs_inspection_rec_test },
+    { "hs_inspection_msg", hs_inspection_msg_test },
     { "hs_record", hs_record_test },
     { "hs_reply", hs_reply_test },
     { "hs_json", hs_json_test },
@@ -113,6 +116,7 @@ static s_test_t s_tests [] = {
     { "hs_kinds", hs_kinds_test },
     { "hs_actions", hs_actions_test },
     { "hs_prompts", hs_prompts_test },
+    { "hs_inspections", hs_inspections_test },
     { "hs_briefs", hs_briefs_test },
     { "hs_forward", hs_forward_test },
     { "hs_api", hs_api_test },
