@@ -71,7 +71,7 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_top.o $(BUILD)/clients/huishang_handle.o \
              $(BUILD)/clients/huishang_case.o $(BUILD)/clients/huishang_words.o \
              $(BUILD)/clients/huishang_html.o $(BUILD)/clients/huishang_dossier.o \
-             $(BUILD)/clients/huishang_dossier_events.o
+             $(BUILD)/clients/huishang_dossier_events.o $(BUILD)/clients/huishang_inspect.o
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 

@@ -8,7 +8,8 @@
     identity; a timeout), and a table names the file that runs each
     command: huishang_pub (pub), huishang_handle (sign, return, update,
     resolve and the office's acts: close, merge, mute ...; done,
-    prompt, prompt-sign),
+    prompt, prompt-sign), huishang_inspect (inspect-plan, inspect-approve,
+    inspect-result, rectified),
     huishang_watch (watch, replay),
     huishang_query (health, metrics, case, why, cases, plenary),
     huishang_dossier (a case as one document to print or hand over),
@@ -21,6 +22,7 @@
 #include "hs_client.h"
 #include "huishang_dossier.h"
 #include "huishang_handle.h"
+#include "huishang_inspect.h"
 #include "huishang_keys.h"
 #include "huishang_pub.h"
 #include "huishang_query.h"
@@ -56,6 +58,10 @@ static const struct {
     { "done",    huishang_handle_main, "a meeting's action item is done: done ITEM --source UNIT" },
     { "prompt",  huishang_handle_main, "the office issues a work prompt (工作提示): --title T --guidance T" },
     { "prompt-sign", huishang_handle_main, "a street signs for a work prompt (签收): prompt-sign PROMPT --source S" },
+    { "inspect-plan", huishang_inspect_main, "the office drafts an inspection plan (督查方案): --title --units --item" },
+    { "inspect-approve", huishang_inspect_main, "the convener approves (or --return's) an inspection plan" },
+    { "inspect-result", huishang_inspect_main, "a unit's inspection result: PLAN --unit U --findings T [--rectify ...]" },
+    { "rectified", huishang_inspect_main, "a rectification (整改) is done: rectified ITEM --source UNIT" },
     { "watch",   huishang_watch_main, "print alerts, meeting requests, warnings and reports upward" },
     { "replay",  huishang_watch_main, "every published event from a seq on, then the live stream" },
     { "case",    huishang_query_main, "one case with its history" },

@@ -68,16 +68,17 @@ s_watch (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
             case 'n': count = atol (optarg); break;
             case 'h':
                 printf ("usage: huishang watch [-e EP] [--json] [-n COUNT] [TOPIC-PREFIX ...]\n"
-                        "  default prefixes: alert. meeting. warning. prompt. escalate. brief.\n");
+                        "  default prefixes: alert. meeting. warning. prompt. inspection.\n"
+                        "  escalate. brief.\n");
                 return 0;
             default: return 2;
         }
     }
-    static const char *defaults [] = { "alert.", "meeting.", "warning.", "prompt.", "escalate.",
-                                       "brief." };
+    static const char *defaults [] = { "alert.", "meeting.", "warning.", "prompt.",
+                                       "inspection.", "escalate.", "brief." };
     bool given = optind < argc;
     zsock_t *sub = hs_client_subscribe (client, given? (const char **) argv + optind: defaults,
-                                        given? (size_t) (argc - optind): 6, 100000);
+                                        given? (size_t) (argc - optind): 7, 100000);
     if (!sub)
         return 1;
     while (count != 0 && !zsys_interrupted) {

@@ -54,7 +54,9 @@ static const s_word_t s_types [] = {
     { "meeting", "会议" }, { "reminder", "会议提醒" }, { "escalate", "上报上级" },
     { "warning", "预警" }, { "minutes", "会议纪要" }, { "rsvp", "回复" }, { "brief", "通报" },
     { "rules", "规则变更" }, { "clock", "时钟调整" }, { "prompt", "工作提示" },
-    { "promptsign", "签收工作提示" }, { "workprompt", "工作提示" }, { NULL, NULL }
+    { "promptsign", "签收工作提示" }, { "workprompt", "工作提示" }, { "inspect", "督查方案" },
+    { "inspectplan", "督查方案审批" }, { "finding", "督查结果" }, { "rectified", "整改完成" },
+    { "inspection", "督查" }, { NULL, NULL }
 };
 static const s_word_t s_categories [] = {
     { "wage_arrears", "拖欠工资" }, { "layoff", "裁员" }, { "social_insurance", "社会保险" },
