@@ -517,26 +517,20 @@ hs_inspections_test (bool verbose)
     hs_msg_t *msg = (hs_msg_t *) zmalloc (sizeof (hs_msg_t));
     s_test_t test = { inspections, timers, msg, 0, 0 };
 
-    //  The lists of a plan, as a body would carry them.
-    hs_pack_t *lists = hs_pack_new ();
-    hs_pack_array (lists, 2);
-    hs_pack_array (lists, 2);
-    hs_pack_str (lists, "hrss");
-    hs_pack_str (lists, "caoyang");
-    hs_pack_array (lists, 1);
-    hs_pack_str (lists, "工资专户落实情况");
+    //  A plan, as the office sends it, through its decoder.
+    hs_limits_t limits;
+    hs_limits_default (&limits);
+    hs_pack_t *body = hs_pack_new ();
+    const char *units [] = { "hrss", "caoyang", NULL };
+    const char *items [] = { "工资专户落实情况", NULL };
+    hs_inspect_encode ("i-1", "office", start, "根治欠薪专项督查", units, items, start,
+                       start + 86400000, NULL, body);
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
-    size_t offset = 0;
-    assert (msgpack_unpack_next (&unpacked, (const char *) hs_pack_data (lists),
-                                 hs_pack_size (lists), &offset) == MSGPACK_UNPACK_SUCCESS);
-    hs_inspect_in_t *in = &msg->as.inspect;
-    in->title = "根治欠薪专项督查";
-    in->title_size = strlen (in->title);
-    in->units = &unpacked.data.via.array.ptr [0];
-    in->items = &unpacked.data.via.array.ptr [1];
-    in->start = start;
-    in->end = start + 86400000;
+    hs_why_t why;
+    assert (hs_proto_unpack_map (hs_pack_data (body), hs_pack_size (body), &limits, &unpacked,
+                                 &why) == 0);
+    assert (hs_inspect_decode (&unpacked.data, &limits, start, &msg->as.inspect, &why) == 0);
     assert (streq (s_test_send (&test, txn, HS_MSG_INSPECT, "hrss"), "not_authorized"));
     assert (!s_test_send (&test, txn, HS_MSG_INSPECT, "office"));
     char id [HS_ID_MAX + 1];
@@ -561,25 +555,16 @@ hs_inspections_test (bool verbose)
                    "unknown_inspection"));
 
     //  hrss's result asks one rectification of itself, due in half an hour.
-    hs_pack_t *fixes = hs_pack_new ();
-    hs_pack_array (fixes, 1);
-    hs_map_t item;
-    hs_map_begin (&item, fixes);
-    hs_map_str (&item, "owner", "hrss");
-    hs_map_str (&item, "text", "补齐台账");
-    hs_map_int (&item, "due", start + 1800 * 1000);
-    hs_map_end (&item);
+    hs_rectify_t fix = { .due = start + 1800 * 1000 };
+    strcpy (fix.owner, "hrss");
+    strcpy (fix.text, "补齐台账");
+    hs_pack_t *result = hs_pack_new ();
+    hs_finding_encode ("x-1", "office", start, id, "street.wanli", "台账不全", &fix, 1, result);
     msgpack_unpacked fix_list;
     msgpack_unpacked_init (&fix_list);
-    offset = 0;
-    assert (msgpack_unpack_next (&fix_list, (const char *) hs_pack_data (fixes),
-                                 hs_pack_size (fixes), &offset) == MSGPACK_UNPACK_SUCCESS);
-    memset (&msg->as.finding, 0, sizeof (msg->as.finding));
-    hs_strcpy (msg->as.finding.plan, sizeof (msg->as.finding.plan), id);
-    hs_strcpy (msg->as.finding.unit, sizeof (msg->as.finding.unit), "street.wanli");
-    msg->as.finding.findings = "台账不全";
-    msg->as.finding.findings_size = strlen (msg->as.finding.findings);
-    msg->as.finding.rectify = &fix_list.data;
+    assert (hs_proto_unpack_map (hs_pack_data (result), hs_pack_size (result), &limits,
+                                 &fix_list, &why) == 0);
+    assert (hs_finding_decode (&fix_list.data, &limits, start, &msg->as.finding, &why) == 0);
     assert (streq (s_test_send (&test, txn, HS_MSG_FINDING, "office"), "not_invited"));
     hs_strcpy (msg->as.finding.unit, sizeof (msg->as.finding.unit), "hrss");
     assert (!s_test_send (&test, txn, HS_MSG_FINDING, "office"));
@@ -617,8 +602,8 @@ hs_inspections_test (bool verbose)
 
     msgpack_unpacked_destroy (&fix_list);
     msgpack_unpacked_destroy (&unpacked);
-    hs_pack_destroy (&fixes);
-    hs_pack_destroy (&lists);
+    hs_pack_destroy (&result);
+    hs_pack_destroy (&body);
     free (plan);
     free (msg);
     hs_inspections_destroy (&inspections);

@@ -166,6 +166,62 @@ hs_rectified_decode (const msgpack_object *map, const hs_limits_t *limits, int64
     return hs_field_text (map, "note", HS_NOTE_MAX, &done->note, &done->note_size, why);
 }
 
+//  The common fields of a body a client sends.
+static void
+s_begin (hs_map_t *map, hs_pack_t *pack, const char *id, const char *source, int64_t at)
+{
+    hs_pack_reset (pack);
+    hs_map_begin (map, pack);
+    hs_map_int (map, "v", HS_PROTO_VERSION);
+    hs_map_str (map, "id", id);
+    hs_map_str (map, "source", source);
+    hs_map_int (map, "at", at);
+}
+
+int
+hs_inspect_encode (const char *id, const char *source, int64_t at, const char *title,
+                   const char *const *units, const char *const *items, int64_t start,
+                   int64_t end, const char *plan, hs_pack_t *pack)
+{
+    hs_map_t map;
+    s_begin (&map, pack, id, source, at);
+    hs_map_str (&map, "title", title);
+    hs_map_key (&map, "units");
+    hs_pack_strv (pack, units);
+    hs_map_key (&map, "items");
+    hs_pack_strv (pack, items);
+    hs_map_int (&map, "start", start);
+    hs_map_int (&map, "end", end);
+    if (plan)
+        hs_map_str (&map, "plan", plan);
+    hs_map_end (&map);
+    return 0;
+}
+
+int
+hs_finding_encode (const char *id, const char *source, int64_t at, const char *plan,
+                   const char *unit, const char *findings, const hs_rectify_t *rectify,
+                   size_t count, hs_pack_t *pack)
+{
+    hs_map_t map;
+    s_begin (&map, pack, id, source, at);
+    hs_map_str (&map, "plan", plan);
+    hs_map_str (&map, "unit", unit);
+    hs_map_str (&map, "findings", findings);
+    hs_map_key (&map, "rectify");
+    hs_pack_array (pack, count);
+    for (size_t index = 0; index < count; index++) {
+        hs_map_t item;
+        hs_map_begin (&item, pack);
+        hs_map_str (&item, "owner", rectify [index].owner);
+        hs_map_str (&item, "text", rectify [index].text);
+        hs_map_int (&item, "due", rectify [index].due);
+        hs_map_end (&item);
+    }
+    hs_map_end (&map);
+    return 0;
+}
+
 //  ---------------------------------------------------------------------
 //  Outbound
 

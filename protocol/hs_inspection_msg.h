@@ -78,6 +78,16 @@ typedef hs_answer_t hs_rectified_t;
 int hs_rectified_decode (const msgpack_object *map, const hs_limits_t *limits,
                          int64_t now_ms, hs_rectified_t *done, hs_why_t *why);
 
+//  Encode a plan's and a result's bodies, as a client sends them (tests):
+//  lists NULL-terminated; `plan` of a plan NULL unless it revises one.
+//  Returns 0.
+int hs_inspect_encode (const char *id, const char *source, int64_t at, const char *title,
+                       const char *const *units, const char *const *items, int64_t start,
+                       int64_t end, const char *plan, hs_pack_t *pack);
+int hs_finding_encode (const char *id, const char *source, int64_t at, const char *plan,
+                       const char *unit, const char *findings, const hs_rectify_t *rectify,
+                       size_t count, hs_pack_t *pack);
+
 //  What is said of a plan (`inspection.<kind>`): plan (drafted), approved,
 //  returned, result (unit `unit`'s), notice (rectification `item` late),
 //  rectified (`item` done), complete.
