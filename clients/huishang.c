@@ -59,7 +59,7 @@ static const struct {
     { "prompt",  huishang_handle_main, "the office issues a work prompt (工作提示): --title T --guidance T" },
     { "prompt-sign", huishang_handle_main, "a street signs for a work prompt (签收): prompt-sign PROMPT --source S" },
     { "inspect-plan", huishang_inspect_main, "the office drafts an inspection plan (督查方案): --title --units --item" },
-    { "inspect-approve", huishang_inspect_main, "the convener approves (or --return's) an inspection plan" },
+    { "inspect-approve", huishang_inspect_main, "the convener approves an inspection plan, or returns it (--return --note T)" },
     { "inspect-result", huishang_inspect_main, "a unit's inspection result: PLAN --unit U --findings T [--rectify ...]" },
     { "rectified", huishang_inspect_main, "a rectification (整改) is done: rectified ITEM --source UNIT" },
     { "watch",   huishang_watch_main, "print alerts, meeting requests, warnings and reports upward" },
