@@ -47,6 +47,32 @@ hs_inspections_save (hs_store_t *store, const hs_inspection_rec_t *plan, hs_pack
                          hs_pack_data (pack), hs_pack_size (pack));
 }
 
+typedef struct {
+    hs_inspection_rec_t *plan;
+    hs_inspections_fn *visit;
+    void *arg;
+} s_walk_t;
+
+static int
+s_walk_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) key;
+    (void) key_size;
+    s_walk_t *walk = (s_walk_t *) arg;
+    if (hs_inspection_rec_decode (data, size, walk->plan))
+        return 0;
+    return walk->visit (walk->plan, walk->arg);
+}
+
+int
+hs_inspections_walk (hs_store_t *store, hs_inspection_rec_t *plan, hs_inspections_fn *visit,
+                     void *arg)
+{
+    s_walk_t walk = { plan, visit, arg };
+    return hs_store_walk (store, HS_TABLE_INSPECTIONS, NULL, 0, false, s_walk_visit, &walk) < 0?
+           -1: 0;
+}
+
 hs_inspections_t *
 hs_inspections_new (hs_txn_t *txn, hs_stats_t *stats, hs_timers_t *timers, hs_config_t *config)
 {

@@ -57,6 +57,14 @@ int hs_inspections_timer (hs_inspections_t *self, const hs_timer_t *timer);
 int hs_inspections_load (hs_store_t *store, const char *id, hs_inspection_rec_t *plan);
 int hs_inspections_save (hs_store_t *store, const hs_inspection_rec_t *plan, hs_pack_t *pack);
 
+//  Visit every plan, decoded into `plan` (the caller's, reused; the
+//  briefings count rectifications with it); the visitor returns 0 to go
+//  on. Records that do not decode are left out. Returns 0, or -1 if the
+//  store failed.
+typedef int (hs_inspections_fn) (const hs_inspection_rec_t *plan, void *arg);
+int hs_inspections_walk (hs_store_t *store, hs_inspection_rec_t *plan, hs_inspections_fn *visit,
+                         void *arg);
+
 void hs_inspections_test (bool verbose);
 
 #endif

@@ -216,6 +216,16 @@ def test_two_rectifications_one_done_in_time_one_chased_until_done():
         verify = subprocess.run([CLIENT, "verify", "--store", desk.daemon.store],
                                 capture_output=True, text=True, timeout=WAIT_S)
         assert verify.returncode == 0 and "1 inspection plans" in verify.stdout, verify.stdout
+        # the daily briefings (as stored): Tuesday's and Wednesday's count the
+        # rectification open and late, and its owner's notices (通报 names it);
+        # Thursday's, after it was done, none open
+        events = desk.replayed()
+        briefs = [events[s][1] for s in sorted(events) if events[s][0] == "brief.daily"]
+        assert [b for b in briefs if b["rectify_open"] == 1 and b["rectify_late"] == 1], briefs
+        assert briefs[-1]["rectify_open"] == 0 and briefs[-1]["at"] > last["at"], briefs[-1]
+        rows = [r for b in briefs for r in b["supervision"] if r["unit"] == "street.caoyang"]
+        assert sum(r["remind"] + r["supervise"] + r["circulate"] for r in rows) >= 3, rows
+        assert any("street.caoyang" in b["named"] for b in briefs), [b["named"] for b in briefs]
 
 
 def test_the_cli_and_the_python_client():
