@@ -135,6 +135,10 @@ s_print_inspection (hs_units_t *units, const char *topic, const msgpack_object *
     if (streq (kind, "rectified"))
         printf (" 整改完成 rectified %s: %s", item, hs_units_zh (units, owner));
     else
+    if (streq (kind, "reminder"))
+        printf (" 待审批 #%lld %s「%s」 not decided", (long long) huishang_print_int (map, "count"),
+                plan, title);
+    else
         printf (" 督查完成 complete %s「%s」", plan, title);
 }
 

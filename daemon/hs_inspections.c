@@ -154,7 +154,7 @@ s_record (hs_inspections_t *self, hs_msg_t *msg, const char *type)
 static int
 s_schedule (hs_inspections_t *self, hs_inspection_rec_t *plan)
 {
-    int64_t first = 0;
+    int64_t first = plan->state == HS_INSPECTION_DRAFTED? plan->decide_next: 0;
     for (size_t index = 0; index < plan->rectify_count; index++)
         first = hs_ladder_sooner (first, plan->rectify [index].next);
     return hs_timers_move (self->timers, &plan->timer_at, first, HS_TIMER_INSPECTION, plan->id);
@@ -243,10 +243,12 @@ hs_inspections_plan (void *arg, hs_msg_t *msg)
         if (hs_inspections_save (store, self->other, self->record))
             return -1;
     }
+    plan->decide_next = plan->drafted + s_policy (self)->inspect_decide_ms;
     const char *to [S_TOLD_MAX];
     hs_policy_told (s_policy (self), HS_NOTICE_INSPECT_PLAN, NULL, to, 0, S_TOLD_MAX);
     hs_inspection_out_t out = { .kind = "plan", .to = to, .update = in->id };
-    return s_say (self, &out) || hs_inspections_save (store, plan, self->record)? -1: 0;
+    return s_say (self, &out) || s_schedule (self, plan)
+        || hs_inspections_save (store, plan, self->record)? -1: 0;
 }
 
 int
@@ -277,10 +279,11 @@ hs_inspections_decide (void *arg, hs_msg_t *msg)
     s_to (to, &told, plan->source);
     for (size_t index = 0; in->approve && index < plan->unit_count; index++)
         s_to (to, &told, plan->units [index].unit);
+    plan->decide_next = 0;
     hs_inspection_out_t out = { .kind = in->approve? "approved": "returned", .to = to,
                                 .update = in->id };
-    return s_say (self, &out) || hs_inspections_save (hs_txn_store (self->txn), plan,
-                                                      self->record)? -1: 0;
+    return s_say (self, &out) || s_schedule (self, plan)
+        || hs_inspections_save (hs_txn_store (self->txn), plan, self->record)? -1: 0;
 }
 
 //  Every result in and every rectification done: the plan is complete.
@@ -438,6 +441,16 @@ hs_inspections_timer (hs_inspections_t *self, const hs_timer_t *timer)
         return 0;                       //  moved on since it was set
     plan->timer_at = 0;
     int64_t now = hs_txn_now (self->txn);
+    if (plan->state == HS_INSPECTION_DRAFTED && plan->decide_next
+    &&  plan->decide_next <= now) {     //  not decided: the convener is reminded, again later
+        plan->reminders++;
+        plan->decide_next = now + s_policy (self)->inspect_decide_ms;
+        const char *to [S_TOLD_MAX];
+        hs_policy_told (s_policy (self), HS_NOTICE_INSPECT_PLAN, NULL, to, 0, S_TOLD_MAX);
+        hs_inspection_out_t out = { .kind = "reminder", .to = to };
+        if (s_say (self, &out))
+            return -1;
+    }
     for (size_t index = 0; index < plan->rectify_count; index++) {
         int64_t next = plan->rectify [index].next;
         if (next && next <= now && s_notice (self, index, now))

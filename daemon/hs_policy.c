@@ -115,7 +115,7 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                                             NULL };
     static const char *briefs_keys [] = { "daily", "weekly", NULL };
     static const char *prompts_keys [] = { "sign", "repeat", NULL };
-    static const char *inspections_keys [] = { "repeat", NULL };
+    static const char *inspections_keys [] = { "repeat", "decide", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
     zconfig_t *supervision = zconfig_locate (root, "supervision");
     if (hs_zpl_only_keys (zpl, supervision, supervision_keys, error, error_size)
@@ -142,7 +142,9 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     //  Inspections, likewise.
     zconfig_t *inspections = zconfig_locate (root, "inspections");
     if (s_shipped_duration (zpl, inspections? inspections: root, shipped, "inspections",
-                            "repeat", &policy->inspect_repeat_ms, error, error_size))
+                            "repeat", &policy->inspect_repeat_ms, error, error_size)
+    ||  s_shipped_duration (zpl, inspections? inspections: root, shipped, "inspections",
+                            "decide", &policy->inspect_decide_ms, error, error_size))
         return -1;
     //  Supervision: per clock and level. A 0.4 file gives the progress
     //  clock as four flat levels; the rest comes from the shipped file.
@@ -592,6 +594,7 @@ hs_policy_test (bool verbose)
         assert (hs_policy_may (&policy, HS_ACT_PROMPT, "convener", false) == (given == 1));
         assert (!hs_policy_may (&policy, HS_ACT_PROMPT, "street.wanli", false));
         assert (policy.inspect_repeat_ms == 24 * 3600 * 1000LL);
+        assert (policy.inspect_decide_ms == 48 * 3600 * 1000LL);
         assert (hs_policy_may (&policy, HS_ACT_INSPECT_APPROVE, "convener", false));
         assert (!hs_policy_may (&policy, HS_ACT_INSPECT_APPROVE, "office", false));
         assert (streq (hs_policy_recipients (&policy, HS_NOTICE_INSPECT_PLAN) [0], "convener"));

@@ -102,6 +102,7 @@ typedef struct {
     int64_t prompt_sign_ms;             //  a work prompt is due to be signed this long after
     int64_t prompt_repeat_ms;           //  ... and a street late to sign is chased again this often
     int64_t inspect_repeat_ms;          //  a late rectification (整改) is chased again this often
+    int64_t inspect_decide_ms;          //  the convener is reminded of a plan not decided this often
     int brief_daily_minute;             //  local minute of day
     int brief_weekly_weekday;           //  0 = Monday
     int brief_weekly_minute;

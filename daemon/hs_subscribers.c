@@ -49,6 +49,7 @@ static const char *s_fixed_topics [] = {
     "meeting.action", "prompt.issued", "prompt.signed", "prompt.notice",
     "inspection.plan", "inspection.approved", "inspection.returned", "inspection.result",
     "inspection.notice", "inspection.rectified", "inspection.complete",
+    "inspection.reminder",
     "escalate.district", "escalate.city",
     "warning.enterprise", "warning.street", "warning.prompt", "warning.quorum",
     "warning.feed", "warning.store", "brief.daily", "brief.weekly", "brief.district",

@@ -303,6 +303,11 @@ hs_inspection_out_encode (const hs_inspection_out_t *out, hs_pack_t *pack)
     }
     if (strcmp (kind, "complete") == 0)
         hs_map_int (&map, "rectifications", (int64_t) plan->rectify_count);
+    if (strcmp (kind, "reminder") == 0) {
+        hs_map_int (&map, "drafted", plan->drafted);
+        hs_map_int (&map, "count", plan->reminders);
+        hs_map_int (&map, "waiting_ms", out->at - plan->drafted);
+    }
     if (out->note && out->note_size) {
         hs_map_key (&map, "note");
         hs_pack_strn (pack, out->note, out->note_size);

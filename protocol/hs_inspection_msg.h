@@ -90,7 +90,7 @@ int hs_finding_encode (const char *id, const char *source, int64_t at, const cha
 
 //  What is said of a plan (`inspection.<kind>`): plan (drafted), approved,
 //  returned, result (unit `unit`'s), notice (rectification `item` late),
-//  rectified (`item` done), complete.
+//  rectified (`item` done), complete, reminder (a plan not decided).
 typedef struct {
     uint64_t seq;
     const hs_inspection_rec_t *plan;

@@ -169,6 +169,8 @@ hs_inspection_rec_encode (const hs_inspection_rec_t *plan, hs_pack_t *pack)
     hs_map_str (&map, "state", hs_inspection_state_name (plan->state));
     hs_map_str (&map, "decider", plan->decider);
     hs_map_int (&map, "decided", plan->decided_at);
+    hs_map_int (&map, "decide_next", plan->decide_next);
+    hs_map_int (&map, "reminders", plan->reminders);
     hs_map_str (&map, "note", plan->note);
     hs_map_str (&map, "revises", plan->revises);
     hs_map_str (&map, "revised_by", plan->revised_by);
@@ -270,6 +272,8 @@ hs_inspection_rec_decode (const void *data, size_t size, hs_inspection_rec_t *pl
         plan->state = hs_inspection_state_parse (state);
         hs_proto_strcpy (hs_proto_get (map, "decider"), plan->decider, sizeof (plan->decider));
         plan->decided_at = hs_proto_int (map, "decided", 0);
+        plan->decide_next = hs_proto_int (map, "decide_next", 0);
+        plan->reminders = (int) hs_proto_int (map, "reminders", 0);
         hs_proto_strcpy (hs_proto_get (map, "note"), plan->note, sizeof (plan->note));
         hs_proto_strcpy (hs_proto_get (map, "revises"), plan->revises, sizeof (plan->revises));
         hs_proto_strcpy (hs_proto_get (map, "revised_by"), plan->revised_by,
@@ -309,6 +313,8 @@ hs_inspection_rec_test (bool verbose)
     strcpy (plan->decider, "convener");
     strcpy (plan->revises, "putuo-i3");
     plan->timer_at = 6000;
+    plan->decide_next = 7000;
+    plan->reminders = 3;
     assert (!hs_inspection_rec_finished (plan));
 
     hs_pack_t *pack = hs_pack_new ();
@@ -322,6 +328,7 @@ hs_inspection_rec_test (bool verbose)
     assert (copy->start == 1000 && copy->end == 9000 && copy->drafted == 500);
     assert (copy->state == HS_INSPECTION_APPROVED && S_EQ (copy->decider, "convener"));
     assert (S_EQ (copy->revises, "putuo-i3") && !*copy->revised_by && copy->timer_at == 6000);
+    assert (copy->decide_next == 7000 && copy->reminders == 3);
     assert (copy->rectify_count == 1 && copy->rectify [0].rung == HS_RUNG_SUPERVISE
          && copy->rectify [0].notices == 2 && copy->rectify [0].due == 6000
          && S_EQ (copy->rectify [0].owner, "hrss") && S_EQ (copy->rectify [0].text, "补齐台账"));

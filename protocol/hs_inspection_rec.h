@@ -69,6 +69,8 @@ typedef struct {
     int state;                          //  hs_inspection_state_t
     char decider [HS_CODE_MAX + 1];     //  who approved or returned it
     int64_t decided_at;
+    int64_t decide_next;                //  drafted: when the convener is reminded next; 0: none
+    int reminders;                      //  ... reminders sent
     char note [HS_NOTE_MAX + 1];        //  the decision's note
     char revises [HS_ID_MAX + 1];       //  the returned plan this one revises, or ""
     char revised_by [HS_ID_MAX + 1];    //  revised: the plan that replaced it

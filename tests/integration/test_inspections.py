@@ -151,9 +151,13 @@ def test_refusals_store_nothing_and_a_returned_plan_revised():
 def test_two_rectifications_one_done_in_time_one_chased_until_done():
     # the clock 60000 times fast (an hour in 60 ms); both rectifications due
     # 8 h after the result: 催办 at 8 h, 督办 at 16 h, 通报 at 24 h, again
-    # every inspections/repeat (24 h); a kill -9 between 督办 and 通报
+    # every inspections/repeat (24 h); a kill -9 between 督办 and 通报. A
+    # second plan the convener never decides is reminded after
+    # inspections/decide (48 h), once
     with Desk(time_start="2026-03-02T09:00", time_scale=60000) as desk:
         plan = "putuo-i%d" % ok(desk.submit(plan_body(desk), "inspect.office"))
+        idle = "putuo-i%d" % ok(desk.submit(plan_body(desk, title="街道劳动保障所督查"),
+                                            "inspect.office"))
         ok(decide(desk, plan, "approve", note="同意"))
         due = desk.clock() + 8 * HOUR_MS
         ok(finding(desk, plan, "hrss", [
@@ -213,9 +217,18 @@ def test_two_rectifications_one_done_in_time_one_chased_until_done():
         assert all(u["found"] and u["seq"] for u in record["units"]), record["units"]
         assert all(r["done"] and not r["next"] for r in record["rectify"]), record["rectify"]
         assert record["rectify"][1]["notices"] == len(chased), record["rectify"][1]
+        # the plan never decided: one reminder to the convener at 48 h, once
+        # across the kill -9, and still waiting
+        reminders = [b for t, b in desk.replayed().values() if t == "inspection.reminder"]
+        assert [b["plan"] for b in reminders] == [idle], reminders
+        assert reminders[0]["count"] == 1 and reminders[0]["to"] == ["convener"], reminders
+        assert 48 * HOUR_MS <= reminders[0]["waiting_ms"] < 49 * HOUR_MS, reminders
+        idle_record = plans(desk.daemon.store)[idle]
+        assert idle_record["state"] == "drafted" and idle_record["reminders"] == 1, idle_record
+        assert idle_record["timer_at"] == idle_record["decide_next"] > last["at"], idle_record
         verify = subprocess.run([CLIENT, "verify", "--store", desk.daemon.store],
                                 capture_output=True, text=True, timeout=WAIT_S)
-        assert verify.returncode == 0 and "1 inspection plans" in verify.stdout, verify.stdout
+        assert verify.returncode == 0 and "2 inspection plans" in verify.stdout, verify.stdout
         # the daily briefings (as stored): Tuesday's and Wednesday's count the
         # rectification open and late, and its owner's notices (通报 names it);
         # Thursday's, after it was done, none open
