@@ -15,7 +15,7 @@ BUILD   ?= build
 #   too (core), and the rest of the daemon. Clients never link the daemon's.
 PROTO    = protocol/hs_proto.c protocol/hs_pack.c protocol/hs_fields.c protocol/hs_inbound.c protocol/hs_act.c protocol/hs_outbound.c \
            protocol/hs_event.c protocol/hs_handler.c protocol/hs_case.c protocol/hs_meeting_rec.c protocol/hs_prompt_rec.c protocol/hs_filing_msg.c protocol/hs_record.c \
-           protocol/hs_proposal_rec.c protocol/hs_proposal_msg.c \
+           protocol/hs_proposal_rec.c protocol/hs_proposal_msg.c protocol/hs_inspection_rec.c protocol/hs_inspection_msg.c \
            protocol/hs_reply.c protocol/hs_json.c
 CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_condition.c daemon/hs_policy.c \
            daemon/hs_rules.c daemon/hs_plan.c daemon/hs_calendar.c daemon/hs_config.c daemon/hs_log.c \
@@ -26,7 +26,7 @@ DAEMON   = daemon/hs_lock.c daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_serv
            daemon/hs_subscribers.c daemon/hs_bus.c daemon/hs_upstream.c daemon/hs_txn.c daemon/hs_stats.c \
            daemon/hs_reject.c daemon/hs_flood.c daemon/hs_deadletters.c daemon/hs_notices.c daemon/hs_windows.c \
            daemon/hs_warnings.c daemon/hs_feeds.c daemon/hs_ingest.c daemon/hs_kinds.c daemon/hs_meetings.c daemon/hs_ladder.c daemon/hs_actions.c daemon/hs_prompts.c daemon/hs_filing.c \
-           daemon/hs_proposals.c \
+           daemon/hs_proposals.c daemon/hs_inspections.c \
            daemon/hs_handling.c daemon/hs_caseacts.c daemon/hs_casework.c daemon/hs_briefs.c daemon/hs_schedule.c daemon/hs_forward.c daemon/hs_api.c \
            daemon/hs_engine.c daemon/hs_engine_test.c daemon/hs_fd.c
 CONFIGS  = config/huishang.cfg config/units.cfg config/rules.cfg config/holidays-cn-2026.txt
@@ -75,7 +75,7 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_case.o $(BUILD)/clients/huishang_words.o \
              $(BUILD)/clients/huishang_html.o $(BUILD)/clients/huishang_dossier.o \
              $(BUILD)/clients/huishang_dossier_events.o $(BUILD)/clients/huishang_archive.o \
-             $(BUILD)/clients/huishang_archive_page.o
+             $(BUILD)/clients/huishang_archive_page.o $(BUILD)/clients/huishang_inspect.o
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 

@@ -9,7 +9,8 @@
     command: huishang_pub (pub), huishang_handle (sign, return, update,
     resolve and the office's acts: close, merge, mute ...; done,
     prompt, prompt-sign, propose, opinion), huishang_meeting (call,
-    minutes),
+    minutes), huishang_inspect (inspect-plan, inspect-approve,
+    inspect-result, rectified),
     huishang_watch (watch, replay),
     huishang_query (health, metrics, case, why, cases, plenary),
     huishang_dossier (a case as one document to print or hand over),
@@ -24,6 +25,7 @@
 #include "huishang_dossier.h"
 #include "huishang_archive.h"
 #include "huishang_handle.h"
+#include "huishang_inspect.h"
 #include "huishang_keys.h"
 #include "huishang_meeting.h"
 #include "huishang_pub.h"
@@ -64,6 +66,10 @@ static const struct {
     { "opinion", huishang_handle_main, "a member unit's opinion on a proposal: opinion PROPOSAL --source U --agree|--amend" },
     { "call",    huishang_meeting_main, "call an office meeting or a plenary: --kind K --time T --place P --agenda A" },
     { "minutes", huishang_meeting_main, "a meeting's minutes (会议纪要): minutes MEETING [--passed ID] [--rejected ID]" },
+    { "inspect-plan", huishang_inspect_main, "the office drafts an inspection plan (督查方案): --title --units --item" },
+    { "inspect-approve", huishang_inspect_main, "the convener approves an inspection plan, or returns it (--return --note T)" },
+    { "inspect-result", huishang_inspect_main, "a unit's inspection result: PLAN --unit U --findings T [--rectify ...]" },
+    { "rectified", huishang_inspect_main, "a rectification (整改) is done: rectified ITEM --source UNIT" },
     { "watch",   huishang_watch_main, "print alerts, meeting requests, warnings and reports upward" },
     { "replay",  huishang_watch_main, "every published event from a seq on, then the live stream" },
     { "case",    huishang_query_main, "one case with its history" },

@@ -266,18 +266,18 @@ s_set_list (s_handle_t *self, const char *key, const char *option, const char *v
 //  The daemon's clock now, for a relative --until: its api's reading (a
 //  drill's clock is not ours), else this machine's, with a warning.
 static int64_t
-s_daemon_now (s_handle_t *self)
+s_daemon_now (hs_client_t *client, const char *command)
 {
     int64_t now = -1;
-    if (hs_client_api_socket (self->client)) {
+    if (hs_client_api_socket (client)) {
         hs_client_reply_t reply;
-        if (hs_client_request (self->client, "health", NULL, &reply) == 0)
+        if (hs_client_request (client, "health", NULL, &reply) == 0)
             now = hs_proto_int (reply.body, "at", -1);
         hs_client_reply_destroy (&reply);
     }
     if (now <= 0) {
         fprintf (stderr, "huishang %s: the daemon's clock is not known: +DURATION counts "
-                 "from this machine's\n", self->command->name);
+                 "from this machine's\n", command);
         now = zclock_time ();
     }
     return now;
@@ -286,8 +286,9 @@ s_daemon_now (s_handle_t *self)
 //  --until or --due: YYYY-MM-DDTHH:MM in the district's time, or +N
 //  followed by s, m, h or d from the daemon's clock now. Returns ms, or -1
 //  (said).
-static int64_t
-s_when (s_handle_t *self, const char *option, const char *value)
+int64_t
+huishang_handle_when (hs_client_t *client, hs_config_t *config, const char *command,
+                      const char *option, const char *value)
 {
     if (*value == '+') {
         char *end;
@@ -297,15 +298,25 @@ s_when (s_handle_t *self, const char *option, const char *value)
                        *end == 'd'? 86400000: 0;
         if (errno || end == value + 1 || count <= 0 || !unit || end [1]
         ||  count > 366LL * 86400000 / unit) {
-            s_refuse (self, "--%s takes +N followed by s, m, h or d, not '%s'", option, value);
+            fprintf (stderr, "huishang %s: --%s takes +N followed by s, m, h or d, not '%s'\n",
+                     command, option, value);
             return -1;
         }
-        return s_daemon_now (self) + count * unit;
+        return s_daemon_now (client, command) + count * unit;
     }
-    int64_t at = hs_config_parse_local (self->config, value);
+    int64_t at = hs_config_parse_local (config, value);
     if (at < 0)
-        s_refuse (self, "--%s takes YYYY-MM-DDTHH:MM (the district's time) or +2h, not '%s'",
-                  option, value);
+        fprintf (stderr, "huishang %s: --%s takes YYYY-MM-DDTHH:MM (the district's time) or "
+                 "+2h, not '%s'\n", command, option, value);
+    return at;
+}
+
+static int64_t
+s_when (s_handle_t *self, const char *option, const char *value)
+{
+    int64_t at = huishang_handle_when (self->client, self->config, self->command->name, option,
+                                       value);
+    self->bad |= at < 0;
     return at;
 }
 

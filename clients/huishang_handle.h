@@ -30,4 +30,11 @@
 //  usage error), -1 if argv [0] is not a handling command.
 int huishang_handle_main (hs_client_t *client, hs_config_t *config, int argc, char *argv []);
 
+//  A TIME as a person gives it: YYYY-MM-DDTHH:MM in the district's time,
+//  or +N followed by s, m, h or d from the daemon's clock now (its api's
+//  reading). Returns Unix ms, or -1 (said on stderr, for `command`'s
+//  --`option`).
+int64_t huishang_handle_when (hs_client_t *client, hs_config_t *config, const char *command,
+                              const char *option, const char *value);
+
 #endif

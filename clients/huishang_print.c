@@ -93,6 +93,55 @@ huishang_print_json (const msgpack_object *obj, bool indent)
     json_decref (json);
 }
 
+//  An inspection (督查): a plan drafted, decided, a result, a late or done
+//  rectification (整改), the plan complete.
+static void
+s_print_inspection (hs_units_t *units, const char *topic, const msgpack_object *map)
+{
+    char plan [HS_ID_MAX + 1], title [HS_NOTE_MAX + 1], unit [HS_CODE_MAX + 1];
+    char item [HS_ID_MAX + 1], owner [HS_CODE_MAX + 1], due [32], rung [HS_CODE_MAX + 1];
+    huishang_print_str (map, "plan", plan, sizeof (plan));
+    huishang_print_str (map, "title", title, sizeof (title));
+    huishang_print_str (map, "unit", unit, sizeof (unit));
+    huishang_print_str (map, "item", item, sizeof (item));
+    huishang_print_str (map, "owner", owner, sizeof (owner));
+    huishang_print_time (huishang_print_int (map, "due"), due, sizeof (due));
+    const char *kind = topic + 11;
+    if (streq (kind, "plan") || streq (kind, "approved")) {
+        printf (" %s %s「%s」: ", streq (kind, "plan")? "督查方案 drafted": "已同意 approved",
+                plan, title);
+        huishang_print_units (units, hs_proto_get (map, "units"));
+    }
+    else
+    if (streq (kind, "returned")) {
+        char note [HS_NOTE_MAX + 1];
+        printf (" 退回 returned %s「%s」: %s", plan, title,
+                huishang_print_str (map, "note", note, sizeof (note)));
+    }
+    else
+    if (streq (kind, "result")) {
+        const msgpack_object *fixes = hs_proto_get (map, "rectify");
+        printf (" 督查结果 %s「%s」 %s, %u 整改", plan, title, hs_units_zh (units, unit),
+                fixes && fixes->type == MSGPACK_OBJECT_ARRAY? fixes->via.array.size: 0);
+    }
+    else
+    if (streq (kind, "notice")) {
+        int parsed = hs_rung_parse (huishang_print_str (map, "rung", rung, sizeof (rung)));
+        printf (" %s(%s) #%lld 整改 %s: %s, due %s", parsed > 0? hs_rung_zh (parsed): "", rung,
+                (long long) huishang_print_int (map, "count"), item, hs_units_zh (units, owner),
+                due);
+    }
+    else
+    if (streq (kind, "rectified"))
+        printf (" 整改完成 rectified %s: %s", item, hs_units_zh (units, owner));
+    else
+    if (streq (kind, "reminder"))
+        printf (" 待审批 #%lld %s「%s」 not decided", (long long) huishang_print_int (map, "count"),
+                plan, title);
+    else
+        printf (" 督查完成 complete %s「%s」", plan, title);
+}
+
 void
 huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object *map)
 {
@@ -205,6 +254,9 @@ huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object 
                 hs_units_zh (units, street), enterprise, closed);
         huishang_print_units (units, hs_proto_get (map, "to"));
     }
+    else
+    if (strncmp (topic, "inspection.", 11) == 0)
+        s_print_inspection (units, topic, map);
     else
     if (strncmp (topic, "escalate.", 9) == 0) {
         char to [HS_CODE_MAX + 1];

@@ -69,13 +69,14 @@ s_watch (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
             case 'h':
                 printf ("usage: huishang watch [-e EP] [--json] [-n COUNT] [TOPIC-PREFIX ...]\n"
                         "  default prefixes: alert. meeting. warning. prompt. proposal. case.\n"
+                        "  inspection.\n"
                         "  escalate. brief.\n");
                 return 0;
             default: return 2;
         }
     }
     static const char *defaults [] = { "alert.", "meeting.", "warning.", "prompt.", "proposal.", "case.",
-                                       "escalate.", "brief." };
+                                       "inspection.", "escalate.", "brief." };
     bool given = optind < argc;
     zsock_t *sub = hs_client_subscribe (client, given? (const char **) argv + optind: defaults,
                                         given? (size_t) (argc - optind): 7, 100000);

@@ -56,7 +56,9 @@ static const s_word_t s_types [] = {
     { "rules", "规则变更" }, { "clock", "时钟调整" }, { "prompt", "工作提示" },
     { "promptsign", "签收工作提示" }, { "workprompt", "工作提示" },
     { "proposal", "重大问题及对策建议" }, { "opinion", "成员单位意见" },
-    { "consult", "征求意见与报送" }, { "filing", "归档" }, { NULL, NULL }
+    { "consult", "征求意见与报送" }, { "filing", "归档" }, { "inspect", "督查方案" },
+    { "inspectplan", "督查方案审批" }, { "finding", "督查结果" }, { "rectified", "整改完成" },
+    { "inspection", "督查" }, { NULL, NULL }
 };
 static const s_word_t s_categories [] = {
     { "wage_arrears", "拖欠工资" }, { "layoff", "裁员" }, { "social_insurance", "社会保险" },

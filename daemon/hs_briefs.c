@@ -12,6 +12,7 @@
 #include "hs_ledger.h"
 #include "hs_meeting_table.h"
 #include "hs_prompts.h"
+#include "hs_inspections.h"
 
 #define TALLY_MAX 256           //  streets (or categories) named in one briefing
 #define CHASED_MAX 256          //  chased units counted in one period
@@ -51,6 +52,7 @@ typedef struct {
     size_t prompt_ids_count;
     hs_prompt_rec_t prompts [PROMPTS_MAX];      //  ... as they are now
     hs_meeting_rec_t meeting;                   //  a meeting read, for its action items
+    hs_inspection_rec_t plan;                   //  an inspection plan read, for its rectifications
 } s_count_t;
 
 //  Whether a case is past due on some clock, as its record says: the one
@@ -205,6 +207,20 @@ s_count_prompt (s_count_t *count, const hs_event_read_t *event)
     msgpack_unpacked_destroy (&unpacked);
 }
 
+//  A rectification (整改) late: a supervision notice to its owner.
+static void
+s_count_rectify (s_count_t *count, const hs_event_read_t *event)
+{
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    char owner [HS_CODE_MAX + 1], rung [16];
+    if (hs_proto_unpack_stored (event->body, event->body_size, &unpacked) == 0
+    &&  hs_proto_strcpy (hs_proto_get (&unpacked.data, "owner"), owner, sizeof (owner)) == 0
+    &&  hs_proto_strcpy (hs_proto_get (&unpacked.data, "rung"), rung, sizeof (rung)) == 0)
+        s_count_notice (count, owner, rung);
+    msgpack_unpacked_destroy (&unpacked);
+}
+
 //  The prompts issued in the period, as they are now (one that cannot be
 //  read is left out: the briefing still goes).
 static void
@@ -318,6 +334,9 @@ s_count_event (uint64_t seq, const hs_event_read_t *event, void *arg)
     else
     if (streq (event->type, "workprompt") || streq (event->type, "consult"))
         s_count_prompt (count, event);
+    else
+    if (streq (event->type, "inspection") && streq (event->topic, "inspection.notice"))
+        s_count_rectify (count, event);
     return 0;
 }
 
@@ -369,6 +388,19 @@ s_count_meeting (const hs_meeting_rec_t *meeting, void *arg)
             count->brief.actions_late += count->brief.until >= item->due;
         }
     }
+    return 0;
+}
+
+//  An inspection plan's rectifications not done yet, and those past due.
+static int
+s_count_plan (const hs_inspection_rec_t *plan, void *arg)
+{
+    s_count_t *count = (s_count_t *) arg;
+    for (size_t index = 0; index < plan->rectify_count; index++)
+        if (!plan->rectify [index].done_at) {
+            count->brief.rectify_open++;
+            count->brief.rectify_late += count->brief.until >= plan->rectify [index].due;
+        }
     return 0;
 }
 
@@ -450,6 +482,8 @@ s_brief (hs_briefs_t *self, int which)
         rc = hs_store_walk (store, HS_TABLE_CASES, NULL, 0, false, s_count_case, count);
     if (rc == 0)
         rc = hs_meeting_table_walk (store, &count->meeting, s_count_meeting, count);
+    if (rc == 0)
+        rc = hs_inspections_walk (store, &count->plan, s_count_plan, count);
     s_read_prompts (count, store);
     s_count_chased (count);
     char topic [32];

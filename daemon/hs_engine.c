@@ -23,6 +23,7 @@
 #include "hs_prompts.h"
 #include "hs_proposals.h"
 #include "hs_filing.h"
+#include "hs_inspections.h"
 #include "hs_casework.h"
 #include "hs_caseacts.h"
 #include "hs_briefs.h"
@@ -56,6 +57,7 @@ struct _hs_engine_t {
     hs_prompts_t *prompts;
     hs_proposals_t *proposals;
     hs_filing_t *filing;
+    hs_inspections_t *inspections;
     hs_casework_t *casework;
     hs_caseacts_t *caseacts;
     hs_briefs_t *briefs;
@@ -157,6 +159,8 @@ s_timers_work (void *arg)
                  timer->kind == HS_TIMER_PROMPT? hs_prompts_timer (self->prompts, timer):
                  timer->kind == HS_TIMER_PROPOSAL? hs_proposals_timer (self->proposals, timer):
                  timer->kind == HS_TIMER_FILING? hs_filing_timer (self->filing, timer):
+                 timer->kind == HS_TIMER_INSPECTION? hs_inspections_timer (self->inspections,
+                                                                           timer):
                                                  hs_casework_timer (self->casework, timer);
         if (rc)
             return -1;
@@ -264,6 +268,7 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     self->meetings = hs_meetings_new (self->txn, self->stats, self->notices, self->timers, config);
     self->actions = hs_actions_new (self->txn, self->stats, self->timers, config);
     self->prompts = hs_prompts_new (self->txn, self->stats, self->timers, config);
+    self->inspections = hs_inspections_new (self->txn, self->stats, self->timers, config);
     hs_meetings_set_actions (self->meetings, self->actions);
     self->proposals = hs_proposals_new (self->txn, self->stats, self->timers, config);
     hs_meetings_set_proposals (self->meetings, self->proposals);
@@ -288,6 +293,11 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     hs_ingest_route (self->ingest, HS_MSG_PROMPTSIGN, hs_prompts_sign, self->prompts);
     hs_ingest_route (self->ingest, HS_MSG_PROPOSAL, hs_proposals_draft, self->proposals);
     hs_ingest_route (self->ingest, HS_MSG_OPINION, hs_proposals_opinion, self->proposals);
+    hs_ingest_route (self->ingest, HS_MSG_INSPECT, hs_inspections_plan, self->inspections);
+    hs_ingest_route (self->ingest, HS_MSG_INSPECTPLAN, hs_inspections_decide, self->inspections);
+    hs_ingest_route (self->ingest, HS_MSG_FINDING, hs_inspections_finding, self->inspections);
+    hs_ingest_route (self->ingest, HS_MSG_RECTIFIED, hs_inspections_rectified,
+                     self->inspections);
     hs_ingest_route (self->ingest, HS_MSG_CALL, hs_meetings_call, self->meetings);
     hs_ingest_route (self->ingest, HS_MSG_RSVP, hs_meetings_rsvp, self->meetings);
     hs_ingest_route (self->ingest, HS_MSG_MINUTES, hs_meetings_minutes, self->meetings);
@@ -342,6 +352,7 @@ hs_engine_destroy (hs_engine_t **self_p)
         hs_actions_destroy (&self->actions);
         hs_prompts_destroy (&self->prompts);
         hs_proposals_destroy (&self->proposals);
+        hs_inspections_destroy (&self->inspections);
         hs_warnings_destroy (&self->warnings);
         hs_feeds_destroy (&self->feeds);
         hs_timers_destroy (&self->timers);
@@ -485,6 +496,7 @@ s_swap (hs_engine_t *self, hs_config_t *config)
     hs_actions_set_config (self->actions, config);
     hs_prompts_set_config (self->prompts, config);
     hs_proposals_set_config (self->proposals, config);
+    hs_inspections_set_config (self->inspections, config);
     hs_casework_set_config (self->casework, config);
     hs_filing_set_config (self->filing, config);
     hs_caseacts_set_config (self->caseacts, config);

@@ -29,6 +29,10 @@ S_DECODER (s_decode_prompt, hs_prompt_decode, prompt)
 S_DECODER (s_decode_sign, hs_prompt_sign_decode, sign)
 S_DECODER (s_decode_proposal, hs_proposal_decode, proposal)
 S_DECODER (s_decode_opinion, hs_opinion_decode, opinion)
+S_DECODER (s_decode_inspect, hs_inspect_decode, inspect)
+S_DECODER (s_decode_decision, hs_inspect_decision_decode, decision)
+S_DECODER (s_decode_finding, hs_finding_decode, finding)
+S_DECODER (s_decode_rectified, hs_rectified_decode, rectified)
 
 #define S_NONE  ((size_t) -1)   //  a kind without this field
 #define S_AT(field) offsetof (hs_msg_t, as.field)
@@ -67,7 +71,15 @@ static const struct {
     [HS_MSG_PROPOSAL]  = { "proposal.",  HS_DEDUP_PROPOSAL, false, s_decode_proposal,
                            S_AT (proposal.source), S_AT (proposal.id), S_NONE },
     [HS_MSG_OPINION]   = { "opinion.",   HS_DEDUP_OPINION, false, s_decode_opinion,
-                           S_AT (opinion.source), S_AT (opinion.id), S_NONE }
+                           S_AT (opinion.source), S_AT (opinion.id), S_NONE },
+    [HS_MSG_INSPECT]   = { "inspect.",   HS_DEDUP_INSPECT, false, s_decode_inspect,
+                           S_AT (inspect.source), S_AT (inspect.id), S_NONE },
+    [HS_MSG_INSPECTPLAN] = { "inspectplan.", HS_DEDUP_INSPECTPLAN, false, s_decode_decision,
+                           S_AT (decision.source), S_AT (decision.id), S_NONE },
+    [HS_MSG_FINDING]   = { "finding.",   HS_DEDUP_FINDING, false, s_decode_finding,
+                           S_AT (finding.source), S_AT (finding.id), S_NONE },
+    [HS_MSG_RECTIFIED] = { "rectified.", HS_DEDUP_RECTIFIED, false, s_decode_rectified,
+                           S_AT (rectified.source), S_AT (rectified.id), S_NONE }
 };
 
 int
@@ -122,6 +134,8 @@ hs_kinds_test (bool verbose)
     }
     assert (hs_kinds_find ("promptsign.S01") == HS_MSG_PROMPTSIGN);
     assert (hs_kinds_find ("prompt.office") == HS_MSG_PROMPT);
+    assert (hs_kinds_find ("inspectplan.convener") == HS_MSG_INSPECTPLAN);
+    assert (hs_kinds_find ("inspect.office") == HS_MSG_INSPECT);
     assert (hs_kinds_find ("nosuch.S01") == -1);
     assert (hs_kinds_find ("report") == -1);
 

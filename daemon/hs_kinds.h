@@ -31,6 +31,10 @@ typedef enum {
     HS_MSG_PROMPTSIGN,          //  promptsign.<unit>: a street signed for a work prompt
     HS_MSG_PROPOSAL,            //  proposal.<unit>: a major problem or policy proposal drafted
     HS_MSG_OPINION,             //  opinion.<unit>: a member unit's opinion on one
+    HS_MSG_INSPECT,             //  inspect.<unit>: an inspection plan drafted (督查方案)
+    HS_MSG_INSPECTPLAN,         //  inspectplan.<unit>: the convener approves or returns it
+    HS_MSG_FINDING,             //  finding.<unit>: a unit's inspection result
+    HS_MSG_RECTIFIED,           //  rectified.<unit>: a rectification (整改) done
     HS_MSG_COUNT
 } hs_msg_kind_t;
 
@@ -55,6 +59,10 @@ typedef struct {
         hs_prompt_sign_t sign;
         hs_proposal_in_t proposal;
         hs_opinion_in_t opinion;
+        hs_inspect_in_t inspect;
+        hs_inspect_decision_t decision;
+        hs_finding_in_t finding;
+        hs_rectified_t rectified;
     } as;                       //  decoded, by kind
     //  Set by the handler:
     uint64_t seq;               //  accepted: stored under this seq (0: nothing stored)

@@ -20,7 +20,9 @@ static const struct {
 } s_kinds [HS_DEDUP_COUNT] = {
     { 'r', "report" }, { 'u', "update" }, { 'v', "rsvp" }, { 'm', "minutes" }, { 'b', "brief" },
     { 'a', "act" }, { 'd', "action" }, { 'c', "call" }, { 'p', "prompt" },
-    { 's', "promptsign" }, { 'j', "proposal" }, { 'k', "opinion" }
+    { 's', "promptsign" }, { 'j', "proposal" }, { 'k', "opinion" },
+    { 'i', "inspect" }, { 'y', "inspectplan" }, { 'x', "finding" },
+    { 'z', "rectified" }
 };
 
 const char *
@@ -326,7 +328,7 @@ hs_ledger_test (bool verbose)
         assert (kind == index && streq (source, "street.caoyang") && streq (id, "wk-1/a"));
     }
     assert (streq (hs_ledger_dedup_type (HS_DEDUP_BRIEF), "brief"));
-    assert (hs_ledger_dedup_parse ("x/hrss/1", 8, &kind, source, sizeof (source), id, sizeof (id)) == -1);
+    assert (hs_ledger_dedup_parse ("q/hrss/1", 8, &kind, source, sizeof (source), id, sizeof (id)) == -1);
     assert (hs_ledger_dedup_parse ("r/hrss", 6, &kind, source, sizeof (source), id, sizeof (id)) == -1);
     assert (hs_ledger_dedup_parse ("r/hrss/", 7, &kind, source, sizeof (source), id, sizeof (id)) == -1);
 

@@ -33,6 +33,10 @@ typedef enum {
     HS_DEDUP_PROMPTSIGN,        //  s/  promptsign.<unit>, a street signed for one
     HS_DEDUP_PROPOSAL,          //  j/  proposal.<unit>, a major problem or policy proposal
     HS_DEDUP_OPINION,           //  k/  opinion.<unit>, a member unit's opinion on one
+    HS_DEDUP_INSPECT,           //  i/  inspect.<unit>, an inspection plan drafted
+    HS_DEDUP_INSPECTPLAN,       //  y/  inspectplan.<unit>, the convener's decision on one
+    HS_DEDUP_FINDING,           //  x/  finding.<unit>, a unit's inspection result
+    HS_DEDUP_RECTIFIED,         //  z/  rectified.<unit>, a rectification done
     HS_DEDUP_COUNT,
     HS_DEDUP_NONE = -1          //  a kind that is not deduplicated (heartbeats)
 } hs_dedup_t;

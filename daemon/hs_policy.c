@@ -16,21 +16,21 @@ typedef struct {
 } s_owned_t;
 
 const char *const hs_policy_sections [] = {
-    "supervision", "warnings", "meetings", "briefs", "prompts", "proposals", "archive", "notices",
-    "authority", NULL
+    "supervision", "warnings", "meetings", "briefs", "prompts", "proposals", "archive",
+    "inspections", "notices", "authority", NULL
 };
 
 static const char *s_notice_keys [HS_NOTICE_COUNT + 2] = {
     "enterprise", "street", "prompt", "feed", "store", "no_quorum", "briefs",
     "weekly_up", "remind", "supervise", "supervise_major", "circulate", "returned", "review",
     "sent_back", "failed", "unmuted", "office_meeting", "minutes", "proposal", "proposal_up",
-    "filed", "overdue", NULL  //  overdue: 0.4's one clock, read and left unused
+    "filed", "inspect_plan", "overdue", NULL  //  overdue: 0.4's one clock, read and left unused
 };
 
 static const char *s_act_keys [HS_ACT_COUNT + 1] = {
     "update", "minutes", "plenary", "brief_up", "close", "reject_closure", "followup",
     "regrade", "merge", "split", "mute", "reroute", "action", "office_meeting", "prompt",
-    "proposal", NULL
+    "proposal", "inspect_plan", "inspect_approve", "inspect_result", "rectified", NULL
 };
 
 static const char *s_clock_keys [HS_POLICY_CLOCKS] = { "sign", "progress", "resolve" };
@@ -118,6 +118,7 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     static const char *prompts_keys [] = { "sign", "repeat", NULL };
     static const char *proposals_keys [] = { "opinions", "repeat", NULL };
     static const char *archive_keys [] = { "quiet", NULL };
+    static const char *inspections_keys [] = { "repeat", "decide", NULL };
     zconfig_t *warnings_node = zconfig_locate (root, "warnings");
     zconfig_t *supervision = zconfig_locate (root, "supervision");
     if (hs_zpl_only_keys (zpl, supervision, supervision_keys, error, error_size)
@@ -133,7 +134,9 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "prompts"), prompts_keys, error, error_size)
     ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "proposals"), proposals_keys, error,
                           error_size)
-    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "archive"), archive_keys, error, error_size))
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "archive"), archive_keys, error, error_size)
+    ||  hs_zpl_only_keys (zpl, zconfig_locate (root, "inspections"), inspections_keys, error,
+                          error_size))
         return -1;
     //  The archive's quiet period: a rules file from before it takes the shipped one.
     zconfig_t *archive = zconfig_locate (root, "archive");
@@ -153,6 +156,13 @@ s_load_work (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *ro
                             &policy->proposal_opinions_ms, error, error_size)
     ||  s_shipped_duration (zpl, proposals? proposals: root, shipped, "proposals", "repeat",
                             &policy->proposal_repeat_ms, error, error_size))
+        return -1;
+    //  Inspections, likewise.
+    zconfig_t *inspections = zconfig_locate (root, "inspections");
+    if (s_shipped_duration (zpl, inspections? inspections: root, shipped, "inspections",
+                            "repeat", &policy->inspect_repeat_ms, error, error_size)
+    ||  s_shipped_duration (zpl, inspections? inspections: root, shipped, "inspections",
+                            "decide", &policy->inspect_decide_ms, error, error_size))
         return -1;
     //  Supervision: per clock and level. A 0.4 file gives the progress
     //  clock as four flat levels; the rest comes from the shipped file.
@@ -352,7 +362,8 @@ s_load_people (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *
         bool about_unit = notice >= HS_NOTICE_REMIND && notice != HS_NOTICE_REVIEW
                        && notice != HS_NOTICE_FAILED && notice != HS_NOTICE_UNMUTED
                        && notice != HS_NOTICE_OFFICE_MEETING && notice != HS_NOTICE_MINUTES
-                       && notice != HS_NOTICE_PROPOSAL && notice != HS_NOTICE_PROPOSAL_UP;
+                       && notice != HS_NOTICE_PROPOSAL && notice != HS_NOTICE_PROPOSAL_UP
+                       && notice != HS_NOTICE_INSPECT_PLAN;
         owned->recipients [notice] = s_unit_list (zpl, node, units, NULL, NULL,
                                                   about_unit? &policy->handler_at [notice]: NULL,
                                                   error, error_size);
@@ -610,6 +621,11 @@ hs_policy_test (bool verbose)
         assert (hs_policy_may (&policy, HS_ACT_PROMPT, "office", false));
         assert (hs_policy_may (&policy, HS_ACT_PROMPT, "convener", false) == (given == 1));
         assert (!hs_policy_may (&policy, HS_ACT_PROMPT, "street.wanli", false));
+        assert (policy.inspect_repeat_ms == 24 * 3600 * 1000LL);
+        assert (policy.inspect_decide_ms == 48 * 3600 * 1000LL);
+        assert (hs_policy_may (&policy, HS_ACT_INSPECT_APPROVE, "convener", false));
+        assert (!hs_policy_may (&policy, HS_ACT_INSPECT_APPROVE, "office", false));
+        assert (streq (hs_policy_recipients (&policy, HS_NOTICE_INSPECT_PLAN) [0], "convener"));
         hs_policy_free (&policy);
         hs_zpl_destroy (&zpl);
         zstr_free (&text);

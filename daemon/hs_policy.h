@@ -51,6 +51,7 @@ typedef enum {
     HS_NOTICE_PROPOSAL,         //  the member units asked for opinions on a proposal (征求意见)
     HS_NOTICE_PROPOSAL_UP,      //  a proposal a meeting passed, reported upward: district | city
     HS_NOTICE_FILED,            //  case.filed: a closed case filed (归档) after its quiet period
+    HS_NOTICE_INSPECT_PLAN,     //  who decides an inspection plan drafted (and is told it is complete)
     HS_NOTICE_COUNT
 } hs_notice_t;
 
@@ -72,6 +73,10 @@ typedef enum {
     HS_ACT_OFFICE_MEETING,      //  call an office meeting (办公室会议)
     HS_ACT_PROMPT,              //  issue a work prompt (工作提示) to the streets
     HS_ACT_PROPOSAL,            //  draft a major problem or policy proposal (重大问题及对策建议)
+    HS_ACT_INSPECT_PLAN,        //  draft an inspection plan (督查方案)
+    HS_ACT_INSPECT_APPROVE,     //  approve or return one (报召集人同意)
+    HS_ACT_INSPECT_RESULT,      //  record a unit's inspection result
+    HS_ACT_RECTIFIED,           //  report a rectification (整改) done (besides its owner)
     HS_ACT_COUNT
 } hs_act_t;
 
@@ -104,6 +109,8 @@ typedef struct {
     int64_t proposal_opinions_ms;       //  the members' opinions on a proposal are due this long after
     int64_t proposal_repeat_ms;         //  ... and a member late to answer is chased again this often
     int64_t archive_quiet_ms;           //  a closed case is filed (归档) this long after its closure
+    int64_t inspect_repeat_ms;          //  a late rectification (整改) is chased again this often
+    int64_t inspect_decide_ms;          //  the convener is reminded of a plan not decided this often
     int brief_daily_minute;             //  local minute of day
     int brief_weekly_weekday;           //  0 = Monday
     int brief_weekly_minute;

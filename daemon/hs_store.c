@@ -50,7 +50,7 @@ struct _hs_store_t {
 static const char *s_table_names [HS_TABLE_COUNT] = {
     "events", "dedup", "cases", "caseindex", "deadletter", "history", "timers", "meetings",
     "feeds", "meta", "windows", "caseorder", "opencases", "prompts",
-    "proposals", "filed"
+    "proposals", "filed", "inspections"
 };
 
 static const char *s_meta_names [HS_META_COUNT] = {
@@ -413,7 +413,8 @@ static const bool s_keys_grow [HS_TABLE_COUNT] = {
     [HS_TABLE_HISTORY] = true, [HS_TABLE_TIMERS] = true, [HS_TABLE_MEETINGS] = true,
     [HS_TABLE_CASEORDER] = true, [HS_TABLE_OPENCASES] = true, [HS_TABLE_PROMPTS] = true,
     [HS_TABLE_PROPOSALS] = true,
-    [HS_TABLE_FILED] = true
+    [HS_TABLE_FILED] = true,
+    [HS_TABLE_INSPECTIONS] = true
 };
 
 static int

@@ -11,6 +11,7 @@
         prompts                     hs_prompts (records: protocol/hs_prompt_rec)
         proposals                   hs_proposals (records: protocol/hs_proposal_rec)
         filed                       hs_filing: filed cases by the time they were filed
+        inspections                 hs_inspections (records: protocol/hs_inspection_rec)
         feeds                       hs_feeds
         windows                     hs_windows (through hs_warnings)
         deadletter                  number (u64, BE) -> a rejected message (hs_reject)
@@ -52,6 +53,7 @@ typedef enum {
     HS_TABLE_PROMPTS,
     HS_TABLE_PROPOSALS,
     HS_TABLE_FILED,
+    HS_TABLE_INSPECTIONS,
     HS_TABLE_COUNT
 } hs_table_t;
 

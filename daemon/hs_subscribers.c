@@ -50,6 +50,9 @@ static const char *s_fixed_topics [] = {
     "proposal.circulated", "proposal.opinion", "proposal.notice", "proposal.upward",
     "proposal.closed",
     "case.filed",
+    "inspection.plan", "inspection.approved", "inspection.returned", "inspection.result",
+    "inspection.notice", "inspection.rectified", "inspection.complete",
+    "inspection.reminder",
     "escalate.district", "escalate.city",
     "warning.enterprise", "warning.street", "warning.prompt", "warning.quorum",
     "warning.feed", "warning.store", "brief.daily", "brief.weekly", "brief.district",
@@ -542,6 +545,8 @@ hs_subscribers_test (bool verbose)
     assert (hs_subscribers_admits (self, "prompt.notice", 13));
     assert (hs_subscribers_admits (self, "proposal.", 9));
     assert (hs_subscribers_admits (self, "proposal.upward", 15));
+    assert (hs_subscribers_admits (self, "inspection.", 11));
+    assert (hs_subscribers_admits (self, "inspection.notice", 17));
     assert (hs_subscribers_admits (self, "meeting.minutes", 15));
     assert (hs_subscribers_admits (self, "warning.st", 10));
     assert (hs_subscribers_admits (self, "hs.hello", 8));

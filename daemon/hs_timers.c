@@ -40,7 +40,8 @@ hs_timers_parse (const void *key, size_t key_size, hs_timer_t *timer)
     char kind = (char) bytes [8];
     if (kind != HS_TIMER_SUPERVISE && kind != HS_TIMER_QUORUM && kind != HS_TIMER_OVERDUE
     &&  kind != HS_TIMER_ESCALATE && kind != HS_TIMER_ACTION && kind != HS_TIMER_MINUTES
-    &&  kind != HS_TIMER_PROMPT && kind != HS_TIMER_PROPOSAL && kind != HS_TIMER_FILING)
+    &&  kind != HS_TIMER_PROMPT && kind != HS_TIMER_PROPOSAL && kind != HS_TIMER_FILING
+    &&  kind != HS_TIMER_INSPECTION)
         return -1;
     if (memchr (bytes + 9, 0, key_size - 9))
         return -1;

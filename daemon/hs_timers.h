@@ -25,6 +25,7 @@ typedef enum {
     HS_TIMER_PROMPT = 'p',      //  a work prompt: the first street's signature is due
     HS_TIMER_PROPOSAL = 'j',    //  a proposal: the first member's opinion is due
     HS_TIMER_FILING = 'f',      //  a closed case: its quiet period is over, to be filed (归档)
+    HS_TIMER_INSPECTION = 'i',  //  an inspection plan: its first rectification's notice is due
     HS_TIMER_OVERDUE = 'o',     //  0.4: a case's one clock (fires, does nothing)
     HS_TIMER_ESCALATE = 'e'     //  0.4: its rise (fires, does nothing)
 } hs_timer_kind_t;

@@ -17,7 +17,7 @@ typedef struct {
     int problems;
     uint64_t next_seq;
     uint64_t events, dedup, cases, open, index, history, timers, meetings, prompts,
-             proposals;
+             proposals, inspections;
 } s_verify_t;
 
 static bool s_joined (s_verify_t *verify, const char *event_case, const char *case_id);
@@ -203,12 +203,13 @@ s_check_timer (const void *key, size_t key_size, const void *data, size_t size, 
     bool quorum = timer.kind == HS_TIMER_QUORUM || timer.kind == HS_TIMER_ACTION
                || timer.kind == HS_TIMER_MINUTES;
     bool prompt = timer.kind == HS_TIMER_PROMPT;
-    bool proposal = timer.kind == HS_TIMER_PROPOSAL;
+    bool proposal = timer.kind == HS_TIMER_PROPOSAL, plan = timer.kind == HS_TIMER_INSPECTION;
     hs_table_t table = quorum? HS_TABLE_MEETINGS: prompt? HS_TABLE_PROMPTS:
-                       proposal? HS_TABLE_PROPOSALS: HS_TABLE_CASES;
+                       proposal? HS_TABLE_PROPOSALS: plan? HS_TABLE_INSPECTIONS: HS_TABLE_CASES;
     if (hs_store_get (verify->store, table, timer.id, strlen (timer.id), &record, &record_size))
         s_problem (verify, "timer '%c' names missing %s '%s'", (char) timer.kind,
-                   quorum? "meeting": prompt? "work prompt": proposal? "proposal": "case",
+                   quorum? "meeting": prompt? "work prompt": proposal? "proposal":
+                   plan? "inspection plan": "case",
                    timer.id);
     return 0;
 }
@@ -278,6 +279,24 @@ s_check_filed (const void *key, size_t key_size, const void *data, size_t size, 
     return 0;
 }
 
+//  An inspection plan record decodes and is stored under its own id.
+static int
+s_check_inspection (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_verify_t *verify = (s_verify_t *) arg;
+    verify->inspections++;
+    hs_inspection_rec_t *plan = (hs_inspection_rec_t *) malloc (sizeof (hs_inspection_rec_t));
+    if (hs_inspection_rec_decode (data, size, plan))
+        s_problem (verify, "inspection plan '%.*s' cannot be decoded", (int) key_size,
+                   (const char *) key);
+    else
+    if (strlen (plan->id) != key_size || memcmp (plan->id, key, key_size))
+        s_problem (verify, "inspection plan '%s' is stored under '%.*s'", plan->id,
+                   (int) key_size, (const char *) key);
+    free (plan);
+    return 0;
+}
+
 int
 hs_verify_run (hs_store_t *store, FILE *out)
 {
@@ -298,6 +317,8 @@ hs_verify_run (hs_store_t *store, FILE *out)
     rc |= hs_store_walk (store, HS_TABLE_PROMPTS, NULL, 0, false, s_check_prompt, &verify);
     rc |= hs_store_walk (store, HS_TABLE_PROPOSALS, NULL, 0, false, s_check_proposal, &verify);
     rc |= hs_store_walk (store, HS_TABLE_FILED, NULL, 0, false, s_check_filed, &verify);
+    rc |= hs_store_walk (store, HS_TABLE_INSPECTIONS, NULL, 0, false, s_check_inspection,
+                         &verify);
     hs_store_view_end (store);
     if (rc)
         return -1;
@@ -309,13 +330,13 @@ hs_verify_run (hs_store_t *store, FILE *out)
                    (unsigned long long) published, (unsigned long long) verify.next_seq);
     fprintf (out, "verify: %llu events (next seq %llu), %llu dedup keys, %llu cases (%llu open), "
              "%llu correlation keys, %llu history entries, %llu timers, %llu meetings, "
-             "%llu work prompts, %llu proposals: %s\n",
+             "%llu work prompts, %llu proposals, %llu inspection plans: %s\n",
              (unsigned long long) verify.events, (unsigned long long) verify.next_seq,
              (unsigned long long) verify.dedup, (unsigned long long) verify.cases,
              (unsigned long long) verify.open, (unsigned long long) verify.index,
              (unsigned long long) verify.history, (unsigned long long) verify.timers,
              (unsigned long long) verify.meetings, (unsigned long long) verify.prompts,
-             (unsigned long long) verify.proposals,
+             (unsigned long long) verify.proposals, (unsigned long long) verify.inspections,
              verify.problems? "PROBLEMS FOUND": "sound");
     return verify.problems;
 }

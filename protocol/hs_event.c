@@ -17,8 +17,7 @@
 
 static const char *s_published [] = {
     "alert", "meeting", "escalate", "warning", "reminder", "brief", "workprompt", "consult",
-    "filing",
-    NULL
+    "filing", "inspection", NULL
 };
 
 bool

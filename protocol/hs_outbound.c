@@ -456,6 +456,8 @@ hs_brief_encode (const hs_brief_t *brief, hs_pack_t *pack)
     hs_pack_strv (pack, brief->named);
     hs_map_int (&map, "actions_open", brief->actions_open);
     hs_map_int (&map, "actions_late", brief->actions_late);
+    hs_map_int (&map, "rectify_open", brief->rectify_open);
+    hs_map_int (&map, "rectify_late", brief->rectify_late);
     //  The work prompts of the period, each street signed, late or not yet due.
     hs_map_key (&map, "prompts");
     hs_pack_array (pack, brief->prompt_count);

@@ -244,6 +244,7 @@ typedef struct {
     const hs_prompt_rec_t *prompts; //  the work prompts issued in the period, as they are now
     size_t prompt_count;
     int64_t actions_open, actions_late; //  meetings' action items not done; of them, past due
+    int64_t rectify_open, rectify_late; //  inspections' rectifications (整改) not done; past due
     int64_t at;
 } hs_brief_t;
 

@@ -20,6 +20,7 @@
 #include "hs_prompt_rec.h"
 #include "hs_proposal_rec.h"
 #include "hs_proposal_msg.h"
+#include "hs_inspection_msg.h"
 #include "hs_record.h"
 #include "hs_reply.h"
 

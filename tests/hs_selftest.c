@@ -49,6 +49,7 @@
 #include "../daemon/hs_proposals.h"
 #include "../daemon/hs_filing.h"
 #include "../protocol/hs_filing_msg.h"
+#include "../daemon/hs_inspections.h"
 #include "../daemon/hs_briefs.h"
 #include "../daemon/hs_forward.h"
 #include "../daemon/hs_api.h"
@@ -76,6 +77,8 @@ static s_test_t s_tests [] = {
     { "hs_proposal_rec", hs_proposal_rec_test },
     { "hs_proposal_msg", hs_proposal_msg_test },
     { "hs_filing_msg", hs_filing_msg_test },
+    { "hs_inspection_rec", hs_inspection_rec_test },
+    { "hs_inspection_msg", hs_inspection_msg_test },
     { "hs_record", hs_record_test },
     { "hs_reply", hs_reply_test },
     { "hs_json", hs_json_test },
@@ -123,6 +126,7 @@ static s_test_t s_tests [] = {
     { "hs_prompts", hs_prompts_test },
     { "hs_proposals", hs_proposals_test },
     { "hs_filing", hs_filing_test },
+    { "hs_inspections", hs_inspections_test },
     { "hs_briefs", hs_briefs_test },
     { "hs_forward", hs_forward_test },
     { "hs_api", hs_api_test },

@@ -1,6 +1,7 @@
 """huishang - a Python client for huishangd, for feeder scripts and dashboards.
 
-One module, Debian's python3-zmq and python3-msgpack only. It speaks the
+Two modules (this one and huishang_inspect.py), Debian's python3-zmq and
+python3-msgpack only. It speaks the
 daemon's wire protocol (protocol/PROTOCOL.md, HSWP/1):
 
     import huishang
@@ -25,6 +26,10 @@ street signs for (签收), or it is chased:
     seq = client.issue_prompt("欠薪排查", "各街镇排查辖区工地", streets=["caoyang", "wanli"])
     client.sign_prompt("putuo-p%d" % seq, source="street.caoyang")
 
+Inspection plans (督查方案), their results and rectifications (整改) have
+four calls of their own, in huishang_inspect.py beside this file:
+draft_inspection(), decide_inspection(), record_finding(), report_rectified().
+
 Reports and updates are checked here, field by field, before they are sent,
 so a mistake is a clear ValueError naming the field, not a rejection counted
 at the daemon. publish_*() is fire and forget (the ingest socket); submit_*()
@@ -40,6 +45,8 @@ import time
 import msgpack
 import zmq
 import zmq.auth
+
+from huishang_inspect import InspectionCalls    # inspection (督查): the module beside this one
 
 __all__ = ["Client", "HuishangError", "Rejected", "HuishangRejected", "Unavailable",
            "check_report", "check_update", "check_act", "LEVELS", "CATEGORIES", "OWNERSHIPS",
@@ -275,7 +282,7 @@ def _complete(body):
 # ---------------------------------------------------------------------------
 # The client
 
-class Client:
+class Client(InspectionCalls):
     """One daemon's four endpoints. `curve`, when given, is a dict with the
     paths of this unit's secret certificate (`cert`, from `huishang keygen`)
     and of the daemon's public one (`server_cert`): every socket then uses

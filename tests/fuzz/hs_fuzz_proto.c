@@ -63,6 +63,25 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         if (hs_proposal_decisions_check (&unpacked.data, &decisions, &why) == 0 && decisions
         &&  decisions->via.array.size > HS_PROPOSAL_MAX_DECIDED)
             __builtin_trap ();
+        //  Inspection (issue 14): a plan, a decision, a result, a
+        //  rectification done; what decodes stays within the record's bounds.
+        hs_inspect_in_t inspect;
+        if (hs_inspect_decode (&unpacked.data, &limits, 1800000000000LL, &inspect, &why) == 0
+        && (inspect.units->via.array.size > HS_INSPECTION_MAX_UNITS
+        ||  inspect.items->via.array.size > HS_INSPECTION_MAX_ITEMS
+        ||  inspect.title_size > HS_INSPECTION_TITLE_MAX || inspect.end <= inspect.start))
+            __builtin_trap ();
+        hs_inspect_decision_t decision;
+        if (hs_inspect_decision_decode (&unpacked.data, &limits, 1800000000000LL, &decision,
+                                        &why) == 0 && !decision.approve && !decision.note_size)
+            __builtin_trap ();          //  a return says why
+        hs_finding_in_t finding;
+        if (hs_finding_decode (&unpacked.data, &limits, 1800000000000LL, &finding, &why) == 0
+        && ((finding.rectify && finding.rectify->via.array.size > HS_FINDING_MAX_RECTIFY)
+        ||  !finding.findings_size))
+            __builtin_trap ();
+        hs_rectified_t rectified;
+        hs_rectified_decode (&unpacked.data, &limits, 1800000000000LL, &rectified, &why);
     }
     else
     if (!why.code || !*why.detail)
