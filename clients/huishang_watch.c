@@ -79,7 +79,8 @@ s_watch (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
                                        "inspection.", "escalate.", "brief." };
     bool given = optind < argc;
     zsock_t *sub = hs_client_subscribe (client, given? (const char **) argv + optind: defaults,
-                                        given? (size_t) (argc - optind): 7, 100000);
+                                        given? (size_t) (argc - optind):
+                                        sizeof (defaults) / sizeof (defaults [0]), 100000);
     if (!sub)
         return 1;
     while (count != 0 && !zsys_interrupted) {

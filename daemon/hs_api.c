@@ -206,7 +206,14 @@ s_send (s_actor_t *self, zmsg_t **envelope_p, bool ok, const void *body, size_t 
     zmsg_addmem (reply, body, size);
     //  ROUTER_MANDATORY: a peer whose queue is full (api_hwm replies it
     //  has not read) or who has gone makes the send fail, and the reply
-    //  is dropped here, counted, instead of queued without bound.
+    //  is dropped here, counted, instead of queued without bound. What the
+    //  socket knows of a peer's queue comes from the peer's I/O thread as
+    //  commands, which a send processes only now and then: on a loaded
+    //  machine a peer that read every reply could look full. Asking for
+    //  the socket's events processes them first (libzmq does so without
+    //  the send path's throttle), so a reply is dropped only for a peer
+    //  that is really behind or gone.
+    zsock_events (self->socket);
     if (zmsg_send (&reply, self->socket))
         self->dropped++;
     zmsg_destroy (&reply);

@@ -363,7 +363,7 @@ s_load_people (hs_policy_t *policy, s_owned_t *owned, hs_zpl_t *zpl, zconfig_t *
                        && notice != HS_NOTICE_FAILED && notice != HS_NOTICE_UNMUTED
                        && notice != HS_NOTICE_OFFICE_MEETING && notice != HS_NOTICE_MINUTES
                        && notice != HS_NOTICE_PROPOSAL && notice != HS_NOTICE_PROPOSAL_UP
-                       && notice != HS_NOTICE_INSPECT_PLAN;
+                       && notice != HS_NOTICE_INSPECT_PLAN && notice != HS_NOTICE_FILED;
         owned->recipients [notice] = s_unit_list (zpl, node, units, NULL, NULL,
                                                   about_unit? &policy->handler_at [notice]: NULL,
                                                   error, error_size);

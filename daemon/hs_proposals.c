@@ -360,6 +360,17 @@ hs_proposals_check_decided (hs_proposals_t *self, const char *meeting_id,
         if (!hs_proposal_rec_on_agenda (self->proposal, meeting_id))
             return hs_refuse (why, "bad_value", "meeting '%s' was not called to discuss "
                               "proposal '%s' (call.<unit> `proposals`)", meeting_id, id);
+        //  Consulted first (须经成员单位协商): passed only once every member
+        //  has answered or the opinions' time is over. Not passing it
+        //  needs no wait.
+        size_t unanswered = 0;
+        for (size_t member = 0; member < self->proposal->member_count; member++)
+            if (!self->proposal->members [member].answered)
+                unanswered++;
+        if (passed && unanswered && hs_txn_now (self->txn) < self->proposal->due)
+            return hs_refuse (why, "bad_state", "proposal '%s' cannot pass yet: %zu member "
+                              "unit(s) have not given their opinion (opinion.<unit>) and "
+                              "the opinions are not due yet", id, unanswered);
     }
     return 0;
 }

@@ -7,6 +7,8 @@
 #include "hs_log.h"
 
 static const hs_meta_t s_next_meta [HS_PLAN_COUNT] = { HS_META_PLENARY_NEXT, HS_META_OFFICE_NEXT };
+//  The meeting last requested on each plan: new rules never plan it again.
+static const hs_meta_t s_last_meta [HS_PLAN_COUNT] = { HS_META_PLENARY_LAST, HS_META_OFFICE_LAST };
 
 struct _hs_schedule_t {
     hs_txn_t *txn;              //  borrowed
@@ -167,7 +169,10 @@ hs_schedule_run (hs_schedule_t *self, bool fire)
         //  A first plan, or new rules for one not yet requested: the first
         //  meeting whose notice is still ahead.
         if (next == 0 || (self->replan && next - plan->notice_ms > now)) {
-            int64_t at = hs_plan_next (plan, calendar, now);
+            uint64_t last;
+            if (hs_store_meta_get (hs_txn_store (self->txn), s_last_meta [kind], 0, &last))
+                return -1;
+            int64_t at = hs_plan_next (plan, calendar, (int64_t) last > now? (int64_t) last: now);
             for (int round = 0; at && at - plan->notice_ms <= now && round < 64; round++)
                 at = hs_plan_next (plan, calendar, at);
             if (at != next && s_stage (self, kind, at))
@@ -177,7 +182,8 @@ hs_schedule_run (hs_schedule_t *self, bool fire)
         if (!fire || !next || next - plan->notice_ms > now)
             continue;
         if (next > now) {
-            if (s_request (self, kind, plan, next))
+            if (s_request (self, kind, plan, next)
+            ||  hs_store_meta_put (hs_txn_store (self->txn), s_last_meta [kind], (uint64_t) next))
                 return -1;
         }
         else {

@@ -58,7 +58,8 @@ static const char *s_meta_names [HS_META_COUNT] = {
     "windows", "forwarded_through", "forward_fseq",
     "brief.daily.from", "brief.daily.seq", "brief.daily.next",
     "brief.weekly.from", "brief.weekly.seq", "brief.weekly.next", "case_order",
-    "format", "clock.drill", "clock.resets", "handling", "plenary.next", "office.next"
+    "format", "clock.drill", "clock.resets", "handling", "plenary.next", "office.next",
+    "plenary.last", "office.last"
 };
 
 const char *

@@ -82,6 +82,8 @@ typedef enum {
     HS_META_HANDLING,               //  1: open cases have per-unit handling (hs_casework)
     HS_META_PLENARY_NEXT,           //  the next regular plenary meets then (hs_schedule)
     HS_META_OFFICE_NEXT,            //  ... and the next regular office meeting
+    HS_META_PLENARY_LAST,           //  the last regular plenary requested meets then
+    HS_META_OFFICE_LAST,            //  ... and the last regular office meeting
     HS_META_COUNT
 } hs_meta_t;
 

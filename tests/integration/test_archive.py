@@ -1,6 +1,6 @@
 """The archive (档案, issue 14; SPEC §3, seed §三(五)): a closed case is filed
 (归档) `archive/quiet` after its closure if it is still closed then
-(PROTOCOL §4.15); `huishang archive --since --until DIR` exports the
+(PROTOCOL §4.16); `huishang archive --since --until DIR` exports the
 period's filed cases (their dossiers), meetings and briefings, with an index
 and a manifest.
 

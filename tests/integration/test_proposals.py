@@ -126,11 +126,19 @@ def test_refusals_store_nothing():
         refused(call(desk, proposals=["putuo-j999999"]), "unknown_proposal")
         refused(minutes(desk, meeting, [{"id": proposal, "passed": True}]), "bad_value")
         refused(minutes(desk, meeting, [{"id": proposal}]), "missing_field")
+        # a meeting called for it cannot pass it while members have not
+        # answered and their time is not over (须经协商): bad_state
+        seq = ok(call(desk, proposals=[proposal]))
+        meeting = "putuo-m%d" % (seq + 1)
+        desk.wait(lambda: [b for t, b in desk.published("meeting.request")
+                           if b["meeting"] == meeting], "the meeting for it requested")
+        before = next_seq(desk)
+        refused(minutes(desk, meeting, [{"id": proposal, "passed": True}]), "bad_state")
         assert next_seq(desk) == before, "a refused opinion, call or minutes took a seq"
         record = records(desk.daemon.store)[proposal]
         answered = {m["unit"]: m["opinion"] for m in record["members"]}
         assert answered["legal"] == "amend" and answered["hrss"] is None, record
-        assert record["state"] == "open" and record["meetings"] == [], record
+        assert record["state"] == "open" and record["meetings"] == [meeting], record
         assert not said(desk, "upward", proposal)
         rejections = desk.daemon.health()["rejections"]
         for code in ("not_authorized", "unknown_case", "not_invited", "bad_state",

@@ -6,11 +6,13 @@ plenary.scheduled / office.scheduled) -- once, across a kill -9."""
 
 import os
 import re
+import shutil
+import signal
 import subprocess
 import tempfile
 
 from handling_desk import HOUR_MS, WAIT_S, Desk, ok
-from harness import CLIENT, ROOT, local_ms
+from harness import CLIENT, ROOT, config_copy, local_ms
 
 RULES = os.path.join(ROOT, "config", "rules.cfg")
 
@@ -102,3 +104,32 @@ def test_a_bad_plan_is_refused_at_its_line_and_a_plan_of_none_is_valid():
         result = subprocess.run([CLIENT, "rules", "check", path], capture_output=True,
                                 text=True, timeout=WAIT_S)
         assert result.returncode == 0, result.stderr
+
+
+def test_a_reload_that_shortens_the_notice_never_requests_a_meeting_twice():
+    # the office meeting of 04-07 14:30 requested at 04-05 14:30 (48 h); the
+    # rules then give a 12 h notice (SIGHUP): that meeting's new notice
+    # (04-07 02:30) is still ahead, but it was requested already
+    folder = tempfile.mkdtemp(prefix="hs-schedule-")
+    try:
+        desk = Desk(time_start="2026-04-04T12:00", time_scale=60000, folder=folder)
+        desk.daemon.config = config_copy(folder)
+        with desk:
+            office_time = local_ms("2026-04-07T14:30")
+            first = desk.wait(lambda: requests(desk, "office"), "the regular office meeting")
+            rules = os.path.join(folder, "rules.cfg")
+            text = open(rules, encoding="utf-8").read()
+            shorter = text.replace("            notice = 48h\n", "            notice = 12h\n", 1)
+            assert shorter != text
+            with open(rules, "w", encoding="utf-8") as out:
+                out.write(shorter)
+            version = desk.daemon.health()["rules_version"]
+            desk.daemon.proc.send_signal(signal.SIGHUP)
+            desk.wait(lambda: desk.daemon.health()["rules_version"] != version, "the reload")
+            desk.wait(lambda: desk.clock() > office_time + HOUR_MS, "past the office meeting",
+                      timeout=WAIT_S * 2)
+            desk.pump(200)
+            assert [b["meeting"] for b in requests(desk, "office")] == [first[0]["meeting"]], \
+                requests(desk, "office")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
