@@ -7,7 +7,7 @@ Usage: /usr/bin/python3 run.py [-j JOBS] [NAME-SUBSTRING ...]
 JOBS tests run at once (default: HS_TEST_JOBS, else 2): every test has its
 own daemon on its own ipc endpoints in its own folder. A test file that
 sets SOLO = True measures time, CPU or memory, or loads the machine: its
-tests run with nothing beside them. A failing test's output follows its
+tests run with nothing beside them (one test: its function's `solo = True`). A failing test's output follows its
 line.
 """
 
@@ -31,10 +31,11 @@ def collect(wanted):
         if not (filename.startswith("test_") and filename.endswith(".py")):
             continue
         module = importlib.import_module(filename[:-3])
-        solo = bool(getattr(module, "SOLO", False))
         for name in [n for n in dir(module) if n.startswith("test_")]:
-            if not callable(getattr(module, name)):
+            function = getattr(module, name)
+            if not callable(function):
                 continue
+            solo = bool(getattr(module, "SOLO", False) or getattr(function, "solo", False))
             label = "%s.%s" % (filename[:-3], name)
             if wanted and not any(w in label for w in wanted):
                 continue
