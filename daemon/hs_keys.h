@@ -2,8 +2,9 @@
     hs_keys - which unit a CURVE key belongs to
 
     With security on, every client certificate in the clients folder
-    carries its unit (`unit` metadata). This class keeps the table of
-    public key -> unit, read from the folder and read again when the folder
+    carries its unit (`unit` metadata), a board's the units it speaks for
+    (`units`, a list). This class keeps the table of public key -> unit
+    (or units), read from the folder and read again when the folder
     changes (a certificate added or removed: at once; one edited: within
     ten seconds), so removing a certificate revokes it, also for
     connections already open. Each thread that needs it has its own.
