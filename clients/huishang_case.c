@@ -178,6 +178,16 @@ s_print_text (const msgpack_object *body, const char *key, const char *label)
         printf (" — %s%.*s", label, (int) text->via.str.size, text->via.str.ptr);
 }
 
+//  Who in the unit did it (an update's, an act's, the alert's they
+//  caused): " by 张伟", or nothing when the body names nobody.
+static void
+s_print_person (const msgpack_object *body)
+{
+    const msgpack_object *person = hs_proto_get (body, "person");
+    if (person && person->type == MSGPACK_OBJECT_STR && person->via.str.size)
+        printf (" by %.*s", (int) person->via.str.size, person->via.str.ptr);
+}
+
 //  Units of an array, by their Chinese names, after a label.
 static void
 s_print_unit_list (hs_units_t *units, const char *label, const msgpack_object *list)
@@ -285,6 +295,7 @@ s_print_alert (hs_units_t *units, const char *topic, const msgpack_object *body)
         huishang_print_strings (reasons);
         printf (")");
     }
+    s_print_person (body);
 }
 
 void
@@ -305,6 +316,7 @@ huishang_case_print_event (hs_units_t *units, const msgpack_object *event)
         huishang_print_field (body, "status", text, sizeof (text));
         printf ("%s update ", huishang_words_zh (HUISHANG_WORDS_STATUS, text));
         s_print_unit (units, source);
+        s_print_person (body);
         printf (": %s", text);
         s_print_facts (body);
         s_print_text (body, "note", "");
@@ -314,6 +326,7 @@ huishang_case_print_event (hs_units_t *units, const msgpack_object *event)
         huishang_print_field (body, "act", text, sizeof (text));
         printf ("%s act %s ", huishang_words_zh (HUISHANG_WORDS_ACT, text), text);
         s_print_unit (units, source);
+        s_print_person (body);
         printf (":");
         s_print_act (units, body);
     }

@@ -199,6 +199,7 @@ s_update (FILE *out, hs_units_t *units, const msgpack_object *body)
     char status [HS_CODE_MAX + 1];
     fputs ("<div>", out);
     s_source (out, units, body, &pieces);
+    s_piece (out, body, "person", "经办人", "by", &pieces);
     if (*huishang_print_field (body, "status", status, sizeof (status))) {
         s_next (out, &pieces);
         huishang_html_word (out, HUISHANG_WORDS_STATUS, status);
@@ -216,6 +217,7 @@ s_act (FILE *out, hs_units_t *units, const msgpack_object *body)
     char text [HS_ID_MAX + 1];
     fputs ("<div>", out);
     s_source (out, units, body, &pieces);
+    s_piece (out, body, "person", "经办人", "by", &pieces);
     if (*huishang_print_field (body, "act", text, sizeof (text))) {
         s_next (out, &pieces);
         huishang_html_word (out, HUISHANG_WORDS_ACT, text);
@@ -318,6 +320,7 @@ s_alert (FILE *out, hs_units_t *units, const msgpack_object *body)
         s_label (out, "起因", "caused by");
         huishang_html_unit (out, units, text, false);
         pieces = 1;
+        s_piece (out, body, "person", "经办人", "by", &pieces);
         s_piece (out, body, "report", "报告", "report", &pieces);
         s_piece (out, body, "update", "消息", "message", &pieces);
         fputs ("</div>\n", out);

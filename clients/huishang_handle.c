@@ -14,6 +14,7 @@
 #include "huishang_handle.h"
 #include "../protocol/hs_json.h"
 #include "../protocol/hs_prompt_rec.h"
+#include "../protocol/hs_fields.h"
 #include <getopt.h>
 #include <unistd.h>
 
@@ -23,7 +24,8 @@ enum {
     A_WORKERS = 1 << 4, A_AMOUNT = 1 << 5, A_FLAGS = 1 << 6, A_SATISFIED = 1 << 7,
     A_LEVEL = 1 << 8, A_UNTIL = 1 << 9, A_ADD = 1 << 10, A_REMOVE = 1 << 11,
     A_LEAD = 1 << 12, A_UNIT = 1 << 13, A_TITLE = 1 << 14, A_GUIDANCE = 1 << 15,
-    A_STREETS = 1 << 16, A_DUE = 1 << 17, A_TEXT = 1 << 18, A_AGREE = 1 << 19, A_AMEND = 1 << 20
+    A_STREETS = 1 << 16, A_DUE = 1 << 17, A_TEXT = 1 << 18, A_AGREE = 1 << 19, A_AMEND = 1 << 20,
+    A_PERSON = 1 << 21          //  every update and act takes it (s_allowed)
 };
 
 typedef struct {
@@ -143,7 +145,10 @@ s_usage (const s_command_t *command, FILE *out)
         "  Acknowledged: sent to the daemon's submit endpoint (again, with the same\n"
         "  id, until it answers) and answered once stored: \"ok seq N\" on stdout;\n"
         "  a refusal is \"rejected CODE: detail\" on stderr, exit 1.\n"
-        "\n"
+        "\n");
+    if (!command->topic)
+        fprintf (out, "    --person NAME       who in the unit does it (a name, 1-64 bytes)\n");
+    fprintf (out,
         "    --id ID             the message id (default: cli-PID-MS, unique)\n"
         "    --at UNIX_MS        when it was decided (default: now)\n"
         "    --no-ack            publish to the ingest, fire-and-forget\n"
@@ -325,7 +330,7 @@ s_when (s_handle_t *self, const char *option, const char *value)
 
 enum { O_SOURCE = 500, O_NOTE, O_REASON, O_STATUS, O_WORKERS, O_AMOUNT, O_FLAGS,
        O_SATISFIED, O_LEVEL, O_UNTIL, O_ADD, O_REMOVE, O_LEAD, O_UNIT, O_TITLE, O_GUIDANCE,
-       O_STREETS, O_DUE, O_TEXT, O_AGREE, O_AMEND, O_ID, O_AT,
+       O_STREETS, O_DUE, O_TEXT, O_AGREE, O_AMEND, O_PERSON, O_ID, O_AT,
        O_NOACK, O_ACK, O_SUBMIT, O_API, O_TIMEOUT, O_RETRIES, O_CASE };
 
 static const struct option s_options [] = {
@@ -343,7 +348,7 @@ static const struct option s_options [] = {
     { "guidance", required_argument, NULL, O_GUIDANCE },
     { "streets", required_argument, NULL, O_STREETS }, { "due", required_argument, NULL, O_DUE },
     { "text", required_argument, NULL, O_TEXT }, { "agree", no_argument, NULL, O_AGREE },
-    { "amend", no_argument, NULL, O_AMEND },
+    { "amend", no_argument, NULL, O_AMEND }, { "person", required_argument, NULL, O_PERSON },
     { "id", required_argument, NULL, O_ID }, { "at", required_argument, NULL, O_AT },
     { "no-ack", no_argument, NULL, O_NOACK }, { "ack", no_argument, NULL, O_ACK },
     { "endpoint", required_argument, NULL, 'e' }, { "submit", required_argument, NULL, O_SUBMIT },
@@ -358,7 +363,7 @@ static const struct option s_options [] = {
 static unsigned
 s_option_bit (int option)
 {
-    return option >= O_SOURCE && option <= O_AMEND? 1u << (option - O_SOURCE): 0;
+    return option >= O_SOURCE && option <= O_PERSON? 1u << (option - O_SOURCE): 0;
 }
 
 //  The option's long name, for what is said.
@@ -440,6 +445,13 @@ s_option (s_handle_t *self, int option, const char *value)
         case O_ADD: case O_REMOVE: s_set_list (self, name, name, value, false); break;
         case O_LEAD: case O_UNIT: s_set_token (self, name, name, value); break;
         case O_ID: s_set_token (self, "id", name, value); break;
+        case O_PERSON:
+            if (!*value || strlen (value) > HS_PERSON_MAX
+            ||  !hs_field_utf8 ((const uint8_t *) value, strlen (value)))
+                s_refuse (self, "--%s takes a name of 1-64 bytes of UTF-8, not '%s'", name, value);
+            else
+                json_object_set_new (self->body, "person", json_string (value));
+            break;
         case O_CASE:
             if (streq (self->command->name, "prompt")          //  a prompt's cases, one each
             ||  streq (self->command->name, "propose")) {
@@ -521,9 +533,11 @@ static void
 s_check_given (s_handle_t *self)
 {
     const s_command_t *command = self->command;
-    unsigned stray = self->given & ~command->allowed;
+    //  Every update and act may say who did it (--person).
+    unsigned allowed = command->allowed | (command->topic? 0: A_PERSON);
+    unsigned stray = self->given & ~allowed;
     unsigned missing = command->required & ~self->given;
-    for (int option = O_SOURCE; option <= O_AMEND && !self->bad; option++) {
+    for (int option = O_SOURCE; option <= O_PERSON && !self->bad; option++) {
         if (stray & s_option_bit (option))
             s_refuse (self, "takes no --%s%s", s_option_name (option), "");
         else

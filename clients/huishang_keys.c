@@ -3,7 +3,8 @@
 
     A certificate pair for a unit (or for the daemon, "server"), its
     metadata naming the unit: the public half goes into the daemon's
-    clients folder, the secret half stays with the unit's feeder.
+    clients folder, the secret half stays with the unit's feeder. A
+    board's pair (--units U,U) names several units instead (`units`).
     =========================================================================
 */
 
@@ -15,16 +16,21 @@ huishang_keys_main (hs_client_t *client, hs_config_t *config, int argc, char *ar
 {
     (void) client;
     (void) config;
-    const char *unit = NULL, *folder = "certs";
+    const char *unit = NULL, *folder = "certs", *units = NULL;
     for (int index = 1; index < argc; index++) {
         if ((streq (argv [index], "--dir") || streq (argv [index], "-d")) && index + 1 < argc)
             folder = argv [++index];
         else
+        if (streq (argv [index], "--units") && index + 1 < argc)
+            units = argv [++index];
+        else
         if (streq (argv [index], "--help") || streq (argv [index], "-h")) {
             printf ("usage: huishang keygen UNIT [--dir DIR]\n"
+                    "       huishang keygen NAME --units UNIT,UNIT... [--dir DIR]\n"
                     "  writes DIR/UNIT.cert (public: copy it into the daemon's clients folder)\n"
                     "  and DIR/UNIT.cert_secret (keep it with the unit's feeder); UNIT 'server'\n"
-                    "  makes the daemon's own pair\n");
+                    "  makes the daemon's own pair. With --units, a board's pair NAME.cert that\n"
+                    "  speaks for each unit listed (every one a unit of units.cfg)\n");
             return 0;
         }
         else
@@ -36,15 +42,44 @@ huishang_keys_main (hs_client_t *client, hs_config_t *config, int argc, char *ar
         }
     }
     if (!unit) {
-        fprintf (stderr, "usage: huishang keygen UNIT [--dir DIR]\n");
+        fprintf (stderr, "usage: huishang keygen UNIT [--dir DIR] | NAME --units UNIT,UNIT...\n");
         return 2;
+    }
+    //  A board's units: the codes, one space apart (commas or spaces given).
+    char list [1024] = "";
+    if (units) {
+        size_t length = 0;
+        const char *scan = units;
+        while (*scan) {
+            scan += strspn (scan, " ,");
+            size_t size = strcspn (scan, " ,");
+            if (!size)
+                break;
+            if (length + size + 2 > sizeof (list)) {
+                fprintf (stderr, "huishang: --units is too long\n");
+                return 2;
+            }
+            if (length)
+                list [length++] = ' ';
+            memcpy (list + length, scan, size);
+            length += size;
+            list [length] = 0;
+            scan += size;
+        }
+        if (!length || streq (unit, "server")) {
+            fprintf (stderr, "huishang: --units needs unit codes (and a NAME that is not 'server')\n");
+            return 2;
+        }
     }
     if (zsys_dir_create ("%s", folder)) {
         fprintf (stderr, "huishang: cannot create %s\n", folder);
         return 1;
     }
     zcert_t *cert = zcert_new ();
-    zcert_set_meta (cert, "unit", "%s", unit);
+    if (units)
+        zcert_set_meta (cert, "units", "%s", list);
+    else
+        zcert_set_meta (cert, "unit", "%s", unit);
     zcert_set_meta (cert, "created-by", "huishang keygen");
     char *path = zsys_sprintf ("%s/%s.cert", folder, unit);
     int rc = zcert_save (cert, path);

@@ -414,7 +414,7 @@ s_bind (s_actor_t *self, char *error, size_t error_size)
         zcert_destroy (&cert);
         zsock_set_curve_server (self->socket, 1);
         zsock_set_zap_domain (self->socket, "huishang");
-        self->keys = hs_keys_new (config->clients_dir);
+        self->keys = hs_keys_new (config->clients_dir, config->units);
     }
     if (zsock_bind (self->socket, "%s", config->api) == -1) {
         snprintf (error, error_size, "cannot bind api endpoint %s: %s", config->api,

@@ -133,7 +133,7 @@ hs_bus_new (hs_config_t *config, char *error, size_t error_size)
         s_secure (self->submit, cert);
         if (config->secure_dashboards) {
             s_secure (self->publish, cert);
-            self->keys = hs_keys_new (config->clients_dir);
+            self->keys = hs_keys_new (config->clients_dir, config->units);
         }
         hs_log_notice ("hs_bus: CurveZMQ on, server key %s, client certificates in %s",
                        zcert_public_txt (cert), config->clients_dir);

@@ -201,7 +201,7 @@ s_merge (hs_caseacts_t *self, hs_msg_t *msg, hs_case_t *kase, hs_case_t *into)
     const char *reasons [] = { "merged", NULL };
     hs_alert_more_t more = { .into = into->id, .note = act->reason, .note_size = act->reason_size,
                              .satisfied = -1 };
-    hs_cause_t cause = { act->source, act->id, false };
+    hs_cause_t cause = { act->source, act->id, false, act->person };
     //  The absorbed case leaves correlation before the target takes its keys.
     if (hs_notices_alert (self->notices, kase, "merged", -1, &cause, NULL, reasons, &more)
     ||  hs_ledger_history_join (s_store (self), kase->id, into->id, HS_CASEACTS_HISTORY)
@@ -280,7 +280,7 @@ s_split (hs_caseacts_t *self, hs_msg_t *msg, hs_case_t *kase)
     if (hs_ledger_history_walk (store, kase->id, s_fold_visit, &fold) < 0)
         return -1;
     kase->last_seq = last_seq;
-    hs_cause_t cause = { act->source, act->id, false };
+    hs_cause_t cause = { act->source, act->id, false, act->person };
     if (hs_casework_reclassify (self->casework, kase, &cause))
         return -1;
     //  The new one: a dispute of its own.
@@ -347,7 +347,7 @@ hs_caseacts_act (void *arg, hs_msg_t *msg)
     hs_alert_more_t more = { .note = act->reason? act->reason: act->note,
                              .note_size = act->reason? act->reason_size: act->note_size,
                              .satisfied = -1 };
-    hs_cause_t cause = { act->source, act->id, false };
+    hs_cause_t cause = { act->source, act->id, false, act->person };
     int previous = kase->level;
     rc = 0;
     switch (act->act) {

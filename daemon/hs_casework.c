@@ -300,7 +300,7 @@ hs_casework_report (void *arg, hs_msg_t *msg)
         return -1;
     msg->seq = seq;
     hs_stats_count (self->stats, HS_STAT_REPORTS, 1);
-    hs_cause_t cause = { report->source, report->id, true };
+    hs_cause_t cause = { report->source, report->id, true, NULL };
     if (is_new) {
         rc = hs_notices_alert (self->notices, kase, "new", -1, &cause, NULL, NULL, NULL);
         if (rc == 0)
@@ -374,7 +374,7 @@ hs_casework_update (void *arg, hs_msg_t *msg)
     kase->last_seq = seq;
     if (update->at > kase->updated)
         kase->updated = update->at;
-    hs_cause_t cause = { update->source, update->id, false };
+    hs_cause_t cause = { update->source, update->id, false, update->person };
     hs_alert_more_t more = { .note = update->note, .note_size = update->note_size,
                              .satisfied = -1 };
     //  New facts first (a growing crowd rises through the rules, once),

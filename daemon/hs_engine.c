@@ -251,7 +251,7 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     if (!self->bus)
         goto failed;
     if (config->security)
-        self->keys = hs_keys_new (config->clients_dir);
+        self->keys = hs_keys_new (config->clients_dir, config->units);
     self->txn = hs_txn_new (self->store, self->clock, self->bus);
     self->stats = hs_stats_new (self->txn);
     self->notices = hs_notices_new (self->txn, self->stats);

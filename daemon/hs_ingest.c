@@ -220,9 +220,10 @@ s_handle (hs_ingest_t *self, zmsg_t *zmsg)
     }
     hs_strcpy (self->unit_seen, sizeof (self->unit_seen), unit);
     if (self->keys) {
-        //  The key that sent it must belong to the unit it speaks for.
+        //  The key that sent it must belong to the unit it speaks for
+        //  (a board's key: to one of its units).
         const char *signer = hs_keys_unit (self->keys, topic_frame);
-        if (!signer || !streq (signer, unit)) {
+        if (!signer || !hs_keys_covers (signer, unit)) {
             if (signer)
                 hs_why (&why, "spoofing", "a message for unit '%s' came with the key of '%s'",
                         unit, signer);

@@ -13,12 +13,16 @@
 
 struct _hs_keys_t {
     char *clients_dir;          //  the allowed certificates
-    zhashx_t *units;            //  public key (Z85) -> unit code
+    zhashx_t *units;            //  public key (Z85) -> its unit code, or a board's units
+                                //  ("street.caoyang office": codes, one space apart)
+    zhashx_t *known;            //  the codes of units.cfg (a board's units must be there),
+                                //  or NULL: not checked
+    zhashx_t *refused;          //  keys refused at the last read (each logged once)
     zhashx_t *others;           //  public keys allowed that name no unit (dashboards' own tools)
     struct timespec mtime;      //  the folder's mtime when units was read
     int64_t loaded;             //  zclock_mono () of the last read
     int64_t checked;            //  zclock_mono () of the last look
-    char unit [HS_CODE_MAX + 1];    //  the last answer
+    char unit [HS_KEYS_UNITS_MAX + 1];  //  the last answer
     bool failing;               //  the last read failed (logged once)
 };
 
@@ -27,6 +31,78 @@ s_free (void **item)
 {
     free (*item);
     *item = NULL;
+}
+
+//  A board's `units` metadata ("street.caoyang office", spaces or commas
+//  apart) as codes one space apart, or NULL with `error` set: a list
+//  that is empty, holds a code that is not a token or not a unit of
+//  units.cfg. Caller owns the result.
+static char *
+s_board_units (hs_keys_t *self, const char *list, char *error, size_t error_size)
+{
+    char *units = (char *) zmalloc (strlen (list) + 1);
+    size_t length = 0;
+    const char *scan = list;
+    while (*scan) {
+        size_t skip = strspn (scan, " \t,");
+        scan += skip;
+        size_t size = strcspn (scan, " \t,");
+        if (!size)
+            break;
+        char code [HS_CODE_MAX + 1];
+        if (size > HS_CODE_MAX) {
+            snprintf (error, error_size, "a unit code of %zu bytes", size);
+            free (units);
+            return NULL;
+        }
+        memcpy (code, scan, size);
+        code [size] = 0;
+        scan += size;
+        if (self->known && !zhashx_lookup (self->known, code)) {
+            snprintf (error, error_size, "'%s' is not a unit of units.cfg", code);
+            free (units);
+            return NULL;
+        }
+        if (hs_keys_covers (units, code))
+            continue;
+        if (length + 1 + size > HS_KEYS_UNITS_MAX) {
+            snprintf (error, error_size, "'units' is longer than %d bytes", HS_KEYS_UNITS_MAX);
+            free (units);
+            return NULL;
+        }
+        if (length)
+            units [length++] = ' ';
+        memcpy (units + length, code, size + 1);
+        length += size;
+    }
+    if (!length) {
+        snprintf (error, error_size, "'units' names no unit");
+        free (units);
+        return NULL;
+    }
+    return units;
+}
+
+//  The unit (or a board's units) a certificate speaks for, or NULL: none
+//  (a dashboard's), or refused (`*refused` set, `error` why).
+static char *
+s_cert_units (hs_keys_t *self, zcert_t *cert, bool *refused, char *error, size_t error_size)
+{
+    const char *unit = zcert_meta (cert, "unit");
+    const char *list = zcert_meta (cert, "units");
+    *refused = false;
+    if (unit && list) {
+        snprintf (error, error_size, "it has both 'unit' and 'units'");
+        *refused = true;
+        return NULL;
+    }
+    if (unit)
+        return strdup (unit);
+    if (!list)
+        return NULL;
+    char *units = s_board_units (self, list, error, error_size);
+    *refused = units == NULL;
+    return units;
 }
 
 //  Read the folder into a fresh table; swap it in only if the whole read
@@ -40,6 +116,7 @@ s_load (hs_keys_t *self)
     zhashx_t *units = zhashx_new ();
     zhashx_set_destructor (units, s_free);
     zhashx_t *others = zhashx_new ();
+    zhashx_t *refused = zhashx_new ();
     int rc = 0;
     int error = 0;
     DIR *folder = opendir (self->clients_dir);
@@ -59,9 +136,18 @@ s_load (hs_keys_t *self)
             rc = -1;
             error = path? errno: ENOMEM;
         }
-        const char *unit = cert? zcert_meta (cert, "unit"): NULL;
+        bool refuse = false;
+        char reason [128];
+        char *unit = cert? s_cert_units (self, cert, &refuse, reason, sizeof (reason)): NULL;
         if (unit)
-            zhashx_update (units, zcert_public_txt (cert), strdup (unit));
+            zhashx_update (units, zcert_public_txt (cert), unit);
+        else
+        if (refuse) {
+            //  Logged once, not at every read of the folder.
+            if (!self->refused || !zhashx_lookup (self->refused, zcert_public_txt (cert)))
+                hs_log_error ("hs_keys: the certificate %s is refused: %s", path, reason);
+            zhashx_update (refused, zcert_public_txt (cert), "");
+        }
         else
         if (cert)
             zhashx_update (others, zcert_public_txt (cert), "");
@@ -73,8 +159,10 @@ s_load (hs_keys_t *self)
     if (rc == 0) {
         zhashx_destroy (&self->units);
         zhashx_destroy (&self->others);
+        zhashx_destroy (&self->refused);
         self->units = units;
         self->others = others;
+        self->refused = refused;
         if (self->failing)
             hs_log_notice ("hs_keys: the certificates in %s are read again (%zu keys)",
                            self->clients_dir, zhashx_size (self->units));
@@ -83,6 +171,7 @@ s_load (hs_keys_t *self)
     else {
         zhashx_destroy (&units);
         zhashx_destroy (&others);
+        zhashx_destroy (&refused);
         if (!self->failing)
             hs_log_error ("hs_keys: cannot read the certificates in %s (%s): the last %zu keys "
                           "read stay in force", self->clients_dir, strerror (error),
@@ -93,10 +182,15 @@ s_load (hs_keys_t *self)
 }
 
 hs_keys_t *
-hs_keys_new (const char *clients_dir)
+hs_keys_new (const char *clients_dir, hs_units_t *known)
 {
     hs_keys_t *self = (hs_keys_t *) zmalloc (sizeof (hs_keys_t));
     self->clients_dir = strdup (clients_dir);
+    if (known) {
+        self->known = zhashx_new ();
+        for (size_t index = 0; index < hs_units_size (known); index++)
+            zhashx_update (self->known, hs_units_at (known, index)->code, "");
+    }
     self->units = zhashx_new ();
     zhashx_set_destructor (self->units, s_free);
     self->others = zhashx_new ();
@@ -116,6 +210,8 @@ hs_keys_destroy (hs_keys_t **self_p)
         hs_keys_t *self = *self_p;
         zhashx_destroy (&self->units);
         zhashx_destroy (&self->others);
+        zhashx_destroy (&self->refused);
+        zhashx_destroy (&self->known);
         free (self->clients_dir);
         free (self);
         *self_p = NULL;
@@ -156,6 +252,18 @@ hs_keys_unit (hs_keys_t *self, zframe_t *frame)
 }
 
 bool
+hs_keys_covers (const char *units, const char *unit)
+{
+    size_t size = strlen (unit);
+    if (!size)
+        return false;
+    for (const char *scan = units; (scan = strstr (scan, unit)); scan += size)
+        if ((scan == units || scan [-1] == ' ') && (scan [size] == 0 || scan [size] == ' '))
+            return true;
+    return false;
+}
+
+bool
 hs_keys_known (hs_keys_t *self, const char *key)
 {
     s_look (self);
@@ -191,7 +299,7 @@ hs_keys_test (bool verbose)
     zcert_t *other = zcert_new ();
     char *other_path = zsys_sprintf ("%s/nobody.cert", folder);
     assert (zcert_save_public (other, other_path) == 0);        //  no unit: not a key of ours
-    hs_keys_t *keys = hs_keys_new (folder);
+    hs_keys_t *keys = hs_keys_new (folder, NULL);
     assert (hs_keys_size (keys) == 1);
     //  A frame without a key (no CURVE) belongs to nobody.
     zframe_t *frame = zframe_new ("x", 1);
@@ -224,6 +332,58 @@ hs_keys_test (bool verbose)
     zcert_destroy (&third);
     zframe_destroy (&frame);
     hs_keys_destroy (&keys);
+
+    //  A board's certificate speaks for the units it lists, each a unit of
+    //  units.cfg; one naming a unit that is not, or with both `unit` and
+    //  `units`, is refused.
+    assert (hs_keys_covers ("street.caoyang office", "office"));
+    assert (hs_keys_covers ("street.caoyang office", "street.caoyang"));
+    assert (hs_keys_covers ("office", "office"));
+    assert (!hs_keys_covers ("street.caoyang office", "street.cao"));
+    assert (!hs_keys_covers ("street.caoyang office", "caoyang"));
+    assert (!hs_keys_covers ("street.caoyang office", "offic"));
+    assert (!hs_keys_covers ("street.caoyang office", ""));
+    char error [256];
+    hs_zpl_t *zpl = hs_zpl_load_text ("units\n    street.caoyang\n        zh = 曹杨\n"
+                                      "        en = Caoyang\n        kind = street\n"
+                                      "    office\n        zh = 办公室\n        en = Office\n"
+                                      "        kind = role\n", "units.cfg", error, sizeof (error));
+    assert (zpl);
+    hs_units_t *known = hs_units_load (zpl, error, sizeof (error));
+    assert (known);
+    const char *lists [][2] = {
+        { "street.caoyang, office office", "street.caoyang office" },   //  spoken for
+        { "street.caoyang street.ganquan", NULL },      //  not a unit of ours: refused
+        { "  ", NULL },                                 //  no unit: refused
+        { "office", "both" }                            //  `unit` as well: refused
+    };
+    char *board_paths [4];
+    for (size_t index = 0; index < 4; index++) {
+        zcert_t *board = zcert_new ();
+        zcert_set_meta (board, "units", "%s", lists [index][0]);
+        if (lists [index][1] && streq (lists [index][1], "both"))
+            zcert_set_meta (board, "unit", "%s", "office");
+        board_paths [index] = zsys_sprintf ("%s/board%zu.cert", folder, index);
+        assert (zcert_save_public (board, board_paths [index]) == 0);
+        zcert_destroy (&board);
+    }
+    keys = hs_keys_new (folder, known);
+    hs_units_destroy (&known);          //  the keys keep their own copy of the codes
+    hs_zpl_destroy (&zpl);
+    assert (hs_keys_size (keys) == 2);  //  wanli's and the one good board
+    zhashx_t *units = keys->units;
+    size_t boards = 0;
+    for (const char *units_of = (const char *) zhashx_first (units); units_of;
+         units_of = (const char *) zhashx_next (units))
+        if (streq (units_of, "street.caoyang office"))
+            boards++;
+    assert (boards == 1);
+    assert (zhashx_size (keys->refused) == 3);
+    hs_keys_destroy (&keys);
+    for (size_t index = 0; index < 4; index++) {
+        zsys_file_delete (board_paths [index]);
+        zstr_free (&board_paths [index]);
+    }
     zsys_file_delete (path);
     zsys_file_delete (other_path);
     zsys_dir_delete ("%s", folder);

@@ -138,7 +138,7 @@ s_test_work (void *arg)
         .kind = "street", .street = "street.wanli", .category = -1, .count = 10,
         .units = office, .reasons = reasons
     };
-    hs_cause_t cause = { "hrss", "h1", true };
+    hs_cause_t cause = { "hrss", "h1", true, NULL };
     return hs_notices_alert (test->notices, test->kase, "new", -1, &cause, NULL, NULL, NULL)
         || hs_notices_warning (test->notices, &warning);
 }

@@ -119,7 +119,8 @@ hs_case_act_decode (const msgpack_object *map, const hs_limits_t *limits, int64_
     }
     if (rc)
         return -1;
-    if (hs_field_int (map, "fseq", false, 1, INT64_MAX / 2, &act->fseq, why) < 0)
+    if (hs_field_int (map, "fseq", false, 1, INT64_MAX / 2, &act->fseq, why) < 0
+    ||  hs_field_person (map, act->person, why))
         return -1;
     return 0;
 }
@@ -172,6 +173,8 @@ hs_case_act_encode (const hs_case_act_t *act, hs_pack_t *pack)
     s_pack_units (&map, "remove", (char (*)[HS_CODE_MAX + 1]) act->remove, act->remove_count);
     if (*act->lead)
         hs_map_str (&map, "lead", act->lead);
+    if (*act->person)
+        hs_map_str (&map, "person", act->person);
     hs_map_end (&map);
     return 0;
 }
@@ -236,6 +239,53 @@ hs_act_test (bool verbose)
     act.report = 42;
     assert (s_round_trip (&act, &read, &why) == 0 && read.report == 42);
     assert (hs_case_act_parse ("merge") == HS_CASE_ACT_MERGE && hs_case_act_parse ("x") == -1);
+    //  The person who acted: absent, a name, or refused bad_value when
+    //  too long, not UTF-8 or holding a control character.
+    assert (*read.person == 0);
+    strcpy (act.person, "张伟");
+    assert (s_round_trip (&act, &read, &why) == 0 && strcmp (read.person, "张伟") == 0);
+    memset (act.person, 'x', HS_PERSON_MAX);
+    act.person [HS_PERSON_MAX] = 0;
+    assert (s_round_trip (&act, &read, &why) == 0 && strlen (read.person) == HS_PERSON_MAX);
+    const char *bad [] = { "\xff\xfe", "张\n伟", "tab\there", NULL };
+    for (size_t index = 0; bad [index]; index++) {
+        strcpy (act.person, bad [index]);
+        assert (s_round_trip (&act, &read, &why) == -1 && strcmp (why.code, "bad_value") == 0);
+    }
+    hs_pack_t *pack = hs_pack_new ();
+    for (int variant = 0; variant < 3; variant++) {
+        hs_map_t map;
+        hs_map_begin (&map, pack);
+        hs_map_int (&map, "v", HS_PROTO_VERSION);
+        hs_map_str (&map, "id", "a2");
+        hs_map_str (&map, "source", "office");
+        hs_map_int (&map, "at", act.at);
+        hs_map_str (&map, "case", "putuo-7");
+        hs_map_str (&map, "act", "close");
+        if (variant == 0)
+            hs_map_int (&map, "person", 7);
+        else
+        if (variant == 1)
+            hs_map_str (&map, "person", "");
+        else {
+            char long_name [HS_PERSON_MAX + 2];
+            memset (long_name, 'y', HS_PERSON_MAX + 1);
+            long_name [HS_PERSON_MAX + 1] = 0;
+            hs_map_str (&map, "person", long_name);
+        }
+        hs_map_end (&map);
+        hs_limits_t limits;
+        hs_limits_default (&limits);
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        assert (hs_proto_unpack_map (hs_pack_data (pack), hs_pack_size (pack), &limits,
+                                     &unpacked, &why) == 0);
+        assert (hs_case_act_decode (&unpacked.data, &limits, act.at, &read, &why) == -1);
+        assert (strcmp (why.code, variant == 0? "bad_type": "bad_value") == 0);
+        msgpack_unpacked_destroy (&unpacked);
+        hs_pack_reset (pack);
+    }
+    hs_pack_destroy (&pack);
     if (verbose)
         printf ("OK\n");
 }

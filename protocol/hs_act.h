@@ -53,6 +53,7 @@ typedef struct {
     char remove [HS_ACT_MAX_UNITS][HS_CODE_MAX + 1];
     size_t remove_count;
     int64_t fseq;                           //  0 if absent
+    char person [HS_PERSON_MAX + 1];        //  who in the unit did it, "" when absent
 } hs_case_act_t;
 
 const char *hs_case_act_name (int act);

@@ -226,3 +226,16 @@ hs_field_flags (const msgpack_object *map, const char *key, uint32_t *flags_out,
     }
     return 0;
 }
+
+//  The person who acted (an update's or an act's `person`), optional.
+//  Shown in a case's history line: no control characters (no newline).
+int
+hs_field_person (const msgpack_object *map, char *person, hs_why_t *why)
+{
+    if (hs_field_str (map, "person", false, person, HS_PERSON_MAX + 1, why) < 0)
+        return -1;
+    for (const char *scan = person; *scan; scan++)
+        if ((unsigned char) *scan < 0x20 || *scan == 0x7f)
+            return hs_why (why, "bad_value", "field 'person' holds a control character");
+    return 0;
+}

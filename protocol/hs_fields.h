@@ -46,4 +46,9 @@ int hs_field_strings (const msgpack_object *map, const char *key, bool tokens, s
 //  An optional array of flag names, as a bit set (absent: 0).
 int hs_field_flags (const msgpack_object *map, const char *key, uint32_t *flags, hs_why_t *why);
 
+//  The optional `person` of an update or act: who in the unit acted, a
+//  name of 1..HS_PERSON_MAX bytes of UTF-8 without control characters,
+//  copied into `person` (HS_PERSON_MAX + 1 bytes; "" when absent).
+int hs_field_person (const msgpack_object *map, char *person, hs_why_t *why);
+
 #endif

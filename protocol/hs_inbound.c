@@ -284,7 +284,8 @@ hs_update_decode (const msgpack_object *map, const hs_limits_t *limits,
         return -1;
     if (update->status == HS_STATUS_RETURNED && !update->note_size)
         return hs_why (why, "missing_field", "a return (退单) needs a 'note': the reason");
-    if (hs_field_int (map, "fseq", false, 1, INT64_MAX / 2, &update->fseq, why) < 0)
+    if (hs_field_int (map, "fseq", false, 1, INT64_MAX / 2, &update->fseq, why) < 0
+    ||  hs_field_person (map, update->person, why))
         return -1;
     return 0;
 }
@@ -423,6 +424,8 @@ hs_update_encode (const hs_update_t *update, hs_pack_t *pack)
         hs_map_key (&map, "flags");
         hs_pack_flags (pack, update->flags);
     }
+    if (*update->person)
+        hs_map_str (&map, "person", update->person);
     hs_map_end (&map);
     return 0;
 }
@@ -514,6 +517,7 @@ hs_inbound_test (bool verbose)
     update.at = report.at;
     strcpy (update.case_id, "putuo-1");
     update.status = HS_STATUS_MEDIATING;
+    strcpy (update.person, "张伟");
     hs_pack_reset (pack);
     hs_update_encode (&update, pack);
     msgpack_unpacked_init (&unpacked);
@@ -521,7 +525,7 @@ hs_inbound_test (bool verbose)
     hs_update_t update_decoded;
     assert (hs_update_decode (&unpacked.data, &limits, report.at, &update_decoded, &why) == 0);
     assert (update_decoded.status == HS_STATUS_MEDIATING);
-    assert (!strcmp (update_decoded.case_id, "putuo-1"));
+    assert (!strcmp (update_decoded.case_id, "putuo-1") && !strcmp (update_decoded.person, "张伟"));
     msgpack_unpacked_destroy (&unpacked);
 
     //  A work prompt: its streets a list, or the word "streets"; a due

@@ -46,6 +46,7 @@ typedef struct {
     int64_t amount;                         //  a new amount, -1 when absent
     uint32_t flags;                         //  flags it adds
     int64_t fseq;                           //  the feeder's own sequence number, 0 if absent
+    char person [HS_PERSON_MAX + 1];        //  who in the unit did it, "" when absent
 } hs_update_t;
 
 //  A feeder's sign of life, from a `heartbeat.<unit>` body: it is there,

@@ -54,6 +54,8 @@ hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack)
     if (alert->cause && alert->cause->source) {
         hs_map_str (&map, "source", alert->cause->source);
         hs_map_str (&map, alert->cause->report? "report": "update", alert->cause->id);
+        if (alert->cause->person && *alert->cause->person)
+            hs_map_str (&map, "person", alert->cause->person);
     }
     const hs_alert_more_t *more = alert->more;
     if (more) {

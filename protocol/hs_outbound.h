@@ -37,6 +37,7 @@ typedef struct {
     const char *source;         //  the unit whose message it was
     const char *id;             //  that message's id
     bool report;                //  a report (key `report`), else an update or an act (`update`)
+    const char *person;         //  who in the unit did it (an update's or act's), or NULL
 } hs_cause_t;
 
 //  What an outbound alert says. Arrays are NULL-terminated and borrowed.

@@ -31,6 +31,7 @@
 #define HS_NAME_MAX             256
 #define HS_CREDIT_CODE_LEN      18
 #define HS_SECTOR_MAX           64
+#define HS_PERSON_MAX           64      //  who in the unit acted (a name)
 #define HS_SUMMARY_MAX          4096
 #define HS_NOTE_MAX             4096
 #define HS_TOPIC_MAX            128

@@ -153,7 +153,7 @@ def _common(body, known):
 REPORT_FIELDS = {"v", "id", "source", "at", "street", "enterprise", "category", "workers",
                  "amount", "flags", "summary", "fseq"}
 UPDATE_FIELDS = {"v", "id", "source", "at", "case", "status", "note", "workers", "amount",
-                 "flags", "fseq"}
+                 "flags", "fseq", "person"}
 
 
 def check_report(body):
@@ -202,6 +202,15 @@ def check_update(body):
     _integer(body, "workers", 1, 1000000, required=False)
     _integer(body, "amount", 0, 10 ** 12, required=False)
     _flags(body)
+    _person(body)
+
+
+def _person(body):
+    """Who in the unit did it (an update's, an act's): a name, 1-64 bytes."""
+    if body.get("person") is not None:
+        _text(body["person"], "person", 64)
+        if any(ord(c) < 0x20 or ord(c) == 0x7f for c in body["person"]):
+            _fail("person", "must not hold control characters")
 
 
 def _flags(body):
@@ -235,7 +244,7 @@ ACT_FIELDS = {
     "reroute": ({"add", "remove", "lead", "reason"}, {"reason"}),
     "insist": ({"unit", "reason"}, {"unit", "reason"}),
 }
-ACT_COMMON = {"v", "id", "source", "at", "case", "act"}
+ACT_COMMON = {"v", "id", "source", "at", "case", "act", "person"}
 
 
 def check_act(body):
@@ -264,6 +273,7 @@ def check_act(body):
     _integer(body, "until", 946684800000, 2 ** 62, required=False)
     _units(body, "add")
     _units(body, "remove")
+    _person(body)
     if act == "reroute" and not any(body.get(f) for f in ("add", "remove", "lead")):
         _fail("add", "or remove or lead is required for reroute")
 
@@ -392,7 +402,8 @@ class Client(InspectionCalls):
     # (the original's, if this id was sent before) and raises Rejected with
     # the daemon's code (`not_routed`, `bad_state`, `not_authorized`, ...)
     # when it refuses. `id` defaults to a new unique one per call; pass your
-    # own to make a retry of yours idempotent too.
+    # own to make a retry of yours idempotent too. `person`: who in the unit
+    # did it (a name, as "张伟"), kept in the case's history and its alerts.
 
     def _new_id(self):
         self._ids = getattr(self, "_ids", 0) + 1
@@ -411,39 +422,40 @@ class Client(InspectionCalls):
         check_act(body)
         return self._submit("act." + source, body)
 
-    def sign(self, case, source, note=None, id=None):
+    def sign(self, case, source, note=None, id=None, person=None):
         """A handler signs for the case (签收)."""
-        return self._handle_update(case, source, "signed", id, note=note)
+        return self._handle_update(case, source, "signed", id, person=person, note=note)
 
-    def return_case(self, case, source, reason, id=None):
+    def return_case(self, case, source, reason, id=None, person=None):
         """A handler returns the case (退单); `reason` goes as the note."""
-        return self._handle_update(case, source, "returned", id, note=reason)
+        return self._handle_update(case, source, "returned", id, person=person, note=reason)
 
     def update(self, case, source, status, note=None, workers=None, amount=None, flags=None,
-               id=None):
+               id=None, person=None):
         """A unit's progress (进展), with new facts if any: the case keeps the
         largest workers and amount and the union of flags."""
-        return self._handle_update(case, source, status, id, note=note, workers=workers,
-                                   amount=amount, flags=flags)
+        return self._handle_update(case, source, status, id, person=person, note=note,
+                                   workers=workers, amount=amount, flags=flags)
 
-    def resolve(self, case, source, note, id=None):
+    def resolve(self, case, source, note, id=None, person=None):
         """A handler's part is done (办结); the lead's sends the case to review."""
-        return self._handle_update(case, source, "resolved", id, note=note)
+        return self._handle_update(case, source, "resolved", id, person=person, note=note)
 
-    def close_case(self, case, note=None, source="office", id=None):
+    def close_case(self, case, note=None, source="office", id=None, person=None):
         """The office closes a resolved case after review (审核办结), as
         `huishang close` does. (close() closes the client's sockets.)"""
-        return self._act("close", case, source, id, note=note)
+        return self._act("close", case, source, id, person=person, note=note)
 
-    def reject_closure(self, case, reason, source="office", id=None):
+    def reject_closure(self, case, reason, source="office", id=None, person=None):
         """The office sends a resolved case back to its lead (退回)."""
-        return self._act("reject_closure", case, source, id, reason=reason)
+        return self._act("reject_closure", case, source, id, person=person, reason=reason)
 
-    def followup(self, case, source, satisfied, note=None, id=None):
+    def followup(self, case, source, satisfied, note=None, id=None, person=None):
         """The return visit (回访) of a closed case; not satisfied re-opens it.
         `satisfied`: True or False (or "yes" / "no")."""
         satisfied = {"yes": True, "no": False}.get(satisfied, satisfied)
-        return self._act("followup", case, source, id, satisfied=satisfied, note=note)
+        return self._act("followup", case, source, id, person=person, satisfied=satisfied,
+                         note=note)
 
     def action_done(self, item, source, note=None, id=None, at=None):
         """A meeting's action item (督办事项, `<meeting>-a<n>`) is done, as
@@ -575,39 +587,40 @@ class Client(InspectionCalls):
             body["at"] = at
         return self._submit("promptsign." + source, _complete(body))
 
-    def regrade(self, case, level, reason, source="office", id=None):
+    def regrade(self, case, level, reason, source="office", id=None, person=None):
         """Set the case's level, up or down."""
-        return self._act("regrade", case, source, id, level=level, reason=reason)
+        return self._act("regrade", case, source, id, person=person, level=level, reason=reason)
 
-    def merge(self, case, into, reason=None, source="office", id=None):
+    def merge(self, case, into, reason=None, source="office", id=None, person=None):
         """`case` is the same dispute as `into`, which absorbs it."""
-        return self._act("merge", case, source, id, into=into, reason=reason)
+        return self._act("merge", case, source, id, person=person, into=into, reason=reason)
 
-    def split(self, case, report, reason=None, source="office", id=None):
+    def split(self, case, report, reason=None, source="office", id=None, person=None):
         """The report stored under seq `report` becomes a case of its own."""
-        return self._act("split", case, source, id, report=int(report), reason=reason)
+        return self._act("split", case, source, id, person=person, report=int(report),
+                         reason=reason)
 
-    def mute(self, case, until, reason, source="office", id=None):
+    def mute(self, case, until, reason, source="office", id=None, person=None):
         """Hold the case's supervision notices until `until`: ms on the
         daemon's clock, or a datetime.timedelta from the daemon's now (its
         health's `at`: a drill's clock is not ours)."""
         if hasattr(until, "total_seconds"):
             until = self.health()["at"] + int(until.total_seconds() * 1000)
-        return self._act("mute", case, source, id, until=until, reason=reason)
+        return self._act("mute", case, source, id, person=person, until=until, reason=reason)
 
-    def unmute(self, case, reason=None, source="office", id=None):
-        return self._act("unmute", case, source, id, reason=reason)
+    def unmute(self, case, reason=None, source="office", id=None, person=None):
+        return self._act("unmute", case, source, id, person=person, reason=reason)
 
     def reroute(self, case, reason, add=None, remove=None, lead=None, source="office",
-                id=None):
+                id=None, person=None):
         """Add and remove handlers, name the lead (主办)."""
-        return self._act("reroute", case, source, id, reason=reason,
+        return self._act("reroute", case, source, id, person=person, reason=reason,
                          add=list(add) if add else None, remove=list(remove) if remove else None,
                          lead=lead)
 
-    def insist(self, case, unit, reason, source="office", id=None):
+    def insist(self, case, unit, reason, source="office", id=None, person=None):
         """A unit that returned the case is to handle it after all."""
-        return self._act("insist", case, source, id, unit=unit, reason=reason)
+        return self._act("insist", case, source, id, person=person, unit=unit, reason=reason)
 
     # the api ---------------------------------------------------------------
 

@@ -8,6 +8,7 @@
 */
 
 #include "../../protocol/hs_protocol.h"
+#include "../../protocol/hs_fields.h"
 #include <string.h>
 
 int
@@ -35,8 +36,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             msgpack_unpacked_destroy (&again);
             hs_pack_destroy (&pack);
         }
+        //  An update's or an act's person (issue 15): what decodes is a name
+        //  of 1..HS_PERSON_MAX bytes of UTF-8 without control characters.
         hs_update_t update;
-        hs_update_decode (&unpacked.data, &limits, 1800000000000LL, &update, &why);
+        if (hs_update_decode (&unpacked.data, &limits, 1800000000000LL, &update, &why) == 0
+        &&  (strlen (update.person) > HS_PERSON_MAX
+        ||  !hs_field_utf8 ((const uint8_t *) update.person, strlen (update.person))))
+            __builtin_trap ();
+        hs_case_act_t act;
+        if (hs_case_act_decode (&unpacked.data, &limits, 1800000000000LL, &act, &why) == 0)
+            for (const char *scan = act.person; *scan; scan++)
+                if ((unsigned char) *scan < 0x20)
+                    __builtin_trap ();
         //  Work prompts and their signatures (issue 14): whatever decodes
         //  keeps its lists within the record's bounds.
         hs_prompt_in_t prompt;

@@ -27,6 +27,10 @@ bodies = [
     ("brief.street.caoyang", {"v": 1, "id": "putuo-9", "source": "street.caoyang", "at": now,
                               "fseq": 3, "brief": {"v": 1, "period": "weekly", "new": {"total": 2}}}),
     ("heartbeat.hrss", {"v": 1, "source": "hrss", "at": now, "fseq": 7}),
+    ("update.street.caoyang", {"v": 1, "id": "u2", "source": "street.caoyang", "at": now,
+                               "case": "putuo-1", "status": "signed", "person": "张伟"}),
+    ("act.office", {"v": 1, "id": "a1", "source": "office", "at": now, "case": "putuo-1",
+                    "act": "close", "note": "审核通过", "person": "王芳"}),
 ]
 
 
