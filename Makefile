@@ -37,7 +37,7 @@ DAEMON_LIB = $(BUILD)/libhs_daemon.a
 #   What a daemon-side program links, in order.
 LIBS     = $(DAEMON_LIB) $(CORE_LIB) $(PROTO_LIB)
 
-all: $(BUILD)/huishangd $(BUILD)/huishang $(BUILD)/hs_selftest
+all: $(BUILD)/huishangd $(BUILD)/huishang $(BUILD)/hs_selftest $(BUILD)/huishang-web
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -78,6 +78,22 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_archive_page.o $(BUILD)/clients/huishang_inspect.o
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
+
+#   The duty board (web/): its own program, a client of the daemon, with the
+#   page's files (web/assets/) compiled in as the config is.
+WEB_OBJ  = $(BUILD)/web/huishang_web.o $(BUILD)/web/hs_web_link.o $(BUILD)/web/hs_web_feed.o \
+           $(BUILD)/web/hs_web_auth.o $(BUILD)/web/hs_web_board.o $(BUILD)/web/hs_web_act.o \
+           $(BUILD)/web/hs_web_http.o $(BUILD)/hs_web_assets.o $(BUILD)/clients/hs_client.o
+WEB_ASSETS = $(sort $(wildcard web/assets/*))
+$(BUILD)/hs_web_assets.c: $(WEB_ASSETS) $(wildcard web/assets) tools/embed_assets.sh
+	@mkdir -p $(BUILD)
+	sh tools/embed_assets.sh $(WEB_ASSETS) > $@
+
+$(BUILD)/hs_web_assets.o: $(BUILD)/hs_web_assets.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/huishang-web: $(WEB_OBJ) $(CORE_LIB) $(PROTO_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lmicrohttpd -lsodium -lpthread
 
 #   The self tests of the client classes that have one.
 SELFTEST_CLIENT = $(BUILD)/clients/hs_client.o $(BUILD)/clients/huishang_html.o \
