@@ -4,7 +4,6 @@
 */
 
 #include "hs_web_act.h"
-#include "hs_web_board.h"
 #include "../protocol/hs_json.h"
 #include "../protocol/hs_proto.h"
 #include <sodium.h>
@@ -89,7 +88,7 @@ s_daemon_now (hs_client_t *client)
 {
     json_t *health;
     int64_t now = 0;
-    if (hs_web_board_request (client, "health", NULL, &health) == 0)
+    if (hs_web_link_request (client, "health", NULL, &health) == 0)
         now = json_integer_value (json_object_get (health, "at"));
     json_decref (health);
     return now > 0? now: zclock_time ();
@@ -122,7 +121,7 @@ hs_web_act_run (hs_web_link_t *link, const hs_web_user_t *user,
     hs_pack_t *args = hs_pack_new ();
     hs_case_request_encode (args, request->kase, 0);
     json_t *body;
-    int rc = hs_web_board_request (client, "case", args, &body);
+    int rc = hs_web_link_request (client, "case", args, &body);
     hs_pack_destroy (&args);
     json_t *reply = NULL;
     json_t *kase = json_object_get (body, "case");

@@ -31,21 +31,6 @@ hs_web_board_zone_name (int64_t offset_ms, char *out, size_t size)
     }
 }
 
-int
-hs_web_board_request (hs_client_t *client, const char *command, hs_pack_t *args,
-                      json_t **body)
-{
-    hs_client_reply_t reply;
-    int rc = hs_client_request (client, command, args, &reply);
-    *body = reply.body? hs_json_from_object (reply.body): NULL;
-    if (!*body || !json_is_object (*body)) {
-        json_decref (*body);
-        *body = json_object ();
-    }
-    hs_client_reply_destroy (&reply);
-    return rc;
-}
-
 //  An error body.
 static json_t *
 s_error (const char *code, const char *detail)
@@ -115,7 +100,7 @@ s_cases (hs_client_t *client, const char *status, int64_t since)
         hs_pack_t *args = hs_pack_new ();
         hs_cases_request_encode (args, &request);
         json_t *body;
-        int rc = hs_web_board_request (client, "cases", args, &body);
+        int rc = hs_web_link_request (client, "cases", args, &body);
         hs_pack_destroy (&args);
         if (rc) {
             json_decref (body);
@@ -271,7 +256,7 @@ s_meetings (hs_client_t *client, hs_web_feed_t *feed, int64_t now, json_t *meeti
         hs_pack_t *args = hs_pack_new ();
         hs_meeting_request_encode (args, id);
         json_t *body;
-        rc = hs_web_board_request (client, "meeting", args, &body);
+        rc = hs_web_link_request (client, "meeting", args, &body);
         hs_pack_destroy (&args);
         json_t *record = json_object_get (body, "meeting");
         if (rc < 0) {
@@ -393,7 +378,7 @@ hs_web_board_board (hs_web_link_t *link, hs_web_feed_t *feed, int *status)
     hs_client_t *client = hs_web_link_client (link, API_TIMEOUT);
     json_t *health;
     json_t *open = NULL, *recent = NULL, *reply = NULL;
-    if (hs_web_board_request (client, "health", NULL, &health) < 0
+    if (hs_web_link_request (client, "health", NULL, &health) < 0
     ||  !(open = s_cases (client, "open", 0))) {
         *status = 502;
         reply = s_error ("unavailable", "the daemon's api did not answer");
@@ -501,7 +486,7 @@ hs_web_board_case (hs_web_link_t *link, const char *id, const hs_web_user_t *use
         hs_pack_t *args = hs_pack_new ();
         hs_case_request_encode (args, id, from);
         json_t *body;
-        int rc = hs_web_board_request (client, "case", args, &body);
+        int rc = hs_web_link_request (client, "case", args, &body);
         hs_pack_destroy (&args);
         if (rc) {
             *status = rc < 0? 502: streq (s_str (body, "code"), "unknown_case")? 404: 400;

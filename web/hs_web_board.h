@@ -31,12 +31,6 @@ json_t *hs_web_board_board (hs_web_link_t *link, hs_web_feed_t *feed, int *statu
 json_t *hs_web_board_case (hs_web_link_t *link, const char *id, const hs_web_user_t *user,
                            int *status);
 
-//  An api request's reply body as JSON (the error body too). Returns 0
-//  ok, 1 the daemon said error, -1 no answer. *body is always set (caller
-//  owns it; {} when there was none).
-int hs_web_board_request (hs_client_t *client, const char *command, hs_pack_t *args,
-                          json_t **body);
-
 void hs_web_board_test (bool verbose);
 
 #endif

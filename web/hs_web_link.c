@@ -4,6 +4,7 @@
 */
 
 #include "hs_web_link.h"
+#include "../protocol/hs_json.h"
 
 struct _hs_web_link_t {
     const hs_config_t *config;
@@ -95,4 +96,19 @@ const hs_config_t *
 hs_web_link_config (hs_web_link_t *self)
 {
     return self->config;
+}
+
+int
+hs_web_link_request (hs_client_t *client, const char *command, hs_pack_t *args,
+                      json_t **body)
+{
+    hs_client_reply_t reply;
+    int rc = hs_client_request (client, command, args, &reply);
+    *body = reply.body? hs_json_from_object (reply.body): NULL;
+    if (!*body || !json_is_object (*body)) {
+        json_decref (*body);
+        *body = json_object ();
+    }
+    hs_client_reply_destroy (&reply);
+    return rc;
 }

@@ -12,6 +12,7 @@
 #define HS_WEB_LINK_H_INCLUDED
 
 #include "../clients/hs_client.h"
+#include <jansson.h>
 
 typedef struct _hs_web_link_t hs_web_link_t;
 
@@ -36,5 +37,11 @@ hs_client_t *hs_web_link_client (hs_web_link_t *self, int timeout_ms);
 
 //  The configuration, borrowed.
 const hs_config_t *hs_web_link_config (hs_web_link_t *self);
+
+//  An api request's reply body as JSON (the error body too). Returns 0
+//  ok, 1 the daemon said error, -1 no answer. *body is always set (caller
+//  owns it; {} when there was none).
+int hs_web_link_request (hs_client_t *client, const char *command, hs_pack_t *args,
+                          json_t **body);
 
 #endif
