@@ -101,8 +101,13 @@ SELFTEST_CLIENT = $(BUILD)/clients/hs_client.o $(BUILD)/clients/huishang_html.o 
 $(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(SELFTEST_CLIENT) $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
 
-#   Build and start the daemon on its defaults, in the foreground.
+#   Build and start the daemon on its defaults, in the foreground, and the
+#   duty board beside it (WEB_LISTEN); both stop together.
+WEB_LISTEN ?= 127.0.0.1:8470
 run: deps all
+	@$(BUILD)/huishang-web --listen $(WEB_LISTEN) & web=$$!; \
+	trap 'kill $$web 2>/dev/null' EXIT INT TERM; \
+	echo "make run: the duty board (值班看板) is at http://$(WEB_LISTEN)/"; \
 	$(BUILD)/huishangd --foreground
 
 #   Install the Debian packages that building and testing need, when we
@@ -196,9 +201,10 @@ MANDIR   = $(PREFIX)/share/man
 DOCDIR   = $(PREFIX)/share/doc/huishang
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 CONFDIR  = $(SYSCONFDIR)/huishang
-MANPAGES = man/huishang.1 man/huishang.cfg.5 man/huishang-protocol.7 man/huishangd.8
+MANPAGES = man/huishang.1 man/huishang.cfg.5 man/huishang-protocol.7 man/huishangd.8 man/huishang-web.8
 #   The installed unit and protocol page name where things went.
 PLACES   = sed -e 's|/usr/local/sbin/huishangd|$(SBINDIR)/huishangd|g' \
+               -e 's|/usr/local/sbin/huishang-web|$(SBINDIR)/huishang-web|g' \
                -e 's|/etc/huishang|$(CONFDIR)|g' -e 's|/usr/local/share/doc/huishang|$(DOCDIR)|g'
 
 install: all
@@ -207,8 +213,10 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/huishang $(DESTDIR)$(BINDIR)/huishang
 	install -m 755 $(BUILD)/huishangd $(DESTDIR)$(SBINDIR)/huishangd
+	install -m 755 $(BUILD)/huishang-web $(DESTDIR)$(SBINDIR)/huishang-web
 	$(PLACES) config/huishangd.service > $(DESTDIR)$(UNITDIR)/huishangd.service
-	chmod 644 $(DESTDIR)$(UNITDIR)/huishangd.service
+	$(PLACES) systemd/huishang-web.service > $(DESTDIR)$(UNITDIR)/huishang-web.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/huishangd.service $(DESTDIR)$(UNITDIR)/huishang-web.service
 	@for file in $(CONFIGS); do \
 	    target=$(DESTDIR)$(CONFDIR)/$$(basename $$file); \
 	    if [ -e $$target ] && ! cmp -s $$file $$target; then \
@@ -226,8 +234,8 @@ install: all
 	install -m 644 protocol/PROTOCOL.md README.md $(DESTDIR)$(DOCDIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/huishang $(DESTDIR)$(SBINDIR)/huishangd
-	rm -f $(DESTDIR)$(UNITDIR)/huishangd.service
+	rm -f $(DESTDIR)$(BINDIR)/huishang $(DESTDIR)$(SBINDIR)/huishangd $(DESTDIR)$(SBINDIR)/huishang-web
+	rm -f $(DESTDIR)$(UNITDIR)/huishangd.service $(DESTDIR)$(UNITDIR)/huishang-web.service
 	for page in $(MANPAGES); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$$(basename $$page); \
 	done

@@ -352,7 +352,7 @@ s_feed_actor (zsock_t *pipe, void *args)
     hs_client_t *client = hs_web_link_client (self->link, 2000);
     const char *prefixes [] = {
         "alert.", "meeting.", "warning.", "escalate.", "brief.", "prompt.", "proposal.",
-        "inspection.", "case.", "action.", "hs.heartbeat", "hs.hello"
+        "inspection.", "case.", "hs.heartbeat", "hs.hello"
     };
     zsock_t *sub = hs_client_subscribe (client, prefixes, sizeof (prefixes) / sizeof (*prefixes), 0);
     zsock_signal (pipe, 0);

@@ -453,3 +453,31 @@ def test_stale_and_fresh_from_beats():
             proc.wait(10)
             log.close()
             pub.close(0)
+
+
+def test_unit_file_verifies():
+    # systemd-analyze verify passes on systemd/huishang-web.service (pointed
+    # at this build), hardened as huishangd's unit is, and it cannot write
+    # anywhere nor see the daemon's store.
+    from harness import ROOT
+    folder = tempfile.mkdtemp(prefix="hs-web-unit-")
+    try:
+        text = open(os.path.join(ROOT, "systemd", "huishang-web.service")).read()
+        for needed in ("DynamicUser=yes", "ProtectSystem=strict", "InaccessiblePaths=-/var/lib/huishang",
+                       "LoadCredential=users:"):
+            assert needed in text, needed
+        assert "StateDirectory" not in text and "ReadWritePaths" not in text
+        unit = os.path.join(folder, "huishang-web.service")
+        with open(unit, "w") as handle:
+            handle.write(text.replace("/usr/local/sbin/huishang-web", WEB))
+        out = subprocess.run(["systemd-analyze", "verify", "--man=no", unit],
+                             capture_output=True, text=True)
+        assert out.returncode == 0 and out.stderr.strip() == "", out.stderr
+        out = subprocess.run(["systemd-analyze", "security", "--offline=true", unit],
+                             capture_output=True, text=True)
+        assert "Overall exposure level for huishang-web.service: 1.1 OK" in out.stdout, \
+            out.stdout[-800:]
+    finally:
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
