@@ -129,6 +129,8 @@ main (int argc, char *argv [])
         { "help", no_argument, NULL, O_HELP }, { "version", no_argument, NULL, O_VERSION },
         { "selftest", no_argument, NULL, O_SELFTEST }, { NULL, 0, NULL, 0 }
     };
+    zsys_set_logstream (stderr);
+    zsys_set_logident ("huishang-web");
     const char *values [O_SELFTEST - O_LISTEN + 1] = { NULL };
     values [0] = "127.0.0.1:8470";
     int option;
@@ -155,8 +157,6 @@ main (int argc, char *argv [])
         return 2;
     }
 #define VALUE(o) values [(o) - O_LISTEN]
-    zsys_set_logstream (stderr);
-    zsys_set_logident ("huishang-web");
     char error [512];
     hs_config_t *config = hs_config_load (VALUE (O_CONFIG), error, sizeof (error));
     if (!config) {

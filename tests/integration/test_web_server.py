@@ -19,7 +19,7 @@ import tempfile
 import time
 import urllib.parse
 
-from handling_desk import WAIT_S, Desk, enterprise, handler
+from handling_desk import HOUR_MS, WAIT_S, Desk, enterprise, handler, ok
 from harness import BUILD
 
 WEB = os.path.join(BUILD, "huishang-web")
@@ -481,3 +481,61 @@ def test_unit_file_verifies():
         for name in os.listdir(folder):
             os.unlink(os.path.join(folder, name))
         os.rmdir(folder)
+
+
+def test_board_overdue_meetings_and_actions_on_a_fast_clock():
+    # A drill clock 60000x: the cases' sign clocks run out (overdue, worst
+    # first, with their rung), a meeting held with an open action item, a
+    # meeting never held past its deadline (missed), each as the board says.
+    with Desk(time_start="2026-03-04T10:00", time_scale=60000) as desk:
+        web = Web(desk)
+        try:
+            held_case = desk.open_case(source="street.caoyang", workers=35, **enterprise(731))
+            request = desk.wait(lambda: [b for t, b in desk.published("meeting.request")
+                                         if b.get("case") == held_case], "its meeting")[0]
+            due = desk.clock() + 2 * HOUR_MS
+            ok(desk.submit({"v": 1, "id": "mn-web", "source": "office", "at": desk.at(),
+                            "meeting": request["meeting"], "decisions": ["人社局牵头核实欠薪"],
+                            "cases": [held_case],
+                            "actions": [{"owner": "hrss", "text": "三日内核实欠薪数额",
+                                         "due": due, "case": held_case}]}, "minutes.office"))
+            missed_case = desk.open_case(source="street.wanli", workers=40, **enterprise(732))
+            missed = desk.wait(lambda: [b for t, b in desk.published("meeting.request")
+                                        if b.get("case") == missed_case], "its meeting")[0]
+
+            def board_shows():
+                status, board = web.json("/api/board")
+                assert status == 200
+                meetings = {m["meeting"]: m for m in board["meetings"]}
+                overdue = {o["case"] for o in board["overdue"]}
+                done = (meetings.get(request["meeting"], {}).get("state") == "held"
+                        and meetings.get(missed["meeting"], {}).get("state") == "missed"
+                        and {held_case, missed_case} <= overdue
+                        and [a for a in board["actions"] if a["late_ms"] > 0])
+                return board if done else None
+            board = desk.wait(board_shows, "overdue cases, a held and a missed meeting, a late item")
+            times = [m["time"] for m in board["meetings"]]
+            assert times == sorted(times)
+            item = [a for a in board["actions"] if a["meeting"] == request["meeting"]][0]
+            assert item["item"] == request["meeting"] + "-a1" and item["owner"] == "hrss"
+            assert item["due"] == due
+            rows = board["overdue"]
+            ranks = [("remind", "supervise", "circulate").index(r["rung"]) if r["rung"] else -1
+                     for r in rows]
+            assert all(r["late_ms"] > 0 for r in rows)
+            assert all((ranks[i], rows[i]["late_ms"]) >= (ranks[i + 1], rows[i + 1]["late_ms"])
+                       for i in range(len(rows) - 1)), rows
+            row = [r for r in rows if r["case"] == missed_case][0]
+            assert "street.wanli" in row["units"] and row["street"] == "street.wanli"
+            assert [h for h in board["handling"] if h["case"] == missed_case
+                    and h["unit"] == "street.wanli" and h["state"] == "not_signed"]
+        finally:
+            web.stop()
+
+
+def test_selftests():
+    # The board's classes' own tests (feed text, users and sessions, the
+    # views' rows, who may act, the listen address and form decoding).
+    done = subprocess.run([WEB, "--selftest"], capture_output=True, text=True, timeout=WAIT_S)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": OK") == 5, done.stdout
