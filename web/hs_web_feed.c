@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#define JOIN_TRIES      20          //  hellos sent before the join is given up (100 ms each)
+#define JOIN_TRIES      10          //  hellos sent before the join is given up (100 ms each)
 #define PAGE_LIMIT      200         //  events per replay page
 #define REPLAY_RECENT   2000        //  events replayed into the cache at start
 #define STREAM_CHUNK    (64 * 1024) //  bytes of queued events taken at once
@@ -287,6 +287,13 @@ s_message (hs_web_feed_t *self, zmsg_t *msg, hs_client_t *client)
         const msgpack_object *body = &unpacked.data;
         if (streq (topic, "hs.heartbeat")) {
             int64_t next_seq = s_beat (self, body);
+            if (next_seq > 0 && next_seq <= self->last_seq) {
+                //  Only a new store numbers below what we had: start again there.
+                zsys_warning ("huishang-web: the daemon's next seq %lld is below our last %lld: "
+                              "a new store; following it from there", (long long) next_seq,
+                              (long long) self->last_seq);
+                self->last_seq = next_seq - 1;
+            }
             gap = next_seq > 0 && next_seq - 1 > self->last_seq;
         }
         else {

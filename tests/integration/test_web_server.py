@@ -29,17 +29,20 @@ SOLO = True                     # 65 streams, each a thread of the board's
 class Web:
     """One huishang-web on a free loopback port, in front of a Desk's daemon."""
 
-    def __init__(self, desk, users=None):
+    def __init__(self, desk, users=None, tls=None):
         self.folder = desk.daemon.folder
+        self.tls = tls
         daemon = desk.daemon
         args = [WEB, "--listen", "127.0.0.1:0", "--api", daemon.api, "--publish", daemon.publish,
                 "--submit", daemon.submit]
         if users:
             args += ["--users", users]
+        if tls:
+            args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
         self.log = open(os.path.join(self.folder, "web.log"), "w+b")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log)
         line = self.proc.stdout.readline().decode()
-        match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
+        match = re.search(r"serving https?://127\.0\.0\.1:(\d+)/", line)
         assert match, "huishang-web did not start: %r %s" % (line, self.read_log())
         self.port = int(match.group(1))
 
@@ -49,7 +52,14 @@ class Web:
 
     def request(self, method, path, body=None, headers=None, cookie=None):
         """(status, headers, body bytes)."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT_S)
+        if self.tls:
+            import ssl
+            context = ssl.create_default_context(cafile=self.tls[0])
+            context.check_hostname = False
+            connection = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=WAIT_S,
+                                                     context=context)
+        else:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT_S)
         headers = dict(headers or {})
         if cookie:
             headers["Cookie"] = cookie
@@ -539,3 +549,35 @@ def test_selftests():
     done = subprocess.run([WEB, "--selftest"], capture_output=True, text=True, timeout=WAIT_S)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count(": OK") == 5, done.stdout
+
+
+def test_tls_and_secure_cookies():
+    # --tls-cert/--tls-key: HTTPS (GnuTLS), the session cookie Secure; plain
+    # HTTP on that port gets no page.
+    with Desk() as desk:
+        folder = desk.daemon.folder
+        cert, key = os.path.join(folder, "board.pem"), os.path.join(folder, "board.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                        "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True, timeout=WAIT_S)
+        users = os.path.join(folder, "users")
+        add_user(users, "zhou", "street.wanli", "correct horse")
+        web = Web(desk, users=users, tls=(cert, key))
+        try:
+            status, config = web.json("/api/config")
+            assert status == 200 and config["district"] == "putuo"
+            status, response, _ = web.request("POST", "/login", {"name": "zhou",
+                                                                 "password": "correct horse"})
+            assert status == 303
+            flags = [f.strip() for f in cookie_of(response)[0].split(";")]
+            assert "Secure" in flags and "HttpOnly" in flags and "SameSite=Strict" in flags
+            plain = http.client.HTTPConnection("127.0.0.1", web.port, timeout=WAIT_S)
+            try:
+                plain.request("GET", "/api/config")
+                answered = plain.getresponse().status == 200
+            except (http.client.HTTPException, OSError):
+                answered = False
+            assert not answered, "plain HTTP answered on the TLS port"
+        finally:
+            web.stop()
