@@ -29,7 +29,7 @@ SOLO = True                     # 65 streams, each a thread of the board's
 class Web:
     """One huishang-web on a free loopback port, in front of a Desk's daemon."""
 
-    def __init__(self, desk, users=None, tls=None):
+    def __init__(self, desk, users=None, tls=None, extra=()):
         self.folder = desk.daemon.folder
         self.tls = tls
         daemon = desk.daemon
@@ -39,7 +39,8 @@ class Web:
             args += ["--users", users]
         if tls:
             args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
-        self.log = open(os.path.join(self.folder, "web.log"), "w+b")
+        args += list(extra)
+        self.log = tempfile.TemporaryFile(dir=self.folder)
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log)
         line = self.proc.stdout.readline().decode()
         match = re.search(r"serving https?://127\.0\.0\.1:(\d+)/", line)
@@ -581,3 +582,58 @@ def test_tls_and_secure_cookies():
             assert not answered, "plain HTTP answered on the TLS port"
         finally:
             web.stop()
+
+
+def test_security_on_the_board_speaks_with_its_own_certificate():
+    # With security on, the board reaches the daemon's api, stream and submit
+    # under a certificate of its own (--cert, the daemon's key from the
+    # config's server_cert): the board, the stream and an act all go through.
+    import shutil
+    from harness import CLIENT, Daemon, config_copy, report
+    from test_security import _send
+    folder = tempfile.mkdtemp(prefix="hs-web-curve-")
+    daemon = None
+    webs = []
+    try:
+        certs = os.path.join(folder, "certs")
+        for unit in ("server", "street.caoyang"):
+            subprocess.run([CLIENT, "keygen", unit, "--dir", certs], check=True,
+                           capture_output=True, timeout=WAIT_S)
+        os.makedirs(os.path.join(certs, "clients"))
+        shutil.copy(os.path.join(certs, "street.caoyang.cert"), os.path.join(certs, "clients"))
+        config = config_copy(folder, enabled="1")
+        daemon = Daemon(folder=folder, config=config).spawn()
+        users = os.path.join(folder, "users")
+        add_user(users, "张伟", "street.caoyang", "correct horse")
+        desk = type("D", (), {"daemon": daemon})()
+
+        def board(*extra):
+            webs.append(Web(desk, users=users, extra=("--config", config) + extra))
+            return webs[-1]
+
+        keyed = board("--cert", os.path.join(certs, "street.caoyang.cert"))
+        deadline = time.time() + WAIT_S
+        while time.time() < deadline and keyed.json("/api/board")[0] != 200:
+            time.sleep(0.2)
+        assert keyed.json("/api/board")[0] == 200, keyed.read_log()
+        stream = Stream(keyed)
+        while stream.status is None and time.time() < deadline:
+            stream._read(0.2)
+        assert _send(daemon, certs, "street.caoyang", "report.street.caoyang",
+                     report(rid="w1", name="加密测试有限公司", workers=12))
+        alert = stream.wait(lambda e: e["event"] == "alert", "the alert, over CURVE")[0]
+        case = alert["data"]["body"]["case"]
+        status, response, _ = keyed.request("POST", "/login", {"name": "张伟",
+                                                               "password": "correct horse"})
+        cookie = cookie_of(response)[1]
+        csrf = keyed.json("/api/config", cookie=cookie)[1]["csrf"]
+        status, _, body = keyed.request("POST", "/api/act", {"case": case, "action": "sign",
+                                        "csrf": csrf}, cookie=cookie)
+        assert status == 200 and json.loads(body)["ok"], body
+        stream.close()
+    finally:
+        for web in webs:
+            web.stop()
+        if daemon:
+            daemon.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
