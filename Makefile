@@ -89,8 +89,8 @@ $(BUILD)/hs_web_assets.c: $(WEB_ASSETS) $(wildcard web/assets) tools/embed_asset
 	@mkdir -p $(BUILD)
 	sh tools/embed_assets.sh $(WEB_ASSETS) > $@
 
-$(BUILD)/hs_web_assets.o: $(BUILD)/hs_web_assets.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/hs_web_assets.o: $(BUILD)/hs_web_assets.c web/hs_web_assets.h
+	$(CC) $(ALL_CFLAGS) -I. -c -o $@ $<
 
 $(BUILD)/huishang-web: $(WEB_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lmicrohttpd -lsodium -lpthread

@@ -445,11 +445,11 @@ s_why (const hs_config_t *config, json_t *kase, json_t *history)
             continue;
         json_t *body = json_object_get (event, "body");
         json_t *reasons = json_object_get (body, "reasons");
-        json_array_append_new (why, json_pack ("{s:I, s:I, s:s, s:s, s:s, s:s, s:O}",
+        json_array_append_new (why, json_pack ("{s:I, s:I, s:s, s:s, s:s, s:s, s:o}",
             "seq", (json_int_t) s_int (event, "seq"), "at", (json_int_t) s_int (event, "at"),
             "type", s_str (event, "type"), "kind", s_str (body, "kind"),
             "level", s_str (body, "level"), "source", s_str (body, "source"),
-            "reasons", json_is_array (reasons)? reasons: json_array ()));
+            "reasons", json_is_array (reasons)? json_incref (reasons): json_array ()));
     }
     json_t *units = json_object_get (kase, "units");
     json_t *reasons = json_object_get (kase, "reasons");

@@ -365,7 +365,8 @@ s_feed_actor (zsock_t *pipe, void *args)
     zsock_signal (pipe, 0);
     if (!sub) {
         hs_client_destroy (&client);
-        zsock_wait (pipe);
+        char *command = zstr_recv (pipe);       //  $TERM, when the feed is destroyed
+        zstr_free (&command);
         return;
     }
     zlistx_t *early = zlistx_new ();

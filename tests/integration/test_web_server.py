@@ -20,7 +20,7 @@ import time
 import urllib.parse
 
 from handling_desk import HOUR_MS, WAIT_S, Desk, enterprise, handler, ok
-from harness import BUILD
+from harness import BUILD, ROOT
 
 WEB = os.path.join(BUILD, "huishang-web")
 SOLO = True                     # 65 streams, each a thread of the board's
@@ -82,13 +82,17 @@ class Web:
             return int(re.search(r"VmRSS:\s+(\d+)", handle.read()).group(1))
 
     def stop(self):
+        """SIGTERM: it must stop within 10 s and cleanly (exit 0; under the
+        sanitizers, no report)."""
         self.proc.terminate()
         try:
-            self.proc.wait(10)
+            code = self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise AssertionError("huishang-web did not stop on SIGTERM")
+        log = self.read_log()
         self.log.close()
+        assert code == 0 and "Sanitizer" not in log, "huishang-web exit %s:\n%s" % (code, log[-3000:])
 
 
 class Stream:
@@ -375,7 +379,7 @@ def test_assets_and_bounds():
                 assert response.getheader("Content-Type").startswith("application/javascript")
             else:
                 assert status == 404 and b"libjs-chart.js" in data
-            assets = os.path.join(os.path.dirname(WEB), "..", "web", "assets")
+            assets = os.path.join(ROOT, "web", "assets")
             for path, name in (("/", "board.html"), ("/case/putuo-1", "case.html"),
                                ("/briefing", "briefing.html"), ("/login", "login.html")):
                 status, response, _ = web.request("GET", path)
@@ -461,7 +465,7 @@ def test_stale_and_fresh_from_beats():
             stream.close()
         finally:
             proc.terminate()
-            proc.wait(10)
+            assert proc.wait(10) == 0
             log.close()
             pub.close(0)
 
@@ -470,7 +474,6 @@ def test_unit_file_verifies():
     # systemd-analyze verify passes on systemd/huishang-web.service (pointed
     # at this build), hardened as huishangd's unit is, and it cannot write
     # anywhere nor see the daemon's store.
-    from harness import ROOT
     folder = tempfile.mkdtemp(prefix="hs-web-unit-")
     try:
         text = open(os.path.join(ROOT, "systemd", "huishang-web.service")).read()
