@@ -131,7 +131,7 @@ check-shape:
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-asan: deps
 	$(MAKE) BUILD=$(BUILD)/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
-	    $(BUILD)/asan/huishangd $(BUILD)/asan/huishang $(BUILD)/asan/hs_selftest
+	    $(BUILD)/asan/huishangd $(BUILD)/asan/huishang $(BUILD)/asan/hs_selftest $(BUILD)/asan/huishang-web
 	HS_BUILD=$(BUILD)/asan HS_STRICT_EXIT=1 HS_NO_FUZZ=1 sh tests/run.sh
 
 #   The self tests, then the real daemon through integration tests, under
