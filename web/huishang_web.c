@@ -130,7 +130,6 @@ main (int argc, char *argv [])
         { "selftest", no_argument, NULL, O_SELFTEST }, { NULL, 0, NULL, 0 }
     };
     zsys_set_logstream (stderr);
-    zsys_set_logident ("huishang-web");
     const char *values [O_SELFTEST - O_LISTEN + 1] = { NULL };
     values [0] = "127.0.0.1:8470";
     int option;

@@ -543,6 +543,11 @@ def test_board_overdue_meetings_and_actions_on_a_fast_clock():
             assert "street.wanli" in row["units"] and row["street"] == "street.wanli"
             assert [h for h in board["handling"] if h["case"] == missed_case
                     and h["unit"] == "street.wanli" and h["state"] == "not_signed"]
+            # the next morning's 08:30 daily briefing (a drill day is 1.4 s here)
+            assert web.json("/api/briefing?period=monthly")[0] == 400
+            brief = desk.wait(lambda: web.json("/api/briefing?period=daily")[1].get("brief"),
+                              "the daily briefing")
+            assert brief["period"] == "daily" and brief["district"] == "putuo", brief
         finally:
             web.stop()
 
