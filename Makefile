@@ -98,8 +98,9 @@ $(BUILD)/huishang-web: $(WEB_OBJ) $(CORE_LIB) $(PROTO_LIB)
 #   The self tests of the client classes that have one.
 SELFTEST_CLIENT = $(BUILD)/clients/hs_client.o $(BUILD)/clients/huishang_html.o \
                   $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_words.o
-$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(SELFTEST_CLIENT) $(LIBS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
+SELFTEST_WEB = $(filter-out $(BUILD)/web/huishang_web.o $(BUILD)/clients/hs_client.o,$(WEB_OBJ))
+$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(SELFTEST_CLIENT) $(SELFTEST_WEB) $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lmicrohttpd -lsodium -lpthread
 
 #   Build and start the daemon on its defaults, in the foreground, and the
 #   duty board beside it (WEB_LISTEN); both stop together.

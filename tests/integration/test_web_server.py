@@ -552,14 +552,6 @@ def test_board_overdue_meetings_and_actions_on_a_fast_clock():
             web.stop()
 
 
-def test_selftests():
-    # The board's classes' own tests (feed text, users and sessions, the
-    # views' rows, who may act, the listen address and form decoding).
-    done = subprocess.run([WEB, "--selftest"], capture_output=True, text=True, timeout=WAIT_S)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count(": OK") == 5, done.stdout
-
-
 def test_tls_and_secure_cookies():
     # --tls-cert/--tls-key: HTTPS (GnuTLS), the session cookie Secure; plain
     # HTTP on that port gets no page.
