@@ -98,11 +98,11 @@ class Web:
 class Stream:
     """One /events stream read off a raw socket: its events as dicts."""
 
-    def __init__(self, web, last_id=None):
+    def __init__(self, web, last_id=None, path="/events"):
         self.sock = socket.create_connection(("127.0.0.1", web.port), timeout=WAIT_S)
         extra = "Last-Event-ID: %d\r\n" % last_id if last_id is not None else ""
-        self.sock.sendall(("GET /events HTTP/1.1\r\nHost: board\r\nAccept: text/event-stream\r\n"
-                           "%s\r\n" % extra).encode())
+        self.sock.sendall(("GET %s HTTP/1.1\r\nHost: board\r\nAccept: text/event-stream\r\n"
+                           "%s\r\n" % (path, extra)).encode())
         self.buffer = b""
         self.status = None
         self.events = []
@@ -232,6 +232,10 @@ def test_board_live_replay_and_a_kill9():
             ids = [int(e["id"]) for e in back.stored()]
             assert ids and min(ids) > first_seq, ids
             assert len(ids) == len(set(ids)), "a duplicate: %s" % ids
+            by_query = Stream(web, path="/events?since=%d" % first_seq)
+            by_query.wait(alert_of(second), "the missed case's alert (?since=)")
+            assert [int(e["id"]) for e in by_query.stored()] == ids[:len(by_query.stored())]
+            by_query.close()
             # kill -9 in the middle; with heartbeats: stale, then fresh
             beats = bool([e for e in back.events if e["event"] == "heartbeat"]) or bool(
                 _try(lambda: back.wait(lambda e: e["event"] == "heartbeat", "a heartbeat", 2.5)))
