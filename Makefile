@@ -85,8 +85,13 @@ WEB_OBJ  = $(BUILD)/web/huishang_web.o $(BUILD)/web/hs_web_link.o $(BUILD)/web/h
            $(BUILD)/web/hs_web_auth.o $(BUILD)/web/hs_web_board.o $(BUILD)/web/hs_web_act.o \
            $(BUILD)/web/hs_web_http.o $(BUILD)/hs_web_assets.o $(BUILD)/clients/hs_client.o
 WEB_ASSETS = $(sort $(wildcard web/assets/*))
-$(BUILD)/hs_web_assets.c: $(WEB_ASSETS) $(wildcard web/assets) tools/embed_assets.sh
+#   The list of the files itself, rewritten only when it changes: a file
+#   added or taken away makes the table again.
+$(BUILD)/hs_web_assets.list: FORCE
 	@mkdir -p $(BUILD)
+	@echo $(WEB_ASSETS) > $@.new; cmp -s $@.new $@ || mv $@.new $@; rm -f $@.new
+
+$(BUILD)/hs_web_assets.c: $(WEB_ASSETS) $(BUILD)/hs_web_assets.list tools/embed_assets.sh
 	sh tools/embed_assets.sh $(WEB_ASSETS) > $@
 
 $(BUILD)/hs_web_assets.o: $(BUILD)/hs_web_assets.c web/hs_web_assets.h
@@ -257,6 +262,8 @@ deb: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run deps check check-shape check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
+FORCE:
+
+.PHONY: FORCE all run deps check check-shape check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

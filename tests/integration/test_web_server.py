@@ -20,7 +20,7 @@ import time
 import urllib.parse
 
 from handling_desk import HOUR_MS, WAIT_S, Desk, enterprise, handler, ok
-from harness import BUILD, ROOT
+from harness import BUILD, ROOT, config_copy
 
 WEB = os.path.join(BUILD, "huishang-web")
 SOLO = True                     # 65 streams, each a thread of the board's
@@ -185,8 +185,17 @@ def cookie_of(response):
     return value, value.split(";")[0]
 
 
+def _quick_beats(desk):
+    """A daemon that beats every 500 ms when it beats at all (server/heartbeat,
+    helper fresh's part), so that three missed beats take 1.5 s, not 6."""
+    with open(os.path.join(ROOT, "config", "huishang.cfg")) as handle:
+        if re.search(r"\n    heartbeat = ", handle.read()):
+            desk.daemon.config = config_copy(desk.daemon.folder, heartbeat="500ms")
+    return desk
+
+
 def test_board_live_replay_and_a_kill9():
-    with Desk() as desk:
+    with _quick_beats(Desk()) as desk:
         web = Web(desk)
         try:
             status, config = web.json("/api/config")
@@ -239,6 +248,8 @@ def test_board_live_replay_and_a_kill9():
             # kill -9 in the middle; with heartbeats: stale, then fresh
             beats = bool([e for e in back.events if e["event"] == "heartbeat"]) or bool(
                 _try(lambda: back.wait(lambda e: e["event"] == "heartbeat", "a heartbeat", 2.5)))
+            if beats:
+                assert back.wait(lambda e: e["event"] == "heartbeat", "a beat")[0]["data"]["wall"] > 0
             desk.disconnect()
             desk.daemon.kill9()
             if beats:
