@@ -37,7 +37,7 @@ DAEMON_LIB = $(BUILD)/libhs_daemon.a
 #   What a daemon-side program links, in order.
 LIBS     = $(DAEMON_LIB) $(CORE_LIB) $(PROTO_LIB)
 
-all: $(BUILD)/huishangd $(BUILD)/huishang $(BUILD)/hs_selftest
+all: $(BUILD)/huishangd $(BUILD)/huishang $(BUILD)/hs_selftest $(BUILD)/huishang-web
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -79,14 +79,41 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 
+#   The duty board (web/): its own program, a client of the daemon, with the
+#   page's files (web/assets/) compiled in as the config is.
+WEB_OBJ  = $(BUILD)/web/huishang_web.o $(BUILD)/web/hs_web_link.o $(BUILD)/web/hs_web_feed.o \
+           $(BUILD)/web/hs_web_auth.o $(BUILD)/web/hs_web_board.o $(BUILD)/web/hs_web_act.o \
+           $(BUILD)/web/hs_web_http.o $(BUILD)/hs_web_assets.o $(BUILD)/clients/hs_client.o
+WEB_ASSETS = $(sort $(wildcard web/assets/*))
+#   The list of the files itself, rewritten only when it changes: a file
+#   added or taken away makes the table again.
+$(BUILD)/hs_web_assets.list: FORCE
+	@mkdir -p $(BUILD)
+	@echo $(WEB_ASSETS) > $@.new; cmp -s $@.new $@ || mv $@.new $@; rm -f $@.new
+
+$(BUILD)/hs_web_assets.c: $(WEB_ASSETS) $(BUILD)/hs_web_assets.list tools/embed_assets.sh
+	sh tools/embed_assets.sh $(WEB_ASSETS) > $@
+
+$(BUILD)/hs_web_assets.o: $(BUILD)/hs_web_assets.c web/hs_web_assets.h
+	$(CC) $(ALL_CFLAGS) -I. -c -o $@ $<
+
+$(BUILD)/huishang-web: $(WEB_OBJ) $(CORE_LIB) $(PROTO_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lmicrohttpd -lsodium -lpthread
+
 #   The self tests of the client classes that have one.
 SELFTEST_CLIENT = $(BUILD)/clients/hs_client.o $(BUILD)/clients/huishang_html.o \
                   $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_words.o
-$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(SELFTEST_CLIENT) $(LIBS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
+SELFTEST_WEB = $(filter-out $(BUILD)/web/huishang_web.o $(BUILD)/clients/hs_client.o,$(WEB_OBJ))
+$(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(SELFTEST_CLIENT) $(SELFTEST_WEB) $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lmicrohttpd -lsodium -lpthread
 
-#   Build and start the daemon on its defaults, in the foreground.
+#   Build and start the daemon on its defaults, in the foreground, and the
+#   duty board beside it (WEB_LISTEN); both stop together.
+WEB_LISTEN ?= 127.0.0.1:8470
 run: deps all
+	@$(BUILD)/huishang-web --listen $(WEB_LISTEN) & web=$$!; \
+	trap 'kill $$web 2>/dev/null' EXIT INT TERM; \
+	echo "make run: the duty board (值班看板) is at http://$(WEB_LISTEN)/"; \
 	$(BUILD)/huishangd --foreground
 
 #   Install the Debian packages that building and testing need, when we
@@ -110,7 +137,7 @@ check-shape:
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-asan: deps
 	$(MAKE) BUILD=$(BUILD)/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
-	    $(BUILD)/asan/huishangd $(BUILD)/asan/huishang $(BUILD)/asan/hs_selftest
+	    $(BUILD)/asan/huishangd $(BUILD)/asan/huishang $(BUILD)/asan/hs_selftest $(BUILD)/asan/huishang-web
 	HS_BUILD=$(BUILD)/asan HS_STRICT_EXIT=1 HS_NO_FUZZ=1 sh tests/run.sh
 
 #   The self tests, then the real daemon through integration tests, under
@@ -180,9 +207,10 @@ MANDIR   = $(PREFIX)/share/man
 DOCDIR   = $(PREFIX)/share/doc/huishang
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 CONFDIR  = $(SYSCONFDIR)/huishang
-MANPAGES = man/huishang.1 man/huishang.cfg.5 man/huishang-protocol.7 man/huishangd.8
+MANPAGES = man/huishang.1 man/huishang.cfg.5 man/huishang-protocol.7 man/huishangd.8 man/huishang-web.8
 #   The installed unit and protocol page name where things went.
 PLACES   = sed -e 's|/usr/local/sbin/huishangd|$(SBINDIR)/huishangd|g' \
+               -e 's|/usr/local/sbin/huishang-web|$(SBINDIR)/huishang-web|g' \
                -e 's|/etc/huishang|$(CONFDIR)|g' -e 's|/usr/local/share/doc/huishang|$(DOCDIR)|g'
 
 install: all
@@ -191,8 +219,10 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/huishang $(DESTDIR)$(BINDIR)/huishang
 	install -m 755 $(BUILD)/huishangd $(DESTDIR)$(SBINDIR)/huishangd
+	install -m 755 $(BUILD)/huishang-web $(DESTDIR)$(SBINDIR)/huishang-web
 	$(PLACES) config/huishangd.service > $(DESTDIR)$(UNITDIR)/huishangd.service
-	chmod 644 $(DESTDIR)$(UNITDIR)/huishangd.service
+	$(PLACES) systemd/huishang-web.service > $(DESTDIR)$(UNITDIR)/huishang-web.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/huishangd.service $(DESTDIR)$(UNITDIR)/huishang-web.service
 	@for file in $(CONFIGS); do \
 	    target=$(DESTDIR)$(CONFDIR)/$$(basename $$file); \
 	    if [ -e $$target ] && ! cmp -s $$file $$target; then \
@@ -210,8 +240,8 @@ install: all
 	install -m 644 protocol/PROTOCOL.md README.md $(DESTDIR)$(DOCDIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/huishang $(DESTDIR)$(SBINDIR)/huishangd
-	rm -f $(DESTDIR)$(UNITDIR)/huishangd.service
+	rm -f $(DESTDIR)$(BINDIR)/huishang $(DESTDIR)$(SBINDIR)/huishangd $(DESTDIR)$(SBINDIR)/huishang-web
+	rm -f $(DESTDIR)$(UNITDIR)/huishangd.service $(DESTDIR)$(UNITDIR)/huishang-web.service
 	for page in $(MANPAGES); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$$(basename $$page); \
 	done
@@ -232,6 +262,8 @@ deb: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run deps check check-shape check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
+FORCE:
+
+.PHONY: FORCE all run deps check check-shape check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

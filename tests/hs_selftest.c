@@ -56,6 +56,11 @@
 #include "../daemon/hs_engine.h"
 #include "../clients/hs_client.h"
 #include "../clients/huishang_html.h"
+#include "../web/hs_web_feed.h"
+#include "../web/hs_web_auth.h"
+#include "../web/hs_web_board.h"
+#include "../web/hs_web_act.h"
+#include "../web/hs_web_http.h"
 #include <sys/wait.h>
 
 typedef struct {
@@ -133,6 +138,11 @@ static s_test_t s_tests [] = {
     { "hs_engine", hs_engine_test },
     { "hs_client", hs_client_test },
     { "huishang_html", huishang_html_test },
+    { "hs_web_feed", hs_web_feed_test },
+    { "hs_web_auth", hs_web_auth_test },
+    { "hs_web_board", hs_web_board_test },
+    { "hs_web_act", hs_web_act_test },
+    { "hs_web_http", hs_web_http_test },
     { NULL, NULL }
 };
 

@@ -21,6 +21,7 @@ work=$top/$build/deb/shlibs
 mkdir -p "$work/debian"
 printf 'Source: huishang\n\nPackage: huishang\nArchitecture: any\n' > "$work/debian/control"
 depends=$(cd "$work" && dpkg-shlibdeps -O "$stage/usr/sbin/huishangd" "$stage/usr/bin/huishang" \
+          "$stage/usr/sbin/huishang-web" \
           | sed -n 's/^shlibs:Depends=//p')
 
 cat > "$stage/DEBIAN/control" <<CONTROL
@@ -29,6 +30,7 @@ Version: $version
 Architecture: $arch
 Maintainer: huishang developers <huishang@localhost>
 Depends: $depends
+Recommends: libjs-chart.js
 Section: admin
 Priority: optional
 Installed-Size: $(du -sk "$stage" | cut -f1)
@@ -37,7 +39,9 @@ Description: labour-dispute consultation daemon (会商) and its client
  classifies and routes them under the consultation mechanism's rules,
  stores every event in LMDB before it publishes alerts, meeting requests
  and reports upward. huishang is its command-line client (publish, watch,
- cases, rules check/test/backtest, a live board).
+ cases, rules check/test/backtest, a live board). huishang-web is the duty
+ board (值班看板): a web page of the daemon's cases, alerts and meetings,
+ live, with logins to act on the cases (its own systemd unit).
 CONTROL
 (cd "$stage" && find etc -type f | sed 's|^|/|' | sort) > "$stage/DEBIAN/conffiles"
 cat > "$stage/DEBIAN/postinst" <<'SCRIPT'
@@ -51,7 +55,7 @@ cat > "$stage/DEBIAN/prerm" <<'SCRIPT'
 #!/bin/sh
 set -e
 if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
-    systemctl stop huishangd.service || true
+    systemctl stop huishang-web.service huishangd.service || true
 fi
 SCRIPT
 cat > "$stage/DEBIAN/postrm" <<'SCRIPT'

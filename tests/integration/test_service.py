@@ -286,8 +286,11 @@ def test_make_install_into_destdir_runs_and_uninstalls():
         make("install")
         daemon_path = os.path.join(dest, "usr/sbin/huishangd")
         client_path = os.path.join(dest, "usr/bin/huishang")
+        web_path = os.path.join(dest, "usr/sbin/huishang-web")
         config = os.path.join(dest, "etc/huishang/huishang.cfg")
-        for path in (daemon_path, client_path):
+        assert "ExecStart=/usr/sbin/huishang-web --config /etc/huishang/huishang.cfg" in open(
+            os.path.join(dest, "usr/lib/systemd/system/huishang-web.service")).read()
+        for path in (daemon_path, client_path, web_path):
             assert os.access(path, os.X_OK), path
         for name in ("units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
             assert os.path.exists(os.path.join(dest, "etc/huishang", name))
@@ -318,9 +321,9 @@ def test_make_install_into_destdir_runs_and_uninstalls():
                              capture_output=True, text=True)
         assert out.returncode == 0 and not out.stderr.strip(), out.stderr
         # the man pages render without a warning
-        pages = {"man1": "huishang.1", "man5": "huishang.cfg.5", "man7": "huishang-protocol.7",
-                 "man8": "huishangd.8"}
-        for section, page in pages.items():
+        pages = [("man1", "huishang.1"), ("man5", "huishang.cfg.5"), ("man7", "huishang-protocol.7"),
+                 ("man8", "huishangd.8"), ("man8", "huishang-web.8")]
+        for section, page in pages:
             path = os.path.join(dest, "usr/share/man", section, page)
             out = subprocess.run(["groff", "-k", "-man", "-Tutf8", "-ww", "-z", path],
                                  capture_output=True, text=True)
@@ -354,12 +357,15 @@ def test_make_deb_builds_a_package_that_runs():
     version = subprocess.run([DAEMON, "--version"], capture_output=True, text=True).stdout.split()[1]
     assert field("Version") == version
     depends = field("Depends")
-    for library in ("libczmq4", "libzmq5", "liblmdb0", "libmsgpackc2", "libsystemd0", "libjansson4"):
+    for library in ("libczmq4", "libzmq5", "liblmdb0", "libmsgpackc2", "libsystemd0", "libjansson4",
+                    "libmicrohttpd12", "libsodium23"):
         assert library in depends, depends
     contents = subprocess.run(["dpkg-deb", "-c", deb], capture_output=True, text=True).stdout
     for path in ("./usr/sbin/huishangd", "./usr/bin/huishang", "./lib/systemd/system/huishangd.service",
                  "./etc/huishang/huishang.cfg", "./usr/share/man/man8/huishangd.8.gz",
-                 "./usr/share/doc/huishang/PROTOCOL.md"):
+                 "./usr/share/doc/huishang/PROTOCOL.md", "./usr/sbin/huishang-web",
+                 "./lib/systemd/system/huishang-web.service",
+                 "./usr/share/man/man8/huishang-web.8.gz"):
         assert path in contents, path
     folder = tempfile.mkdtemp(prefix="hs-deb-")
     try:
