@@ -47,10 +47,18 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def shot(driver, name):
+def shot(driver, name, whole=False):
+    """A screenshot into SHOTS; `whole`: the page's full height."""
     os.makedirs(SHOTS, exist_ok=True)
     path = os.path.join(SHOTS, name + ".png")
+    size = driver.get_window_size()
+    if whole:
+        height = driver.execute_script("return document.documentElement.scrollHeight;")
+        driver.set_window_size(size["width"], min(max(height + 100, size["height"]), 4000))
+        time.sleep(0.2)
     driver.save_screenshot(path)
+    if whole:
+        driver.set_window_size(size["width"], size["height"])
     print("screenshot:", path)
     return path
 
@@ -281,7 +289,7 @@ def test_a_fast_clock_shows_overdue_and_missed_meetings_and_the_briefing():
         text = wait_for(lambda: "每日通报" in driver.find_element("id", "briefing").text
                         and driver.find_element("id", "briefing").text, "the briefing drawn")
         assert "(+08:00)" in text and "在办案件" in text, text
-        shot(driver, "briefing")
+        shot(driver, "briefing", whole=True)
 
 
 def login(driver, board, name, password):
@@ -340,7 +348,7 @@ def test_a_street_signs_its_case_and_nothing_else():
         row = wait_for(lambda: [r for r in css(driver, "#case-history tr.event") if "张伟" in r.text],
                        "the signing in the page's history")
         assert "曹杨新村街道" in row[0].text and "签收" in row[0].text, row[0].text
-        shot(driver, "case")
+        shot(driver, "case", whole=True)
 
 
 def page_times(driver):

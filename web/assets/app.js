@@ -199,8 +199,9 @@ var HS = (function () {
     //  plus the real time since (a drill clock runs faster: the next beat
     //  puts it right).
     var clockAt = 0, clockSeen = 0;
-    hs.setClock = function (at) {
-        if (at) {
+    //  forward only: an event's own time moves it on, never back
+    hs.setClock = function (at, forward) {
+        if (at && (!forward || at > hs.now ())) {
             clockAt = at;
             clockSeen = Date.now ();
         }

@@ -64,9 +64,8 @@
         return true;
     }
     function alertRow (alert) {
-        var kind = hs.zh ("alert", alert.kind);
-        if (alert.kind === "supervision" && alert.rung)
-            kind += " · " + hs.zh ("rung", alert.rung);
+        //  a supervision notice says its rung: 催办, 督办 or 通报
+        var kind = alert.kind === "supervision" && alert.rung? hs.zh ("rung", alert.rung): hs.zh ("alert", alert.kind);
         var who = alert.person? el ("span", { "class": "person" }, " " + alert.person): null;
         return el ("tr", { "class": "alert level-" + alert.level, "data-seq": alert.seq, "data-case": alert ["case"] },
             el ("td", { "class": "when" }, hs.time (alert.at), el ("br"), el ("span", { "class": "ago" }, hs.ago (alert.at))),
@@ -126,8 +125,7 @@
                 el ("td", null, hs.zh ("meeting", m.kind), el ("br"), el ("span", { "class": "dim" }, m.meeting),
                     m ["case"]? [" · ", caseLink (m ["case"])]: null),
                 el ("td", { "class": "mstate" }, hs.zh ("mstate", m.state), el ("br"), el ("span", { "class": "en" }, m.state)),
-                el ("td", { "class": "n" }, attending + "/" + invited),
-                caseCell (m ["case"]));
+                el ("td", { "class": "n" }, attending + "/" + invited));
         });
         hs.fillRows (hs.$ ("meetings"), rows, 4, "无会议 no meeting");
     }
@@ -247,6 +245,8 @@
         hs.$ ("district").textContent = hs.config.district || "";
         hs.live ({
             alert: function (data) {
+                if (data.body && data.body.at)
+                    hs.setClock (data.body.at, true);
                 if (data.body && addAlert (alertFrom (data.seq, data.topic, data.body)))
                     showAlerts ();
             },
