@@ -10,6 +10,7 @@ refused, another unit's case without buttons; the same times under
 TZ=UTC and TZ=America/New_York. Screenshots go to the folder printed
 (HS_SHOTS, else build/web-shots): look at them."""
 
+import base64
 import contextlib
 import datetime
 import http.cookiejar
@@ -51,14 +52,15 @@ def shot(driver, name, whole=False):
     """A screenshot into SHOTS; `whole`: the page's full height."""
     os.makedirs(SHOTS, exist_ok=True)
     path = os.path.join(SHOTS, name + ".png")
-    size = driver.get_window_size()
     if whole:
-        height = driver.execute_script("return document.documentElement.scrollHeight;")
-        driver.set_window_size(size["width"], min(max(height + 100, size["height"]), 4000))
-        time.sleep(0.2)
-    driver.save_screenshot(path)
-    if whole:
-        driver.set_window_size(size["width"], size["height"])
+        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        image = driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 4000), "scale": 1}})
+        with open(path, "wb") as handle:
+            handle.write(base64.b64decode(image["data"]))
+    else:
+        driver.save_screenshot(path)
     print("screenshot:", path)
     return path
 

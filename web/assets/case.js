@@ -47,9 +47,9 @@
         var rows = (kase.handlers || []).map (function (h) {
             var clocks = (h.clocks || []).map (function (clock) {
                 return el ("div", { "class": "clock" + (clock.rung? " rung-" + clock.rung: "") },
-                    hs.zh ("clock", clock.clock), " 限 due ", hs.time (clock.due, true),
+                    hs.zh ("clock", clock.clock), clock.due? [" 限 due ", hs.time (clock.due, true)]: " 未开始 not started",
                     clock.rung? " · " + hs.zh ("rung", clock.rung) + " ×" + (clock.notices || 0): "",
-                    clock.next? "": " · 已停 stopped");
+                    clock.next || !clock.due? "": " · 已停 stopped");
             });
             return el ("tr", { "class": "handler state-" + h.state, "data-unit": h.unit },
                 el ("td", null, hs.unitName (h.unit)), el ("td", null, hs.zh ("role", h.role)),
