@@ -33,7 +33,8 @@
             row ("立案 opened", hs.time (kase.opened, true)), row ("更新 updated", hs.time (kase.updated, true)),
             row ("信用代码 credit code", kase.credit_code || ""), row ("报送单位 sources", hs.units (kase.sources)),
             row ("承办单位 units", hs.units (kase.units)),
-            row ("情形 flags", (kase.flags || []).join (", ")),
+            row ("情形 flags", (kase.flags || []).map (function (f) { return hs.zh ("flag", f); }).join ("、")),
+            row ("性质 ownership", kase.ownership? hs.zh ("ownership", kase.ownership): ""),
             row ("规则 rules", (kase.reasons || []).join (", ")),
             row ("暂停督办 muted", muted? ["至 until ", hs.time (kase.muted_until, true)]: "否 no")
         ]);
