@@ -164,8 +164,12 @@ var HS = (function () {
     hs.time = function (ms, full) {
         if (!ms)
             return hs.el ("span", { "class": "dim" }, "—");
-        return hs.el ("time", { "class": "t", "data-ms": ms, title: hs.fullTime (ms) },
-                      full? hs.fullTime (ms): hs.shortTime (ms));
+        var text = full? hs.fullTime (ms): hs.shortTime (ms);
+        //  a full time breaks between its date, clock and zone, not inside them
+        var parts = text.split (" ").map (function (part, index) {
+            return [index? " ": "", hs.el ("span", { "class": "seg" }, part)];
+        });
+        return hs.el ("time", { "class": "t", "data-ms": ms, title: hs.fullTime (ms) }, parts);
     };
     //  "2026-12-01T16:30" (the district's time) -> ms, or NaN.
     hs.parseLocal = function (text) {
@@ -305,32 +309,45 @@ var HS = (function () {
         setInterval (tick, 500);
         tick ();
 
-        var source = new EventSource ("/events");
+        //  The browser reconnects by itself (with Last-Event-ID); a stream
+        //  the server refused or closed for good (503: too many clients) is
+        //  opened again after 5 s from the last event seen (?since=).
+        var lastId = 0, source = null;
         function parse (event) {
+            if (event.lastEventId && +event.lastEventId > lastId)
+                lastId = +event.lastEventId;
             try { return JSON.parse (event.data); } catch (error) { return null; }
         }
-        source.addEventListener ("heartbeat", function (event) {
-            var data = parse (event);
-            beat (data);
-            if (handlers.heartbeat)
-                handlers.heartbeat (data);
-        });
-        source.addEventListener ("stale", function (event) {
-            var data = parse (event) || {};
-            showStale (data.since);
-        });
-        source.addEventListener ("fresh", function () { beat (null); });
-        ["alert", "meeting", "warning", "escalate", "brief", "prompt", "proposal",
-         "inspection", "case", "action"].forEach (function (name) {
-            source.addEventListener (name, function (event) {
+        function connect () {
+            source = new EventSource (lastId? "/events?since=" + lastId: "/events");
+            source.addEventListener ("heartbeat", function (event) {
                 var data = parse (event);
-                if (data && handlers [name])
-                    handlers [name] (data);
-                if (data && handlers.any)
-                    handlers.any (name, data);
+                beat (data);
+                if (handlers.heartbeat)
+                    handlers.heartbeat (data);
             });
-        });
-        return source;
+            source.addEventListener ("stale", function (event) {
+                var data = parse (event) || {};
+                showStale (data.since);
+            });
+            source.addEventListener ("fresh", function () { beat (null); });
+            ["alert", "meeting", "warning", "escalate", "brief", "prompt", "proposal",
+             "inspection", "case", "action"].forEach (function (name) {
+                source.addEventListener (name, function (event) {
+                    var data = parse (event);
+                    if (data && handlers [name])
+                        handlers [name] (data);
+                    if (data && handlers.any)
+                        handlers.any (name, data);
+                });
+            });
+            source.onerror = function () {
+                if (source.readyState === EventSource.CLOSED)
+                    setTimeout (connect, 5000);
+            };
+        }
+        connect ();
+        return function () { return source; };
     };
 
     return hs;

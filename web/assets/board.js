@@ -94,7 +94,7 @@
                     el ("span", { "class": "level level-" + row.level }, hs.zh ("level", row.level))),
                 el ("td", { "class": "name" }, row.enterprise || "", el ("br"),
                     el ("span", { "class": "dim" }, hs.unitName (row.street))),
-                el ("td", null, listed),
+                el ("td", { "class": "units" }, listed),
                 el ("td", { "class": "n late" }, el ("span", { "class": "rung" }, hs.zh ("rung", row.rung || "none")),
                     el ("br"), hs.span (row.late_ms)));
         });
