@@ -183,6 +183,11 @@
                      backgroundColor: COLOURS [index % COLOURS.length], stack: "new" };
         });
         var labels = trend.days.map (function (day) { return day.slice (5); });
+        var total = 0;
+        categories.forEach (function (c) { (series [c] || []).forEach (function (n) { total += n || 0; }); });
+        var empty = canvas.parentNode.querySelector (".empty")
+            || canvas.parentNode.appendChild (el ("p", { "class": "empty dim" }, "近 14 天无新增案件 no new case in 14 days"));
+        empty.hidden = total > 0;
         if (typeof Chart === "undefined") {
             var note = canvas.parentNode.querySelector (".nochart")
                 || canvas.parentNode.appendChild (el ("p", { "class": "nochart dim" }));
