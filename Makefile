@@ -75,13 +75,15 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_case.o $(BUILD)/clients/huishang_words.o \
              $(BUILD)/clients/huishang_html.o $(BUILD)/clients/huishang_dossier.o \
              $(BUILD)/clients/huishang_dossier_events.o $(BUILD)/clients/huishang_archive.o \
-             $(BUILD)/clients/huishang_archive_page.o $(BUILD)/clients/huishang_inspect.o
+             $(BUILD)/clients/huishang_archive_page.o $(BUILD)/clients/huishang_inspect.o \
+             $(BUILD)/clients/huishang_time.o $(BUILD)/clients/huishang_fresh.o
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 
 #   The self tests of the client classes that have one.
 SELFTEST_CLIENT = $(BUILD)/clients/hs_client.o $(BUILD)/clients/huishang_html.o \
-                  $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_words.o
+                  $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_words.o \
+                  $(BUILD)/clients/huishang_time.o $(BUILD)/clients/huishang_fresh.o
 $(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(SELFTEST_CLIENT) $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
 

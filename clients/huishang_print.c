@@ -10,7 +10,6 @@
 #include "../protocol/hs_handler.h"
 #include "../protocol/hs_event.h"
 #include "../protocol/hs_json.h"
-#include <time.h>
 
 const char *
 huishang_print_str (const msgpack_object *map, const char *key, char *buffer, size_t size)
@@ -41,22 +40,18 @@ huishang_print_int (const msgpack_object *map, const char *key)
     return hs_proto_int (map, key, -1);
 }
 
-//  The district's wall time (calendar/utc_offset), whatever the machine's TZ.
-static int64_t s_utc_offset_ms = 8 * 3600000LL;
-
+//  The district's wall time (calendar/utc_offset), whatever the machine's
+//  TZ: huishang_time owns it.
 void
 huishang_print_zone (int64_t utc_offset_ms)
 {
-    s_utc_offset_ms = utc_offset_ms;
+    huishang_time_zone (utc_offset_ms);
 }
 
 void
 huishang_print_time (int64_t ms, char *buffer, size_t size)
 {
-    time_t seconds = (time_t) ((ms + s_utc_offset_ms) / 1000);
-    struct tm wall;
-    gmtime_r (&seconds, &wall);
-    strftime (buffer, size, "%Y-%m-%d %H:%M:%S", &wall);
+    huishang_time_format (ms, buffer, size);
 }
 
 void

@@ -13,6 +13,7 @@
 
 #include "../daemon/hs_units.h"
 #include "../protocol/hs_proto.h"
+#include "huishang_time.h"
 
 //  A string field of `map` copied into `buffer` ("-" if absent or not a
 //  string). Returns buffer.

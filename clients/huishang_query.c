@@ -190,7 +190,7 @@ s_cases_option (int option, const char *value, void *arg)
         case O_STATUS: request->status = value; break;
         case O_OVERDUE: request->overdue = 1; break;
         case O_SINCE: case O_UNTIL: {
-            int64_t ms = hs_config_parse_local (cases->config, value);
+            int64_t ms = huishang_time_parse (value);
             if (ms < 0) {
                 fprintf (stderr, "huishang: --since/--until take a local time YYYY-MM-DDTHH:MM\n");
                 cases->bad = true;

@@ -57,6 +57,8 @@
 #include "../daemon/hs_engine.h"
 #include "../clients/hs_client.h"
 #include "../clients/huishang_html.h"
+#include "../clients/huishang_time.h"
+#include "../clients/huishang_fresh.h"
 #include <sys/wait.h>
 
 typedef struct {
@@ -135,6 +137,8 @@ static s_test_t s_tests [] = {
     { "hs_engine", hs_engine_test },
     { "hs_client", hs_client_test },
     { "huishang_html", huishang_html_test },
+    { "huishang_time", huishang_time_test },
+    { "huishang_fresh", huishang_fresh_test },
     { NULL, NULL }
 };
 
