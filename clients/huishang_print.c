@@ -7,6 +7,7 @@
 */
 
 #include "huishang_print.h"
+#include "huishang_print_kinds.h"
 #include "../protocol/hs_handler.h"
 #include "../protocol/hs_event.h"
 #include "../protocol/hs_json.h"
@@ -152,7 +153,13 @@ huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object 
     huishang_print_str (map, "street", street, sizeof (street));
     huishang_print_str (map, "category", category, sizeof (category));
     huishang_print_str (map, "enterprise", enterprise, sizeof (enterprise));
-    printf ("%s #%lld %s", when, (long long) huishang_print_int (map, "seq"), topic);
+    if (huishang_print_int (map, "seq") >= 0)
+        printf ("%s #%lld %s", when, (long long) huishang_print_int (map, "seq"), topic);
+    else
+        printf ("%s #- %s", when, topic);     //  not an event (hs.heartbeat, hs.hello)
+    if (huishang_print_kinds (units, topic, map))
+        ;                                   //  reminders, minutes, warnings, briefings ...
+    else
     if (strncmp (topic, "alert.", 6) == 0) {
         printf (" [%s] %s case %s %s %s %lld人",
                 huishang_print_str (map, "kind", kind, sizeof (kind)), level_text, case_id,
@@ -260,13 +267,8 @@ huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object 
                 level_text, case_id, hs_units_zh (units, street), category,
                 (long long) huishang_print_int (map, "workers"), enterprise);
     }
-    else {
-        json_t *json = hs_json_from_object (map);
-        char *text = json_dumps (json, JSON_COMPACT);
-        printf (" %s", text? text: "");
-        free (text);
-        json_decref (json);
-    }
+    else
+        huishang_print_fields (map);        //  a kind this client does not know yet
     printf ("\n");
 }
 

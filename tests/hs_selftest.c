@@ -59,6 +59,7 @@
 #include "../clients/huishang_html.h"
 #include "../clients/huishang_time.h"
 #include "../clients/huishang_fresh.h"
+#include "../clients/huishang_top_layout.h"
 #include <sys/wait.h>
 
 typedef struct {
@@ -139,6 +140,7 @@ static s_test_t s_tests [] = {
     { "huishang_html", huishang_html_test },
     { "huishang_time", huishang_time_test },
     { "huishang_fresh", huishang_fresh_test },
+    { "huishang_top_layout", huishang_top_layout_test },
     { NULL, NULL }
 };
 
