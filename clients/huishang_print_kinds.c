@@ -107,11 +107,9 @@ s_warning (hs_units_t *units, const char *kind, const msgpack_object *map)
                 huishang_print_str (map, "meeting", code, sizeof (code)));
     else
     if (streq (kind, "gap"))
-        printf (" %s: fseq %lld → %lld, 缺 missing %lld",
+        printf (" %s: 缺 missing fseq %lld–%lld (%lld)",
                 hs_units_zh (units, huishang_print_str (map, "source", code, sizeof (code))),
-                s_count (map, "from"), s_count (map, "to"),
-                s_count (map, "to") > s_count (map, "from")?
-                s_count (map, "to") - s_count (map, "from") - 1: 0);
+                s_count (map, "from"), s_count (map, "to"), s_count (map, "count"));
     else
     if (streq (kind, "silent") || streq (kind, "resumed"))
         printf (" %s: %s, last heard %s",

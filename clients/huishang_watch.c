@@ -17,10 +17,30 @@
 
 //  What a reader of the stream keeps beside its socket: is the daemon
 //  answering (hs.heartbeat), and are the beats shown (-v).
+#define SEEN_MAX 1024          //  seqs remembered, to show a resent event once
+
 typedef struct {
     huishang_fresh_t fresh;
     bool verbose;
+    int64_t seen [SEEN_MAX];    //  the last seqs shown (a ring)
+    size_t seen_next;
 } s_stream_t;
+
+//  Delivery is at least once (PROTOCOL.md §4.13): after a crash the daemon
+//  sends the last events again. True if `seq` was shown already; if not,
+//  it is remembered.
+static bool
+s_seen (s_stream_t *stream, int64_t seq)
+{
+    if (seq <= 0)
+        return false;               //  not an event (warning.store)
+    for (size_t index = 0; index < SEEN_MAX; index++)
+        if (stream->seen [index] == seq)
+            return true;
+    stream->seen [stream->seen_next] = seq;
+    stream->seen_next = (stream->seen_next + 1) % SEEN_MAX;
+    return false;
+}
 
 //  Say on stderr when the daemon stops answering, and when it is back.
 static void
@@ -70,6 +90,9 @@ s_receive (zsock_t *sub, hs_units_t *units, bool json, int64_t *delivered, s_str
             if (stream->verbose)
                 huishang_print_message (units, topic, &unpacked.data, json);
         }
+        else
+        if (!delivered && s_seen (stream, seq))
+            ;                           //  sent again after a crash: shown already
         else
         if (!delivered || (!streq (topic, "hs.hello") && seq > *delivered)) {
             if (delivered)
