@@ -164,7 +164,7 @@ s_alert (s_board_t *board, const char *topic, const msgpack_object *body)
     int parsed = hs_level_parse (huishang_print_str (body, "level", level, sizeof (level)));
     huishang_print_time (huishang_print_int (body, "at"), when, sizeof (when));
     char level_text [64], street_text [64], name_text [200], kind_text [32];
-    huishang_fit (level_text, sizeof (level_text), parsed >= 0? hs_level_zh (parsed): level, 4, false);
+    huishang_fit (level_text, sizeof (level_text), parsed >= 0? hs_level_zh (parsed): level, 8, false);
     huishang_fit (kind_text, sizeof (kind_text), kind, 11, false);
     huishang_print_str (body, "street", street, sizeof (street));
     huishang_print_str (body, "enterprise", enterprise, sizeof (enterprise));
@@ -385,7 +385,7 @@ s_draw_header (s_board_t *board, int cols, size_t overdue)
                   board->fresh.last.at: board->now;
     huishang_time_format_zoned (now > 0? now: zclock_time (), when, sizeof (when));
     snprintf (line, sizeof (line), " huishang top  %s  %s  open %zu  overdue %zu  reports %lld"
-              "   q quits", board->district, stale? "无响应 not answering": when,
+              "   q quits", board->district, stale? "守护进程无响应": when,
               zhashx_size (board->cases), overdue, (long long) board->reports);
     s_put (0, cols, line, A_REVERSE);
     if (stale) {
@@ -526,7 +526,7 @@ s_draw (s_board_t *board)
     for (index = 0; index < shown; index++) {
         s_case_t *kase = late [index];
         char level [64], rung [64], span [32] = "", units [160];
-        huishang_fit (level, sizeof (level), kase->level >= 0? hs_level_zh (kase->level): "", 4, false);
+        huishang_fit (level, sizeof (level), kase->level >= 0? hs_level_zh (kase->level): "", 8, false);
         huishang_fit (rung, sizeof (rung), kase->rung > 0? hs_rung_zh (kase->rung): "逾期", 4, false);
         if (kase->late_ms > 0)
             huishang_words_span (kase->late_ms, span, sizeof (span));
