@@ -77,7 +77,7 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_dossier_events.o $(BUILD)/clients/huishang_archive.o \
              $(BUILD)/clients/huishang_archive_page.o $(BUILD)/clients/huishang_inspect.o \
              $(BUILD)/clients/huishang_time.o $(BUILD)/clients/huishang_fresh.o \
-             $(BUILD)/clients/huishang_print_kinds.o $(BUILD)/clients/huishang_top_layout.o
+             $(BUILD)/clients/huishang_top_layout.o
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 
@@ -85,7 +85,7 @@ $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 SELFTEST_CLIENT = $(BUILD)/clients/hs_client.o $(BUILD)/clients/huishang_html.o \
                   $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_words.o \
                   $(BUILD)/clients/huishang_time.o $(BUILD)/clients/huishang_fresh.o \
-                  $(BUILD)/clients/huishang_print_kinds.o $(BUILD)/clients/huishang_top_layout.o
+                  $(BUILD)/clients/huishang_top_layout.o
 $(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(SELFTEST_CLIENT) $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson
 

@@ -164,12 +164,12 @@ s_alert (s_board_t *board, const char *topic, const msgpack_object *body)
     int parsed = hs_level_parse (huishang_print_str (body, "level", level, sizeof (level)));
     huishang_print_time (huishang_print_int (body, "at"), when, sizeof (when));
     char level_text [64], street_text [64], name_text [200], kind_text [32];
-    huishang_fit (level_text, sizeof (level_text), parsed >= 0? hs_level_zh (parsed): level, 8, false);
-    huishang_fit (kind_text, sizeof (kind_text), kind, 11, false);
+    huishang_top_layout_fit (level_text, sizeof (level_text), parsed >= 0? hs_level_zh (parsed): level, 8, false);
+    huishang_top_layout_fit (kind_text, sizeof (kind_text), kind, 11, false);
     huishang_print_str (body, "street", street, sizeof (street));
     huishang_print_str (body, "enterprise", enterprise, sizeof (enterprise));
-    huishang_fit (street_text, sizeof (street_text), hs_units_zh (board->config->units, street), 12, false);
-    huishang_fit (name_text, sizeof (name_text), enterprise, 24, false);
+    huishang_top_layout_fit (street_text, sizeof (street_text), hs_units_zh (board->config->units, street), 12, false);
+    huishang_top_layout_fit (name_text, sizeof (name_text), enterprise, 24, false);
     memmove (board->alerts [1], board->alerts [0], (ALERTS_SHOWN - 1) * sizeof (board->alerts [0]));
     memmove (board->alert_levels + 1, board->alert_levels,
              (ALERTS_SHOWN - 1) * sizeof (board->alert_levels [0]));
@@ -357,7 +357,7 @@ static void
 s_put (int row, int cols, const char *text, attr_t attributes)
 {
     char fitted [1024];
-    huishang_fit (fitted, sizeof (fitted), text, cols < 300? cols: 300, false);
+    huishang_top_layout_fit (fitted, sizeof (fitted), text, cols < 300? cols: 300, false);
     if (attributes)
         attron (attributes);
     mvaddstr (row, 0, fitted);
@@ -459,14 +459,14 @@ s_draw (s_board_t *board)
     //  Narrow screens: narrower columns (20 + 4 x 10 + 8 = 68 at most).
     int name_width = cols >= 80? 20: 14, number_width = cols >= 80? 10: 8;
     int row = 2;
-    huishang_fit (cell, sizeof (cell), "open cases 在办案件", name_width, false);
+    huishang_top_layout_fit (cell, sizeof (cell), "open cases 在办案件", name_width, false);
     snprintf (line, sizeof (line), "%s", cell);
     for (int level = 0; level < HS_LEVEL_COUNT; level++) {
         char head [64];
-        huishang_fit (head, sizeof (head), hs_level_zh (level), number_width, true);
+        huishang_top_layout_fit (head, sizeof (head), hs_level_zh (level), number_width, true);
         strcat (line, head);
     }
-    huishang_fit (cell, sizeof (cell), "合计", 8, true);
+    huishang_top_layout_fit (cell, sizeof (cell), "合计", 8, true);
     strcat (line, cell);
     s_put (row++, cols, line, A_BOLD);
     int64_t **ordered = (int64_t **) zmalloc ((street_count + 1) * sizeof (int64_t *));
@@ -485,25 +485,25 @@ s_draw (s_board_t *board)
     size_t shown = (size_t) layout.streets < street_count? (size_t) layout.streets - 1:
                    street_count;
     for (index = 0; index < shown; index++) {
-        huishang_fit (cell, sizeof (cell), hs_units_zh (board->config->units, names [index]), name_width,
+        huishang_top_layout_fit (cell, sizeof (cell), hs_units_zh (board->config->units, names [index]), name_width,
                false);
         snprintf (line, sizeof (line), "%s", cell);
         for (int level = 0; level <= HS_LEVEL_COUNT; level++) {
             char number [32], fitted [64];
             snprintf (number, sizeof (number), "%lld", (long long) ordered [index][level]);
-            huishang_fit (fitted, sizeof (fitted), number, level == HS_LEVEL_COUNT? 8: number_width, true);
+            huishang_top_layout_fit (fitted, sizeof (fitted), number, level == HS_LEVEL_COUNT? 8: number_width, true);
             strcat (line, fitted);
         }
         s_put (row++, cols, line, 0);
     }
     if (shown < street_count)
         s_more (row++, cols, street_count - shown);
-    huishang_fit (cell, sizeof (cell), "合计 total", name_width, false);
+    huishang_top_layout_fit (cell, sizeof (cell), "合计 total", name_width, false);
     snprintf (line, sizeof (line), "%s", cell);
     for (int level = 0; level <= HS_LEVEL_COUNT; level++) {
         char number [32], fitted [64];
         snprintf (number, sizeof (number), "%lld", (long long) totals [level]);
-        huishang_fit (fitted, sizeof (fitted), number, level == HS_LEVEL_COUNT? 8: number_width, true);
+        huishang_top_layout_fit (fitted, sizeof (fitted), number, level == HS_LEVEL_COUNT? 8: number_width, true);
         strcat (line, fitted);
     }
     s_put (row++, cols, line, A_BOLD);
@@ -526,11 +526,11 @@ s_draw (s_board_t *board)
     for (index = 0; index < shown; index++) {
         s_case_t *kase = late [index];
         char level [64], rung [64], span [32] = "", units [160];
-        huishang_fit (level, sizeof (level), kase->level >= 0? hs_level_zh (kase->level): "", 8, false);
-        huishang_fit (rung, sizeof (rung), kase->rung > 0? hs_rung_zh (kase->rung): "逾期", 4, false);
+        huishang_top_layout_fit (level, sizeof (level), kase->level >= 0? hs_level_zh (kase->level): "", 8, false);
+        huishang_top_layout_fit (rung, sizeof (rung), kase->rung > 0? hs_rung_zh (kase->rung): "逾期", 4, false);
         if (kase->late_ms > 0)
             huishang_words_span (kase->late_ms, span, sizeof (span));
-        huishang_fit (units, sizeof (units), *kase->late_units? kase->late_units:
+        huishang_top_layout_fit (units, sizeof (units), *kase->late_units? kase->late_units:
                hs_units_zh (board->config->units, kase->street), 24, false);
         snprintf (line, sizeof (line), "%-13s %s %s late %-8s %s %s", kase->id, level, rung,
                   *span? span: "-", units, kase->enterprise);

@@ -12,7 +12,7 @@
 #include <assert.h>
 
 void
-huishang_fit (char *out, size_t size, const char *text, int width, bool right)
+huishang_top_layout_fit (char *out, size_t size, const char *text, int width, bool right)
 {
     mbstate_t state;
     memset (&state, 0, sizeof (state));
@@ -97,8 +97,8 @@ huishang_top_layout_test (bool verbose)
     layout = huishang_top_layout (60, 5, 8, 6, 12);
     assert (layout.streets == 5 && layout.overdue == 8 && layout.meetings == 6);
     char out [64];
-    huishang_fit (out, sizeof (out), "abc", 5, true);
+    huishang_top_layout_fit (out, sizeof (out), "abc", 5, true);
     assert (strcmp (out, "  abc") == 0);
-    huishang_fit (out, sizeof (out), "abcdef", 4, false);
+    huishang_top_layout_fit (out, sizeof (out), "abcdef", 4, false);
     assert (strcmp (out, "abcd") == 0);
 }

@@ -12,7 +12,7 @@
 //  Copy `text` into `out`, cut to at most `width` columns and padded with
 //  spaces to exactly `width` (right-aligned when `right`); a CJK
 //  character takes two columns (wcwidth, under the caller's locale).
-void huishang_fit (char *out, size_t size, const char *text, int width, bool right);
+void huishang_top_layout_fit (char *out, size_t size, const char *text, int width, bool right);
 
 //  The rows of each section (a section with more than its rows shows the
 //  last as "N more").
