@@ -421,8 +421,9 @@ huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object 
     }
     else
     if (streq (topic, "meeting.request")) {
-        char deadline [32], urgency [HS_CODE_MAX + 1], meeting [HS_ID_MAX + 1];
-        huishang_print_time (huishang_print_int (map, "deadline"), deadline, sizeof (deadline));
+        char deadline [48], urgency [HS_CODE_MAX + 1], meeting [HS_ID_MAX + 1];
+        huishang_time_format_zoned (huishang_print_int (map, "deadline"), deadline,
+                                    sizeof (deadline));
         printf (" [%s] %s %s case %s, meet before %s: ",
                 huishang_print_str (map, "urgency", urgency, sizeof (urgency)),
                 huishang_print_str (map, "meeting", meeting, sizeof (meeting)), level_text,
@@ -609,11 +610,11 @@ huishang_print_case (hs_units_t *units, const msgpack_object *kase, bool long_fo
     huishang_print_units (units, hs_proto_get (kase, "units"));
     printf ("\n  reasons: ");
     huishang_print_strings (hs_proto_get (kase, "reasons"));
-    char version [48], when [32];
+    char version [48], when [48];
     printf ("\n  rules:   %.12s\n",
             huishang_print_str (kase, "rules_version", version, sizeof (version)));
     if (!is_closed && huishang_print_int (kase, "due_at") > 0) {
-        huishang_print_time (huishang_print_int (kase, "due_at"), when, sizeof (when));
+        huishang_time_format_zoned (huishang_print_int (kase, "due_at"), when, sizeof (when));
         printf ("  due:     an update by %s%s\n", when, is_overdue? " (overdue)": "");
     }
 }

@@ -282,8 +282,9 @@ s_plenary (hs_client_t *client, int argc, char *argv [])
     int rc = hs_client_request (client, "plenary", args, &reply);
     hs_pack_destroy (&args);
     if (rc == 0) {
-        char meeting [HS_ID_MAX + 1], when [32];
-        huishang_print_time (huishang_print_int (reply.body, "deadline"), when, sizeof (when));
+        char meeting [HS_ID_MAX + 1], when [48];
+        huishang_time_format_zoned (huishang_print_int (reply.body, "deadline"), when,
+                                    sizeof (when));
         printf ("plenary %s requested, to meet before %s\n",
                 huishang_print_str (reply.body, "meeting", meeting, sizeof (meeting)), when);
     }

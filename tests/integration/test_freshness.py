@@ -139,6 +139,8 @@ def test_times_are_the_districts_whatever_the_machines_tz():
         shown, listed, replayed, since_before, since_after, utc = outputs["UTC"]
         # the report's time, 10:00 in the district (02:00 UTC, 21:00 in New York)
         assert "2026-02-13 10:00:" in shown and "2026-02-13 02:00:" not in shown, shown
+        # a due time, which could be misread, says its zone
+        assert re.search(r"due 2026-02-1\d \d\d:\d\d:\d\d \+08:00", shown), shown
         assert "2026-02-13 10:00:" in replayed, replayed
         assert case in listed
         # --since read in the district: 09:30 is before the case, 10:30 after
@@ -146,6 +148,7 @@ def test_times_are_the_districts_whatever_the_machines_tz():
         assert case not in since_after, since_after
         # --utc where a script wants it
         assert "2026-02-13 02:00:" in utc and "2026-02-13 10:00:" not in utc, utc
+        assert "+00:00" in utc and "+08:00" not in utc, utc
         # the Python client's times are the district's too
         program = ("import sys; sys.path.insert(0, %r); import huishang; "
                    "print(huishang.district_time(%d)); print(huishang.parse_time('2026-02-13 10:00'))"
