@@ -149,6 +149,14 @@ def test_times_are_the_districts_whatever_the_machines_tz():
         # --utc where a script wants it
         assert "2026-02-13 02:00:" in utc and "2026-02-13 10:00:" not in utc, utc
         assert "+00:00" in utc and "+08:00" not in utc, utc
+        # the dossier too (but for when it was made, a moment apart)
+        made = re.compile(r"生成时间 <span class=\"en\">made</span> [^·]*")
+        pages = [made.subn("", cli(desk, "dossier", case, tz=tz))
+                 for tz in ("UTC", "America/New_York")]
+        assert pages[0][1] == pages[1][1] == 1, "the dossier says when it was made"
+        pages = [page for page, _ in pages]
+        assert pages[0] == pages[1] and "2026-02-13 10:00" in pages[0]
+        assert "UTC+08:00" in pages[0]
         # the Python client's times are the district's too
         program = ("import sys; sys.path.insert(0, %r); import huishang; "
                    "print(huishang.district_time(%d)); print(huishang.parse_time('2026-02-13 10:00'))"
