@@ -16,7 +16,7 @@ BUILD   ?= build
 PROTO    = protocol/hs_proto.c protocol/hs_pack.c protocol/hs_fields.c protocol/hs_inbound.c protocol/hs_act.c protocol/hs_outbound.c \
            protocol/hs_event.c protocol/hs_handler.c protocol/hs_case.c protocol/hs_meeting_rec.c protocol/hs_prompt_rec.c protocol/hs_filing_msg.c protocol/hs_record.c \
            protocol/hs_proposal_rec.c protocol/hs_proposal_msg.c protocol/hs_inspection_rec.c protocol/hs_inspection_msg.c \
-           protocol/hs_reply.c protocol/hs_json.c
+           protocol/hs_reply.c protocol/hs_json.c protocol/hs_heartbeat_msg.c
 CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_condition.c daemon/hs_policy.c \
            daemon/hs_rules.c daemon/hs_plan.c daemon/hs_calendar.c daemon/hs_config.c daemon/hs_log.c \
            daemon/hs_store.c daemon/hs_store_test.c daemon/hs_ledger.c daemon/hs_timers.c daemon/hs_cases.c daemon/hs_meeting_table.c \
@@ -75,7 +75,9 @@ CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_case.o $(BUILD)/clients/huishang_words.o \
              $(BUILD)/clients/huishang_html.o $(BUILD)/clients/huishang_dossier.o \
              $(BUILD)/clients/huishang_dossier_events.o $(BUILD)/clients/huishang_archive.o \
-             $(BUILD)/clients/huishang_archive_page.o $(BUILD)/clients/huishang_inspect.o
+             $(BUILD)/clients/huishang_archive_page.o $(BUILD)/clients/huishang_inspect.o \
+             $(BUILD)/clients/huishang_time.o $(BUILD)/clients/huishang_fresh.o \
+             $(BUILD)/clients/huishang_top_layout.o
 $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lncursesw
 
@@ -102,7 +104,9 @@ $(BUILD)/huishang-web: $(WEB_OBJ) $(CORE_LIB) $(PROTO_LIB)
 
 #   The self tests of the client classes that have one.
 SELFTEST_CLIENT = $(BUILD)/clients/hs_client.o $(BUILD)/clients/huishang_html.o \
-                  $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_words.o
+                  $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_words.o \
+                  $(BUILD)/clients/huishang_time.o $(BUILD)/clients/huishang_fresh.o \
+                  $(BUILD)/clients/huishang_top_layout.o
 SELFTEST_WEB = $(filter-out $(BUILD)/web/huishang_web.o $(BUILD)/clients/hs_client.o,$(WEB_OBJ))
 $(BUILD)/hs_selftest: $(BUILD)/tests/hs_selftest.o $(SELFTEST_CLIENT) $(SELFTEST_WEB) $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ljansson -lmicrohttpd -lsodium -lpthread

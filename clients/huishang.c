@@ -104,6 +104,8 @@ s_usage (FILE *out)
         "    --api EP, --submit EP, --ingest EP, --publish EP   the daemon's endpoints\n"
         "                        (default: from the config)\n"
         "    --timeout MS        how long to wait for the daemon\n"
+        "    --utc               print and read times in UTC, not the district's time\n"
+        "                        (calendar/utc_offset; any place in the line)\n"
         "\n"
         "  With security on: --cert FILE (this unit's certificate, from keygen) and\n"
         "  --server-key KEY or --server-cert FILE (the daemon's public key; by\n"
@@ -170,6 +172,9 @@ main (int argc, char *argv [])
         else
         if (streq (argv [index], "--server-cert") && has_value)
             server_cert = argv [++index];
+        else
+        if (streq (argv [index], "--utc"))
+            huishang_time_utc (true);       //  times printed and read in UTC
         else
             argv [kept++] = argv [index];
     }

@@ -493,12 +493,8 @@ s_remove_temp (const char *temp)
 static int64_t
 s_time (hs_config_t *config, const char *text)
 {
-    if (strlen (text) == 10) {
-        char full [17];
-        snprintf (full, sizeof (full), "%sT00:00", text);
-        return hs_config_parse_local (config, full);
-    }
-    return hs_config_parse_local (config, text);
+    (void) config;
+    return huishang_time_parse (text);          //  a date alone is its midnight
 }
 
 typedef struct {

@@ -250,13 +250,12 @@ s_begin (FILE *out, hs_config_t *config, const char *title_zh, const char *title
 static void
 s_end (FILE *out, hs_config_t *config)
 {
-    int64_t offset = config->utc_offset_ms / 60000;
+    (void) config;
     fputs ("<footer>生成时间 <span class=\"en\">made</span> ", out);
     huishang_html_time (out, zclock_time ());
     fprintf (out, " · 时间均为本区时间 <span class=\"en\">times are the district's,</span> "
-             "UTC%c%02lld:%02lld · huishang %s</footer>\n</body>\n</html>\n",
-             offset < 0? '-': '+', (long long) (llabs (offset) / 60),
-             (long long) (llabs (offset) % 60), HS_VERSION);
+             "UTC%s · huishang %s</footer>\n</body>\n</html>\n",
+             huishang_time_label (), HS_VERSION);
 }
 
 static const char *

@@ -53,6 +53,15 @@ s_print_time (int64_t ms)
     printf ("%s", when);
 }
 
+//  A due time or deadline, which could be misread: with the zone (+08:00).
+static void
+s_print_when (int64_t ms)
+{
+    char when [48];
+    huishang_time_format_zoned (ms, when, sizeof (when));
+    printf ("%s", when);
+}
+
 //  ---------------------------------------------------------------------
 //  The case record
 
@@ -68,7 +77,7 @@ s_print_clock (const msgpack_object *clock)
     if (!*huishang_print_field (clock, "rung", rung_name, sizeof (rung_name)))
         hs_strcpy (rung_name, sizeof (rung_name), "none");     //  nil: no notice yet
     printf ("      %s %-9s due ", huishang_words_zh (HUISHANG_WORDS_CLOCK, name), name);
-    s_print_time (hs_proto_int (clock, "due", 0));
+    s_print_when (hs_proto_int (clock, "due", 0));
     printf ("  %s %s", huishang_words_zh (HUISHANG_WORDS_RUNG, rung_name), rung_name);
     int64_t notices = hs_proto_int (clock, "notices", 0);
     if (notices > 0)
@@ -76,7 +85,7 @@ s_print_clock (const msgpack_object *clock)
     int64_t next = hs_proto_int (clock, "next", 0);
     if (next > 0) {
         printf (", next ");
-        s_print_time (next);
+        s_print_when (next);
     }
     else
         printf (", 已停 stopped");
@@ -148,7 +157,7 @@ huishang_case_print_handling (hs_units_t *units, const msgpack_object *kase)
     }
     if (hs_proto_int (kase, "muted_until", 0) > 0) {
         printf ("  muted:   督办通知暂停至 ");
-        s_print_time (hs_proto_int (kase, "muted_until", 0));
+        s_print_when (hs_proto_int (kase, "muted_until", 0));
         printf (" (supervision notices held)\n");
     }
     if (*huishang_print_field (kase, "followup", text, sizeof (text)))
@@ -161,7 +170,7 @@ huishang_case_print_handling (hs_units_t *units, const msgpack_object *kase)
         printf ("  reopened: 重新办理 %lld 次\n", (long long) hs_proto_int (kase, "reopened", 0));
     if (hs_proto_int (kase, "timer_at", 0) > 0) {
         printf ("  next check: ");
-        s_print_time (hs_proto_int (kase, "timer_at", 0));
+        s_print_when (hs_proto_int (kase, "timer_at", 0));
         printf ("%s\n", huishang_print_bool (kase, "overdue")? " (逾期 overdue)": "");
     }
 }
@@ -235,7 +244,7 @@ s_print_act (hs_units_t *units, const msgpack_object *body)
         printf (" 报告 report #%lld", (long long) hs_proto_int (body, "report", 0));
     if (hs_proto_int (body, "until", 0) > 0) {
         printf (" 至 until ");
-        s_print_time (hs_proto_int (body, "until", 0));
+        s_print_when (hs_proto_int (body, "until", 0));
     }
     s_print_unit_list (units, "增加 add", hs_proto_get (body, "add"));
     s_print_unit_list (units, "移除 remove", hs_proto_get (body, "remove"));
@@ -349,7 +358,7 @@ huishang_case_print_event (hs_units_t *units, const msgpack_object *event)
                 huishang_print_field (body, "urgency", text, sizeof (text)));
         s_print_level (huishang_print_field (body, "level", text, sizeof (text)));
         printf (", 限 ");
-        s_print_time (hs_proto_int (body, "deadline", 0));
+        s_print_when (hs_proto_int (body, "deadline", 0));
         printf (" 前召开:");
         s_print_unit_list (units, "", hs_proto_get (body, "participants"));
     }

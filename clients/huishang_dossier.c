@@ -535,13 +535,11 @@ s_write_html (FILE *out, hs_config_t *config, s_pages_t *pages)
     s_rows_t rows = { out, config->units, id };
     s_each_event (pages, s_row, &rows);
     fputs ("</tbody>\n</table>\n</section>\n<footer>", out);
-    int64_t offset = config->utc_offset_ms / 60000;
     fputs ("生成时间 <span class=\"en\">made</span> ", out);
     huishang_html_time (out, zclock_time ());
     fprintf (out, " · 时间均为本区时间 <span class=\"en\">times are the district's,</span> "
-             "UTC%c%02lld:%02lld · huishang %s</footer>\n</body>\n</html>\n",
-             offset < 0? '-': '+', (long long) (llabs (offset) / 60),
-             (long long) (llabs (offset) % 60), HS_VERSION);
+             "UTC%s · huishang %s</footer>\n</body>\n</html>\n",
+             huishang_time_label (), HS_VERSION);
 }
 
 //  ---------------------------------------------------------------------

@@ -12,6 +12,7 @@
 */
 
 #include "huishang_handle.h"
+#include "huishang_time.h"
 #include "../protocol/hs_json.h"
 #include "../protocol/hs_prompt_rec.h"
 #include "../protocol/hs_fields.h"
@@ -309,7 +310,8 @@ huishang_handle_when (hs_client_t *client, hs_config_t *config, const char *comm
         }
         return s_daemon_now (client, command) + count * unit;
     }
-    int64_t at = hs_config_parse_local (config, value);
+    int64_t at = huishang_time_parse (value);   //  the district's (or --utc)
+    (void) config;
     if (at < 0)
         fprintf (stderr, "huishang %s: --%s takes YYYY-MM-DDTHH:MM (the district's time) or "
                  "+2h, not '%s'\n", command, option, value);

@@ -19,6 +19,7 @@
 */
 
 #include "huishang_meeting.h"
+#include "huishang_time.h"
 #include "../protocol/hs_json.h"
 #include <getopt.h>
 #include <unistd.h>
@@ -94,8 +95,9 @@ s_append (json_t *body, const char *key, json_t *item)
 static int64_t
 s_when (hs_client_t *client, hs_config_t *config, const char *value)
 {
+    (void) config;
     if (*value != '+')
-        return hs_config_parse_local (config, value);
+        return huishang_time_parse (value);
     char *end;
     errno = 0;
     long long count = strtoll (value + 1, &end, 10);

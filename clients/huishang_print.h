@@ -13,6 +13,7 @@
 
 #include "../daemon/hs_units.h"
 #include "../protocol/hs_proto.h"
+#include "huishang_time.h"
 
 //  A string field of `map` copied into `buffer` ("-" if absent or not a
 //  string). Returns buffer.
@@ -47,8 +48,9 @@ void huishang_print_strings (const msgpack_object *list);
 //  Print a msgpack object as JSON on one line (indented when `indent`).
 void huishang_print_json (const msgpack_object *obj, bool indent);
 
-//  One line about a published message (alerts, meeting requests,
-//  escalations readably; anything else as its JSON).
+//  One line about a published message: every kind the daemon publishes
+//  (PROTOCOL.md §4) readably, a kind not known yet as its plain fields
+//  (key=value), never as JSON.
 void huishang_print_line (hs_units_t *units, const char *topic, const msgpack_object *body);
 
 //  A published message as huishang_print_line shows it, or as one JSON

@@ -190,7 +190,7 @@ s_cases_option (int option, const char *value, void *arg)
         case O_STATUS: request->status = value; break;
         case O_OVERDUE: request->overdue = 1; break;
         case O_SINCE: case O_UNTIL: {
-            int64_t ms = hs_config_parse_local (cases->config, value);
+            int64_t ms = huishang_time_parse (value);
             if (ms < 0) {
                 fprintf (stderr, "huishang: --since/--until take a local time YYYY-MM-DDTHH:MM\n");
                 cases->bad = true;
@@ -282,8 +282,9 @@ s_plenary (hs_client_t *client, int argc, char *argv [])
     int rc = hs_client_request (client, "plenary", args, &reply);
     hs_pack_destroy (&args);
     if (rc == 0) {
-        char meeting [HS_ID_MAX + 1], when [32];
-        huishang_print_time (huishang_print_int (reply.body, "deadline"), when, sizeof (when));
+        char meeting [HS_ID_MAX + 1], when [48];
+        huishang_time_format_zoned (huishang_print_int (reply.body, "deadline"), when,
+                                    sizeof (when));
         printf ("plenary %s requested, to meet before %s\n",
                 huishang_print_str (reply.body, "meeting", meeting, sizeof (meeting)), when);
     }

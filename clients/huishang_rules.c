@@ -16,6 +16,7 @@
 */
 
 #include "huishang_rules.h"
+#include "huishang_time.h"
 #include "../protocol/hs_json.h"
 #include "../daemon/hs_cases.h"
 #include "../daemon/hs_intake.h"
@@ -369,7 +370,7 @@ huishang_rules_main (hs_client_t *client, hs_config_t *config, int argc, char *a
             char *end;
             since = strtoll (text, &end, 10);
             if (*end)
-                since = hs_config_parse_local (config, text);
+                since = huishang_time_parse (text);
             if (since < 0) {
                 fprintf (stderr, "huishang: --since takes ms or YYYY-MM-DDTHH:MM\n");
                 zlist_destroy (&reports);

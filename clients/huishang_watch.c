@@ -13,16 +13,70 @@
 #include "huishang_watch.h"
 #include "huishang_options.h"
 #include "huishang_print.h"
+#include "huishang_fresh.h"
+
+//  What a reader of the stream keeps beside its socket: is the daemon
+//  answering (hs.heartbeat), and are the beats shown (-v).
+#define SEEN_MAX 1024          //  seqs remembered, to show a resent event once
+
+typedef struct {
+    huishang_fresh_t fresh;
+    bool verbose;
+    int64_t seen [SEEN_MAX];    //  the last seqs shown (a ring)
+    size_t seen_next;
+} s_stream_t;
+
+//  Delivery is at least once (PROTOCOL.md §4.13): after a crash the daemon
+//  sends the last events again. True if `seq` was shown already; if not,
+//  it is remembered.
+static bool
+s_seen (s_stream_t *stream, int64_t seq)
+{
+    if (seq <= 0)
+        return false;               //  not an event (warning.store)
+    for (size_t index = 0; index < SEEN_MAX; index++)
+        if (stream->seen [index] == seq)
+            return true;
+    stream->seen [stream->seen_next] = seq;
+    stream->seen_next = (stream->seen_next + 1) % SEEN_MAX;
+    return false;
+}
+
+//  Say on stderr when the daemon stops answering, and when it is back.
+static void
+s_freshness (s_stream_t *stream, bool back)
+{
+    char since [48];
+    if (back) {
+        huishang_time_clock (stream->fresh.heard_wall, since, sizeof (since));
+        fprintf (stderr, "huishang: the daemon answers again (heartbeat at %s %s)\n", since,
+                 huishang_time_label ());
+    }
+    else
+    if (huishang_fresh_check (&stream->fresh)) {
+        huishang_time_clock (stream->fresh.heard_wall, since, sizeof (since));
+        fprintf (stderr, "huishang: no heartbeat from the daemon for %lld s (since %s %s)\n",
+                 (long long) (huishang_fresh_silent_ms (&stream->fresh) / 1000), since,
+                 huishang_time_label ());
+    }
+}
 
 //  Receive one message from `sub` and show it, unless its seq is not above
 //  *delivered (when delivered is given; it is moved on). Returns 1 if it
 //  was shown, 0 if not, -1 if nothing came.
 static int
-s_receive (zsock_t *sub, hs_units_t *units, bool json, int64_t *delivered)
+s_receive (zsock_t *sub, hs_units_t *units, bool json, int64_t *delivered, s_stream_t *stream)
 {
+    //  Wait no longer than until the daemon would be late.
+    int64_t wait = huishang_fresh_wait (&stream->fresh);
+    zsock_set_rcvtimeo (sub, wait < 0 || wait > 1000? 1000: (int) wait + 1);
     zmsg_t *msg = zmsg_recv (sub);
-    if (!msg)
-        return -1;
+    if (!msg) {
+        if (zsys_interrupted)
+            return -1;
+        s_freshness (stream, false);
+        return 0;
+    }
     char *topic = zmsg_popstr (msg);
     zframe_t *body = zmsg_pop (msg);
     msgpack_unpacked unpacked;
@@ -31,6 +85,15 @@ s_receive (zsock_t *sub, hs_units_t *units, bool json, int64_t *delivered)
     if (topic && body
     &&  hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0) {
         int64_t seq = huishang_print_int (&unpacked.data, "seq");
+        if (streq (topic, HS_HEARTBEAT_TOPIC)) {
+            s_freshness (stream, huishang_fresh_beat (&stream->fresh, &unpacked.data));
+            if (stream->verbose)
+                huishang_print_message (units, topic, &unpacked.data, json);
+        }
+        else
+        if (!delivered && s_seen (stream, seq))
+            ;                           //  sent again after a crash: shown already
+        else
         if (!delivered || (!streq (topic, "hs.hello") && seq > *delivered)) {
             if (delivered)
                 *delivered = seq;
@@ -45,6 +108,7 @@ s_receive (zsock_t *sub, hs_units_t *units, bool json, int64_t *delivered)
     zframe_destroy (&body);
     zstr_free (&topic);
     zmsg_destroy (&msg);
+    s_freshness (stream, false);
     return shown;
 }
 
@@ -54,23 +118,30 @@ s_watch (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
     static struct option options [] = {
         { "endpoint", required_argument, NULL, 'e' }, { "config", required_argument, NULL, 'c' },
         { "json", no_argument, NULL, 'j' }, { "count", required_argument, NULL, 'n' },
-        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+        { "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
     };
     bool json = false;
+    s_stream_t stream = { .verbose = false };
+    huishang_fresh_init (&stream.fresh, config->heartbeat_ms);
     long count = -1;
     int option;
     optind = 1;
-    while ((option = getopt_long (argc, argv, "e:c:jn:h", options, NULL)) != -1) {
+    while ((option = getopt_long (argc, argv, "e:c:jn:vh", options, NULL)) != -1) {
         switch (option) {
             case 'e': hs_client_set_publish (client, optarg); break;
             case 'c': break;                //  read by main
             case 'j': json = true; break;
             case 'n': count = atol (optarg); break;
+            case 'v': stream.verbose = true; break;
             case 'h':
-                printf ("usage: huishang watch [-e EP] [--json] [-n COUNT] [TOPIC-PREFIX ...]\n"
+                printf ("usage: huishang watch [-e EP] [--json] [-n COUNT] [-v] [--utc]\n"
+                        "                      [TOPIC-PREFIX ...]\n"
                         "  default prefixes: alert. meeting. warning. prompt. proposal. case.\n"
-                        "  inspection.\n"
-                        "  escalate. brief.\n");
+                        "  inspection. escalate. brief.\n"
+                        "  -v: the daemon's heartbeats (hs.heartbeat) too. Three missed: a\n"
+                        "  warning on stderr, and another when the daemon answers again.\n"
+                        "  Times are the district's (calendar/utc_offset); --utc: UTC.\n");
                 return 0;
             default: return 2;
         }
@@ -83,8 +154,9 @@ s_watch (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
                                         sizeof (defaults) / sizeof (defaults [0]), 100000);
     if (!sub)
         return 1;
+    zsock_set_subscribe (sub, HS_HEARTBEAT_TOPIC);      //  is the daemon there?
     while (count != 0 && !zsys_interrupted) {
-        int shown = s_receive (sub, config->units, json, NULL);
+        int shown = s_receive (sub, config->units, json, NULL, &stream);
         if (shown < 0)
             break;
         if (shown && count > 0)
@@ -104,6 +176,7 @@ typedef struct {
     int64_t since;              //  the first seq asked for
     long count;                 //  how many to show (-1: no end)
     bool follow;                //  go on with the live stream
+    bool verbose;               //  -v: heartbeats too, while following
 } s_replay_args_t;
 
 static void
@@ -121,6 +194,9 @@ s_replay_option (int option, const char *value, void *arg)
     else
     if (option == O_ENDPOINT)
         hs_client_set_publish (replay->client, value);
+    else
+    if (option == 'v')
+        replay->verbose = true;
 }
 
 //  Is `topic` one of the prefixes asked for (all, without any)?
@@ -179,14 +255,18 @@ s_replay (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
     static const struct option extra [] = {
         { "since", required_argument, NULL, O_SINCE }, { "count", required_argument, NULL, O_COUNT },
         { "no-follow", no_argument, NULL, O_NO_FOLLOW },
-        { "endpoint", required_argument, NULL, O_ENDPOINT }, { NULL, 0, NULL, 0 }
+        { "endpoint", required_argument, NULL, O_ENDPOINT },
+        { "verbose", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 }
     };
-    s_replay_args_t replay = { client, 1, -1, true };
+    s_replay_args_t replay = { client, 1, -1, true, false };
     bool json;
     int first = huishang_options_parse (client, argc, argv, extra, s_replay_option, &replay, &json);
     if (first < 0) {
-        printf ("usage: huishang replay [--since SEQ] [--count N] [--no-follow] [--json]\n"
-                "                       [--api EP] [--endpoint PUBLISH-EP] [TOPIC-PREFIX ...]\n");
+        printf ("usage: huishang replay [--since SEQ] [--count N] [--no-follow] [--json] [-v]\n"
+                "                       [--utc] [--api EP] [--endpoint PUBLISH-EP]\n"
+                "                       [TOPIC-PREFIX ...]\n"
+                "  Following, as watch: -v shows heartbeats; three missed, a warning on\n"
+                "  stderr.\n");
         return first == -1? 0: 2;
     }
     int count = argc - first;
@@ -218,9 +298,11 @@ s_replay (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
     int64_t delivered = 0;
     int rc = s_replay_pages (client, config, &replay, json, count, argv + first, &delivered);
     //  3. Live, from where the pages ended.
-    zsock_set_rcvtimeo (sub, -1);
+    s_stream_t stream = { .verbose = replay.verbose };
+    huishang_fresh_init (&stream.fresh, config->heartbeat_ms);
+    zsock_set_subscribe (sub, HS_HEARTBEAT_TOPIC);
     while (rc == 0 && replay.follow && replay.count != 0 && !zsys_interrupted) {
-        int shown = s_receive (sub, config->units, json, &delivered);
+        int shown = s_receive (sub, config->units, json, &delivered, &stream);
         if (shown < 0)
             break;
         if (shown && replay.count > 0)

@@ -24,7 +24,7 @@ const char *hs_config_default_rules (void) { return hs_default_rules_cfg; }
 
 //  The keys each section may hold; anything else is a typo.
 static const char *s_server_keys [] = {
-    "district", "ingest", "submit", "publish", "api", "units", "rules", NULL
+    "district", "ingest", "submit", "publish", "api", "units", "rules", "heartbeat", NULL
 };
 static const char *s_store_keys [] = {
     "path", "map_size", "map_size_max", "check_timeout", "max_skew",
@@ -245,6 +245,8 @@ hs_config_load (const char *path, char *error, size_t error_size)
     OPTIONAL ("connections/fd_reserve", false, 64, 8, 1 << 20, self->fd_reserve);
     OPTIONAL ("connections/api_hwm", false, 16, 1, 1 << 20, self->api_hwm);
     OPTIONAL ("connections/reply_max", false, 1 << 20, 4096, 1 << 30, self->reply_max);
+    //  The heartbeat on publish (issue 15): 0 is none.
+    OPTIONAL ("server/heartbeat", true, 2000, 0, 3600000, self->heartbeat_ms);
     //  Optional, as later settings are: a file from 0.3 has none.
     OPTIONAL ("metrics/interval", true, 15000, 1000, 86400000, self->metrics_interval_ms);
     if (zconfig_locate (hs_zpl_root (zpl), "metrics/file"))
@@ -468,6 +470,7 @@ hs_config_test (bool verbose)
     assert (config->batch_max == 4096);
     assert (hs_units_find (config->units, "street.taopu"));
     assert (config->utc_offset_ms == 8 * 3600000LL);
+    assert (config->heartbeat_ms == 2000);
     //  The built-in holiday list is loaded: 2026-02-17 is Spring Festival.
     assert (!hs_calendar_is_workday (config->calendar, hs_calendar_parse_date ("2026-02-17")));
     assert (hs_config_parse_local (config, "2026-02-13T15:00") == 1770966000000LL);

@@ -16,6 +16,7 @@
 #include "hs_stats.h"
 #include "hs_notices.h"
 #include "hs_timers.h"
+#include "../protocol/hs_heartbeat_msg.h"
 #include "hs_feeds.h"
 #include "hs_warnings.h"
 #include "hs_meetings.h"
@@ -70,6 +71,7 @@ struct _hs_engine_t {
     int64_t snapshot_at;        //  zclock_mono () of the last snapshot
     bool snapshot_due;          //  something changed since
     int64_t pruned_at;          //  zclock_mono () of the last pruning step
+    int64_t beat_at;            //  zclock_mono () the next hs.heartbeat is due
 };
 
 static void s_config_free (void **item);
@@ -538,6 +540,35 @@ hs_engine_reload (hs_engine_t *self, hs_engine_load_fn *load, void *arg, char *e
 }
 
 //  ---------------------------------------------------------------------
+//  The heartbeat (PROTOCOL.md §4.18): on real time, whatever the clock's
+//  speed, so that a viewer can tell a quiet hour from a dead daemon.
+
+//  Publish one if it is due; returns ms until the next (INT64_MAX: none).
+static int64_t
+s_heartbeat (hs_engine_t *self)
+{
+    int64_t interval = self->config->heartbeat_ms;
+    if (interval <= 0)
+        return INT64_MAX;
+    int64_t now = zclock_mono ();
+    if (now >= self->beat_at) {
+        hs_pulse_t beat = { hs_clock_now (self->clock), hs_txn_peek_seq (self->txn),
+                                zclock_time (), interval };
+        hs_pack_t *body = hs_pack_new ();
+        hs_pulse_encode (&beat, body);
+        zmsg_t *msg = zmsg_new ();
+        zmsg_addstr (msg, HS_HEARTBEAT_TOPIC);
+        zmsg_addmem (msg, hs_pack_data (body), hs_pack_size (body));
+        hs_bus_announce (self->bus, &msg);
+        hs_pack_destroy (&body);
+        self->beat_at = now + interval;
+    }
+    if (self->beat_at > now + interval)
+        self->beat_at = now + interval;      //  a reload made it shorter
+    return self->beat_at - now;
+}
+
+//  ---------------------------------------------------------------------
 //  The loop
 
 void
@@ -588,6 +619,9 @@ hs_engine_run (hs_engine_t *self, const hs_engine_hooks_t *hooks)
             wait = hs_forward_wait_ms (self->forward);
         if (self->snapshot_due)
             wait = 0;
+        int64_t beat_wait = s_heartbeat (self);
+        if (beat_wait < wait)
+            wait = beat_wait;
         if (wait > turn_ms)
             wait = turn_ms;
         void *which = zpoller_wait (poller, (int) (wait < 0? 0: wait));
@@ -619,6 +653,7 @@ hs_engine_run (hs_engine_t *self, const hs_engine_hooks_t *hooks)
         }
         else
             stalled = false;
+        s_heartbeat (self);
         hs_reject_tick (hs_ingest_reject (self->ingest), hs_clock_now (self->clock));
         if (hs_bus_tick (self->bus))
             self->snapshot_due = true;

@@ -56,7 +56,7 @@ static const char *s_fixed_topics [] = {
     "escalate.district", "escalate.city",
     "warning.enterprise", "warning.street", "warning.prompt", "warning.quorum",
     "warning.feed", "warning.store", "brief.daily", "brief.weekly", "brief.district",
-    "hs.hello", "rules.reload", NULL
+    "hs.hello", "hs.heartbeat", "rules.reload", NULL
 };
 
 typedef struct {
@@ -550,6 +550,8 @@ hs_subscribers_test (bool verbose)
     assert (hs_subscribers_admits (self, "meeting.minutes", 15));
     assert (hs_subscribers_admits (self, "warning.st", 10));
     assert (hs_subscribers_admits (self, "hs.hello", 8));
+    assert (hs_subscribers_admits (self, "hs.heartbeat", 12));
+    assert (hs_subscribers_admits (self, "hs.", 3));
     assert (!hs_subscribers_admits (self, "nope", 4));
     assert (!hs_subscribers_admits (self, "report.", 7));
     char *endpoint = zsys_sprintf ("ipc:///tmp/hs_subscribers_test.%d", getpid ());

@@ -49,6 +49,7 @@
 #include "../daemon/hs_proposals.h"
 #include "../daemon/hs_filing.h"
 #include "../protocol/hs_filing_msg.h"
+#include "../protocol/hs_heartbeat_msg.h"
 #include "../daemon/hs_inspections.h"
 #include "../daemon/hs_briefs.h"
 #include "../daemon/hs_forward.h"
@@ -61,6 +62,9 @@
 #include "../web/hs_web_board.h"
 #include "../web/hs_web_act.h"
 #include "../web/hs_web_http.h"
+#include "../clients/huishang_time.h"
+#include "../clients/huishang_fresh.h"
+#include "../clients/huishang_top_layout.h"
 #include <sys/wait.h>
 
 typedef struct {
@@ -82,6 +86,7 @@ static s_test_t s_tests [] = {
     { "hs_proposal_rec", hs_proposal_rec_test },
     { "hs_proposal_msg", hs_proposal_msg_test },
     { "hs_filing_msg", hs_filing_msg_test },
+    { "hs_heartbeat_msg", hs_heartbeat_msg_test },
     { "hs_inspection_rec", hs_inspection_rec_test },
     { "hs_inspection_msg", hs_inspection_msg_test },
     { "hs_record", hs_record_test },
@@ -143,6 +148,9 @@ static s_test_t s_tests [] = {
     { "hs_web_board", hs_web_board_test },
     { "hs_web_act", hs_web_act_test },
     { "hs_web_http", hs_web_http_test },
+    { "huishang_time", huishang_time_test },
+    { "huishang_fresh", huishang_fresh_test },
+    { "huishang_top_layout", huishang_top_layout_test },
     { NULL, NULL }
 };
 

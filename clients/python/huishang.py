@@ -47,10 +47,11 @@ import zmq
 import zmq.auth
 
 from huishang_inspect import InspectionCalls    # inspection (督查): the module beside this one
+from huishang_time import HEARTBEAT_TOPIC, Heartbeats, district_time, parse_time  # noqa: F401
 
 __all__ = ["Client", "HuishangError", "Rejected", "HuishangRejected", "Unavailable",
            "check_report", "check_update", "check_act", "LEVELS", "CATEGORIES", "OWNERSHIPS",
-           "FLAGS", "STATUSES", "ACTS"]
+           "FLAGS", "STATUSES", "ACTS", "district_time", "parse_time"]
 
 PROTOCOL_VERSION = 1
 LEVELS = ("general", "significant", "major", "critical")
@@ -89,8 +90,9 @@ class Rejected(HuishangError):
 HuishangRejected = Rejected
 
 
-class Unavailable(HuishangError):
-    """No answer from the daemon within the time allowed."""
+class Unavailable(HuishangError, ConnectionError):
+    """No answer from the daemon within the time allowed (or, subscribed,
+    no heartbeat for three intervals)."""
 
 
 # ---------------------------------------------------------------------------
@@ -708,17 +710,21 @@ class Client(InspectionCalls):
 
     # subscribing -----------------------------------------------------------
 
-    def subscribe(self, prefixes=("",), since=None, timeout=None):
+    def subscribe(self, prefixes=("",), since=None, timeout=None, heartbeats=False):
         """Yield (topic, body) as the daemon publishes, for topics starting
         with one of `prefixes`. With `since`, first every stored event from
         that seq on, then the live stream: no gap, no duplicate (the guide's
         Clone pattern, PROTOCOL.md §6.4). `timeout` (seconds): stop after
-        that long without a message; None: never."""
+        that long without a message; None: never. No hs.heartbeat for three
+        intervals (6 s shipped, §4.18) raises Unavailable; `heartbeats`
+        True yields the beats too."""
         sub = self._socket(zmq.SUB)
         sub.setsockopt(zmq.RCVHWM, 0)
         for prefix in prefixes:
             sub.setsockopt(zmq.SUBSCRIBE, prefix.encode())
         sub.setsockopt(zmq.SUBSCRIBE, b"hs.hello")
+        sub.setsockopt(zmq.SUBSCRIBE, HEARTBEAT_TOPIC.encode())
+        pulse = Heartbeats()
         sub.connect(self.endpoints["publish"])
         last = 0
         try:
@@ -735,14 +741,29 @@ class Client(InspectionCalls):
                     last = seq
                     if topic.startswith(tuple(prefixes)):
                         yield topic, body
+            quiet_until = None if timeout is None else time.monotonic() + timeout
             while True:
-                if not sub.poll(None if timeout is None else int(timeout * 1000)):
-                    return
+                wait = pulse.wait_ms()
+                if quiet_until is not None:
+                    wait = min(wait, max(0, int((quiet_until - time.monotonic()) * 1000)))
+                if not sub.poll(wait):
+                    if pulse.stale():
+                        raise Unavailable(pulse.silence())
+                    if quiet_until is not None and time.monotonic() >= quiet_until:
+                        return
+                    continue
                 topic, data = sub.recv_multipart()
                 topic = topic.decode()
                 if topic == "hs.hello":
                     continue
                 body = msgpack.unpackb(data, raw=False)
+                if topic == HEARTBEAT_TOPIC:
+                    pulse.beat(body)
+                    if heartbeats:
+                        yield topic, body
+                    continue
+                if timeout is not None:
+                    quiet_until = time.monotonic() + timeout
                 seq = body.get("seq", 0)
                 if seq and seq <= last:
                     continue                        # the replay gave it already

@@ -9,6 +9,7 @@
 
 #include "../../protocol/hs_protocol.h"
 #include "../../protocol/hs_fields.h"
+#include "../../protocol/hs_heartbeat_msg.h"
 #include <string.h>
 
 int
@@ -93,6 +94,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             __builtin_trap ();
         hs_rectified_t rectified;
         hs_rectified_decode (&unpacked.data, &limits, 1800000000000LL, &rectified, &why);
+        //  The heartbeat (issue 15), as a viewer reads it: what decodes
+        //  has no negative field.
+        hs_pulse_t beat;
+        if (hs_pulse_decode (&unpacked.data, &beat) == 0
+        && (beat.at < 0 || beat.wall < 0 || beat.interval_ms < 0))
+            __builtin_trap ();
     }
     else
     if (!why.code || !*why.detail)

@@ -301,12 +301,18 @@ class Watcher:
         counters = daemon.wait_counter("subscriptions", before + len(prefixes), timeout=5)
         assert counters["subscriptions"] >= before + len(prefixes), "subscription never arrived"
 
-    def recv(self, timeout_ms=5000):
-        """Next (topic, body), or None after the timeout."""
-        if not self.sock.poll(timeout_ms):
-            return None
-        frames = self.sock.recv_multipart()
-        return frames[0].decode(), msgpack.unpackb(frames[1], raw=False)
+    def recv(self, timeout_ms=5000, heartbeats=False):
+        """Next (topic, body), or None after the timeout. The daemon's
+        heartbeat (hs.heartbeat every 2 s, not an event: PROTOCOL §4.18)
+        is passed over unless `heartbeats`: a subscription to "" gets it."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while True:
+            left = max(0, int((deadline - time.monotonic()) * 1000))
+            if not self.sock.poll(left):
+                return None
+            frames = self.sock.recv_multipart()
+            if frames[0] != b"hs.heartbeat" or heartbeats:
+                return frames[0].decode(), msgpack.unpackb(frames[1], raw=False)
 
     def recv_all(self, quiet_ms=300, limit=100000):
         """Everything that arrives until `quiet_ms` pass with nothing."""

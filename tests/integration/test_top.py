@@ -1,14 +1,19 @@
 """huishang top (issue 7), run in tmux and read off the screen: complete from
 its first screen (a replay and the open cases), Chinese names aligned by
-display width, following the live stream, q quits."""
+display width, following the live stream, q quits. Issue 15: at 80x24
+nothing cut off, overdue cases worst first, meetings by time with the
+missed ones kept, colours by level, and a red banner when the daemon
+stops answering (kill -9), gone when it is back."""
 
 import os
+import re
 import shutil
 import subprocess
 import time
 import unicodedata
 
-from harness import CLIENT, Daemon, report
+from handling_desk import Desk, enterprise
+from harness import CLIENT, Daemon, config_copy, report
 
 SESSION = "hs-top-%d" % os.getpid()
 
@@ -95,3 +100,95 @@ def test_top_in_tmux():
     finally:
         subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
         daemon.cleanup()
+
+
+RUNGS = {"逾期": 0, "催办": 1, "督办": 2, "通报": 3}
+
+
+def span_ms(text):
+    """huishang's span words ("1d14h", "40s") back into ms."""
+    units = {"d": 86400000, "h": 3600000, "m": 60000, "s": 1000}
+    return sum(int(n) * units[u] for n, u in re.findall(r"(\d+)([dhms])", text))
+
+
+def test_top_at_80x24_worst_first_missed_meetings_kept_and_a_dead_daemon_said():
+    # issue 15: a drill at 20000 times, so cases go overdue and meetings
+    # pass their deadline within seconds; the daemon beats once a second
+    desk = Desk(time_start="2026-03-04T10:00", time_scale=20000)
+    desk.daemon.config = config_copy(desk.daemon.folder, heartbeat="1s")
+    session = SESSION + "-80"
+    with desk:
+        for index, workers in enumerate((35, 300, 5, 8, 40)):
+            desk.open_case(source=("street.wanli", "street.caoyang")[index % 2], workers=workers,
+                           **enterprise(1700 + index))
+        env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", TERM="xterm-256color",
+                   TZ="America/New_York")
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        command = "%s top --api %s -e %s" % (CLIENT, desk.daemon.api, desk.daemon.publish)
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
+                        command], check=True, env=env)
+
+        def pane(*extra):
+            return subprocess.run(["tmux", "capture-pane", "-t", session, "-p"] + list(extra),
+                                  capture_output=True, text=True).stdout.splitlines()
+
+        def wait_pane(predicate, what, timeout=10):
+            deadline = time.time() + timeout
+            while time.time() < deadline:
+                lines = pane()
+                if predicate(lines):
+                    return lines
+                time.sleep(0.2)
+            raise AssertionError("no %s on the screen:\n%s" % (what, "\n".join(pane())))
+
+        try:
+            overdue_rows = lambda lines: [l for l in lines if re.match(r"putuo-\d+ .* late ", l)]
+            lines = wait_pane(lambda lines: len(overdue_rows(lines)) >= 2
+                              and any("MISSED 已逾期" in line for line in lines),
+                              "overdue cases and a missed meeting")
+            # 80x24: the open and overdue counts in the header, every section there
+            assert len(lines) <= 24 and all(columns(line) <= 80 for line in lines)
+            header = re.search(r"open (\d+)  overdue (\d+)", lines[0])
+            assert header and header.group(1) == "5", lines[0]
+            assert int(header.group(2)) >= 2, lines[0]
+            assert "+08:00" in lines[0], lines[0]        # the district's time, not New York's
+            for title in ("open cases", "合计 total", "latest alerts", "overdue", "meetings"):
+                assert any(line.startswith(title) for line in lines), (title, lines)
+            # worst first: rung, then how late
+            keys = []
+            for row in overdue_rows(lines):
+                rung = next(RUNGS[word] for word in RUNGS if (" %s late " % word) in row)
+                keys.append((rung, span_ms(row.split(" late ")[1].split()[0])))
+            assert keys == sorted(keys, reverse=True), overdue_rows(lines)
+            # meetings by time, the missed ones kept
+            meetings = [line for line in lines if re.match(r"putuo-m\d+ ", line)]
+            times = [line.split(" before ")[1][:14] for line in meetings]
+            assert meetings and times == sorted(times), meetings
+            # colours by level: the critical alert's row is red
+            coloured = pane("-e")
+            critical = [line for line in coloured if "特别重大" in line and "300人" in line]
+            assert critical and any("\x1b[31m" in line or "\x1b[1;31m" in line
+                                    for line in coloured[coloured.index(critical[0]) - 1:
+                                                         coloured.index(critical[0]) + 1]), critical
+            # kill -9: the red banner instead of a frozen clock, within 10 s
+            desk.disconnect()
+            desk.daemon.kill9()
+            killed = time.time()
+            lines = wait_pane(lambda lines: any("守护进程无响应 daemon not answering since" in line
+                                                for line in lines), "the banner")
+            assert time.time() - killed < 10
+            assert not re.search(r"\d\d:\d\d:\d\d \+08:00  open", lines[0]), lines[0]
+            # back: the banner goes, nothing lost, no meeting asked twice
+            desk.daemon.start()
+            desk.connect()
+            wait_pane(lambda lines: not any("守护进程无响应" in line for line in lines)
+                      and re.search(r"\d\d:\d\d:\d\d \+08:00  open 5", lines[0]),
+                      "the clock back")
+            events = desk.replayed()
+            asked = [body["case"] for topic, body in events.values() if topic == "meeting.request"]
+            assert len(asked) == len(set(asked)) and len(asked) >= 2, asked
+            news = [body["case"] for topic, body in events.values()
+                    if topic.startswith("alert.") and body.get("kind") == "new"]
+            assert len(news) == 5 == len(set(news)), news
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

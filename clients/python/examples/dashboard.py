@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A duty officer's live summary: every alert, meeting request and warning
 from the start of the store (or --since SEQ), then as they come, each on a
-line, with the open cases by level after it.
+line (its time the district's, +08:00, whatever TZ), with the open cases by
+level after it. Says so, and stops, when the daemon misses its heartbeats.
 
     /usr/bin/python3 dashboard.py [--publish EP] [--api EP] [--since SEQ] [--count N]"""
 
@@ -23,6 +24,14 @@ def main():
                         help="stop after this many seconds without a message")
     args = parser.parse_args()
     client = huishang.Client(publish=args.publish, api=args.api)
+    try:
+        return follow(client, args)
+    except huishang.Unavailable as error:
+        print("dashboard.py: %s" % error, file=sys.stderr, flush=True)
+        return 1
+
+
+def follow(client, args):
     level_of = {}                     # case -> its level now
     closed = set()
     seen = 0
@@ -42,6 +51,8 @@ def main():
         for case, level in level_of.items():
             if case not in closed:
                 counts[level] += 1
+        if body.get("at"):
+            line = "%s %s" % (huishang.district_time(body["at"], zoned=False), line)
         print("%s | open: %s" % (line, " ".join("%s %d" % (level, counts[level])
                                                   for level in huishang.LEVELS)), flush=True)
         seen += 1
