@@ -15,7 +15,6 @@ import msgpack
 
 from harness import CLIENT, Daemon, report, running
 
-SOLO = True         # it loads the machine (bursts, crash cycles): nothing runs beside it (run.py)
 
 
 def test_ack_submit_answers_after_commit():
@@ -259,3 +258,8 @@ def test_feed_gaps_and_silence_are_warnings():
     finally:
         daemon.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# they load the machine (bursts, crash cycles): run.py runs them alone
+test_crash_cycles_lose_nothing_acknowledged.solo = True
+test_alerts_held_back_by_a_crash_are_sent_at_restart.solo = True

@@ -14,7 +14,6 @@ import zmq
 
 from harness import Daemon, config_copy, report
 
-SOLO = True         # it loads the machine (bursts, crash cycles): nothing runs beside it (run.py)
 
 
 def mdb_entries(store, db):
@@ -214,3 +213,8 @@ def test_slow_subscriber_never_blocks():
     finally:
         daemon.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# they load the machine (bursts, crash cycles): run.py runs them alone
+test_burst_of_20000_all_processed.solo = True
+test_kill9_under_load_loses_nothing_committed.solo = True

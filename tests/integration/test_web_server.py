@@ -23,7 +23,6 @@ from handling_desk import HOUR_MS, WAIT_S, Desk, enterprise, handler, ok
 from harness import BUILD, ROOT, config_copy
 
 WEB = os.path.join(BUILD, "huishang-web")
-SOLO = True                     # 65 streams, each a thread of the board's
 
 
 class Web:
