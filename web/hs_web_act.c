@@ -4,6 +4,7 @@
 */
 
 #include "hs_web_act.h"
+#include "../daemon/hs_log.h"
 #include "../protocol/hs_json.h"
 #include "../protocol/hs_proto.h"
 #include <sodium.h>
@@ -180,7 +181,7 @@ hs_web_act_run (hs_web_link_t *link, const hs_web_user_t *user,
     else {
         *status = 200;
         reply = json_pack ("{s:b, s:I}", "ok", 1, "seq", (json_int_t) answer.seq);
-        zsys_info ("huishang-web: %s (%s) %s %s: seq %llu", user->name, user->unit,
+        hs_log_info ("huishang-web: %s (%s) %s %s: seq %llu", user->name, user->unit,
                    s_actions [which].action, request->kase, (unsigned long long) answer.seq);
     }
     hs_pack_destroy (&pack);

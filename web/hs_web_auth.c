@@ -5,6 +5,7 @@
 */
 
 #include "hs_web_auth.h"
+#include "../daemon/hs_log.h"
 #include <pthread.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -213,7 +214,7 @@ hs_web_auth_login (hs_web_auth_t *self, const char *address, const char *name,
     s_failures_t *failures = s_failures (self, address, now);
     if (failures->count >= HS_WEB_AUTH_FAILS) {
         pthread_mutex_unlock (&self->lock);
-        zsys_warning ("huishang-web: login refused from %s (user '%.64s'): more than %d "
+        hs_log_warning ("huishang-web: login refused from %s (user '%.64s'): more than %d "
                       "failures in %d s", address, name, HS_WEB_AUTH_FAILS,
                       HS_WEB_AUTH_WINDOW / 1000);
         return 2;
@@ -244,9 +245,9 @@ hs_web_auth_login (hs_web_auth_t *self, const char *address, const char *name,
     }
     pthread_mutex_unlock (&self->lock);
     if (rc)
-        zsys_notice ("huishang-web: failed login from %s as '%.64s'", address, name);
+        hs_log_notice ("huishang-web: failed login from %s as '%.64s'", address, name);
     else
-        zsys_info ("huishang-web: %s (%s) logged in from %s", user.name, user.unit, address);
+        hs_log_info ("huishang-web: %s (%s) logged in from %s", user.name, user.unit, address);
     return rc;
 }
 

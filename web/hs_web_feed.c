@@ -5,6 +5,7 @@
 */
 
 #include "hs_web_feed.h"
+#include "../daemon/hs_log.h"
 #include "../protocol/hs_json.h"
 #include "../protocol/hs_proto.h"
 #include <pthread.h>
@@ -122,7 +123,7 @@ s_broadcast (hs_web_feed_t *self, int64_t seq, const char *text)
             continue;
         if (zlistx_size (stream->queue) >= HS_WEB_FEED_QUEUE) {
             stream->dropped = true;
-            zsys_info ("huishang-web: an SSE client fell behind (%d events queued): dropped",
+            hs_log_info ("huishang-web: an SSE client fell behind (%d events queued): dropped",
                        HS_WEB_FEED_QUEUE);
         }
         else {
@@ -230,7 +231,7 @@ s_beat_check (hs_web_feed_t *self)
     if (self->beat_seen && !self->stale
     &&  zclock_mono () - self->beat_mono > HS_WEB_FEED_MISSED * self->beat_interval) {
         self->stale = true;
-        zsys_warning ("huishang-web: no heartbeat from the daemon for %lld ms: stale",
+        hs_log_warning ("huishang-web: no heartbeat from the daemon for %lld ms: stale",
                       (long long) (zclock_mono () - self->beat_mono));
         char *text = s_format_state ("stale", json_pack ("{s:I}", "since",
                                      (json_int_t) self->beat_wall));
@@ -255,7 +256,7 @@ s_beat (hs_web_feed_t *self, const msgpack_object *body)
     self->beat_mono = zclock_mono ();
     if (self->stale) {
         self->stale = false;
-        zsys_info ("huishang-web: the daemon's heartbeat is back: fresh");
+        hs_log_info ("huishang-web: the daemon's heartbeat is back: fresh");
         char *text = s_format_state ("fresh", json_pack ("{s:I}", "at",
                                      (json_int_t) self->beat_wall));
         s_broadcast (self, 0, text);
@@ -289,7 +290,7 @@ s_message (hs_web_feed_t *self, zmsg_t *msg, hs_client_t *client)
             int64_t next_seq = s_beat (self, body);
             if (next_seq > 0 && next_seq <= self->last_seq) {
                 //  Only a new store numbers below what we had: start again there.
-                zsys_warning ("huishang-web: the daemon's next seq %lld is below our last %lld: "
+                hs_log_warning ("huishang-web: the daemon's next seq %lld is below our last %lld: "
                               "a new store; following it from there", (long long) next_seq,
                               (long long) self->last_seq);
                 self->last_seq = next_seq - 1;
@@ -389,11 +390,11 @@ s_feed_actor (zsock_t *pipe, void *args)
                     s_catch_up (self, client, last > REPLAY_RECENT? last - REPLAY_RECENT: 1);
                 else
                     s_catch_up (self, client, 0);
-                zsys_info ("huishang-web: joined the daemon's stream at seq %lld",
+                hs_log_info ("huishang-web: joined the daemon's stream at seq %lld",
                            (long long) self->last_seq);
             }
             else
-                zsys_warning ("huishang-web: could not join the daemon's stream at %s; "
+                hs_log_warning ("huishang-web: could not join the daemon's stream at %s; "
                               "trying again in 5 s", hs_client_publish_endpoint (client));
             bool gap = false;
             for (zmsg_t *msg = (zmsg_t *) zlistx_first (early); msg;

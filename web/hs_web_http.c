@@ -4,6 +4,7 @@
 */
 
 #include "hs_web_http.h"
+#include "../daemon/hs_log.h"
 #include "hs_web_act.h"
 #include "hs_web_assets.h"
 #include "hs_web_board.h"
@@ -474,7 +475,7 @@ s_mhd_log (void *cls, const char *format, va_list args)
     size_t length = strlen (text);
     while (length && text [length - 1] == '\n')
         text [--length] = 0;
-    zsys_warning ("huishang-web: http: %s", text);
+    hs_log_warning ("huishang-web: http: %s", text);
 }
 
 //  ---------------------------------------------------------------------
@@ -545,7 +546,7 @@ hs_web_http_new (const hs_web_http_options_t *options, char *error, size_t error
     size_t size;
     self->chart = s_slurp (HS_WEB_HTTP_CHART_JS, &self->chart_size);
     if (!self->chart)
-        zsys_warning ("huishang-web: %s missing (install libjs-chart.js): /js/chart.js is 404",
+        hs_log_warning ("huishang-web: %s missing (install libjs-chart.js): /js/chart.js is 404",
                       HS_WEB_HTTP_CHART_JS);
     unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD
                        | MHD_USE_ERROR_LOG;

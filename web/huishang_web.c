@@ -15,6 +15,7 @@
 */
 
 #include "hs_web_act.h"
+#include "../daemon/hs_log.h"
 #include "hs_web_auth.h"
 #include "hs_web_board.h"
 #include "hs_web_feed.h"
@@ -162,6 +163,10 @@ main (int argc, char *argv [])
         fprintf (stderr, "huishang-web: %s\n", error);
         return 1;
     }
+    //  Its log as the daemon's: journal priorities under systemd, and the
+    //  district's time on a terminal, whatever TZ says.
+    hs_log_open (hs_log_stderr_is_journal ()? HS_LOG_TO_JOURNAL: HS_LOG_TO_STDERR, "huishang-web");
+    hs_log_set_zone (config->utc_offset_ms);
     if (VALUE (O_ADD_USER)) {
         int rc = s_add_user (VALUE (O_USERS), VALUE (O_ADD_USER), VALUE (O_UNIT), config);
         hs_config_destroy (&config);
@@ -182,7 +187,7 @@ main (int argc, char *argv [])
         hs_web_link_set_submit (link, VALUE (O_SUBMIT));
     int rc = 0;
     if (config->security && !VALUE (O_CERT))
-        zsys_warning ("huishang-web: security is on in %s but no --cert: the daemon will not "
+        hs_log_warning ("huishang-web: security is on in %s but no --cert: the daemon will not "
                       "let the board in", config->source);
     if (VALUE (O_CERT) && hs_web_link_set_identity (link, VALUE (O_CERT), VALUE (O_SERVER_KEY),
                                                     VALUE (O_SERVER_CERT)))
@@ -209,7 +214,7 @@ main (int argc, char *argv [])
         fflush (stdout);
         while (!zsys_interrupted)
             zclock_sleep (200);
-        zsys_info ("huishang-web: stopping");
+        hs_log_info ("huishang-web: stopping");
         hs_web_feed_close_streams (feed);
     }
     hs_web_http_destroy (&http);
