@@ -15,6 +15,8 @@ rectifications (整改) it asks, and each is reported done by its owner
     client.report_rectified(plan + "-r1", source="hrss", note="已补齐")
 """
 
+from huishang_checks import _complete, _integer, _text, _token, _units
+
 
 class InspectionCalls:
     """The four inspection calls, each acknowledged; they raise Rejected
@@ -27,7 +29,6 @@ class InspectionCalls:
         streets and agencies), `items` (texts checked), `start` < `end`
         (Unix ms). `revise`: the id of a returned plan this one revises.
         Returns its seq: the plan is "<district>-i<seq>"."""
-        from huishang import _text, _integer, _token, _units, _complete
         _text(title, "title", 256)
         units = [units] if isinstance(units, str) else list(units)
         _units({"units": units}, "units")
@@ -51,7 +52,6 @@ class InspectionCalls:
                           at=None):
         """The convener approves a drafted plan, or returns it
         (approve=False) with a note saying why."""
-        from huishang import _text, _token, _complete
         body = {"id": id or self._new_id(), "source": source, "plan": plan,
                 "decision": "approve" if approve else "return"}
         _token(body, "plan")
@@ -69,7 +69,6 @@ class InspectionCalls:
         """A unit's result on an approved plan, with the rectifications it
         asks: maps {owner, text, due (Unix ms, in the future)}; they are
         "<plan>-r<n>", numbered over the plan in the order recorded."""
-        from huishang import _text, _token, _integer, _complete
         body = {"id": id or self._new_id(), "source": source, "plan": plan, "unit": unit,
                 "findings": findings, "rectify": []}
         _token(body, "plan")
@@ -88,7 +87,6 @@ class InspectionCalls:
     def report_rectified(self, item, source, note=None, id=None, at=None):
         """A rectification ("<plan>-r<n>") is done, said by its owner (or
         the office): it is chased no more."""
-        from huishang import _text, _token, _complete
         body = {"id": id or self._new_id(), "source": source, "item": item}
         _token(body, "item")
         if note is not None:
