@@ -12,6 +12,7 @@
 #include "hs_api.h"
 #include "hs_query.h"
 #include "hs_filed.h"
+#include "hs_feeds.h"
 #include "hs_keys.h"
 #include "hs_log.h"
 #include "hs_fd.h"
@@ -153,7 +154,17 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
             if (hs_guard_faults ())
                 health.status = "damaged";
             health.store.path = config->store_path;
+            //  Each feeder heard, at most one per unit of units.cfg.
+            size_t max = hs_units_size (config->units) + 1;
+            hs_health_feeder_t *feeders = (hs_health_feeder_t *) zmalloc (max * sizeof (*feeders));
+            if (hs_store_view_begin (store) == 0) {
+                if (hs_feeds_list (store, config, health.at, feeders, max, &health.feeder_count))
+                    health.feeder_count = 0;
+                hs_store_view_end (store);
+            }
+            health.feeders = feeders;
             hs_reply_health (reply, &health);
+            free (feeders);
         }
     }
     else
@@ -169,7 +180,7 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
     }
     else
     if (streq (command, "case") || streq (command, "cases") || streq (command, "replay")
-    ||  streq (command, "filed") || streq (command, "meeting")) {
+    ||  streq (command, "filed") || streq (command, "meeting") || streq (command, "meetings")) {
         if (hs_store_view_begin (store))
             rc = hs_why (&why, "store", "the store could not be read");
         else {
@@ -185,13 +196,16 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
             if (streq (command, "meeting"))
                 rc = hs_query_meeting (store, map, reply, &why);
             else
+            if (streq (command, "meetings"))
+                rc = hs_query_meetings (store, config, map, reply, &why);
+            else
                 rc = hs_query_replay (store, config, map, reply, &why);
             hs_store_view_end (store);
         }
     }
     else
         rc = hs_why (&why, "unknown_command", "unknown command '%.40s': expected health, stats, "
-                     "rules, metrics, case, cases, filed, meeting, replay, plenary or hello", command);
+                     "rules, metrics, case, cases, filed, meeting, meetings, replay, plenary or hello", command);
     msgpack_unpacked_destroy (&unpacked);
     return rc? s_error (reply, &why): 0;
 }

@@ -180,6 +180,8 @@ hs_feeds_heard (hs_feeds_t *self, const char *source, int64_t fseq, bool heartbe
             };
             if (s_warn (self, &warning))
                 return -1;
+            state->gap_at = state->heard;
+            changed = true;
         }
         if (fseq > state->fseq || fseq == 1) {
             changed |= state->fseq != fseq;
@@ -222,6 +224,41 @@ hs_feeds_next_silence (hs_feeds_t *self)
         &&  (next == 0 || feed->state.heard + self->config->silence_ms < next))
             next = feed->state.heard + self->config->silence_ms;
     return next;
+}
+
+//  Each feeder of the store's `feeds` table, read in the caller's view.
+typedef struct {
+    hs_health_feeder_t *rows;
+    size_t max, count;
+    int64_t now, silence_ms;
+} s_list_t;
+
+static int
+s_list_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_list_t *list = (s_list_t *) arg;
+    hs_feed_state_t state;
+    if (list->count >= list->max)
+        return 1;
+    if (key_size == 0 || key_size > HS_CODE_MAX || hs_feed_state_decode (data, size, &state))
+        return 0;
+    hs_health_feeder_t *row = &list->rows [list->count++];
+    memcpy (row->unit, key, key_size);
+    row->unit [key_size] = 0;
+    row->last = state.heard;
+    row->state = state.silent? "silent":
+                 state.gap_at && list->now - state.gap_at < list->silence_ms? "gap": "ok";
+    return 0;
+}
+
+int
+hs_feeds_list (hs_store_t *store, const hs_config_t *config, int64_t now,
+               hs_health_feeder_t *rows, size_t max, size_t *count)
+{
+    s_list_t list = { rows, max, 0, now, config->silence_ms };
+    int rc = hs_store_walk (store, HS_TABLE_FEEDS, NULL, 0, false, s_list_visit, &list);
+    *count = list.count;
+    return rc < 0? -1: 0;
 }
 
 //  ---------------------------------------------------------------------
@@ -297,6 +334,18 @@ hs_feeds_test (bool verbose)
     assert (hs_proto_int (&unpacked.data, "from", 0) == 2 && hs_proto_int (&unpacked.data, "to", 0) == 4);
     msgpack_unpacked_destroy (&unpacked);
     zmsg_destroy (&msg);
+    //  The api's list says so for a while (feeds/silence), then ok again.
+    hs_health_feeder_t rows [4];
+    size_t count;
+    hs_store_t *store = hs_txn_store (txn);
+    int64_t now = hs_txn_now (txn);
+    assert (hs_store_view_begin (store) == 0);
+    assert (hs_feeds_list (store, config, now, rows, 4, &count) == 0 && count == 1);
+    assert (streq (rows [0].unit, "street.wanli") && streq (rows [0].state, "gap")
+            && rows [0].last > 0 && rows [0].last <= now);
+    assert (hs_feeds_list (store, config, now + 60001, rows, 4, &count) == 0
+            && streq (rows [0].state, "ok"));
+    hs_store_view_end (store);
     //  Not committed: memory is put back to what the store holds, and the
     //  same jump is a gap again next time.
     test.fseq = 9;
@@ -322,6 +371,11 @@ hs_feeds_test (bool verbose)
     assert (hs_txn_run (txn, s_test_silence, &test) == 0);
     assert (hs_feeds_silent (test.feeds) == 1 && hs_feeds_next_silence (test.feeds) == 0);
     s_test_expect (watcher, "silent", "street.taopu");
+    assert (hs_store_view_begin (store) == 0);
+    assert (hs_feeds_list (store, config, hs_txn_now (txn), rows, 4, &count) == 0 && count == 2);
+    assert (streq (rows [0].unit, "street.taopu") && streq (rows [0].state, "silent"));
+    assert (hs_feeds_list (store, config, hs_txn_now (txn), rows, 1, &count) == 0 && count == 1);
+    hs_store_view_end (store);
     hs_feeds_destroy (&test.feeds);
     //  Read back from the store as it was left, the opt-in too: heard
     //  again (a report now), it is watched again.

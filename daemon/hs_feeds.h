@@ -48,6 +48,14 @@ int64_t hs_feeds_next_silence (hs_feeds_t *self);
 size_t hs_feeds_size (hs_feeds_t *self);
 size_t hs_feeds_silent (hs_feeds_t *self);
 
+//  The api's view of the feeders (health's `feeders`), from the store's
+//  `feeds` table inside the caller's read view, in unit order, at most
+//  `max`: each unit heard, when it was last heard (daemon clock), and its
+//  state at `now`: `silent` (reported silent, not heard since), `gap` (a
+//  gap in its fseq seen within feeds/silence), else `ok`. Returns 0 or -1.
+int hs_feeds_list (hs_store_t *store, const hs_config_t *config, int64_t now,
+                   hs_health_feeder_t *rows, size_t max, size_t *count);
+
 void hs_feeds_test (bool verbose);
 
 #endif

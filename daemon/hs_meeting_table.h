@@ -25,4 +25,12 @@ typedef int (hs_meeting_table_fn) (const hs_meeting_rec_t *meeting, void *arg);
 int hs_meeting_table_walk (hs_store_t *store, hs_meeting_rec_t *meeting,
                            hs_meeting_table_fn *visit, void *arg);
 
+//  As walk, in id order from the first id after `after` ("" or NULL: from
+//  the first), also giving the visitor the record as stored (borrowed
+//  until it returns). Returns 0, or -1 if the store failed.
+typedef int (hs_meeting_table_raw_fn) (const hs_meeting_rec_t *meeting, const void *data,
+                                       size_t size, void *arg);
+int hs_meeting_table_walk_after (hs_store_t *store, const char *after, hs_meeting_rec_t *meeting,
+                                 hs_meeting_table_raw_fn *visit, void *arg);
+
 #endif

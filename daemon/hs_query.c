@@ -6,10 +6,14 @@
 #include "hs_query.h"
 #include "hs_cases.h"
 #include "hs_ledger.h"
+#include "hs_meeting_table.h"
 #include "../protocol/hs_filing_msg.h"
+#include "../protocol/hs_meetings_msg.h"
 
 #define CASES_LIMIT_MAX     1000
 #define REPLAY_LIMIT_MAX    10000
+#define MEETINGS_LIMIT_MAX  200
+#define MEETINGS_SCAN_MAX   20000       //  meetings one request looks at
 
 //  Optional arguments. Each returns 0 (absent: default kept), or -1.
 static int
@@ -305,6 +309,77 @@ hs_query_cases (hs_store_t *store, hs_config_t *config, const msgpack_object *ar
     return rc? hs_why (why, "store", "the store could not be read"): 0;
 }
 
+//  `meetings`: a page of meeting records in id order.
+typedef struct {
+    bool open_only;             //  not held and not superseded
+    int64_t since;              //  requested at or after (0: any)
+    int64_t limit;
+    size_t budget;              //  bytes of records one reply may carry
+    size_t bytes;
+    size_t scanned;
+    zlistx_t *records;          //  copies of the records shown (zchunk_t *)
+    char last [HS_ID_MAX + 1];  //  the last meeting shown or looked at
+    bool more;                  //  the page ended before the table did
+} s_meetings_walk_t;
+
+static int
+s_match_meeting (const hs_meeting_rec_t *meeting, const void *data, size_t size, void *arg)
+{
+    s_meetings_walk_t *walk = (s_meetings_walk_t *) arg;
+    if (++walk->scanned > MEETINGS_SCAN_MAX) {
+        walk->more = true;          //  looked far enough: go on after the last looked at
+        return 1;
+    }
+    bool match = (!walk->open_only || (!meeting->held && !*meeting->superseded_by))
+              && meeting->requested >= walk->since;
+    if (match) {
+        size_t shown = zlistx_size (walk->records);
+        if ((int64_t) shown >= walk->limit || (shown > 0 && walk->bytes + size > walk->budget)) {
+            walk->more = true;      //  a full page: the next one starts after the last shown
+            return 1;
+        }
+        zlistx_add_end (walk->records, zchunk_new (data, size));
+        walk->bytes += size;
+    }
+    hs_strcpy (walk->last, sizeof (walk->last), meeting->id);
+    return 0;
+}
+
+int
+hs_query_meetings (hs_store_t *store, hs_config_t *config, const msgpack_object *args,
+                   hs_pack_t *reply, hs_why_t *why)
+{
+    s_meetings_walk_t walk = { .limit = 100, .budget = (size_t) config->reply_max };
+    char state [16], after [HS_ID_MAX + 1];
+    if (s_arg_str (args, "state", state, sizeof (state), why)
+    ||  s_arg_str (args, "after", after, sizeof (after), why)
+    ||  s_arg_int (args, "since", 0, INT64_MAX, &walk.since, why)
+    ||  s_arg_int (args, "limit", 1, MEETINGS_LIMIT_MAX, &walk.limit, why))
+        return -1;
+    if (*state && !streq (state, "open") && !streq (state, "all"))
+        return hs_why (why, "bad_value", "state must be open or all");
+    walk.open_only = streq (state, "open");
+    walk.records = zlistx_new ();
+    zlistx_set_destructor (walk.records, s_free_chunk);
+    hs_meeting_rec_t *meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
+    int rc = hs_meeting_table_walk_after (store, after, meeting, s_match_meeting, &walk);
+    free (meeting);
+    size_t shown = zlistx_size (walk.records);
+    hs_bytes_t *records = (hs_bytes_t *) zmalloc ((shown + 1) * sizeof (hs_bytes_t));
+    size_t index = 0;
+    for (zchunk_t *chunk = (zchunk_t *) zlistx_first (walk.records); chunk;
+         chunk = (zchunk_t *) zlistx_next (walk.records), index++) {
+        records [index].data = zchunk_data (chunk);
+        records [index].size = zchunk_size (chunk);
+    }
+    if (rc == 0)
+        hs_meetings_reply_encode (reply, records, shown,
+                                  walk.more && *walk.last? walk.last: NULL);
+    free (records);
+    zlistx_destroy (&walk.records);
+    return rc? hs_why (why, "store", "the store could not be read"): 0;
+}
+
 //  One replayed event: its entry, and its topic, which the entry borrows.
 typedef struct {
     hs_replay_entry_t entry;
@@ -406,6 +481,97 @@ s_test_cases (hs_store_t *store, hs_config_t *config, const hs_cases_request_t *
     return rc;
 }
 
+//  Ask `meetings`; the ids shown into `ids` (`shown` of them), next into
+//  `next` ("" none).
+static int
+s_test_meetings (hs_store_t *store, hs_config_t *config, const hs_meetings_request_t *request,
+                 char (*ids) [HS_ID_MAX + 1], size_t *shown, char *next)
+{
+    hs_pack_t *args = hs_pack_new ();
+    hs_pack_t *reply = hs_pack_new ();
+    hs_meetings_request_encode (args, request);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    hs_why_t why;
+    assert (hs_proto_unpack_stored (hs_pack_data (args), hs_pack_size (args), &unpacked) == 0);
+    int rc = hs_query_meetings (store, config, &unpacked.data, reply, &why);
+    msgpack_unpacked_destroy (&unpacked);
+    if (rc == 0) {
+        msgpack_unpacked_init (&unpacked);
+        assert (hs_proto_unpack_stored (hs_pack_data (reply), hs_pack_size (reply), &unpacked) == 0);
+        const msgpack_object *meetings = hs_proto_get (&unpacked.data, "meetings");
+        *shown = meetings->via.array.size;
+        assert ((size_t) hs_proto_int (&unpacked.data, "count", -1) == *shown);
+        for (size_t index = 0; index < *shown; index++)
+            assert (hs_proto_strcpy (hs_proto_get (&meetings->via.array.ptr [index], "id"),
+                                     ids [index], HS_ID_MAX + 1) == 0);
+        *next = 0;
+        const msgpack_object *cursor = hs_proto_get (&unpacked.data, "next");
+        if (cursor)
+            assert (hs_proto_strcpy (cursor, next, HS_ID_MAX + 1) == 0);
+        msgpack_unpacked_destroy (&unpacked);
+    }
+    hs_pack_destroy (&args);
+    hs_pack_destroy (&reply);
+    return rc;
+}
+
+//  Six meetings: m1 held, m2 superseded, m3..m6 open (m3 long missed).
+static void
+s_test_meetings_all (hs_store_t *store, hs_config_t *config, hs_pack_t *pack)
+{
+    hs_meeting_rec_t *meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
+    const char *invited [] = { "hrss", "union", NULL };
+    const char *chairs [] = { "convener", NULL };
+    assert (hs_store_begin (store) == 0);
+    for (int index = 1; index <= 6; index++) {
+        char id [HS_ID_MAX + 1];
+        snprintf (id, sizeof (id), "putuo-m%d", index);
+        hs_meeting_rec_init (meeting, id, "special", HS_LEVEL_MAJOR, "putuo-10", "street.wanli",
+                             invited, chairs, "normal", 1000 * index, 1000 * index + 500);
+        meeting->held = index == 1;
+        if (index == 2)
+            hs_strcpy (meeting->superseded_by, sizeof (meeting->superseded_by), "putuo-m3");
+        assert (hs_meeting_table_save (store, meeting, pack) == 0);
+    }
+    assert (hs_store_commit (store) == 0);
+    free (meeting);
+    assert (hs_store_view_begin (store) == 0);
+    char ids [10][HS_ID_MAX + 1], next [HS_ID_MAX + 1];
+    size_t shown;
+    //  The open ones, two a page: m3 m4, then m5 m6, then no more.
+    hs_meetings_request_t request = { "open", 0, 2, NULL };
+    assert (s_test_meetings (store, config, &request, ids, &shown, next) == 0);
+    assert (shown == 2 && streq (ids [0], "putuo-m3") && streq (ids [1], "putuo-m4")
+            && streq (next, "putuo-m4"));
+    char cursor [HS_ID_MAX + 1];
+    hs_strcpy (cursor, sizeof (cursor), next);
+    request.after = cursor;
+    assert (s_test_meetings (store, config, &request, ids, &shown, next) == 0);
+    assert (shown == 2 && streq (ids [0], "putuo-m5") && streq (ids [1], "putuo-m6") && !*next);
+    //  All of them, held and superseded too; requested since 4000: m4..m6.
+    hs_meetings_request_t all = { NULL, 0, 0, NULL };
+    assert (s_test_meetings (store, config, &all, ids, &shown, next) == 0);
+    assert (shown == 6 && streq (ids [0], "putuo-m1") && !*next);
+    all.since = 4000;
+    assert (s_test_meetings (store, config, &all, ids, &shown, next) == 0);
+    assert (shown == 3 && streq (ids [0], "putuo-m4"));
+    //  A tiny reply budget: one record a page, however big.
+    int64_t reply_max = config->reply_max;
+    config->reply_max = 1;
+    all.since = 0;
+    assert (s_test_meetings (store, config, &all, ids, &shown, next) == 0);
+    assert (shown == 1 && streq (next, "putuo-m1"));
+    config->reply_max = reply_max;
+    //  Refusals: an unknown state, a limit out of range.
+    hs_meetings_request_t bad = { "soon", 0, 0, NULL };
+    assert (s_test_meetings (store, config, &bad, ids, &shown, next) == -1);
+    bad.state = "open";
+    bad.limit = 201;
+    assert (s_test_meetings (store, config, &bad, ids, &shown, next) == -1);
+    hs_store_view_end (store);
+}
+
 void
 hs_query_test (bool verbose)
 {
@@ -469,6 +635,7 @@ hs_query_test (bool verbose)
     hs_cases_request_t bad = { .level = "huge", .overdue = -1 };
     assert (s_test_cases (store, config, &bad, ids, &shown, &count, &next) == -1);
     hs_store_view_end (store);
+    s_test_meetings_all (store, config, pack);
 
     free (kase);
     hs_pack_destroy (&pack);

@@ -40,6 +40,8 @@ hs_feed_state_encode (const hs_feed_state_t *state, hs_pack_t *pack)
     hs_pack_bool (pack, state->silent);
     hs_map_key (&map, "beats");
     hs_pack_bool (pack, state->beats);
+    if (state->gap_at)
+        hs_map_int (&map, "gap_at", state->gap_at);
     hs_map_end (&map);
     return 0;
 }
@@ -56,6 +58,7 @@ hs_feed_state_decode (const void *data, size_t size, hs_feed_state_t *state)
         state->heard = hs_proto_int (&unpacked.data, "heard", 0);
         state->silent = hs_proto_bool (&unpacked.data, "silent");
         state->beats = hs_proto_bool (&unpacked.data, "beats");
+        state->gap_at = hs_proto_int (&unpacked.data, "gap_at", 0);
     }
     msgpack_unpacked_destroy (&unpacked);
     return rc;
@@ -93,10 +96,11 @@ hs_record_test (bool verbose)
     if (verbose)
         printf (" * hs_record: ");
     hs_pack_t *pack = hs_pack_new ();
-    hs_feed_state_t state = { 41, 1780000000000LL, true, true }, copy;
+    hs_feed_state_t state = { 41, 1780000000000LL, true, true, 1779000000000LL }, copy;
     hs_feed_state_encode (&state, pack);
     assert (hs_feed_state_decode (hs_pack_data (pack), hs_pack_size (pack), &copy) == 0);
-    assert (copy.fseq == 41 && copy.heard == state.heard && copy.silent && copy.beats);
+    assert (copy.fseq == 41 && copy.heard == state.heard && copy.silent && copy.beats
+            && copy.gap_at == state.gap_at);
     assert (hs_feed_state_decode (hs_pack_data (pack), 2, &copy) == -1);
     //  A record from 0.4, without `beats`: a feeder that never opted in.
     hs_pack_reset (pack);

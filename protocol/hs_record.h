@@ -26,6 +26,7 @@ typedef struct {
     int64_t heard;              //  when it was last heard, daemon clock
     bool silent;                //  reported silent, not heard since
     bool beats;                 //  it has sent a heartbeat: its silence is watched
+    int64_t gap_at;             //  when a gap in its fseq was last seen (0: never)
 } hs_feed_state_t;
 
 int hs_feed_state_encode (const hs_feed_state_t *state, hs_pack_t *pack);

@@ -218,6 +218,16 @@ hs_reply_health (hs_pack_t *pack, const hs_health_t *health)
     hs_map_key (&store, "full");
     hs_pack_bool (pack, s->full);
     hs_map_end (&store);
+    hs_map_key (&map, "feeders");
+    hs_pack_array (pack, health->feeder_count);
+    for (size_t index = 0; index < health->feeder_count; index++) {
+        hs_map_t feeder;
+        hs_map_begin (&feeder, pack);
+        hs_map_str (&feeder, "unit", health->feeders [index].unit);
+        hs_map_int (&feeder, "last", health->feeders [index].last);
+        hs_map_str (&feeder, "state", health->feeders [index].state);
+        hs_map_end (&feeder);
+    }
     hs_map_end (&map);
     return 0;
 }

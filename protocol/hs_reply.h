@@ -99,6 +99,13 @@ typedef struct {
     bool full;
 } hs_health_store_t;
 
+//  A feeder, as `health` shows it.
+typedef struct {
+    char unit [HS_CODE_MAX + 1];
+    int64_t last;               //  last heard, daemon clock
+    const char *state;          //  ok | silent | gap
+} hs_health_feeder_t;
+
 typedef struct {
     const char *status;         //  ok | degraded
     const char *version;
@@ -111,6 +118,8 @@ typedef struct {
     const hs_tally_t *rejections;   //  reason code -> count
     size_t rejection_count;
     hs_health_store_t store;
+    const hs_health_feeder_t *feeders;  //  each feeder heard (since issue 15)
+    size_t feeder_count;
 } hs_health_t;
 
 int hs_reply_health (hs_pack_t *pack, const hs_health_t *health);

@@ -49,6 +49,7 @@
 #include "../daemon/hs_proposals.h"
 #include "../daemon/hs_filing.h"
 #include "../protocol/hs_filing_msg.h"
+#include "../protocol/hs_meetings_msg.h"
 #include "../protocol/hs_heartbeat_msg.h"
 #include "../daemon/hs_inspections.h"
 #include "../daemon/hs_briefs.h"
@@ -86,6 +87,7 @@ static s_test_t s_tests [] = {
     { "hs_proposal_rec", hs_proposal_rec_test },
     { "hs_proposal_msg", hs_proposal_msg_test },
     { "hs_filing_msg", hs_filing_msg_test },
+    { "hs_meetings_msg", hs_meetings_msg_test },
     { "hs_heartbeat_msg", hs_heartbeat_msg_test },
     { "hs_inspection_rec", hs_inspection_rec_test },
     { "hs_inspection_msg", hs_inspection_msg_test },
