@@ -84,7 +84,8 @@ $(BUILD)/huishang: $(CLIENT_OBJ) $(CORE_LIB) $(PROTO_LIB)
 #   The duty board (web/): its own program, a client of the daemon, with the
 #   page's files (web/assets/) compiled in as the config is.
 WEB_OBJ  = $(BUILD)/web/huishang_web.o $(BUILD)/web/hs_web_link.o $(BUILD)/web/hs_web_feed.o \
-           $(BUILD)/web/hs_web_auth.o $(BUILD)/web/hs_web_board.o $(BUILD)/web/hs_web_act.o \
+           $(BUILD)/web/hs_web_auth.o $(BUILD)/web/hs_web_board.o $(BUILD)/web/hs_web_duty.o \
+           $(BUILD)/web/hs_web_act.o \
            $(BUILD)/web/hs_web_http.o $(BUILD)/hs_web_assets.o $(BUILD)/clients/hs_client.o
 WEB_ASSETS = $(sort $(wildcard web/assets/*))
 #   The list of the files itself, rewritten only when it changes: a file

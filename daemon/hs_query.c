@@ -312,6 +312,7 @@ hs_query_cases (hs_store_t *store, hs_config_t *config, const msgpack_object *ar
 //  `meetings`: a page of meeting records in id order.
 typedef struct {
     bool open_only;             //  not held and not superseded
+    bool chasing;               //  an action item not done yet
     int64_t since;              //  requested at or after (0: any)
     int64_t limit;
     size_t budget;              //  bytes of records one reply may carry
@@ -332,6 +333,11 @@ s_match_meeting (const hs_meeting_rec_t *meeting, const void *data, size_t size,
     }
     bool match = (!walk->open_only || (!meeting->held && !*meeting->superseded_by))
               && meeting->requested >= walk->since;
+    if (match && walk->chasing) {
+        match = false;
+        for (size_t index = 0; index < meeting->action_count && !match; index++)
+            match = meeting->actions [index].next && !meeting->actions [index].done;
+    }
     if (match) {
         size_t shown = zlistx_size (walk->records);
         if ((int64_t) shown >= walk->limit || (shown > 0 && walk->bytes + size > walk->budget)) {
@@ -356,9 +362,10 @@ hs_query_meetings (hs_store_t *store, hs_config_t *config, const msgpack_object 
     ||  s_arg_int (args, "since", 0, INT64_MAX, &walk.since, why)
     ||  s_arg_int (args, "limit", 1, MEETINGS_LIMIT_MAX, &walk.limit, why))
         return -1;
-    if (*state && !streq (state, "open") && !streq (state, "all"))
-        return hs_why (why, "bad_value", "state must be open or all");
+    if (*state && !streq (state, "open") && !streq (state, "all") && !streq (state, "actions"))
+        return hs_why (why, "bad_value", "state must be open, actions or all");
     walk.open_only = streq (state, "open");
+    walk.chasing = streq (state, "actions");
     walk.records = zlistx_new ();
     zlistx_set_destructor (walk.records, s_free_chunk);
     hs_meeting_rec_t *meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
@@ -516,7 +523,7 @@ s_test_meetings (hs_store_t *store, hs_config_t *config, const hs_meetings_reque
     return rc;
 }
 
-//  Six meetings: m1 held, m2 superseded, m3..m6 open (m3 long missed).
+//  Six meetings: m1 held (an action item open), m2 superseded, m3..m6 open (m3 long missed).
 static void
 s_test_meetings_all (hs_store_t *store, hs_config_t *config, hs_pack_t *pack)
 {
@@ -530,6 +537,12 @@ s_test_meetings_all (hs_store_t *store, hs_config_t *config, hs_pack_t *pack)
         hs_meeting_rec_init (meeting, id, "special", HS_LEVEL_MAJOR, "putuo-10", "street.wanli",
                              invited, chairs, "normal", 1000 * index, 1000 * index + 500);
         meeting->held = index == 1;
+        if (index == 1) {
+            meeting->action_count = 1;
+            hs_strcpy (meeting->actions [0].owner, sizeof (meeting->actions [0].owner), "hrss");
+            meeting->actions [0].due = 9000;
+            meeting->actions [0].next = 9000;
+        }
         if (index == 2)
             hs_strcpy (meeting->superseded_by, sizeof (meeting->superseded_by), "putuo-m3");
         assert (hs_meeting_table_save (store, meeting, pack) == 0);
@@ -556,6 +569,10 @@ s_test_meetings_all (hs_store_t *store, hs_config_t *config, hs_pack_t *pack)
     all.since = 4000;
     assert (s_test_meetings (store, config, &all, ids, &shown, next) == 0);
     assert (shown == 3 && streq (ids [0], "putuo-m4"));
+    //  Those with an action item still chased: m1, held.
+    hs_meetings_request_t chasing = { "actions", 0, 0, NULL };
+    assert (s_test_meetings (store, config, &chasing, ids, &shown, next) == 0);
+    assert (shown == 1 && streq (ids [0], "putuo-m1") && !*next);
     //  A tiny reply budget: one record a page, however big.
     int64_t reply_max = config->reply_max;
     config->reply_max = 1;

@@ -43,7 +43,8 @@ int hs_query_meeting (hs_store_t *store, const msgpack_object *args, hs_pack_t *
 
 //  Meetings in id order after `after` (a previous reply's `next`), at
 //  most `limit` (1-200, default 100) and the reply budget: `state` open
-//  (not held, not superseded: missed ones too) or all (the default),
+//  (not held, not superseded: missed ones too), actions (an action item
+//  not done yet) or all (the default),
 //  `since` (requested at or after). Returns 0, or -1 with `why` set
 //  (bad_type, bad_value, store).
 int hs_query_meetings (hs_store_t *store, hs_config_t *config, const msgpack_object *args,

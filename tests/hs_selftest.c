@@ -61,6 +61,7 @@
 #include "../web/hs_web_feed.h"
 #include "../web/hs_web_auth.h"
 #include "../web/hs_web_board.h"
+#include "../web/hs_web_duty.h"
 #include "../web/hs_web_act.h"
 #include "../web/hs_web_http.h"
 #include "../clients/huishang_time.h"
@@ -148,6 +149,7 @@ static s_test_t s_tests [] = {
     { "hs_web_feed", hs_web_feed_test },
     { "hs_web_auth", hs_web_auth_test },
     { "hs_web_board", hs_web_board_test },
+    { "hs_web_duty", hs_web_duty_test },
     { "hs_web_act", hs_web_act_test },
     { "hs_web_http", hs_web_http_test },
     { "huishang_time", huishang_time_test },

@@ -1,6 +1,5 @@
 /*  =========================================================================
-    hs_web_board - the board's JSON views, built from the daemon's api and
-                   the feed's recent events
+    hs_web_board - the board's JSON views, built from the daemon's api
     =========================================================================
 */
 
@@ -13,7 +12,6 @@
 #define API_TIMEOUT     3000        //  ms for each api answer
 #define CASE_PAGES      5           //  pages of 1000 cases read at most
 #define HISTORY_PAGES   20          //  pages of a case's history read at most
-#define MEETINGS_SHOWN  32          //  the latest meetings asked about
 #define TREND_DAYS      14
 #define DAY_MS          (24 * 3600 * 1000LL)
 
@@ -242,102 +240,6 @@ s_handling (json_t *cases, int64_t now, json_t *overdue, json_t *handling)
         json_object_del (row, "rank");
 }
 
-//  The meetings of the recent requests, by time, with their open action items.
-static int
-s_meetings (hs_client_t *client, hs_web_feed_t *feed, int64_t now, json_t *meetings,
-            json_t *actions)
-{
-    json_t *requests = hs_web_feed_events (feed, "meeting.request", MEETINGS_SHOWN);
-    size_t index;
-    json_t *request;
-    int rc = 0;
-    json_array_foreach (requests, index, request) {
-        const char *id = s_str (json_object_get (request, "body"), "meeting");
-        hs_pack_t *args = hs_pack_new ();
-        hs_meeting_request_encode (args, id);
-        json_t *body;
-        rc = hs_web_link_request (client, "meeting", args, &body);
-        hs_pack_destroy (&args);
-        json_t *record = json_object_get (body, "meeting");
-        if (rc < 0) {
-            json_decref (body);
-            break;
-        }
-        if (rc > 0 || !json_is_object (record)) {
-            json_decref (body);
-            rc = 0;
-            continue;
-        }
-        int64_t deadline = s_int (record, "deadline");
-        int64_t time = s_int (json_object_get (request, "body"), "time");
-        int invited = 0, attending = 0;
-        const char *key;
-        json_t *answer;
-        json_object_foreach (json_object_get (record, "invited"), key, answer) {
-            invited++;
-            attending += json_is_string (answer) && streq (json_string_value (answer), "attend");
-        }
-        const char *state = json_is_string (json_object_get (record, "superseded_by"))? "closed":
-                            json_is_true (json_object_get (record, "held"))? "held":
-                            now > deadline? "missed":
-                            json_is_true (json_object_get (record, "reminded"))? "short": "upcoming";
-        json_t *cases = json_object_get (record, "cases");
-        json_t *row = json_pack ("{s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:o}", "meeting", id,
-            "kind", s_str (record, "kind"), "time", (json_int_t) (time? time: deadline),
-            "deadline", (json_int_t) deadline, "state", state, "invited", invited,
-            "attending", attending,
-            "case", json_array_size (cases)? json_deep_copy (json_array_get (cases, 0)): json_null ());
-        size_t place = 0;
-        while (place < json_array_size (meetings)
-           &&  s_int (json_array_get (meetings, place), "time") <= s_int (row, "time"))
-            place++;
-        json_array_insert_new (meetings, place, row);
-        size_t number;
-        json_t *item;
-        json_array_foreach (json_object_get (record, "actions"), number, item) {
-            if (!s_int (item, "next") || s_int (item, "done"))
-                continue;                       //  done: chased no more
-            char item_id [128];
-            snprintf (item_id, sizeof (item_id), "%s-a%zu", id, number + 1);
-            int64_t due = s_int (item, "due");
-            json_array_append_new (actions, json_pack ("{s:s, s:s, s:s, s:s, s:I, s:I}",
-                "item", item_id, "meeting", id, "owner", s_str (item, "owner"),
-                "text", s_str (item, "text"), "due", (json_int_t) due,
-                "late_ms", (json_int_t) (due && now > due? now - due: 0)));
-        }
-        json_decref (body);
-    }
-    json_decref (requests);
-    return rc < 0? -1: 0;
-}
-
-//  Each feeder the feed warnings named, in its latest state.
-static json_t *
-s_feeders (hs_web_feed_t *feed)
-{
-    json_t *warnings = hs_web_feed_events (feed, "warning.feed", HS_WEB_FEED_KEPT);
-    json_t *units = json_object ();
-    size_t index;
-    json_t *event;
-    json_array_foreach (warnings, index, event) {
-        json_t *body = json_object_get (event, "body");
-        const char *kind = s_str (body, "kind");
-        const char *state = streq (kind, "gap")? "gap": streq (kind, "silent")? "silent": "ok";
-        int64_t last = s_int (body, "last_heard")? s_int (body, "last_heard"): s_int (body, "at");
-        json_object_set_new (units, s_str (body, "source"), json_pack ("{s:s, s:s, s:I}",
-                             "unit", s_str (body, "source"), "state", state,
-                             "last", (json_int_t) last));
-    }
-    json_t *rows = json_array ();
-    const char *key;
-    json_t *row;
-    json_object_foreach (units, key, row)
-        json_array_append (rows, row);
-    json_decref (units);
-    json_decref (warnings);
-    return rows;
-}
-
 //  New cases per district day and category, the last TREND_DAYS days.
 static json_t *
 s_trend (json_t *cases, int64_t now, int64_t offset)
@@ -372,7 +274,7 @@ s_trend (json_t *cases, int64_t now, int64_t offset)
 }
 
 json_t *
-hs_web_board_board (hs_web_link_t *link, hs_web_feed_t *feed, int *status)
+hs_web_board_board (hs_web_link_t *link, hs_web_duty_t *duty, int *status)
 {
     const hs_config_t *config = hs_web_link_config (link);
     hs_client_t *client = hs_web_link_client (link, API_TIMEOUT);
@@ -386,9 +288,10 @@ hs_web_board_board (hs_web_link_t *link, hs_web_feed_t *feed, int *status)
     int64_t now = s_int (health, "at");
     int64_t offset = config->utc_offset_ms;
     int64_t start = ((now + offset) / DAY_MS - TREND_DAYS + 1) * DAY_MS - offset;
-    json_t *meetings = json_array (), *actions = json_array ();
+    json_t *meetings = NULL, *actions = NULL, *feeders = NULL;
     if (!reply && (!(recent = s_cases (client, NULL, start))
-                   || s_meetings (client, feed, now, meetings, actions))) {
+                   || hs_web_duty_views (duty, client, health, now, &meetings, &actions,
+                                         &feeders))) {
         *status = 502;
         reply = s_error ("unavailable", "the daemon's api did not answer");
     }
@@ -396,11 +299,11 @@ hs_web_board_board (hs_web_link_t *link, hs_web_feed_t *feed, int *status)
         json_t *store = json_object_get (health, "store");
         json_t *overdue = json_array (), *handling = json_array ();
         s_handling (open, now, overdue, handling);
-        reply = json_pack ("{s:I, s:I, s:o, s:o, s:o, s:O, s:O, s:o, s:{s:I, s:I, s:b}, s:o}",
+        reply = json_pack ("{s:I, s:I, s:o, s:o, s:o, s:O, s:O, s:O, s:{s:I, s:I, s:b}, s:o}",
             "at", (json_int_t) now,
             "next_seq", (json_int_t) s_int (json_object_get (health, "counters"), "next_seq"),
             "open", s_open_rows (open), "overdue", overdue, "handling", handling,
-            "meetings", meetings, "actions", actions, "feeders", s_feeders (feed),
+            "meetings", meetings, "actions", actions, "feeders", feeders,
             "store", "map_used", (json_int_t) s_int (store, "map_used"),
             "map_size", (json_int_t) s_int (store, "map_size"),
             "full", json_is_true (json_object_get (store, "full")),
@@ -410,6 +313,7 @@ hs_web_board_board (hs_web_link_t *link, hs_web_feed_t *feed, int *status)
     }
     json_decref (meetings);
     json_decref (actions);
+    json_decref (feeders);
     json_decref (open);
     json_decref (recent);
     json_decref (health);

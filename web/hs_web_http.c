@@ -384,7 +384,7 @@ s_get (hs_web_http_t *self, struct MHD_Connection *connection, const char *url)
         return s_json (connection, 200, hs_web_board_config (self->options->link,
                        self->options->feed, logged_in? &user: NULL));
     if (streq (url, "/api/board")) {
-        json_t *board = hs_web_board_board (self->options->link, self->options->feed, &status);
+        json_t *board = hs_web_board_board (self->options->link, self->options->duty, &status);
         return s_json (connection, (unsigned int) status, board);
     }
     if (streq (url, "/api/alerts")) {

@@ -16,6 +16,7 @@
 
 #include "hs_web_auth.h"
 #include "hs_web_feed.h"
+#include "hs_web_duty.h"
 #include "hs_web_link.h"
 
 #define HS_WEB_HTTP_CONNECTIONS 256
@@ -31,6 +32,7 @@ typedef struct {
     const char *tls_cert, *tls_key;     //  PEM files, or NULL: plain HTTP
     hs_web_link_t *link;
     hs_web_feed_t *feed;
+    hs_web_duty_t *duty;        //  /api/board's meetings, actions, feeders
     hs_web_auth_t *auth;
 } hs_web_http_options_t;
 

@@ -193,9 +193,10 @@ main (int argc, char *argv [])
                                                     VALUE (O_SERVER_CERT)))
         rc = 1;
     hs_web_feed_t *feed = rc? NULL: hs_web_feed_new (link);
+    hs_web_duty_t *duty = hs_web_duty_new ();
     hs_web_http_options_t http_options = {
         .listen = VALUE (O_LISTEN), .tls_cert = VALUE (O_TLS_CERT), .tls_key = VALUE (O_TLS_KEY),
-        .link = link, .feed = feed, .auth = auth
+        .link = link, .feed = feed, .duty = duty, .auth = auth
     };
     hs_web_http_t *http = feed? hs_web_http_new (&http_options, error, sizeof (error)): NULL;
     if (feed && !http) {
@@ -219,6 +220,7 @@ main (int argc, char *argv [])
     }
     hs_web_http_destroy (&http);
     hs_web_feed_destroy (&feed);
+    hs_web_duty_destroy (&duty);
     hs_web_link_destroy (&link);
     hs_web_auth_destroy (&auth);
     hs_config_destroy (&config);
