@@ -56,6 +56,31 @@ def test_a_superseded_request_is_closed_and_never_reminded():
         assert all(b["at"] < start + 2 * HOUR_MS for b in warnings), warnings
         record = desk.case(case)
         assert record["meeting"] == second["meeting"], record
+        # the api's `meetings` (issue 15), after the kill -9: `open` leaves out
+        # the superseded one; all of them a page of one at a time, each as
+        # `meeting` gives it; a state it does not know, a limit out of range
+        # and a cursor of the wrong type refused
+        status, body = desk.daemon.request_args("meetings", {"state": "open"})
+        assert status == "ok" and [m["id"] for m in body["meetings"]] == [second["meeting"]], body
+        pages, after = [], None
+        for _ in range(5):
+            args = {"limit": 1, "after": after} if after else {"limit": 1}
+            status, body = desk.daemon.request_args("meetings", args)
+            assert status == "ok" and body["count"] == len(body["meetings"]) <= 1, body
+            pages.append(body["meetings"])
+            after = body.get("next")
+            if not after:
+                break
+        shown = {m["id"]: m for page in pages for m in page}
+        assert sorted(shown) == sorted([first["meeting"], second["meeting"]]), pages
+        assert len([page for page in pages if page]) == 2
+        assert shown[first["meeting"]]["superseded_by"] == second["meeting"]
+        assert shown[first["meeting"]] == desk.daemon.request_args(
+            "meeting", {"id": first["meeting"]})[1]["meeting"]
+        for args, code in (({"state": "soon"}, "bad_value"), ({"limit": 0}, "bad_value"),
+                           ({"limit": 201}, "bad_value"), ({"after": 7}, "bad_type")):
+            status, body = desk.daemon.request_args("meetings", args)
+            assert status == "error" and body["code"] == code, (args, body)
         # people read it: the watch line and the case's history say so
         out = subprocess.run([CLIENT, "replay", "--no-follow", "--since", str(second["seq"]),
                               "--count", "50", "--api", desk.daemon.api, "meeting."],
