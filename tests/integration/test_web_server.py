@@ -20,7 +20,7 @@ import time
 import urllib.parse
 
 from handling_desk import HOUR_MS, WAIT_S, Desk, enterprise, handler, ok
-from harness import BUILD, ROOT, config_copy
+from harness import BUILD, ROOT, config_copy, report
 
 WEB = os.path.join(BUILD, "huishang-web")
 
@@ -563,6 +563,56 @@ def test_board_overdue_meetings_and_actions_on_a_fast_clock():
             brief = desk.wait(lambda: web.json("/api/briefing?period=daily")[1].get("brief"),
                               "the daily briefing")
             assert brief["period"] == "daily" and brief["district"] == "putuo", brief
+        finally:
+            web.stop()
+
+
+def test_board_meetings_and_feeders_from_before_it_started():
+    # The board's meetings, action items and feeders come from the daemon's
+    # store (api meetings, health's feeders), not from the events the board
+    # holds: a meeting requested, then more events than the board reads back
+    # at its start (2000), then the board; a feeder that sent one heartbeat
+    # and no more (silent after feeds/silence, 30 min: half a second at
+    # 3600x), one that reported once (never warned of), each with its state.
+    with Desk(time_start="2026-03-04T10:00", time_scale=3600) as desk:
+        case = desk.open_case(source="street.caoyang", workers=35, **enterprise(741))
+        request = desk.wait(lambda: [b for t, b in desk.published("meeting.request")
+                                     if b.get("case") == case], "its meeting")[0]
+        status, ack = desk.submit({"v": 1, "source": "hrss", "at": desk.at()}, "heartbeat.hrss")
+        assert status == "ok", ack                      # a heartbeat is not stored: no seq
+        ok(desk.report(source="union", street="wanli", workers=3, **enterprise(742)))
+        feeder = desk.daemon.feeder()
+        started, sent = time.time(), 0
+        while desk.daemon.counters()["next_seq"] < request["seq"] + 2100:
+            assert sent < 3000 and time.time() - started < 20, "the events did not come"
+            for _ in range(200):
+                sent += 1
+                feeder.send(report(source="street.wanli", rid="flood-%d" % sent, workers=2,
+                                   at=desk.at(), **enterprise(10000 + sent)))
+            desk.pump(50)
+        feeder.close()
+        desk.kill9_and_restart()
+        web = Web(desk)
+        try:
+            def board_shows():
+                status, board = web.json("/api/board")
+                assert status == 200, board
+                meetings = {m["meeting"]: m for m in board["meetings"]}
+                feeders = {f["unit"]: f for f in board["feeders"]}
+                done = (meetings.get(request["meeting"], {}).get("state") == "upcoming"
+                        and feeders.get("hrss", {}).get("state") == "silent"
+                        and "union" in feeders)
+                return (board, meetings, feeders) if done else None
+            board, meetings, feeders = desk.wait(board_shows, "the meeting and the feeders")
+            row = meetings[request["meeting"]]
+            assert row["case"] == case and row["kind"] == "special", row
+            assert row["time"] == row["deadline"] == request["deadline"], (row, request)
+            assert row["invited"] >= len(request["participants"]) and row["attending"] == 0, row
+            assert feeders["union"]["state"] == "ok" and 0 < feeders["union"]["last"] <= board["at"]
+            assert 0 < feeders["hrss"]["last"] < board["at"]
+            # what the board holds of the live stream does not have the request
+            status, alerts = web.json("/api/alerts?limit=500")
+            assert status == 200 and all(a["seq"] > request["seq"] for a in alerts)
         finally:
             web.stop()
 
