@@ -5,8 +5,7 @@
     One thread of its own joins the daemon's publish socket as the Clone
     pattern does (PROTOCOL.md §6.4: subscribe, hello until our token comes
     back, then page the replay), keeps the recent events (the last
-    HS_WEB_FEED_KEPT, for /api/alerts, the meetings and feeders of
-    /api/board, the last briefings), fills any gap from the replay (a seq
+    HS_WEB_FEED_KEPT, for /api/alerts and the last briefings), fills any gap from the replay (a seq
     jumping ahead, a heartbeat's next_seq ahead of what we have), and
     hands every event to the SSE streams. It watches hs.heartbeat: three
     intervals without one and the streams get `stale`, the next one
