@@ -61,6 +61,7 @@ requests = [
     ("replay", {"since": 1, "limit": 5}), ("hello", {"token": "t"}), ("metrics", None),
     ("filed", {"since": 0, "until": now * 2, "limit": 10, "after": "1780000000000/putuo-1"}),
     ("meeting", {"id": "putuo-m2"}),
+    ("meetings", {"state": "open", "since": 0, "limit": 200, "after": "putuo-m2"}),
 ]
 for index, (command, args) in enumerate(requests):
     data = command.encode() + b"\0" + (msgpack.packb(args, use_bin_type=True) if args else b"")
