@@ -654,24 +654,6 @@ hs_web_feed_alerts (hs_web_feed_t *self, size_t limit)
 }
 
 json_t *
-hs_web_feed_events (hs_web_feed_t *self, const char *prefix, size_t limit)
-{
-    json_t *rows = json_array ();
-    size_t length = strlen (prefix);
-    pthread_mutex_lock (&self->lock);
-    for (size_t back = 0; back < self->ring_count && json_array_size (rows) < limit; back++) {
-        s_event_t *event = &self->ring [(self->ring_head + self->ring_count - 1 - back)
-                                        % HS_WEB_FEED_KEPT];
-        if (strncmp (event->topic, prefix, length) == 0)
-            json_array_insert_new (rows, 0, json_pack ("{s:I, s:s, s:o}",
-                                   "seq", (json_int_t) event->seq, "topic", event->topic,
-                                   "body", json_deep_copy (event->body)));
-    }
-    pthread_mutex_unlock (&self->lock);
-    return rows;
-}
-
-json_t *
 hs_web_feed_brief (hs_web_feed_t *self, const char *period)
 {
     pthread_mutex_lock (&self->lock);

@@ -57,10 +57,6 @@ size_t hs_web_feed_streams (hs_web_feed_t *self);
 //  /api/alerts. Caller owns the array.
 json_t *hs_web_feed_alerts (hs_web_feed_t *self, size_t limit);
 
-//  The bodies of the recent events whose topic starts with `prefix`,
-//  oldest first, at most `limit` (the newest): maps {seq, topic, body}.
-json_t *hs_web_feed_events (hs_web_feed_t *self, const char *prefix, size_t limit);
-
 //  The last brief.<period> body seen, or NULL. Caller owns it.
 json_t *hs_web_feed_brief (hs_web_feed_t *self, const char *period);
 
