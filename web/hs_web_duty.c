@@ -15,6 +15,7 @@ struct _hs_web_duty_t {
     pthread_mutex_t lock;
     json_t *records;            //  meeting id -> its record, as the api gave it
     int64_t fetched;            //  when (zclock_mono), 0: never
+    int64_t fetched_seq;        //  ... the daemon's next_seq then (health's counters)
     size_t fetches;             //  how many times the api was asked (for the test)
 };
 
@@ -160,7 +161,12 @@ hs_web_duty_views (hs_web_duty_t *self, hs_client_t *client, const json_t *healt
 {
     pthread_mutex_lock (&self->lock);
     int rc = 0;
-    if (!self->fetched || zclock_mono () - self->fetched >= HS_WEB_DUTY_CACHE_MS) {
+    //  Asked again when the daemon has stored anything since (a meeting
+    //  requested, an answer, minutes: the board shows them at once), and
+    //  at least every HS_WEB_DUTY_CACHE_MS.
+    int64_t next_seq = s_int (json_object_get (health, "counters"), "next_seq");
+    if (!self->fetched || next_seq != self->fetched_seq
+    ||  zclock_mono () - self->fetched >= HS_WEB_DUTY_CACHE_MS) {
         json_t *records = json_object ();
         int64_t recent = now - HS_WEB_DUTY_RECENT_DAYS * DAY_MS;
         if (s_fetch (client, "open", 0, records)
@@ -173,6 +179,7 @@ hs_web_duty_views (hs_web_duty_t *self, hs_client_t *client, const json_t *healt
             json_decref (self->records);
             self->records = records;
             self->fetched = zclock_mono ();
+            self->fetched_seq = next_seq;
             self->fetches++;
         }
     }

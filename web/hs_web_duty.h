@@ -27,7 +27,9 @@ void hs_web_duty_destroy (hs_web_duty_t **self_p);
 //  The three views at `now` (the daemon's clock, from `health`, the api's
 //  health reply), each a new array the caller owns: meetings by time,
 //  open action items by due time, feeders. Asks the api on `client`
-//  when the cached meetings are older than HS_WEB_DUTY_CACHE_MS.
+//  when the daemon stored something since the cached meetings were read
+//  (health's counters/next_seq), or they are older than
+//  HS_WEB_DUTY_CACHE_MS.
 //  Returns 0, or -1 if the api did not answer (nothing set).
 int hs_web_duty_views (hs_web_duty_t *self, hs_client_t *client, const json_t *health,
                        int64_t now, json_t **meetings, json_t **actions, json_t **feeders);

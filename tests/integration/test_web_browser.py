@@ -239,6 +239,9 @@ def test_a_report_shows_at_once_and_a_dead_daemon_shows_stale():
         assert seq > 0
         # the open table counts it, in the street's row
         wait_for(lambda: "曹杨新村街道" in driver.find_element("id", "open-table").text, "the street's row")
+        # and the special meeting it called is there too, without a reload
+        wait_for(lambda: [r for r in css(driver, "#meetings tr.meeting") if case in r.text],
+                 "the case's special meeting", timeout=2.0)
         shot(driver, "board-1366x768")
         driver.set_window_size(390, 844)
         time.sleep(0.3)
