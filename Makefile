@@ -3,8 +3,9 @@
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-#   What every object needs, whatever CFLAGS the caller gives.
-ALL_CFLAGS = $(CFLAGS) -std=gnu99 -Wall -Wextra -MMD -MP -D_GNU_SOURCE
+#   What every object needs, whatever CFLAGS the caller gives; CPPFLAGS and
+#   LDFLAGS from the environment too (dpkg-buildflags: fortify, relro, bindnow).
+ALL_CFLAGS = $(CPPFLAGS) $(CFLAGS) -std=gnu99 -Wall -Wextra -MMD -MP -D_GNU_SOURCE
 LDLIBS   = -lczmq -lzmq -llmdb -lmsgpackc -lsystemd -lm
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -212,6 +213,10 @@ MANDIR   = $(PREFIX)/share/man
 DOCDIR   = $(PREFIX)/share/doc/huishang
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 CONFDIR  = $(SYSCONFDIR)/huishang
+DATADIR  = $(PREFIX)/share/huishang
+PYDIR   ?= $(PREFIX)/lib/python3/dist-packages
+CITY     = config/city/huishang.cfg config/city/units.cfg
+PYTHON   = $(sort $(wildcard clients/python/*.py))
 MANPAGES = man/huishang.1 man/huishang.cfg.5 man/huishang-protocol.7 man/huishangd.8 man/huishang-web.8
 #   The installed unit and protocol page name where things went.
 PLACES   = sed -e 's|/usr/local/sbin/huishangd|$(SBINDIR)/huishangd|g' \
@@ -243,6 +248,9 @@ install: all
 	    chmod 644 $(DESTDIR)$(MANDIR)/man$$section/$$(basename $$page); \
 	done
 	install -m 644 protocol/PROTOCOL.md README.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(DATADIR)/city $(DESTDIR)$(PYDIR)
+	install -m 644 $(CITY) $(DESTDIR)$(DATADIR)/city/
+	install -m 644 $(PYTHON) $(DESTDIR)$(PYDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/huishang $(DESTDIR)$(SBINDIR)/huishangd $(DESTDIR)$(SBINDIR)/huishang-web
@@ -252,6 +260,9 @@ uninstall:
 	done
 	rm -f $(DESTDIR)$(DOCDIR)/PROTOCOL.md $(DESTDIR)$(DOCDIR)/README.md
 	-rmdir $(DESTDIR)$(DOCDIR)
+	for file in $(CITY); do rm -f $(DESTDIR)$(DATADIR)/city/$$(basename $$file); done
+	-rmdir $(DESTDIR)$(DATADIR)/city $(DESTDIR)$(DATADIR)
+	for file in $(PYTHON); do rm -f $(DESTDIR)$(PYDIR)/$$(basename $$file); done
 	@for file in $(CONFIGS); do \
 	    target=$(DESTDIR)$(CONFDIR)/$$(basename $$file); \
 	    rm -f $$target.dist; \
@@ -260,7 +271,8 @@ uninstall:
 	done
 	-@rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || echo "uninstall: kept $(DESTDIR)$(CONFDIR) (not empty)"
 
-#   A binary Debian package (tools/deb.sh): $(BUILD)/huishang_VERSION_ARCH.deb
+#   A binary Debian package (tools/deb.sh: dpkg-buildpackage on debian/, in
+#   a copy of the tree under $(BUILD)/deb): $(BUILD)/huishang_VERSION_ARCH.deb
 deb: all
 	@sh tools/deb.sh $(BUILD)
 

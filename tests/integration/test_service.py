@@ -294,6 +294,14 @@ def test_make_install_into_destdir_runs_and_uninstalls():
             assert os.access(path, os.X_OK), path
         for name in ("units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
             assert os.path.exists(os.path.join(dest, "etc/huishang", name))
+        # the city's example configuration and the Python client, importable
+        for name in ("huishang.cfg", "units.cfg"):
+            assert os.path.exists(os.path.join(dest, "usr/share/huishang/city", name)), name
+        pydir = os.path.join(dest, "usr/lib/python3/dist-packages")
+        out = subprocess.run(["/usr/bin/python3", "-c", "import huishang; print(huishang.__file__)"],
+                             capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=pydir),
+                             cwd=dest)
+        assert out.returncode == 0 and out.stdout.startswith(pydir), out.stdout + out.stderr
         # the installed daemon accepts the installed configuration ...
         out = subprocess.run([daemon_path, "--check-config", "--config", config],
                              capture_output=True, text=True)
@@ -344,6 +352,18 @@ def test_make_install_into_destdir_runs_and_uninstalls():
         shutil.rmtree(dest, ignore_errors=True)
 
 
+def _lintian(deb):
+    """lintian finds no error in the package (its overrides, if any, in
+    debian/huishang.lintian-overrides, each with its reason)."""
+    if not shutil.which("lintian"):
+        print("skipped: lintian is not installed (tools/deps.sh installs it)")
+        return
+    out = subprocess.run(["lintian", "--fail-on", "error", "--no-tag-display-limit", deb],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert not [line for line in out.stdout.splitlines() if line.startswith("E:")], out.stdout
+
+
 def test_make_deb_builds_a_package_that_runs():
     build = os.path.relpath(os.path.dirname(DAEMON), ROOT)
     out = subprocess.run(["make", "-s", "-C", ROOT, "BUILD=" + build, "deb"], capture_output=True,
@@ -365,8 +385,11 @@ def test_make_deb_builds_a_package_that_runs():
                  "./etc/huishang/huishang.cfg", "./usr/share/man/man8/huishangd.8.gz",
                  "./usr/share/doc/huishang/PROTOCOL.md", "./usr/sbin/huishang-web",
                  "./lib/systemd/system/huishang-web.service",
-                 "./usr/share/man/man8/huishang-web.8.gz"):
+                 "./usr/share/man/man8/huishang-web.8.gz", "./usr/share/doc/huishang/copyright",
+                 "./usr/share/doc/huishang/changelog.gz", "./usr/share/huishang/city/huishang.cfg",
+                 "./usr/lib/python3/dist-packages/huishang.py"):
         assert path in contents, path
+    _lintian(deb)
     folder = tempfile.mkdtemp(prefix="hs-deb-")
     try:
         subprocess.run(["dpkg-deb", "-e", deb, os.path.join(folder, "DEBIAN")], check=True)
@@ -375,6 +398,24 @@ def test_make_deb_builds_a_package_that_runs():
         subprocess.run(["dpkg-deb", "-x", deb, folder], check=True)
         unit = open(os.path.join(folder, "lib/systemd/system/huishangd.service")).read()
         assert "ExecStart=/usr/sbin/huishangd --config /etc/huishang/huishang.cfg" in unit
+        # the installed configuration stores where the unit's StateDirectory= is
+        installed = open(os.path.join(folder, "etc/huishang/huishang.cfg")).read()
+        assert "\n    path = /var/lib/huishang/store" in installed, installed[:1500]
+        # built hardened (dpkg-buildflags): full relro, bindnow, fortified, PIE, stripped
+        for program in ("usr/sbin/huishangd", "usr/bin/huishang", "usr/sbin/huishang-web"):
+            path = os.path.join(folder, program)
+            dynamic = subprocess.run(["readelf", "-d", "-W", path], capture_output=True,
+                                     text=True).stdout
+            assert "BIND_NOW" in dynamic and "PIE" in dynamic, (program, dynamic)
+            headers = subprocess.run(["readelf", "-l", "-W", path], capture_output=True,
+                                     text=True).stdout
+            assert "GNU_RELRO" in headers, program
+            symbols = subprocess.run(["readelf", "--dyn-syms", "-W", path], capture_output=True,
+                                     text=True).stdout
+            assert "_chk@" in symbols, program
+            sections = subprocess.run(["readelf", "-S", "-W", path], capture_output=True,
+                                      text=True).stdout
+            assert ".debug_info" not in sections and ".symtab" not in sections, program
         out = subprocess.run([os.path.join(folder, "usr/sbin/huishangd"), "--check-config",
                               "--config", os.path.join(folder, "etc/huishang/huishang.cfg")],
                              capture_output=True, text=True)
