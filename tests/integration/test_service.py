@@ -422,3 +422,81 @@ def test_make_deb_builds_a_package_that_runs():
         assert out.returncode == 0 and "valid" in out.stdout, out.stdout + out.stderr
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_unit_checks_the_config_before_a_start_and_a_reload():
+    """ExecStartPre= and the first ExecReload= run --check-config: with a
+    configuration the daemon refuses they fail, so systemd reports the
+    reload failed and never sends the SIGHUP; the metrics folder that
+    huishang.cfg suggests is writable under ProtectSystem=strict."""
+    import re
+    import shlex
+    text = open(os.path.join(ROOT, "config", "huishangd.service")).read()
+    lines = [line.split("=", 1) for line in text.splitlines() if "=" in line and line[:1] != "#"]
+    reloads = [value for key, value in lines if key == "ExecReload"]
+    starts = [value for key, value in lines if key == "ExecStartPre"]
+    assert len(reloads) == 2 and "--check-config" in reloads[0] and "kill -HUP" in reloads[1], reloads
+    assert len(starts) == 1 and "--check-config" in starts[0], starts
+    suggested = re.search(r"^\s*#?file = (\S+)$", open(os.path.join(ROOT, "config", "huishang.cfg")).read(),
+                          re.M).group(1)
+    writable = [value.lstrip("-") for key, value in lines if key == "ReadWritePaths"]
+    assert os.path.dirname(suggested) in writable, (suggested, writable)
+    folder = tempfile.mkdtemp(prefix="hs-reload-")
+    try:
+        for name in ("huishang.cfg", "units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
+            shutil.copy(os.path.join(ROOT, "config", name), folder)
+        config = os.path.join(folder, "huishang.cfg")
+
+        def run(command):
+            argv = [DAEMON if word == "/usr/local/sbin/huishangd" else
+                    config if word == "/etc/huishang/huishang.cfg" else word
+                    for word in shlex.split(command)]
+            return subprocess.run(argv, capture_output=True, text=True, timeout=10)
+
+        for command in (starts[0], reloads[0]):
+            out = run(command)
+            assert out.returncode == 0 and "valid" in out.stdout, out.stdout + out.stderr
+        # a rules file the daemon would refuse: the check fails, naming it
+        with open(os.path.join(folder, "rules.cfg"), "a") as handle:
+            handle.write("\nauthority\n    nosuch_action = nobody\n")
+        for command in (starts[0], reloads[0]):
+            out = run(command)
+            assert out.returncode != 0 and "rules.cfg" in out.stderr, out.stdout + out.stderr
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_backup_after_a_kill_is_private_and_complete():
+    """A backup holds workers' data: 0600 in a 0700 folder whatever the
+    umask; taken after a kill -9, it holds every accepted report."""
+    folder = tempfile.mkdtemp(prefix="hs-backup-")
+    daemon = Daemon(folder=os.path.join(folder, "d"))
+    os.mkdir(daemon.folder)
+    copy = None
+    try:
+        daemon.start()
+        feeder = daemon.feeder()
+        for index in range(3):
+            feeder.send(report(rid="b%d" % index, street="wanli", source="hrss",
+                               name="备份测试%d有限公司" % index))
+        feeder.close()
+        daemon.wait_counter("reports", 3)
+        daemon.kill9()
+        dest = os.path.join(folder, "backup")
+        out = subprocess.run([CLIENT, "backup", "--store", daemon.store, dest], capture_output=True,
+                             text=True, timeout=20, preexec_fn=lambda: os.umask(0o022))
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert os.stat(os.path.join(dest, "data.mdb")).st_mode & 0o777 == 0o600
+        assert os.stat(dest).st_mode & 0o777 == 0o700
+        copy = Daemon(folder=os.path.join(folder, "c"))
+        os.mkdir(copy.folder)
+        os.mkdir(copy.store)
+        shutil.copy(os.path.join(dest, "data.mdb"), copy.store)
+        copy.start()
+        store = copy.health()["store"]
+        assert store["dedup"] == 3 and store["open_cases"] == 3, store
+    finally:
+        daemon.cleanup()
+        if copy:
+            copy.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
