@@ -500,3 +500,75 @@ def test_backup_after_a_kill_is_private_and_complete():
         if copy:
             copy.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_holiday_coverage_in_check_config_health_metrics_and_log():
+    """Which years the holiday lists cover and when they run out: in
+    --check-config, health, the metrics and the log, warned calendar/warn_days
+    ahead; a year added as another file in calendar/holidays, no rebuild."""
+    import datetime
+    import re
+    today = (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date()
+    year = today.year
+    folder = tempfile.mkdtemp(prefix="hs-holidays-")
+    daemon = None
+    try:
+        for name in ("units.cfg", "rules.cfg"):
+            shutil.copy(os.path.join(ROOT, "config", name), folder)
+        for each in (year, year + 1):
+            with open(os.path.join(folder, "h%d.txt" % each), "w") as handle:
+                handle.write("# 国务院办公厅关于%d年部分节假日安排的通知\n%d-10-01 holiday 国庆节\n" % (each, each))
+        base = open(os.path.join(ROOT, "config", "huishang.cfg")).read()
+        assert re.search(r"^    warn_days = 60 ", base, re.M), "the shipped config names warn_days"
+
+        def configure(files, warn_days):
+            text = re.sub(r"^    holidays = .*$", '    holidays = "%s"' % files, base, flags=re.M)
+            text = re.sub(r"^    warn_days = .*$", "    warn_days = %d" % warn_days, text, flags=re.M)
+            config = os.path.join(folder, "huishang.cfg")
+            open(config, "w").write(text)
+            return config
+
+        def check(config):
+            return subprocess.run([DAEMON, "--check-config", "--config", config], capture_output=True,
+                                  text=True, timeout=10)
+
+        left = (datetime.date(year, 12, 31) - today).days
+        out = check(configure("h%d.txt" % year, 366))
+        assert out.returncode == 0 and "valid" in out.stdout, out.stdout + out.stderr
+        assert ("warning: holiday lists cover %d, until %d-12-31 (%d days left): add next year's list"
+                % (year, year, left)) in out.stderr, out.stderr
+        out = check(configure("h%d.txt" % year, 0))
+        assert "holiday lists cover %d, until %d-12-31 (%d days left)\n" % (year, year, left) in out.stdout
+        assert "warning" not in out.stderr, out.stderr
+        out = check(configure("h%d.txt" % (year + 1), 60))
+        assert "none for %d" % year in out.stderr, out.stderr
+        # running out: health, the metric and the log say so
+        config = configure("h%d.txt" % year, 366)
+        daemon = Daemon(folder=os.path.join(folder, "d"), config=config)
+        os.mkdir(daemon.folder)
+        daemon.start()
+        holidays = daemon.health()["holidays"]
+        assert holidays == {"years": [year], "until": "%d-12-31" % year, "days_left": left,
+                            "warn_days": 366, "warn": True}, holidays
+        out = subprocess.run([CLIENT, "metrics", "--api", daemon.api], capture_output=True, text=True,
+                             timeout=10)
+        samples, types = _parse_prometheus(out.stdout)
+        assert samples[("huishang_holidays_days_left", frozenset())] == left
+        assert samples[("huishang_holidays_year", frozenset({("year", str(year))}))] == 1
+        assert types["huishang_holidays_days_left"] == "gauge"
+        assert "holiday lists cover %d, until" % year in daemon.read_log()
+        daemon.cleanup()
+        # next year's list added as another file, and a reload: covered
+        configure("h%d.txt h%d.txt" % (year, year + 1), 60)
+        daemon.start()
+        daemon.proc.send_signal(signal.SIGHUP)
+        deadline = time.time() + 5
+        while time.time() < deadline and daemon.health()["holidays"]["years"] != [year, year + 1]:
+            time.sleep(0.05)
+        holidays = daemon.health()["holidays"]
+        assert holidays["years"] == [year, year + 1] and holidays["until"] == "%d-12-31" % (year + 1)
+        assert holidays["warn"] is False and holidays["days_left"] > 365, holidays
+    finally:
+        if daemon:
+            daemon.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
