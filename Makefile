@@ -130,6 +130,11 @@ deps:
 check: deps all
 	@sh tests/run.sh
 
+#   The Debian package alone: make deb, lintian, and dpkg's install ->
+#   upgrade -> remove -> purge into a temporary root (make check runs it too).
+check-deb: all
+	/usr/bin/python3 tests/integration/run.py test_package
+
 #   The code's shape (tools/check_shape.py): no file over 800 lines, one
 #   owner of the write transaction, protocol/ the only writer of msgpack,
 #   no include cycle, one class per file. make check runs it too.
@@ -281,6 +286,6 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all run deps check check-shape check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
+.PHONY: FORCE all run deps check check-deb check-shape check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
