@@ -207,7 +207,8 @@ fuzz: fuzz-build
 
 #   make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc]: the two
 #   programs, the systemd unit (its paths set to these), the default
-#   configuration and holiday list under SYSCONFDIR/huishang (a file already
+#   configuration and holiday list under SYSCONFDIR/huishang, the city's in
+#   SYSCONFDIR/huishang/city (a file already
 #   there and changed is kept; the new one goes beside it as FILE.dist), the
 #   man pages and the protocol document. make uninstall takes them away again
 #   (configuration files only where they are still as shipped).
@@ -218,7 +219,6 @@ MANDIR   = $(PREFIX)/share/man
 DOCDIR   = $(PREFIX)/share/doc/huishang
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 CONFDIR  = $(SYSCONFDIR)/huishang
-DATADIR  = $(PREFIX)/share/huishang
 PYDIR   ?= $(PREFIX)/lib/python3/dist-packages
 CITY     = config/city/huishang.cfg config/city/units.cfg
 PYTHON   = $(sort $(wildcard clients/python/*.py))
@@ -253,8 +253,16 @@ install: all
 	    chmod 644 $(DESTDIR)$(MANDIR)/man$$section/$$(basename $$page); \
 	done
 	install -m 644 protocol/PROTOCOL.md README.md $(DESTDIR)$(DOCDIR)/
-	install -d $(DESTDIR)$(DATADIR)/city $(DESTDIR)$(PYDIR)
-	install -m 644 $(CITY) $(DESTDIR)$(DATADIR)/city/
+	install -d $(DESTDIR)$(CONFDIR)/city $(DESTDIR)$(PYDIR)
+	@for file in $(CITY); do \
+	    target=$(DESTDIR)$(CONFDIR)/city/$$(basename $$file); \
+	    if [ -e $$target ] && ! cmp -s $$file $$target; then \
+	        install -m 644 $$file $$target.dist; \
+	        echo "install: kept $$target (changed); the shipped one is $$target.dist"; \
+	    else \
+	        install -m 644 $$file $$target; \
+	    fi; \
+	done
 	install -m 644 $(PYTHON) $(DESTDIR)$(PYDIR)/
 
 uninstall:
@@ -265,8 +273,13 @@ uninstall:
 	done
 	rm -f $(DESTDIR)$(DOCDIR)/PROTOCOL.md $(DESTDIR)$(DOCDIR)/README.md
 	-rmdir $(DESTDIR)$(DOCDIR)
-	for file in $(CITY); do rm -f $(DESTDIR)$(DATADIR)/city/$$(basename $$file); done
-	-rmdir $(DESTDIR)$(DATADIR)/city $(DESTDIR)$(DATADIR)
+	@for file in $(CITY); do \
+	    target=$(DESTDIR)$(CONFDIR)/city/$$(basename $$file); \
+	    rm -f $$target.dist; \
+	    if cmp -s $$file $$target; then rm -f $$target; \
+	    elif [ -e $$target ]; then echo "uninstall: kept $$target (changed)"; fi; \
+	done
+	-@rmdir $(DESTDIR)$(CONFDIR)/city 2>/dev/null || true
 	for file in $(PYTHON); do rm -f $(DESTDIR)$(PYDIR)/$$(basename $$file); done
 	@for file in $(CONFIGS); do \
 	    target=$(DESTDIR)$(CONFDIR)/$$(basename $$file); \

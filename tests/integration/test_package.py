@@ -52,7 +52,7 @@ def _build_and_inspect():
                  "./usr/share/doc/huishang/PROTOCOL.md", "./usr/sbin/huishang-web",
                  "./lib/systemd/system/huishang-web.service",
                  "./usr/share/man/man8/huishang-web.8.gz", "./usr/share/doc/huishang/copyright",
-                 "./usr/share/doc/huishang/changelog.gz", "./usr/share/huishang/city/huishang.cfg",
+                 "./usr/share/doc/huishang/changelog.gz", "./etc/huishang/city/huishang.cfg",
                  "./usr/lib/python3/dist-packages/huishang.py"):
         assert path in contents, path
     _lintian(deb)
@@ -61,12 +61,19 @@ def _build_and_inspect():
         subprocess.run(["dpkg-deb", "-e", deb, os.path.join(folder, "DEBIAN")], check=True)
         conffiles = open(os.path.join(folder, "DEBIAN", "conffiles")).read().split()
         assert "/etc/huishang/huishang.cfg" in conffiles and "/etc/huishang/rules.cfg" in conffiles
+        assert "/etc/huishang/city/huishang.cfg" in conffiles, conffiles
         subprocess.run(["dpkg-deb", "-x", deb, folder], check=True)
         unit = open(os.path.join(folder, "lib/systemd/system/huishangd.service")).read()
         assert "ExecStart=/usr/sbin/huishangd --config /etc/huishang/huishang.cfg" in unit
         # the installed configuration stores where the unit's StateDirectory= is
         installed = open(os.path.join(folder, "etc/huishang/huishang.cfg")).read()
         assert "\n    path = /var/lib/huishang/store" in installed, installed[:1500]
+        city = open(os.path.join(folder, "etc/huishang/city/huishang.cfg")).read()
+        assert "\n    path = /var/lib/huishang-city/store" in city, city[:1500]
+        out = subprocess.run([os.path.join(folder, "usr/sbin/huishangd"), "--check-config",
+                              "--config", os.path.join(folder, "etc/huishang/city/huishang.cfg")],
+                             capture_output=True, text=True)
+        assert out.returncode == 0 and "valid" in out.stdout, out.stdout + out.stderr
         # built hardened (dpkg-buildflags): full relro, bindnow, fortified, PIE, stripped
         for program in ("usr/sbin/huishangd", "usr/bin/huishang", "usr/sbin/huishang-web"):
             path = os.path.join(folder, program)

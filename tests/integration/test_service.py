@@ -296,7 +296,11 @@ def test_make_install_into_destdir_runs_and_uninstalls():
             assert os.path.exists(os.path.join(dest, "etc/huishang", name))
         # the city's example configuration and the Python client, importable
         for name in ("huishang.cfg", "units.cfg"):
-            assert os.path.exists(os.path.join(dest, "usr/share/huishang/city", name)), name
+            assert os.path.exists(os.path.join(dest, "etc/huishang/city", name)), name
+        out = subprocess.run([daemon_path, "--check-config", "--config",
+                              os.path.join(dest, "etc/huishang/city/huishang.cfg")],
+                             capture_output=True, text=True)
+        assert out.returncode == 0 and "valid" in out.stdout, out.stdout + out.stderr
         pydir = os.path.join(dest, "usr/lib/python3/dist-packages")
         out = subprocess.run(["/usr/bin/python3", "-c", "import huishang; print(huishang.__file__)"],
                              capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=pydir),
