@@ -23,7 +23,7 @@ def _lintian(deb):
     if not shutil.which("lintian"):
         print("skipped: lintian is not installed (tools/deps.sh installs it)")
         return
-    out = subprocess.run(["lintian", "--fail-on", "error", "--no-tag-display-limit", deb],
+    out = subprocess.run(["lintian", "--fail-on", "error", "--tag-display-limit", "0", deb],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert not [line for line in out.stdout.splitlines() if line.startswith("E:")], out.stdout
