@@ -68,18 +68,6 @@ s_error (hs_pack_t *reply, const hs_why_t *why)
     return -1;
 }
 
-//  The store's overdue count, from a view (metrics).
-static uint64_t
-s_overdue (hs_store_t *store)
-{
-    uint64_t overdue = 0;
-    if (hs_store_view_begin (store) == 0) {
-        hs_store_meta_get (store, HS_META_OVERDUE_CASES, 0, &overdue);
-        hs_store_view_end (store);
-    }
-    return overdue;
-}
-
 static void
 s_metrics_page (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_t *snapshot,
                 hs_metrics_t *page)
@@ -88,7 +76,8 @@ s_metrics_page (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
     if (hs_store_stats (store, &stats))
         memset (&stats, 0, sizeof (stats));
     hs_stats_metrics (snapshot, &stats, config->district, hs_rules_version (config->rules),
-                      config->map_size_max, s_overdue (store), page);
+                      config->map_size_max, page);
+    hs_stats_metrics_store (snapshot, store, config, page);    //  by level, street, feeder
     const hs_health_counters_t *c = &snapshot->counters;
     struct { const char *name, *help; uint64_t value; } own [] = {
         { "huishang_api_dropped_total", "Api replies dropped: the peer did not read them "
