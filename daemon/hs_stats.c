@@ -5,7 +5,6 @@
 
 #include "hs_stats.h"
 #include "hs_cases.h"
-#include "hs_feeds.h"
 
 //  Every reason code of PROTOCOL.md §5, in its order: each has its
 //  series from the start, so that increase() sees the first one.
@@ -375,8 +374,9 @@ s_casemix_visit (uint64_t first_seq, const hs_case_summary_t *summary, void *arg
 }
 
 int
-hs_stats_metrics_store (const hs_stats_snapshot_t *snapshot, hs_store_t *store,
-                        const hs_config_t *config, hs_metrics_t *page)
+hs_stats_metrics_store (hs_store_t *store, const hs_config_t *config,
+                        const hs_health_feeder_t *feeders, size_t feeder_count,
+                        hs_metrics_t *page)
 {
     s_casemix_t *mix = (s_casemix_t *) zmalloc (sizeof (s_casemix_t));
     for (size_t index = 0; index < hs_units_size (config->units); index++) {
@@ -384,17 +384,7 @@ hs_stats_metrics_store (const hs_stats_snapshot_t *snapshot, hs_store_t *store,
         if (unit->kind == HS_UNIT_STREET)
             s_casemix_row (mix, hs_units_street_short (unit->code));
     }
-    size_t max = hs_units_size (config->units) + 1;
-    hs_health_feeder_t *feeders = (hs_health_feeder_t *) zmalloc (max * sizeof (*feeders));
-    size_t feeder_count = 0;
-    int rc = hs_store_view_begin (store);
-    if (rc == 0) {
-        rc = hs_cases_walk (store, true, 0, s_casemix_visit, mix);
-        if (hs_feeds_list (store, config, hs_stats_clock (snapshot, zclock_mono ()), feeders,
-                           max, &feeder_count))
-            rc = -1;
-        hs_store_view_end (store);
-    }
+    int rc = store? hs_cases_walk (store, true, 0, s_casemix_visit, mix): -1;
     hs_metrics_family (page, "huishang_cases_open", "gauge",
                        "Cases not closed, by level and street (sum() for all).");
     for (size_t row = 0; row < mix->streets; row++)
@@ -412,7 +402,6 @@ hs_stats_metrics_store (const hs_stats_snapshot_t *snapshot, hs_store_t *store,
     for (size_t index = 0; index < feeder_count; index++)
         hs_metrics_sample (page, (double) (feeders [index].last / 1000), "unit",
                            feeders [index].unit, NULL);
-    free (feeders);
     free (mix);
     return rc? -1: 0;
 }
@@ -493,7 +482,12 @@ hs_stats_test (bool verbose)
     assert (strstr (hs_metrics_text (page), "huishang_alerts_total{level=\"major\"} 1\n"));
     //  The store's part: every street and level at 0 in an empty store
     hs_metrics_reset (page);
-    assert (hs_stats_metrics_store (snapshot, store, config, page) == 0);
+    hs_health_feeder_t feeder = { "street.caoyang", 1780000000000LL, "ok" };
+    assert (hs_store_view_begin (store) == 0);
+    assert (hs_stats_metrics_store (store, config, &feeder, 1, page) == 0);
+    hs_store_view_end (store);
+    assert (strstr (hs_metrics_text (page),
+                    "huishang_feeder_last_report_seconds{unit=\"street.caoyang\"} 1780000000\n"));
     assert (strstr (hs_metrics_text (page),
                     "huishang_cases_open{level=\"critical\",street=\"caoyang\"} 0\n"));
     assert (strstr (hs_metrics_text (page), "huishang_cases_overdue{level=\"general\"} 0\n"));

@@ -123,16 +123,18 @@ void hs_stats_metrics (const hs_stats_snapshot_t *snapshot, const hs_store_stats
                        const char *district, const char *rules_version, int64_t map_size_max,
                        hs_metrics_t *page);
 
-//  The metrics that read the store, added to `page` in one read view of
-//  `store` (a reader's handle, outside any view): open cases by level and
-//  street and overdue ones by level, from the open cases' order table
-//  (their summaries: no case is decoded; at most HS_STATS_OPEN_MAX of
-//  them), every street of units.cfg and every level from 0; each feeder's
-//  last report. Returns 0, or -1 if the store could not be read (the
-//  families are there, at 0).
+//  The metrics that read the store, added to `page`, inside the caller's
+//  read view of `store`: open cases by level and street and overdue ones
+//  by level, from the open cases' order table (their summaries: no case is
+//  decoded; at most HS_STATS_OPEN_MAX of them), every street of units.cfg
+//  and every level from 0; and each of `feeders` (hs_feeds_list), its
+//  last report. `store` NULL (no view): every series at 0. Returns 0, or
+//  -1 if the store could not be read (the
+//  families are there, at 0 as far as they could not be counted).
 #define HS_STATS_OPEN_MAX 100000
-int hs_stats_metrics_store (const hs_stats_snapshot_t *snapshot, hs_store_t *store,
-                            const hs_config_t *config, hs_metrics_t *page);
+int hs_stats_metrics_store (hs_store_t *store, const hs_config_t *config,
+                            const hs_health_feeder_t *feeders, size_t feeder_count,
+                            hs_metrics_t *page);
 
 //  The rejection reasons (PROTOCOL.md §5), NULL-terminated.
 extern const char *hs_stats_reasons [];
