@@ -5,6 +5,7 @@
 
 #include "hs_stats.h"
 #include "hs_cases.h"
+#include "hs_log.h"
 
 //  Every reason code of PROTOCOL.md §5, in its order: each has its
 //  series from the start, so that increase() sees the first one.
@@ -60,6 +61,7 @@ s_commit (void *arg)
         }
     memset (self->staged, 0, sizeof (self->staged));
     memset (self->staged_by_level, 0, sizeof (self->staged_by_level));
+    hs_log_case_flush ();               //  the lines about cases, as their counts
 }
 
 static void
@@ -71,6 +73,7 @@ s_abort (void *arg)
     for (s_source_t *source = (s_source_t *) zhashx_first (self->sources); source;
          source = (s_source_t *) zhashx_next (self->sources))
         memset (source->staged, 0, sizeof (source->staged));
+    hs_log_case_drop ();
 }
 
 hs_stats_t *
