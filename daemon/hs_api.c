@@ -68,18 +68,6 @@ s_error (hs_pack_t *reply, const hs_why_t *why)
     return -1;
 }
 
-//  The store's overdue count, from a view (metrics).
-static uint64_t
-s_overdue (hs_store_t *store)
-{
-    uint64_t overdue = 0;
-    if (hs_store_view_begin (store) == 0) {
-        hs_store_meta_get (store, HS_META_OVERDUE_CASES, 0, &overdue);
-        hs_store_view_end (store);
-    }
-    return overdue;
-}
-
 //  The holiday lists' coverage at the daemon's clock `now` (health, metrics).
 static void
 s_holidays (hs_config_t *config, int64_t now, int *years, size_t max, hs_health_holidays_t *out)
@@ -107,7 +95,20 @@ s_metrics_page (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
     if (hs_store_stats (store, &stats))
         memset (&stats, 0, sizeof (stats));
     hs_stats_metrics (snapshot, &stats, config->district, hs_rules_version (config->rules),
-                      config->map_size_max, s_overdue (store), page);
+                      config->map_size_max, page);
+    //  By level, street and feeder, in one view
+    size_t max = hs_units_size (config->units) + 1, feeder_count = 0;
+    hs_health_feeder_t *feeders = (hs_health_feeder_t *) zmalloc (max * sizeof (*feeders));
+    if (hs_store_view_begin (store) == 0) {
+        if (hs_feeds_list (store, config, hs_stats_clock (snapshot, zclock_mono ()), feeders,
+                           max, &feeder_count))
+            feeder_count = 0;
+        hs_stats_metrics_store (store, config, feeders, feeder_count, page);
+        hs_store_view_end (store);
+    }
+    else
+        hs_stats_metrics_store (NULL, config, NULL, 0, page);
+    free (feeders);
     const hs_health_counters_t *c = &snapshot->counters;
     struct { const char *name, *help; uint64_t value; } own [] = {
         { "huishang_api_dropped_total", "Api replies dropped: the peer did not read them "

@@ -208,6 +208,9 @@ hs_casework_moved (hs_casework_t *self, hs_case_t *kase, int previous, const cha
     hs_alert_more_t more = { .note = note, .note_size = note_size, .satisfied = -1 };
     if (hs_notices_alert (self->notices, kase, kind, previous, cause, NULL, NULL, &more))
         return -1;
+    hs_log_case (HS_LOG_INFO, kase->id, kase->last_seq, cause? cause->source: NULL,
+                 hs_level_name (kase->level), "case %s %s: %s to %s", kase->id, kind,
+                 previous < 0? "-": hs_level_name (previous), hs_level_name (kase->level));
     return kase->level > previous? s_ladder (self, kase, previous): 0;
 }
 
@@ -259,8 +262,12 @@ hs_casework_close (hs_casework_t *self, hs_case_t *kase, const hs_cause_t *cause
     kase->stage = HS_STAGE_CLOSED;
     kase->muted_until = 0;              //  out of supervision: the close says so
     hs_handling_stop (kase);
-    return hs_filing_closed (self->filing, kase)
-        || hs_notices_alert (self->notices, kase, "closed", -1, cause, NULL, NULL, more)? -1: 0;
+    if (hs_filing_closed (self->filing, kase)
+    ||  hs_notices_alert (self->notices, kase, "closed", -1, cause, NULL, NULL, more))
+        return -1;
+    hs_log_case (HS_LOG_INFO, kase->id, kase->last_seq, cause? cause->source: NULL, "closed",
+                 "case %s closed", kase->id);
+    return 0;
 }
 
 int
@@ -300,9 +307,14 @@ hs_casework_report (void *arg, hs_msg_t *msg)
         return -1;
     msg->seq = seq;
     hs_stats_count (self->stats, HS_STAT_REPORTS, 1);
+    hs_log_case (HS_LOG_DEBUG, kase->id, seq, report->source, NULL, "report %s accepted",
+                 report->id);
     hs_cause_t cause = { report->source, report->id, true, NULL };
     if (is_new) {
         rc = hs_notices_alert (self->notices, kase, "new", -1, &cause, NULL, NULL, NULL);
+        hs_log_case (HS_LOG_INFO, kase->id, kase->last_seq, report->source,
+                     hs_level_name (kase->level), "case %s opened: %s, %s", kase->id,
+                     hs_level_name (kase->level), kase->street);
         if (rc == 0)
             rc = s_ladder (self, kase, -1);
         //  A new dispute counts in the early-warning windows; a report

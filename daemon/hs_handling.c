@@ -241,7 +241,11 @@ s_notice (hs_handling_t *self, hs_case_t *kase, hs_handler_t *handler, int clock
         .count = duty->notices, .due = duty->due, .late_ms = now - duty->due, .satisfied = -1
     };
     hs_stats_count (self->stats, HS_STAT_OVERDUE, 1);
-    return hs_notices_alert (self->notices, kase, "supervision", -1, NULL, units, reasons, &more);
+    if (hs_notices_alert (self->notices, kase, "supervision", -1, NULL, units, reasons, &more))
+        return -1;
+    hs_log_case (HS_LOG_NOTICE, kase->id, kase->last_seq, handler->unit, reason,
+                 "case %s supervised: %s of %s", kase->id, reason, handler->unit);
+    return 0;
 }
 
 int

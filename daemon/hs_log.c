@@ -6,11 +6,24 @@
 #include "hs_log.h"
 #include <syslog.h>
 #include <sys/stat.h>
+#include <systemd/sd-journal.h>
 
 static int64_t s_zone_ms = 8 * 3600000LL;    //  the terminal's timestamps: UTC + this
 static hs_log_to_t s_where = HS_LOG_TO_STDERR;
 static int s_level = HS_LOG_INFO;
 static FILE *s_stream = NULL;           //  NULL: stderr (tests may divert it)
+
+//  Case lines staged in the writer's open unit of work (only the writer
+//  stages: one thread). At most S_STAGED_MAX; past that, a count.
+#define S_STAGED_MAX 256
+typedef struct {
+    int priority;
+    uint64_t seq;
+    char case_id [96], unit [64], reason [64], text [512];
+} s_case_line_t;
+static s_case_line_t *s_staged = NULL;
+static size_t s_staged_count = 0;
+static uint64_t s_staged_over = 0;
 
 static const char *s_names [] = {
     NULL, NULL, NULL, "error", "warning", "notice", "info", "debug"
@@ -97,6 +110,65 @@ hs_log (int priority, const char *format, ...)
 }
 
 void
+hs_log_case (int priority, const char *case_id, uint64_t seq, const char *unit,
+             const char *reason, const char *format, ...)
+{
+    if (priority > s_level)
+        return;
+    if (!s_staged)
+        s_staged = (s_case_line_t *) zmalloc (S_STAGED_MAX * sizeof (s_case_line_t));
+    if (s_staged_count == S_STAGED_MAX) {
+        s_staged_over++;
+        return;
+    }
+    s_case_line_t *line = &s_staged [s_staged_count++];
+    line->priority = priority;
+    line->seq = seq;
+    snprintf (line->case_id, sizeof (line->case_id), "%s", case_id? case_id: "");
+    snprintf (line->unit, sizeof (line->unit), "%s", unit? unit: "");
+    snprintf (line->reason, sizeof (line->reason), "%s", reason? reason: "");
+    va_list args;
+    va_start (args, format);
+    vsnprintf (line->text, sizeof (line->text), format, args);
+    va_end (args);
+}
+
+void
+hs_log_case_flush (void)
+{
+    for (size_t index = 0; index < s_staged_count; index++) {
+        s_case_line_t *line = &s_staged [index];
+        //  sd_journal_send says 0 when there is no journal to send to
+        //  (a container): look for its socket first.
+        if (s_where == HS_LOG_TO_JOURNAL && !s_stream
+        &&  access ("/run/systemd/journal/socket", W_OK) == 0) {
+            //  The fields only the journal keeps (the stream would lose them).
+            int rc = sd_journal_send ("MESSAGE=%s", line->text, "PRIORITY=%d", line->priority,
+                                      "SYSLOG_IDENTIFIER=huishangd", "CASE=%s", line->case_id,
+                                      "SEQ=%llu", (unsigned long long) line->seq,
+                                      "UNIT=%s", line->unit, "REASON=%s", line->reason, NULL);
+            if (rc == 0)
+                continue;               //  else on the stream, as every other line
+        }
+        hs_log (line->priority, "%s case=%s seq=%llu unit=%s reason=%s", line->text,
+                line->case_id, (unsigned long long) line->seq,
+                *line->unit? line->unit: "-", *line->reason? line->reason: "-");
+    }
+    if (s_staged_over)
+        hs_log (HS_LOG_INFO, "hs_log: %llu more case lines in that batch not written",
+                (unsigned long long) s_staged_over);
+    s_staged_count = 0;
+    s_staged_over = 0;
+}
+
+void
+hs_log_case_drop (void)
+{
+    s_staged_count = 0;
+    s_staged_over = 0;
+}
+
+void
 hs_log_set_zone (int64_t utc_offset_ms)
 {
     __atomic_store_n (&s_zone_ms, utc_offset_ms, __ATOMIC_RELAXED);
@@ -150,6 +222,26 @@ hs_log_test (bool verbose)
     free (text);
     unsetenv ("JOURNAL_STREAM");
     assert (!hs_log_stderr_is_journal ());
+    //  Case lines: written when flushed, never when dropped
+    text = NULL;
+    s_stream = open_memstream (&text, &size);
+    hs_log_case (HS_LOG_INFO, "putuo-7", 12, "street.caoyang", "major", "case %s opened", "putuo-7");
+    hs_log_case_drop ();
+    hs_log_case (HS_LOG_NOTICE, "putuo-8", 13, NULL, "supervision.urge", "case supervised");
+    hs_log_case (HS_LOG_DEBUG, "putuo-9", 14, NULL, NULL, "below the level");
+    fflush (s_stream);
+    assert (size == 0);
+    hs_log_case_flush ();
+    hs_log_case_flush ();               //  once only
+    fclose (s_stream);
+    s_stream = NULL;
+    assert (!strstr (text, "putuo-7") && !strstr (text, "putuo-9"));
+    assert (strstr (text, "case supervised case=putuo-8 seq=13 unit=- reason=supervision.urge\n"));
+    assert (strstr (text, "N: ") == text);
+    assert (!strstr (strstr (text, "putuo-8") + 1, "putuo-8"));    //  once
+    free (text);
+    free (s_staged);
+    s_staged = NULL;
     if (verbose)
         printf ("OK\n");
 }

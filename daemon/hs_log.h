@@ -56,6 +56,21 @@ void hs_log (int priority, const char *format, ...) CHECK_PRINTF (2);
 #define hs_log_info(...)    hs_log (HS_LOG_INFO, __VA_ARGS__)
 #define hs_log_debug(...)   hs_log (HS_LOG_DEBUG, __VA_ARGS__)
 
+//  A line about a case, with its fields: `case_id`, `seq` (the event that
+//  told it), `unit` (whose message or which unit it is about; NULL: none),
+//  `reason` (what moved it: a level, a rung, "closed"; NULL: none). It is
+//  staged until the writer's unit of work commits (hs_log_case_flush, by
+//  hs_stats), so a batch that is undone or redone logs nothing twice.
+//  Written like hs_log's lines, with " case=… seq=… unit=… reason=…"
+//  after the text; under systemd, sent to the journal with the fields
+//  CASE=, SEQ=, UNIT=, REASON= (sd_journal_send): `journalctl CASE=putuo-17`.
+void hs_log_case (int priority, const char *case_id, uint64_t seq, const char *unit,
+                  const char *reason, const char *format, ...) CHECK_PRINTF (6);
+
+//  Write the staged case lines (the unit of work committed), or drop them.
+void hs_log_case_flush (void);
+void hs_log_case_drop (void);
+
 void hs_log_test (bool verbose);
 
 #endif

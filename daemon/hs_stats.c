@@ -4,6 +4,19 @@
 */
 
 #include "hs_stats.h"
+#include "hs_cases.h"
+#include "hs_log.h"
+
+//  Every reason code of PROTOCOL.md §5, in its order: each has its
+//  series from the start, so that increase() sees the first one.
+const char *hs_stats_reasons [] = {
+    "frames", "bad_topic", "unknown_topic", "unknown_unit", "oversized", "malformed",
+    "too_large", "unattributed", "too_deep", "not_a_map", "missing_field", "bad_type",
+    "bad_value", "bad_version", "bad_credit_code", "source_mismatch", "unknown_street",
+    "unknown_case", "not_routed", "case_closed", "case_filed", "bad_state", "unknown_meeting",
+    "unknown_item", "unknown_prompt", "unknown_proposal", "not_invited", "not_authorized",
+    "unknown_inspection", "spoofing", "rate_limited", "store_full", "store_error", NULL
+};
 
 typedef struct {
     uint64_t results [4];       //  committed, by hs_submit_status_t
@@ -22,6 +35,7 @@ struct _hs_stats_t {
     uint64_t batch_last;        //  messages in the last batch
     uint64_t batch_largest;     //  most messages in one batch
     hs_histogram_t batch_sizes; //  messages per committed batch
+    int64_t start_time_ms;      //  the real clock when made (the process's start)
 };
 
 static void
@@ -47,6 +61,7 @@ s_commit (void *arg)
         }
     memset (self->staged, 0, sizeof (self->staged));
     memset (self->staged_by_level, 0, sizeof (self->staged_by_level));
+    hs_log_case_flush ();               //  the lines about cases, as their counts
 }
 
 static void
@@ -58,6 +73,7 @@ s_abort (void *arg)
     for (s_source_t *source = (s_source_t *) zhashx_first (self->sources); source;
          source = (s_source_t *) zhashx_next (self->sources))
         memset (source->staged, 0, sizeof (source->staged));
+    hs_log_case_drop ();
 }
 
 hs_stats_t *
@@ -68,6 +84,7 @@ hs_stats_new (hs_txn_t *txn)
     zhashx_set_destructor (self->sources, s_free);
     const double bounds [] = { 1, 4, 16, 64, 256, 1024, 4096, 16384 };
     hs_metrics_histogram_init (&self->batch_sizes, bounds, 8);
+    self->start_time_ms = zclock_time ();
     hs_txn_participant_t participant = { "stats", NULL, s_commit, s_abort, NULL, self };
     hs_txn_join (txn, &participant);
     return self;
@@ -180,6 +197,7 @@ hs_stats_fill (hs_stats_t *self, hs_stats_snapshot_t *snapshot)
         memcpy (entry->results, source->results, sizeof (entry->results));
     }
     snapshot->batch_sizes = self->batch_sizes;
+    snapshot->start_time_ms = self->start_time_ms;
 }
 
 int64_t
@@ -216,7 +234,7 @@ hs_stats_health (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *st
 void
 hs_stats_metrics (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *store,
                   const char *district, const char *rules_version, int64_t map_size_max,
-                  uint64_t overdue_cases, hs_metrics_t *page)
+                  hs_metrics_t *page)
 {
     const hs_health_counters_t *c = &snapshot->counters;
     hs_metrics_reset (page);
@@ -225,6 +243,9 @@ hs_stats_metrics (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *s
                        "rules_version", rules_version, NULL);
     hs_metrics_family (page, "huishang_uptime_seconds", "gauge", "Seconds since the daemon started.");
     hs_metrics_sample (page, (double) (zclock_mono () - snapshot->started_mono) / 1000.0, NULL);
+    hs_metrics_family (page, "huishang_start_time_seconds", "gauge",
+                       "When the daemon started, Unix seconds (the real clock, drill or not).");
+    hs_metrics_sample (page, (double) (snapshot->start_time_ms / 1000), NULL);
     hs_metrics_family (page, "huishang_messages_total", "counter",
                        "Inbound messages by the unit their topic names (- none of ours) and result.");
     static const char *results [] = { "other", "accepted", "duplicate", "rejected" };
@@ -256,18 +277,26 @@ hs_stats_metrics (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *s
         hs_metrics_sample (page, (double) counters [index].value, NULL);
     }
     hs_metrics_family (page, "huishang_rejections_total", "counter", "Rejected messages by reason.");
-    for (size_t index = 0; index < snapshot->reason_count; index++)
-        if (snapshot->reasons [index].count)
+    for (int known = 0; hs_stats_reasons [known]; known++) {
+        double count = 0;
+        for (size_t index = 0; index < snapshot->reason_count; index++)
+            if (streq (snapshot->reasons [index].name, hs_stats_reasons [known]))
+                count = (double) snapshot->reasons [index].count;
+        hs_metrics_sample (page, count, "reason", hs_stats_reasons [known], NULL);
+    }
+    //  A code no list names (a newer one): shown once it has happened.
+    for (size_t index = 0; index < snapshot->reason_count; index++) {
+        bool listed = false;
+        for (int known = 0; hs_stats_reasons [known] && !listed; known++)
+            listed = streq (snapshot->reasons [index].name, hs_stats_reasons [known]);
+        if (!listed && snapshot->reasons [index].count)
             hs_metrics_sample (page, (double) snapshot->reasons [index].count,
                                "reason", snapshot->reasons [index].name, NULL);
+    }
     hs_metrics_family (page, "huishang_alerts_total", "counter", "Alerts by the case's level.");
     for (int level = 0; level < HS_LEVEL_COUNT; level++)
         hs_metrics_sample (page, (double) snapshot->alerts_by_level [level],
                            "level", hs_level_name (level), NULL);
-    hs_metrics_family (page, "huishang_cases_open", "gauge", "Cases not closed.");
-    hs_metrics_sample (page, (double) store->open_cases, NULL);
-    hs_metrics_family (page, "huishang_cases_overdue", "gauge", "Open cases whose update is overdue.");
-    hs_metrics_sample (page, (double) overdue_cases, NULL);
     hs_metrics_histogram (page, "huishang_commit_batch_size", "Messages per committed batch.",
                           &snapshot->batch_sizes);
     hs_metrics_histogram (page, "huishang_commit_seconds", "Time to commit a transaction (fsync included).",
@@ -313,6 +342,73 @@ hs_stats_metrics (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *s
     }
 }
 
+//  Open cases by street (index in the table) and level.
+typedef struct {
+    size_t streets;             //  rows in use
+    char street [HS_STATS_MAX_SOURCES][HS_CODE_MAX + 1];
+    uint64_t open [HS_STATS_MAX_SOURCES][HS_LEVEL_COUNT];
+    uint64_t overdue [HS_LEVEL_COUNT];
+    size_t visited;
+} s_casemix_t;
+
+static size_t
+s_casemix_row (s_casemix_t *mix, const char *street)
+{
+    for (size_t row = 0; row < mix->streets; row++)
+        if (streq (mix->street [row], street))
+            return row;
+    if (mix->streets == HS_STATS_MAX_SOURCES)
+        return HS_STATS_MAX_SOURCES - 1;        //  past the bound: the last row
+    hs_strcpy (mix->street [mix->streets], HS_CODE_MAX + 1, street);
+    return mix->streets++;
+}
+
+static int
+s_casemix_visit (uint64_t first_seq, const hs_case_summary_t *summary, void *arg)
+{
+    (void) first_seq;
+    s_casemix_t *mix = (s_casemix_t *) arg;
+    if (summary->closed || summary->level < 0 || summary->level >= HS_LEVEL_COUNT)
+        return 0;
+    mix->open [s_casemix_row (mix, hs_units_street_short (summary->street))][summary->level]++;
+    if (summary->overdue)
+        mix->overdue [summary->level]++;
+    return ++mix->visited >= HS_STATS_OPEN_MAX;
+}
+
+int
+hs_stats_metrics_store (hs_store_t *store, const hs_config_t *config,
+                        const hs_health_feeder_t *feeders, size_t feeder_count,
+                        hs_metrics_t *page)
+{
+    s_casemix_t *mix = (s_casemix_t *) zmalloc (sizeof (s_casemix_t));
+    for (size_t index = 0; index < hs_units_size (config->units); index++) {
+        const hs_unit_t *unit = hs_units_at (config->units, index);
+        if (unit->kind == HS_UNIT_STREET)
+            s_casemix_row (mix, hs_units_street_short (unit->code));
+    }
+    int rc = store? hs_cases_walk (store, true, 0, s_casemix_visit, mix): -1;
+    hs_metrics_family (page, "huishang_cases_open", "gauge",
+                       "Cases not closed, by level and street (sum() for all).");
+    for (size_t row = 0; row < mix->streets; row++)
+        for (int level = 0; level < HS_LEVEL_COUNT; level++)
+            hs_metrics_sample (page, (double) mix->open [row][level], "level",
+                               hs_level_name (level), "street", mix->street [row], NULL);
+    hs_metrics_family (page, "huishang_cases_overdue", "gauge",
+                       "Open cases whose update is overdue (their overdue alert went out), by level.");
+    for (int level = 0; level < HS_LEVEL_COUNT; level++)
+        hs_metrics_sample (page, (double) mix->overdue [level], "level", hs_level_name (level),
+                           NULL);
+    hs_metrics_family (page, "huishang_feeder_last_report_seconds", "gauge",
+                       "When each feeder was last heard (a report or a heartbeat), Unix seconds "
+                       "on the daemon's clock (a drill's in a drill).");
+    for (size_t index = 0; index < feeder_count; index++)
+        hs_metrics_sample (page, (double) (feeders [index].last / 1000), "unit",
+                           feeders [index].unit, NULL);
+    free (mix);
+    return rc? -1: 0;
+}
+
 void
 hs_stats_status (const hs_stats_snapshot_t *snapshot, const char *district, uint64_t open_cases,
                  char *line, size_t size)
@@ -356,8 +452,6 @@ hs_stats_test (bool verbose)
     hs_store_t *store = fixture->store;
     hs_bus_t *bus = fixture->bus;
     hs_txn_t *txn = fixture->txn;
-    (void) config;
-    (void) store;
     (void) bus;
     hs_stats_t *stats = hs_stats_new (txn);
 
@@ -380,10 +474,27 @@ hs_stats_test (bool verbose)
     hs_store_stats_t store_stats;
     assert (hs_store_stats (store, &store_stats) == 0);
     hs_metrics_t *page = hs_metrics_new ();
-    hs_stats_metrics (snapshot, &store_stats, "putuo", "abc", 1 << 24, 0, page);
+    hs_stats_metrics (snapshot, &store_stats, "putuo", "abc", 1 << 24, page);
     assert (strstr (hs_metrics_text (page), "huishang_reports_total 2\n"));
+    //  Every reason from the start, and the start time
+    assert (strstr (hs_metrics_text (page), "huishang_rejections_total{reason=\"spoofing\"} 0\n"));
+    assert (strstr (hs_metrics_text (page), "huishang_rejections_total{reason=\"store_full\"} 0\n"));
+    assert (strstr (hs_metrics_text (page), "huishang_start_time_seconds "));
+    assert (snapshot->start_time_ms > 1700000000000LL);
     assert (strstr (hs_metrics_text (page), "huishang_messages_total{source=\"hrss\",result=\"accepted\"} 1\n"));
     assert (strstr (hs_metrics_text (page), "huishang_alerts_total{level=\"major\"} 1\n"));
+    //  The store's part: every street and level at 0 in an empty store
+    hs_metrics_reset (page);
+    hs_health_feeder_t feeder = { "street.caoyang", 1780000000000LL, "ok" };
+    assert (hs_store_view_begin (store) == 0);
+    assert (hs_stats_metrics_store (store, config, &feeder, 1, page) == 0);
+    hs_store_view_end (store);
+    assert (strstr (hs_metrics_text (page),
+                    "huishang_feeder_last_report_seconds{unit=\"street.caoyang\"} 1780000000\n"));
+    assert (strstr (hs_metrics_text (page),
+                    "huishang_cases_open{level=\"critical\",street=\"caoyang\"} 0\n"));
+    assert (strstr (hs_metrics_text (page), "huishang_cases_overdue{level=\"general\"} 0\n"));
+    assert (strstr (hs_metrics_text (page), "# TYPE huishang_feeder_last_report_seconds gauge\n"));
     char line [256];
     hs_stats_status (snapshot, "putuo", 7, line, sizeof (line));
     assert (streq (line, "putuo: 2 reports, 0 rejected, 0 lost, 1 alerts, 7 open cases, 0 subscriptions"));

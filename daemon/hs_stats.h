@@ -73,6 +73,7 @@ typedef struct {
     bool forwarding;            //  a district forwarding to its city
     uint64_t forwarded, forward_refused, forward_retries, forward_backlog;
     int64_t started_mono;       //  zclock_mono () at start
+    int64_t start_time_ms;      //  the real clock (zclock_time) when the process started
     int64_t clock_at;           //  the daemon's clock read at clock_mono
     int64_t clock_mono;
     double time_scale;
@@ -117,9 +118,26 @@ void hs_stats_health (const hs_stats_snapshot_t *snapshot, const hs_store_stats_
                       hs_health_t *health);
 
 //  The metrics page (Prometheus text) from a snapshot and the store.
+//  Every rejection reason of PROTOCOL.md §5 has its series from the start.
 void hs_stats_metrics (const hs_stats_snapshot_t *snapshot, const hs_store_stats_t *store,
                        const char *district, const char *rules_version, int64_t map_size_max,
-                       uint64_t overdue_cases, hs_metrics_t *page);
+                       hs_metrics_t *page);
+
+//  The metrics that read the store, added to `page`, inside the caller's
+//  read view of `store`: open cases by level and street and overdue ones
+//  by level, from the open cases' order table (their summaries: no case is
+//  decoded; at most HS_STATS_OPEN_MAX of them), every street of units.cfg
+//  and every level from 0; and each of `feeders` (hs_feeds_list), its
+//  last report. `store` NULL (no view): every series at 0. Returns 0, or
+//  -1 if the store could not be read (the
+//  families are there, at 0 as far as they could not be counted).
+#define HS_STATS_OPEN_MAX 100000
+int hs_stats_metrics_store (hs_store_t *store, const hs_config_t *config,
+                            const hs_health_feeder_t *feeders, size_t feeder_count,
+                            hs_metrics_t *page);
+
+//  The rejection reasons (PROTOCOL.md §5), NULL-terminated.
+extern const char *hs_stats_reasons [];
 
 //  The one line systemd shows for us (STATUS=).
 void hs_stats_status (const hs_stats_snapshot_t *snapshot, const char *district,

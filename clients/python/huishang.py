@@ -50,9 +50,13 @@ from huishang_checks import (  # noqa: F401  (the checks: the module beside this
     ACTS, ACT_COMMON, ACT_FIELDS, CATEGORIES, FLAGS, LEVELS, OWNERSHIPS, PROTOCOL_VERSION,
     REPORT_FIELDS, STATUSES, UPDATE_FIELDS, _common, _complete, _fail, _flags, _integer,
     _now_ms, _one_of, _person, _text, _token, _units, check_act, check_report, check_update)
+from huishang_errors import (  # noqa: F401  (the exceptions: the module beside this one)
+    ApiError, BadRequest, HuishangError, NotFound, Rejected, Revoked, StoreError, Submitted,
+    Unavailable, UnknownCommand, api_error)
 from huishang_time import HEARTBEAT_TOPIC, Heartbeats, district_time, parse_time  # noqa: F401
 
 __all__ = ["Client", "HuishangError", "Rejected", "HuishangRejected", "Unavailable",
+           "ApiError", "NotFound", "BadRequest", "UnknownCommand", "Revoked", "Submitted",
            "check_report", "check_update", "check_act", "LEVELS", "CATEGORIES", "OWNERSHIPS",
            "FLAGS", "STATUSES", "ACTS", "district_time", "parse_time"]
 
@@ -65,25 +69,7 @@ DEFAULTS = {
 
 
 
-class HuishangError(Exception):
-    """Anything the daemon answered that was not success."""
-
-
-class Rejected(HuishangError):
-    """The daemon refused the message for good: `reason` is its code."""
-
-    def __init__(self, reason, detail):
-        super().__init__("%s: %s" % (reason, detail))
-        self.reason = reason
-        self.detail = detail
-
-
 HuishangRejected = Rejected
-
-
-class Unavailable(HuishangError, ConnectionError):
-    """No answer from the daemon within the time allowed (or, subscribed,
-    no heartbeat for three intervals)."""
 
 
 # ---------------------------------------------------------------------------
@@ -163,7 +149,7 @@ class Client(InspectionCalls):
             status = status.decode()
             reply = msgpack.unpackb(reply, raw=False)
             if status in ("ok", "duplicate"):
-                return reply["seq"]
+                return Submitted(reply["seq"], status == "duplicate")
             if status == "rejected":
                 raise Rejected(reply.get("reason"), reply.get("detail"))
             time.sleep(self.timeout / 4)            # "error": its store, for now
@@ -182,8 +168,9 @@ class Client(InspectionCalls):
         self._publish("update." + body["source"], body)
 
     def submit_report(self, body=None, **fields):
-        """Send a report and wait until it is stored; returns its seq (the
-        original seq if it had been sent before). Raises Rejected."""
+        """Send a report and wait until it is stored; returns its seq, a
+        Submitted (an int) whose `duplicate` is True when it had been sent
+        before (the seq is then the original's). Raises Rejected."""
         body = _complete(dict(body or {}, **fields))
         check_report(body)
         return self._submit("report." + body["source"], body)
@@ -437,9 +424,7 @@ class Client(InspectionCalls):
             sock.close()
         body = msgpack.unpackb(body, raw=False)
         if status != b"ok":
-            # an api error is {error, code}; a submit's rejection {reason, detail}
-            raise HuishangError("%s: %s" % (body.get("code", body.get("reason")),
-                                            body.get("error", body.get("detail"))))
+            raise api_error(body, command)      # {error, code}: PROTOCOL.md §6.1
         return body
 
     def health(self):

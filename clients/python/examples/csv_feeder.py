@@ -2,7 +2,8 @@
 """A street office's feeder: each row of a CSV file becomes a report,
 submitted and acknowledged (sent again until the daemon has stored it).
 
-    /usr/bin/python3 csv_feeder.py reports.csv [--submit tcp://127.0.0.1:5573]
+    clients/python/examples/csv_feeder.py clients/python/examples/reports.csv
+        [--submit tcp://127.0.0.1:5573]
 
 Columns: id, street, enterprise, credit_code, ownership, category, workers,
 amount, flags (separated by ;), summary. Each report comes from the street's
@@ -42,7 +43,12 @@ def main():
     args = parser.parse_args()
     client = huishang.Client(submit=args.submit)
     failed = 0
-    with open(args.csv, newline="", encoding="utf-8") as handle:
+    try:
+        handle = open(args.csv, newline="", encoding="utf-8")
+    except OSError as error:
+        print("csv_feeder: %s: %s" % (args.csv, error.strerror), file=sys.stderr)
+        return 2
+    with handle:
         for number, row in enumerate(csv.DictReader(handle), 2):
             try:
                 seq = client.submit_report(row_to_report(row))
@@ -58,4 +64,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:                           # Ctrl-C: quietly, as a shell does
+        sys.exit(130)

@@ -62,4 +62,7 @@ def follow(client, args):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:                           # Ctrl-C: quietly, as a shell does
+        sys.exit(130)
