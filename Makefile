@@ -3,8 +3,9 @@
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-#   What every object needs, whatever CFLAGS the caller gives.
-ALL_CFLAGS = $(CFLAGS) -std=gnu99 -Wall -Wextra -MMD -MP -D_GNU_SOURCE
+#   What every object needs, whatever CFLAGS the caller gives; CPPFLAGS and
+#   LDFLAGS from the environment too (dpkg-buildflags: fortify, relro, bindnow).
+ALL_CFLAGS = $(CPPFLAGS) $(CFLAGS) -std=gnu99 -Wall -Wextra -MMD -MP -D_GNU_SOURCE
 LDLIBS   = -lczmq -lzmq -llmdb -lmsgpackc -lsystemd -lm
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -129,6 +130,11 @@ deps:
 check: deps all
 	@sh tests/run.sh
 
+#   The Debian package alone: make deb, lintian, and dpkg's install ->
+#   upgrade -> remove -> purge into a temporary root (make check runs it too).
+check-deb: all
+	/usr/bin/python3 tests/integration/run.py test_package
+
 #   The code's shape (tools/check_shape.py): no file over 800 lines, one
 #   owner of the write transaction, protocol/ the only writer of msgpack,
 #   no include cycle, one class per file. make check runs it too.
@@ -201,7 +207,8 @@ fuzz: fuzz-build
 
 #   make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc]: the two
 #   programs, the systemd unit (its paths set to these), the default
-#   configuration and holiday list under SYSCONFDIR/huishang (a file already
+#   configuration and holiday list under SYSCONFDIR/huishang, the city's in
+#   SYSCONFDIR/huishang/city (a file already
 #   there and changed is kept; the new one goes beside it as FILE.dist), the
 #   man pages and the protocol document. make uninstall takes them away again
 #   (configuration files only where they are still as shipped).
@@ -212,6 +219,9 @@ MANDIR   = $(PREFIX)/share/man
 DOCDIR   = $(PREFIX)/share/doc/huishang
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 CONFDIR  = $(SYSCONFDIR)/huishang
+PYDIR   ?= $(PREFIX)/lib/python3/dist-packages
+CITY     = config/city/huishang.cfg config/city/units.cfg
+PYTHON   = $(sort $(wildcard clients/python/*.py))
 MANPAGES = man/huishang.1 man/huishang.cfg.5 man/huishang-protocol.7 man/huishangd.8 man/huishang-web.8
 #   The installed unit and protocol page name where things went.
 PLACES   = sed -e 's|/usr/local/sbin/huishangd|$(SBINDIR)/huishangd|g' \
@@ -243,6 +253,17 @@ install: all
 	    chmod 644 $(DESTDIR)$(MANDIR)/man$$section/$$(basename $$page); \
 	done
 	install -m 644 protocol/PROTOCOL.md README.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(CONFDIR)/city $(DESTDIR)$(PYDIR)
+	@for file in $(CITY); do \
+	    target=$(DESTDIR)$(CONFDIR)/city/$$(basename $$file); \
+	    if [ -e $$target ] && ! cmp -s $$file $$target; then \
+	        install -m 644 $$file $$target.dist; \
+	        echo "install: kept $$target (changed); the shipped one is $$target.dist"; \
+	    else \
+	        install -m 644 $$file $$target; \
+	    fi; \
+	done
+	install -m 644 $(PYTHON) $(DESTDIR)$(PYDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/huishang $(DESTDIR)$(SBINDIR)/huishangd $(DESTDIR)$(SBINDIR)/huishang-web
@@ -252,6 +273,14 @@ uninstall:
 	done
 	rm -f $(DESTDIR)$(DOCDIR)/PROTOCOL.md $(DESTDIR)$(DOCDIR)/README.md
 	-rmdir $(DESTDIR)$(DOCDIR)
+	@for file in $(CITY); do \
+	    target=$(DESTDIR)$(CONFDIR)/city/$$(basename $$file); \
+	    rm -f $$target.dist; \
+	    if cmp -s $$file $$target; then rm -f $$target; \
+	    elif [ -e $$target ]; then echo "uninstall: kept $$target (changed)"; fi; \
+	done
+	-@rmdir $(DESTDIR)$(CONFDIR)/city 2>/dev/null || true
+	for file in $(PYTHON); do rm -f $(DESTDIR)$(PYDIR)/$$(basename $$file); done
 	@for file in $(CONFIGS); do \
 	    target=$(DESTDIR)$(CONFDIR)/$$(basename $$file); \
 	    rm -f $$target.dist; \
@@ -260,7 +289,8 @@ uninstall:
 	done
 	-@rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || echo "uninstall: kept $(DESTDIR)$(CONFDIR) (not empty)"
 
-#   A binary Debian package (tools/deb.sh): $(BUILD)/huishang_VERSION_ARCH.deb
+#   A binary Debian package (tools/deb.sh: dpkg-buildpackage on debian/, in
+#   a copy of the tree under $(BUILD)/deb): $(BUILD)/huishang_VERSION_ARCH.deb
 deb: all
 	@sh tools/deb.sh $(BUILD)
 
@@ -269,6 +299,6 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all run deps check check-shape check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
+.PHONY: FORCE all run deps check check-deb check-shape check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -68,6 +68,25 @@ s_error (hs_pack_t *reply, const hs_why_t *why)
     return -1;
 }
 
+//  The holiday lists' coverage at the daemon's clock `now` (health, metrics).
+static void
+s_holidays (hs_config_t *config, int64_t now, int *years, size_t max, hs_health_holidays_t *out)
+{
+    out->year_count = hs_calendar_years (config->calendar, years, max);
+    out->year_count = out->year_count < max? out->year_count: max;
+    out->years = years;
+    out->days_left = hs_calendar_days_left (config->calendar, now);
+    out->warn_days = config->holiday_warn_days;
+    out->warn = out->days_left < out->warn_days;
+    int64_t until = hs_calendar_covered_until (config->calendar, now);
+    out->until [0] = 0;
+    if (until >= 0) {
+        int year, month, mday;
+        hs_calendar_date (until, &year, &month, &mday);
+        snprintf (out->until, sizeof (out->until), "%04d-%02d-%02d", year, month, mday);
+    }
+}
+
 static void
 s_metrics_page (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_t *snapshot,
                 hs_metrics_t *page)
@@ -111,6 +130,19 @@ s_metrics_page (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
                        "How far the stored clock was ahead of the real clock past store/max_skew "
                        "at start (0: not; recovery: huishangd --clock-reset).");
     hs_metrics_sample (page, (double) hs_clock_ahead_ms () / 1000.0, NULL);
+    int years [64];
+    hs_health_holidays_t holidays;
+    s_holidays (config, hs_stats_clock (snapshot, zclock_mono ()), years, 64, &holidays);
+    hs_metrics_family (page, "huishang_holidays_days_left", "gauge",
+                       "Days until the holiday lists (calendar/holidays) run out; -1: none "
+                       "for this year. Alert under calendar/warn_days.");
+    hs_metrics_sample (page, (double) holidays.days_left, NULL);
+    hs_metrics_family (page, "huishang_holidays_year", "gauge", "1 for each year a holiday list covers.");
+    for (size_t index = 0; index < holidays.year_count; index++) {
+        char year [16];
+        snprintf (year, sizeof (year), "%d", years [index]);
+        hs_metrics_sample (page, 1, "year", year, NULL);
+    }
 }
 
 //  The api's own counters into its copy of the writer's snapshot, which
@@ -164,6 +196,8 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
                 hs_store_view_end (store);
             }
             health.feeders = feeders;
+            int years [64];
+            s_holidays (config, health.at, years, 64, &health.holidays);
             hs_reply_health (reply, &health);
             free (feeders);
         }

@@ -241,6 +241,84 @@ hs_calendar_due (hs_calendar_t *self, int64_t start_ms, int64_t duration_ms)
     return day * HS_DAY_MS + time_of_day - self->utc_offset_ms + rest;
 }
 
+static int
+s_compare_ints (const void *a, const void *b)
+{
+    int x = *(const int *) a, y = *(const int *) b;
+    return x < y? -1: x > y;
+}
+
+size_t
+hs_calendar_years (hs_calendar_t *self, int *years, size_t max)
+{
+    qsort (self->years, self->year_count, sizeof (int), s_compare_ints);
+    for (size_t index = 0; index < self->year_count && index < max; index++)
+        years [index] = self->years [index];
+    return self->year_count;
+}
+
+static bool
+s_year_listed (hs_calendar_t *self, int year)
+{
+    for (size_t index = 0; index < self->year_count; index++)
+        if (self->years [index] == year)
+            return true;
+    return false;
+}
+
+int64_t
+hs_calendar_covered_until (hs_calendar_t *self, int64_t now_ms)
+{
+    int year, month, mday;
+    hs_calendar_date (hs_calendar_day (self, now_ms), &year, &month, &mday);
+    if (!s_year_listed (self, year))
+        return -1;
+    while (s_year_listed (self, year + 1))
+        year++;
+    return s_days_from_civil (year + 1, 1, 1) - 1;
+}
+
+int64_t
+hs_calendar_days_left (hs_calendar_t *self, int64_t now_ms)
+{
+    int64_t until = hs_calendar_covered_until (self, now_ms);
+    return until < 0? -1: until - hs_calendar_day (self, now_ms);
+}
+
+void
+hs_calendar_years_text (hs_calendar_t *self, char *text, size_t size)
+{
+    int years [MAX_YEARS];
+    size_t count = hs_calendar_years (self, years, MAX_YEARS);
+    snprintf (text, size, "%s", count? "": "none");
+    for (size_t index = 0; index < count; index++) {
+        size_t used = strlen (text);
+        snprintf (text + used, size - used, "%s%d", index? " ": "", years [index]);
+    }
+}
+
+bool
+hs_calendar_coverage (hs_calendar_t *self, int64_t now_ms, int64_t warn_days,
+                      char *text, size_t size)
+{
+    char years [MAX_YEARS * 6];
+    hs_calendar_years_text (self, years, sizeof (years));
+    int64_t until = hs_calendar_covered_until (self, now_ms);
+    int year, month, mday;
+    hs_calendar_date (hs_calendar_day (self, now_ms), &year, &month, &mday);
+    if (until < 0) {
+        snprintf (text, size, "holiday lists cover %s: none for %d, due times count plain "
+                  "weekends (add its list to calendar/holidays)", years, year);
+        return true;
+    }
+    int64_t left = hs_calendar_days_left (self, now_ms);
+    hs_calendar_date (until, &year, &month, &mday);
+    snprintf (text, size, "holiday lists cover %s, until %04d-%02d-%02d (%lld days left)%s",
+              years, year, month, mday, (long long) left,
+              left < warn_days? ": add next year's list to calendar/holidays": "");
+    return left < warn_days;
+}
+
 void
 hs_calendar_test (bool verbose)
 {
@@ -257,6 +335,29 @@ hs_calendar_test (bool verbose)
     assert (hs_calendar_load (calendar, text, "h.txt", error, sizeof (error)) == 0);
     assert (hs_calendar_load (calendar, "2026-13-01 holiday\n", "bad.txt", error, sizeof (error)) == -1);
     assert (streq (error, "bad.txt:1: expected 'YYYY-MM-DD holiday|workday NAME'"));
+    //  Coverage, on a calendar of its own: 2026 listed; 2028, then 2027
+    //  added as another file each
+    hs_calendar_t *coverage = hs_calendar_new (8 * 3600 * 1000LL);
+    assert (hs_calendar_load (coverage, text, "h.txt", error, sizeof (error)) == 0);
+    char years [64];
+    int64_t dec1 = hs_calendar_at (coverage, hs_calendar_parse_date ("2026-12-01"), 9 * 60);
+    assert (hs_calendar_days_left (coverage, dec1) == 30);
+    assert (hs_calendar_covered_until (coverage, dec1) == hs_calendar_parse_date ("2026-12-31"));
+    assert (hs_calendar_days_left (coverage, dec1 + 40 * HS_DAY_MS) == -1);
+    assert (hs_calendar_load (coverage, "2028-01-01 holiday\n", "h28.txt", error, sizeof (error)) == 0);
+    assert (hs_calendar_days_left (coverage, dec1) == 30);      //  a gap: 2027 missing
+    char warned [256];
+    assert (hs_calendar_coverage (coverage, dec1, 60, warned, sizeof (warned)));
+    assert (streq (warned, "holiday lists cover 2026 2028, until 2026-12-31 (30 days left): "
+                           "add next year's list to calendar/holidays"));
+    assert (hs_calendar_load (coverage, "2027-01-01 holiday\n", "h27.txt", error, sizeof (error)) == 0);
+    assert (hs_calendar_covered_until (coverage, dec1) == hs_calendar_parse_date ("2028-12-31"));
+    hs_calendar_years_text (coverage, years, sizeof (years));
+    assert (streq (years, "2026 2027 2028"));
+    char line [256];
+    assert (!hs_calendar_coverage (coverage, dec1, 60, line, sizeof (line)));
+    assert (streq (line, "holiday lists cover 2026 2027 2028, until 2028-12-31 (761 days left)"));
+    hs_calendar_destroy (&coverage);
     assert (hs_calendar_parse_date ("2026-02-30") == -1);
     int year, month, mday;
     hs_calendar_date (hs_calendar_parse_date ("2028-02-29"), &year, &month, &mday);

@@ -56,6 +56,26 @@ int64_t hs_calendar_day_of (int year, int month, int mday);
 //  Parse "YYYY-MM-DD" into a day number; -1 if invalid.
 int64_t hs_calendar_parse_date (const char *text);
 
+//  Holiday-list coverage. The years the lists cover, ascending, into
+//  `years` (at most `max`); returns how many there are.
+size_t hs_calendar_years (hs_calendar_t *self, int *years, size_t max);
+
+//  The last local day the lists cover without a gap from the local day of
+//  `now_ms` on (Dec 31 of the last year in an unbroken run that starts
+//  with now's year), and how many days are left until then (0 on that
+//  day); -1 for both when now's year has no list.
+int64_t hs_calendar_covered_until (hs_calendar_t *self, int64_t now_ms);
+int64_t hs_calendar_days_left (hs_calendar_t *self, int64_t now_ms);
+
+//  "2026 2027" (or "none") into `text`.
+void hs_calendar_years_text (hs_calendar_t *self, char *text, size_t size);
+
+//  One line on the coverage at `now_ms`: "holiday lists cover 2026, until
+//  2026-12-31 (30 days left)"; returns true when that is fewer than
+//  `warn_days` days, or now's year has no list (then the line says so).
+bool hs_calendar_coverage (hs_calendar_t *self, int64_t now_ms, int64_t warn_days,
+                           char *text, size_t size);
+
 void hs_calendar_test (bool verbose);
 
 #endif

@@ -39,7 +39,7 @@ static const char *s_limits_keys [] = {
     NULL
 };
 static const char *s_log_keys [] = { "level", "reject_interval", NULL };
-static const char *s_calendar_keys [] = { "utc_offset", "holidays", NULL };
+static const char *s_calendar_keys [] = { "utc_offset", "holidays", "warn_days", NULL };
 static const char *s_feeds_keys [] = { "silence", NULL };
 static const char *s_security_keys [] = { "enabled", "server_cert", "clients", "dashboards", NULL };
 static const char *s_metrics_keys [] = { "file", "interval", NULL };
@@ -270,6 +270,10 @@ hs_config_load (const char *path, char *error, size_t error_size)
     if (zconfig_locate (hs_zpl_root (zpl), "log/level"))
         TEXT ("log/level", &self->log_level_name);
     NUMBER ("calendar/utc_offset", true, 0, 14 * 3600000LL, self->utc_offset_ms);
+    self->holiday_warn_days = 60;       //  warn this many days before the lists run out
+    if (zconfig_locate (hs_zpl_root (zpl), "calendar/warn_days")) {
+        NUMBER ("calendar/warn_days", false, 0, 366, self->holiday_warn_days);
+    }
     NUMBER ("feeds/silence", true, 1000, 365LL * 86400000, self->silence_ms);
     NUMBER ("security/enabled", false, 0, 1, self->security);
     NUMBER ("security/dashboards", false, 0, 1, self->secure_dashboards);

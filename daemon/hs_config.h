@@ -69,6 +69,7 @@ typedef struct {
     hs_units_t *units;          //  the member units
     hs_rules_t *rules;          //  the rule set
     int64_t utc_offset_ms;      //  local wall time = UTC + this
+    int64_t holiday_warn_days;  //  calendar/warn_days: warn this long before the lists end
     int64_t heartbeat_ms;       //  server/heartbeat: hs.heartbeat this often, 0: none
     hs_calendar_t *calendar;    //  working days, from the holiday lists
     double time_scale;          //  daemon clock speed (--time-scale), 1 normally

@@ -510,6 +510,17 @@ s_swap (hs_engine_t *self, hs_config_t *config)
     hs_bus_set_config (self->bus, config);
 }
 
+
+//  The holiday lists running out (calendar/warn_days), at start and reload.
+static void
+s_holiday_warning (hs_engine_t *self)
+{
+    char coverage [512];
+    if (hs_calendar_coverage (self->config->calendar, hs_clock_now (self->clock),
+                              self->config->holiday_warn_days, coverage, sizeof (coverage)))
+        hs_log_warning ("huishangd: %s", coverage);
+}
+
 int
 hs_engine_reload (hs_engine_t *self, hs_engine_load_fn *load, void *arg, char *error,
                   size_t error_size)
@@ -532,6 +543,7 @@ hs_engine_reload (hs_engine_t *self, hs_engine_load_fn *load, void *arg, char *e
     }
     hs_log_notice ("hs_engine: configuration reloaded from %s: rules %.12s -> %.12s",
                    fresh->source, change.from, change.to);
+    s_holiday_warning (self);
     //  The api takes the new one; the old one lives until it is handed back.
     hs_api_set_config (self->api, fresh);
     if (old != self->original)
@@ -598,6 +610,7 @@ hs_engine_run (hs_engine_t *self, const hs_engine_hooks_t *hooks)
                    self->config->ingest, self->config->submit, self->config->publish,
                    self->config->api, self->config->store_path,
                    hs_clock_scale (self->clock) != 1? " (clock accelerated)": "");
+    s_holiday_warning (self);
     s_clockwork (self);             //  whatever fell due while we were down
     s_snapshot (self);
     self->pruned_at = zclock_mono ();

@@ -13,6 +13,7 @@
 #include "hs_guard.h"
 #include <lmdb.h>
 #include <pthread.h>
+#include <sys/stat.h>
 
 //  What a writer's handle and its readers' handles share: the environment
 //  and a lock that keeps readers' views out of the way while the writer
@@ -180,16 +181,33 @@ hs_store_open_readonly (const char *path, char *error, size_t error_size)
 int
 hs_store_backup (hs_store_t *self, const char *folder, char *error, size_t error_size)
 {
+    //  Workers' names and disputes are in it: the folder 0700 and the copy
+    //  0600, whatever the caller's umask (LMDB creates data.mdb 0666 & ~umask);
+    //  a folder that was there already keeps its mode
+    mode_t umask_was = umask (077);
+    int rc = 0;
     if (zsys_dir_create ("%s", folder)) {
         snprintf (error, error_size, "cannot create %s: %s", folder, strerror (errno));
-        return -1;
+        rc = -1;
     }
-    int rc = mdb_env_copy2 (self->env, folder, MDB_CP_COMPACT);
-    if (rc) {
-        snprintf (error, error_size, "cannot copy the store to %s: %s", folder, mdb_strerror (rc));
-        return -1;
+    if (!rc) {
+        int lmdb_rc = mdb_env_copy2 (self->env, folder, MDB_CP_COMPACT);
+        if (lmdb_rc) {
+            snprintf (error, error_size, "cannot copy the store to %s: %s", folder,
+                      mdb_strerror (lmdb_rc));
+            rc = -1;
+        }
     }
-    return 0;
+    umask (umask_was);
+    if (!rc) {
+        char path [PATH_MAX];
+        snprintf (path, sizeof (path), "%s/data.mdb", folder);
+        if (chmod (path, 0600)) {
+            snprintf (error, error_size, "cannot make %s private: %s", path, strerror (errno));
+            rc = -1;
+        }
+    }
+    return rc;
 }
 
 hs_store_t *

@@ -295,6 +295,12 @@ main (int argc, char *argv [])
     if (check_only) {
         printf ("huishangd: %s: valid (units %s, rules %s, version %.12s)\n", config->source,
                 config->units_file, config->rules_file, hs_rules_version (config->rules));
+        char coverage [512];
+        if (hs_calendar_coverage (config->calendar, zclock_time (), config->holiday_warn_days,
+                                  coverage, sizeof (coverage)))
+            fprintf (stderr, "huishangd: warning: %s\n", coverage);
+        else
+            printf ("huishangd: %s\n", coverage);
         hs_config_destroy (&config);
         return 0;
     }

@@ -228,6 +228,20 @@ hs_reply_health (hs_pack_t *pack, const hs_health_t *health)
         hs_map_str (&feeder, "state", health->feeders [index].state);
         hs_map_end (&feeder);
     }
+    const hs_health_holidays_t *h = &health->holidays;
+    hs_map_t holidays;
+    hs_map_key (&map, "holidays");
+    hs_map_begin (&holidays, pack);
+    hs_map_key (&holidays, "years");
+    hs_pack_array (pack, h->year_count);
+    for (size_t index = 0; index < h->year_count; index++)
+        hs_pack_int (pack, h->years [index]);
+    hs_map_str (&holidays, "until", h->until);
+    hs_map_int (&holidays, "days_left", h->days_left);
+    hs_map_int (&holidays, "warn_days", h->warn_days);
+    hs_map_key (&holidays, "warn");
+    hs_pack_bool (pack, h->warn);
+    hs_map_end (&holidays);
     hs_map_end (&map);
     return 0;
 }

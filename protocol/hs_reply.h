@@ -106,6 +106,18 @@ typedef struct {
     const char *state;          //  ok | silent | gap
 } hs_health_feeder_t;
 
+//  The holiday lists, as `health` shows them: the years listed, the last
+//  day covered without a gap from today ("" if today's year has none), the
+//  days left until then (-1: none), calendar/warn_days, and whether to warn.
+typedef struct {
+    const int *years;
+    size_t year_count;
+    char until [16];
+    int64_t days_left;
+    int64_t warn_days;
+    bool warn;
+} hs_health_holidays_t;
+
 typedef struct {
     const char *status;         //  ok | degraded
     const char *version;
@@ -120,6 +132,7 @@ typedef struct {
     hs_health_store_t store;
     const hs_health_feeder_t *feeders;  //  each feeder heard (since issue 15)
     size_t feeder_count;
+    hs_health_holidays_t holidays;      //  the holiday lists' coverage (issue 16)
 } hs_health_t;
 
 int hs_reply_health (hs_pack_t *pack, const hs_health_t *health);

@@ -3,7 +3,7 @@
 #   Used by `make run` and `make check`; `deps.sh --list` prints the list
 #   (.ci/run installs it). Needs root (or sudo) to install.
 PACKAGES="build-essential pkg-config clang libzmq3-dev libczmq-dev liblmdb-dev libmsgpack-dev
-libjansson-dev dpkg-dev libsystemd-dev libncurses-dev systemd groff-base tmux lmdb-utils python3 python3-zmq python3-msgpack python3-lmdb
+libjansson-dev dpkg-dev debhelper lintian libsystemd-dev libncurses-dev systemd groff-base tmux lmdb-utils python3 python3-zmq python3-msgpack python3-lmdb
 libmicrohttpd-dev libsodium-dev libjs-chart.js chromium chromium-driver python3-selenium fonts-noto-cjk"
 if [ "$1" = "--list" ]; then
     echo $PACKAGES

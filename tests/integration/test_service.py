@@ -297,6 +297,18 @@ def test_make_install_into_destdir_runs_and_uninstalls():
             assert os.access(path, os.X_OK), path
         for name in ("units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
             assert os.path.exists(os.path.join(dest, "etc/huishang", name))
+        # the city's example configuration and the Python client, importable
+        for name in ("huishang.cfg", "units.cfg"):
+            assert os.path.exists(os.path.join(dest, "etc/huishang/city", name)), name
+        out = subprocess.run([daemon_path, "--check-config", "--config",
+                              os.path.join(dest, "etc/huishang/city/huishang.cfg")],
+                             capture_output=True, text=True)
+        assert out.returncode == 0 and "valid" in out.stdout, out.stdout + out.stderr
+        pydir = os.path.join(dest, "usr/lib/python3/dist-packages")
+        out = subprocess.run(["/usr/bin/python3", "-c", "import huishang; print(huishang.__file__)"],
+                             capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=pydir),
+                             cwd=dest)
+        assert out.returncode == 0 and out.stdout.startswith(pydir), out.stdout + out.stderr
         # the installed daemon accepts the installed configuration ...
         out = subprocess.run([daemon_path, "--check-config", "--config", config],
                              capture_output=True, text=True)
@@ -347,40 +359,151 @@ def test_make_install_into_destdir_runs_and_uninstalls():
         shutil.rmtree(dest, ignore_errors=True)
 
 
-def test_make_deb_builds_a_package_that_runs():
-    build = os.path.relpath(os.path.dirname(DAEMON), ROOT)
-    out = subprocess.run(["make", "-s", "-C", ROOT, "BUILD=" + build, "deb"], capture_output=True,
-                         text=True)
-    assert out.returncode == 0, out.stdout + out.stderr
-    deb = os.path.join(ROOT, out.stdout.strip().splitlines()[-1])
-    assert deb.endswith(".deb") and os.path.exists(deb), out.stdout
-    field = lambda name: subprocess.run(["dpkg-deb", "-f", deb, name], capture_output=True,
-                                        text=True).stdout.strip()
-    assert field("Package") == "huishang"
-    version = subprocess.run([DAEMON, "--version"], capture_output=True, text=True).stdout.split()[1]
-    assert field("Version") == version
-    depends = field("Depends")
-    for library in ("libczmq4", "libzmq5", "liblmdb0", "libmsgpackc2", "libsystemd0", "libjansson4",
-                    "libmicrohttpd12", "libsodium23"):
-        assert library in depends, depends
-    contents = subprocess.run(["dpkg-deb", "-c", deb], capture_output=True, text=True).stdout
-    for path in ("./usr/sbin/huishangd", "./usr/bin/huishang", "./lib/systemd/system/huishangd.service",
-                 "./etc/huishang/huishang.cfg", "./usr/share/man/man8/huishangd.8.gz",
-                 "./usr/share/doc/huishang/PROTOCOL.md", "./usr/sbin/huishang-web",
-                 "./lib/systemd/system/huishang-web.service",
-                 "./usr/share/man/man8/huishang-web.8.gz"):
-        assert path in contents, path
-    folder = tempfile.mkdtemp(prefix="hs-deb-")
+def test_unit_checks_the_config_before_a_start_and_a_reload():
+    """ExecStartPre= and the first ExecReload= run --check-config: with a
+    configuration the daemon refuses they fail, so systemd reports the
+    reload failed and never sends the SIGHUP; the metrics folder that
+    huishang.cfg suggests is writable under ProtectSystem=strict."""
+    import re
+    import shlex
+    text = open(os.path.join(ROOT, "config", "huishangd.service")).read()
+    lines = [line.split("=", 1) for line in text.splitlines() if "=" in line and line[:1] != "#"]
+    reloads = [value for key, value in lines if key == "ExecReload"]
+    starts = [value for key, value in lines if key == "ExecStartPre"]
+    assert len(reloads) == 2 and "--check-config" in reloads[0] and "kill -HUP" in reloads[1], reloads
+    assert len(starts) == 1 and "--check-config" in starts[0], starts
+    suggested = re.search(r"^\s*#?file = (\S+)$", open(os.path.join(ROOT, "config", "huishang.cfg")).read(),
+                          re.M).group(1)
+    writable = [value.lstrip("-") for key, value in lines if key == "ReadWritePaths"]
+    assert os.path.dirname(suggested) in writable, (suggested, writable)
+    folder = tempfile.mkdtemp(prefix="hs-reload-")
     try:
-        subprocess.run(["dpkg-deb", "-e", deb, os.path.join(folder, "DEBIAN")], check=True)
-        conffiles = open(os.path.join(folder, "DEBIAN", "conffiles")).read().split()
-        assert "/etc/huishang/huishang.cfg" in conffiles and "/etc/huishang/rules.cfg" in conffiles
-        subprocess.run(["dpkg-deb", "-x", deb, folder], check=True)
-        unit = open(os.path.join(folder, "lib/systemd/system/huishangd.service")).read()
-        assert "ExecStart=/usr/sbin/huishangd --config /etc/huishang/huishang.cfg" in unit
-        out = subprocess.run([os.path.join(folder, "usr/sbin/huishangd"), "--check-config",
-                              "--config", os.path.join(folder, "etc/huishang/huishang.cfg")],
-                             capture_output=True, text=True)
-        assert out.returncode == 0 and "valid" in out.stdout, out.stdout + out.stderr
+        for name in ("huishang.cfg", "units.cfg", "rules.cfg", "holidays-cn-2026.txt"):
+            shutil.copy(os.path.join(ROOT, "config", name), folder)
+        config = os.path.join(folder, "huishang.cfg")
+
+        def run(command):
+            argv = [DAEMON if word == "/usr/local/sbin/huishangd" else
+                    config if word == "/etc/huishang/huishang.cfg" else word
+                    for word in shlex.split(command)]
+            return subprocess.run(argv, capture_output=True, text=True, timeout=10)
+
+        for command in (starts[0], reloads[0]):
+            out = run(command)
+            assert out.returncode == 0 and "valid" in out.stdout, out.stdout + out.stderr
+        # a rules file the daemon would refuse: the check fails, naming it
+        with open(os.path.join(folder, "rules.cfg"), "a") as handle:
+            handle.write("\nauthority\n    nosuch_action = nobody\n")
+        for command in (starts[0], reloads[0]):
+            out = run(command)
+            assert out.returncode != 0 and "rules.cfg" in out.stderr, out.stdout + out.stderr
     finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_backup_after_a_kill_is_private_and_complete():
+    """A backup holds workers' data: 0600 in a 0700 folder whatever the
+    umask; taken after a kill -9, it holds every accepted report."""
+    folder = tempfile.mkdtemp(prefix="hs-backup-")
+    daemon = Daemon(folder=os.path.join(folder, "d"))
+    os.mkdir(daemon.folder)
+    copy = None
+    try:
+        daemon.start()
+        feeder = daemon.feeder()
+        for index in range(3):
+            feeder.send(report(rid="b%d" % index, street="wanli", source="hrss",
+                               name="备份测试%d有限公司" % index))
+        feeder.close()
+        daemon.wait_counter("reports", 3)
+        daemon.kill9()
+        dest = os.path.join(folder, "backup")
+        out = subprocess.run([CLIENT, "backup", "--store", daemon.store, dest], capture_output=True,
+                             text=True, timeout=20, preexec_fn=lambda: os.umask(0o022))
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert os.stat(os.path.join(dest, "data.mdb")).st_mode & 0o777 == 0o600
+        assert os.stat(dest).st_mode & 0o777 == 0o700
+        copy = Daemon(folder=os.path.join(folder, "c"))
+        os.mkdir(copy.folder)
+        os.mkdir(copy.store)
+        shutil.copy(os.path.join(dest, "data.mdb"), copy.store)
+        copy.start()
+        store = copy.health()["store"]
+        assert store["dedup"] == 3 and store["open_cases"] == 3, store
+    finally:
+        daemon.cleanup()
+        if copy:
+            copy.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_holiday_coverage_in_check_config_health_metrics_and_log():
+    """Which years the holiday lists cover and when they run out: in
+    --check-config, health, the metrics and the log, warned calendar/warn_days
+    ahead; a year added as another file in calendar/holidays, no rebuild."""
+    import datetime
+    import re
+    today = (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date()
+    year = today.year
+    folder = tempfile.mkdtemp(prefix="hs-holidays-")
+    daemon = None
+    try:
+        for name in ("units.cfg", "rules.cfg"):
+            shutil.copy(os.path.join(ROOT, "config", name), folder)
+        for each in (year, year + 1):
+            with open(os.path.join(folder, "h%d.txt" % each), "w") as handle:
+                handle.write("# 国务院办公厅关于%d年部分节假日安排的通知\n%d-10-01 holiday 国庆节\n" % (each, each))
+        base = open(os.path.join(ROOT, "config", "huishang.cfg")).read()
+        assert re.search(r"^    warn_days = 60 ", base, re.M), "the shipped config names warn_days"
+
+        def configure(files, warn_days):
+            text = re.sub(r"^    holidays = .*$", '    holidays = "%s"' % files, base, flags=re.M)
+            text = re.sub(r"^    warn_days = .*$", "    warn_days = %d" % warn_days, text, flags=re.M)
+            config = os.path.join(folder, "huishang.cfg")
+            open(config, "w").write(text)
+            return config
+
+        def check(config):
+            return subprocess.run([DAEMON, "--check-config", "--config", config], capture_output=True,
+                                  text=True, timeout=10)
+
+        left = (datetime.date(year, 12, 31) - today).days
+        out = check(configure("h%d.txt" % year, 366))
+        assert out.returncode == 0 and "valid" in out.stdout, out.stdout + out.stderr
+        assert ("warning: holiday lists cover %d, until %d-12-31 (%d days left): add next year's list"
+                % (year, year, left)) in out.stderr, out.stderr
+        out = check(configure("h%d.txt" % year, 0))
+        assert "holiday lists cover %d, until %d-12-31 (%d days left)\n" % (year, year, left) in out.stdout
+        assert "warning" not in out.stderr, out.stderr
+        out = check(configure("h%d.txt" % (year + 1), 60))
+        assert "none for %d" % year in out.stderr, out.stderr
+        # running out: health, the metric and the log say so
+        config = configure("h%d.txt" % year, 366)
+        daemon = Daemon(folder=os.path.join(folder, "d"), config=config)
+        os.mkdir(daemon.folder)
+        daemon.start()
+        holidays = daemon.health()["holidays"]
+        assert holidays == {"years": [year], "until": "%d-12-31" % year, "days_left": left,
+                            "warn_days": 366, "warn": True}, holidays
+        out = subprocess.run([CLIENT, "metrics", "--api", daemon.api], capture_output=True, text=True,
+                             timeout=10)
+        samples, types = _parse_prometheus(out.stdout)
+        assert samples[("huishang_holidays_days_left", frozenset())] == left
+        assert samples[("huishang_holidays_year", frozenset({("year", str(year))}))] == 1
+        assert types["huishang_holidays_days_left"] == "gauge"
+        assert "holiday lists cover %d, until" % year in daemon.read_log()
+        daemon.cleanup()
+        # next year's list added as another file, and a reload: covered
+        configure("h%d.txt h%d.txt" % (year, year + 1), 60)
+        daemon.start()
+        daemon.proc.send_signal(signal.SIGHUP)
+        deadline = time.time() + 5
+        while time.time() < deadline and daemon.health()["holidays"]["years"] != [year, year + 1]:
+            time.sleep(0.05)
+        holidays = daemon.health()["holidays"]
+        assert holidays["years"] == [year, year + 1] and holidays["until"] == "%d-12-31" % (year + 1)
+        assert holidays["warn"] is False and holidays["days_left"] > 365, holidays
+    finally:
+        if daemon:
+            daemon.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
