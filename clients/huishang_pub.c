@@ -185,7 +185,8 @@ s_pub_usage (FILE *out)
         "    -e, --endpoint EP   the daemon's ingest (default: from the config)\n"
         "    -c, --config FILE   read endpoints from this huishang.cfg\n"
         "    --no-check          send bodies the codec would refuse (for testing)\n"
-        "    --timeout MS        how long to wait for the daemon (default 5000; --ack: 2500)\n"
+        "    --timeout D         how long to wait for the daemon: 500ms, 5s (default 2s);\n"
+        "                        --ack sends again after each D, for 10s in all\n"
         "    --ack               acknowledged submit: each message is answered only after the\n"
         "                        daemon has stored it (ok SEQ / duplicate SEQ / rejected REASON\n"
         "                        on stdout), and sent again with the same id until answered\n"
@@ -291,11 +292,18 @@ s_pub (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
             case O_NOTE: key = "note"; break;
             case O_UPDATE: update = true; break;
             case O_NOCHECK: check = false; break;
-            case O_TIMEOUT:
-                if (atoi (optarg) > 0)
-                    hs_client_set_timeout (client, atoi (optarg));
+            case O_TIMEOUT: {
+                int timeout;
+                if (hs_client_parse_duration (optarg, &timeout) || timeout < 1) {
+                    fprintf (stderr, "huishang pub: --timeout takes a duration (500ms, 5s), not '%s'\n",
+                             optarg);
+                    json_decref (object);
+                    return 2;
+                }
+                hs_client_set_timeout (client, timeout);
                 break;
-            case O_ACK: ack = true; break;
+            }
+            case O_ACK: ack = true; hs_client_set_patient (client, true); break;
             case O_SUBMIT: hs_client_set_submit (client, optarg); break;
             case O_RETRIES: hs_client_set_retries (client, atoi (optarg)); break;
             case O_ENTERPRISE: case O_CREDIT: case O_OWNERSHIP: case O_SECTOR:

@@ -1,0 +1,235 @@
+"""Every subcommand of `huishang` (as `huishang --help` lists them), the
+same four ways: --help (rc 0, its usage on stdout, nothing on stderr), an
+option it does not know (rc 2, usage on stderr, nothing on stdout), a bad
+number or duration (rc 2, said on stderr) and a daemon that is down (rc 3
+within the 2 s default timeout and a little, the endpoint named on stderr).
+Then a real daemon: a refused update is rc 1 with the reason, a kill -9 in
+the middle loses nothing and no update is applied twice."""
+
+import concurrent.futures
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+
+from harness import CLIENT, ROOT, Daemon, report
+
+SOLO = True                     # it measures how long each command waits
+
+CASE = "C-2026-000001"
+SRC = ["--source", "street.caoyang"]
+
+# command: (arguments a down daemon is asked with, or None: no daemon used;
+#           arguments with a bad number or duration)
+TABLE = {
+    "pub":             (SRC + ["--enterprise", "某公司", "--category", "wage_arrears", "--workers", "3",
+                        "--id", "t1"], ["--timeout", "abc"]),
+    "sign":            ([CASE] + SRC, [CASE] + SRC + ["--timeout", "5x"]),
+    "return":          ([CASE] + SRC + ["--reason", "no"], [CASE, "--timeout", "-1"]),
+    "update":          ([CASE] + SRC + ["--status", "mediating"], [CASE, "--workers", "many"]),
+    "resolve":         ([CASE] + SRC + ["--note", "done"], [CASE, "--timeout", "abc"]),
+    "close":           ([CASE], [CASE, "--timeout", "abc"]),
+    "reject-closure":  ([CASE, "--reason", "r"], [CASE, "--timeout", "abc"]),
+    "followup":        ([CASE] + SRC + ["--satisfied", "yes"], [CASE, "--timeout", "abc"]),
+    "regrade":         ([CASE, "--level", "major", "--reason", "r"], [CASE, "--timeout", "abc"]),
+    "merge":           ([CASE, "C-2026-000002"], [CASE, "C-2026-000002", "--timeout", "abc"]),
+    "split":           ([CASE, "7"], [CASE, "seven"]),
+    "mute":            ([CASE, "--until", "2030-01-01T00:00", "--reason", "r"],
+                        [CASE, "--timeout", "abc"]),
+    "unmute":          ([CASE], [CASE, "--timeout", "abc"]),
+    "reroute":         ([CASE, "--add", "rsj", "--reason", "r"], [CASE, "--timeout", "abc"]),
+    "insist":          ([CASE, "--unit", "rsj", "--reason", "r"], [CASE, "--timeout", "abc"]),
+    "done":            (["M-1-1"] + SRC, ["M-1-1", "--timeout", "abc"]),
+    "prompt":          (["--title", "t", "--guidance", "g"], ["--timeout", "abc"]),
+    "prompt-sign":     (["P-1"] + SRC, ["P-1", "--timeout", "abc"]),
+    "propose":         (["--title", "t", "--text", "x"], ["--timeout", "abc"]),
+    "opinion":         (["X-1", "--source", "rsj", "--agree"], ["X-1", "--timeout", "abc"]),
+    "call":            (["--kind", "office", "--time", "2030-01-01T09:00", "--place", "p",
+                         "--agenda", "a"], ["--timeout", "abc"]),
+    "minutes":         (["M-1"], ["M-1", "--timeout", "abc"]),
+    "inspect-plan":    (["--title", "t", "--units", "rsj", "--item", "i", "--from",
+                         "2030-01-01T00:00", "--until", "2030-02-01T00:00"], ["--timeout", "abc"]),
+    "inspect-approve": (["I-1"], ["I-1", "--timeout", "abc"]),
+    "inspect-result":  (["I-1", "--unit", "rsj", "--findings", "f"], ["I-1", "--timeout", "abc"]),
+    "rectified":       (["R-1", "--source", "rsj"], ["R-1", "--timeout", "abc"]),
+    "watch":           ([], ["-n", "many"]),
+    "replay":          (["--no-follow"], ["--count", "many"]),
+    "case":            ([CASE], [CASE, "--timeout", "abc"]),
+    "why":             ([CASE], [CASE, "--timeout", "abc"]),
+    "dossier":         ([CASE], [CASE, "--timeout", "abc"]),
+    "archive":         (["--since", "2026-01-01T00:00", "--until", "2026-02-01T00:00", "DIR"],
+                        ["--timeout", "abc"]),
+    "cases":           ([], ["--limit", "two"]),
+    "plenary":         ([], ["--timeout", "abc"]),
+    "health":          ([], ["--timeout", "abc"]),
+    "status":          ([], ["--timeout", "abc"]),
+    "metrics":         ([], ["--timeout", "abc"]),
+    "rules":           (None, ["backtest", "config/rules.cfg", "--limit", "ten"]),
+    "top":             ([], ["--interval", "soon"]),
+    "verify":          (None, ["--timeout", "abc"]),      # the global option, before it
+    "keygen":          (None, ["--timeout", "abc"]),
+    "backup":          (None, ["--timeout", "abc"]),
+}
+GLOBAL_ONLY = ("verify", "keygen", "backup")  # no number of their own
+
+
+def run(args, timeout=15, **kwargs):
+    start = time.monotonic()
+    result = subprocess.run([CLIENT] + args, capture_output=True, text=True, timeout=timeout,
+                            cwd=ROOT, stdin=subprocess.DEVNULL, **kwargs)
+    return result, time.monotonic() - start
+
+
+def listed_commands():
+    result, _ = run(["--help"])
+    assert result.returncode == 0 and result.stderr == "", result
+    names = []
+    for line in result.stdout.split("\n\n")[1].splitlines():
+        match = re.match(r"  ([a-z][a-z-]*) ", line)
+        if match:
+            names.append(match.group(1))
+    return names
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def test_the_table_covers_every_command():
+    listed = listed_commands()
+    assert len(listed) >= 40, listed
+    assert sorted(listed) == sorted(TABLE), set(listed) ^ set(TABLE)
+
+
+def check_help(name):
+    result, _ = run([name, "--help"])
+    assert result.returncode == 0, (name, result)
+    assert result.stdout.startswith("usage: huishang "), (name, result.stdout[:80])
+    assert result.stderr == "", (name, result.stderr)
+
+
+def check_bad_option(name):
+    result, _ = run([name, "--no-such-option"])
+    assert result.returncode == 2, (name, result)
+    assert result.stdout == "", (name, result.stdout[:200])
+    assert "usage: huishang" in result.stderr, (name, result.stderr)
+
+
+def check_bad_number(name):
+    bad = TABLE[name][1]
+    args = bad + [name] if name in GLOBAL_ONLY else [name] + bad
+    result, _ = run(args)
+    assert result.returncode == 2, (name, args, result)
+    assert result.stdout == "", (name, result.stdout[:200])
+    assert bad[-1] in result.stderr, (name, result.stderr)
+
+
+def check_down(name, ports):
+    args = TABLE[name][0]
+    if args is None:
+        return
+    endpoints = ["tcp://127.0.0.1:%d" % port for port in ports]
+    where = ["--api", endpoints[0], "--submit", endpoints[1], "--ingest", endpoints[2],
+             "--publish", endpoints[3]]
+    result, took = run(where + [name] + args)
+    assert result.returncode == 3, (name, result)
+    assert took < 2.8 or (name == "pub" and took < 11), (name, took)
+    assert result.stdout == "", (name, result.stdout[:200])
+    assert any(endpoint in result.stderr for endpoint in endpoints), (name, result.stderr)
+
+
+def test_help_bad_option_bad_number_down_daemon_for_every_command():
+    ports = free_ports(4)
+    started = time.monotonic()
+    checks = [(check, name) for name in TABLE for check in (check_help, check_bad_option,
+                                                            check_bad_number)]
+    down = [name for name in TABLE if TABLE[name][0] is not None]
+    failures = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        futures = {pool.submit(check, name): (check.__name__, name) for check, name in checks}
+        futures.update({pool.submit(check_down, name, ports): ("check_down", name) for name in down})
+        for future in concurrent.futures.as_completed(futures):
+            try:
+                future.result()
+            except AssertionError as error:
+                failures.append((futures[future], str(error)[:400]))
+    assert not failures, "\n".join(map(str, sorted(failures)))
+    assert time.monotonic() - started < 20
+
+
+def test_stray_operands_and_missing_ones_are_usage_errors():
+    for args in (["rules", "backtest", "config/rules.cfg", "[--since", "T]"],
+                 ["rules", "check", "config/rules.cfg", "extra"], ["case"], ["case", CASE, "extra"],
+                 ["health", "extra"], ["cases", "extra"], ["verify", "extra"]):
+        result, _ = run(args)
+        assert result.returncode == 2, (args, result)
+        assert result.stdout == "" and "usage: huishang" in result.stderr, (args, result)
+    for args in (["rules", "check", "--help"], ["update", "--help"]):
+        result, _ = run(args)
+        assert result.returncode == 0 and result.stdout.startswith("usage: huishang " + args[0])
+    result, _ = run(["health", "--timeout", "abc"])
+    assert result.returncode == 2 and "abc" in result.stderr
+
+
+def test_pub_ack_gives_up_after_its_deadline_and_ctrl_c_is_130():
+    ports = free_ports(1)
+    endpoint = "tcp://127.0.0.1:%d" % ports[0]
+    args = ["--submit", endpoint, "pub", "--ack", "-"]
+    line = json.dumps(report(rid="t-ack"), ensure_ascii=False) + "\n"
+    start = time.monotonic()
+    result = subprocess.run([CLIENT] + args, input=line, capture_output=True, text=True,
+                            timeout=20, cwd=ROOT)
+    took = time.monotonic() - start
+    assert result.returncode == 3, result
+    assert 9 < took < 11.5, took
+    assert "gave up" in result.stderr and endpoint in result.stderr, result.stderr
+    # Ctrl-C: rc 130 and no word of giving up
+    proc = subprocess.Popen([CLIENT] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc.stdin.write(line)
+    proc.stdin.flush()
+    time.sleep(3)                       # past its first try
+    proc.send_signal(2)
+    out, err = proc.communicate(timeout=5)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert "gave up" not in err, err
+
+
+def test_a_refused_update_is_rc_1_and_a_kill_9_loses_nothing():
+    daemon = Daemon().start()
+    try:
+        where = ["--api", daemon.api, "--submit", daemon.submit, "--ingest", daemon.ingest,
+                 "--publish", daemon.publish]
+        status, body = daemon.submitter().submit(report(rid="r-table"))
+        assert status == "ok", (status, body)
+        result, _ = run(where + ["cases", "--json"])
+        assert result.returncode == 0, result
+        case = json.loads(result.stdout)["cases"][0]["id"]
+        # a unit not on the case: refused, the reason said, rc 1, not "1 sent"
+        result, _ = run(where + ["update", case, "--source", "jw", "--status", "mediating"])
+        assert result.returncode == 1, result
+        assert "sent" not in result.stdout and result.stderr.strip(), result
+        # the street that reported it is on the case: accepted, rc 0
+        result, _ = run(where + ["update", case] + SRC + ["--status", "mediating", "--id", "u-1"])
+        assert result.returncode == 0, result
+        before = daemon.case(case)
+        daemon.kill9()
+        daemon.start()
+        after = daemon.case(case)
+        assert after == before, (before, after)
+        # the same update again after the restart: a duplicate, not applied twice
+        result, _ = run(where + ["update", case] + SRC + ["--status", "mediating", "--id", "u-1"])
+        assert result.returncode == 0, result
+        assert daemon.case(case) == after
+        result, _ = run(where + ["case", case])
+        assert result.returncode == 0 and case in result.stdout, result
+    finally:
+        daemon.cleanup()
