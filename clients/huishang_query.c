@@ -37,7 +37,8 @@ s_print_readable (const msgpack_object *obj, int depth)
             continue;
         }
         printf ("%*s%-*.*s ", depth * 2, "", 24 - depth * 2, size, key);
-        bool is_time = size > 3 && memcmp (key + size - 3, "_at", 3) == 0;
+        bool is_time = (size == 2 && memcmp (key, "at", 2) == 0)
+                    || (size > 3 && memcmp (key + size - 3, "_at", 3) == 0);
         if (is_time && value->type == MSGPACK_OBJECT_POSITIVE_INTEGER && value->via.u64 > 0) {
             char when [64];
             huishang_print_time ((int64_t) value->via.u64, when, sizeof (when));
@@ -47,7 +48,22 @@ s_print_readable (const msgpack_object *obj, int depth)
         if (value->type == MSGPACK_OBJECT_STR)
             printf ("%.*s\n", (int) value->via.str.size, value->via.str.ptr);
         else
+        if (value->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+            printf ("%llu\n", (unsigned long long) value->via.u64);
+        else
+        if (value->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+            printf ("%lld\n", (long long) value->via.i64);
+        else
+        if (value->type == MSGPACK_OBJECT_BOOLEAN)
+            printf ("%s\n", value->via.boolean? "yes": "no");
+        else
+        if (value->type == MSGPACK_OBJECT_FLOAT32 || value->type == MSGPACK_OBJECT_FLOAT64)
+            printf ("%g\n", value->via.f64);
+        else
+        if (value->type == MSGPACK_OBJECT_ARRAY)
             huishang_print_json (value, false);
+        else
+            printf ("-\n");
     }
 }
 
@@ -287,13 +303,15 @@ s_cases (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
     if (rc == 0) {
         const msgpack_object *list = hs_proto_get (reply.body, "cases");
         uint32_t shown = list && list->type == MSGPACK_OBJECT_ARRAY? list->via.array.size: 0;
+        if (shown)
+            printf ("CASE LEVEL STREET CATEGORY WORKERS STAGE/STATUS ENTERPRISE\n");
         for (uint32_t index = 0; index < shown; index++)
             huishang_print_case (config->units, &list->via.array.ptr [index], false);
         //  The daemon leaves the count out when it is not cheap to know;
         //  then `next` is where the following page starts.
         int64_t next = huishang_print_int (reply.body, "next");
         if (hs_proto_get (reply.body, "count"))
-            printf ("%lld cases\n", (long long) huishang_print_int (reply.body, "count"));
+            printf ("%u of %lld cases\n", shown, (long long) huishang_print_int (reply.body, "count"));
         else
         if (next > 0)
             printf ("%u shown; more with --before %lld\n", shown, (long long) next);

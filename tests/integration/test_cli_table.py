@@ -208,8 +208,20 @@ def test_a_refused_update_is_rc_1_and_a_kill_9_loses_nothing():
     try:
         where = ["--api", daemon.api, "--submit", daemon.submit, "--ingest", daemon.ingest,
                  "--publish", daemon.publish]
-        status, body = daemon.submitter().submit(report(rid="r-table"))
-        assert status == "ok", (status, body)
+        submitter = daemon.submitter()
+        for number, name in enumerate(("上海甲制衣有限公司", "上海乙五金有限公司", "上海丙餐饮有限公司")):
+            status, body = submitter.submit(report(rid="r-table-%d" % number, name=name))
+            assert status == "ok", (status, body)
+        # a header, two rows, "2 of 3 cases"
+        result, _ = run(where + ["cases", "--limit", "2"])
+        lines = result.stdout.splitlines()
+        assert result.returncode == 0 and lines[0].startswith("CASE LEVEL STREET"), result
+        assert len(lines) == 4 and lines[-1] == "2 of 3 cases", lines
+        # status: readable lines, and --json the JSON
+        result, _ = run(where + ["status"])
+        assert result.returncode == 0 and re.search(r"^status +ok$", result.stdout, re.M), result
+        result, _ = run(where + ["status", "--json"])
+        assert result.returncode == 0 and json.loads(result.stdout)["status"] == "ok", result
         result, _ = run(where + ["cases", "--json"])
         assert result.returncode == 0, result
         case = json.loads(result.stdout)["cases"][0]["id"]
@@ -218,15 +230,21 @@ def test_a_refused_update_is_rc_1_and_a_kill_9_loses_nothing():
         assert result.returncode == 1, result
         assert "sent" not in result.stdout and result.stderr.strip(), result
         # the street that reported it is on the case: accepted, rc 0
-        result, _ = run(where + ["update", case] + SRC + ["--status", "mediating", "--id", "u-1"])
+        result, _ = run(where + ["update", case] + SRC + ["--status", "mediating", "--id", "u-1",
+                                                          "--note", "工资谈判中"])
         assert result.returncode == 0, result
+        # the case shows the update's status and its note, each as itself
+        result, _ = run(where + ["case", case])
+        line = next(l for l in result.stdout.splitlines() if "工资谈判中" in l)
+        assert " mediating" in line and line.index("mediating") < line.index("工资谈判中"), line
         before = daemon.case(case)
         daemon.kill9()
         daemon.start()
         after = daemon.case(case)
         assert after == before, (before, after)
         # the same update again after the restart: a duplicate, not applied twice
-        result, _ = run(where + ["update", case] + SRC + ["--status", "mediating", "--id", "u-1"])
+        result, _ = run(where + ["update", case] + SRC + ["--status", "mediating", "--id", "u-1",
+                                                          "--note", "工资谈判中"])
         assert result.returncode == 0, result
         assert daemon.case(case) == after
         result, _ = run(where + ["case", case])
