@@ -102,6 +102,9 @@ s_usage (FILE *out)
         "  huishang COMMAND --help for each command's options.\n"
         "\n"
         "  Global options, before the command (a command's own options override them):\n"
+        "    --config FILE       endpoints, units and the district's time from FILE\n"
+        "                        (default: $HUISHANG_CONFIG, else " HS_CONFIG_INSTALLED "\n"
+        "                        if it exists, else the built-in defaults)\n"
         "    --api EP, --submit EP, --ingest EP, --publish EP   the daemon's endpoints\n"
         "                        (default: from the config)\n"
         "    --timeout D         how long to wait for the daemon: 500ms, 5s, 1m\n"
@@ -190,6 +193,8 @@ main (int argc, char *argv [])
             argv [kept++] = argv [index];
     }
     argc = kept;
+    if (!config_file)
+        config_file = hs_config_default_path ();
     char error [512];
     hs_config_t *config = hs_config_load (config_file, error, sizeof (error));
     if (!config) {

@@ -10,11 +10,13 @@ import concurrent.futures
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 
-from harness import CLIENT, ROOT, Daemon, report
+from harness import CLIENT, DAEMON, ROOT, Daemon, config_copy, report
 
 SOLO = True                     # it measures how long each command waits
 
@@ -251,3 +253,26 @@ def test_a_refused_update_is_rc_1_and_a_kill_9_loses_nothing():
         assert result.returncode == 0 and case in result.stdout, result
     finally:
         daemon.cleanup()
+
+
+def test_the_config_is_found_at_huishang_config():
+    folder = tempfile.mkdtemp(prefix="hs-cfg-")
+    try:
+        endpoint = "ipc://%s/api-from-env" % folder
+        config = config_copy(folder, api=endpoint)
+        env = dict(os.environ, HUISHANG_CONFIG=config)
+        # the CLI: its api endpoint comes from $HUISHANG_CONFIG's file
+        result, took = run(["health", "--timeout", "300ms"], env=env)
+        assert result.returncode == 3 and endpoint in result.stderr, result
+        assert took < 1.5, took
+        # the daemon reads it too: --check-config names that file's broken line
+        with open(config, "a") as handle:
+            handle.write("rulez\n    x = 1\n")
+        result = subprocess.run([DAEMON, "--check-config"], capture_output=True, text=True,
+                                timeout=15, env=env)
+        assert result.returncode != 0 and config in result.stderr, result
+        # --help says where the config is looked for
+        result, _ = run(["--help"])
+        assert "$HUISHANG_CONFIG" in result.stdout and "/etc/huishang/huishang.cfg" in result.stdout
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
