@@ -276,3 +276,21 @@ def test_the_config_is_found_at_huishang_config():
         assert "$HUISHANG_CONFIG" in result.stdout and "/etc/huishang/huishang.cfg" in result.stdout
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_rules_test_takes_the_lines_pub_takes():
+    # no "v", no "at", a "topic": pub - sends it; rules test classifies it
+    line = json.dumps({"topic": "report.petition", "source": "petition", "id": "p-7",
+                       "street": "caoyang", "enterprise": {"name": "上海某某制衣有限公司"},
+                       "category": "wage_arrears", "workers": 120}, ensure_ascii=False)
+    start = time.monotonic()
+    result = subprocess.run([CLIENT, "rules", "test", "config/rules.cfg", "-"], input=line + "\n",
+                            capture_output=True, text=True, timeout=15, cwd=ROOT)
+    assert result.returncode == 0, result
+    assert result.stdout.startswith("-:1 p-7: critical"), result.stdout
+    assert time.monotonic() - start < 5
+    # a line that is no report is still refused, rc 1
+    result = subprocess.run([CLIENT, "rules", "test", "config/rules.cfg", "-"],
+                            input='{"source": "petition", "id": "p-8"}\n', capture_output=True,
+                            text=True, timeout=15, cwd=ROOT)
+    assert result.returncode == 1 and result.stderr + result.stdout, result
