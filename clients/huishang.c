@@ -144,7 +144,7 @@ s_global_options (hs_client_t *client, int argc, char *argv [], int first)
             }
         if (streq (option, "--timeout")) {
             int ms;
-            if (hs_client_parse_duration (value, &ms)) {
+            if (hs_client_parse_duration (value, &ms) || ms < 1) {
                 fprintf (stderr, "huishang: --timeout %s: not a duration (500ms, 5s, 1m)\n", value);
                 return -1;
             }

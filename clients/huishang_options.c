@@ -46,7 +46,7 @@ huishang_options_parse (hs_client_t *client, int argc, char *argv [],
             case 'c': break;                //  read by main
             case 't': {
                 int ms;
-                if (hs_client_parse_duration (optarg, &ms)) {
+                if (hs_client_parse_duration (optarg, &ms) || ms < 1) {
                     fprintf (stderr, "huishang %s: --timeout %s: not a duration (500ms, 5s, 1m)\n",
                              argv [0], optarg);
                     return -2;
