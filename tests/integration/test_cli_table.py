@@ -207,6 +207,15 @@ def test_pub_ack_gives_up_after_its_deadline_and_ctrl_c_is_130():
     out, err = proc.communicate(timeout=5)
     assert proc.returncode == 130, (proc.returncode, err)
     assert "gave up" not in err, err
+    # an api question interrupted: 130 and nothing said about the daemon
+    proc = subprocess.Popen([CLIENT, "--api", endpoint, "health", "--timeout", "5s"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    time.sleep(0.5)
+    started = time.monotonic()
+    proc.send_signal(2)
+    out, err = proc.communicate(timeout=5)
+    assert proc.returncode == 130 and err == "" and out == "", (proc.returncode, out, err)
+    assert time.monotonic() - started < 1
 
 
 def test_a_refused_update_is_rc_1_and_a_kill_9_loses_nothing():
