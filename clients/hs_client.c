@@ -22,6 +22,10 @@ struct _hs_client_t {
     int timeout_ms;             //  how long to wait for the daemon ...
     bool timeout_set;           //  ... when set (else each call's default)
     int retries;                //  submit: resends before giving up (0: never)
+    int deadline_ms;            //  submit: how long in all before giving up
+    bool unreachable;           //  a call found no daemon
+    bool patient;               //  submit: try to the deadline, not probe first
+    bool probed;                //  submit: the probe found a daemon
     zsock_t *api_sock;          //  REQ to the api, or NULL until needed
     zsock_t *submit_sock;       //  REQ to the submit endpoint, or NULL
     zsock_t *publisher;         //  XPUB to the ingest, or NULL
@@ -43,6 +47,7 @@ hs_client_new (const hs_config_t *config)
     self->ingest = s_copy (config->ingest);
     self->publish = s_copy (config->publish);
     self->retries = HS_CLIENT_SUBMIT_RETRIES;
+    self->deadline_ms = HS_CLIENT_SUBMIT_DEADLINE;
     return self;
 }
 
@@ -174,6 +179,58 @@ hs_client_timeout (hs_client_t *self, int otherwise)
     return self->timeout_set? self->timeout_ms: otherwise;
 }
 
+int
+hs_client_parse_duration (const char *text, int *ms)
+{
+    assert (ms);
+    if (!text || !isdigit ((unsigned char) *text))
+        return -1;
+    char *end;
+    errno = 0;
+    long long value = strtoll (text, &end, 10);
+    long long scale = 1;
+    if (streq (end, "s"))
+        scale = 1000;
+    else
+    if (streq (end, "m"))
+        scale = 60000;
+    else
+    if (*end && !streq (end, "ms"))
+        return -1;
+    if (errno || value > INT_MAX / scale)
+        return -1;
+    *ms = (int) (value * scale);
+    return 0;
+}
+
+bool
+hs_client_unreachable (hs_client_t *self)
+{
+    return self->unreachable;
+}
+
+int
+hs_client_exit_code (hs_client_t *self, int rc)
+{
+    if (zsys_interrupted)
+        return HS_EXIT_INTERRUPTED;
+    if (rc != HS_EXIT_OK && rc != HS_EXIT_USAGE && self && self->unreachable)
+        return HS_EXIT_UNREACHABLE;
+    return rc;
+}
+
+void
+hs_client_set_patient (hs_client_t *self, bool patient)
+{
+    self->patient = patient;
+}
+
+void
+hs_client_set_deadline (hs_client_t *self, int deadline_ms)
+{
+    self->deadline_ms = deadline_ms;
+}
+
 void
 hs_client_set_retries (hs_client_t *self, int retries)
 {
@@ -194,6 +251,7 @@ hs_client_api_socket (hs_client_t *self)
     zsock_set_linger (req, 0);
     if (zsock_connect (req, "%s", self->api)) {
         fprintf (stderr, "huishang: cannot connect to %s\n", self->api);
+        self->unreachable = true;
         zsock_destroy (&req);
     }
     self->api_sock = req;
@@ -228,7 +286,10 @@ hs_client_request (hs_client_t *self, const char *command, hs_pack_t *args,
     zmsg_t *answer = zmsg_send (&request, req) == 0? zmsg_recv (req): NULL;
     zmsg_destroy (&request);
     if (!answer) {
-        fprintf (stderr, "huishang: no answer from the daemon's api\n");
+        if (!zsys_interrupted)
+            fprintf (stderr, "huishang: no answer from the daemon's api at %s within %d ms\n",
+                     self->api, hs_client_timeout (self, HS_CLIENT_API_TIMEOUT));
+        self->unreachable = true;
         //  A REQ socket that sent and heard nothing can send no more.
         zsock_destroy (&self->api_sock);
         return -1;
@@ -273,6 +334,40 @@ hs_client_subscribe (hs_client_t *self, const char *const *prefixes, size_t coun
         zsock_destroy (&sub);
     }
     return sub;
+}
+
+int
+hs_client_probe (hs_client_t *self, const char *endpoint)
+{
+    if (strncmp (endpoint, "inproc://", 9) == 0)
+        return 0;                   //  inproc tells no connection events
+    int timeout = hs_client_timeout (self, HS_CLIENT_API_TIMEOUT);
+    zsock_t *probe = hs_client_secure (self, zsock_new (ZMQ_SUB));
+    assert (probe);
+    zsock_set_linger (probe, 0);
+    char *monitor = zsys_sprintf ("inproc://hs-client-probe-%p", (void *) probe);
+    int rc = zmq_socket_monitor (zsock_resolve (probe), monitor, ZMQ_EVENT_CONNECTED);
+    zsock_t *events = rc == 0? zsock_new (ZMQ_PAIR): NULL;
+    bool connected = false;
+    if (events && zsock_connect (events, "%s", monitor) == 0
+    &&  zsock_connect (probe, "%s", endpoint) == 0) {
+        zsock_set_rcvtimeo (events, timeout);
+        zmsg_t *event = zmsg_recv (events);
+        connected = event != NULL;
+        zmsg_destroy (&event);
+    }
+    zmq_socket_monitor (zsock_resolve (probe), NULL, 0);
+    zsock_destroy (&events);
+    zsock_destroy (&probe);
+    zstr_free (&monitor);
+    if (!connected) {
+        if (!zsys_interrupted)
+            fprintf (stderr, "huishang: no daemon is listening at %s (waited %d ms)\n",
+                     endpoint, timeout);
+        self->unreachable = true;
+        return -1;
+    }
+    return 0;
 }
 
 bool
@@ -321,13 +416,16 @@ hs_client_publish_open (hs_client_t *self)
     zsock_set_rcvtimeo (self->publisher, timeout);
     if (zsock_connect (self->publisher, "%s", self->ingest)) {
         fprintf (stderr, "huishang: cannot connect to %s\n", self->ingest);
+        self->unreachable = true;
         return -1;
     }
     //  The daemon's subscription is the proof that it listens.
     zframe_t *notice = zframe_recv (self->publisher);
     if (!notice) {
-        fprintf (stderr, "huishang: no daemon is listening at %s (waited %d ms)\n",
-                 self->ingest, timeout);
+        if (!zsys_interrupted)
+            fprintf (stderr, "huishang: no daemon is listening at %s (waited %d ms)\n",
+                     self->ingest, timeout);
+        self->unreachable = true;
         return -1;
     }
     zframe_destroy (&notice);
@@ -366,10 +464,19 @@ hs_client_submit (hs_client_t *self, const char *topic, const void *body, size_t
 {
     assert (topic && where && reply);
     int timeout = hs_client_timeout (self, HS_CLIENT_SUBMIT_TIMEOUT);
+    if (!self->patient && !self->probed) {
+        if (hs_client_probe (self, self->submit))
+            return -1;
+        self->probed = true;
+    }
+    int64_t deadline = zclock_mono () + self->deadline_ms;
     if (!self->submit_sock)
         s_submit_socket (self);
-    for (int attempt = 0; self->retries == 0 || attempt <= self->retries; attempt++) {
-        if (zsys_interrupted)
+    int attempt;
+    bool answered = false;
+    for (attempt = 0; self->retries == 0 || attempt <= self->retries; attempt++) {
+        int64_t left = deadline - zclock_mono ();
+        if (zsys_interrupted || left <= 0)
             break;
         zmsg_t *msg = zmsg_new ();
         zmsg_addstr (msg, topic);
@@ -377,15 +484,18 @@ hs_client_submit (hs_client_t *self, const char *topic, const void *body, size_t
         zmsg_send (&msg, self->submit_sock);
         zmsg_destroy (&msg);
         zpoller_t *poller = zpoller_new (self->submit_sock, NULL);
-        void *which = zpoller_wait (poller, timeout);
+        void *which = zpoller_wait (poller, (int) (left < timeout? left: timeout));
         zpoller_destroy (&poller);
         zmsg_t *answer = which? zmsg_recv (self->submit_sock): NULL;
         if (!answer) {
+            if (zsys_interrupted)
+                break;
             fprintf (stderr, "huishang: %s: no answer from %s in %d ms, sending again\n",
                      where, self->submit, timeout);
             s_submit_socket (self);
             continue;
         }
+        answered = true;
         char *status = zmsg_popstr (answer);
         zframe_t *frame = zmsg_pop (answer);
         zmsg_destroy (&answer);
@@ -401,7 +511,13 @@ hs_client_submit (hs_client_t *self, const char *topic, const void *body, size_t
                  where, rc == 0? reply->detail: "");
         zclock_sleep (timeout / 4);
     }
-    fprintf (stderr, "huishang: %s: gave up after %d tries\n", where, self->retries + 1);
+    if (zsys_interrupted)
+        return -1;                  //  Ctrl-C: nothing to say, exit 130
+    if (!answered)
+        self->unreachable = true;
+    fprintf (stderr, "huishang: %s: gave up after %d tries in %d ms (%s %s)\n", where, attempt,
+             self->deadline_ms, answered? "the daemon could not store it at": "no answer from",
+             self->submit);
     return -1;
 }
 
@@ -514,6 +630,18 @@ hs_client_test (bool verbose)
     assert (streq (hs_client_api_endpoint (client), config->api));
     assert (streq (hs_client_publish_endpoint (client), config->publish));
     assert (hs_client_timeout (client, 123) == 123);
+    int ms = -7;
+    assert (hs_client_parse_duration ("500ms", &ms) == 0 && ms == 500);
+    assert (hs_client_parse_duration ("5s", &ms) == 0 && ms == 5000);
+    assert (hs_client_parse_duration ("2m", &ms) == 0 && ms == 120000);
+    assert (hs_client_parse_duration ("250", &ms) == 0 && ms == 250);
+    ms = -7;
+    assert (hs_client_parse_duration ("abc", &ms) == -1 && ms == -7);
+    assert (hs_client_parse_duration ("", &ms) == -1);
+    assert (hs_client_parse_duration ("-1s", &ms) == -1);
+    assert (hs_client_parse_duration ("5x", &ms) == -1);
+    assert (hs_client_parse_duration ("99999999999s", &ms) == -1);
+    assert (hs_client_exit_code (client, 1) == 1 && !hs_client_unreachable (client));
     hs_client_set_api (client, TEST_API);
     hs_client_set_submit (client, TEST_SUBMIT);
     hs_client_set_publish (client, TEST_PUBLISH);

@@ -24,9 +24,17 @@
 typedef struct _hs_client_t hs_client_t;
 
 //  How long calls wait when no timeout was set, in ms.
-#define HS_CLIENT_API_TIMEOUT       5000    //  an api answer; the daemon's subscription
-#define HS_CLIENT_SUBMIT_TIMEOUT    2500    //  a submit answer, before sending again
+#define HS_CLIENT_API_TIMEOUT       2000    //  an api answer; the daemon's subscription
+#define HS_CLIENT_SUBMIT_TIMEOUT    2000    //  a submit answer, before sending again
 #define HS_CLIENT_SUBMIT_RETRIES    20      //  resends before a submit gives up
+#define HS_CLIENT_SUBMIT_DEADLINE   10000   //  ... or this long in all, in ms
+
+//  The exit codes of every huishang command (huishang(1), EXIT STATUS).
+#define HS_EXIT_OK           0      //  done
+#define HS_EXIT_REFUSED      1      //  refused, not found, or not as asked
+#define HS_EXIT_USAGE        2      //  a bad option, operand or value
+#define HS_EXIT_UNREACHABLE  3      //  the daemon did not answer within the timeout
+#define HS_EXIT_INTERRUPTED  130    //  SIGINT (Ctrl-C)
 
 //  An api reply: its body frame, unpacked. The body is borrowed from the
 //  frame: valid until hs_client_reply_destroy.
@@ -77,6 +85,31 @@ void hs_client_set_timeout (hs_client_t *self, int timeout_ms);
 //  The timeout set, or `otherwise` if none was.
 int hs_client_timeout (hs_client_t *self, int otherwise);
 
+//  Read a duration: a number with a unit, ms, s or m ("500ms", "5s",
+//  "1m"), or a bare number of ms. Returns 0 with *ms set, or -1 if the
+//  text is no such duration (empty, negative, other characters, too big).
+int hs_client_parse_duration (const char *text, int *ms);
+
+//  True once a call found no daemon: an endpoint that could not be
+//  connected to or did not answer within the timeout. The command's
+//  exit code is then HS_EXIT_UNREACHABLE (see hs_client_exit_code).
+bool hs_client_unreachable (hs_client_t *self);
+
+//  The exit code of a command that returned `rc` with this client: 130
+//  after SIGINT, HS_EXIT_UNREACHABLE for a failure when the daemon was
+//  not reached, else rc. The one place that decides it.
+int hs_client_exit_code (hs_client_t *self, int rc);
+
+//  Patient: an acknowledged submit to an endpoint where nothing listens
+//  goes on trying until its deadline (pub --ack: a feeder riding out a
+//  restart). Not patient (the default): it first checks that something
+//  listens (hs_client_probe) and gives up within the timeout if not.
+void hs_client_set_patient (hs_client_t *self, bool patient);
+
+//  The total time an acknowledged submit keeps trying, in ms (default
+//  HS_CLIENT_SUBMIT_DEADLINE).
+void hs_client_set_deadline (hs_client_t *self, int deadline_ms);
+
 //  Resends before an acknowledged submit gives up (0: never gives up).
 void hs_client_set_retries (hs_client_t *self, int retries);
 
@@ -109,6 +142,12 @@ void hs_client_reply_destroy (hs_client_reply_t *reply);
 //  NULL if the endpoint cannot be connected to (said).
 zsock_t *hs_client_subscribe (hs_client_t *self, const char *const *prefixes, size_t count,
                               int hwm);
+
+//  Is anything listening at `endpoint`? A probe socket connects and waits
+//  up to the timeout (HS_CLIENT_API_TIMEOUT if none) for the connection to
+//  be made (an inproc endpoint is not probed). Returns 0, or -1 if none was (said, and the client is then
+//  unreachable).
+int hs_client_probe (hs_client_t *self, const char *endpoint);
 
 //  Join the live stream (the Clone pattern, PROTOCOL.md §6.4): subscribe
 //  `sub` to hs.hello, then ask the api to say hello with a token of ours

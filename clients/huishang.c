@@ -78,6 +78,7 @@ static const struct {
     { "archive", huishang_archive_main, "export a period's filed cases, meetings, briefings into DIR" },
     { "cases",   huishang_query_main, "cases filtered by level, street, unit, status, overdue, time" },
     { "plenary", huishang_query_main, "the convener calls a plenary meeting of all members" },
+    { "status",  huishang_query_main, "the daemon's health and counters, readable (--json: as JSON)" },
     { "health",  huishang_query_main, "the daemon's health and counters, as JSON (also: stats)" },
     { "stats",   huishang_query_main, NULL },
     { "metrics", huishang_query_main, "the same and more in Prometheus's text format" },
@@ -101,15 +102,23 @@ s_usage (FILE *out)
         "  huishang COMMAND --help for each command's options.\n"
         "\n"
         "  Global options, before the command (a command's own options override them):\n"
+        "    --config FILE       endpoints, units and the district's time from FILE\n"
+        "                        (default: $HUISHANG_CONFIG, else " HS_CONFIG_INSTALLED "\n"
+        "                        if it exists, else the built-in defaults)\n"
         "    --api EP, --submit EP, --ingest EP, --publish EP   the daemon's endpoints\n"
         "                        (default: from the config)\n"
-        "    --timeout MS        how long to wait for the daemon\n"
+        "    --timeout D         how long to wait for the daemon: 500ms, 5s, 1m\n"
+        "                        (default 2s; an acknowledged pub gives up after 10s)\n"
         "    --utc               print and read times in UTC, not the district's time\n"
         "                        (calendar/utc_offset; any place in the line)\n"
         "\n"
         "  With security on: --cert FILE (this unit's certificate, from keygen) and\n"
         "  --server-key KEY or --server-cert FILE (the daemon's public key; by\n"
-        "  default the config's security/server_cert).\n");
+        "  default the config's security/server_cert).\n"
+        "\n"
+        "  Exit status: 0 done; 1 refused or not found; 2 usage (a bad option,\n"
+        "  operand or value); 3 the daemon unreachable (the endpoint is named);\n"
+        "  130 interrupted (Ctrl-C).\n");
 }
 
 //  The global options before the command, from argv [first]: endpoints
@@ -134,7 +143,12 @@ s_global_options (hs_client_t *client, int argc, char *argv [], int first)
                 known = true;
             }
         if (streq (option, "--timeout")) {
-            hs_client_set_timeout (client, atoi (value));
+            int ms;
+            if (hs_client_parse_duration (value, &ms) || ms < 1) {
+                fprintf (stderr, "huishang: --timeout %s: not a duration (500ms, 5s, 1m)\n", value);
+                return -1;
+            }
+            hs_client_set_timeout (client, ms);
             known = true;
         }
         if (!known)
@@ -179,6 +193,8 @@ main (int argc, char *argv [])
             argv [kept++] = argv [index];
     }
     argc = kept;
+    if (!config_file)
+        config_file = hs_config_default_path ();
     char error [512];
     hs_config_t *config = hs_config_load (config_file, error, sizeof (error));
     if (!config) {
@@ -194,6 +210,11 @@ main (int argc, char *argv [])
         return 1;
     }
     int first = s_global_options (client, argc, argv, 1);
+    if (first < 0) {
+        hs_client_destroy (&client);
+        hs_config_destroy (&config);
+        return HS_EXIT_USAGE;
+    }
     const char *command = first < argc? argv [first]: "";
     int rc = -1;
     for (size_t index = 0; index < COMMANDS && rc < 0; index++)
@@ -202,8 +223,9 @@ main (int argc, char *argv [])
     if (rc < 0) {
         fprintf (stderr, "huishang: unknown command '%s'\n", command);
         s_usage (stderr);
-        rc = 2;
+        rc = HS_EXIT_USAGE;
     }
+    rc = hs_client_exit_code (client, rc);
     hs_client_destroy (&client);            //  a publisher lingers until its messages are out
     hs_config_destroy (&config);
     return rc;

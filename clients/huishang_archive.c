@@ -574,7 +574,7 @@ huishang_archive_main (hs_client_t *client, hs_config_t *config, int argc, char 
         if (first >= 0 && until <= since)
             fprintf (out, "huishang archive: --until must come after --since\n");
         fprintf (out, "usage: huishang archive --since TIME --until TIME DIR [--api EP] "
-                 "[--timeout MS]\n"
+                 "[--timeout D]\n"
                  "  the cases filed (归档) in the period, with their dossiers, the period's\n"
                  "  meetings and briefings, an index.html and a manifest.json, into DIR\n"
                  "  (new or empty)\n");

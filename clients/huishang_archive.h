@@ -1,7 +1,7 @@
 /*  =========================================================================
     huishang_archive - the archive a person can hand over: huishang archive
 
-        huishang archive --since TIME --until TIME DIR [--api EP] [--timeout MS]
+        huishang archive --since TIME --until TIME DIR [--api EP] [--timeout D]
 
     Exports into DIR what the mechanism filed (归档) in the period: the
     dossier of each case filed in it (cases/<case>.html and .json, as

@@ -651,7 +651,7 @@ huishang_dossier_main (hs_client_t *client, hs_config_t *config, int argc, char 
     int first = huishang_options_parse (client, argc, argv, extra, s_option, &path, &json);
     if (first < 0 || first != argc - 1 || (path && !*path)) {
         fprintf (first == -1? stdout: stderr,
-                 "usage: huishang dossier CASE [--json] [-o FILE] [--api EP] [--timeout MS]\n"
+                 "usage: huishang dossier CASE [--json] [-o FILE] [--api EP] [--timeout D]\n"
                  "  the case and its whole history as one HTML page to print or hand over\n"
                  "  (--json: one JSON document {v, case, history}); to stdout, or to FILE\n");
         return first == -1? 0: 2;

@@ -1,7 +1,7 @@
 /*  =========================================================================
     huishang_dossier - a whole case as one document: huishang dossier
 
-        huishang dossier CASE [--json] [-o FILE] [--api EP] [--timeout MS]
+        huishang dossier CASE [--json] [-o FILE] [--api EP] [--timeout D]
 
     The case record and every event of its history, all pages of the
     api's `case` (PROTOCOL.md §6.2, §6.7) joined, as one self-contained

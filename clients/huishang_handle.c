@@ -156,7 +156,7 @@ s_usage (const s_command_t *command, FILE *out)
         "    -e, --endpoint EP   publish to this ingest, fire-and-forget (as --no-ack)\n"
         "    --submit EP         the daemon's submit endpoint (default: the config)\n"
         "    --api EP            the daemon's api (+DURATION asks it the time)\n"
-        "    --timeout MS        how long to wait for an answer before sending again\n"
+        "    --timeout D         how long to wait for an answer before sending again\n"
         "    --retries N         resends before giving up (default 20; 0: forever)\n"
         "    -c, --config FILE   read endpoints and the district's time from this config\n"
         "    -h, --help          this text\n");
@@ -480,9 +480,14 @@ s_option (s_handle_t *self, int option, const char *value)
         case O_SUBMIT: hs_client_set_submit (self->client, value); break;
         case O_API: hs_client_set_api (self->client, value); break;
         case O_TIMEOUT: {
-            int64_t timeout = s_number (self, name, value, 1, 3600000);
-            if (timeout > 0)
-                hs_client_set_timeout (self->client, (int) timeout);
+            int timeout;
+            if (hs_client_parse_duration (value, &timeout) || timeout < 1) {
+                fprintf (stderr, "huishang %s: --timeout takes a duration (500ms, 5s), not '%s'\n",
+                         self->command->name, value);
+                self->bad = true;
+            }
+            else
+                hs_client_set_timeout (self->client, timeout);
             break;
         }
         case O_RETRIES: {

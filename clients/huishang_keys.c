@@ -10,6 +10,7 @@
 
 #include "huishang_keys.h"
 #include <sys/stat.h>
+#include <getopt.h>
 
 int
 huishang_keys_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
@@ -17,34 +18,44 @@ huishang_keys_main (hs_client_t *client, hs_config_t *config, int argc, char *ar
     (void) client;
     (void) config;
     const char *unit = NULL, *folder = "certs", *units = NULL;
-    for (int index = 1; index < argc; index++) {
-        if ((streq (argv [index], "--dir") || streq (argv [index], "-d")) && index + 1 < argc)
-            folder = argv [++index];
+    static const struct option options [] = {
+        { "dir", required_argument, NULL, 'd' }, { "units", required_argument, NULL, 'u' },
+        { "config", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    static const char *usage =
+        "usage: huishang keygen UNIT [--dir DIR]\n"
+        "       huishang keygen NAME --units UNIT,UNIT... [--dir DIR]\n"
+        "  writes DIR/UNIT.cert (public: copy it into the daemon's clients folder)\n"
+        "  and DIR/UNIT.cert_secret (keep it with the unit's feeder); UNIT 'server'\n"
+        "  makes the daemon's own pair. With --units, a board's pair NAME.cert that\n"
+        "  speaks for each unit listed (every one a unit of units.cfg)\n";
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "d:c:h", options, NULL)) != -1) {
+        if (option == 'd')
+            folder = optarg;
         else
-        if (streq (argv [index], "--units") && index + 1 < argc)
-            units = argv [++index];
+        if (option == 'u')
+            units = optarg;
         else
-        if (streq (argv [index], "--help") || streq (argv [index], "-h")) {
-            printf ("usage: huishang keygen UNIT [--dir DIR]\n"
-                    "       huishang keygen NAME --units UNIT,UNIT... [--dir DIR]\n"
-                    "  writes DIR/UNIT.cert (public: copy it into the daemon's clients folder)\n"
-                    "  and DIR/UNIT.cert_secret (keep it with the unit's feeder); UNIT 'server'\n"
-                    "  makes the daemon's own pair. With --units, a board's pair NAME.cert that\n"
-                    "  speaks for each unit listed (every one a unit of units.cfg)\n");
+        if (option == 'h') {
+            fputs (usage, stdout);
             return 0;
         }
         else
-        if (!unit && argv [index][0] != '-')
-            unit = argv [index];
-        else {
-            fprintf (stderr, "huishang: unexpected argument '%s'\n", argv [index]);
+        if (option != 'c') {                //  -c: read by main
+            fputs (usage, stderr);
             return 2;
         }
     }
-    if (!unit) {
-        fprintf (stderr, "usage: huishang keygen UNIT [--dir DIR] | NAME --units UNIT,UNIT...\n");
+    if (argc - optind != 1) {
+        if (argc - optind > 1)
+            fprintf (stderr, "huishang keygen: unexpected argument '%s'\n", argv [optind + 1]);
+        fputs (usage, stderr);
         return 2;
     }
+    unit = argv [optind];
     //  A board's units: the codes, one space apart (commas or spaces given).
     char list [1024] = "";
     if (units) {

@@ -65,7 +65,7 @@ s_usage (bool call, FILE *out)
             "  covered, and the proposals it passed (reported upward) or did not\n"
             "  (closed, never sent up).\n");
     fprintf (out,
-        "\n    --id ID, --at UNIX_MS, --submit EP, --api EP, --timeout MS, -c FILE, -h\n"
+        "\n    --id ID, --at UNIX_MS, --submit EP, --api EP, --timeout D (500ms, 5s), -c FILE, -h\n"
         "  Acknowledged: \"ok seq N\" on stdout; a refusal is \"rejected CODE: detail\" on\n"
         "  stderr, exit 1; a usage error exit 2.\n");
 }
@@ -168,7 +168,15 @@ s_option (json_t *body, hs_client_t *client, bool call, int option,
         }
         case O_SUBMIT: hs_client_set_submit (client, value); break;
         case O_API: hs_client_set_api (client, value); break;
-        case O_TIMEOUT: hs_client_set_timeout (client, atoi (value) > 0? atoi (value): 1000); break;
+        case O_TIMEOUT: {
+            int timeout;
+            if (hs_client_parse_duration (value, &timeout) || timeout < 1) {
+                fprintf (stderr, "huishang: --timeout takes a duration (500ms, 5s), not '%s'\n", value);
+                return false;
+            }
+            hs_client_set_timeout (client, timeout);
+            break;
+        }
     }
     return true;
 }

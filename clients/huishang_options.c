@@ -44,7 +44,16 @@ huishang_options_parse (hs_client_t *client, int argc, char *argv [],
         switch (option) {
             case 'a': hs_client_set_api (client, optarg); break;
             case 'c': break;                //  read by main
-            case 't': hs_client_set_timeout (client, atoi (optarg)); break;
+            case 't': {
+                int ms;
+                if (hs_client_parse_duration (optarg, &ms) || ms < 1) {
+                    fprintf (stderr, "huishang %s: --timeout %s: not a duration (500ms, 5s, 1m)\n",
+                             argv [0], optarg);
+                    return -2;
+                }
+                hs_client_set_timeout (client, ms);
+                break;
+            }
             case 'j': *json = true; break;
             case 'h': return -1;
             case '?': return -2;

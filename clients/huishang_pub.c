@@ -185,17 +185,19 @@ s_pub_usage (FILE *out)
         "    -e, --endpoint EP   the daemon's ingest (default: from the config)\n"
         "    -c, --config FILE   read endpoints from this huishang.cfg\n"
         "    --no-check          send bodies the codec would refuse (for testing)\n"
-        "    --timeout MS        how long to wait for the daemon (default 5000; --ack: 2500)\n"
+        "    --timeout D         how long to wait for the daemon: 500ms, 5s (default 2s);\n"
+        "                        --ack sends again after each D, for 10s in all\n"
         "    --ack               acknowledged submit: each message is answered only after the\n"
         "                        daemon has stored it (ok SEQ / duplicate SEQ / rejected REASON\n"
         "                        on stdout), and sent again with the same id until answered\n"
         "    --submit EP         the daemon's submit endpoint for --ack (default: the config)\n"
-        "    --retries N         --ack: resends before giving up (default 20; 0: forever)\n");
+        "    --retries N         --ack: resends before giving up (default 20; 0: forever)\n"
+        "    --deadline D        --ack: how long to go on trying in all (default 10s), then exit 3\n");
 }
 
 enum { O_SOURCE = 300, O_ID, O_STREET, O_ENTERPRISE, O_CREDIT, O_OWNERSHIP, O_SECTOR,
        O_CATEGORY, O_WORKERS, O_AMOUNT, O_FLAGS, O_SUMMARY, O_AT, O_UPDATE, O_CASE,
-       O_STATUS, O_NOTE, O_NOCHECK, O_TIMEOUT, O_ACK, O_SUBMIT, O_RETRIES };
+       O_STATUS, O_NOTE, O_NOCHECK, O_TIMEOUT, O_ACK, O_SUBMIT, O_RETRIES, O_DEADLINE };
 
 //  An enterprise flag into the object's "enterprise" map.
 static void
@@ -265,6 +267,7 @@ s_pub (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
         { "timeout", required_argument, NULL, O_TIMEOUT },
         { "ack", no_argument, NULL, O_ACK }, { "submit", required_argument, NULL, O_SUBMIT },
         { "retries", required_argument, NULL, O_RETRIES },
+        { "deadline", required_argument, NULL, O_DEADLINE },
         { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
     };
     json_t *object = json_object ();
@@ -291,13 +294,41 @@ s_pub (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
             case O_NOTE: key = "note"; break;
             case O_UPDATE: update = true; break;
             case O_NOCHECK: check = false; break;
-            case O_TIMEOUT:
-                if (atoi (optarg) > 0)
-                    hs_client_set_timeout (client, atoi (optarg));
+            case O_TIMEOUT: {
+                int timeout;
+                if (hs_client_parse_duration (optarg, &timeout) || timeout < 1) {
+                    fprintf (stderr, "huishang pub: --timeout takes a duration (500ms, 5s), not '%s'\n",
+                             optarg);
+                    json_decref (object);
+                    return 2;
+                }
+                hs_client_set_timeout (client, timeout);
                 break;
-            case O_ACK: ack = true; break;
+            }
+            case O_ACK: ack = true; hs_client_set_patient (client, true); break;
             case O_SUBMIT: hs_client_set_submit (client, optarg); break;
-            case O_RETRIES: hs_client_set_retries (client, atoi (optarg)); break;
+            case O_RETRIES: case O_DEADLINE: {
+                char *end;
+                errno = 0;
+                long retries = strtol (optarg, &end, 10);
+                int deadline;
+                bool bad = option == O_RETRIES? !*optarg || *end || errno || retries < 0
+                                                || retries > 1000000
+                                              : hs_client_parse_duration (optarg, &deadline)
+                                                || deadline < 1;
+                if (bad) {
+                    fprintf (stderr, "huishang pub: --%s takes %s, not '%s'\n",
+                             option == O_RETRIES? "retries": "deadline",
+                             option == O_RETRIES? "a whole number": "a duration (2s, 1m)", optarg);
+                    json_decref (object);
+                    return 2;
+                }
+                if (option == O_RETRIES)
+                    hs_client_set_retries (client, (int) retries);
+                else
+                    hs_client_set_deadline (client, deadline);
+                break;
+            }
             case O_ENTERPRISE: case O_CREDIT: case O_OWNERSHIP: case O_SECTOR:
                 s_set_enterprise (object, option, optarg);
                 break;

@@ -18,15 +18,65 @@
 #include "huishang_options.h"
 #include "huishang_print.h"
 
+//  One value of a health answer, readable: a time (a key ending _at or
+//  _ms since the epoch) as the district's time, a map's members indented
+//  under it, a list on one line.
+static void
+s_print_readable (const msgpack_object *obj, int depth)
+{
+    for (uint32_t index = 0; index < obj->via.map.size; index++) {
+        const msgpack_object_kv *pair = &obj->via.map.ptr [index];
+        if (pair->key.type != MSGPACK_OBJECT_STR)
+            continue;
+        int size = (int) pair->key.via.str.size;
+        const char *key = pair->key.via.str.ptr;
+        const msgpack_object *value = &pair->val;
+        if (value->type == MSGPACK_OBJECT_MAP) {
+            printf ("%*s%.*s:\n", depth * 2, "", size, key);
+            s_print_readable (value, depth + 1);
+            continue;
+        }
+        printf ("%*s%-*.*s ", depth * 2, "", 24 - depth * 2, size, key);
+        bool is_time = (size == 2 && memcmp (key, "at", 2) == 0)
+                    || (size > 3 && memcmp (key + size - 3, "_at", 3) == 0);
+        if (is_time && value->type == MSGPACK_OBJECT_POSITIVE_INTEGER && value->via.u64 > 0) {
+            char when [64];
+            huishang_print_time ((int64_t) value->via.u64, when, sizeof (when));
+            printf ("%s\n", when);
+        }
+        else
+        if (value->type == MSGPACK_OBJECT_STR)
+            printf ("%.*s\n", (int) value->via.str.size, value->via.str.ptr);
+        else
+        if (value->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+            printf ("%llu\n", (unsigned long long) value->via.u64);
+        else
+        if (value->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+            printf ("%lld\n", (long long) value->via.i64);
+        else
+        if (value->type == MSGPACK_OBJECT_BOOLEAN)
+            printf ("%s\n", value->via.boolean? "yes": "no");
+        else
+        if (value->type == MSGPACK_OBJECT_FLOAT32 || value->type == MSGPACK_OBJECT_FLOAT64)
+            printf ("%g\n", value->via.f64);
+        else
+        if (value->type == MSGPACK_OBJECT_ARRAY)
+            huishang_print_json (value, false);
+        else
+            printf ("-\n");
+    }
+}
+
 //  health (also stats): the daemon's health and counters as JSON, exit 1
 //  unless its status is ok; metrics: its metrics in Prometheus's text format.
 static int
-s_health (hs_client_t *client, int argc, char *argv [], bool metrics)
+s_health (hs_client_t *client, int argc, char *argv [], bool metrics, bool readable)
 {
     bool json;
     int first = huishang_options_parse (client, argc, argv, NULL, NULL, NULL, &json);
-    if (first < 0) {
-        printf ("usage: huishang %s [--api EP] [--timeout MS]\n", metrics? "metrics": "health|stats");
+    if (first < 0 || first < argc) {
+        fprintf (first == -1? stdout: stderr, "usage: huishang %s [--api EP] [--timeout D] [--json]\n",
+                 metrics? "metrics": "health|stats|status");
         return first == -1? 0: 2;
     }
     if (!hs_client_api_socket (client))
@@ -42,7 +92,11 @@ s_health (hs_client_t *client, int argc, char *argv [], bool metrics)
     }
     else
     if (rc >= 0 && !metrics) {
-        huishang_print_json (reply.body, true);
+        if ((json || !readable) && reply.body)
+            huishang_print_json (reply.body, true);
+        else
+        if (reply.body && reply.body->type == MSGPACK_OBJECT_MAP)
+            s_print_readable (reply.body, 0);
         char status [16];
         if (rc == 0 && !streq (huishang_print_str (reply.body, "status", status, sizeof (status)), "ok"))
             rc = 1;
@@ -98,8 +152,9 @@ s_case (hs_client_t *client, hs_config_t *config, int argc, char *argv [], bool 
 {
     bool json;
     int first = huishang_options_parse (client, argc, argv, NULL, NULL, NULL, &json);
-    if (first < 0 || first >= argc) {
-        printf ("usage: huishang %s CASE [--json] [--api EP]\n", why? "why": "case");
+    if (first < 0 || first != argc - 1) {
+        fprintf (first == -1? stdout: stderr, "usage: huishang %s CASE [--json] [--api EP] [--timeout D]\n",
+                 why? "why": "case");
         return first == -1? 0: 2;
     }
     if (!hs_client_api_socket (client))
@@ -172,7 +227,8 @@ s_whole_number (const char *name, const char *value, int64_t min)
     errno = 0;
     long long number = strtoll (value, &end, 10);
     if (!*value || *end || errno || number < min) {
-        fprintf (stderr, "huishang: --%s takes a whole number from %lld\n", name, (long long) min);
+        fprintf (stderr, "huishang: --%s takes a whole number from %lld, not '%s'\n", name,
+                 (long long) min, value);
         return -1;
     }
     return number;
@@ -228,8 +284,8 @@ s_cases (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
     s_cases_args_t cases = { .request = { .overdue = -1 }, .config = config };
     bool json;
     int first = huishang_options_parse (client, argc, argv, extra, s_cases_option, &cases, &json);
-    if (first < 0 || cases.bad) {
-        printf ("usage: huishang cases [--level L] [--street S] [--unit U] [--status open|closed|STATUS]\n"
+    if (first < 0 || cases.bad || first < argc) {
+        fprintf (first == -1? stdout: stderr, "usage: huishang cases [--level L] [--street S] [--unit U] [--status open|closed|STATUS]\n"
                 "                      [--overdue] [--since T] [--until T] [--limit N] [--before NEXT]\n"
                 "                      [--json]\n");
         return first == -1? 0: 2;
@@ -247,13 +303,15 @@ s_cases (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
     if (rc == 0) {
         const msgpack_object *list = hs_proto_get (reply.body, "cases");
         uint32_t shown = list && list->type == MSGPACK_OBJECT_ARRAY? list->via.array.size: 0;
+        if (shown)
+            printf ("CASE LEVEL STREET CATEGORY WORKERS STAGE/STATUS ENTERPRISE\n");
         for (uint32_t index = 0; index < shown; index++)
             huishang_print_case (config->units, &list->via.array.ptr [index], false);
         //  The daemon leaves the count out when it is not cheap to know;
         //  then `next` is where the following page starts.
         int64_t next = huishang_print_int (reply.body, "next");
         if (hs_proto_get (reply.body, "count"))
-            printf ("%lld cases\n", (long long) huishang_print_int (reply.body, "count"));
+            printf ("%u of %lld cases\n", shown, (long long) huishang_print_int (reply.body, "count"));
         else
         if (next > 0)
             printf ("%u shown; more with --before %lld\n", shown, (long long) next);
@@ -270,8 +328,8 @@ s_plenary (hs_client_t *client, int argc, char *argv [])
 {
     bool json;
     int first = huishang_options_parse (client, argc, argv, NULL, NULL, NULL, &json);
-    if (first < 0) {
-        printf ("usage: huishang plenary [--api EP]   (as the convener)\n");
+    if (first < 0 || first < argc) {
+        fprintf (first == -1? stdout: stderr, "usage: huishang plenary [--api EP] [--timeout D]   (as the convener)\n");
         return first == -1? 0: 2;
     }
     if (!hs_client_api_socket (client))
@@ -296,8 +354,9 @@ int
 huishang_query_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
 {
     const char *command = argv [0];
-    if (streq (command, "health") || streq (command, "stats") || streq (command, "metrics"))
-        return s_health (client, argc, argv, streq (command, "metrics"));
+    if (streq (command, "health") || streq (command, "stats") || streq (command, "metrics")
+    ||  streq (command, "status"))
+        return s_health (client, argc, argv, streq (command, "metrics"), streq (command, "status"));
     if (streq (command, "case") || streq (command, "why"))
         return s_case (client, config, argc, argv, streq (command, "why"));
     if (streq (command, "cases"))

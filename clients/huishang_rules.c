@@ -17,6 +17,7 @@
 
 #include "huishang_rules.h"
 #include "huishang_time.h"
+#include <getopt.h>
 #include "../protocol/hs_json.h"
 #include "../daemon/hs_cases.h"
 #include "../daemon/hs_intake.h"
@@ -67,6 +68,13 @@ static int
 s_test_one (hs_config_t *config, hs_units_t *units, hs_rules_t *rules, const char *label,
             json_t *json)
 {
+    //  As huishang pub - reads a line: its topic is not the body's, and
+    //  "v" and "at" are filled in if absent.
+    json_object_del (json, "topic");
+    if (!json_object_get (json, "v"))
+        json_object_set_new (json, "v", json_integer (HS_PROTO_VERSION));
+    if (!json_object_get (json, "at"))
+        json_object_set_new (json, "at", json_integer (zclock_time ()));
     hs_pack_t *pack = hs_pack_new ();
     hs_json_to_pack (json, pack);
     msgpack_unpacked unpacked;
@@ -345,54 +353,62 @@ int
 huishang_rules_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
 {
     (void) client;
-    if (argc == 2 && (streq (argv [1], "--help") || streq (argv [1], "-h"))) {
-        s_usage (stdout);
-        return 0;
+    const char *units_file = NULL, *store_path = config->store_path;
+    int64_t since = 0, limit = 100;
+    static const struct option options [] = {
+        { "units", required_argument, NULL, 'u' }, { "store", required_argument, NULL, 's' },
+        { "since", required_argument, NULL, 'S' }, { "limit", required_argument, NULL, 'l' },
+        { "config", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "s:c:h", options, NULL)) != -1) {
+        char *end;
+        switch (option) {
+            case 'u': units_file = optarg; break;
+            case 's': store_path = optarg; break;
+            case 'c': break;                //  read by main
+            case 'h': s_usage (stdout); return 0;
+            case 'S':
+                since = strtoll (optarg, &end, 10);
+                if (*end || !*optarg)
+                    since = huishang_time_parse (optarg);
+                if (since < 0) {
+                    fprintf (stderr, "huishang rules: --since takes ms or YYYY-MM-DDTHH:MM, not '%s'\n",
+                             optarg);
+                    return 2;
+                }
+                break;
+            case 'l':
+                errno = 0;
+                limit = strtoll (optarg, &end, 10);
+                if (!*optarg || *end || errno || limit < 1) {
+                    fprintf (stderr, "huishang rules: --limit takes a whole number from 1, not '%s'\n",
+                             optarg);
+                    return 2;
+                }
+                break;
+            default: s_usage (stderr); return 2;
+        }
     }
-    if (argc < 3) {
+    //  Operands: ACTION FILE, and for test the reports.
+    int operands = argc - optind;
+    const char *action = operands > 0? argv [optind]: "";
+    bool known = streq (action, "check") || streq (action, "test") || streq (action, "backtest");
+    if (!known || operands < 2 || (!streq (action, "test") && operands > 2)) {
+        if (known && operands > 2)
+            fprintf (stderr, "huishang rules %s: unexpected argument '%s'\n", action, argv [optind + 2]);
+        else
+        if (operands > 0 && !known)
+            fprintf (stderr, "huishang rules: no such action '%s'\n", action);
         s_usage (stderr);
         return 2;
     }
-    const char *action = argv [1];
-    const char *file = argv [2];
-    const char *units_file = NULL, *store_path = config->store_path;
-    int64_t since = 0, limit = 100;
+    const char *file = argv [optind + 1];
     zlist_t *reports = zlist_new ();
-    for (int index = 3; index < argc; index++) {
-        if (streq (argv [index], "--units") && index + 1 < argc)
-            units_file = argv [++index];
-        else
-        if ((streq (argv [index], "--store") || streq (argv [index], "-s")) && index + 1 < argc)
-            store_path = argv [++index];
-        else
-        if (streq (argv [index], "--since") && index + 1 < argc) {
-            const char *text = argv [++index];
-            char *end;
-            since = strtoll (text, &end, 10);
-            if (*end)
-                since = huishang_time_parse (text);
-            if (since < 0) {
-                fprintf (stderr, "huishang: --since takes ms or YYYY-MM-DDTHH:MM\n");
-                zlist_destroy (&reports);
-                return 2;
-            }
-        }
-        else
-        if (streq (argv [index], "--limit") && index + 1 < argc)
-            limit = atoll (argv [++index]);
-        else
-        if ((streq (argv [index], "--config") || streq (argv [index], "-c")) && index + 1 < argc)
-            index++;
-        else
-        if (argv [index][0] != '-' || streq (argv [index], "-"))
-            zlist_append (reports, argv [index]);
-        else {
-            fprintf (stderr, "huishang: rules: unexpected argument '%s'\n", argv [index]);
-            s_usage (stderr);
-            zlist_destroy (&reports);
-            return 2;
-        }
-    }
+    for (int index = optind + 2; index < argc; index++)
+        zlist_append (reports, argv [index]);
     bool owned;
     hs_units_t *units = s_units (config, units_file, &owned);
     if (!units) {
@@ -423,12 +439,7 @@ huishang_rules_main (hs_client_t *client, hs_config_t *config, int argc, char *a
         }
     }
     else
-    if (streq (action, "backtest"))
         rc = s_backtest (config, units, rules, store_path, since, limit);
-    else {
-        s_usage (stderr);
-        rc = 2;
-    }
     hs_rules_destroy (&rules);
     if (owned)
         hs_units_destroy (&units);

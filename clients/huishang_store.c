@@ -10,6 +10,7 @@
 #include "huishang_store.h"
 #include "../daemon/hs_store.h"
 #include "../daemon/hs_verify.h"
+#include <getopt.h>
 
 int
 huishang_store_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
@@ -18,27 +19,38 @@ huishang_store_main (hs_client_t *client, hs_config_t *config, int argc, char *a
     bool backup = streq (argv [0], "backup");
     const char *store_path = config->store_path;
     const char *dest = NULL;
-    for (int index = 1; index < argc; index++) {
-        if ((streq (argv [index], "--store") || streq (argv [index], "-s")) && index + 1 < argc)
-            store_path = argv [++index];
+    static const struct option options [] = {
+        { "store", required_argument, NULL, 's' }, { "config", required_argument, NULL, 'c' },
+        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+    };
+    const char *usage = backup? "usage: huishang backup [--store DIR] DEST\n"
+                                "  a consistent, compacted copy of a (running) store into DEST;\n"
+                                "  restore: stop huishangd, replace the store's data.mdb with DEST/data.mdb\n"
+                              : "usage: huishang verify [--store DIR]\n"
+                                "  check a store's invariants (safe on a running daemon's store)\n";
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "s:c:h", options, NULL)) != -1) {
+        if (option == 's')
+            store_path = optarg;
         else
-        if ((streq (argv [index], "--config") || streq (argv [index], "-c")) && index + 1 < argc)
-            index++;                        //  read by main
-        else
-        if (streq (argv [index], "--help") || streq (argv [index], "-h")) {
-            printf (backup? "usage: huishang backup [--store DIR] DEST\n"
-                            "  a consistent, compacted copy of a (running) store into DEST;\n"
-                            "  restore: stop huishangd, replace the store's data.mdb with DEST/data.mdb\n"
-                          : "usage: huishang verify [--store DIR]\n");
+        if (option == 'h') {
+            fputs (usage, stdout);
             return 0;
         }
         else
-        if (argv [index][0] != '-' && !dest)
-            dest = argv [index];
-        else {
-            fprintf (stderr, "huishang: unexpected argument '%s'\n", argv [index]);
+        if (option != 'c') {                //  -c: read by main
+            fputs (usage, stderr);
             return 2;
         }
+    }
+    if (optind < argc)
+        dest = argv [optind];
+    if (argc - optind > (backup? 1: 0)) {
+        fprintf (stderr, "huishang %s: unexpected argument '%s'\n", argv [0],
+                 argv [optind + (backup? 1: 0)]);
+        fputs (usage, stderr);
+        return 2;
     }
     if (backup && !dest) {
         fprintf (stderr, "usage: huishang backup [--store DIR] DEST\n");

@@ -20,6 +20,7 @@
 #include "huishang_fresh.h"
 #include "huishang_words.h"
 #include "huishang_top_layout.h"
+#include "huishang_options.h"
 #include "../protocol/hs_handler.h"
 #include <ncursesw/curses.h>
 #include <locale.h>
@@ -693,33 +694,50 @@ s_follow (s_board_t *board, zsock_t *sub, int interval)
     endwin ();
 }
 
+//  The options of top beyond huishang_options'.
+typedef struct {
+    hs_client_t *client;
+    int *interval;
+    bool bad;
+} s_top_options_t;
+
+static void
+s_top_option (int option, const char *value, void *arg)
+{
+    s_top_options_t *self = (s_top_options_t *) arg;
+    if (option == 'e')
+        hs_client_set_publish (self->client, value);
+    else
+    if (option == 'i' && hs_client_parse_duration (value, self->interval)) {
+        fprintf (stderr, "huishang top: --interval takes a duration (500ms, 2s), not '%s'\n", value);
+        self->bad = true;
+    }
+}
+
 int
 huishang_top_main (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
 {
     int interval = 1000;
-    for (int index = 1; index < argc; index++) {
-        if ((streq (argv [index], "--api") || streq (argv [index], "-a")) && index + 1 < argc)
-            hs_client_set_api (client, argv [++index]);
-        else
-        if ((streq (argv [index], "--endpoint") || streq (argv [index], "-e")) && index + 1 < argc)
-            hs_client_set_publish (client, argv [++index]);
-        else
-        if (streq (argv [index], "--interval") && index + 1 < argc)
-            interval = atoi (argv [++index]);
-        else
-        if ((streq (argv [index], "--config") || streq (argv [index], "-c")) && index + 1 < argc)
-            index++;                        //  read by main
-        else {
-            bool help = streq (argv [index], "--help") || streq (argv [index], "-h");
-            fprintf (help? stdout: stderr,
-                     "usage: huishang top [--api EP] [--endpoint PUBLISH-EP] [--interval MS]\n"
-                     "                    [--utc]\n"
-                     "  a live full-screen board: open cases by level and street, the latest\n"
-                     "  alerts, overdue and supervised cases worst first, meetings by time\n"
-                     "  (missed ones kept), the feed's rates; q quits. A red banner when the\n"
-                     "  daemon misses three heartbeats. Times are the district's.\n");
-            return help? 0: 2;
-        }
+    bool json;
+    static const struct option extra [] = {
+        { "endpoint", required_argument, NULL, 'e' }, { "interval", required_argument, NULL, 'i' },
+        { NULL, 0, NULL, 0 }
+    };
+    s_top_options_t options = { .client = client, .interval = &interval };
+    int first = huishang_options_parse (client, argc, argv, extra, s_top_option, &options, &json);
+    if (first < 0 || options.bad || first < argc) {
+        bool help = first == -1;
+        if (first >= 0 && first < argc && !options.bad)
+            fprintf (stderr, "huishang top: unexpected argument '%s'\n", argv [first]);
+        fprintf (help? stdout: stderr,
+                 "usage: huishang top [--api EP] [--endpoint PUBLISH-EP] [--interval D]\n"
+                 "                    [--timeout D] [--utc]\n"
+                 "  a live full-screen board: open cases by level and street, the latest\n"
+                 "  alerts, overdue and supervised cases worst first, meetings by time\n"
+                 "  (missed ones kept), the feed's rates; q quits. A red banner when the\n"
+                 "  daemon misses three heartbeats. Times are the district's. D is a\n"
+                 "  duration: 500ms, 2s.\n");
+        return help? 0: 2;
     }
     if (interval < 100)
         interval = 100;

@@ -112,6 +112,19 @@ s_receive (zsock_t *sub, hs_units_t *units, bool json, int64_t *delivered, s_str
     return shown;
 }
 
+static void
+s_watch_usage (FILE *out)
+{
+    fprintf (out,
+        "usage: huishang watch [-e EP] [--json] [-n COUNT] [-v] [--utc]\n"
+        "                      [TOPIC-PREFIX ...]\n"
+        "  default prefixes: alert. meeting. warning. prompt. proposal. case.\n"
+        "  inspection. escalate. brief.\n"
+        "  -v: the daemon's heartbeats (hs.heartbeat) too. Three missed: a\n"
+        "  warning on stderr, and another when the daemon answers again.\n"
+        "  Times are the district's (calendar/utc_offset); --utc: UTC.\n");
+}
+
 static int
 s_watch (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
 {
@@ -125,6 +138,7 @@ s_watch (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
     s_stream_t stream = { .verbose = false };
     huishang_fresh_init (&stream.fresh, config->heartbeat_ms);
     long count = -1;
+    bool bad_count = false;
     int option;
     optind = 1;
     while ((option = getopt_long (argc, argv, "e:c:jn:vh", options, NULL)) != -1) {
@@ -132,20 +146,29 @@ s_watch (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
             case 'e': hs_client_set_publish (client, optarg); break;
             case 'c': break;                //  read by main
             case 'j': json = true; break;
-            case 'n': count = atol (optarg); break;
+            case 'n': {
+                char *end;
+                errno = 0;
+                count = strtol (optarg, &end, 10);
+                if (!*optarg || *end || errno || count < 0) {
+                    fprintf (stderr, "huishang watch: -n takes a whole number, not '%s'\n", optarg);
+                    bad_count = true;
+                }
+                break;
+            }
             case 'v': stream.verbose = true; break;
             case 'h':
-                printf ("usage: huishang watch [-e EP] [--json] [-n COUNT] [-v] [--utc]\n"
-                        "                      [TOPIC-PREFIX ...]\n"
-                        "  default prefixes: alert. meeting. warning. prompt. proposal. case.\n"
-                        "  inspection. escalate. brief.\n"
-                        "  -v: the daemon's heartbeats (hs.heartbeat) too. Three missed: a\n"
-                        "  warning on stderr, and another when the daemon answers again.\n"
-                        "  Times are the district's (calendar/utc_offset); --utc: UTC.\n");
+                s_watch_usage (stdout);
                 return 0;
-            default: return 2;
+            default: s_watch_usage (stderr); return 2;
         }
     }
+    if (bad_count) {
+        s_watch_usage (stderr);
+        return 2;
+    }
+    if (hs_client_probe (client, hs_client_publish_endpoint (client)))
+        return 1;
     static const char *defaults [] = { "alert.", "meeting.", "warning.", "prompt.", "proposal.", "case.",
                                        "inspection.", "escalate.", "brief." };
     bool given = optind < argc;
@@ -177,17 +200,27 @@ typedef struct {
     long count;                 //  how many to show (-1: no end)
     bool follow;                //  go on with the live stream
     bool verbose;               //  -v: heartbeats too, while following
+    bool bad;                   //  a bad number given ...
+    const char *bad_value;      //  ... this one
 } s_replay_args_t;
 
 static void
 s_replay_option (int option, const char *value, void *arg)
 {
     s_replay_args_t *replay = (s_replay_args_t *) arg;
-    if (option == O_SINCE)
-        replay->since = atoll (value);
+    char *end;
+    errno = 0;
+    if (option == O_SINCE) {
+        replay->since = strtoll (value, &end, 10);
+        replay->bad |= !*value || *end || errno || replay->since < 0;
+        replay->bad_value = value;
+    }
     else
-    if (option == O_COUNT)
-        replay->count = atol (value);
+    if (option == O_COUNT) {
+        replay->count = strtol (value, &end, 10);
+        replay->bad |= !*value || *end || errno || replay->count < 0;
+        replay->bad_value = value;
+    }
     else
     if (option == O_NO_FOLLOW)
         replay->follow = false;
@@ -258,11 +291,14 @@ s_replay (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
         { "endpoint", required_argument, NULL, O_ENDPOINT },
         { "verbose", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 }
     };
-    s_replay_args_t replay = { client, 1, -1, true, false };
+    s_replay_args_t replay = { client, 1, -1, true, false, false, NULL };
     bool json;
     int first = huishang_options_parse (client, argc, argv, extra, s_replay_option, &replay, &json);
-    if (first < 0) {
-        printf ("usage: huishang replay [--since SEQ] [--count N] [--no-follow] [--json] [-v]\n"
+    if (first < 0 || replay.bad) {
+        if (replay.bad)
+            fprintf (stderr, "huishang replay: --since and --count take whole numbers, not '%s'\n",
+                     replay.bad_value);
+        fprintf (first == -1? stdout: stderr, "usage: huishang replay [--since SEQ] [--count N] [--no-follow] [--json] [-v]\n"
                 "                       [--utc] [--api EP] [--endpoint PUBLISH-EP]\n"
                 "                       [TOPIC-PREFIX ...]\n"
                 "  Following, as watch: -v shows heartbeats; three missed, a warning on\n"

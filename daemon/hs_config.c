@@ -168,6 +168,15 @@ s_load_part (const char *folder, const char *name, char **file, char *error, siz
     return zpl;
 }
 
+const char *
+hs_config_default_path (void)
+{
+    const char *named = getenv ("HUISHANG_CONFIG");
+    if (named && *named)
+        return named;
+    return access (HS_CONFIG_INSTALLED, F_OK) == 0? HS_CONFIG_INSTALLED: NULL;
+}
+
 hs_config_t *
 hs_config_load (const char *path, char *error, size_t error_size)
 {

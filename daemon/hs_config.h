@@ -93,6 +93,12 @@ hs_config_t *hs_config_load (const char *path, char *error, size_t error_size);
 
 void hs_config_destroy (hs_config_t **self_p);
 
+//  The configuration file to read when none was named (daemon and CLI
+//  alike): $HUISHANG_CONFIG if set, else /etc/huishang/huishang.cfg if it
+//  exists, else NULL (the built-in defaults). Borrowed.
+#define HS_CONFIG_INSTALLED "/etc/huishang/huishang.cfg"
+const char *hs_config_default_path (void);
+
 //  A configuration loaded to replace `running` (a reload) keeps what only
 //  a restart changes: endpoints, the store, the district, security, the
 //  sockets' limits, the clock. A change to one of them is logged as

@@ -32,8 +32,9 @@ s_usage (FILE *out)
     fprintf (out,
         "usage: huishangd [options]\n"
         "\n"
-        "  -c, --config FILE    read settings from FILE (default: the built-in copy\n"
-        "                       of config/huishang.cfg, units.cfg and rules.cfg)\n"
+        "  -c, --config FILE    read settings from FILE (default: $HUISHANG_CONFIG,\n"
+        "                       else /etc/huishang/huishang.cfg if it exists, else the\n"
+        "                       built-in copy of config/huishang.cfg, units.cfg, rules.cfg)\n"
         "  -f, --foreground     stay in the foreground, log to stderr (the default)\n"
         "  -d, --daemon         detach from the terminal and log to syslog\n"
         "                       (under systemd, Type=notify: neither; stderr is the journal)\n"
@@ -260,6 +261,8 @@ main (int argc, char *argv [])
     //  Under systemd, stderr is the journal: lines carry their priority.
     hs_log_open (hs_log_stderr_is_journal ()? HS_LOG_TO_JOURNAL: HS_LOG_TO_STDERR, "huishangd");
 
+    if (!config_file)
+        config_file = hs_config_default_path ();
     char error [512];
     hs_config_t *config = hs_config_load (config_file, error, sizeof (error));
     if (!config) {

@@ -212,7 +212,9 @@ def _export(desk, work, a, b, c, meeting):
         result = archive(desk, os.path.join(work, "bad"), since=since, until=until)
         assert result.returncode == 2 and "usage" in result.stderr, result
     result = archive(desk, os.path.join(work, "gone"), api="ipc://%s/nobody" % work)
-    assert result.returncode == 1 and not os.path.exists(os.path.join(work, "gone")), result
+    # rc 3: the daemon unreachable (huishang(1), EXIT STATUS), its endpoint named
+    assert result.returncode == 3 and "%s/nobody" % work in result.stderr, result
+    assert not os.path.exists(os.path.join(work, "gone")), result
     assert not [n for n in os.listdir(work) if ".partial." in n], os.listdir(work)
     # the Python client's filed() and meeting(); the watch line of case.filed
     client = huishang.Client(api=desk.daemon.api, timeout=2)

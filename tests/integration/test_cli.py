@@ -176,7 +176,9 @@ def test_pub_without_daemon_fails_clearly():
         result = run([CLIENT, "pub", "-e", "ipc://%s/nobody" % folder, "--timeout", "300",
                       "--source", "hrss", "--street", "caoyang", "--enterprise", "x",
                       "--category", "other", "--workers", "1"])
-        assert result.returncode == 1 and "no daemon is listening" in result.stderr
+        # rc 3: the daemon unreachable, its endpoint named
+        assert result.returncode == 3, result
+        assert "no daemon is listening at ipc://%s/nobody" % folder in result.stderr, result.stderr
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
