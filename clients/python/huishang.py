@@ -82,7 +82,7 @@ class Client(InspectionCalls):
     CurveZMQ."""
 
     def __init__(self, ingest=None, submit=None, publish=None, api=None, timeout=2.5,
-                 retries=20, curve=None, context=None):
+                 retries=20, curve=None, context=None, deadline=10.0):
         self.endpoints = dict(DEFAULTS)
         for name, value in (("ingest", ingest), ("submit", submit), ("publish", publish),
                             ("api", api)):
@@ -90,6 +90,7 @@ class Client(InspectionCalls):
                 self.endpoints[name] = value
         self.timeout = timeout
         self.retries = retries
+        self.deadline = deadline                # a submit gives up after this long in all
         self.ctx = context or zmq.Context.instance()
         self._curve = None
         if curve:
@@ -136,12 +137,18 @@ class Client(InspectionCalls):
 
     def _submit(self, topic, body):
         data = [topic.encode(), msgpack.packb(body, use_bin_type=True)]
+        give_up = time.monotonic() + self.deadline
+        tries = 0
         for attempt in range(self.retries + 1):
+            left = give_up - time.monotonic()
+            if left <= 0:
+                break
+            tries += 1
             sock = self._socket(zmq.REQ)
             sock.connect(self.endpoints["submit"])
             try:
                 sock.send_multipart(data)
-                if not sock.poll(int(self.timeout * 1000)):
+                if not sock.poll(int(min(self.timeout, left) * 1000)):
                     continue                        # Lazy Pirate: a fresh socket, again
                 status, reply = sock.recv_multipart()
             finally:
@@ -153,8 +160,8 @@ class Client(InspectionCalls):
             if status == "rejected":
                 raise Rejected(reply.get("reason"), reply.get("detail"))
             time.sleep(self.timeout / 4)            # "error": its store, for now
-        raise Unavailable("no answer from %s after %d tries" % (self.endpoints["submit"],
-                                                                  self.retries + 1))
+        raise Unavailable("no answer from %s after %d tries in %.1f s"
+                          % (self.endpoints["submit"], tries, self.deadline))
 
     def publish_report(self, body=None, **fields):
         """Send a report, fire and forget. `v` and `at` are filled in."""

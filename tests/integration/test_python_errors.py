@@ -133,6 +133,19 @@ def test_duplicate_told_across_kill9_and_unavailable_is_a_connection_error():
         else:
             raise AssertionError("a dead daemon stored a report")
         assert time.monotonic() - start < 3.0
+        # with its retries to spare, a submit still gives up at its total
+        # deadline (10 s by default; 1.5 s here), not retries x timeout
+        assert huishang.Client().deadline == 10.0
+        patient = client_of(daemon, timeout=0.5, retries=20)
+        patient.deadline = 1.5
+        start = time.monotonic()
+        try:
+            patient.submit_report(report(rid="dup-4", workers=3))
+        except ConnectionError as error:
+            assert "in 1.5 s" in str(error) and daemon.submit in str(error), error
+        else:
+            raise AssertionError("a dead daemon stored a report")
+        assert 1.4 < time.monotonic() - start < 2.5, time.monotonic() - start
         # restarted: the report is still there, a resend is still a duplicate,
         # and its alert was published once
         daemon.start()
