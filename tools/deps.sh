@@ -5,8 +5,15 @@
 PACKAGES="build-essential pkg-config clang libzmq3-dev libczmq-dev liblmdb-dev libmsgpack-dev
 libjansson-dev dpkg-dev debhelper lintian libsystemd-dev libncurses-dev systemd groff-base tmux lmdb-utils python3 python3-zmq python3-msgpack python3-lmdb
 libmicrohttpd-dev libsodium-dev libjs-chart.js chromium chromium-driver python3-selenium fonts-noto-cjk"
+#   What only some tests use: they say they skipped when it is absent, and
+#   CI installs it (`deps.sh --ci-list`): promtool, from Debian's prometheus.
+TEST_ONLY="prometheus"
 if [ "$1" = "--list" ]; then
     echo $PACKAGES
+    exit 0
+fi
+if [ "$1" = "--ci-list" ]; then
+    echo $PACKAGES $TEST_ONLY
     exit 0
 fi
 missing=""
