@@ -145,8 +145,8 @@ class Client(InspectionCalls):
                 break
             tries += 1
             sock = self._socket(zmq.REQ)
-            sock.connect(self.endpoints["submit"])
             try:
+                sock.connect(self.endpoints["submit"])
                 sock.send_multipart(data)
                 if not sock.poll(int(min(self.timeout, left) * 1000)):
                     continue                        # Lazy Pirate: a fresh socket, again
@@ -418,8 +418,8 @@ class Client(InspectionCalls):
     def request(self, command, args=None):
         """One api request; returns the reply's body, raises HuishangError."""
         sock = self._socket(zmq.REQ)
-        sock.connect(self.endpoints["api"])
         try:
+            sock.connect(self.endpoints["api"])
             frames = [command.encode()]
             if args is not None:
                 frames.append(msgpack.packb(args, use_bin_type=True))

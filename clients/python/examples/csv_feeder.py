@@ -67,4 +67,7 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except KeyboardInterrupt:                           # Ctrl-C: quietly, as a shell does
+        # a socket the interrupt caught half made must not hold up the
+        # context's end as the interpreter exits: close them all now
+        huishang.zmq.Context.instance().destroy(linger=0)
         sys.exit(130)
