@@ -6,6 +6,7 @@ one, across a kill -9; the examples exit 130 quietly on Ctrl-C; the feeder
 runs from the repository root as the README shows it; the client installs."""
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -168,10 +169,13 @@ def test_examples_exit_130_quietly_on_ctrl_c():
         proc = subprocess.Popen(["/usr/bin/python3", os.path.join(EXAMPLES, "dashboard.py"),
                                  "--publish", daemon.publish, "--api", daemon.api],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(1.0)                             # in its subscription loop by now
+        # a report, and its line: the example is in its subscription loop
+        client_of(daemon).submit_report(report(rid="ctrl-c-1", workers=3))
+        ready, _, _ = select.select([proc.stdout], [], [], 20)
+        assert ready and proc.stdout.readline(), proc.poll()
         assert proc.poll() is None, proc.communicate()
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=10)
+        out, err = proc.communicate(timeout=20)
         assert proc.returncode == 130, (proc.returncode, out, err)
         assert "Traceback" not in err and err == "", err
     finally:
@@ -224,3 +228,7 @@ def test_the_client_installs_from_its_pyproject():
         assert path.startswith(target) and answer == "True", probe.stdout
     finally:
         subprocess.run(["rm", "-rf", scratch])
+
+
+# a Ctrl-C timed against a loaded machine (the sanitizer pass): run alone
+test_examples_exit_130_quietly_on_ctrl_c.solo = True
