@@ -168,7 +168,10 @@ def test_examples_exit_130_quietly_on_ctrl_c():
     try:
         proc = subprocess.Popen(["/usr/bin/python3", os.path.join(EXAMPLES, "dashboard.py"),
                                  "--publish", daemon.publish, "--api", daemon.api],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                # a shell that started us in the background has SIGINT
+                                # ignored, and Python then keeps it so: give it back
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         # a report, and its line: the example is in its subscription loop
         client_of(daemon).submit_report(report(rid="ctrl-c-1", workers=3))
         ready, _, _ = select.select([proc.stdout], [], [], 20)
@@ -228,7 +231,3 @@ def test_the_client_installs_from_its_pyproject():
         assert path.startswith(target) and answer == "True", probe.stdout
     finally:
         subprocess.run(["rm", "-rf", scratch])
-
-
-# a Ctrl-C timed against a loaded machine (the sanitizer pass): run alone
-test_examples_exit_130_quietly_on_ctrl_c.solo = True
