@@ -288,6 +288,75 @@ hs_cases_order (hs_store_t *store, size_t *count)
 }
 
 typedef struct {
+    zlistx_t *ids;              //  older records seen, to rewrite
+    char last [HS_ID_MAX + 1];  //  the last id looked at
+    size_t seen;
+    bool skip;                  //  the first entry is `after` itself
+} s_compact_t;
+
+static int
+s_compact_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    s_compact_t *compact = (s_compact_t *) arg;
+    if (key_size > HS_ID_MAX)
+        return 0;                       //  not a case id: verify reports it
+    char id [HS_ID_MAX + 1];
+    memcpy (id, key, key_size);
+    id [key_size] = 0;
+    if (compact->skip && streq (id, compact->last)) {
+        compact->skip = false;
+        return 0;
+    }
+    compact->skip = false;
+    hs_strcpy (compact->last, sizeof (compact->last), id);
+    if (!hs_case_record_current (data, size))
+        zlistx_add_end (compact->ids, id);
+    //  Looking is cheap, rewriting dirties pages: bound both.
+    return zlistx_size (compact->ids) >= HS_CASES_COMPACT_CHUNK
+        || ++compact->seen >= 20 * HS_CASES_COMPACT_CHUNK;
+}
+
+int
+hs_cases_compact_work (void *arg)
+{
+    hs_cases_compaction_t *compaction = (hs_cases_compaction_t *) arg;
+    hs_store_t *store = compaction->store;
+    char *after = compaction->after;
+    s_compact_t compact = { .ids = zlistx_new (), .skip = *after != 0 };
+    zlistx_set_duplicator (compact.ids, (zlistx_duplicator_fn *) strdup);
+    zlistx_set_destructor (compact.ids, (zlistx_destructor_fn *) zstr_free);
+    hs_strcpy (compact.last, sizeof (compact.last), after);
+    int rc = hs_store_walk (store, HS_TABLE_CASES, *after? after: NULL, strlen (after), false,
+                            s_compact_visit, &compact);
+    bool ended = compact.seen < 20 * HS_CASES_COMPACT_CHUNK
+              && zlistx_size (compact.ids) < HS_CASES_COMPACT_CHUNK;
+    hs_case_t *kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    hs_pack_t *pack = hs_pack_new ();
+    for (const char *id = (const char *) zlistx_first (compact.ids); rc == 0 && id;
+         id = (const char *) zlistx_next (compact.ids)) {
+        const void *data;
+        size_t size;
+        if (hs_store_get (store, HS_TABLE_CASES, id, strlen (id), &data, &size))
+            rc = -1;
+        else
+        if (hs_case_decode (data, size, kase))
+            continue;                   //  unreadable either way: verify reports it
+        else {
+            hs_pack_reset (pack);
+            hs_case_encode (kase, pack);
+            rc = hs_store_put (store, HS_TABLE_CASES, id, strlen (id), hs_pack_data (pack),
+                               hs_pack_size (pack));
+            compaction->rewritten++;
+        }
+    }
+    hs_pack_destroy (&pack);
+    free (kase);
+    zlistx_destroy (&compact.ids);
+    hs_strcpy (after, sizeof (compaction->after), ended? "": compact.last);
+    return rc;
+}
+
+typedef struct {
     hs_cases_order_fn *visit;
     void *arg;
 } s_walk_t;
@@ -353,7 +422,7 @@ hs_cases_test (bool verbose)
 
     char error [256];
     char *path = zsys_sprintf ("/tmp/hs_cases_test.%d", getpid ());
-    hs_store_t *store = hs_store_new (path, 1 << 20, 1 << 24, error, sizeof (error));
+    hs_store_t *store = hs_store_new (path, 1 << 25, 1 << 26, error, sizeof (error));
     assert (store);
     hs_pack_t *pack = hs_pack_new ();
     hs_report_t report;
@@ -402,6 +471,38 @@ hs_cases_test (bool verbose)
     assert (hs_cases_find (store, &report, "street.caoyang", found) == 1);
     assert (hs_cases_load (store, "putuo-1", found) == 0 && found->closed);
     hs_store_abort (store);
+
+    //  An older store's records (maps) are rewritten compact, a chunk a
+    //  transaction; a compact one among them is left as it is.
+    size_t older = 2 * HS_CASES_COMPACT_CHUNK + 7;
+    assert (hs_store_begin (store) == 0);
+    for (size_t index = 0; index < older; index++) {
+        snprintf (kase->id, sizeof (kase->id), "putuo-%zu", index + 10);
+        hs_pack_reset (pack);
+        if (index == 3)
+            hs_case_encode (kase, pack);
+        else
+            hs_case_encode_map (kase, pack);
+        assert (hs_store_put (store, HS_TABLE_CASES, kase->id, strlen (kase->id),
+                              hs_pack_data (pack), hs_pack_size (pack)) == 0);
+    }
+    assert (hs_store_commit (store) == 0);
+    hs_cases_compaction_t compaction = { .store = store };
+    int chunks = 0;
+    do {
+        assert (hs_store_begin (store) == 0);
+        assert (hs_cases_compact_work (&compaction) == 0);
+        assert (hs_store_commit (store) == 0);
+        chunks++;
+    } while (*compaction.after);
+    assert (chunks == 3 && compaction.rewritten == older - 1);
+    assert (hs_store_view_begin (store) == 0);
+    const void *data;
+    size_t size;
+    assert (hs_store_get (store, HS_TABLE_CASES, "putuo-5000", 10, &data, &size) == 0);
+    assert (hs_case_record_current (data, size) && hs_case_decode (data, size, found) == 0);
+    assert (streq (found->id, "putuo-5000") && found->closed && found->workers == 12);
+    hs_store_view_end (store);
 
     free (kase);
     free (found);

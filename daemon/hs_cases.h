@@ -34,6 +34,21 @@ int hs_cases_load (hs_store_t *store, const char *case_id, hs_case_t *kase);
 //  Returns 0 or -1.
 int hs_cases_save (hs_store_t *store, const hs_case_t *kase, hs_pack_t *pack);
 
+//  Rewrite stored case records of an older form (a map, before store
+//  format 3) in the compact one, a chunk at a time: a work function for
+//  the write transaction (hs_txn_run), which rewrites at most
+//  HS_CASES_COMPACT_CHUNK of them from the first case id after `after`
+//  ("": the start) and sets `after` to the last id looked at, or to ""
+//  at the table's end. Run it until `after` is "": each transaction stays
+//  well within what LMDB lets one dirty. Returns 0 or -1.
+#define HS_CASES_COMPACT_CHUNK 5000
+typedef struct {
+    hs_store_t *store;
+    char after [HS_ID_MAX + 1];
+    size_t rewritten;           //  in all, so far
+} hs_cases_compaction_t;
+int hs_cases_compact_work (void *arg);
+
 //  What the order tables keep of a case: what the api's filters look at.
 typedef struct {
     int level;

@@ -547,6 +547,25 @@ s_handling_upgrade (hs_casework_t *self)
     return rc? -1: done? 0: hs_txn_run (self->txn, s_handling_work, self);
 }
 
+//  Store format 3: every case record in the compact form.
+static int
+s_compact_upgrade (hs_casework_t *self)
+{
+    hs_cases_compaction_t up = { .store = hs_txn_store (self->txn) };
+    uint64_t format = 0;
+    if (hs_store_view_begin (up.store))
+        return -1;
+    int rc = hs_store_meta_get (up.store, HS_META_FORMAT, 0, &format);
+    hs_store_view_end (up.store);
+    do
+        rc = rc || format >= 3? rc: hs_txn_run (self->txn, hs_cases_compact_work, &up);
+    while (rc == 0 && *up.after);
+    if (rc == 0 && up.rewritten)
+        hs_log_notice ("hs_casework: %zu case records rewritten compact (store format 3)",
+                       up.rewritten);
+    return rc? -1: 0;
+}
+
 int
 hs_casework_upgrade (hs_casework_t *self)
 {
@@ -563,6 +582,8 @@ hs_casework_upgrade (hs_casework_t *self)
         rc = hs_txn_run (self->txn, s_order_work, self);
     if (rc == 0)
         rc = s_handling_upgrade (self);
+    if (rc == 0)
+        rc = s_compact_upgrade (self);
     return rc;
 }
 

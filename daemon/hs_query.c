@@ -94,6 +94,19 @@ hs_query_case (hs_store_t *store, hs_config_t *config, const msgpack_object *arg
         return hs_why (why, "store", "the store could not be read");
     if (rc == 1)
         return hs_why (why, "unknown_case", "no case '%s'", case_id);
+    //  The stored record is compact; a reply carries the case as a map.
+    hs_case_t *decoded = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    rc = hs_case_decode (record, record_size, decoded);
+    hs_pack_t *map = hs_pack_new ();
+    if (rc == 0)
+        hs_case_encode_map (decoded, map);
+    free (decoded);
+    if (rc) {
+        hs_pack_destroy (&map);
+        return hs_why (why, "store", "case '%s' cannot be read (huishang verify says more)",
+                       case_id);
+    }
+    record_size = hs_pack_size (map);
     s_history_walk_t walk = { zlistx_new (), (uint64_t) from };
     zlistx_set_destructor (walk.seqs, s_free_seq);
     rc = hs_ledger_history_walk (store, case_id, s_collect_history, &walk);
@@ -112,9 +125,10 @@ hs_query_case (hs_store_t *store, hs_config_t *config, const msgpack_object *arg
             break;
         }
     }
-    hs_bytes_t kase = { record, record_size };
+    hs_bytes_t kase = { hs_pack_data (map), hs_pack_size (map) };
     hs_reply_case (reply, &kase, history, index, next);
     free (history);
+    hs_pack_destroy (&map);
     zlistx_destroy (&walk.seqs);
     return rc? hs_why (why, "store", "the store could not be read"): 0;
 }
@@ -157,8 +171,9 @@ typedef struct {
     size_t budget;              //  bytes of records one reply may carry
     size_t bytes;               //  bytes of the records shown
     bool counting;              //  the count is not known otherwise: count matches
-    hs_case_t *kase;            //  scratch, to check the unit
-    zlistx_t *records;          //  copies of the records shown (zchunk_t *), newest first
+    hs_case_t *kase;            //  scratch: the record decoded
+    hs_pack_t *map;             //  scratch: ... and as the map a reply carries
+    zlistx_t *records;          //  the cases shown, as maps (zchunk_t *), newest first
     int64_t count;              //  matches seen
     size_t scanned, decoded;
     uint64_t next;              //  where the next page starts, 0: nothing more
@@ -214,16 +229,21 @@ s_match_case (uint64_t first_seq, const hs_case_summary_t *summary, void *arg)
         walk->decoded++;
         if (rc == 1)
             match = false;
-        else
-        if (*walk->unit)
+        else {
+            //  A broken record is not shown (huishang verify reports it).
             match = hs_case_decode (record, size, walk->kase) == 0
-                 && hs_case_has_unit (walk->kase, walk->unit);
+                 && (!*walk->unit || hs_case_has_unit (walk->kase, walk->unit));
+            hs_pack_reset (walk->map);
+            if (match && shown)
+                hs_case_encode_map (walk->kase, walk->map);
+        }
+        size = hs_pack_size (walk->map);
         if (match && shown && zlistx_size (walk->records) > 0 && walk->bytes + size > walk->budget) {
             shown = false;          //  over the reply's budget: the next page's
             walk->budget = 0;
         }
         if (match && shown) {
-            zlistx_add_end (walk->records, zchunk_new (record, size));
+            zlistx_add_end (walk->records, zchunk_new (hs_pack_data (walk->map), size));
             walk->bytes += size;
         }
     }
@@ -289,6 +309,7 @@ hs_query_cases (hs_store_t *store, hs_config_t *config, const msgpack_object *ar
     }
     walk.counting = count < 0 && !before;
     walk.kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
+    walk.map = hs_pack_new ();
     walk.records = zlistx_new ();
     zlistx_set_destructor (walk.records, s_free_chunk);
     int rc = hs_cases_walk (store, open_only, (uint64_t) before, s_match_case, &walk);
@@ -306,6 +327,7 @@ hs_query_cases (hs_store_t *store, hs_config_t *config, const msgpack_object *ar
     free (records);
     zlistx_destroy (&walk.records);
     free (walk.kase);
+    hs_pack_destroy (&walk.map);
     return rc? hs_why (why, "store", "the store could not be read"): 0;
 }
 

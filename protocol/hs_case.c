@@ -1,9 +1,10 @@
 /*  =========================================================================
     hs_case - the case record: one dispute as the store keeps it
 
-    The record is a map; absent text is stored as nil. Lists are bounded
-    (HS_CASE_MAX_*): what does not fit is not kept, and a record is never
-    written larger than those bounds allow.
+    The map form (the api's replies; stored before format 3): absent text
+    is nil. Lists are bounded (HS_CASE_MAX_*): what does not fit is not
+    kept, and a record is never written larger than those bounds allow.
+    The stored record itself is hs_case_rec's.
     =========================================================================
 */
 
@@ -215,7 +216,7 @@ s_pack_list (hs_map_t *map, const char *key, char (*list)[HS_CODE_MAX + 1], size
 }
 
 void
-hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
+hs_case_encode_map (const hs_case_t *kase, hs_pack_t *pack)
 {
     hs_map_t map;
     hs_map_begin (&map, pack);
@@ -293,7 +294,7 @@ s_get_list (const msgpack_object *map, const char *key, char (*list)[HS_CODE_MAX
 }
 
 int
-hs_case_decode (const void *data, size_t size, hs_case_t *kase)
+hs_case_decode_map (const void *data, size_t size, hs_case_t *kase)
 {
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);

@@ -131,10 +131,21 @@ void hs_case_units (const hs_case_t *kase, const char **list);
 void hs_case_reasons (const hs_case_t *kase, const char **list);
 void hs_case_sources (const hs_case_t *kase, const char **list);
 
-//  Encode / decode the stored record. decode returns 0 or -1.
+//  The case as a map with named fields: what the api's case replies
+//  carry (PROTOCOL §6), and the stored record of stores before format 3.
+//  decode_map returns 0 or -1.
+void hs_case_encode_map (const hs_case_t *kase, hs_pack_t *pack);
+int hs_case_decode_map (const void *data, size_t size, hs_case_t *kase);
+
+//  The stored record (protocol/hs_case_rec): compact, no names. decode
+//  also reads a record of an older store (a map). Returns 0 or -1.
 void hs_case_encode (const hs_case_t *kase, hs_pack_t *pack);
 int hs_case_decode (const void *data, size_t size, hs_case_t *kase);
 
+//  True if a stored record is of the compact form this build writes.
+bool hs_case_record_current (const void *data, size_t size);
+
 void hs_case_test (bool verbose);
+void hs_case_rec_test (bool verbose);
 
 #endif

@@ -130,6 +130,84 @@ hs_handlers_decode (const msgpack_object *array, hs_handler_t *handlers, size_t 
 }
 
 void
+hs_bin_put_time (hs_bin_writer_t *writer, int64_t base, int64_t value)
+{
+    if (value == 0)
+        hs_bin_put_u (writer, 0);
+    else {
+        int64_t distance = value - base;
+        hs_bin_put_u (writer, (((uint64_t) distance << 1) ^ (uint64_t) (distance >> 63)) + 1);
+    }
+}
+
+int64_t
+hs_bin_get_time (hs_bin_reader_t *reader, int64_t base)
+{
+    uint64_t value = hs_bin_get_u (reader);
+    if (value == 0)
+        return 0;
+    value--;
+    return base + ((int64_t) (value >> 1) ^ -(int64_t) (value & 1));
+}
+
+void
+hs_handlers_put (const hs_handler_t *handlers, size_t count, int64_t base,
+                 hs_bin_writer_t *writer)
+{
+    hs_bin_put_u (writer, count);
+    for (size_t index = 0; index < count; index++) {
+        const hs_handler_t *handler = &handlers [index];
+        hs_bin_put_str (writer, handler->unit);
+        hs_bin_put_u (writer, ((uint64_t) handler->state << 1) | (handler->lead? 1: 0));
+        hs_bin_put_time (writer, base, handler->routed);
+        hs_bin_put_time (writer, base, handler->signed_at);
+        hs_bin_put_time (writer, base, handler->progress);
+        hs_bin_put_time (writer, base, handler->done);
+        for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
+            const hs_duty_clock_t *duty = &handler->clocks [clock];
+            hs_bin_put_time (writer, base, duty->start);
+            hs_bin_put_time (writer, base, duty->due);
+            hs_bin_put_time (writer, base, duty->next);
+            hs_bin_put_u (writer, ((uint64_t) duty->notices << 2) | (uint64_t) (duty->rung & 3));
+        }
+    }
+}
+
+size_t
+hs_handlers_get (hs_bin_reader_t *reader, int64_t base, hs_handler_t *handlers, size_t max)
+{
+    uint64_t count = hs_bin_get_u (reader);
+    if (count > max) {
+        reader->bad = true;
+        return 0;
+    }
+    for (size_t index = 0; index < count && !reader->bad; index++) {
+        hs_handler_t *handler = &handlers [index];
+        memset (handler, 0, sizeof (*handler));
+        hs_bin_get_str (reader, handler->unit, sizeof (handler->unit));
+        uint64_t bits = hs_bin_get_u (reader);
+        handler->lead = bits & 1;
+        handler->state = (int) (bits >> 1);
+        if (handler->state >= HS_HANDLER_STATE_COUNT)
+            reader->bad = true;
+        handler->routed = hs_bin_get_time (reader, base);
+        handler->signed_at = hs_bin_get_time (reader, base);
+        handler->progress = hs_bin_get_time (reader, base);
+        handler->done = hs_bin_get_time (reader, base);
+        for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
+            hs_duty_clock_t *duty = &handler->clocks [clock];
+            duty->start = hs_bin_get_time (reader, base);
+            duty->due = hs_bin_get_time (reader, base);
+            duty->next = hs_bin_get_time (reader, base);
+            uint64_t rung = hs_bin_get_u (reader);
+            duty->rung = (int) (rung & 3);
+            duty->notices = (int) (rung >> 2);
+        }
+    }
+    return reader->bad? 0: (size_t) count;
+}
+
+void
 hs_handler_test (bool verbose)
 {
     if (verbose)
@@ -168,6 +246,24 @@ hs_handler_test (bool verbose)
     assert (!read [1].lead && !hs_handler_active (&read [1]));
     assert (hs_handlers_decode (array, read, 1) == 1);
     msgpack_unpacked_destroy (&unpacked);
+    //  The compact form: the same handlers back, and a base-relative time.
+    uint8_t bytes [512];
+    hs_bin_writer_t writer;
+    hs_bin_writer_init (&writer, bytes, sizeof (bytes));
+    hs_handlers_put (handlers, 2, 900, &writer);
+    hs_bin_put_time (&writer, 900, 0);
+    hs_bin_put_time (&writer, 900, 800);
+    assert (!writer.overflow && writer.used < 70);
+    hs_bin_reader_t reader;
+    hs_bin_reader_init (&reader, bytes, writer.used);
+    memset (read, 0, sizeof (read));
+    assert (hs_handlers_get (&reader, 900, read, 2) == 2 && !reader.bad);
+    assert (memcmp (read, handlers, sizeof (handlers)) == 0);
+    assert (hs_bin_get_time (&reader, 900) == 0 && hs_bin_get_time (&reader, 900) == 800);
+    hs_bin_reader_init (&reader, bytes, writer.used);
+    assert (hs_handlers_get (&reader, 900, read, 1) == 0 && reader.bad);
+    hs_bin_reader_init (&reader, bytes, 20);
+    assert (hs_handlers_get (&reader, 900, read, 2) == 0 && reader.bad);
     hs_pack_destroy (&pack);
     if (verbose)
         printf ("OK\n");

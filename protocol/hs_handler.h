@@ -17,6 +17,7 @@
 #define HS_HANDLER_H_INCLUDED
 
 #include "hs_pack.h"
+#include "hs_bin.h"
 
 #define HS_CASE_MAX_HANDLERS 24
 
@@ -82,6 +83,22 @@ bool hs_handler_active (const hs_handler_t *handler);
 //  (NULL or not an array: none). decode returns the number read.
 void hs_handlers_encode (const hs_handler_t *handlers, size_t count, hs_pack_t *pack);
 size_t hs_handlers_decode (const msgpack_object *array, hs_handler_t *handlers, size_t max);
+
+//  The compact form the stored case record keeps (protocol/hs_case_rec):
+//  the count, then per handler the unit, (state << 1 | lead), the four
+//  times and per clock start, due, next and (notices << 2 | rung). Times
+//  go through `base` (hs_case_rec's: 0 stays 0, others relative to the
+//  case's opening). get returns the number read (the reader turns bad
+//  past `max` or on a damaged field).
+void hs_handlers_put (const hs_handler_t *handlers, size_t count, int64_t base,
+                      hs_bin_writer_t *writer);
+size_t hs_handlers_get (hs_bin_reader_t *reader, int64_t base, hs_handler_t *handlers,
+                        size_t max);
+
+//  A time relative to `base`, as the compact records write it: 0 (none)
+//  as 0, any other as its zigzagged distance from base, plus one.
+void hs_bin_put_time (hs_bin_writer_t *writer, int64_t base, int64_t value);
+int64_t hs_bin_get_time (hs_bin_reader_t *reader, int64_t base);
 
 void hs_handler_test (bool verbose);
 

@@ -15,6 +15,7 @@ import threading
 import time
 
 
+import case_record
 from handling_desk import clock, handler, never_runs, rung_of, running_clocks
 from harness import (CLIENT, DAY_MS, Daemon, due_after, local_date, local_ms, now_ms,
                      replay_all, report, running)
@@ -90,8 +91,7 @@ def store_view(store):
         with env.begin() as txn:
             def table(name):
                 return txn.cursor(db=env.open_db(name, txn=txn, create=False))
-            cases = {key.decode(): msgpack.unpackb(value, raw=False)
-                     for key, value in table(b"cases")}
+            cases = {key.decode(): case_record.decode(value) for key, value in table(b"cases")}
             alerts = {}
             for key, value in table(b"events"):
                 event = msgpack.unpackb(value, raw=False)

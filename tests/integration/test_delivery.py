@@ -13,6 +13,7 @@ import time
 import lmdb
 import msgpack
 
+import case_record
 from harness import CLIENT, Daemon, report, running
 
 
@@ -174,7 +175,7 @@ def _crash_cycles(seconds, cycles):
                 due.add((int.from_bytes(key[:8], "big"), key[8:9], key[9:].decode()))
             open_cases = 0
             for _, value in txn.cursor(db=cases):
-                kase = msgpack.unpackb(value, raw=False)
+                kase = case_record.decode(value)
                 if kase["closed"]:
                     continue
                 assert kase["stage"] == "open" and not kase["muted_until"], kase["id"]

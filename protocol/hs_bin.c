@@ -1,0 +1,157 @@
+/*  =========================================================================
+    hs_bin - compact binary records: varints, zigzag, counted strings
+    =========================================================================
+*/
+
+#include "hs_bin.h"
+#include <string.h>
+#include <stdio.h>
+#include <assert.h>
+
+void
+hs_bin_writer_init (hs_bin_writer_t *self, uint8_t *data, size_t size)
+{
+    self->data = data;
+    self->size = size;
+    self->used = 0;
+    self->overflow = false;
+}
+
+void
+hs_bin_put_u (hs_bin_writer_t *self, uint64_t value)
+{
+    do {
+        if (self->used == self->size) {
+            self->overflow = true;
+            return;
+        }
+        uint8_t byte = value & 0x7f;
+        value >>= 7;
+        self->data [self->used++] = byte | (value? 0x80: 0);
+    } while (value);
+}
+
+void
+hs_bin_put_i (hs_bin_writer_t *self, int64_t value)
+{
+    hs_bin_put_u (self, ((uint64_t) value << 1) ^ (uint64_t) (value >> 63));
+}
+
+void
+hs_bin_put_bytes (hs_bin_writer_t *self, const void *bytes, size_t size)
+{
+    if (size > self->size - self->used) {
+        self->overflow = true;
+        return;
+    }
+    memcpy (self->data + self->used, bytes, size);
+    self->used += size;
+}
+
+void
+hs_bin_put_str (hs_bin_writer_t *self, const char *string)
+{
+    size_t size = string? strlen (string): 0;
+    hs_bin_put_u (self, size);
+    hs_bin_put_bytes (self, string, size);
+}
+
+void
+hs_bin_reader_init (hs_bin_reader_t *self, const void *data, size_t size)
+{
+    self->data = (const uint8_t *) data;
+    self->size = size;
+    self->used = 0;
+    self->bad = false;
+}
+
+uint64_t
+hs_bin_get_u (hs_bin_reader_t *self)
+{
+    uint64_t value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (self->used == self->size) {
+            self->bad = true;
+            return 0;
+        }
+        uint8_t byte = self->data [self->used++];
+        value |= (uint64_t) (byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return value;
+    }
+    self->bad = true;                   //  longer than any u64
+    return 0;
+}
+
+int64_t
+hs_bin_get_i (hs_bin_reader_t *self)
+{
+    uint64_t value = hs_bin_get_u (self);
+    return (int64_t) (value >> 1) ^ -(int64_t) (value & 1);
+}
+
+void
+hs_bin_get_bytes (hs_bin_reader_t *self, void *dest, size_t size)
+{
+    if (self->bad || size > self->size - self->used) {
+        self->bad = true;
+        memset (dest, 0, size);
+        return;
+    }
+    memcpy (dest, self->data + self->used, size);
+    self->used += size;
+}
+
+void
+hs_bin_get_str (hs_bin_reader_t *self, char *dest, size_t size)
+{
+    uint64_t length = hs_bin_get_u (self);
+    if (self->bad || length >= size || length > self->size - self->used) {
+        self->bad = true;
+        *dest = 0;
+        return;
+    }
+    memcpy (dest, self->data + self->used, length);
+    dest [length] = 0;
+    self->used += length;
+}
+
+void
+hs_bin_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_bin: ");
+    uint8_t buffer [64];
+    hs_bin_writer_t writer;
+    hs_bin_writer_init (&writer, buffer, sizeof (buffer));
+    hs_bin_put_u (&writer, 0);
+    hs_bin_put_u (&writer, 300);
+    hs_bin_put_u (&writer, UINT64_MAX);
+    hs_bin_put_i (&writer, -1);
+    hs_bin_put_i (&writer, INT64_MIN);
+    hs_bin_put_str (&writer, "街道");
+    hs_bin_put_str (&writer, NULL);
+    assert (!writer.overflow && buffer [0] == 0 && buffer [1] == 0xac && buffer [2] == 0x02);
+    assert (writer.used == 1 + 2 + 10 + 1 + 10 + 7 + 1);
+    hs_bin_reader_t reader;
+    hs_bin_reader_init (&reader, buffer, writer.used);
+    assert (hs_bin_get_u (&reader) == 0 && hs_bin_get_u (&reader) == 300);
+    assert (hs_bin_get_u (&reader) == UINT64_MAX && hs_bin_get_i (&reader) == -1);
+    assert (hs_bin_get_i (&reader) == INT64_MIN);
+    char text [8];
+    hs_bin_get_str (&reader, text, sizeof (text));
+    assert (strcmp (text, "街道") == 0);
+    hs_bin_get_str (&reader, text, sizeof (text));
+    assert (*text == 0 && !reader.bad && reader.used == writer.used);
+    //  Past the end, or a string longer than its room: refused.
+    assert (hs_bin_get_u (&reader) == 0 && reader.bad);
+    hs_bin_reader_init (&reader, buffer + 24, writer.used - 24);
+    hs_bin_get_str (&reader, text, 4);
+    assert (reader.bad && *text == 0);
+    //  A writer that runs out says so.
+    hs_bin_writer_init (&writer, buffer, 3);
+    hs_bin_put_str (&writer, "abcdef");
+    assert (writer.overflow);
+    if (verbose)
+        printf ("OK\n");
+}

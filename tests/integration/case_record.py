@@ -1,0 +1,143 @@
+"""Read a stored case record (PROTOCOL §7, store format 3) into the map the
+api's `case` reply carries: an independent reader of the documented layout,
+for tests that look at the store with python3-lmdb beside the daemon. A
+record of an older store (a msgpack map) is returned as it is."""
+
+import msgpack
+
+LEVELS = ["general", "significant", "major", "critical"]
+CATEGORIES = ["wage_arrears", "layoff", "social_insurance", "work_stoppage", "negotiation",
+              "contract", "injury", "other"]
+OWNERSHIPS = ["private", "state", "foreign", "collective", "other"]
+FLAGS = ["gathering", "petition_visit", "road_blocking", "extreme", "media", "litigation",
+         "repeat", "cross_district", "epidemic"]
+STATUSES = ["accepted", "mediating", "resolved", "closed", "failed", "signed", "returned"]
+STAGES = ["open", "resolved", "closed", "merged"]
+STATES = ["routed", "signed", "done", "returned", "removed"]
+CLOCKS = ["sign", "progress", "resolve"]
+RUNGS = [None, "remind", "supervise", "circulate"]
+
+
+class _Reader:
+    def __init__(self, data):
+        self.data, self.at = data, 0
+
+    def u(self):
+        value, shift = 0, 0
+        while True:
+            byte = self.data[self.at]
+            self.at += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                return value
+
+    def i(self):
+        value = self.u()
+        return (value >> 1) ^ -(value & 1)
+
+    def s(self):
+        size = self.u()
+        text = self.data[self.at:self.at + size]
+        assert len(text) == size, "cut short"
+        self.at += size
+        return text.decode()
+
+    def text(self):
+        text = self.s()
+        return text or None
+
+    def time(self, base):
+        value = self.u()
+        if value == 0:
+            return 0
+        value -= 1
+        return base + ((value >> 1) ^ -(value & 1))
+
+    def strings(self):
+        return [self.s() for _ in range(self.u())]
+
+    def version(self):
+        mark = self.at
+        if self.u() == 20:
+            raw = self.data[self.at:self.at + 20]
+            self.at += 20
+            return raw.hex()
+        self.at = mark
+        return self.text()
+
+
+def _name(names, index):
+    return names[index] if 0 <= index < len(names) else None
+
+
+def decode(data):
+    """The case as the api shows it, from the stored bytes."""
+    if data[0] != 3:
+        return msgpack.unpackb(data, raw=False)
+    r = _Reader(data)
+    r.u()
+    case = {"id": r.s(), "level": _name(LEVELS, r.i())}
+    rules_level = _name(LEVELS, r.i())
+    case["category"] = _name(CATEGORIES, r.i())
+    case["street"] = r.text()
+    case["enterprise"] = r.text()
+    case["credit_code"] = r.text()
+    case["ownership"] = _name(OWNERSHIPS, r.i())
+    case["sector"] = r.text()
+    case["workers"] = r.i()
+    case["amount"] = r.i()
+    flags = r.u()
+    case["flags"] = [name for bit, name in enumerate(FLAGS) if flags & (1 << bit)]
+    case["sources"], case["units"], case["reasons"] = r.strings(), r.strings(), r.strings()
+    case["rules_version"] = r.version()
+    status = r.i()
+    case["status"] = "open" if status < 0 else _name(STATUSES, status)
+    stage = r.i()
+    bits = r.u()
+    case["closed"] = bool(bits & 1)
+    case["opened"] = base = r.i()
+    case["updated"] = r.time(base)
+    case["first_seq"] = r.u()
+    case["last_seq"] = case["first_seq"] + r.u()
+    case["reports"] = r.u()
+    case["overdue"] = bool(bits & 2)
+    case["stage"] = _name(STAGES, stage)
+    case["rules_level"] = rules_level
+    case["lead"] = r.text()
+    handlers = []
+    for _ in range(r.u()):
+        handler = {"unit": r.s()}
+        state = r.u()
+        handler["role"] = "lead" if state & 1 else "co"
+        handler["state"] = _name(STATES, state >> 1)
+        for field in ("routed", "signed", "progress", "done"):
+            handler[field] = r.time(base)
+        handler["clocks"] = []
+        for clock in CLOCKS:
+            start, due, next_ = r.time(base), r.time(base), r.time(base)
+            rung = r.u()
+            handler["clocks"].append({"clock": clock, "start": start, "due": due, "next": next_,
+                                      "rung": RUNGS[rung & 3], "notices": rung >> 2})
+        handlers.append(handler)
+    case["handlers"] = handlers
+    case["timer_at"] = r.time(base)
+    case["muted_until"] = r.time(base)
+    followup = r.i()
+    case["followup"] = None if followup < 0 else "satisfied" if followup else "unsatisfied"
+    case["reopened"] = r.u()
+    case["merged_into"] = r.text()
+    case["merged_from"] = [r.s() for _ in range(r.u())]
+    case["split_from"] = r.text()
+    case["meeting"] = r.text()
+    case["lead_held"] = bool(bits & 4)
+    case["upward"] = r.i()
+    upward_level = r.i()
+    case["upward_level"] = _name(LEVELS, upward_level) if case["upward"] else None
+    case["upward_lead"] = r.text()
+    case["closed_at"] = r.time(base)
+    case["file_at"] = r.time(base)
+    case["filed"] = r.time(base)
+    r.time(base)                                    # a 0.4 record's due time, upgraded
+    assert r.at == len(data), "a record longer than its fields"
+    return case
