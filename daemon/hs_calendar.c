@@ -12,6 +12,7 @@
 
 #define MAX_YEARS 64
 #define MAX_DAYS  512
+#define CACHED_YEARS 4
 
 typedef struct {
     int64_t day;                //  local day number
@@ -26,9 +27,13 @@ struct _hs_calendar_t {
     size_t year_count;
     int warned [MAX_YEARS];     //  years we warned about
     size_t warned_count;
-    int64_t year_from;          //  the last year looked up: its first day ...
-    int64_t year_to;            //  ... and the first day of the next
-    bool year_covered;          //  ... and whether a list covers it
+    //  The years last looked up, a byte a day: due times step through days,
+    //  a case's clocks by the dozen, and often across a new year.
+    struct {
+        int64_t from, to;       //  its first day, and the next year's
+        uint8_t workday [366];
+    } cached [CACHED_YEARS];
+    size_t cached_count, cached_next;
 };
 
 static int
@@ -156,7 +161,7 @@ hs_calendar_load (hs_calendar_t *self, const char *text, const char *name,
     }
     //  Sorted, for a binary search per day; and no year is cached yet.
     qsort (self->specials, self->special_count, sizeof (s_special_t), s_compare_days);
-    self->year_from = self->year_to = 0;
+    self->cached_count = self->cached_next = 0;
     return 0;
 }
 
@@ -168,23 +173,27 @@ hs_calendar_weekday (int64_t day)
     return (int) (weekday < 0? weekday + 7: weekday);
 }
 
-bool
-hs_calendar_is_workday (hs_calendar_t *self, int64_t day)
+//  Look a day up in the lists, or by its weekday, and warn (once a year)
+//  about a year no list covers.
+static bool
+s_workday (hs_calendar_t *self, int64_t day)
 {
     s_special_t probe = { .day = day };
     const s_special_t *special = (const s_special_t *) bsearch (&probe, self->specials,
         self->special_count, sizeof (s_special_t), s_compare_days);
-    if (special)
-        return special->workday;
-    if (day >= self->year_from && day < self->year_to)
-        return hs_calendar_weekday (day) < 5;      //  this year was looked up already
+    return special? special->workday: hs_calendar_weekday (day) < 5;
+}
+
+bool
+hs_calendar_is_workday (hs_calendar_t *self, int64_t day)
+{
+    for (size_t index = 0; index < self->cached_count; index++)
+        if (day >= self->cached [index].from && day < self->cached [index].to)
+            return self->cached [index].workday [day - self->cached [index].from];
     int year = s_year_of (day);
     bool covered = false;
     for (size_t index = 0; index < self->year_count; index++)
         covered |= self->years [index] == year;
-    self->year_from = s_days_from_civil (year, 1, 1);
-    self->year_to = s_days_from_civil (year + 1, 1, 1);
-    self->year_covered = covered;
     if (!covered) {
         bool warned = false;
         for (size_t index = 0; index < self->warned_count; index++)
@@ -194,7 +203,16 @@ hs_calendar_is_workday (hs_calendar_t *self, int64_t day)
             hs_log_warning ("hs_calendar: no holiday list for %d: counting plain weekends", year);
         }
     }
-    return hs_calendar_weekday (day) < 5;
+    size_t slot = self->cached_next;
+    self->cached_next = (slot + 1) % CACHED_YEARS;
+    if (self->cached_count < CACHED_YEARS)
+        self->cached_count++;
+    int64_t from = s_days_from_civil (year, 1, 1), to = s_days_from_civil (year + 1, 1, 1);
+    self->cached [slot].from = from;
+    self->cached [slot].to = to;
+    for (int64_t each = from; each < to; each++)
+        self->cached [slot].workday [each - from] = s_workday (self, each);
+    return self->cached [slot].workday [day - from];
 }
 
 int64_t
