@@ -6,8 +6,9 @@
     The daemon runs as under systemd with WatchdogSec=1s: it pings every
     half second from its loop, and a datagram socket here records when.
     The cases are made through the daemon: reports from distinct
-    enterprises open them, updates from the hrss (routed on every case)
-    close all but `open` of them.
+    enterprises open them; all but `open` of them are then closed the
+    way the mechanism closes a case: its lead (the street) reports it
+    resolved (办结), then the office closes it (审核办结).
     =========================================================================
 */
 
@@ -18,6 +19,7 @@
 //  The case ids the fill's alerts name, in order.
 typedef struct {
     char (*ids) [HS_ID_MAX + 1];
+    char (*leads) [HS_CODE_MAX + 1];        //  each case's lead (主办)
     int64_t count, max;
 } s_cases_t;
 
@@ -29,16 +31,29 @@ s_collect (void *arg, const msgpack_object *alert)
     if (cases->count < cases->max
     &&  hs_proto_strcpy (hs_proto_get (alert, "kind"), kind, sizeof (kind)) == 0
     &&  strcmp (kind, "new") == 0
-    &&  hs_proto_strcpy (hs_proto_get (alert, "case"), cases->ids [cases->count], HS_ID_MAX + 1) == 0)
+    &&  hs_proto_strcpy (hs_proto_get (alert, "case"), cases->ids [cases->count], HS_ID_MAX + 1) == 0
+    &&  hs_proto_strcpy (hs_proto_get (alert, "street"), cases->leads [cases->count],
+                         HS_CODE_MAX + 1) == 0) {
+        //  The shipped rules' lead: the hrss from major up, else the street.
+        char level [16] = "";
+        hs_proto_strcpy (hs_proto_get (alert, "level"), level, sizeof (level));
+        if (hs_level_parse (level) >= HS_LEVEL_MAJOR)
+            strcpy (cases->leads [cases->count], "hrss");
         cases->count++;
+    }
 }
 
-//  Close cases [0, count) with updates from the hrss, at full speed, and
-//  wait until the daemon has stored them all.
+//  Send one message per case [0, count) on ingest at full speed, made by
+//  `make` (topic and body), and wait until the daemon's counter `counter`
+//  has grown by as many.
+typedef void (s_make_fn) (s_cases_t *cases, int64_t index, char *topic, size_t topic_size,
+                          hs_pack_t *pack);
+
 static void
-s_close (bench_daemon_t *daemon, s_cases_t *cases, int64_t count)
+s_send_all (bench_daemon_t *daemon, s_cases_t *cases, int64_t count, s_make_fn *make,
+            const char *counter)
 {
-    int64_t before = bench_health_counter (daemon, "counters", "updates");
+    int64_t before = bench_health_counter (daemon, "counters", counter);
     zsock_t *pub = zsock_new (ZMQ_XPUB);
     zsock_set_sndhwm (pub, 0);
     zsock_set_linger (pub, -1);
@@ -48,23 +63,54 @@ s_close (bench_daemon_t *daemon, s_cases_t *cases, int64_t count)
     zframe_destroy (&subscription);
     hs_pack_t *pack = hs_pack_new ();
     for (int64_t index = 0; index < count; index++) {
-        hs_update_t update = { .at = zclock_time (), .status = HS_STATUS_RESOLVED };
-        snprintf (update.id, sizeof (update.id), "close-%lld", (long long) index);
-        strcpy (update.source, "hrss");
-        hs_strcpy (update.case_id, sizeof (update.case_id), cases->ids [index]);
+        char topic [HS_CODE_MAX + 16];
         hs_pack_reset (pack);
-        hs_update_encode (&update, pack);
+        make (cases, index, topic, sizeof (topic), pack);
         zmsg_t *msg = zmsg_new ();
-        zmsg_addstr (msg, "update.hrss");
+        zmsg_addstr (msg, topic);
         zmsg_addmem (msg, hs_pack_data (pack), hs_pack_size (pack));
         zmsg_send (&msg, pub);
     }
     int64_t start = zclock_mono ();
-    while (bench_health_counter (daemon, "counters", "updates") < before + count
+    while (bench_health_counter (daemon, "counters", counter) < before + count
        &&  zclock_mono () - start < 600000)
         zclock_sleep (100);
     hs_pack_destroy (&pack);
     zsock_destroy (&pub);
+}
+
+//  办结: the case's lead says it is resolved.
+static void
+s_make_resolved (s_cases_t *cases, int64_t index, char *topic, size_t topic_size,
+                 hs_pack_t *pack)
+{
+    hs_update_t update = { .at = zclock_time (), .status = HS_STATUS_RESOLVED };
+    snprintf (update.id, sizeof (update.id), "resolve-%lld", (long long) index);
+    hs_strcpy (update.source, sizeof (update.source), cases->leads [index]);
+    hs_strcpy (update.case_id, sizeof (update.case_id), cases->ids [index]);
+    hs_update_encode (&update, pack);
+    snprintf (topic, topic_size, "update.%s", cases->leads [index]);
+}
+
+//  审核办结: the office closes it.
+static void
+s_make_close (s_cases_t *cases, int64_t index, char *topic, size_t topic_size, hs_pack_t *pack)
+{
+    hs_case_act_t act = { .at = zclock_time (), .act = HS_CASE_ACT_CLOSE, .satisfied = -1 };
+    snprintf (act.id, sizeof (act.id), "close-%lld", (long long) index);
+    strcpy (act.source, "office");
+    hs_strcpy (act.case_id, sizeof (act.case_id), cases->ids [index]);
+    hs_case_act_encode (&act, pack);
+    snprintf (topic, topic_size, "act.office");
+}
+
+//  Close cases [0, count) as the mechanism does, at full speed, and wait
+//  until the daemon has stored every step.
+static void
+s_close (bench_daemon_t *daemon, s_cases_t *cases, int64_t count)
+{
+    s_send_all (daemon, cases, count, s_make_resolved, "updates");
+    s_send_all (daemon, cases, count, s_make_close, "acts");
 }
 
 //  One `cases status=open limit=100`; returns its time in ms, -1 if no answer.
@@ -192,7 +238,8 @@ bench_api_load (const char *folder, const char *binary, const char *config, int6
     bench_daemon_start (&daemon);
 
     //  The store: `cases` cases, all but `open` of them closed.
-    s_cases_t made = { calloc ((size_t) cases, HS_ID_MAX + 1), 0, cases };
+    s_cases_t made = { calloc ((size_t) cases, HS_ID_MAX + 1),
+                       calloc ((size_t) cases, HS_CODE_MAX + 1), 0, cases };
     int64_t start = zclock_usecs ();
     bench_drive (&daemon, 0, cases, 0, "fill", true, NULL, s_collect, &made);
     s_close (&daemon, &made, made.count - open);
@@ -200,6 +247,7 @@ bench_api_load (const char *folder, const char *binary, const char *config, int6
     result->cases = bench_health_counter (&daemon, "store", "cases");
     result->open = bench_health_counter (&daemon, "store", "open_cases");
     free (made.ids);
+    free (made.leads);
 
     //  The query alone.
     zsock_t *req = zsock_new_req (daemon.api);

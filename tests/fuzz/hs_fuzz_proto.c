@@ -105,5 +105,23 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     if (!why.code || !*why.detail)
         __builtin_trap ();          //  every rejection names its reason
     msgpack_unpacked_destroy (&unpacked);
+    //  The same bytes as a stored case record (issue 17: the compact form,
+    //  or a map from an older store), as a damaged store would hand them:
+    //  what decodes is within the record's bounds, and encodes and decodes
+    //  again to the same case.
+    static hs_case_t kase, copy;
+    if (hs_case_decode (data, size, &kase) == 0) {
+        if (kase.handler_count > HS_CASE_MAX_HANDLERS || kase.unit_count > HS_CASE_MAX_UNITS
+        ||  kase.reason_count > HS_CASE_MAX_REASONS || kase.source_count > HS_CASE_MAX_SOURCES
+        ||  kase.merged_count > HS_CASE_MAX_MERGED || strlen (kase.id) > HS_ID_MAX)
+            __builtin_trap ();
+        hs_pack_t *pack = hs_pack_new ();
+        hs_case_encode (&kase, pack);
+        if (hs_case_decode (hs_pack_data (pack), hs_pack_size (pack), &copy)
+        ||  copy.level != kase.level || copy.last_seq != kase.last_seq
+        ||  copy.handler_count != kase.handler_count || strcmp (copy.id, kase.id))
+            __builtin_trap ();
+        hs_pack_destroy (&pack);
+    }
     return 0;
 }

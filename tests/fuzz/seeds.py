@@ -1,7 +1,9 @@
 """Write the fuzzers' seed corpora: valid and near-valid inputs for each
 target. Usage: /usr/bin/python3 seeds.py CORPUS-DIR   (makes proto/,
 engine/, rules/ and api/ under it). The committed tests/fuzz/corpus/ was
-made with it; crashes found go there too, as regression inputs."""
+made with it; crashes found go there too, as regression inputs. The
+proto/case-rec* seeds are stored case records (the compact form of issue
+17) copied out of a store the daemon wrote, not made here."""
 import os
 import sys
 
