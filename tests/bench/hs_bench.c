@@ -135,6 +135,16 @@ main (int argc, char *argv [])
     bench_floor_args_t floor_args = { floor_pipeline.ingest, floor_pipeline.publish, floor_folder };
     floor_pipeline.floor = zactor_new (bench_floor_pipeline, &floor_args);
     double floor_rate = bench_drive (&floor_pipeline, 0, size->n_throughput, 0, "floor", true, NULL, NULL, NULL);
+    //  ... and its latency at 10,000/s: what one commit per batch (two
+    //  fdatasync, LMDB's) costs on this disk, the floor under row 4's target
+    int64_t floor_count = (int64_t) (10000 * size->latency_seconds);
+    int64_t *floor_latencies = (int64_t *) calloc ((size_t) floor_count, sizeof (int64_t));
+    bench_drive (&floor_pipeline, size->n_throughput, floor_count, 10000, "floorlat", false,
+                 floor_latencies, NULL, NULL);
+    qsort (floor_latencies, (size_t) floor_count, sizeof (int64_t), bench_compare);
+    double floor_p50 = bench_percentile (floor_latencies, floor_count, 50);
+    double floor_p99 = bench_percentile (floor_latencies, floor_count, 99);
+    free (floor_latencies);
     zactor_destroy (&floor_pipeline.floor);
 
     //  3: end to end at full speed
@@ -200,10 +210,16 @@ main (int argc, char *argv [])
     printf ("| ratio e2e / raw libzmq ipc | %.1f%% | target >= 50%% |\n", 100 * e2e / zmq_ipc);
     printf ("| ratio e2e / raw LMDB | %.1f%% | |\n", 100 * e2e / lmdb_rate);
     printf ("| ratio e2e / minimal durable pipeline | %.1f%% | |\n", 100 * e2e / floor_rate);
-    for (int index = 0; index < 3; index++)
+    printf ("| minimal durable pipeline: latency at 10000/s | p50 %.2f ms, p99 %.2f ms | the floor on this disk |\n",
+            floor_p50, floor_p99);
+    for (int index = 0; index < 3; index++) {
+        char note [96] = "";
+        if (index == 1)
+            snprintf (note, sizeof (note), "target p99 <= 2 ms; %.1f x the floor's p99",
+                      p99 [index] / floor_p99);
         printf ("| latency at %.0f/s (achieved %.0f/s) | p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms | %s |\n",
-                rates [index], achieved [index], p50 [index], p99 [index], p999 [index],
-                index == 1? "target p99 <= 2 ms": "");
+                rates [index], achieved [index], p50 [index], p99 [index], p999 [index], note);
+    }
     printf ("| resident memory (anonymous) after %lld reports | %.1f MiB | |\n", (long long) n1, rss1 / 1024.0);
     printf ("| resident memory (anonymous) after %lld reports | %.1f MiB | ratio %.2f (target <= 2) |\n",
             (long long) n2, rss2 / 1024.0, (double) rss2 / (double) rss1);
