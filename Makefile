@@ -68,7 +68,8 @@ $(BUILD)/huishangd: $(BUILD)/daemon/huishangd.o $(LIBS)
 
 CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_options.o \
-             $(BUILD)/clients/huishang_pub.o $(BUILD)/clients/huishang_watch.o \
+             $(BUILD)/clients/huishang_pub.o $(BUILD)/clients/huishang_window.o \
+             $(BUILD)/clients/huishang_watch.o \
              $(BUILD)/clients/huishang_query.o $(BUILD)/clients/huishang_store.o \
              $(BUILD)/clients/huishang_keys.o $(BUILD)/clients/huishang_rules.o \
              $(BUILD)/clients/huishang_top.o $(BUILD)/clients/huishang_handle.o \
