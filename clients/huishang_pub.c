@@ -192,7 +192,7 @@ s_pub_usage (FILE *out)
         "                        on stdout), and sent again with the same id until answered\n"
         "    --submit EP         the daemon's submit endpoint for --ack (default: the config)\n"
         "    --window N          --ack: up to N submits in flight (default 100, at most\n"
-        "                        limits/submit_hwm); answers are printed in input order;\n"
+        "                        half of limits/submit_hwm); answers in input order;\n"
         "                        1: one at a time\n"
         "    --retries N         --ack: resends of a message before giving up (default 20;\n"
         "                        0: forever)\n"
@@ -367,12 +367,14 @@ s_pub (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
     }
     s_publisher_t publisher = { .client = client, .ack = ack, .check = check,
                                 .limits = config->limits, .pack = hs_pack_new () };
-    if (ack && window > config->submit_hwm) {
-        //  The daemon queues this many per submitter, each way: more in
-        //  flight would be dropped there, and sent again for nothing.
-        fprintf (stderr, "huishang pub: --window %ld is over limits/submit_hwm: %d in flight\n",
-                 window, config->submit_hwm);
-        window = config->submit_hwm;
+    long window_max = config->submit_hwm / 2 > 1? config->submit_hwm / 2: 1;
+    if (ack && window > window_max) {
+        //  The daemon queues limits/submit_hwm answers per submitter, and
+        //  libzmq counts what was read lazily (up to half of it late): more
+        //  in flight could see answers dropped, and sent again for nothing.
+        fprintf (stderr, "huishang pub: --window %ld is over half of limits/submit_hwm: "
+                 "%ld in flight\n", window, window_max);
+        window = window_max;
     }
     if (ack)
         publisher.window = huishang_window_new (client, (int) window, s_publisher_answer,
