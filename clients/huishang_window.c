@@ -183,8 +183,8 @@ s_resend (huishang_window_t *self, int64_t now)
     if (outstanding == 0)
         return;
     if (silent) {
-        fprintf (stderr, "huishang: no answer from %s in %d ms: a fresh socket, "
-                 "sending %zu again\n", hs_client_submit_endpoint (self->client), self->timeout,
+        fprintf (stderr, "huishang: no answer from %s in %d ms, sending again (%zu in flight, "
+                 "on a fresh socket)\n", hs_client_submit_endpoint (self->client), self->timeout,
                  outstanding);
         s_socket (self);
         self->heard = now;
