@@ -28,6 +28,8 @@ typedef struct {
 struct _huishang_window_t {
     hs_client_t *client;        //  borrowed
     zsock_t *sock;              //  DEALER to the submit endpoint
+    zsock_t *previous;          //  ... and the one before it, still heard: what it
+                                //  sent may have reached a daemon only just up
     s_entry_t *ring;
     size_t capacity;
     uint64_t oldest;            //  the first message whose fate is not told
@@ -42,7 +44,8 @@ struct _huishang_window_t {
 static void
 s_socket (huishang_window_t *self)
 {
-    zsock_destroy (&self->sock);
+    zsock_destroy (&self->previous);
+    self->previous = self->sock;
     self->sock = hs_client_secure (self->client, zsock_new (ZMQ_DEALER));
     assert (self->sock);
     zsock_set_linger (self->sock, 0);
@@ -80,6 +83,7 @@ huishang_window_destroy (huishang_window_t **self_p)
         free (self->ring [number % self->capacity].body);
     free (self->ring);
     zsock_destroy (&self->sock);
+    zsock_destroy (&self->previous);
     free (self);
     *self_p = NULL;
 }
@@ -214,14 +218,19 @@ s_pump (huishang_window_t *self, int64_t wait)
     }
     if (wake - now < wait)
         wait = wake - now;
-    zmq_pollitem_t item = { zsock_resolve (self->sock), 0, ZMQ_POLLIN, 0 };
-    if (zmq_poll (&item, 1, wait > 0? (long) wait: 0) > 0) {
+    zmq_pollitem_t items [2] = { { zsock_resolve (self->sock), 0, ZMQ_POLLIN, 0 },
+                                 { self->previous? zsock_resolve (self->previous): NULL, 0,
+                                   ZMQ_POLLIN, 0 } };
+    if (zmq_poll (items, self->previous? 2: 1, wait > 0? (long) wait: 0) > 0) {
         now = zclock_mono ();
-        zmsg_t *answer;
-        while ((answer = zmsg_recv (self->sock))) {
-            self->heard = now;
-            s_answer (self, answer, now);
-            zmsg_destroy (&answer);
+        for (int index = 0; index < 2; index++) {
+            zsock_t *sock = index? self->previous: self->sock;
+            zmsg_t *answer;
+            while (sock && (items [index].revents & ZMQ_POLLIN) && (answer = zmsg_recv (sock))) {
+                self->heard = now;
+                s_answer (self, answer, now);
+                zmsg_destroy (&answer);
+            }
         }
     }
     s_resend (self, zclock_mono ());

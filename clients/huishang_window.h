@@ -6,8 +6,10 @@
     the daemon echoes the tag in its answer (PROTOCOL.md §1.1). Lazy
     Pirate per message: one without an answer after the timeout is sent
     again (same bytes, same id: the daemon answers duplicate if it was
-    stored); if nothing at all comes back for the timeout, the socket is
-    closed, a fresh one opened and every outstanding message sent again.
+    stored); if nothing at all comes back for the timeout, a fresh socket
+    is opened and every outstanding message sent again on it. The socket
+    before it is still read until the next one is opened (what it sent may
+    have reached a daemon that was only just up: its answer is as good).
     Answers are handed over in the order the messages were given.
     =========================================================================
 */

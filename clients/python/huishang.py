@@ -150,19 +150,21 @@ class Client(InspectionCalls):
         and the daemon echoes the tag. Lazy Pirate per message: one with no
         answer after `timeout` is sent again (same bytes); if nothing at all
         comes back for `timeout`, a fresh socket and every outstanding one
-        again. Returns a Submitted or a Rejected per message, in order;
+        again (the one before is still read until the next: what it sent may
+        have reached a daemon only just up). Returns a Submitted or a Rejected per message, in order;
         raises Unavailable once one is past `deadline` (or `retries`)."""
         count, window = len(messages), max(1, int(window))
         results = [None] * count
         tries, first, due = [0] * count, [0.0] * count, [0.0] * count
         pending = set()
         endpoint = self.endpoints["submit"]
-        sock = None
+        sock = previous = None
 
         def fresh():
-            nonlocal sock
-            if sock is not None:
-                sock.close()
+            nonlocal sock, previous
+            if previous is not None:
+                previous.close()
+            previous = sock
             sock = self._socket(zmq.DEALER)
             sock.setsockopt(zmq.SNDHWM, 2 * window + 16)
             sock.setsockopt(zmq.RCVHWM, 2 * window + 16)
@@ -215,11 +217,19 @@ class Client(InspectionCalls):
                     following += 1
                 wake = min([heard + self.timeout] + [min(due[i], first[i] + self.deadline)
                                                      for i in pending])
-                if pending and sock.poll(max(0, int((wake - now) * 1000))):
+                ready = []
+                if pending:
+                    poller = zmq.Poller()
+                    for each in (sock, previous):
+                        if each is not None:
+                            poller.register(each, zmq.POLLIN)
+                    ready = [each for each, _ in poller.poll(max(0, int((wake - now) * 1000)))]
+                if ready:
                     heard = now = time.monotonic()
+                for each in ready:
                     while True:
                         try:
-                            frames = sock.recv_multipart(zmq.NOBLOCK)
+                            frames = each.recv_multipart(zmq.NOBLOCK)
                         except zmq.Again:
                             break
                         answer(frames, now)
@@ -238,7 +248,9 @@ class Client(InspectionCalls):
                 while oldest < following and oldest not in pending:
                     oldest += 1
         finally:
-            sock.close()
+            for each in (sock, previous):
+                if each is not None:
+                    each.close()
         return results
 
     def submit_many(self, messages, window=100):
