@@ -195,7 +195,8 @@ s_resend (huishang_window_t *self, int64_t now)
     }
     for (uint64_t number = self->oldest; number < self->next; number++) {
         s_entry_t *entry = &self->ring [number % self->capacity];
-        if (entry->done || (!silent && entry->due > now) || s_give_up (self, entry, now))
+        bool late = now - entry->first >= hs_client_deadline (self->client);
+        if (entry->done || (!silent && entry->due > now && !late) || s_give_up (self, entry, now))
             continue;
         if (!silent && entry->answered == false)
             fprintf (stderr, "huishang: %s: no answer in %d ms, sending again\n", entry->where,
@@ -211,10 +212,13 @@ s_pump (huishang_window_t *self, int64_t wait)
 {
     int64_t now = zclock_mono ();
     int64_t wake = self->heard + self->timeout;
+    int64_t deadline = hs_client_deadline (self->client);
     for (uint64_t number = self->oldest; number < self->next; number++) {
         s_entry_t *entry = &self->ring [number % self->capacity];
         if (!entry->done && entry->due < wake)
             wake = entry->due;
+        if (!entry->done && entry->first + deadline < wake)
+            wake = entry->first + deadline;
     }
     if (wake - now < wait)
         wait = wake - now;

@@ -86,6 +86,11 @@ def test_pub_window_answers_every_report_once_in_input_order():
             "rejected" if i % 500 == 7 else "duplicate" for i in range(50)], again.stdout
         assert [a.split()[1] for a in again.stdout.splitlines() if a.startswith("dup")] == \
             [str(s) for s in seqs[:49]]
+        # a window past half of limits/submit_hwm (1000) is held to it; 0 is no window
+        wide = _pub(daemon, "".join(lines.splitlines(True)[100:110]), "--window", "5000")
+        assert wide.returncode == 0 and "500 in flight" in wide.stderr, wide.stderr
+        assert [a.split()[0] for a in wide.stdout.splitlines()] == ["duplicate"] * 10
+        assert _pub(daemon, lines[:200], "--window", "0").returncode == 2
         daemon.stop()
         stored, marked = _stored_reports(daemon)
     ok_ids = ["win-%d" % i for i in range(count) if i % 500 != 7]
