@@ -26,7 +26,7 @@ CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_condition.c daemon/hs_pol
 DAEMON   = daemon/hs_lock.c daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_service.c daemon/hs_keys.c \
            daemon/hs_subscribers.c daemon/hs_bus.c daemon/hs_upstream.c daemon/hs_txn.c daemon/hs_stats.c \
            daemon/hs_reject.c daemon/hs_flood.c daemon/hs_deadletters.c daemon/hs_notices.c daemon/hs_windows.c \
-           daemon/hs_warnings.c daemon/hs_feeds.c daemon/hs_ingest.c daemon/hs_kinds.c daemon/hs_meetings.c daemon/hs_ladder.c daemon/hs_actions.c daemon/hs_prompts.c daemon/hs_filing.c \
+           daemon/hs_warnings.c daemon/hs_feeds.c daemon/hs_envelope.c daemon/hs_ingest.c daemon/hs_kinds.c daemon/hs_meetings.c daemon/hs_ladder.c daemon/hs_actions.c daemon/hs_prompts.c daemon/hs_filing.c \
            daemon/hs_proposals.c daemon/hs_inspections.c \
            daemon/hs_handling.c daemon/hs_caseacts.c daemon/hs_casework.c daemon/hs_briefs.c daemon/hs_schedule.c daemon/hs_forward.c daemon/hs_api.c \
            daemon/hs_engine.c daemon/hs_engine_test.c daemon/hs_fd.c
@@ -68,7 +68,8 @@ $(BUILD)/huishangd: $(BUILD)/daemon/huishangd.o $(LIBS)
 
 CLIENT_OBJ = $(BUILD)/clients/huishang.o $(BUILD)/clients/hs_client.o \
              $(BUILD)/clients/huishang_print.o $(BUILD)/clients/huishang_options.o \
-             $(BUILD)/clients/huishang_pub.o $(BUILD)/clients/huishang_watch.o \
+             $(BUILD)/clients/huishang_pub.o $(BUILD)/clients/huishang_window.o \
+             $(BUILD)/clients/huishang_watch.o \
              $(BUILD)/clients/huishang_query.o $(BUILD)/clients/huishang_store.o \
              $(BUILD)/clients/huishang_keys.o $(BUILD)/clients/huishang_rules.o \
              $(BUILD)/clients/huishang_top.o $(BUILD)/clients/huishang_handle.o \

@@ -237,6 +237,10 @@ hs_client_set_retries (hs_client_t *self, int retries)
     self->retries = retries;
 }
 
+int hs_client_deadline (hs_client_t *self) { return self->deadline_ms; }
+int hs_client_retries (hs_client_t *self) { return self->retries; }
+void hs_client_set_unreachable (hs_client_t *self) { self->unreachable = true; }
+
 //  ---------------------------------------------------------------------
 //  The api
 

@@ -113,6 +113,12 @@ void hs_client_set_deadline (hs_client_t *self, int deadline_ms);
 //  Resends before an acknowledged submit gives up (0: never gives up).
 void hs_client_set_retries (hs_client_t *self, int retries);
 
+//  The deadline and the resends set (for a windowed submitter of its own,
+//  huishang_window), and a way for it to say the daemon was not reached.
+int hs_client_deadline (hs_client_t *self);
+int hs_client_retries (hs_client_t *self);
+void hs_client_set_unreachable (hs_client_t *self);
+
 //  ---------------------------------------------------------------------
 //  The api
 

@@ -5,11 +5,13 @@
     names), becomes a body through protocol/hs_json and is checked with the
     daemon's own decoders before it goes, so a feeder learns of a mistake
     before the daemon has to reject it. It goes fire-and-forget to the
-    ingest, or with --ack to the submit endpoint, answered once stored.
+    ingest, or with --ack to the submit endpoint, answered once stored,
+    with up to --window submits in flight (huishang_window).
     =========================================================================
 */
 
 #include "huishang_pub.h"
+#include "huishang_window.h"
 #include "../protocol/hs_inbound.h"
 #include "../protocol/hs_json.h"
 #include <getopt.h>
@@ -18,6 +20,7 @@
 typedef struct {
     hs_client_t *client;        //  where the messages go
     bool ack;                   //  acknowledged submit, else publish
+    huishang_window_t *window;  //  with ack: the submits in flight
     bool check;                 //  check bodies with the codec before sending
     hs_limits_t limits;         //  ... against these
     hs_pack_t *pack;            //  scratch for each body
@@ -52,27 +55,28 @@ s_publisher_check (s_publisher_t *self, const char *topic, const uint8_t *body, 
     return rc? -1: 0;
 }
 
-//  --ack: submit and say the answer on stdout, "<status> <seq|reason>
-//  <topic>". Returns 0 if it was stored (ok or duplicate), else -1.
-static int
-s_publisher_submit (s_publisher_t *self, const char *topic, const uint8_t *body, size_t size,
-                    const char *where)
+//  --ack: a message's answer, in input order, on stdout: "<status>
+//  <seq|reason> <topic>". Stored (ok or duplicate) counts as sent.
+static void
+s_publisher_answer (void *arg, const char *topic, const char *where,
+                    const hs_submit_reply_t *reply)
 {
-    hs_submit_reply_t reply;
-    if (hs_client_submit (self->client, topic, body, size, where, &reply))
-        return -1;
-    int rc = 0;
-    if (reply.status == HS_SUBMIT_REJECTED) {
-        printf ("rejected %s %s\n", reply.reason, topic);
-        rc = -1;
+    s_publisher_t *self = (s_publisher_t *) arg;
+    if (!reply) {
+        self->refused++;        //  given up on (said)
+        return;
     }
-    else
-        printf ("%s %llu %s\n", hs_submit_status_name (reply.status),
-                (unsigned long long) reply.seq, topic);
+    if (reply->status == HS_SUBMIT_REJECTED) {
+        printf ("rejected %s %s\n", reply->reason, topic);
+        fprintf (stderr, "huishang: %s: rejected: %s: %s\n", where, reply->reason, reply->detail);
+        self->refused++;
+    }
+    else {
+        printf ("%s %llu %s\n", hs_submit_status_name (reply->status),
+                (unsigned long long) reply->seq, topic);
+        self->sent++;
+    }
     fflush (stdout);
-    if (rc)
-        fprintf (stderr, "huishang: %s: rejected: %s: %s\n", where, reply.reason, reply.detail);
-    return rc;
 }
 
 //  Check (optionally) and send one body under a topic. Returns 0 or -1.
@@ -84,12 +88,8 @@ s_publisher_send (s_publisher_t *self, const char *topic, const uint8_t *body, s
         self->refused++;
         return -1;
     }
-    if (self->ack) {
-        if (s_publisher_submit (self, topic, body, size, where)) {
-            self->refused++;
-            return -1;
-        }
-    }
+    if (self->ack)
+        return huishang_window_submit (self->window, topic, body, size, where);
     else
     if (hs_client_publish_send (self->client, topic, body, size)) {
         fprintf (stderr, "huishang: %s: send failed\n", where);
@@ -191,13 +191,18 @@ s_pub_usage (FILE *out)
         "                        daemon has stored it (ok SEQ / duplicate SEQ / rejected REASON\n"
         "                        on stdout), and sent again with the same id until answered\n"
         "    --submit EP         the daemon's submit endpoint for --ack (default: the config)\n"
-        "    --retries N         --ack: resends before giving up (default 20; 0: forever)\n"
+        "    --window N          --ack: up to N submits in flight (default 100, at most\n"
+        "                        half of limits/submit_hwm); answers in input order;\n"
+        "                        1: one at a time\n"
+        "    --retries N         --ack: resends of a message before giving up (default 20;\n"
+        "                        0: forever)\n"
         "    --deadline D        --ack: how long to go on trying in all (default 10s), then exit 3\n");
 }
 
 enum { O_SOURCE = 300, O_ID, O_STREET, O_ENTERPRISE, O_CREDIT, O_OWNERSHIP, O_SECTOR,
        O_CATEGORY, O_WORKERS, O_AMOUNT, O_FLAGS, O_SUMMARY, O_AT, O_UPDATE, O_CASE,
-       O_STATUS, O_NOTE, O_NOCHECK, O_TIMEOUT, O_ACK, O_SUBMIT, O_RETRIES, O_DEADLINE };
+       O_STATUS, O_NOTE, O_NOCHECK, O_TIMEOUT, O_ACK, O_SUBMIT, O_RETRIES, O_DEADLINE,
+       O_WINDOW };
 
 //  An enterprise flag into the object's "enterprise" map.
 static void
@@ -268,10 +273,12 @@ s_pub (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
         { "ack", no_argument, NULL, O_ACK }, { "submit", required_argument, NULL, O_SUBMIT },
         { "retries", required_argument, NULL, O_RETRIES },
         { "deadline", required_argument, NULL, O_DEADLINE },
+        { "window", required_argument, NULL, O_WINDOW },
         { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
     };
     json_t *object = json_object ();
     bool update = false, check = true, ack = false;
+    long window = HUISHANG_WINDOW_DEFAULT;
     int option;
     optind = 1;
     while ((option = getopt_long (argc, argv, "e:c:h", options, NULL)) != -1) {
@@ -306,6 +313,18 @@ s_pub (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
                 break;
             }
             case O_ACK: ack = true; hs_client_set_patient (client, true); break;
+            case O_WINDOW: {
+                char *end;
+                errno = 0;
+                window = strtol (optarg, &end, 10);
+                if (!*optarg || *end || errno || window < 1 || window > 1000000) {
+                    fprintf (stderr, "huishang pub: --window takes a whole number from 1, not '%s'\n",
+                             optarg);
+                    json_decref (object);
+                    return 2;
+                }
+                break;
+            }
             case O_SUBMIT: hs_client_set_submit (client, optarg); break;
             case O_RETRIES: case O_DEADLINE: {
                 char *end;
@@ -348,6 +367,18 @@ s_pub (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
     }
     s_publisher_t publisher = { .client = client, .ack = ack, .check = check,
                                 .limits = config->limits, .pack = hs_pack_new () };
+    long window_max = config->submit_hwm / 2 > 1? config->submit_hwm / 2: 1;
+    if (ack && window > window_max) {
+        //  The daemon queues limits/submit_hwm answers per submitter, and
+        //  libzmq counts what was read lazily (up to half of it late): more
+        //  in flight could see answers dropped, and sent again for nothing.
+        fprintf (stderr, "huishang pub: --window %ld is over half of limits/submit_hwm: "
+                 "%ld in flight\n", window, window_max);
+        window = window_max;
+    }
+    if (ack)
+        publisher.window = huishang_window_new (client, (int) window, s_publisher_answer,
+                                                &publisher);
     int rc = 0;
     if (!ack && hs_client_publish_open (client))
         rc = 1;
@@ -364,6 +395,9 @@ s_pub (hs_client_t *client, hs_config_t *config, int argc, char *argv [])
             fprintf (stderr, "huishang: --update needs --case\n");
         s_publisher_json (&publisher, object, "report");
     }
+    if (publisher.window)
+        huishang_window_finish (publisher.window);
+    huishang_window_destroy (&publisher.window);
     fprintf (stderr, "huishang: %llu sent, %llu not sent\n",
              (unsigned long long) publisher.sent, (unsigned long long) publisher.refused);
     if (publisher.refused)

@@ -23,7 +23,13 @@
 #include "hs_ingest.h"
 #include "hs_ledger.h"
 #include "hs_deadletters.h"
+#include "hs_envelope.h"
 #include "hs_log.h"
+
+//  Why a message of a drain was cut short as it was read.
+#define CUT_NONE        0
+#define CUT_TOO_LARGE   1       //  past max_frames or max_total
+#define CUT_ENVELOPE    2       //  a submit's envelope past its bounds (hs_envelope)
 
 //  Since when what a drain of one socket reads can have arrived.
 #define STALL_MS    100         //  a window this much longer than the poll's wait: a stall
@@ -47,8 +53,8 @@ struct _hs_ingest_t {
     s_window_t ingest_window;   //  when ingest was last seen empty, and stalls
     s_window_t submit_window;   //  ... and submit
     int64_t waited;             //  ms the loop's last poll may have waited
-    bool *too_large;            //  per message of the drain: it was cut short
-    size_t too_large_size;      //  ... room for this many
+    uint8_t *cut;               //  per message of the drain: CUT_*
+    size_t cut_size;            //  ... room for this many
     struct {
         hs_ingest_handler_fn *handler;
         void *arg;
@@ -111,7 +117,7 @@ hs_ingest_destroy (hs_ingest_t **self_p)
         hs_reject_destroy (&self->reject);
         hs_flood_destroy (&self->flood);
         hs_deadletters_destroy (&self->deadletters);
-        free (self->too_large);
+        free (self->cut);
         hs_pack_destroy (&self->record);
         free (self->msg);
         free (self);
@@ -304,7 +310,7 @@ typedef struct {
     hs_ingest_t *self;
     zlist_t *messages;
     hs_submit_reply_t *outcomes;    //  one per message, or NULL: nobody waits
-    const bool *too_large;      //  one per message, or NULL: none was
+    const uint8_t *cut;         //  one per message (CUT_*), or NULL: none was
 } s_batch_t;
 
 static int
@@ -319,11 +325,18 @@ s_batch_work (void *arg)
         self->outcome = batch->outcomes? &batch->outcomes [index]: &self->no_outcome;
         memset (self->outcome, 0, sizeof (hs_submit_reply_t));
         strcpy (self->unit_seen, "-");
-        if (batch->too_large && batch->too_large [index]) {
+        if (batch->cut && batch->cut [index] == CUT_TOO_LARGE) {
             hs_why_t why;
             hs_why (&why, "too_large", "a message of more than %d frames or %lld bytes "
                     "(limits/max_frames, max_total): dropped as read",
                     self->config->max_frames, (long long) self->config->max_total);
+            rc = s_reject (self, &why, msg, false);
+        }
+        else
+        if (batch->cut && batch->cut [index] == CUT_ENVELOPE) {
+            hs_why_t why;
+            hs_why (&why, "envelope", "more than %d frames, or one of more than %d bytes, "
+                    "before the empty delimiter: dropped", HS_ENVELOPE_FRAMES, HS_ENVELOPE_BYTES);
             rc = s_reject (self, &why, msg, false);
         }
         else
@@ -397,12 +410,12 @@ s_refuse_all (hs_ingest_t *self, zlist_t *messages, hs_submit_reply_t *outcomes)
 //  Handle a batch in one unit of work; outcomes (if any) are filled in.
 //  Takes the messages. Returns the number handled, or -1.
 static int
-s_batch (hs_ingest_t *self, zlist_t *messages, hs_submit_reply_t *outcomes, const bool *too_large)
+s_batch (hs_ingest_t *self, zlist_t *messages, hs_submit_reply_t *outcomes, const uint8_t *cut)
 {
     int size = (int) zlist_size (messages);
     if (size == 0)
         return 0;
-    s_batch_t batch = { self, messages, outcomes, too_large };
+    s_batch_t batch = { self, messages, outcomes, cut };
     int rc = hs_txn_run (self->txn, s_batch_work, &batch);
     if (rc)
         s_refuse_all (self, messages, outcomes);
@@ -427,41 +440,60 @@ hs_ingest_batch (hs_ingest_t *self, zlist_t *messages)
 }
 
 //  One message from `sock`, or NULL if none waits. A ROUTER's identity
-//  (and an empty delimiter after it) go into `*envelope`. Past
-//  max_frames frames or max_total bytes the rest is dropped as it comes
-//  and `*too_large` set: the message keeps its first frames only.
+//  and the envelope its client sent (hs_envelope) go into `*envelope`.
+//  Past max_frames frames or max_total bytes (an envelope's bounds on
+//  top) the rest is dropped as it comes and `*cut` set: the message
+//  keeps its first frames only.
 static zmsg_t *
-s_recv (hs_ingest_t *self, zsock_t *sock, zmsg_t **envelope, bool *too_large)
+s_recv (hs_ingest_t *self, zsock_t *sock, zmsg_t **envelope, uint8_t *cut)
 {
-    *too_large = false;
+    *cut = CUT_NONE;
     zframe_t *frame = zframe_recv (sock);
     if (!frame)
         return NULL;
     zmsg_t *msg = zmsg_new ();
-    size_t total = 0;
     bool more = zframe_more (frame);
+    int frames_max = self->config->max_frames;
+    int64_t total_max = self->config->max_total;
     if (envelope) {
         *envelope = zmsg_new ();
         zmsg_append (*envelope, &frame);
         frame = more? zframe_recv (sock): NULL;
         more = frame && zframe_more (frame);
-        if (frame && zframe_size (frame) == 0) {
-            zmsg_append (*envelope, &frame);
-            frame = more? zframe_recv (sock): NULL;
-            more = frame && zframe_more (frame);
-        }
+        frames_max += HS_ENVELOPE_FRAMES + 1;
+        total_max += HS_ENVELOPE_FRAMES * HS_ENVELOPE_BYTES;
     }
+    int64_t total = 0;
     while (frame) {
-        total += zframe_size (frame);
-        if ((int) zmsg_size (msg) < self->config->max_frames
-        &&  (int64_t) total <= self->config->max_total)
+        total += (int64_t) zframe_size (frame);
+        if ((int) zmsg_size (msg) < frames_max && total <= total_max)
             zmsg_append (msg, &frame);
         else {
-            *too_large = true;
+            *cut = CUT_TOO_LARGE;
             zframe_destroy (&frame);
         }
         frame = more? zframe_recv (sock): NULL;
         more = frame && zframe_more (frame);
+    }
+    if (envelope && hs_envelope_split (msg, *envelope))
+        *cut = CUT_ENVELOPE;
+    else
+    if (envelope) {
+        //  The content after the envelope, held to the bounds of any message.
+        zmsg_t *content = zmsg_new ();
+        total = 0;
+        while ((frame = zmsg_pop (msg))) {
+            total += (int64_t) zframe_size (frame);
+            if ((int) zmsg_size (content) < self->config->max_frames
+            &&  total <= self->config->max_total)
+                zmsg_append (content, &frame);
+            else {
+                *cut = CUT_TOO_LARGE;
+                zframe_destroy (&frame);
+            }
+        }
+        zmsg_destroy (&msg);
+        msg = content;
     }
     return msg;
 }
@@ -511,23 +543,23 @@ s_drain (hs_ingest_t *self, zsock_t *sock, zlist_t *messages, zlist_t *envelopes
     if (now < window->stall_until && window->stall_from < since)
         since = window->stall_from;
     hs_flood_window (self->flood, since);
-    if (self->too_large_size < (size_t) self->config->batch_max) {
-        self->too_large_size = (size_t) self->config->batch_max;
-        self->too_large = (bool *) realloc (self->too_large, self->too_large_size * sizeof (bool));
-        assert (self->too_large);
+    if (self->cut_size < (size_t) self->config->batch_max) {
+        self->cut_size = (size_t) self->config->batch_max;
+        self->cut = (uint8_t *) realloc (self->cut, self->cut_size);
+        assert (self->cut);
     }
     size_t bytes = 0;
     while ((int) zlist_size (messages) < self->config->batch_max
     &&     (int64_t) bytes < self->config->batch_bytes) {
         zmsg_t *envelope = NULL;
-        bool too_large;
-        zmsg_t *msg = s_recv (self, sock, envelopes? &envelope: NULL, &too_large);
+        uint8_t cut;
+        zmsg_t *msg = s_recv (self, sock, envelopes? &envelope: NULL, &cut);
         if (!msg) {
             s_empty (window, self->waited);
             break;
         }
         hs_stats_received (self->stats, 1);
-        self->too_large [zlist_size (messages)] = too_large;
+        self->cut [zlist_size (messages)] = cut;
         bytes += zmsg_content_size (msg);
         zlist_append (messages, msg);
         if (envelopes)
@@ -553,7 +585,7 @@ hs_ingest_read (hs_ingest_t *self)
 {
     zlist_t *batch = zlist_new ();
     s_drain (self, hs_bus_ingest (self->bus), batch, NULL, &self->ingest_window);
-    s_batch (self, batch, NULL, self->too_large);
+    s_batch (self, batch, NULL, self->cut);
     zlist_destroy (&batch);
 }
 
@@ -566,7 +598,7 @@ hs_ingest_submit (hs_ingest_t *self)
     s_drain (self, submit, messages, envelopes, &self->submit_window);
     size_t count = zlist_size (messages);
     hs_submit_reply_t *outcomes = (hs_submit_reply_t *) zmalloc ((count + 1) * sizeof (hs_submit_reply_t));
-    s_batch (self, messages, outcomes, self->too_large);
+    s_batch (self, messages, outcomes, self->cut);
     if (self->before_answers)
         self->before_answers (self->before_answers_arg);
     size_t index = 0;

@@ -10,7 +10,7 @@
 //  Every reason code of PROTOCOL.md §5, in its order: each has its
 //  series from the start, so that increase() sees the first one.
 const char *hs_stats_reasons [] = {
-    "frames", "bad_topic", "unknown_topic", "unknown_unit", "oversized", "malformed",
+    "frames", "envelope", "bad_topic", "unknown_topic", "unknown_unit", "oversized", "malformed",
     "too_large", "unattributed", "too_deep", "not_a_map", "missing_field", "bad_type",
     "bad_value", "bad_version", "bad_credit_code", "source_mismatch", "unknown_street",
     "unknown_case", "not_routed", "case_closed", "case_filed", "bad_state", "unknown_meeting",

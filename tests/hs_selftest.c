@@ -38,6 +38,7 @@
 #include "../daemon/hs_warnings.h"
 #include "../daemon/hs_feeds.h"
 #include "../daemon/hs_ingest.h"
+#include "../daemon/hs_envelope.h"
 #include "../daemon/hs_meetings.h"
 #include "../daemon/hs_casework.h"
 #include "../daemon/hs_caseacts.h"
@@ -129,6 +130,7 @@ static s_test_t s_tests [] = {
     { "hs_windows", hs_windows_test },
     { "hs_warnings", hs_warnings_test },
     { "hs_feeds", hs_feeds_test },
+    { "hs_envelope", hs_envelope_test },
     { "hs_ingest", hs_ingest_test },
     { "hs_meetings", hs_meetings_test },
     { "hs_handling", hs_handling_test },

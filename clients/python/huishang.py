@@ -35,7 +35,10 @@ so a mistake is a clear ValueError naming the field, not a rejection counted
 at the daemon. publish_*() is fire and forget (the ingest socket); submit_*()
 waits until the daemon has stored the message and returns its seq, sending
 the same bytes again until it is answered (the ZeroMQ guide's Lazy Pirate):
-the daemon stores a message once by its (source, id).
+the daemon stores a message once by its (source, id). submit_many() keeps
+a window of submits in flight, for a feeder with many to send:
+
+    results = client.submit_many(reports, window=100)   # in order
 """
 
 import os
@@ -136,32 +139,140 @@ class Client(InspectionCalls):
         self._pub.send_multipart([topic.encode(), msgpack.packb(body, use_bin_type=True)])
 
     def _submit(self, topic, body):
-        data = [topic.encode(), msgpack.packb(body, use_bin_type=True)]
-        give_up = time.monotonic() + self.deadline
-        tries = 0
-        for attempt in range(self.retries + 1):
-            left = give_up - time.monotonic()
-            if left <= 0:
-                break
-            tries += 1
-            sock = self._socket(zmq.REQ)
+        result = self._pipeline([[topic.encode(), msgpack.packb(body, use_bin_type=True)]], 1)[0]
+        if isinstance(result, Rejected):
+            raise result
+        return result
+
+    def _pipeline(self, messages, window):
+        """Submit [topic, body] frame pairs with up to `window` in flight on
+        one DEALER (PROTOCOL.md §1.1): each goes as [tag, b"", topic, body]
+        and the daemon echoes the tag. Lazy Pirate per message: one with no
+        answer after `timeout` is sent again (same bytes); if nothing at all
+        comes back for `timeout`, a fresh socket and every outstanding one
+        again (the one before is still read until the next: what it sent may
+        have reached a daemon only just up). Returns a Submitted or a Rejected per message, in order;
+        raises Unavailable once one is past `deadline` (or `retries`)."""
+        count, window = len(messages), max(1, int(window))
+        results = [None] * count
+        tries, first, due = [0] * count, [0.0] * count, [0.0] * count
+        pending = set()
+        endpoint = self.endpoints["submit"]
+        sock = previous = None
+
+        def fresh():
+            nonlocal sock, previous
+            if previous is not None:
+                previous.close()
+            previous = sock
+            sock = self._socket(zmq.DEALER)
+            sock.setsockopt(zmq.SNDHWM, 2 * window + 16)
+            sock.setsockopt(zmq.RCVHWM, 2 * window + 16)
+            sock.connect(endpoint)
+
+        def give_up(index):
+            error = Unavailable("no answer from %s after %d tries in %.1f s"
+                                % (endpoint, tries[index], self.deadline))
+            error.results = results
+            raise error
+
+        def send(index, now):
+            if tries[index] > self.retries or now - first[index] >= self.deadline:
+                give_up(index)
             try:
-                sock.connect(self.endpoints["submit"])
-                sock.send_multipart(data)
-                if not sock.poll(int(min(self.timeout, left) * 1000)):
-                    continue                        # Lazy Pirate: a fresh socket, again
-                status, reply = sock.recv_multipart()
-            finally:
-                sock.close()
-            status = status.decode()
-            reply = msgpack.unpackb(reply, raw=False)
+                sock.send_multipart([index.to_bytes(8, "big"), b""] + messages[index], zmq.NOBLOCK)
+            except zmq.Again:
+                pass                                # a full queue: sent again when due
+            tries[index] += 1
+            due[index] = now + self.timeout
+
+        def answer(frames, now):
+            if len(frames) != 4 or len(frames[0]) != 8 or frames[1]:
+                return
+            index = int.from_bytes(frames[0], "big")
+            if index not in pending:
+                return                              # answered already: it was sent again
+            status, reply = frames[2].decode(), msgpack.unpackb(frames[3], raw=False)
             if status in ("ok", "duplicate"):
-                return Submitted(reply["seq"], status == "duplicate")
-            if status == "rejected":
-                raise Rejected(reply.get("reason"), reply.get("detail"))
-            time.sleep(self.timeout / 4)            # "error": its store, for now
-        raise Unavailable("no answer from %s after %d tries in %.1f s"
-                          % (self.endpoints["submit"], tries, self.deadline))
+                results[index] = Submitted(reply["seq"], status == "duplicate")
+            elif status == "rejected":
+                results[index] = Rejected(reply.get("reason"), reply.get("detail"))
+            else:
+                due[index] = now + self.timeout / 4  # "error": its store, for now
+                return
+            pending.discard(index)
+
+        fresh()
+        oldest = following = 0
+        heard = time.monotonic()
+        try:
+            while oldest < count:
+                now = time.monotonic()
+                while following < count and following - oldest < window:
+                    if not pending:
+                        heard = now                 # silence is counted from here
+                    first[following] = now
+                    pending.add(following)
+                    send(following, now)
+                    following += 1
+                wake = min([heard + self.timeout] + [min(due[i], first[i] + self.deadline)
+                                                     for i in pending])
+                ready = []
+                if pending:
+                    poller = zmq.Poller()
+                    for each in (sock, previous):
+                        if each is not None:
+                            poller.register(each, zmq.POLLIN)
+                    ready = [each for each, _ in poller.poll(max(0, int((wake - now) * 1000)))]
+                if ready:
+                    heard = now = time.monotonic()
+                for each in ready:
+                    while True:
+                        try:
+                            frames = each.recv_multipart(zmq.NOBLOCK)
+                        except zmq.Again:
+                            break
+                        answer(frames, now)
+                now = time.monotonic()
+                for index in pending:
+                    if now - first[index] >= self.deadline:
+                        give_up(index)
+                if pending and now - heard >= self.timeout:
+                    fresh()                         # nothing at all came back
+                    heard = now
+                    for index in sorted(pending):
+                        send(index, now)
+                else:
+                    for index in sorted(i for i in pending if due[i] <= now):
+                        send(index, now)
+                while oldest < following and oldest not in pending:
+                    oldest += 1
+        finally:
+            for each in (sock, previous):
+                if each is not None:
+                    each.close()
+        return results
+
+    def submit_many(self, messages, window=100):
+        """Submit many messages with up to `window` in flight (PROTOCOL.md
+        §1.1), each sent again until answered as submit_report() does.
+        `messages`: report bodies (dicts), or ("report" | "update", body)
+        pairs; all are checked (ValueError) before any is sent. Returns one
+        result per message, in order: a Submitted (its seq; `duplicate`
+        when it had been stored before) or a Rejected (not raised: the
+        others still count). Raises Unavailable once a message has had no
+        answer for `deadline` seconds; its `results` holds what was known
+        (None for the rest). `window` 1 sends one at a time."""
+        frames = []
+        for message in messages:
+            kind, body = message if isinstance(message, (tuple, list)) else ("report", message)
+            if kind not in ("report", "update"):
+                raise ValueError("submit_many takes reports and updates, not %r" % (kind,))
+            body = _complete(dict(body))
+            (check_report if kind == "report" else check_update)(body)
+            frames.append([("%s.%s" % (kind, body["source"])).encode(),
+                           msgpack.packb(body, use_bin_type=True)])
+        return self._pipeline(frames, window)
 
     def publish_report(self, body=None, **fields):
         """Send a report, fire and forget. `v` and `at` are filled in."""

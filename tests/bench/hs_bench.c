@@ -12,7 +12,8 @@
       4. latency report -> alert (p50, p99, p99.9) at fixed rates;
       5. resident memory after N1 and N2 reports; store bytes per report;
       6. restart-to-ready time with N2 reports stored;
-      7. acknowledged submit with 1 and with 8 concurrent feeders;
+      7. acknowledged submit with 1 and with 8 concurrent feeders, and
+         one DEALER feeder with a window of 100 and of 500 in flight;
       8. the api under load: `cases status=open limit=100` on a store of
          many cases, and report -> alert latency and the writer's watchdog
          pings while a client asks for it back to back.
@@ -188,6 +189,10 @@ main (int argc, char *argv [])
     next += size->n_ack;
     double ack8 = bench_ack (&daemon, 8, size->n_ack / 8, next);
     next += size->n_ack;
+    double ackw100 = bench_ack_window (&daemon, 100, size->n_ack * 4, next);
+    next += size->n_ack * 4;
+    double ackw500 = bench_ack_window (&daemon, 500, size->n_ack * 4, next);
+    next += size->n_ack * 4;
 
     //  6: restart to ready with N2 stored
     bench_daemon_stop (&daemon);
@@ -229,6 +234,10 @@ main (int argc, char *argv [])
     printf ("| restart to ready, %lld reports stored | %.3f s | target <= 1 s |\n", (long long) n2, restart);
     printf ("| acknowledged submit, 1 feeder | %.0f reports/s | REQ, one at a time |\n", ack1);
     printf ("| acknowledged submit, 8 feeders | %.0f reports/s | |\n", ack8);
+    printf ("| acknowledged submit, 1 DEALER feeder, window 100 | %.0f reports/s | %.1f%% of e2e (target >= 50%%) |\n",
+            ackw100, 100 * ackw100 / e2e);
+    printf ("| acknowledged submit, 1 DEALER feeder, window 500 | %.0f reports/s | %.1f%% of e2e (half of limits/submit_hwm) |\n",
+            ackw500, 100 * ackw500 / e2e);
     bench_api_print (&api);
     bench_table_bytes (daemon.store, n2);
     fflush (stdout);

@@ -66,6 +66,7 @@ double bench_drive (bench_daemon_t *daemon, int64_t first, int64_t count, double
 int bench_compare (const void *a, const void *b);
 double bench_percentile (int64_t *values, int64_t count, double percent);
 double bench_ack (bench_daemon_t *daemon, int feeders, int64_t per_feeder, int64_t first);
+double bench_ack_window (bench_daemon_t *daemon, int window, int64_t count, int64_t first);
 void bench_table_bytes (const char *store, int64_t reports);
 
 //  The api under load (hs_bench_api.c): figures for the table.

@@ -377,6 +377,51 @@ bench_ack (bench_daemon_t *daemon, int feeders, int64_t per_feeder, int64_t firs
     return rate;
 }
 
+//  One DEALER feeder with `window` submits in flight, each tagged (its
+//  index, echoed by the daemon before the empty delimiter): a new one goes
+//  as each answer comes. Reports per second, first send to last answer.
+double
+bench_ack_window (bench_daemon_t *daemon, int window, int64_t count, int64_t first)
+{
+    zsock_t *dealer = zsock_new (ZMQ_DEALER);
+    zsock_set_sndhwm (dealer, window * 2 + 16);
+    zsock_set_rcvhwm (dealer, window * 2 + 16);
+    zsock_set_rcvtimeo (dealer, 20000);
+    zsock_connect (dealer, "%s", daemon->submit);
+    hs_pack_t *pack = hs_pack_new ();
+    int64_t sent = 0, answered = 0, start = zclock_usecs ();
+    while (answered < count) {
+        while (sent < count && sent - answered < window) {
+            hs_pack_reset (pack);
+            bench_report (pack, first + sent, zclock_time (), "ackw");
+            zmsg_t *msg = zmsg_new ();
+            zmsg_addmem (msg, &sent, sizeof (sent));
+            zmsg_addmem (msg, NULL, 0);
+            zmsg_addstr (msg, "report.hrss");
+            zmsg_addmem (msg, hs_pack_data (pack), hs_pack_size (pack));
+            zmsg_send (&msg, dealer);
+            sent++;
+        }
+        zmsg_t *reply = zmsg_recv (dealer);
+        if (!reply) {
+            fprintf (stderr, "hs_bench: no answer to a windowed submit in 20 s\n");
+            break;
+        }
+        zframe_t *tag = zmsg_first (reply);
+        zmsg_next (reply);
+        zframe_t *status = zmsg_next (reply);
+        if (zframe_size (tag) != sizeof (int64_t) || !status || !zframe_streq (status, "ok"))
+            fprintf (stderr, "hs_bench: windowed submit answered %s\n",
+                     status? "other than ok": "without a status");
+        zmsg_destroy (&reply);
+        answered++;
+    }
+    double rate = (double) answered / bench_seconds (start);
+    hs_pack_destroy (&pack);
+    zsock_destroy (&dealer);
+    return rate;
+}
+
 //  Where the store's bytes go: pages per table, per report stored.
 void
 bench_table_bytes (const char *store, int64_t reports)

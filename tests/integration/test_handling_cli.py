@@ -72,7 +72,9 @@ class StandIn:
                     self.received.append((frames[0].decode(), msgpack.unpackb(frames[1]),
                                           "published"))
                     continue
-                envelope, request = frames[:2], frames[2:]
+                # the envelope: up to the empty delimiter (PROTOCOL.md §1.1)
+                cut = frames.index(b"", 1) + 1
+                envelope, request = frames[:cut], frames[cut:]
                 if sock is submit:
                     topic, body = request[0].decode(), msgpack.unpackb(request[1])
                     self.received.append((topic, body, "submitted"))
