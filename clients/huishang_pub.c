@@ -191,7 +191,7 @@ s_pub_usage (FILE *out)
         "                        daemon has stored it (ok SEQ / duplicate SEQ / rejected REASON\n"
         "                        on stdout), and sent again with the same id until answered\n"
         "    --submit EP         the daemon's submit endpoint for --ack (default: the config)\n"
-        "    --window N          --ack: up to N submits in flight (default 100, at most\n"
+        "    --window N          --ack: up to N submits in flight (default 500, at most\n"
         "                        half of limits/submit_hwm); answers in input order;\n"
         "                        1: one at a time\n"
         "    --retries N         --ack: resends of a message before giving up (default 20;\n"

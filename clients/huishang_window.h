@@ -19,7 +19,7 @@
 
 #include "hs_client.h"
 
-#define HUISHANG_WINDOW_DEFAULT 100     //  submits in flight, by default
+#define HUISHANG_WINDOW_DEFAULT 500     //  submits in flight, by default: half the default HWM
 
 typedef struct _huishang_window_t huishang_window_t;
 

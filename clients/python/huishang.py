@@ -38,7 +38,7 @@ the same bytes again until it is answered (the ZeroMQ guide's Lazy Pirate):
 the daemon stores a message once by its (source, id). submit_many() keeps
 a window of submits in flight, for a feeder with many to send:
 
-    results = client.submit_many(reports, window=100)   # in order
+    results = client.submit_many(reports, window=500)   # in order
 """
 
 import os
@@ -253,7 +253,7 @@ class Client(InspectionCalls):
                     each.close()
         return results
 
-    def submit_many(self, messages, window=100):
+    def submit_many(self, messages, window=500):
         """Submit many messages with up to `window` in flight (PROTOCOL.md
         §1.1), each sent again until answered as submit_report() does.
         `messages`: report bodies (dicts), or ("report" | "update", body)
