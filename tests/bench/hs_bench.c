@@ -16,9 +16,13 @@
          one DEALER feeder with a window of 100 and of 500 in flight;
       8. the api under load: `cases status=open limit=100` on a store of
          many cases, and report -> alert latency and the writer's watchdog
-         pings while a client asks for it back to back.
+         pings while a client asks for it back to back;
+      9. `huishang rules backtest` over the cases 8 stored (hs_bench_replay.c);
+     10. the api's replay to one client over the store 3-5 filled;
+     11. a peer: Debian's Alertmanager fed the same reports (hs_bench_peer.c).
     8 runs first, on its own store, removed before the others start.
-    Usage: hs_bench [--size quick|full] [--daemon PATH] [--keep] [--only api]
+    SIZE tiny is the smoke test's (tests/integration/test_bench.py).
+    Usage: hs_bench [--size quick|full|tiny] [--daemon PATH] [--keep] [--only api]
     =========================================================================
 */
 
@@ -27,6 +31,7 @@
 bench_size_t bench_sizes [] = {
     { "quick", 100000, 100000, 300000, 2.0, 5000, 100000, 10000 },
     { "full", 500000, 1000000, 10000000, 5.0, 20000, 1000000, 100000 },
+    { "tiny", 2000, 2000, 4000, 0.2, 200, 2000, 200 },
     { NULL, 0, 0, 0, 0, 0, 0, 0 }
 };
 
@@ -51,7 +56,7 @@ main (int argc, char *argv [])
         if (streq (argv [index], "--only") && index + 1 < argc)
             only = argv [++index];
         else {
-            fprintf (stderr, "usage: hs_bench [--size quick|full] [--daemon PATH] [--keep] [--only api]\n");
+            fprintf (stderr, "usage: hs_bench [--size quick|full|tiny] [--daemon PATH] [--keep] [--only api]\n");
             return 2;
         }
     }
@@ -60,7 +65,7 @@ main (int argc, char *argv [])
         if (streq (candidate->name, size_name))
             size = candidate;
     if (!size) {
-        fprintf (stderr, "hs_bench: size is quick or full\n");
+        fprintf (stderr, "hs_bench: size is quick, full or tiny\n");
         return 2;
     }
     zsys_init ();
@@ -111,6 +116,12 @@ main (int argc, char *argv [])
     bench_api_t api;
     bench_api_load (daemon.folder, daemon.binary, daemon.config, size->api_cases, size->api_open,
                     size->latency_seconds, &api);
+    //  9: the backtest over that store, before it goes.
+    bench_replay_t replay;
+    char client [512], api_store [320];
+    bench_client_path (daemon.binary, client, sizeof (client));
+    snprintf (api_store, sizeof (api_store), "%s/api-load/store", daemon.folder);
+    bench_backtest (client, daemon.config, "config/rules.cfg", api_store, &replay);
     if (!keep) {
         snprintf (command, sizeof (command), "rm -rf '%s/api-load'", daemon.folder);
         if (system (command) != 0)
@@ -200,7 +211,13 @@ main (int argc, char *argv [])
     snprintf (data, sizeof (data), "%s/data.mdb", daemon.store);
     int64_t store_file = bench_file_size (data);
     double restart = bench_daemon_start (&daemon);
+    //  10: replay from the store the runs above filled.
+    bench_replay (&daemon, size->n_throughput, &replay);
     bench_daemon_stop (&daemon);
+
+    //  11: the peer, alone on the machine, the same reports as 3.
+    bench_peer_t peer;
+    bench_peer_alertmanager (daemon.folder, size->n_throughput, &peer);
 
     double body_total = (double) body_size * (double) n2;
     printf ("\n| measure | figure | note |\n|---|---|---|\n");
@@ -239,6 +256,8 @@ main (int argc, char *argv [])
     printf ("| acknowledged submit, 1 DEALER feeder, window 500 | %.0f reports/s | %.1f%% of e2e (half of limits/submit_hwm) |\n",
             ackw500, 100 * ackw500 / e2e);
     bench_api_print (&api);
+    bench_replay_print (&replay, zmq_ipc, e2e);
+    bench_peer_print (&peer, e2e);
     bench_table_bytes (daemon.store, n2);
     fflush (stdout);
     hs_pack_destroy (&body);

@@ -86,4 +86,32 @@ void bench_api_load (const char *folder, const char *binary, const char *config,
 //  Its rows of the table.
 void bench_api_print (const bench_api_t *api);
 
+//  A peer in the same run (hs_bench_peer.c): Debian's Alertmanager fed the
+//  same reports as alerts; skipped (and why) when it is not installed.
+typedef struct {
+    bool ran;
+    char skipped [128];
+    char version [32];
+    int64_t posted, accepted, held, refused;
+    double seconds, rate;       //  first post to last accepted; alerts/s
+} bench_peer_t;
+
+void bench_peer_alertmanager (const char *folder, int64_t count, bench_peer_t *result);
+void bench_peer_print (const bench_peer_t *peer, double e2e);
+
+//  Reading the store back (hs_bench_replay.c): the api's replay to one
+//  client, and `huishang rules backtest` over stored cases.
+typedef struct {
+    int64_t events, pages;
+    double replay_seconds, replay_rate;
+    int64_t cases, reports;     //  as the backtest counted them (-1: it failed)
+    double backtest_seconds, backtest_rate;
+} bench_replay_t;
+
+void bench_replay (bench_daemon_t *daemon, int64_t count, bench_replay_t *result);
+void bench_backtest (const char *client, const char *config, const char *rules, const char *store,
+                     bench_replay_t *result);
+void bench_client_path (const char *daemon, char *path, size_t size);
+void bench_replay_print (const bench_replay_t *replay, double zmq_ipc, double e2e);
+
 #endif

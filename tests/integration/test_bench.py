@@ -1,0 +1,80 @@
+"""The benchmark's smoke test (issue 17): `hs_bench --size tiny` runs every
+part in a few seconds, and its one table carries the new rows with numbers:
+the api's replay to one client against raw libzmq, `huishang rules
+backtest` over the stored cases, and the peer, Alertmanager, fed the same
+reports (its row says it skipped when Debian's prometheus-alertmanager is
+not installed). The figures at this size mean nothing; that they are
+there, counted and not zero, does."""
+
+import os
+import re
+import shutil
+import subprocess
+
+from harness import BUILD, DAEMON, ROOT
+
+SOLO = True                         # it loads the machine: alone
+BENCH = os.path.join(BUILD, "hs_bench")
+TINY = 2000                         # hs_bench.c's tiny size: reports per run
+
+
+def row(table, start):
+    """The cells of the one row whose measure starts with `start`."""
+    rows = [line for line in table.splitlines() if line.startswith("| " + start)]
+    assert len(rows) == 1, "%d rows '%s' in:\n%s" % (len(rows), start, table)
+    return [cell.strip() for cell in rows[0].strip("|").split("|")]
+
+
+def number(text, unit):
+    match = re.search(r"([0-9]+(?:\.[0-9]+)?) %s" % re.escape(unit), text)
+    assert match, "no '%s' figure in '%s'" % (unit, text)
+    return float(match.group(1))
+
+
+def test_tiny_bench_prints_replay_backtest_and_peer():
+    if not os.path.exists(BENCH) and os.environ.get("HS_BUILD"):
+        print("skipped: no hs_bench in %s (make check builds it in build/)" % BUILD)
+        return
+    proc = subprocess.Popen([BENCH, "--size", "tiny", "--daemon", DAEMON], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        table, errors = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, table + errors
+    assert "| huishangd end to end (ipc) |" in table, table
+    zmq = number(row(table, "raw libzmq PUB->SUB, ipc")[1], "msg/s")
+
+    # replay: at least the run's reports' worth of events, a rate, a ratio
+    measure, figure, note = row(table, "replay (api")
+    events = number(measure, "events from seq 1")
+    rate = number(figure, "events/s")
+    assert events >= TINY and rate > 0, table
+    ratio = float(re.match(r"([0-9.]+)% of raw libzmq ipc", note).group(1))
+    assert abs(ratio - 100 * rate / zmq) < 0.2, (ratio, rate, zmq)
+
+    # backtest: the api part's cases (TINY of them, and the reports after)
+    measure, figure, note = row(table, "huishang rules backtest")
+    cases = number(measure, "stored cases")
+    assert cases >= TINY and number(figure, "cases/s") > 0, table
+    assert re.search(r"[0-9.]+ x the daemon's e2e reports/s", note), note
+
+    # the peer: counted in and held, or said to be skipped
+    measure, figure, note = row(table, "peer: Alertmanager")
+    if shutil.which("prometheus-alertmanager"):
+        assert number(figure, "alerts/s") > 0, table
+        assert "%d accepted, %d held (GET /api/v2/alerts), 0 batches refused" % (TINY, TINY) in note, note
+        ratio = row(table, "ratio huishangd e2e / Alertmanager ingest")[1]
+        assert number(ratio, "x") > 0, table
+    else:
+        assert figure == "skipped" and "not installed" in note, table
+        print("skipped: the peer's figures (prometheus-alertmanager not installed)")
+    # nothing left behind: neither the bench's folder nor its Alertmanager
+    folder = "/tmp/hs_bench.%d" % proc.pid
+    assert not os.path.exists(folder), folder
+    for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
+        try:
+            cmdline = open("/proc/%s/cmdline" % pid, "rb").read().decode("utf-8", "replace")
+        except OSError:
+            continue
+        assert folder + "/" not in cmdline, "still running: " + cmdline
