@@ -282,7 +282,10 @@ bench_drive (bench_daemon_t *daemon, int64_t first, int64_t count, double rate, 
             if (hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0) {
                 char id [HS_ID_MAX + 1];
                 long long index = -1, sent = 0;
-                if (hs_proto_strcpy (hs_proto_get (&unpacked.data, "report"), id, sizeof (id)) == 0
+                //  an alert names the report; the floor passes the report on
+                const msgpack_object *named = hs_proto_get (&unpacked.data, "report");
+                if (hs_proto_strcpy (named? named: hs_proto_get (&unpacked.data, "id"), id,
+                                     sizeof (id)) == 0
                 &&  sscanf (id, "%*[a-z]-%lld-%lld", &index, &sent) == 2) {
                     index -= first;
                     if (index >= 0 && index < count)

@@ -131,14 +131,19 @@ bench_floor_pipeline (zsock_t *pipe, void *arg)
     zsock_set_sndhwm (pub, 0);
     zsock_bind (pub, "%s", args->publish);
     zsock_signal (pipe, 0);
-    zframe_t *subscription = zframe_recv (pub);         //  the bench's subscriber
-    zframe_destroy (&subscription);
-    zsock_signal (pipe, 0);
-    zpoller_t *poller = zpoller_new (pipe, sub, NULL);
+    //  Each run's subscriber is told to go once its subscription is in.
+    zpoller_t *poller = zpoller_new (pipe, sub, pub, NULL);
     uint64_t seq = 0;
     zlist_t *outbox = zlist_new ();
     while (true) {
         void *which = zpoller_wait (poller, -1);
+        if (which == pub) {
+            zframe_t *subscription = zframe_recv (pub);
+            if (subscription && zframe_size (subscription) > 0 && zframe_data (subscription) [0] == 1)
+                zsock_signal (pipe, 0);
+            zframe_destroy (&subscription);
+            continue;
+        }
         if (which != sub)
             break;
         mdb_txn_begin (env, NULL, 0, &txn);
