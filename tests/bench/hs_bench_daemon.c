@@ -114,7 +114,7 @@ bench_daemon_start (bench_daemon_t *daemon)
             _exit (1);     //  not exit: czmq's atexit would assert on live actors
         }
         else
-        if (bench_seconds (start) > 60) {
+        if (bench_seconds (start) > 240) {      //  the start check's 2 min, and more
             fprintf (stderr, "hs_bench: huishangd did not start (see %s/huishangd.log)\n",
                      daemon->folder);
             bench_daemon_stop (daemon);

@@ -129,6 +129,9 @@ bench_floor_pipeline (zsock_t *pipe, void *arg)
     zsock_bind (sub, "%s", args->ingest);
     zsock_t *pub = zsock_new (ZMQ_XPUB);
     zsock_set_sndhwm (pub, 0);
+    //  Every subscription, even one the last run's subscriber (still being
+    //  taken down) holds too: XPUB passes on only the first otherwise.
+    zsock_set_xpub_verbose (pub, 1);
     zsock_bind (pub, "%s", args->publish);
     zsock_signal (pipe, 0);
     //  Each run's subscriber is told to go once its subscription is in.
