@@ -424,9 +424,9 @@ hs_case_test (bool verbose)
     kase->closed_at = 3000;
     kase->filed = 4000;
     hs_pack_t *pack = hs_pack_new ();
-    hs_case_encode (kase, pack);
+    hs_case_encode_map (kase, pack);
     hs_case_t *copy = (hs_case_t *) calloc (1, sizeof (hs_case_t));
-    assert (hs_case_decode (hs_pack_data (pack), hs_pack_size (pack), copy) == 0);
+    assert (hs_case_decode_map (hs_pack_data (pack), hs_pack_size (pack), copy) == 0);
     assert (strcmp (copy->id, "putuo-1") == 0 && copy->level == HS_LEVEL_SIGNIFICANT);
     assert (copy->flags == (1u << HS_FLAG_GATHERING) && copy->unit_count == 3);
     assert (strcmp (copy->rules_version, "v2") == 0 && copy->status == HS_CASE_OPEN);
@@ -436,7 +436,7 @@ hs_case_test (bool verbose)
     const char *list [HS_CASE_MAX_SOURCES + 1];
     hs_case_sources (copy, list);
     assert (strcmp (list [1], "union") == 0 && list [2] == NULL);
-    assert (hs_case_decode (hs_pack_data (pack), 3, copy) == -1);
+    assert (hs_case_decode_map (hs_pack_data (pack), 3, copy) == -1);
     hs_pack_destroy (&pack);
     free (copy);
     free (kase);

@@ -132,11 +132,13 @@ hs_handlers_decode (const msgpack_object *array, hs_handler_t *handlers, size_t 
 void
 hs_bin_put_time (hs_bin_writer_t *writer, int64_t base, int64_t value)
 {
+    //  In unsigned arithmetic, which wraps: any two times, however far
+    //  apart (a damaged record's), make a distance that reads back.
     if (value == 0)
         hs_bin_put_u (writer, 0);
     else {
-        int64_t distance = value - base;
-        hs_bin_put_u (writer, (((uint64_t) distance << 1) ^ (uint64_t) (distance >> 63)) + 1);
+        uint64_t distance = (uint64_t) value - (uint64_t) base;
+        hs_bin_put_u (writer, ((distance << 1) ^ (0 - (distance >> 63))) + 1);
     }
 }
 
@@ -147,7 +149,8 @@ hs_bin_get_time (hs_bin_reader_t *reader, int64_t base)
     if (value == 0)
         return 0;
     value--;
-    return base + ((int64_t) (value >> 1) ^ -(int64_t) (value & 1));
+    uint64_t distance = (value >> 1) ^ (0 - (value & 1));
+    return (int64_t) ((uint64_t) base + distance);
 }
 
 void
@@ -187,9 +190,9 @@ hs_handlers_get (hs_bin_reader_t *reader, int64_t base, hs_handler_t *handlers, 
         hs_bin_get_str (reader, handler->unit, sizeof (handler->unit));
         uint64_t bits = hs_bin_get_u (reader);
         handler->lead = bits & 1;
-        handler->state = (int) (bits >> 1);
-        if (handler->state >= HS_HANDLER_STATE_COUNT)
+        if ((bits >> 1) >= HS_HANDLER_STATE_COUNT)
             reader->bad = true;
+        handler->state = (int) ((bits >> 1) % HS_HANDLER_STATE_COUNT);
         handler->routed = hs_bin_get_time (reader, base);
         handler->signed_at = hs_bin_get_time (reader, base);
         handler->progress = hs_bin_get_time (reader, base);
