@@ -170,9 +170,11 @@ def _crash_cycles(seconds, cycles):
             # replaced, not left behind), at the earliest
             # next of its clocks, in `timers`; overdue or not, since a late
             # clock goes on to its next rung
-            due = set()
+            due = {}                 # case id -> its supervision timers, (due, kind, id)
             for key, _ in txn.cursor(db=timers):
-                due.add((int.from_bytes(key[:8], "big"), key[8:9], key[9:].decode()))
+                if key[8:9] == b"s":
+                    due.setdefault(key[9:].decode(), []).append(
+                        (int.from_bytes(key[:8], "big"), key[8:9], key[9:].decode()))
             open_cases = 0
             for _, value in txn.cursor(db=cases):
                 kase = case_record.decode(value)
@@ -190,7 +192,7 @@ def _crash_cycles(seconds, cycles):
                         else {"sign", "resolve"}
                     assert running == wanted, (kase["id"], handler["unit"], running)
                 assert nexts and kase["timer_at"] == min(nexts), kase["id"]
-                mine = [d for d in due if d[1] == b"s" and d[2] == kase["id"]]
+                mine = due.get(kase["id"], [])
                 assert mine == [(kase["timer_at"], b"s", kase["id"])], (kase["id"], mine)
         env.close()
         # and the store's own invariants hold
