@@ -40,6 +40,8 @@ hs_bin_put_i (hs_bin_writer_t *self, int64_t value)
 void
 hs_bin_put_bytes (hs_bin_writer_t *self, const void *bytes, size_t size)
 {
+    if (size == 0)
+        return;                         //  nothing (and `bytes` may be NULL)
     if (size > self->size - self->used) {
         self->overflow = true;
         return;
@@ -93,6 +95,8 @@ hs_bin_get_i (hs_bin_reader_t *self)
 void
 hs_bin_get_bytes (hs_bin_reader_t *self, void *dest, size_t size)
 {
+    if (size == 0)
+        return;
     if (self->bad || size > self->size - self->used) {
         self->bad = true;
         memset (dest, 0, size);
