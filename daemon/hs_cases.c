@@ -288,31 +288,38 @@ hs_cases_order (hs_store_t *store, size_t *count)
 }
 
 typedef struct {
-    zlistx_t *ids;              //  older records seen, to rewrite
-    char last [HS_ID_MAX + 1];  //  the last id looked at
+    zlistx_t *keys;             //  keys of the older records seen (zchunk_t *), to rewrite
+    hs_cases_compaction_t *compaction;
     size_t seen;
-    bool skip;                  //  the first entry is `after` itself
+    bool skip;                  //  the first entry may be `from` itself
 } s_compact_t;
+
+static void
+s_chunk_free (void **item)
+{
+    zchunk_t *chunk = (zchunk_t *) *item;
+    zchunk_destroy (&chunk);
+    *item = NULL;
+}
 
 static int
 s_compact_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
 {
     s_compact_t *compact = (s_compact_t *) arg;
-    if (key_size > HS_ID_MAX)
-        return 0;                       //  not a case id: verify reports it
-    char id [HS_ID_MAX + 1];
-    memcpy (id, key, key_size);
-    id [key_size] = 0;
-    if (compact->skip && streq (id, compact->last)) {
-        compact->skip = false;
-        return 0;
-    }
+    hs_cases_compaction_t *compaction = compact->compaction;
+    bool first = compact->skip;
     compact->skip = false;
-    hs_strcpy (compact->last, sizeof (compact->last), id);
+    if (first && key_size == compaction->from_size
+    &&  memcmp (key, compaction->from, key_size) == 0)
+        return 0;                       //  the last chunk's last: done already
+    if (key_size > HS_CASES_KEY_MAX)
+        return 0;                       //  not from LMDB: cannot be
+    memcpy (compaction->next, key, key_size);
+    compaction->next_size = key_size;
     if (!hs_case_record_current (data, size))
-        zlistx_add_end (compact->ids, id);
+        zlistx_add_end (compact->keys, zchunk_new (key, key_size));
     //  Looking is cheap, rewriting dirties pages: bound both.
-    return zlistx_size (compact->ids) >= HS_CASES_COMPACT_CHUNK
+    return zlistx_size (compact->keys) >= HS_CASES_COMPACT_CHUNK
         || ++compact->seen >= 20 * HS_CASES_COMPACT_CHUNK;
 }
 
@@ -321,22 +328,24 @@ hs_cases_compact_work (void *arg)
 {
     hs_cases_compaction_t *compaction = (hs_cases_compaction_t *) arg;
     hs_store_t *store = compaction->store;
-    char *after = compaction->after;
-    s_compact_t compact = { .ids = zlistx_new (), .skip = *after != 0 };
-    zlistx_set_duplicator (compact.ids, (zlistx_duplicator_fn *) strdup);
-    zlistx_set_destructor (compact.ids, (zlistx_destructor_fn *) zstr_free);
-    hs_strcpy (compact.last, sizeof (compact.last), after);
-    int rc = hs_store_walk (store, HS_TABLE_CASES, *after? after: NULL, strlen (after), false,
-                            s_compact_visit, &compact);
-    bool ended = compact.seen < 20 * HS_CASES_COMPACT_CHUNK
-              && zlistx_size (compact.ids) < HS_CASES_COMPACT_CHUNK;
+    s_compact_t compact = { .keys = zlistx_new (), .compaction = compaction,
+                            .skip = compaction->from_size > 0 };
+    zlistx_set_destructor (compact.keys, s_chunk_free);
+    compaction->next_size = 0;
+    compaction->chunk = 0;
+    int rc = hs_store_walk (store, HS_TABLE_CASES,
+                            compaction->from_size? compaction->from: NULL, compaction->from_size,
+                            false, s_compact_visit, &compact);
+    compaction->done = compact.seen < 20 * HS_CASES_COMPACT_CHUNK
+                    && zlistx_size (compact.keys) < HS_CASES_COMPACT_CHUNK;
     hs_case_t *kase = (hs_case_t *) zmalloc (sizeof (hs_case_t));
     hs_pack_t *pack = hs_pack_new ();
-    for (const char *id = (const char *) zlistx_first (compact.ids); rc == 0 && id;
-         id = (const char *) zlistx_next (compact.ids)) {
+    for (zchunk_t *key = (zchunk_t *) zlistx_first (compact.keys); rc == 0 && key;
+         key = (zchunk_t *) zlistx_next (compact.keys)) {
         const void *data;
         size_t size;
-        if (hs_store_get (store, HS_TABLE_CASES, id, strlen (id), &data, &size))
+        if (hs_store_get (store, HS_TABLE_CASES, zchunk_data (key), zchunk_size (key), &data,
+                          &size))
             rc = -1;
         else
         if (hs_case_decode (data, size, kase))
@@ -344,15 +353,14 @@ hs_cases_compact_work (void *arg)
         else {
             hs_pack_reset (pack);
             hs_case_encode (kase, pack);
-            rc = hs_store_put (store, HS_TABLE_CASES, id, strlen (id), hs_pack_data (pack),
-                               hs_pack_size (pack));
-            compaction->rewritten++;
+            rc = hs_store_put (store, HS_TABLE_CASES, zchunk_data (key), zchunk_size (key),
+                               hs_pack_data (pack), hs_pack_size (pack));
+            compaction->chunk++;
         }
     }
     hs_pack_destroy (&pack);
     free (kase);
-    zlistx_destroy (&compact.ids);
-    hs_strcpy (after, sizeof (compaction->after), ended? "": compact.last);
+    zlistx_destroy (&compact.keys);
     return rc;
 }
 
@@ -489,13 +497,22 @@ hs_cases_test (bool verbose)
     assert (hs_store_commit (store) == 0);
     hs_cases_compaction_t compaction = { .store = store };
     int chunks = 0;
+    size_t rewritten = 0;
     do {
+        //  A chunk done twice (the map grew: the work runs again) is the same.
         assert (hs_store_begin (store) == 0);
         assert (hs_cases_compact_work (&compaction) == 0);
+        hs_store_abort (store);
+        size_t first = compaction.chunk;
+        assert (hs_store_begin (store) == 0);
+        assert (hs_cases_compact_work (&compaction) == 0 && compaction.chunk == first);
         assert (hs_store_commit (store) == 0);
+        rewritten += compaction.chunk;
+        memcpy (compaction.from, compaction.next, compaction.next_size);
+        compaction.from_size = compaction.next_size;
         chunks++;
-    } while (*compaction.after);
-    assert (chunks == 3 && compaction.rewritten == older - 1);
+    } while (!compaction.done);
+    assert (chunks == 3 && rewritten == older - 1);
     assert (hs_store_view_begin (store) == 0);
     const void *data;
     size_t size;

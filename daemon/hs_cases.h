@@ -37,15 +37,23 @@ int hs_cases_save (hs_store_t *store, const hs_case_t *kase, hs_pack_t *pack);
 //  Rewrite stored case records of an older form (a map, before store
 //  format 3) in the compact one, a chunk at a time: a work function for
 //  the write transaction (hs_txn_run), which rewrites at most
-//  HS_CASES_COMPACT_CHUNK of them from the first case id after `after`
-//  ("": the start) and sets `after` to the last id looked at, or to ""
-//  at the table's end. Run it until `after` is "": each transaction stays
-//  well within what LMDB lets one dirty. Returns 0 or -1.
+//  HS_CASES_COMPACT_CHUNK of them from the first key after `from`
+//  (`from_size` 0: the start), and says where the next chunk starts
+//  (`next`), whether the table's end was reached (`done`) and how many it
+//  rewrote (`chunk`). It reads only `from`: run again for the same chunk
+//  (hs_txn_run does when the map had to grow), it does the same. The
+//  caller copies `next` into `from` after each commit, until `done`; each
+//  transaction stays well within what LMDB lets one dirty. Returns 0 or -1.
 #define HS_CASES_COMPACT_CHUNK 5000
+#define HS_CASES_KEY_MAX 512            //  longer than any LMDB key
 typedef struct {
     hs_store_t *store;
-    char after [HS_ID_MAX + 1];
-    size_t rewritten;           //  in all, so far
+    uint8_t from [HS_CASES_KEY_MAX];
+    size_t from_size;
+    uint8_t next [HS_CASES_KEY_MAX];
+    size_t next_size;
+    bool done;
+    size_t chunk;
 } hs_cases_compaction_t;
 int hs_cases_compact_work (void *arg);
 

@@ -557,12 +557,18 @@ s_compact_upgrade (hs_casework_t *self)
         return -1;
     int rc = hs_store_meta_get (up.store, HS_META_FORMAT, 0, &format);
     hs_store_view_end (up.store);
-    do
-        rc = rc || format >= 3? rc: hs_txn_run (self->txn, hs_cases_compact_work, &up);
-    while (rc == 0 && *up.after);
-    if (rc == 0 && up.rewritten)
+    size_t rewritten = 0;
+    while (rc == 0 && format < 3) {
+        rc = hs_txn_run (self->txn, hs_cases_compact_work, &up);
+        rewritten += rc? 0: up.chunk;
+        if (rc || up.done)
+            break;
+        memcpy (up.from, up.next, up.next_size);    //  committed: on to the next chunk
+        up.from_size = up.next_size;
+    }
+    if (rc == 0 && rewritten)
         hs_log_notice ("hs_casework: %zu case records rewritten compact (store format 3)",
-                       up.rewritten);
+                       rewritten);
     return rc? -1: 0;
 }
 

@@ -57,8 +57,8 @@ s_hex (char digit)
            digit >= 'a' && digit <= 'f'? digit - 'a' + 10: -1;
 }
 
-//  The rules version: 40 lower-case hex digits as 20 bytes (a length of
-//  20 says so), anything else as text (its length, never 20, and the bytes).
+//  The rules version: a tag, then for 1 the 40 lower-case hex digits of
+//  a SHA-1 as its 20 bytes, for 0 any other text as it is.
 static void
 s_put_version (hs_bin_writer_t *writer, const char *version)
 {
@@ -69,13 +69,9 @@ s_put_version (hs_bin_writer_t *writer, const char *version)
         hex = high >= 0 && low >= 0;
         bytes [index] = (uint8_t) (high << 4 | low);
     }
-    if (hex) {
-        hs_bin_put_u (writer, 20);
+    hs_bin_put_u (writer, hex? 1: 0);
+    if (hex)
         hs_bin_put_bytes (writer, bytes, 20);
-    }
-    else
-    if (strlen (version) == 20)
-        writer->overflow = true;        //  never written by this daemon: refused
     else
         hs_bin_put_str (writer, version);
 }
@@ -83,11 +79,14 @@ s_put_version (hs_bin_writer_t *writer, const char *version)
 static void
 s_get_version (hs_bin_reader_t *reader, char *version, size_t size)
 {
-    size_t mark = reader->used;
-    uint64_t length = hs_bin_get_u (reader);
-    if (length != 20) {
-        reader->used = mark;
+    uint64_t tag = hs_bin_get_u (reader);
+    if (tag == 0) {
         hs_bin_get_str (reader, version, size);
+        return;
+    }
+    if (tag != 1 || size < 41) {
+        reader->bad = true;
+        *version = 0;
         return;
     }
     uint8_t bytes [20];
@@ -290,12 +289,15 @@ hs_case_rec_test (bool verbose)
     assert (hs_case_decode (hs_pack_data (pack), hs_pack_size (pack), copy) == 0);
     assert (copy->handler_count == 6 && copy->last_seq == 7 && copy->muted_until == kase->muted_until);
     assert (strcmp (copy->rules_version, kase->rules_version) == 0 && copy->merged_count == 1);
-    //  A version that is not a SHA-1 is kept as text.
-    strcpy (kase->rules_version, "v2");
-    hs_pack_reset (pack);
-    hs_case_encode (kase, pack);
-    assert (hs_case_decode (hs_pack_data (pack), hs_pack_size (pack), copy) == 0);
-    assert (strcmp (copy->rules_version, "v2") == 0);
+    //  A version that is not a SHA-1 is kept as text, whatever its length.
+    const char *versions [] = { "v2", "twenty-characters-xx", "", NULL };
+    for (const char **version = versions; *version; version++) {
+        strcpy (kase->rules_version, *version);
+        hs_pack_reset (pack);
+        hs_case_encode (kase, pack);
+        assert (hs_case_decode (hs_pack_data (pack), hs_pack_size (pack), copy) == 0);
+        assert (strcmp (copy->rules_version, *version) == 0);
+    }
     hs_pack_destroy (&pack);
     free (copy);
     free (kase);

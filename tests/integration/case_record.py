@@ -58,12 +58,10 @@ class _Reader:
         return [self.s() for _ in range(self.u())]
 
     def version(self):
-        mark = self.at
-        if self.u() == 20:
+        if self.u() == 1:
             raw = self.data[self.at:self.at + 20]
             self.at += 20
             return raw.hex()
-        self.at = mark
         return self.text()
 
 
