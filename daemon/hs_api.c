@@ -18,6 +18,7 @@
 #include "hs_fd.h"
 #include "hs_guard.h"
 #include "hs_clock.h"
+#include "hs_check.h"
 #include <sched.h>
 #include <sys/syscall.h>
 
@@ -124,8 +125,17 @@ s_metrics_page (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
     }
     //  What health calls damaged and degraded, for alerting rules.
     hs_metrics_family (page, "huishang_store_faults_total", "counter",
-                       "Api reads that faulted on a damaged page (hs_guard): the store is damaged.");
+                       "Reads that met a damaged page (an api read that faulted, LMDB saying a page is "
+                       "damaged; hs_guard): the store is damaged.");
     hs_metrics_sample (page, (double) hs_guard_faults (), NULL);
+    hs_metrics_family (page, "huishang_store_check", "gauge",
+                       "The start's check of the store (hs_check), 1 for its state now: checking "
+                       "(the rest read in the background), damaged (refused at the next start), ...");
+    static const char *states [] = { "off", "none", "checking", "sound", "damaged", "unchecked",
+                                     "newer", NULL };
+    const char *state = hs_check_state (NULL, 0);
+    for (const char **each = states; *each; each++)
+        hs_metrics_sample (page, streq (*each, state)? 1: 0, "state", *each, NULL);
     hs_metrics_family (page, "huishang_clock_ahead_seconds", "gauge",
                        "How far the stored clock was ahead of the real clock past store/max_skew "
                        "at start (0: not; recovery: huishangd --clock-reset).");
@@ -184,7 +194,8 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
             //  The store's own trouble (hs_guard, hs_clock) says so too.
             if (hs_clock_ahead_ms ())
                 health.status = "degraded";
-            if (hs_guard_faults ())
+            health.store.check = hs_check_state (NULL, 0);
+            if (hs_guard_faults () || streq (health.store.check, "damaged"))
                 health.status = "damaged";
             health.store.path = config->store_path;
             //  Each feeder heard, at most one per unit of units.cfg.

@@ -27,7 +27,7 @@ static const char *s_server_keys [] = {
     "district", "ingest", "submit", "publish", "api", "units", "rules", "heartbeat", NULL
 };
 static const char *s_store_keys [] = {
-    "path", "map_size", "map_size_max", "check_timeout", "max_skew",
+    "path", "map_size", "map_size_max", "check_timeout", "check_wait", "max_skew",
     "deadletters", "deadletter_bytes", "deadletter_reserve",
     NULL
 };
@@ -232,6 +232,7 @@ hs_config_load (const char *path, char *error, size_t error_size)
     &&  body + 2048 > max_total)
         max_total = body + 2048;
     OPTIONAL ("store/check_timeout", true, 120000, 0, 86400000, self->check_timeout_ms);
+    OPTIONAL ("store/check_wait", true, 300, 0, 86400000, self->check_wait_ms);
     OPTIONAL ("store/max_skew", true, 3600000, 1000, 3650LL * 86400000, self->max_skew_ms);
     OPTIONAL ("limits/max_frames", false, 4, 2, 1024, self->max_frames);
     OPTIONAL ("limits/max_total", false, max_total, 1024, 1LL << 30, self->max_total);
@@ -498,8 +499,8 @@ hs_config_test (bool verbose)
     //  still loads, on the shipped bounds, and a whole message may hold
     //  the biggest body.
     {
-        static const char *added [] = { "check_timeout", "max_skew", "deadletter", "max_frames",
-                                         "max_total", "batch_bytes", "submit_hwm",
+        static const char *added [] = { "check_timeout", "check_wait", "max_skew", "deadletter",
+                                         "max_frames", "max_total", "batch_bytes", "submit_hwm",
                                          "unattributed", NULL };
         char *old = zmalloc (strlen (hs_default_huishang_cfg) + 1);
         const char *line = hs_default_huishang_cfg;
@@ -535,6 +536,7 @@ hs_config_test (bool verbose)
         hs_config_t *loaded = hs_config_load (file, error, sizeof (error));
         assert (loaded);
         assert (loaded->check_timeout_ms == 120000 && loaded->max_skew_ms == 3600000);
+        assert (loaded->check_wait_ms == 300);
         assert (loaded->max_total == 99 * 1024 + 2048 && loaded->submit_hwm == 1000);
         hs_config_destroy (&loaded);
         for (int index = 0; index < 3; index++) {

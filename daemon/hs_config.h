@@ -29,6 +29,8 @@ typedef struct {
     int64_t map_size;           //  initial LMDB map size, bytes
     int64_t map_size_max;       //  the map grows up to this
     int64_t check_timeout_ms;   //  the store's check at start may take this long (0: none)
+    int64_t check_wait_ms;      //  ... the start waits this long for all of it, then
+                                //  the rest is read in the background (hs_check)
     int64_t max_skew_ms;        //  a stored clock further ahead of the real one is a warning
     hs_limits_t limits;         //  inbound body limits
     int64_t max_message;        //  ZMQ_MAXMSGSIZE

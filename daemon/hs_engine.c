@@ -672,6 +672,7 @@ hs_engine_run (hs_engine_t *self, const hs_engine_hooks_t *hooks)
             self->snapshot_due = true;
         if (zclock_mono () - self->pruned_at >= PRUNE_EVERY) {
             hs_warnings_prune (self->warnings);
+            hs_store_readers_check (self->store);
             self->pruned_at = zclock_mono ();
         }
         if (self->forward) {

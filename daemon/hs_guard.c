@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <pthread.h>
+#include <fcntl.h>
 
 static __thread sigjmp_buf *volatile s_jump;   //  this thread's guard, or NULL (volatile:
                                                 //  a fault may come between any two stores)
@@ -24,6 +25,24 @@ static atomic_flag s_installed = ATOMIC_FLAG_INIT;
 static _Atomic (uintptr_t) s_region_start; //  the store's map (hs_guard_region) ...
 static _Atomic (uintptr_t) s_region_end;   //  ... and past it, the reach of a damaged size
 static __thread bool s_stack_set;       //  this thread has its alternate signal stack
+static char s_note [1024];              //  hs_guard_note's file ("": none)
+
+//  The note, from a signal handler too: open, write and close only.
+static void
+s_write_note (const char *what)
+{
+    if (!s_note [0])
+        return;
+    int fd = open (s_note, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return;
+    static const char head [] = "a read of the store's pages failed in huishangd: ";
+    ssize_t ignored = write (fd, head, sizeof (head) - 1);
+    ignored = write (fd, what, strlen (what));
+    ignored = write (fd, "\n", 1);
+    (void) ignored;
+    close (fd);
+}
 
 static void s_stack (void);
 
@@ -37,6 +56,7 @@ s_jump_back (const char *what)
     sigjmp_buf *jump = s_jump;
     s_jump = NULL;
     snprintf (s_last, sizeof (s_last), "%s", what);
+    s_write_note (what);
     atomic_fetch_add (&s_faults, 1);
     siglongjmp (*jump, 1);
 }
@@ -57,8 +77,11 @@ static void
 s_on_fault (int signal_number, siginfo_t *info, void *context)
 {
     (void) context;
-    if (s_jump && s_in_store (signal_number, info))
+    bool in_store = s_in_store (signal_number, info);
+    if (s_jump && in_store)
         s_jump_back (signal_number == SIGBUS? "SIGBUS": "SIGSEGV");
+    if (in_store)
+        s_write_note (signal_number == SIGBUS? "SIGBUS (unguarded)": "SIGSEGV (unguarded)");
     //  Not ours to catch: the default action. Returning re-runs the
     //  faulting instruction, which now dumps core as it would have.
     signal (signal_number, SIG_DFL);
@@ -142,8 +165,29 @@ hs_guard_lmdb_assert (void *env, const char *message)
         snprintf (what, sizeof (what), "LMDB: %s", message);
         s_jump_back (what);
     }
-    //  Unguarded: say what failed; LMDB aborts when this returns.
+    //  Unguarded: note it, say what failed; LMDB aborts when this returns.
+    char what [160];
+    snprintf (what, sizeof (what), "LMDB: %s (unguarded)", message);
+    s_write_note (what);
     hs_log_error ("hs_guard: the store is damaged: LMDB: %s", message);
+}
+
+void
+hs_guard_damaged (const char *what)
+{
+    char line [160];
+    snprintf (line, sizeof (line), "LMDB: %s", what);
+    if (atomic_fetch_add (&s_faults, 1) == 0)
+        hs_log_error ("hs_guard: THE STORE IS DAMAGED: %s. The next start reads the whole store "
+                      "first and refuses it if it is still damaged", line);
+    snprintf (s_last, sizeof (s_last), "%s", line);
+    s_write_note (line);
+}
+
+void
+hs_guard_note (const char *file)
+{
+    snprintf (s_note, sizeof (s_note), "%s", file? file: "");
 }
 
 uint64_t hs_guard_faults (void) { return atomic_load (&s_faults); }
@@ -172,8 +216,16 @@ hs_guard_test (bool verbose)
     assert (page != MAP_FAILED);
     uintptr_t start = atomic_load (&s_region_start), end = atomic_load (&s_region_end);
     hs_guard_region (page, 4096);
+    //  ... and noted for the next start, when there is a note to write.
+    char *note = zsys_sprintf ("/tmp/hs_guard_test.%d", getpid ());
+    hs_guard_note (note);
     HS_GUARD_RUN (rc, -1, s_test_read (page));
     assert (rc == -1 && hs_guard_faults () == 1 && streq (hs_guard_last (), "SIGSEGV"));
+    FILE *handle = fopen (note, "r");
+    char line [256] = "";
+    assert (handle && fgets (line, sizeof (line), handle) && strstr (line, "SIGSEGV"));
+    fclose (handle);
+    unlink (note);
     //  A fault elsewhere is a bug, guarded or not: it still kills (in a
     //  child, so that this test goes on).
     hs_guard_region (page + 4096, 4096);
@@ -186,6 +238,9 @@ hs_guard_test (bool verbose)
     int status = 0;
     assert (child > 0 && waitpid (child, &status, 0) == child);
     assert (WIFSIGNALED (status) && WTERMSIG (status) == SIGSEGV);
+    assert (!zsys_file_exists (note));      //  not the store's pages: no note
+    hs_guard_note (NULL);
+    zstr_free (&note);
     munmap (page, 4096);
     atomic_store (&s_region_start, start);
     atomic_store (&s_region_end, end);
@@ -194,6 +249,15 @@ hs_guard_test (bool verbose)
     assert (rc == -2 && hs_guard_faults () == 2 && strstr (hs_guard_last (), "IS_LEAF"));
     HS_GUARD_RUN (rc, -1, 5);
     assert (rc == 5);
+    //  LMDB saying so, on any thread: counted, and noted.
+    note = zsys_sprintf ("/tmp/hs_guard_test.%d", getpid ());
+    hs_guard_note (note);
+    hs_guard_damaged ("MDB_CORRUPTED: Located page was wrong type");
+    assert (hs_guard_faults () == 3 && strstr (hs_guard_last (), "MDB_CORRUPTED"));
+    assert (zsys_file_exists (note));
+    unlink (note);
+    hs_guard_note (NULL);
+    zstr_free (&note);
     if (verbose)
         printf ("OK\n");
 }

@@ -43,6 +43,13 @@ void hs_guard_install (void);
 //  the default action: a bug is a crash, not `store_corrupt`.
 void hs_guard_region (const void *start, size_t size);
 
+//  Where a damaged page seen here is noted for the next start (hs_check's
+//  note, a file path; NULL: nowhere): every fault on the store's pages,
+//  guarded or not, and an LMDB assertion, writes it before anything else.
+//  The daemon's writer crashing on a damaged page then does not crash
+//  again at each restart: the next start reads the whole store first.
+void hs_guard_note (const char *file);
+
 //  Used by HS_GUARD_RUN: begin and end a guarded stretch on this thread.
 void hs_guard_enter (sigjmp_buf *jump);
 void hs_guard_leave (void);
@@ -52,8 +59,13 @@ void hs_guard_leave (void);
 //  MDB_env, as void so that this header needs no lmdb.h.
 void hs_guard_lmdb_assert (void *env, const char *message);
 
-//  How many guarded calls faulted in this process (0: no damage seen),
-//  and what the last one was ("SIGSEGV", "LMDB: ...").
+//  LMDB said a page is damaged (MDB_CORRUPTED ...) on any thread: counted
+//  with the faults, noted for the next start, logged loudly once.
+void hs_guard_damaged (const char *what);
+
+//  How many reads met a damaged page in this process (guarded calls that
+//  faulted, and hs_guard_damaged; 0: no damage seen), and what the last
+//  one was ("SIGSEGV", "LMDB: ...").
 uint64_t hs_guard_faults (void);
 const char *hs_guard_last (void);
 

@@ -98,15 +98,21 @@ hs_log (int priority, const char *format, ...)
     }
     else {
         static const char letters [] = "   EWNID";
-        //  The district's wall time (hs_log_set_zone), not the machine's TZ.
-        time_t now = time (NULL) + (time_t) (__atomic_load_n (&s_zone_ms, __ATOMIC_RELAXED) / 1000);
-        struct tm wall;
-        gmtime_r (&now, &wall);
         char when [32];
-        strftime (when, sizeof (when), "%Y-%m-%d %H:%M:%S", &wall);
+        hs_log_now (when, sizeof (when));
         fprintf (stream, "%c: %s %s\n", letters [priority], when, line);
         fflush (stream);
     }
+}
+
+void
+hs_log_now (char *when, size_t size)
+{
+    //  The district's wall time (hs_log_set_zone), not the machine's TZ.
+    time_t now = time (NULL) + (time_t) (__atomic_load_n (&s_zone_ms, __ATOMIC_RELAXED) / 1000);
+    struct tm wall;
+    gmtime_r (&now, &wall);
+    strftime (when, size, "%Y-%m-%d %H:%M:%S", &wall);
 }
 
 void

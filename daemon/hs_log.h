@@ -43,6 +43,9 @@ void hs_log_set_level (int level);
 void hs_log_set_zone (int64_t utc_offset_ms);
 int hs_log_level (void);
 
+//  Now, on the district's wall clock (hs_log_set_zone): "YYYY-MM-DD HH:MM:SS".
+void hs_log_now (char *when, size_t size);
+
 //  A level's number from its name (error, warning, notice, info, debug),
 //  or -1.
 int hs_log_level_parse (const char *name);

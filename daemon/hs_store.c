@@ -78,6 +78,11 @@ s_fail (hs_store_t *self, const char *operation, int rc)
     if (rc == ENOSPC || rc == EDQUOT)
         self->disk_full = true;
     hs_log_error ("hs_store: %s failed: %s", operation, mdb_strerror (rc));
+    //  What only a damaged page makes LMDB say (a cursor stack full is a
+    //  page pointer that leads back up the tree): health says damaged, and
+    //  the next start reads the whole store first.
+    if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_CURSOR_FULL)
+        hs_guard_damaged (mdb_strerror (rc));
     return -1;
 }
 
@@ -245,10 +250,7 @@ hs_store_new (const char *path, int64_t map_size, int64_t map_size_max,
     mdb_env_info (self->env, &info);
     if ((int64_t) info.me_mapsize > self->map_size)
         self->map_size = (int64_t) info.me_mapsize;
-    int dead = 0;
-    mdb_reader_check (self->env, &dead);
-    if (dead)
-        hs_log_notice ("hs_store: cleared %d stale reader slots", dead);
+    hs_store_readers_check (self);
 
     MDB_txn *txn;
     rc = mdb_txn_begin (self->env, NULL, 0, &txn);
@@ -580,6 +582,16 @@ hs_store_walk (hs_store_t *self, hs_table_t table, const void *from, size_t from
     }
     mdb_cursor_close (cursor);
     return rc && rc != MDB_NOTFOUND? s_fail (self, "mdb_cursor_get", rc): 0;
+}
+
+int
+hs_store_readers_check (hs_store_t *self)
+{
+    int dead = 0;
+    mdb_reader_check (self->env, &dead);
+    if (dead)
+        hs_log_notice ("hs_store: cleared %d stale reader slots (a reader that died)", dead);
+    return dead;
 }
 
 const char *

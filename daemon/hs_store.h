@@ -195,6 +195,12 @@ int hs_store_walk (hs_store_t *self, hs_table_t table, const void *from, size_t 
 //  A table's name as stored ("events", ...).
 const char *hs_store_table_name (hs_table_t table);
 
+//  Clear the reader slots of processes that died inside a read (a check
+//  killed on a damaged page, a reader killed by an operator): until then
+//  their snapshot pins every page freed since, and the file grows. At
+//  open and from time to time (hs_engine). Returns the slots cleared.
+int hs_store_readers_check (hs_store_t *self);
+
 //  Visit LMDB's own free-page table (its records, raw) in a view, as
 //  hs_store_walk does: a check reads every page the writer will read.
 int hs_store_walk_free (hs_store_t *self, hs_store_walk_fn *visit, void *arg);

@@ -356,6 +356,11 @@ hs_verify_path (const char *path, FILE *out)
                  report);
         return 2;
     }
+    char why [512];
+    if (hs_check_marked (path, why, sizeof (why)))
+        fprintf (out, "verify: note: %s/" HS_CHECK_MARKER " says it was found damaged (%s); its "
+                 "pages read whole now, and the next start reads them all again before it "
+                 "starts, and removes the note\n", path, why);
     hs_store_t *store = hs_store_open_readonly (path, error, sizeof (error));
     if (!store) {
         fprintf (out, "verify: %s\n", error);

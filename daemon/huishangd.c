@@ -167,13 +167,15 @@ s_take_store (hs_config_t *config, hs_lock_t **lock_p)
         hs_log_error ("huishangd: %s", error);
         return holder? HS_EXIT_LOCKED: 1;
     }
-    //  Faults reading the store on a guarded thread fail a request only.
+    //  Faults reading the store on a guarded thread fail a request only;
+    //  any fault on its pages is noted for the next start (hs_check).
     hs_guard_install ();
-    if (config->check_timeout_ms == 0)
-        return 0;
-    hs_check_result_t verdict = hs_check_store (config->store_path, config->check_timeout_ms,
-                                                NULL, error, sizeof (error));
-    if (verdict == HS_CHECK_SOUND || verdict == HS_CHECK_NONE) {
+    char *note = hs_check_marker (config->store_path);
+    hs_guard_note (note);
+    zstr_free (&note);
+    hs_check_result_t verdict = hs_check_start (config->store_path, config->check_timeout_ms,
+                                                config->check_wait_ms, error, sizeof (error));
+    if (verdict == HS_CHECK_SOUND || verdict == HS_CHECK_NONE || verdict == HS_CHECK_PENDING) {
         hs_log_info ("huishangd: %s", error);
         return 0;
     }
@@ -336,6 +338,7 @@ main (int argc, char *argv [])
     hs_engine_t *engine = hs_engine_new (config, error, sizeof (error));
     if (!engine) {
         hs_log_error ("huishangd: %s", error);
+        hs_check_stop ();
         hs_lock_destroy (&lock);
         hs_config_destroy (&config);
         return 1;
@@ -349,6 +352,7 @@ main (int argc, char *argv [])
     s_daemon_t service = { &overrides, config_file != NULL };
     hs_engine_hooks_t hooks = { s_ready, s_turn, s_stopping, &service, hs_service_watchdog_ms () };
     hs_engine_run (engine, &hooks);
+    hs_check_stop ();
     hs_engine_destroy (&engine);
     hs_lock_destroy (&lock);
     hs_config_destroy (&config);

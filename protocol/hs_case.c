@@ -382,23 +382,31 @@ hs_case_decode_map (const void *data, size_t size, hs_case_t *kase)
     return *kase->id && kase->level >= 0 && kase->category >= 0? 0: -1;
 }
 
+hs_case_t *
+hs_case_test_new (hs_report_t *report, int category, int64_t workers, int64_t at,
+                  const char *id, uint64_t seq)
+{
+    memset (report, 0, sizeof (*report));
+    strcpy (report->id, "r1");
+    strcpy (report->source, "street.caoyang");
+    strcpy (report->enterprise, "上海某某制衣有限公司");
+    report->ownership = -1;
+    report->amount = -1;
+    report->category = category;
+    report->workers = workers;
+    report->at = at;
+    hs_case_t *kase = (hs_case_t *) calloc (1, sizeof (hs_case_t));
+    hs_case_open (kase, id, seq, report, "street.caoyang");
+    return kase;
+}
+
 void
 hs_case_test (bool verbose)
 {
     if (verbose)
         printf (" * hs_case: ");
     hs_report_t report;
-    memset (&report, 0, sizeof (report));
-    strcpy (report.id, "r1");
-    strcpy (report.source, "street.caoyang");
-    strcpy (report.enterprise, "上海某某制衣有限公司");
-    report.ownership = -1;
-    report.amount = -1;
-    report.category = HS_CATEGORY_LAYOFF;
-    report.workers = 12;
-    report.at = 1000;
-    hs_case_t *kase = (hs_case_t *) calloc (1, sizeof (hs_case_t));
-    hs_case_open (kase, "putuo-1", 1, &report, "street.caoyang");
+    hs_case_t *kase = hs_case_test_new (&report, HS_CATEGORY_LAYOFF, 12, 1000, "putuo-1", 1);
     assert (kase->level == -1 && kase->reports == 1 && kase->workers == 12);
     const char *units [] = { "hrss", "street.caoyang", NULL };
     const char *reasons [] = { "significant.workers", NULL };

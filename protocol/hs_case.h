@@ -145,6 +145,12 @@ int hs_case_decode (const void *data, size_t size, hs_case_t *kase);
 //  True if a stored record is of the compact form this build writes.
 bool hs_case_record_current (const void *data, size_t size);
 
+//  For the self tests: a report of `workers` workers, `category`, at `at`,
+//  from street.caoyang on a clothing firm; then a case opened from it as
+//  `id` (seq `seq`), to free.
+hs_case_t *hs_case_test_new (hs_report_t *report, int category, int64_t workers, int64_t at,
+                             const char *id, uint64_t seq);
+
 void hs_case_test (bool verbose);
 void hs_case_rec_test (bool verbose);
 

@@ -235,17 +235,8 @@ hs_case_rec_test (bool verbose)
     if (verbose)
         printf (" * hs_case_rec: ");
     hs_report_t report;
-    memset (&report, 0, sizeof (report));
-    strcpy (report.id, "r1");
-    strcpy (report.source, "street.caoyang");
-    strcpy (report.enterprise, "上海某某制衣有限公司");
-    report.ownership = -1;
-    report.amount = -1;
-    report.category = HS_CATEGORY_WAGE_ARREARS;
-    report.workers = 40;
-    report.at = 1796153202383;
-    hs_case_t *kase = (hs_case_t *) calloc (1, sizeof (hs_case_t));
-    hs_case_open (kase, "putuo-5", 5, &report, "street.caoyang");
+    hs_case_t *kase = hs_case_test_new (&report, HS_CATEGORY_WAGE_ARREARS, 40, 1796153202383,
+                                        "putuo-5", 5);
     const char *units [] = { "hrss", "legal", "police", "justice", "union", "street.caoyang",
                              "office", "convener", NULL };
     const char *reasons [] = { "major.workers", "route.hrss", "route.street", NULL };

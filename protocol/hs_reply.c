@@ -217,6 +217,7 @@ hs_reply_health (hs_pack_t *pack, const hs_health_t *health)
     hs_map_int (&store, "map_used", s->map_used);
     hs_map_key (&store, "full");
     hs_pack_bool (pack, s->full);
+    hs_map_str (&store, "check", s->check? s->check: "off");
     hs_map_end (&store);
     hs_map_key (&map, "feeders");
     hs_pack_array (pack, health->feeder_count);

@@ -53,6 +53,10 @@ void bench_floor_pipeline (zsock_t *pipe, void *arg);
 int64_t bench_health_once (bench_daemon_t *daemon, const char *section, const char *name, int timeout);
 int64_t bench_health_counter (bench_daemon_t *daemon, const char *section, const char *name);
 double bench_daemon_start (bench_daemon_t *daemon);
+//  What the daemon's log says of the start's check in the background: its
+//  last line about it, or that it was still reading ("" if it never went
+//  to the background).
+void bench_check_background (bench_daemon_t *daemon, char *line, size_t size);
 void bench_daemon_stop (bench_daemon_t *daemon);
 int64_t bench_rss_kb (pid_t pid);
 int64_t bench_file_size (const char *path);

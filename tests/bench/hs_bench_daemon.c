@@ -455,3 +455,25 @@ bench_table_bytes (const char *store, int64_t reports)
     mdb_env_close (env);
 }
 
+
+void
+bench_check_background (bench_daemon_t *daemon, char *line, size_t size)
+{
+    char path [320], text [1024];
+    snprintf (path, sizeof (path), "%s/huishangd.log", daemon->folder);
+    snprintf (line, size, "%s", "");
+    FILE *log = fopen (path, "r");
+    if (!log)
+        return;
+    //  The last start's lines: the quick part, then (if it finished) the rest.
+    while (fgets (text, sizeof (text), log)) {
+        text [strcspn (text, "\n")] = 0;
+        char *at = strstr (text, "the quick check is sound");
+        if (at)
+            snprintf (line, size, "still reading at the replay's end (%s)", at);
+        at = strstr (text, "(in the background) ");
+        if (at)
+            snprintf (line, size, "%s", at + strlen ("(in the background) "));
+    }
+    fclose (log);
+}

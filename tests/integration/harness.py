@@ -68,6 +68,23 @@ def report(source="street.caoyang", rid="r1", street=None, name="上海测试制
     return body
 
 
+def backtest(store, rules=None, timeout=60):
+    """`huishang rules backtest` over a stopped store, under `rules` (the
+    shipped rules.cfg by default): ([cases, reports, would change], {level:
+    [counts of its table row]})."""
+    rules = rules or os.path.join(ROOT, "config", "rules.cfg")
+    out = subprocess.run([CLIENT, "rules", "backtest", rules, "--store", store],
+                         capture_output=True, text=True, timeout=timeout)
+    assert out.returncode == 0, (out.returncode, out.stdout, out.stderr)
+    found = re.search(r"(\d+) cases \((\d+) reports\) replayed under [0-9a-f]{12}; (\d+) would "
+                      r"change", out.stdout)
+    assert found, out.stdout
+    table = dict((line.split()[0], [int(n) for n in line.split()[1:]])
+                 for line in out.stdout.splitlines()
+                 if re.match(r"^(general|significant|major|critical) ", line))
+    return [int(n) for n in found.groups()], table
+
+
 def config_copy(folder, **settings):
     """The shipped config files in `folder`, with settings of huishang.cfg
     replaced (config_copy(f, publish_hwm=1000)); returns its path."""

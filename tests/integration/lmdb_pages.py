@@ -79,10 +79,30 @@ def branch_pages(data, name):
     return out
 
 
-def point_elsewhere(path, name=b"events", seed=1):
+def _child(data, node):
+    lo, hi, nflags, _ = struct.unpack_from("<HHHH", data, node)
+    return lo | hi << 16 | nflags << 32
+
+
+def _leaf_pointers(data, size, page):
+    """Each pointer to a leaf under branch `page`, in key order: its node offset."""
+    out = []
+    for node in _nodes(data, page * size):
+        below = _flags(data, _child(data, node) * size)
+        if below & LEAF:
+            out.append(node)
+        elif below & BRANCH:
+            out.extend(_leaf_pointers(data, size, _child(data, node)))
+    return out
+
+
+def point_elsewhere(path, name=b"events", seed=1, leaf=None):
     """Change one child pointer of a branch page of `name` to another page
     of the file, of a different kind (a leaf of another table, a branch, a
-    meta page). Returns (page, old child, new child)."""
+    meta page). `leaf`: "middle", a pointer to a leaf in the middle third
+    of the table, far from both ends (what a start's quick check reads);
+    "last", the pointer to its last leaf (where the writer appends). Returns
+    (page, old child, new child)."""
     with open(path, "rb") as handle:
         data = bytearray(handle.read())
     size = page_size(data)
@@ -100,6 +120,12 @@ def point_elsewhere(path, name=b"events", seed=1):
     rng = random.Random(seed)
     page, pointers = rng.choice(lowest or branches)
     node = rng.choice(pointers)
+    if leaf:
+        leaves = _leaf_pointers(data, size, table_root(data, name))
+        assert len(leaves) >= 30, "table %r has %d leaves: feed it more" % (name, len(leaves))
+        node = leaves[-1] if leaf == "last" else \
+            rng.choice(leaves[len(leaves) // 3:2 * len(leaves) // 3])
+        page = node // size
     lo, hi, nflags, _ = struct.unpack_from("<HHHH", data, node)
     old = lo | hi << 16 | nflags << 32
     # a branch page (of this table or another) where a leaf was expected

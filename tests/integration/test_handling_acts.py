@@ -7,7 +7,6 @@ per-unit handling, upgraded and backtested. Acks, published alerts and the
 api's `case` reply are what is checked: what a user sees."""
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +16,7 @@ import msgpack
 
 from handling_desk import (DISTRICT, HOUR_MS, ROLES, WAIT_S, Desk, clock, enterprise, handler,
                            handler_units, ok, refused, rung_of, running_clocks)
-from harness import CLIENT, DAY_MS, ROOT, Daemon
+from harness import CLIENT, DAY_MS, ROOT, Daemon, backtest
 
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures",
                        "store-format1.dump")
@@ -405,19 +404,6 @@ def _old_cases(store):
         env.close()
 
 
-def _backtest(store):
-    out = subprocess.run([CLIENT, "rules", "backtest", RULES, "--store", store],
-                         capture_output=True, text=True, timeout=WAIT_S * 3)
-    assert out.returncode == 0, (out.returncode, out.stdout, out.stderr)
-    found = re.search(r"(\d+) cases \((\d+) reports\) replayed under [0-9a-f]{12}; (\d+) would "
-                      r"change", out.stdout)
-    assert found, out.stdout
-    table = dict((line.split()[0], [int(n) for n in line.split()[1:]])
-                 for line in out.stdout.splitlines()
-                 if re.match(r"^(general|significant|major|critical) ", line))
-    return [int(n) for n in found.groups()], table
-
-
 def test_old_store_upgrade_and_backtest():
     # tests/integration/fixtures/make_store_format1.py says how the dump was made
     folder = tempfile.mkdtemp(prefix="hs-oldstore-")
@@ -428,7 +414,7 @@ def test_old_store_upgrade_and_backtest():
                        timeout=WAIT_S)
         old = _old_cases(store)
         assert len(old) == 5 and all("due_at" in c and "handlers" not in c for c in old.values())
-        (cases, reports, _), table = _backtest(store)
+        (cases, reports, _), table = backtest(store, RULES, timeout=WAIT_S * 3)
         assert (cases, reports) == (5, 6), (cases, reports)
         assert sum(before for before, _ in table.values()) == 5, table
         daemon = Daemon(folder=folder, extra_args=["--time-start", "2026-03-04T10:00"])
@@ -466,7 +452,7 @@ def test_old_store_upgrade_and_backtest():
         verify = subprocess.run([CLIENT, "verify", "--store", store], capture_output=True,
                                 text=True, timeout=WAIT_S * 3)
         assert verify.returncode == 0, (verify.stdout, verify.stderr)
-        (cases, reports, _), table = _backtest(store)
+        (cases, reports, _), table = backtest(store, RULES, timeout=WAIT_S * 3)
         assert (cases, reports) == (5, 6), (cases, reports)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -189,6 +189,118 @@ def test_a_check_without_verdict_does_not_keep_the_daemon_down():
         daemon.cleanup()
 
 
+def _wait_check(daemon, timeout=30):
+    """Health once its store.check is past `checking` (or the time is up)."""
+    deadline = time.time() + timeout
+    while True:
+        health = daemon.health()
+        if health["store"]["check"] != "checking" or time.time() > deadline:
+            return health
+        time.sleep(0.05)
+
+
+def test_start_waits_for_the_quick_check_only_and_damage_found_later_is_refused_next():
+    """store/check_wait = 0: the start reads the quick part (meta, free
+    pages, both ends of each table) and goes on; the rest of the walk finds
+    a leaf in the middle of `events` replaced, while the daemon serves. It
+    says so (log, health, metrics), leaves a note, and the next start reads
+    the whole store and refuses it; a restored store starts again, the note
+    gone."""
+    daemon = _sound_store()
+    try:
+        sound = os.path.join(daemon.folder, "backup")
+        shutil.copytree(daemon.store, sound, ignore=shutil.ignore_patterns("lock.mdb", "*.lock"))
+        lmdb_pages.point_elsewhere(os.path.join(daemon.store, "data.mdb"), b"events", seed=5,
+                                   leaf="middle")
+        daemon.config = config_copy(daemon.folder, check_wait="0")
+        daemon.start()
+        note = os.path.join(daemon.store, "DAMAGED")
+        health = _wait_check(daemon)
+        assert health["store"]["check"] == "damaged" and health["status"] == "damaged", health
+        log = daemon.read_log()
+        assert "the quick check is sound" in log and "rest is read in the background" in log, log
+        assert "THE STORE IS DAMAGED" in log and "(the check in the background)" in log, log
+        assert _metric(daemon, 'huishang_store_check{state="damaged"}') == 1
+        assert _metric(daemon, 'huishang_store_check{state="checking"}') == 0
+        with open(note) as f:
+            assert "damaged" in f.read()
+        # it goes on: new reports are taken and stored (appends, not the damaged leaf)
+        acked = _acked(daemon, 5, "after")
+        assert daemon.stop() == 0
+        _assert_stored(daemon.store, acked)
+        # the next start reads it all, and refuses
+        code, output = _start_fails(daemon.folder, daemon.store, ["--config", daemon.config])
+        assert code == EXIT_DAMAGED, (code, output[-2000:])
+        assert "DAMAGED says the store was found damaged" in output, output[-2000:]
+        assert "refusing to start" in output and os.path.exists(note), output[-2000:]
+        verify = _run([CLIENT, "verify", "--store", daemon.store])
+        assert verify.returncode != 0 and "DAMAGED" in verify.stdout, verify.stdout
+        # restored from the copy: it reads whole, the note goes, it starts
+        shutil.copy(os.path.join(sound, "data.mdb"), os.path.join(daemon.store, "data.mdb"))
+        daemon.start()
+        assert not os.path.exists(note)
+        log = daemon.read_log()
+        assert "it reads whole now" in log and "removed" in log, log[-2000:]
+        health = daemon.health()
+        assert health["status"] == "ok" and health["store"]["check"] == "sound", health
+    finally:
+        daemon.cleanup()
+
+
+def test_writer_meeting_a_damaged_page_leaves_a_note_no_crash_loop():
+    """The last leaf of `events` replaced under the running daemon: the
+    writer's next append meets it, unguarded: LMDB fails the write, asserts
+    or faults. Whichever, the note is left first, and the restart reads the
+    whole store and refuses it (exit 65), not a crash at every restart."""
+    daemon = _sound_store()
+    daemon.env["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+    try:
+        daemon.start()
+        lmdb_pages.point_elsewhere(os.path.join(daemon.store, "data.mdb"), b"events", seed=5,
+                                   leaf="last")
+        feeder = daemon.feeder(hwm=0)
+        deadline = time.time() + 20
+        index = 0
+        while daemon.alive() and time.time() < deadline:
+            feeder.send(report(rid="w%d" % index, name="Writer Enterprise %d" % index))
+            index += 1
+            time.sleep(0.01)
+        feeder.close()
+        log = daemon.read_log()
+        note = os.path.join(daemon.store, "DAMAGED")
+        assert os.path.exists(note), log[-2000:]
+        stayed = daemon.alive()
+        if stayed:
+            # LMDB said so with an error (MDB_CURSOR_FULL, MDB_CORRUPTED): the
+            # daemon stays up, says damaged, and takes nothing into the store
+            assert "THE STORE IS DAMAGED" in log, log[-2000:]
+            assert daemon.health()["status"] == "damaged"
+            assert _metric(daemon, "huishang_store_faults_total") >= 1
+            daemon.stop()
+        code, output = _start_fails(daemon.folder, daemon.store)
+        assert code == EXIT_DAMAGED, (code, output[-2000:])
+        assert "DAMAGED says the store was found damaged" in output, output[-2000:]
+        print("writer on a damaged page:", "stayed up" if stayed else "crashed, noted")
+    finally:
+        daemon.cleanup()
+
+
+def test_check_state_on_a_sound_start():
+    """By default (check_wait 300 ms) a small store is read whole before the
+    start: health says sound; with the check off, off."""
+    daemon = _sound_store(200)
+    try:
+        daemon.start()
+        assert daemon.health()["store"]["check"] == "sound"
+        assert _metric(daemon, 'huishang_store_check{state="sound"}') == 1
+        daemon.stop()
+        daemon.config = config_copy(daemon.folder, check_timeout="0")
+        daemon.start()
+        assert daemon.health()["store"]["check"] == "off"
+    finally:
+        daemon.cleanup()
+
+
 def test_store_damaged_while_running_fails_the_request_not_the_daemon():
     daemon = _sound_store()
     # A request that faulted leaves what it had allocated (its cursors, its

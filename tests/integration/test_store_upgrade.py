@@ -8,7 +8,6 @@ nothing."""
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -16,12 +15,11 @@ import tempfile
 import lmdb
 
 import case_record
-from harness import CLIENT, ROOT, Daemon
+from harness import CLIENT, Daemon, backtest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "fixtures", "store-format2.dump")
 ANSWERS = os.path.join(HERE, "fixtures", "store-format2.cases.json")
-RULES = os.path.join(ROOT, "config", "rules.cfg")
 START = "2026-03-04T10:00"
 
 
@@ -38,16 +36,6 @@ def _records(store):
         env.close()
 
 
-def _backtest(store):
-    out = subprocess.run([CLIENT, "rules", "backtest", RULES, "--store", store],
-                         capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, (out.returncode, out.stdout, out.stderr)
-    found = re.search(r"(\d+) cases \((\d+) reports\) replayed under [0-9a-f]{12}; (\d+) would "
-                      r"change", out.stdout)
-    assert found, out.stdout
-    return [int(n) for n in found.groups()]
-
-
 def test_format2_store_upgrades_to_compact_records():
     folder = tempfile.mkdtemp(prefix="hs-upgrade-")
     store = os.path.join(folder, "store")
@@ -60,7 +48,7 @@ def test_format2_store_upgrades_to_compact_records():
         old, fmt = _records(store)
         assert fmt == 2 and sorted(old) == sorted(answers), (fmt, sorted(old))
         assert all(v[0] & 0xF0 in (0x80, 0xD0) for v in old.values())     # msgpack maps
-        before = _backtest(store)
+        before, _ = backtest(store)
         daemon = Daemon(folder=folder, extra_args=["--time-start", START])
         daemon.start()
         try:
@@ -94,7 +82,7 @@ def test_format2_store_upgrades_to_compact_records():
                                 text=True, timeout=60)
         assert verify.returncode == 0 and "sound" in verify.stdout, (verify.stdout,
                                                                      verify.stderr)
-        assert _backtest(store)[:2] == before[:2], before
+        assert backtest(store)[0][:2] == before[:2], before
         # a second start finds nothing to rewrite
         daemon = Daemon(folder=folder, extra_args=["--time-start", START])
         daemon.start()
