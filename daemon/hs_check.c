@@ -29,6 +29,11 @@
 
 //  Records read at each end of each table in the quick part.
 #define QUICK_ENDS 64
+//  How long one read view lasts in the whole walk: a daemon writing beside
+//  it cannot reuse the pages freed since the view began, so a long walk
+//  goes on in a new view, from the key it reached.
+#define VIEW_MS 1000
+static int64_t s_view_ms = VIEW_MS;     //  (the self test renews at every chance)
 
 typedef struct {
     uint64_t entries;           //  records visited, all tables
@@ -38,8 +43,28 @@ typedef struct {
     bool disorder;              //  a key did not: a pointer into another subtree
     uint8_t last [512];         //  the previous key in this table
     size_t last_size;
+    int64_t view_at;            //  when this read view began (zclock_mono)
+    bool renew;                 //  the walk stopped for a new view ...
+    bool resume;                //  ... and goes on from `last`, met again first
     volatile uint8_t sum;       //  bytes touched, so that no read is optimised out
 } s_walk_t;
+
+static void
+s_say (int fd, const char *format, ...)
+{
+    char line [512];
+    va_list args;
+    va_start (args, format);
+    int length = vsnprintf (line, sizeof (line) - 1, format, args);
+    va_end (args);
+    if (length < 0)
+        return;
+    if (length > (int) sizeof (line) - 2)
+        length = (int) sizeof (line) - 2;
+    line [length++] = '\n';
+    if (write (fd, line, (size_t) length) != length)
+        _exit (3);
+}
 
 static void
 s_touch (s_walk_t *walk, const void *bytes, size_t size)
@@ -55,6 +80,11 @@ static int
 s_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
 {
     s_walk_t *walk = (s_walk_t *) arg;
+    if (walk->resume) {
+        walk->resume = false;
+        if (key_size == walk->last_size && memcmp (key, walk->last, key_size) == 0)
+            return 0;           //  where the last view stopped: read already
+    }
     walk->entries++;
     s_touch (walk, key, key_size);
     s_touch (walk, data, size);
@@ -73,24 +103,67 @@ s_visit (const void *key, size_t key_size, const void *data, size_t size, void *
         walk->last_size = key_size;
     }
     walk->table_entries++;
-    return walk->limit && walk->table_entries >= walk->limit;
+    if (walk->limit)
+        return walk->table_entries >= walk->limit;
+    if ((walk->table_entries & 4095) == 0 && zclock_mono () - walk->view_at >= s_view_ms) {
+        walk->renew = true;
+        return 1;
+    }
+    return 0;
 }
 
-static void
-s_say (int fd, const char *format, ...)
+//  A new read view (the walk's last one ended): 0, or -1 said.
+static int
+s_view_renew (hs_store_t *store, int fd, s_walk_t *walk)
 {
-    char line [512];
-    va_list args;
-    va_start (args, format);
-    int length = vsnprintf (line, sizeof (line) - 1, format, args);
-    va_end (args);
-    if (length < 0)
-        return;
-    if (length > (int) sizeof (line) - 2)
-        length = (int) sizeof (line) - 2;
-    line [length++] = '\n';
-    if (write (fd, line, (size_t) length) != length)
-        _exit (3);
+    hs_store_view_end (store);
+    if (hs_store_view_begin (store)) {
+        s_say (fd, "bad cannot begin a read view");
+        return -1;
+    }
+    walk->view_at = zclock_mono ();
+    return 0;
+}
+
+//  One table, whole, in as many views as it takes: 0, or -1 said.
+static int
+s_child_table (hs_store_t *store, int fd, s_walk_t *walk, hs_table_t table)
+{
+    const char *name = hs_store_table_name (table);
+    s_say (fd, "table %s", name);
+    if (s_view_renew (store, fd, walk))
+        return -1;
+    walk->ordered = true;
+    walk->table_entries = 0;
+    walk->last_size = 0;
+    bool renewed = false;
+    do {
+        walk->renew = false;
+        if (hs_store_walk (store, table, renewed? walk->last: NULL, renewed? walk->last_size: 0,
+                           false, s_visit, walk)) {
+            s_say (fd, "bad LMDB could not read table '%s'", name);
+            return -1;
+        }
+        if (walk->renew) {
+            if (s_view_renew (store, fd, walk))
+                return -1;
+            walk->resume = renewed = true;
+        }
+    } while (walk->renew);
+    if (walk->disorder) {
+        s_say (fd, "bad table '%s' has keys out of order after %llu entries (a page "
+               "pointer that leads elsewhere)", name, (unsigned long long) walk->table_entries);
+        return -1;
+    }
+    //  Read in one view: as many records as its header says. (Read in
+    //  several, with a writer beside it, the count moved on meanwhile.)
+    uint64_t count = 0;
+    if (!renewed && hs_store_count (store, table, &count) == 0 && count != walk->table_entries) {
+        s_say (fd, "bad table '%s' holds %llu entries, its header says %llu", name,
+               (unsigned long long) walk->table_entries, (unsigned long long) count);
+        return -1;
+    }
+    return 0;
 }
 
 //  The quick part: the free-page table, and each table's header and ends.
@@ -157,32 +230,15 @@ s_child (const char *path, int fd)
     s_child_quick (store, fd, &walk, format);
     walk.entries = 0;
     s_say (fd, "table free-pages");
+    if (s_view_renew (store, fd, &walk))
+        _exit (0);
     if (hs_store_walk_free (store, s_visit, &walk)) {
         s_say (fd, "bad LMDB could not read its free-page table");
         _exit (0);
     }
-    for (int table = 0; table < HS_TABLE_COUNT; table++) {
-        const char *name = hs_store_table_name ((hs_table_t) table);
-        s_say (fd, "table %s", name);
-        walk.ordered = true;
-        walk.table_entries = 0;
-        uint64_t count = 0;
-        if (hs_store_walk (store, (hs_table_t) table, NULL, 0, false, s_visit, &walk)
-        ||  hs_store_count (store, (hs_table_t) table, &count)) {
-            s_say (fd, "bad LMDB could not read table '%s'", name);
+    for (int table = 0; table < HS_TABLE_COUNT; table++)
+        if (s_child_table (store, fd, &walk, (hs_table_t) table))
             _exit (0);
-        }
-        if (walk.disorder) {
-            s_say (fd, "bad table '%s' has keys out of order after %llu entries (a page "
-                   "pointer that leads elsewhere)", name, (unsigned long long) walk.table_entries);
-            _exit (0);
-        }
-        if (count != walk.table_entries) {
-            s_say (fd, "bad table '%s' holds %llu entries, its header says %llu", name,
-                   (unsigned long long) walk.table_entries, (unsigned long long) count);
-            _exit (0);
-        }
-    }
     s_say (fd, "sound %llu %llu", (unsigned long long) walk.entries, (unsigned long long) format);
     //  The read view ended, so that its reader slot does not pin the
     //  snapshot for a daemon writing beside it; closing the rest is work,
@@ -201,6 +257,7 @@ typedef struct {
     size_t used;
     bool quick;                 //  it said the quick part was sound
     bool ended;                 //  its pipe closed: it is done
+    bool failed;                //  the pipe could not be read: no verdict
     bool timed_out;             //  its time was up: killed
     int64_t timeout_ms;
 } s_run_t;
@@ -225,7 +282,15 @@ s_run_start (s_run_t *run, const char *path, int64_t timeout_ms, char *report, s
         prctl (PR_SET_PDEATHSIG, SIGKILL);
         if (getppid () != parent)
             _exit (1);              //  it went before the signal was asked for
-        close (fds [0]);
+        //  A stop is the daemon's to take (systemd signals the whole group):
+        //  a check that died of it would read as damage. Nor does it hold
+        //  the daemon's descriptors (its store lock) past the daemon.
+        signal (SIGTERM, SIG_IGN);
+        signal (SIGINT, SIG_IGN);
+        signal (SIGHUP, SIG_IGN);
+        signal (SIGQUIT, SIG_IGN);
+        close_range (3, (unsigned) fds [1] - 1, 0);
+        close_range ((unsigned) fds [1] + 1, ~0U, 0);
         //  Quiet: a damaged store's abort message is ours to report.
         s_child (path, fds [1]);
     }
@@ -245,7 +310,7 @@ s_run_start (s_run_t *run, const char *path, int64_t timeout_ms, char *report, s
 static void
 s_run_read (s_run_t *run, int64_t deadline, bool quick)
 {
-    while (!run->ended && !(quick && run->quick)) {
+    while (!run->ended && !run->failed && !(quick && run->quick)) {
         int wait = -1;
         if (deadline) {
             int64_t left = deadline - zclock_mono ();
@@ -254,8 +319,10 @@ s_run_read (s_run_t *run, int64_t deadline, bool quick)
             wait = (int) left;
         }
         struct pollfd item = { run->fd, POLLIN, 0 };
-        if (poll (&item, 1, wait) < 0 && errno != EINTR)
-            run->ended = true;
+        if (poll (&item, 1, wait) < 0 && errno != EINTR) {
+            run->failed = true;
+            return;
+        }
         if (!item.revents)
             continue;
         if (run->used >= sizeof (run->text) - 1) {
@@ -264,12 +331,21 @@ s_run_read (s_run_t *run, int64_t deadline, bool quick)
             run->used -= run->used / 2;
         }
         ssize_t size = read (run->fd, run->text + run->used, sizeof (run->text) - 1 - run->used);
-        if (size <= 0)
+        if (size < 0 && errno == EINTR)
+            continue;
+        if (size < 0) {
+            run->failed = true;
+            return;
+        }
+        if (size == 0)
             run->ended = true;
         else
             run->used += (size_t) size;
         run->text [run->used] = 0;
-        if (!run->quick && (strncmp (run->text, "quick ", 6) == 0 || strstr (run->text, "\nquick ")))
+        //  Said whole: the line and its end.
+        const char *line = strncmp (run->text, "quick ", 6) == 0? run->text:
+                           strstr (run->text, "\nquick ");
+        if (!run->quick && line && strchr (line + 1, '\n'))
             run->quick = true;
     }
 }
@@ -279,7 +355,7 @@ static hs_check_result_t
 s_run_verdict (s_run_t *run, uint64_t *entries, char *report, size_t report_size)
 {
     if (!run->ended) {
-        run->timed_out = true;
+        run->timed_out = !run->failed;
         kill (run->pid, SIGKILL);
     }
     close (run->fd);
@@ -290,25 +366,37 @@ s_run_verdict (s_run_t *run, uint64_t *entries, char *report, size_t report_size
     const char *path = run->path;
     //  The last whole line, and the table named last.
     char last [512] = "", table [64] = "?";
-    for (char *line = strtok (run->text, "\n"); line; line = strtok (NULL, "\n")) {
+    char *state = NULL;
+    for (char *line = strtok_r (run->text, "\n", &state); line; line = strtok_r (NULL, "\n", &state)) {
         snprintf (last, sizeof (last), "%s", line);
         if (strncmp (line, "table ", 6) == 0)
             snprintf (table, sizeof (table), "%s", line + 6);
     }
     unsigned long long count = 0, format = 0;
+    if (run->failed) {
+        snprintf (report, report_size, "the check of %s could not be followed (its pipe: %s)",
+                  path, strerror (errno));
+        return HS_CHECK_UNKNOWN;
+    }
     if (run->timed_out) {
         snprintf (report, report_size, "the check of %s did not finish in %lld ms (at table '%s')",
                   path, (long long) run->timeout_ms, table);
         return HS_CHECK_UNKNOWN;
     }
-    //  Killed from outside (the OOM killer, an operator): no verdict.
-    if (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL) {
-        snprintf (report, report_size, "the check of %s was killed (at table '%s')", path, table);
+    //  What reading a damaged page does: a fault, or LMDB's assertion.
+    //  Any other signal came from outside (the OOM killer, an operator, a
+    //  pipe closed): no verdict.
+    int signal_number = WIFSIGNALED (status)? WTERMSIG (status): 0;
+    bool fault = signal_number == SIGSEGV || signal_number == SIGBUS || signal_number == SIGABRT
+              || signal_number == SIGILL || signal_number == SIGFPE;
+    if (signal_number && !fault) {
+        snprintf (report, report_size, "the check of %s was stopped by SIG%s (at table '%s')",
+                  path, sigabbrev_np (signal_number)? sigabbrev_np (signal_number): "?", table);
         return HS_CHECK_UNKNOWN;
     }
-    if (WIFSIGNALED (status)) {
+    if (signal_number) {
         snprintf (report, report_size, "the store %s is damaged: reading table '%s' killed the "
-                  "check (%s)", path, table, strsignal (WTERMSIG (status)));
+                  "check (%s)", path, table, sigdescr_np (signal_number));
         return HS_CHECK_CORRUPT;
     }
     if (strncmp (last, "bad ", 4) == 0) {
@@ -467,7 +555,13 @@ s_background_run (void *arg)
         s_set_state ("sound", report);
     }
     else
-    if (verdict == HS_CHECK_CORRUPT || verdict == HS_CHECK_NEWER) {
+    if (verdict == HS_CHECK_NEWER) {
+        //  Not after the quick part said otherwise, and the store lock held.
+        hs_log_error ("huishangd: (in the background) %s", report);
+        s_set_state ("newer", report);
+    }
+    else
+    if (verdict == HS_CHECK_CORRUPT) {
         //  Noted on disk first: the next start reads all of it again.
         hs_check_mark (run->path, report);
         hs_log_error ("huishangd: THE STORE IS DAMAGED: %s (the check in the background). The "
@@ -510,7 +604,7 @@ s_start_marked (const char *path, int64_t timeout_ms, const char *why,
     }
     else
         snprintf (report, report_size, "%s", found);
-    s_set_state ("damaged", report);
+    s_set_state (verdict == HS_CHECK_NEWER? "newer": "damaged", report);
     return verdict;
 }
 
@@ -558,15 +652,18 @@ hs_check_start (const char *path, int64_t timeout_ms, int64_t wait_ms,
     }
     if (run->quick && !run->ended) {
         //  The rest in the background, behind everything else on the machine.
-        setpriority (PRIO_PROCESS, (id_t) run->pid, 19);
-        syscall (SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, (int) run->pid,
-                 3 << 13 /* IOPRIO_CLASS_IDLE */);
+        if (setpriority (PRIO_PROCESS, (id_t) run->pid, 19)
+        ||  syscall (SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, (int) run->pid,
+                     3 << 13 /* IOPRIO_CLASS_IDLE */))
+            hs_log_warning ("hs_check: the check in the background runs at the daemon's own "
+                            "priority: %s", strerror (errno));
+        snprintf (report, report_size, "store %s: the quick check is sound (format %llu, "
+                  "%lld ms); the rest is read in the background", path,
+                  (unsigned long long) format, (long long) (zclock_mono () - run->started));
+        //  Before the thread: its verdict may come at once, and is the last word.
+        s_set_state ("checking", report);
         if (pthread_create (&s_background.thread, NULL, s_background_run, NULL) == 0) {
             s_background.running = true;
-            snprintf (report, report_size, "store %s: the quick check is sound (format %llu, "
-                      "%lld ms); the rest is read in the background", path,
-                      (unsigned long long) format, (long long) (zclock_mono () - run->started));
-            s_set_state ("checking", report);
             return HS_CHECK_PENDING;
         }
     }
@@ -623,9 +720,22 @@ hs_check_test (bool verbose)
         assert (hs_store_put (store, HS_TABLE_EVENTS, key, 8, blob, sizeof (blob)) == 0);
     }
     assert (hs_store_commit (store) == 0);
-    uint64_t entries = 0;
+    //  A table of many small records, for the walk in several views.
+    assert (hs_store_begin (store) == 0);
+    for (int index = 0; index < 20000; index++) {
+        hs_store_be64_put (key, (uint64_t) index * 7919 % 20011);
+        assert (hs_store_put (store, HS_TABLE_DEDUP, key, 8, blob, 16) == 0);
+    }
+    assert (hs_store_commit (store) == 0);
+    uint64_t entries = 0, renewed = 0;
     assert (hs_check_store (path, 10000, &entries, report, sizeof (report)) == HS_CHECK_SOUND);
-    assert (entries >= 200);
+    assert (entries >= 20200);
+    //  A new view every 4,096 records: the walk goes on where it was, each
+    //  record read once, in order.
+    s_view_ms = 0;
+    assert (hs_check_store (path, 10000, &renewed, report, sizeof (report)) == HS_CHECK_SOUND);
+    s_view_ms = VIEW_MS;
+    assert (renewed == entries);
     //  The start: waiting long enough, the whole verdict; not waiting, the
     //  quick part's, and the rest from the background.
     assert (hs_check_start (path, 10000, 10000, report, sizeof (report)) == HS_CHECK_SOUND);
@@ -636,11 +746,37 @@ hs_check_test (bool verbose)
     hs_check_state (report, sizeof (report));
     assert (strstr (report, "checked"));
     hs_check_stop ();
-    //  Stopped while it reads: no verdict, nothing left running.
+    //  Stopped (at once, whether it still reads or not): nothing left running.
     assert (hs_check_start (path, 10000, 0, report, sizeof (report)) == HS_CHECK_PENDING);
     pid_t reader = s_background.run.pid;
     hs_check_stop ();
-    assert (kill (reader, 0) < 0 && errno == ESRCH);
+    assert (kill (reader, 0) < 0 && errno == ESRCH && !s_background.running);
+    //  A stop signalled to the whole group (systemd's) is the daemon's:
+    //  the check reads on, and its verdict is not damage.
+    assert (hs_check_start (path, 10000, 0, report, sizeof (report)) == HS_CHECK_PENDING);
+    kill (s_background.run.pid, SIGTERM);
+    assert (streq (s_test_settled (), "sound"));
+    hs_check_stop ();
+    //  The child's own end by a signal from outside is no verdict; by a
+    //  fault, damage.
+    for (int index = 0; index < 2; index++) {
+        s_run_t fake = { .ended = true };
+        snprintf (fake.path, sizeof (fake.path), "%s", path);
+        int fds [2];
+        assert (pipe (fds) == 0);
+        fflush (NULL);
+        fake.pid = fork ();
+        if (fake.pid == 0) {
+            signal (SIGSEGV, SIG_DFL);      //  the sanitizer's own handler would report it
+            raise (index? SIGSEGV: SIGPIPE);
+            _exit (0);
+        }
+        close (fds [1]);
+        fake.fd = fds [0];
+        hs_check_result_t verdict = s_run_verdict (&fake, NULL, report, sizeof (report));
+        assert (verdict == (index? HS_CHECK_CORRUPT: HS_CHECK_UNKNOWN));
+        assert (strstr (report, index? "damaged": "SIGPIPE"));
+    }
     //  A note from an earlier finding: the whole store is read before the
     //  start, and a sound store loses the note.
     assert (hs_check_mark (path, "a test's finding") == 0);
@@ -648,6 +784,9 @@ hs_check_test (bool verbose)
     assert (hs_check_start (path, 10000, 0, report, sizeof (report)) == HS_CHECK_SOUND);
     assert (strstr (report, "removed") && !hs_check_marked (path, NULL, 0));
     //  ... and so does the check turned off (0): the note is not ignored.
+    assert (hs_check_mark (path, "found with the check off") == 0);
+    assert (hs_check_start (path, 0, 0, report, sizeof (report)) == HS_CHECK_SOUND);
+    assert (strstr (report, "removed") && streq (hs_check_state (NULL, 0), "sound"));
     assert (hs_check_start (path, 0, 0, report, sizeof (report)) == HS_CHECK_SOUND);
     assert (streq (hs_check_state (NULL, 0), "off"));
     //  A store from a newer build is told apart, by the quick part too.

@@ -178,8 +178,9 @@ hs_guard_damaged (const char *what)
     char line [160];
     snprintf (line, sizeof (line), "LMDB: %s", what);
     if (atomic_fetch_add (&s_faults, 1) == 0)
-        hs_log_error ("hs_guard: THE STORE IS DAMAGED: %s. The next start reads the whole store "
-                      "first and refuses it if it is still damaged", line);
+        hs_log_error ("hs_guard: THE STORE IS DAMAGED: %s%s", line, s_note [0]?
+                      ". The next start reads the whole store first and refuses it if it is "
+                      "still damaged": "");
     snprintf (s_last, sizeof (s_last), "%s", line);
     s_write_note (line);
 }

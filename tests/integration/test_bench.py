@@ -59,6 +59,21 @@ def test_tiny_bench_prints_replay_backtest_and_peer():
     assert cases >= TINY and number(figure, "cases/s") > 0, table
     assert re.search(r"[0-9.]+ x the daemon's e2e reports/s", note), note
 
+    # restart as shipped: ready, and what became of the check of every page
+    shipped = re.search(r"\| restart to ready, \d+ reports stored \(as shipped[^|]*\| ([0-9.]+) s \|",
+                        table)
+    assert shipped and 0 < float(shipped.group(1)) < 10, table
+    # (a tiny store is read whole within check_wait, unless the machine is slow)
+    background = row(table, "... the check of every page, in the background")[1]
+    assert background == "none: read whole within check_wait" or \
+        re.match(r"still reading at the replay's end \(the quick check is sound", background) or \
+        re.match(r"store \S+ checked: \d+ records read in \d+ ms", background), table
+    # acknowledged submit beside fire and forget on the same store
+    late = number(row(table, "huishangd end to end, fire and forget, ")[1], "reports/s")
+    measure, figure, note = row(table, "acknowledged submit, 1 DEALER feeder, window 500")
+    share = float(re.match(r"([0-9.]+)% of e2e on the same store", note).group(1))
+    assert late > 0 and abs(share - 100 * number(figure, "reports/s") / late) < 0.2, (share, late)
+
     # the peer: counted in and held, or said to be skipped
     measure, figure, note = row(table, "peer: Alertmanager")
     if shutil.which("prometheus-alertmanager"):

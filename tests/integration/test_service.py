@@ -143,7 +143,8 @@ def test_journal_priorities_and_log_level():
 
 def test_unit_file_verifies():
     """systemd-analyze verify passes on the unit (pointed at this build), and
-    its security exposure is what the README says."""
+    its security exposure is what the README says (1.2: 1.1 but for the two
+    calls of @resources the start check needs to lower its own priority)."""
     folder = tempfile.mkdtemp(prefix="hs-unit-")
     try:
         text = open(os.path.join(ROOT, "config", "huishangd.service")).read()
@@ -155,7 +156,7 @@ def test_unit_file_verifies():
         assert out.returncode == 0 and out.stderr.strip() == "", out.stderr
         out = subprocess.run(["systemd-analyze", "security", "--offline=true", unit],
                              capture_output=True, text=True)
-        assert "Overall exposure level for huishangd.service: 1.1 OK" in out.stdout, out.stdout[-800:]
+        assert "Overall exposure level for huishangd.service: 1.2 OK" in out.stdout, out.stdout[-800:]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
