@@ -29,7 +29,7 @@ DAEMON   = daemon/hs_lock.c daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_serv
            daemon/hs_warnings.c daemon/hs_feeds.c daemon/hs_envelope.c daemon/hs_ingest.c daemon/hs_kinds.c daemon/hs_meetings.c daemon/hs_ladder.c daemon/hs_actions.c daemon/hs_prompts.c daemon/hs_filing.c \
            daemon/hs_proposals.c daemon/hs_inspections.c \
            daemon/hs_handling.c daemon/hs_caseacts.c daemon/hs_casework.c daemon/hs_briefs.c daemon/hs_schedule.c daemon/hs_forward.c daemon/hs_api.c \
-           daemon/hs_engine.c daemon/hs_engine_test.c daemon/hs_fd.c
+           daemon/hs_engine.c daemon/hs_engine_test.c daemon/hs_fd.c daemon/hs_check_start.c
 CONFIGS  = config/huishang.cfg config/units.cfg config/rules.cfg config/holidays-cn-2026.txt
 
 PROTO_LIB  = $(BUILD)/libhs_proto.a

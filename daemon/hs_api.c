@@ -133,7 +133,7 @@ s_metrics_page (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
                        "(the rest read in the background), damaged (refused at the next start), ...");
     static const char *states [] = { "off", "none", "checking", "sound", "damaged", "unchecked",
                                      "newer", NULL };
-    const char *state = hs_check_state (NULL, 0);
+    const char *state = hs_check_start_state (NULL, 0);
     for (const char **each = states; *each; each++)
         hs_metrics_sample (page, streq (*each, state)? 1: 0, "state", *each, NULL);
     hs_metrics_family (page, "huishang_clock_ahead_seconds", "gauge",
@@ -194,7 +194,7 @@ hs_api_request (hs_store_t *store, hs_config_t *config, const hs_stats_snapshot_
             //  The store's own trouble (hs_guard, hs_clock) says so too.
             if (hs_clock_ahead_ms ())
                 health.status = "degraded";
-            health.store.check = hs_check_state (NULL, 0);
+            health.store.check = hs_check_start_state (NULL, 0);
             if (hs_guard_faults () || streq (health.store.check, "damaged"))
                 health.status = "damaged";
             health.store.path = config->store_path;

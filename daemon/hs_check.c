@@ -13,18 +13,17 @@
     format, LMDB's free-page table (every commit reads it), each table's
     header and the records at both of its ends (where appends land). On a
     store larger than the page cache the whole walk takes minutes; the
-    daemon's start waits for it only `wait_ms`, then leaves it running at
-    idle priority and a thread here takes its verdict (hs_check_state).
+    daemon's start (hs_check_start.c) waits for it only `wait_ms`, then
+    follows it on a thread while the daemon serves. The note an earlier
+    finding left in the store's folder is written and read here.
     =========================================================================
 */
 
 #include "hs_check.h"
+#include "hs_check_run.h"
 #include "hs_log.h"
 #include <sys/wait.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sys/prctl.h>
 
 //  Records read at each end of each table in the quick part.
@@ -247,23 +246,8 @@ s_child (const char *path, int fd)
     _exit (0);
 }
 
-//  One check: the child, its pipe, and what it has said so far.
-typedef struct {
-    char path [1024];
-    pid_t pid;
-    int fd;
-    int64_t started;
-    char text [4096];           //  its last lines
-    size_t used;
-    bool quick;                 //  it said the quick part was sound
-    bool ended;                 //  its pipe closed: it is done
-    bool failed;                //  the pipe could not be read: no verdict
-    bool timed_out;             //  its time was up: killed
-    int64_t timeout_ms;
-} s_run_t;
-
-static int
-s_run_start (s_run_t *run, const char *path, int64_t timeout_ms, char *report, size_t report_size)
+int
+hs_check_run_start (hs_check_run_t *run, const char *path, int64_t timeout_ms, char *report, size_t report_size)
 {
     memset (run, 0, sizeof (*run));
     snprintf (run->path, sizeof (run->path), "%s", path);
@@ -307,8 +291,8 @@ s_run_start (s_run_t *run, const char *path, int64_t timeout_ms, char *report, s
 
 //  Read its lines until it ends, until `deadline` (zclock_mono; 0: none),
 //  or, if `quick`, until it says the quick part is sound.
-static void
-s_run_read (s_run_t *run, int64_t deadline, bool quick)
+void
+hs_check_run_read (hs_check_run_t *run, int64_t deadline, bool quick)
 {
     while (!run->ended && !run->failed && !(quick && run->quick)) {
         int wait = -1;
@@ -351,8 +335,8 @@ s_run_read (s_run_t *run, int64_t deadline, bool quick)
 }
 
 //  The child's end: its verdict from its status and its last line.
-static hs_check_result_t
-s_run_verdict (s_run_t *run, uint64_t *entries, char *report, size_t report_size)
+hs_check_result_t
+hs_check_run_verdict (hs_check_run_t *run, uint64_t *entries, char *report, size_t report_size)
 {
     if (!run->ended) {
         run->timed_out = !run->failed;
@@ -425,8 +409,8 @@ s_run_verdict (s_run_t *run, uint64_t *entries, char *report, size_t report_size
 }
 
 //  The format the quick part read ("quick N FORMAT"), or 0.
-static uint64_t
-s_run_quick_format (const s_run_t *run)
+uint64_t
+hs_check_run_format (const hs_check_run_t *run)
 {
     const char *line = strncmp (run->text, "quick ", 6) == 0? run->text: strstr (run->text, "\nquick ");
     unsigned long long count = 0, format = 0;
@@ -435,8 +419,8 @@ s_run_quick_format (const s_run_t *run)
     return 0;
 }
 
-static bool
-s_no_store (const char *path, char *report, size_t report_size)
+bool
+hs_check_no_store (const char *path, char *report, size_t report_size)
 {
     char *data_file = zsys_sprintf ("%s/data.mdb", path);
     bool exists = zsys_file_exists (data_file);
@@ -450,48 +434,13 @@ hs_check_result_t
 hs_check_store (const char *path, int64_t timeout_ms, uint64_t *entries,
                 char *report, size_t report_size)
 {
-    if (s_no_store (path, report, report_size))
+    if (hs_check_no_store (path, report, report_size))
         return HS_CHECK_NONE;
-    s_run_t run;
-    if (s_run_start (&run, path, timeout_ms, report, report_size))
+    hs_check_run_t run;
+    if (hs_check_run_start (&run, path, timeout_ms, report, report_size))
         return HS_CHECK_UNKNOWN;
-    s_run_read (&run, timeout_ms > 0? run.started + timeout_ms: 0, false);
-    return s_run_verdict (&run, entries, report, report_size);
-}
-
-//  =========================================================================
-//  The daemon's start: the quick part, a short wait, the rest in the
-//  background; and the note an earlier finding left.
-
-static struct {
-    pthread_mutex_t lock;
-    const char *state;          //  what hs_check_state says
-    char report [768];
-    s_run_t run;                //  the check going on in the background
-    pthread_t thread;
-    bool running;               //  the thread is there (to join)
-    bool stopping;              //  hs_check_stop: its end is no verdict
-    bool done;                  //  the child has ended: its pid is not to be signalled
-} s_background = { PTHREAD_MUTEX_INITIALIZER, "off", "", .running = false };
-
-static void
-s_set_state (const char *state, const char *report)
-{
-    pthread_mutex_lock (&s_background.lock);
-    s_background.state = state;
-    snprintf (s_background.report, sizeof (s_background.report), "%s", report);
-    pthread_mutex_unlock (&s_background.lock);
-}
-
-const char *
-hs_check_state (char *report, size_t report_size)
-{
-    pthread_mutex_lock (&s_background.lock);
-    const char *state = s_background.state;
-    if (report && report_size)
-        snprintf (report, report_size, "%s", s_background.report);
-    pthread_mutex_unlock (&s_background.lock);
-    return state;
+    hs_check_run_read (&run, timeout_ms > 0? run.started + timeout_ms: 0, false);
+    return hs_check_run_verdict (&run, entries, report, report_size);
 }
 
 char *
@@ -533,182 +482,11 @@ hs_check_marked (const char *path, char *why, size_t why_size)
     return true;
 }
 
-//  The background thread: wait for the child's end, say what it found.
-static void *
-s_background_run (void *arg)
+hs_store_t *
+hs_check_sample_test (const char *path)
 {
-    (void) arg;
-    s_run_t *run = &s_background.run;
-    s_run_read (run, 0, false);
-    pthread_mutex_lock (&s_background.lock);
-    s_background.done = true;       //  before it is reaped: its pid may be reused after
-    pthread_mutex_unlock (&s_background.lock);
-    char report [768];
-    hs_check_result_t verdict = s_run_verdict (run, NULL, report, sizeof (report));
-    pthread_mutex_lock (&s_background.lock);
-    bool stopping = s_background.stopping;
-    pthread_mutex_unlock (&s_background.lock);
-    if (stopping)
-        return NULL;
-    if (verdict == HS_CHECK_SOUND) {
-        hs_log_info ("huishangd: (in the background) %s", report);
-        s_set_state ("sound", report);
-    }
-    else
-    if (verdict == HS_CHECK_NEWER) {
-        //  Not after the quick part said otherwise, and the store lock held.
-        hs_log_error ("huishangd: (in the background) %s", report);
-        s_set_state ("newer", report);
-    }
-    else
-    if (verdict == HS_CHECK_CORRUPT) {
-        //  Noted on disk first: the next start reads all of it again.
-        hs_check_mark (run->path, report);
-        hs_log_error ("huishangd: THE STORE IS DAMAGED: %s (the check in the background). The "
-                      "daemon goes on; the next start reads the whole store first and refuses "
-                      "it if it is still damaged. Restore the last backup (huishang backup)",
-                      report);
-        s_set_state ("damaged", report);
-    }
-    else {
-        hs_log_warning ("huishangd: UNCHECKED: %s. Run `huishang verify` when there is time",
-                        report);
-        s_set_state ("unchecked", report);
-    }
-    return NULL;
-}
-
-//  The whole store, read before the start (a note from an earlier finding).
-static hs_check_result_t
-s_start_marked (const char *path, int64_t timeout_ms, const char *why,
-                char *report, size_t report_size)
-{
-    hs_log_warning ("huishangd: %s/" HS_CHECK_MARKER " says the store was found damaged (%s): "
-                    "reading all of it before starting", path, why);
-    char found [768];
-    hs_check_result_t verdict = hs_check_store (path, timeout_ms, NULL, found, sizeof (found));
-    if (verdict == HS_CHECK_SOUND || verdict == HS_CHECK_NONE) {
-        char *file = hs_check_marker (path);
-        if (unlink (file) && errno != ENOENT)
-            hs_log_error ("hs_check: cannot remove %s: %s", file, strerror (errno));
-        snprintf (report, report_size, "%s; it reads whole now (restored?): %s removed", found, file);
-        zstr_free (&file);
-        s_set_state (verdict == HS_CHECK_SOUND? "sound": "none", found);
-        return verdict;
-    }
-    if (verdict == HS_CHECK_UNKNOWN) {
-        snprintf (report, report_size, "it was found damaged before (%s), and this check gave no "
-                  "verdict (%s): when `huishang verify` says it is sound, remove %s/" HS_CHECK_MARKER,
-                  why, found, path);
-        verdict = HS_CHECK_CORRUPT;
-    }
-    else
-        snprintf (report, report_size, "%s", found);
-    s_set_state (verdict == HS_CHECK_NEWER? "newer": "damaged", report);
-    return verdict;
-}
-
-hs_check_result_t
-hs_check_start (const char *path, int64_t timeout_ms, int64_t wait_ms,
-                char *report, size_t report_size)
-{
-    char why [512];
-    if (hs_check_marked (path, why, sizeof (why)))
-        return s_start_marked (path, timeout_ms, why, report, report_size);
-    if (timeout_ms == 0) {
-        snprintf (report, report_size, "the store's check is off (store/check_timeout = 0)");
-        s_set_state ("off", report);
-        return HS_CHECK_SOUND;
-    }
-    if (s_no_store (path, report, report_size)) {
-        s_set_state ("none", report);
-        return HS_CHECK_NONE;
-    }
-    assert (!s_background.running);
-    s_background.stopping = s_background.done = false;
-    s_run_t *run = &s_background.run;
-    if (s_run_start (run, path, timeout_ms, report, report_size)) {
-        s_set_state ("unchecked", report);
-        return HS_CHECK_UNKNOWN;
-    }
-    //  The quick part within the timeout, then up to wait_ms for the rest
-    //  (none at all with wait_ms 0: its verdict always comes later).
-    int64_t deadline = run->started + timeout_ms;
-    s_run_read (run, deadline, true);
-    if (run->quick && !run->ended && wait_ms > 0) {
-        int64_t waited = run->started + wait_ms;
-        s_run_read (run, waited < deadline? waited: deadline, false);
-    }
-    uint64_t format = run->quick? s_run_quick_format (run): 0;
-    if (format > HS_STORE_FORMAT) {
-        run->ended = true;          //  no need to read on: not ours to open
-        kill (run->pid, SIGKILL);
-        s_run_verdict (run, NULL, report, report_size);
-        snprintf (report, report_size, "the store %s has format %llu, newer than this huishangd's "
-                  "%d: run the version that wrote it", path, (unsigned long long) format,
-                  HS_STORE_FORMAT);
-        s_set_state ("newer", report);
-        return HS_CHECK_NEWER;
-    }
-    if (run->quick && !run->ended) {
-        //  The rest in the background, behind everything else on the machine.
-        if (setpriority (PRIO_PROCESS, (id_t) run->pid, 19)
-        ||  syscall (SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, (int) run->pid,
-                     3 << 13 /* IOPRIO_CLASS_IDLE */))
-            hs_log_warning ("hs_check: the check in the background runs at the daemon's own "
-                            "priority: %s", strerror (errno));
-        snprintf (report, report_size, "store %s: the quick check is sound (format %llu, "
-                  "%lld ms); the rest is read in the background", path,
-                  (unsigned long long) format, (long long) (zclock_mono () - run->started));
-        //  Before the thread: its verdict may come at once, and is the last word.
-        s_set_state ("checking", report);
-        if (pthread_create (&s_background.thread, NULL, s_background_run, NULL) == 0) {
-            s_background.running = true;
-            return HS_CHECK_PENDING;
-        }
-    }
-    hs_check_result_t verdict = s_run_verdict (run, NULL, report, report_size);
-    s_set_state (verdict == HS_CHECK_SOUND? "sound": verdict == HS_CHECK_UNKNOWN? "unchecked":
-                 verdict == HS_CHECK_NEWER? "newer": "damaged", report);
-    return verdict;
-}
-
-void
-hs_check_stop (void)
-{
-    if (!s_background.running)
-        return;
-    pthread_mutex_lock (&s_background.lock);
-    s_background.stopping = true;
-    if (!s_background.done)
-        kill (s_background.run.pid, SIGKILL);
-    pthread_mutex_unlock (&s_background.lock);
-    pthread_join (s_background.thread, NULL);
-    s_background.running = false;
-}
-
-//  Until the check in the background has said (10 s at most).
-static const char *
-s_test_settled (void)
-{
-    const char *state = hs_check_state (NULL, 0);
-    for (int tick = 0; tick < 1000 && streq (state, "checking"); tick++) {
-        zclock_sleep (10);
-        state = hs_check_state (NULL, 0);
-    }
-    return state;
-}
-
-void
-hs_check_test (bool verbose)
-{
-    if (verbose)
-        printf (" * hs_check: ");
-    char *path = zsys_sprintf ("/tmp/hs_check_test.%d", getpid ());
-    char report [768], error [256], why [512];
-    assert (hs_check_store (path, 0, NULL, report, sizeof (report)) == HS_CHECK_NONE);
-    assert (hs_check_start (path, 1000, 0, report, sizeof (report)) == HS_CHECK_NONE);
     //  The test stands in for hs_txn (the daemon's one writer), above it.
+    char error [256];
     hs_store_t *store = hs_store_new (path, 1 << 23, 1 << 24, error, sizeof (error));
     assert (store);
     assert (hs_store_begin (store) == 0);
@@ -720,6 +498,21 @@ hs_check_test (bool verbose)
         assert (hs_store_put (store, HS_TABLE_EVENTS, key, 8, blob, sizeof (blob)) == 0);
     }
     assert (hs_store_commit (store) == 0);
+    return store;
+}
+
+void
+hs_check_test (bool verbose)
+{
+    if (verbose)
+        printf (" * hs_check: ");
+    char *path = zsys_sprintf ("/tmp/hs_check_test.%d", getpid ());
+    char report [768];
+    assert (hs_check_store (path, 0, NULL, report, sizeof (report)) == HS_CHECK_NONE);
+    hs_store_t *store = hs_check_sample_test (path);
+    uint8_t key [8];
+    char blob [16];
+    memset (blob, 'x', sizeof (blob));
     //  A table of many small records, for the walk in several views.
     assert (hs_store_begin (store) == 0);
     for (int index = 0; index < 20000; index++) {
@@ -736,31 +529,10 @@ hs_check_test (bool verbose)
     assert (hs_check_store (path, 10000, &renewed, report, sizeof (report)) == HS_CHECK_SOUND);
     s_view_ms = VIEW_MS;
     assert (renewed == entries);
-    //  The start: waiting long enough, the whole verdict; not waiting, the
-    //  quick part's, and the rest from the background.
-    assert (hs_check_start (path, 10000, 10000, report, sizeof (report)) == HS_CHECK_SOUND);
-    assert (streq (hs_check_state (NULL, 0), "sound"));
-    assert (hs_check_start (path, 10000, 0, report, sizeof (report)) == HS_CHECK_PENDING);
-    assert (strstr (report, "background") && streq (hs_check_state (NULL, 0), "checking"));
-    assert (streq (s_test_settled (), "sound"));
-    hs_check_state (report, sizeof (report));
-    assert (strstr (report, "checked"));
-    hs_check_stop ();
-    //  Stopped (at once, whether it still reads or not): nothing left running.
-    assert (hs_check_start (path, 10000, 0, report, sizeof (report)) == HS_CHECK_PENDING);
-    pid_t reader = s_background.run.pid;
-    hs_check_stop ();
-    assert (kill (reader, 0) < 0 && errno == ESRCH && !s_background.running);
-    //  A stop signalled to the whole group (systemd's) is the daemon's:
-    //  the check reads on, and its verdict is not damage.
-    assert (hs_check_start (path, 10000, 0, report, sizeof (report)) == HS_CHECK_PENDING);
-    kill (s_background.run.pid, SIGTERM);
-    assert (streq (s_test_settled (), "sound"));
-    hs_check_stop ();
     //  The child's own end by a signal from outside is no verdict; by a
     //  fault, damage.
     for (int index = 0; index < 2; index++) {
-        s_run_t fake = { .ended = true };
+        hs_check_run_t fake = { .ended = true };
         snprintf (fake.path, sizeof (fake.path), "%s", path);
         int fds [2];
         assert (pipe (fds) == 0);
@@ -773,48 +545,33 @@ hs_check_test (bool verbose)
         }
         close (fds [1]);
         fake.fd = fds [0];
-        hs_check_result_t verdict = s_run_verdict (&fake, NULL, report, sizeof (report));
+        hs_check_result_t verdict = hs_check_run_verdict (&fake, NULL, report, sizeof (report));
         assert (verdict == (index? HS_CHECK_CORRUPT: HS_CHECK_UNKNOWN));
         assert (strstr (report, index? "damaged": "SIGPIPE"));
     }
-    //  A note from an earlier finding: the whole store is read before the
-    //  start, and a sound store loses the note.
+    //  A note: written with its line, read back.
+    char why [512];
+    assert (!hs_check_marked (path, NULL, 0));
     assert (hs_check_mark (path, "a test's finding") == 0);
     assert (hs_check_marked (path, why, sizeof (why)) && strstr (why, "a test's finding"));
-    assert (hs_check_start (path, 10000, 0, report, sizeof (report)) == HS_CHECK_SOUND);
-    assert (strstr (report, "removed") && !hs_check_marked (path, NULL, 0));
-    //  ... and so does the check turned off (0): the note is not ignored.
-    assert (hs_check_mark (path, "found with the check off") == 0);
-    assert (hs_check_start (path, 0, 0, report, sizeof (report)) == HS_CHECK_SOUND);
-    assert (strstr (report, "removed") && streq (hs_check_state (NULL, 0), "sound"));
-    assert (hs_check_start (path, 0, 0, report, sizeof (report)) == HS_CHECK_SOUND);
-    assert (streq (hs_check_state (NULL, 0), "off"));
-    //  A store from a newer build is told apart, by the quick part too.
+    char *file = hs_check_marker (path);
+    assert (unlink (file) == 0);
+    zstr_free (&file);
+    //  A store from a newer build is told apart.
     assert (hs_store_begin (store) == 0);
     assert (hs_store_meta_put (store, HS_META_FORMAT, HS_STORE_FORMAT + 1) == 0);
     assert (hs_store_commit (store) == 0);
     assert (hs_check_store (path, 10000, NULL, report, sizeof (report)) == HS_CHECK_NEWER);
     assert (strstr (report, "newer"));
-    assert (hs_check_start (path, 10000, 0, report, sizeof (report)) == HS_CHECK_NEWER);
-    assert (strstr (report, "newer") && !s_background.running);
     hs_store_destroy (&store);
-    //  Garbage where the data file was: damaged, reported, no crash here;
-    //  with a note, still damaged, and the note stays.
-    char *file = zsys_sprintf ("%s/data.mdb", path);
+    //  Garbage where the data file was: damaged, reported, no crash here.
+    file = zsys_sprintf ("%s/data.mdb", path);
     FILE *handle = fopen (file, "w");
     assert (handle);
     for (int index = 0; index < 100000; index++)
         fputc (index * 7, handle);
     fclose (handle);
     assert (hs_check_store (path, 10000, NULL, report, sizeof (report)) == HS_CHECK_CORRUPT);
-    assert (hs_check_start (path, 10000, 0, report, sizeof (report)) == HS_CHECK_CORRUPT);
-    assert (streq (hs_check_state (NULL, 0), "damaged"));
-    assert (hs_check_mark (path, "found before") == 0);
-    assert (hs_check_start (path, 10000, 0, report, sizeof (report)) == HS_CHECK_CORRUPT);
-    assert (hs_check_marked (path, NULL, 0));
-    zstr_free (&file);
-    file = hs_check_marker (path);
-    unlink (file);
     zstr_free (&file);
     hs_store_remove (path);
     zstr_free (&path);

@@ -58,10 +58,10 @@ hs_check_result_t hs_check_start (const char *path, int64_t timeout_ms, int64_t 
 
 //  What the start's check says now, for health: off | none | checking |
 //  sound | damaged | unchecked | newer; `report` (if not NULL) gets its line.
-const char *hs_check_state (char *report, size_t report_size);
+const char *hs_check_start_state (char *report, size_t report_size);
 
 //  At the daemon's exit: a check still reading is stopped, without a verdict.
-void hs_check_stop (void);
+void hs_check_start_stop (void);
 
 //  The note in folder `path`: its file name (to free), written with a
 //  line saying why (0 or -1, logged), and whether it is there (its line
@@ -71,5 +71,6 @@ int hs_check_mark (const char *path, const char *why);
 bool hs_check_marked (const char *path, char *why, size_t why_size);
 
 void hs_check_test (bool verbose);
+void hs_check_start_test (bool verbose);
 
 #endif

@@ -338,7 +338,7 @@ main (int argc, char *argv [])
     hs_engine_t *engine = hs_engine_new (config, error, sizeof (error));
     if (!engine) {
         hs_log_error ("huishangd: %s", error);
-        hs_check_stop ();
+        hs_check_start_stop ();
         hs_lock_destroy (&lock);
         hs_config_destroy (&config);
         return 1;
@@ -352,7 +352,7 @@ main (int argc, char *argv [])
     s_daemon_t service = { &overrides, config_file != NULL };
     hs_engine_hooks_t hooks = { s_ready, s_turn, s_stopping, &service, hs_service_watchdog_ms () };
     hs_engine_run (engine, &hooks);
-    hs_check_stop ();
+    hs_check_start_stop ();
     hs_engine_destroy (&engine);
     hs_lock_destroy (&lock);
     hs_config_destroy (&config);

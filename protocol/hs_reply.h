@@ -97,7 +97,7 @@ typedef struct {
     uint64_t events, dedup, cases, open_cases, index_keys, deadletters;
     int64_t map_size, map_used;
     bool full;
-    const char *check;          //  the start's check (hs_check_state): off | none |
+    const char *check;          //  the start's check (hs_check_start_state): off | none |
                                 //  checking | sound | damaged | unchecked | newer
 } hs_health_store_t;
 

@@ -109,6 +109,7 @@ static s_test_t s_tests [] = {
     { "hs_store", hs_store_test },
     { "hs_guard", hs_guard_test },
     { "hs_check", hs_check_test },
+    { "hs_check_start", hs_check_start_test },
     { "hs_lock", hs_lock_test },
     { "hs_ledger", hs_ledger_test },
     { "hs_timers", hs_timers_test },

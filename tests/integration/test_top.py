@@ -143,8 +143,11 @@ def test_top_at_80x24_worst_first_missed_meetings_kept_and_a_dead_daemon_said():
 
         try:
             overdue_rows = lambda lines: [l for l in lines if re.match(r"putuo-\d+ .* late ", l)]
+            # (and the header with the time: on a loaded machine a drill at
+            # 20000 times can miss three beats, and the header then says so)
             lines = wait_pane(lambda lines: len(overdue_rows(lines)) >= 2
-                              and any("MISSED 已逾期" in line for line in lines),
+                              and any("MISSED 已逾期" in line for line in lines)
+                              and lines and "守护进程无响应" not in lines[0],
                               "overdue cases and a missed meeting")
             # 80x24: the open and overdue counts in the header, every section there
             assert len(lines) <= 24 and all(columns(line) <= 80 for line in lines)
