@@ -144,13 +144,19 @@ main (int argc, char *argv [])
     snprintf (floor_pipeline.publish, sizeof (floor_pipeline.publish), "ipc://%s/floor-out", daemon.folder);
     char floor_folder [320];
     snprintf (floor_folder, sizeof (floor_folder), "%s/floor-lmdb", daemon.folder);
-    bench_floor_args_t floor_args = { floor_pipeline.ingest, floor_pipeline.publish, floor_folder };
+    bench_floor_args_t floor_args = {
+        .ingest = floor_pipeline.ingest, .publish = floor_pipeline.publish, .folder = floor_folder
+    };
+    floor_args.commit_max = 1 << 20;
+    floor_args.commit_at = (int64_t *) calloc (floor_args.commit_max, sizeof (int64_t));
+    floor_args.commit_us = (int64_t *) calloc (floor_args.commit_max, sizeof (int64_t));
     floor_pipeline.floor = zactor_new (bench_floor_pipeline, &floor_args);
     double floor_rate = bench_drive (&floor_pipeline, 0, size->n_throughput, 0, "floor", true, NULL, NULL, NULL);
     //  ... and its latency at 10,000/s: what one commit per batch (two
     //  fdatasync, LMDB's) costs on this disk, the floor under row 4's target
     int64_t floor_count = (int64_t) (10000 * size->latency_seconds);
     int64_t *floor_latencies = (int64_t *) calloc ((size_t) floor_count, sizeof (int64_t));
+    int64_t floorlat_at = zclock_usecs ();
     bench_drive (&floor_pipeline, size->n_throughput, floor_count, 10000, "floorlat", false,
                  floor_latencies, NULL, NULL);
     qsort (floor_latencies, (size_t) floor_count, sizeof (int64_t), bench_compare);
@@ -158,6 +164,12 @@ main (int argc, char *argv [])
     double floor_p99 = bench_percentile (floor_latencies, floor_count, 99);
     free (floor_latencies);
     zactor_destroy (&floor_pipeline.floor);
+    //  ... and where that goes: its commits (LMDB's two fdatasync each)
+    double floor_commit_p50, floor_commit_p99;
+    size_t floor_commits = bench_floor_commits (&floor_args, floorlat_at, &floor_commit_p50,
+                                                &floor_commit_p99);
+    free (floor_args.commit_at);
+    free (floor_args.commit_us);
 
     //  3: end to end at full speed
     bench_daemon_start (&daemon);
@@ -170,10 +182,16 @@ main (int argc, char *argv [])
     double rates [] = { 1000, 10000, 50000 };
     double p50 [3], p99 [3], p999 [3], achieved [3];
     int64_t next = size->n_throughput;
+    bench_commits_t commits_before, commits_after;
+    int commits_read = -1;
     for (int index = 0; index < 3; index++) {
         int64_t count = (int64_t) (rates [index] * size->latency_seconds);
         int64_t *latencies = (int64_t *) calloc ((size_t) count, sizeof (int64_t));
+        if (index == 1)
+            commits_read = bench_daemon_commits (&daemon, &commits_before);
         achieved [index] = bench_drive (&daemon, next, count, rates [index], "lat", false, latencies, NULL, NULL);
+        if (index == 1 && commits_read == 0)
+            commits_read = bench_daemon_commits (&daemon, &commits_after);
         next += count;
         qsort (latencies, (size_t) count, sizeof (int64_t), bench_compare);
         p50 [index] = bench_percentile (latencies, count, 50);
@@ -261,6 +279,20 @@ main (int argc, char *argv [])
         printf ("| latency at %.0f/s (achieved %.0f/s) | p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms | %s |\n",
                 rates [index], achieved [index], p50 [index], p99 [index], p999 [index], note);
     }
+    printf ("| ... the floor's commits meanwhile (LMDB's two fdatasync each) | %zu commits, p50 %.2f ms, p99 %.2f ms | %.0f%% of the floor's p99 latency |\n",
+            floor_commits, floor_commit_p50, floor_commit_p99,
+            floor_p99 > 0? 100 * floor_commit_p99 / floor_p99: 0);
+    if (commits_read == 0) {
+        double total = commits_after.le [6] - commits_before.le [6];
+        double share [6];
+        for (int index = 0; index < 6; index++)
+            share [index] = total > 0? 100 * (1 - (commits_after.le [index] - commits_before.le [index]) / total): 0;
+        printf ("| ... huishangd's commits at 10000/s (its metrics' commit_seconds) | %.0f commits of %.1f reports | %.0f%% over 1 ms, %.0f%% over 2 ms, %.0f%% over 5 ms, %.0f%% over 10 ms |\n",
+                total, total > 0? (commits_after.messages - commits_before.messages) / total: 0,
+                share [1], share [2], share [3], share [4]);
+    }
+    else
+        printf ("| ... huishangd's commits at 10000/s (its metrics' commit_seconds) | not read | |\n");
     printf ("| resident memory (anonymous) after %lld reports | %.1f MiB | |\n", (long long) n1, rss1 / 1024.0);
     printf ("| resident memory (anonymous) after %lld reports | %.1f MiB | ratio %.2f (target <= 2) |\n",
             (long long) n2, rss2 / 1024.0, (double) rss2 / (double) rss1);

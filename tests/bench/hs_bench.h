@@ -38,7 +38,25 @@ typedef struct {
 //  The floor pipeline's endpoints and folder.
 typedef struct {
     const char *ingest, *publish, *folder;
+    //  Each commit's start (zclock_usecs) and length (µs), as long as
+    //  there is room: read once the pipeline's actor is gone.
+    int64_t *commit_at, *commit_us;
+    size_t commit_max, commit_count;
 } bench_floor_args_t;
+
+//  The floor's commits from `since` (zclock_usecs) on: their count, p50 and
+//  p99 (ms).
+size_t bench_floor_commits (const bench_floor_args_t *args, int64_t since, double *p50,
+                            double *p99);
+
+//  The daemon's commits: its metrics page's commit_seconds histogram
+//  (cumulative counts at 0.5, 1, 2, 5, 10, 25 ms and all) and its batches'
+//  messages (sum). Two readings apart give what happened between them.
+typedef struct {
+    double le [7];              //  commits that took at most 0.5 .. 25 ms, and all
+    double messages;            //  huishang_commit_batch_size_sum
+} bench_commits_t;
+int bench_daemon_commits (bench_daemon_t *daemon, bench_commits_t *commits);
 
 //  A realistic report body, ~450 bytes; its id is "<prefix>-<index>-<µs>".
 void bench_report (hs_pack_t *pack, int64_t index, int64_t at, const char *prefix);

@@ -171,7 +171,12 @@ bench_floor_pipeline (zsock_t *pipe, void *arg)
                 zmsg_destroy (&msg);
             msgpack_unpacked_destroy (&unpacked);
         }
+        int64_t began = zclock_usecs ();
         mdb_txn_commit (txn);
+        if (args->commit_count < args->commit_max) {
+            args->commit_at [args->commit_count] = began;
+            args->commit_us [args->commit_count++] = zclock_usecs () - began;
+        }
         zmsg_t *msg;
         while ((msg = (zmsg_t *) zlist_pop (outbox)))
             zmsg_send (&msg, pub);
@@ -183,3 +188,18 @@ bench_floor_pipeline (zsock_t *pipe, void *arg)
     mdb_env_close (env);
 }
 
+
+size_t
+bench_floor_commits (const bench_floor_args_t *args, int64_t since, double *p50, double *p99)
+{
+    int64_t *lengths = (int64_t *) calloc (args->commit_count + 1, sizeof (int64_t));
+    size_t count = 0;
+    for (size_t index = 0; index < args->commit_count; index++)
+        if (args->commit_at [index] >= since)
+            lengths [count++] = args->commit_us [index];
+    qsort (lengths, count, sizeof (int64_t), bench_compare);
+    *p50 = bench_percentile (lengths, (int64_t) count, 50);
+    *p99 = bench_percentile (lengths, (int64_t) count, 99);
+    free (lengths);
+    return count;
+}

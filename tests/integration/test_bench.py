@@ -59,6 +59,13 @@ def test_tiny_bench_prints_replay_backtest_and_peer():
     assert cases >= TINY and number(figure, "cases/s") > 0, table
     assert re.search(r"[0-9.]+ x the daemon's e2e reports/s", note), note
 
+    # where the latency at 10,000/s goes: the floor's commits and ours
+    measure, figure, note = row(table, "... the floor's commits meanwhile")
+    assert number(figure, "commits") > 0 and re.search(r"p50 [0-9.]+ ms, p99 [0-9.]+ ms", figure), figure
+    measure, figure, note = row(table, "... huishangd's commits at 10000/s")
+    assert number(figure, "commits of") > 0 and re.match(r"\d+% over 1 ms, \d+% over 2 ms", note), \
+        (figure, note)
+
     # restart as shipped: ready, and what became of the check of every page
     shipped = re.search(r"\| restart to ready, \d+ reports stored \(as shipped[^|]*\| ([0-9.]+) s \|",
                         table)
