@@ -449,7 +449,7 @@ s_option (s_handle_t *self, int option, const char *value)
         case O_ID: s_set_token (self, "id", name, value); break;
         case O_PERSON:
             if (!*value || strlen (value) > HS_PERSON_MAX
-            ||  !hs_field_utf8 ((const uint8_t *) value, strlen (value)))
+            ||  !hs_proto_utf8 ((const uint8_t *) value, strlen (value)))
                 s_refuse (self, "--%s takes a name of 1-64 bytes of UTF-8, not '%s'", name, value);
             else
                 json_object_set_new (self->body, "person", json_string (value));

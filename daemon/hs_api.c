@@ -340,6 +340,19 @@ s_serve (s_actor_t *self, zmsg_t *request)
         hs_why (&why, "store_corrupt", "the store is damaged: this could not be read");
         rc = s_error (self->reply, &why);
     }
+    //  What goes out from the store is what was stored: a reply that is not
+    //  (a string no longer UTF-8: a byte changed inside a value) is refused
+    //  as damage rather than handed to a client to choke on. Replay checks
+    //  each event itself, and leaves a damaged one out.
+    if (rc == 0 && command && !streq (command, "replay")
+    &&  !hs_proto_sound (hs_pack_data (self->reply), hs_pack_size (self->reply))) {
+        char what [96];
+        snprintf (what, sizeof (what), "the reply to '%.40s' read damaged bytes", command);
+        hs_guard_damaged (what);
+        hs_why_t why;
+        hs_why (&why, "store_corrupt", "the store is damaged: this could not be read whole");
+        rc = s_error (self->reply, &why);
+    }
     if (rc == 1) {
         //  The writer's to answer: the envelope waits under a tag.
         uint64_t tag = self->next_tag++;

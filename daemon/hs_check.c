@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <syslog.h>
+#include <fcntl.h>
 
 //  Records read at each end of each table in the quick part.
 #define QUICK_ENDS 64
@@ -43,7 +45,8 @@ typedef struct {
     uint8_t last [512];         //  the previous key in this table
     size_t last_size;
     int64_t view_at;            //  when this read view began (zclock_mono)
-    bool renew;                 //  the walk stopped for a new view ...
+    bool renewable;             //  a table's whole walk: it may stop for a new view ...
+    bool renew;                 //  ... and did ...
     bool resume;                //  ... and goes on from `last`, met again first
     volatile uint8_t sum;       //  bytes touched, so that no read is optimised out
 } s_walk_t;
@@ -104,20 +107,22 @@ s_visit (const void *key, size_t key_size, const void *data, size_t size, void *
     walk->table_entries++;
     if (walk->limit)
         return walk->table_entries >= walk->limit;
-    if ((walk->table_entries & 4095) == 0 && zclock_mono () - walk->view_at >= s_view_ms) {
+    if (walk->renewable && (walk->table_entries & 4095) == 0
+    &&  zclock_mono () - walk->view_at >= s_view_ms) {
         walk->renew = true;
         return 1;
     }
     return 0;
 }
 
-//  A new read view (the walk's last one ended): 0, or -1 said.
+//  A new read view (the walk's last one ended): 0, or -1 said. Not
+//  damage if it cannot begin (readers' slots full, memory): no verdict.
 static int
 s_view_renew (hs_store_t *store, int fd, s_walk_t *walk)
 {
     hs_store_view_end (store);
     if (hs_store_view_begin (store)) {
-        s_say (fd, "bad cannot begin a read view");
+        s_say (fd, "unknown a new read view could not begin");
         return -1;
     }
     walk->view_at = zclock_mono ();
@@ -132,9 +137,10 @@ s_child_table (hs_store_t *store, int fd, s_walk_t *walk, hs_table_t table)
     s_say (fd, "table %s", name);
     if (s_view_renew (store, fd, walk))
         return -1;
-    walk->ordered = true;
+    walk->ordered = walk->renewable = true;
     walk->table_entries = 0;
     walk->last_size = 0;
+    walk->resume = false;
     bool renewed = false;
     do {
         walk->renew = false;
@@ -149,6 +155,7 @@ s_child_table (hs_store_t *store, int fd, s_walk_t *walk, hs_table_t table)
             walk->resume = renewed = true;
         }
     } while (walk->renew);
+    walk->renewable = false;
     if (walk->disorder) {
         s_say (fd, "bad table '%s' has keys out of order after %llu entries (a page "
                "pointer that leads elsewhere)", name, (unsigned long long) walk->table_entries);
@@ -170,6 +177,7 @@ static void
 s_child_quick (hs_store_t *store, int fd, s_walk_t *walk, uint64_t format)
 {
     s_say (fd, "table free-pages");
+    walk->table_entries = 0;
     if (hs_store_walk_free (store, s_visit, walk)) {
         s_say (fd, "bad LMDB could not read its free-page table");
         _exit (0);
@@ -218,7 +226,7 @@ s_child (const char *path, int fd)
     }
     s_walk_t walk = { .entries = 0 };
     if (hs_store_view_begin (store)) {
-        s_say (fd, "bad cannot begin a read view");
+        s_say (fd, "unknown a read view could not begin");
         _exit (0);
     }
     uint64_t format = 0;
@@ -231,6 +239,7 @@ s_child (const char *path, int fd)
     s_say (fd, "table free-pages");
     if (s_view_renew (store, fd, &walk))
         _exit (0);
+    walk.table_entries = 0;
     if (hs_store_walk_free (store, s_visit, &walk)) {
         s_say (fd, "bad LMDB could not read its free-page table");
         _exit (0);
@@ -253,7 +262,7 @@ hs_check_run_start (hs_check_run_t *run, const char *path, int64_t timeout_ms, c
     snprintf (run->path, sizeof (run->path), "%s", path);
     run->timeout_ms = timeout_ms;
     int fds [2];
-    if (pipe (fds)) {
+    if (pipe2 (fds, O_CLOEXEC)) {
         snprintf (report, report_size, "cannot check %s: pipe: %s", path, strerror (errno));
         return -1;
     }
@@ -273,9 +282,14 @@ hs_check_run_start (hs_check_run_t *run, const char *path, int64_t timeout_ms, c
         signal (SIGINT, SIG_IGN);
         signal (SIGHUP, SIG_IGN);
         signal (SIGQUIT, SIG_IGN);
-        close_range (3, (unsigned) fds [1] - 1, 0);
-        close_range ((unsigned) fds [1] + 1, ~0U, 0);
-        //  Quiet: a damaged store's abort message is ours to report.
+        //  Its lines (LMDB's, hs_store's) on stderr: syslog's socket is
+        //  one of those closed, and a number reused for the store's files.
+        closelog ();
+        hs_log_open (HS_LOG_TO_STDERR, "huishangd");
+        if (close_range (3, (unsigned) fds [1] - 1, 0) || close_range ((unsigned) fds [1] + 1, ~0U, 0))
+            for (int fd = 3; fd < 65536; fd++)
+                if (fd != fds [1])
+                    close (fd);
         s_child (path, fds [1]);
     }
     close (fds [1]);
@@ -305,6 +319,7 @@ hs_check_run_read (hs_check_run_t *run, int64_t deadline, bool quick)
         struct pollfd item = { run->fd, POLLIN, 0 };
         if (poll (&item, 1, wait) < 0 && errno != EINTR) {
             run->failed = true;
+            run->error = errno;
             return;
         }
         if (!item.revents)
@@ -319,6 +334,7 @@ hs_check_run_read (hs_check_run_t *run, int64_t deadline, bool quick)
             continue;
         if (size < 0) {
             run->failed = true;
+            run->error = errno;
             return;
         }
         if (size == 0)
@@ -359,7 +375,7 @@ hs_check_run_verdict (hs_check_run_t *run, uint64_t *entries, char *report, size
     unsigned long long count = 0, format = 0;
     if (run->failed) {
         snprintf (report, report_size, "the check of %s could not be followed (its pipe: %s)",
-                  path, strerror (errno));
+                  path, strerror (run->error));
         return HS_CHECK_UNKNOWN;
     }
     if (run->timed_out) {

@@ -22,6 +22,7 @@ typedef struct {
     bool quick;                 //  it said the quick part was sound
     bool ended;                 //  its pipe closed: it is done
     bool failed;                //  the pipe could not be read: no verdict
+    int error;                  //  ... why (errno)
     bool timed_out;             //  its time was up: killed
     int64_t timeout_ms;
 } hs_check_run_t;

@@ -166,9 +166,10 @@ hs_check_start (const char *path, int64_t timeout_ms, int64_t wait_ms,
     }
     if (run->quick && !run->ended) {
         //  The rest in the background, behind everything else on the machine.
-        if (setpriority (PRIO_PROCESS, (id_t) run->pid, 19)
-        ||  syscall (SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, (int) run->pid,
-                     3 << 13 /* IOPRIO_CLASS_IDLE */))
+        if ((setpriority (PRIO_PROCESS, (id_t) run->pid, 19)
+        ||   syscall (SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, (int) run->pid,
+                      3 << 13 /* IOPRIO_CLASS_IDLE */))
+        &&  errno != ESRCH)         //  (it has just ended)
             hs_log_warning ("hs_check: the check in the background runs at the daemon's own "
                             "priority: %s", strerror (errno));
         snprintf (report, report_size, "store %s: the quick check is sound (format %llu, "

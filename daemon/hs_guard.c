@@ -240,6 +240,21 @@ hs_guard_test (bool verbose)
     assert (child > 0 && waitpid (child, &status, 0) == child);
     assert (WIFSIGNALED (status) && WTERMSIG (status) == SIGSEGV);
     assert (!zsys_file_exists (note));      //  not the store's pages: no note
+    //  ... and one on the store's pages, unguarded (the writer meeting a
+    //  damaged page): the default action still, the note written first.
+    hs_guard_region (page, 4096);
+    fflush (NULL);
+    child = fork ();
+    if (child == 0) {
+        s_test_read (page);
+        _exit (0);
+    }
+    assert (child > 0 && waitpid (child, &status, 0) == child);
+    assert (WIFSIGNALED (status) && WTERMSIG (status) == SIGSEGV);
+    handle = fopen (note, "r");
+    assert (handle && fgets (line, sizeof (line), handle) && strstr (line, "unguarded"));
+    fclose (handle);
+    unlink (note);
     hs_guard_note (NULL);
     zstr_free (&note);
     munmap (page, 4096);

@@ -38,7 +38,7 @@ static bool
 s_text (const char *text, size_t max)
 {
     size_t size = strlen (text);
-    return size > 0 && size <= max && hs_field_utf8 ((const uint8_t *) text, size);
+    return size > 0 && size <= max && hs_proto_utf8 ((const uint8_t *) text, size);
 }
 
 int

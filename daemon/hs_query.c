@@ -7,6 +7,7 @@
 #include "hs_cases.h"
 #include "hs_ledger.h"
 #include "hs_meeting_table.h"
+#include "hs_guard.h"
 #include "../protocol/hs_filing_msg.h"
 #include "../protocol/hs_meetings_msg.h"
 
@@ -435,6 +436,16 @@ s_replay_event (uint64_t seq, const hs_event_read_t *event, void *arg)
     &&  walk->bytes + event->body_size > walk->budget)
         return 1;                   //  over the reply's budget: next starts here
     walk->next = seq + 1;
+    //  A body that is not what we wrote (a byte changed inside a value,
+    //  which the start's check cannot see) is left out like a record that
+    //  does not read, and said: the store is damaged.
+    if (event && hs_event_published (event->type) && !hs_proto_sound (event->body, event->body_size)) {
+        char what [96];
+        snprintf (what, sizeof (what), "event %llu's body is not what was stored",
+                  (unsigned long long) seq);
+        hs_guard_damaged (what);
+        return 0;
+    }
     if (event && hs_event_published (event->type)) {
         walk->bytes += event->body_size + strlen (event->topic);
         s_replayed_t *replayed = &walk->events [walk->count++];

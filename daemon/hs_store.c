@@ -673,6 +673,16 @@ hs_store_view_begin (hs_store_t *self)
         self->resize_held = true;
     }
     int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &self->view);
+    if (rc == MDB_MAP_RESIZED && !self->shared) {
+        //  A read-only process of its own (a check, verify) beside a daemon
+        //  that grew the map: take the new size (no transaction is open
+        //  here) and go on.
+        rc = mdb_env_set_mapsize (self->env, 0);
+        if (!rc) {
+            s_guard_region (self);
+            rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &self->view);
+        }
+    }
     if (rc) {
         self->view = NULL;
         hs_store_view_end (self);

@@ -4,6 +4,7 @@
 */
 
 #include "hs_bin.h"
+#include "hs_proto.h"
 #include <string.h>
 #include <stdio.h>
 #include <assert.h>
@@ -110,7 +111,11 @@ void
 hs_bin_get_str (hs_bin_reader_t *self, char *dest, size_t size)
 {
     uint64_t length = hs_bin_get_u (self);
-    if (self->bad || length >= size || length > self->size - self->used) {
+    //  Text, as it was written: a byte changed inside it (damage the
+    //  store's check cannot see) makes the record not one.
+    if (self->bad || length >= size || length > self->size - self->used
+    ||  memchr (self->data + self->used, 0, length)
+    ||  !hs_proto_utf8 (self->data + self->used, length)) {
         self->bad = true;
         *dest = 0;
         return;
@@ -151,6 +156,11 @@ hs_bin_test (bool verbose)
     assert (hs_bin_get_u (&reader) == 0 && reader.bad);
     hs_bin_reader_init (&reader, buffer + 24, writer.used - 24);
     hs_bin_get_str (&reader, text, 4);
+    assert (reader.bad && *text == 0);
+    //  A byte changed inside the text (a continuation byte of 街): refused.
+    buffer [24 + 2] = 0x41;
+    hs_bin_reader_init (&reader, buffer + 24, writer.used - 24);
+    hs_bin_get_str (&reader, text, sizeof (text));
     assert (reader.bad && *text == 0);
     //  A writer that runs out says so.
     hs_bin_writer_init (&writer, buffer, 3);

@@ -39,7 +39,8 @@ void hs_bin_put_bytes (hs_bin_writer_t *self, const void *bytes, size_t size);
 void hs_bin_reader_init (hs_bin_reader_t *self, const void *data, size_t size);
 uint64_t hs_bin_get_u (hs_bin_reader_t *self);
 int64_t hs_bin_get_i (hs_bin_reader_t *self);
-//  A string into `dest` (NUL-terminated); longer than size - 1: bad.
+//  A string into `dest` (NUL-terminated); longer than size - 1, or not
+//  UTF-8, or holding a NUL: bad.
 void hs_bin_get_str (hs_bin_reader_t *self, char *dest, size_t size);
 //  Exactly `size` bytes into `dest`.
 void hs_bin_get_bytes (hs_bin_reader_t *self, void *dest, size_t size);

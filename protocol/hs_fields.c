@@ -14,36 +14,6 @@
 //  ---------------------------------------------------------------------
 //  Field decoding
 
-//  True if the bytes are well-formed UTF-8 (no overlongs, no surrogates).
-bool
-hs_field_utf8 (const uint8_t *text, size_t size)
-{
-    size_t pos = 0;
-    while (pos < size) {
-        uint8_t byte = text [pos];
-        size_t follow;
-        uint32_t code;
-        if (byte < 0x80) { pos++; continue; }
-        else if ((byte & 0xe0) == 0xc0) { follow = 1; code = byte & 0x1f; }
-        else if ((byte & 0xf0) == 0xe0) { follow = 2; code = byte & 0x0f; }
-        else if ((byte & 0xf8) == 0xf0) { follow = 3; code = byte & 0x07; }
-        else return false;
-        if (size - pos <= follow)
-            return false;
-        for (size_t index = 1; index <= follow; index++) {
-            if ((text [pos + index] & 0xc0) != 0x80)
-                return false;
-            code = (code << 6) | (text [pos + index] & 0x3f);
-        }
-        if ((follow == 1 && code < 0x80) || (follow == 2 && code < 0x800)
-        ||  (follow == 3 && code < 0x10000) || code > 0x10ffff
-        ||  (code >= 0xd800 && code <= 0xdfff))
-            return false;
-        pos += follow + 1;
-    }
-    return true;
-}
-
 //  A code or id: printable ASCII, no spaces (they travel in topics).
 bool
 hs_field_token (const char *text)
@@ -76,7 +46,7 @@ hs_field_str (const msgpack_object *map, const char *key, bool required,
     if (obj->via.str.size >= size)
         return hs_why (why, "bad_value", "field '%s' is longer than %zu bytes", key, size - 1);
     if (hs_proto_strcpy (obj, dest, size)
-    || !hs_field_utf8 ((const uint8_t *) dest, obj->via.str.size))
+    || !hs_proto_utf8 ((const uint8_t *) dest, obj->via.str.size))
         return hs_why (why, "bad_value", "field '%s' is not valid UTF-8 text", key);
     return 0;
 }
@@ -139,7 +109,7 @@ hs_field_text (const msgpack_object *map, const char *key, size_t max,
         return hs_why (why, "bad_type", "field '%s' must be a string", key);
     if (obj->via.str.size > max)
         return hs_why (why, "bad_value", "field '%s' is longer than %zu bytes", key, max);
-    if (!hs_field_utf8 ((const uint8_t *) obj->via.str.ptr, obj->via.str.size)
+    if (!hs_proto_utf8 ((const uint8_t *) obj->via.str.ptr, obj->via.str.size)
     ||  memchr (obj->via.str.ptr, 0, obj->via.str.size))
         return hs_why (why, "bad_value", "field '%s' is not valid UTF-8 text", key);
     *text = obj->via.str.ptr;
@@ -193,7 +163,7 @@ hs_field_strings (const msgpack_object *map, const char *key, bool tokens, size_
         if (tokens && (hs_proto_strcpy (item, token, sizeof (token)) || !hs_field_token (token)))
             return hs_why (why, "bad_value", "field '%s' holds something that is not a code", key);
         if (!tokens && (item->via.str.size > HS_NOTE_MAX
-                    ||  !hs_field_utf8 ((const uint8_t *) item->via.str.ptr, item->via.str.size)
+                    ||  !hs_proto_utf8 ((const uint8_t *) item->via.str.ptr, item->via.str.size)
                     ||  memchr (item->via.str.ptr, 0, item->via.str.size)))
             return hs_why (why, "bad_value", "field '%s' holds invalid or overlong text", key);
     }

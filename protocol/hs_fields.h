@@ -12,8 +12,6 @@
 
 #include "hs_proto.h"
 
-//  Well-formed UTF-8 (no overlongs, no surrogates)?
-bool hs_field_utf8 (const uint8_t *text, size_t size);
 
 //  1-64 bytes of printable ASCII without spaces (codes and ids)?
 bool hs_field_token (const char *text);

@@ -583,8 +583,8 @@ hs_inbound_test (bool verbose)
     }
 
     //  UTF-8: an overlong encoding is refused.
-    assert (!hs_field_utf8 ((const uint8_t *) "\xc0\xaf", 2));
-    assert (hs_field_utf8 ((const uint8_t *) "曹杨", strlen ("曹杨")));
+    assert (!hs_proto_utf8 ((const uint8_t *) "\xc0\xaf", 2));
+    assert (hs_proto_utf8 ((const uint8_t *) "曹杨", strlen ("曹杨")));
 
     hs_pack_destroy (&pack);
     assert (pack == NULL);

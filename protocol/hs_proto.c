@@ -124,6 +124,37 @@ hs_refuse (hs_why_t *why, const char *code, const char *format, ...)
 //  ---------------------------------------------------------------------
 //  The guard
 
+//  True if the bytes are well-formed UTF-8 (no overlongs, no surrogates).
+bool
+hs_proto_utf8 (const uint8_t *text, size_t size)
+{
+    size_t pos = 0;
+    while (pos < size) {
+        uint8_t byte = text [pos];
+        size_t follow;
+        uint32_t code;
+        if (byte < 0x80) { pos++; continue; }
+        else if ((byte & 0xe0) == 0xc0) { follow = 1; code = byte & 0x1f; }
+        else if ((byte & 0xf0) == 0xe0) { follow = 2; code = byte & 0x0f; }
+        else if ((byte & 0xf8) == 0xf0) { follow = 3; code = byte & 0x07; }
+        else return false;
+        if (size - pos <= follow)
+            return false;
+        for (size_t index = 1; index <= follow; index++) {
+            if ((text [pos + index] & 0xc0) != 0x80)
+                return false;
+            code = (code << 6) | (text [pos + index] & 0x3f);
+        }
+        if ((follow == 1 && code < 0x80) || (follow == 2 && code < 0x800)
+        ||  (follow == 3 && code < 0x10000) || code > 0x10ffff
+        ||  (code >= 0xd800 && code <= 0xdfff))
+            return false;
+        pos += follow + 1;
+    }
+    return true;
+}
+
+
 #define GUARD_DEPTH_CAP 64
 
 //  Read a big-endian unsigned integer of `width` bytes.
@@ -139,7 +170,7 @@ s_read_be (const uint8_t *data, size_t width)
 //  Walk the one root object at the start of `data` under `limits`; its
 //  length goes to *end. The guard then insists nothing follows it.
 static int
-s_walk (const uint8_t *data, size_t size, const hs_limits_t *limits, hs_why_t *why,
+s_walk (const uint8_t *data, size_t size, const hs_limits_t *limits, bool utf8, hs_why_t *why,
         size_t *end)
 {
     if (size == 0)
@@ -174,6 +205,8 @@ s_walk (const uint8_t *data, size_t size, const hs_limits_t *limits, hs_why_t *w
         uint64_t items = 0;             //  children of a container
         bool container = false;
         bool payload = false;           //  str / bin / ext with a length
+        bool text = (type >= 0xa0 && type <= 0xbf) || type == 0xd9 || type == 0xda
+                 || type == 0xdb;
 
         if (type <= 0x7f || type >= 0xe0 || type == 0xc0
         ||  type == 0xc2 || type == 0xc3)
@@ -244,6 +277,8 @@ s_walk (const uint8_t *data, size_t size, const hs_limits_t *limits, hs_why_t *w
                 return hs_why (why, "malformed",
                                "declared length %llu exceeds the %zu bytes left",
                                (unsigned long long) items, size - pos);
+            if (utf8 && text && !hs_proto_utf8 (data + pos, (size_t) items))
+                return hs_why (why, "malformed", "a string at byte %zu is not UTF-8", pos);
             pos += items + extra;
         }
         else
@@ -272,7 +307,7 @@ hs_proto_guard (const uint8_t *data, size_t size,
                 const hs_limits_t *limits, hs_why_t *why)
 {
     size_t end;
-    if (s_walk (data, size, limits, why, &end))
+    if (s_walk (data, size, limits, false, why, &end))
         return -1;
     if (end != size)
         return hs_why (why, "malformed", "%zu trailing bytes after the body", size - end);
@@ -287,7 +322,19 @@ hs_proto_skip (const uint8_t *data, size_t size, size_t *length)
     if (size > limits.max_body)
         limits.max_body = size;
     hs_why_t why;
-    return s_walk (data, size, &limits, &why, length);
+    return s_walk (data, size, &limits, false, &why, length);
+}
+
+bool
+hs_proto_sound (const void *data, size_t size)
+{
+    hs_limits_t limits;
+    hs_limits_stored (&limits);
+    if (size > limits.max_body)
+        limits.max_body = size;
+    hs_why_t why;
+    size_t end;
+    return s_walk ((const uint8_t *) data, size, &limits, true, &why, &end) == 0 && end == size;
 }
 
 int
@@ -544,6 +591,18 @@ hs_proto_test (bool verbose)
     assert (strcmp (why.code, "too_large") == 0);
     const uint8_t huge_map [] = { 0xdf, 0x10, 0x00, 0x00, 0x00 };
     assert (s_guard_bytes (huge_map, sizeof (huge_map), &why) == -1);
+    //  Read back from the store: whole, and every string UTF-8 ("上" is
+    //  e4 b8 8a; one byte of it changed is not), keys too; bin is not text.
+    const uint8_t sound [] = { 0x82, 0xa1, 'k', 0xa3, 0xe4, 0xb8, 0x8a, 0xa1, 'b', 0xc4, 1, 0xff };
+    assert (hs_proto_sound (sound, sizeof (sound)));
+    assert (!hs_proto_sound (sound, sizeof (sound) - 1));
+    uint8_t damaged [sizeof (sound)];
+    memcpy (damaged, sound, sizeof (sound));
+    damaged [5] = 0x41;
+    assert (!hs_proto_sound (damaged, sizeof (damaged)));
+    memcpy (damaged, sound, sizeof (sound));
+    damaged [2] = 0xe3;
+    assert (!hs_proto_sound (damaged, sizeof (damaged)));
     //  Deep nesting: 100 nested one-element arrays.
     uint8_t deep [101];
     memset (deep, 0x91, 100);

@@ -202,6 +202,15 @@ typedef struct {
 //  Returns 0, or -1 if the bytes do not hold one whole object.
 int hs_proto_skip (const uint8_t *data, size_t size, size_t *length);
 
+//  True if the bytes are well-formed UTF-8 (no overlongs, no surrogates).
+bool hs_proto_utf8 (const uint8_t *text, size_t size);
+
+//  True if bytes read back from the store (what we wrote ourselves) are
+//  one whole msgpack object, under the stored limits, whose every string
+//  is UTF-8: what a damaged page inside a value, which the store's check
+//  cannot see, makes them not (before they go to a client).
+bool hs_proto_sound (const void *data, size_t size);
+
 //  A cursor over msgpack bytes, for records read field by field without
 //  unpacking them (the event log): each read takes the next object.
 typedef struct {

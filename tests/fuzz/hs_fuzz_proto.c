@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         hs_update_t update;
         if (hs_update_decode (&unpacked.data, &limits, 1800000000000LL, &update, &why) == 0
         &&  (strlen (update.person) > HS_PERSON_MAX
-        ||  !hs_field_utf8 ((const uint8_t *) update.person, strlen (update.person))))
+        ||  !hs_proto_utf8 ((const uint8_t *) update.person, strlen (update.person))))
             __builtin_trap ();
         hs_case_act_t act;
         if (hs_case_act_decode (&unpacked.data, &limits, 1800000000000LL, &act, &why) == 0)

@@ -96,12 +96,14 @@ def _leaf_pointers(data, size, page):
     return out
 
 
-def point_elsewhere(path, name=b"events", seed=1, leaf=None):
+def point_elsewhere(path, name=b"events", seed=1, leaf=None, to=None):
     """Change one child pointer of a branch page of `name` to another page
     of the file, of a different kind (a leaf of another table, a branch, a
     meta page). `leaf`: "middle", a pointer to a leaf in the middle third
     of the table, far from both ends (what a start's quick check reads);
-    "last", the pointer to its last leaf (where the writer appends). Returns
+    "last", the pointer to its last leaf (where the writer appends). `to`:
+    "root", the table's own root page instead (a loop: a descent never
+    reaches a leaf). Only the pointer's bytes are written back. Returns
     (page, old child, new child)."""
     with open(path, "rb") as handle:
         data = bytearray(handle.read())
@@ -129,11 +131,15 @@ def point_elsewhere(path, name=b"events", seed=1, leaf=None):
     lo, hi, nflags, _ = struct.unpack_from("<HHHH", data, node)
     old = lo | hi << 16 | nflags << 32
     # a branch page (of this table or another) where a leaf was expected
-    others = [p for p in range(2, pages) if p != old and _flags(data, p * size) & BRANCH]
-    new = rng.choice(others) if others else 0
-    struct.pack_into("<HHH", data, node, new & 0xFFFF, (new >> 16) & 0xFFFF, (new >> 32) & 0xFFFF)
+    if to == "root":
+        new = table_root(data, name)
+    else:
+        others = [p for p in range(2, pages) if p != old and _flags(data, p * size) & BRANCH]
+        new = rng.choice(others) if others else 0
+    pointer = struct.pack("<HHH", new & 0xFFFF, (new >> 16) & 0xFFFF, (new >> 32) & 0xFFFF)
     with open(path, "r+b") as handle:
-        handle.write(data)
+        handle.seek(node)
+        handle.write(pointer)
     return page, old, new
 
 
