@@ -142,6 +142,8 @@ s_child_table (hs_store_t *store, int fd, s_walk_t *walk, hs_table_t table)
     walk->last_size = 0;
     walk->resume = false;
     bool renewed = false;
+    uint64_t first_view = hs_store_view_id (store);
+    bool moved = false;         //  a commit came between two of its views
     do {
         walk->renew = false;
         if (hs_store_walk (store, table, renewed? walk->last: NULL, renewed? walk->last_size: 0,
@@ -153,6 +155,7 @@ s_child_table (hs_store_t *store, int fd, s_walk_t *walk, hs_table_t table)
             if (s_view_renew (store, fd, walk))
                 return -1;
             walk->resume = renewed = true;
+            moved |= hs_store_view_id (store) != first_view;
         }
     } while (walk->renew);
     walk->renewable = false;
@@ -161,10 +164,10 @@ s_child_table (hs_store_t *store, int fd, s_walk_t *walk, hs_table_t table)
                "pointer that leads elsewhere)", name, (unsigned long long) walk->table_entries);
         return -1;
     }
-    //  Read in one view: as many records as its header says. (Read in
-    //  several, with a writer beside it, the count moved on meanwhile.)
+    //  As many records as its header says, read in one view or in several
+    //  of one store. (With a commit between them, the count moved on.)
     uint64_t count = 0;
-    if (!renewed && hs_store_count (store, table, &count) == 0 && count != walk->table_entries) {
+    if (!moved && hs_store_count (store, table, &count) == 0 && count != walk->table_entries) {
         s_say (fd, "bad table '%s' holds %llu entries, its header says %llu", name,
                (unsigned long long) walk->table_entries, (unsigned long long) count);
         return -1;

@@ -691,6 +691,12 @@ hs_store_view_begin (hs_store_t *self)
     return 0;
 }
 
+uint64_t
+hs_store_view_id (hs_store_t *self)
+{
+    return self->view? (uint64_t) mdb_txn_id (self->view): 0;
+}
+
 void
 hs_store_view_end (hs_store_t *self)
 {

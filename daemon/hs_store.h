@@ -219,6 +219,10 @@ int hs_store_walk_before (hs_store_t *self, hs_table_t table, const void *before
 int hs_store_view_begin (hs_store_t *self);
 void hs_store_view_end (hs_store_t *self);
 
+//  The transaction the open view reads (LMDB's txnid): two views with the
+//  same id read the same store.
+uint64_t hs_store_view_id (hs_store_t *self);
+
 //  Named counters in the meta table. get gives `fallback` when absent.
 int hs_store_meta_get (hs_store_t *self, hs_meta_t meta, uint64_t fallback, uint64_t *value);
 int hs_store_meta_put (hs_store_t *self, hs_meta_t meta, uint64_t value);
