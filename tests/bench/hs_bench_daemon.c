@@ -58,29 +58,40 @@ bench_health_counter (bench_daemon_t *daemon, const char *section, const char *n
     return value;
 }
 
-int64_t
-bench_health_once (bench_daemon_t *daemon, const char *section, const char *name, int timeout)
+//  Ask the daemon's api `command` (no arguments): 0 with its reply's body
+//  in `unpacked` (initialised here, destroyed by the caller), or -1.
+static int
+s_api_ask (bench_daemon_t *daemon, const char *command, int timeout, msgpack_unpacked *unpacked)
 {
+    msgpack_unpacked_init (unpacked);
     zsock_t *req = zsock_new (ZMQ_REQ);
     zsock_set_rcvtimeo (req, timeout);
     zsock_set_linger (req, 0);
     zsock_connect (req, "%s", daemon->api);
-    zstr_send (req, "health");
+    zstr_send (req, command);
     zmsg_t *reply = zmsg_recv (req);
-    int64_t value = -1;
+    int rc = -1;
     if (reply) {
-        char *status = zmsg_popstr (reply);
+        zframe_t *status = zmsg_pop (reply);
         zframe_t *body = zmsg_pop (reply);
-        msgpack_unpacked unpacked;
-        msgpack_unpacked_init (&unpacked);
-        if (body && hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0)
-            value = hs_proto_int (hs_proto_get (&unpacked.data, section), name, -1);
-        msgpack_unpacked_destroy (&unpacked);
+        if (body && hs_proto_unpack_stored (zframe_data (body), zframe_size (body), unpacked) == 0)
+            rc = 0;
         zframe_destroy (&body);
-        zstr_free (&status);
+        zframe_destroy (&status);
         zmsg_destroy (&reply);
     }
     zsock_destroy (&req);
+    return rc;
+}
+
+int64_t
+bench_health_once (bench_daemon_t *daemon, const char *section, const char *name, int timeout)
+{
+    msgpack_unpacked unpacked;
+    int64_t value = -1;
+    if (s_api_ask (daemon, "health", timeout, &unpacked) == 0)
+        value = hs_proto_int (hs_proto_get (&unpacked.data, section), name, -1);
+    msgpack_unpacked_destroy (&unpacked);
     return value;
 }
 
@@ -482,44 +493,29 @@ int
 bench_daemon_commits (bench_daemon_t *daemon, bench_commits_t *commits)
 {
     memset (commits, 0, sizeof (*commits));
-    zsock_t *req = zsock_new (ZMQ_REQ);
-    zsock_set_rcvtimeo (req, 10000);
-    zsock_set_linger (req, 0);
-    zsock_connect (req, "%s", daemon->api);
-    zstr_send (req, "metrics");
-    zmsg_t *reply = zmsg_recv (req);
+    msgpack_unpacked unpacked;
+    const msgpack_object *text = NULL;
+    if (s_api_ask (daemon, "metrics", 10000, &unpacked) == 0)
+        text = hs_proto_get (&unpacked.data, "text");
     int rc = -1;
-    if (reply) {
-        char *status = zmsg_popstr (reply);
-        zframe_t *body = zmsg_pop (reply);
-        msgpack_unpacked unpacked;
-        msgpack_unpacked_init (&unpacked);
-        const msgpack_object *text = NULL;
-        if (body && hs_proto_unpack_stored (zframe_data (body), zframe_size (body), &unpacked) == 0)
-            text = hs_proto_get (&unpacked.data, "text");
-        if (text && text->type == MSGPACK_OBJECT_STR) {
-            char *page = strndup (text->via.str.ptr, text->via.str.size);
-            static const char *bounds [] = { "0.0005", "0.001", "0.002", "0.005", "0.01", "0.025",
-                                             "+Inf" };
-            for (int index = 0; index < 7; index++) {
-                char name [96];
-                snprintf (name, sizeof (name), "huishang_commit_seconds_bucket{le=\"%s\"} ",
-                          bounds [index]);
-                const char *at = strstr (page, name);
-                if (at)
-                    commits->le [index] = atof (at + strlen (name));
-            }
-            const char *sum = strstr (page, "huishang_commit_batch_size_sum ");
-            if (sum)
-                commits->messages = atof (sum + strlen ("huishang_commit_batch_size_sum "));
-            rc = commits->le [6] > 0? 0: -1;
-            free (page);
+    if (text && text->type == MSGPACK_OBJECT_STR) {
+        char *page = strndup (text->via.str.ptr, text->via.str.size);
+        static const char *bounds [] = { "0.0005", "0.001", "0.002", "0.005", "0.01", "0.025",
+                                         "+Inf" };
+        for (int index = 0; index < 7; index++) {
+            char name [96];
+            snprintf (name, sizeof (name), "huishang_commit_seconds_bucket{le=\"%s\"} ",
+                      bounds [index]);
+            const char *at = strstr (page, name);
+            if (at)
+                commits->le [index] = atof (at + strlen (name));
         }
-        msgpack_unpacked_destroy (&unpacked);
-        zframe_destroy (&body);
-        zstr_free (&status);
-        zmsg_destroy (&reply);
+        const char *sum = strstr (page, "huishang_commit_batch_size_sum ");
+        if (sum)
+            commits->messages = atof (sum + strlen ("huishang_commit_batch_size_sum "));
+        rc = commits->le [6] > 0? 0: -1;
+        free (page);
     }
-    zsock_destroy (&req);
+    msgpack_unpacked_destroy (&unpacked);
     return rc;
 }
