@@ -9,6 +9,7 @@
 
 #include "hs_forward.h"
 #include "hs_ledger.h"
+#include "hs_guard.h"
 #include "hs_log.h"
 
 struct _hs_forward_t {
@@ -203,6 +204,13 @@ s_build (hs_forward_t *self, uint64_t seq, char *topic, size_t topic_size)
         return -1;
     hs_event_read_t event;
     int rc = hs_ledger_event (store, seq, &event);
+    if (rc == 0 && !hs_proto_sound (event.body, event.body_size)) {
+        char what [96];
+        snprintf (what, sizeof (what), "event %llu's body is not what was stored: not sent up",
+                  (unsigned long long) seq);
+        hs_guard_damaged (what);
+        rc = 1;
+    }
     if (rc == 0) {
         char id [HS_ID_MAX + 1];
         snprintf (id, sizeof (id), "%s-%llu", self->config->district, (unsigned long long) seq);

@@ -9,6 +9,7 @@
 
 #include "hs_txn.h"
 #include "hs_ledger.h"
+#include "hs_guard.h"
 #include "hs_log.h"
 
 struct _hs_txn_t {
@@ -254,6 +255,15 @@ s_republish_visit (uint64_t seq, const hs_event_read_t *event, void *arg)
     s_republish_t *republish = (s_republish_t *) arg;
     if (seq > republish->self->republish_upto)
         return 1;                       //  this run's own: already sent live
+    if (event && hs_event_published (event->type)
+    &&  !hs_proto_sound (event->body, event->body_size)) {
+        //  Not what was stored (a byte changed inside it): not sent, said.
+        char what [96];
+        snprintf (what, sizeof (what), "event %llu's body is not what was stored: not sent again",
+                  (unsigned long long) seq);
+        hs_guard_damaged (what);
+        return 0;
+    }
     if (event && hs_event_published (event->type)) {
         hs_bus_publish_mem (republish->self->bus, event->topic, strlen (event->topic),
                             event->body, event->body_size);

@@ -16,6 +16,8 @@ root page at offset 40. Meta pages 0 and 1: the one with the higher txnid
 import random
 import struct
 
+import lmdb
+
 BRANCH, LEAF, OVERFLOW = 1, 2, 4
 
 
@@ -162,3 +164,24 @@ def damage_random(path, seed, count=4):
     with open(path, "r+b") as handle:
         handle.write(data)
     return touched
+
+
+def change_a_byte(store, table, needle, must=b""):
+    """In the first record of `table` (a stopped store) holding `needle` (a
+    string's length, then the string) and `must`, the string's second byte
+    set to 0xff: its size and every page the same, a string no longer
+    UTF-8. Returns the record's key."""
+    env = lmdb.open(store, max_dbs=32)
+    try:
+        db = env.open_db(table, create=False)
+        with env.begin(db=db, write=True) as txn:
+            for key, value in txn.cursor():
+                at = value.find(needle)
+                if at >= 0 and must in value:
+                    changed = bytearray(value)
+                    changed[at + 2] = 0xFF
+                    txn.put(key, bytes(changed))
+                    return bytes(key)
+    finally:
+        env.close()
+    raise AssertionError("no %r in %r" % (needle, table))

@@ -287,27 +287,6 @@ def test_writer_meeting_a_damaged_page_leaves_a_note_no_crash_loop():
         daemon.cleanup()
 
 
-def _change_a_byte(store, table, needle, must=b""):
-    """In the first record of `table` (a stopped store) holding `needle` (a
-    string's length, then the string) and `must`, the string's second byte
-    set to 0xff: its size and every page the same, a string no longer
-    UTF-8. Returns the record's key."""
-    env = lmdb.open(store, max_dbs=32)
-    try:
-        db = env.open_db(table, create=False)
-        with env.begin(db=db, write=True) as txn:
-            for key, value in txn.cursor():
-                at = value.find(needle)
-                if at >= 0 and must in value:
-                    changed = bytearray(value)
-                    changed[at + 2] = 0xFF
-                    txn.put(key, bytes(changed))
-                    return bytes(key)
-    finally:
-        env.close()
-    raise AssertionError("no %r in %r" % (needle, table))
-
-
 def test_a_byte_changed_inside_a_value_never_reaches_a_client():
     """Damage the start's check cannot see: one byte inside a stored alert's
     text and one inside a stored case's. Replay leaves that alert out, a
@@ -318,10 +297,10 @@ def test_a_byte_changed_inside_a_value_never_reaches_a_client():
     try:
         # an alert of enterprise 7 (its type: "alert"), the case of enterprise 3
         # (each name whole, with its length before it: msgpack's, the compact record's)
-        seq = int.from_bytes(_change_a_byte(daemon.store, b"events",
+        seq = int.from_bytes(lmdb_pages.change_a_byte(daemon.store, b"events",
                                             b"\xb7Store Test Enterprise 7",
                                             must=b"\xa4type\xa5alert"), "big")
-        _change_a_byte(daemon.store, b"cases", b"\x17Store Test Enterprise 3")
+        lmdb_pages.change_a_byte(daemon.store, b"cases", b"\x17Store Test Enterprise 3")
         daemon.start()
         status, body = daemon.request_args("replay", {"since": 1, "limit": 10000})
         assert status == "ok", body
