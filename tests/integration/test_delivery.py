@@ -69,20 +69,26 @@ def test_pub_ack_retries_until_the_daemon_is_back():
         daemon.cleanup()
 
 
+def _crash_after_commit(daemon):
+    """A critical report stored, and the daemon dead before it published
+    what it decided (HUISHANGD_FAULT=after-commit: exit 3)."""
+    os.environ["HUISHANGD_FAULT"] = "after-commit"
+    try:
+        daemon.start()
+    finally:
+        del os.environ["HUISHANGD_FAULT"]
+    feeder = daemon.feeder()
+    feeder.send(report(rid="held", workers=150))
+    feeder.close()
+    daemon.proc.wait(10)
+    assert daemon.proc.returncode == 3
+    daemon.log.close()
+
+
 def test_alerts_held_back_by_a_crash_are_sent_at_restart():
     daemon = Daemon()
     try:
-        os.environ["HUISHANGD_FAULT"] = "after-commit"
-        try:
-            daemon.start()
-        finally:
-            del os.environ["HUISHANGD_FAULT"]
-        feeder = daemon.feeder()
-        feeder.send(report(rid="held", workers=150))
-        feeder.close()
-        daemon.proc.wait(10)                    # it died between commit and publish
-        assert daemon.proc.returncode == 3
-        daemon.log.close()
+        _crash_after_commit(daemon)             # it died between commit and publish
         daemon.start()
         watcher = daemon.watcher(("",))
         messages = watcher.recv_all(quiet_ms=2500)
@@ -106,17 +112,7 @@ def test_a_held_back_alert_changed_in_the_store_is_not_sent_again():
     damaged."""
     daemon = Daemon()
     try:
-        os.environ["HUISHANGD_FAULT"] = "after-commit"
-        try:
-            daemon.start()
-        finally:
-            del os.environ["HUISHANGD_FAULT"]
-        feeder = daemon.feeder()
-        feeder.send(report(rid="held", workers=150))
-        feeder.close()
-        daemon.proc.wait(10)
-        assert daemon.proc.returncode == 3
-        daemon.log.close()
+        _crash_after_commit(daemon)
         name = "上海测试制衣有限公司".encode()
         lmdb_pages.change_a_byte(daemon.store, b"events", bytes([0xa0 + len(name)]) + name,
                                  must=b"\xa4type\xa5alert")
