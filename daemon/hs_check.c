@@ -176,7 +176,7 @@ s_child_table (hs_store_t *store, int fd, s_walk_t *walk, hs_table_t table)
 }
 
 //  The quick part: the free-page table, and each table's header and ends.
-static void
+static uint64_t
 s_child_quick (hs_store_t *store, int fd, s_walk_t *walk, uint64_t format)
 {
     s_say (fd, "table free-pages");
@@ -185,6 +185,7 @@ s_child_quick (hs_store_t *store, int fd, s_walk_t *walk, uint64_t format)
         s_say (fd, "bad LMDB could not read its free-page table");
         _exit (0);
     }
+    uint64_t free_entries = walk->entries;
     for (int table = 0; table < HS_TABLE_COUNT; table++) {
         const char *name = hs_store_table_name ((hs_table_t) table);
         s_say (fd, "table %s", name);
@@ -204,6 +205,7 @@ s_child_quick (hs_store_t *store, int fd, s_walk_t *walk, uint64_t format)
     }
     walk->limit = 0;
     s_say (fd, "quick %llu %llu", (unsigned long long) walk->entries, (unsigned long long) format);
+    return free_entries;
 }
 
 //  The child: read everything, say how it went, exit.
@@ -237,16 +239,9 @@ s_child (const char *path, int fd)
         s_say (fd, "bad its format version cannot be read");
         _exit (0);
     }
-    s_child_quick (store, fd, &walk, format);
-    walk.entries = 0;
-    s_say (fd, "table free-pages");
-    if (s_view_renew (store, fd, &walk))
-        _exit (0);
-    walk.table_entries = 0;
-    if (hs_store_walk_free (store, s_visit, &walk)) {
-        s_say (fd, "bad LMDB could not read its free-page table");
-        _exit (0);
-    }
+    //  The quick part read the free-page table whole: the whole walk
+    //  counts it from there and goes on with the tables.
+    walk.entries = s_child_quick (store, fd, &walk, format);
     for (int table = 0; table < HS_TABLE_COUNT; table++)
         if (s_child_table (store, fd, &walk, (hs_table_t) table))
             _exit (0);

@@ -154,25 +154,21 @@ hs_proto_utf8 (const uint8_t *text, size_t size)
             pos += 2;
         }
         else
-        if (byte >= 0xe0 && byte <= 0xef) {
-            if (left < 3)
+        if (byte >= 0xe0 && byte <= 0xf4) {
+            //  Three bytes (E0-EF) or four (F0-F4): the second byte's range
+            //  is narrower at the ends, the rest are plain continuations.
+            size_t length = byte >= 0xf0? 4: 3;
+            if (left < length)
                 return false;
             uint8_t second = text [pos + 1];
-            uint8_t low = byte == 0xe0? 0xa0: 0x80, high = byte == 0xed? 0x9f: 0xbf;
-            if (second < low || second > high || (text [pos + 2] & 0xc0) != 0x80)
+            uint8_t low = byte == 0xe0? 0xa0: byte == 0xf0? 0x90: 0x80;
+            uint8_t high = byte == 0xed? 0x9f: byte == 0xf4? 0x8f: 0xbf;
+            if (second < low || second > high)
                 return false;
-            pos += 3;
-        }
-        else
-        if (byte >= 0xf0 && byte <= 0xf4) {
-            if (left < 4)
-                return false;
-            uint8_t second = text [pos + 1];
-            uint8_t low = byte == 0xf0? 0x90: 0x80, high = byte == 0xf4? 0x8f: 0xbf;
-            if (second < low || second > high || (text [pos + 2] & 0xc0) != 0x80
-            ||  (text [pos + 3] & 0xc0) != 0x80)
-                return false;
-            pos += 4;
+            for (size_t index = 2; index < length; index++)
+                if ((text [pos + index] & 0xc0) != 0x80)
+                    return false;
+            pos += length;
         }
         else
             return false;
