@@ -20,7 +20,7 @@ PROTO    = protocol/hs_proto.c protocol/hs_pack.c protocol/hs_fields.c protocol/
            protocol/hs_reply.c protocol/hs_json.c protocol/hs_heartbeat_msg.c
 CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_condition.c daemon/hs_policy.c \
            daemon/hs_rules.c daemon/hs_plan.c daemon/hs_calendar.c daemon/hs_config.c daemon/hs_log.c \
-           daemon/hs_store.c daemon/hs_store_test.c daemon/hs_ledger.c daemon/hs_timers.c daemon/hs_cases.c daemon/hs_meeting_table.c \
+           daemon/hs_store.c daemon/hs_store_test.c daemon/hs_ledger.c daemon/hs_timers.c daemon/hs_cases.c daemon/hs_meeting_table.c daemon/hs_idkey.c \
            daemon/hs_intake.c daemon/hs_query.c daemon/hs_filed.c daemon/hs_verify.c \
            daemon/hs_guard.c daemon/hs_check.c
 DAEMON   = daemon/hs_lock.c daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_service.c daemon/hs_keys.c \
@@ -29,7 +29,7 @@ DAEMON   = daemon/hs_lock.c daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_serv
            daemon/hs_warnings.c daemon/hs_feeds.c daemon/hs_envelope.c daemon/hs_ingest.c daemon/hs_kinds.c daemon/hs_meetings.c daemon/hs_ladder.c daemon/hs_actions.c daemon/hs_prompts.c daemon/hs_filing.c \
            daemon/hs_proposals.c daemon/hs_inspections.c \
            daemon/hs_handling.c daemon/hs_caseacts.c daemon/hs_casework.c daemon/hs_briefs.c daemon/hs_schedule.c daemon/hs_forward.c daemon/hs_api.c \
-           daemon/hs_engine.c daemon/hs_engine_test.c daemon/hs_fd.c daemon/hs_check_start.c
+           daemon/hs_engine.c daemon/hs_engine_test.c daemon/hs_fd.c daemon/hs_check_start.c daemon/hs_rekey.c
 CONFIGS  = config/huishang.cfg config/units.cfg config/rules.cfg config/holidays-cn-2026.txt
 
 PROTO_LIB  = $(BUILD)/libhs_proto.a

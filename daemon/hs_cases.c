@@ -11,6 +11,7 @@
 */
 
 #include "hs_cases.h"
+#include "hs_idkey.h"
 #include "hs_log.h"
 
 #define KEY_MAX 480
@@ -83,14 +84,17 @@ s_index_get (hs_store_t *store, const char *key, char *case_id, size_t size)
 }
 
 int
+hs_cases_record (hs_store_t *store, const char *case_id, const void **data, size_t *size)
+{
+    return hs_idkey_lookup (store, HS_TABLE_CASES, case_id, data, size);
+}
+
+int
 hs_cases_load (hs_store_t *store, const char *case_id, hs_case_t *kase)
 {
     const void *data;
     size_t size;
-    size_t id_size = strlen (case_id);
-    if (id_size == 0 || id_size > HS_ID_MAX)
-        return 1;
-    int rc = hs_store_get (store, HS_TABLE_CASES, case_id, id_size, &data, &size);
+    int rc = hs_cases_record (store, case_id, &data, &size);
     if (rc)
         return rc;
     if (hs_case_decode (data, size, kase)) {
@@ -225,9 +229,10 @@ hs_cases_save (hs_store_t *store, const hs_case_t *kase, hs_pack_t *pack)
 {
     hs_pack_reset (pack);
     hs_case_encode (kase, pack);
-    size_t id_size = strlen (kase->id);
-    if (id_size == 0 || id_size > HS_ID_MAX
-    ||  hs_store_put (store, HS_TABLE_CASES, kase->id, id_size, hs_pack_data (pack),
+    uint8_t id_key [HS_IDKEY_MAX];
+    size_t id_size = hs_idkey_put (id_key, kase->id);
+    if (id_size == 0
+    ||  hs_store_put (store, HS_TABLE_CASES, id_key, id_size, hs_pack_data (pack),
                       hs_pack_size (pack)))
         return -1;
     char key [KEY_MAX];

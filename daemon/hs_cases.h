@@ -2,7 +2,8 @@
     hs_cases - dispute cases in the store: correlation and the case tables
 
     Owns how cases are found and kept: the `cases` table (case id -> the
-    record of protocol/hs_case); `caseindex`, the correlation keys of
+    record of protocol/hs_case; the id in its key form, hs_idkey, so that
+    a new case is appended); `caseindex`, the correlation keys of
     open cases (SPEC §3): a report joins the open case of the same
     enterprise and category, matched by unified social credit code, else
     by normalised enterprise name + street; and the order tables
@@ -25,6 +26,10 @@
 //  error.
 int hs_cases_find (hs_store_t *store, const hs_report_t *report, const char *street,
                    hs_case_t *kase);
+
+//  The record of a case as stored (borrowed until the transaction or view
+//  ends). Returns 0, 1 if there is none, -1 on error.
+int hs_cases_record (hs_store_t *store, const char *case_id, const void **data, size_t *size);
 
 //  Load a case by id. Returns 0, 1 if there is none, -1 on error.
 int hs_cases_load (hs_store_t *store, const char *case_id, hs_case_t *kase);

@@ -26,6 +26,7 @@
 #include "hs_filing.h"
 #include "hs_inspections.h"
 #include "hs_casework.h"
+#include "hs_rekey.h"
 #include "hs_caseacts.h"
 #include "hs_briefs.h"
 #include "hs_schedule.h"
@@ -309,7 +310,10 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     hs_txn_join (self->txn, &participant);
     //  A store from an older version is brought up to date, and both
     //  briefings get a first time, before anything else happens.
-    if (hs_warnings_upgrade (self->warnings) || hs_casework_upgrade (self->casework)
+    //  The keys first: the other upgrades save records under the keys of
+    //  this version.
+    if (hs_rekey_store (self->txn)
+    ||  hs_warnings_upgrade (self->warnings) || hs_casework_upgrade (self->casework)
     ||  hs_txn_run (self->txn, hs_store_format_work, self->store)
     ||  hs_txn_run (self->txn, s_clock_work, self)
     ||  hs_txn_run (self->txn, s_first_schedule, self)) {

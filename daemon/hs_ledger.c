@@ -8,10 +8,11 @@
 */
 
 #include "hs_ledger.h"
+#include "hs_idkey.h"
 #include "hs_log.h"
 
 #define DEDUP_KEY_MAX (3 + HS_CODE_MAX + HS_ID_MAX)
-#define HISTORY_KEY_MAX (HS_ID_MAX + 9)
+#define HISTORY_KEY_MAX (HS_IDKEY_MAX + 9)
 
 //  The kinds, by hs_dedup_t: the letter in the key, the event type.
 static const struct {
@@ -115,10 +116,10 @@ hs_ledger_dedup_parse (const void *key, size_t key_size, hs_dedup_t *kind,
 static size_t
 s_history_key (const char *case_id, uint64_t seq, uint8_t *key)
 {
-    size_t size = strlen (case_id);
-    if (size == 0 || size > HS_ID_MAX)
+    size_t size = hs_idkey_put (key, case_id);
+    if (size == 0)
         return 0;
-    memcpy (key, case_id, size + 1);        //  with its NUL
+    key [size] = 0;
     hs_store_be64_put (key + size + 1, seq);
     return size + 9;
 }
@@ -189,11 +190,21 @@ hs_ledger_history_parse (const void *key, size_t key_size, char *case_id, size_t
     if (key_size < 10 || key_size > HISTORY_KEY_MAX)
         return -1;
     size_t id_size = key_size - 9;
-    if (bytes [id_size] != 0 || memchr (bytes, 0, id_size) || id_size >= case_size)
+    if (bytes [id_size] != 0 || hs_idkey_get (bytes, id_size, case_id, case_size))
         return -1;
-    memcpy (case_id, bytes, id_size + 1);
     *seq = hs_store_be64_get (bytes + id_size + 1);
     return 0;
+}
+
+bool
+hs_ledger_history_map (const void *key, size_t size, uint8_t *fresh, size_t *fresh_size)
+{
+    char case_id [HS_ID_MAX + 1];
+    uint64_t seq;
+    if (hs_ledger_history_parse (key, size, case_id, sizeof (case_id), &seq))
+        return false;                   //  verify reports it
+    *fresh_size = s_history_key (case_id, seq, fresh);
+    return *fresh_size != size;
 }
 
 typedef struct {
@@ -201,6 +212,7 @@ typedef struct {
     size_t prefix_size;
     hs_ledger_history_fn *visit;
     void *arg;
+    size_t visited;
 } s_history_walk_t;
 
 static int
@@ -209,6 +221,7 @@ s_history_visit (const void *key, size_t key_size, const void *data, size_t size
     s_history_walk_t *walk = (s_history_walk_t *) arg;
     if (key_size != walk->prefix_size + 8 || memcmp (key, walk->prefix, walk->prefix_size))
         return 1;                       //  past this case's entries
+    walk->visited++;
     char type [HS_EVENT_TYPE_MAX];
     size_t length = size < sizeof (type) - 1? size: sizeof (type) - 1;
     memcpy (type, data, length);
@@ -225,8 +238,17 @@ hs_ledger_history_walk (hs_store_t *store, const char *case_id, hs_ledger_histor
     size_t size = s_history_key (case_id, 0, key);
     if (!size)
         return 0;
-    s_history_walk_t walk = { key, size - 8, visit, arg };
-    return hs_store_walk (store, HS_TABLE_HISTORY, key, size - 8, false, s_history_visit, &walk);
+    s_history_walk_t walk = { key, size - 8, visit, arg, 0 };
+    int rc = hs_store_walk (store, HS_TABLE_HISTORY, key, size - 8, false, s_history_visit, &walk);
+    size_t text_size = strlen (case_id) + 1;
+    if (rc == 0 && walk.visited == 0 && text_size != walk.prefix_size) {
+        //  A store not yet upgraded (format 3) keyed the history by the
+        //  id as text (tools read it so).
+        memcpy (key, case_id, text_size);
+        walk.prefix_size = text_size;
+        rc = hs_store_walk (store, HS_TABLE_HISTORY, key, text_size, false, s_history_visit, &walk);
+    }
+    return rc;
 }
 
 //  ---------------------------------------------------------------------
@@ -385,6 +407,27 @@ hs_ledger_test (bool verbose)
     assert (hs_ledger_history_parse (history_key, size, case_id, sizeof (case_id), &seq) == 0);
     assert (streq (case_id, "putuo-1") && seq == 77);
     assert (hs_ledger_history_parse (history_key, size - 1, case_id, sizeof (case_id), &seq) == -1);
+    //  A store of format 3 keyed it by the id as text: read, and mapped to
+    //  the current form, which sorts putuo-9 before putuo-10.
+    uint8_t text_key [HISTORY_KEY_MAX], fresh [HISTORY_KEY_MAX], ten [HISTORY_KEY_MAX];
+    memcpy (text_key, "putuo-9", 8);
+    hs_store_be64_put (text_key + 8, 5);
+    assert (hs_ledger_history_parse (text_key, 16, case_id, sizeof (case_id), &seq) == 0);
+    assert (streq (case_id, "putuo-9") && seq == 5);
+    size_t fresh_size, ten_size = s_history_key ("putuo-10", 1, ten);
+    assert (hs_ledger_history_map (text_key, 16, fresh, &fresh_size) && fresh_size == 17);
+    assert (ten_size == 18 && memcmp (fresh, ten, 8) < 0);
+    assert (!hs_ledger_history_map (fresh, fresh_size, ten, &size));
+    assert (hs_store_begin (store) == 0);
+    assert (hs_store_put (store, HS_TABLE_HISTORY, text_key, 16, "report", 6) == 0);
+    assert (hs_store_commit (store) == 0);
+    assert (hs_store_view_begin (store) == 0);
+    seen = zlistx_new ();
+    zlistx_set_destructor (seen, (zlistx_destructor_fn *) zstr_free);
+    assert (hs_ledger_history_walk (store, "putuo-9", s_test_history, seen) == 0);
+    assert (zlistx_size (seen) == 1 && streq ((char *) zlistx_first (seen), "5 report"));
+    zlistx_destroy (&seen);
+    hs_store_view_end (store);
 
     hs_pack_destroy (&scratch);
     hs_pack_destroy (&body);

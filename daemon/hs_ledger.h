@@ -3,8 +3,8 @@
 
     Owns three tables' key layouts:
         events      seq (u64, big-endian) -> event record (protocol/hs_event)
-        history     case id, NUL, seq (u64, BE) -> event type: a case's
-                    events in order
+        history     case id (its key form, hs_idkey), NUL, seq (u64, BE)
+                    -> event type: a case's events in order
         dedup       "<kind letter>/<source>/<id>" -> seq (u64, BE) of the
                     message first stored under that source and id
     Nothing else spells these keys: writers and readers (the api, verify,
@@ -84,9 +84,14 @@ typedef int (hs_ledger_history_fn) (uint64_t seq, const char *type, void *arg);
 int hs_ledger_history_walk (hs_store_t *store, const char *case_id,
                             hs_ledger_history_fn *visit, void *arg);
 
-//  Read a history key back. Returns 0, or -1 if it is malformed.
+//  Read a history key back (either form of its case id, hs_idkey).
+//  Returns 0, or -1 if it is malformed.
 int hs_ledger_history_parse (const void *key, size_t key_size, char *case_id,
                              size_t case_size, uint64_t *seq);
+
+//  A history key's current form (an hs_idkey_map_fn: store format 4 keyed
+//  the case id in numeric order). True, with `fresh`, if `key` is older.
+bool hs_ledger_history_map (const void *key, size_t size, uint8_t *fresh, size_t *fresh_size);
 
 //  One event by seq: its raw record (borrowed until the transaction
 //  ends). Returns 0, 1 if there is none, -1 if the store failed.

@@ -1,8 +1,8 @@
 /*  =========================================================================
     hs_meeting_table - the store's `meetings` table
 
-    Owns how a meeting is kept: meeting id -> the record of
-    protocol/hs_meeting_rec. Meetings (hs_meetings) and their action items
+    Owns how a meeting is kept: meeting id (its key form, hs_idkey, in
+    numeric order) -> the record of protocol/hs_meeting_rec. Meetings (hs_meetings) and their action items
     (hs_actions) both read and write it through here.
     =========================================================================
 */
@@ -18,6 +18,10 @@
 int hs_meeting_table_load (hs_store_t *store, const char *id, hs_meeting_rec_t *meeting);
 int hs_meeting_table_save (hs_store_t *store, const hs_meeting_rec_t *meeting, hs_pack_t *pack);
 
+//  A meeting's record as stored (borrowed until the transaction or view
+//  ends). Returns 0, 1 if there is none, -1 on error.
+int hs_meeting_table_record (hs_store_t *store, const char *id, const void **data, size_t *size);
+
 //  Visit every meeting, decoded into `meeting` (the caller's, reused);
 //  the visitor returns 0 to go on. Records that do not decode are left
 //  out. Returns 0, or -1 if the store failed.
@@ -25,7 +29,8 @@ typedef int (hs_meeting_table_fn) (const hs_meeting_rec_t *meeting, void *arg);
 int hs_meeting_table_walk (hs_store_t *store, hs_meeting_rec_t *meeting,
                            hs_meeting_table_fn *visit, void *arg);
 
-//  As walk, in id order from the first id after `after` ("" or NULL: from
+//  As walk, in id order (numeric: putuo-m9 before putuo-m10) from the
+//  first id after `after` ("" or NULL: from
 //  the first), also giving the visitor the record as stored (borrowed
 //  until it returns). Returns 0, or -1 if the store failed.
 typedef int (hs_meeting_table_raw_fn) (const hs_meeting_rec_t *meeting, const void *data,

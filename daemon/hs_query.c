@@ -90,7 +90,7 @@ hs_query_case (hs_store_t *store, hs_config_t *config, const msgpack_object *arg
         return hs_why (why, "missing_field", "'case' needs an id");
     const void *record;
     size_t record_size;
-    int rc = hs_store_get (store, HS_TABLE_CASES, case_id, strlen (case_id), &record, &record_size);
+    int rc = hs_cases_record (store, case_id, &record, &record_size);
     if (rc < 0)
         return hs_why (why, "store", "the store could not be read");
     if (rc == 1)
@@ -144,7 +144,7 @@ hs_query_meeting (hs_store_t *store, const msgpack_object *args, hs_pack_t *repl
         return hs_why (why, "missing_field", "'meeting' needs an id");
     const void *record;
     size_t size;
-    int rc = hs_store_get (store, HS_TABLE_MEETINGS, id, strlen (id), &record, &size);
+    int rc = hs_meeting_table_record (store, id, &record, &size);
     if (rc < 0)
         return hs_why (why, "store", "the store could not be read");
     if (rc == 1)
@@ -223,8 +223,7 @@ s_match_case (uint64_t first_seq, const hs_case_summary_t *summary, void *arg)
     if (match && (*walk->unit || shown)) {
         const void *record;
         size_t size;
-        int rc = hs_store_get (walk->store, HS_TABLE_CASES, summary->id, strlen (summary->id),
-                               &record, &size);
+        int rc = hs_cases_record (walk->store, summary->id, &record, &size);
         if (rc < 0)
             return -1;
         walk->decoded++;

@@ -6,6 +6,8 @@
 #include "hs_verify.h"
 #include "hs_cases.h"
 #include "hs_ledger.h"
+#include "hs_idkey.h"
+#include "hs_meeting_table.h"
 #include "hs_timers.h"
 #include "hs_filed.h"
 #include "hs_check.h"
@@ -90,12 +92,14 @@ s_check_case (const void *key, size_t key_size, const void *data, size_t size, v
     s_verify_t *verify = (s_verify_t *) arg;
     verify->cases++;
     hs_case_t *kase = (hs_case_t *) malloc (sizeof (hs_case_t));
-    char type [16], case_id [HS_ID_MAX + 1];
+    char type [16], case_id [HS_ID_MAX + 1], key_id [HS_ID_MAX + 1];
+    if (hs_idkey_get (key, key_size, key_id, sizeof (key_id)))
+        snprintf (key_id, sizeof (key_id), "(a key of %zu bytes that is no id)", key_size);
     if (hs_case_decode (data, size, kase))
-        s_problem (verify, "case '%.*s' cannot be decoded", (int) key_size, (const char *) key);
+        s_problem (verify, "case '%s' cannot be decoded", key_id);
     else {
-        if (strlen (kase->id) != key_size || memcmp (kase->id, key, key_size))
-            s_problem (verify, "case '%.*s' is stored under another id", (int) key_size, (const char *) key);
+        if (!streq (kase->id, key_id))
+            s_problem (verify, "case '%s' is stored under another id", key_id);
         if (!s_event (verify, kase->first_seq, type, sizeof (type), case_id, sizeof (case_id))
         ||  !streq (type, "report") || (!streq (case_id, kase->id) && !s_joined (verify, case_id, kase->id)))
             s_problem (verify, "case '%s' does not begin with its report (seq %llu)",
@@ -206,7 +210,11 @@ s_check_timer (const void *key, size_t key_size, const void *data, size_t size, 
     bool proposal = timer.kind == HS_TIMER_PROPOSAL, plan = timer.kind == HS_TIMER_INSPECTION;
     hs_table_t table = quorum? HS_TABLE_MEETINGS: prompt? HS_TABLE_PROMPTS:
                        proposal? HS_TABLE_PROPOSALS: plan? HS_TABLE_INSPECTIONS: HS_TABLE_CASES;
-    if (hs_store_get (verify->store, table, timer.id, strlen (timer.id), &record, &record_size))
+    int rc = table == HS_TABLE_CASES? hs_cases_record (verify->store, timer.id, &record, &record_size):
+             table == HS_TABLE_MEETINGS? hs_meeting_table_record (verify->store, timer.id, &record,
+                                                                   &record_size):
+             hs_store_get (verify->store, table, timer.id, strlen (timer.id), &record, &record_size);
+    if (rc)
         s_problem (verify, "timer '%c' names missing %s '%s'", (char) timer.kind,
                    quorum? "meeting": prompt? "work prompt": proposal? "proposal":
                    plan? "inspection plan": "case",
@@ -220,8 +228,15 @@ s_check_meeting (const void *key, size_t key_size, const void *data, size_t size
     s_verify_t *verify = (s_verify_t *) arg;
     verify->meetings++;
     hs_meeting_rec_t *meeting = (hs_meeting_rec_t *) malloc (sizeof (hs_meeting_rec_t));
+    char id [HS_ID_MAX + 1];
+    if (hs_idkey_get (key, key_size, id, sizeof (id)))
+        s_problem (verify, "a meeting key of %zu bytes is no id", key_size);
+    else
     if (hs_meeting_rec_decode (data, size, meeting))
-        s_problem (verify, "meeting '%.*s' cannot be decoded", (int) key_size, (const char *) key);
+        s_problem (verify, "meeting '%s' cannot be decoded", id);
+    else
+    if (!streq (meeting->id, id))
+        s_problem (verify, "meeting '%s' is stored under another id", id);
     free (meeting);
     return 0;
 }

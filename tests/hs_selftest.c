@@ -16,6 +16,8 @@
 #include "../daemon/hs_ledger.h"
 #include "../daemon/hs_timers.h"
 #include "../daemon/hs_cases.h"
+#include "../daemon/hs_idkey.h"
+#include "../daemon/hs_rekey.h"
 #include "../daemon/hs_intake.h"
 #include "../daemon/hs_query.h"
 #include "../daemon/hs_verify.h"
@@ -113,6 +115,7 @@ static s_test_t s_tests [] = {
     { "hs_lock", hs_lock_test },
     { "hs_ledger", hs_ledger_test },
     { "hs_timers", hs_timers_test },
+    { "hs_idkey", hs_idkey_test },
     { "hs_cases", hs_cases_test },
     { "hs_intake", hs_intake_test },
     { "hs_query", hs_query_test },
@@ -123,6 +126,7 @@ static s_test_t s_tests [] = {
     { "hs_fd", hs_fd_test },
     { "hs_subscribers", hs_subscribers_test },
     { "hs_txn", hs_txn_test },
+    { "hs_rekey", hs_rekey_test },
     { "hs_stats", hs_stats_test },
     { "hs_reject", hs_reject_test },
     { "hs_flood", hs_flood_test },

@@ -1,9 +1,32 @@
 """Read a stored case record (PROTOCOL §7, store format 3) into the map the
 api's `case` reply carries: an independent reader of the documented layout,
 for tests that look at the store with python3-lmdb beside the daemon. A
-record of an older store (a msgpack map) is returned as it is."""
+record of an older store (a msgpack map) is returned as it is. And the key
+form of a case or meeting id (PROTOCOL §7, store format 4), both ways."""
+
+import re
 
 import msgpack
+
+
+def key_of_id(case_id):
+    """The key a case or meeting id is stored under: its final run of digits
+    (up to 20) after a byte giving the run's length."""
+    match = re.search(r"[0-9]{1,20}$", case_id)
+    if not match or (match.start() > 0 and case_id[match.start() - 1].isdigit()):
+        return case_id.encode()
+    stem, digits = case_id[:match.start()], match.group()
+    return stem.encode() + bytes([len(digits)]) + digits.encode()
+
+
+def id_of_key(key):
+    """The id a key names (a store before format 4 keyed it as text)."""
+    key = bytes(key)
+    for index, byte in enumerate(key):
+        if byte < 0x21:
+            assert byte == len(key) - index - 1 and key[index + 1:].isdigit(), key
+            return (key[:index] + key[index + 1:]).decode()
+    return key.decode()
 
 LEVELS = ["general", "significant", "major", "critical"]
 CATEGORIES = ["wage_arrears", "layoff", "social_insurance", "work_stoppage", "negotiation",

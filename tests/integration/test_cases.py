@@ -91,7 +91,8 @@ def store_view(store):
         with env.begin() as txn:
             def table(name):
                 return txn.cursor(db=env.open_db(name, txn=txn, create=False))
-            cases = {key.decode(): case_record.decode(value) for key, value in table(b"cases")}
+            cases = {case_record.id_of_key(key): case_record.decode(value)
+                     for key, value in table(b"cases")}
             alerts = {}
             for key, value in table(b"events"):
                 event = msgpack.unpackb(value, raw=False)

@@ -14,6 +14,8 @@ import tempfile
 import lmdb
 import msgpack
 
+import case_record
+
 from handling_desk import (DISTRICT, HOUR_MS, ROLES, WAIT_S, Desk, clock, enterprise, handler,
                            handler_units, ok, refused, rung_of, running_clocks)
 from harness import CLIENT, DAY_MS, ROOT, Daemon, backtest
@@ -399,7 +401,8 @@ def _old_cases(store):
     try:
         with env.begin() as txn:
             db = env.open_db(b"cases", txn=txn, create=False)
-            return {k.decode(): msgpack.unpackb(v, raw=False) for k, v in txn.cursor(db=db)}
+            return {case_record.id_of_key(k): msgpack.unpackb(v, raw=False)
+                    for k, v in txn.cursor(db=db)}
     finally:
         env.close()
 

@@ -466,25 +466,28 @@ def test_clock_far_ahead_warns_until_reset():
         daemon.cleanup()
 
 
+FORMAT = 4          # the store format this build writes (HS_STORE_FORMAT)
+
+
 def test_format_version_newer_refused_older_marked():
     daemon = Daemon().start()
     try:
         acked = _acked(daemon, 3, "v")
         assert daemon.stop() == 0
-        assert _meta(daemon.store)["format"] == 3
+        assert _meta(daemon.store)["format"] == FORMAT
         # a store from before formats (0.4): marked on start (its cases upgraded), nothing lost
         _meta(daemon.store, format=None)
         daemon.start()
         assert daemon.stop() == 0
         _assert_stored(daemon.store, acked)
-        assert _meta(daemon.store)["format"] == 3
-        assert "marked format 3" in daemon.read_log()
+        assert _meta(daemon.store)["format"] == FORMAT
+        assert "marked format %d" % FORMAT in daemon.read_log()
         # a newer build's store: refused, untouched
-        _meta(daemon.store, format=4)
+        _meta(daemon.store, format=FORMAT + 1)
         size = os.path.getsize(os.path.join(daemon.store, "data.mdb"))
         code, output = _start_fails(daemon.folder, daemon.store)
         assert code == EXIT_NEWER and "newer" in output, (code, output[-1500:])
-        assert _meta(daemon.store)["format"] == 4
+        assert _meta(daemon.store)["format"] == FORMAT + 1
         assert os.path.getsize(os.path.join(daemon.store, "data.mdb")) == size
         verify = _run([CLIENT, "verify", "--store", daemon.store])
         assert verify.returncode == 1 and "NEWER FORMAT" in verify.stdout, verify.stdout

@@ -1,10 +1,13 @@
-"""The store upgrade to format 3 (issue 17): a store written by the release
+"""The store upgrades of issue 17. To format 3: a store written by the release
 before it (tests/integration/fixtures/make_store_format2.py says how) is
 brought up to the compact case record at start. What the api says of every
 case is what the old daemon said, every record on disk is compact and
 smaller, `huishang verify` finds the store sound, the rules backtest reads
 it, and the upgraded cases go on taking messages; a second start rewrites
-nothing."""
+nothing. To format 4: a store written by the release before
+(fixtures/make_store_format3.py) has its cases, their history and its
+meetings moved to keys in the order of the ids' numbers, the api answering
+as it did, and the tools read it before and after."""
 
 import json
 import os
@@ -30,7 +33,7 @@ def _records(store):
             db = env.open_db(b"cases", txn=txn, create=False)
             meta = env.open_db(b"meta", txn=txn, create=False)
             fmt = txn.get(b"format", db=meta)
-            return ({k.decode(): bytes(v) for k, v in txn.cursor(db=db)},
+            return ({case_record.id_of_key(k): bytes(v) for k, v in txn.cursor(db=db)},
                     int.from_bytes(fmt, "big") if fmt else None)
     finally:
         env.close()
@@ -76,7 +79,7 @@ def test_format2_store_upgrades_to_compact_records():
         finally:
             daemon.cleanup()
         _, fmt = _records(store)
-        assert fmt == 3, fmt
+        assert fmt == 4, fmt
         assert "6 case records rewritten compact (store format 3)" in log, log[-2000:]
         verify = subprocess.run([CLIENT, "verify", "--store", store], capture_output=True,
                                 text=True, timeout=60)
@@ -92,6 +95,116 @@ def test_format2_store_upgrades_to_compact_records():
             again = daemon.read_log()[len(log):]
         finally:
             daemon.cleanup()
-        assert "rewritten compact" not in again and "format 3" in again, again
+        assert "rewritten compact" not in again and "format 4" in again, again
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+FIXTURE3 = os.path.join(HERE, "fixtures", "store-format3.dump")
+ANSWERS3 = os.path.join(HERE, "fixtures", "store-format3.cases.json")
+
+
+def _tables(store):
+    """Each id-keyed table's keys, in the store's order, and its records."""
+    env = lmdb.open(store, max_dbs=32, readonly=True, lock=False)
+    try:
+        with env.begin() as txn:
+            out = {}
+            for name in (b"cases", b"history", b"meetings"):
+                db = env.open_db(name, txn=txn, create=False)
+                out[name.decode()] = [(bytes(k), bytes(v)) for k, v in txn.cursor(db=db)]
+            fmt = txn.get(b"format", db=env.open_db(b"meta", txn=txn, create=False))
+            return out, int.from_bytes(fmt, "big")
+    finally:
+        env.close()
+
+
+def _number(name):
+    return int(name.rsplit("-", 1)[1].lstrip("m"))
+
+
+def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
+    # tests/integration/fixtures/make_store_format3.py says how the dump was made
+    folder = tempfile.mkdtemp(prefix="hs-upgrade3-")
+    store = os.path.join(folder, "store")
+    os.mkdir(store)
+    try:
+        subprocess.run(["mdb_load", "-f", FIXTURE3, store], check=True, capture_output=True,
+                       timeout=30)
+        with open(ANSWERS3) as handle:
+            answers = json.load(handle)
+        old, fmt = _tables(store)
+        case_ids = [k.decode() for k, _ in old["cases"]]
+        assert fmt == 3 and sorted(case_ids) == sorted(answers["cases"]), (fmt, case_ids)
+        # as text, putuo-10 sorted before putuo-5
+        assert case_ids.index("putuo-10") < case_ids.index("putuo-5"), case_ids
+        # the tools read a store not yet upgraded
+        verify = subprocess.run([CLIENT, "verify", "--store", store], capture_output=True,
+                                text=True, timeout=60)
+        assert verify.returncode == 0 and "sound" in verify.stdout, (verify.stdout,
+                                                                     verify.stderr)
+        before, _ = backtest(store)
+        daemon = Daemon(folder=folder, extra_args=["--time-start", START])
+        daemon.start()
+        try:
+            # the api says of every case, history included, and every meeting
+            # exactly what the old daemon said
+            for case_id, was in answers["cases"].items():
+                assert daemon.case(case_id) == was, case_id
+            for meeting_id, was in answers["meetings"].items():
+                status, reply = daemon.request_args("meeting", {"id": meeting_id})
+                assert status == "ok" and reply == was, (meeting_id, reply)
+            status, listed = daemon.request_args("meetings", {})
+            shown = [item["id"] for item in listed["meetings"]]
+            assert sorted(shown, key=_number) == shown == sorted(answers["meetings"],
+                                                                 key=_number), shown
+            new, _ = _tables(store)
+            # every record under its id's key form, in numeric order, unchanged
+            for name in ("cases", "meetings"):
+                ids = sorted((k.decode() for k, _ in old[name]), key=_number)
+                assert [k for k, _ in new[name]] == [case_record.key_of_id(i) for i in ids], name
+                assert dict(new[name]) == {case_record.key_of_id(k.decode()): v
+                                           for k, v in old[name]}, name
+            assert len(new["history"]) == len(old["history"])
+            for key, _ in new["history"]:
+                case_id = key[:-9].decode(errors="replace")
+                assert key[:-9] == case_record.key_of_id(case_record.id_of_key(key[:-9])), key
+                assert "putuo-" in case_id and key[-9] == 0, key
+            history_ids = [_number(case_record.id_of_key(k[:-9])) for k, _ in new["history"]]
+            assert history_ids == sorted(history_ids), history_ids
+            # the upgraded cases go on taking messages
+            sub = daemon.submitter()
+            opened = answers["cases"]["putuo-5"]["case"]["opened"]
+            status, reply = sub.submit({"v": 1, "id": "after-rekey", "source": "union",
+                                        "at": opened, "case": "putuo-5",
+                                        "status": "resolved", "note": "已调解"},
+                                       "update.union", deadline_s=10)
+            sub.close()
+            assert status == "ok", (status, reply)
+            assert daemon.case("putuo-5")["case"]["last_seq"] == reply["seq"]
+            assert daemon.stop() == 0
+            log = daemon.read_log()
+        finally:
+            daemon.cleanup()
+        _, fmt = _tables(store)
+        assert fmt == 4, fmt
+        for line in ("6 cases records", "%d history records" % len(old["history"]),
+                     "2 meetings records"):
+            assert line + " keyed in numeric order (store format 4)" in log, (line, log[-2000:])
+        verify = subprocess.run([CLIENT, "verify", "--store", store], capture_output=True,
+                                text=True, timeout=60)
+        assert verify.returncode == 0 and "sound" in verify.stdout, (verify.stdout,
+                                                                     verify.stderr)
+        assert backtest(store)[0][:2] == before[:2], before
+        # a second start finds nothing to move
+        daemon = Daemon(folder=folder, extra_args=["--time-start", START])
+        daemon.start()
+        try:
+            assert daemon.case("putuo-10") == answers["cases"]["putuo-10"]
+            assert daemon.stop() == 0
+            again = daemon.read_log()[len(log):]
+        finally:
+            daemon.cleanup()
+        assert "keyed in numeric order" not in again, again
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,25 @@
+/*  =========================================================================
+    hs_rekey - store format 4: ids keyed in the order of their numbers
+
+    A store of format 3 or before keyed cases, their history and meetings
+    by the id as text; format 4 keys them in the form hs_idkey spells, so
+    that a new case or meeting is appended to its table instead of landing
+    among older ones. At start, before anything else writes, this moves
+    every record of those three tables to its current key, a chunk to a
+    write transaction; the tables' owners say what the current form of
+    each key is (hs_idkey_map, hs_ledger_history_map).
+    =========================================================================
+*/
+
+#ifndef HS_REKEY_H_INCLUDED
+#define HS_REKEY_H_INCLUDED
+
+#include "hs_txn.h"
+
+//  Bring a store below format 4 to its keys; logs how many records moved.
+//  Nothing to do on a store of format 4. Returns 0 or -1.
+int hs_rekey_store (hs_txn_t *txn);
+
+void hs_rekey_test (bool verbose);
+
+#endif
