@@ -152,19 +152,24 @@ main (int argc, char *argv [])
     floor_args.commit_us = (int64_t *) calloc (floor_args.commit_max, sizeof (int64_t));
     floor_pipeline.floor = zactor_new (bench_floor_pipeline, &floor_args);
     double floor_rate = bench_drive (&floor_pipeline, 0, size->n_throughput, 0, "floor", true, NULL, NULL, NULL);
-    //  ... and its latency at 10,000/s: what one commit per batch (two
-    //  fdatasync, LMDB's) costs on this disk, the floor under row 4's target
+    //  ... and its latency at 10,000/s: what one commit per batch (an
+    //  fdatasync and the meta page's synchronous write, LMDB's) costs on
+    //  this disk, the floor under row 4's target
     int64_t floor_count = (int64_t) (10000 * size->latency_seconds);
     int64_t *floor_latencies = (int64_t *) calloc ((size_t) floor_count, sizeof (int64_t));
     int64_t floorlat_at = zclock_usecs ();
+    bench_io_t floor_io [2];
+    int floor_io_rc = bench_thread_io (getpid (), floor_args.tid, &floor_io [0]);
     bench_drive (&floor_pipeline, size->n_throughput, floor_count, 10000, "floorlat", false,
                  floor_latencies, NULL, NULL);
+    floor_io_rc |= bench_thread_io (getpid (), floor_args.tid, &floor_io [1]);
     qsort (floor_latencies, (size_t) floor_count, sizeof (int64_t), bench_compare);
     double floor_p50 = bench_percentile (floor_latencies, floor_count, 50);
     double floor_p99 = bench_percentile (floor_latencies, floor_count, 99);
     free (floor_latencies);
     zactor_destroy (&floor_pipeline.floor);
-    //  ... and where that goes: its commits (LMDB's two fdatasync each)
+    //  ... and where that goes: its commits (each an fdatasync of the pages,
+    //  then LMDB's synchronous write of its meta page)
     double floor_commit_p50, floor_commit_p99;
     size_t floor_commits = bench_floor_commits (&floor_args, floorlat_at, &floor_commit_p50,
                                                 &floor_commit_p99);
@@ -184,14 +189,22 @@ main (int argc, char *argv [])
     int64_t next = size->n_throughput;
     bench_commits_t commits_before, commits_after;
     int commits_read = -1;
+    bench_io_t daemon_io [2];           //  the writer thread's (the main one)
+    int64_t log_size [2] = { 0, 0 }, log_lines = 0;
     for (int index = 0; index < 3; index++) {
         int64_t count = (int64_t) (rates [index] * size->latency_seconds);
         int64_t *latencies = (int64_t *) calloc ((size_t) count, sizeof (int64_t));
-        if (index == 1)
+        if (index == 1) {
             commits_read = bench_daemon_commits (&daemon, &commits_before);
+            bench_log_lines (&daemon, 0, &log_size [0]);
+            commits_read |= bench_thread_io (daemon.pid, daemon.pid, &daemon_io [0]);
+        }
         achieved [index] = bench_drive (&daemon, next, count, rates [index], "lat", false, latencies, NULL, NULL);
-        if (index == 1 && commits_read == 0)
-            commits_read = bench_daemon_commits (&daemon, &commits_after);
+        if (index == 1 && commits_read == 0) {
+            commits_read = bench_thread_io (daemon.pid, daemon.pid, &daemon_io [1])
+                        || bench_daemon_commits (&daemon, &commits_after);
+            log_lines = bench_log_lines (&daemon, log_size [0], &log_size [1]);
+        }
         next += count;
         qsort (latencies, (size_t) count, sizeof (int64_t), bench_compare);
         p50 [index] = bench_percentile (latencies, count, 50);
@@ -279,7 +292,7 @@ main (int argc, char *argv [])
         printf ("| latency at %.0f/s (achieved %.0f/s) | p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms | %s |\n",
                 rates [index], achieved [index], p50 [index], p99 [index], p999 [index], note);
     }
-    printf ("| ... the floor's commits meanwhile (LMDB's two fdatasync each) | %zu commits, p50 %.2f ms, p99 %.2f ms | %.0f%% of the floor's p99 latency |\n",
+    printf ("| ... the floor's commits meanwhile (an fdatasync and LMDB's O_DSYNC meta page each) | %zu commits, p50 %.2f ms, p99 %.2f ms | %.0f%% of the floor's p99 latency |\n",
             floor_commits, floor_commit_p50, floor_commit_p99,
             floor_p99 > 0? 100 * floor_commit_p99 / floor_p99: 0);
     if (commits_read == 0) {
@@ -293,6 +306,29 @@ main (int argc, char *argv [])
     }
     else
         printf ("| ... huishangd's commits at 10000/s (its metrics' commit_seconds) | not read | |\n");
+    //  What a commit writes: the writer thread's bytes and write calls,
+    //  less its log lines (one write each), per commit; the floor's alike.
+    double daemon_kb = -1, daemon_writes = -1, floor_kb = -1, floor_writes = -1;
+    if (commits_read == 0) {
+        double total = commits_after.le [6] - commits_before.le [6];
+        if (total > 0) {
+            daemon_kb = (double) (daemon_io [1].bytes - daemon_io [0].bytes
+                                  - (log_size [1] - log_size [0])) / 1024 / total;
+            daemon_writes = (double) (daemon_io [1].calls - daemon_io [0].calls - log_lines) / total;
+        }
+    }
+    if (floor_io_rc == 0 && floor_commits > 0) {
+        floor_kb = (double) (floor_io [1].bytes - floor_io [0].bytes) / 1024 / (double) floor_commits;
+        floor_writes = (double) (floor_io [1].calls - floor_io [0].calls) / (double) floor_commits;
+    }
+    printf ("| ... what each commit writes at 10000/s: huishangd / the floor | %.0f KB in %.1f writes / %.0f KB in %.1f writes | LMDB writes a run of pages in a row with one call: pages apart take one each |\n",
+            daemon_kb, daemon_writes, floor_kb, floor_writes);
+    int pages = daemon_kb > 0? (int) (daemon_kb / 4 + 0.5): 0;
+    double scattered, contiguous;
+    bench_disk_sync (daemon.folder, pages, streq (size->name, "tiny")? 10: 100,
+                     streq (size->name, "tiny")? 8: 64, &scattered, &contiguous);
+    printf ("| fdatasync after %d pages of 4 KB (huishangd's commit above): scattered / in a row | p50 %.2f / %.2f ms | this disk, a file of its own |\n",
+            pages, scattered, contiguous);
     printf ("| resident memory (anonymous) after %lld reports | %.1f MiB | |\n", (long long) n1, rss1 / 1024.0);
     printf ("| resident memory (anonymous) after %lld reports | %.1f MiB | ratio %.2f (target <= 2) |\n",
             (long long) n2, rss2 / 1024.0, (double) rss2 / (double) rss1);

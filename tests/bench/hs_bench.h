@@ -42,7 +42,25 @@ typedef struct {
     //  there is room: read once the pipeline's actor is gone.
     int64_t *commit_at, *commit_us;
     size_t commit_max, commit_count;
+    pid_t tid;                  //  the pipeline's thread, once it runs
 } bench_floor_args_t;
+
+//  What one thread has written so far (its /proc io counters): bytes and
+//  write calls (write, writev, pwrite). Returns 0 or -1.
+typedef struct {
+    int64_t bytes, calls;
+} bench_io_t;
+int bench_thread_io (pid_t pid, pid_t tid, bench_io_t *io);
+
+//  The daemon's log (its stderr, which its writer thread also writes):
+//  the lines in it past byte `from`, and its size now in `*size`.
+int64_t bench_log_lines (bench_daemon_t *daemon, int64_t from, int64_t *size);
+
+//  What fdatasync takes on this disk (p50 of `rounds`, ms) after `pages`
+//  pages of 4 KB are written at random places in a file of 64 MB (or
+//  `file_mb`), and after as many written one after another.
+void bench_disk_sync (const char *folder, int pages, int rounds, int file_mb, double *scattered,
+                      double *contiguous);
 
 //  The floor's commits from `since` (zclock_usecs) on: their count, p50 and
 //  p99 (ms).

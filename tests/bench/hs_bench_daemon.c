@@ -159,6 +159,26 @@ bench_rss_kb (pid_t pid)
 }
 
 int64_t
+bench_log_lines (bench_daemon_t *daemon, int64_t from, int64_t *size)
+{
+    char path [320];
+    snprintf (path, sizeof (path), "%s/huishangd.log", daemon->folder);
+    FILE *file = fopen (path, "rb");
+    int64_t lines = 0;
+    *size = from;
+    if (file && fseek (file, (long) from, SEEK_SET) == 0) {
+        int byte;
+        while ((byte = getc (file)) != EOF) {
+            lines += byte == '\n';
+            (*size)++;
+        }
+    }
+    if (file)
+        fclose (file);
+    return lines;
+}
+
+int64_t
 bench_file_size (const char *path)
 {
     FILE *file = fopen (path, "rb");

@@ -112,6 +112,7 @@ void
 bench_floor_pipeline (zsock_t *pipe, void *arg)
 {
     bench_floor_args_t *args = (bench_floor_args_t *) arg;
+    args->tid = gettid ();
     zsys_dir_create ("%s", args->folder);
     MDB_env *env;
     mdb_env_create (&env);
@@ -202,4 +203,75 @@ bench_floor_commits (const bench_floor_args_t *args, int64_t since, double *p50,
     *p99 = bench_percentile (lengths, (int64_t) count, 99);
     free (lengths);
     return count;
+}
+
+int
+bench_thread_io (pid_t pid, pid_t tid, bench_io_t *io)
+{
+    char path [64], line [128];
+    snprintf (path, sizeof (path), "/proc/%d/task/%d/io", (int) pid, (int) tid);
+    FILE *file = fopen (path, "r");
+    io->bytes = io->calls = -1;
+    while (file && fgets (line, sizeof (line), file)) {
+        long long value;
+        if (sscanf (line, "wchar: %lld", &value) == 1)
+            io->bytes = value;
+        if (sscanf (line, "syscw: %lld", &value) == 1)
+            io->calls = value;
+    }
+    if (file)
+        fclose (file);
+    return io->bytes >= 0 && io->calls >= 0? 0: -1;
+}
+
+//  ---------------------------------------------------------------------
+//  Where a commit's time goes on this disk: fdatasync after scattered
+//  pages against after as many in a row (LMDB copies each page a commit
+//  touches to a free page, wherever the free pages are).
+
+static double
+s_sync_p50 (int fd, int pages, int rounds, int64_t file_pages, bool scattered, uint8_t *page)
+{
+    int64_t *lengths = (int64_t *) calloc ((size_t) rounds, sizeof (int64_t));
+    for (int round = 0; round < rounds; round++) {
+        int64_t start = randof ((int) (file_pages - pages));
+        for (int index = 0; index < pages; index++) {
+            int64_t where = scattered? randof ((int) file_pages): start + index;
+            page [0] = (uint8_t) round;
+            if (pwrite (fd, page, 4096, (off_t) (where * 4096)) != 4096)
+                break;
+        }
+        int64_t began = zclock_usecs ();
+        if (fdatasync (fd) == 0)
+            lengths [round] = zclock_usecs () - began;
+    }
+    qsort (lengths, (size_t) rounds, sizeof (int64_t), bench_compare);
+    double p50 = bench_percentile (lengths, rounds, 50);
+    free (lengths);
+    return p50;
+}
+
+void
+bench_disk_sync (const char *folder, int pages, int rounds, int file_mb, double *scattered,
+                 double *contiguous)
+{
+    *scattered = *contiguous = -1;
+    char path [320];
+    snprintf (path, sizeof (path), "%s/disk-sync.scratch", folder);
+    int fd = open (path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return;
+    int64_t file_pages = (int64_t) file_mb * 256;
+    uint8_t *page = (uint8_t *) zmalloc (4096);
+    memset (page, 0x5a, 4096);
+    bool written = pages > 0 && pages < file_pages;
+    for (int64_t index = 0; written && index < file_pages; index++)
+        written = pwrite (fd, page, 4096, (off_t) (index * 4096)) == 4096;
+    if (written && fsync (fd) == 0) {
+        *scattered = s_sync_p50 (fd, pages, rounds, file_pages, true, page);
+        *contiguous = s_sync_p50 (fd, pages, rounds, file_pages, false, page);
+    }
+    free (page);
+    close (fd);
+    unlink (path);
 }

@@ -65,6 +65,18 @@ def test_tiny_bench_prints_replay_backtest_and_peer():
     measure, figure, note = row(table, "... huishangd's commits at 10000/s")
     assert number(figure, "commits of") > 0 and re.match(r"\d+% over 1 ms, \d+% over 2 ms", note), \
         (figure, note)
+    # ... what each commit writes (huishangd's more pages, in more places) and
+    # what fdatasync costs after that many pages, scattered and in a row
+    figure = row(table, "... what each commit writes at 10000/s")[1]
+    written = re.match(r"(\d+) KB in ([0-9.]+) writes / (\d+) KB in ([0-9.]+) writes$", figure)
+    assert written, figure
+    ours, ours_writes, floor, floor_writes = (float(g) for g in written.groups())
+    assert ours > floor > 0 and ours_writes > floor_writes >= 1, figure
+    measure, figure, _ = row(table, "fdatasync after ")
+    pages = number(measure, "pages of 4 KB")
+    assert abs(pages - ours / 4) <= 1, (measure, ours)
+    synced = re.match(r"p50 ([0-9.]+) / ([0-9.]+) ms$", figure)
+    assert synced and float(synced.group(1)) > 0 and float(synced.group(2)) > 0, figure
 
     # restart as shipped: ready, and what became of the check of every page
     shipped = re.search(r"\| restart to ready, \d+ reports stored \(as shipped[^|]*\| ([0-9.]+) s \|",
