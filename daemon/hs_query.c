@@ -113,12 +113,24 @@ hs_query_case (hs_store_t *store, hs_config_t *config, const msgpack_object *arg
     rc = hs_ledger_history_walk (store, case_id, s_collect_history, &walk);
     size_t count = zlistx_size (walk.seqs);
     hs_bytes_t *history = (hs_bytes_t *) zmalloc ((count + 1) * sizeof (hs_bytes_t));
+    size_t *offsets = (size_t *) zmalloc ((count + 1) * sizeof (size_t));
+    hs_pack_t *entries = hs_pack_new ();    //  each event as the api shows it
     size_t index = 0, bytes = record_size;
     uint64_t next = 0;
     for (uint64_t *seq = (uint64_t *) zlistx_first (walk.seqs); seq;
          seq = (uint64_t *) zlistx_next (walk.seqs), index++) {
-        if (hs_ledger_event_raw (store, *seq, &history [index].data, &history [index].size))
+        const void *raw;
+        size_t raw_size;
+        offsets [index] = hs_pack_size (entries);
+        if (hs_ledger_event_raw (store, *seq, &raw, &raw_size))
             history [index].data = NULL;
+        else {
+            //  One that cannot be read goes as it is: the reply's check
+            //  finds it damaged.
+            hs_event_map (raw, raw_size, entries);
+            history [index].data = raw;
+            history [index].size = hs_pack_size (entries) - offsets [index];
+        }
         //  Past the budget (one entry at least): the rest is the next page's.
         bytes += history [index].data? history [index].size: 1;
         if (index > 0 && bytes > (size_t) config->reply_max) {
@@ -126,9 +138,14 @@ hs_query_case (hs_store_t *store, hs_config_t *config, const msgpack_object *arg
             break;
         }
     }
+    for (size_t entry = 0; entry < index; entry++)
+        if (history [entry].data)
+            history [entry].data = hs_pack_data (entries) + offsets [entry];
     hs_bytes_t kase = { hs_pack_data (map), hs_pack_size (map) };
     hs_reply_case (reply, &kase, history, index, next);
     free (history);
+    free (offsets);
+    hs_pack_destroy (&entries);
     hs_pack_destroy (&map);
     zlistx_destroy (&walk.seqs);
     return rc? hs_why (why, "store", "the store could not be read"): 0;

@@ -125,6 +125,51 @@ hs_bin_get_str (hs_bin_reader_t *self, char *dest, size_t size)
     self->used += length;
 }
 
+static int
+s_hex (char digit)
+{
+    return digit >= '0' && digit <= '9'? digit - '0':
+           digit >= 'a' && digit <= 'f'? digit - 'a' + 10: -1;
+}
+
+//  The rules version: a tag, then for 1 the 40 lower-case hex digits of
+//  a SHA-1 as its 20 bytes, for 0 any other text as it is.
+void
+hs_bin_put_version (hs_bin_writer_t *writer, const char *version)
+{
+    uint8_t bytes [20];
+    bool hex = strlen (version) == 40;
+    for (int index = 0; hex && index < 20; index++) {
+        int high = s_hex (version [index * 2]), low = s_hex (version [index * 2 + 1]);
+        hex = high >= 0 && low >= 0;
+        bytes [index] = (uint8_t) (high << 4 | low);
+    }
+    hs_bin_put_u (writer, hex? 1: 0);
+    if (hex)
+        hs_bin_put_bytes (writer, bytes, 20);
+    else
+        hs_bin_put_str (writer, version);
+}
+
+void
+hs_bin_get_version (hs_bin_reader_t *reader, char *version, size_t size)
+{
+    uint64_t tag = hs_bin_get_u (reader);
+    if (tag == 0) {
+        hs_bin_get_str (reader, version, size);
+        return;
+    }
+    if (tag != 1 || size < 41) {
+        reader->bad = true;
+        *version = 0;
+        return;
+    }
+    uint8_t bytes [20];
+    hs_bin_get_bytes (reader, bytes, 20);
+    for (int index = 0; index < 20; index++)
+        snprintf (version + index * 2, size - (size_t) index * 2, "%02x", bytes [index]);
+}
+
 void
 hs_bin_test (bool verbose)
 {

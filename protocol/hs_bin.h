@@ -45,6 +45,11 @@ void hs_bin_get_str (hs_bin_reader_t *self, char *dest, size_t size);
 //  Exactly `size` bytes into `dest`.
 void hs_bin_get_bytes (hs_bin_reader_t *self, void *dest, size_t size);
 
+//  A rules version: a tag, then for 1 the 40 lower-case hex digits of a
+//  SHA-1 as its 20 bytes, for 0 any other text as it is (`size` >= 41).
+void hs_bin_put_version (hs_bin_writer_t *self, const char *version);
+void hs_bin_get_version (hs_bin_reader_t *self, char *version, size_t size);
+
 void hs_bin_test (bool verbose);
 
 #endif

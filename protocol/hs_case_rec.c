@@ -50,51 +50,6 @@ s_get_list (hs_bin_reader_t *reader, char (*list)[HS_CODE_MAX + 1], size_t max)
     return (size_t) count;
 }
 
-static int
-s_hex (char digit)
-{
-    return digit >= '0' && digit <= '9'? digit - '0':
-           digit >= 'a' && digit <= 'f'? digit - 'a' + 10: -1;
-}
-
-//  The rules version: a tag, then for 1 the 40 lower-case hex digits of
-//  a SHA-1 as its 20 bytes, for 0 any other text as it is.
-static void
-s_put_version (hs_bin_writer_t *writer, const char *version)
-{
-    uint8_t bytes [20];
-    bool hex = strlen (version) == 40;
-    for (int index = 0; hex && index < 20; index++) {
-        int high = s_hex (version [index * 2]), low = s_hex (version [index * 2 + 1]);
-        hex = high >= 0 && low >= 0;
-        bytes [index] = (uint8_t) (high << 4 | low);
-    }
-    hs_bin_put_u (writer, hex? 1: 0);
-    if (hex)
-        hs_bin_put_bytes (writer, bytes, 20);
-    else
-        hs_bin_put_str (writer, version);
-}
-
-static void
-s_get_version (hs_bin_reader_t *reader, char *version, size_t size)
-{
-    uint64_t tag = hs_bin_get_u (reader);
-    if (tag == 0) {
-        hs_bin_get_str (reader, version, size);
-        return;
-    }
-    if (tag != 1 || size < 41) {
-        reader->bad = true;
-        *version = 0;
-        return;
-    }
-    uint8_t bytes [20];
-    hs_bin_get_bytes (reader, bytes, 20);
-    for (int index = 0; index < 20; index++)
-        snprintf (version + index * 2, size - (size_t) index * 2, "%02x", bytes [index]);
-}
-
 void
 hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
 {
@@ -118,7 +73,7 @@ hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
     s_put_list (&writer, (char (*)[HS_CODE_MAX + 1]) kase->sources, kase->source_count);
     s_put_list (&writer, (char (*)[HS_CODE_MAX + 1]) kase->units, kase->unit_count);
     s_put_list (&writer, (char (*)[HS_CODE_MAX + 1]) kase->reasons, kase->reason_count);
-    s_put_version (&writer, kase->rules_version);
+    hs_bin_put_version (&writer, kase->rules_version);
     hs_bin_put_i (&writer, kase->status);
     hs_bin_put_i (&writer, kase->stage);
     hs_bin_put_u (&writer, (kase->closed? BIT_CLOSED: 0) | (kase->overdue_sent? BIT_OVERDUE: 0)
@@ -182,7 +137,7 @@ hs_case_decode (const void *data, size_t size, hs_case_t *kase)
     kase->source_count = s_get_list (&reader, kase->sources, HS_CASE_MAX_SOURCES);
     kase->unit_count = s_get_list (&reader, kase->units, HS_CASE_MAX_UNITS);
     kase->reason_count = s_get_list (&reader, kase->reasons, HS_CASE_MAX_REASONS);
-    s_get_version (&reader, kase->rules_version, sizeof (kase->rules_version));
+    hs_bin_get_version (&reader, kase->rules_version, sizeof (kase->rules_version));
     kase->status = (int) hs_bin_get_i (&reader);
     kase->stage = (int) hs_bin_get_i (&reader);
     uint64_t bits = hs_bin_get_u (&reader);

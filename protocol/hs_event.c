@@ -1,19 +1,27 @@
 /*  =========================================================================
     hs_event - the stored event record
 
-    The record is a map: v, seq, at, type, topic, case (when it concerns
-    one), level + reasons + rules_version (when a classification went with
-    it), and body, the message itself, last. Reading walks the map key by
-    key and keeps the body as raw bytes: nothing is unpacked that the
-    reader did not ask for.
+    The record (store format 4) is compact: a first byte of 0xc1, which
+    begins no msgpack object, the layout's version, then seq, at, type,
+    topic and case, the level (-1: none) and, with a level, the rules
+    version (hs_bin), then the reasons as a msgpack array, then the body,
+    the message itself, as the bytes that went out. Reading keeps the body
+    and the reasons as raw bytes: nothing is unpacked that the reader did
+    not ask for. Before format 4 the record was a map with those names;
+    such records are still read.
     =========================================================================
 */
 
 #include "hs_event.h"
+#include "hs_bin.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <assert.h>
+
+#define S_MARK      0xc1        //  "never used" in msgpack
+#define S_VERSION   1
+#define S_HEAD_MAX  (2 * 10 + 10 + 3 * (10 + HS_TOPIC_MAX) + 10 + 10 + 64)
 
 static const char *s_published [] = {
     "alert", "meeting", "escalate", "warning", "reminder", "brief", "workprompt", "consult",
@@ -32,27 +40,62 @@ hs_event_published (const char *type)
 int
 hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
 {
-    hs_map_t map;
-    hs_map_begin (&map, pack);
-    hs_map_int (&map, "v", HS_PROTO_VERSION);
-    hs_map_int (&map, "seq", (int64_t) event->seq);
-    hs_map_int (&map, "at", event->at);
-    hs_map_str (&map, "type", event->type);
-    hs_map_str (&map, "topic", event->topic);
-    if (event->case_id)
-        hs_map_str (&map, "case", event->case_id);
-    if (event->level >= 0) {
-        hs_map_str (&map, "level", hs_level_name (event->level));
-        hs_map_key (&map, "reasons");
-        hs_pack_strv (pack, event->reasons);
-        hs_map_str (&map, "rules_version", event->rules_version);
-    }
-    hs_map_key (&map, "body");
+    uint8_t head [S_HEAD_MAX];
+    hs_bin_writer_t writer;
+    hs_bin_writer_init (&writer, head, sizeof (head));
+    const uint8_t mark = S_MARK;
+    hs_bin_put_bytes (&writer, &mark, 1);
+    hs_bin_put_u (&writer, S_VERSION);
+    hs_bin_put_u (&writer, event->seq);
+    hs_bin_put_i (&writer, event->at);
+    hs_bin_put_str (&writer, event->type);
+    hs_bin_put_str (&writer, event->topic? event->topic: "");
+    hs_bin_put_str (&writer, event->case_id? event->case_id: "");
+    hs_bin_put_i (&writer, event->level >= 0? event->level: -1);
+    if (event->level >= 0)
+        hs_bin_put_version (&writer, event->rules_version? event->rules_version: "");
+    assert (!writer.overflow);
+    hs_pack_raw (pack, head, writer.used);
+    static const char *const none [] = { NULL };
+    if (event->level >= 0)
+        hs_pack_strv (pack, event->reasons? event->reasons: none);
     hs_pack_raw (pack, event->body, event->body_size);
-    hs_map_end (&map);
     return 0;
 }
 
+
+int
+hs_event_map (const void *data, size_t size, hs_pack_t *pack)
+{
+    if (size > 0 && ((const uint8_t *) data) [0] != S_MARK) {
+        hs_pack_raw (pack, data, size);         //  a map already
+        return 0;
+    }
+    hs_event_read_t event;
+    if (hs_event_decode (data, size, &event)) {
+        hs_pack_raw (pack, data, size);         //  as it is: whoever sends it checks
+        return -1;
+    }
+    hs_map_t map;
+    hs_map_begin (&map, pack);
+    hs_map_int (&map, "v", HS_PROTO_VERSION);
+    hs_map_int (&map, "seq", (int64_t) event.seq);
+    hs_map_int (&map, "at", event.at);
+    hs_map_str (&map, "type", event.type);
+    hs_map_str (&map, "topic", event.topic);
+    if (*event.case_id)
+        hs_map_str (&map, "case", event.case_id);
+    if (event.level >= 0) {
+        hs_map_str (&map, "level", hs_level_name (event.level));
+        hs_map_key (&map, "reasons");
+        hs_pack_raw (pack, event.reasons, event.reasons_size);
+        hs_map_str (&map, "rules_version", event.rules_version);
+    }
+    hs_map_key (&map, "body");
+    hs_pack_raw (pack, event.body, event.body_size);
+    hs_map_end (&map);
+    return 0;
+}
 
 //  Copy a string read from a record into a buffer; -1 if it does not fit.
 static int
@@ -71,11 +114,43 @@ s_is (const char *key, size_t key_size, const char *name)
     return key_size == strlen (name) && memcmp (key, name, key_size) == 0;
 }
 
+//  The compact record: every field in place, each string whole and
+//  UTF-8, the reasons one msgpack array, the body one msgpack object that
+//  ends the record.
+static int
+s_decode_compact (const uint8_t *data, size_t size, hs_event_read_t *event)
+{
+    hs_bin_reader_t head;
+    hs_bin_reader_init (&head, data + 1, size - 1);
+    uint64_t version = hs_bin_get_u (&head);
+    event->seq = hs_bin_get_u (&head);
+    event->at = hs_bin_get_i (&head);
+    hs_bin_get_str (&head, event->type, sizeof (event->type));
+    hs_bin_get_str (&head, event->topic, sizeof (event->topic));
+    hs_bin_get_str (&head, event->case_id, sizeof (event->case_id));
+    int64_t level = hs_bin_get_i (&head);
+    if (level >= 0)
+        hs_bin_get_version (&head, event->rules_version, sizeof (event->rules_version));
+    if (head.bad || version != S_VERSION || level < -1 || level >= HS_LEVEL_COUNT || !*event->type)
+        return -1;
+    event->level = (int) level;
+    hs_proto_reader_t reader;
+    hs_proto_reader_init (&reader, data + 1 + head.used, size - 1 - head.used);
+    if (level >= 0 && (hs_proto_read_raw (&reader, &event->reasons, &event->reasons_size)
+                   ||  ((event->reasons [0] & 0xf0) != 0x90 && event->reasons [0] != 0xdc)))
+        return -1;                      //  not an array
+    if (hs_proto_read_raw (&reader, &event->body, &event->body_size) || reader.pos != reader.size)
+        return -1;
+    return 0;
+}
+
 int
 hs_event_decode (const void *data, size_t size, hs_event_read_t *event)
 {
     memset (event, 0, sizeof (*event));
     event->level = -1;
+    if (size > 0 && ((const uint8_t *) data) [0] == S_MARK)
+        return s_decode_compact ((const uint8_t *) data, size, event);
     hs_proto_reader_t reader;
     hs_proto_reader_init (&reader, data, size);
     uint32_t entries;
@@ -210,9 +285,69 @@ hs_event_test (bool verbose)
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
     assert (*read.case_id == 0 && read.level == -1 && !read.reasons);
 
-    //  Cut short anywhere, it is refused, never read past its end.
+    //  Cut short anywhere, it is refused, never read past its end; so is
+    //  a byte past its body, and another version of the layout.
     for (size_t cut = 0; cut < hs_pack_size (record); cut++)
         assert (hs_event_decode (hs_pack_data (record), cut, &read) == -1);
+    hs_pack_raw (record, "\xc0", 1);
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    ((uint8_t *) hs_pack_data (record)) [1] = 2;
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
+
+    //  A record of a store before format 4, a map, still reads, the same.
+    event.case_id = "putuo-7";
+    event.level = HS_LEVEL_MAJOR;
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    size_t compact = hs_pack_size (record);
+    hs_pack_reset (record);
+    hs_map_begin (&map, record);
+    hs_map_int (&map, "v", 1);
+    hs_map_int (&map, "seq", (int64_t) event.seq);
+    hs_map_int (&map, "at", event.at);
+    hs_map_str (&map, "type", event.type);
+    hs_map_str (&map, "topic", event.topic);
+    hs_map_str (&map, "case", event.case_id);
+    hs_map_str (&map, "level", "major");
+    hs_map_key (&map, "reasons");
+    hs_pack_strv (record, reasons);
+    hs_map_str (&map, "rules_version", event.rules_version);
+    hs_map_key (&map, "body");
+    hs_pack_raw (record, hs_pack_data (body), hs_pack_size (body));
+    hs_map_end (&map);
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (read.seq == event.seq && read.at == event.at && read.level == HS_LEVEL_MAJOR);
+    assert (strcmp (read.topic, event.topic) == 0 && strcmp (read.case_id, "putuo-7") == 0);
+    assert (strcmp (read.rules_version, event.rules_version) == 0);
+    assert (hs_event_reasons (&read, names, 4) == 2 && strcmp (names [0], "major.workers") == 0);
+    assert (read.body_size == hs_pack_size (body)
+         && memcmp (read.body, hs_pack_data (body), read.body_size) == 0);
+    assert (compact + 80 < hs_pack_size (record));      //  the names and the hex cost that
+    //  ... and the api's map of a compact record is that map, byte for byte.
+    hs_pack_t *shown = hs_pack_new ();
+    hs_pack_t *stored = hs_pack_new ();
+    hs_event_encode (&event, stored);
+    assert (hs_event_map (hs_pack_data (stored), hs_pack_size (stored), shown) == 0);
+    assert (hs_pack_size (shown) == hs_pack_size (record)
+         && memcmp (hs_pack_data (shown), hs_pack_data (record), hs_pack_size (shown)) == 0);
+    hs_pack_reset (shown);
+    assert (hs_event_map (hs_pack_data (record), hs_pack_size (record), shown) == 0
+         && hs_pack_size (shown) == hs_pack_size (record));
+    hs_pack_reset (shown);
+    assert (hs_event_map (hs_pack_data (stored), hs_pack_size (stored) - 1, shown) == -1
+         && hs_pack_size (shown) == hs_pack_size (stored) - 1);
+    hs_pack_destroy (&shown);
+    hs_pack_destroy (&stored);
+    //  A string that is not UTF-8 in the compact record: refused.
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    uint8_t *bytes = (uint8_t *) hs_pack_data (record);
+    uint8_t *dot = (uint8_t *) memchr (bytes, '.', hs_pack_size (record));
+    assert (dot);
+    *dot = 0xff;
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
     hs_pack_destroy (&record);
     hs_pack_destroy (&body);
     if (verbose)

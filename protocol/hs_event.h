@@ -5,6 +5,7 @@
     this layout, and this class is the only one that writes or reads it.
     Reading does not unpack the body: an event's body comes back as the
     bytes that were published, so replay and forwarding copy, not repack.
+    The record is compact (hs_event.c says how); the api shows it as a map.
     =========================================================================
 */
 
@@ -55,6 +56,14 @@ typedef struct {
 //  Read an event record. Returns 0, or -1 if the bytes are not one (a
 //  record missing its type or body counts as not one).
 int hs_event_decode (const void *data, size_t size, hs_event_read_t *event);
+
+//  A record as the api shows it (a case's history): a msgpack map of v,
+//  seq, at, type, topic, case, level, reasons, rules_version and body,
+//  appended to `pack`; a record of a store before format 4 is that map
+//  already, copied. Returns 0, or -1 if the record cannot be read (its
+//  bytes are appended as they are: a reply's check of what it sends finds
+//  them damaged).
+int hs_event_map (const void *data, size_t size, hs_pack_t *pack);
 
 //  The names of the rules an event's classification fired, copied into
 //  `names` (at most `max`); returns how many (0 if it has none).

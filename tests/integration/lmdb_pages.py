@@ -168,16 +168,17 @@ def damage_random(path, seed, count=4):
 
 def change_a_byte(store, table, needle, must=b""):
     """In the first record of `table` (a stopped store) holding `needle` (a
-    string's length, then the string) and `must`, the string's second byte
-    set to 0xff: its size and every page the same, a string no longer
-    UTF-8. Returns the record's key."""
+    string's length, then the string) and `must` (bytes it holds too, or a
+    test of its bytes), the string's second byte set to 0xff: its size and
+    every page the same, a string no longer UTF-8. Returns the record's
+    key."""
     env = lmdb.open(store, max_dbs=32)
     try:
         db = env.open_db(table, create=False)
         with env.begin(db=db, write=True) as txn:
             for key, value in txn.cursor():
                 at = value.find(needle)
-                if at >= 0 and must in value:
+                if at >= 0 and (must(bytes(value)) if callable(must) else must in value):
                     changed = bytearray(value)
                     changed[at + 2] = 0xFF
                     txn.put(key, bytes(changed))

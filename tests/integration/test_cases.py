@@ -8,13 +8,13 @@ import json
 import os
 
 import lmdb
-import msgpack
 import signal
 import subprocess
 import threading
 import time
 
 
+import event_record
 import case_record
 from handling_desk import clock, handler, never_runs, rung_of, running_clocks
 from harness import (CLIENT, DAY_MS, Daemon, due_after, local_date, local_ms, now_ms,
@@ -95,7 +95,7 @@ def store_view(store):
                      for key, value in table(b"cases")}
             alerts = {}
             for key, value in table(b"events"):
-                event = msgpack.unpackb(value, raw=False)
+                event = event_record.decode(value)
                 if event["type"] == "alert":
                     alerts[int.from_bytes(key, "big")] = event["body"]
             timers = [(int.from_bytes(key[:8], "big"), chr(key[8]), key[9:].decode())

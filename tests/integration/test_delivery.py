@@ -11,8 +11,8 @@ import threading
 import time
 
 import lmdb
-import msgpack
 
+import event_record
 import case_record
 import lmdb_pages
 from harness import CLIENT, Daemon, report, running
@@ -115,7 +115,7 @@ def test_a_held_back_alert_changed_in_the_store_is_not_sent_again():
         _crash_after_commit(daemon)
         name = "上海测试制衣有限公司".encode()
         lmdb_pages.change_a_byte(daemon.store, b"events", bytes([0xa0 + len(name)]) + name,
-                                 must=b"\xa4type\xa5alert")
+                                 must=event_record.of_type("alert"))
         daemon.start()
         watcher = daemon.watcher(("",))
         topics = [t for t, _ in watcher.recv_all(quiet_ms=2500)]
@@ -180,7 +180,7 @@ def _crash_cycles(seconds, cycles):
         with env.begin() as txn:
             stored = {}
             for key, value in txn.cursor(db=events):
-                stored[int.from_bytes(key, "big")] = msgpack.unpackb(value, raw=False)
+                stored[int.from_bytes(key, "big")] = event_record.decode(value)
             # every acknowledged report is in the store, under the seq it was acked with
             for rid, seq in acked.items():
                 assert txn.get(("r/hrss/" + rid).encode(), db=dedup) == seq.to_bytes(8, "big"), rid

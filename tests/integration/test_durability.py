@@ -9,9 +9,9 @@ import tempfile
 import time
 
 import lmdb
-import msgpack
 import zmq
 
+import event_record
 from harness import Daemon, config_copy, report
 
 
@@ -112,7 +112,7 @@ def test_kill9_under_load_loses_nothing_committed():
         with env.begin(db=events) as txn:
             stored = {}
             for key, value in txn.cursor():
-                event = msgpack.unpackb(value, raw=False)
+                event = event_record.decode(value)
                 stored[int.from_bytes(key, "big")] = event
         env.close()
         for alert in seen:
@@ -169,7 +169,7 @@ def test_store_readable_with_mdb_dump():
         env = lmdb.open(daemon.store, max_dbs=16, readonly=True, lock=False)
         with env.begin(db=env.open_db(b"events", create=False)) as txn:
             for topic, body in messages:
-                event = msgpack.unpackb(txn.get(body["seq"].to_bytes(8, "big")), raw=False)
+                event = event_record.decode(txn.get(body["seq"].to_bytes(8, "big")))
                 assert event["topic"] == topic and event["body"] == body
                 assert event["seq"] == body["seq"]
         env.close()

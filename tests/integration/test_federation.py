@@ -10,8 +10,8 @@ import tempfile
 import time
 
 import lmdb
-import msgpack
 
+import event_record
 from harness import CLIENT, ROOT, Daemon, cleanup_all, config_copy, local_ms, replay_all, report
 
 DISTRICTS = ("putuo", "jingan", "xuhui")
@@ -58,7 +58,7 @@ def city_reports(city):
     try:
         with env.begin() as txn:
             events = txn.cursor(db=env.open_db(b"events", txn=txn))
-            records = [msgpack.unpackb(value, raw=False) for _, value in events]
+            records = [event_record.decode(value) for _, value in events]
     finally:
         env.close()
     return [r for r in records if r["type"] == "report"]

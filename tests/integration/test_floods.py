@@ -16,6 +16,7 @@ import lmdb
 import msgpack
 import zmq
 
+import event_record
 from harness import MEMORY_SLACK_KB, config_copy, report, running, status_kb
 
 SOLO = True         # it measures time, CPU or memory: nothing runs beside it (run.py)
@@ -45,7 +46,7 @@ def stored_ids(daemon):
     try:
         with env.begin(db=env.open_db(b"events", create=False)) as txn:
             for key, value in txn.cursor():
-                event = msgpack.unpackb(value, raw=False)
+                event = event_record.decode(value)
                 if event["type"] == "report":
                     body = event["body"]
                     if isinstance(body, bytes):

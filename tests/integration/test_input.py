@@ -8,6 +8,7 @@ import struct
 import lmdb
 import msgpack
 
+import event_record
 from harness import credit_code, now_ms, report, running
 
 
@@ -19,7 +20,7 @@ def dead_letters(daemon):
     try:
         db = env.open_db(b"deadletter", create=False)
         with env.begin(db=db) as txn:
-            return [(struct.unpack(">Q", key)[0], msgpack.unpackb(value, raw=False))
+            return [(struct.unpack(">Q", key)[0], event_record.decode(value))
                     for key, value in txn.cursor()]
     finally:
         env.close()

@@ -10,8 +10,8 @@ import tempfile
 import time
 
 import lmdb
-import msgpack
 
+import event_record
 from harness import CLIENT, Daemon, config_copy, report
 
 
@@ -62,7 +62,7 @@ def test_sighup_swaps_rules_or_keeps_the_old_ones():
         daemon.stop()
         env = lmdb.open(daemon.store, max_dbs=16, readonly=True, lock=False)
         with env.begin(db=env.open_db(b"events", create=False)) as txn:
-            changes = [msgpack.unpackb(v, raw=False) for _, v in txn.cursor()]
+            changes = [event_record.decode(v) for _, v in txn.cursor()]
         env.close()
         changes = [e["body"] for e in changes if e["type"] == "rules"]
         assert changes == [{"v": 1, "from": before, "to": after,
@@ -117,7 +117,7 @@ def test_store_full_rejects_then_resumes_when_there_is_room():
         env = lmdb.open(daemon.store, max_dbs=16, readonly=True, lock=False)
         with env.begin(db=env.open_db(b"events", create=False)) as txn:
             for seq in accepted:
-                event = msgpack.unpackb(txn.get(seq.to_bytes(8, "big")), raw=False)
+                event = event_record.decode(txn.get(seq.to_bytes(8, "big")))
                 assert event["type"] == "report"
         env.close()
     finally:

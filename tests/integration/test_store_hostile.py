@@ -6,15 +6,17 @@ health, and every acked report in the store under its acked seq.
 
 Corrupt copies: HS_SOAK_SECONDS set (make soak) tries 45, else 8."""
 
+import fcntl
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 
 import lmdb
-import msgpack
 
+import event_record
 from harness import CLIENT, DAEMON, ROOT, Daemon, config_copy, now_ms, report
 import lmdb_pages
 
@@ -46,7 +48,7 @@ def _clock_events(store):
     try:
         db = env.open_db(b"events", create=False)
         with env.begin(db=db) as txn:
-            events = [msgpack.unpackb(value, raw=False) for _, value in txn.cursor()]
+            events = [event_record.decode(value) for _, value in txn.cursor()]
     finally:
         env.close()
     return [(event["at"], event["body"]) for event in events if event.get("type") == "clock"]
@@ -175,12 +177,19 @@ def test_damaged_store_refused_and_verify_reports():
 
 
 def test_a_check_without_verdict_does_not_keep_the_daemon_down():
-    """A check that cannot finish (here: 1 ms to read a 1,500-report store)
-    proves nothing about the pages: the daemon says so and starts."""
+    """A check that cannot finish (here: it waits on the store's lock file,
+    which this test holds for half a second, against a check_timeout of
+    1 ms) proves nothing about the pages: the daemon says so and starts."""
     daemon = _sound_store()
     try:
         daemon.config = config_copy(daemon.folder, check_timeout="1ms")
+        # LMDB's readers take a shared lock on lock.mdb's first byte at open
+        lock = open(os.path.join(daemon.store, "lock.mdb"), "r+b")
+        fcntl.lockf(lock, fcntl.LOCK_EX, 1, 0)
+        release = threading.Timer(0.5, lock.close)
+        release.start()
         daemon.start()
+        release.join()
         assert daemon.health()["status"] == "ok"
         log = daemon.read_log()
         assert "STARTING UNCHECKED" in log and "did not finish in 1 ms" in log, log[-2000:]
@@ -299,7 +308,7 @@ def test_a_byte_changed_inside_a_value_never_reaches_a_client():
         # (each name whole, with its length before it: msgpack's, the compact record's)
         seq = int.from_bytes(lmdb_pages.change_a_byte(daemon.store, b"events",
                                             b"\xb7Store Test Enterprise 7",
-                                            must=b"\xa4type\xa5alert"), "big")
+                                            must=event_record.of_type("alert")), "big")
         lmdb_pages.change_a_byte(daemon.store, b"cases", b"\x17Store Test Enterprise 3")
         daemon.start()
         status, body = daemon.request_args("replay", {"since": 1, "limit": 10000})

@@ -15,6 +15,7 @@ import lmdb
 import msgpack
 import zmq
 
+import event_record
 from harness import CLIENT, ROOT, Daemon, report, running
 
 sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
@@ -36,7 +37,7 @@ def _stored_reports(daemon):
         seqs, marked = {}, {}
         with env.begin() as txn:
             for key, value in txn.cursor(db=events):
-                event = msgpack.unpackb(value, raw=False)
+                event = event_record.decode(value)
                 if event["type"] == "report":
                     seqs.setdefault(event["body"]["id"], []).append(int.from_bytes(key, "big"))
             for rid in seqs:
