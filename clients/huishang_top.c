@@ -742,8 +742,6 @@ huishang_top_main (hs_client_t *client, hs_config_t *config, int argc, char *arg
     if (interval < 100)
         interval = 100;
     setlocale (LC_ALL, "");
-    //  A short wait: a dead daemon must not freeze the screen for long.
-    hs_client_set_timeout (client, hs_client_timeout (client, 1500));
     const char *prefixes [] = { "alert.", "meeting.", HS_HEARTBEAT_TOPIC };
     zsock_t *sub = hs_client_subscribe (client, prefixes, 3, 0);
     s_board_t board = { .config = config, .client = client };
@@ -764,6 +762,10 @@ huishang_top_main (hs_client_t *client, hs_config_t *config, int argc, char *arg
         //  From here on the screen is ncurses': the api's complaints go nowhere.
         if (!freopen ("/dev/null", "w", stderr))
             fprintf (stderr, "huishang: cannot quiet stderr\n");
+        //  The first screen waited as long as any command does (a busy
+        //  daemon answers late); from now on a short wait: a dead daemon
+        //  must not freeze the screen for long.
+        hs_client_set_timeout (client, hs_client_timeout (client, 1500));
         s_follow (&board, sub, interval);
         rc = 0;
     }
