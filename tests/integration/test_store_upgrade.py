@@ -39,15 +39,27 @@ def _records(store):
         env.close()
 
 
-def test_format2_store_upgrades_to_compact_records():
-    folder = tempfile.mkdtemp(prefix="hs-upgrade-")
+def _loaded(fixture, answers, prefix):
+    """A folder with a store loaded from an `mdb_dump` fixture, and the
+    answers its daemon gave."""
+    folder = tempfile.mkdtemp(prefix=prefix)
     store = os.path.join(folder, "store")
     os.mkdir(store)
+    subprocess.run(["mdb_load", "-f", fixture, store], check=True, capture_output=True,
+                   timeout=30)
+    with open(answers) as handle:
+        return folder, store, json.load(handle)
+
+
+def _assert_sound(store):
+    verify = subprocess.run([CLIENT, "verify", "--store", store], capture_output=True,
+                            text=True, timeout=60)
+    assert verify.returncode == 0 and "sound" in verify.stdout, (verify.stdout, verify.stderr)
+
+
+def test_format2_store_upgrades_to_compact_records():
+    folder, store, answers = _loaded(FIXTURE, ANSWERS, "hs-upgrade-")
     try:
-        subprocess.run(["mdb_load", "-f", FIXTURE, store], check=True, capture_output=True,
-                       timeout=30)
-        with open(ANSWERS) as handle:
-            answers = json.load(handle)
         old, fmt = _records(store)
         assert fmt == 2 and sorted(old) == sorted(answers), (fmt, sorted(old))
         assert all(v[0] & 0xF0 in (0x80, 0xD0) for v in old.values())     # msgpack maps
@@ -81,10 +93,7 @@ def test_format2_store_upgrades_to_compact_records():
         _, fmt = _records(store)
         assert fmt == 4, fmt
         assert "6 case records rewritten compact (store format 3)" in log, log[-2000:]
-        verify = subprocess.run([CLIENT, "verify", "--store", store], capture_output=True,
-                                text=True, timeout=60)
-        assert verify.returncode == 0 and "sound" in verify.stdout, (verify.stdout,
-                                                                     verify.stderr)
+        _assert_sound(store)
         assert backtest(store)[0][:2] == before[:2], before
         # a second start finds nothing to rewrite
         daemon = Daemon(folder=folder, extra_args=["--time-start", START])
@@ -125,24 +134,15 @@ def _number(name):
 
 def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
     # tests/integration/fixtures/make_store_format3.py says how the dump was made
-    folder = tempfile.mkdtemp(prefix="hs-upgrade3-")
-    store = os.path.join(folder, "store")
-    os.mkdir(store)
+    folder, store, answers = _loaded(FIXTURE3, ANSWERS3, "hs-upgrade3-")
     try:
-        subprocess.run(["mdb_load", "-f", FIXTURE3, store], check=True, capture_output=True,
-                       timeout=30)
-        with open(ANSWERS3) as handle:
-            answers = json.load(handle)
         old, fmt = _tables(store)
         case_ids = [k.decode() for k, _ in old["cases"]]
         assert fmt == 3 and sorted(case_ids) == sorted(answers["cases"]), (fmt, case_ids)
         # as text, putuo-10 sorted before putuo-5
         assert case_ids.index("putuo-10") < case_ids.index("putuo-5"), case_ids
         # the tools read a store not yet upgraded
-        verify = subprocess.run([CLIENT, "verify", "--store", store], capture_output=True,
-                                text=True, timeout=60)
-        assert verify.returncode == 0 and "sound" in verify.stdout, (verify.stdout,
-                                                                     verify.stderr)
+        _assert_sound(store)
         before, _ = backtest(store)
         daemon = Daemon(folder=folder, extra_args=["--time-start", START])
         daemon.start()
@@ -191,10 +191,7 @@ def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
         for line in ("6 cases records", "%d history records" % len(old["history"]),
                      "2 meetings records"):
             assert line + " keyed in numeric order (store format 4)" in log, (line, log[-2000:])
-        verify = subprocess.run([CLIENT, "verify", "--store", store], capture_output=True,
-                                text=True, timeout=60)
-        assert verify.returncode == 0 and "sound" in verify.stdout, (verify.stdout,
-                                                                     verify.stderr)
+        _assert_sound(store)
         assert backtest(store)[0][:2] == before[:2], before
         # a second start finds nothing to move
         daemon = Daemon(folder=folder, extra_args=["--time-start", START])
