@@ -57,6 +57,20 @@ def _assert_sound(store):
     assert verify.returncode == 0 and "sound" in verify.stdout, (verify.stdout, verify.stderr)
 
 
+def _resolved_and_stopped(daemon, message_id, opened):
+    """An upgraded case goes on taking messages: putuo-5 resolved by the
+    union. Stops the daemon; returns its log."""
+    sub = daemon.submitter()
+    status, reply = sub.submit({"v": 1, "id": message_id, "source": "union", "at": opened,
+                                "case": "putuo-5", "status": "resolved", "note": "已调解"},
+                               "update.union", deadline_s=10)
+    sub.close()
+    assert status == "ok", (status, reply)
+    assert daemon.case("putuo-5")["case"]["last_seq"] == reply["seq"]
+    assert daemon.stop() == 0
+    return daemon.read_log()
+
+
 def test_format2_store_upgrades_to_compact_records():
     folder, store, answers = _loaded(FIXTURE, ANSWERS, "hs-upgrade-")
     try:
@@ -78,16 +92,7 @@ def test_format2_store_upgrades_to_compact_records():
                 assert len(record) * 3 < len(old[case_id]), (case_id, len(record),
                                                               len(old[case_id]))
             # the upgraded cases go on taking messages
-            sub = daemon.submitter()
-            status, reply = sub.submit({"v": 1, "id": "after-upgrade", "source": "union",
-                                        "at": answers["putuo-5"]["opened"], "case": "putuo-5",
-                                        "status": "resolved", "note": "已调解"},
-                                       "update.union", deadline_s=10)
-            sub.close()
-            assert status == "ok", (status, reply)
-            assert daemon.case("putuo-5")["case"]["last_seq"] == reply["seq"]
-            assert daemon.stop() == 0
-            log = daemon.read_log()
+            log = _resolved_and_stopped(daemon, "after-upgrade", answers["putuo-5"]["opened"])
         finally:
             daemon.cleanup()
         _, fmt = _records(store)
@@ -173,17 +178,8 @@ def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
             history_ids = [_number(case_record.id_of_key(k[:-9])) for k, _ in new["history"]]
             assert history_ids == sorted(history_ids), history_ids
             # the upgraded cases go on taking messages
-            sub = daemon.submitter()
-            opened = answers["cases"]["putuo-5"]["case"]["opened"]
-            status, reply = sub.submit({"v": 1, "id": "after-rekey", "source": "union",
-                                        "at": opened, "case": "putuo-5",
-                                        "status": "resolved", "note": "已调解"},
-                                       "update.union", deadline_s=10)
-            sub.close()
-            assert status == "ok", (status, reply)
-            assert daemon.case("putuo-5")["case"]["last_seq"] == reply["seq"]
-            assert daemon.stop() == 0
-            log = daemon.read_log()
+            log = _resolved_and_stopped(daemon, "after-rekey",
+                                        answers["cases"]["putuo-5"]["case"]["opened"])
         finally:
             daemon.cleanup()
         _, fmt = _tables(store)
