@@ -20,7 +20,7 @@ PROTO    = protocol/hs_proto.c protocol/hs_pack.c protocol/hs_fields.c protocol/
            protocol/hs_reply.c protocol/hs_json.c protocol/hs_heartbeat_msg.c
 CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_condition.c daemon/hs_policy.c \
            daemon/hs_rules.c daemon/hs_plan.c daemon/hs_calendar.c daemon/hs_config.c daemon/hs_log.c \
-           daemon/hs_store.c daemon/hs_store_test.c daemon/hs_ledger.c daemon/hs_timers.c daemon/hs_cases.c daemon/hs_meeting_table.c daemon/hs_idkey.c \
+           daemon/hs_store.c daemon/hs_store_test.c daemon/hs_ledger.c daemon/hs_timers.c daemon/hs_cases.c daemon/hs_caseindex.c daemon/hs_meeting_table.c daemon/hs_idkey.c \
            daemon/hs_intake.c daemon/hs_query.c daemon/hs_filed.c daemon/hs_verify.c \
            daemon/hs_guard.c daemon/hs_check.c
 DAEMON   = daemon/hs_lock.c daemon/hs_clock.c daemon/hs_metrics.c daemon/hs_service.c daemon/hs_keys.c \

@@ -1,87 +1,19 @@
 /*  =========================================================================
     hs_cases - dispute cases: correlation of reports, and the case record
 
-    Index keys, one per way a case can be matched:
-        cc/<credit code>/<category>
-        nm/<street>/<category>/<normalised name>
-    A case with a credit code is indexed under both, so a later report that
-    carries only the name still joins it; a name match is refused when both
-    sides carry different credit codes (two enterprises, same name).
+    A case is indexed (hs_caseindex) under its enterprise and category, one
+    key per way it can be matched: its credit code, and its normalised name
+    in its street. A case with a credit code is indexed under both, so a
+    later report that carries only the name still joins it; a name match is
+    refused when both sides carry different credit codes (two enterprises,
+    same name).
     =========================================================================
 */
 
 #include "hs_cases.h"
 #include "hs_idkey.h"
+#include "hs_caseindex.h"
 #include "hs_log.h"
-
-#define KEY_MAX 480
-
-void
-hs_cases_normalise (const char *name, char *dest, size_t size)
-{
-    const uint8_t *in = (const uint8_t *) name;
-    size_t out = 0;
-    while (*in && out + 4 < size) {
-        uint32_t ascii = 0;
-        if (in [0] == 0xe3 && in [1] == 0x80 && in [2] == 0x80) {
-            in += 3;                    //  ideographic space
-            continue;
-        }
-        if (in [0] == 0xef && (in [1] == 0xbc || in [1] == 0xbd) && in [2]) {
-            //  Full-width ASCII variants U+FF01..U+FF5E -> ASCII
-            uint32_t code = ((in [0] & 0x0f) << 12) | ((in [1] & 0x3f) << 6) | (in [2] & 0x3f);
-            if (code >= 0xff01 && code <= 0xff5e) {
-                ascii = code - 0xff01 + 0x21;
-                in += 3;
-            }
-        }
-        if (!ascii && *in < 0x80)
-            ascii = *in++;
-        if (ascii) {
-            if (isalnum ((int) ascii))
-                dest [out++] = (char) tolower ((int) ascii);
-            continue;                   //  spaces and punctuation drop out
-        }
-        //  Other multi-byte characters are kept as they are.
-        size_t length = (*in & 0xe0) == 0xc0? 2: (*in & 0xf0) == 0xe0? 3: (*in & 0xf8) == 0xf0? 4: 1;
-        for (size_t index = 0; index < length && *in && out + 1 < size; index++)
-            dest [out++] = (char) *in++;
-    }
-    dest [out] = 0;
-}
-
-static void
-s_key_credit (char *key, const char *credit_code, int category)
-{
-    hs_strjoin (key, KEY_MAX, "cc/", credit_code, "/", hs_category_name (category), NULL);
-}
-
-static void
-s_key_name (char *key, const char *street, int category, const char *enterprise)
-{
-    char normal [HS_NAME_MAX + 1];
-    hs_cases_normalise (enterprise, normal, sizeof (normal));
-    hs_strjoin (key, KEY_MAX, "nm/", street, "/", hs_category_name (category), "/", normal, NULL);
-}
-
-//  The case id an index key names. Returns 0, 1 if none, -1 on error.
-static int
-s_index_get (hs_store_t *store, const char *key, char *case_id, size_t size)
-{
-    const void *data;
-    size_t length;
-    size_t key_size = strlen (key);
-    if (key_size == 0 || key_size > KEY_MAX)
-        return 1;
-    int rc = hs_store_get (store, HS_TABLE_CASEINDEX, key, key_size, &data, &length);
-    if (rc == 0) {
-        if (length >= size)
-            return -1;
-        memcpy (case_id, data, length);
-        case_id [length] = 0;
-    }
-    return rc;
-}
 
 int
 hs_cases_record (hs_store_t *store, const char *case_id, const void **data, size_t *size)
@@ -107,18 +39,18 @@ hs_cases_load (hs_store_t *store, const char *case_id, hs_case_t *kase)
 int
 hs_cases_find (hs_store_t *store, const hs_report_t *report, const char *street, hs_case_t *kase)
 {
-    char key [KEY_MAX];
+    char enterprise [HS_CASEINDEX_KEY_MAX];
     char case_id [HS_ID_MAX + 1];
     int rc = 1;
     if (*report->credit_code) {
-        s_key_credit (key, report->credit_code, report->category);
-        rc = s_index_get (store, key, case_id, sizeof (case_id));
+        hs_caseindex_enterprise (report->credit_code, street, report->enterprise, enterprise);
+        rc = hs_caseindex_case (store, enterprise, report->category, case_id, sizeof (case_id));
         if (rc < 0)
             return -1;
     }
     if (rc == 1) {
-        s_key_name (key, street, report->category, report->enterprise);
-        rc = s_index_get (store, key, case_id, sizeof (case_id));
+        hs_caseindex_enterprise (NULL, street, report->enterprise, enterprise);
+        rc = hs_caseindex_case (store, enterprise, report->category, case_id, sizeof (case_id));
         if (rc)
             return rc;
     }
@@ -132,20 +64,20 @@ hs_cases_find (hs_store_t *store, const hs_report_t *report, const char *street,
     return 0;
 }
 
-//  Put or delete an index key. A key that points to another case is left
-//  alone when that case is open: a re-opened case (mediation failed after
-//  all) must not take the key of a newer open case about the same
-//  enterprise.
+//  Put or delete the case's key under an enterprise. A key that points
+//  to another case is left alone when that case is open: a re-opened case
+//  (mediation failed after all) must not take the key of a newer open case
+//  about the same enterprise.
 static int
-s_index (hs_store_t *store, const char *key, const hs_case_t *kase)
+s_index (hs_store_t *store, const char *enterprise, const hs_case_t *kase)
 {
     char current [HS_ID_MAX + 1];
-    int rc = s_index_get (store, key, current, sizeof (current));
+    int rc = hs_caseindex_case (store, enterprise, kase->category, current, sizeof (current));
     if (rc < 0)
         return -1;
     bool ours = rc == 0 && streq (current, kase->id);
     if (kase->closed)
-        return ours? hs_store_del (store, HS_TABLE_CASEINDEX, key, strlen (key)): 0;
+        return ours? hs_caseindex_unset (store, enterprise, kase->category): 0;
     if (rc == 0 && !ours) {
         hs_case_t *other = (hs_case_t *) malloc (sizeof (hs_case_t));
         int found = hs_cases_load (store, current, other);
@@ -156,8 +88,7 @@ s_index (hs_store_t *store, const char *key, const hs_case_t *kase)
         if (other_open)
             return 0;
     }
-    return ours? 0: hs_store_put (store, HS_TABLE_CASEINDEX, key, strlen (key), kase->id,
-                                  strlen (kase->id));
+    return ours? 0: hs_caseindex_set (store, enterprise, kase->category, kase->id);
 }
 
 //  ---------------------------------------------------------------------
@@ -235,13 +166,13 @@ hs_cases_save (hs_store_t *store, const hs_case_t *kase, hs_pack_t *pack)
     ||  hs_store_put (store, HS_TABLE_CASES, id_key, id_size, hs_pack_data (pack),
                       hs_pack_size (pack)))
         return -1;
-    char key [KEY_MAX];
-    s_key_name (key, kase->street, kase->category, kase->enterprise);
-    if (s_index (store, key, kase))
+    char enterprise [HS_CASEINDEX_KEY_MAX];
+    hs_caseindex_enterprise (NULL, kase->street, kase->enterprise, enterprise);
+    if (s_index (store, enterprise, kase))
         return -1;
     if (*kase->credit_code) {
-        s_key_credit (key, kase->credit_code, kase->category);
-        if (s_index (store, key, kase))
+        hs_caseindex_enterprise (kase->credit_code, kase->street, kase->enterprise, enterprise);
+        if (s_index (store, enterprise, kase))
             return -1;
     }
     uint8_t summary [SUMMARY_MAX];
@@ -425,14 +356,6 @@ hs_cases_test (bool verbose)
 {
     if (verbose)
         printf (" * hs_cases: ");
-    char normal [64];
-    hs_cases_normalise ("ACME  Co., Ltd.", normal, sizeof (normal));
-    assert (streq (normal, "acmecoltd"));
-    hs_cases_normalise ("上海（某某）制衣　有限公司", normal, sizeof (normal));
-    assert (streq (normal, "上海某某制衣有限公司"));
-    hs_cases_normalise ("ＡＢＣ公司", normal, sizeof (normal));
-    assert (streq (normal, "abc公司"));
-
     char error [256];
     char *path = zsys_sprintf ("/tmp/hs_cases_test.%d", getpid ());
     hs_store_t *store = hs_store_new (path, 1 << 25, 1 << 26, error, sizeof (error));

@@ -3,7 +3,7 @@
 
     Owns how cases are found and kept: the `cases` table (case id -> the
     record of protocol/hs_case; the id in its key form, hs_idkey, so that
-    a new case is appended); `caseindex`, the correlation keys of
+    a new case is appended); `caseindex` (hs_caseindex), the correlation keys of
     open cases (SPEC §3): a report joins the open case of the same
     enterprise and category, matched by unified social credit code, else
     by normalised enterprise name + street; and the order tables
@@ -95,10 +95,6 @@ void hs_cases_facts (const hs_case_t *kase, hs_facts_t *facts, const char **sour
 
 //  Record a classification in the case (see hs_case_classified).
 void hs_cases_classified (hs_case_t *kase, const hs_decision_t *decision, const char *version);
-
-//  Normalise an enterprise name for matching: case, spaces, punctuation
-//  and full-width forms folded. Writes at most `size` bytes.
-void hs_cases_normalise (const char *name, char *dest, size_t size);
 
 void hs_cases_test (bool verbose);
 

@@ -46,7 +46,7 @@ typedef bool (hs_idkey_map_fn) (const void *key, size_t size, uint8_t *fresh, si
 bool hs_idkey_map (const void *key, size_t size, uint8_t *fresh, size_t *fresh_size);
 
 //  The longest key an upgrade moves (an id's key form, a NUL and a seq).
-#define HS_IDKEY_MOVE_KEY_MAX (HS_IDKEY_MAX + 16)
+#define HS_IDKEY_MOVE_KEY_MAX 512
 #define HS_IDKEY_CHUNK 5000
 
 //  An upgrade of one table's keys to the current form, a chunk at a time:

@@ -1,20 +1,24 @@
 /*  =========================================================================
-    hs_rekey - store format 4: ids keyed in the order of their numbers
+    hs_rekey - store formats 4 and 5: records moved to their current keys
     =========================================================================
 */
 
 #include "hs_rekey.h"
 #include "hs_idkey.h"
+#include "hs_caseindex.h"
 #include "hs_ledger.h"
 #include "hs_log.h"
 
 static const struct {
     hs_table_t table;
     hs_idkey_map_fn *map;
+    uint64_t format;                    //  the format whose keys these are
+    const char *what;                   //  for the log
 } s_tables [] = {
-    { HS_TABLE_CASES, hs_idkey_map },
-    { HS_TABLE_HISTORY, hs_ledger_history_map },
-    { HS_TABLE_MEETINGS, hs_idkey_map }
+    { HS_TABLE_CASES, hs_idkey_map, 4, "keyed in numeric order" },
+    { HS_TABLE_HISTORY, hs_ledger_history_map, 4, "keyed in numeric order" },
+    { HS_TABLE_MEETINGS, hs_idkey_map, 4, "keyed in numeric order" },
+    { HS_TABLE_CASEINDEX, hs_caseindex_map, 5, "keyed beside their enterprise's window" }
 };
 
 int
@@ -26,8 +30,9 @@ hs_rekey_store (hs_txn_t *txn)
         return -1;
     int rc = hs_store_meta_get (store, HS_META_FORMAT, 0, &format);
     hs_store_view_end (store);
-    for (size_t index = 0; rc == 0 && format < 4 && index < sizeof (s_tables) / sizeof (s_tables [0]);
-         index++) {
+    for (size_t index = 0; rc == 0 && index < sizeof (s_tables) / sizeof (s_tables [0]); index++) {
+        if (format >= s_tables [index].format)
+            continue;
         hs_idkey_move_t move = { .store = store, .table = s_tables [index].table,
                                  .map = s_tables [index].map };
         size_t moved = 0;
@@ -40,8 +45,9 @@ hs_rekey_store (hs_txn_t *txn)
             move.from_size = move.next_size;
         } while (!move.done);
         if (rc == 0 && moved)
-            hs_log_notice ("hs_rekey: %zu %s records keyed in numeric order (store format 4)",
-                           moved, hs_store_table_name (move.table));
+            hs_log_notice ("hs_rekey: %zu %s records %s (store format %llu)", moved,
+                           hs_store_table_name (move.table), s_tables [index].what,
+                           (unsigned long long) s_tables [index].format);
     }
     return rc;
 }
@@ -67,6 +73,10 @@ s_test_put (void *arg)
         if (hs_store_put (store, HS_TABLE_MEETINGS, id, strlen (id), "meeting", 7))
             return -1;
     }
+    //  Format 4's correlation keys, the category before the name.
+    if (hs_store_put (store, HS_TABLE_CASEINDEX, "nm/street.wanli/layoff/甲厂", 29, "putuo-1", 7)
+    ||  hs_store_put (store, HS_TABLE_CASEINDEX, "cc/91310107MA1G8F4X2X/injury", 28, "putuo-2", 7))
+        return -1;
     return hs_store_put (store, HS_TABLE_CASES, "office", 6, "odd", 3)
         || hs_store_meta_put (store, HS_META_FORMAT, 3)? -1: 0;
 }
@@ -130,7 +140,17 @@ hs_rekey_test (bool verbose)
         assert (streq ((char *) zlistx_next (keys), expected [2 * index + 1]));
         zlistx_destroy (&keys);
     }
-    //  Marked format 4, it is left alone; before, a second run moves nothing.
+    //  The correlation keys in format 5's form, their enterprise first.
+    char case_id [HS_ID_MAX + 1];
+    assert (hs_store_view_begin (store) == 0);
+    assert (hs_caseindex_case (store, "nm/street.wanli/甲厂", HS_CATEGORY_LAYOFF, case_id,
+                               sizeof (case_id)) == 0 && streq (case_id, "putuo-1"));
+    assert (hs_caseindex_case (store, "cc/91310107MA1G8F4X2X", HS_CATEGORY_INJURY, case_id,
+                               sizeof (case_id)) == 0 && streq (case_id, "putuo-2"));
+    uint64_t entries = 0;
+    assert (hs_store_count (store, HS_TABLE_CASEINDEX, &entries) == 0 && entries == 2);
+    hs_store_view_end (store);
+    //  Marked format 5, it is left alone; before, a second run moves nothing.
     assert (hs_rekey_store (fixture->txn) == 0);
     assert (hs_txn_run (fixture->txn, hs_store_format_work, store) == 0);
     assert (hs_rekey_store (fixture->txn) == 0);

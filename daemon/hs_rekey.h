@@ -1,5 +1,5 @@
 /*  =========================================================================
-    hs_rekey - store format 4: ids keyed in the order of their numbers
+    hs_rekey - store formats 4 and 5: records moved to their current keys
 
     A store of format 3 or before keyed cases, their history and meetings
     by the id as text; format 4 keys them in the form hs_idkey spells, so
@@ -8,6 +8,10 @@
     every record of those three tables to its current key, a chunk to a
     write transaction; the tables' owners say what the current form of
     each key is (hs_idkey_map, hs_ledger_history_map).
+    A store of format 4 or before spelled a correlation key with the
+    category before the enterprise's name; format 5 puts it after, so
+    that it sorts beside the enterprise's window (hs_caseindex_map). The
+    windows themselves are moved by their owner (hs_warnings_upgrade).
     =========================================================================
 */
 

@@ -5,7 +5,8 @@
     (sub-databases) and their names; each table's key layout and records
     belong to one class, which alone spells them:
         events, history, dedup      hs_ledger
-        cases, caseindex, caseorder, opencases      hs_cases
+        cases, caseorder, opencases hs_cases
+        caseindex                   hs_caseindex (an enterprise's window record: hs_windows)
         timers                      hs_timers
         meetings                    hs_meetings (records: protocol/hs_meeting_rec)
         prompts                     hs_prompts (records: protocol/hs_prompt_rec)
@@ -13,7 +14,7 @@
         filed                       hs_filing: filed cases by the time they were filed
         inspections                 hs_inspections (records: protocol/hs_inspection_rec)
         feeds                       hs_feeds
-        windows                     hs_windows (through hs_warnings)
+        windows                     hs_windows (through hs_warnings): streets, categories
         deadletter                  number (u64, BE) -> a rejected message (hs_reject)
         meta                        name (hs_meta_t, here) -> u64 (BE)
     Only hs_txn begins, commits and aborts the write transaction. Other
@@ -91,7 +92,7 @@ typedef enum {
 //  is from before the version was kept (0.4 and earlier, format 0): the
 //  engine's upgrades bring it up to date, then it is marked. A store with a
 //  higher one is from a newer build: refused, never written.
-#define HS_STORE_FORMAT 4
+#define HS_STORE_FORMAT 5
 
 //  A meta name as stored ("next_seq", "brief.daily.from", ...).
 const char *hs_store_meta_name (hs_meta_t meta);

@@ -5,6 +5,7 @@
 
 #include "hs_verify.h"
 #include "hs_cases.h"
+#include "hs_caseindex.h"
 #include "hs_ledger.h"
 #include "hs_idkey.h"
 #include "hs_meeting_table.h"
@@ -18,7 +19,7 @@ typedef struct {
     FILE *out;
     int problems;
     uint64_t next_seq;
-    uint64_t events, dedup, cases, open, index, history, timers, meetings, prompts,
+    uint64_t events, dedup, cases, open, index, windows, history, timers, meetings, prompts,
              proposals, inspections;
 } s_verify_t;
 
@@ -115,6 +116,10 @@ static int
 s_check_index (const void *key, size_t key_size, const void *data, size_t size, void *arg)
 {
     s_verify_t *verify = (s_verify_t *) arg;
+    if (hs_caseindex_is_window (key, key_size)) {
+        verify->windows++;              //  an enterprise's window, beside its keys
+        return 0;
+    }
     verify->index++;
     char case_id [HS_ID_MAX + 1];
     snprintf (case_id, sizeof (case_id), "%.*s", (int) size, (const char *) data);
@@ -344,12 +349,12 @@ hs_verify_run (hs_store_t *store, FILE *out)
         s_problem (&verify, "published_through %llu lies beyond next_seq %llu",
                    (unsigned long long) published, (unsigned long long) verify.next_seq);
     fprintf (out, "verify: %llu events (next seq %llu), %llu dedup keys, %llu cases (%llu open), "
-             "%llu correlation keys, %llu history entries, %llu timers, %llu meetings, "
+             "%llu correlation keys, %llu enterprise windows, %llu history entries, %llu timers, %llu meetings, "
              "%llu work prompts, %llu proposals, %llu inspection plans: %s\n",
              (unsigned long long) verify.events, (unsigned long long) verify.next_seq,
              (unsigned long long) verify.dedup, (unsigned long long) verify.cases,
              (unsigned long long) verify.open, (unsigned long long) verify.index,
-             (unsigned long long) verify.history, (unsigned long long) verify.timers,
+             (unsigned long long) verify.windows, (unsigned long long) verify.history, (unsigned long long) verify.timers,
              (unsigned long long) verify.meetings, (unsigned long long) verify.prompts,
              (unsigned long long) verify.proposals, (unsigned long long) verify.inspections,
              verify.problems? "PROBLEMS FOUND": "sound");

@@ -16,6 +16,7 @@
 #include "../daemon/hs_ledger.h"
 #include "../daemon/hs_timers.h"
 #include "../daemon/hs_cases.h"
+#include "../daemon/hs_caseindex.h"
 #include "../daemon/hs_idkey.h"
 #include "../daemon/hs_rekey.h"
 #include "../daemon/hs_intake.h"
@@ -116,6 +117,7 @@ static s_test_t s_tests [] = {
     { "hs_ledger", hs_ledger_test },
     { "hs_timers", hs_timers_test },
     { "hs_idkey", hs_idkey_test },
+    { "hs_caseindex", hs_caseindex_test },
     { "hs_cases", hs_cases_test },
     { "hs_intake", hs_intake_test },
     { "hs_query", hs_query_test },

@@ -519,15 +519,24 @@ def test_early_warning_windows_rebuild_after_kill9():
 
 
 def _windows(store):
-    """The windows table as the daemon left it: key -> value."""
-    env = lmdb.open(store, max_dbs=16, readonly=True, lock=False)
+    """The early-warning windows as the daemon left them, key -> value: the
+    `windows` table's, and (store format 5) each enterprise's beside its
+    correlation keys in `caseindex`, under the key the enterprise's had in
+    `windows` before format 5: `e/` and its name."""
+    env = lmdb.open(store, max_dbs=32, readonly=True, lock=False)
     try:
         with env.begin() as txn:
+            windows = {}
             try:
-                db = env.open_db(b"windows", txn=txn, create=False)
+                windows.update(txn.cursor(db=env.open_db(b"windows", txn=txn, create=False)))
             except lmdb.NotFoundError:
-                return {}
-            return dict(txn.cursor(db=db))
+                pass
+            try:
+                index = env.open_db(b"caseindex", txn=txn, create=False)
+            except lmdb.NotFoundError:
+                return windows
+            windows.update((b"e/" + k, v) for k, v in txn.cursor(db=index) if b"\x1f" not in k)
+            return windows
     finally:
         env.close()
 
@@ -558,7 +567,7 @@ def test_windows_live_in_the_store_old_stores_get_them_stale_ones_go():
         assert len(enterprise) == 1, windows
         assert windows[enterprise[0]][1] == 2                # two times held
         assert b"s/street.wanli" in windows and any(k.startswith(b"c/") for k in windows)
-        assert _meta(daemon.store, b"windows") == 2          # counting disputes
+        assert _meta(daemon.store, b"windows") == 3          # disputes, beside their keys
         # A store written by 0.3 had no windows: take them away, as if.
         env = lmdb.open(daemon.store, max_dbs=16)
         with env.begin(write=True) as txn:
@@ -586,7 +595,7 @@ def test_windows_live_in_the_store_old_stores_get_them_stale_ones_go():
         windows = _windows(daemon.store)
         assert b"e/nm/street.wanli/counted-by-reports" not in windows, windows
         assert [v[1] for k, v in windows.items() if k.startswith(b"e/")] == [3]
-        assert _meta(daemon.store, b"windows") == 2
+        assert _meta(daemon.store, b"windows") == 3
     finally:
         daemon.cleanup()
     # An enterprise nobody reports for longer than its window is forgotten

@@ -164,7 +164,8 @@ def test_store_readable_with_mdb_dump():
                 if re.fullmatch(r"\s*0{14}0[0-9a-f]", line)]
         assert keys == ["%016x" % n for n in range(1, 6)], keys
         assert mdb_entries(daemon.store, "cases") == 1
-        assert mdb_entries(daemon.store, "caseindex") == 1
+        # the case's correlation key, and beside it its enterprise's window
+        assert mdb_entries(daemon.store, "caseindex") == 2
         # each published body is exactly the stored event's body
         env = lmdb.open(daemon.store, max_dbs=16, readonly=True, lock=False)
         with env.begin(db=env.open_db(b"events", create=False)) as txn:

@@ -7,7 +7,11 @@ it, and the upgraded cases go on taking messages; a second start rewrites
 nothing. To format 4: a store written by the release before
 (fixtures/make_store_format3.py) has its cases, their history and its
 meetings moved to keys in the order of the ids' numbers, the api answering
-as it did, and the tools read it before and after."""
+as it did, and the tools read it before and after. To format 5: a store
+written by the release before (fixtures/make_store_format4.py) has its
+correlation keys spelled with the enterprise first and each enterprise's
+early-warning window moved beside them; reports still join the cases they
+joined and the window still counts the disputes it counted."""
 
 import json
 import os
@@ -96,7 +100,7 @@ def test_format2_store_upgrades_to_compact_records():
         finally:
             daemon.cleanup()
         _, fmt = _records(store)
-        assert fmt == 4, fmt
+        assert fmt == 5, fmt
         assert "6 case records rewritten compact (store format 3)" in log, log[-2000:]
         _assert_sound(store)
         assert backtest(store)[0][:2] == before[:2], before
@@ -109,7 +113,7 @@ def test_format2_store_upgrades_to_compact_records():
             again = daemon.read_log()[len(log):]
         finally:
             daemon.cleanup()
-        assert "rewritten compact" not in again and "format 4" in again, again
+        assert "rewritten compact" not in again and "format 5" in again, again
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -183,7 +187,7 @@ def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
         finally:
             daemon.cleanup()
         _, fmt = _tables(store)
-        assert fmt == 4, fmt
+        assert fmt == 5, fmt
         for line in ("6 cases records", "%d history records" % len(old["history"]),
                      "2 meetings records"):
             assert line + " keyed in numeric order (store format 4)" in log, (line, log[-2000:])
@@ -199,5 +203,109 @@ def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
         finally:
             daemon.cleanup()
         assert "keyed in numeric order" not in again, again
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+FIXTURE4 = os.path.join(HERE, "fixtures", "store-format4.dump")
+ANSWERS4 = os.path.join(HERE, "fixtures", "store-format4.cases.json")
+
+
+def _index_and_windows(store):
+    """caseindex and windows, key -> value, and the meta marks format and windows."""
+    env = lmdb.open(store, max_dbs=32, readonly=True, lock=False)
+    try:
+        with env.begin() as txn:
+            out = [dict(txn.cursor(db=env.open_db(name, txn=txn, create=False)))
+                   for name in (b"caseindex", b"windows")]
+            meta = env.open_db(b"meta", txn=txn, create=False)
+            return out + [int.from_bytes(txn.get(key, db=meta), "big")
+                          for key in (b"format", b"windows")]
+    finally:
+        env.close()
+
+
+def test_format4_store_upgrades_to_windows_beside_the_correlation_keys():
+    # tests/integration/fixtures/make_store_format4.py says how the dump was made
+    folder, store, answers = _loaded(FIXTURE4, ANSWERS4, "hs-upgrade4-")
+    name, code = answers["name"], answers["code"]
+    cases = answers["cases"]
+    caoyang = "nm/street.caoyang/" + name
+    try:
+        index, windows, fmt, marked = _index_and_windows(store)
+        assert (fmt, marked) == (4, 2), (fmt, marked)
+        assert index[("nm/street.caoyang/layoff/" + name).encode()] == b"putuo-3", index
+        assert index[("cc/%s/wage_arrears" % code).encode()] == b"putuo-5", index
+        ring = windows[("e/" + caoyang).encode()]
+        assert ring[1] == 2, ring               # two disputes of the enterprise held
+        _assert_sound(store)
+        before, _ = backtest(store)
+        daemon = Daemon(folder=folder, extra_args=["--time-start", START])
+        daemon.start()
+        try:
+            for case_id, was in cases.items():
+                assert daemon.case(case_id) == was, case_id
+            index, windows, fmt, marked = _index_and_windows(store)
+            assert marked == 3, marked
+            # the enterprise first, then 0x1f and the category; the window
+            # under the enterprise alone, its neighbour, as it was
+            assert index[("nm/street.caoyang/%s\x1flayoff" % name).encode()] == b"putuo-3"
+            assert index[("nm/street.caoyang/%s\x1fwage_arrears" % name).encode()] == b"putuo-1"
+            assert index[("cc/%s\x1fwage_arrears" % code).encode()] == b"putuo-5"
+            assert index[caoyang.encode()] == ring
+            assert index[("cc/" + code).encode()][1] == 1
+            assert index["nm/street.wanli/窗口印刷厂".encode()][1] == 1    # its case closed
+            assert not [k for k in index if b"/layoff/" in k or k.endswith(b"/wage_arrears")]
+            assert not [k for k in windows if k.startswith(b"e/")], windows
+            keys = list(index)
+            assert keys.index(caoyang.encode()) + 1 == keys.index(
+                ("nm/street.caoyang/%s\x1flayoff" % name).encode()), keys
+            watcher = daemon.watcher(("alert.", "warning.enterprise"))
+            sub = daemon.submitter()
+            at = cases["putuo-1"]["case"]["opened"]
+
+            def put(body):
+                status, reply = sub.submit(body, deadline_s=10)
+                assert status == "ok", (status, reply)
+                return reply
+
+            # reports join the cases they joined before: by name, by code
+            put({"v": 1, "id": "after-w", "source": "hrss", "at": at, "street": "caoyang",
+                 "enterprise": {"name": name}, "category": "layoff", "workers": 7})
+            put({"v": 1, "id": "after-k", "source": "street.zhenru", "at": at,
+                 "enterprise": {"name": "另一个名字", "credit_code": code},
+                 "category": "wage_arrears", "workers": 9})
+            assert daemon.case("putuo-3")["case"]["reports"] == 2
+            assert daemon.case("putuo-5")["case"]["reports"] == 2
+            # a third dispute of the enterprise within its window: the warning
+            put({"v": 1, "id": "after-third", "source": "street.caoyang", "at": at,
+                 "enterprise": {"name": name}, "category": "contract", "workers": 4})
+            sub.close()
+            seen = watcher.recv_all(quiet_ms=800)
+            warnings = [body for topic, body in seen if topic.startswith("warning.enterprise")]
+            assert len(warnings) == 1 and warnings[0]["count"] == 3, seen
+            assert daemon.stop() == 0
+            log = daemon.read_log()
+        finally:
+            daemon.cleanup()
+        _, _, fmt, marked = _index_and_windows(store)
+        assert (fmt, marked) == (5, 3), (fmt, marked)
+        assert "4 caseindex records keyed beside their enterprise's window (store format 5)" in log, \
+            log[-2000:]
+        assert "3 enterprises' early-warning windows moved beside their correlation keys" in log, \
+            log[-2000:]
+        _assert_sound(store)
+        # the rules read it: one case more (the third dispute), three reports
+        assert backtest(store)[0][:2] == [before[0] + 1, before[1] + 3], before
+        # a second start finds nothing to move
+        daemon = Daemon(folder=folder, extra_args=["--time-start", START])
+        daemon.start()
+        try:
+            assert daemon.case("putuo-3")["case"]["reports"] == 2
+            assert daemon.stop() == 0
+            again = daemon.read_log()[len(log):]
+        finally:
+            daemon.cleanup()
+        assert "keyed beside" not in again and "moved beside" not in again, again
     finally:
         shutil.rmtree(folder, ignore_errors=True)
