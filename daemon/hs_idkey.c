@@ -133,6 +133,7 @@ hs_idkey_move_work (void *arg)
         rc = hs_store_walk (move->store, move->table, move->from_size? move->from: NULL,
                             move->from_size, false, s_move_visit, &walk);
     move->done = walk.count < HS_IDKEY_CHUNK && walk.seen < 20 * HS_IDKEY_CHUNK;
+    hs_table_t to = move->across? move->to: move->table;
     uint8_t *record = NULL;
     for (size_t index = 0; rc == 0 && index < walk.count; index++) {
         const void *data;
@@ -142,7 +143,7 @@ hs_idkey_move_work (void *arg)
         move->map (walk.keys [index], walk.sizes [index], fresh, &fresh_size);
         //  A record already under the current key was written by this
         //  version: it is the newer one.
-        rc = hs_store_get (move->store, move->table, fresh, fresh_size, &data, &size);
+        rc = hs_store_get (move->store, to, fresh, fresh_size, &data, &size);
         if (rc == 0)
             rc = hs_store_del (move->store, move->table, walk.keys [index], walk.sizes [index]);
         if (rc <= 0) {
@@ -162,7 +163,7 @@ hs_idkey_move_work (void *arg)
         }
         record = copy;
         memcpy (record, data, size);
-        rc = hs_store_put (move->store, move->table, fresh, fresh_size, record, size)
+        rc = hs_store_put (move->store, to, fresh, fresh_size, record, size)
           || hs_store_del (move->store, move->table, walk.keys [index], walk.sizes [index])? -1: 0;
         move->chunk += rc? 0: 1;
     }
@@ -281,6 +282,14 @@ hs_idkey_test (bool verbose)
     move.from_size = 0;
     assert (hs_store_begin (store) == 0);
     assert (hs_idkey_move_work (&move) == 0 && move.chunk == 0 && move.done);
+    //  Across: into another table, under the key the map gives.
+    assert (hs_store_put (store, HS_TABLE_FEEDS, "putuo-12", 8, "r", 1) == 0);
+    hs_idkey_move_t across = { .store = store, .table = HS_TABLE_FEEDS, .map = hs_idkey_map,
+                               .across = true, .to = HS_TABLE_PROMPTS };
+    assert (hs_idkey_move_work (&across) == 0 && across.chunk == 1 && across.done);
+    assert (hs_store_get (store, HS_TABLE_FEEDS, "putuo-12", 8, &data, &size) == 1);
+    both = hs_idkey_put (key, "putuo-12");
+    assert (hs_store_get (store, HS_TABLE_PROMPTS, key, both, &data, &size) == 0 && size == 1);
     hs_store_abort (store);
     hs_store_destroy (&store);
     hs_store_remove (path);

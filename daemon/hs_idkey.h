@@ -45,7 +45,7 @@ int hs_idkey_lookup (hs_store_t *store, hs_table_t table, const char *id, const 
 typedef bool (hs_idkey_map_fn) (const void *key, size_t size, uint8_t *fresh, size_t *fresh_size);
 bool hs_idkey_map (const void *key, size_t size, uint8_t *fresh, size_t *fresh_size);
 
-//  The longest key an upgrade moves (an id's key form, a NUL and a seq).
+//  The longest key an upgrade moves: longer than any LMDB key.
 #define HS_IDKEY_MOVE_KEY_MAX 512
 #define HS_IDKEY_CHUNK 5000
 
@@ -56,11 +56,15 @@ bool hs_idkey_map (const void *key, size_t size, uint8_t *fresh, size_t *fresh_s
 //  looks at no more than 20 times that many; it sets `next` where the
 //  next chunk starts, `chunk` to how many it moved and `done` when the
 //  table has no more. Run it again after each commit with `from` = `next`
-//  until done. A chunk run twice (the map grew) does the same.
+//  until done. A chunk run twice (the map grew) does the same. With
+//  `across` the records move to the table `to` instead, under the key
+//  `map` gives (a record already there is the newer one, as within one).
 typedef struct {
     hs_store_t *store;
     hs_table_t table;
     hs_idkey_map_fn *map;
+    bool across;                        //  into `to`, not `table`
+    hs_table_t to;
     uint8_t from [HS_IDKEY_MOVE_KEY_MAX];
     size_t from_size;                   //  0: from the first key
     uint8_t next [HS_IDKEY_MOVE_KEY_MAX];

@@ -20,12 +20,12 @@
 #include "hs_warnings.h"
 #include "hs_cases.h"
 #include "hs_caseindex.h"
+#include "hs_idkey.h"
 #include "hs_ledger.h"
 #include "hs_log.h"
 
 #define PRUNE_STEP 4096         //  window states looked at in one pruning step
 #define S_KEY_MAX HS_CASEINDEX_KEY_MAX         //  an enterprise's name in the index
-#define MOVE_CHUNK 5000         //  enterprise windows moved in one transaction
 
 //  Meta `windows`: 0 none kept (0.3), 1 kept, counting reports (0.4),
 //  2 kept, counting disputes, 3 the same, an enterprise's beside its
@@ -332,81 +332,45 @@ s_upgrade_work (void *arg)
 }
 
 //  A store of format 4 kept an enterprise's window in the `windows` table
-//  under `e/` and its name: moved to the case index, a chunk a
-//  transaction. What is moved is deleted, so each chunk starts at `e/`
-//  again; the last one, finding fewer, marks the store.
-typedef struct {
-    hs_store_t *store;
-    uint8_t (*keys) [HS_WINDOWS_KEY_MAX + 1];
-    size_t *sizes;
-    size_t count;
-    size_t moved;
-} s_move_t;
-
-static int
-s_move_visit (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+//  under `e/` and its name: moved to the case index, under its name, a
+//  chunk a transaction (hs_idkey_move_work, across); then marked.
+static bool
+s_window_map (const void *key, size_t size, uint8_t *fresh, size_t *fresh_size)
 {
-    (void) data;
-    (void) size;
-    s_move_t *move = (s_move_t *) arg;
-    if (key_size < 2 || memcmp (key, "e/", 2) != 0)
-        return 1;                       //  past the enterprises'
-    if (key_size <= HS_WINDOWS_KEY_MAX) {
-        memcpy (move->keys [move->count], key, key_size);
-        move->sizes [move->count++] = key_size;
-    }
-    return move->count == MOVE_CHUNK;
+    const uint8_t *name = (const uint8_t *) key + 2;
+    if (size < 3 || memcmp (key, "e/", 2) != 0 || size - 2 >= HS_CASEINDEX_KEY_MAX - 1
+    ||  !hs_caseindex_is_window (name, size - 2))
+        return false;
+    memcpy (fresh, name, size - 2);
+    *fresh_size = size - 2;
+    return true;
 }
 
 static int
-s_move_work (void *arg)
+s_mark_beside (void *arg)
 {
-    s_move_t *move = (s_move_t *) arg;
-    hs_store_t *store = move->store;
-    move->count = 0;
-    int rc = hs_store_walk (store, HS_TABLE_WINDOWS, "e/", 2, false, s_move_visit, move);
-    uint8_t *record = NULL;
-    for (size_t index = 0; index < move->count && rc == 0; index++) {
-        const uint8_t *key = move->keys [index];
-        const void *data;
-        size_t size;
-        rc = hs_store_get (store, HS_TABLE_WINDOWS, key, move->sizes [index], &data, &size);
-        if (rc)
-            break;
-        //  LMDB's until the next write: copied first.
-        uint8_t *copy = (uint8_t *) realloc (record, size? size: 1);
-        if (!copy) {
-            rc = -1;
-            break;
-        }
-        record = copy;
-        memcpy (record, data, size);
-        rc = hs_caseindex_window_put (store, key + 2, move->sizes [index] - 2, record, size)
-          || hs_store_del (store, HS_TABLE_WINDOWS, key, move->sizes [index])? -1: 0;
-    }
-    free (record);
-    if (rc == 0 && move->count < MOVE_CHUNK)
-        rc = hs_store_meta_put (store, HS_META_WINDOWS, S_WINDOWS_BESIDE);
-    return rc;
+    return hs_store_meta_put ((hs_store_t *) arg, HS_META_WINDOWS, S_WINDOWS_BESIDE);
 }
 
 static int
 s_move_enterprises (hs_warnings_t *self)
 {
-    s_move_t move = { .store = hs_txn_store (self->txn),
-                      .keys = malloc (MOVE_CHUNK * (HS_WINDOWS_KEY_MAX + 1)),
-                      .sizes = (size_t *) malloc (MOVE_CHUNK * sizeof (size_t)) };
-    int rc = move.keys && move.sizes? 0: -1;
+    hs_store_t *store = hs_txn_store (self->txn);
+    hs_idkey_move_t move = { .store = store, .table = HS_TABLE_WINDOWS, .map = s_window_map,
+                             .across = true, .to = HS_TABLE_CASEINDEX };
+    size_t moved = 0;
+    int rc = 0;
     do {
-        if (rc == 0)
-            rc = hs_txn_run (self->txn, s_move_work, &move);
-        move.moved += rc? 0: move.count;
-    } while (rc == 0 && move.count == MOVE_CHUNK);
-    if (rc == 0 && move.moved)
+        rc = hs_txn_run (self->txn, hs_idkey_move_work, &move);
+        moved += rc? 0: move.chunk;
+        memcpy (move.from, move.next, move.next_size);      //  committed: on to the next
+        move.from_size = move.next_size;
+    } while (rc == 0 && !move.done);
+    if (rc == 0)
+        rc = hs_txn_run (self->txn, s_mark_beside, store);
+    if (rc == 0 && moved)
         hs_log_notice ("hs_warnings: %zu enterprises' early-warning windows moved beside their "
-                       "correlation keys (store format 5)", move.moved);
-    free (move.keys);
-    free (move.sizes);
+                       "correlation keys (store format 5)", moved);
     return rc;
 }
 
