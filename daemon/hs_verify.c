@@ -349,14 +349,14 @@ hs_verify_run (hs_store_t *store, FILE *out)
         s_problem (&verify, "published_through %llu lies beyond next_seq %llu",
                    (unsigned long long) published, (unsigned long long) verify.next_seq);
     fprintf (out, "verify: %llu events (next seq %llu), %llu dedup keys, %llu cases (%llu open), "
-             "%llu correlation keys, %llu enterprise windows, %llu history entries, %llu timers, %llu meetings, "
-             "%llu work prompts, %llu proposals, %llu inspection plans: %s\n",
+             "%llu correlation keys, %llu enterprise windows, %llu history entries, %llu timers, "
+             "%llu meetings, %llu work prompts, %llu proposals, %llu inspection plans: %s\n",
              (unsigned long long) verify.events, (unsigned long long) verify.next_seq,
              (unsigned long long) verify.dedup, (unsigned long long) verify.cases,
              (unsigned long long) verify.open, (unsigned long long) verify.index,
-             (unsigned long long) verify.windows, (unsigned long long) verify.history, (unsigned long long) verify.timers,
-             (unsigned long long) verify.meetings, (unsigned long long) verify.prompts,
-             (unsigned long long) verify.proposals, (unsigned long long) verify.inspections,
+             (unsigned long long) verify.windows, (unsigned long long) verify.history,
+             (unsigned long long) verify.timers, (unsigned long long) verify.meetings,
+             (unsigned long long) verify.prompts, (unsigned long long) verify.proposals, (unsigned long long) verify.inspections,
              verify.problems? "PROBLEMS FOUND": "sound");
     return verify.problems;
 }
