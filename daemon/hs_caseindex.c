@@ -167,22 +167,20 @@ hs_caseindex_windows (hs_store_t *store, const void *from, size_t from_size,
 bool
 hs_caseindex_map (const void *key, size_t size, uint8_t *fresh, size_t *fresh_size)
 {
-    const char *text = (const char *) key;
-    if (size < 5 || size >= HS_CASEINDEX_KEY_MAX || !hs_caseindex_is_window (key, size))
+    if (size < 5 || size >= HS_CASEINDEX_KEY_MAX || !hs_caseindex_is_window (key, size)
+    ||  memchr (key, 0, size))
         return false;                   //  current already (or not ours)
     char copy [HS_CASEINDEX_KEY_MAX];
-    memcpy (copy, text, size);
+    memcpy (copy, key, size);
     copy [size] = 0;
-    if (memchr (copy, 0, size))
-        return false;
     char category [32];
-    const char *enterprise_end, *rest = NULL;
+    char *enterprise_end;               //  where the enterprise's name is cut
+    const char *rest = "";              //  ... and what follows the category
     if (memcmp (copy, "cc/", 3) == 0) {
-        char *slash = strrchr (copy + 3, '/');
-        if (!slash || slash == copy + 3)
+        enterprise_end = strrchr (copy + 3, '/');
+        if (!enterprise_end || enterprise_end == copy + 3)
             return false;
-        enterprise_end = slash;
-        hs_strcpy (category, sizeof (category), slash + 1);
+        hs_strcpy (category, sizeof (category), enterprise_end + 1);
     }
     else
     if (memcmp (copy, "nm/", 3) == 0) {
@@ -195,26 +193,18 @@ hs_caseindex_map (const void *key, size_t size, uint8_t *fresh, size_t *fresh_si
             return false;
         memcpy (category, street_end + 1, length);
         category [length] = 0;
-        enterprise_end = street_end;
-        rest = category_end + 1;
+        enterprise_end = street_end + 1;                //  "nm/<street>/" kept
+        rest = category_end + 1;                        //  the name
     }
     else
         return false;
-    if (hs_category_parse (category) < 0)
+    int parsed = hs_category_parse (category);
+    if (parsed < 0)
         return false;
-    size_t head = (size_t) (enterprise_end - copy);
-    size_t out = 0;
-    memcpy (fresh, copy, head + (rest? 1: 0));          //  "nm/<street>/" or "cc/<code>"
-    out = head + (rest? 1: 0);
-    if (rest) {
-        size_t length = strlen (rest);
-        memcpy (fresh + out, rest, length);
-        out += length;
-    }
-    fresh [out++] = SEP;
-    size_t length = strlen (category);
-    memcpy (fresh + out, category, length);
-    *fresh_size = out + length;
+    *enterprise_end = 0;
+    char enterprise [HS_CASEINDEX_KEY_MAX];
+    hs_strjoin (enterprise, sizeof (enterprise), copy, rest, NULL);
+    *fresh_size = s_key (enterprise, parsed, (char *) fresh);
     return true;
 }
 

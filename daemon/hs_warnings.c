@@ -228,21 +228,13 @@ s_chunk_free (void **item)
     *item = NULL;
 }
 
+//  A walk's visitor: each key into the list (zlistx_t of zchunk_t) `arg`.
 static int
 s_upgrade_stale (const void *key, size_t key_size, const void *data, size_t size, void *arg)
 {
     (void) data;
     (void) size;
-    zlistx_add_end (((s_upgrade_t *) arg)->stale, zchunk_new (key, key_size));
-    return 0;
-}
-
-static int
-s_upgrade_stale_beside (const void *key, size_t key_size, const void *data, size_t size, void *arg)
-{
-    (void) data;
-    (void) size;
-    zlistx_add_end (((s_upgrade_t *) arg)->stale_beside, zchunk_new (key, key_size));
+    zlistx_add_end ((zlistx_t *) arg, zchunk_new (key, key_size));
     return 0;
 }
 
@@ -306,12 +298,13 @@ s_upgrade_work (void *arg)
     zlistx_purge (upgrade->stale_beside);
     hs_windows_forget (self->windows);
     upgrade->horizon = hs_txn_now (self->txn) - hs_windows_horizon (self->windows);
-    int rc = hs_store_walk (store, HS_TABLE_WINDOWS, NULL, 0, false, s_upgrade_stale, upgrade);
+    int rc = hs_store_walk (store, HS_TABLE_WINDOWS, NULL, 0, false, s_upgrade_stale,
+                            upgrade->stale);
     for (zchunk_t *chunk = (zchunk_t *) zlistx_first (upgrade->stale); chunk && rc == 0;
          chunk = (zchunk_t *) zlistx_next (upgrade->stale))
         rc = hs_store_del (store, HS_TABLE_WINDOWS, zchunk_data (chunk), zchunk_size (chunk));
     if (rc == 0)
-        rc = hs_caseindex_windows (store, NULL, 0, s_upgrade_stale_beside, upgrade);
+        rc = hs_caseindex_windows (store, NULL, 0, s_upgrade_stale, upgrade->stale_beside);
     for (zchunk_t *chunk = (zchunk_t *) zlistx_first (upgrade->stale_beside); chunk && rc == 0;
          chunk = (zchunk_t *) zlistx_next (upgrade->stale_beside))
         rc = hs_caseindex_window_del (store, zchunk_data (chunk), zchunk_size (chunk));
