@@ -10,6 +10,7 @@
 #include "hs_ledger.h"
 #include "hs_idkey.h"
 #include "hs_log.h"
+#include "hs_guard.h"
 
 #define DEDUP_KEY_MAX (3 + HS_CODE_MAX + HS_ID_MAX)
 #define HISTORY_KEY_MAX (HS_IDKEY_MAX + 9)
@@ -275,6 +276,16 @@ hs_ledger_event_raw (hs_store_t *store, uint64_t seq, const void **data, size_t 
     return hs_store_get (store, HS_TABLE_EVENTS, key, 8, data, size);
 }
 
+//  A stored event that does not read (a byte changed inside it, which the
+//  start's check cannot see): the store is damaged, and said.
+static void
+s_unreadable (uint64_t seq)
+{
+    char what [64];
+    snprintf (what, sizeof (what), "event %llu does not read", (unsigned long long) seq);
+    hs_guard_damaged (what);
+}
+
 int
 hs_ledger_event (hs_store_t *store, uint64_t seq, hs_event_read_t *event)
 {
@@ -283,7 +294,10 @@ hs_ledger_event (hs_store_t *store, uint64_t seq, hs_event_read_t *event)
     int rc = hs_ledger_event_raw (store, seq, &data, &size);
     if (rc)
         return rc;
-    return hs_event_decode (data, size, event) == 0? 0: -1;
+    if (hs_event_decode (data, size, event) == 0)
+        return 0;
+    s_unreadable (seq);
+    return -1;
 }
 
 typedef struct {
@@ -299,6 +313,8 @@ s_event_visit (const void *key, size_t key_size, const void *data, size_t size, 
         return 0;
     hs_event_read_t event;
     bool readable = hs_event_decode (data, size, &event) == 0;
+    if (!readable)
+        s_unreadable (hs_store_be64_get ((const uint8_t *) key));
     return walk->visit (hs_store_be64_get ((const uint8_t *) key), readable? &event: NULL,
                         walk->arg);
 }

@@ -60,7 +60,8 @@ hs_notices_alert (hs_notices_t *self, hs_case_t *kase, const char *kind, int pre
     kase->last_seq = alert.seq;
     hs_event_t event = {
         .seq = alert.seq, .type = "alert", .topic = topic, .case_id = kase->id,
-        .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
+        .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1,
+        .alert = &alert
     };
     return hs_txn_emit (self->txn, &event);
 }

@@ -430,6 +430,8 @@ hs_query_meetings (hs_store_t *store, hs_config_t *config, const msgpack_object 
 typedef struct {
     hs_replay_entry_t entry;
     char topic [HS_TOPIC_MAX + 1];
+    uint8_t *body;              //  a body packed again from its decision (an alert),
+                                //  which lives no longer than the visit: a copy
 } s_replayed_t;
 
 typedef struct {
@@ -470,6 +472,11 @@ s_replay_event (uint64_t seq, const hs_event_read_t *event, void *arg)
         replayed->entry.topic = replayed->topic;
         replayed->entry.body = event->body;         //  borrowed until the view ends
         replayed->entry.body_size = event->body_size;
+        if (event->compact) {
+            replayed->body = (uint8_t *) zmalloc (event->body_size);
+            memcpy (replayed->body, event->body, event->body_size);
+            replayed->entry.body = replayed->body;
+        }
     }
     return 0;
 }
@@ -494,6 +501,8 @@ hs_query_replay (hs_store_t *store, hs_config_t *config, const msgpack_object *a
         entries [index] = walk.events [index].entry;
     hs_reply_replay (reply, walk.next, next_seq - 1, entries, (size_t) walk.count);
     free (entries);
+    for (int64_t index = 0; index < walk.count; index++)
+        free (walk.events [index].body);
     free (walk.events);
     return rc;
 }

@@ -9,18 +9,27 @@
     and the reasons as raw bytes: nothing is unpacked that the reader did
     not ask for. Before format 4 the record was a map with those names;
     such records are still read.
+
+    An alert (store format 6) is kept as its decision: the layout's version
+    is then 2 and the body's place holds the alert's compact record
+    (hs_alert_rec), from which reading packs the body again, the bytes
+    that went out. One that record cannot say exactly, or a body over
+    HS_EVENT_DERIVED_MAX, is kept as version 1, its body as it is.
     =========================================================================
 */
 
 #include "hs_event.h"
 #include "hs_bin.h"
+#include "hs_alert_rec.h"
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <assert.h>
 
 #define S_MARK      0xc1        //  "never used" in msgpack
-#define S_VERSION   1
+#define S_VERSION   1           //  the body as it is
+#define S_DERIVED   2           //  an alert's decision, its body packed again when read
 #define S_HEAD_MAX  (2 * 10 + 10 + 3 * (10 + HS_TOPIC_MAX) + 10 + 10 + 64)
 
 static const char *s_published [] = {
@@ -37,15 +46,16 @@ hs_event_published (const char *type)
     return false;
 }
 
-int
-hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
+//  The head of a record: mark, version, seq, at, type, topic, case, level,
+//  and with a level the rules version. Returns its size.
+static size_t
+s_encode_head (const hs_event_t *event, uint64_t version, uint8_t *head, size_t size)
 {
-    uint8_t head [S_HEAD_MAX];
     hs_bin_writer_t writer;
-    hs_bin_writer_init (&writer, head, sizeof (head));
+    hs_bin_writer_init (&writer, head, size);
     const uint8_t mark = S_MARK;
     hs_bin_put_bytes (&writer, &mark, 1);
-    hs_bin_put_u (&writer, S_VERSION);
+    hs_bin_put_u (&writer, version);
     hs_bin_put_u (&writer, event->seq);
     hs_bin_put_i (&writer, event->at);
     hs_bin_put_str (&writer, event->type);
@@ -55,14 +65,31 @@ hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
     if (event->level >= 0)
         hs_bin_put_version (&writer, event->rules_version? event->rules_version: "");
     assert (!writer.overflow);
-    hs_pack_raw (pack, head, writer.used);
+    return writer.used;
+}
+
+int
+hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
+{
+    uint8_t head [S_HEAD_MAX];
+    uint8_t decision [HS_ALERT_REC_MAX];
+    hs_bin_writer_t writer;
+    hs_bin_writer_init (&writer, decision, sizeof (decision));
+    bool derived = event->alert && strcmp (event->type, "alert") == 0
+                && event->body_size <= HS_EVENT_DERIVED_MAX
+                && hs_alert_rec_put (&writer, event->alert, event->seq, event->case_id,
+                                     event->at) == 0;
+    hs_pack_raw (pack, head, s_encode_head (event, derived? S_DERIVED: S_VERSION, head,
+                                            sizeof (head)));
     static const char *const none [] = { NULL };
     if (event->level >= 0)
         hs_pack_strv (pack, event->reasons? event->reasons: none);
-    hs_pack_raw (pack, event->body, event->body_size);
+    if (derived)
+        hs_pack_raw (pack, decision, writer.used);
+    else
+        hs_pack_raw (pack, event->body, event->body_size);
     return 0;
 }
-
 
 int
 hs_event_map (const void *data, size_t size, hs_pack_t *pack)
@@ -114,6 +141,26 @@ s_is (const char *key, size_t key_size, const char *name)
     return key_size == strlen (name) && memcmp (key, name, key_size) == 0;
 }
 
+//  An alert kept as its decision: its body packed again, into `derived`.
+static int
+s_decode_derived (const uint8_t *data, size_t size, hs_event_read_t *event)
+{
+    if (strcmp (event->type, "alert") || !*event->case_id)
+        return -1;
+    hs_pack_t *body = hs_pack_new ();
+    int rc = hs_alert_rec_body (data, size, event->seq, event->case_id, event->at, body);
+    if (rc == 0 && hs_pack_size (body) <= sizeof (event->derived)) {
+        memcpy (event->derived, hs_pack_data (body), hs_pack_size (body));
+        event->body = event->derived;
+        event->body_size = hs_pack_size (body);
+        event->compact = true;
+    }
+    else
+        rc = -1;
+    hs_pack_destroy (&body);
+    return rc;
+}
+
 //  The compact record: every field in place, each string whole and
 //  UTF-8, the reasons one msgpack array, the body one msgpack object that
 //  ends the record.
@@ -131,7 +178,8 @@ s_decode_compact (const uint8_t *data, size_t size, hs_event_read_t *event)
     int64_t level = hs_bin_get_i (&head);
     if (level >= 0)
         hs_bin_get_version (&head, event->rules_version, sizeof (event->rules_version));
-    if (head.bad || version != S_VERSION || level < -1 || level >= HS_LEVEL_COUNT || !*event->type)
+    if (head.bad || (version != S_VERSION && version != S_DERIVED)
+    ||  level < -1 || level >= HS_LEVEL_COUNT || !*event->type)
         return -1;
     event->level = (int) level;
     hs_proto_reader_t reader;
@@ -139,6 +187,8 @@ s_decode_compact (const uint8_t *data, size_t size, hs_event_read_t *event)
     if (level >= 0 && (hs_proto_read_raw (&reader, &event->reasons, &event->reasons_size)
                    ||  ((event->reasons [0] & 0xf0) != 0x90 && event->reasons [0] != 0xdc)))
         return -1;                      //  not an array
+    if (version == S_DERIVED)
+        return s_decode_derived (reader.data + reader.pos, reader.size - reader.pos, event);
     if (hs_proto_read_raw (&reader, &event->body, &event->body_size) || reader.pos != reader.size)
         return -1;
     return 0;
@@ -147,7 +197,7 @@ s_decode_compact (const uint8_t *data, size_t size, hs_event_read_t *event)
 int
 hs_event_decode (const void *data, size_t size, hs_event_read_t *event)
 {
-    memset (event, 0, sizeof (*event));
+    memset (event, 0, offsetof (hs_event_read_t, derived));
     event->level = -1;
     if (size > 0 && ((const uint8_t *) data) [0] == S_MARK)
         return s_decode_compact ((const uint8_t *) data, size, event);
@@ -242,6 +292,61 @@ hs_event_reasons (const hs_event_read_t *event, char (*names) [HS_CODE_MAX + 1],
     return count;
 }
 
+//  An alert is kept as its decision, and read back as the body that went
+//  out; what is not an alert, or an alert that says otherwise than its
+//  event, keeps its body.
+static void
+s_test_derived (void)
+{
+    const char *units [] = { "hrss", "street.caoyang", NULL };
+    const char *reasons [] = { "major.flags", "route.hrss", NULL };
+    hs_cause_t cause = { "hrss", "r-1", true, NULL };
+    hs_alert_t alert = {
+        .seq = 12, .kind = "new", .case_id = "putuo-1", .level = HS_LEVEL_MAJOR,
+        .previous_level = -1, .category = HS_CATEGORY_LAYOFF, .street = "street.caoyang",
+        .enterprise = "某厂", .workers = 40, .amount = -1, .units = units, .reasons = reasons,
+        .cause = &cause, .at = 1780000000123LL
+    };
+    hs_pack_t *body = hs_pack_new ();
+    hs_alert_encode (&alert, body);
+    hs_event_t event = {
+        .seq = 12, .at = alert.at, .type = "alert", .topic = "alert.major.caoyang",
+        .case_id = "putuo-1", .body = hs_pack_data (body), .body_size = hs_pack_size (body),
+        .level = -1, .alert = &alert
+    };
+    hs_pack_t *record = hs_pack_new ();
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_DERIVED);
+    assert (hs_pack_size (record) < hs_pack_size (body));
+    hs_event_read_t read;
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (read.compact && read.seq == 12 && strcmp (read.case_id, "putuo-1") == 0);
+    assert (read.body_size == hs_pack_size (body)
+         && memcmp (read.body, hs_pack_data (body), read.body_size) == 0);
+    for (size_t cut = 0; cut < hs_pack_size (record); cut++)
+        assert (hs_event_decode (hs_pack_data (record), cut, &read) == -1);
+    //  ... its map, as the api shows it, holds that body.
+    hs_pack_t *shown = hs_pack_new ();
+    assert (hs_event_map (hs_pack_data (record), hs_pack_size (record), shown) == 0);
+    assert (hs_pack_size (shown) > hs_pack_size (body));
+    hs_pack_destroy (&shown);
+    //  Another seq than the event's: the body is kept as it is.
+    event.seq = 13;
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_VERSION);
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (!read.compact && read.body_size == hs_pack_size (body));
+    //  Not an alert: the same.
+    event.seq = 12;
+    event.type = "escalate";
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_VERSION);
+    hs_pack_destroy (&record);
+    hs_pack_destroy (&body);
+}
+
 void
 hs_event_test (bool verbose)
 {
@@ -293,8 +398,9 @@ hs_event_test (bool verbose)
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
     hs_pack_reset (record);
     hs_event_encode (&event, record);
-    ((uint8_t *) hs_pack_data (record)) [1] = 2;
+    ((uint8_t *) hs_pack_data (record)) [1] = 3;
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
+    s_test_derived ();
 
     //  A record of a store before format 4, a map, still reads, the same.
     event.case_id = "putuo-7";

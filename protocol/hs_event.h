@@ -6,6 +6,8 @@
     Reading does not unpack the body: an event's body comes back as the
     bytes that were published, so replay and forwarding copy, not repack.
     The record is compact (hs_event.c says how); the api shows it as a map.
+    An alert is kept as its decision (hs_alert_rec), not a second copy of
+    its body: reading it packs the body again, the bytes that went out.
     =========================================================================
 */
 
@@ -13,6 +15,7 @@
 #define HS_EVENT_H_INCLUDED
 
 #include "hs_pack.h"
+#include "hs_outbound.h"
 
 //  A stored event (the `events` table): what happened, under which seq.
 //  For a published event, topic and body are exactly what went out.
@@ -29,6 +32,7 @@ typedef struct {
     int level;                  //  a classification's result, -1 if none
     const char *const *reasons; //  the rules that fired (with level)
     const char *rules_version;  //  the rule set that decided (with level)
+    const hs_alert_t *alert;    //  an alert: what `body` was packed from, or NULL
 } hs_event_t;
 
 //  Encode an event record. Returns 0.
@@ -36,9 +40,13 @@ int hs_event_encode (const hs_event_t *event, hs_pack_t *pack);
 
 
 #define HS_EVENT_TYPE_MAX 16
+//  The largest body kept as its decision; a larger one is kept as it is.
+#define HS_EVENT_DERIVED_MAX 4096
 
 //  An event record as read back. Text is copied; `body` and `reasons` are
-//  the raw msgpack bytes, borrowed from the record (valid as long as it).
+//  the raw msgpack bytes, borrowed from the record (valid as long as it),
+//  or for an alert kept as its decision, the body packed again into
+//  `derived` (valid as long as this struct: do not copy it).
 typedef struct {
     uint64_t seq;
     int64_t at;
@@ -51,6 +59,8 @@ typedef struct {
     size_t reasons_size;
     const uint8_t *body;                //  a msgpack map
     size_t body_size;
+    bool compact;                       //  the body was packed again from the decision
+    uint8_t derived [HS_EVENT_DERIVED_MAX];
 } hs_event_read_t;
 
 //  Read an event record. Returns 0, or -1 if the bytes are not one (a

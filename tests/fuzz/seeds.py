@@ -47,6 +47,16 @@ for index, (topic, body) in enumerate(bodies):
     write("proto", "seed%d" % index, packed)
     write("engine", "seed%d" % index, topic.encode() + b"\n--\n" + packed)
 write("proto", "issue1013", b"\xdd\xff\xff\xff\xff")
+# a stored alert kept as its decision (store format 6, PROTOCOL §7), as a
+# daemon wrote it: the body is packed again from it when read
+write("proto", "alert-rec", bytes.fromhex(
+    "c10202d8e7cab1c76805616c65727413616c6572742e6d616a6f722e63616f79616e6707707574756f2d3101"
+    "03036e65770201000e7374726565742e63616f79616e671ee4b88ae6b5b7e6b58be8af95e588b6e8a1a3e69c"
+    "89e99990e585ace58fb8500110080468727373056c6567616c046e657773076a75737469636505756e696f6e"
+    "0e7374726565742e63616f79616e67066f666669636508636f6e76656e6572090d6d616a6f722e776f726b65"
+    "72730b6d616a6f722e666c616773137369676e69666963616e742e776f726b6572730a726f7574652e687273"
+    "730b726f7574652e6c6567616c0a726f7574652e6e6577730d726f7574652e6a7573746963650b726f757465"
+    "2e756e696f6e0c726f7574652e737472656574000e7374726565742e63616f79616e6706736565642d31"))
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "..", "..", "config", "rules.cfg"), "rb") as handle:

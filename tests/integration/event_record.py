@@ -1,11 +1,16 @@
-"""Read a stored event record (PROTOCOL §7, store format 4) into the map the
+"""Read a stored event record (PROTOCOL §7, store format 6) into the map the
 api shows a case's history as: an independent reader of the documented
 layout, for tests that look at the `events` table with python3-lmdb. A record
-of an older store (a msgpack map) is read as it is."""
+of an older store (a msgpack map) is read as it is; an alert kept as its
+decision (layout 2) is read into the body that was published."""
 
 import msgpack
 
 LEVELS = ["general", "significant", "major", "critical"]
+CATEGORIES = ["wage_arrears", "layoff", "social_insurance", "work_stoppage",
+              "negotiation", "contract", "injury", "other"]
+FLAGS = ["gathering", "petition_visit", "road_blocking", "extreme", "media",
+         "litigation", "repeat", "cross_district", "epidemic"]
 
 
 def _uvarint(data, at):
@@ -29,12 +34,76 @@ def _text(data, at):
     return bytes(data[at:at + size]).decode(), at + size
 
 
+def _texts(data, at):
+    count, at = _uvarint(data, at)
+    texts = []
+    for _ in range(count):
+        text, at = _text(data, at)
+        texts.append(text)
+    return texts, at
+
+
+def _alert(data, at, event):
+    """The body of an alert kept as its decision (PROTOCOL §7, layout 2), in
+    the order of §4.2's keys as the daemon packs them."""
+    bits, at = _uvarint(data, at)
+    body = {"v": 1, "seq": event["seq"]}
+    body["kind"], at = _text(data, at)
+    body["case"] = event["case"]
+    level, at = _uvarint(data, at)
+    previous, at = _ivarint(data, at)
+    category, at = _ivarint(data, at)
+    body["level"] = LEVELS[level]
+    body["category"] = CATEGORIES[category] if category >= 0 else ""
+    body["street"], at = _text(data, at)
+    body["enterprise"], at = _text(data, at)
+    body["workers"], at = _ivarint(data, at)
+    amount, at = _ivarint(data, at)
+    if amount >= 0:
+        body["amount"] = amount
+    flags, at = _uvarint(data, at)
+    body["flags"] = [name for bit, name in enumerate(FLAGS) if flags & (1 << bit)]
+    body["units"], at = _texts(data, at)
+    body["reasons"], at = _texts(data, at)
+    delta, at = _ivarint(data, at)
+    body["at"] = event["at"] + delta
+    if previous >= 0:
+        body["previous_level"] = LEVELS[previous]
+    if bits & 1:
+        body["source"], at = _text(data, at)
+        ident, at = _text(data, at)
+        body["report" if bits & 2 else "update"] = ident
+        if bits & 4:
+            body["person"], at = _text(data, at)
+    for bit, name in ((8, "unit"), (16, "clock"), (32, "rung")):
+        if bits & bit:
+            body[name], at = _text(data, at)
+    into = None
+    if bits & 64:
+        into, at = _text(data, at)
+    if bits & 1024:
+        body["count"], at = _ivarint(data, at)
+    if bits & 2048:
+        body["due"], at = _ivarint(data, at)
+    if bits & 16:
+        body["late_ms"], at = _ivarint(data, at)
+    if bits & 128:
+        size, at = _uvarint(data, at)
+        body["note"], at = bytes(data[at:at + size]).decode(), at + size
+    if into is not None:
+        body["into"] = into
+    if bits & 256:
+        body["satisfied"] = bool(bits & 512)
+    assert at == len(data), (at, len(data))
+    return body
+
+
 def decode(data):
     data = bytes(data)
     if data[0] != 0xC1:
         return msgpack.unpackb(data, raw=False)
     version, at = _uvarint(data, 1)
-    assert version == 1, version
+    assert version in (1, 2), version
     event = {"v": 1}
     event["seq"], at = _uvarint(data, at)
     event["at"], at = _ivarint(data, at)
@@ -54,8 +123,12 @@ def decode(data):
             event["rules_version"], at = _text(data, at)
         rest.feed(data[at:])
         event["reasons"] = rest.unpack()
-    else:
-        rest.feed(data[at:])
+        at += rest.tell()
+    if version == 2:
+        event["body"] = _alert(data, at, event)
+        return event
+    rest = msgpack.Unpacker(raw=False)
+    rest.feed(data[at:])
     event["body"] = rest.unpack()
     return event
 

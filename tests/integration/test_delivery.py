@@ -114,7 +114,7 @@ def test_a_held_back_alert_changed_in_the_store_is_not_sent_again():
     try:
         _crash_after_commit(daemon)
         name = "上海测试制衣有限公司".encode()
-        lmdb_pages.change_a_byte(daemon.store, b"events", bytes([0xa0 + len(name)]) + name,
+        lmdb_pages.change_a_byte(daemon.store, b"events", bytes([len(name)]) + name,
                                  must=event_record.of_type("alert"))
         daemon.start()
         watcher = daemon.watcher(("",))

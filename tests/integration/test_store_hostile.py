@@ -307,7 +307,7 @@ def test_a_byte_changed_inside_a_value_never_reaches_a_client():
         # an alert of enterprise 7 (its type: "alert"), the case of enterprise 3
         # (each name whole, with its length before it: msgpack's, the compact record's)
         seq = int.from_bytes(lmdb_pages.change_a_byte(daemon.store, b"events",
-                                            b"\xb7Store Test Enterprise 7",
+                                            b"\x17Store Test Enterprise 7",
                                             must=event_record.of_type("alert")), "big")
         lmdb_pages.change_a_byte(daemon.store, b"cases", b"\x17Store Test Enterprise 3")
         daemon.start()
@@ -475,7 +475,7 @@ def test_clock_far_ahead_warns_until_reset():
         daemon.cleanup()
 
 
-FORMAT = 5          # the store format this build writes (HS_STORE_FORMAT)
+FORMAT = 6          # the store format this build writes (HS_STORE_FORMAT)
 
 
 def test_format_version_newer_refused_older_marked():

@@ -11,7 +11,11 @@ as it did, and the tools read it before and after. To format 5: a store
 written by the release before (fixtures/make_store_format4.py) has its
 correlation keys spelled with the enterprise first and each enterprise's
 early-warning window moved beside them; reports still join the cases they
-joined and the window still counts the disputes it counted."""
+joined and the window still counts the disputes it counted. To format 6: a
+store written by the release before (fixtures/make_store_format5.py) replays
+its alerts as the bytes that went out then, and every alert after the
+upgrade is kept as its decision, smaller than its body, and replays as the
+bytes that went out."""
 
 import json
 import os
@@ -20,9 +24,12 @@ import subprocess
 import tempfile
 
 import lmdb
+import msgpack
+import zmq
 
 import case_record
-from harness import CLIENT, Daemon, backtest
+import event_record
+from harness import CLIENT, Daemon, backtest, report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "fixtures", "store-format2.dump")
@@ -100,7 +107,7 @@ def test_format2_store_upgrades_to_compact_records():
         finally:
             daemon.cleanup()
         _, fmt = _records(store)
-        assert fmt == 5, fmt
+        assert fmt == 6, fmt
         assert "6 case records rewritten compact (store format 3)" in log, log[-2000:]
         _assert_sound(store)
         assert backtest(store)[0][:2] == before[:2], before
@@ -113,7 +120,7 @@ def test_format2_store_upgrades_to_compact_records():
             again = daemon.read_log()[len(log):]
         finally:
             daemon.cleanup()
-        assert "rewritten compact" not in again and "format 5" in again, again
+        assert "rewritten compact" not in again and "format 6" in again, again
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -187,7 +194,7 @@ def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
         finally:
             daemon.cleanup()
         _, fmt = _tables(store)
-        assert fmt == 5, fmt
+        assert fmt == 6, fmt
         for line in ("6 cases records", "%d history records" % len(old["history"]),
                      "2 meetings records"):
             assert line + " keyed in numeric order (store format 4)" in log, (line, log[-2000:])
@@ -289,7 +296,7 @@ def test_format4_store_upgrades_to_windows_beside_the_correlation_keys():
         finally:
             daemon.cleanup()
         _, _, fmt, marked = _index_and_windows(store)
-        assert (fmt, marked) == (5, 3), (fmt, marked)
+        assert (fmt, marked) == (6, 3), (fmt, marked)
         assert "4 caseindex records keyed beside their enterprise's window (store format 5)" in log, \
             log[-2000:]
         assert "3 enterprises' early-warning windows moved beside their correlation keys" in log, \
@@ -307,5 +314,133 @@ def test_format4_store_upgrades_to_windows_beside_the_correlation_keys():
         finally:
             daemon.cleanup()
         assert "keyed beside" not in again and "moved beside" not in again, again
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+FIXTURE5 = os.path.join(HERE, "fixtures", "store-format5.dump")
+ANSWERS5 = os.path.join(HERE, "fixtures", "store-format5.cases.json")
+
+
+def _events(store):
+    """seq -> the stored record's bytes, and the meta mark of the format."""
+    env = lmdb.open(store, max_dbs=32, readonly=True, lock=False)
+    try:
+        with env.begin() as txn:
+            events = {int.from_bytes(k, "big"): bytes(v)
+                      for k, v in txn.cursor(db=env.open_db(b"events", txn=txn, create=False))}
+            meta = env.open_db(b"meta", txn=txn, create=False)
+            return events, int.from_bytes(txn.get(b"format", db=meta), "big")
+    finally:
+        env.close()
+
+
+def _replayed(daemon):
+    """seq -> (topic, the body's bytes) of every published event, as the
+    api's replay sends them: each page walked without unpacking the bodies."""
+    out, since = {}, 1
+    while True:
+        sock = daemon.ctx.socket(zmq.REQ)
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.setsockopt(zmq.RCVTIMEO, 5000)
+        sock.connect(daemon.api)
+        sock.send_multipart([b"replay", msgpack.packb({"since": since, "limit": 1000})])
+        status, data = sock.recv_multipart()
+        sock.close()
+        assert status == b"ok", (status, data)
+        page = msgpack.Unpacker(raw=False)
+        page.feed(data)
+        reply = {}
+        for _ in range(page.read_map_header()):
+            key = page.unpack()
+            if key != "events":
+                reply[key] = page.unpack()
+                continue
+            for _ in range(page.read_array_header()):
+                event = {}
+                for _ in range(page.read_map_header()):
+                    name = page.unpack()
+                    if name == "body":
+                        start = page.tell()
+                        page.skip()
+                        event["body"] = data[start:page.tell()]
+                    else:
+                        event[name] = page.unpack()
+                out[event["seq"]] = (event["topic"], event["body"])
+        since = reply["next"]
+        if since > reply["last"]:
+            return out
+
+
+def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
+    # tests/integration/fixtures/make_store_format5.py says how the dump was made
+    folder, store, answers = _loaded(FIXTURE5, ANSWERS5, "hs-upgrade5-")
+    published = {int(seq): (alert["topic"], bytes.fromhex(alert["body"]))
+                 for seq, alert in answers["alerts"].items()}
+    try:
+        events, fmt = _events(store)
+        assert fmt == 5, fmt
+        assert sorted(seq for seq, record in events.items()
+                      if event_record.decode(record)["type"] == "alert") == sorted(published)
+        assert all(events[seq][1] == 1 for seq in published)       # each body as it went out
+        old = events
+        _assert_sound(store)
+        before, _ = backtest(store)
+        daemon = Daemon(folder=folder, extra_args=["--time-start", START])
+        daemon.start()
+        try:
+            for case_id, was in answers["cases"].items():
+                assert daemon.case(case_id) == was, case_id
+            replayed = _replayed(daemon)
+            for seq, alert in published.items():
+                assert replayed[seq] == alert, (seq, replayed[seq], alert)
+            # after the upgrade: what goes out is what replays, kept as a decision
+            sock = daemon.ctx.socket(zmq.SUB)
+            sock.setsockopt(zmq.SUBSCRIBE, b"alert.")
+            sock.connect(daemon.publish)
+            daemon.wait_counter("subscriptions", daemon.counters()["subscriptions"] + 1)
+            opened = answers["cases"]["putuo-1"]["case"]["opened"]
+            sub = daemon.submitter()
+
+            def put(body, topic=None):
+                status, reply = sub.submit(body, topic, deadline_s=10)
+                assert status == "ok", (status, body, reply)
+                return reply["seq"]
+
+            put(report(rid="f6-a3", name="决策服装有限公司", workers=120, at=opened,
+                       flags=["gathering", "media"]))
+            c = "putuo-%d" % put(report(rid="f6-c1", source="union", street="zhenru",
+                                        name="决策电子厂", category="social_insurance",
+                                        workers=6, amount=250000, at=opened))
+            put({"v": 1, "id": "f6-c-done", "source": "street.zhenru", "at": opened, "case": c,
+                 "status": "resolved", "person": "李四", "note": "已补缴社保"},
+                "update.street.zhenru")
+            sub.close()
+            live = {}
+            while sock.poll(1500):
+                topic, body = sock.recv_multipart()[:2]
+                live[msgpack.unpackb(body)["seq"]] = (topic.decode(), body)
+            sock.close()
+            kinds = sorted(msgpack.unpackb(body)["kind"] for _, body in live.values())
+            assert kinds == ["escalated", "new", "resolved"], kinds
+            replayed = _replayed(daemon)
+            for seq, alert in live.items():
+                assert replayed[seq] == alert, (seq, replayed[seq], alert)
+            assert daemon.stop() == 0
+        finally:
+            daemon.cleanup()
+        events, fmt = _events(store)
+        assert fmt == 6, fmt
+        for seq, (topic, body) in live.items():
+            record = events[seq]
+            assert record[1] == 2, (seq, record)                     # its decision
+            assert len(record) < len(body), (seq, len(record), len(body))
+            stored = event_record.decode(record)
+            assert stored["topic"] == topic
+            assert list(stored["body"].items()) == list(msgpack.unpackb(body).items()), seq
+        assert all(events[seq] == old[seq] for seq in old)           # never rewritten
+        _assert_sound(store)
+        after, _ = backtest(store)
+        assert after[:2] == [before[0] + 1, before[1] + 2], (before, after)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
