@@ -68,6 +68,23 @@ def _assert_sound(store):
     assert verify.returncode == 0 and "sound" in verify.stdout, (verify.stdout, verify.stderr)
 
 
+def _started(folder, store, cases):
+    """The tools read a store not yet upgraded; a daemon started on it says
+    of every case exactly what the old daemon said. Returns the daemon and
+    the rules backtest's figures before it started."""
+    _assert_sound(store)
+    before, _ = backtest(store)
+    daemon = Daemon(folder=folder, extra_args=["--time-start", START])
+    daemon.start()
+    try:
+        for case_id, was in cases.items():
+            assert daemon.case(case_id) == was, case_id
+    except BaseException:
+        daemon.cleanup()
+        raise
+    return daemon, before
+
+
 def _resolved_and_stopped(daemon, message_id, opened):
     """An upgraded case goes on taking messages: putuo-5 resolved by the
     union. Stops the daemon; returns its log."""
@@ -129,13 +146,14 @@ FIXTURE3 = os.path.join(HERE, "fixtures", "store-format3.dump")
 ANSWERS3 = os.path.join(HERE, "fixtures", "store-format3.cases.json")
 
 
-def _tables(store):
-    """Each id-keyed table's keys, in the store's order, and its records."""
+def _tables(store, names=(b"cases", b"history", b"meetings")):
+    """Each table's keys (the id-keyed ones unless told), in the store's
+    order, and its records; and the meta mark of the format."""
     env = lmdb.open(store, max_dbs=32, readonly=True, lock=False)
     try:
         with env.begin() as txn:
             out = {}
-            for name in (b"cases", b"history", b"meetings"):
+            for name in names:
                 db = env.open_db(name, txn=txn, create=False)
                 out[name.decode()] = [(bytes(k), bytes(v)) for k, v in txn.cursor(db=db)]
             fmt = txn.get(b"format", db=env.open_db(b"meta", txn=txn, create=False))
@@ -157,16 +175,11 @@ def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
         assert fmt == 3 and sorted(case_ids) == sorted(answers["cases"]), (fmt, case_ids)
         # as text, putuo-10 sorted before putuo-5
         assert case_ids.index("putuo-10") < case_ids.index("putuo-5"), case_ids
-        # the tools read a store not yet upgraded
-        _assert_sound(store)
-        before, _ = backtest(store)
-        daemon = Daemon(folder=folder, extra_args=["--time-start", START])
-        daemon.start()
+        # the tools read a store not yet upgraded; the api says of every
+        # case, history included, and every meeting exactly what the old
+        # daemon said
+        daemon, before = _started(folder, store, answers["cases"])
         try:
-            # the api says of every case, history included, and every meeting
-            # exactly what the old daemon said
-            for case_id, was in answers["cases"].items():
-                assert daemon.case(case_id) == was, case_id
             for meeting_id, was in answers["meetings"].items():
                 status, reply = daemon.request_args("meeting", {"id": meeting_id})
                 assert status == "ok" and reply == was, (meeting_id, reply)
@@ -245,13 +258,8 @@ def test_format4_store_upgrades_to_windows_beside_the_correlation_keys():
         assert index[("cc/%s/wage_arrears" % code).encode()] == b"putuo-5", index
         ring = windows[("e/" + caoyang).encode()]
         assert ring[1] == 2, ring               # two disputes of the enterprise held
-        _assert_sound(store)
-        before, _ = backtest(store)
-        daemon = Daemon(folder=folder, extra_args=["--time-start", START])
-        daemon.start()
+        daemon, before = _started(folder, store, cases)
         try:
-            for case_id, was in cases.items():
-                assert daemon.case(case_id) == was, case_id
             index, windows, fmt, marked = _index_and_windows(store)
             assert marked == 3, marked
             # the enterprise first, then 0x1f and the category; the window
@@ -324,15 +332,8 @@ ANSWERS5 = os.path.join(HERE, "fixtures", "store-format5.cases.json")
 
 def _events(store):
     """seq -> the stored record's bytes, and the meta mark of the format."""
-    env = lmdb.open(store, max_dbs=32, readonly=True, lock=False)
-    try:
-        with env.begin() as txn:
-            events = {int.from_bytes(k, "big"): bytes(v)
-                      for k, v in txn.cursor(db=env.open_db(b"events", txn=txn, create=False))}
-            meta = env.open_db(b"meta", txn=txn, create=False)
-            return events, int.from_bytes(txn.get(b"format", db=meta), "big")
-    finally:
-        env.close()
+    tables, fmt = _tables(store, (b"events",))
+    return {int.from_bytes(k, "big"): v for k, v in tables["events"]}, fmt
 
 
 def _replayed(daemon):
@@ -384,21 +385,14 @@ def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
                       if event_record.decode(record)["type"] == "alert") == sorted(published)
         assert all(events[seq][1] == 1 for seq in published)       # each body as it went out
         old = events
-        _assert_sound(store)
-        before, _ = backtest(store)
-        daemon = Daemon(folder=folder, extra_args=["--time-start", START])
-        daemon.start()
+        daemon, before = _started(folder, store, answers["cases"])
         try:
-            for case_id, was in answers["cases"].items():
-                assert daemon.case(case_id) == was, case_id
             replayed = _replayed(daemon)
             for seq, alert in published.items():
                 assert replayed[seq] == alert, (seq, replayed[seq], alert)
             # after the upgrade: what goes out is what replays, kept as a decision
-            sock = daemon.ctx.socket(zmq.SUB)
-            sock.setsockopt(zmq.SUBSCRIBE, b"alert.")
-            sock.connect(daemon.publish)
-            daemon.wait_counter("subscriptions", daemon.counters()["subscriptions"] + 1)
+            watcher = daemon.watcher(("alert.",))
+            sock = watcher.sock
             opened = answers["cases"]["putuo-1"]["case"]["opened"]
             sub = daemon.submitter()
 
