@@ -16,7 +16,6 @@
 #include "hs_alert_rec.h"
 #include "hs_case.h"
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <assert.h>
 

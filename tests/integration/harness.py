@@ -318,10 +318,11 @@ class Watcher:
         counters = daemon.wait_counter("subscriptions", before + len(prefixes), timeout=5)
         assert counters["subscriptions"] >= before + len(prefixes), "subscription never arrived"
 
-    def recv(self, timeout_ms=5000, heartbeats=False):
+    def recv(self, timeout_ms=5000, heartbeats=False, packed=False):
         """Next (topic, body), or None after the timeout. The daemon's
         heartbeat (hs.heartbeat every 2 s, not an event: PROTOCOL §4.18)
-        is passed over unless `heartbeats`: a subscription to "" gets it."""
+        is passed over unless `heartbeats`: a subscription to "" gets it.
+        With `packed`, the body is the bytes that came, not unpacked."""
         deadline = time.monotonic() + timeout_ms / 1000
         while True:
             left = max(0, int((deadline - time.monotonic()) * 1000))
@@ -329,13 +330,14 @@ class Watcher:
                 return None
             frames = self.sock.recv_multipart()
             if frames[0] != b"hs.heartbeat" or heartbeats:
-                return frames[0].decode(), msgpack.unpackb(frames[1], raw=False)
+                return frames[0].decode(), (frames[1] if packed else
+                                            msgpack.unpackb(frames[1], raw=False))
 
-    def recv_all(self, quiet_ms=300, limit=100000):
+    def recv_all(self, quiet_ms=300, limit=100000, packed=False):
         """Everything that arrives until `quiet_ms` pass with nothing."""
         out = []
         while len(out) < limit:
-            message = self.recv(quiet_ms)
+            message = self.recv(quiet_ms, packed=packed)
             if message is None:
                 break
             out.append(message)

@@ -392,7 +392,6 @@ def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
                 assert replayed[seq] == alert, (seq, replayed[seq], alert)
             # after the upgrade: what goes out is what replays, kept as a decision
             watcher = daemon.watcher(("alert.",))
-            sock = watcher.sock
             opened = answers["cases"]["putuo-1"]["case"]["opened"]
             sub = daemon.submitter()
 
@@ -410,11 +409,9 @@ def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
                  "status": "resolved", "person": "李四", "note": "已补缴社保"},
                 "update.street.zhenru")
             sub.close()
-            live = {}
-            while sock.poll(1500):
-                topic, body = sock.recv_multipart()[:2]
-                live[msgpack.unpackb(body)["seq"]] = (topic.decode(), body)
-            sock.close()
+            live = {msgpack.unpackb(body)["seq"]: (topic, body)
+                    for topic, body in watcher.recv_all(quiet_ms=1500, packed=True)}
+            watcher.close()
             kinds = sorted(msgpack.unpackb(body)["kind"] for _, body in live.values())
             assert kinds == ["escalated", "new", "resolved"], kinds
             replayed = _replayed(daemon)
