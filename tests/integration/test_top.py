@@ -124,7 +124,10 @@ def test_top_at_80x24_worst_first_missed_meetings_kept_and_a_dead_daemon_said():
         env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", TERM="xterm-256color",
                    TZ="America/New_York")
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-        command = "%s top --api %s -e %s" % (CLIENT, desk.daemon.api, desk.daemon.publish)
+        # if top ever ends, the pane keeps what it said and how it ended
+        # (a blank pane said nothing about why: seen once under a loaded CI)
+        command = ("%s top --api %s -e %s; echo \"[top ended: $?]\"; sleep 600"
+                   % (CLIENT, desk.daemon.api, desk.daemon.publish))
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
                         command], check=True, env=env)
 
@@ -138,6 +141,8 @@ def test_top_at_80x24_worst_first_missed_meetings_kept_and_a_dead_daemon_said():
                 lines = pane()
                 if predicate(lines):
                     return lines
+                assert not any(line.startswith("[top ended: ") for line in lines), \
+                    "top ended while waiting for %s:\n%s" % (what, "\n".join(lines))
                 time.sleep(0.2)
             raise AssertionError("no %s on the screen:\n%s" % (what, "\n".join(pane())))
 
@@ -148,7 +153,7 @@ def test_top_at_80x24_worst_first_missed_meetings_kept_and_a_dead_daemon_said():
             lines = wait_pane(lambda lines: len(overdue_rows(lines)) >= 2
                               and any("MISSED 已逾期" in line for line in lines)
                               and lines and "守护进程无响应" not in lines[0],
-                              "overdue cases and a missed meeting")
+                              "overdue cases and a missed meeting", timeout=30)
             # 80x24: the open and overdue counts in the header, every section there
             assert len(lines) <= 24 and all(columns(line) <= 80 for line in lines)
             header = re.search(r"open (\d+)  overdue (\d+)", lines[0])
