@@ -178,6 +178,14 @@ bench: all $(BUILD)/hs_bench
 	@sh tools/deps.sh --bench || echo "make bench: the peer could not be installed; its row will say skipped"
 	$(BUILD)/hs_bench --size $(SIZE) --daemon $(BUILD)/huishangd
 
+#   Where the writer's time goes (tests/bench/profile.py): PROFILE_REPORTS
+#   bench-like reports at full speed with perf attached, then the share of
+#   each part of the hot path. Installs Debian's linux-perf if it can.
+PROFILE_REPORTS ?= 200000
+profile: all
+	@sh tools/deps.sh --profile || echo "make profile: perf could not be installed; rate and CPU only"
+	/usr/bin/python3 tests/bench/profile.py $(PROFILE_REPORTS)
+
 #   The crash test for as long as SOAK_SECONDS: acknowledged load from two
 #   clients while huishangd is SIGKILLed at random moments, then every
 #   acknowledged report, seq, alert and clock checked in the store.
@@ -304,6 +312,6 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all run deps check check-deb check-shape check-asan memcheck bench soak fuzz fuzz-build install uninstall deb clean
+.PHONY: FORCE all run deps check check-deb check-shape check-asan memcheck bench profile soak fuzz fuzz-build install uninstall deb clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

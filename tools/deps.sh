@@ -2,7 +2,8 @@
 #   Install the Debian 12 packages huishang needs, if any are missing.
 #   Used by `make run` and `make check`; `deps.sh --list` prints the list
 #   (.ci/run installs it); `deps.sh --bench` adds the benchmark's peer
-#   (`make bench`). Needs root (or sudo) to install.
+#   (`make bench`), `deps.sh --profile` the profiler (`make profile`).
+#   Needs root (or sudo) to install.
 PACKAGES="build-essential pkg-config clang libzmq3-dev libczmq-dev liblmdb-dev libmsgpack-dev
 libjansson-dev dpkg-dev debhelper lintian libsystemd-dev libncurses-dev systemd groff-base tmux lmdb-utils python3 python3-zmq python3-msgpack python3-lmdb
 libmicrohttpd-dev libsodium-dev libjs-chart.js chromium chromium-driver python3-selenium fonts-noto-cjk
@@ -14,6 +15,8 @@ TEST_ONLY="prometheus"
 #   the same reports; `make bench` installs it, the bench's row says it
 #   skipped without it.
 BENCH_ONLY="prometheus-alertmanager"
+#   The profiler `make profile` attaches (tests/bench/profile.py).
+PROFILE_ONLY="linux-perf"
 if [ "$1" = "--list" ]; then
     echo $PACKAGES
     exit 0
@@ -24,6 +27,9 @@ if [ "$1" = "--ci-list" ]; then
 fi
 if [ "$1" = "--bench" ]; then
     PACKAGES="$PACKAGES $BENCH_ONLY"
+fi
+if [ "$1" = "--profile" ]; then
+    PACKAGES="$PACKAGES $PROFILE_ONLY"
 fi
 missing=""
 for package in $PACKAGES; do

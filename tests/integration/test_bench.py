@@ -4,7 +4,8 @@ the api's replay to one client against raw libzmq, `huishang rules
 backtest` over the stored cases, and the peer, Alertmanager, fed the same
 reports (its row says it skipped when Debian's prometheus-alertmanager is
 not installed). The figures at this size mean nothing; that they are
-there, counted and not zero, does."""
+there, counted and not zero, does. And `make profile`'s feeder, short and
+without perf: every report it sends is counted."""
 
 import os
 import re
@@ -112,3 +113,23 @@ def test_tiny_bench_prints_replay_backtest_and_peer():
         except OSError:
             continue
         assert folder + "/" not in cmdline, "still running: " + cmdline
+
+
+def test_profile_feeds_every_report_and_says_what_each_cost():
+    # make profile's short version, perf left out (CI need not have it):
+    # every report counted by the daemon, the rate and the CPU a report
+    # printed, and as many events as a report makes (the report, its
+    # alert, and for some a meeting request)
+    reports = 3000
+    out = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "bench", "profile.py"),
+                          str(reports), "--no-perf"], capture_output=True, text=True, timeout=300,
+                         cwd=ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+    first = re.search(r"^(\d+) reports in ([0-9.]+) s: (\d+) a second$", out.stdout, re.M)
+    assert first and int(first.group(1)) == reports and int(first.group(3)) > 0, out.stdout
+    cpu = re.search(r"^CPU a report: ([0-9.]+) us, ([0-9.]+) us of it on the writer", out.stdout,
+                    re.M)
+    assert cpu and 0 < float(cpu.group(2)) <= float(cpu.group(1)), out.stdout
+    events = re.search(r"^events (\d+) \(([0-9.]+) a report\)", out.stdout, re.M)
+    assert events and 2 * reports <= int(events.group(1)) <= 3 * reports, out.stdout
+    assert "share of the samples" not in out.stdout      # no perf asked for
