@@ -142,7 +142,8 @@ hs_bin_put_version (hs_bin_writer_t *writer, const char *version)
     for (int index = 0; hex && index < 20; index++) {
         int high = s_hex (version [index * 2]), low = s_hex (version [index * 2 + 1]);
         hex = high >= 0 && low >= 0;
-        bytes [index] = (uint8_t) (high << 4 | low);
+        if (hex)
+            bytes [index] = (uint8_t) (high << 4 | low);
     }
     hs_bin_put_u (writer, hex? 1: 0);
     if (hex)
