@@ -24,7 +24,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 
 import msgpack                                  # noqa: E402
-import zmq                                      # noqa: E402
 from harness import Daemon, config_copy         # noqa: E402
 
 STREETS = ["caoyang", "changfeng", "changshou", "ganquan", "shiquan", "yichuan", "wanli",
@@ -115,10 +114,7 @@ def measure(daemon, bodies, use_perf, data):
     perf = None
     try:
         pid = daemon.proc.pid
-        feeder = zmq.Context.instance().socket(zmq.PUB)
-        feeder.setsockopt(zmq.SNDHWM, 0)
-        feeder.connect(daemon.ingest)
-        time.sleep(0.5)                         # the daemon's subscription in
+        feeder = daemon.feeder()                # waits for the daemon's subscription
         if use_perf:
             perf = subprocess.Popen(["perf", "record", "-F", "999", "--call-graph", "dwarf,16384",
                                      "-p", str(pid), "-o", data],
@@ -127,7 +123,7 @@ def measure(daemon, bodies, use_perf, data):
         start, cpu_start, writer_start = time.time(), cpu_s(pid), cpu_s(pid, pid)
         deadline = start + 600
         for index, packed in enumerate(bodies):
-            feeder.send_multipart([b"report.hrss", packed])
+            feeder.send_raw([b"report.hrss", packed])
             if index % 2000 == 1999:
                 while daemon.counters().get("reports", 0) < index - AHEAD:
                     assert time.time() < deadline, "the daemon stopped counting reports"
@@ -141,7 +137,7 @@ def measure(daemon, bodies, use_perf, data):
             perf.send_signal(2)
             perf.wait(timeout=120)
         counters = daemon.counters()
-        feeder.close(linger=0)
+        feeder.close()
     finally:
         daemon.stop()
     print("%d reports in %.2f s: %.0f a second%s" % (count, seconds, count / seconds,
