@@ -252,7 +252,7 @@ s_compact_visit (const void *key, size_t key_size, const void *data, size_t size
         return 0;                       //  not from LMDB: cannot be
     memcpy (compaction->next, key, key_size);
     compaction->next_size = key_size;
-    if (!hs_case_record_current (data, size))
+    if (!hs_case_record_compact (data, size))
         zlistx_add_end (compact->keys, zchunk_new (key, key_size));
     //  Looking is cheap, rewriting dirties pages: bound both.
     return zlistx_size (compact->keys) >= HS_CASES_COMPACT_CHUNK
@@ -445,7 +445,7 @@ hs_cases_test (bool verbose)
     const void *data;
     size_t size;
     assert (hs_store_get (store, HS_TABLE_CASES, "putuo-5000", 10, &data, &size) == 0);
-    assert (hs_case_record_current (data, size) && hs_case_decode (data, size, found) == 0);
+    assert (hs_case_record_compact (data, size) && hs_case_decode (data, size, found) == 0);
     assert (streq (found->id, "putuo-5000") && found->closed && found->workers == 12);
     hs_store_view_end (store);
 

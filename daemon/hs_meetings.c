@@ -134,7 +134,8 @@ s_request (hs_meetings_t *self, const char *kind, hs_case_t *kase,
         kase->last_seq = seq;
     hs_event_t event = {
         .seq = seq, .type = "meeting", .topic = "meeting.request", .case_id = kase? kase->id: NULL,
-        .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
+        .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1,
+        .meeting = &request
     };
     if (hs_txn_emit (self->txn, &event))
         return -1;

@@ -38,38 +38,10 @@
 //  record it came from: a record of HS_ALERT_REC_MAX always fits.
 #define S_ARENA         (2 * HS_ALERT_REC_MAX)
 
-//  A string the form can say exactly: present, short enough, UTF-8.
-static bool
-s_sayable (const char *text, size_t max)
-{
-    if (!text)
-        return false;
-    size_t length = strlen (text);
-    return length <= max && hs_proto_utf8 ((const uint8_t *) text, length);
-}
-
-static size_t
-s_count (const char *const *strings)
-{
-    size_t count = 0;
-    while (strings && strings [count])
-        count++;
-    return count;
-}
-
 static int
 s_put_strv (hs_bin_writer_t *writer, const char *const *strings, size_t max)
 {
-    size_t count = s_count (strings);
-    if (count > max)
-        return -1;
-    hs_bin_put_u (writer, count);
-    for (size_t index = 0; index < count; index++) {
-        if (!s_sayable (strings [index], S_STRING_MAX))
-            return -1;
-        hs_bin_put_str (writer, strings [index]);
-    }
-    return 0;
+    return hs_bin_put_strv (writer, strings, max, S_STRING_MAX);
 }
 
 //  The presence bits of what the body will say beyond the case's fields,
@@ -105,9 +77,9 @@ hs_alert_rec_put (hs_bin_writer_t *writer, const hs_alert_t *alert, uint64_t seq
     ||  alert->level < 0 || alert->level >= HS_LEVEL_COUNT
     ||  alert->previous_level < -1 || alert->previous_level >= HS_LEVEL_COUNT
     ||  alert->category < -1 || alert->category >= HS_CATEGORY_COUNT
-    ||  !s_sayable (kind, S_STRING_MAX)
-    ||  !s_sayable (alert->street? alert->street: "", S_STRING_MAX)
-    ||  !s_sayable (alert->enterprise? alert->enterprise: "", S_STRING_MAX))
+    ||  !hs_bin_sayable (kind, S_STRING_MAX)
+    ||  !hs_bin_sayable (alert->street? alert->street: "", S_STRING_MAX)
+    ||  !hs_bin_sayable (alert->enterprise? alert->enterprise: "", S_STRING_MAX))
         return -1;
     size_t start = writer->used;
     uint64_t bits = s_bits (alert);
@@ -128,12 +100,12 @@ hs_alert_rec_put (hs_bin_writer_t *writer, const hs_alert_t *alert, uint64_t seq
     const hs_cause_t *cause = alert->cause;
     if (bits & S_HAS_CAUSE) {
         const char *id = cause->id? cause->id: "";
-        if (!s_sayable (cause->source, S_STRING_MAX) || !s_sayable (id, S_STRING_MAX))
+        if (!hs_bin_sayable (cause->source, S_STRING_MAX) || !hs_bin_sayable (id, S_STRING_MAX))
             return -1;
         hs_bin_put_str (writer, cause->source);
         hs_bin_put_str (writer, id);
         if (bits & S_HAS_PERSON) {
-            if (!s_sayable (cause->person, S_STRING_MAX))
+            if (!hs_bin_sayable (cause->person, S_STRING_MAX))
                 return -1;
             hs_bin_put_str (writer, cause->person);
         }
@@ -143,7 +115,7 @@ hs_alert_rec_put (hs_bin_writer_t *writer, const hs_alert_t *alert, uint64_t seq
                              more? more->rung: NULL, more? more->into: NULL };
     for (int index = 0; index < 4; index++)
         if (texts [index]) {
-            if (!s_sayable (texts [index], S_STRING_MAX))
+            if (!hs_bin_sayable (texts [index], S_STRING_MAX))
                 return -1;
             hs_bin_put_str (writer, texts [index]);
         }
@@ -163,43 +135,25 @@ hs_alert_rec_put (hs_bin_writer_t *writer, const hs_alert_t *alert, uint64_t seq
     return writer->overflow || writer->used - start > HS_ALERT_REC_MAX? -1: 0;
 }
 
-//  Where the strings read from one record are put, one after another.
-typedef struct {
-    char data [S_ARENA];
-    size_t used;
-} s_arena_t;
-
 static const char *
-s_get_str (hs_bin_reader_t *reader, s_arena_t *arena)
+s_get_str (hs_bin_reader_t *reader, hs_bin_arena_t *arena)
 {
-    char *text = arena->data + arena->used;
-    size_t room = sizeof (arena->data) - arena->used;
-    hs_bin_get_str (reader, text, room < S_STRING_MAX + 1? room: S_STRING_MAX + 1);
-    if (reader->bad)
-        return "";
-    arena->used += strlen (text) + 1;
-    return text;
+    return hs_bin_get_text (reader, arena, S_STRING_MAX);
 }
 
 static void
-s_get_strv (hs_bin_reader_t *reader, s_arena_t *arena, const char **strings, size_t max)
+s_get_strv (hs_bin_reader_t *reader, hs_bin_arena_t *arena, const char **strings, size_t max)
 {
-    uint64_t count = hs_bin_get_u (reader);
-    if (count > max)
-        reader->bad = true;
-    size_t index = 0;
-    for (; !reader->bad && index < count; index++)
-        strings [index] = s_get_str (reader, arena);
-    strings [reader->bad? 0: index] = NULL;
+    hs_bin_get_strv (reader, arena, strings, max, S_STRING_MAX);
 }
 
 int
 hs_alert_rec_body (const uint8_t *data, size_t size, uint64_t seq, const char *case_id,
                    int64_t at, hs_pack_t *pack)
 {
-    s_arena_t strings;
-    s_arena_t *arena = &strings;
-    arena->used = 0;
+    char text [S_ARENA];
+    hs_bin_arena_t strings = { text, sizeof (text), 0 };
+    hs_bin_arena_t *arena = &strings;
     hs_bin_reader_t reader;
     hs_bin_reader_init (&reader, data, size);
     const char *units [HS_CASE_MAX_UNITS + 1], *reasons [HS_CASE_MAX_REASONS + 1];

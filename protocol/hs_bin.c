@@ -125,6 +125,61 @@ hs_bin_get_str (hs_bin_reader_t *self, char *dest, size_t size)
     self->used += length;
 }
 
+bool
+hs_bin_sayable (const char *text, size_t max)
+{
+    if (!text)
+        return false;
+    size_t length = strlen (text);
+    return length <= max && hs_proto_utf8 ((const uint8_t *) text, length);
+}
+
+int
+hs_bin_put_strv (hs_bin_writer_t *self, const char *const *strings, size_t max, size_t length)
+{
+    size_t count = 0;
+    while (strings && strings [count])
+        count++;
+    if (count > max)
+        return -1;
+    hs_bin_put_u (self, count);
+    for (size_t index = 0; index < count; index++) {
+        if (!hs_bin_sayable (strings [index], length))
+            return -1;
+        hs_bin_put_str (self, strings [index]);
+    }
+    return 0;
+}
+
+const char *
+hs_bin_get_text (hs_bin_reader_t *self, hs_bin_arena_t *arena, size_t length)
+{
+    size_t room = arena->size - arena->used;
+    if (room == 0) {
+        self->bad = true;
+        return "";
+    }
+    char *text = arena->data + arena->used;
+    hs_bin_get_str (self, text, room < length + 1? room: length + 1);
+    if (self->bad)
+        return "";
+    arena->used += strlen (text) + 1;
+    return text;
+}
+
+void
+hs_bin_get_strv (hs_bin_reader_t *self, hs_bin_arena_t *arena, const char **strings,
+                 size_t max, size_t length)
+{
+    uint64_t count = hs_bin_get_u (self);
+    if (count > max)
+        self->bad = true;
+    size_t index = 0;
+    for (; !self->bad && index < count; index++)
+        strings [index] = hs_bin_get_text (self, arena, length);
+    strings [self->bad? 0: index] = NULL;
+}
+
 static int
 s_hex (char digit)
 {

@@ -50,6 +50,30 @@ void hs_bin_get_bytes (hs_bin_reader_t *self, void *dest, size_t size);
 void hs_bin_put_version (hs_bin_writer_t *self, const char *version);
 void hs_bin_get_version (hs_bin_reader_t *self, char *version, size_t size);
 
+//  Text the decision records (hs_alert_rec, hs_request_rec) can say
+//  exactly: present, at most `max` bytes, UTF-8 (a NUL would end it).
+bool hs_bin_sayable (const char *text, size_t max);
+//  A NULL-terminated list of such text (NULL: none): its count, then each.
+//  Returns -1, writing part of it, if there are more than `max` or one is
+//  not sayable at `length`.
+int hs_bin_put_strv (hs_bin_writer_t *self, const char *const *strings, size_t max,
+                     size_t length);
+
+//  Where the strings read from one record go, one after another: `data`
+//  of `size` bytes, the caller's.
+typedef struct {
+    char *data;
+    size_t size, used;
+} hs_bin_arena_t;
+
+//  A string of at most `length` bytes into the arena; "" and bad if it is
+//  not one or does not fit.
+const char *hs_bin_get_text (hs_bin_reader_t *self, hs_bin_arena_t *arena, size_t length);
+//  A list as put_strv wrote it into `strings` (room for max + 1), ended
+//  by NULL; more than `max`: bad, and the list empty.
+void hs_bin_get_strv (hs_bin_reader_t *self, hs_bin_arena_t *arena, const char **strings,
+                      size_t max, size_t length);
+
 void hs_bin_test (bool verbose);
 
 #endif

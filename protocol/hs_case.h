@@ -142,8 +142,9 @@ int hs_case_decode_map (const void *data, size_t size, hs_case_t *kase);
 void hs_case_encode (const hs_case_t *kase, hs_pack_t *pack);
 int hs_case_decode (const void *data, size_t size, hs_case_t *kase);
 
-//  True if a stored record is of the compact form this build writes.
-bool hs_case_record_current (const void *data, size_t size);
+//  True if a stored record is compact: the layout this build writes (4),
+//  or the one stores of formats 3 to 6 keep (3), which it reads.
+bool hs_case_record_compact (const void *data, size_t size);
 
 //  For the self tests: a report of `workers` workers, `category`, at `at`,
 //  from street.caoyang on a clothing firm; then a case opened from it as

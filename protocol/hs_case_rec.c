@@ -20,7 +20,8 @@
 #include <string.h>
 #include <assert.h>
 
-#define HS_CASE_REC_V   3
+#define HS_CASE_REC_V3  3       //  store formats 3 to 6: every handler's every field
+#define HS_CASE_REC_V   4       //  since format 7: handlers as hs_handlers_put writes them
 #define REC_MAX         32768   //  the bounds of hs_case_t allow under 16 KB
 
 //  The case's flags, one varint.
@@ -84,7 +85,8 @@ hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
     hs_bin_put_u (&writer, kase->last_seq - kase->first_seq);
     hs_bin_put_u (&writer, kase->reports);
     hs_bin_put_str (&writer, kase->lead);
-    hs_handlers_put (kase->handlers, kase->handler_count, base, &writer);
+    hs_handlers_put (kase->handlers, kase->handler_count, base,
+                     (const char (*)[HS_CODE_MAX + 1]) kase->units, kase->unit_count, &writer);
     hs_bin_put_time (&writer, base, kase->timer_at);
     hs_bin_put_time (&writer, base, kase->muted_until);
     hs_bin_put_i (&writer, kase->followup);
@@ -108,20 +110,21 @@ hs_case_encode (const hs_case_t *kase, hs_pack_t *pack)
 }
 
 bool
-hs_case_record_current (const void *data, size_t size)
+hs_case_record_compact (const void *data, size_t size)
 {
-    return size > 0 && *(const uint8_t *) data == HS_CASE_REC_V;
+    return size > 0 && (*(const uint8_t *) data == HS_CASE_REC_V
+                     || *(const uint8_t *) data == HS_CASE_REC_V3);
 }
 
 int
 hs_case_decode (const void *data, size_t size, hs_case_t *kase)
 {
-    if (!hs_case_record_current (data, size))
+    if (!hs_case_record_compact (data, size))
         return hs_case_decode_map (data, size, kase);
     memset (kase, 0, sizeof (*kase));
     hs_bin_reader_t reader;
     hs_bin_reader_init (&reader, data, size);
-    hs_bin_get_u (&reader);
+    uint64_t layout = hs_bin_get_u (&reader);
     hs_bin_get_str (&reader, kase->id, sizeof (kase->id));
     kase->level = (int) hs_bin_get_i (&reader);
     kase->rules_level = (int) hs_bin_get_i (&reader);
@@ -152,7 +155,10 @@ hs_case_decode (const void *data, size_t size, hs_case_t *kase)
     kase->last_seq = kase->first_seq + hs_bin_get_u (&reader);
     kase->reports = hs_bin_get_u (&reader);
     hs_bin_get_str (&reader, kase->lead, sizeof (kase->lead));
-    kase->handler_count = hs_handlers_get (&reader, base, kase->handlers, HS_CASE_MAX_HANDLERS);
+    kase->handler_count = layout == HS_CASE_REC_V3
+        ? hs_handlers_get_v3 (&reader, base, kase->handlers, HS_CASE_MAX_HANDLERS)
+        : hs_handlers_get (&reader, base, (const char (*)[HS_CODE_MAX + 1]) kase->units,
+                           kase->unit_count, kase->handlers, HS_CASE_MAX_HANDLERS);
     kase->timer_at = hs_bin_get_time (&reader, base);
     kase->muted_until = hs_bin_get_time (&reader, base);
     kase->followup = (int) hs_bin_get_i (&reader);
@@ -215,7 +221,7 @@ hs_case_rec_test (bool verbose)
     hs_pack_t *pack = hs_pack_new ();
     hs_case_encode (kase, pack);
     size_t compact = hs_pack_size (pack);
-    assert (hs_case_record_current (hs_pack_data (pack), compact));
+    assert (hs_case_record_compact (hs_pack_data (pack), compact));
     hs_case_t *copy = (hs_case_t *) calloc (1, sizeof (hs_case_t));
     assert (hs_case_decode (hs_pack_data (pack), compact, copy) == 0);
     kase->counted_open = true;              //  what a read counts, not stored
@@ -229,7 +235,7 @@ hs_case_rec_test (bool verbose)
     //  read as a stored record too; it is over three times the size.
     hs_pack_reset (pack);
     hs_case_encode_map (kase, pack);
-    assert (!hs_case_record_current (hs_pack_data (pack), hs_pack_size (pack)));
+    assert (!hs_case_record_compact (hs_pack_data (pack), hs_pack_size (pack)));
     assert (hs_pack_size (pack) > 3 * compact);
     memset (copy, 0, sizeof (hs_case_t));
     assert (hs_case_decode (hs_pack_data (pack), hs_pack_size (pack), copy) == 0);
@@ -244,6 +250,40 @@ hs_case_rec_test (bool verbose)
         assert (hs_case_decode (hs_pack_data (pack), hs_pack_size (pack), copy) == 0);
         assert (strcmp (copy->rules_version, *version) == 0);
     }
+    //  A record of layout 3, as `make bench` stored it at store format 6
+    //  (a case routed to hrss and its street), reads as it was written, and
+    //  again the same once written as layout 4, which is smaller.
+    const char *v3 =
+        "0307707574756f2d380000060e7374726565742e67616e7175616e25e4b88ae6b5b7e7ac"
+        "ac33e58fb7e69c8de8a385e588b6e980a0e69c89e99990e585ace58fb800060d6d616e75"
+        "666163747572696e670ca0c21e000104687273730204687273730e7374726565742e6761"
+        "6e7175616e020a726f7574652e687273730c726f7574652e73747265657401eda5e74181"
+        "e0590f66e4375741cd523685ff8384010000d4eef2c3c768010801010e7374726565742e"
+        "67616e7175616e02046872737300090000000989f0b25289f0b25200000000000989b0ac"
+        "c20d89b0acc20d000e7374726565742e67616e7175616e01090000000989f0b25289f0b2"
+        "52000989d0af8a0789d0af8a07000989b0acc20d89b0acc20d0089f0b252000100000000"
+        "0000000000000000";
+    uint8_t old [400];
+    size_t old_size = strlen (v3) / 2;
+    assert (old_size <= sizeof (old));
+    for (size_t index = 0; index < old_size; index++)
+        assert (sscanf (v3 + 2 * index, "%2hhx", &old [index]) == 1);
+    assert (old [0] == HS_CASE_REC_V3 && hs_case_record_compact (old, old_size));
+    assert (hs_case_decode (old, old_size, copy) == 0);
+    assert (strcmp (copy->id, "putuo-8") == 0 && copy->handler_count == 2 && copy->unit_count == 2);
+    assert (strcmp (copy->handlers [0].unit, "hrss") == 0 && !copy->handlers [0].lead);
+    assert (strcmp (copy->handlers [1].unit, "street.ganquan") == 0 && copy->handlers [1].lead);
+    assert (copy->handlers [0].routed == copy->opened + 4);
+    assert (copy->handlers [1].clocks [HS_CLOCK_PROGRESS].next > copy->opened);
+    assert (copy->handlers [0].clocks [HS_CLOCK_PROGRESS].next == 0);
+    hs_pack_reset (pack);
+    hs_case_encode (copy, pack);
+    assert (((const uint8_t *) hs_pack_data (pack)) [0] == HS_CASE_REC_V);
+    assert (hs_pack_size (pack) + 20 < old_size);
+    assert (hs_case_decode (hs_pack_data (pack), hs_pack_size (pack), kase) == 0);
+    assert (memcmp (copy, kase, sizeof (hs_case_t)) == 0);
+    for (size_t cut = 0; cut < old_size; cut++)
+        assert (hs_case_decode (old, cut, kase) == -1);
     hs_pack_destroy (&pack);
     free (copy);
     free (kase);

@@ -13,14 +13,17 @@
     An alert (store format 6) is kept as its decision: the layout's version
     is then 2 and the body's place holds the alert's compact record
     (hs_alert_rec), from which reading packs the body again, the bytes
-    that went out. One that record cannot say exactly, or a body over
-    HS_EVENT_DERIVED_MAX, is kept as version 1, its body as it is.
+    that went out. A meeting request (store format 7) likewise, as version
+    3 with its compact record (hs_request_rec). One those records cannot
+    say exactly, or a body over HS_EVENT_DERIVED_MAX, is kept as version
+    1, its body as it is.
     =========================================================================
 */
 
 #include "hs_event.h"
 #include "hs_bin.h"
 #include "hs_alert_rec.h"
+#include "hs_request_rec.h"
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +33,7 @@
 #define S_MARK      0xc1        //  "never used" in msgpack
 #define S_VERSION   1           //  the body as it is
 #define S_DERIVED   2           //  an alert's decision, its body packed again when read
+#define S_REQUEST   3           //  a meeting request's decision, likewise
 #define S_HEAD_MAX  (2 * 10 + 10 + 3 * (10 + HS_TOPIC_MAX) + 10 + 10 + 64)
 
 static const char *s_published [] = {
@@ -58,8 +62,10 @@ s_encode_head (const hs_event_t *event, uint64_t version, uint8_t *head, size_t 
     hs_bin_put_u (&writer, version);
     hs_bin_put_u (&writer, event->seq);
     hs_bin_put_i (&writer, event->at);
-    hs_bin_put_str (&writer, event->type);
-    hs_bin_put_str (&writer, event->topic? event->topic: "");
+    //  A meeting request's decision says its type and topic (store format 7).
+    bool implied = version == S_REQUEST;
+    hs_bin_put_str (&writer, implied? "": event->type);
+    hs_bin_put_str (&writer, implied? "": event->topic? event->topic: "");
     hs_bin_put_str (&writer, event->case_id? event->case_id: "");
     hs_bin_put_i (&writer, event->level >= 0? event->level: -1);
     if (event->level >= 0)
@@ -72,15 +78,24 @@ int
 hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
 {
     uint8_t head [S_HEAD_MAX];
-    uint8_t decision [HS_ALERT_REC_MAX];
+    uint8_t decision [HS_ALERT_REC_MAX > HS_REQUEST_REC_MAX? HS_ALERT_REC_MAX:
+                                                             HS_REQUEST_REC_MAX];
     hs_bin_writer_t writer;
     hs_bin_writer_init (&writer, decision, sizeof (decision));
-    bool derived = event->alert && strcmp (event->type, "alert") == 0
-                && event->body_size <= HS_EVENT_DERIVED_MAX
-                && hs_alert_rec_put (&writer, event->alert, event->seq, event->case_id,
-                                     event->at) == 0;
-    hs_pack_raw (pack, head, s_encode_head (event, derived? S_DERIVED: S_VERSION, head,
-                                            sizeof (head)));
+    uint64_t layout = S_VERSION;
+    if (event->body_size <= HS_EVENT_DERIVED_MAX) {
+        if (event->alert && strcmp (event->type, "alert") == 0
+        &&  hs_alert_rec_put (&writer, event->alert, event->seq, event->case_id, event->at) == 0)
+            layout = S_DERIVED;
+        else
+        if (event->meeting && strcmp (event->type, "meeting") == 0
+        &&  strcmp (event->topic? event->topic: "", "meeting.request") == 0
+        &&  hs_request_rec_put (&writer, event->meeting, event->seq, event->case_id,
+                                event->at) == 0)
+            layout = S_REQUEST;
+    }
+    bool derived = layout != S_VERSION;
+    hs_pack_raw (pack, head, s_encode_head (event, layout, head, sizeof (head)));
     static const char *const none [] = { NULL };
     if (event->level >= 0)
         hs_pack_strv (pack, event->reasons? event->reasons: none);
@@ -141,14 +156,22 @@ s_is (const char *key, size_t key_size, const char *name)
     return key_size == strlen (name) && memcmp (key, name, key_size) == 0;
 }
 
-//  An alert kept as its decision: its body packed again, into `derived`.
+//  An alert or a meeting request kept as its decision: its body packed
+//  again, into `derived`.
 static int
-s_decode_derived (const uint8_t *data, size_t size, hs_event_read_t *event)
+s_decode_derived (uint64_t layout, const uint8_t *data, size_t size, hs_event_read_t *event)
 {
-    if (strcmp (event->type, "alert") || !*event->case_id)
+    if (layout == S_DERIVED? strcmp (event->type, "alert") || !*event->case_id:
+                             *event->type || *event->topic)
         return -1;
+    if (layout == S_REQUEST) {
+        strcpy (event->type, "meeting");
+        strcpy (event->topic, "meeting.request");
+    }
     hs_pack_t *body = hs_pack_new ();
-    int rc = hs_alert_rec_body (data, size, event->seq, event->case_id, event->at, body);
+    int rc = layout == S_DERIVED
+        ? hs_alert_rec_body (data, size, event->seq, event->case_id, event->at, body)
+        : hs_request_rec_body (data, size, event->seq, event->case_id, event->at, body);
     if (rc == 0 && hs_pack_size (body) <= sizeof (event->derived)) {
         memcpy (event->derived, hs_pack_data (body), hs_pack_size (body));
         event->body = event->derived;
@@ -178,8 +201,8 @@ s_decode_compact (const uint8_t *data, size_t size, hs_event_read_t *event)
     int64_t level = hs_bin_get_i (&head);
     if (level >= 0)
         hs_bin_get_version (&head, event->rules_version, sizeof (event->rules_version));
-    if (head.bad || (version != S_VERSION && version != S_DERIVED)
-    ||  level < -1 || level >= HS_LEVEL_COUNT || !*event->type)
+    if (head.bad || (version != S_VERSION && version != S_DERIVED && version != S_REQUEST)
+    ||  level < -1 || level >= HS_LEVEL_COUNT || (!*event->type && version != S_REQUEST))
         return -1;
     event->level = (int) level;
     hs_proto_reader_t reader;
@@ -187,8 +210,9 @@ s_decode_compact (const uint8_t *data, size_t size, hs_event_read_t *event)
     if (level >= 0 && (hs_proto_read_raw (&reader, &event->reasons, &event->reasons_size)
                    ||  ((event->reasons [0] & 0xf0) != 0x90 && event->reasons [0] != 0xdc)))
         return -1;                      //  not an array
-    if (version == S_DERIVED)
-        return s_decode_derived (reader.data + reader.pos, reader.size - reader.pos, event);
+    if (version != S_VERSION)
+        return s_decode_derived (version, reader.data + reader.pos, reader.size - reader.pos,
+                                 event);
     if (hs_proto_read_raw (&reader, &event->body, &event->body_size) || reader.pos != reader.size)
         return -1;
     return 0;
@@ -347,6 +371,51 @@ s_test_derived (void)
     hs_pack_destroy (&body);
 }
 
+//  A meeting request is kept as its decision too, its type and topic
+//  implied, and read back as the body that went out; one called by a
+//  person (its place, its agenda) keeps its body.
+static void
+s_test_request (void)
+{
+    const char *participants [] = { "hrss", "legal", "street.caoyang", NULL };
+    const char *chairs [] = { "convener", "vice_convener", NULL };
+    const char *reasons [] = { "major.flags", "route.hrss", NULL };
+    hs_meeting_t meeting = {
+        .seq = 14, .meeting_id = "putuo-m14", .case_id = "putuo-1", .kind = "special",
+        .level = HS_LEVEL_MAJOR, .participants = participants, .chairs = chairs,
+        .urgency = "normal", .deadline = 1780086400123LL, .reasons = reasons,
+        .at = 1780000000123LL
+    };
+    hs_pack_t *body = hs_pack_new ();
+    hs_meeting_encode (&meeting, body);
+    hs_event_t event = {
+        .seq = 14, .at = meeting.at, .type = "meeting", .topic = "meeting.request",
+        .case_id = "putuo-1", .body = hs_pack_data (body), .body_size = hs_pack_size (body),
+        .level = -1, .meeting = &meeting
+    };
+    hs_pack_t *record = hs_pack_new ();
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_REQUEST);
+    assert (hs_pack_size (record) + 60 < hs_pack_size (body));
+    hs_event_read_t read;
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (read.compact && read.seq == 14 && strcmp (read.case_id, "putuo-1") == 0);
+    assert (strcmp (read.type, "meeting") == 0 && strcmp (read.topic, "meeting.request") == 0);
+    assert (read.body_size == hs_pack_size (body)
+         && memcmp (read.body, hs_pack_data (body), read.body_size) == 0);
+    for (size_t cut = 0; cut < hs_pack_size (record); cut++)
+        assert (hs_event_decode (hs_pack_data (record), cut, &read) == -1);
+    //  Another topic (the same body as a `meeting.closed`): kept as it is.
+    event.topic = "meeting.closed";
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_VERSION);
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (!read.compact && strcmp (read.topic, "meeting.closed") == 0);
+    hs_pack_destroy (&record);
+    hs_pack_destroy (&body);
+}
+
 void
 hs_event_test (bool verbose)
 {
@@ -398,9 +467,12 @@ hs_event_test (bool verbose)
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
     hs_pack_reset (record);
     hs_event_encode (&event, record);
-    ((uint8_t *) hs_pack_data (record)) [1] = 3;
+    ((uint8_t *) hs_pack_data (record)) [1] = 4;
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
+    ((uint8_t *) hs_pack_data (record)) [1] = S_REQUEST;   //  a request's, with a type
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
     s_test_derived ();
+    s_test_request ();
 
     //  A record of a store before format 4, a map, still reads, the same.
     event.case_id = "putuo-7";

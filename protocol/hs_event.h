@@ -6,8 +6,9 @@
     Reading does not unpack the body: an event's body comes back as the
     bytes that were published, so replay and forwarding copy, not repack.
     The record is compact (hs_event.c says how); the api shows it as a map.
-    An alert is kept as its decision (hs_alert_rec), not a second copy of
-    its body: reading it packs the body again, the bytes that went out.
+    An alert is kept as its decision (hs_alert_rec), and so is a meeting
+    request (hs_request_rec), not a second copy of its body: reading it
+    packs the body again, the bytes that went out.
     =========================================================================
 */
 
@@ -33,6 +34,7 @@ typedef struct {
     const char *const *reasons; //  the rules that fired (with level)
     const char *rules_version;  //  the rule set that decided (with level)
     const hs_alert_t *alert;    //  an alert: what `body` was packed from, or NULL
+    const hs_meeting_t *meeting;    //  a meeting request: what `body` was packed from, or NULL
 } hs_event_t;
 
 //  Encode an event record. Returns 0.

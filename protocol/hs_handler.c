@@ -153,31 +153,134 @@ hs_bin_get_time (hs_bin_reader_t *reader, int64_t base)
     return (int64_t) ((uint64_t) base + distance);
 }
 
+//  A handler's fields in the order layout 4 writes them: the four times,
+//  then per clock start, due, next and (notices << 2 | rung).
+#define S_FIELDS (4 + 4 * HS_CLOCK_COUNT)
+
+static bool
+s_is_time (int field)
+{
+    return field < 4 || (field - 4) % 4 != 3;
+}
+
+static void
+s_fields_of (const hs_handler_t *handler, int64_t *fields)
+{
+    fields [0] = handler->routed;
+    fields [1] = handler->signed_at;
+    fields [2] = handler->progress;
+    fields [3] = handler->done;
+    for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
+        const hs_duty_clock_t *duty = &handler->clocks [clock];
+        int64_t *at = fields + 4 + 4 * clock;
+        at [0] = duty->start;
+        at [1] = duty->due;
+        at [2] = duty->next;
+        at [3] = (int64_t) (((uint64_t) duty->notices << 2) | (uint64_t) (duty->rung & 3));
+    }
+}
+
+static void
+s_fields_to (const int64_t *fields, hs_handler_t *handler)
+{
+    handler->routed = fields [0];
+    handler->signed_at = fields [1];
+    handler->progress = fields [2];
+    handler->done = fields [3];
+    for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
+        hs_duty_clock_t *duty = &handler->clocks [clock];
+        const int64_t *at = fields + 4 + 4 * clock;
+        duty->start = at [0];
+        duty->due = at [1];
+        duty->next = at [2];
+        duty->rung = (int) (at [3] & 3);
+        duty->notices = (int) ((uint64_t) at [3] >> 2);
+    }
+}
+
 void
 hs_handlers_put (const hs_handler_t *handlers, size_t count, int64_t base,
+                 const char (*units)[HS_CODE_MAX + 1], size_t unit_count,
                  hs_bin_writer_t *writer)
 {
+    int64_t before [S_FIELDS] = { 0 };
     hs_bin_put_u (writer, count);
     for (size_t index = 0; index < count; index++) {
         const hs_handler_t *handler = &handlers [index];
-        hs_bin_put_str (writer, handler->unit);
-        hs_bin_put_u (writer, ((uint64_t) handler->state << 1) | (handler->lead? 1: 0));
-        hs_bin_put_time (writer, base, handler->routed);
-        hs_bin_put_time (writer, base, handler->signed_at);
-        hs_bin_put_time (writer, base, handler->progress);
-        hs_bin_put_time (writer, base, handler->done);
-        for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
-            const hs_duty_clock_t *duty = &handler->clocks [clock];
-            hs_bin_put_time (writer, base, duty->start);
-            hs_bin_put_time (writer, base, duty->due);
-            hs_bin_put_time (writer, base, duty->next);
-            hs_bin_put_u (writer, ((uint64_t) duty->notices << 2) | (uint64_t) (duty->rung & 3));
+        size_t place = 0;
+        while (place < unit_count && strcmp (units [place], handler->unit))
+            place++;
+        if (place < unit_count)
+            hs_bin_put_u (writer, place + 1);
+        else {
+            hs_bin_put_u (writer, 0);
+            hs_bin_put_str (writer, handler->unit);
         }
+        hs_bin_put_u (writer, ((uint64_t) handler->state << 1) | (handler->lead? 1: 0));
+        int64_t fields [S_FIELDS];
+        s_fields_of (handler, fields);
+        uint64_t mask = 0;
+        for (int field = 0; field < S_FIELDS; field++)
+            if (fields [field] != before [field])
+                mask |= (uint64_t) 1 << field;
+        hs_bin_put_u (writer, mask);
+        for (int field = 0; field < S_FIELDS; field++) {
+            if (!(mask & ((uint64_t) 1 << field)))
+                continue;
+            if (s_is_time (field))
+                hs_bin_put_time (writer, base, fields [field]);
+            else
+                hs_bin_put_u (writer, (uint64_t) fields [field]);
+        }
+        memcpy (before, fields, sizeof (before));
     }
 }
 
 size_t
-hs_handlers_get (hs_bin_reader_t *reader, int64_t base, hs_handler_t *handlers, size_t max)
+hs_handlers_get (hs_bin_reader_t *reader, int64_t base,
+                 const char (*units)[HS_CODE_MAX + 1], size_t unit_count,
+                 hs_handler_t *handlers, size_t max)
+{
+    uint64_t count = hs_bin_get_u (reader);
+    if (count > max) {
+        reader->bad = true;
+        return 0;
+    }
+    int64_t fields [S_FIELDS] = { 0 };
+    for (size_t index = 0; index < count && !reader->bad; index++) {
+        hs_handler_t *handler = &handlers [index];
+        memset (handler, 0, sizeof (*handler));
+        uint64_t place = hs_bin_get_u (reader);
+        if (place == 0)
+            hs_bin_get_str (reader, handler->unit, sizeof (handler->unit));
+        else
+        if (place <= unit_count)
+            memcpy (handler->unit, units [place - 1], sizeof (handler->unit));
+        else
+            reader->bad = true;
+        uint64_t bits = hs_bin_get_u (reader);
+        handler->lead = bits & 1;
+        if ((bits >> 1) >= HS_HANDLER_STATE_COUNT)
+            reader->bad = true;
+        handler->state = (int) ((bits >> 1) % HS_HANDLER_STATE_COUNT);
+        uint64_t mask = hs_bin_get_u (reader);
+        if (mask >> S_FIELDS)
+            reader->bad = true;
+        for (int field = 0; field < S_FIELDS; field++) {
+            if (!(mask & ((uint64_t) 1 << field)))
+                continue;
+            if (s_is_time (field))
+                fields [field] = hs_bin_get_time (reader, base);
+            else
+                fields [field] = (int64_t) hs_bin_get_u (reader);
+        }
+        s_fields_to (fields, handler);
+    }
+    return reader->bad? 0: (size_t) count;
+}
+
+size_t
+hs_handlers_get_v3 (hs_bin_reader_t *reader, int64_t base, hs_handler_t *handlers, size_t max)
 {
     uint64_t count = hs_bin_get_u (reader);
     if (count > max) {
@@ -249,24 +352,69 @@ hs_handler_test (bool verbose)
     assert (!read [1].lead && !hs_handler_active (&read [1]));
     assert (hs_handlers_decode (array, read, 1) == 1);
     msgpack_unpacked_destroy (&unpacked);
-    //  The compact form: the same handlers back, and a base-relative time.
+    //  The compact form: the same handlers back, and a base-relative time;
+    //  a unit of the case's list by its place, one not in it by name, and
+    //  a handler routed with the one before it in three bytes.
+    hs_handler_t four [4];
+    memset (four, 0, sizeof (four));
+    memcpy (four, handlers, sizeof (handlers));
+    for (int index = 2; index < 4; index++) {
+        four [index] = four [1];
+        strcpy (four [index].unit, index == 2? "legal": "news");
+    }
+    four [1].routed = four [2].routed = four [3].routed = 1100;
+    four [1].clocks [HS_CLOCK_RESOLVE] = (hs_duty_clock_t) { 1100, 99000, 99000, 0, 0 };
+    four [2].clocks [HS_CLOCK_RESOLVE] = four [3].clocks [HS_CLOCK_RESOLVE] = four [1].clocks [HS_CLOCK_RESOLVE];
+    const char units [3][HS_CODE_MAX + 1] = { "street.caoyang", "legal", "news" };
     uint8_t bytes [512];
     hs_bin_writer_t writer;
     hs_bin_writer_init (&writer, bytes, sizeof (bytes));
-    hs_handlers_put (handlers, 2, 900, &writer);
+    hs_handlers_put (four, 3, 900, units, 3, &writer);
+    size_t three = writer.used;
+    hs_bin_writer_init (&writer, bytes, sizeof (bytes));
+    hs_handlers_put (four, 4, 900, units, 3, &writer);
+    assert (writer.used == three + 3);
+    size_t all = writer.used;
     hs_bin_put_time (&writer, 900, 0);
     hs_bin_put_time (&writer, 900, 800);
-    assert (!writer.overflow && writer.used < 70);
+    assert (!writer.overflow && all < 50);
     hs_bin_reader_t reader;
     hs_bin_reader_init (&reader, bytes, writer.used);
-    memset (read, 0, sizeof (read));
-    assert (hs_handlers_get (&reader, 900, read, 2) == 2 && !reader.bad);
-    assert (memcmp (read, handlers, sizeof (handlers)) == 0);
+    hs_handler_t back [4];
+    memset (back, 0, sizeof (back));
+    assert (hs_handlers_get (&reader, 900, units, 3, back, 4) == 4 && !reader.bad);
+    assert (memcmp (back, four, sizeof (four)) == 0);
     assert (hs_bin_get_time (&reader, 900) == 0 && hs_bin_get_time (&reader, 900) == 800);
+    hs_bin_reader_init (&reader, bytes, all);
+    assert (hs_handlers_get (&reader, 900, units, 3, back, 3) == 0 && reader.bad);
+    for (size_t cut = 0; cut < all; cut++) {
+        hs_bin_reader_init (&reader, bytes, cut);
+        assert (hs_handlers_get (&reader, 900, units, 3, back, 4) == 0 && reader.bad);
+    }
+    //  A place past the case's units, read against a shorter list, is damage.
+    hs_bin_reader_init (&reader, bytes, all);
+    assert (hs_handlers_get (&reader, 900, units, 1, back, 4) == 0 && reader.bad);
+    //  Layout 3, as a store before format 7 keeps it: every field, the unit
+    //  by name.
+    hs_bin_writer_init (&writer, bytes, sizeof (bytes));
+    hs_bin_put_u (&writer, 1);
+    hs_bin_put_str (&writer, "street.caoyang");
+    hs_bin_put_u (&writer, (HS_HANDLER_SIGNED << 1) | 1);
+    const int64_t times [4] = { 1000, 2000, 0, 0 };
+    for (int index = 0; index < 4; index++)
+        hs_bin_put_time (&writer, 900, times [index]);
+    for (int clock = 0; clock < HS_CLOCK_COUNT; clock++) {
+        const hs_duty_clock_t *duty = &handlers [0].clocks [clock];
+        hs_bin_put_time (&writer, 900, duty->start);
+        hs_bin_put_time (&writer, 900, duty->due);
+        hs_bin_put_time (&writer, 900, duty->next);
+        hs_bin_put_u (&writer, ((uint64_t) duty->notices << 2) | (uint64_t) duty->rung);
+    }
     hs_bin_reader_init (&reader, bytes, writer.used);
-    assert (hs_handlers_get (&reader, 900, read, 1) == 0 && reader.bad);
-    hs_bin_reader_init (&reader, bytes, 20);
-    assert (hs_handlers_get (&reader, 900, read, 2) == 0 && reader.bad);
+    assert (hs_handlers_get_v3 (&reader, 900, back, 4) == 1 && reader.used == writer.used);
+    assert (memcmp (&back [0], &handlers [0], sizeof (hs_handler_t)) == 0);
+    hs_bin_reader_init (&reader, bytes, writer.used - 1);
+    assert (hs_handlers_get_v3 (&reader, 900, back, 4) == 0 && reader.bad);
     hs_pack_destroy (&pack);
     if (verbose)
         printf ("OK\n");

@@ -84,16 +84,26 @@ bool hs_handler_active (const hs_handler_t *handler);
 void hs_handlers_encode (const hs_handler_t *handlers, size_t count, hs_pack_t *pack);
 size_t hs_handlers_decode (const msgpack_object *array, hs_handler_t *handlers, size_t max);
 
-//  The compact form the stored case record keeps (protocol/hs_case_rec):
-//  the count, then per handler the unit, (state << 1 | lead), the four
-//  times and per clock start, due, next and (notices << 2 | rung). Times
-//  go through `base` (hs_case_rec's: 0 stays 0, others relative to the
-//  case's opening). get returns the number read (the reader turns bad
-//  past `max` or on a damaged field).
+//  The compact form the stored case record keeps (protocol/hs_case_rec,
+//  layout 4, store format 7): the count, then per handler its unit as its
+//  place in the case's `units` plus one (0: its name follows), (state << 1
+//  | lead), and a mask of the fields that differ from the handler before
+//  it (for the first, from all 0), then only those: the four times, and
+//  per clock start, due, next and (notices << 2 | rung). Handlers routed
+//  together share their times, so each after the first takes three bytes.
+//  Times go through `base` (hs_case_rec's: 0 stays 0, others relative to
+//  the case's opening). get returns the number read (the reader turns bad
+//  past `max` or on a damaged field). get_v3 reads the layout before
+//  (every field of every handler, the unit by name), which records of a
+//  store before format 7 keep.
 void hs_handlers_put (const hs_handler_t *handlers, size_t count, int64_t base,
+                      const char (*units)[HS_CODE_MAX + 1], size_t unit_count,
                       hs_bin_writer_t *writer);
-size_t hs_handlers_get (hs_bin_reader_t *reader, int64_t base, hs_handler_t *handlers,
-                        size_t max);
+size_t hs_handlers_get (hs_bin_reader_t *reader, int64_t base,
+                        const char (*units)[HS_CODE_MAX + 1], size_t unit_count,
+                        hs_handler_t *handlers, size_t max);
+size_t hs_handlers_get_v3 (hs_bin_reader_t *reader, int64_t base, hs_handler_t *handlers,
+                           size_t max);
 
 //  A time relative to `base`, as the compact records write it: 0 (none)
 //  as 0, any other as its zigzagged distance from base, plus one.

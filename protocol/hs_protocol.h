@@ -16,6 +16,7 @@
 #include "hs_outbound.h"
 #include "hs_event.h"
 #include "hs_alert_rec.h"
+#include "hs_request_rec.h"
 #include "hs_bin.h"
 #include "hs_case.h"
 #include "hs_meeting_rec.h"

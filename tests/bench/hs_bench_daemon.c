@@ -470,7 +470,8 @@ bench_table_bytes (const char *store, int64_t reports)
     mdb_dbi_open (txn, NULL, 0, &main_dbi);
     mdb_cursor_open (txn, main_dbi, &cursor);
     MDB_val key, data;
-    printf ("\n| table | entries | bytes per report (pages) |\n|---|---|---|\n");
+    printf ("\n| table | entries | bytes per report (pages), %lld reports stored |\n|---|---|---|\n",
+            (long long) reports);
     while (mdb_cursor_get (cursor, &key, &data, MDB_NEXT) == 0) {
         char name [64];
         snprintf (name, sizeof (name), "%.*s", (int) key.mv_size, (const char *) key.mv_data);

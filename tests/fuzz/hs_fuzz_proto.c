@@ -119,8 +119,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         hs_case_encode (&kase, pack);
         if (hs_case_decode (hs_pack_data (pack), hs_pack_size (pack), &copy)
         ||  copy.level != kase.level || copy.last_seq != kase.last_seq
-        ||  copy.handler_count != kase.handler_count || strcmp (copy.id, kase.id))
-            __builtin_trap ();
+        ||  copy.handler_count != kase.handler_count || strcmp (copy.id, kase.id)
+        ||  memcmp (copy.handlers, kase.handlers, kase.handler_count * sizeof (hs_handler_t)))
+            __builtin_trap ();          //  layout 4's handlers say exactly what was read
         hs_pack_destroy (&pack);
     }
     //  The same bytes as a stored event record (issue 17: an alert kept as

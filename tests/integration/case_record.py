@@ -1,4 +1,5 @@
-"""Read a stored case record (PROTOCOL §7, store format 3) into the map the
+"""Read a stored case record (PROTOCOL §7: layout 4 since store format 7,
+layout 3 in formats 3 to 6) into the map the
 api's `case` reply carries: an independent reader of the documented layout,
 for tests that look at the store with python3-lmdb beside the daemon. A
 record of an older store (a msgpack map) is returned as it is. And the key
@@ -94,10 +95,10 @@ def _name(names, index):
 
 def decode(data):
     """The case as the api shows it, from the stored bytes."""
-    if data[0] != 3:
+    if data[0] not in (3, 4):
         return msgpack.unpackb(data, raw=False)
     r = _Reader(data)
-    r.u()
+    layout = r.u()
     case = {"id": r.s(), "level": _name(LEVELS, r.i())}
     rules_level = _name(LEVELS, r.i())
     case["category"] = _name(CATEGORIES, r.i())
@@ -127,17 +128,26 @@ def decode(data):
     case["rules_level"] = rules_level
     case["lead"] = r.text()
     handlers = []
+    fields = [0] * (4 + 4 * len(CLOCKS))       # layout 4: each as the handler before's
     for _ in range(r.u()):
-        handler = {"unit": r.s()}
+        if layout == 3:
+            handler = {"unit": r.s()}
+        else:
+            place = r.u()
+            handler = {"unit": r.s() if place == 0 else case["units"][place - 1]}
         state = r.u()
         handler["role"] = "lead" if state & 1 else "co"
         handler["state"] = _name(STATES, state >> 1)
-        for field in ("routed", "signed", "progress", "done"):
-            handler[field] = r.time(base)
+        mask = (1 << len(fields)) - 1 if layout == 3 else r.u()
+        assert mask >> len(fields) == 0, "a field past the handler's"
+        for field in range(len(fields)):
+            if mask & (1 << field):
+                fields[field] = r.u() if field >= 4 and field % 4 == 3 else r.time(base)
+        for index, name in enumerate(("routed", "signed", "progress", "done")):
+            handler[name] = fields[index]
         handler["clocks"] = []
-        for clock in CLOCKS:
-            start, due, next_ = r.time(base), r.time(base), r.time(base)
-            rung = r.u()
+        for index, clock in enumerate(CLOCKS):
+            start, due, next_, rung = fields[4 + 4 * index:8 + 4 * index]
             handler["clocks"].append({"clock": clock, "start": start, "due": due, "next": next_,
                                       "rung": RUNGS[rung & 3], "notices": rung >> 2})
         handlers.append(handler)

@@ -1,8 +1,10 @@
-"""Read a stored event record (PROTOCOL §7, store format 6) into the map the
+"""Read a stored event record (PROTOCOL §7, store format 7) into the map the
 api shows a case's history as: an independent reader of the documented
 layout, for tests that look at the `events` table with python3-lmdb. A record
 of an older store (a msgpack map) is read as it is; an alert kept as its
-decision (layout 2) is read into the body that was published."""
+decision (layout 2) and a meeting request kept as its decision (layout 3) are
+read into the body that was published; body_bytes gives the bytes a record
+keeps as its body (layout 1)."""
 
 import msgpack
 
@@ -98,12 +100,35 @@ def _alert(data, at, event):
     return body
 
 
-def decode(data):
-    data = bytes(data)
-    if data[0] != 0xC1:
-        return msgpack.unpackb(data, raw=False)
+def _request(data, at, event):
+    """The body of a meeting request kept as its decision (PROTOCOL §7,
+    layout 3), in the order of §4.3's keys as the daemon packs them."""
+    body = {"v": 1, "seq": event["seq"]}
+    body["meeting"], at = _text(data, at)
+    body["kind"], at = _text(data, at)
+    if "case" in event:
+        body["case"] = event["case"]
+    level, at = _ivarint(data, at)
+    if level >= 0:
+        body["level"] = LEVELS[level]
+    body["participants"], at = _texts(data, at)
+    body["chairs"], at = _texts(data, at)
+    body["urgency"], at = _text(data, at)
+    deadline, at = _ivarint(data, at)
+    body["deadline"] = None                     # in its place: known once `at` is read
+    body["reasons"], at = _texts(data, at)
+    delta, at = _ivarint(data, at)
+    body["at"] = event["at"] + delta
+    body["deadline"] = body["at"] + deadline
+    assert at == len(data), (at, len(data))
+    return body
+
+
+def _head(data):
+    """The head of a compact record (and with a level its classification):
+    the event so far, its layout, and where its body or decision begins."""
     version, at = _uvarint(data, 1)
-    assert version in (1, 2), version
+    assert version in (1, 2, 3), version
     event = {"v": 1}
     event["seq"], at = _uvarint(data, at)
     event["at"], at = _ivarint(data, at)
@@ -113,7 +138,6 @@ def decode(data):
     if case:
         event["case"] = case
     level, at = _ivarint(data, at)
-    rest = msgpack.Unpacker(raw=False)
     if level >= 0:
         event["level"] = LEVELS[level]
         tag, at = _uvarint(data, at)
@@ -121,16 +145,36 @@ def decode(data):
             event["rules_version"], at = data[at:at + 20].hex(), at + 20
         else:
             event["rules_version"], at = _text(data, at)
+        rest = msgpack.Unpacker(raw=False)
         rest.feed(data[at:])
         event["reasons"] = rest.unpack()
         at += rest.tell()
+    return event, version, at
+
+
+def decode(data):
+    data = bytes(data)
+    if data[0] != 0xC1:
+        return msgpack.unpackb(data, raw=False)
+    event, version, at = _head(data)
     if version == 2:
         event["body"] = _alert(data, at, event)
-        return event
-    rest = msgpack.Unpacker(raw=False)
-    rest.feed(data[at:])
-    event["body"] = rest.unpack()
+    elif version == 3:                              # its type and topic implied
+        assert event["type"] == event["topic"] == "", event
+        event["type"], event["topic"] = "meeting", "meeting.request"
+        event["body"] = _request(data, at, event)
+    else:
+        event["body"] = msgpack.unpackb(data[at:], raw=False)
     return event
+
+
+def body_bytes(data):
+    """The body of a record that keeps it (layout 1): the msgpack bytes that
+    end the record, as they went out."""
+    data = bytes(data)
+    _, version, at = _head(data)
+    assert version == 1, version
+    return data[at:]
 
 
 def of_type(name):

@@ -115,7 +115,7 @@ def test_format2_store_upgrades_to_compact_records():
             new, _ = _records(store)
             assert sorted(new) == sorted(old)
             for case_id, record in new.items():
-                assert record[0] == 3, (case_id, record[:4])
+                assert record[0] == 4, (case_id, record[:4])
                 assert case_record.decode(record) == answers[case_id], case_id
                 assert len(record) * 3 < len(old[case_id]), (case_id, len(record),
                                                               len(old[case_id]))
@@ -124,7 +124,7 @@ def test_format2_store_upgrades_to_compact_records():
         finally:
             daemon.cleanup()
         _, fmt = _records(store)
-        assert fmt == 6, fmt
+        assert fmt == 7, fmt
         assert "6 case records rewritten compact (store format 3)" in log, log[-2000:]
         _assert_sound(store)
         assert backtest(store)[0][:2] == before[:2], before
@@ -137,7 +137,7 @@ def test_format2_store_upgrades_to_compact_records():
             again = daemon.read_log()[len(log):]
         finally:
             daemon.cleanup()
-        assert "rewritten compact" not in again and "format 6" in again, again
+        assert "rewritten compact" not in again and "format 7" in again, again
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -207,7 +207,7 @@ def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
         finally:
             daemon.cleanup()
         _, fmt = _tables(store)
-        assert fmt == 6, fmt
+        assert fmt == 7, fmt
         for line in ("6 cases records", "%d history records" % len(old["history"]),
                      "2 meetings records"):
             assert line + " keyed in numeric order (store format 4)" in log, (line, log[-2000:])
@@ -304,7 +304,7 @@ def test_format4_store_upgrades_to_windows_beside_the_correlation_keys():
         finally:
             daemon.cleanup()
         _, _, fmt, marked = _index_and_windows(store)
-        assert (fmt, marked) == (6, 3), (fmt, marked)
+        assert (fmt, marked) == (7, 3), (fmt, marked)
         assert "4 caseindex records keyed beside their enterprise's window (store format 5)" in log, \
             log[-2000:]
         assert "3 enterprises' early-warning windows moved beside their correlation keys" in log, \
@@ -421,7 +421,7 @@ def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
         finally:
             daemon.cleanup()
         events, fmt = _events(store)
-        assert fmt == 6, fmt
+        assert fmt == 7, fmt
         for seq, (topic, body) in live.items():
             record = events[seq]
             assert record[1] == 2, (seq, record)                     # its decision
@@ -433,5 +433,85 @@ def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
         _assert_sound(store)
         after, _ = backtest(store)
         assert after[:2] == [before[0] + 1, before[1] + 2], (before, after)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+FIXTURE6 = os.path.join(HERE, "fixtures", "store-format6.dump")
+
+ANSWERS6 = os.path.join(HERE, "fixtures", "store-format6.cases.json")
+
+
+def test_format6_store_upgrades_to_handlers_kept_as_differences():
+    # tests/integration/fixtures/make_store_format6.py says how the dump was made
+    folder, store, answers = _loaded(FIXTURE6, ANSWERS6, "hs-upgrade6-")
+    cases = answers["cases"]
+    try:
+        old, fmt = _records(store)
+        assert fmt == 6 and sorted(old) == sorted(cases), (fmt, sorted(old))
+        for case_id, record in old.items():
+            assert record[0] == 3, (case_id, record[:4])             # layout 3
+            assert case_record.decode(record) == cases[case_id]["case"], case_id
+        events, _ = _events(store)
+        requests = [seq for seq, record in events.items()
+                    if event_record.decode(record)["topic"] == "meeting.request"]
+        assert requests and all(events[seq][1] == 1 for seq in requests), requests
+        daemon, before = _started(folder, store, cases)
+        try:
+            replayed = _replayed(daemon)
+            for seq in requests:                    # as it went out: the body stored
+                assert replayed[seq][1] == event_record.body_bytes(events[seq]), seq
+            watcher = daemon.watcher(("meeting.",))
+            desk = daemon.submitter()
+
+            def put(body, topic=None):
+                status, reply = desk.submit(body, topic, deadline_s=10)
+                assert status == "ok", (status, body, reply)
+                return reply["seq"]
+
+            opened = cases["putuo-7"]["case"]["opened"]
+            put({"v": 1, "id": "f7-b-sign", "source": "hrss", "at": opened, "case": "putuo-7",
+                 "status": "signed"}, "update.hrss")
+            d = "putuo-%d" % put(report(rid="f7-d1", source="street.ganquan", name="差分机械厂",
+                                        workers=80, amount=1200000, flags=["gathering"],
+                                        at=opened))
+            desk.close()
+            live = {msgpack.unpackb(body)["seq"]: (topic, body)
+                    for topic, body in watcher.recv_all(quiet_ms=1500, packed=True)
+                    if topic == "meeting.request"}
+            watcher.close()
+            assert [msgpack.unpackb(body)["case"] for _, body in live.values()] == [d], live
+            replayed = _replayed(daemon)
+            for seq, request in live.items():
+                assert replayed[seq] == request, (seq, replayed[seq], request)
+            after = {case_id: daemon.case(case_id)["case"] for case_id in ("putuo-7", d)}
+            assert len(after[d]["handlers"]) >= 5, after[d]
+            hrss = [h for h in after["putuo-7"]["handlers"] if h["unit"] == "hrss"]
+            assert hrss[0]["state"] == "signed", after["putuo-7"]
+            assert daemon.stop() == 0
+        finally:
+            daemon.cleanup()
+        new, fmt = _records(store)
+        assert fmt == 7, fmt
+        now, _ = _events(store)
+        assert all(now[seq] == record for seq, record in events.items())   # never rewritten
+        for seq, (topic, body) in live.items():     # a request since: kept as its decision
+            record = now[seq]
+            assert record[1] == 3, (seq, record[:4])
+            assert len(record) + 80 < len(body), (seq, len(record), len(body))
+            stored = event_record.decode(record)
+            assert stored["topic"] == topic
+            assert list(stored["body"].items()) == list(msgpack.unpackb(body).items()), seq
+        for case_id in ("putuo-1", "putuo-10"):                       # never rewritten
+            assert new[case_id] == old[case_id], case_id
+        for case_id, was in after.items():                            # written since: layout 4
+            assert new[case_id][0] == 4, (case_id, new[case_id][:4])
+            assert case_record.decode(new[case_id]) == was, case_id
+        # putuo-7's four handlers: the three routed with the first take three bytes each
+        assert len(new["putuo-7"]) + 3 * 30 < len(old["putuo-7"]), \
+            (len(new["putuo-7"]), len(old["putuo-7"]))
+        _assert_sound(store)
+        result, _ = backtest(store)
+        assert result[:2] == [before[0] + 1, before[1] + 1], (before, result)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
