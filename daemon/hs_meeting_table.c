@@ -52,7 +52,7 @@ typedef struct {
     hs_meeting_rec_t *meeting;
     uint8_t after [HS_IDKEY_MAX];   //  the key of the last page's last id
     size_t after_size;              //  0: from the first
-    hs_meeting_table_raw_fn *visit;
+    hs_meeting_table_fn *visit;
     void *arg;
 } s_walk_after_t;
 
@@ -64,12 +64,12 @@ s_walk_after_visit (const void *key, size_t key_size, const void *data, size_t s
         return 0;                   //  the cursor itself was the last page's
     if (hs_meeting_rec_decode (data, size, walk->meeting))
         return 0;
-    return walk->visit (walk->meeting, data, size, walk->arg);
+    return walk->visit (walk->meeting, walk->arg);
 }
 
 int
 hs_meeting_table_walk_after (hs_store_t *store, const char *after, hs_meeting_rec_t *meeting,
-                             hs_meeting_table_raw_fn *visit, void *arg)
+                             hs_meeting_table_fn *visit, void *arg)
 {
     s_walk_after_t walk = { .meeting = meeting, .visit = visit, .arg = arg };
     if (after && *after)

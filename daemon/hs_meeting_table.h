@@ -2,8 +2,10 @@
     hs_meeting_table - the store's `meetings` table
 
     Owns how a meeting is kept: meeting id (its key form, hs_idkey, in
-    numeric order) -> the record of protocol/hs_meeting_rec. Meetings (hs_meetings) and their action items
-    (hs_actions) both read and write it through here.
+    numeric order) -> the record of protocol/hs_meeting_rec (compact since
+    store format 7). Meetings (hs_meetings) and their action items
+    (hs_actions) both read and write it through here; the api reads it
+    too, and shows each record as its map.
     =========================================================================
 */
 
@@ -30,12 +32,9 @@ int hs_meeting_table_walk (hs_store_t *store, hs_meeting_rec_t *meeting,
                            hs_meeting_table_fn *visit, void *arg);
 
 //  As walk, in id order (numeric: putuo-m9 before putuo-m10) from the
-//  first id after `after` ("" or NULL: from
-//  the first), also giving the visitor the record as stored (borrowed
-//  until it returns). Returns 0, or -1 if the store failed.
-typedef int (hs_meeting_table_raw_fn) (const hs_meeting_rec_t *meeting, const void *data,
-                                       size_t size, void *arg);
+//  first id after `after` ("" or NULL: from the first). Returns 0, or -1
+//  if the store failed.
 int hs_meeting_table_walk_after (hs_store_t *store, const char *after, hs_meeting_rec_t *meeting,
-                                 hs_meeting_table_raw_fn *visit, void *arg);
+                                 hs_meeting_table_fn *visit, void *arg);
 
 #endif

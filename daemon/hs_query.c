@@ -159,14 +159,19 @@ hs_query_meeting (hs_store_t *store, const msgpack_object *args, hs_pack_t *repl
         return -1;
     if (!*id)
         return hs_why (why, "missing_field", "'meeting' needs an id");
-    const void *record;
-    size_t size;
-    int rc = hs_meeting_table_record (store, id, &record, &size);
+    hs_meeting_rec_t *meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
+    int rc = hs_meeting_table_load (store, id, meeting);
+    if (rc == 0) {
+        hs_pack_t *shown = hs_pack_new ();
+        hs_meeting_rec_encode_map (meeting, shown);
+        hs_meeting_reply_encode (reply, hs_pack_data (shown), hs_pack_size (shown));
+        hs_pack_destroy (&shown);
+    }
+    free (meeting);
     if (rc < 0)
         return hs_why (why, "store", "the store could not be read");
     if (rc == 1)
         return hs_why (why, "unknown_meeting", "no meeting '%s'", id);
-    hs_meeting_reply_encode (reply, record, size);
     return 0;
 }
 
@@ -357,13 +362,14 @@ typedef struct {
     size_t budget;              //  bytes of records one reply may carry
     size_t bytes;
     size_t scanned;
-    zlistx_t *records;          //  copies of the records shown (zchunk_t *)
+    zlistx_t *records;          //  the maps of the records shown (zchunk_t *)
+    hs_pack_t *map;             //  one record's map, packed
     char last [HS_ID_MAX + 1];  //  the last meeting shown or looked at
     bool more;                  //  the page ended before the table did
 } s_meetings_walk_t;
 
 static int
-s_match_meeting (const hs_meeting_rec_t *meeting, const void *data, size_t size, void *arg)
+s_match_meeting (const hs_meeting_rec_t *meeting, void *arg)
 {
     s_meetings_walk_t *walk = (s_meetings_walk_t *) arg;
     if (++walk->scanned > MEETINGS_SCAN_MAX) {
@@ -379,11 +385,14 @@ s_match_meeting (const hs_meeting_rec_t *meeting, const void *data, size_t size,
     }
     if (match) {
         size_t shown = zlistx_size (walk->records);
+        hs_pack_reset (walk->map);
+        hs_meeting_rec_encode_map (meeting, walk->map);
+        size_t size = hs_pack_size (walk->map);
         if ((int64_t) shown >= walk->limit || (shown > 0 && walk->bytes + size > walk->budget)) {
             walk->more = true;      //  a full page: the next one starts after the last shown
             return 1;
         }
-        zlistx_add_end (walk->records, zchunk_new (data, size));
+        zlistx_add_end (walk->records, zchunk_new (hs_pack_data (walk->map), size));
         walk->bytes += size;
     }
     hs_strcpy (walk->last, sizeof (walk->last), meeting->id);
@@ -407,9 +416,11 @@ hs_query_meetings (hs_store_t *store, hs_config_t *config, const msgpack_object 
     walk.chasing = streq (state, "actions");
     walk.records = zlistx_new ();
     zlistx_set_destructor (walk.records, s_free_chunk);
+    walk.map = hs_pack_new ();
     hs_meeting_rec_t *meeting = (hs_meeting_rec_t *) zmalloc (sizeof (hs_meeting_rec_t));
     int rc = hs_meeting_table_walk_after (store, after, meeting, s_match_meeting, &walk);
     free (meeting);
+    hs_pack_destroy (&walk.map);
     size_t shown = zlistx_size (walk.records);
     hs_bytes_t *records = (hs_bytes_t *) zmalloc ((shown + 1) * sizeof (hs_bytes_t));
     size_t index = 0;

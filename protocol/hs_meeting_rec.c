@@ -1,5 +1,11 @@
 /*  =========================================================================
     hs_meeting_rec - the meeting record: who was invited, who answered
+
+    Stored compact since store format 7 (PROTOCOL §7): the layout byte 1,
+    which begins no msgpack map, then every field in a fixed order with no
+    names (hs_bin), every time but `requested` as its distance from it.
+    Before format 7 the record was the map the api still shows
+    (hs_meeting_rec_encode_map); such a record is still read.
     =========================================================================
 */
 
@@ -10,6 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <assert.h>
+
+#define S_LAYOUT    1           //  compact: a positive fixint, never a map's first byte
+#define S_REC_MAX   32768       //  the bounds of hs_meeting_rec_t allow under 24 KB
+#define S_HELD      1
+#define S_REMINDED  2
 
 static void
 s_copy (char *dest, size_t size, const char *src)
@@ -131,7 +142,7 @@ s_pack_answers (hs_pack_t *pack, char (*units)[HS_CODE_MAX + 1], const char *ans
 }
 
 void
-hs_meeting_rec_encode (const hs_meeting_rec_t *meeting, hs_pack_t *pack)
+hs_meeting_rec_encode_map (const hs_meeting_rec_t *meeting, hs_pack_t *pack)
 {
     hs_map_t map;
     hs_map_begin (&map, pack);
@@ -237,8 +248,34 @@ s_unpack_answers (const msgpack_object *obj, char (*units)[HS_CODE_MAX + 1], cha
     return count;
 }
 
-int
-hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
+static bool
+s_utf8 (const char *text)
+{
+    return hs_proto_utf8 ((const uint8_t *) text, strlen (text));
+}
+
+//  Every text of a record read from a map is UTF-8, as the daemon wrote
+//  it (the compact form, which it is written as next, holds nothing else).
+static bool
+s_text_sound (const hs_meeting_rec_t *meeting)
+{
+    bool sound = s_utf8 (meeting->id) && s_utf8 (meeting->kind) && s_utf8 (meeting->street)
+              && s_utf8 (meeting->urgency) && s_utf8 (meeting->superseded_by);
+    for (size_t index = 0; sound && index < meeting->case_count; index++)
+        sound = s_utf8 (meeting->cases [index]);
+    for (size_t index = 0; sound && index < meeting->invited_count; index++)
+        sound = s_utf8 (meeting->invited [index]);
+    for (size_t index = 0; sound && index < meeting->chair_count; index++)
+        sound = s_utf8 (meeting->chairs [index]);
+    for (size_t index = 0; sound && index < meeting->action_count; index++) {
+        const hs_action_item_t *item = &meeting->actions [index];
+        sound = s_utf8 (item->owner) && s_utf8 (item->text) && s_utf8 (item->case_id);
+    }
+    return sound;
+}
+
+static int
+s_decode_map (const void *data, size_t size, hs_meeting_rec_t *meeting)
 {
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
@@ -291,10 +328,143 @@ hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
             item->done = hs_proto_int (entry, "done", 0);
         }
         meeting->timer_at = hs_proto_int (map, "timer_at", 0);
-        rc = *meeting->id? 0: -1;
+        rc = *meeting->id && s_text_sound (meeting)? 0: -1;
     }
     msgpack_unpacked_destroy (&unpacked);
     return rc;
+}
+
+//  The compact record's lists of units, each with its answer: 0 none, 1
+//  attend, 2 decline.
+static void
+s_put_answers (hs_bin_writer_t *writer, const char (*units)[HS_CODE_MAX + 1],
+               const char *answers, size_t count)
+{
+    hs_bin_put_u (writer, count);
+    for (size_t index = 0; index < count; index++) {
+        hs_bin_put_str (writer, units [index]);
+        hs_bin_put_u (writer, answers [index] == 'a'? 1: answers [index] == 'd'? 2: 0);
+    }
+}
+
+static size_t
+s_get_answers (hs_bin_reader_t *reader, char (*units)[HS_CODE_MAX + 1], char *answers,
+               size_t max)
+{
+    uint64_t count = hs_bin_get_u (reader);
+    if (count > max) {
+        reader->bad = true;
+        return 0;
+    }
+    for (size_t index = 0; index < count && !reader->bad; index++) {
+        hs_bin_get_str (reader, units [index], HS_CODE_MAX + 1);
+        uint64_t answer = hs_bin_get_u (reader);
+        if (answer > 2)
+            reader->bad = true;
+        answers [index] = answer == 1? 'a': answer == 2? 'd': 0;
+    }
+    return reader->bad? 0: (size_t) count;
+}
+
+void
+hs_meeting_rec_encode (const hs_meeting_rec_t *meeting, hs_pack_t *pack)
+{
+    uint8_t *bytes = (uint8_t *) malloc (S_REC_MAX);
+    assert (bytes);
+    hs_bin_writer_t writer;
+    hs_bin_writer_init (&writer, bytes, S_REC_MAX);
+    int64_t base = meeting->requested;
+    hs_bin_put_u (&writer, S_LAYOUT);
+    hs_bin_put_str (&writer, meeting->id);
+    hs_bin_put_str (&writer, meeting->kind);
+    hs_bin_put_i (&writer, meeting->level);
+    hs_bin_put_u (&writer, meeting->case_count);
+    for (size_t index = 0; index < meeting->case_count; index++)
+        hs_bin_put_str (&writer, meeting->cases [index]);
+    hs_bin_put_str (&writer, meeting->street);
+    s_put_answers (&writer, meeting->invited, meeting->answers, meeting->invited_count);
+    s_put_answers (&writer, meeting->chairs, meeting->chair_answers, meeting->chair_count);
+    hs_bin_put_str (&writer, meeting->urgency);
+    hs_bin_put_i (&writer, meeting->requested);
+    hs_bin_put_time (&writer, base, meeting->deadline);
+    hs_bin_put_u (&writer, (meeting->held? S_HELD: 0) | (meeting->reminded? S_REMINDED: 0));
+    hs_bin_put_str (&writer, meeting->superseded_by);
+    hs_bin_put_u (&writer, meeting->action_count);
+    for (size_t index = 0; index < meeting->action_count; index++) {
+        const hs_action_item_t *item = &meeting->actions [index];
+        hs_bin_put_str (&writer, item->owner);
+        hs_bin_put_str (&writer, item->text);
+        hs_bin_put_str (&writer, item->case_id);
+        hs_bin_put_time (&writer, base, item->start);
+        hs_bin_put_time (&writer, base, item->due);
+        hs_bin_put_time (&writer, base, item->next);
+        hs_bin_put_u (&writer, (uint64_t) item->rung);
+        hs_bin_put_i (&writer, item->notices);
+        hs_bin_put_time (&writer, base, item->done);
+    }
+    hs_bin_put_time (&writer, base, meeting->timer_at);
+    //  The bounds of hs_meeting_rec_t cannot reach S_REC_MAX.
+    assert (!writer.overflow);
+    hs_pack_raw (pack, bytes, writer.used);
+    free (bytes);
+}
+
+int
+hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting)
+{
+    if (size == 0 || *(const uint8_t *) data != S_LAYOUT)
+        return s_decode_map (data, size, meeting);
+    memset (meeting, 0, sizeof (*meeting));
+    hs_bin_reader_t reader;
+    hs_bin_reader_init (&reader, data, size);
+    hs_bin_get_u (&reader);
+    hs_bin_get_str (&reader, meeting->id, sizeof (meeting->id));
+    hs_bin_get_str (&reader, meeting->kind, sizeof (meeting->kind));
+    int64_t level = hs_bin_get_i (&reader);
+    uint64_t cases = hs_bin_get_u (&reader);
+    if (cases > HS_MEETING_MAX_CASES)
+        reader.bad = true;
+    for (size_t index = 0; index < cases && !reader.bad; index++)
+        hs_bin_get_str (&reader, meeting->cases [meeting->case_count++], HS_ID_MAX + 1);
+    hs_bin_get_str (&reader, meeting->street, sizeof (meeting->street));
+    meeting->invited_count = s_get_answers (&reader, meeting->invited, meeting->answers,
+                                            HS_MEETING_MAX_INVITED);
+    meeting->chair_count = s_get_answers (&reader, meeting->chairs, meeting->chair_answers,
+                                          HS_MEETING_MAX_CHAIRS);
+    hs_bin_get_str (&reader, meeting->urgency, sizeof (meeting->urgency));
+    meeting->requested = hs_bin_get_i (&reader);
+    int64_t base = meeting->requested;
+    meeting->deadline = hs_bin_get_time (&reader, base);
+    uint64_t bits = hs_bin_get_u (&reader);
+    meeting->held = bits & S_HELD;
+    meeting->reminded = bits & S_REMINDED;
+    hs_bin_get_str (&reader, meeting->superseded_by, sizeof (meeting->superseded_by));
+    uint64_t actions = hs_bin_get_u (&reader);
+    if (actions > HS_MEETING_MAX_ACTIONS)
+        reader.bad = true;
+    for (size_t index = 0; index < actions && !reader.bad; index++) {
+        hs_action_item_t *item = &meeting->actions [meeting->action_count++];
+        hs_bin_get_str (&reader, item->owner, sizeof (item->owner));
+        hs_bin_get_str (&reader, item->text, sizeof (item->text));
+        hs_bin_get_str (&reader, item->case_id, sizeof (item->case_id));
+        item->start = hs_bin_get_time (&reader, base);
+        item->due = hs_bin_get_time (&reader, base);
+        item->next = hs_bin_get_time (&reader, base);
+        uint64_t rung = hs_bin_get_u (&reader);
+        int64_t notices = hs_bin_get_i (&reader);
+        if (rung >= HS_RUNG_COUNT || notices < INT32_MIN || notices > INT32_MAX)
+            reader.bad = true;
+        item->rung = (int) (rung % HS_RUNG_COUNT);
+        item->notices = (int) notices;
+        item->done = hs_bin_get_time (&reader, base);
+    }
+    meeting->timer_at = hs_bin_get_time (&reader, base);
+    //  Whole, to the last byte, every count and number in range.
+    if (reader.bad || reader.used != size || !*meeting->id || (bits >> 2)
+    ||  level < -1 || level >= HS_LEVEL_COUNT)
+        return -1;
+    meeting->level = (int) level;
+    return 0;
 }
 
 void
@@ -329,6 +499,37 @@ hs_meeting_rec_test (bool verbose)
     assert (copy->invited_count == 4 && copy->answers [0] == 'a' && copy->answers [1] == 'd');
     assert (copy->chair_count == 2 && copy->chair_answers [1] == 'a' && !copy->chair_answers [0]);
     assert (copy->case_count == 1 && copy->deadline == 2000);
+    //  The compact record says every field exactly, an action item's too,
+    //  and a cut or a byte more is refused.
+    meeting->held = true;
+    meeting->timer_at = 900;                    //  before it was requested
+    strcpy (meeting->superseded_by, "putuo-m9");
+    hs_action_item_t *item = &meeting->actions [meeting->action_count++];
+    strcpy (item->owner, "hrss");
+    strcpy (item->text, "核实欠薪数额");
+    item->start = 1500;
+    item->due = 90000;
+    item->next = 90000;
+    item->rung = HS_RUNG_SUPERVISE;
+    item->notices = 2;
+    meeting->level = -1;
+    hs_pack_reset (pack);
+    hs_meeting_rec_encode (meeting, pack);
+    size_t compact = hs_pack_size (pack);
+    memset (copy, 0xff, sizeof (*copy));
+    assert (hs_meeting_rec_decode (hs_pack_data (pack), compact, copy) == 0);
+    assert (memcmp (copy, meeting, sizeof (*meeting)) == 0);
+    for (size_t cut = 0; cut < compact; cut++)
+        assert (hs_meeting_rec_decode (hs_pack_data (pack), cut, copy) == -1);
+    hs_pack_raw (pack, "", 1);
+    assert (hs_meeting_rec_decode (hs_pack_data (pack), compact + 1, copy) == -1);
+    //  The map (the api's; a store's before format 7) reads the same, and
+    //  is larger.
+    hs_pack_reset (pack);
+    hs_meeting_rec_encode_map (meeting, pack);
+    assert (hs_pack_size (pack) > compact + 100);
+    assert (hs_meeting_rec_decode (hs_pack_data (pack), hs_pack_size (pack), copy) == 0);
+    assert (memcmp (copy, meeting, sizeof (*meeting)) == 0);
     hs_pack_destroy (&pack);
     free (copy);
     free (meeting);

@@ -12,6 +12,7 @@
 #define HS_MEETING_REC_H_INCLUDED
 
 #include "hs_pack.h"
+#include "hs_bin.h"
 
 #define HS_MEETING_MAX_INVITED  64
 #define HS_MEETING_MAX_CHAIRS   4
@@ -87,9 +88,15 @@ void hs_meeting_rec_unanswered (const hs_meeting_rec_t *meeting, const char **li
 //  Add a case the meeting covered (from its minutes), once.
 void hs_meeting_rec_add_case (hs_meeting_rec_t *meeting, const char *case_id);
 
-//  Encode / decode the stored record. decode returns 0 or -1.
+//  Encode / decode the stored record (compact, since store format 7).
+//  decode also reads the map a store before format 7 kept; it returns 0,
+//  or -1 if the bytes are not a whole record.
 void hs_meeting_rec_encode (const hs_meeting_rec_t *meeting, hs_pack_t *pack);
 int hs_meeting_rec_decode (const void *data, size_t size, hs_meeting_rec_t *meeting);
+
+//  The record as the api shows it (and as stores before format 7 kept
+//  it): a map of every field by name (PROTOCOL §7, `meetings`).
+void hs_meeting_rec_encode_map (const hs_meeting_rec_t *meeting, hs_pack_t *pack);
 
 void hs_meeting_rec_test (bool verbose);
 

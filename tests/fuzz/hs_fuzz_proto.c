@@ -124,6 +124,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             __builtin_trap ();          //  layout 4's handlers say exactly what was read
         hs_pack_destroy (&pack);
     }
+    //  ... and as a stored meeting record (compact since store format 7, or
+    //  a map): what decodes says itself again exactly, compact.
+    static hs_meeting_rec_t meeting, meeting_copy;
+    if (hs_meeting_rec_decode (data, size, &meeting) == 0) {
+        hs_pack_t *pack = hs_pack_new ();
+        hs_meeting_rec_encode (&meeting, pack);
+        if (hs_meeting_rec_decode (hs_pack_data (pack), hs_pack_size (pack), &meeting_copy)
+        ||  memcmp (&meeting, &meeting_copy, sizeof (meeting)))
+            __builtin_trap ();
+        hs_pack_destroy (&pack);
+    }
     //  The same bytes as a stored event record (issue 17: an alert kept as
     //  its decision is packed again when read): a body packed again is one
     //  sound map within its bound.

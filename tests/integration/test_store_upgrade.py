@@ -15,7 +15,12 @@ joined and the window still counts the disputes it counted. To format 6: a
 store written by the release before (fixtures/make_store_format5.py) replays
 its alerts as the bytes that went out then, and every alert after the
 upgrade is kept as its decision, smaller than its body, and replays as the
-bytes that went out."""
+bytes that went out. To format 7: a store written by the release before
+(fixtures/make_store_format6.py) is not rewritten; the api says of its cases
+and meetings what the old daemon said, its meeting requests replay as the
+bytes that went out, and what is written after the upgrade is compact: cases
+with their handlers as differences (layout 4), meeting requests as their
+decision (layout 3), meeting records without names."""
 
 import json
 import os
@@ -442,16 +447,21 @@ FIXTURE6 = os.path.join(HERE, "fixtures", "store-format6.dump")
 ANSWERS6 = os.path.join(HERE, "fixtures", "store-format6.cases.json")
 
 
-def test_format6_store_upgrades_to_handlers_kept_as_differences():
+def test_format6_store_upgrades_to_requests_handlers_and_meetings_kept_compact():
     # tests/integration/fixtures/make_store_format6.py says how the dump was made
     folder, store, answers = _loaded(FIXTURE6, ANSWERS6, "hs-upgrade6-")
     cases = answers["cases"]
+    b = [k for k, v in cases.items() if v["case"]["category"] == "layoff"][0]
+    c = [k for k, v in cases.items() if v["case"]["closed"]][0]
     try:
         old, fmt = _records(store)
         assert fmt == 6 and sorted(old) == sorted(cases), (fmt, sorted(old))
         for case_id, record in old.items():
             assert record[0] == 3, (case_id, record[:4])             # layout 3
             assert case_record.decode(record) == cases[case_id]["case"], case_id
+        meetings_before = dict(_tables(store, (b"meetings",))[0]["meetings"])
+        assert sorted(meetings_before) == [case_record.key_of_id(m) for m in answers["meetings"]]
+        assert all(0x80 <= v[0] <= 0x8F or v[0] in (0xDE, 0xDF) for v in meetings_before.values())
         events, _ = _events(store)
         requests = [seq for seq, record in events.items()
                     if event_record.decode(record)["topic"] == "meeting.request"]
@@ -461,6 +471,8 @@ def test_format6_store_upgrades_to_handlers_kept_as_differences():
             replayed = _replayed(daemon)
             for seq in requests:                    # as it went out: the body stored
                 assert replayed[seq][1] == event_record.body_bytes(events[seq]), seq
+            for meeting_id, was in answers["meetings"].items():
+                assert daemon.request_args("meeting", {"id": meeting_id}) == ("ok", was)
             watcher = daemon.watcher(("meeting.",))
             desk = daemon.submitter()
 
@@ -469,12 +481,14 @@ def test_format6_store_upgrades_to_handlers_kept_as_differences():
                 assert status == "ok", (status, body, reply)
                 return reply["seq"]
 
-            opened = cases["putuo-7"]["case"]["opened"]
-            put({"v": 1, "id": "f7-b-sign", "source": "hrss", "at": opened, "case": "putuo-7",
+            opened = cases[b]["case"]["opened"]
+            put({"v": 1, "id": "f7-b-sign", "source": "hrss", "at": opened, "case": b,
                  "status": "signed"}, "update.hrss")
             d = "putuo-%d" % put(report(rid="f7-d1", source="street.ganquan", name="差分机械厂",
                                         workers=80, amount=1200000, flags=["gathering"],
                                         at=opened))
+            put({"v": 1, "id": "f7-a-rsvp", "source": "union", "at": opened,
+                 "meeting": "putuo-m3", "answer": "decline"}, "rsvp.union")
             desk.close()
             live = {msgpack.unpackb(body)["seq"]: (topic, body)
                     for topic, body in watcher.recv_all(quiet_ms=1500, packed=True)
@@ -484,10 +498,14 @@ def test_format6_store_upgrades_to_handlers_kept_as_differences():
             replayed = _replayed(daemon)
             for seq, request in live.items():
                 assert replayed[seq] == request, (seq, replayed[seq], request)
-            after = {case_id: daemon.case(case_id)["case"] for case_id in ("putuo-7", d)}
+            after = {case_id: daemon.case(case_id)["case"] for case_id in (b, d)}
+            shown = {m: daemon.request_args("meeting", {"id": m})[1]["meeting"]
+                     for m in ("putuo-m3", after[d]["meeting"])}
+            was = answers["meetings"]["putuo-m3"]["meeting"]
+            assert shown["putuo-m3"] == dict(was, invited=dict(was["invited"], union="decline"))
             assert len(after[d]["handlers"]) >= 5, after[d]
-            hrss = [h for h in after["putuo-7"]["handlers"] if h["unit"] == "hrss"]
-            assert hrss[0]["state"] == "signed", after["putuo-7"]
+            hrss = [h for h in after[b]["handlers"] if h["unit"] == "hrss"]
+            assert hrss[0]["state"] == "signed", after[b]
             assert daemon.stop() == 0
         finally:
             daemon.cleanup()
@@ -502,14 +520,19 @@ def test_format6_store_upgrades_to_handlers_kept_as_differences():
             stored = event_record.decode(record)
             assert stored["topic"] == topic
             assert list(stored["body"].items()) == list(msgpack.unpackb(body).items()), seq
-        for case_id in ("putuo-1", "putuo-10"):                       # never rewritten
+        meetings = dict(_tables(store, (b"meetings",))[0]["meetings"])
+        for meeting_id, map_ in shown.items():      # written since: compact
+            record = meetings[case_record.key_of_id(meeting_id)]
+            assert record[0] == 1, (meeting_id, record[:4])
+            assert len(record) + 100 < len(msgpack.packb(map_)), (len(record), map_)
+        for case_id in ("putuo-1", c):                  # never rewritten
             assert new[case_id] == old[case_id], case_id
-        for case_id, was in after.items():                            # written since: layout 4
+        for case_id, was in after.items():              # written since: layout 4
             assert new[case_id][0] == 4, (case_id, new[case_id][:4])
             assert case_record.decode(new[case_id]) == was, case_id
-        # putuo-7's four handlers: the three routed with the first take three bytes each
-        assert len(new["putuo-7"]) + 3 * 30 < len(old["putuo-7"]), \
-            (len(new["putuo-7"]), len(old["putuo-7"]))
+        # b's four handlers: the three routed with the first take three bytes each
+        assert len(new[b]) + 3 * 30 < len(old[b]), \
+            (len(new[b]), len(old[b]))
         _assert_sound(store)
         result, _ = backtest(store)
         assert result[:2] == [before[0] + 1, before[1] + 1], (before, result)
