@@ -94,8 +94,10 @@ s_index (hs_store_t *store, const char *enterprise, const hs_case_t *kase)
 //  ---------------------------------------------------------------------
 //  The order of cases: caseorder (every case) and opencases (the open
 //  ones), both keyed by the seq of the case's first report, so that the
-//  newest come last; each value is the case's summary, what the api's
-//  filters look at, so a query never decodes a case it does not show:
+//  newest come last; caseorder's value is the case's summary, what the
+//  api's filters look at, so a query never decodes a case it does not
+//  show (opencases' is empty since store format 7: the same summary is
+//  read from caseorder):
 //      level (1), overdue (1), status (1, HS_CASE_OPEN as 0xff),
 //      closed (1), opened (8, BE), street length (1), street, id
 
@@ -136,11 +138,15 @@ hs_cases_summary_decode (const void *data, size_t size, hs_case_summary_t *summa
     return 0;
 }
 
-//  Keep one order table's entry for the case as its summary says.
+//  Keep one order table's entry for the case as its summary says. The
+//  summary is kept in `caseorder`; `opencases` holds its keys alone (store
+//  format 7; before it, the summary again, which is still read).
 static int
 s_order (hs_store_t *store, hs_table_t table, const hs_case_t *kase, bool present,
          const uint8_t *summary, size_t size)
 {
+    if (table == HS_TABLE_OPENCASES)
+        size = 0;
     uint8_t key [8];
     hs_store_be64_put (key, kase->first_seq);
     const void *data;
@@ -303,6 +309,8 @@ hs_cases_compact_work (void *arg)
 typedef struct {
     hs_cases_order_fn *visit;
     void *arg;
+    hs_store_t *store;          //  to read an open case's summary from caseorder
+    bool failed;                //  ... and the store failed to
 } s_walk_t;
 
 static int
@@ -310,7 +318,18 @@ s_walk_visit (const void *key, size_t key_size, const void *data, size_t size, v
 {
     s_walk_t *walk = (s_walk_t *) arg;
     hs_case_summary_t summary;
-    if (key_size != 8 || hs_cases_summary_decode (data, size, &summary))
+    if (key_size != 8)
+        return 0;
+    if (size == 0 && walk->store) {         //  an open case's key: its summary is caseorder's
+        int rc = hs_store_get (walk->store, HS_TABLE_CASEORDER, key, key_size, &data, &size);
+        if (rc < 0) {
+            walk->failed = true;
+            return -1;
+        }
+        if (rc == 1)
+            return 0;                       //  verify says so
+    }
+    if (hs_cases_summary_decode (data, size, &summary))
         return 0;
     return walk->visit (hs_store_be64_get ((const uint8_t *) key), &summary, walk->arg);
 }
@@ -319,13 +338,13 @@ int
 hs_cases_walk (hs_store_t *store, bool open_only, uint64_t before, hs_cases_order_fn *visit,
                void *arg)
 {
-    s_walk_t walk = { visit, arg };
+    s_walk_t walk = { visit, arg, open_only? store: NULL, false };
     hs_table_t table = open_only? HS_TABLE_OPENCASES: HS_TABLE_CASEORDER;
-    if (before == 0)
-        return hs_store_walk (store, table, NULL, 0, true, s_walk_visit, &walk);
     uint8_t key [8];
     hs_store_be64_put (key, before);
-    return hs_store_walk_before (store, table, key, 8, s_walk_visit, &walk);
+    int rc = before == 0? hs_store_walk (store, table, NULL, 0, true, s_walk_visit, &walk)
+                        : hs_store_walk_before (store, table, key, 8, s_walk_visit, &walk);
+    return rc || walk.failed? -1: 0;
 }
 
 void

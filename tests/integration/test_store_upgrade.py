@@ -503,6 +503,9 @@ def test_format6_store_upgrades_to_requests_handlers_and_meetings_kept_compact()
                      for m in ("putuo-m3", after[d]["meeting"])}
             was = answers["meetings"]["putuo-m3"]["meeting"]
             assert shown["putuo-m3"] == dict(was, invited=dict(was["invited"], union="decline"))
+            status, listed = daemon.request_args("cases", {"status": "open"})
+            assert status == "ok", listed
+            assert sorted(c["id"] for c in listed["cases"]) == sorted(["putuo-1", b, d]), listed
             assert len(after[d]["handlers"]) >= 5, after[d]
             hrss = [h for h in after[b]["handlers"] if h["unit"] == "hrss"]
             assert hrss[0]["state"] == "signed", after[b]
@@ -520,6 +523,16 @@ def test_format6_store_upgrades_to_requests_handlers_and_meetings_kept_compact()
             stored = event_record.decode(record)
             assert stored["topic"] == topic
             assert list(stored["body"].items()) == list(msgpack.unpackb(body).items()), seq
+        # an open case written since is a key alone in opencases, its summary
+        # caseorder's; one not written since keeps the summary it had
+        order = _tables(store, (b"caseorder", b"opencases"))[0]
+        summaries = dict(order["caseorder"])
+        opened = {int.from_bytes(k, "big"): v for k, v in order["opencases"]}
+        first = {case_id: case_record.decode(new[case_id])["first_seq"]
+                 for case_id in ("putuo-1", b, d)}
+        assert sorted(opened) == sorted(first.values()), (opened, first)
+        assert opened[first[b]] == opened[first[d]] == b"", opened
+        assert opened[first["putuo-1"]] == summaries[first["putuo-1"].to_bytes(8, "big")]
         meetings = dict(_tables(store, (b"meetings",))[0]["meetings"])
         for meeting_id, map_ in shown.items():      # written since: compact
             record = meetings[case_record.key_of_id(meeting_id)]
