@@ -54,8 +54,7 @@ hs_notices_alert (hs_notices_t *self, hs_case_t *kase, const char *kind, int pre
     hs_pack_reset (self->body);
     hs_alert_encode (&alert, self->body);
     char topic [HS_TOPIC_MAX + 1];
-    hs_strjoin (topic, sizeof (topic), "alert.", hs_level_name (kase->level), ".",
-                hs_units_street_short (kase->street), NULL);
+    hs_alert_topic (kase->level, kase->street, topic, sizeof (topic));
     hs_stats_alert (self->stats, kase->level);
     kase->last_seq = alert.seq;
     hs_event_t event = {

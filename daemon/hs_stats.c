@@ -370,7 +370,7 @@ s_casemix_visit (uint64_t first_seq, const hs_case_summary_t *summary, void *arg
     s_casemix_t *mix = (s_casemix_t *) arg;
     if (summary->closed || summary->level < 0 || summary->level >= HS_LEVEL_COUNT)
         return 0;
-    mix->open [s_casemix_row (mix, hs_units_street_short (summary->street))][summary->level]++;
+    mix->open [s_casemix_row (mix, hs_proto_street_short (summary->street))][summary->level]++;
     if (summary->overdue)
         mix->overdue [summary->level]++;
     return ++mix->visited >= HS_STATS_OPEN_MAX;
@@ -385,7 +385,7 @@ hs_stats_metrics_store (hs_store_t *store, const hs_config_t *config,
     for (size_t index = 0; index < hs_units_size (config->units); index++) {
         const hs_unit_t *unit = hs_units_at (config->units, index);
         if (unit->kind == HS_UNIT_STREET)
-            s_casemix_row (mix, hs_units_street_short (unit->code));
+            s_casemix_row (mix, hs_proto_street_short (unit->code));
     }
     int rc = store? hs_cases_walk (store, true, 0, s_casemix_visit, mix): -1;
     hs_metrics_family (page, "huishang_cases_open", "gauge",

@@ -286,7 +286,7 @@ hs_subscribers_set_config (hs_subscribers_t *self, hs_config_t *config)
             continue;
         for (int level = 0; level < (int) levels; level++)
             self->topics [self->topic_count++] = zsys_sprintf ("alert.%s.%s", hs_level_name (level),
-                                                               hs_units_street_short (unit->code));
+                                                               hs_proto_street_short (unit->code));
     }
     qsort (self->topics, self->topic_count, sizeof (char *), s_compare);
     self->per_connection = config->subscriptions_per_connection;

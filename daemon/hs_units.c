@@ -4,8 +4,7 @@
 */
 
 #include "hs_units.h"
-
-#define STREET_PREFIX "street."
+#include "../protocol/hs_proto.h"
 
 struct _hs_units_t {
     hs_unit_t *units;           //  every unit, document order
@@ -62,8 +61,8 @@ hs_units_load (hs_zpl_t *zpl, char *error, size_t error_size)
             rc = hs_zpl_error (zpl, node, error, error_size,
                                "unit '%s': kind must be agency, street or role", code);
         else
-        if (streq (kind, "street") != (strncmp (code, STREET_PREFIX, strlen (STREET_PREFIX)) == 0)
-        ||  streq (code, STREET_PREFIX))
+        if (streq (kind, "street") != (strncmp (code, HS_STREET_PREFIX, strlen (HS_STREET_PREFIX)) == 0)
+        ||  streq (code, HS_STREET_PREFIX))
             rc = hs_zpl_error (zpl, node, error, error_size,
                                "unit '%s': streets, and only streets, are named street.<name>", code);
         if (rc) {
@@ -121,17 +120,10 @@ hs_units_street (hs_units_t *self, const char *name)
     const hs_unit_t *unit = hs_units_find (self, name);
     if (!unit && name && strlen (name) < 64) {
         char code [80];
-        snprintf (code, sizeof (code), STREET_PREFIX "%s", name);
+        snprintf (code, sizeof (code), HS_STREET_PREFIX "%s", name);
         unit = hs_units_find (self, code);
     }
     return unit && unit->kind == HS_UNIT_STREET? unit: NULL;
-}
-
-const char *
-hs_units_street_short (const char *code)
-{
-    size_t prefix = strlen (STREET_PREFIX);
-    return strncmp (code, STREET_PREFIX, prefix) == 0? code + prefix: code;
 }
 
 const char *
@@ -180,7 +172,7 @@ hs_units_test (bool verbose)
     assert (hs_units_street (units, "caoyang") == hs_units_find (units, "street.caoyang"));
     assert (hs_units_street (units, "street.caoyang"));
     assert (hs_units_street (units, "hrss") == NULL);
-    assert (streq (hs_units_street_short ("street.caoyang"), "caoyang"));
+    assert (streq (hs_proto_street_short ("street.caoyang"), "caoyang"));
     const char **members = hs_units_members (units);
     assert (streq (members [0], "hrss") && streq (members [1], "street.caoyang") && !members [2]);
     hs_units_destroy (&units);

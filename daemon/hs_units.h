@@ -41,9 +41,6 @@ const hs_unit_t *hs_units_find (hs_units_t *self, const char *code);
 //  name ("caoyang"). Returns the street unit, or NULL if it is no street.
 const hs_unit_t *hs_units_street (hs_units_t *self, const char *name);
 
-//  The short name of a street unit code ("street.caoyang" -> "caoyang").
-const char *hs_units_street_short (const char *code);
-
 //  Chinese name of a unit, or the code itself when unknown.
 const char *hs_units_zh (hs_units_t *self, const char *code);
 

@@ -149,7 +149,7 @@ s_get_strv (hs_bin_reader_t *reader, hs_bin_arena_t *arena, const char **strings
 
 int
 hs_alert_rec_body (const uint8_t *data, size_t size, uint64_t seq, const char *case_id,
-                   int64_t at, hs_pack_t *pack)
+                   int64_t at, hs_pack_t *pack, char *topic, size_t topic_size)
 {
     char text [S_ARENA];
     hs_bin_arena_t strings = { text, sizeof (text), 0 };
@@ -214,6 +214,8 @@ hs_alert_rec_body (const uint8_t *data, size_t size, uint64_t seq, const char *c
         alert.flags = (uint32_t) flags;
         more.count = (int) count;
         rc = hs_alert_encode (&alert, pack);
+        if (topic)
+            hs_alert_topic (alert.level, alert.street, topic, topic_size);
     }
     return rc;
 }
@@ -235,18 +237,18 @@ s_test_round (const hs_alert_t *alert, bool compact)
         assert (writer.used < hs_pack_size (body));
         hs_pack_t *again = hs_pack_new ();
         assert (hs_alert_rec_body (buffer, writer.used, alert->seq, alert->case_id,
-                                   alert->at - 5, again) == 0);
+                                   alert->at - 5, again, NULL, 0) == 0);
         assert (hs_pack_size (again) == hs_pack_size (body)
              && memcmp (hs_pack_data (again), hs_pack_data (body), hs_pack_size (body)) == 0);
         //  Cut short anywhere, or a byte more, it is refused and adds nothing.
         for (size_t cut = 0; cut < writer.used; cut++) {
             hs_pack_reset (again);
             assert (hs_alert_rec_body (buffer, cut, alert->seq, alert->case_id, alert->at - 5,
-                                       again) == -1 && hs_pack_size (again) == 0);
+                                       again, NULL, 0) == -1 && hs_pack_size (again) == 0);
         }
         buffer [writer.used] = 0;
         assert (hs_alert_rec_body (buffer, writer.used + 1, alert->seq, alert->case_id,
-                                   alert->at - 5, again) == -1);
+                                   alert->at - 5, again, NULL, 0) == -1);
         hs_pack_destroy (&again);
     }
     hs_pack_destroy (&body);

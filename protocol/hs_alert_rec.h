@@ -31,10 +31,11 @@ int hs_alert_rec_put (hs_bin_writer_t *writer, const hs_alert_t *alert, uint64_t
                       const char *case_id, int64_t at);
 
 //  Pack the body a compact alert record says, as it was published, onto
-//  `pack`, given its event's head. Returns 0, or -1 if the bytes are not
-//  one whole record (nothing then is appended).
+//  `pack`, given its event's head, and when `topic` is not NULL the topic
+//  it went out under (hs_alert_topic; `topic_size` bytes). Returns 0, or
+//  -1 if the bytes are not one whole record (nothing then is appended).
 int hs_alert_rec_body (const uint8_t *data, size_t size, uint64_t seq, const char *case_id,
-                       int64_t at, hs_pack_t *pack);
+                       int64_t at, hs_pack_t *pack, char *topic, size_t topic_size);
 
 void hs_alert_rec_test (bool verbose);
 

@@ -53,7 +53,8 @@ hs_event_published (const char *type)
 //  The head of a record: mark, version, seq, at, type, topic, case, level,
 //  and with a level the rules version. Returns its size.
 static size_t
-s_encode_head (const hs_event_t *event, uint64_t version, uint8_t *head, size_t size)
+s_encode_head (const hs_event_t *event, uint64_t version, bool implied, uint8_t *head,
+               size_t size)
 {
     hs_bin_writer_t writer;
     hs_bin_writer_init (&writer, head, size);
@@ -62,8 +63,7 @@ s_encode_head (const hs_event_t *event, uint64_t version, uint8_t *head, size_t 
     hs_bin_put_u (&writer, version);
     hs_bin_put_u (&writer, event->seq);
     hs_bin_put_i (&writer, event->at);
-    //  A meeting request's decision says its type and topic (store format 7).
-    bool implied = version == S_REQUEST;
+    //  A decision that says its type and topic leaves them out (store format 7).
     hs_bin_put_str (&writer, implied? "": event->type);
     hs_bin_put_str (&writer, implied? "": event->topic? event->topic: "");
     hs_bin_put_str (&writer, event->case_id? event->case_id: "");
@@ -83,19 +83,24 @@ hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
     hs_bin_writer_t writer;
     hs_bin_writer_init (&writer, decision, sizeof (decision));
     uint64_t layout = S_VERSION;
+    bool implied = false;               //  the decision says the type and the topic
     if (event->body_size <= HS_EVENT_DERIVED_MAX) {
         if (event->alert && strcmp (event->type, "alert") == 0
-        &&  hs_alert_rec_put (&writer, event->alert, event->seq, event->case_id, event->at) == 0)
+        &&  hs_alert_rec_put (&writer, event->alert, event->seq, event->case_id, event->at) == 0) {
             layout = S_DERIVED;
+            char topic [HS_TOPIC_MAX + 1];
+            hs_alert_topic (event->alert->level, event->alert->street, topic, sizeof (topic));
+            implied = strcmp (topic, event->topic? event->topic: "") == 0;
+        }
         else
         if (event->meeting && strcmp (event->type, "meeting") == 0
         &&  strcmp (event->topic? event->topic: "", "meeting.request") == 0
         &&  hs_request_rec_put (&writer, event->meeting, event->seq, event->case_id,
                                 event->at) == 0)
-            layout = S_REQUEST;
+            layout = S_REQUEST, implied = true;
     }
     bool derived = layout != S_VERSION;
-    hs_pack_raw (pack, head, s_encode_head (event, layout, head, sizeof (head)));
+    hs_pack_raw (pack, head, s_encode_head (event, layout, implied, head, sizeof (head)));
     static const char *const none [] = { NULL };
     if (event->level >= 0)
         hs_pack_strv (pack, event->reasons? event->reasons: none);
@@ -161,17 +166,25 @@ s_is (const char *key, size_t key_size, const char *name)
 static int
 s_decode_derived (uint64_t layout, const uint8_t *data, size_t size, hs_event_read_t *event)
 {
-    if (layout == S_DERIVED? strcmp (event->type, "alert") || !*event->case_id:
-                             *event->type || *event->topic)
+    //  An alert's type and topic are said (format 6), or both implied (7); a
+    //  request's are implied.
+    bool implied = !*event->type && !*event->topic;
+    if (layout == S_DERIVED? (!implied && (strcmp (event->type, "alert") || !*event->topic))
+                          || !*event->case_id:
+                             !implied)
         return -1;
-    if (layout == S_REQUEST) {
+    hs_pack_t *body = hs_pack_new ();
+    int rc;
+    if (layout == S_DERIVED) {
+        strcpy (event->type, "alert");
+        rc = hs_alert_rec_body (data, size, event->seq, event->case_id, event->at, body,
+                                implied? event->topic: NULL, sizeof (event->topic));
+    }
+    else {
         strcpy (event->type, "meeting");
         strcpy (event->topic, "meeting.request");
+        rc = hs_request_rec_body (data, size, event->seq, event->case_id, event->at, body);
     }
-    hs_pack_t *body = hs_pack_new ();
-    int rc = layout == S_DERIVED
-        ? hs_alert_rec_body (data, size, event->seq, event->case_id, event->at, body)
-        : hs_request_rec_body (data, size, event->seq, event->case_id, event->at, body);
     if (rc == 0 && hs_pack_size (body) <= sizeof (event->derived)) {
         memcpy (event->derived, hs_pack_data (body), hs_pack_size (body));
         event->body = event->derived;
@@ -202,7 +215,7 @@ s_decode_compact (const uint8_t *data, size_t size, hs_event_read_t *event)
     if (level >= 0)
         hs_bin_get_version (&head, event->rules_version, sizeof (event->rules_version));
     if (head.bad || (version != S_VERSION && version != S_DERIVED && version != S_REQUEST)
-    ||  level < -1 || level >= HS_LEVEL_COUNT || (!*event->type && version != S_REQUEST))
+    ||  level < -1 || level >= HS_LEVEL_COUNT || (!*event->type && version == S_VERSION))
         return -1;
     event->level = (int) level;
     hs_proto_reader_t reader;
@@ -347,8 +360,21 @@ s_test_derived (void)
     assert (read.compact && read.seq == 12 && strcmp (read.case_id, "putuo-1") == 0);
     assert (read.body_size == hs_pack_size (body)
          && memcmp (read.body, hs_pack_data (body), read.body_size) == 0);
+    //  ... its type and topic implied by the decision (store format 7).
+    assert (strcmp (read.type, "alert") == 0 && strcmp (read.topic, "alert.major.caoyang") == 0);
+    size_t implied = hs_pack_size (record);
     for (size_t cut = 0; cut < hs_pack_size (record); cut++)
         assert (hs_event_decode (hs_pack_data (record), cut, &read) == -1);
+    //  A topic the decision does not say is kept, and read back.
+    event.topic = "alert.major.elsewhere";
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_DERIVED && hs_pack_size (record) > implied + 20);
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (read.compact && strcmp (read.topic, "alert.major.elsewhere") == 0);
+    event.topic = "alert.major.caoyang";
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
     //  ... its map, as the api shows it, holds that body.
     hs_pack_t *shown = hs_pack_new ();
     assert (hs_event_map (hs_pack_data (record), hs_pack_size (record), shown) == 0);

@@ -38,6 +38,13 @@ s_case_fields (hs_map_t *map, const char *case_id, int level, int category,
     hs_map_int (map, "at", at);
 }
 
+void
+hs_alert_topic (int level, const char *street, char *topic, size_t size)
+{
+    const char *name = hs_level_name (level);
+    snprintf (topic, size, "alert.%s.%s", name? name: "", hs_proto_street_short (street? street: ""));
+}
+
 int
 hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack)
 {

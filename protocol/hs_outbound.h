@@ -64,6 +64,11 @@ typedef struct {
 //  Encode an `alert.<level>.<street>` body. Returns 0.
 int hs_alert_encode (const hs_alert_t *alert, hs_pack_t *pack);
 
+//  The topic an alert goes out under: `alert.<level>.<street's short
+//  name>`, NUL-terminated into `topic` (`size` bytes, cut short if less
+//  than HS_TOPIC_MAX + 1).
+void hs_alert_topic (int level, const char *street, char *topic, size_t size);
+
 typedef struct {
     uint64_t seq;
     const char *meeting_id;

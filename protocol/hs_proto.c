@@ -40,6 +40,13 @@ static const char *s_status_names [] = {
 #define COUNT_OF(a) ((int) (sizeof (a) / sizeof ((a) [0])))
 
 const char *
+hs_proto_street_short (const char *code)
+{
+    size_t prefix = strlen (HS_STREET_PREFIX);
+    return strncmp (code, HS_STREET_PREFIX, prefix) == 0? code + prefix: code;
+}
+
+const char *
 hs_proto_name_of (const char *const *names, int count, int value)
 {
     return value >= 0 && value < count? names [value]: NULL;

@@ -97,6 +97,13 @@ typedef enum {
 const char *hs_proto_name_of (const char *const *names, int count, int value);
 int hs_proto_index_of (const char *const *names, int count, const char *name);
 
+//  A street office's unit code is its short name after this prefix
+//  ("street.caoyang"); the short name is what topics carry (`alert.major.
+//  caoyang`). hs_proto_street_short gives it (a code without the prefix
+//  as it is), borrowed from `code`.
+#define HS_STREET_PREFIX "street."
+const char *hs_proto_street_short (const char *code);
+
 //  Names of the enumerations on the wire. Each returns a static string, or
 //  NULL when the value is out of range.
 const char *hs_level_name (int level);

@@ -159,6 +159,11 @@ def decode(data):
     event, version, at = _head(data)
     if version == 2:
         event["body"] = _alert(data, at, event)
+        if event["type"] == event["topic"] == "":       # implied (store format 7)
+            street = event["body"]["street"]
+            short = street[len("street."):] if street.startswith("street.") else street
+            event["type"] = "alert"
+            event["topic"] = "alert.%s.%s" % (event["body"]["level"], short)
     elif version == 3:                              # its type and topic implied
         assert event["type"] == event["topic"] == "", event
         event["type"], event["topic"] = "meeting", "meeting.request"
