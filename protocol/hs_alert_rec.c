@@ -31,7 +31,8 @@
 #define S_SATISFIED     (1u << 9)
 #define S_HAS_COUNT     (1u << 10)
 #define S_HAS_DUE       (1u << 11)
-#define S_HAS_ALL       ((1u << 12) - 1)
+#define S_LISTS         (1u << 12)      //  units and reasons as hs_bin_put_list (format 7)
+#define S_HAS_ALL       ((1u << 13) - 1)
 
 #define S_STRING_MAX    HS_NAME_MAX     //  no string of an alert is longer, but a note
 //  Each string read takes at most its bytes and a NUL, no more than the
@@ -39,9 +40,9 @@
 #define S_ARENA         (2 * HS_ALERT_REC_MAX)
 
 static int
-s_put_strv (hs_bin_writer_t *writer, const char *const *strings, size_t max)
+s_put_list (hs_bin_writer_t *writer, const char *const *strings, size_t max)
 {
-    return hs_bin_put_strv (writer, strings, max, S_STRING_MAX);
+    return hs_bin_put_list (writer, strings, max, S_STRING_MAX);
 }
 
 //  The presence bits of what the body will say beyond the case's fields,
@@ -82,7 +83,7 @@ hs_alert_rec_put (hs_bin_writer_t *writer, const hs_alert_t *alert, uint64_t seq
     ||  !hs_bin_sayable (alert->enterprise? alert->enterprise: "", S_STRING_MAX))
         return -1;
     size_t start = writer->used;
-    uint64_t bits = s_bits (alert);
+    uint64_t bits = s_bits (alert) | S_LISTS;
     hs_bin_put_u (writer, bits);
     hs_bin_put_str (writer, kind);
     hs_bin_put_u (writer, (uint64_t) alert->level);
@@ -93,8 +94,8 @@ hs_alert_rec_put (hs_bin_writer_t *writer, const hs_alert_t *alert, uint64_t seq
     hs_bin_put_i (writer, alert->workers);
     hs_bin_put_i (writer, alert->amount < 0? -1: alert->amount);
     hs_bin_put_u (writer, alert->flags & ((1u << HS_FLAG_COUNT) - 1));
-    if (s_put_strv (writer, alert->units, HS_CASE_MAX_UNITS)
-    ||  s_put_strv (writer, alert->reasons, HS_CASE_MAX_REASONS))
+    if (s_put_list (writer, alert->units, HS_CASE_MAX_UNITS)
+    ||  s_put_list (writer, alert->reasons, HS_CASE_MAX_REASONS))
         return -1;
     hs_bin_put_i (writer, alert->at - at);
     const hs_cause_t *cause = alert->cause;
@@ -141,10 +142,15 @@ s_get_str (hs_bin_reader_t *reader, hs_bin_arena_t *arena)
     return hs_bin_get_text (reader, arena, S_STRING_MAX);
 }
 
+//  A list as format 7 writes it (`lists`), or as format 6 did.
 static void
-s_get_strv (hs_bin_reader_t *reader, hs_bin_arena_t *arena, const char **strings, size_t max)
+s_get_strv (hs_bin_reader_t *reader, hs_bin_arena_t *arena, const char **strings, size_t max,
+            bool lists)
 {
-    hs_bin_get_strv (reader, arena, strings, max, S_STRING_MAX);
+    if (lists)
+        hs_bin_get_list (reader, arena, strings, max, S_STRING_MAX);
+    else
+        hs_bin_get_strv (reader, arena, strings, max, S_STRING_MAX);
 }
 
 int
@@ -171,8 +177,8 @@ hs_alert_rec_body (const uint8_t *data, size_t size, uint64_t seq, const char *c
     alert.workers = hs_bin_get_i (&reader);
     alert.amount = hs_bin_get_i (&reader);
     uint64_t flags = hs_bin_get_u (&reader);
-    s_get_strv (&reader, arena, units, HS_CASE_MAX_UNITS);
-    s_get_strv (&reader, arena, reasons, HS_CASE_MAX_REASONS);
+    s_get_strv (&reader, arena, units, HS_CASE_MAX_UNITS, bits & S_LISTS);
+    s_get_strv (&reader, arena, reasons, HS_CASE_MAX_REASONS, bits & S_LISTS);
     alert.at = at + hs_bin_get_i (&reader);
     if (bits & S_HAS_CAUSE) {
         cause.source = s_get_str (&reader, arena);

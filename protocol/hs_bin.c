@@ -180,6 +180,90 @@ hs_bin_get_strv (hs_bin_reader_t *self, hs_bin_arena_t *arena, const char **stri
     strings [self->bad? 0: index] = NULL;
 }
 
+//  The bytes `text` shares with `before` from the start, not cutting a
+//  character in two.
+static size_t
+s_shared (const char *before, const char *text)
+{
+    size_t shared = 0;
+    while (before [shared] && before [shared] == text [shared])
+        shared++;
+    while (shared > 0 && ((uint8_t) text [shared] & 0xc0) == 0x80)
+        shared--;
+    return shared;
+}
+
+static size_t
+s_varint_size (uint64_t value)
+{
+    size_t size = 1;
+    while (value >= 0x80)
+        value >>= 7, size++;
+    return size;
+}
+
+int
+hs_bin_put_list (hs_bin_writer_t *self, const char *const *strings, size_t max, size_t length)
+{
+    size_t count = 0, plain = 0, coded = 0;
+    for (; strings && strings [count]; count++) {
+        if (count >= max || !hs_bin_sayable (strings [count], length))
+            return -1;
+        size_t size = strlen (strings [count]);
+        size_t shared = count? s_shared (strings [count - 1], strings [count]): 0;
+        plain += s_varint_size (size) + size;
+        coded += s_varint_size (shared) + s_varint_size (size - shared) + size - shared;
+    }
+    bool front = coded < plain;
+    hs_bin_put_u (self, count * 2 + (front? 1: 0));
+    for (size_t index = 0; index < count; index++) {
+        const char *text = strings [index];
+        if (front) {
+            size_t shared = index? s_shared (strings [index - 1], text): 0;
+            hs_bin_put_u (self, shared);
+            text += shared;
+        }
+        hs_bin_put_str (self, text);
+    }
+    return 0;
+}
+
+void
+hs_bin_get_list (hs_bin_reader_t *self, hs_bin_arena_t *arena, const char **strings,
+                 size_t max, size_t length)
+{
+    uint64_t head = hs_bin_get_u (self);
+    uint64_t count = head >> 1;
+    bool front = head & 1;
+    if (count > max)
+        self->bad = true;
+    size_t index = 0;
+    for (; !self->bad && index < count; index++) {
+        if (!front) {
+            strings [index] = hs_bin_get_text (self, arena, length);
+            continue;
+        }
+        uint64_t shared = hs_bin_get_u (self);
+        const char *before = index? strings [index - 1]: "";
+        size_t room = arena->size - arena->used;
+        //  Whole characters of the string before, and room for them.
+        if (shared > strlen (before) || shared > length || shared >= room
+        ||  ((uint8_t) before [shared] & 0xc0) == 0x80) {
+            self->bad = true;
+            break;
+        }
+        char *text = arena->data + arena->used;
+        memmove (text, before, shared);
+        size_t rest = room - shared < length - shared + 1? room - shared: length - shared + 1;
+        hs_bin_get_str (self, text + shared, rest);
+        if (self->bad)
+            break;
+        arena->used += strlen (text) + 1;
+        strings [index] = text;
+    }
+    strings [self->bad? 0: index] = NULL;
+}
+
 static int
 s_hex (char digit)
 {
@@ -289,6 +373,53 @@ hs_bin_test (bool verbose)
     hs_bin_writer_init (&writer, buffer, 3);
     hs_bin_put_str (&writer, "abcdef");
     assert (writer.overflow);
+    //  Lists: front-coded when that is smaller, as they are when not; a
+    //  shared prefix never cuts a character, and a record that says it
+    //  does, or cut short anywhere, is refused.
+    {
+        const char *reasons [] = { "major.flags", "route.hrss", "route.legal", "route.街道甲",
+                                   "route.街道乙", NULL };
+        const char *units [] = { "hrss", "legal", "street.caoyang", NULL };
+        uint8_t list [256];
+        char text [512];
+        const char *back [8];
+        for (int which = 0; which < 2; which++) {
+            const char *const *strings = which? units: reasons;
+            hs_bin_writer_init (&writer, list, sizeof (list));
+            assert (hs_bin_put_list (&writer, strings, 7, 64) == 0 && !writer.overflow);
+            assert ((list [0] & 1) == (which? 0: 1));
+            size_t plain = 1;
+            for (const char *const *at = strings; *at; at++)
+                plain += 1 + strlen (*at);
+            assert (which? writer.used == plain: writer.used + 12 < plain);
+            hs_bin_arena_t arena = { text, sizeof (text), 0 };
+            hs_bin_reader_init (&reader, list, writer.used);
+            hs_bin_get_list (&reader, &arena, back, 7, 64);
+            assert (!reader.bad && reader.used == writer.used);
+            size_t count = 0;
+            for (; strings [count]; count++)
+                assert (back [count] && strcmp (back [count], strings [count]) == 0);
+            assert (back [count] == NULL);
+            for (size_t cut = 0; cut < writer.used; cut++) {
+                hs_bin_arena_t again = { text, sizeof (text), 0 };
+                hs_bin_reader_init (&reader, list, cut);
+                hs_bin_get_list (&reader, &again, back, 7, 64);
+                assert (reader.bad && back [0] == NULL);
+            }
+        }
+        hs_bin_writer_init (&writer, list, sizeof (list));
+        assert (hs_bin_put_list (&writer, reasons, 4, 64) == -1);        //  more than max
+        //  "街道甲" then "街道乙" share six bytes, never seven.
+        hs_bin_writer_init (&writer, list, sizeof (list));
+        const char *two [] = { "街道甲", "街道乙", "街道乙x", NULL };
+        assert (hs_bin_put_list (&writer, two, 3, 64) == 0);
+        assert (list [0] == 7 && list [1] == 0 && list [2] == 9 && list [12] == 6);
+        list [12] = 7;                                  //  into the third byte of 道
+        hs_bin_arena_t arena = { text, sizeof (text), 0 };
+        hs_bin_reader_init (&reader, list, writer.used);
+        hs_bin_get_list (&reader, &arena, back, 3, 64);
+        assert (reader.bad);
+    }
     if (verbose)
         printf ("OK\n");
 }

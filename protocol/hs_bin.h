@@ -74,6 +74,17 @@ const char *hs_bin_get_text (hs_bin_reader_t *self, hs_bin_arena_t *arena, size_
 void hs_bin_get_strv (hs_bin_reader_t *self, hs_bin_arena_t *arena, const char **strings,
                       size_t max, size_t length);
 
+//  A list as the records of store format 7 keep it: its count × 2, plus 1
+//  when front-coded: each string then as the length of the prefix it
+//  shares with the one before (u, on a character's boundary) and the rest
+//  (s); else each as it is. put picks the smaller and refuses (-1) as
+//  put_strv does, but before it writes anything; get reads either, as
+//  get_strv does.
+int hs_bin_put_list (hs_bin_writer_t *self, const char *const *strings, size_t max,
+                     size_t length);
+void hs_bin_get_list (hs_bin_reader_t *self, hs_bin_arena_t *arena, const char **strings,
+                      size_t max, size_t length);
+
 void hs_bin_test (bool verbose);
 
 #endif

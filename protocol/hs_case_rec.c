@@ -30,25 +30,48 @@
 #define BIT_LEAD_HELD   4
 #define BIT_LEGACY      8
 
+//  A list of codes: in layout 4 as hs_bin_put_list writes it (front-coded
+//  when that is smaller), in layout 3 its count and each code.
 static void
 s_put_list (hs_bin_writer_t *writer, char (*list)[HS_CODE_MAX + 1], size_t count)
 {
-    hs_bin_put_u (writer, count);
+    const char *strings [HS_CASE_MAX_UNITS + HS_CASE_MAX_REASONS + HS_CASE_MAX_SOURCES + 1];
+    assert (count < sizeof (strings) / sizeof (strings [0]));
     for (size_t index = 0; index < count; index++)
-        hs_bin_put_str (writer, list [index]);
+        strings [index] = list [index];
+    strings [count] = NULL;
+    if (hs_bin_put_list (writer, strings, count, HS_CODE_MAX) == 0)
+        return;
+    //  A code that is not UTF-8 (none comes in so): as it is, never front-
+    //  coded, and the record then reads as damaged, as layout 3's did.
+    hs_bin_put_u (writer, count * 2);
+    for (size_t index = 0; index < count; index++)
+        hs_bin_put_str (writer, strings [index]);
 }
 
 static size_t
-s_get_list (hs_bin_reader_t *reader, char (*list)[HS_CODE_MAX + 1], size_t max)
+s_get_list (hs_bin_reader_t *reader, uint64_t layout, char (*list)[HS_CODE_MAX + 1],
+            size_t max)
 {
-    uint64_t count = hs_bin_get_u (reader);
-    if (count > max) {
-        reader->bad = true;
-        return 0;
+    if (layout == HS_CASE_REC_V3) {
+        uint64_t count = hs_bin_get_u (reader);
+        if (count > max) {
+            reader->bad = true;
+            return 0;
+        }
+        for (size_t index = 0; index < count; index++)
+            hs_bin_get_str (reader, list [index], HS_CODE_MAX + 1);
+        return (size_t) count;
     }
-    for (size_t index = 0; index < count; index++)
-        hs_bin_get_str (reader, list [index], HS_CODE_MAX + 1);
-    return (size_t) count;
+    char text [(HS_CODE_MAX + 1) * (HS_CASE_MAX_UNITS + HS_CASE_MAX_REASONS)];
+    const char *strings [HS_CASE_MAX_UNITS + HS_CASE_MAX_REASONS + HS_CASE_MAX_SOURCES + 1];
+    assert (max < sizeof (strings) / sizeof (strings [0]));
+    hs_bin_arena_t arena = { text, sizeof (text), 0 };
+    hs_bin_get_list (reader, &arena, strings, max, HS_CODE_MAX);
+    size_t count = 0;
+    for (; strings [count]; count++)
+        memcpy (list [count], strings [count], strlen (strings [count]) + 1);
+    return count;
 }
 
 void
@@ -137,9 +160,9 @@ hs_case_decode (const void *data, size_t size, hs_case_t *kase)
     kase->workers = hs_bin_get_i (&reader);
     kase->amount = hs_bin_get_i (&reader);
     kase->flags = (uint32_t) hs_bin_get_u (&reader);
-    kase->source_count = s_get_list (&reader, kase->sources, HS_CASE_MAX_SOURCES);
-    kase->unit_count = s_get_list (&reader, kase->units, HS_CASE_MAX_UNITS);
-    kase->reason_count = s_get_list (&reader, kase->reasons, HS_CASE_MAX_REASONS);
+    kase->source_count = s_get_list (&reader, layout, kase->sources, HS_CASE_MAX_SOURCES);
+    kase->unit_count = s_get_list (&reader, layout, kase->units, HS_CASE_MAX_UNITS);
+    kase->reason_count = s_get_list (&reader, layout, kase->reasons, HS_CASE_MAX_REASONS);
     hs_bin_get_version (&reader, kase->rules_version, sizeof (kase->rules_version));
     kase->status = (int) hs_bin_get_i (&reader);
     kase->stage = (int) hs_bin_get_i (&reader);

@@ -380,6 +380,33 @@ s_test_derived (void)
     assert (hs_event_map (hs_pack_data (record), hs_pack_size (record), shown) == 0);
     assert (hs_pack_size (shown) > hs_pack_size (body));
     hs_pack_destroy (&shown);
+    //  An alert a daemon of store format 6 wrote (its type and topic spelled,
+    //  its lists as they are) reads as it did.
+    const char *format6 =
+        "c10202d8e7cab1c76805616c65727413616c6572742e6d616a6f722e63616f79616e6707"
+        "707574756f2d310103036e65770201000e7374726565742e63616f79616e671ee4b88ae6"
+        "b5b7e6b58be8af95e588b6e8a1a3e69c89e99990e585ace58fb850011008046872737305"
+        "6c6567616c046e657773076a75737469636505756e696f6e0e7374726565742e63616f79"
+        "616e67066f666669636508636f6e76656e6572090d6d616a6f722e776f726b6572730b6d"
+        "616a6f722e666c616773137369676e69666963616e742e776f726b6572730a726f757465"
+        "2e687273730b726f7574652e6c6567616c0a726f7574652e6e6577730d726f7574652e6a"
+        "7573746963650b726f7574652e756e696f6e0c726f7574652e737472656574000e737472"
+        "6565742e63616f79616e6706736565642d31";
+    uint8_t old [512];
+    size_t old_size = strlen (format6) / 2;
+    assert (old_size <= sizeof (old));
+    for (size_t index = 0; index < old_size; index++)
+        assert (sscanf (format6 + 2 * index, "%2hhx", &old [index]) == 1);
+    assert (hs_event_decode (old, old_size, &read) == 0 && read.compact);
+    assert (strcmp (read.type, "alert") == 0 && strcmp (read.topic, "alert.major.caoyang") == 0);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    assert (hs_proto_unpack_stored (read.body, read.body_size, &unpacked) == 0);
+    const msgpack_object *listed = hs_proto_get (&unpacked.data, "units");
+    assert (listed && listed->type == MSGPACK_OBJECT_ARRAY && listed->via.array.size == 8);
+    listed = hs_proto_get (&unpacked.data, "reasons");
+    assert (listed && listed->type == MSGPACK_OBJECT_ARRAY && listed->via.array.size == 9);
+    msgpack_unpacked_destroy (&unpacked);
     //  Another seq than the event's: the body is kept as it is.
     event.seq = 13;
     hs_pack_reset (record);

@@ -2,9 +2,10 @@
     hs_request_rec - a meeting request kept as its decision
 
     The record (PROTOCOL §7, store format 7): `meeting` s, `kind` s, `level`
-    i (-1: none, a plenary), `participants` n× s, `chairs` n× s, `urgency`
-    s, `deadline` − at i, `reasons` n× s, the body's `at` − the head's `at`
-    i; nothing after it. The body's `seq` and `case` are the event head's.
+    i (-1: none, a plenary), `participants`, `chairs` (lists, hs_bin_put_list),
+    `urgency` s, `deadline` − at i, `reasons` (a list), the body's `at` −
+    the head's `at` i; nothing after it. The body's `seq` and `case` are
+    the event head's.
     =========================================================================
 */
 
@@ -41,12 +42,12 @@ hs_request_rec_put (hs_bin_writer_t *writer, const hs_meeting_t *meeting, uint64
     hs_bin_put_str (writer, meeting->meeting_id);
     hs_bin_put_str (writer, meeting->kind);
     hs_bin_put_i (writer, meeting->level);
-    if (hs_bin_put_strv (writer, meeting->participants, S_NAMES_MAX, S_STRING_MAX)
-    ||  hs_bin_put_strv (writer, meeting->chairs, S_NAMES_MAX, S_STRING_MAX))
+    if (hs_bin_put_list (writer, meeting->participants, S_NAMES_MAX, S_STRING_MAX)
+    ||  hs_bin_put_list (writer, meeting->chairs, S_NAMES_MAX, S_STRING_MAX))
         return -1;
     hs_bin_put_str (writer, meeting->urgency);
     hs_bin_put_i (writer, (int64_t) ((uint64_t) meeting->deadline - (uint64_t) meeting->at));
-    if (hs_bin_put_strv (writer, meeting->reasons, S_NAMES_MAX, S_STRING_MAX))
+    if (hs_bin_put_list (writer, meeting->reasons, S_NAMES_MAX, S_STRING_MAX))
         return -1;
     hs_bin_put_i (writer, (int64_t) ((uint64_t) meeting->at - (uint64_t) at));
     return writer->overflow || writer->used - start > HS_REQUEST_REC_MAX? -1: 0;
@@ -68,11 +69,11 @@ hs_request_rec_body (const uint8_t *data, size_t size, uint64_t seq, const char 
     meeting.meeting_id = hs_bin_get_text (&reader, &arena, S_STRING_MAX);
     meeting.kind = hs_bin_get_text (&reader, &arena, S_STRING_MAX);
     int64_t level = hs_bin_get_i (&reader);
-    hs_bin_get_strv (&reader, &arena, participants, S_NAMES_MAX, S_STRING_MAX);
-    hs_bin_get_strv (&reader, &arena, chairs, S_NAMES_MAX, S_STRING_MAX);
+    hs_bin_get_list (&reader, &arena, participants, S_NAMES_MAX, S_STRING_MAX);
+    hs_bin_get_list (&reader, &arena, chairs, S_NAMES_MAX, S_STRING_MAX);
     meeting.urgency = hs_bin_get_text (&reader, &arena, S_STRING_MAX);
     int64_t deadline = hs_bin_get_i (&reader);
-    hs_bin_get_strv (&reader, &arena, reasons, S_NAMES_MAX, S_STRING_MAX);
+    hs_bin_get_list (&reader, &arena, reasons, S_NAMES_MAX, S_STRING_MAX);
     meeting.at = (int64_t) ((uint64_t) at + (uint64_t) hs_bin_get_i (&reader));
     meeting.deadline = (int64_t) ((uint64_t) meeting.at + (uint64_t) deadline);
     //  Whole, every field in range, and nothing after it: a record.

@@ -2,9 +2,10 @@
 target. Usage: /usr/bin/python3 seeds.py CORPUS-DIR   (makes proto/,
 engine/, rules/ and api/ under it). The committed tests/fuzz/corpus/ was
 made with it; crashes found go there too, as regression inputs. The
-proto/case-rec* seeds are stored case records (the compact form of issue
-17: case-rec0 and 1 layout 3, case-rec2 layout 4) copied out of a store the
-daemon wrote, not made here."""
+proto/*-rec* seeds are stored records (issue 17's compact forms) copied
+out of a store the daemon wrote, not made here: case-rec0 and 1 case records
+of layout 3, case-rec2 of layout 4, meeting-rec0 a compact meeting record,
+alert-rec0 and request-rec0 event records of store format 7."""
 import os
 import sys
 
@@ -60,11 +61,11 @@ write("proto", "alert-rec", bytes.fromhex(
     "2e756e696f6e0c726f7574652e737472656574000e7374726565742e63616f79616e6706736565642d31"))
 # a stored meeting request kept as its decision (store format 7, PROTOCOL §7)
 write("proto", "request-rec", bytes.fromhex(
-    "c1030392f6cdc4c768000007707574756f2d310108707574756f2d6d33077370656369616c04060468727373"
-    "056c6567616c046e657773076a757374696365036669630e7374726565742e63616f79616e670208636f6e76"
-    "656e65720d766963655f636f6e76656e6572066e6f726d616c80f0b252070b6d616a6f722e666c6167730a72"
-    "6f7574652e687273730b726f7574652e6c6567616c0a726f7574652e6e6577730d726f7574652e6a75737469"
-    "636509726f7574652e6669630c726f7574652e73747265657400"))
+    "c10303e08fa2c6c768000007707574756f2d310108707574756f2d6d33077370656369616c040c0468727373"
+    "056c6567616c046e657773076a757374696365036669630e7374726565742e63616f79616e670408636f6e76"
+    "656e65720d766963655f636f6e76656e6572066e6f726d616c80f0b2520f000b6d616a6f722e666c61677300"
+    "0a726f7574652e6872737306056c6567616c06046e65777306076a7573746963650603666963060673747265"
+    "657400"))
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "..", "..", "config", "rules.cfg"), "rb") as handle:

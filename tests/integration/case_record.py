@@ -81,6 +81,22 @@ class _Reader:
     def strings(self):
         return [self.s() for _ in range(self.u())]
 
+    def list(self):
+        """A list as layout 4 writes it: count × 2, plus 1 when front-coded
+        (each string the length of the prefix it shares with the one
+        before, then the rest)."""
+        head, texts = self.u(), []
+        for _ in range(head >> 1):
+            shared = self.u() if head & 1 else 0
+            before = texts[-1].encode() if texts else b""
+            assert shared <= len(before), (shared, before)
+            size = self.u()
+            rest = self.data[self.at:self.at + size]
+            assert len(rest) == size, "cut short"
+            self.at += size
+            texts.append((before[:shared] + rest).decode())
+        return texts
+
     def version(self):
         if self.u() == 1:
             raw = self.data[self.at:self.at + 20]
@@ -111,7 +127,8 @@ def decode(data):
     case["amount"] = r.i()
     flags = r.u()
     case["flags"] = [name for bit, name in enumerate(FLAGS) if flags & (1 << bit)]
-    case["sources"], case["units"], case["reasons"] = r.strings(), r.strings(), r.strings()
+    lists = r.strings if layout == 3 else r.list
+    case["sources"], case["units"], case["reasons"] = lists(), lists(), lists()
     case["rules_version"] = r.version()
     status = r.i()
     case["status"] = "open" if status < 0 else _name(STATUSES, status)

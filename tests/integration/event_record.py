@@ -45,6 +45,24 @@ def _texts(data, at):
     return texts, at
 
 
+def _list(data, at):
+    """A list as store format 7 writes it (PROTOCOL §7): count × 2, plus 1
+    when each string is the length of the prefix it shares with the one
+    before and the rest."""
+    head, at = _uvarint(data, at)
+    texts = []
+    for _ in range(head >> 1):
+        shared = 0
+        if head & 1:
+            shared, at = _uvarint(data, at)
+        size, at = _uvarint(data, at)
+        before = texts[-1].encode() if texts else b""
+        assert shared <= len(before), (shared, before)
+        texts.append((before[:shared] + bytes(data[at:at + size])).decode())
+        at += size
+    return texts, at
+
+
 def _alert(data, at, event):
     """The body of an alert kept as its decision (PROTOCOL §7, layout 2), in
     the order of §4.2's keys as the daemon packs them."""
@@ -65,8 +83,9 @@ def _alert(data, at, event):
         body["amount"] = amount
     flags, at = _uvarint(data, at)
     body["flags"] = [name for bit, name in enumerate(FLAGS) if flags & (1 << bit)]
-    body["units"], at = _texts(data, at)
-    body["reasons"], at = _texts(data, at)
+    lists = _list if bits & 4096 else _texts       # front-coded since store format 7
+    body["units"], at = lists(data, at)
+    body["reasons"], at = lists(data, at)
     delta, at = _ivarint(data, at)
     body["at"] = event["at"] + delta
     if previous >= 0:
@@ -111,12 +130,12 @@ def _request(data, at, event):
     level, at = _ivarint(data, at)
     if level >= 0:
         body["level"] = LEVELS[level]
-    body["participants"], at = _texts(data, at)
-    body["chairs"], at = _texts(data, at)
+    body["participants"], at = _list(data, at)
+    body["chairs"], at = _list(data, at)
     body["urgency"], at = _text(data, at)
     deadline, at = _ivarint(data, at)
     body["deadline"] = None                     # in its place: known once `at` is read
-    body["reasons"], at = _texts(data, at)
+    body["reasons"], at = _list(data, at)
     delta, at = _ivarint(data, at)
     body["at"] = event["at"] + delta
     body["deadline"] = body["at"] + deadline
