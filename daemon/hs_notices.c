@@ -83,13 +83,14 @@ hs_notices_upward (hs_notices_t *self, hs_case_t *kase, const char *from,
         };
         hs_pack_reset (self->body);
         hs_escalation_encode (&escalation, self->body);
-        char topic [32];
-        hs_strjoin (topic, sizeof (topic), "escalate.", targets [index], NULL);
+        char topic [HS_TOPIC_MAX + 1];
+        hs_escalate_topic (targets [index], topic, sizeof (topic));
         hs_stats_count (self->stats, HS_STAT_ESCALATIONS, 1);
         kase->last_seq = escalation.seq;
         hs_event_t event = {
             .seq = escalation.seq, .type = "escalate", .topic = topic, .case_id = kase->id,
-            .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1
+            .body = hs_pack_data (self->body), .body_size = hs_pack_size (self->body), .level = -1,
+            .escalation = &escalation
         };
         if (hs_txn_emit (self->txn, &event))
             return -1;

@@ -97,7 +97,7 @@ hs_alert_rec_put (hs_bin_writer_t *writer, const hs_alert_t *alert, uint64_t seq
     if (s_put_list (writer, alert->units, HS_CASE_MAX_UNITS)
     ||  s_put_list (writer, alert->reasons, HS_CASE_MAX_REASONS))
         return -1;
-    hs_bin_put_i (writer, alert->at - at);
+    hs_bin_put_i (writer, (int64_t) ((uint64_t) alert->at - (uint64_t) at));
     const hs_cause_t *cause = alert->cause;
     if (bits & S_HAS_CAUSE) {
         const char *id = cause->id? cause->id: "";
@@ -179,7 +179,7 @@ hs_alert_rec_body (const uint8_t *data, size_t size, uint64_t seq, const char *c
     uint64_t flags = hs_bin_get_u (&reader);
     s_get_strv (&reader, arena, units, HS_CASE_MAX_UNITS, bits & S_LISTS);
     s_get_strv (&reader, arena, reasons, HS_CASE_MAX_REASONS, bits & S_LISTS);
-    alert.at = at + hs_bin_get_i (&reader);
+    alert.at = (int64_t) ((uint64_t) at + (uint64_t) hs_bin_get_i (&reader));
     if (bits & S_HAS_CAUSE) {
         cause.source = s_get_str (&reader, arena);
         cause.id = s_get_str (&reader, arena);

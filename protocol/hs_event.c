@@ -14,7 +14,8 @@
     is then 2 and the body's place holds the alert's compact record
     (hs_alert_rec), from which reading packs the body again, the bytes
     that went out. A meeting request (store format 7) likewise, as version
-    3 with its compact record (hs_request_rec). One those records cannot
+    3 with its compact record (hs_request_rec), and a report upward as
+    version 4 (hs_escalate_rec). One those records cannot
     say exactly, or a body over HS_EVENT_DERIVED_MAX, is kept as version
     1, its body as it is.
     =========================================================================
@@ -24,6 +25,7 @@
 #include "hs_bin.h"
 #include "hs_alert_rec.h"
 #include "hs_request_rec.h"
+#include "hs_escalate_rec.h"
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@
 #define S_VERSION   1           //  the body as it is
 #define S_DERIVED   2           //  an alert's decision, its body packed again when read
 #define S_REQUEST   3           //  a meeting request's decision, likewise
+#define S_ESCALATE  4           //  a report upward's decision, likewise
 #define S_HEAD_MAX  (2 * 10 + 10 + 3 * (10 + HS_TOPIC_MAX) + 10 + 10 + 64)
 
 static const char *s_published [] = {
@@ -78,8 +81,7 @@ int
 hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
 {
     uint8_t head [S_HEAD_MAX];
-    uint8_t decision [HS_ALERT_REC_MAX > HS_REQUEST_REC_MAX? HS_ALERT_REC_MAX:
-                                                             HS_REQUEST_REC_MAX];
+    uint8_t decision [HS_ALERT_REC_MAX + HS_REQUEST_REC_MAX + HS_ESCALATE_REC_MAX];
     hs_bin_writer_t writer;
     hs_bin_writer_init (&writer, decision, sizeof (decision));
     uint64_t layout = S_VERSION;
@@ -98,6 +100,17 @@ hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
         &&  hs_request_rec_put (&writer, event->meeting, event->seq, event->case_id,
                                 event->at) == 0)
             layout = S_REQUEST, implied = true;
+        else
+        if (event->escalation && strcmp (event->type, "escalate") == 0
+        &&  hs_escalate_rec_put (&writer, event->escalation, event->seq, event->case_id,
+                                 event->at) == 0) {
+            layout = S_ESCALATE;
+            char topic [HS_TOPIC_MAX + 1];
+            hs_escalate_topic (event->escalation->to, topic, sizeof (topic));
+            implied = strcmp (topic, event->topic? event->topic: "") == 0;
+            if (!implied)
+                layout = S_VERSION;     //  a topic the decision does not say: the body
+        }
     }
     bool derived = layout != S_VERSION;
     hs_pack_raw (pack, head, s_encode_head (event, layout, implied, head, sizeof (head)));
@@ -167,7 +180,7 @@ static int
 s_decode_derived (uint64_t layout, const uint8_t *data, size_t size, hs_event_read_t *event)
 {
     //  An alert's type and topic are said (format 6), or both implied (7); a
-    //  request's are implied.
+    //  request's and a report upward's are implied.
     bool implied = !*event->type && !*event->topic;
     if (layout == S_DERIVED? (!implied && (strcmp (event->type, "alert") || !*event->topic))
                           || !*event->case_id:
@@ -179,6 +192,12 @@ s_decode_derived (uint64_t layout, const uint8_t *data, size_t size, hs_event_re
         strcpy (event->type, "alert");
         rc = hs_alert_rec_body (data, size, event->seq, event->case_id, event->at, body,
                                 implied? event->topic: NULL, sizeof (event->topic));
+    }
+    else
+    if (layout == S_ESCALATE) {
+        strcpy (event->type, "escalate");
+        rc = hs_escalate_rec_body (data, size, event->seq, event->case_id, event->at, body,
+                                   event->topic, sizeof (event->topic));
     }
     else {
         strcpy (event->type, "meeting");
@@ -214,7 +233,7 @@ s_decode_compact (const uint8_t *data, size_t size, hs_event_read_t *event)
     int64_t level = hs_bin_get_i (&head);
     if (level >= 0)
         hs_bin_get_version (&head, event->rules_version, sizeof (event->rules_version));
-    if (head.bad || (version != S_VERSION && version != S_DERIVED && version != S_REQUEST)
+    if (head.bad || version < S_VERSION || version > S_ESCALATE
     ||  level < -1 || level >= HS_LEVEL_COUNT || (!*event->type && version == S_VERSION))
         return -1;
     event->level = (int) level;
@@ -469,6 +488,48 @@ s_test_request (void)
     hs_pack_destroy (&body);
 }
 
+//  A report upward likewise, its type and topic implied; sent under a topic
+//  its decision does not say, it keeps its body.
+static void
+s_test_escalate (void)
+{
+    const char *units [] = { "hrss", "street.caoyang", NULL };
+    const char *reasons [] = { "critical.workers", NULL };
+    hs_escalation_t escalation = {
+        .seq = 15, .to = "district", .from = "putuo", .case_id = "putuo-1",
+        .level = HS_LEVEL_CRITICAL, .category = HS_CATEGORY_LAYOFF, .street = "street.caoyang",
+        .enterprise = "某厂", .workers = 120, .amount = -1, .units = units, .reasons = reasons,
+        .report = "first", .at = 1780000000123LL
+    };
+    hs_pack_t *body = hs_pack_new ();
+    hs_escalation_encode (&escalation, body);
+    hs_event_t event = {
+        .seq = 15, .at = escalation.at, .type = "escalate", .topic = "escalate.district",
+        .case_id = "putuo-1", .body = hs_pack_data (body), .body_size = hs_pack_size (body),
+        .level = -1, .escalation = &escalation
+    };
+    hs_pack_t *record = hs_pack_new ();
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_ESCALATE);
+    assert (hs_pack_size (record) + 60 < hs_pack_size (body));
+    hs_event_read_t read;
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (read.compact && strcmp (read.type, "escalate") == 0);
+    assert (strcmp (read.topic, "escalate.district") == 0 && strcmp (read.case_id, "putuo-1") == 0);
+    assert (read.body_size == hs_pack_size (body)
+         && memcmp (read.body, hs_pack_data (body), read.body_size) == 0);
+    for (size_t cut = 0; cut < hs_pack_size (record); cut++)
+        assert (hs_event_decode (hs_pack_data (record), cut, &read) == -1);
+    event.topic = "escalate.elsewhere";
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_VERSION);
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (!read.compact && strcmp (read.topic, "escalate.elsewhere") == 0);
+    hs_pack_destroy (&record);
+    hs_pack_destroy (&body);
+}
+
 void
 hs_event_test (bool verbose)
 {
@@ -520,12 +581,13 @@ hs_event_test (bool verbose)
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
     hs_pack_reset (record);
     hs_event_encode (&event, record);
-    ((uint8_t *) hs_pack_data (record)) [1] = 4;
+    ((uint8_t *) hs_pack_data (record)) [1] = 5;
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
     ((uint8_t *) hs_pack_data (record)) [1] = S_REQUEST;   //  a request's, with a type
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
     s_test_derived ();
     s_test_request ();
+    s_test_escalate ();
 
     //  A record of a store before format 4, a map, still reads, the same.
     event.case_id = "putuo-7";

@@ -6,9 +6,10 @@
     Reading does not unpack the body: an event's body comes back as the
     bytes that were published, so replay and forwarding copy, not repack.
     The record is compact (hs_event.c says how); the api shows it as a map.
-    An alert is kept as its decision (hs_alert_rec), and so is a meeting
-    request (hs_request_rec), not a second copy of its body: reading it
-    packs the body again, the bytes that went out.
+    An alert is kept as its decision (hs_alert_rec), and so are a meeting
+    request (hs_request_rec) and a report upward (hs_escalate_rec), not a
+    second copy of the body: reading it packs the body again, the bytes
+    that went out.
     =========================================================================
 */
 
@@ -35,6 +36,7 @@ typedef struct {
     const char *rules_version;  //  the rule set that decided (with level)
     const hs_alert_t *alert;    //  an alert: what `body` was packed from, or NULL
     const hs_meeting_t *meeting;    //  a meeting request: what `body` was packed from, or NULL
+    const hs_escalation_t *escalation;  //  a report upward: the same, or NULL
 } hs_event_t;
 
 //  Encode an event record. Returns 0.

@@ -17,6 +17,7 @@
 #include "hs_event.h"
 #include "hs_alert_rec.h"
 #include "hs_request_rec.h"
+#include "hs_escalate_rec.h"
 #include "hs_bin.h"
 #include "hs_case.h"
 #include "hs_meeting_rec.h"

@@ -2,8 +2,8 @@
 api shows a case's history as: an independent reader of the documented
 layout, for tests that look at the `events` table with python3-lmdb. A record
 of an older store (a msgpack map) is read as it is; an alert kept as its
-decision (layout 2) and a meeting request kept as its decision (layout 3) are
-read into the body that was published; body_bytes gives the bytes a record
+decision (layout 2), a meeting request (layout 3) and a report upward (layout
+4) kept as theirs are read into the body that was published; body_bytes gives the bytes a record
 keeps as its body (layout 1)."""
 
 import msgpack
@@ -63,6 +63,20 @@ def _list(data, at):
     return texts, at
 
 
+def _facts(data, at, body):
+    """A case's facts as the decision records keep them: street, enterprise,
+    workers, amount (absent when unknown), flags. Returns where they end."""
+    body["street"], at = _text(data, at)
+    body["enterprise"], at = _text(data, at)
+    body["workers"], at = _ivarint(data, at)
+    amount, at = _ivarint(data, at)
+    if amount >= 0:
+        body["amount"] = amount
+    flags, at = _uvarint(data, at)
+    body["flags"] = [name for bit, name in enumerate(FLAGS) if flags & (1 << bit)]
+    return at
+
+
 def _alert(data, at, event):
     """The body of an alert kept as its decision (PROTOCOL §7, layout 2), in
     the order of §4.2's keys as the daemon packs them."""
@@ -75,14 +89,7 @@ def _alert(data, at, event):
     category, at = _ivarint(data, at)
     body["level"] = LEVELS[level]
     body["category"] = CATEGORIES[category] if category >= 0 else ""
-    body["street"], at = _text(data, at)
-    body["enterprise"], at = _text(data, at)
-    body["workers"], at = _ivarint(data, at)
-    amount, at = _ivarint(data, at)
-    if amount >= 0:
-        body["amount"] = amount
-    flags, at = _uvarint(data, at)
-    body["flags"] = [name for bit, name in enumerate(FLAGS) if flags & (1 << bit)]
+    at = _facts(data, at, body)
     lists = _list if bits & 4096 else _texts       # front-coded since store format 7
     body["units"], at = lists(data, at)
     body["reasons"], at = lists(data, at)
@@ -143,11 +150,36 @@ def _request(data, at, event):
     return body
 
 
+def _escalate(data, at, event):
+    """The body of a report upward kept as its decision (PROTOCOL §7, layout
+    4), in the order of §4.4's keys as the daemon packs them."""
+    body = {"v": 1, "seq": event["seq"]}
+    body["to"], at = _text(data, at)
+    body["from"], at = _text(data, at)
+    body["case"] = event["case"]
+    level, at = _uvarint(data, at)
+    category, at = _uvarint(data, at)
+    body["level"], body["category"] = LEVELS[level], CATEGORIES[category]
+    at = _facts(data, at, body)
+    body["units"], at = _list(data, at)
+    body["reasons"], at = _list(data, at)
+    body["at"] = None                           # in its place: read last
+    bits, at = _uvarint(data, at)
+    if bits & 1:
+        body["report"], at = _text(data, at)
+    if bits & 2:
+        body["changed"], at = _list(data, at)
+    delta, at = _ivarint(data, at)
+    body["at"] = event["at"] + delta
+    assert at == len(data), (at, len(data))
+    return body
+
+
 def _head(data):
     """The head of a compact record (and with a level its classification):
     the event so far, its layout, and where its body or decision begins."""
     version, at = _uvarint(data, 1)
-    assert version in (1, 2, 3), version
+    assert version in (1, 2, 3, 4), version
     event = {"v": 1}
     event["seq"], at = _uvarint(data, at)
     event["at"], at = _ivarint(data, at)
@@ -187,6 +219,10 @@ def decode(data):
         assert event["type"] == event["topic"] == "", event
         event["type"], event["topic"] = "meeting", "meeting.request"
         event["body"] = _request(data, at, event)
+    elif version == 4:                              # its type and topic implied
+        assert event["type"] == event["topic"] == "", event
+        event["body"] = _escalate(data, at, event)
+        event["type"], event["topic"] = "escalate", "escalate." + event["body"]["to"]
     else:
         event["body"] = msgpack.unpackb(data[at:], raw=False)
     return event

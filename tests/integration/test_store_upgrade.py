@@ -30,11 +30,10 @@ import tempfile
 
 import lmdb
 import msgpack
-import zmq
 
 import case_record
 import event_record
-from harness import CLIENT, Daemon, backtest, report
+from harness import CLIENT, Daemon, backtest, replay_raw, report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "fixtures", "store-format2.dump")
@@ -341,43 +340,6 @@ def _events(store):
     return {int.from_bytes(k, "big"): v for k, v in tables["events"]}, fmt
 
 
-def _replayed(daemon):
-    """seq -> (topic, the body's bytes) of every published event, as the
-    api's replay sends them: each page walked without unpacking the bodies."""
-    out, since = {}, 1
-    while True:
-        sock = daemon.ctx.socket(zmq.REQ)
-        sock.setsockopt(zmq.LINGER, 0)
-        sock.setsockopt(zmq.RCVTIMEO, 5000)
-        sock.connect(daemon.api)
-        sock.send_multipart([b"replay", msgpack.packb({"since": since, "limit": 1000})])
-        status, data = sock.recv_multipart()
-        sock.close()
-        assert status == b"ok", (status, data)
-        page = msgpack.Unpacker(raw=False)
-        page.feed(data)
-        reply = {}
-        for _ in range(page.read_map_header()):
-            key = page.unpack()
-            if key != "events":
-                reply[key] = page.unpack()
-                continue
-            for _ in range(page.read_array_header()):
-                event = {}
-                for _ in range(page.read_map_header()):
-                    name = page.unpack()
-                    if name == "body":
-                        start = page.tell()
-                        page.skip()
-                        event["body"] = data[start:page.tell()]
-                    else:
-                        event[name] = page.unpack()
-                out[event["seq"]] = (event["topic"], event["body"])
-        since = reply["next"]
-        if since > reply["last"]:
-            return out
-
-
 def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
     # tests/integration/fixtures/make_store_format5.py says how the dump was made
     folder, store, answers = _loaded(FIXTURE5, ANSWERS5, "hs-upgrade5-")
@@ -392,7 +354,7 @@ def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
         old = events
         daemon, before = _started(folder, store, answers["cases"])
         try:
-            replayed = _replayed(daemon)
+            replayed = replay_raw(daemon)
             for seq, alert in published.items():
                 assert replayed[seq] == alert, (seq, replayed[seq], alert)
             # after the upgrade: what goes out is what replays, kept as a decision
@@ -419,7 +381,7 @@ def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
             watcher.close()
             kinds = sorted(msgpack.unpackb(body)["kind"] for _, body in live.values())
             assert kinds == ["escalated", "new", "resolved"], kinds
-            replayed = _replayed(daemon)
+            replayed = replay_raw(daemon)
             for seq, alert in live.items():
                 assert replayed[seq] == alert, (seq, replayed[seq], alert)
             assert daemon.stop() == 0
@@ -468,7 +430,7 @@ def test_format6_store_upgrades_to_requests_handlers_and_meetings_kept_compact()
         assert requests and all(events[seq][1] == 1 for seq in requests), requests
         daemon, before = _started(folder, store, cases)
         try:
-            replayed = _replayed(daemon)
+            replayed = replay_raw(daemon)
             for seq in requests:                    # as it went out: the body stored
                 assert replayed[seq][1] == event_record.body_bytes(events[seq]), seq
             for meeting_id, was in answers["meetings"].items():
@@ -495,7 +457,7 @@ def test_format6_store_upgrades_to_requests_handlers_and_meetings_kept_compact()
                     if topic == "meeting.request"}
             watcher.close()
             assert [msgpack.unpackb(body)["case"] for _, body in live.values()] == [d], live
-            replayed = _replayed(daemon)
+            replayed = replay_raw(daemon)
             for seq, request in live.items():
                 assert replayed[seq] == request, (seq, replayed[seq], request)
             after = {case_id: daemon.case(case_id)["case"] for case_id in (b, d)}

@@ -2,9 +2,16 @@
 case goes up at once as a first report (首报) to the district government and
 the city, then as follow-up reports (续报) when its lead, a meeting's outcome
 or its level changes, and a final report (终报) when it is closed; re-opened,
-it is reported again. All through the real daemon, and across a kill -9."""
+it is reported again. All through the real daemon, and across a kill -9. And
+each report upward is stored as its decision (store format 7) and replays as
+the bytes that went out."""
 
+import lmdb
+import msgpack
+
+import event_record
 from handling_desk import Desk, enterprise, ok
+from harness import Daemon, replay_raw, report
 
 
 def _upward(desk, case):
@@ -70,3 +77,40 @@ def test_a_case_never_critical_is_never_reported_up():
         ok(desk.act("office", case, "close"))
         desk.settle(300)
         assert _upward(desk, case) == [], _upward(desk, case)
+
+
+def test_reports_upward_are_kept_as_their_decision_and_replay_as_sent():
+    """Store format 7: a report upward is stored as the decision it is, not
+    a second copy of its body; what replay sends is the bytes a subscriber
+    got, and the record is smaller than the body."""
+    daemon = Daemon().start()
+    try:
+        watcher = daemon.watcher(("escalate.",))
+        sub = daemon.submitter()
+        status, reply = sub.submit(report(rid="up-1", source="street.caoyang", workers=150,
+                                          **enterprise(777)))
+        assert status == "ok", reply
+        sub.close()
+        sent = {msgpack.unpackb(body)["seq"]: (topic, body)
+                for topic, body in watcher.recv_all(quiet_ms=1500, packed=True)}
+        watcher.close()
+        assert sorted(t for t, _ in sent.values()) == ["escalate.city", "escalate.district"], sent
+        replayed = replay_raw(daemon)
+        for seq, upward in sent.items():
+            assert replayed[seq] == upward, (seq, replayed[seq], upward)
+        assert daemon.stop() == 0
+        env = lmdb.open(daemon.store, max_dbs=32, readonly=True, lock=False)
+        try:
+            with env.begin(db=env.open_db(b"events", create=False)) as txn:
+                records = {seq: bytes(txn.get(seq.to_bytes(8, "big"))) for seq in sent}
+        finally:
+            env.close()
+        for seq, (topic, body) in sent.items():
+            record = records[seq]
+            assert record[1] == 4, (seq, record[:4])            # its decision
+            assert len(record) + 100 < len(body), (seq, len(record), len(body))
+            stored = event_record.decode(record)
+            assert stored["type"] == "escalate" and stored["topic"] == topic, stored
+            assert list(stored["body"].items()) == list(msgpack.unpackb(body).items()), seq
+    finally:
+        daemon.cleanup()
