@@ -15,7 +15,8 @@
     (hs_alert_rec), from which reading packs the body again, the bytes
     that went out. A meeting request (store format 7) likewise, as version
     3 with its compact record (hs_request_rec), and a report upward as
-    version 4 (hs_escalate_rec). One those records cannot
+    version 4 (hs_escalate_rec); since format 7 the head of each leaves
+    out the type and topic its decision says. One those records cannot
     say exactly, or a body over HS_EVENT_DERIVED_MAX, is kept as version
     1, its body as it is.
     =========================================================================
@@ -174,8 +175,8 @@ s_is (const char *key, size_t key_size, const char *name)
     return key_size == strlen (name) && memcmp (key, name, key_size) == 0;
 }
 
-//  An alert or a meeting request kept as its decision: its body packed
-//  again, into `derived`.
+//  An alert, a meeting request or a report upward kept as its decision:
+//  its body packed again, into `derived`.
 static int
 s_decode_derived (uint64_t layout, const uint8_t *data, size_t size, hs_event_read_t *event)
 {
