@@ -210,6 +210,17 @@ def css(driver, selector):
     return driver.find_elements("css selector", selector)
 
 
+def rows(driver, selector):
+    """(text, class) of each row the selector finds, read at once: a page
+    on a fast clock redraws its tables between a find and a read, and a row
+    found then is gone (stale) when read; that counts as none yet."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    try:
+        return [(row.text, row.get_attribute("class")) for row in css(driver, selector)]
+    except StaleElementReferenceException:
+        return []
+
+
 def open_board(driver, board):
     driver.get(board.url + "/")
     wait_for(lambda: css(driver, "#open-table tbody tr") and "updated" in driver.find_element("id", "updated").text,
@@ -280,13 +291,13 @@ def test_a_fast_clock_shows_overdue_and_missed_meetings_and_the_briefing():
     with stack(time_start="2026-03-04T08:00", time_scale=60000) as (desk, board, driver):
         case = desk.open_case(source="street.caoyang", workers=35, **enterprise(911))
         open_board(driver, board)
-        overdue = wait_for(lambda: css(driver, '#overdue tr.overdue[data-case="%s"]' % case),
+        overdue = wait_for(lambda: rows(driver, '#overdue tr.overdue[data-case="%s"]' % case),
                            "the overdue row")
-        assert "曹杨新村街道" in overdue[0].text, overdue[0].text
-        missed = wait_for(lambda: css(driver, '#meetings tr.meeting[data-state="missed"]'),
+        assert "曹杨新村街道" in overdue[0][0], overdue[0]
+        missed = wait_for(lambda: rows(driver, '#meetings tr.meeting[data-state="missed"]'),
                           "a missed meeting's row")
-        assert "已逾期未开" in missed[0].text, missed[0].text
-        assert "mstate-missed" in missed[0].get_attribute("class")
+        assert "已逾期未开" in missed[0][0], missed[0]
+        assert "mstate-missed" in missed[0][1], missed[0]
         shot(driver, "board-fast-clock")
         # the daily briefing went out at 08:30: the printable page
         wait_for(lambda: board.get("/api/briefing?period=daily")[0] == 200, "a daily briefing")
