@@ -271,6 +271,21 @@ s_hex (char digit)
            digit >= 'a' && digit <= 'f'? digit - 'a' + 10: -1;
 }
 
+size_t
+hs_bin_from_hex (const char *hex, uint8_t *bytes, size_t size)
+{
+    size_t length = strlen (hex);
+    if (length % 2 || length / 2 > size)
+        return 0;
+    for (size_t index = 0; index < length / 2; index++) {
+        int high = s_hex (hex [2 * index]), low = s_hex (hex [2 * index + 1]);
+        if (high < 0 || low < 0)
+            return 0;
+        bytes [index] = (uint8_t) (high << 4 | low);
+    }
+    return length / 2;
+}
+
 //  The rules version: a tag, then for 1 the 40 lower-case hex digits of
 //  a SHA-1 as its 20 bytes, for 0 any other text as it is.
 void
@@ -373,6 +388,10 @@ hs_bin_test (bool verbose)
     hs_bin_writer_init (&writer, buffer, 3);
     hs_bin_put_str (&writer, "abcdef");
     assert (writer.overflow);
+    uint8_t spelled [4];
+    assert (hs_bin_from_hex ("c10aff", spelled, sizeof (spelled)) == 3 && spelled [2] == 0xff);
+    assert (hs_bin_from_hex ("c10", spelled, 4) == 0 && hs_bin_from_hex ("zz", spelled, 4) == 0);
+    assert (hs_bin_from_hex ("0102030405", spelled, 4) == 0);
     //  Lists: front-coded when that is smaller, as they are when not; a
     //  shared prefix never cuts a character, and a record that says it
     //  does, or cut short anywhere, is refused.

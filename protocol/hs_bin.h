@@ -85,6 +85,11 @@ int hs_bin_put_list (hs_bin_writer_t *self, const char *const *strings, size_t m
 void hs_bin_get_list (hs_bin_reader_t *self, hs_bin_arena_t *arena, const char **strings,
                       size_t max, size_t length);
 
+//  The bytes a string of hex digits spells, into `bytes` (`size`): for the
+//  self tests, which keep records written by older releases as hex.
+//  Returns how many, or 0 if it is not hex or does not fit.
+size_t hs_bin_from_hex (const char *hex, uint8_t *bytes, size_t size);
+
 void hs_bin_test (bool verbose);
 
 #endif

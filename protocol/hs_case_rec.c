@@ -292,10 +292,8 @@ hs_case_rec_test (bool verbose)
         "52000989d0af8a0789d0af8a07000989b0acc20d89b0acc20d0089f0b252000100000000"
         "0000000000000000";
     uint8_t old [400];
-    size_t old_size = strlen (v3) / 2;
-    assert (old_size <= sizeof (old));
-    for (size_t index = 0; index < old_size; index++)
-        assert (sscanf (v3 + 2 * index, "%2hhx", &old [index]) == 1);
+    size_t old_size = hs_bin_from_hex (v3, old, sizeof (old));
+    assert (old_size == strlen (v3) / 2);
     assert (old [0] == HS_CASE_REC_V3 && hs_case_record_compact (old, old_size));
     assert (hs_case_decode (old, old_size, copy) == 0);
     assert (strcmp (copy->id, "putuo-8") == 0 && copy->handler_count == 2 && copy->unit_count == 2);

@@ -413,10 +413,8 @@ s_test_derived (void)
         "7573746963650b726f7574652e756e696f6e0c726f7574652e737472656574000e737472"
         "6565742e63616f79616e6706736565642d31";
     uint8_t old [512];
-    size_t old_size = strlen (format6) / 2;
-    assert (old_size <= sizeof (old));
-    for (size_t index = 0; index < old_size; index++)
-        assert (sscanf (format6 + 2 * index, "%2hhx", &old [index]) == 1);
+    size_t old_size = hs_bin_from_hex (format6, old, sizeof (old));
+    assert (old_size == strlen (format6) / 2);
     assert (hs_event_decode (old, old_size, &read) == 0 && read.compact);
     assert (strcmp (read.type, "alert") == 0 && strcmp (read.topic, "alert.major.caoyang") == 0);
     msgpack_unpacked unpacked;
