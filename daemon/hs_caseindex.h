@@ -5,17 +5,21 @@
     normalised name in a street:
         cc/<credit code>
         nm/<street>/<normalised name>
-    Under that name alone, its early-warning window (the record is
-    hs_windows'); under the name, a 0x1f byte and a category, the open case
-    of the enterprise in that category (its id), which a report joins
-    (SPEC §3). So a new dispute's correlation key and its enterprise's
-    window sort side by side and share their page: one page a new case
-    dirties, not two (store format 5; before it, a correlation key was
-    `nm/<street>/<category>/<name>` or `cc/<code>/<category>` and the
-    window lived in the `windows` table under `e/` and the name).
-    A normalised name holds no byte below 0x30 but the ones of multi-byte
-    characters, a street code no `/`, so the forms read back unambiguously.
-    This class spells these keys; nothing else does.
+    and under that name the table keeps one record (store format 8): its
+    early-warning window (the window record is hs_windows') and the open
+    case of the enterprise in each category (its id), which a report joins
+    (SPEC §3). So a new dispute's correlation and its enterprise's window
+    are one B-tree entry, its name written once: one page a new case
+    dirties, and no second key to spell, find and compare.
+    Before format 8 they were entries of their own: the window under the
+    name alone and each case under the name, a 0x1f byte and the category
+    (formats 5 to 7; before 5, `nm/<street>/<category>/<name>` or
+    `cc/<code>/<category>`, the window in the `windows` table under `e/`).
+    hs_caseindex_map respells the oldest keys; hs_caseindex_merge_work
+    merges format 7's. A normalised name holds no byte below 0x30 but the
+    ones of multi-byte characters, a street code no `/`, so the forms read
+    back unambiguously. This class spells these keys and this record;
+    nothing else does.
     =========================================================================
 */
 
@@ -55,13 +59,45 @@ int hs_caseindex_window_del (hs_store_t *store, const void *enterprise, size_t s
 
 //  Visit the window records in key order from the first key at or after
 //  `from` (`from_size` 0: the start), as hs_store_walk does, skipping the
-//  correlation keys between them; the visitor gets the enterprise's name
-//  and the record. Returns 0, or -1 if the store failed.
+//  enterprises with none; the visitor gets the enterprise's name and the
+//  window record. Returns 0, or -1 if the store failed.
 int hs_caseindex_windows (hs_store_t *store, const void *from, size_t from_size,
                           hs_store_walk_fn *visit, void *arg);
 
-//  Whether a key of the table is a window record (else a correlation key).
+//  Visit every indexed case in key order: its enterprise's name, its
+//  category and its id. A record that does not decode is visited once,
+//  with category -1 and no id. A visitor returns 0 to go on, 1 to stop,
+//  -1 on error. Returns 0, or -1 if the store or a visitor failed.
+typedef int (hs_caseindex_case_fn) (const void *enterprise, size_t size, int category,
+                                    const char *case_id, void *arg);
+int hs_caseindex_cases (hs_store_t *store, hs_caseindex_case_fn *visit, void *arg);
+
+//  Whether a key of the table is an enterprise's name (else a correlation
+//  key of formats 5 to 7).
 bool hs_caseindex_is_window (const void *key, size_t size);
+
+//  Store format 8, a work function for the write transaction (hs_txn_run):
+//  merges at most 5,000 of the table's entries of format 7 (a correlation
+//  key; a window record alone) into their enterprises' records, from the
+//  first key at or after `from`, looking at no more than 20 times that
+//  many; sets `next` where the next chunk starts, `chunk` to how many it
+//  merged, `dropped` to how many it found that were not entries of any
+//  format (deleted, and logged) and `done` when the table has no more. Run
+//  it again after each commit with `from` = `next` until done; a chunk run
+//  twice does the same. The enterprise's window must sort before its keys
+//  (format 5 on).
+typedef struct {
+    hs_store_t *store;
+    uint8_t from [HS_CASEINDEX_KEY_MAX];
+    size_t from_size;                   //  0: from the first key
+    uint8_t next [HS_CASEINDEX_KEY_MAX];
+    size_t next_size;
+    size_t chunk;
+    size_t dropped;
+    bool done;
+} hs_caseindex_merge_t;
+
+int hs_caseindex_merge_work (void *arg);
 
 //  A correlation key in its format-5 form, for one written before
 //  (hs_idkey_map_fn, for hs_idkey_move_work): true with `fresh` filled if

@@ -313,7 +313,8 @@ hs_engine_new (hs_config_t *config, char *error, size_t error_size)
     //  The keys first: the other upgrades save records under the keys of
     //  this version.
     if (hs_rekey_store (self->txn)
-    ||  hs_warnings_upgrade (self->warnings) || hs_casework_upgrade (self->casework)
+    ||  hs_warnings_upgrade (self->warnings) || hs_rekey_merge (self->txn)
+    ||  hs_casework_upgrade (self->casework)
     ||  hs_txn_run (self->txn, hs_store_format_work, self->store)
     ||  hs_txn_run (self->txn, s_clock_work, self)
     ||  hs_txn_run (self->txn, s_first_schedule, self)) {

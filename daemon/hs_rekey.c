@@ -1,5 +1,5 @@
 /*  =========================================================================
-    hs_rekey - store formats 4 and 5: records moved to their current keys
+    hs_rekey - store formats 4, 5 and 8: records moved to their current keys
     =========================================================================
 */
 
@@ -21,15 +21,23 @@ static const struct {
     { HS_TABLE_CASEINDEX, hs_caseindex_map, 5, "keyed beside their enterprise's window" }
 };
 
+//  The store's format as committed. Returns 0 or -1.
+static int
+s_format (hs_store_t *store, uint64_t *format)
+{
+    if (hs_store_view_begin (store))
+        return -1;
+    int rc = hs_store_meta_get (store, HS_META_FORMAT, 0, format);
+    hs_store_view_end (store);
+    return rc;
+}
+
 int
 hs_rekey_store (hs_txn_t *txn)
 {
     hs_store_t *store = hs_txn_store (txn);
     uint64_t format = 0;
-    if (hs_store_view_begin (store))
-        return -1;
-    int rc = hs_store_meta_get (store, HS_META_FORMAT, 0, &format);
-    hs_store_view_end (store);
+    int rc = s_format (store, &format);
     for (size_t index = 0; rc == 0 && index < sizeof (s_tables) / sizeof (s_tables [0]); index++) {
         if (format >= s_tables [index].format)
             continue;
@@ -49,6 +57,33 @@ hs_rekey_store (hs_txn_t *txn)
                            hs_store_table_name (move.table), s_tables [index].what,
                            (unsigned long long) s_tables [index].format);
     }
+    return rc;
+}
+
+int
+hs_rekey_merge (hs_txn_t *txn)
+{
+    hs_store_t *store = hs_txn_store (txn);
+    uint64_t format = 0;
+    int rc = s_format (store, &format);
+    if (rc || format >= 8)
+        return rc;
+    hs_caseindex_merge_t *merge = (hs_caseindex_merge_t *) zmalloc (sizeof (hs_caseindex_merge_t));
+    merge->store = store;
+    size_t merged = 0, dropped = 0;
+    do {
+        rc = hs_txn_run (txn, hs_caseindex_merge_work, merge);
+        if (rc)
+            break;
+        merged += merge->chunk;
+        dropped += merge->dropped;
+        memcpy (merge->from, merge->next, merge->next_size);    //  committed: on to the next
+        merge->from_size = merge->next_size;
+    } while (!merge->done);
+    free (merge);
+    if (rc == 0 && (merged || dropped))
+        hs_log_notice ("hs_rekey: %zu caseindex entries merged into one record an enterprise, "
+                       "%zu dropped (store format 8)", merged, dropped);
     return rc;
 }
 
@@ -140,14 +175,19 @@ hs_rekey_test (bool verbose)
         assert (streq ((char *) zlistx_next (keys), expected [2 * index + 1]));
         zlistx_destroy (&keys);
     }
-    //  The correlation keys in format 5's form, their enterprise first.
+    //  The correlation keys in format 5's form, their enterprise first,
+    //  then (format 8) in their enterprise's record.
+    uint64_t entries = 0;
+    assert (hs_store_view_begin (store) == 0);
+    assert (hs_store_count (store, HS_TABLE_CASEINDEX, &entries) == 0 && entries == 2);
+    hs_store_view_end (store);
+    assert (hs_rekey_merge (fixture->txn) == 0);
     char case_id [HS_ID_MAX + 1];
     assert (hs_store_view_begin (store) == 0);
     assert (hs_caseindex_case (store, "nm/street.wanli/甲厂", HS_CATEGORY_LAYOFF, case_id,
                                sizeof (case_id)) == 0 && streq (case_id, "putuo-1"));
     assert (hs_caseindex_case (store, "cc/91310107MA1G8F4X2X", HS_CATEGORY_INJURY, case_id,
                                sizeof (case_id)) == 0 && streq (case_id, "putuo-2"));
-    uint64_t entries = 0;
     assert (hs_store_count (store, HS_TABLE_CASEINDEX, &entries) == 0 && entries == 2);
     hs_store_view_end (store);
     //  Marked format 5, it is left alone; before, a second run moves nothing.

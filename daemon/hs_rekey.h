@@ -1,5 +1,5 @@
 /*  =========================================================================
-    hs_rekey - store formats 4 and 5: records moved to their current keys
+    hs_rekey - store formats 4, 5 and 8: records moved to their current keys
 
     A store of format 3 or before keyed cases, their history and meetings
     by the id as text; format 4 keys them in the form hs_idkey spells, so
@@ -12,6 +12,8 @@
     category before the enterprise's name; format 5 puts it after, so
     that it sorts beside the enterprise's window (hs_caseindex_map). The
     windows themselves are moved by their owner (hs_warnings_upgrade).
+    Format 8 keeps an enterprise's window and correlation keys as one
+    record (hs_caseindex_merge_work), merged once the windows are there.
     =========================================================================
 */
 
@@ -23,6 +25,11 @@
 //  Bring a store below format 4 to its keys; logs how many records moved.
 //  Nothing to do on a store of format 4. Returns 0 or -1.
 int hs_rekey_store (hs_txn_t *txn);
+
+//  Bring a store below format 8 to one caseindex record an enterprise;
+//  after hs_warnings_upgrade (the windows in caseindex), before anything
+//  that saves a case. Logs how many entries merged. Returns 0 or -1.
+int hs_rekey_merge (hs_txn_t *txn);
 
 void hs_rekey_test (bool verbose);
 

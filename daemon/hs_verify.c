@@ -113,25 +113,35 @@ s_check_case (const void *key, size_t key_size, const void *data, size_t size, v
 }
 
 static int
-s_check_index (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+s_check_window (const void *key, size_t key_size, const void *data, size_t size, void *arg)
+{
+    (void) key;
+    (void) key_size;
+    (void) data;
+    (void) size;
+    ((s_verify_t *) arg)->windows++;    //  an enterprise's window, in its record
+    return 0;
+}
+
+static int
+s_check_index (const void *enterprise, size_t size, int category, const char *case_id, void *arg)
 {
     s_verify_t *verify = (s_verify_t *) arg;
-    if (hs_caseindex_is_window (key, key_size)) {
-        verify->windows++;              //  an enterprise's window, beside its keys
+    if (category < 0) {
+        s_problem (verify, "the case index's record of '%.*s' cannot be decoded", (int) size,
+                   (const char *) enterprise);
         return 0;
     }
     verify->index++;
-    char case_id [HS_ID_MAX + 1];
-    snprintf (case_id, sizeof (case_id), "%.*s", (int) size, (const char *) data);
     hs_case_t *kase = (hs_case_t *) malloc (sizeof (hs_case_t));
     int rc = hs_cases_load (verify->store, case_id, kase);
     if (rc)
-        s_problem (verify, "correlation key '%.*s' names a missing case '%s'",
-                   (int) key_size, (const char *) key, case_id);
+        s_problem (verify, "correlation key '%.*s' (%s) names a missing case '%s'",
+                   (int) size, (const char *) enterprise, hs_category_name (category), case_id);
     else
     if (kase->closed)
-        s_problem (verify, "correlation key '%.*s' names closed case '%s'",
-                   (int) key_size, (const char *) key, case_id);
+        s_problem (verify, "correlation key '%.*s' (%s) names closed case '%s'",
+                   (int) size, (const char *) enterprise, hs_category_name (category), case_id);
     free (kase);
     return 0;
 }
@@ -330,7 +340,8 @@ hs_verify_run (hs_store_t *store, FILE *out)
     rc |= hs_store_walk (store, HS_TABLE_EVENTS, NULL, 0, false, s_check_event, &verify);
     rc |= hs_store_walk (store, HS_TABLE_DEDUP, NULL, 0, false, s_check_dedup, &verify);
     rc |= hs_store_walk (store, HS_TABLE_CASES, NULL, 0, false, s_check_case, &verify);
-    rc |= hs_store_walk (store, HS_TABLE_CASEINDEX, NULL, 0, false, s_check_index, &verify);
+    rc |= hs_caseindex_cases (store, s_check_index, &verify);
+    rc |= hs_caseindex_windows (store, NULL, 0, s_check_window, &verify);
     rc |= hs_store_walk (store, HS_TABLE_HISTORY, NULL, 0, false, s_check_history, &verify);
     rc |= hs_store_walk (store, HS_TABLE_TIMERS, NULL, 0, false, s_check_timer, &verify);
     rc |= hs_store_walk (store, HS_TABLE_MEETINGS, NULL, 0, false, s_check_meeting, &verify);

@@ -16,6 +16,7 @@ import time
 
 import event_record
 import case_record
+import index_record
 from handling_desk import clock, handler, never_runs, rung_of, running_clocks
 from harness import (CLIENT, DAY_MS, Daemon, due_after, local_date, local_ms, now_ms,
                      replay_all, report, running)
@@ -520,9 +521,9 @@ def test_early_warning_windows_rebuild_after_kill9():
 
 def _windows(store):
     """The early-warning windows as the daemon left them, key -> value: the
-    `windows` table's, and (store format 5) each enterprise's beside its
-    correlation keys in `caseindex`, under the key the enterprise's had in
-    `windows` before format 5: `e/` and its name."""
+    `windows` table's, and (store format 5) each enterprise's in its record
+    in `caseindex` (one record since format 8), under the key the
+    enterprise's had in `windows` before format 5: `e/` and its name."""
     env = lmdb.open(store, max_dbs=32, readonly=True, lock=False)
     try:
         with env.begin() as txn:
@@ -535,7 +536,10 @@ def _windows(store):
                 index = env.open_db(b"caseindex", txn=txn, create=False)
             except lmdb.NotFoundError:
                 return windows
-            windows.update((b"e/" + k, v) for k, v in txn.cursor(db=index) if b"\x1f" not in k)
+            for key, value in txn.cursor(db=index):
+                window = index_record.decode(value)[0]
+                if window:
+                    windows[b"e/" + key] = window
             return windows
     finally:
         env.close()

@@ -12,6 +12,7 @@ import lmdb
 import zmq
 
 import event_record
+import index_record
 from harness import Daemon, config_copy, report
 
 
@@ -164,8 +165,15 @@ def test_store_readable_with_mdb_dump():
                 if re.fullmatch(r"\s*0{14}0[0-9a-f]", line)]
         assert keys == ["%016x" % n for n in range(1, 6)], keys
         assert mdb_entries(daemon.store, "cases") == 1
-        # the case's correlation key, and beside it its enterprise's window
-        assert mdb_entries(daemon.store, "caseindex") == 2
+        # one record for the enterprise: its window and its case (store format 8)
+        assert mdb_entries(daemon.store, "caseindex") == 1
+        env = lmdb.open(daemon.store, max_dbs=16, readonly=True, lock=False)
+        with env.begin(db=env.open_db(b"caseindex", create=False)) as txn:
+            [(name, value)] = list(txn.cursor())
+            window, cases = index_record.decode(value)
+        env.close()
+        assert name.startswith(b"nm/street.") and window and window[1] == 1, (name, window)
+        assert list(cases.values()) == [messages[0][1]["case"]], (cases, messages[0])
         # each published body is exactly the stored event's body
         env = lmdb.open(daemon.store, max_dbs=16, readonly=True, lock=False)
         with env.begin(db=env.open_db(b"events", create=False)) as txn:

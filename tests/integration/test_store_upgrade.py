@@ -20,7 +20,10 @@ bytes that went out. To format 7: a store written by the release before
 and meetings what the old daemon said, its meeting requests replay as the
 bytes that went out, and what is written after the upgrade is compact: cases
 with their handlers as differences (layout 4), meeting requests as their
-decision (layout 3), meeting records without names."""
+decision (layout 3), meeting records without names. To format 8: a store
+written by the release before (fixtures/make_store_format7.py) has each
+enterprise's window and correlation keys merged into one `caseindex` record;
+reports join the cases they joined and the window counts on."""
 
 import json
 import os
@@ -33,6 +36,7 @@ import msgpack
 
 import case_record
 import event_record
+import index_record
 from harness import CLIENT, Daemon, backtest, replay_raw, report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -128,7 +132,7 @@ def test_format2_store_upgrades_to_compact_records():
         finally:
             daemon.cleanup()
         _, fmt = _records(store)
-        assert fmt == 7, fmt
+        assert fmt == 8, fmt
         assert "6 case records rewritten compact (store format 3)" in log, log[-2000:]
         _assert_sound(store)
         assert backtest(store)[0][:2] == before[:2], before
@@ -141,7 +145,7 @@ def test_format2_store_upgrades_to_compact_records():
             again = daemon.read_log()[len(log):]
         finally:
             daemon.cleanup()
-        assert "rewritten compact" not in again and "format 7" in again, again
+        assert "rewritten compact" not in again and "format 8" in again, again
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -211,7 +215,7 @@ def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
         finally:
             daemon.cleanup()
         _, fmt = _tables(store)
-        assert fmt == 7, fmt
+        assert fmt == 8, fmt
         for line in ("6 cases records", "%d history records" % len(old["history"]),
                      "2 meetings records"):
             assert line + " keyed in numeric order (store format 4)" in log, (line, log[-2000:])
@@ -249,6 +253,33 @@ def _index_and_windows(store):
         env.close()
 
 
+def _joins_then_warns(daemon, name, code, at, prefix, *extra):
+    """After an upgrade, reports join the cases they joined before: by the
+    enterprise's name in Caoyang (its layoff case), by its credit code under
+    another name (its wage-arrears case), then each of `extra`; and a third
+    dispute of the enterprise by name within its window warns, once."""
+    watcher = daemon.watcher(("alert.", "warning.enterprise"))
+    sub = daemon.submitter()
+
+    def put(body):
+        status, reply = sub.submit(body, deadline_s=10)
+        assert status == "ok", (status, reply)
+
+    put({"v": 1, "id": prefix + "-w", "source": "hrss", "at": at, "street": "caoyang",
+         "enterprise": {"name": name}, "category": "layoff", "workers": 7})
+    put({"v": 1, "id": prefix + "-k", "source": "street.zhenru", "at": at,
+         "enterprise": {"name": "另一个名字", "credit_code": code},
+         "category": "wage_arrears", "workers": 9})
+    for body in extra:
+        put(body)
+    put({"v": 1, "id": prefix + "-third", "source": "street.caoyang", "at": at,
+         "enterprise": {"name": name}, "category": "contract", "workers": 4})
+    sub.close()
+    seen = watcher.recv_all(quiet_ms=800)
+    warnings = [body for topic, body in seen if topic.startswith("warning.enterprise")]
+    assert len(warnings) == 1 and warnings[0]["count"] == 3, seen
+
+
 def test_format4_store_upgrades_to_windows_beside_the_correlation_keys():
     # tests/integration/fixtures/make_store_format4.py says how the dump was made
     folder, store, answers = _loaded(FIXTURE4, ANSWERS4, "hs-upgrade4-")
@@ -266,53 +297,32 @@ def test_format4_store_upgrades_to_windows_beside_the_correlation_keys():
         try:
             index, windows, fmt, marked = _index_and_windows(store)
             assert marked == 3, marked
-            # the enterprise first, then 0x1f and the category; the window
-            # under the enterprise alone, its neighbour, as it was
-            assert index[("nm/street.caoyang/%s\x1flayoff" % name).encode()] == b"putuo-3"
-            assert index[("nm/street.caoyang/%s\x1fwage_arrears" % name).encode()] == b"putuo-1"
-            assert index[("cc/%s\x1fwage_arrears" % code).encode()] == b"putuo-5"
-            assert index[caoyang.encode()] == ring
-            assert index[("cc/" + code).encode()][1] == 1
-            assert index["nm/street.wanli/窗口印刷厂".encode()][1] == 1    # its case closed
-            assert not [k for k in index if b"/layoff/" in k or k.endswith(b"/wage_arrears")]
+            # one record an enterprise (format 8): its window as it was,
+            # and its cases by category
+            index = {k: index_record.decode(v) for k, v in index.items()}
+            assert index[caoyang.encode()] == (ring, {"layoff": "putuo-3",
+                                                       "wage_arrears": "putuo-1"}), index
+            assert index[("cc/" + code).encode()][1] == {"wage_arrears": "putuo-5"}
+            assert index[("cc/" + code).encode()][0][1] == 1
+            assert index["nm/street.wanli/窗口印刷厂".encode()][1] == {}    # its case closed
+            assert index["nm/street.wanli/窗口印刷厂".encode()][0][1] == 1
+            assert not [k for k in index if b"/layoff/" in k or b"\x1f" in k]
             assert not [k for k in windows if k.startswith(b"e/")], windows
-            keys = list(index)
-            assert keys.index(caoyang.encode()) + 1 == keys.index(
-                ("nm/street.caoyang/%s\x1flayoff" % name).encode()), keys
-            watcher = daemon.watcher(("alert.", "warning.enterprise"))
-            sub = daemon.submitter()
-            at = cases["putuo-1"]["case"]["opened"]
-
-            def put(body):
-                status, reply = sub.submit(body, deadline_s=10)
-                assert status == "ok", (status, reply)
-                return reply
-
-            # reports join the cases they joined before: by name, by code
-            put({"v": 1, "id": "after-w", "source": "hrss", "at": at, "street": "caoyang",
-                 "enterprise": {"name": name}, "category": "layoff", "workers": 7})
-            put({"v": 1, "id": "after-k", "source": "street.zhenru", "at": at,
-                 "enterprise": {"name": "另一个名字", "credit_code": code},
-                 "category": "wage_arrears", "workers": 9})
+            _joins_then_warns(daemon, name, code, cases["putuo-1"]["case"]["opened"], "after")
             assert daemon.case("putuo-3")["case"]["reports"] == 2
             assert daemon.case("putuo-5")["case"]["reports"] == 2
-            # a third dispute of the enterprise within its window: the warning
-            put({"v": 1, "id": "after-third", "source": "street.caoyang", "at": at,
-                 "enterprise": {"name": name}, "category": "contract", "workers": 4})
-            sub.close()
-            seen = watcher.recv_all(quiet_ms=800)
-            warnings = [body for topic, body in seen if topic.startswith("warning.enterprise")]
-            assert len(warnings) == 1 and warnings[0]["count"] == 3, seen
             assert daemon.stop() == 0
             log = daemon.read_log()
         finally:
             daemon.cleanup()
         _, _, fmt, marked = _index_and_windows(store)
-        assert (fmt, marked) == (7, 3), (fmt, marked)
+        assert (fmt, marked) == (8, 3), (fmt, marked)
         assert "4 caseindex records keyed beside their enterprise's window (store format 5)" in log, \
             log[-2000:]
         assert "3 enterprises' early-warning windows moved beside their correlation keys" in log, \
             log[-2000:]
+        assert "caseindex entries merged into one record an enterprise, 0 dropped (store " \
+            "format 8)" in log, log[-2000:]
         _assert_sound(store)
         # the rules read it: one case more (the third dispute), three reports
         assert backtest(store)[0][:2] == [before[0] + 1, before[1] + 3], before
@@ -326,6 +336,7 @@ def test_format4_store_upgrades_to_windows_beside_the_correlation_keys():
         finally:
             daemon.cleanup()
         assert "keyed beside" not in again and "moved beside" not in again, again
+        assert "merged into one record" not in again, again
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -388,7 +399,7 @@ def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
         finally:
             daemon.cleanup()
         events, fmt = _events(store)
-        assert fmt == 7, fmt
+        assert fmt == 8, fmt
         for seq, (topic, body) in live.items():
             record = events[seq]
             assert record[1] == 2, (seq, record)                     # its decision
@@ -475,7 +486,7 @@ def test_format6_store_upgrades_to_requests_handlers_and_meetings_kept_compact()
         finally:
             daemon.cleanup()
         new, fmt = _records(store)
-        assert fmt == 7, fmt
+        assert fmt == 8, fmt
         now, _ = _events(store)
         assert all(now[seq] == record for seq, record in events.items())   # never rewritten
         for seq, (topic, body) in live.items():     # a request since: kept as its decision
@@ -511,5 +522,68 @@ def test_format6_store_upgrades_to_requests_handlers_and_meetings_kept_compact()
         _assert_sound(store)
         result, _ = backtest(store)
         assert result[:2] == [before[0] + 1, before[1] + 1], (before, result)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+FIXTURE7 = os.path.join(HERE, "fixtures", "store-format7.dump")
+ANSWERS7 = os.path.join(HERE, "fixtures", "store-format7.cases.json")
+
+
+def test_format7_store_upgrades_to_one_index_record_an_enterprise():
+    # tests/integration/fixtures/make_store_format7.py says how the dump was made
+    folder, store, answers = _loaded(FIXTURE7, ANSWERS7, "hs-upgrade7-")
+    cases, name, code = answers["cases"], answers["name"], answers["code"]
+    caoyang = ("nm/street.caoyang/" + name).encode()
+    zhenru = "nm/street.zhenru/合并电子厂".encode()
+    wanli = "nm/street.wanli/合并印刷厂".encode()
+    try:
+        old, _, fmt, _ = _index_and_windows(store)
+        assert fmt == 7 and len(old) == 7, (fmt, old)
+        assert old[caoyang + b"\x1flayoff"] == b"putuo-3", old
+        ring = old[caoyang]
+        assert ring[1] == 2, ring                   # two disputes of the enterprise held
+        daemon, before = _started(folder, store, cases)
+        try:
+            index, _, _, _ = _index_and_windows(store)
+            assert len(index) == 4, index
+            assert sum(map(len, index)) + sum(map(len, index.values())) + 40 < \
+                sum(map(len, old)) + sum(map(len, old.values())), (index, old)
+            index = {k: index_record.decode(v) for k, v in index.items()}
+            # the window as it was, the cases by category, the name once
+            assert index[caoyang] == (ring, {"layoff": "putuo-3", "wage_arrears": "putuo-1"})
+            assert index[("cc/" + code).encode()] == (old[("cc/" + code).encode()],
+                                                      {"wage_arrears": "putuo-5"})
+            assert index[zhenru] == (None, {"wage_arrears": "putuo-5"})
+            assert index[wanli] == (old[wanli], {})                      # its case closed
+            at = cases["putuo-1"]["case"]["opened"]
+            # ... and by the name of the enterprise with a code
+            _joins_then_warns(daemon, name, code, at, "after7", {
+                "v": 1, "id": "after7-z", "source": "union", "at": at, "street": "zhenru",
+                "enterprise": {"name": "合并电子厂"}, "category": "wage_arrears", "workers": 9})
+            assert daemon.case("putuo-3")["case"]["reports"] == 2
+            assert daemon.case("putuo-5")["case"]["reports"] == 3
+            assert daemon.stop() == 0
+            log = daemon.read_log()
+        finally:
+            daemon.cleanup()
+        index, _, fmt, _ = _index_and_windows(store)
+        assert fmt == 8, fmt
+        window, kept = index_record.decode(index[caoyang])
+        assert window[1] == 3 and sorted(kept) == ["contract", "layoff", "wage_arrears"], kept
+        assert "7 caseindex entries merged into one record an enterprise, 0 dropped (store " \
+            "format 8)" in log, log[-2000:]
+        _assert_sound(store)
+        assert backtest(store)[0][:2] == [before[0] + 1, before[1] + 4], before
+        # a second start finds nothing to merge
+        daemon = Daemon(folder=folder, extra_args=["--time-start", START])
+        daemon.start()
+        try:
+            assert daemon.case("putuo-5")["case"]["reports"] == 3
+            assert daemon.stop() == 0
+            again = daemon.read_log()[len(log):]
+        finally:
+            daemon.cleanup()
+        assert "merged into one record" not in again, again
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -16,6 +16,38 @@ from handling_desk import Desk, enterprise
 from harness import CLIENT, Daemon, config_copy, report
 
 SESSION = "hs-top-%d" % os.getpid()
+# a tmux server of this test's own (tmux -L): nothing another test or a
+# user's tmux does (a last session ending, a server going away) reaches it
+TMUX = ["tmux", "-L", SESSION]
+
+
+def end_tmux():
+    """This test's tmux server stopped and its socket gone."""
+    subprocess.run(TMUX + ["kill-server"], capture_output=True)
+    socket = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"), "tmux-%d" % os.getuid(), SESSION)
+    if os.path.exists(socket):
+        os.unlink(socket)
+
+
+def stuck(session):
+    """Where the processes in the pane are, for a screen that never came:
+    each one's command line and, through gdb, its threads' stacks."""
+    out = subprocess.run(TMUX + ["list-panes", "-t", session, "-F", "#{pane_pid}"],
+                         capture_output=True, text=True).stdout.split()
+    pids = list(out)
+    for pid in out:
+        pids += subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
+    report = []
+    for pid in pids:
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as handle:
+                report.append("pid %s: %s" % (pid, handle.read().replace(b"\0", b" ").decode()))
+        except OSError:
+            continue
+        if shutil.which("gdb"):
+            report.append(subprocess.run(["gdb", "-batch", "-p", pid, "-ex", "thread apply all bt"],
+                                         capture_output=True, text=True, timeout=60).stdout[-4000:])
+    return "\n".join(report)
 
 
 def columns(text):
@@ -24,7 +56,7 @@ def columns(text):
 
 
 def screen():
-    out = subprocess.run(["tmux", "capture-pane", "-t", SESSION, "-p"], capture_output=True,
+    out = subprocess.run(TMUX + ["capture-pane", "-t", SESSION, "-p"], capture_output=True,
                          text=True)
     return out.stdout.splitlines()
 
@@ -36,7 +68,8 @@ def wait_screen(predicate, timeout=10):
         if predicate(lines):
             return lines
         time.sleep(0.2)
-    raise AssertionError("the screen never showed it:\n" + "\n".join(screen()))
+    raise AssertionError("the screen never showed it:\n" + "\n".join(screen()) + "\n"
+                         + stuck(SESSION))
 
 
 def test_top_in_tmux():
@@ -51,9 +84,9 @@ def test_top_in_tmux():
         feeder.close()
         daemon.wait_counter("reports", 3)
         env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", TERM="xterm-256color")
-        subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+        end_tmux()
         command = "%s top --api %s -e %s --interval 300" % (CLIENT, daemon.api, daemon.publish)
-        subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "140", "-y", "45",
+        subprocess.run(TMUX + ["new-session", "-d", "-s", SESSION, "-x", "140", "-y", "45",
                         command], check=True, env=env)
         # complete from the first screen: what happened before it started
         lines = wait_screen(lambda lines: any("合计 total" in line for line in lines))
@@ -90,15 +123,15 @@ def test_top_in_tmux():
         total = next(line for line in lines if line.startswith("合计 total"))
         assert total.split()[2:] == ["0", "1", "1", "2", "4"], total
         # q quits
-        subprocess.run(["tmux", "send-keys", "-t", SESSION, "q"], check=True)
+        subprocess.run(TMUX + ["send-keys", "-t", SESSION, "q"], check=True)
         deadline = time.time() + 5
         while time.time() < deadline and subprocess.run(
-                ["tmux", "has-session", "-t", SESSION], capture_output=True).returncode == 0:
+                TMUX + ["has-session", "-t", SESSION], capture_output=True).returncode == 0:
             time.sleep(0.1)
-        assert subprocess.run(["tmux", "has-session", "-t", SESSION],
+        assert subprocess.run(TMUX + ["has-session", "-t", SESSION],
                               capture_output=True).returncode != 0, "top did not quit on q"
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+        end_tmux()
         daemon.cleanup()
 
 
@@ -123,16 +156,16 @@ def test_top_at_80x24_worst_first_missed_meetings_kept_and_a_dead_daemon_said():
                            **enterprise(1700 + index))
         env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", TERM="xterm-256color",
                    TZ="America/New_York")
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run(TMUX + ["kill-session", "-t", session], capture_output=True)
         # if top ever ends, the pane keeps what it said and how it ended
         # (a blank pane said nothing about why: seen once under a loaded CI)
         command = ("%s top --api %s -e %s; echo \"[top ended: $?]\"; sleep 600"
                    % (CLIENT, desk.daemon.api, desk.daemon.publish))
-        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
+        subprocess.run(TMUX + ["new-session", "-d", "-s", session, "-x", "80", "-y", "24",
                         command], check=True, env=env)
 
         def pane(*extra):
-            return subprocess.run(["tmux", "capture-pane", "-t", session, "-p"] + list(extra),
+            return subprocess.run(TMUX + ["capture-pane", "-t", session, "-p"] + list(extra),
                                   capture_output=True, text=True).stdout.splitlines()
 
         def wait_pane(predicate, what, timeout=10):
@@ -144,7 +177,8 @@ def test_top_at_80x24_worst_first_missed_meetings_kept_and_a_dead_daemon_said():
                 assert not any(line.startswith("[top ended: ") for line in lines), \
                     "top ended while waiting for %s:\n%s" % (what, "\n".join(lines))
                 time.sleep(0.2)
-            raise AssertionError("no %s on the screen:\n%s" % (what, "\n".join(pane())))
+            raise AssertionError("no %s on the screen:\n%s\n%s" % (what, "\n".join(pane()),
+                                                                  stuck(session)))
 
         try:
             overdue_rows = lambda lines: [l for l in lines if re.match(r"putuo-\d+ .* late ", l)]
@@ -199,4 +233,4 @@ def test_top_at_80x24_worst_first_missed_meetings_kept_and_a_dead_daemon_said():
                     if topic.startswith("alert.") and body.get("kind") == "new"]
             assert len(news) == 5 == len(set(news)), news
         finally:
-            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+            end_tmux()
