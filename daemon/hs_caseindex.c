@@ -715,6 +715,32 @@ hs_caseindex_test (bool verbose)
     memset (merge, 0, sizeof (*merge));
     merge->store = store;
     assert (hs_caseindex_merge_work (merge) == 0 && merge->done && merge->chunk == 0);
+    //  More than a chunk: 6,000 enterprises, a window and a case each,
+    //  merged in chunks of 5,000 from where the last one stopped.
+    for (int number = 0; number < 6000; number++) {
+        char name [64], value [16];
+        snprintf (name, sizeof (name), "cc/N%05d", number);
+        assert (hs_store_put (store, HS_TABLE_CASEINDEX, name, strlen (name), old [5][1], 2) == 0);
+        snprintf (name, sizeof (name), "cc/N%05d\x1f" "layoff", number);
+        snprintf (value, sizeof (value), "putuo-%d", 100 + number);
+        assert (hs_store_put (store, HS_TABLE_CASEINDEX, name, strlen (name), value,
+                              strlen (value)) == 0);
+    }
+    memset (merge, 0, sizeof (*merge));
+    merge->store = store;
+    size_t merged = 0, chunks = 0;
+    do {
+        assert (hs_caseindex_merge_work (merge) == 0);
+        merged += merge->chunk;
+        chunks++;
+        memcpy (merge->from, merge->next, merge->next_size);
+        merge->from_size = merge->next_size;
+    } while (!merge->done);
+    assert (merged == 12000 && chunks == 3);
+    assert (hs_store_count (store, HS_TABLE_CASEINDEX, &entries) == 0 && entries == 3 + 6000);
+    assert (hs_caseindex_case (store, "cc/N04999", HS_CATEGORY_LAYOFF, case_id,
+                               sizeof (case_id)) == 0 && streq (case_id, "putuo-5099"));
+    assert (hs_caseindex_window (store, "cc/N05999", 9, &data, &data_size) == 0 && data_size == 2);
     free (merge);
     hs_store_abort (store);
     hs_store_destroy (&store);

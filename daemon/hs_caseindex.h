@@ -66,8 +66,8 @@ int hs_caseindex_windows (hs_store_t *store, const void *from, size_t from_size,
 
 //  Visit every indexed case in key order: its enterprise's name, its
 //  category and its id. A record that does not decode is visited once,
-//  with category -1 and no id. A visitor returns 0 to go on, 1 to stop,
-//  -1 on error. Returns 0, or -1 if the store or a visitor failed.
+//  with category -1 and no id. A visitor returns 0 to go on, anything
+//  else to stop. Returns 0, or -1 if the store failed.
 typedef int (hs_caseindex_case_fn) (const void *enterprise, size_t size, int category,
                                     const char *case_id, void *arg);
 int hs_caseindex_cases (hs_store_t *store, hs_caseindex_case_fn *visit, void *arg);
