@@ -391,8 +391,12 @@ hs_client_join (hs_client_t *self, zsock_t *sub)
         hs_client_reply_destroy (&reply);
         if (rc < 0)
             break;
+        //  Until the echo or 100 ms: a stream busier than that (a drill's
+        //  alerts, heartbeats, others' echoes) must not keep us reading
+        //  for an echo whose hello went out before the subscription did.
+        int64_t deadline = zclock_mono () + 100;
         zmsg_t *msg;
-        while (!live && (msg = zmsg_recv (sub))) {
+        while (!live && zclock_mono () < deadline && (msg = zmsg_recv (sub))) {
             char *topic = zmsg_popstr (msg);
             zframe_t *body = zmsg_first (msg);
             live = topic && streq (topic, "hs.hello") && body
