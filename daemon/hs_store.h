@@ -92,7 +92,7 @@ typedef enum {
 //  is from before the version was kept (0.4 and earlier, format 0): the
 //  engine's upgrades bring it up to date, then it is marked. A store with a
 //  higher one is from a newer build: refused, never written.
-#define HS_STORE_FORMAT 8
+#define HS_STORE_FORMAT 9
 
 //  A meta name as stored ("next_seq", "brief.daily.from", ...).
 const char *hs_store_meta_name (hs_meta_t meta);

@@ -27,6 +27,7 @@
 #include "hs_alert_rec.h"
 #include "hs_request_rec.h"
 #include "hs_escalate_rec.h"
+#include "hs_words.h"
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@
 #define S_DERIVED   2           //  an alert's decision, its body packed again when read
 #define S_REQUEST   3           //  a meeting request's decision, likewise
 #define S_ESCALATE  4           //  a report upward's decision, likewise
+#define S_WORDS     5           //  the body with the contract's words as two bytes (hs_words)
 #define S_HEAD_MAX  (2 * 10 + 10 + 3 * (10 + HS_TOPIC_MAX) + 10 + 10 + 64)
 
 static const char *s_published [] = {
@@ -57,8 +59,8 @@ hs_event_published (const char *type)
 //  The head of a record: mark, version, seq, at, type, topic, case, level,
 //  and with a level the rules version. Returns its size.
 static size_t
-s_encode_head (const hs_event_t *event, uint64_t version, bool implied, uint8_t *head,
-               size_t size)
+s_encode_head (const hs_event_t *event, uint64_t version, const char *type, const char *topic,
+               uint8_t *head, size_t size)
 {
     hs_bin_writer_t writer;
     hs_bin_writer_init (&writer, head, size);
@@ -67,9 +69,8 @@ s_encode_head (const hs_event_t *event, uint64_t version, bool implied, uint8_t 
     hs_bin_put_u (&writer, version);
     hs_bin_put_u (&writer, event->seq);
     hs_bin_put_i (&writer, event->at);
-    //  A decision that says its type and topic leaves them out (store format 7).
-    hs_bin_put_str (&writer, implied? "": event->type);
-    hs_bin_put_str (&writer, implied? "": event->topic? event->topic: "");
+    hs_bin_put_str (&writer, type);
+    hs_bin_put_str (&writer, topic);
     hs_bin_put_str (&writer, event->case_id? event->case_id: "");
     hs_bin_put_i (&writer, event->level >= 0? event->level: -1);
     if (event->level >= 0)
@@ -113,8 +114,27 @@ hs_event_encode (const hs_event_t *event, hs_pack_t *pack)
                 layout = S_VERSION;     //  a topic the decision does not say: the body
         }
     }
+    const char *type = event->type, *topic = event->topic? event->topic: "";
+    if (layout == S_VERSION && event->body_size <= HS_EVENT_DERIVED_MAX
+    &&  hs_words_pack (event->body, event->body_size, decision, sizeof (decision),
+                       &writer.used) > 0) {
+        //  The body with its words as two bytes (store format 9); a report
+        //  leaves out its type, and any event the topic `<type>.<source>`.
+        layout = S_WORDS;
+        char source [HS_TOPIC_MAX + 1], said [HS_TOPIC_MAX + 1];
+        if (hs_words_lookup (event->body, event->body_size, "source", source,
+                             sizeof (source)) == 0
+        &&  hs_strjoin (said, sizeof (said), type, ".", source, NULL) < sizeof (said) - 1
+        &&  strcmp (said, topic) == 0)
+            topic = "";
+        if (strcmp (type, "report") == 0 && !*topic)
+            type = "";
+    }
+    //  A decision that says its type and topic leaves them out (store format 7).
+    if (implied)
+        type = topic = "";
     bool derived = layout != S_VERSION;
-    hs_pack_raw (pack, head, s_encode_head (event, layout, implied, head, sizeof (head)));
+    hs_pack_raw (pack, head, s_encode_head (event, layout, type, topic, head, sizeof (head)));
     static const char *const none [] = { NULL };
     if (event->level >= 0)
         hs_pack_strv (pack, event->reasons? event->reasons: none);
@@ -217,6 +237,31 @@ s_decode_derived (uint64_t layout, const uint8_t *data, size_t size, hs_event_re
     return rc;
 }
 
+//  A body kept with its words as two bytes (store format 9): written out
+//  again into `derived`, the type and topic it leaves out said again.
+static int
+s_decode_words (const uint8_t *data, size_t size, hs_event_read_t *event)
+{
+    if (hs_words_unpack (data, size, event->derived, sizeof (event->derived),
+                         &event->body_size))
+        return -1;
+    event->body = event->derived;
+    event->compact = true;
+    if (!*event->type) {
+        if (*event->topic)
+            return -1;                  //  a report's type goes only with its topic
+        strcpy (event->type, "report");
+    }
+    if (!*event->topic) {
+        char source [HS_TOPIC_MAX + 1];
+        if (hs_words_lookup (event->body, event->body_size, "source", source, sizeof (source))
+        ||  hs_strjoin (event->topic, sizeof (event->topic), event->type, ".", source, NULL)
+            >= sizeof (event->topic) - 1)
+            return -1;
+    }
+    return 0;
+}
+
 //  The compact record: every field in place, each string whole and
 //  UTF-8, the reasons one msgpack array, the body one msgpack object that
 //  ends the record.
@@ -234,7 +279,7 @@ s_decode_compact (const uint8_t *data, size_t size, hs_event_read_t *event)
     int64_t level = hs_bin_get_i (&head);
     if (level >= 0)
         hs_bin_get_version (&head, event->rules_version, sizeof (event->rules_version));
-    if (head.bad || version < S_VERSION || version > S_ESCALATE
+    if (head.bad || version < S_VERSION || version > S_WORDS
     ||  level < -1 || level >= HS_LEVEL_COUNT || (!*event->type && version == S_VERSION))
         return -1;
     event->level = (int) level;
@@ -243,6 +288,8 @@ s_decode_compact (const uint8_t *data, size_t size, hs_event_read_t *event)
     if (level >= 0 && (hs_proto_read_raw (&reader, &event->reasons, &event->reasons_size)
                    ||  ((event->reasons [0] & 0xf0) != 0x90 && event->reasons [0] != 0xdc)))
         return -1;                      //  not an array
+    if (version == S_WORDS)
+        return s_decode_words (reader.data + reader.pos, reader.size - reader.pos, event);
     if (version != S_VERSION)
         return s_decode_derived (version, reader.data + reader.pos, reader.size - reader.pos,
                                  event);
@@ -425,19 +472,103 @@ s_test_derived (void)
     listed = hs_proto_get (&unpacked.data, "reasons");
     assert (listed && listed->type == MSGPACK_OBJECT_ARRAY && listed->via.array.size == 9);
     msgpack_unpacked_destroy (&unpacked);
-    //  Another seq than the event's: the body is kept as it is.
+    //  Another seq than the event's: the body is kept as it is (its words
+    //  as two bytes).
     event.seq = 13;
     hs_pack_reset (record);
     hs_event_encode (&event, record);
-    assert (hs_pack_data (record) [1] == S_VERSION);
+    assert (hs_pack_data (record) [1] == S_WORDS);
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
-    assert (!read.compact && read.body_size == hs_pack_size (body));
+    assert (read.body_size == hs_pack_size (body)
+         && memcmp (read.body, hs_pack_data (body), read.body_size) == 0);
+    assert (strcmp (read.type, "alert") == 0 && strcmp (read.topic, "alert.major.caoyang") == 0);
     //  Not an alert: the same.
     event.seq = 12;
     event.type = "escalate";
     hs_pack_reset (record);
     hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_WORDS);
+    hs_pack_destroy (&record);
+    hs_pack_destroy (&body);
+}
+
+//  A report keeps its body with the contract's words as two bytes (store
+//  format 9), its type and its topic `report.<source>` left out; any body
+//  with a word likewise, its topic left out when it is `<type>.<source>`.
+static void
+s_test_words (void)
+{
+    hs_pack_t *body = hs_pack_new ();
+    hs_map_t map;
+    hs_map_begin (&map, body);
+    hs_map_int (&map, "v", 1);
+    hs_map_str (&map, "id", "r-9");
+    hs_map_str (&map, "source", "street.caoyang");
+    hs_map_str (&map, "category", "wage_arrears");
+    hs_map_str (&map, "summary", "欠薪");
+    hs_map_end (&map);
+    const char *reasons [] = { "route.street", NULL };
+    hs_event_t event = {
+        .seq = 9, .at = 1780000000123LL, .type = "report", .topic = "report.street.caoyang",
+        .case_id = "putuo-2", .body = hs_pack_data (body), .body_size = hs_pack_size (body),
+        .level = HS_LEVEL_GENERAL, .reasons = reasons,
+        .rules_version = "0123456789abcdef0123456789abcdef01234567"
+    };
+    hs_pack_t *record = hs_pack_new ();
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_WORDS);
+    size_t small = hs_pack_size (record);
+    hs_event_read_t read;
+    assert (hs_event_decode (hs_pack_data (record), small, &read) == 0 && read.compact);
+    assert (strcmp (read.type, "report") == 0 && strcmp (read.topic, event.topic) == 0);
+    assert (read.seq == 9 && read.level == HS_LEVEL_GENERAL && strcmp (read.case_id, "putuo-2") == 0);
+    assert (read.body_size == hs_pack_size (body)
+         && memcmp (read.body, hs_pack_data (body), read.body_size) == 0);
+    for (size_t cut = 0; cut < small; cut++)
+        assert (hs_event_decode (hs_pack_data (record), cut, &read) == -1);
+    //  Another topic than the source's: said, and read back.
+    event.topic = "report.hrss";
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_WORDS && hs_pack_size (record) > small + 10);
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (strcmp (read.type, "report") == 0 && strcmp (read.topic, "report.hrss") == 0);
+    //  ... but its type left out with the topic said is not what this
+    //  writes: refused.
+    uint8_t cut [512];
+    size_t at = 1 + 1 + 1 + 6;          //  mark, layout, seq, at
+    const uint8_t *bytes = hs_pack_data (record);
+    assert (hs_pack_size (record) < sizeof (cut));
+    assert (bytes [at] == 6 && memcmp (bytes + at + 1, "report", 6) == 0);
+    memcpy (cut, bytes, at);
+    cut [at] = 0;
+    memcpy (cut + at + 1, bytes + at + 7, hs_pack_size (record) - at - 7);
+    assert (hs_event_decode (cut, hs_pack_size (record) - 6, &read) == -1);
+    //  An update keeps its type; its topic `update.<source>` is left out.
+    event.type = "update";
+    event.topic = "update.street.caoyang";
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
+    assert (hs_pack_data (record) [1] == S_WORDS && hs_pack_size (record) < small + 10);
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (strcmp (read.type, "update") == 0 && strcmp (read.topic, event.topic) == 0);
+    //  A body without a word, or over HS_EVENT_DERIVED_MAX, is kept as it is.
+    char *summary = (char *) calloc (1, HS_EVENT_DERIVED_MAX + 1);
+    assert (summary);
+    memset (summary, 'x', HS_EVENT_DERIVED_MAX);
+    hs_pack_reset (body);
+    hs_map_begin (&map, body);
+    hs_map_str (&map, "source", "hrss");
+    hs_map_str (&map, "summary", summary);
+    hs_map_end (&map);
+    free (summary);
+    event.body = hs_pack_data (body);
+    event.body_size = hs_pack_size (body);
+    hs_pack_reset (record);
+    hs_event_encode (&event, record);
     assert (hs_pack_data (record) [1] == S_VERSION);
+    assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
+    assert (!read.compact && read.body_size == hs_pack_size (body));
     hs_pack_destroy (&record);
     hs_pack_destroy (&body);
 }
@@ -480,9 +611,10 @@ s_test_request (void)
     event.topic = "meeting.closed";
     hs_pack_reset (record);
     hs_event_encode (&event, record);
-    assert (hs_pack_data (record) [1] == S_VERSION);
+    assert (hs_pack_data (record) [1] == S_WORDS);       //  its body, its words short
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
-    assert (!read.compact && strcmp (read.topic, "meeting.closed") == 0);
+    assert (strcmp (read.topic, "meeting.closed") == 0 && read.body_size == hs_pack_size (body)
+         && memcmp (read.body, hs_pack_data (body), read.body_size) == 0);
     hs_pack_destroy (&record);
     hs_pack_destroy (&body);
 }
@@ -522,9 +654,10 @@ s_test_escalate (void)
     event.topic = "escalate.elsewhere";
     hs_pack_reset (record);
     hs_event_encode (&event, record);
-    assert (hs_pack_data (record) [1] == S_VERSION);
+    assert (hs_pack_data (record) [1] == S_WORDS);
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == 0);
-    assert (!read.compact && strcmp (read.topic, "escalate.elsewhere") == 0);
+    assert (strcmp (read.topic, "escalate.elsewhere") == 0 && read.body_size == hs_pack_size (body)
+         && memcmp (read.body, hs_pack_data (body), read.body_size) == 0);
     hs_pack_destroy (&record);
     hs_pack_destroy (&body);
 }
@@ -580,11 +713,12 @@ hs_event_test (bool verbose)
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
     hs_pack_reset (record);
     hs_event_encode (&event, record);
-    ((uint8_t *) hs_pack_data (record)) [1] = 5;
+    ((uint8_t *) hs_pack_data (record)) [1] = S_WORDS + 1;
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
     ((uint8_t *) hs_pack_data (record)) [1] = S_REQUEST;   //  a request's, with a type
     assert (hs_event_decode (hs_pack_data (record), hs_pack_size (record), &read) == -1);
     s_test_derived ();
+    s_test_words ();
     s_test_request ();
     s_test_escalate ();
 

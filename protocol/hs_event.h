@@ -50,7 +50,9 @@ int hs_event_encode (const hs_event_t *event, hs_pack_t *pack);
 //  An event record as read back. Text is copied; `body` and `reasons` are
 //  the raw msgpack bytes, borrowed from the record (valid as long as it),
 //  or for an alert kept as its decision, the body packed again into
-//  `derived` (valid as long as this struct: do not copy it).
+//  `derived`, and for a body kept with its words as two bytes (store
+//  format 9, hs_words), the body written out again there (valid as long
+//  as this struct: do not copy it).
 typedef struct {
     uint64_t seq;
     int64_t at;
@@ -63,7 +65,8 @@ typedef struct {
     size_t reasons_size;
     const uint8_t *body;                //  a msgpack map
     size_t body_size;
-    bool compact;                       //  the body was packed again from the decision
+    bool compact;                       //  the body is in `derived`: packed again from the
+                                        //  decision, or its words written out again
     uint8_t derived [HS_EVENT_DERIVED_MAX];
 } hs_event_read_t;
 

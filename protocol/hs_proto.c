@@ -198,9 +198,17 @@ s_read_be (const uint8_t *data, size_t width)
 
 //  Walk the one root object at the start of `data` under `limits`; its
 //  length goes to *end. The guard then insists nothing follows it.
+//  What a walk does beside checking: call `fn` for each string, and with
+//  `words` take 0xc1 and the byte after it as one object (hs_words).
+typedef struct {
+    hs_proto_text_fn *fn;
+    void *arg;
+    bool words;
+} s_visit_t;
+
 static int
 s_walk (const uint8_t *data, size_t size, const hs_limits_t *limits, bool utf8, hs_why_t *why,
-        size_t *end)
+        size_t *end, const s_visit_t *visit)
 {
     if (size == 0)
         return hs_why (why, "malformed", "empty body");
@@ -227,7 +235,16 @@ s_walk (const uint8_t *data, size_t size, const hs_limits_t *limits, bool utf8, 
         if (++objects > limits->max_objects)
             return hs_why (why, "too_large", "more than %zu objects",
                            limits->max_objects);
+        size_t start = pos;
         uint8_t type = data [pos++];
+        if (type == 0xc1 && visit && visit->words) {
+            if (pos >= size)
+                return hs_why (why, "malformed", "a word cut short at byte %zu", start);
+            pos++;
+            if (visit->fn (data + start, 2, visit->arg))
+                return hs_why (why, "malformed", "a word refused at byte %zu", start);
+            continue;
+        }
         size_t skip = 0;                //  fixed payload bytes
         size_t length_width = 0;        //  bytes of a declared length
         size_t extra = 0;               //  payload bytes beyond the length
@@ -309,6 +326,8 @@ s_walk (const uint8_t *data, size_t size, const hs_limits_t *limits, bool utf8, 
             if (utf8 && text && !hs_proto_utf8 (data + pos, (size_t) items))
                 return hs_why (why, "malformed", "a string at byte %zu is not UTF-8", pos);
             pos += items + extra;
+            if (text && visit && visit->fn (data + start, pos - start, visit->arg))
+                return hs_why (why, "malformed", "a string refused at byte %zu", start);
         }
         else
         if (container && items > 0) {
@@ -336,34 +355,45 @@ hs_proto_guard (const uint8_t *data, size_t size,
                 const hs_limits_t *limits, hs_why_t *why)
 {
     size_t end;
-    if (s_walk (data, size, limits, false, why, &end))
+    if (s_walk (data, size, limits, false, why, &end, NULL))
         return -1;
     if (end != size)
         return hs_why (why, "malformed", "%zu trailing bytes after the body", size - end);
     return 0;
 }
 
-int
-hs_proto_skip (const uint8_t *data, size_t size, size_t *length)
+//  A walk of what we wrote ourselves: under the stored limits, however
+//  long the bytes are.
+static int
+s_walk_stored (const uint8_t *data, size_t size, bool utf8, size_t *end, const s_visit_t *visit)
 {
     hs_limits_t limits;
     hs_limits_stored (&limits);
     if (size > limits.max_body)
         limits.max_body = size;
     hs_why_t why;
-    return s_walk (data, size, &limits, false, &why, length);
+    return s_walk (data, size, &limits, utf8, &why, end, visit);
+}
+
+int
+hs_proto_skip (const uint8_t *data, size_t size, size_t *length)
+{
+    return s_walk_stored (data, size, false, length, NULL);
 }
 
 bool
 hs_proto_sound (const void *data, size_t size)
 {
-    hs_limits_t limits;
-    hs_limits_stored (&limits);
-    if (size > limits.max_body)
-        limits.max_body = size;
-    hs_why_t why;
     size_t end;
-    return s_walk ((const uint8_t *) data, size, &limits, true, &why, &end) == 0 && end == size;
+    return s_walk_stored ((const uint8_t *) data, size, true, &end, NULL) == 0 && end == size;
+}
+
+int
+hs_proto_texts (const uint8_t *data, size_t size, bool words, hs_proto_text_fn *fn, void *arg)
+{
+    size_t end;
+    s_visit_t visit = { fn, arg, words };
+    return s_walk_stored (data, size, false, &end, &visit) == 0 && end == size? 0: -1;
 }
 
 int

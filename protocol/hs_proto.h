@@ -209,6 +209,16 @@ typedef struct {
 //  Returns 0, or -1 if the bytes do not hold one whole object.
 int hs_proto_skip (const uint8_t *data, size_t size, size_t *length);
 
+//  Walk one msgpack object that is the whole of `data` (under the stored
+//  limits) and call `fn` with each string in it, in order: its bytes from
+//  its first (the header) to its last. With `words`, 0xc1 and the byte
+//  after it are taken as one object too, and given to `fn` the same way
+//  (a word, hs_words). Returns 0, or -1 if the bytes are not one whole
+//  object or `fn` returned non-zero.
+typedef int (hs_proto_text_fn) (const uint8_t *text, size_t size, void *arg);
+int hs_proto_texts (const uint8_t *data, size_t size, bool words, hs_proto_text_fn *fn,
+                    void *arg);
+
 //  True if the bytes are well-formed UTF-8 (no overlongs, no surrogates).
 bool hs_proto_utf8 (const uint8_t *text, size_t size);
 

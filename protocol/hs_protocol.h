@@ -15,6 +15,7 @@
 #include "hs_act.h"
 #include "hs_outbound.h"
 #include "hs_event.h"
+#include "hs_words.h"
 #include "hs_alert_rec.h"
 #include "hs_request_rec.h"
 #include "hs_escalate_rec.h"

@@ -87,6 +87,7 @@ static s_test_t s_tests [] = {
     { "hs_alert_rec", hs_alert_rec_test },
     { "hs_request_rec", hs_request_rec_test },
     { "hs_escalate_rec", hs_escalate_rec_test },
+    { "hs_words", hs_words_test },
     { "hs_event", hs_event_test },
     { "hs_bin", hs_bin_test },
     { "hs_handler", hs_handler_test },

@@ -142,5 +142,21 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     if (hs_event_decode (data, size, &event) == 0 && event.compact
     &&  (event.body_size > HS_EVENT_DERIVED_MAX || !hs_proto_sound (event.body, event.body_size)))
         __builtin_trap ();
+    //  ... and as a body kept with its words (store format 9): what is
+    //  written out again is within its room, and, a sound body, goes to its
+    //  words and back to itself byte for byte.
+    static uint8_t body [HS_EVENT_DERIVED_MAX], words [HS_EVENT_DERIVED_MAX],
+                   again [HS_EVENT_DERIVED_MAX];
+    size_t body_size, words_size, again_size;
+    if (hs_words_unpack (data, size, body, sizeof (body), &body_size) == 0) {
+        if (body_size > sizeof (body))
+            __builtin_trap ();
+        if (hs_proto_sound (body, body_size)
+        && (hs_words_pack (body, body_size, words, sizeof (words), &words_size) < 0
+        ||  words_size > body_size
+        ||  hs_words_unpack (words, words_size, again, sizeof (again), &again_size)
+        ||  again_size != body_size || memcmp (again, body, body_size)))
+            __builtin_trap ();
+    }
     return 0;
 }

@@ -1,10 +1,11 @@
-"""Read a stored event record (PROTOCOL §7, store format 7) into the map the
+"""Read a stored event record (PROTOCOL §7, store format 9) into the map the
 api shows a case's history as: an independent reader of the documented
 layout, for tests that look at the `events` table with python3-lmdb. A record
 of an older store (a msgpack map) is read as it is; an alert kept as its
 decision (layout 2), a meeting request (layout 3) and a report upward (layout
-4) kept as theirs are read into the body that was published; body_bytes gives the bytes a record
-keeps as its body (layout 1)."""
+4) kept as theirs are read into the body that was published; a body kept with
+the contract's words as two bytes (layout 5) is written out again;
+body_bytes gives the bytes a record keeps as its body (layouts 1 and 5)."""
 
 import msgpack
 
@@ -13,6 +14,70 @@ CATEGORIES = ["wage_arrears", "layoff", "social_insurance", "work_stoppage",
               "negotiation", "contract", "injury", "other"]
 FLAGS = ["gathering", "petition_visit", "road_blocking", "extreme", "media",
          "litigation", "repeat", "cross_district", "epidemic"]
+
+
+# PROTOCOL §7's list of words, in its order: 0xc1 and a word's place stand
+# for the word written as a fixstr
+WORDS = ("id source at street enterprise name credit_code ownership sector category "
+         "workers amount flags summary fseq case status note person meeting answer act "
+         "reason level units satisfied into report until add remove lead unit "
+         "general significant major critical "
+         "wage_arrears layoff social_insurance work_stoppage negotiation contract injury other "
+         "private state foreign collective "
+         "gathering petition_visit road_blocking extreme media litigation repeat "
+         "cross_district epidemic "
+         "signed returned accepted mediating resolved closed failed attend decline "
+         "close reject_closure followup regrade merge split mute unmute reroute insist").split()
+
+
+def _unwords(data, at=0):
+    """The msgpack object at `at` of a layout-5 body, its words written out
+    again: (its bytes, where it ends)."""
+    out = bytearray()
+    pending = 1
+    stack = []
+    while pending or stack:
+        if not pending:
+            pending = stack.pop()
+            continue
+        pending -= 1
+        byte = data[at]
+        if byte == 0xC1:                            # a word
+            word = WORDS[data[at + 1]].encode()
+            out += bytes([0xA0 | len(word)]) + word
+            at += 2
+            continue
+        start = at
+        at += 1
+        items = 0
+        if 0x80 <= byte <= 0x8F:
+            items = 2 * (byte & 0x0F)
+        elif 0x90 <= byte <= 0x9F:
+            items = byte & 0x0F
+        elif 0xA0 <= byte <= 0xBF:
+            at += byte & 0x1F
+        elif byte in (0xDC, 0xDE):
+            items = int.from_bytes(data[at:at + 2], "big") * (2 if byte == 0xDE else 1)
+            at += 2
+        elif byte in (0xDD, 0xDF):
+            items = int.from_bytes(data[at:at + 4], "big") * (2 if byte == 0xDF else 1)
+            at += 4
+        elif byte in (0xC4, 0xD9):
+            at += 1 + data[at]
+        elif byte in (0xC5, 0xDA):
+            at += 2 + int.from_bytes(data[at:at + 2], "big")
+        elif byte in (0xC6, 0xDB):
+            at += 4 + int.from_bytes(data[at:at + 4], "big")
+        else:
+            at += {0xCA: 4, 0xCB: 8, 0xCC: 1, 0xCD: 2, 0xCE: 4, 0xCF: 8, 0xD0: 1, 0xD1: 2,
+                   0xD2: 4, 0xD3: 8}.get(byte, 0)
+            assert byte <= 0x7F or byte >= 0xE0 or byte in (0xC0, 0xC2, 0xC3) or \
+                0xCA <= byte <= 0xD3, hex(byte)
+        out += data[start:at]
+        if items:
+            stack.append(pending)
+            pending = items
+    return bytes(out), at
 
 
 def _uvarint(data, at):
@@ -179,7 +244,7 @@ def _head(data):
     """The head of a compact record (and with a level its classification):
     the event so far, its layout, and where its body or decision begins."""
     version, at = _uvarint(data, 1)
-    assert version in (1, 2, 3, 4), version
+    assert version in (1, 2, 3, 4, 5), version
     event = {"v": 1}
     event["seq"], at = _uvarint(data, at)
     event["at"], at = _ivarint(data, at)
@@ -223,18 +288,27 @@ def decode(data):
         assert event["type"] == event["topic"] == "", event
         event["body"] = _escalate(data, at, event)
         event["type"], event["topic"] = "escalate", "escalate." + event["body"]["to"]
+    elif version == 5:                              # its words as two bytes (format 9)
+        body, end = _unwords(data, at)
+        assert end == len(data), (end, len(data))
+        event["body"] = msgpack.unpackb(body, raw=False)
+        if event["type"] == "":                     # a report's, with its topic
+            assert event["topic"] == "", event
+            event["type"] = "report"
+        if event["topic"] == "":
+            event["topic"] = "%s.%s" % (event["type"], event["body"]["source"])
     else:
         event["body"] = msgpack.unpackb(data[at:], raw=False)
     return event
 
 
 def body_bytes(data):
-    """The body of a record that keeps it (layout 1): the msgpack bytes that
-    end the record, as they went out."""
+    """The body of a record that keeps it (layout 1, or 5 with its words
+    written out again): the msgpack bytes, as they came or went out."""
     data = bytes(data)
     _, version, at = _head(data)
-    assert version == 1, version
-    return data[at:]
+    assert version in (1, 5), version
+    return data[at:] if version == 1 else _unwords(data, at)[0]
 
 
 def of_type(name):

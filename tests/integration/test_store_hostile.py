@@ -475,7 +475,7 @@ def test_clock_far_ahead_warns_until_reset():
         daemon.cleanup()
 
 
-FORMAT = 8          # the store format this build writes (HS_STORE_FORMAT)
+FORMAT = 9          # the store format this build writes (HS_STORE_FORMAT)
 
 
 def test_format_version_newer_refused_older_marked():

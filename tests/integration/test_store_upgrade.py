@@ -23,7 +23,11 @@ with their handlers as differences (layout 4), meeting requests as their
 decision (layout 3), meeting records without names. To format 8: a store
 written by the release before (fixtures/make_store_format7.py) has each
 enterprise's window and correlation keys merged into one `caseindex` record;
-reports join the cases they joined and the window counts on."""
+reports join the cases they joined and the window counts on. To format 9: a
+store written by the release before (fixtures/make_store_format8.py) is not
+rewritten; the api says of its cases what the old daemon said, and every
+report, update and act after the upgrade keeps its body with the contract's
+words as two bytes (layout 5), read back as the bytes that came."""
 
 import json
 import os
@@ -132,7 +136,7 @@ def test_format2_store_upgrades_to_compact_records():
         finally:
             daemon.cleanup()
         _, fmt = _records(store)
-        assert fmt == 8, fmt
+        assert fmt == 9, fmt
         assert "6 case records rewritten compact (store format 3)" in log, log[-2000:]
         _assert_sound(store)
         assert backtest(store)[0][:2] == before[:2], before
@@ -145,7 +149,7 @@ def test_format2_store_upgrades_to_compact_records():
             again = daemon.read_log()[len(log):]
         finally:
             daemon.cleanup()
-        assert "rewritten compact" not in again and "format 8" in again, again
+        assert "rewritten compact" not in again and "format 9" in again, again
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -215,7 +219,7 @@ def test_format3_store_upgrades_to_ids_keyed_in_numeric_order():
         finally:
             daemon.cleanup()
         _, fmt = _tables(store)
-        assert fmt == 8, fmt
+        assert fmt == 9, fmt
         for line in ("6 cases records", "%d history records" % len(old["history"]),
                      "2 meetings records"):
             assert line + " keyed in numeric order (store format 4)" in log, (line, log[-2000:])
@@ -316,7 +320,7 @@ def test_format4_store_upgrades_to_windows_beside_the_correlation_keys():
         finally:
             daemon.cleanup()
         _, _, fmt, marked = _index_and_windows(store)
-        assert (fmt, marked) == (8, 3), (fmt, marked)
+        assert (fmt, marked) == (9, 3), (fmt, marked)
         assert "4 caseindex records keyed beside their enterprise's window (store format 5)" in log, \
             log[-2000:]
         assert "3 enterprises' early-warning windows moved beside their correlation keys" in log, \
@@ -399,7 +403,7 @@ def test_format5_store_upgrades_to_alerts_kept_as_their_decision():
         finally:
             daemon.cleanup()
         events, fmt = _events(store)
-        assert fmt == 8, fmt
+        assert fmt == 9, fmt
         for seq, (topic, body) in live.items():
             record = events[seq]
             assert record[1] == 2, (seq, record)                     # its decision
@@ -486,7 +490,7 @@ def test_format6_store_upgrades_to_requests_handlers_and_meetings_kept_compact()
         finally:
             daemon.cleanup()
         new, fmt = _records(store)
-        assert fmt == 8, fmt
+        assert fmt == 9, fmt
         now, _ = _events(store)
         assert all(now[seq] == record for seq, record in events.items())   # never rewritten
         for seq, (topic, body) in live.items():     # a request since: kept as its decision
@@ -568,7 +572,7 @@ def test_format7_store_upgrades_to_one_index_record_an_enterprise():
         finally:
             daemon.cleanup()
         index, _, fmt, _ = _index_and_windows(store)
-        assert fmt == 8, fmt
+        assert fmt == 9, fmt
         window, kept = index_record.decode(index[caoyang])
         assert window[1] == 3 and sorted(kept) == ["contract", "layoff", "wage_arrears"], kept
         assert "7 caseindex entries merged into one record an enterprise, 0 dropped (store " \
@@ -585,5 +589,75 @@ def test_format7_store_upgrades_to_one_index_record_an_enterprise():
         finally:
             daemon.cleanup()
         assert "merged into one record" not in again, again
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+FIXTURE8 = os.path.join(HERE, "fixtures", "store-format8.dump")
+ANSWERS8 = os.path.join(HERE, "fixtures", "store-format8.cases.json")
+
+
+def test_format8_store_upgrades_to_bodies_kept_with_their_words():
+    # tests/integration/fixtures/make_store_format8.py says how the dump was made
+    folder, store, answers = _loaded(FIXTURE8, ANSWERS8, "hs-upgrade8-")
+    cases = answers["cases"]
+    b = [k for k, v in cases.items() if v["case"]["category"] == "layoff"][0]
+    try:
+        events, fmt = _events(store)
+        assert fmt == 8, fmt
+        inbound = {seq: record for seq, record in events.items()
+                   if event_record.decode(record)["type"] in ("report", "update", "act")}
+        assert len(inbound) == 7 and all(r[1] == 1 for r in inbound.values()), inbound
+        # the old daemon's answers (every event of each case, body and all)
+        # are the new one's: the records of format 8 are read as they are
+        daemon, before = _started(folder, store, cases)
+        try:
+            opened = cases[b]["case"]["opened"]
+            sent = [
+                # the same report as f8-b2 of the fixture, under another id
+                report(rid="f9-b3", source="union", street="zhenru", name="字词电子有限公司",
+                       category="layoff", workers=45, at=opened),
+                report(rid="f9-d1", source="hrss", street="ganquan", name="字词机械厂",
+                       code="91310107MA1G8F4X2X", ownership="state", sector="machinery",
+                       workers=60, amount=900000, flags=["road_blocking"],
+                       summary="工人堵路，要求结清欠薪", at=opened),
+                {"v": 1, "id": "f9-b-sign", "source": "hrss", "at": opened, "case": b,
+                 "status": "signed", "person": "赵六"},
+            ]
+            topics = [None, None, "update.hrss"]
+            sub = daemon.submitter()
+            seqs = []
+            for body, topic in zip(sent, topics):
+                status, reply = sub.submit(body, topic, deadline_s=10)
+                assert status == "ok", (status, reply)
+                seqs.append(reply["seq"])
+            sub.close()
+            d = "putuo-%d" % seqs[1]
+            shown = {e["seq"]: e for e in daemon.case(b)["history"] + daemon.case(d)["history"]}
+            for seq, body in zip(seqs, sent):
+                assert shown[seq]["body"] == body, (seq, shown[seq])
+            assert daemon.case(b)["case"]["reports"] == 3
+            assert daemon.stop() == 0
+            log = daemon.read_log()
+        finally:
+            daemon.cleanup()
+        after, fmt = _events(store)
+        assert fmt == 9, fmt
+        assert "marked format 9 (it was 8" in log, log[-2000:]
+        assert all(after[seq] == record for seq, record in inbound.items())  # not rewritten
+        for seq, body in zip(seqs, sent):
+            record = after[seq]
+            assert record[1] == 5, (seq, record[:4])                    # layout 5
+            # the bytes that came, byte for byte; the api's map of the event
+            assert event_record.body_bytes(record) == msgpack.packb(body, use_bin_type=True)
+            assert event_record.decode(record) == shown[seq], seq
+        # a report with its words as two bytes, its type and topic implied:
+        # 60 bytes shorter than the same report of format 8
+        old_b2 = [r for r in inbound.values() if event_record.decode(r)["body"]["id"] == "f8-b2"]
+        assert len(after[seqs[0]]) + 60 <= len(old_b2[0]), (len(after[seqs[0]]), len(old_b2[0]))
+        assert event_record.decode(after[seqs[0]])["topic"] == "report.union"
+        assert event_record.decode(after[seqs[2]])["topic"] == "update.hrss"
+        _assert_sound(store)
+        assert backtest(store)[0][:2] == [before[0] + 1, before[1] + 2], before
     finally:
         shutil.rmtree(folder, ignore_errors=True)
