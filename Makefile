@@ -18,7 +18,7 @@ PROTO    = protocol/hs_proto.c protocol/hs_pack.c protocol/hs_fields.c protocol/
            protocol/hs_event.c protocol/hs_bin.c protocol/hs_handler.c protocol/hs_case.c protocol/hs_case_rec.c protocol/hs_meeting_rec.c protocol/hs_prompt_rec.c protocol/hs_filing_msg.c protocol/hs_meetings_msg.c protocol/hs_record.c \
            protocol/hs_proposal_rec.c protocol/hs_proposal_msg.c protocol/hs_inspection_rec.c protocol/hs_inspection_msg.c \
            protocol/hs_reply.c protocol/hs_json.c protocol/hs_heartbeat_msg.c protocol/hs_alert_rec.c \
-           protocol/hs_request_rec.c protocol/hs_escalate_rec.c protocol/hs_words.c
+           protocol/hs_request_rec.c protocol/hs_escalate_rec.c protocol/hs_words.c protocol/hs_event_test.c
 CORE     = daemon/hs_zpl.c daemon/hs_units.c daemon/hs_condition.c daemon/hs_policy.c \
            daemon/hs_rules.c daemon/hs_plan.c daemon/hs_calendar.c daemon/hs_config.c daemon/hs_log.c \
            daemon/hs_store.c daemon/hs_store_test.c daemon/hs_ledger.c daemon/hs_timers.c daemon/hs_cases.c daemon/hs_caseindex.c daemon/hs_meeting_table.c daemon/hs_idkey.c \

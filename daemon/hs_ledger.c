@@ -303,6 +303,7 @@ hs_ledger_event (hs_store_t *store, uint64_t seq, hs_event_read_t *event)
 typedef struct {
     hs_ledger_event_fn *visit;
     void *arg;
+    bool published;             //  read in full only what is published
 } s_event_walk_t;
 
 static int
@@ -312,6 +313,12 @@ s_event_visit (const void *key, size_t key_size, const void *data, size_t size, 
     if (key_size != 8)
         return 0;
     hs_event_read_t event;
+    if (walk->published && !hs_event_maybe_published (data, size)) {
+        memset (&event, 0, offsetof (hs_event_read_t, derived));
+        event.seq = hs_store_be64_get ((const uint8_t *) key);
+        event.level = -1;
+        return walk->visit (event.seq, &event, walk->arg);
+    }
     bool readable = hs_event_decode (data, size, &event) == 0;
     if (!readable)
         s_unreadable (hs_store_be64_get ((const uint8_t *) key));
@@ -325,9 +332,18 @@ hs_ledger_walk (hs_store_t *store, uint64_t from, bool reverse, hs_ledger_event_
 {
     uint8_t key [8];
     hs_store_be64_put (key, from);
-    s_event_walk_t walk = { visit, arg };
+    s_event_walk_t walk = { visit, arg, false };
     return hs_store_walk (store, HS_TABLE_EVENTS, reverse? NULL: key, reverse? 0: 8, reverse,
                           s_event_visit, &walk);
+}
+
+int
+hs_ledger_walk_published (hs_store_t *store, uint64_t from, hs_ledger_event_fn *visit, void *arg)
+{
+    uint8_t key [8];
+    hs_store_be64_put (key, from);
+    s_event_walk_t walk = { visit, arg, true };
+    return hs_store_walk (store, HS_TABLE_EVENTS, key, 8, false, s_event_visit, &walk);
 }
 
 //  ---------------------------------------------------------------------
@@ -348,6 +364,14 @@ s_test_events (uint64_t seq, const hs_event_read_t *event, void *arg)
     assert (event && event->seq == seq);
     *last = seq;
     return seq == 3;                    //  stop there
+}
+
+static int
+s_test_published (uint64_t seq, const hs_event_read_t *event, void *arg)
+{
+    zlistx_add_end ((zlistx_t *) arg, zsys_sprintf ("%llu %s %zu", (unsigned long long) seq,
+                                                    event->type, event->body_size));
+    return 0;
 }
 
 void
@@ -416,6 +440,16 @@ hs_ledger_test (bool verbose)
     uint64_t last = 0;
     assert (hs_ledger_walk (store, 2, false, s_test_events, &last) == 0 && last == 3);
     assert (hs_ledger_walk (store, 0, true, s_test_events, &last) == 0 && last == 3);
+    //  A reader of what was published reads the alert; the reports only
+    //  by their seq.
+    seen = zlistx_new ();
+    zlistx_set_destructor (seen, (zlistx_destructor_fn *) zstr_free);
+    assert (hs_ledger_walk_published (store, 1, s_test_published, seen) == 0);
+    assert (zlistx_size (seen) == 4 && streq ((char *) zlistx_first (seen), "1  0"));
+    char *alert = zsys_sprintf ("2 alert %zu", hs_pack_size (body));
+    assert (streq ((char *) zlistx_next (seen), alert));
+    zstr_free (&alert);
+    zlistx_destroy (&seen);
     hs_store_view_end (store);
     uint8_t history_key [HISTORY_KEY_MAX];
     size_t size = s_history_key ("putuo-1", 77, history_key);

@@ -109,6 +109,12 @@ typedef int (hs_ledger_event_fn) (uint64_t seq, const hs_event_read_t *event, vo
 int hs_ledger_walk (hs_store_t *store, uint64_t from, bool reverse, hs_ledger_event_fn *visit,
                     void *arg);
 
+//  The same, forwards, for a reader of what was published (replay, sending
+//  again after a crash): an event whose head says it is not published is
+//  not read further, and is visited with its seq alone (its type empty).
+int hs_ledger_walk_published (hs_store_t *store, uint64_t from, hs_ledger_event_fn *visit,
+                              void *arg);
+
 void hs_ledger_test (bool verbose);
 
 #endif

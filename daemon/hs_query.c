@@ -505,7 +505,7 @@ hs_query_replay (hs_store_t *store, hs_config_t *config, const msgpack_object *a
         return hs_why (why, "store", "the store could not be read");
     s_replay_walk_t walk = { NULL, limit, 0, (uint64_t) since, 0, (size_t) config->reply_max, 0 };
     walk.events = (s_replayed_t *) zmalloc ((size_t) limit * sizeof (s_replayed_t));
-    int rc = hs_ledger_walk (store, (uint64_t) since, false, s_replay_event, &walk);
+    int rc = hs_ledger_walk_published (store, (uint64_t) since, s_replay_event, &walk);
     hs_replay_entry_t *entries = (hs_replay_entry_t *) zmalloc (((size_t) walk.count + 1)
                                                                 * sizeof (hs_replay_entry_t));
     for (int64_t index = 0; index < walk.count; index++)

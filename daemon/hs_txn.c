@@ -281,7 +281,7 @@ hs_txn_republish (hs_txn_t *self)
         return;
     hs_store_meta_get (self->store, HS_META_PUBLISHED_THROUGH, 0, &through);
     s_republish_t republish = { self, 0 };
-    if (hs_ledger_walk (self->store, through + 1, false, s_republish_visit, &republish))
+    if (hs_ledger_walk_published (self->store, through + 1, s_republish_visit, &republish))
         hs_log_error ("hs_txn: the events after seq %llu could not all be read to send again",
                       (unsigned long long) through);
     hs_store_view_end (self->store);

@@ -39,11 +39,23 @@ typedef struct {
     const hs_escalation_t *escalation;  //  a report upward: the same, or NULL
 } hs_event_t;
 
+//  The layout of a compact record, its second byte (PROTOCOL.md §7).
+typedef enum {
+    HS_EVENT_AS_IS = 1,         //  the body as it is
+    HS_EVENT_ALERT,             //  an alert's decision, its body packed again when read
+    HS_EVENT_REQUEST,           //  a meeting request's decision, likewise
+    HS_EVENT_ESCALATE,          //  a report upward's decision, likewise
+    HS_EVENT_WORDS              //  the body with the contract's words as two bytes (hs_words)
+} hs_event_layout_t;
+
 //  Encode an event record. Returns 0.
 int hs_event_encode (const hs_event_t *event, hs_pack_t *pack);
 
 
 #define HS_EVENT_TYPE_MAX 16
+//  The most a classification's reasons take, as a msgpack array or a
+//  list (HS_CASE_MAX_REASONS names of at most HS_CODE_MAX bytes).
+#define HS_EVENT_REASONS_MAX (8 + 32 * (HS_CODE_MAX + 4))
 //  The largest body kept as its decision; a larger one is kept as it is.
 #define HS_EVENT_DERIVED_MAX 4096
 
@@ -68,6 +80,7 @@ typedef struct {
     bool compact;                       //  the body is in `derived`: packed again from the
                                         //  decision, or its words written out again
     uint8_t derived [HS_EVENT_DERIVED_MAX];
+    uint8_t reasons_packed [HS_EVENT_REASONS_MAX];  //  layout 5's reasons, packed again
 } hs_event_read_t;
 
 //  Read an event record. Returns 0, or -1 if the bytes are not one (a
@@ -81,6 +94,12 @@ int hs_event_decode (const void *data, size_t size, hs_event_read_t *event);
 //  bytes are appended as they are: a reply's check of what it sends finds
 //  them damaged).
 int hs_event_map (const void *data, size_t size, hs_pack_t *pack);
+
+//  False if the record's head says it is of a type that is not published
+//  (a report, an update: hs_event_published), read from the head alone;
+//  true for any other (a record of a store before format 4, a map, is read
+//  to know).
+bool hs_event_maybe_published (const void *data, size_t size);
 
 //  The names of the rules an event's classification fired, copied into
 //  `names` (at most `max`); returns how many (0 if it has none).

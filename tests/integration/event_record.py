@@ -261,10 +261,13 @@ def _head(data):
             event["rules_version"], at = data[at:at + 20].hex(), at + 20
         else:
             event["rules_version"], at = _text(data, at)
-        rest = msgpack.Unpacker(raw=False)
-        rest.feed(data[at:])
-        event["reasons"] = rest.unpack()
-        at += rest.tell()
+        if version == 5:                            # front-coded (store format 9)
+            event["reasons"], at = _list(data, at)
+        else:
+            rest = msgpack.Unpacker(raw=False)
+            rest.feed(data[at:])
+            event["reasons"] = rest.unpack()
+            at += rest.tell()
     return event, version, at
 
 
