@@ -19,6 +19,12 @@ typedef struct {
     bool workday;               //  true: a make-up working day; false: a holiday
 } s_special_t;
 
+//  A year looked up, a byte a day.
+typedef struct {
+    int64_t from, to;           //  its first day, and the next year's
+    uint8_t workday [366];
+} s_year_t;
+
 struct _hs_calendar_t {
     int64_t utc_offset_ms;      //  local = UTC + this
     s_special_t specials [MAX_DAYS];    //  holidays and make-up days
@@ -29,10 +35,7 @@ struct _hs_calendar_t {
     size_t warned_count;
     //  The years last looked up, a byte a day: due times step through days,
     //  a case's clocks by the dozen, and often across a new year.
-    struct {
-        int64_t from, to;       //  its first day, and the next year's
-        uint8_t workday [366];
-    } cached [CACHED_YEARS];
+    s_year_t cached [CACHED_YEARS];
     size_t cached_count, cached_next;
 };
 
@@ -184,12 +187,13 @@ s_workday (hs_calendar_t *self, int64_t day)
     return special? special->workday: hs_calendar_weekday (day) < 5;
 }
 
-bool
-hs_calendar_is_workday (hs_calendar_t *self, int64_t day)
+//  The year of `day`, a byte a day, looked up once and then kept.
+static const s_year_t *
+s_year (hs_calendar_t *self, int64_t day)
 {
     for (size_t index = 0; index < self->cached_count; index++)
         if (day >= self->cached [index].from && day < self->cached [index].to)
-            return self->cached [index].workday [day - self->cached [index].from];
+            return &self->cached [index];
     int year = s_year_of (day);
     bool covered = false;
     for (size_t index = 0; index < self->year_count; index++)
@@ -212,7 +216,30 @@ hs_calendar_is_workday (hs_calendar_t *self, int64_t day)
     self->cached [slot].to = to;
     for (int64_t each = from; each < to; each++)
         self->cached [slot].workday [each - from] = s_workday (self, each);
-    return self->cached [slot].workday [day - from];
+    return &self->cached [slot];
+}
+
+bool
+hs_calendar_is_workday (hs_calendar_t *self, int64_t day)
+{
+    const s_year_t *year = s_year (self, day);
+    return year->workday [day - year->from];
+}
+
+//  The day the `count`-th working day after `day` falls on: each year's
+//  days read from its table, not looked up one by one.
+static int64_t
+s_advance (hs_calendar_t *self, int64_t day, int64_t count)
+{
+    while (count > 0) {
+        day++;
+        const s_year_t *year = s_year (self, day);
+        for (; day < year->to; day++)
+            if (year->workday [day - year->from] && --count == 0)
+                return day;
+        day--;                          //  the year's last day: on into the next
+    }
+    return day;
 }
 
 int64_t
@@ -251,11 +278,7 @@ hs_calendar_due (hs_calendar_t *self, int64_t start_ms, int64_t duration_ms)
             day++;
         time_of_day = 0;
     }
-    for (int64_t step = 0; step < days; step++) {
-        day++;
-        while (!hs_calendar_is_workday (self, day))
-            day++;
-    }
+    day = s_advance (self, day, days);
     return day * HS_DAY_MS + time_of_day - self->utc_offset_ms + rest;
 }
 
@@ -407,6 +430,24 @@ hs_calendar_test (bool verbose)
     assert (hs_calendar_weekday (new_year) == 4);
     int64_t at = hs_calendar_at (calendar, new_year, 9 * 60);
     assert (hs_calendar_due (calendar, at, 3 * HS_DAY_MS) == hs_calendar_at (calendar, new_year + 5, 9 * 60));
+    //  Stepping a year's table at a time lands where stepping day by day
+    //  does: from each day of six weeks around the Spring Festival (its
+    //  holidays and make-up days) and around the new year, up to 400
+    //  working days on (into a third year, past the tables kept).
+    const int64_t weeks [] = { friday - 21, new_year - 31 };
+    for (int64_t first = weeks [0]; first < weeks [1] + 42; first++) {
+        if (first == weeks [0] + 42)
+            first = weeks [1];
+        for (int64_t count = 0; count <= 400; count += count < 30? 1: 37) {
+            int64_t day = first;
+            for (int64_t step = 0; step < count; step++) {
+                day++;
+                while (!hs_calendar_is_workday (calendar, day))
+                    day++;
+            }
+            assert (s_advance (calendar, first, count) == day);
+        }
+    }
     hs_calendar_destroy (&calendar);
     assert (!calendar);
     if (verbose)

@@ -10,6 +10,7 @@ struct _hs_units_t {
     hs_unit_t *units;           //  every unit, document order
     size_t size;                //  entries in units
     const char **members;       //  member codes, NULL-terminated
+    zhashx_t *by_code;          //  code -> its unit (in units): each report looks up a few
 };
 
 static bool
@@ -40,6 +41,7 @@ hs_units_load (hs_zpl_t *zpl, char *error, size_t error_size)
         count++;
     self->units = (hs_unit_t *) zmalloc ((count + 1) * sizeof (hs_unit_t));
     self->members = (const char **) zmalloc ((count + 1) * sizeof (char *));
+    self->by_code = zhashx_new ();
     size_t members = 0;
     for (zconfig_t *node = zconfig_child (section); node; node = zconfig_next (node)) {
         const char *code = zconfig_name (node);
@@ -77,6 +79,7 @@ hs_units_load (hs_zpl_t *zpl, char *error, size_t error_size)
                      streq (kind, "street")? HS_UNIT_STREET: HS_UNIT_ROLE;
         if (unit->kind != HS_UNIT_ROLE)
             self->members [members++] = unit->code;
+        zhashx_insert (self->by_code, unit->code, unit);
     }
     if (!members) {
         hs_zpl_error (zpl, section, error, error_size, "no member units defined");
@@ -97,6 +100,7 @@ hs_units_destroy (hs_units_t **self_p)
             free (self->units [index].zh);
             free (self->units [index].en);
         }
+        zhashx_destroy (&self->by_code);
         free (self->units);
         free (self->members);
         free (self);
@@ -107,11 +111,7 @@ hs_units_destroy (hs_units_t **self_p)
 const hs_unit_t *
 hs_units_find (hs_units_t *self, const char *code)
 {
-    if (code)
-        for (size_t index = 0; index < self->size; index++)
-            if (streq (self->units [index].code, code))
-                return &self->units [index];
-    return NULL;
+    return code? (const hs_unit_t *) zhashx_lookup (self->by_code, code): NULL;
 }
 
 const hs_unit_t *
