@@ -205,25 +205,30 @@ s_varint_size (uint64_t value)
 int
 hs_bin_put_list (hs_bin_writer_t *self, const char *const *strings, size_t max, size_t length)
 {
+    //  Each string's length and what it shares with the one before, found
+    //  once: a case's lists are written with every save.
+    size_t sizes [HS_BIN_LIST_MAX], shares [HS_BIN_LIST_MAX];
     size_t count = 0, plain = 0, coded = 0;
     for (; strings && strings [count]; count++) {
-        if (count >= max || !hs_bin_sayable (strings [count], length))
+        if (count >= max || count >= HS_BIN_LIST_MAX || !strings [count])
             return -1;
         size_t size = strlen (strings [count]);
+        if (size > length || !hs_proto_utf8 ((const uint8_t *) strings [count], size))
+            return -1;
         size_t shared = count? s_shared (strings [count - 1], strings [count]): 0;
+        sizes [count] = size;
+        shares [count] = shared;
         plain += s_varint_size (size) + size;
         coded += s_varint_size (shared) + s_varint_size (size - shared) + size - shared;
     }
     bool front = coded < plain;
     hs_bin_put_u (self, count * 2 + (front? 1: 0));
     for (size_t index = 0; index < count; index++) {
-        const char *text = strings [index];
-        if (front) {
-            size_t shared = index? s_shared (strings [index - 1], text): 0;
+        size_t shared = front? shares [index]: 0;
+        if (front)
             hs_bin_put_u (self, shared);
-            text += shared;
-        }
-        hs_bin_put_str (self, text);
+        hs_bin_put_u (self, sizes [index] - shared);
+        hs_bin_put_bytes (self, strings [index] + shared, sizes [index] - shared);
     }
     return 0;
 }

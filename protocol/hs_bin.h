@@ -80,6 +80,7 @@ void hs_bin_get_strv (hs_bin_reader_t *self, hs_bin_arena_t *arena, const char *
 //  (s); else each as it is. put picks the smaller and refuses (-1) as
 //  put_strv does, but before it writes anything; get reads either, as
 //  get_strv does.
+#define HS_BIN_LIST_MAX 128      //  the most any list may hold, whatever its `max`
 int hs_bin_put_list (hs_bin_writer_t *self, const char *const *strings, size_t max,
                      size_t length);
 void hs_bin_get_list (hs_bin_reader_t *self, hs_bin_arena_t *arena, const char **strings,
