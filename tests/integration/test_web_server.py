@@ -50,6 +50,14 @@ class Web:
         self.log.seek(0)
         return self.log.read().decode(errors="replace")
 
+    def wait_joined(self, timeout=15.0):
+        """Until the feed has joined the daemon's stream (a join that fails,
+        on a loaded machine, is tried again 5 s later)."""
+        deadline = time.time() + timeout
+        while "joined the daemon's stream" not in self.read_log():
+            assert time.time() < deadline, "huishang-web never joined: %s" % self.read_log()
+            time.sleep(0.05)
+
     def request(self, method, path, body=None, headers=None, cookie=None):
         """(status, headers, body bytes)."""
         if self.tls:
@@ -105,6 +113,7 @@ class Stream:
         self.buffer = b""
         self.status = None
         self.events = []
+        self.web = web
 
     def _read(self, timeout):
         self.sock.settimeout(max(timeout, 0.01))
@@ -156,8 +165,9 @@ class Stream:
             if found:
                 return found
             self._read(deadline - time.time())
-        raise AssertionError("no %s on the stream within %.1f s: %s"
-                             % (what, timeout, [e.get("event") for e in self.events]))
+        raise AssertionError("no %s on the stream within %.1f s: %s; huishang-web said: %s"
+                             % (what, timeout, [e.get("event") for e in self.events],
+                                self.web.read_log()[-1500:]))
 
     def stored(self):
         return [e for e in self.events if "id" in e]
@@ -205,6 +215,7 @@ def test_board_live_replay_and_a_kill9():
             assert {"code": "street.caoyang", "name": "曹杨新村街道", "kind": "street"}.items() \
                 <= [u for u in config["units"] if u["code"] == "street.caoyang"][0].items()
             # a report published shows up on the stream within 2 s, then in the views
+            web.wait_joined()
             live = Stream(web)
             started = time.time()
             first = desk.open_case(source="street.caoyang", workers=40, **enterprise(701))
