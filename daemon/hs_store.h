@@ -4,9 +4,10 @@
     Owns the LMDB environment and every transaction on it, the tables
     (sub-databases) and their names; each table's key layout and records
     belong to one class, which alone spells them:
-        events, history, dedup      hs_ledger
+        events, history, dedup      hs_ledger (records: protocol/hs_event, hs_words)
         cases, caseorder, opencases hs_cases
-        caseindex                   hs_caseindex (an enterprise's window record: hs_windows)
+        caseindex                   hs_caseindex: an enterprise's open cases and its
+                                    window (the window's record: hs_windows)
         timers                      hs_timers
         meetings                    hs_meetings (records: protocol/hs_meeting_rec)
         prompts                     hs_prompts (records: protocol/hs_prompt_rec)

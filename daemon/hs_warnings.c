@@ -8,10 +8,10 @@
     code, else its normalised name in the case's street (any category);
     the street and category windows count in the case's street.
 
-    Where the windows' state lives: an enterprise's (hs_windows' `e/` keys)
-    beside the enterprise's correlation keys in `caseindex`
-    (hs_caseindex), so a new case dirties one page for both; the few street
-    and category states in the `windows` table. Meta `windows` says which
+    Where the windows' state lives: an enterprise's (an hs_windows record)
+    in the enterprise's one `caseindex` record with its open cases (store
+    format 8, hs_caseindex), so a new case writes one record for both; the
+    few street and category states in the `windows` table. Meta `windows` says which
     layout a store has (S_WINDOWS_*); hs_warnings_upgrade brings an older
     one to this.
     =========================================================================
