@@ -373,11 +373,13 @@ s_feed_actor (zsock_t *pipe, void *args)
     zlistx_t *early = zlistx_new ();
     bool joined = false;
     int64_t next_join = 0;
+    int64_t join_wait = 0;              //  after a failed join: 0.5 s, doubling to 5 s
     zpoller_t *poller = zpoller_new (pipe, sub, NULL);
     while (!zsys_interrupted) {
         if (!joined && zclock_mono () >= next_join) {
             joined = s_join (client, sub, early);
             if (joined) {
+                join_wait = 0;
                 //  The recent past into the cache, then what came meanwhile.
                 hs_client_reply_t reply;
                 hs_pack_t *request = hs_pack_new ();
@@ -393,9 +395,14 @@ s_feed_actor (zsock_t *pipe, void *args)
                 hs_log_info ("huishang-web: joined the daemon's stream at seq %lld",
                            (long long) self->last_seq);
             }
-            else
+            else {
+                join_wait = join_wait? join_wait * 2: 500;
+                if (join_wait > 5000)
+                    join_wait = 5000;
                 hs_log_warning ("huishang-web: could not join the daemon's stream at %s; "
-                              "trying again in 5 s", hs_client_publish_endpoint (client));
+                                "trying again in %.1f s", hs_client_publish_endpoint (client),
+                                join_wait / 1000.0);
+            }
             bool gap = false;
             for (zmsg_t *msg = (zmsg_t *) zlistx_first (early); msg;
                  msg = (zmsg_t *) zlistx_next (early))
@@ -406,7 +413,7 @@ s_feed_actor (zsock_t *pipe, void *args)
             }
             if (gap && joined)
                 s_catch_up (self, client, 0);
-            next_join = zclock_mono () + 5000;
+            next_join = zclock_mono () + join_wait;
         }
         void *which = zpoller_wait (poller, 250);
         if (which == pipe)

@@ -628,6 +628,32 @@ def test_board_meetings_and_feeders_from_before_it_started():
             web.stop()
 
 
+def test_a_board_started_before_its_daemon_joins_when_it_comes():
+    # huishang-web started while the daemon is down cannot join its stream:
+    # it says so and tries again after 0.5 s, then 1 s, doubling to 5 s; the
+    # daemon up, it joins, and a new case's alert reaches a stream.
+    with Desk() as desk:
+        desk.disconnect()
+        assert desk.daemon.stop() == 0
+        web = Web(desk)
+        try:
+            deadline = time.time() + 15
+            while "trying again in 1.0 s" not in web.read_log():
+                assert time.time() < deadline, web.read_log()
+                time.sleep(0.1)
+            log = web.read_log()
+            assert "could not join the daemon's stream" in log, log
+            assert log.index("trying again in 0.5 s") < log.index("trying again in 1.0 s"), log
+            desk.daemon.start()
+            desk.connect()
+            web.wait_joined(timeout=20)
+            live = Stream(web)
+            first = desk.open_case(source="street.caoyang", workers=40, **enterprise(731))
+            live.wait(alert_of(first), "the new case's alert")
+        finally:
+            web.stop()
+
+
 def test_tls_and_secure_cookies():
     # --tls-cert/--tls-key: HTTPS (GnuTLS), the session cookie Secure; plain
     # HTTP on that port gets no page.
