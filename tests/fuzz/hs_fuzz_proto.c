@@ -137,10 +137,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
     //  The same bytes as a stored event record (issue 17: an alert kept as
     //  its decision is packed again when read): a body packed again is one
-    //  sound map within its bound.
+    //  sound map within its bound. A body written out again from its words
+    //  (layout 5) is one whole object within its bound; its strings are what
+    //  the record held, UTF-8 or not, as a body kept as it is (layout 1).
     static hs_event_read_t event;
+    size_t whole;
     if (hs_event_decode (data, size, &event) == 0 && event.compact
-    &&  (event.body_size > HS_EVENT_DERIVED_MAX || !hs_proto_sound (event.body, event.body_size)))
+    &&  (event.body_size > HS_EVENT_DERIVED_MAX
+    ||   (size > 1 && data [1] == HS_EVENT_WORDS
+         ?   hs_proto_skip (event.body, event.body_size, &whole) || whole != event.body_size
+         :   !hs_proto_sound (event.body, event.body_size))))
         __builtin_trap ();
     //  ... and as a body kept with its words (store format 9): what is
     //  written out again is within its room, and, a sound body, goes to its

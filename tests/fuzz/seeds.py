@@ -5,7 +5,9 @@ made with it; crashes found go there too, as regression inputs. The
 proto/*-rec* seeds are stored records (issue 17's compact forms) copied
 out of a store the daemon wrote, not made here: case-rec0 and 1 case records
 of layout 3, case-rec2 of layout 4, meeting-rec0 a compact meeting record,
-alert-rec0, request-rec0 and escalate-rec0 event records of store format 7."""
+alert-rec0, request-rec0 and escalate-rec0 event records of store format 7,
+words-rec0 a report's of store format 9 (layout 5: its words as two bytes),
+event-words-damaged one the fuzzer found with a string that is not UTF-8."""
 import os
 import sys
 
